@@ -1,0 +1,9 @@
+/**
+ * @ordo/api: the Hono REST API. `createApp(deps)` builds the app from its
+ * dependencies so tests run it with `app.request()` against real ones.
+ */
+export { createApp } from './app';
+export type { OrdoApp } from './app';
+export type { AppDeps } from './deps';
+export { ApiProblem } from './problem';
+export type { FieldError, ProblemCode } from './problem';

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { openStore } from '@ordo/storage';
+import { TOOL_DESCRIPTORS } from '@ordo/tools';
+import { createApp } from './app';
+import { loadEnv } from './env';
+
+const env = loadEnv();
+const store = await openStore(resolve(env.ORDO_DATA_DIR));
+// Lazy: the API serves stored jobs and /health (reporting Temporal down) even before Temporal is up.
+const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
+const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+const app = createApp({
+  store,
+  temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
+  tools: TOOL_DESCRIPTORS,
+  maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
+});
+
+const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+  console.log(`Ordo API listening on http://${info.address}:${info.port}`);
+});
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`Ordo API stopping (${signal})`);
+  server.close(() => {
+    void connection.close().finally(() => void store.close().finally(() => process.exit(0)));
+  });
+}
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,0 +1,68 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+
+/** One invalid field of a request: where it is (a JSON pointer-like path) and which rule it broke. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Machine-readable reasons a request is refused; the `code` member of every problem body. */
+export type ProblemCode =
+  | 'MALFORMED_REQUEST'
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'WORKFLOW_EXISTS'
+  | 'WORKFLOW_NOT_PUBLISHED'
+  | 'JOB_NOT_PENDING'
+  | 'INPUTS_INVALID'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TEMPORAL_UNAVAILABLE'
+  | 'INTERNAL';
+
+/**
+ * An RFC 9457 problem. Every refused request throws one; `app.onError` is the only
+ * place that turns it into an `application/problem+json` response.
+ */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ProblemCode,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(detail);
+    this.name = 'ApiProblem';
+  }
+
+  toJSON(instance: string): Record<string, unknown> {
+    return {
+      type: `https://ordo.dev/problems/${this.code.toLowerCase().replaceAll('_', '-')}`,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+      detail: this.detail,
+      instance,
+      ...(this.errors.length > 0 && { errors: this.errors }),
+    };
+  }
+}
+
+/** A 422 naming each field that broke a rule. */
+export function validationProblem(errors: FieldError[], detail?: string): ApiProblem {
+  const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  return new ApiProblem(422, 'VALIDATION_FAILED', 'Request validation failed', detail ?? summary, errors);
+}
+
+export function notFound(what: string, id: string): ApiProblem {
+  return new ApiProblem(404, 'NOT_FOUND', `${what} not found`, `${what} '${id}' does not exist`);
+}
+
+/** Field errors from a zod error, with paths joined as `steps.0.tool.tool_id` under a prefix. */
+export function zodFieldErrors(error: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(body)',
+    message: issue.message,
+  }));
+}

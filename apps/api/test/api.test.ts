@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionState, Job } from '@ordo/core';
+import { makePdf, seedFile } from '@ordo/testing';
+import { json, startApiStack, upload, type ApiStack } from './harness';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+async function problem(res: Response, status: number): Promise<Problem> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  return (await res.json()) as Problem;
+}
+
+describe('Ordo API over app.request() with a real store and Temporal', () => {
+  let stack: ApiStack;
+  const req = (path: string, init?: RequestInit) => stack.app.request(path, init);
+
+  beforeAll(async () => {
+    stack = await startApiStack('api');
+    expect((await req('/v1/workflows', json('POST', seedFile('wf_analyze_document.json')))).status).toBe(201);
+  });
+  afterAll(async () => stack.stop());
+
+  async function createSeedJob(): Promise<Job> {
+    const res = await req('/v1/jobs', json('POST', seedFile('create-job-request.json')));
+    expect(res.status).toBe(201);
+    return Job.parse(await res.json());
+  }
+
+  async function uploadPdf(lines: string[]): Promise<{ file_id: string; name: string }> {
+    const res = await req('/v1/files', upload(await makePdf([lines]), 'report.pdf'));
+    expect(res.status).toBe(201);
+    return (await res.json()) as { file_id: string; name: string };
+  }
+
+  it('answers /health with the database and Temporal checked', async () => {
+    const res = await req('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
+  });
+
+  it('creates a job from the seed request as seed 002 shows it', async () => {
+    const job = await createSeedJob();
+    expect(job.job_id).toMatch(/^job_[a-z2-7]{16}$/);
+    expect(job).toMatchObject({ workflow_id: 'wf_analyze_document', name: 'Analyze Q4 Report', description: 'Analysis of Q4 2023 financial report', status: 'PENDING' });
+    expect(job.steps.map((s) => [s.step_id, s.sequence_number, s.status, s.job_id])).toEqual([
+      ['step_1', 0, 'PENDING', job.job_id],
+      ['step_2', 1, 'PENDING', job.job_id],
+    ]);
+    expect(job.steps[0]?.parameter_mappings).toEqual({ input_file: 'input_doc', extraction_mode: 'full' });
+    expect(job.input_errors).toEqual({ input_doc: 'is required', depth: 'is required' });
+    const fetched = await req(`/v1/jobs/${job.job_id}`);
+    expect(Job.parse(await fetched.json())).toEqual(job);
+  });
+
+  it('runs the seed job to COMPLETED with outputs from the uploaded PDF', async () => {
+    const job = await createSeedJob();
+    const file = await uploadPdf(['Contoso Quarterly Results', 'Revenue reached $3.2 billion, with growth of 8% year over year.']);
+    expect((await req(`/v1/jobs/${job.job_id}/inputs/input_doc`, json('PUT', { value: { file_id: file.file_id, name: file.name } }))).status).toBe(200);
+    const withInputs = Job.parse(await (await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 'comprehensive' }))).json());
+    expect(withInputs.input_errors).toEqual({});
+    expect(withInputs.input_values.input_doc).toMatchObject({ file_id: file.file_id, name: 'report.pdf', mime_type: 'application/pdf' });
+
+    const started = await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' });
+    expect(started.status).toBe(202);
+    expect(Job.parse(await started.json()).status).toBe('RUNNING');
+
+    let done: Job | undefined;
+    for (let i = 0; i < 200 && !done; i++) {
+      const current = Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json());
+      if (current.status === 'COMPLETED' || current.status === 'FAILED') done = current;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(done?.status).toBe('COMPLETED');
+    expect(done?.steps[0]?.output_data?.extracted_text).toEqual(expect.stringContaining('Revenue reached $3.2 billion'));
+    const analysis = done?.output_data.final_analysis as { summary: string; key_metrics: Record<string, string> };
+    expect(analysis.summary).toContain('Revenue reached $3.2 billion');
+    expect(analysis.key_metrics).toMatchObject({ revenue: '3.2B', growth: '8%' });
+
+    const state = ExecutionState.parse(await (await req(`/v1/jobs/${job.job_id}/execution-state`)).json());
+    expect(state).toMatchObject({ status: 'COMPLETED', total_steps: 2, is_paused: false });
+    expect(state.step_results.map((r) => r.step_id)).toEqual(['step_1', 'step_2']);
+
+    const again = await problem(await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' }), 409);
+    expect(again.code).toBe('JOB_NOT_PENDING');
+  });
+
+  describe('refuses bad input with problem+json naming the field, writing nothing', () => {
+    it('malformed JSON', async () => {
+      const p = await problem(await req('/v1/jobs', json('POST', '{"workflow_id": ')), 400);
+      expect(p.code).toBe('MALFORMED_REQUEST');
+    });
+
+    it('a body that breaks the schema', async () => {
+      const p = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 42 })), 422);
+      expect(p.errors).toEqual([expect.objectContaining({ field: 'name' })]);
+    });
+
+    it('an unknown workflow_id', async () => {
+      const p = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'wf_nope', name: 'x' })), 422);
+      expect(p.errors).toEqual([{ field: 'workflow_id', message: "workflow 'wf_nope' does not exist" }]);
+      const count = await stack.store.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('workflow_id', '=', 'wf_nope').executeTakeFirst();
+      expect(Number(count?.n)).toBe(0);
+    });
+
+    it('input_variables that differ from the workflow', async () => {
+      const body = JSON.parse(seedFile('create-job-request.json')) as { input_variables: { schema: { enum?: string[] } }[] };
+      body.input_variables[1]!.schema.enum = ['basic'];
+      const p = await problem(await req('/v1/jobs', json('POST', body)), 422);
+      expect(p.errors?.[0]?.field).toBe('input_variables.1.schema');
+    });
+
+    it('an input value of the wrong type, leaving the stored inputs as they were', async () => {
+      const job = await createSeedJob();
+      expect((await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 'basic' }))).status).toBe(200);
+      const wrongType = await problem(await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 7 })), 422);
+      expect(wrongType.errors).toEqual([{ field: 'value', message: 'depth must be a string, got number 7' }]);
+      const notInEnum = await problem(await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 'deep' })), 422);
+      expect(notInEnum.errors?.[0]?.message).toBe('depth must be one of "basic", "detailed", "comprehensive"');
+      const badFile = await problem(await req(`/v1/jobs/${job.job_id}/inputs/input_doc`, json('PUT', { value: { file_id: 'file_missing', name: 'x.pdf' } })), 422);
+      expect(badFile.errors).toEqual([{ field: 'value.file_id', message: "file 'file_missing' does not exist" }]);
+      const stored = await stack.store.jobs.get(job.job_id);
+      expect(stored?.input_values).toEqual({ depth: 'basic' });
+      expect(stored?.input_errors).toEqual({ input_doc: 'is required' });
+    });
+
+    it('a file of a type the input does not accept', async () => {
+      const job = await createSeedJob();
+      const res = await req('/v1/files', upload(new TextEncoder().encode('just text'), 'notes.txt', 'text/plain'));
+      const file = (await res.json()) as { file_id: string };
+      const p = await problem(await req(`/v1/jobs/${job.job_id}/inputs/input_doc`, json('PUT', { value: { file_id: file.file_id } })), 422);
+      expect(p.errors?.[0]).toEqual({ field: 'value', message: 'input_doc must be a file of type application/pdf, got text/plain' });
+    });
+
+    it('starting a job whose required inputs are missing', async () => {
+      const job = await createSeedJob();
+      const p = await problem(await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' }), 422);
+      expect(p.code).toBe('INPUTS_INVALID');
+      expect(p.errors?.map((e) => e.field).sort()).toEqual(['input_values.depth', 'input_values.input_doc']);
+      expect((await stack.store.jobs.get(job.job_id))?.status).toBe('PENDING');
+    });
+
+    it('an unknown input variable and an unknown job', async () => {
+      const job = await createSeedJob();
+      const p = await problem(await req(`/v1/jobs/${job.job_id}/inputs/nope`, json('PUT', { value: 'x' })), 404);
+      expect(p.errors?.[0]?.field).toBe('variable_id');
+      await problem(await req('/v1/jobs/job_doesnotexist', {}), 404);
+    });
+
+    it('a workflow with an unknown tool, an unmapped parameter or a duplicate id', async () => {
+      const seed = JSON.parse(seedFile('wf_analyze_document.json')) as Record<string, unknown> & { steps: Record<string, unknown>[] };
+      const badTool = { ...seed, workflow_id: 'wf_bad_tool', steps: [{ ...seed.steps[0], tool: { tool_id: 'ocr_magic', name: 'x' } }] };
+      const p1 = await problem(await req('/v1/workflows', json('POST', badTool)), 422);
+      expect(p1.errors?.[0]?.field).toBe('steps.0.tool.tool_id');
+      const unmapped = { ...seed, workflow_id: 'wf_unmapped', steps: [{ ...seed.steps[0], parameter_mappings: {} }] };
+      const p2 = await problem(await req('/v1/workflows', json('POST', unmapped)), 422);
+      expect(p2.errors?.[0]?.field).toBe('steps.0.parameter_mappings.input_file');
+      const p3 = await problem(await req('/v1/workflows', json('POST', seed)), 409);
+      expect(p3.code).toBe('WORKFLOW_EXISTS');
+      expect((await req('/v1/workflows/wf_bad_tool')).status).toBe(404);
+    });
+
+    it('a job for a DRAFT workflow', async () => {
+      const seed = JSON.parse(seedFile('wf_analyze_document.json')) as Record<string, unknown>;
+      expect((await req('/v1/workflows', json('POST', { ...seed, workflow_id: 'wf_draft', status: 'DRAFT' }))).status).toBe(201);
+      const p = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'wf_draft', name: 'x' })), 422);
+      expect(p.code).toBe('WORKFLOW_NOT_PUBLISHED');
+      expect(p.errors?.[0]?.field).toBe('workflow_id');
+    });
+
+    it('an upload without a file field', async () => {
+      const form = new FormData();
+      form.append('other', 'x');
+      const p = await problem(await req('/v1/files', { method: 'POST', body: form }), 422);
+      expect(p.errors?.[0]?.field).toBe('file');
+    });
+  });
+});

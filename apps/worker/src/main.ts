@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import { openStore } from '@ordo/storage';
+import { loadEnv } from './env';
+import { createWorker } from './worker';
+
+const env = loadEnv();
+const store = await openStore(resolve(env.ORDO_DATA_DIR));
+const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+try {
+  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.ORDO_TASK_QUEUE, store });
+  console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);
+  // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight
+  // activities finish or are cancelled, then run() resolves.
+  await worker.run();
+} finally {
+  await connection.close();
+  await store.close();
+}
+console.log('Ordo worker stopped');

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** A reference to an uploaded file. Jobs carry files by reference, never by content. */
+export const FileValue = z.object({
+  file_id: z.string().min(1),
+  name: z.string().min(1),
+  mime_type: z.string().min(1).optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+export type FileValue = z.infer<typeof FileValue>;
+
+/** Any value a job variable can hold: string | number | boolean | object | FileValue (seed 000). */
+export type SchemaValue = string | number | boolean | null | SchemaValue[] | { [key: string]: SchemaValue };
+
+export const SchemaValue: z.ZodType<SchemaValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(SchemaValue), z.record(z.string(), SchemaValue)]),
+);
+
+/** Variables of a job by variable_id. */
+export const Variables = z.record(z.string(), SchemaValue);
+export type Variables = z.infer<typeof Variables>;

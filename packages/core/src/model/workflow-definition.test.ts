@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { checkDefinitionAgainstTools, declaredVariables, orderedSteps, WorkflowDefinition } from './workflow-definition';
+
+const tools = [
+  { tool_id: 'pdf_extractor', name: 'PDF', description: '', parameters: [{ name: 'input_file', required: true, description: '' }, { name: 'extraction_mode', required: false, description: '' }], outputs: ['extracted_text', 'page_count'] },
+  { tool_id: 'text_analyzer', name: 'Text', description: '', parameters: [{ name: 'text', required: true, description: '' }, { name: 'analysis_level', required: false, description: '' }], outputs: ['analysis_results'] },
+];
+
+const seed = {
+  workflow_id: 'wf_analyze_document',
+  name: 'Analyze',
+  status: 'PUBLISHED',
+  input_variables: [
+    { name: 'document', variable_id: 'input_doc', required: true, schema: { type: 'file', mime_types: ['application/pdf'] } },
+    { name: 'analysis_depth', variable_id: 'depth', required: true, schema: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] } },
+  ],
+  steps: [
+    { step_id: 'step_1', tool: { tool_id: 'pdf_extractor', name: 'PDF Text Extractor' }, parameter_mappings: { input_file: 'input_doc', extraction_mode: 'full' }, output_mappings: { extracted_text: 'document_text' } },
+    { step_id: 'step_2', tool: { tool_id: 'text_analyzer', name: 'Text Analysis Tool' }, parameter_mappings: { text: 'document_text', analysis_level: 'depth' }, output_mappings: { analysis_results: 'final_analysis' } },
+  ],
+};
+
+describe('WorkflowDefinition', () => {
+  it('accepts the seed workflow, treating steps without a type as tool steps', () => {
+    const def = WorkflowDefinition.parse(seed);
+    expect(def.steps.map((s) => s.type)).toEqual(['tool', 'tool']);
+    expect([...declaredVariables(def)].sort()).toEqual(['depth', 'document_text', 'final_analysis', 'input_doc']);
+    expect(checkDefinitionAgainstTools(def, tools)).toEqual([]);
+  });
+
+  it('rejects duplicate step ids, writes to inputs and reads of later outputs', () => {
+    const result = WorkflowDefinition.safeParse({
+      ...seed,
+      steps: [
+        { ...seed.steps[1], step_id: 'a' },
+        { ...seed.steps[0], step_id: 'a', output_mappings: { extracted_text: 'input_doc' } },
+      ],
+    });
+    expect(result.success).toBe(false);
+    const messages = result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(messages).toEqual([
+      "steps.1.step_id: duplicate step_id 'a'",
+      "steps.1.output_mappings.extracted_text: 'input_doc' is an input variable; steps cannot overwrite inputs",
+    ]);
+  });
+
+  it('rejects a parameter that reads a variable only a later step produces', () => {
+    const result = WorkflowDefinition.safeParse({ ...seed, steps: [seed.steps[1], seed.steps[0]] });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['steps.0.parameter_mappings.text']);
+  });
+
+  it('orders steps by sequence_number, then by position', () => {
+    expect(orderedSteps([{ id: 'a', sequence_number: 2 }, { id: 'b' }, { id: 'c', sequence_number: 0 }]).map((s) => s.id)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('checks tools, required parameters and outputs against the catalog', () => {
+    const def = WorkflowDefinition.parse({
+      ...seed,
+      steps: [
+        { ...seed.steps[0], parameter_mappings: { extraction_mode: 'full', colour: 'red' }, output_mappings: { words: 'document_text' } },
+        { ...seed.steps[1], tool: { tool_id: 'nope', name: 'Nope' } },
+      ],
+    });
+    expect(checkDefinitionAgainstTools(def, tools).map((i) => i.path.join('.'))).toEqual([
+      'steps.0.parameter_mappings.input_file',
+      'steps.0.parameter_mappings.colour',
+      'steps.0.output_mappings.words',
+      'steps.1.tool.tool_id',
+    ]);
+  });
+});

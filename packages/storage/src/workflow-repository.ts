@@ -1,0 +1,60 @@
+import { WorkflowDefinition, WorkflowStatus } from '@ordo/core';
+import { z } from 'zod';
+import type { Selectable } from 'kysely';
+import type { OrdoDatabase } from './database';
+import type { WorkflowTable } from './schema';
+
+/** A stored version of a workflow template. */
+export const WorkflowRecord = WorkflowDefinition.safeExtend({
+  version: z.number().int().positive(),
+  status: WorkflowStatus,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type WorkflowRecord = z.infer<typeof WorkflowRecord>;
+
+export type CreateWorkflowResult = { ok: true; workflow: WorkflowRecord } | { ok: false; code: 'WORKFLOW_EXISTS' };
+
+/** Versioned workflow templates. */
+export class WorkflowRepository {
+  constructor(private readonly db: OrdoDatabase) {}
+
+  /** Stores version 1 of a new workflow; a workflow_id that exists is reported, not overwritten. */
+  async create(definition: WorkflowDefinition, now: string): Promise<CreateWorkflowResult> {
+    const record: WorkflowRecord = { ...definition, version: 1, created_at: now, updated_at: now };
+    const inserted = await this.db
+      .insertInto('workflows')
+      .values(toRow(record))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { ok: false, code: 'WORKFLOW_EXISTS' };
+    return { ok: true, workflow: record };
+  }
+
+  /** The latest version of a workflow, or a given one. */
+  async get(workflowId: string, version?: number): Promise<WorkflowRecord | undefined> {
+    let query = this.db.selectFrom('workflows').selectAll().where('workflow_id', '=', workflowId);
+    query = version === undefined ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
+    const row = await query.executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+}
+
+function toRow(record: WorkflowRecord): WorkflowTable {
+  const { version, created_at, updated_at, ...definition } = record;
+  return {
+    workflow_id: record.workflow_id,
+    version,
+    name: record.name,
+    description: record.description ?? null,
+    status: record.status,
+    definition: JSON.stringify(definition),
+    created_at,
+    updated_at,
+  };
+}
+
+function fromRow(row: Selectable<WorkflowTable>): WorkflowRecord {
+  const definition = JSON.parse(row.definition) as Record<string, unknown>;
+  return WorkflowRecord.parse({ ...definition, status: row.status, version: row.version, created_at: row.created_at, updated_at: row.updated_at });
+}

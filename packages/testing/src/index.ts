@@ -1,0 +1,11 @@
+/**
+ * @ordo/testing: helpers for Ordo's integration tests: the run's real Temporal dev
+ * server and workflow bundle (from `global-setup.ts`), unique task queues, fresh data
+ * folders, and real test PDFs.
+ */
+export { tempDataDir } from './data-dir';
+export { makePdf } from './pdf';
+export { freePort, startOrdoProcess, waitForOk } from './processes';
+export type { OrdoProcess } from './processes';
+export { seedFile } from './seed';
+export { connectClient, connectWorker, temporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';

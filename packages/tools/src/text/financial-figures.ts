@@ -1,0 +1,199 @@
+import { METRIC_KEYWORDS } from './metric-keywords';
+import type { FigureKind, MetricKeyword } from './metric-keywords';
+
+/** An amount of money or a percentage stated in the text. */
+export interface Figure {
+  kind: FigureKind;
+  /**
+   * The metric it is about, from the nearest keyword in its sentence, with `_change` for an
+   * amount "by" which something moved; null when no keyword is near.
+   */
+  label: string | null;
+  /** Normalised: "10.5M", "750K", "€2.3B", "15%" (see `formatAmount`). */
+  value: string;
+  /** The number itself: 10500000 for "$10.5 million", 15 for "15%". */
+  amount: number;
+  /** ISO 4217 code for money, null for percentages. */
+  currency: string | null;
+  /** As written in the text. */
+  text: string;
+  /** Index of the sentence it was found in. */
+  sentence: number;
+}
+
+const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
+const SCALE = String.raw`(?:\s?(?:thousand|million|billion|trillion|mn|bn)|k|mm|m|b|t)(?![\p{L}\p{N}])`;
+const CURRENCY_BEFORE = String.raw`US\$|A\$|C\$|\$|€|£|¥|(?<![\p{L}])(?:USD|EUR|GBP|JPY|CHF|AUD|CAD)\s?`;
+const CURRENCY_AFTER = String.raw`\s?(?:dollars|usd|euros?|eur|pounds|gbp)(?![\p{L}])`;
+
+// "$10.5 million", "€2.3bn", "USD 750,000" or "10 million dollars".
+const MONEY = new RegExp(
+  String.raw`(?<cur>${CURRENCY_BEFORE})(?<num>${NUMBER})(?<scale>${SCALE})?` +
+    String.raw`|(?<![\p{N}.,])(?<num2>${NUMBER})(?<scale2>${SCALE})?(?<cur2>${CURRENCY_AFTER})`,
+  'giu',
+);
+// "15%", "15 percent", "-3.5 per cent".
+const PERCENTAGE = new RegExp(String.raw`(?<![\p{L}\p{N}.,])(?<sign>[-+−]?)(?<num>\d+(?:\.\d+)?)\s?(?:%|(?:percent|per cent|pct)(?![\p{L}]))`, 'giu');
+
+const CURRENCY_CODES: Readonly<Record<string, string>> = {
+  '$': 'USD', 'us$': 'USD', usd: 'USD', dollars: 'USD',
+  'a$': 'AUD', aud: 'AUD', 'c$': 'CAD', cad: 'CAD',
+  '€': 'EUR', eur: 'EUR', euro: 'EUR', euros: 'EUR',
+  '£': 'GBP', gbp: 'GBP', pounds: 'GBP',
+  '¥': 'JPY', jpy: 'JPY', chf: 'CHF',
+};
+const CURRENCY_PREFIX: Readonly<Record<string, string>> = { EUR: '€', GBP: '£', JPY: '¥', AUD: 'A$', CAD: 'C$', CHF: 'CHF ' };
+
+const UNITS = [
+  { suffix: 'T', size: 1e12 },
+  { suffix: 'B', size: 1e9 },
+  { suffix: 'M', size: 1e6 },
+  { suffix: 'K', size: 1e3 },
+] as const;
+const SCALE_SUFFIX: Readonly<Record<string, 'K' | 'M' | 'B' | 'T'>> = {
+  thousand: 'K', k: 'K', million: 'M', mn: 'M', mm: 'M', m: 'M', billion: 'B', bn: 'B', b: 'B', trillion: 'T', t: 'T',
+};
+
+// A keyword this many words from a figure is about something else.
+const MAX_LABEL_DISTANCE = 15;
+const CLAUSE_BREAK_WORDS = 3;
+
+/** Every amount of money and percentage in the sentences, in text order, labelled. */
+export function findFigures(sentences: readonly string[]): Figure[] {
+  const figures: Figure[] = [];
+  for (const [index, sentence] of sentences.entries()) {
+    const found = [...moneyIn(sentence), ...percentagesIn(sentence)].sort((a, b) => a.start - b.start);
+    if (found.length === 0) continue;
+    const keywords = keywordsIn(sentence);
+    for (const { start, end, figure } of found) {
+      const label = nearestLabel(sentence, keywords, figure.kind, start, end);
+      // "Revenue increased by $2 million to $12 million": the first amount is a change, not the revenue.
+      const isChange = figure.kind === 'money' && /\bby\s*$/iu.test(sentence.slice(0, start));
+      figures.push({ ...figure, label: label !== null && isChange ? `${label}_change` : label, sentence: index });
+    }
+  }
+  return figures;
+}
+
+/**
+ * The figures by label, the first one stated for each: reports lead with their headline
+ * numbers, later mentions are mostly comparisons. US dollars are shown without a symbol
+ * ("10.5M"), other currencies with theirs ("€2.3B").
+ */
+export function keyMetrics(figures: readonly Figure[]): Record<string, string> {
+  const metrics: Record<string, string> = {};
+  for (const figure of figures) {
+    if (figure.label !== null && !(figure.label in metrics)) metrics[figure.label] = figure.value;
+  }
+  return metrics;
+}
+
+/**
+ * Amounts are shown compactly with K/M/B/T. A scale word is kept as written ("$10.5 million"
+ * → "10.5M", "$2.3 billion" → "2.3B"); a plain amount of 1,000 or more is scaled down to at
+ * most two decimals ("$750,000" → "750K", "$1,250,000" → "1.25M"); smaller ones stay as
+ * written ("$950" → "950").
+ */
+export function formatAmount(digits: string, scale: string | undefined): { value: string; amount: number } {
+  const plain = digits.replace(/,/g, '');
+  const base = Number(plain);
+  const suffix = scale === undefined ? undefined : SCALE_SUFFIX[scale.trim().toLowerCase()];
+  if (suffix !== undefined) {
+    const size = UNITS.find((u) => u.suffix === suffix)?.size ?? 1;
+    return { value: `${plain}${suffix}`, amount: base * size };
+  }
+  for (const [i, unit] of UNITS.entries()) {
+    if (base < unit.size) continue;
+    const scaled = Number((base / unit.size).toFixed(2));
+    // 999,999 rounds to 1000K: show it as 1M instead.
+    const larger = UNITS[i - 1];
+    if (scaled >= 1000 && larger !== undefined) return { value: `${Number((base / larger.size).toFixed(2))}${larger.suffix}`, amount: base };
+    return { value: `${scaled}${unit.suffix}`, amount: base };
+  }
+  return { value: plain, amount: base };
+}
+
+interface Located {
+  start: number;
+  end: number;
+  figure: Omit<Figure, 'label' | 'sentence'>;
+}
+
+function moneyIn(sentence: string): Located[] {
+  const out: Located[] = [];
+  for (const match of sentence.matchAll(MONEY)) {
+    const groups = match.groups ?? {};
+    const digits = groups.num ?? groups.num2;
+    const symbol = (groups.cur ?? groups.cur2 ?? '').trim().toLowerCase();
+    if (digits === undefined) continue;
+    const currency = CURRENCY_CODES[symbol] ?? 'USD';
+    const { value, amount } = formatAmount(digits, groups.scale ?? groups.scale2);
+    out.push({
+      start: match.index,
+      end: match.index + match[0].length,
+      figure: { kind: 'money', value: `${CURRENCY_PREFIX[currency] ?? ''}${value}`, amount, currency, text: match[0].trim() },
+    });
+  }
+  return out;
+}
+
+function percentagesIn(sentence: string): Located[] {
+  const out: Located[] = [];
+  for (const match of sentence.matchAll(PERCENTAGE)) {
+    const digits = match.groups?.num;
+    if (digits === undefined) continue;
+    const sign = match.groups?.sign === '-' || match.groups?.sign === '−' ? '-' : '';
+    out.push({
+      start: match.index,
+      end: match.index + match[0].length,
+      figure: { kind: 'percentage', value: `${sign}${digits}%`, amount: Number(`${sign}${digits}`), currency: null, text: match[0] },
+    });
+  }
+  return out;
+}
+
+interface KeywordMatch {
+  start: number;
+  end: number;
+  keyword: MetricKeyword;
+}
+
+const KEYWORD_PATTERNS = METRIC_KEYWORDS.map((keyword) => ({
+  keyword,
+  pattern: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${keyword.pattern})(?![\p{L}\p{N}])`, 'giu'),
+}));
+
+/** Keyword occurrences in a sentence; one inside a longer one ("income" in "net income") is dropped. */
+function keywordsIn(sentence: string): KeywordMatch[] {
+  const all: KeywordMatch[] = [];
+  for (const { keyword, pattern } of KEYWORD_PATTERNS) {
+    for (const match of sentence.matchAll(pattern)) all.push({ start: match.index, end: match.index + match[0].length, keyword });
+  }
+  return all.filter(
+    (m) => !all.some((o) => o !== m && o.start <= m.start && o.end >= m.end && o.end - o.start > m.end - m.start),
+  );
+}
+
+/**
+ * The label of the nearest keyword that can name this kind of figure, by words in between.
+ * Figures usually follow what they measure ("revenue of $10.5M", "grew 15%"), so a keyword
+ * after the figure counts at twice its distance and loses ties; crossing a comma or other
+ * clause break counts as a few more words, since the keyword is then in another clause.
+ */
+function nearestLabel(sentence: string, keywords: readonly KeywordMatch[], kind: FigureKind, start: number, end: number): string | null {
+  let best: { label: string; distance: number } | undefined;
+  for (const { keyword, start: kStart, end: kEnd } of keywords) {
+    if (!keyword.kinds.includes(kind)) continue;
+    const distance =
+      kEnd <= start ? gapWords(sentence.slice(kEnd, start)) : kStart >= end ? gapWords(sentence.slice(end, kStart)) * 2 + 1 : undefined;
+    if (distance === undefined || distance > MAX_LABEL_DISTANCE) continue;
+    if (best === undefined || distance < best.distance) best = { label: keyword.label, distance };
+  }
+  return best?.label ?? null;
+}
+
+function gapWords(gap: string): number {
+  const wordCount = gap.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  const clauseBreaks = gap.match(/[,;:()–—]/gu)?.length ?? 0;
+  return wordCount + clauseBreaks * CLAUSE_BREAK_WORDS;
+}

@@ -1,0 +1,64 @@
+/** Which figures a keyword can name: amounts of money, percentages, or both. */
+export type FigureKind = 'money' | 'percentage';
+
+export interface MetricKeyword {
+  /** The key under which a figure it names is reported, e.g. `net_income`. */
+  label: string;
+  /** Alternatives, matched as whole words, case-insensitively. */
+  pattern: string;
+  kinds: readonly FigureKind[];
+}
+
+const BOTH: readonly FigureKind[] = ['money', 'percentage'];
+const MONEY: readonly FigureKind[] = ['money'];
+const PERCENT: readonly FigureKind[] = ['percentage'];
+
+/**
+ * Words that name a financial figure. Where several match the same words, the longest
+ * wins ("net income" over "income", "gross margin" over "margin"). Movement words
+ * (grew, fell) only name percentages: "increased by $2 million" says nothing about what.
+ */
+export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
+  { label: 'revenue', pattern: 'revenues?|sales|turnover|top[- ]line', kinds: BOTH },
+  { label: 'net_income', pattern: 'net (?:income|profits?|earnings)|bottom[- ]line', kinds: BOTH },
+  { label: 'net_loss', pattern: 'net loss(?:es)?', kinds: BOTH },
+  { label: 'operating_income', pattern: 'operating (?:income|profits?)|income from operations', kinds: BOTH },
+  { label: 'gross_profit', pattern: 'gross profits?', kinds: BOTH },
+  { label: 'ebitda', pattern: '(?:adjusted )?ebitda', kinds: BOTH },
+  { label: 'ebitda_margin', pattern: '(?:adjusted )?ebitda margins?', kinds: PERCENT },
+  { label: 'gross_margin', pattern: 'gross margins?', kinds: PERCENT },
+  { label: 'operating_margin', pattern: 'operating margins?', kinds: PERCENT },
+  { label: 'net_margin', pattern: 'net margins?|profit margins?', kinds: PERCENT },
+  { label: 'margin', pattern: 'margins?', kinds: PERCENT },
+  { label: 'profit', pattern: 'profits?|earnings', kinds: BOTH },
+  { label: 'loss', pattern: 'loss(?:es)?', kinds: MONEY },
+  { label: 'income', pattern: 'income', kinds: BOTH },
+  { label: 'eps', pattern: 'earnings per share|eps', kinds: MONEY },
+  { label: 'operating_expenses', pattern: 'operating (?:expenses?|costs?)|opex', kinds: BOTH },
+  { label: 'expenses', pattern: 'expenses?|expenditures?|spending', kinds: BOTH },
+  { label: 'capex', pattern: 'capital expenditures?|capex', kinds: BOTH },
+  { label: 'costs', pattern: 'costs?', kinds: BOTH },
+  { label: 'free_cash_flow', pattern: 'free cash flows?', kinds: BOTH },
+  { label: 'cash_flow', pattern: '(?:operating )?cash flows?', kinds: BOTH },
+  { label: 'cash', pattern: 'cash(?: and cash equivalents)?', kinds: MONEY },
+  { label: 'debt', pattern: 'debt|borrowings?', kinds: MONEY },
+  { label: 'assets', pattern: 'assets', kinds: MONEY },
+  { label: 'liabilities', pattern: 'liabilities', kinds: MONEY },
+  { label: 'equity', pattern: 'equity', kinds: MONEY },
+  { label: 'dividend', pattern: 'dividends?', kinds: BOTH },
+  { label: 'budget', pattern: 'budgets?', kinds: BOTH },
+  { label: 'investment', pattern: 'investments?|invested', kinds: MONEY },
+  { label: 'valuation', pattern: 'valuation|market (?:cap|capitalization)', kinds: MONEY },
+  { label: 'price', pattern: 'prices?', kinds: MONEY },
+  { label: 'tax_rate', pattern: 'tax rate', kinds: PERCENT },
+  { label: 'tax', pattern: 'tax(?:es)?', kinds: BOTH },
+  { label: 'interest_rate', pattern: 'interest rates?', kinds: PERCENT },
+  { label: 'inflation', pattern: 'inflation', kinds: PERCENT },
+  { label: 'market_share', pattern: 'market share', kinds: PERCENT },
+  { label: 'return_on_equity', pattern: 'return on equity|roe', kinds: PERCENT },
+  { label: 'return_on_investment', pattern: 'return on investment|roi', kinds: PERCENT },
+  { label: 'churn', pattern: 'churn(?: rate)?', kinds: PERCENT },
+  { label: 'unemployment', pattern: 'unemployment(?: rate)?', kinds: PERCENT },
+  { label: 'growth', pattern: 'growth|grow(?:s|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher', kinds: PERCENT },
+  { label: 'decline', pattern: 'declin(?:e|es|ed|ing)|decrease[sd]?|decreasing|fell|fall(?:s|en)?|drop(?:s|ped)?|down|lower|shr[ai]nk|contract(?:s|ed)', kinds: PERCENT },
+];
