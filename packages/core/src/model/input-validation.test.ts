@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkInputValue, validateInputs } from './input-validation';
-import { InputVariable } from './variable-schema';
+import { InputVariable, type VariableSchema } from './variable-schema';
 
 describe('checkInputValue', () => {
   it('checks strings against enum, length and pattern', () => {
-    const schema = { type: 'string', enum: ['basic', 'detailed'] } as const;
+    const schema: VariableSchema = { type: 'string', enum: ['basic', 'detailed'] };
     expect(checkInputValue(schema, 'basic')).toEqual({ ok: true, value: 'basic' });
     expect(checkInputValue(schema, 'deep')).toEqual({ ok: false, message: 'must be one of "basic", "detailed"' });
     expect(checkInputValue(schema, 3)).toEqual({ ok: false, message: 'must be a string, got number 3' });
@@ -27,7 +27,7 @@ describe('checkInputValue', () => {
   });
 
   it('checks file references and their MIME type', () => {
-    const schema = { type: 'file', mime_types: ['application/pdf'] } as const;
+    const schema: VariableSchema = { type: 'file', mime_types: ['application/pdf'] };
     expect(checkInputValue(schema, { file_id: 'f1', name: 'a.pdf', mime_type: 'application/pdf' }).ok).toBe(true);
     expect(checkInputValue(schema, { file_id: 'f1', name: 'a.txt', mime_type: 'text/plain' })).toEqual({
       ok: false,

@@ -64,7 +64,6 @@ export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkfl
   let liveOutput = 'Starting';
   let errorMessage: string | undefined;
   const startedAt = new Date().toISOString();
-  let completedAt: string | undefined;
 
   setHandler(executionStateQuery, () => ({
     status,
@@ -76,7 +75,7 @@ export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkfl
     step_results: stepResults.map((r) => ({ ...r })),
   }));
 
-  const snapshot = (): JobStateUpdate => ({
+  const snapshot = (completedAt?: string): JobStateUpdate => ({
     job_id: input.job_id,
     status,
     started_at: startedAt,
@@ -119,9 +118,8 @@ export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkfl
     status = 'COMPLETED';
     setLiveOutput(`Completed ${steps.length} of ${steps.length} steps`);
   }
-  completedAt = new Date().toISOString();
   upsertSearchAttributes([{ key: OrdoJobStatus, value: status }]);
-  const final = snapshot();
+  const final = snapshot(new Date().toISOString());
   await store.recordJobState(final);
   log.info('Job finished', { job_id: input.job_id, status });
 

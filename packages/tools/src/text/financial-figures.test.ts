@@ -36,6 +36,7 @@ describe('key metrics', () => {
     ['Revenue was $10M and profit was $2M.', { revenue: '10M', profit: '2M' }],
     ['Gross margin improved to 42% as costs fell.', { gross_margin: '42%' }],
     ['Operating costs fell 3.5% while revenue rose.', { decline: '3.5%' }],
+    ['Subscriber growth was 31% while churn fell to 4%.', { growth: '31%', churn: '4%' }],
     ['Revenue increased by $2 million to $12 million.', { revenue_change: '2M', revenue: '12M' }],
     ['In 2023 we hired 300 people across 12 offices.', {}],
   ])('%s', (sentence, metrics) => {

@@ -179,11 +179,13 @@ function keywordsIn(sentence: string): KeywordMatch[] {
  * Figures usually follow what they measure ("revenue of $10.5M", "grew 15%"), so a keyword
  * after the figure counts at twice its distance and loses ties; crossing a comma or other
  * clause break counts as a few more words, since the keyword is then in another clause.
+ * A movement word right before "to" is skipped: "churn fell to 4%" is about churn.
  */
 function nearestLabel(sentence: string, keywords: readonly KeywordMatch[], kind: FigureKind, start: number, end: number): string | null {
   let best: { label: string; distance: number } | undefined;
   for (const { keyword, start: kStart, end: kEnd } of keywords) {
     if (!keyword.kinds.includes(kind)) continue;
+    if (keyword.movement && kEnd <= start && /^\s*to\s*$/iu.test(sentence.slice(kEnd, start))) continue;
     const distance =
       kEnd <= start ? gapWords(sentence.slice(kEnd, start)) : kStart >= end ? gapWords(sentence.slice(end, kStart)) * 2 + 1 : undefined;
     if (distance === undefined || distance > MAX_LABEL_DISTANCE) continue;

@@ -7,6 +7,11 @@ export interface MetricKeyword {
   /** Alternatives, matched as whole words, case-insensitively. */
   pattern: string;
   kinds: readonly FigureKind[];
+  /**
+   * A word of change (grew, fell): it names the size of a change ("grew 15%", "fell by 3%"),
+   * not a level reached ("fell to 4%" is about whatever fell).
+   */
+  movement?: true;
 }
 
 const BOTH: readonly FigureKind[] = ['money', 'percentage'];
@@ -59,6 +64,6 @@ export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
   { label: 'return_on_investment', pattern: 'return on investment|roi', kinds: PERCENT },
   { label: 'churn', pattern: 'churn(?: rate)?', kinds: PERCENT },
   { label: 'unemployment', pattern: 'unemployment(?: rate)?', kinds: PERCENT },
-  { label: 'growth', pattern: 'growth|grow(?:s|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher', kinds: PERCENT },
-  { label: 'decline', pattern: 'declin(?:e|es|ed|ing)|decrease[sd]?|decreasing|fell|fall(?:s|en)?|drop(?:s|ped)?|down|lower|shr[ai]nk|contract(?:s|ed)', kinds: PERCENT },
+  { label: 'growth', pattern: 'growth|grow(?:s|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher', kinds: PERCENT, movement: true },
+  { label: 'decline', pattern: 'declin(?:e|es|ed|ing)|decrease[sd]?|decreasing|fell|fall(?:s|en)?|drop(?:s|ped)?|down|lower|shr[ai]nk|contract(?:s|ed)', kinds: PERCENT, movement: true },
 ];

@@ -11,6 +11,8 @@ export interface ScoredSentence {
 // Sentences this short are mostly headings and captions; this long, mostly tables run together.
 const MIN_WORDS = 5;
 const MAX_WORDS = 80;
+// Headings and captions have no closing punctuation; sentences do.
+const COMPLETE = /[.!?…]["'”’)\]]*$/u;
 // Reports are read for their numbers: a sentence that states one is preferred, all else equal.
 const FIGURE_BONUS = 1.25;
 
@@ -33,8 +35,11 @@ export function summarize(sentences: readonly ScoredSentence[], frequencies: Rea
       seen.add(key);
       return true;
     });
-  const prose = unique.filter(({ sentence }) => sentence.wordCount >= MIN_WORDS && sentence.wordCount <= MAX_WORDS);
-  const candidates = prose.length > 0 ? prose : unique.filter(({ sentence }) => sentence.wordCount > 0);
+  // Best: complete sentences of ordinary length; failing that, any of ordinary length
+  // (text without punctuation); failing that, anything with words.
+  const sized = unique.filter(({ sentence }) => sentence.wordCount >= MIN_WORDS && sentence.wordCount <= MAX_WORDS);
+  const complete = sized.filter(({ sentence }) => COMPLETE.test(sentence.text));
+  const candidates = [complete, sized, unique.filter(({ sentence }) => sentence.wordCount > 0)].find((c) => c.length > 0) ?? [];
 
   const scored = candidates.map(({ sentence, index }) => {
     const terms = new Set(sentence.terms);

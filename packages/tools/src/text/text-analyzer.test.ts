@@ -132,6 +132,13 @@ describe('text_analyzer', () => {
     expect(result.key_metrics).toEqual({ growth: '8%' });
   });
 
+  it('prefers complete sentences over headings', async () => {
+    const text = 'Northwind Traders Annual Report 2031\nRevenue reached $42.7 million this year.\n\nOperating margin improved and customer growth was 23% across all regions.';
+    const result = await analysis({ text, analysis_level: 'detailed' });
+    expect(result.summary).toBe('Revenue reached $42.7 million this year. Operating margin improved and customer growth was 23% across all regions.');
+    expect(result.key_metrics).toEqual({ revenue: '42.7M', growth: '23%' });
+  });
+
   it('summarises text without sentence punctuation', async () => {
     const result = await analysis({ text: 'quarterly revenue update' });
     expect(result.summary).toBe('quarterly revenue update');
@@ -148,7 +155,7 @@ describe('text_analyzer', () => {
     [{ text: '  \n\t ' }, 'text: must contain words'],
     [{ text: 42 }, 'text: Invalid input: expected string, received number'],
   ])('rejects %j as INVALID_PARAMETERS', async (params, message) => {
-    const failure = await failureOf(analyze(params as Record<string, SchemaValue>));
+    const failure = await failureOf(analyze(params));
     expect(failure.type).toBe('INVALID_PARAMETERS');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(message);
