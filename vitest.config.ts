@@ -20,6 +20,7 @@ export default defineConfig({
           include: ['{apps,packages}/*/test/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['packages/testing/src/global-setup.ts'],
+          setupFiles: ['packages/testing/src/setup-runtime.ts'],
           // Temporal's native bridge is happiest in child processes rather than worker threads.
           pool: 'forks',
           testTimeout: 120_000,

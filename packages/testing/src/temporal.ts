@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 
 /** The address of the run's Temporal dev server, started by the global setup. */
@@ -30,17 +30,9 @@ export function workflowBundle(): { codePath: string } {
 
 /** A worker-side connection to the run's dev server; close it when done. */
 export async function connectWorker(): Promise<NativeConnection> {
-  quietRuntime();
   return NativeConnection.connect({ address: temporalAddress() });
 }
 
-let runtimeInstalled = false;
-/** Workers log at WARN in tests: their INFO lines (state changes, expected failures) drown the report. */
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-}
 
 // What the global setup hands to every test file through vitest's provide/inject.
 declare module 'vitest' {

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from '@ordo/core';
+import { freePort, seedFile, tempDataDir, waitForOk } from '@ordo/testing';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** `infra/dev.sh`, the stack `./ordo dev` runs, on free ports and its own data folder. */
+function startDevStack(env: Record<string, string>): { child: ChildProcess; stop: () => Promise<number | null> } {
+  const child = spawn('bash', [join(repoRoot, 'infra', 'dev.sh')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+    // Its own process group, so cleanup can reach every process of the stack.
+    detached: true,
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+      const code = await exited;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+      return code;
+    },
+  };
+}
+
+describe('the dev stack (infra/dev.sh)', () => {
+  let dataDir: Awaited<ReturnType<typeof tempDataDir>>;
+  let env: Record<string, string>;
+  let api: string;
+  let ui: string;
+  const stacks: ReturnType<typeof startDevStack>[] = [];
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir('dev-stack');
+    const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    env = {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      ORDO_DATA_DIR: dataDir.path,
+      ORDO_TASK_QUEUE: 'ordo-jobs',
+    };
+    api = `http://127.0.0.1:${port}`;
+    ui = `http://127.0.0.1:${uiPort}`;
+  });
+
+  afterAll(async () => {
+    await Promise.all(stacks.map((s) => s.stop()));
+    await dataDir.remove();
+  });
+
+  it('comes up with the seed workflow and the Web UI, and keeps jobs and runs across a restart', async () => {
+    const first = startDevStack(env);
+    stacks.push(first);
+    await waitForOk(`${api}/health`, 180_000);
+    // The seed workflow is loaded by the stack itself.
+    for (let i = 0; i < 100 && (await fetch(`${api}/v1/workflows/wf_analyze_document`)).status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await fetch(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
+    expect((await fetch(ui)).status).toBe(200);
+
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(join(repoRoot, 'infra', 'seed', 'q4-report.pdf'))], { type: 'application/pdf' }), 'q4-report.pdf');
+    const file = (await (await fetch(`${api}/v1/files`, { method: 'POST', body: form })).json()) as { file_id: string };
+    const job = Job.parse(await (await fetch(`${api}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedFile('create-job-request.json') })).json());
+    const put = (variable: string, value: unknown) =>
+      fetch(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+    expect((await put('input_doc', { file_id: file.file_id })).status).toBe(200);
+    expect((await put('depth', 'basic')).status).toBe(200);
+    expect((await fetch(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
+    let done: Job | undefined;
+    for (let i = 0; i < 300 && !done; i++) {
+      const current = Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json());
+      if (current.status !== 'PENDING' && current.status !== 'RUNNING') done = current;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(done?.status).toBe('COMPLETED');
+
+    // The Web UI's own API lists the job's run under its job_id.
+    const listRuns = async () =>
+      ((await (await fetch(`${ui}/api/v1/namespaces/default/workflows`)).json()) as { executions?: { execution: { workflowId: string } }[] }).executions ?? [];
+    expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);
+
+    expect(await first.stop()).toBe(0);
+    const second = startDevStack(env);
+    stacks.push(second);
+    await waitForOk(`${api}/health`, 180_000);
+    const again = Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json());
+    expect(again.status).toBe('COMPLETED');
+    expect(again.output_data).toEqual(done?.output_data);
+    expect((await fetch(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
+    await waitForOk(ui, 60_000);
+    expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);
+  });
+});
