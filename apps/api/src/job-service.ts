@@ -12,7 +12,7 @@ import {
 } from '@ordo/core';
 import { newId, toFileValue } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { queryExecutionState, startJobWorkflow } from './job-workflows';
+import { liveExecutionState, startJobWorkflow } from './job-workflows';
 import { ApiProblem, notFound, validationProblem, type FieldError } from './problem';
 
 /** Job lifecycle operations behind the `/v1/jobs` routes. */
@@ -127,7 +127,7 @@ export class JobService {
   async get(jobId: string): Promise<Job> {
     const job = await this.require(jobId);
     if (job.status !== 'RUNNING') return job;
-    const state = await queryExecutionState(this.deps.temporal.client, jobId);
+    const state = await liveExecutionState(this.deps.temporal.client, jobId);
     return state ? applyExecutionState(job, state) : job;
   }
 
@@ -135,7 +135,7 @@ export class JobService {
   async executionState(jobId: string): Promise<ExecutionState> {
     const job = await this.require(jobId);
     if (job.status === 'RUNNING') {
-      const state = await queryExecutionState(this.deps.temporal.client, jobId);
+      const state = await liveExecutionState(this.deps.temporal.client, jobId);
       if (state) return state;
     }
     return executionStateFromJob(job);

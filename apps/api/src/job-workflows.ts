@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import {
   EXECUTION_STATE_QUERY,
   ExecutionState,
@@ -48,17 +49,37 @@ export async function startJobWorkflow(client: Client, taskQueue: string, job: J
 }
 
 /**
- * Asks a job's workflow for its live execution state; undefined when no answer comes
- * (no worker running, workflow gone), so callers can fall back to the stored job.
+ * A running job's live execution state: the workflow's `executionState` query, with
+ * `live_output` carrying the running tool's last progress message (its heartbeat
+ * details, e.g. "Processing page 3 of 10"). Neither grows the workflow's history.
+ * Undefined when no answer comes (no worker running, workflow gone), so callers can
+ * fall back to the stored job.
  */
-export async function queryExecutionState(client: Client, jobId: string): Promise<ExecutionState | undefined> {
-  try {
-    const raw = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-      client.workflow.getHandle(jobId).query<ExecutionState>(EXECUTION_STATE_QUERY),
-    );
-    const parsed = ExecutionState.safeParse(raw);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+export async function liveExecutionState(client: Client, jobId: string): Promise<ExecutionState | undefined> {
+  const handle = client.workflow.getHandle(jobId);
+  const [state, progress] = await Promise.all([
+    client
+      .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query<ExecutionState>(EXECUTION_STATE_QUERY))
+      .then((raw) => ExecutionState.safeParse(raw).data)
+      .catch(() => undefined),
+    handle
+      .describe()
+      .then((description) => toolProgress(description.raw.pendingActivities ?? []))
+      .catch(() => undefined),
+  ]);
+  if (!state) return undefined;
+  return progress && state.status === 'RUNNING' ? { ...state, live_output: `${state.live_output}: ${progress}` } : state;
+}
+
+type PendingActivity = { activityType?: { name?: string | null } | null; heartbeatDetails?: { payloads?: Payload[] | null } | null };
+
+/** The `message` a running tool last heartbeated, if any. */
+function toolProgress(pending: readonly PendingActivity[]): string | undefined {
+  for (const activity of pending) {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (!payload) continue;
+    const details: unknown = defaultPayloadConverter.fromPayload(payload);
+    if (details !== null && typeof details === 'object' && 'message' in details && typeof details.message === 'string') return details.message;
   }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { ToolDescriptor } from '@ordo/core';
 import { openStore, type OrdoStore } from '@ordo/storage';
 import { connectClient, connectWorker, tempDataDir, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
@@ -16,7 +17,14 @@ export interface ApiStack {
   stop(): Promise<void>;
 }
 
-export async function startApiStack(label: string, options: { worker?: boolean } = {}): Promise<ApiStack> {
+/** A tool a test adds beside the built-in ones: its catalog entry and its activity. */
+export interface TestTool {
+  descriptor: ToolDescriptor;
+  activity: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
+}
+
+export async function startApiStack(label: string, options: { worker?: boolean; tools?: TestTool[] } = {}): Promise<ApiStack> {
+  const extraTools = options.tools ?? [];
   const dir = await tempDataDir(label);
   const store = await openStore(dir.path);
   const client = await connectClient();
@@ -26,10 +34,17 @@ export async function startApiStack(label: string, options: { worker?: boolean }
   let running: Promise<void> | undefined;
   if (options.worker !== false) {
     connection = await connectWorker();
-    worker = await createWorker({ connection, namespace: client.options.namespace, taskQueue, store, workflowBundle: workflowBundle() });
+    worker = await createWorker({
+      connection,
+      namespace: client.options.namespace,
+      taskQueue,
+      store,
+      workflowBundle: workflowBundle(),
+      extraActivities: Object.fromEntries(extraTools.map((t) => [t.descriptor.tool_id, t.activity])),
+    });
     running = worker.run();
   }
-  const app = createApp({ store, temporal: { client, taskQueue }, tools: TOOL_DESCRIPTORS, maxUploadBytes: 5 * 1024 * 1024 });
+  const app = createApp({ store, temporal: { client, taskQueue }, tools: [...TOOL_DESCRIPTORS, ...extraTools.map((t) => t.descriptor)], maxUploadBytes: 5 * 1024 * 1024 });
   return {
     app,
     store,

@@ -28,6 +28,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    // Tools heartbeat their progress ("Processing page 3 of 10"); the API shows the last
+    // message as live output. Heartbeats are not history events, so this costs no history.
+    defaultHeartbeatThrottleInterval: '1 second',
+    maxHeartbeatThrottleInterval: '2 seconds',
     activities: {
       ...createToolActivities({ files: options.store.files }),
       ...createJobStoreActivities(options.store),
