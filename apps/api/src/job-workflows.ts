@@ -4,11 +4,11 @@ import {
   EXECUTION_STATE_QUERY,
   ExecutionState,
   JOB_WORKFLOW_TYPE,
+  jobWorkflowInput,
   OrdoJobId,
   OrdoJobStatus,
   OrdoWorkflowId,
   type Job,
-  type JobWorkflowInput,
 } from '@ordo/core';
 import { ApiProblem } from './problem';
 
@@ -18,19 +18,11 @@ const QUERY_DEADLINE_MS = 3000;
 
 /** Starts the Temporal workflow of a job; its workflow ID is the job_id. */
 export async function startJobWorkflow(client: Client, taskQueue: string, job: Job): Promise<void> {
-  const input: JobWorkflowInput = {
-    job_id: job.job_id,
-    workflow_id: job.workflow_id,
-    workflow_version: job.workflow_version,
-    input_variables: job.input_variables,
-    input_values: job.input_values,
-    steps: job.steps.map(({ job_id: _j, status: _s, output_data: _o, error_message: _e, started_at: _sa, completed_at: _ca, ...step }) => step),
-  };
   try {
     await client.workflow.start(JOB_WORKFLOW_TYPE, {
       workflowId: job.job_id,
       taskQueue,
-      args: [input],
+      args: [jobWorkflowInput(job)],
       typedSearchAttributes: [
         { key: OrdoJobId, value: job.job_id },
         { key: OrdoWorkflowId, value: job.workflow_id },

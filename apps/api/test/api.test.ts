@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { makePdf, seedFile } from '@ordo/testing';
+import { makePdf, pollUntil, seedFile } from '@ordo/testing';
 import { json, startApiStack, upload, type ApiStack } from './harness';
 
 interface Problem {
@@ -72,13 +72,11 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     expect(started.status).toBe(202);
     expect(Job.parse(await started.json()).status).toBe('RUNNING');
 
-    let done: Job | undefined;
-    for (let i = 0; i < 200 && !done; i++) {
-      const current = Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json());
-      if (current.status === 'COMPLETED' || current.status === 'FAILED') done = current;
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(done?.status).toBe('COMPLETED');
+    const done = await pollUntil(
+      async () => Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json()),
+      (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
+    );
+    expect(done.status).toBe('COMPLETED');
     expect(done?.steps[0]?.output_data?.extracted_text).toEqual(expect.stringContaining('Revenue reached $3.2 billion'));
     const analysis = done?.output_data.final_analysis as { summary: string; key_metrics: Record<string, string> };
     expect(analysis.summary).toContain('Revenue reached $3.2 billion');

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { freePort, seedFile, tempDataDir, waitForOk } from '@ordo/testing';
+import { freePort, pollUntil, seedFile, tempDataDir, waitForOk } from '@ordo/testing';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -64,10 +64,7 @@ describe('the dev stack (infra/dev.sh)', () => {
     stacks.push(first);
     await waitForOk(`${api}/health`, 180_000);
     // The seed workflow is loaded by the stack itself.
-    for (let i = 0; i < 100 && (await fetch(`${api}/v1/workflows/wf_analyze_document`)).status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect((await fetch(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
+    await waitForOk(`${api}/v1/workflows/wf_analyze_document`, 30_000);
     expect((await fetch(ui)).status).toBe(200);
 
     const form = new FormData();
@@ -79,13 +76,11 @@ describe('the dev stack (infra/dev.sh)', () => {
     expect((await put('input_doc', { file_id: file.file_id })).status).toBe(200);
     expect((await put('depth', 'basic')).status).toBe(200);
     expect((await fetch(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
-    let done: Job | undefined;
-    for (let i = 0; i < 300 && !done; i++) {
-      const current = Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json());
-      if (current.status !== 'PENDING' && current.status !== 'RUNNING') done = current;
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(done?.status).toBe('COMPLETED');
+    const done = await pollUntil(
+      async () => Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json()),
+      (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
+    );
+    expect(done.status).toBe('COMPLETED');
 
     // The Web UI's own API lists the job's run under its job_id.
     const listRuns = async () =>
@@ -98,7 +93,7 @@ describe('the dev stack (infra/dev.sh)', () => {
     await waitForOk(`${api}/health`, 180_000);
     const again = Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json());
     expect(again.status).toBe('COMPLETED');
-    expect(again.output_data).toEqual(done?.output_data);
+    expect(again.output_data).toEqual(done.output_data);
     expect((await fetch(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
     await waitForOk(ui, 60_000);
     expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);

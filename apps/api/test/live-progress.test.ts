@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
+import { pollUntil } from '@ordo/testing';
 import { json, startApiStack, type ApiStack } from './harness';
 
 /**
@@ -54,30 +55,21 @@ describe('a running job over the API', () => {
     await req(`/v1/jobs/${job.job_id}/inputs/text`, json('PUT', { value: 'Orders grew 9% in May. Revenue was $4 million.' }));
     expect((await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
 
-    let live: Job | undefined;
-    for (let i = 0; i < 200 && !live; i++) {
-      const current = Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json());
-      if (current.live_output.includes('Processing page 3 of 10')) live = current;
-      else await new Promise((r) => setTimeout(r, 50));
-    }
+    const readJob = async () => Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json());
+    const live = await pollUntil(readJob, (j) => j.live_output.includes('Processing page 3 of 10'));
     expect(live).toMatchObject({
       status: 'RUNNING',
       execution_progress: { current_step: 0, total_steps: 2, is_paused: false },
       live_output: 'Running step 1 of 2: Slow Pages: Processing page 3 of 10',
     });
-    expect(live?.steps.map((s) => s.status)).toEqual(['RUNNING', 'PENDING']);
+    expect(live.steps.map((s) => s.status)).toEqual(['RUNNING', 'PENDING']);
     const state = ExecutionState.parse(await (await req(`/v1/jobs/${job.job_id}/execution-state`)).json());
     expect(state).toMatchObject({ status: 'RUNNING', current_step_index: 0, live_output: 'Running step 1 of 2: Slow Pages: Processing page 3 of 10' });
 
     release();
-    let done: Job | undefined;
-    for (let i = 0; i < 200 && !done; i++) {
-      const current = Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json());
-      if (current.status === 'COMPLETED' || current.status === 'FAILED') done = current;
-      else await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(done?.status).toBe('COMPLETED');
-    expect(done?.live_output).toBe('Completed 2 of 2 steps');
-    expect(done?.output_data.paged).toBe('Orders grew 9% in May. Revenue was $4 million.');
+    const done = await pollUntil(readJob, (j) => j.status === 'COMPLETED' || j.status === 'FAILED');
+    expect(done.status).toBe('COMPLETED');
+    expect(done.live_output).toBe('Completed 2 of 2 steps');
+    expect(done.output_data.paged).toBe('Orders grew 9% in May. Revenue was $4 million.');
   });
 });

@@ -6,6 +6,7 @@ import {
   ExecutionState,
   EXECUTION_STATE_QUERY,
   JOB_WORKFLOW_TYPE,
+  jobWorkflowInput,
   orderedSteps,
   WorkflowDefinition,
   type Job,
@@ -97,15 +98,7 @@ describe('job workflow on a real Temporal server', () => {
   }
 
   function start(job: Job) {
-    const input: JobWorkflowInput = {
-      job_id: job.job_id,
-      workflow_id: job.workflow_id,
-      workflow_version: job.workflow_version,
-      input_variables: job.input_variables,
-      input_values: job.input_values,
-      steps: job.steps.map(({ job_id: _j, status: _s, ...step }) => step),
-    };
-    return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [input] });
+    return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [jobWorkflowInput(job)] });
   }
 
   it('runs the seed workflow: extracts the PDF text, analyzes it and persists the result', async () => {

@@ -11,7 +11,7 @@ export { checkInputValue, validateInputs } from './model/input-validation';
 export { applyExecutionState, executionStateFromJob } from './model/job-view';
 export type { InputCheck } from './model/input-validation';
 export { CreateJobRequest, ExecutionProgress, Job, JobStep, SetInputValueRequest } from './model/job';
-export { JobWorkflowInput } from './model/job-workflow-input';
+export { JobWorkflowInput, jobWorkflowInput } from './model/job-workflow-input';
 export { applyOutputMappings, resolveParameters } from './model/mappings';
 export type { OutputMappingResult } from './model/mappings';
 export { FileValue, SchemaValue, Variables } from './model/schema-value';

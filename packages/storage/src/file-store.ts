@@ -3,17 +3,11 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileValue } from '@ordo/core';
 import type { OrdoDatabase } from './database';
+import type { FileTable } from './schema';
 import { newId } from './ids';
 
-/** A stored file's metadata; its FileValue is what jobs carry. */
-export interface StoredFile {
-  file_id: string;
-  name: string;
-  mime_type: string;
-  size: number;
-  sha256: string;
-  created_at: string;
-}
+/** A stored file's metadata (its row); its FileValue is what jobs carry. */
+export type StoredFile = FileTable;
 
 /**
  * Uploaded files: bytes on the local disk under the data folder, metadata in the

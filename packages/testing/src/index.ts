@@ -5,6 +5,7 @@
  */
 export { tempDataDir } from './data-dir';
 export { makePdf } from './pdf';
+export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';
 export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';

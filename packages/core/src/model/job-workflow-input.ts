@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Job } from './job';
 import { Variables } from './schema-value';
 import { StepDefinition } from './step';
 import { InputVariable } from './variable-schema';
@@ -16,3 +17,15 @@ export const JobWorkflowInput = z.object({
   steps: z.array(StepDefinition).min(1),
 });
 export type JobWorkflowInput = z.infer<typeof JobWorkflowInput>;
+
+/** The start arguments of a job's workflow: the job's definition part, without runtime fields. */
+export function jobWorkflowInput(job: Job): JobWorkflowInput {
+  return {
+    job_id: job.job_id,
+    workflow_id: job.workflow_id,
+    workflow_version: job.workflow_version,
+    input_variables: job.input_variables,
+    input_values: job.input_values,
+    steps: job.steps.map(({ job_id: _j, status: _s, output_data: _o, error_message: _e, started_at: _sa, completed_at: _ca, ...step }) => step),
+  };
+}

@@ -1,24 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ToolActivity } from '@ordo/core';
+import { makePdf } from '@ordo/testing';
 import type { FileReader, StoredFile } from '../file-reader';
 import { createToolActivities } from '../index';
 import { pdfExtractor } from './pdf-extractor';
 
 const PAGE_ONE = ['Financial Report Q4 2023', 'Revenue reached $10.5 million in the fourth quarter.'];
 const PAGE_TWO = ['Outlook', 'Operating margin improved to 22% as costs fell.'];
-
-/** A PDF with one page per entry, each line drawn separately as most producers do. */
-async function makePdf(pages: readonly (readonly string[])[]): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (const lines of pages) {
-    const page = doc.addPage([612, 792]);
-    lines.forEach((line, i) => page.drawText(line, { x: 72, y: 720 - i * 18, size: 12, font }));
-  }
-  return doc.save();
-}
 
 // pdf-lib cannot encrypt, but an /Encrypt dictionary whose check values match no password
 // is all pdf.js needs to ask for one.
