@@ -15,11 +15,18 @@ import { ApiProblem } from './problem';
 // A query needs a worker to answer; when none is up the API falls back to the stored
 // job rather than hanging the request.
 const QUERY_DEADLINE_MS = 3000;
+// Long enough for a healthy server under load, short enough that a client whose start
+// is refused hears it while still waiting on its request.
+const START_DEADLINE_MS = 10_000;
 
-/** Starts the Temporal workflow of a job; its workflow ID is the job_id. */
+/**
+ * Starts the Temporal workflow of a job; its workflow ID is the job_id. A run that
+ * already exists counts as started: only an earlier start whose answer was lost can
+ * have made it, since the store lets each job be claimed for starting once.
+ */
 export async function startJobWorkflow(client: Client, taskQueue: string, job: Job): Promise<void> {
   try {
-    await client.workflow.start(JOB_WORKFLOW_TYPE, {
+    await client.withDeadline(Date.now() + START_DEADLINE_MS, () => client.workflow.start(JOB_WORKFLOW_TYPE, {
       workflowId: job.job_id,
       taskQueue,
       args: [jobWorkflowInput(job)],
@@ -31,11 +38,9 @@ export async function startJobWorkflow(client: Client, taskQueue: string, job: J
       memo: { name: job.name },
       staticSummary: `${job.name} (${job.workflow_id} v${job.workflow_version})`,
       staticDetails: `Ordo job ${job.job_id}: ${job.steps.length} steps`,
-    });
+    }));
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ApiProblem(409, 'JOB_NOT_PENDING', 'Job already started', `job '${job.job_id}' already has a workflow run`);
-    }
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
     throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', `could not start the job's workflow: ${(err as Error).message}`);
   }
 }

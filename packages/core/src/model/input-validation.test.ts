@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkInputValue, validateInputs } from './input-validation';
-import { InputVariable, type VariableSchema } from './variable-schema';
+import { InputVariable, VariableSchema } from './variable-schema';
 
 describe('checkInputValue', () => {
   it('checks strings against enum, length and pattern', () => {
@@ -34,6 +34,13 @@ describe('checkInputValue', () => {
       message: 'must be a file of type application/pdf, got text/plain',
     });
     expect(checkInputValue(schema, 'f1').ok).toBe(false);
+  });
+});
+
+describe('VariableSchema', () => {
+  it('refuses a pattern that is not a regular expression', () => {
+    const result = VariableSchema.safeParse({ type: 'string', pattern: '([a-z' });
+    expect(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['pattern: must be a valid regular expression']);
   });
 });
 

@@ -10,8 +10,20 @@ export const StringSchema = z.strictObject({
   enum: z.array(z.string()).min(1).optional(),
   min_length: z.number().int().nonnegative().optional(),
   max_length: z.number().int().positive().optional(),
-  pattern: z.string().optional(),
+  pattern: z
+    .string()
+    .refine((pattern) => isValidRegExp(pattern), 'must be a valid regular expression')
+    .optional(),
 });
+
+function isValidRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const NumberSchema = z.strictObject({
   type: z.literal('number'),

@@ -1,0 +1,67 @@
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from '@ordo/core';
+import { openStore, type OrdoStore } from '@ordo/storage';
+import { freePort, seedFile, tempDataDir } from '@ordo/testing';
+import { TOOL_DESCRIPTORS } from '@ordo/tools';
+import { createApp } from '../src/index';
+import { json } from './harness';
+
+/** With Temporal unreachable the API says so, and a refused start leaves the job as it was. */
+describe('API with Temporal unreachable', () => {
+  let store: OrdoStore;
+  let removeDir: () => Promise<void>;
+  let connection: Connection;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    const dir = await tempDataDir('temporal-down');
+    removeDir = dir.remove;
+    store = await openStore(dir.path);
+    // A port nothing listens on: the lazy connection fails on first use, as in production.
+    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
+    app = createApp({
+      store,
+      temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
+      tools: TOOL_DESCRIPTORS,
+      maxUploadBytes: 1024,
+    });
+  });
+  afterAll(async () => {
+    await connection.close();
+    await store.close();
+    await removeDir();
+  });
+
+  it('reports Temporal as unavailable on /health', async () => {
+    const res = await app.request('/health');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'degraded', checks: { database: 'ok', temporal: 'unavailable' } });
+  });
+
+  it('refuses to start a job with 503 and leaves it PENDING, ready to start again', async () => {
+    expect((await app.request('/v1/workflows', json('POST', seedFile('wf_analyze_document.json')))).status).toBe(201);
+    const job = Job.parse(await (await app.request('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'offline' }))).json());
+    const form = new FormData();
+    form.append('file', new Blob([new TextEncoder().encode('%PDF-1.4 tiny')], { type: 'application/pdf' }), 'tiny.pdf');
+    const file = (await (await app.request('/v1/files', { method: 'POST', body: form })).json()) as { file_id: string };
+    await app.request(`/v1/jobs/${job.job_id}/inputs/input_doc`, json('PUT', { value: { file_id: file.file_id } }));
+    await app.request(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 'basic' }));
+
+    const res = await app.request(`/v1/jobs/${job.job_id}/start`, { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await res.json()) as { code: string }).code).toBe('TEMPORAL_UNAVAILABLE');
+    const stored = await store.jobs.get(job.job_id);
+    expect(stored).toMatchObject({ status: 'PENDING', live_output: '' });
+    expect(stored?.started_at).toBeUndefined();
+  });
+
+  it('refuses an upload over the size limit with 413', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(4096)], { type: 'application/pdf' }), 'big.pdf');
+    const res = await app.request('/v1/files', { method: 'POST', body: form });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('file');
+  });
+});
