@@ -23,13 +23,21 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
 });
 
 let stopping = false;
-function shutdown(signal: string): void {
+/** Stops taking requests, lets in-flight ones finish, then releases Temporal and the database. */
+async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`Ordo API stopping (${signal})`);
-  server.close(() => {
-    void connection.close().finally(() => void store.close().finally(() => process.exit(0)));
+  // A stuck client must not keep the process alive forever.
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Idle keep-alive connections would otherwise hold close() open until they time out.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
+  await connection.close();
+  await store.close();
+  process.exit(0);
 }
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
