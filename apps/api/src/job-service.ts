@@ -11,9 +11,11 @@ import {
   type SchemaValue,
 } from '@ordo/core';
 import { newId, toFileValue } from '@ordo/storage';
+import { z } from 'zod';
 import type { AppDeps } from './deps';
 import { liveExecutionState, startJobWorkflow } from './job-workflows';
 import { ApiProblem, notFound, validationProblem, type FieldError } from './problem';
+import type { ListJobsQuery } from './list-jobs-query';
 
 /** Job lifecycle operations behind the `/v1/jobs` routes. */
 export class JobService {
@@ -123,6 +125,19 @@ export class JobService {
     return claim.job;
   }
 
+  /**
+   * A page of jobs, newest first, as stored: a running job shows its persisted state;
+   * `GET /v1/jobs/{job_id}` has the live view.
+   */
+  async list(query: ListJobsQuery): Promise<{ items: Job[]; next_cursor: string | null }> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    // One extra row tells whether another page exists without a count query.
+    const rows = await this.deps.store.jobs.list({ workflow_id: query.workflow_id, status: query.status, limit: query.limit + 1, after });
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.created_at, job_id: last.job_id }) : null };
+  }
+
   /** A job as stored, overlaid with its workflow's live state while it runs. */
   async get(jobId: string): Promise<Job> {
     const job = await this.require(jobId);
@@ -181,6 +196,21 @@ export class JobService {
     const check = checkInputValue(variable.schema, candidate);
     if (!check.ok) throw validationProblem([{ field: 'value', message: `${variable.variable_id} ${check.message}` }]);
     return check.value;
+  }
+}
+
+const JobCursor = z.object({ created_at: z.string(), job_id: z.string() });
+type JobCursor = z.infer<typeof JobCursor>;
+
+function encodeCursor(cursor: JobCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string): JobCursor {
+  try {
+    return JobCursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw validationProblem([{ field: 'query.cursor', message: 'must be a next_cursor returned by GET /v1/jobs' }]);
   }
 }
 

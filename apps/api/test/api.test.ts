@@ -90,6 +90,38 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     expect(again.code).toBe('JOB_NOT_PENDING');
   });
 
+  it('lists workflows, and jobs newest first with filters and cursor paging', async () => {
+    const workflows = (await (await req('/v1/workflows')).json()) as { items: { workflow_id: string; version: number }[] };
+    expect(workflows.items.map((w) => w.workflow_id)).toContain('wf_analyze_document');
+
+    const created = [await createSeedJob(), await createSeedJob(), await createSeedJob()];
+    const page1 = (await (await req('/v1/jobs?workflow_id=wf_analyze_document&status=PENDING&limit=2')).json()) as { items: Job[]; next_cursor: string | null };
+    expect(page1.items).toHaveLength(2);
+    expect(page1.next_cursor).toEqual(expect.any(String));
+    const all: Job[] = [...page1.items];
+    let cursor = page1.next_cursor;
+    while (cursor) {
+      const page = (await (await req(`/v1/jobs?workflow_id=wf_analyze_document&status=PENDING&limit=2&cursor=${cursor}`)).json()) as { items: Job[]; next_cursor: string | null };
+      all.push(...page.items);
+      cursor = page.next_cursor;
+    }
+    const ids = all.map((j) => j.job_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(all.every((j) => j.status === 'PENDING')).toBe(true);
+    // Newest first: the three just created lead (jobs created in the same millisecond tie
+    // on created_at and are then ordered by job_id), and created_at never increases.
+    expect(ids.slice(0, 3).sort()).toEqual(created.map((j) => j.job_id).sort());
+    const times = all.map((j) => j.created_at);
+    expect(times).toEqual([...times].sort().reverse());
+
+    const badLimit = await problem(await req('/v1/jobs?limit=0'), 422);
+    expect(badLimit.errors?.[0]?.field).toBe('query.limit');
+    const badStatus = await problem(await req('/v1/jobs?status=DONE'), 422);
+    expect(badStatus.errors?.[0]?.field).toBe('query.status');
+    const badCursor = await problem(await req('/v1/jobs?cursor=garbage'), 422);
+    expect(badCursor.errors).toEqual([{ field: 'query.cursor', message: 'must be a next_cursor returned by GET /v1/jobs' }]);
+  });
+
   describe('refuses bad input with problem+json naming the field, writing nothing', () => {
     it('malformed JSON', async () => {
       const p = await problem(await req('/v1/jobs', json('POST', '{"workflow_id": ')), 400);

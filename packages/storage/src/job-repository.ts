@@ -1,8 +1,16 @@
-import type { InputVariable, JobStateUpdate, Variables } from '@ordo/core';
+import type { InputVariable, JobStateUpdate, JobStatus, Variables } from '@ordo/core';
 import { Job } from '@ordo/core';
 import type { Selectable } from 'kysely';
 import type { OrdoDatabase } from './database';
 import type { JobTable } from './schema';
+
+/** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
+export interface JobListQuery {
+  workflow_id?: string | undefined;
+  status?: JobStatus | undefined;
+  limit: number;
+  after?: { created_at: string; job_id: string } | undefined;
+}
 
 export type SetInputsResult = { ok: true; job: Job } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' };
 export type ClaimStartResult = { ok: true; job: Job } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'INPUTS_INVALID' };
@@ -18,6 +26,21 @@ export class JobRepository {
   async get(jobId: string): Promise<Job | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     return row ? fromRow(row) : undefined;
+  }
+
+  /** Jobs newest first (created_at, then job_id, both descending), filtered and paged. */
+  async list(query: JobListQuery): Promise<Job[]> {
+    let select = this.db.selectFrom('jobs').selectAll();
+    if (query.workflow_id !== undefined) select = select.where('workflow_id', '=', query.workflow_id);
+    if (query.status !== undefined) select = select.where('status', '=', query.status);
+    const after = query.after;
+    if (after) {
+      select = select.where((eb) =>
+        eb.or([eb('created_at', '<', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('job_id', '<', after.job_id)])]),
+      );
+    }
+    const rows = await select.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(query.limit).execute();
+    return rows.map(fromRow);
   }
 
   /**

@@ -50,6 +50,7 @@ const migrations: Record<string, Migration> = {
         .addForeignKeyConstraint('jobs_workflow_fk', ['workflow_id', 'workflow_version'], 'workflows', ['workflow_id', 'version'])
         .execute();
       await db.schema.createIndex('jobs_workflow_idx').on('jobs').columns(['workflow_id', 'created_at']).execute();
+      await db.schema.createIndex('jobs_created_idx').on('jobs').columns(['created_at', 'job_id']).execute();
     },
   },
 };

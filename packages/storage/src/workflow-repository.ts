@@ -38,6 +38,19 @@ export class WorkflowRepository {
     const row = await query.executeTakeFirst();
     return row ? fromRow(row) : undefined;
   }
+
+  /** The latest version of every workflow, by workflow_id. */
+  async listLatest(): Promise<WorkflowRecord[]> {
+    const rows = await this.db
+      .selectFrom('workflows as w')
+      .selectAll('w')
+      .where(({ eb, selectFrom }) =>
+        eb('w.version', '=', selectFrom('workflows as v').select((v) => v.fn.max('v.version').as('latest')).whereRef('v.workflow_id', '=', 'w.workflow_id')),
+      )
+      .orderBy('w.workflow_id')
+      .execute();
+    return rows.map(fromRow);
+  }
 }
 
 function toRow(record: WorkflowRecord): WorkflowTable {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { CreateJobRequest, SetInputValueRequest } from '@ordo/core';
 import type { AppDeps } from '../deps';
 import { JobService } from '../job-service';
+import { ListJobsQuery } from '../list-jobs-query';
 import { validate } from '../validate';
 
 /** `/v1/jobs`: create, set inputs, start and follow jobs (seed 002). */
@@ -12,6 +13,7 @@ export function jobRoutes(deps: AppDeps) {
       const job = await jobs.create(c.req.valid('json'));
       return c.json(job, 201, { Location: `/v1/jobs/${job.job_id}` });
     })
+    .get('/', validate('query', ListJobsQuery), async (c) => c.json(await jobs.list(c.req.valid('query'))))
     .get('/:job_id', async (c) => c.json(await jobs.get(c.req.param('job_id'))))
     .get('/:job_id/execution-state', async (c) => c.json(await jobs.executionState(c.req.param('job_id'))))
     .put('/:job_id/inputs/:variable_id', validate('json', SetInputValueRequest), async (c) => {

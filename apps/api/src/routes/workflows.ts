@@ -19,6 +19,7 @@ export function workflowRoutes(deps: AppDeps) {
       }
       return c.json(result.workflow, 201, { Location: `/v1/workflows/${definition.workflow_id}` });
     })
+    .get('/', async (c) => c.json({ items: await deps.store.workflows.listLatest() }))
     .get('/:workflow_id', async (c) => {
       const id = c.req.param('workflow_id');
       const workflow = await deps.store.workflows.get(id);
