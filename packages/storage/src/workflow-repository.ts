@@ -44,8 +44,8 @@ export class WorkflowRepository {
     const rows = await this.db
       .selectFrom('workflows as w')
       .selectAll('w')
-      .where(({ eb, selectFrom }) =>
-        eb('w.version', '=', selectFrom('workflows as v').select((v) => v.fn.max('v.version').as('latest')).whereRef('v.workflow_id', '=', 'w.workflow_id')),
+      .where((eb) =>
+        eb('w.version', '=', eb.selectFrom('workflows as v').select((v) => v.fn.max('v.version').as('latest')).whereRef('v.workflow_id', '=', 'w.workflow_id')),
       )
       .orderBy('w.workflow_id')
       .execute();
