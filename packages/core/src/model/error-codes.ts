@@ -25,6 +25,9 @@ export function isRetryableToolError(code: ToolErrorCode): boolean {
   }
 }
 
-/** Why a job failed, as the job workflow reports it. */
-export const JobErrorCode = z.enum(['STEP_FAILED', 'OUTPUT_MISSING', 'UNKNOWN_TOOL']);
+/**
+ * The `type` of the failure a job workflow run ends with: its start arguments were
+ * invalid, or a step failed (the job's own state then says which and why).
+ */
+export const JobErrorCode = z.enum(['INVALID_WORKFLOW_INPUT', 'JOB_FAILED']);
 export type JobErrorCode = z.infer<typeof JobErrorCode>;

@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { JobStateUpdate, JobStoreActivities, StepRuntime, ToolActivities } from '../model/activity-contract';
-import { isRetryableToolError, ToolErrorCode } from '../model/error-codes';
+import { isRetryableToolError, JobErrorCode, ToolErrorCode } from '../model/error-codes';
 import type { ExecutionState, StepExecutionResult } from '../model/execution-state';
 import { JobWorkflowInput } from '../model/job-workflow-input';
 import { applyOutputMappings, resolveParameters } from '../model/mappings';
@@ -49,7 +49,7 @@ const store = proxyActivities<JobStoreActivities>({
 export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkflowResult> {
   const parsed = JobWorkflowInput.safeParse(rawInput);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${parsed.error.message}`, 'INVALID_WORKFLOW_INPUT');
+    throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${parsed.error.message}`, JobErrorCode.enum.INVALID_WORKFLOW_INPUT);
   }
   const input = parsed.data;
   const steps = orderedSteps(input.steps);
@@ -125,7 +125,7 @@ export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkfl
 
   if (status === 'FAILED') {
     // The run fails too, so the Web UI, the CLI and a parent workflow all see the failure.
-    throw ApplicationFailure.nonRetryable(errorMessage ?? 'Job failed', 'JOB_FAILED', final);
+    throw ApplicationFailure.nonRetryable(errorMessage ?? 'Job failed', JobErrorCode.enum.JOB_FAILED, final);
   }
   return final;
 }
