@@ -4,6 +4,7 @@
  * folders, and real test PDFs.
  */
 export { tempDataDir } from './data-dir';
+export { applicationFailureOf } from './failure';
 export { makePdf } from './pdf';
 export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';

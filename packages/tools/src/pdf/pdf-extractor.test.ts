@@ -1,8 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { PDFDocument, PDFHexString } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ToolActivity } from '@ordo/core';
-import { makePdf } from '@ordo/testing';
+import { applicationFailureOf, makePdf } from '@ordo/testing';
 import type { FileReader, StoredFile } from '../file-reader';
 import { createToolActivities } from '../index';
 import { pdfExtractor } from './pdf-extractor';
@@ -35,14 +34,6 @@ function memoryFiles(files: Record<string, { bytes: Uint8Array; name?: string; m
   };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 const ref = (file_id: string) => ({ file_id, name: `${file_id}.pdf` });
 
@@ -95,43 +86,43 @@ describe('pdf_extractor', () => {
   });
 
   it('fails with FILE_NOT_FOUND, naming the file_id, when the file does not exist', async () => {
-    const failure = await failureOf(extract({ input_file: ref('missing') }));
+    const failure = await applicationFailureOf(extract({ input_file: ref('missing') }));
     expect(failure.type).toBe('FILE_NOT_FOUND');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain("'missing'");
   });
 
   it('fails with UNSUPPORTED_FILE_TYPE for bytes without a %PDF- header', async () => {
-    const failure = await failureOf(extract({ input_file: ref('text') }));
+    const failure = await applicationFailureOf(extract({ input_file: ref('text') }));
     expect(failure.type).toBe('UNSUPPORTED_FILE_TYPE');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('notes.txt');
   });
 
   it('fails with PDF_INVALID for a corrupt PDF', async () => {
-    const failure = await failureOf(extract({ input_file: ref('corrupt') }));
+    const failure = await applicationFailureOf(extract({ input_file: ref('corrupt') }));
     expect(failure.type).toBe('PDF_INVALID');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(/^Failed to process PDF: /);
   });
 
   it('fails with PDF_PASSWORD_PROTECTED for an encrypted PDF', async () => {
-    const failure = await failureOf(extract({ input_file: ref('locked') }));
+    const failure = await applicationFailureOf(extract({ input_file: ref('locked') }));
     expect(failure.type).toBe('PDF_PASSWORD_PROTECTED');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe('Failed to process PDF: File is password protected');
   });
 
   it('rejects a missing or malformed input_file as INVALID_PARAMETERS', async () => {
-    const missing = await failureOf(extract({}));
+    const missing = await applicationFailureOf(extract({}));
     expect(missing.type).toBe('INVALID_PARAMETERS');
     expect(missing.nonRetryable).toBe(true);
     expect(missing.message).toBe('input_file: is required');
 
-    const noId = await failureOf(extract({ input_file: { name: 'a.pdf' } }));
+    const noId = await applicationFailureOf(extract({ input_file: { name: 'a.pdf' } }));
     expect(noId.message).toBe('input_file.file_id: is required');
 
-    const badMode = await failureOf(extract({ input_file: ref('report'), extraction_mode: 'all' }));
+    const badMode = await applicationFailureOf(extract({ input_file: ref('report'), extraction_mode: 'all' }));
     expect(badMode.type).toBe('INVALID_PARAMETERS');
     expect(badMode.message).toMatch(/^extraction_mode: /);
   });

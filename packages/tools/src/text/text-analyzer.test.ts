@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { applicationFailureOf } from '@ordo/testing';
 import { describe, expect, it } from 'vitest';
 import type { SchemaValue } from '@ordo/core';
 import type { FileReader } from '../file-reader';
@@ -29,14 +29,6 @@ async function analysis(params: Record<string, SchemaValue>): Promise<TextAnalys
   return out.analysis_results as TextAnalysis;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 // The report's sentences as the analyzer sees them: wrapped lines joined, headings on their own.
 const REPORT_SENTENCES = [
@@ -155,14 +147,14 @@ describe('text_analyzer', () => {
     [{ text: '  \n\t ' }, 'text: must contain words'],
     [{ text: 42 }, 'text: Invalid input: expected string, received number'],
   ])('rejects %j as INVALID_PARAMETERS', async (params, message) => {
-    const failure = await failureOf(analyze(params));
+    const failure = await applicationFailureOf(analyze(params));
     expect(failure.type).toBe('INVALID_PARAMETERS');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(message);
   });
 
   it('rejects an unknown analysis_level', async () => {
-    const failure = await failureOf(analyze({ text: Q4_REPORT, analysis_level: 'deep' }));
+    const failure = await applicationFailureOf(analyze({ text: Q4_REPORT, analysis_level: 'deep' }));
     expect(failure.type).toBe('INVALID_PARAMETERS');
     expect(failure.message).toMatch(/^analysis_level: /);
   });
