@@ -3,14 +3,14 @@
  * parameter/output mapping, and the contract between the job workflow and the
  * activities it calls. The workflow itself is exported from `@ordo/core/workflows`.
  */
-export { JobStateUpdate, StepRuntime } from './model/activity-contract';
+export { JobStateUpdate } from './model/activity-contract';
 export type { JobStoreActivities, ToolActivities, ToolActivity, ToolOutputs, ToolParams } from './model/activity-contract';
 export { isRetryableToolError, JobErrorCode, ToolErrorCode } from './model/error-codes';
 export { ExecutionState, StepExecutionResult } from './model/execution-state';
 export { checkInputValue, validateInputs } from './model/input-validation';
 export { applyExecutionState, executionStateFromJob } from './model/job-view';
 export type { InputCheck } from './model/input-validation';
-export { CreateJobRequest, ExecutionProgress, Job, JobStep, SetInputValueRequest } from './model/job';
+export { CreateJobRequest, ExecutionProgress, Job, JobStep, SetInputValueRequest, StepRuntime } from './model/job';
 export { JobWorkflowInput, jobWorkflowInput } from './model/job-workflow-input';
 export { applyOutputMappings, resolveParameters } from './model/mappings';
 export type { OutputMappingResult } from './model/mappings';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { SchemaValue, Variables } from './schema-value';
-import { ExecutionProgress } from './job';
+import type { SchemaValue } from './schema-value';
+import { Variables } from './schema-value';
+import { ExecutionProgress, StepRuntime } from './job';
 import { JobStatus } from './status';
 
 /** Parameters a tool receives after `parameter_mappings` are resolved. */
@@ -10,17 +11,6 @@ export type ToolOutputs = Record<string, SchemaValue>;
 /** Every tool is an activity of this shape, registered under its `tool_id`. */
 export type ToolActivity = (params: ToolParams) => Promise<ToolOutputs>;
 export type ToolActivities = Record<string, ToolActivity>;
-
-/** The runtime part of one job step, as the job workflow reports it. */
-export const StepRuntime = z.object({
-  step_id: z.string(),
-  status: JobStatus,
-  output_data: z.record(z.string(), SchemaValue).optional(),
-  error_message: z.string().optional(),
-  started_at: z.string().optional(),
-  completed_at: z.string().optional(),
-});
-export type StepRuntime = z.infer<typeof StepRuntime>;
 
 /** What the job workflow persists when a job starts and when it ends. */
 export const JobStateUpdate = z.object({

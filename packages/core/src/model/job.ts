@@ -25,15 +25,22 @@ export const ExecutionProgress = z.object({
 });
 export type ExecutionProgress = z.infer<typeof ExecutionProgress>;
 
-/** A workflow step copied into a job when the job is created, with its runtime fields. */
-export const JobStep = ToolStep.extend({
-  job_id: z.string(),
-  sequence_number: z.number().int().nonnegative(),
+/** The runtime part of one job step, as the job workflow reports it. */
+export const StepRuntime = z.object({
+  step_id: z.string(),
   status: JobStatus,
   output_data: z.record(z.string(), SchemaValue).optional(),
   error_message: z.string().optional(),
   started_at: z.string().optional(),
   completed_at: z.string().optional(),
+});
+export type StepRuntime = z.infer<typeof StepRuntime>;
+
+/** A workflow step copied into a job when the job is created, with its runtime fields. */
+export const JobStep = ToolStep.extend({
+  job_id: z.string(),
+  sequence_number: z.number().int().nonnegative(),
+  ...StepRuntime.omit({ step_id: true }).shape,
 });
 export type JobStep = z.infer<typeof JobStep>;
 

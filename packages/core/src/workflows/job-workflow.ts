@@ -8,9 +8,10 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { JobStateUpdate, JobStoreActivities, StepRuntime, ToolActivities } from '../model/activity-contract';
+import type { JobStateUpdate, JobStoreActivities, ToolActivities } from '../model/activity-contract';
 import { isRetryableToolError, JobErrorCode, ToolErrorCode } from '../model/error-codes';
 import type { ExecutionState, StepExecutionResult } from '../model/execution-state';
+import type { StepRuntime } from '../model/job';
 import { JobWorkflowInput } from '../model/job-workflow-input';
 import { applyOutputMappings, resolveParameters } from '../model/mappings';
 import type { SchemaValue } from '../model/schema-value';
