@@ -1,32 +1,45 @@
 import { z } from 'zod';
 import type { SchemaValue } from './schema-value';
-import { Variables } from './schema-value';
-import { ExecutionProgress, StepRuntime } from './job';
-import { JobStatus } from './status';
 
 /** Parameters a tool receives after `parameter_mappings` are resolved. */
 export type ToolParams = Record<string, SchemaValue>;
 /** What a tool returns: its outputs by name, read by `output_mappings`. */
 export type ToolOutputs = Record<string, SchemaValue>;
+
+/**
+ * Which step of which run an activity works for. It travels with every tool call so the
+ * activity layer can record the attempt against the right run (a reset leaves an old run
+ * in flight, and its writes must not land on the new one) and tools can log and correlate.
+ */
+export const StepAddress = z.object({
+  job_id: z.string(),
+  /** The job run: the first Temporal run ID of the run, kept across continue-as-new. */
+  run_id: z.string(),
+  workflow_id: z.string(),
+  step_index: z.number().int().nonnegative(),
+  step_id: z.string(),
+  correlation_id: z.string(),
+});
+export type StepAddress = z.infer<typeof StepAddress>;
+
+/** The one argument of every tool activity. Values over the inline limit arrive as `ValueRef`s. */
+export interface ToolActivityInput {
+  step: StepAddress;
+  params: ToolParams;
+}
+
 /** Every tool is an activity of this shape, registered under its `tool_id`. */
-export type ToolActivity = (params: ToolParams) => Promise<ToolOutputs>;
+export type ToolActivity = (input: ToolActivityInput) => Promise<ToolOutputs>;
 export type ToolActivities = Record<string, ToolActivity>;
 
-/** What the job workflow persists when a job starts and when it ends. */
-export const JobStateUpdate = z.object({
-  job_id: z.string(),
-  status: JobStatus,
-  started_at: z.string().optional(),
-  completed_at: z.string().optional(),
-  execution_progress: ExecutionProgress,
-  live_output: z.string(),
-  output_data: Variables,
-  error_message: z.string().optional(),
-  steps: z.array(StepRuntime),
-});
-export type JobStateUpdate = z.infer<typeof JobStateUpdate>;
-
-/** Activities through which the job workflow writes to the job store. */
-export interface JobStoreActivities {
-  recordJobState(update: JobStateUpdate): Promise<void>;
+/**
+ * Where the activity layer reports a tool attempt while it runs, so the job's stored state
+ * shows the attempt number and progress live. Writes are fenced by `step.run_id`: an
+ * attempt of a run that is no longer the job's current run records nothing.
+ */
+export interface StepAttemptRecorder {
+  /** An attempt began (1-based `attempt`, Temporal's count). */
+  started(step: StepAddress, attempt: number, at: string): Promise<void>;
+  /** The tool reported progress; called at most about once a second per attempt. */
+  progress(step: StepAddress, attempt: number, message: string, fraction: number | undefined, at: string): Promise<void>;
 }

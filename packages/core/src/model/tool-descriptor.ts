@@ -1,18 +1,64 @@
 import { z } from 'zod';
+import { StepRetryPolicy } from './step';
 
-export const ToolParameterDescriptor = z.object({
-  name: z.string(),
-  required: z.boolean(),
-  description: z.string(),
+/** A JSON Schema (draft 2020-12) document, as zod 4's `z.toJSONSchema` produces it. */
+export const JsonSchemaDocument = z.record(z.string(), z.unknown());
+export type JsonSchemaDocument = z.infer<typeof JsonSchemaDocument>;
+
+/**
+ * How a tool's activity is run unless a step says otherwise. Every field is optional:
+ * what a tool leaves out falls back to the platform default (`PLATFORM_STEP_DEFAULTS`).
+ */
+export const ToolRunDefaults = z.strictObject({
+  retry_policy: StepRetryPolicy.optional(),
+  /** Start-to-close timeout of one attempt. */
+  timeout_seconds: z.number().int().min(1).max(86_400).optional(),
+  /**
+   * How long an attempt may go without a heartbeat before Temporal counts it as lost (a
+   * crashed worker) and retries it elsewhere. The activity layer heartbeats on its own
+   * while a tool awaits, so only a tool that blocks the event loop longer needs more.
+   */
+  heartbeat_timeout_seconds: z.number().int().min(1).max(3_600).optional(),
 });
-export type ToolParameterDescriptor = z.infer<typeof ToolParameterDescriptor>;
+export type ToolRunDefaults = z.infer<typeof ToolRunDefaults>;
 
 /** What a workflow author, the API and publish-time checks know about a tool, without running it. */
 export const ToolDescriptor = z.object({
   tool_id: z.string(),
   name: z.string(),
   description: z.string(),
-  parameters: z.array(ToolParameterDescriptor),
-  outputs: z.array(z.string()),
+  version: z.string(),
+  /** JSON Schema of the parameters object, generated from the tool's zod schema. */
+  parameters: JsonSchemaDocument,
+  /** JSON Schema of the outputs object, generated from the tool's zod schema. */
+  outputs: JsonSchemaDocument,
+  defaults: ToolRunDefaults,
 });
 export type ToolDescriptor = z.infer<typeof ToolDescriptor>;
+
+function properties(schema: JsonSchemaDocument): Record<string, JsonSchemaDocument> {
+  const props = schema.properties;
+  return typeof props === 'object' && props !== null && !Array.isArray(props) ? (props as Record<string, JsonSchemaDocument>) : {};
+}
+
+/** The names of a tool's parameters. */
+export function toolParameterNames(tool: ToolDescriptor): string[] {
+  return Object.keys(properties(tool.parameters));
+}
+
+/** The parameters a step must map: those the schema requires and that have no default. */
+export function requiredToolParameters(tool: ToolDescriptor): string[] {
+  const required = Array.isArray(tool.parameters.required) ? (tool.parameters.required as unknown[]) : [];
+  const props = properties(tool.parameters);
+  return required.filter((name): name is string => typeof name === 'string' && !('default' in (props[name] ?? {})));
+}
+
+/** The JSON Schema of one parameter, or undefined when the tool has no such parameter. */
+export function toolParameterSchema(tool: ToolDescriptor, name: string): JsonSchemaDocument | undefined {
+  return properties(tool.parameters)[name];
+}
+
+/** The names of a tool's outputs. */
+export function toolOutputNames(tool: ToolDescriptor): string[] {
+  return Object.keys(properties(tool.outputs));
+}
