@@ -1,32 +1,52 @@
 import type { z } from 'zod';
-import type { SchemaValue } from '@ordo/core';
+import type { StepAddress, ToolRunDefaults } from '@ordo/core';
 import type { FileReader } from './file-reader';
-import type { ProgressReporter } from './progress';
+
+/** Structured log lines of a tool, tagged with the job and step by the activity layer. */
+export interface ToolLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
 
 /** What a tool may use besides its parameters. */
 export interface ToolContext {
+  /** Reports how far the tool has got ("Processing page 3 of 10", 0.3); shown as the job's live output. */
+  progress(message: string, fraction?: number): void;
+  /** Fires when the job is cancelled or the attempt times out: stop at the next safe point. */
+  signal: AbortSignal;
+  /** Uploaded files by `file_id`. */
   files: FileReader;
-  progress: ProgressReporter;
+  /** The job, run and step this call works for, with the job's correlation ID. */
+  step: StepAddress;
+  /** This attempt's number, from 1. */
+  attempt: number;
+  log: ToolLogger;
 }
 
-/** A tool's parameters: one named field per parameter, each with a `.describe()` text. */
-export type ToolParamsSchema = z.ZodObject<Record<string, z.ZodType>>;
+/** A tool's parameters or outputs: one named field each, each with a `.describe()` text. */
+export type ToolObjectSchema = z.ZodObject<Record<string, z.ZodType>>;
 
 /**
- * A tool, defined once: its catalog entry (descriptor fields), the schema its parameters
- * must satisfy, and what it does. The descriptor and the activity are both derived from it.
+ * A tool, defined once: its catalog entry, the schemas its parameters and outputs must
+ * satisfy, how it is run by default, and what it does. The catalog descriptor (with JSON
+ * Schemas) and the Temporal activity are both derived from it, so they cannot drift apart.
  */
-export interface ToolDefinition<P extends ToolParamsSchema = ToolParamsSchema, O extends string = string> {
+export interface ToolDefinition<P extends ToolObjectSchema = ToolObjectSchema, O extends ToolObjectSchema = ToolObjectSchema> {
   tool_id: string;
   name: string;
   description: string;
-  outputs: readonly O[];
+  /** Semantic version of the tool's contract (parameters, outputs, behaviour). */
+  version: string;
   params: P;
+  outputs: O;
+  /** Retry policy and timeouts unless a step overrides them; unset fields use the platform's. */
+  defaults?: ToolRunDefaults;
   // Method syntax on purpose: it lets tools with different schemas share one list.
-  run(params: z.output<P>, ctx: ToolContext): Promise<Record<O, SchemaValue>>;
+  run(params: z.output<P>, ctx: ToolContext): Promise<z.input<O>>;
 }
 
 /** Infers a tool's types from its definition, so `run` is checked against `params` and `outputs`. */
-export function defineTool<P extends ToolParamsSchema, const O extends string>(tool: ToolDefinition<P, O>): ToolDefinition<P, O> {
+export function defineTool<P extends ToolObjectSchema, O extends ToolObjectSchema>(tool: ToolDefinition<P, O>): ToolDefinition<P, O> {
   return tool;
 }

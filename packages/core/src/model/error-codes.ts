@@ -1,33 +1,39 @@
 import { z } from 'zod';
 
-/** Why a tool activity failed; the `type` of the `ApplicationFailure` it throws. */
+/**
+ * Why a tool attempt failed: the `type` of the `ApplicationFailure` the activity layer
+ * throws. Whether it is retried is decided per failure (`ToolError.retryable`), not per code.
+ */
 export const ToolErrorCode = z.enum([
+  /** Parameters do not satisfy the tool's schema (a mapping error: never retried). */
   'INVALID_PARAMETERS',
+  /** The tool returned outputs that do not satisfy its own schema: a bug in the tool. */
+  'INVALID_OUTPUT',
+  /** A stored large value a parameter refers to is gone from the blob store. */
+  'VALUE_MISSING',
   'FILE_NOT_FOUND',
   'UNSUPPORTED_FILE_TYPE',
   'PDF_INVALID',
   'PDF_PASSWORD_PROTECTED',
+  'HOST_NOT_ALLOWED',
+  'HTTP_CLIENT_ERROR',
+  'HTTP_SERVER_ERROR',
+  'NETWORK_ERROR',
+  'RESPONSE_TOO_LARGE',
+  'EXPRESSION_INVALID',
+  'EXPRESSION_FAILED',
+  'TIMEOUT',
+  /** Test tools: a deliberate failure. */
+  'DELIBERATE_FAILURE',
+  /** Anything unexpected; retryable, since we cannot tell it is permanent. */
   'TOOL_FAILED',
 ]);
 export type ToolErrorCode = z.infer<typeof ToolErrorCode>;
 
-/** Whether trying the same call again could succeed; the job workflow stops retrying the others. */
-export function isRetryableToolError(code: ToolErrorCode): boolean {
-  switch (code) {
-    case 'INVALID_PARAMETERS':
-    case 'FILE_NOT_FOUND':
-    case 'UNSUPPORTED_FILE_TYPE':
-    case 'PDF_INVALID':
-    case 'PDF_PASSWORD_PROTECTED':
-      return false;
-    case 'TOOL_FAILED':
-      return true;
-  }
-}
-
 /**
- * The `type` of the failure a job workflow run ends with: its start arguments were
- * invalid, or a step failed (the job's own state then says which and why).
+ * The `type` of the failure a job workflow run ends with: its input was invalid, the job
+ * could not be started by this run, a step failed (the job's own state then says which
+ * and why), or the job named a tool no worker offers.
  */
-export const JobErrorCode = z.enum(['INVALID_WORKFLOW_INPUT', 'JOB_FAILED']);
+export const JobErrorCode = z.enum(['INVALID_WORKFLOW_INPUT', 'JOB_NOT_STARTABLE', 'JOB_FAILED', 'UNKNOWN_TOOL', 'MAPPING_FAILED', 'CANCELLED']);
 export type JobErrorCode = z.infer<typeof JobErrorCode>;
