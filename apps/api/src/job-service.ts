@@ -1,23 +1,49 @@
+import { randomUUID } from 'node:crypto';
 import {
-  applyExecutionState,
-  checkInputValue,
-  executionStateFromJob,
+  effectiveInputs,
+  executionStateOf,
+  fileIdsIn,
+  initialRunHeader,
+  jobStatusOf,
+  jobView,
   orderedSteps,
+  outputVariableNames,
+  retryPlan,
   validateInputs,
   type CreateJobRequest,
   type ExecutionState,
+  type FileValue,
   type InputVariable,
   type Job,
+  type JobRecord,
+  type RetryPlan,
+  type RunState,
   type SchemaValue,
 } from '@ordo/core';
-import { newId, toFileValue } from '@ordo/storage';
-import { z } from 'zod';
+import { newId, toFileValue, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { liveExecutionState, startJobWorkflow } from './job-workflows';
-import { ApiProblem, notFound, validationProblem, type FieldError } from './problem';
+import { cancelRun, liveRunState, setRunPaused, startRun, terminateRun } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
+import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
+import { readableValue, resolveRecord, resolveValue } from './value-views';
+import { decodeCursor, encodeCursor } from './cursor';
 
-/** Job lifecycle operations behind the `/v1/jobs` routes. */
+/** How long cancel and reset wait for a run to close before answering. */
+const CLOSE_WAIT_MS = 15_000;
+
+/** A job as the API answers it, with whether its live state could be read. */
+interface JobNow {
+  stored: StoredJob;
+  run: RunState | undefined;
+  stale: boolean;
+}
+
+/**
+ * Job lifecycle operations behind the `/v1/jobs` routes. The API writes a job only while
+ * no run is in progress (creation, inputs, reset of a finished run); everything else goes
+ * to the job's workflow as a start, an update, or a native cancellation, and the workflow
+ * records what happened.
+ */
 export class JobService {
   constructor(private readonly deps: AppDeps) {}
 
@@ -25,11 +51,12 @@ export class JobService {
     return (this.deps.now?.() ?? new Date()).toISOString();
   }
 
-  /** Creates a PENDING job from the latest published version of a workflow (seed 002 §1). */
-  async create(request: CreateJobRequest): Promise<Job> {
-    const workflow = await this.deps.store.workflows.get(request.workflow_id);
+  /** Creates a PENDING job from a published workflow version (seed 002 §1). */
+  async create(request: CreateJobRequest, correlationId: string | undefined): Promise<Job> {
+    const workflow = await this.deps.store.workflows.get(request.workflow_id, request.workflow_version);
     if (!workflow) {
-      throw validationProblem([{ field: 'workflow_id', message: `workflow '${request.workflow_id}' does not exist` }]);
+      const field = request.workflow_version === undefined ? 'workflow_id' : 'workflow_version';
+      throw validationProblem([{ field, message: `workflow '${request.workflow_id}'${request.workflow_version === undefined ? '' : ` version ${request.workflow_version}`} does not exist` }]);
     }
     if (workflow.status !== 'PUBLISHED') {
       throw new ApiProblem(
@@ -45,33 +72,33 @@ export class JobService {
       if (mismatches.length > 0) throw validationProblem(mismatches);
     }
     const now = this.now();
-    const jobId = newId('job');
-    const job: Job = {
-      job_id: jobId,
+    const steps = orderedSteps(workflow.steps).map((step, index) => ({ ...step, sequence_number: index }));
+    const job: JobRecord = {
+      job_id: newId('job'),
       workflow_id: workflow.workflow_id,
       workflow_version: workflow.version,
       name: request.name,
       ...(request.description !== undefined && { description: request.description }),
-      status: 'PENDING',
       created_at: now,
       updated_at: now,
       input_variables: workflow.input_variables,
       input_values: {},
-      input_errors: validateInputs(workflow.input_variables, {}),
-      steps: orderedSteps(workflow.steps).map((step, index) => ({ ...step, job_id: jobId, sequence_number: index, status: 'PENDING' })),
-      execution_progress: { current_step: 0, total_steps: workflow.steps.length, is_paused: false },
-      live_output: '',
-      output_data: {},
+      input_errors: validateInputs(workflow.input_variables, {}).errors,
+      steps,
+      output_variables: outputVariableNames(workflow),
+      correlation_id: correlationId ?? randomUUID(),
+      context: request.context ?? {},
     };
     await this.deps.store.jobs.insert(job);
-    return job;
+    return this.view({ stored: { job, run: undefined, runs: [], updated_at: now }, run: undefined, stale: false });
   }
 
   /**
-   * Sets (or with `null` clears) one input of a pending job. An invalid value is
-   * refused whole and nothing is stored; `input_errors` then lists what is still missing.
+   * Sets (or with `null` clears) one input of a pending job. An invalid value is refused
+   * whole with 422 and nothing is stored; `input_errors` lists what is still missing or
+   * no longer valid.
    */
-  async setInput(jobId: string, variableId: string, value: SchemaValue): Promise<Job> {
+  async setInput(jobId: string, variableId: string, value: unknown): Promise<Job> {
     const job = await this.requirePending(jobId);
     const variable = job.input_variables.find((v) => v.variable_id === variableId);
     if (!variable) {
@@ -79,139 +106,346 @@ export class JobService {
         { field: 'variable_id', message: `must be one of ${job.input_variables.map((v) => v.variable_id).join(', ')}` },
       ]);
     }
-    const values = { ...job.input_values };
-    if (value === null) {
-      delete values[variableId];
-    } else {
-      values[variableId] = await this.checkValue(variable, value);
-    }
-    return this.saveInputs(job, values);
+    const values: Record<string, unknown> = { ...job.input_values };
+    if (value === null) delete values[variableId];
+    else values[variableId] = value;
+    const checked = await this.checkInputs(job.input_variables, values);
+    const error = checked.errors[variableId];
+    if (value !== null && error !== undefined) throw validationProblem([{ field: 'value', message: error }]);
+    return this.saveInputs(job, checked.values, checked.errors);
   }
 
-  /** Clears all input values of a pending job (seed 002 `clearInputs`). */
+  /** Clears all input values and errors of a pending job (seed 002 `clearInputs`): missing required inputs are listed again. */
   async clearInputs(jobId: string): Promise<Job> {
     const job = await this.requirePending(jobId);
-    return this.saveInputs(job, {});
-  }
-
-  /** Starts a pending job whose inputs are valid: RUNNING in the store, then its workflow. */
-  async start(jobId: string): Promise<Job> {
-    const claim = await this.deps.store.jobs.claimStart(jobId, this.now());
-    if (!claim.ok) {
-      switch (claim.code) {
-        case 'JOB_NOT_FOUND':
-          throw notFound('Job', jobId);
-        case 'JOB_NOT_PENDING': {
-          const job = await this.deps.store.jobs.get(jobId);
-          throw new ApiProblem(409, 'JOB_NOT_PENDING', 'Job not pending', `job '${jobId}' is ${job?.status ?? 'gone'}; only PENDING jobs can start`);
-        }
-        case 'INPUTS_INVALID': {
-          const job = await this.deps.store.jobs.get(jobId);
-          const errors: FieldError[] = Object.entries(job?.input_errors ?? {}).map(([field, message]) => ({
-            field: `input_values.${field}`,
-            message,
-          }));
-          throw new ApiProblem(422, 'INPUTS_INVALID', 'Job inputs invalid', 'set every required input before starting the job', errors);
-        }
-      }
-    }
-    try {
-      await startJobWorkflow(this.deps.temporal.client, this.deps.temporal.taskQueue, claim.job);
-    } catch (err) {
-      // No run exists, so the job must not stay RUNNING: put it back and let the caller retry.
-      await this.deps.store.jobs.releaseStart(jobId, this.now());
-      throw err;
-    }
-    return claim.job;
+    return this.saveInputs(job, {}, validateInputs(job.input_variables, {}).errors);
   }
 
   /**
-   * A page of jobs, newest first, as stored: a running job shows its persisted state;
-   * `GET /v1/jobs/{job_id}` has the live view.
+   * Checks every input of a job again (files may have been deleted since they were set):
+   * seed 002's `validateInputs` when `store` is set (a pending job's `input_errors` are
+   * updated), `areInputsValid` when not.
    */
+  async checkStoredInputs(jobId: string, store: boolean): Promise<{ valid: boolean; input_values: Record<string, SchemaValue>; input_errors: Record<string, string> }> {
+    const job = store ? await this.requirePending(jobId) : await this.require(jobId);
+    const checked = await this.checkInputs(job.input_variables, job.input_values);
+    if (store) await this.saveInputs(job, job.input_values, checked.errors);
+    return { valid: Object.keys(checked.errors).length === 0, input_values: effectiveInputs(job.input_variables, job.input_values), input_errors: checked.errors };
+  }
+
+  /**
+   * Starts a pending job (seed 002 `startJob(jobId, inputVariables)`): `input_values`, when
+   * given, are set and validated as one change first; invalid inputs leave the job as it
+   * was. The job's workflow records RUNNING itself when it begins, so an API that dies
+   * mid-start leaves the job PENDING (no run) or running (a run), never stuck between.
+   */
+  async start(jobId: string, inputValues: Record<string, unknown> | undefined): Promise<Job> {
+    let job = await this.requirePending(jobId);
+    const values: Record<string, unknown> = { ...job.input_values };
+    for (const [id, value] of Object.entries(inputValues ?? {})) {
+      if (value === null) delete values[id];
+      else values[id] = value;
+    }
+    const checked = await this.checkInputs(job.input_variables, values);
+    if (Object.keys(checked.errors).length > 0) {
+      throw new ApiProblem(
+        422,
+        'INPUTS_INVALID',
+        'Job inputs invalid',
+        'every required input must be set and valid before the job starts; nothing was changed',
+        Object.entries(checked.errors).map(([field, message]) => ({ field: `input_values.${field}`, message })),
+        { input_errors: checked.errors },
+      );
+    }
+    if (inputValues !== undefined) job = await this.saveInputRecord(job, checked.values, {});
+    const startedAt = this.now();
+    const started = await startRun(this.deps.temporal.client, this.deps.temporal.taskQueue, job, { job_id: jobId, started_at: startedAt });
+    switch (started.ok) {
+      case true:
+        // The answer shows the run as its workflow records it on beginning, with the same start time.
+        return this.view({ stored: { job, run: undefined, runs: [], updated_at: startedAt }, run: { ...initialRunHeader(job, started.run_id, startedAt), steps: [] }, stale: false });
+      case false:
+        switch (started.code) {
+          case 'ALREADY_RUNNING':
+            throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' already has a run in progress; only PENDING jobs can start`, { status: 'RUNNING' });
+          case 'TEMPORAL_UNAVAILABLE':
+            throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', started.message);
+        }
+    }
+  }
+
+  /** Pauses a running job at its next step boundary (the `pause` signal's effect, answered). */
+  async pause(jobId: string): Promise<Job> {
+    return this.setPaused(jobId, true);
+  }
+
+  /** Lets a paused job go on. */
+  async resume(jobId: string): Promise<Job> {
+    return this.setPaused(jobId, false);
+  }
+
+  private async setPaused(jobId: string, paused: boolean): Promise<Job> {
+    const { run, current } = await this.requireRunning(jobId, paused ? 'pause' : 'resume');
+    const result = await setRunPaused(this.deps.temporal.client, jobId, run.run_id, paused);
+    if (!result.ok) {
+      switch (result.code) {
+        case 'ALREADY_PAUSED':
+          throw jobConflict('JOB_ALREADY_PAUSED', `job '${jobId}' is already paused`, { status: 'RUNNING', is_paused: true });
+        case 'NOT_PAUSED':
+          throw jobConflict('JOB_NOT_PAUSED', `job '${jobId}' is running and not paused; only a paused job can resume`, { status: 'RUNNING', is_paused: false });
+        case 'RUN_FINISHED': {
+          const after = await this.current(jobId);
+          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
+        }
+        case 'TEMPORAL_UNAVAILABLE':
+          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
+      }
+    }
+    void current;
+    return this.get(jobId);
+  }
+
+  /**
+   * Cancels a running (or paused) job through Temporal's native cancellation, exactly as
+   * `temporal workflow cancel` does: the running tool is told to stop, the job ends FAILED
+   * with "Job cancelled by user", and the run ends Cancelled. Waits briefly for that end.
+   */
+  async cancel(jobId: string): Promise<Job> {
+    const { run } = await this.requireRunning(jobId, 'cancel');
+    const result = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
+    if (!result.ok) {
+      switch (result.code) {
+        case 'RUN_FINISHED': {
+          const after = await this.current(jobId);
+          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished; only a running job can be cancelled`, { status: jobStatusOf(after.run?.status) });
+        }
+        case 'TEMPORAL_UNAVAILABLE':
+          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
+      }
+    }
+    return this.get(jobId);
+  }
+
+  /**
+   * Returns a job to PENDING (seed 002 `resetJob`): its steps, outputs, errors, progress and
+   * run timestamps are cleared, input values kept. A run in progress is cancelled first and
+   * awaited (terminated if it does not close in time). The old run stays in Temporal and in
+   * the job's `runs`.
+   */
+  async reset(jobId: string): Promise<Job> {
+    const stored = await this.requireStored(jobId);
+    const run = stored.run;
+    if (!run) throw jobConflict('JOB_NOT_STARTED', `job '${jobId}' is PENDING and has no run; there is nothing to reset`, { status: 'PENDING' });
+    if (run.status === 'InProgress') {
+      const cancelled = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
+      if (!cancelled.ok && cancelled.code === 'TEMPORAL_UNAVAILABLE') throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', cancelled.message);
+      if (cancelled.ok && !cancelled.closed) {
+        // No worker finished the cancellation in time: end the run without it, so the reset holds.
+        await terminateRun(this.deps.temporal.client, jobId, run.run_id, `Ordo job ${jobId} reset`);
+        await this.deps.store.jobs.closeRun(run.run_id, 'Cancelled', this.now());
+      }
+    }
+    const result = await this.deps.store.jobs.reset(jobId, run.run_id, this.now());
+    if (!result.ok) {
+      switch (result.code) {
+        case 'JOB_NOT_FOUND':
+          throw notFound('Job', jobId);
+        case 'RUN_CHANGED': {
+          const after = await this.current(jobId);
+          throw jobConflict('JOB_CHANGED', `job '${jobId}' changed while it was being reset (another reset, start or retry won)`, {
+            status: jobStatusOf(after.run?.status),
+          });
+        }
+      }
+    }
+    return this.get(jobId);
+  }
+
+  /**
+   * Retries a failed job from the step that failed (or from `fromStep`, at or before it):
+   * a new run that reuses the recorded outputs of the steps before it. With `dryRun`, only
+   * the plan is returned and nothing starts.
+   */
+  async retry(jobId: string, fromStep: string | undefined, dryRun: boolean): Promise<{ plan: RetryPlan; job?: Job }> {
+    const stored = await this.requireStored(jobId);
+    const status = jobStatusOf(stored.run?.status);
+    if (!stored.run || status !== 'FAILED') {
+      throw jobConflict('JOB_NOT_FAILED', `job '${jobId}' is ${status}; only a FAILED job can be retried`, { status, ...(stored.run && { is_paused: stored.run.paused }) });
+    }
+    const planned = retryPlan(stored.job, stored.run, fromStep);
+    if (!planned.ok) {
+      switch (planned.code) {
+        case 'NOT_FAILED':
+          throw jobConflict('JOB_NOT_FAILED', planned.message, { status });
+        case 'UNKNOWN_STEP':
+        case 'STEP_AFTER_FAILURE':
+          throw validationProblem([{ field: 'from_step', message: planned.message }]);
+      }
+    }
+    const plan = planned.plan;
+    if (dryRun) return { plan };
+    const startedAt = this.now();
+    const started = await startRun(this.deps.temporal.client, this.deps.temporal.taskQueue, stored.job, {
+      job_id: jobId,
+      started_at: startedAt,
+      retry: { run_id: plan.run_id, from_step_index: plan.from_step_index },
+    });
+    if (!started.ok) {
+      switch (started.code) {
+        case 'ALREADY_RUNNING':
+          throw jobConflict('JOB_NOT_FAILED', `job '${jobId}' already has a run in progress`, { status: 'RUNNING' });
+        case 'TEMPORAL_UNAVAILABLE':
+          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', started.message);
+      }
+    }
+    return { plan, job: await this.get(jobId) };
+  }
+
+  /** A page of jobs, newest first, as stored (summaries: see `list` in the README). */
   async list(query: ListJobsQuery): Promise<{ items: Job[]; next_cursor: string | null }> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // One extra row tells whether another page exists without a count query.
     const rows = await this.deps.store.jobs.list({ workflow_id: query.workflow_id, status: query.status, limit: query.limit + 1, after });
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
-    return { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.created_at, job_id: last.job_id }) : null };
+    const page = rows.slice(0, query.limit);
+    const items = await Promise.all(page.map((stored) => this.view({ stored, run: stored.run, stale: false })));
+    const last = page.at(-1);
+    return { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.job.created_at, job_id: last.job.job_id }) : null };
   }
 
-  /** A job as stored, overlaid with its workflow's live state while it runs. */
+  /** A job: as stored once finished, live from its workflow while it runs (or marked stale). */
   async get(jobId: string): Promise<Job> {
-    const job = await this.require(jobId);
-    if (job.status !== 'RUNNING') return job;
-    const state = await liveExecutionState(this.deps.temporal.client, jobId);
-    return state ? applyExecutionState(job, state) : job;
+    return this.view(await this.current(jobId));
   }
 
-  /** Seed 000's executionState: live from the workflow while running, else from the store. */
-  async executionState(jobId: string): Promise<ExecutionState> {
-    const job = await this.require(jobId);
-    if (job.status === 'RUNNING') {
-      const state = await liveExecutionState(this.deps.temporal.client, jobId);
-      if (state) return state;
+  /** Seed 000's executionState, with every value whole. */
+  async executionState(jobId: string): Promise<ExecutionState & { stale?: true }> {
+    const now = await this.current(jobId);
+    const state = executionStateOf(now.stored.job, now.run);
+    const blobs = this.deps.store.blobs;
+    return {
+      ...state,
+      variables: await resolveRecord(state.variables, blobs),
+      step_results: await Promise.all(state.step_results.map(async (r) => ({ ...r, outputs: await resolveRecord(r.outputs, blobs) }))),
+      ...(now.stale && { stale: true as const }),
+    };
+  }
+
+  /** One job variable, whole: an input, or an output some step wrote. */
+  async variable(jobId: string, name: string): Promise<{ variable: string; value: SchemaValue }> {
+    const now = await this.current(jobId);
+    const variables = now.run?.variables ?? effectiveInputs(now.stored.job.input_variables, now.stored.job.input_values);
+    const value = variables[name];
+    if (value === undefined) {
+      throw new ApiProblem(404, 'NOT_FOUND', 'Variable not found', `job '${jobId}' has no value for variable '${name}'`, [
+        { field: 'variable', message: `must name a variable with a value: ${Object.keys(variables).join(', ') || 'none yet'}` },
+      ]);
     }
-    return executionStateFromJob(job);
+    return { variable: name, value: await resolveValue(value, this.deps.store.blobs) };
   }
 
-  private async require(jobId: string): Promise<Job> {
+  /** The stored job and, while it runs, its live run state from the workflow. */
+  private async current(jobId: string): Promise<JobNow> {
+    const stored = await this.requireStored(jobId);
+    const run = stored.run;
+    if (!run || run.status !== 'InProgress') return { stored, run, stale: false };
+    const live = await liveRunState(this.deps.temporal.client, jobId, run.run_id);
+    if (!live) return { stored, run, stale: true };
+    return { stored, run: withRecordedAttempts(live, run), stale: false };
+  }
+
+  private async view(now: JobNow): Promise<Job> {
+    const { job } = now.stored;
+    const view = jobView(job, now.run, now.stored.runs, { stale: now.stale, updated_at: now.stored.updated_at });
+    const blobs = this.deps.store.blobs;
+    const base = `/v1/jobs/${job.job_id}/outputs`;
+    const readable = async (values: Record<string, SchemaValue>, names: (name: string) => string) =>
+      Object.fromEntries(await Promise.all(Object.entries(values).map(async ([k, v]) => [k, await readableValue(v, blobs, `${base}/${names(k)}`)] as const)));
+    const stepTargets = new Map(job.steps.map((s) => [s.step_id, s.type === 'tool' ? s.output_mappings : {}]));
+    return {
+      ...view,
+      output_data: await readable(view.output_data, (k) => k),
+      steps: await Promise.all(
+        view.steps.map(async (step) =>
+          step.output_data === undefined ? step : { ...step, output_data: await readable(step.output_data, (k) => (stepTargets.get(step.step_id) as Record<string, string> | undefined)?.[k] ?? k) },
+        ),
+      ),
+    };
+  }
+
+  private async requireStored(jobId: string): Promise<StoredJob> {
+    const stored = await this.deps.store.jobs.getStored(jobId);
+    if (!stored) throw notFound('Job', jobId);
+    return stored;
+  }
+
+  private async require(jobId: string): Promise<JobRecord> {
     const job = await this.deps.store.jobs.get(jobId);
     if (!job) throw notFound('Job', jobId);
     return job;
   }
 
-  private async requirePending(jobId: string): Promise<Job> {
-    const job = await this.require(jobId);
-    if (job.status !== 'PENDING') {
-      throw new ApiProblem(409, 'JOB_NOT_PENDING', 'Job not pending', `job '${jobId}' is ${job.status}; inputs can only change while it is PENDING`);
+  private async requirePending(jobId: string): Promise<JobRecord> {
+    const stored = await this.requireStored(jobId);
+    if (stored.run) {
+      const status = jobStatusOf(stored.run.status);
+      throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' is ${status}; this is possible only while it is PENDING (reset it first)`, { status, is_paused: stored.run.paused });
     }
-    return job;
+    return stored.job;
   }
 
-  private async saveInputs(job: Job, values: Record<string, SchemaValue>): Promise<Job> {
-    const result = await this.deps.store.jobs.setInputs(job.job_id, values, validateInputs(job.input_variables, values), this.now());
+  private async requireRunning(jobId: string, action: string): Promise<{ run: RunState; current: JobNow }> {
+    const current = await this.current(jobId);
+    const run = current.run;
+    if (!run || run.status !== 'InProgress') {
+      const status = jobStatusOf(run?.status);
+      throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' is ${status}; only a RUNNING job can ${action}`, { status, ...(run && { is_paused: run.paused }) });
+    }
+    return { run, current };
+  }
+
+  /** Checks values against the job's variables, looking up every file they name. */
+  private async checkInputs(variables: readonly InputVariable[], values: Record<string, unknown>) {
+    const ids = variables.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id]));
+    const files = new Map<string, FileValue>();
+    await Promise.all(
+      [...new Set(ids)].map(async (id) => {
+        const file = await this.deps.store.files.get(id);
+        if (file) files.set(id, toFileValue(file));
+      }),
+    );
+    return validateInputs(variables, values, (id) => files.get(id));
+  }
+
+  private async saveInputs(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<Job> {
+    await this.saveInputRecord(job, values, errors);
+    return this.get(job.job_id);
+  }
+
+  private async saveInputRecord(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<JobRecord> {
+    const result = await this.deps.store.jobs.setInputs(job.job_id, values, errors, this.now());
     if (result.ok) return result.job;
     switch (result.code) {
       case 'JOB_NOT_FOUND':
         throw notFound('Job', job.job_id);
       case 'JOB_NOT_PENDING':
-        throw new ApiProblem(409, 'JOB_NOT_PENDING', 'Job not pending', `job '${job.job_id}' started while its inputs were being set`);
+        throw jobConflict('JOB_NOT_PENDING', `job '${job.job_id}' started while its inputs were being set`, { status: 'RUNNING' });
     }
-  }
-
-  /** Checks a value against its variable; a file reference is resolved to the stored file first. */
-  private async checkValue(variable: InputVariable, value: SchemaValue): Promise<SchemaValue> {
-    let candidate: unknown = value;
-    if (variable.schema.type === 'file') {
-      const fileId = typeof value === 'object' && value !== null && !Array.isArray(value) ? value.file_id : undefined;
-      if (typeof fileId !== 'string') {
-        throw validationProblem([{ field: 'value.file_id', message: 'must be the file_id of a file uploaded with POST /v1/files' }]);
-      }
-      const file = await this.deps.store.files.get(fileId);
-      if (!file) throw validationProblem([{ field: 'value.file_id', message: `file '${fileId}' does not exist` }]);
-      candidate = toFileValue(file);
-    }
-    const check = checkInputValue(variable.schema, candidate);
-    if (!check.ok) throw validationProblem([{ field: 'value', message: `${variable.variable_id} ${check.message}` }]);
-    return check.value;
   }
 }
 
-const JobCursor = z.object({ created_at: z.string(), job_id: z.string() });
-type JobCursor = z.infer<typeof JobCursor>;
-
-function encodeCursor(cursor: JobCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(raw: string): JobCursor {
-  try {
-    return JobCursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw validationProblem([{ field: 'query.cursor', message: 'must be a next_cursor returned by GET /v1/jobs' }]);
-  }
+/**
+ * The live state with each running step's attempt number and progress as its tool
+ * activity recorded them (the workflow learns them only when the attempt ends).
+ */
+function withRecordedAttempts(live: RunState, stored: RunState): RunState {
+  return {
+    ...live,
+    steps: live.steps.map((step) => {
+      const recorded = stored.steps[step.index];
+      if (step.status !== 'InProgress' || !recorded || recorded.attempt < step.attempt) return step;
+      return { ...step, attempt: recorded.attempt, ...(recorded.progress !== undefined && { progress: recorded.progress }) };
+    }),
+  };
 }
 
 /** Where a CreateJobRequest's input variables differ from the workflow's. */

@@ -15,6 +15,12 @@ export type ProblemCode =
   | 'WORKFLOW_EXISTS'
   | 'WORKFLOW_NOT_PUBLISHED'
   | 'JOB_NOT_PENDING'
+  | 'JOB_NOT_RUNNING'
+  | 'JOB_ALREADY_PAUSED'
+  | 'JOB_NOT_PAUSED'
+  | 'JOB_NOT_FAILED'
+  | 'JOB_NOT_STARTED'
+  | 'JOB_CHANGED'
   | 'INPUTS_INVALID'
   | 'PAYLOAD_TOO_LARGE'
   | 'TEMPORAL_UNAVAILABLE'
@@ -31,6 +37,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: FieldError[] = [],
+    /** Further members of the problem body (RFC 9457 extensions), e.g. the job's current state. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'ApiProblem';
@@ -44,6 +52,7 @@ export class ApiProblem extends Error {
       code: this.code,
       detail: this.detail,
       instance,
+      ...this.extensions,
       ...(this.errors.length > 0 && { errors: this.errors }),
     };
   }
@@ -53,6 +62,17 @@ export class ApiProblem extends Error {
 export function validationProblem(errors: FieldError[], detail?: string): ApiProblem {
   const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
   return new ApiProblem(422, 'VALIDATION_FAILED', 'Request validation failed', detail ?? summary, errors);
+}
+
+/**
+ * A 409: the operation means nothing in the job's current state. The body names that
+ * state (`job_status`, `is_paused`), and nothing was changed.
+ */
+export function jobConflict(code: ProblemCode, detail: string, state: { status: string; is_paused?: boolean }): ApiProblem {
+  return new ApiProblem(409, code, 'Not possible in the job\'s current state', detail, [], {
+    job_status: state.status,
+    ...(state.is_paused !== undefined && { is_paused: state.is_paused }),
+  });
 }
 
 export function notFound(what: string, id: string): ApiProblem {

@@ -5,6 +5,15 @@ const Env = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   ORDO_TASK_QUEUE: z.string().min(1).default('ordo-jobs'),
   ORDO_DATA_DIR: z.string().min(1).default('.data'),
+  /** Hosts `http_request` may call, comma-separated (`api.example.com`, `*.example.com`, `host:8080`); none by default. */
+  ORDO_HTTP_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((h) => h.trim()).filter((h) => h.length > 0)),
+  /** Values larger than this travel between steps by reference (bytes of their JSON). */
+  ORDO_INLINE_VALUE_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(256 * 1024),
+  /** `1` registers the test tools (noop, sleep, flaky, fail) beside the catalog: for benchmarks and tests only. */
+  ORDO_TEST_TOOLS: z.enum(['0', '1']).default('0'),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { openStore } from '@ordo/storage';
+import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { loadEnv } from './env';
 import { createWorker } from './worker';
 
@@ -8,7 +9,15 @@ const env = loadEnv();
 const store = await openStore(resolve(env.ORDO_DATA_DIR));
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 try {
-  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.ORDO_TASK_QUEUE, store });
+  const worker = await createWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.ORDO_TASK_QUEUE,
+    store,
+    tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOLS, ...TEST_TOOLS] : TOOLS,
+    http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
+    inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
+  });
   console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight
   // activities finish or are cancelled, then run() resolves.

@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
+import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createToolActivities } from '@ordo/tools';
+import type { ToolRunDefaults } from '@ordo/core';
+import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition } from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
-import { createJobStoreActivities } from './job-store-activities';
+import { createRunStoreActivities } from './run-store-activities';
+import { createStepAttemptRecorder } from './step-attempt-recorder';
 
 /** The module holding every workflow this worker runs; Temporal bundles it for its sandbox. */
 export const workflowsPath = createRequire(import.meta.url).resolve('@ordo/core/workflows');
@@ -12,30 +15,46 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   store: OrdoStore;
+  /** The tools this worker offers; the production catalog by default. Tests add the test tools. */
+  tools?: readonly ToolDefinition[];
+  /** Outbound HTTP for `http_request`: the allowed hosts (none by default). */
+  http?: HttpToolConfig;
+  /** Values over this many bytes travel by reference (default 256 KiB). */
+  inlineLimitBytes?: number;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Further activities on the same task queue: tools a deployment adds beside the built-in ones. */
-  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /**
  * A worker that runs the job workflow and, on the same task queue, every tool as an
- * activity named by its `tool_id`, plus the job-store activities.
+ * activity named by its `tool_id`, plus the run store's local activities.
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const tools = options.tools ?? TOOLS;
+  const defaults: Record<string, ToolRunDefaults> = Object.fromEntries(tools.map((t) => [t.tool_id, t.defaults ?? {}]));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    // Tools heartbeat their progress ("Processing page 3 of 10"); the API shows the last
-    // message as live output. Heartbeats are not history events, so this costs no history.
+    // Tools heartbeat their progress; heartbeats are not history events, so this costs no history.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '2 seconds',
     activities: {
-      ...createToolActivities({ files: options.store.files }),
-      ...createJobStoreActivities(options.store),
-      ...options.extraActivities,
+      ...createToolActivities(tools, {
+        files: options.store.files,
+        blobs: options.store.blobs,
+        recorder: createStepAttemptRecorder(options.store),
+        ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
+        ...(options.http !== undefined && { http: options.http }),
+      }),
+      ...createRunStoreActivities(options.store, defaults),
+      // v1 runs (started before the run-state design) persist through this; their job rows no
+      // longer have the columns it wrote, so it only lets such a run finish.
+      recordJobState: (update: { job_id: string; status: string }) => {
+        log.warn('A v1 job run reported its state; v1 state is no longer stored', { job_id: update.job_id, status: update.status });
+        return Promise.resolve();
+      },
     },
   });
 }

@@ -1,25 +1,56 @@
 /**
- * @ordo/core: Ordo's model (zod schemas and their types), input validation,
- * parameter/output mapping, and the contract between the job workflow and the
- * activities it calls. The workflow itself is exported from `@ordo/core/workflows`.
+ * @ordo/core: Ordo's model (zod schemas and their types), the job workflow's contract,
+ * the step types, input validation, parameter/output mapping, and the pure functions
+ * that change a run's state and project its views. The workflow itself is exported from
+ * `@ordo/core/workflows` for the worker's bundle.
  */
-export { JobStateUpdate } from './model/activity-contract';
-export type { JobStoreActivities, ToolActivities, ToolActivity, ToolOutputs, ToolParams } from './model/activity-contract';
-export { isRetryableToolError, JobErrorCode, ToolErrorCode } from './model/error-codes';
+export * from './job-workflow-contract';
+export { StepAddress } from './model/activity-contract';
+export type { StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
+export type { DefinitionIssue } from './model/definition-issue';
+export { JobErrorCode, ToolErrorCode } from './model/error-codes';
 export { ExecutionState, StepExecutionResult } from './model/execution-state';
-export { checkInputValue, validateInputs } from './model/input-validation';
-export { applyExecutionState, executionStateFromJob } from './model/job-view';
-export type { InputCheck } from './model/input-validation';
-export { CreateJobRequest, ExecutionProgress, Job, JobStep, SetInputValueRequest, StepRuntime } from './model/job';
-export { JobWorkflowInput, jobWorkflowInput } from './model/job-workflow-input';
+export { checkInputValue, effectiveInputs, fileIdsIn, validateInputs } from './model/input-validation';
+export type { FileLookup, InputCheck } from './model/input-validation';
+export { CreateJobRequest, ExecutionProgress, Job, JobRecord, JobStep, JobStepRuntime, RunSummary, SetInputValueRequest } from './model/job';
 export { applyOutputMappings, resolveParameters } from './model/mappings';
 export type { OutputMappingResult } from './model/mappings';
+export { CANCELLED_MESSAGE, isFinishedRun, RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
+export { BeginRunRefusal, BeginRunRequest, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
+export type { BeginRunResult, RunStoreActivities } from './model/run-store-contract';
+export * from './model/run-transitions';
+export * from './model/run-views';
+export { storedRunState } from './model/stored-run';
+export { retryPlan } from './model/retry-plan';
+export type { RetryPlan, RetryPlanResult } from './model/retry-plan';
 export { FileValue, SchemaValue, Variables } from './model/schema-value';
-export { isTerminalJobStatus, JobStatus, WorkflowStatus } from './model/status';
-export { StepDefinition, StepRetryPolicy, ToolRef, ToolStep } from './model/step';
-export { ToolDescriptor, ToolParameterDescriptor } from './model/tool-descriptor';
-export { Identifier, InputVariable, InputVariables, VariableSchema } from './model/variable-schema';
-export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, WorkflowDefinition } from './model/workflow-definition';
-export type { DefinitionIssue } from './model/workflow-definition';
+export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './model/status';
+export { PLATFORM_STEP_DEFAULTS, StepRetryPolicy } from './model/step';
+export {
+  JsonSchemaDocument,
+  requiredToolParameters,
+  ToolDescriptor,
+  toolOutputNames,
+  toolParameterNames,
+  toolParameterSchema,
+  ToolRunDefaults,
+} from './model/tool-descriptor';
+export {
+  DEFAULT_INLINE_VALUE_LIMIT_BYTES,
+  isValueRef,
+  MissingValueError,
+  refHash,
+  resolveValueRecord,
+  resolveValueRefs,
+  storeLargeValues,
+  ValueRef,
+} from './model/value-ref';
+export type { BlobStore } from './model/value-ref';
+export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, InputVariables, NumberSchema, ObjectSchema, StringSchema, VariableSchema } from './model/variable-schema';
+export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, outputVariableNames, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';
+export type { DefinitionShape } from './model/workflow-definition';
 export { ORDO_SEARCH_ATTRIBUTES, OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from './search-attributes';
-export { JOB_WORKFLOW_TYPE, EXECUTION_STATE_QUERY } from './workflow-names';
+export { STEP_TYPES, StepDefinition, StepDefinitionSchema } from './workflows/steps';
+export type { StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
+export { ToolRef, ToolStep, toolRunOptions } from './workflows/steps/tool-step';
+export type { ToolRunOptions } from './workflows/steps/tool-step';

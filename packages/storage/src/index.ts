@@ -8,7 +8,7 @@ export { FileStore, toFileValue } from './file-store';
 export type { StoredFile } from './file-store';
 export { newId } from './ids';
 export { JobRepository } from './job-repository';
-export type { ClaimStartResult, JobListQuery, SetInputsResult } from './job-repository';
+export type { ClaimRunResult, JobListQuery, ResetResult, SetInputsResult, StoredJob } from './job-repository';
 export { openStore } from './store';
 export type { OrdoStore } from './store';
 export { WorkflowRecord, WorkflowRepository } from './workflow-repository';

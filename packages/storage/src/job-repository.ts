@@ -1,8 +1,20 @@
-import type { InputVariable, JobStateUpdate, JobStatus, Variables } from '@ordo/core';
-import { Job } from '@ordo/core';
-import type { Selectable } from 'kysely';
+import {
+  initialRunHeader,
+  JobRecord,
+  RunHeader,
+  StepRun,
+  jobStatusOf,
+  storedRunState,
+  type BeginRunRequest,
+  type JobStatus,
+  type RunRecord,
+  type RunState,
+  type RunSummary,
+  type Variables,
+} from '@ordo/core';
+import type { Selectable, Transaction } from 'kysely';
 import type { OrdoDatabase } from './database';
-import type { JobTable } from './schema';
+import type { Database, JobTable, RunTable, StepRunTable } from './schema';
 
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
 export interface JobListQuery {
@@ -12,24 +24,76 @@ export interface JobListQuery {
   after?: { created_at: string; job_id: string } | undefined;
 }
 
-export type SetInputsResult = { ok: true; job: Job } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' };
-export type ClaimStartResult = { ok: true; job: Job } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'INPUTS_INVALID' };
+/** A job as stored: its record, its current run's state (if any), and every run it had. */
+export interface StoredJob {
+  job: JobRecord;
+  run: RunState | undefined;
+  runs: RunSummary[];
+  /** When the job row last changed. */
+  updated_at: string;
+}
 
-/** Jobs: created by the API, moved to RUNNING when started, finalized by the job workflow. */
+export type SetInputsResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' };
+export type ClaimRunResult =
+  | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
+  | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
+export type ResetResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'RUN_CHANGED' };
+
+/**
+ * Jobs and their runs. The API writes a job's record (creation, inputs) only while no run
+ * is in progress, and resets it; everything about a run is written by that run (its
+ * workflow's local activities and its tool activities), each write fenced by `run_id`,
+ * so a reset job's old run, still in flight, cannot overwrite the new state.
+ */
 export class JobRepository {
   constructor(private readonly db: OrdoDatabase) {}
 
-  async insert(job: Job): Promise<void> {
-    await this.db.insertInto('jobs').values(toRow(job)).execute();
+  async insert(job: JobRecord): Promise<void> {
+    await this.db
+      .insertInto('jobs')
+      .values({
+        job_id: job.job_id,
+        workflow_id: job.workflow_id,
+        workflow_version: job.workflow_version,
+        name: job.name,
+        description: job.description ?? null,
+        status: 'PENDING',
+        created_at: job.created_at,
+        updated_at: job.updated_at,
+        started_at: null,
+        completed_at: null,
+        input_variables: JSON.stringify(job.input_variables),
+        input_values: JSON.stringify(job.input_values),
+        input_errors: JSON.stringify(job.input_errors),
+        steps: JSON.stringify(job.steps),
+        run_id: null,
+        run: null,
+        correlation_id: job.correlation_id,
+        context: JSON.stringify(job.context),
+        parent_job_id: job.parent_job_id ?? null,
+        root_job_id: job.root_job_id ?? null,
+        output_variables: JSON.stringify(job.output_variables),
+      })
+      .execute();
   }
 
-  async get(jobId: string): Promise<Job | undefined> {
+  /** A job's record, without its runs. */
+  async get(jobId: string): Promise<JobRecord | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
-    return row ? fromRow(row) : undefined;
+    return row ? recordOf(row) : undefined;
   }
 
-  /** Jobs newest first (created_at, then job_id, both descending), filtered and paged. */
-  async list(query: JobListQuery): Promise<Job[]> {
+  /** A job with its current run's stored state and its runs. */
+  async getStored(jobId: string): Promise<StoredJob | undefined> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+    if (!row) return undefined;
+    const job = recordOf(row);
+    const [run, runs] = await Promise.all([this.runStateOf(job, row), this.runsOf(jobId)]);
+    return { job, run, runs, updated_at: row.updated_at };
+  }
+
+  /** Jobs newest first (created_at, then job_id, both descending), filtered and paged, with their runs' state. */
+  async list(query: JobListQuery): Promise<StoredJob[]> {
     let select = this.db.selectFrom('jobs').selectAll();
     if (query.workflow_id !== undefined) select = select.where('workflow_id', '=', query.workflow_id);
     if (query.status !== undefined) select = select.where('status', '=', query.status);
@@ -40,22 +104,28 @@ export class JobRepository {
       );
     }
     const rows = await select.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(query.limit).execute();
-    return rows.map(fromRow);
+    return Promise.all(
+      rows.map(async (row) => {
+        const job = recordOf(row);
+        return { job, run: await this.runStateOf(job, row), runs: await this.runsOf(job.job_id), updated_at: row.updated_at };
+      }),
+    );
+  }
+
+  /** The step rows of a run, by index. */
+  async stepRuns(runId: string): Promise<StepRun[]> {
+    const rows = await this.db.selectFrom('step_runs').selectAll().where('run_id', '=', runId).orderBy('step_index').execute();
+    return rows.map(stepRunOf);
   }
 
   /**
    * Replaces a pending job's input values and errors. The status check is part of the
-   * UPDATE, so a job started meanwhile is never changed under the running workflow.
+   * UPDATE, so a job started meanwhile is never changed under its running workflow.
    */
   async setInputs(jobId: string, values: Variables, errors: Record<string, string>, now: string): Promise<SetInputsResult> {
     const result = await this.db
       .updateTable('jobs')
-      .set((eb) => ({
-        input_values: JSON.stringify(values),
-        input_errors: JSON.stringify(errors),
-        updated_at: now,
-        revision: eb('revision', '+', 1),
-      }))
+      .set((eb) => ({ input_values: JSON.stringify(values), input_errors: JSON.stringify(errors), updated_at: now, revision: eb('revision', '+', 1) }))
       .where('job_id', '=', jobId)
       .where('status', '=', 'PENDING')
       .executeTakeFirst();
@@ -64,107 +134,297 @@ export class JobRepository {
   }
 
   /**
-   * Moves a pending job with valid inputs to RUNNING in one conditional UPDATE: of two
-   * concurrent starts exactly one wins, and the loser starts no workflow.
+   * Claims a job for a run, in one transaction: a PENDING job with valid inputs (a start),
+   * or a FAILED job whose current run is the one a retry names. The job becomes RUNNING
+   * under the new run, the run gets its row, and a retry's reused steps are copied from
+   * the failed run. Claiming again for the same run (a retried activity) answers the same.
    */
-  async claimStart(jobId: string, now: string): Promise<ClaimStartResult> {
-    const result = await this.db
-      .updateTable('jobs')
-      .set((eb) => ({ status: 'RUNNING', started_at: now, updated_at: now, live_output: 'Starting', revision: eb('revision', '+', 1) }))
-      .where('job_id', '=', jobId)
-      .where('status', '=', 'PENDING')
-      .where('input_errors', '=', '{}')
-      .executeTakeFirst();
-    const job = await this.get(jobId);
-    if (Number(result.numUpdatedRows) === 1 && job) return { ok: true, job };
-    if (!job) return { ok: false, code: 'JOB_NOT_FOUND' };
-    return { ok: false, code: job.status === 'PENDING' ? 'INPUTS_INVALID' : 'JOB_NOT_PENDING' };
-  }
-
-  /** Undoes `claimStart` when the workflow could not be started, so the job can be started again. */
-  async releaseStart(jobId: string, now: string): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set((eb) => ({ status: 'PENDING', started_at: null, updated_at: now, live_output: '', revision: eb('revision', '+', 1) }))
-      .where('job_id', '=', jobId)
-      .where('status', '=', 'RUNNING')
-      .execute();
-  }
-
-  /** Writes the state the job workflow reports; steps are merged by `step_id`. */
-  async recordState(update: JobStateUpdate, now: string): Promise<boolean> {
+  async claimRun(request: BeginRunRequest, now: string): Promise<ClaimRunResult> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('jobs').selectAll().where('job_id', '=', update.job_id).executeTakeFirst();
-      if (!row) return false;
-      const job = fromRow(row);
-      const runtime = new Map(update.steps.map((s) => [s.step_id, s]));
-      const steps = job.steps.map((step) => {
-        const r = runtime.get(step.step_id);
-        return r ? { ...step, ...r } : step;
-      });
+      const row = await trx.selectFrom('jobs').selectAll().where('job_id', '=', request.job_id).executeTakeFirst();
+      if (!row) return { ok: false, code: 'JOB_NOT_FOUND' } as const;
+      const job = recordOf(row);
+      if (row.run_id === request.run_id) {
+        const header = RunHeader.parse(JSON.parse(row.run ?? 'null'));
+        const reused = (await this.stepRunsIn(trx, request.run_id)).filter((s) => s.reused_from_run !== undefined);
+        return { ok: true, job, reused, started_at: header.started_at } as const;
+      }
+      const retry = request.retry;
+      const claimable = retry ? row.status === 'FAILED' && row.run_id === retry.run_id : row.status === 'PENDING' && row.input_errors === '{}';
+      if (!claimable) return { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
+
+      const updated = await trx
+        .updateTable('jobs')
+        .set((eb) => ({ status: 'RUNNING', run_id: request.run_id, started_at: request.started_at, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
+        .where('job_id', '=', request.job_id)
+        .where('revision', '=', (eb) => eb.selectFrom('jobs as j').select('j.revision').where('j.job_id', '=', request.job_id))
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
       await trx
+        .insertInto('runs')
+        .values({
+          run_id: request.run_id,
+          job_id: request.job_id,
+          status: 'InProgress',
+          started_at: request.started_at,
+          completed_at: null,
+          retry_of_run_id: retry?.run_id ?? null,
+          from_step_index: retry?.from_step_index ?? null,
+        })
+        .execute();
+      const reused: StepRun[] = [];
+      if (retry) {
+        const previous = await this.stepRunsIn(trx, retry.run_id);
+        for (const step of previous) {
+          if (step.index >= retry.from_step_index || step.status !== 'Completed') continue;
+          const copy: StepRun = { ...step, reused_from_run: step.reused_from_run ?? retry.run_id };
+          reused.push(copy);
+          await trx.insertInto('step_runs').values(stepRunRow(request.run_id, request.job_id, copy, now)).execute();
+        }
+      }
+      return { ok: true, job, reused, started_at: request.started_at } as const;
+    });
+  }
+
+  /**
+   * Writes a run's header and step records, only while the run is the job's current run.
+   * The job row's status and times follow the header, so lists and filters see them.
+   */
+  async recordRun(record: RunRecord, now: string): Promise<boolean> {
+    const header = RunHeader.parse(record.header);
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx
         .updateTable('jobs')
         .set((eb) => ({
-          status: update.status,
-          started_at: update.started_at ?? job.started_at ?? null,
-          completed_at: update.completed_at ?? null,
-          execution_progress: JSON.stringify(update.execution_progress),
-          live_output: update.live_output,
-          output_data: JSON.stringify(update.output_data),
-          error_message: update.error_message ?? null,
-          steps: JSON.stringify(steps),
+          status: jobStatusOf(header.status),
+          started_at: header.started_at,
+          completed_at: header.completed_at ?? null,
+          run: JSON.stringify(header),
           updated_at: now,
           revision: eb('revision', '+', 1),
         }))
-        .where('job_id', '=', update.job_id)
+        .where('job_id', '=', header.job_id)
+        .where('run_id', '=', header.run_id)
+        .executeTakeFirst();
+      // The run row is the run's own: its outcome is recorded even after a reset moved the job on.
+      await trx
+        .updateTable('runs')
+        .set({ status: header.status, completed_at: header.completed_at ?? null })
+        .where('run_id', '=', header.run_id)
         .execute();
-      return true;
+      for (const step of record.steps) {
+        const row = stepRunRow(header.run_id, header.job_id, StepRun.parse(step), now);
+        await trx
+          .insertInto('step_runs')
+          .values(row)
+          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doUpdateSet(withoutKeys(row)))
+          .execute();
+      }
+      return Number(updated.numUpdatedRows) === 1;
     });
+  }
+
+  /**
+   * Records that a tool attempt began. Only a step that has not ended moves: a late write
+   * of an attempt after its run's final record changes nothing.
+   */
+  async recordAttemptStarted(at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string }, attempt: number, maxAttempts: number | undefined, now: string): Promise<void> {
+    const row: StepRunTable = {
+      run_id: at.run_id,
+      step_index: at.step_index,
+      job_id: at.job_id,
+      step_id: at.step_id,
+      type: at.type,
+      status: 'InProgress',
+      attempt,
+      max_attempts: maxAttempts ?? null,
+      started_at: now,
+      completed_at: null,
+      failed_at: null,
+      due_at: null,
+      progress: null,
+      note: null,
+      reused_from_run: null,
+      outputs: null,
+      error: null,
+      children: null,
+      updated_at: now,
+    };
+    await this.db
+      .insertInto('step_runs')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'step_index'])
+          .doUpdateSet({ status: 'InProgress', attempt, progress: null, updated_at: now })
+          .where('step_runs.status', 'in', ['NotStarted', 'InProgress']),
+      )
+      .execute();
+    await this.touch(at.job_id, at.run_id, now);
+  }
+
+  /** Records a running attempt's progress message. */
+  async recordAttemptProgress(at: { run_id: string; step_index: number }, attempt: number, message: string, now: string): Promise<void> {
+    await this.db
+      .updateTable('step_runs')
+      .set({ progress: message, updated_at: now })
+      .where('run_id', '=', at.run_id)
+      .where('step_index', '=', at.step_index)
+      .where('attempt', '=', attempt)
+      .where('status', '=', 'InProgress')
+      .execute();
+  }
+
+  /** Records how an attempt ended: completed with outputs, or failed (a retry may follow). */
+  async recordAttemptEnded(
+    at: { run_id: string; job_id: string; step_index: number },
+    attempt: number,
+    ending: { outputs: Variables } | { error: { code: string; message: string } },
+    now: string,
+  ): Promise<void> {
+    const set =
+      'outputs' in ending
+        ? { status: 'Completed', attempt, outputs: JSON.stringify(ending.outputs), error: null, progress: null, completed_at: now, updated_at: now }
+        : { attempt, error: JSON.stringify(ending.error), progress: null, updated_at: now };
+    await this.db
+      .updateTable('step_runs')
+      .set(set)
+      .where('run_id', '=', at.run_id)
+      .where('step_index', '=', at.step_index)
+      .where('status', '=', 'InProgress')
+      .execute();
+    await this.touch(at.job_id, at.run_id, now);
+  }
+
+  /**
+   * Returns a job to PENDING: its run is detached (kept, with its steps, as history), inputs
+   * stay. Conditional on the run being the one the caller saw, so a reset cannot undo a
+   * start or retry it did not know about.
+   */
+  async reset(jobId: string, expectedRunId: string, now: string): Promise<ResetResult> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'PENDING', run_id: null, run: null, started_at: null, completed_at: null, updated_at: now, revision: eb('revision', '+', 1) }))
+      .where('job_id', '=', jobId)
+      .where('run_id', '=', expectedRunId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return { ok: true, job: (await this.get(jobId))! };
+    return { ok: false, code: (await this.get(jobId)) ? 'RUN_CHANGED' : 'JOB_NOT_FOUND' };
+  }
+
+  /** Marks a run the store holds as in progress, whose workflow is gone, as cancelled (used by reset when Temporal lost it). */
+  async closeRun(runId: string, status: 'Cancelled', now: string): Promise<void> {
+    await this.db.updateTable('runs').set({ status, completed_at: now }).where('run_id', '=', runId).where('status', '=', 'InProgress').execute();
+  }
+
+  private async touch(jobId: string, runId: string, now: string): Promise<void> {
+    await this.db.updateTable('jobs').set({ updated_at: now }).where('job_id', '=', jobId).where('run_id', '=', runId).where('updated_at', '<', now).execute();
+  }
+
+  private async runStateOf(job: JobRecord, row: Selectable<JobTable>): Promise<RunState | undefined> {
+    if (row.run_id === null) return undefined;
+    const rows = await this.stepRuns(row.run_id);
+    if (row.run === null) {
+      // Claimed but not yet recorded by its workflow: the run has begun, nothing more is known.
+      const run = await this.db.selectFrom('runs').selectAll().where('run_id', '=', row.run_id).executeTakeFirst();
+      if (!run) return undefined;
+      return storedRunState(job, initialRunHeader(job, run.run_id, run.started_at), rows);
+    }
+    return storedRunState(job, RunHeader.parse(JSON.parse(row.run)), rows);
+  }
+
+  private async runsOf(jobId: string): Promise<RunSummary[]> {
+    const rows = await this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId).orderBy('started_at').orderBy('run_id').execute();
+    return rows.map(runSummaryOf);
+  }
+
+  private async stepRunsIn(trx: Transaction<Database>, runId: string): Promise<StepRun[]> {
+    const rows = await trx.selectFrom('step_runs').selectAll().where('run_id', '=', runId).orderBy('step_index').execute();
+    return rows.map(stepRunOf);
   }
 }
 
-function toRow(job: Job): Omit<JobTable, 'revision'> {
-  return {
-    job_id: job.job_id,
-    workflow_id: job.workflow_id,
-    workflow_version: job.workflow_version,
-    name: job.name,
-    description: job.description ?? null,
-    status: job.status,
-    created_at: job.created_at,
-    updated_at: job.updated_at,
-    started_at: job.started_at ?? null,
-    completed_at: job.completed_at ?? null,
-    input_variables: JSON.stringify(job.input_variables),
-    input_values: JSON.stringify(job.input_values),
-    input_errors: JSON.stringify(job.input_errors),
-    steps: JSON.stringify(job.steps),
-    execution_progress: JSON.stringify(job.execution_progress),
-    live_output: job.live_output,
-    output_data: JSON.stringify(job.output_data),
-    error_message: job.error_message ?? null,
-  };
-}
 
-function fromRow(row: Selectable<JobTable>): Job {
-  return Job.parse({
+function recordOf(row: Selectable<JobTable>): JobRecord {
+  return JobRecord.parse({
     job_id: row.job_id,
     workflow_id: row.workflow_id,
     workflow_version: row.workflow_version,
     name: row.name,
     description: row.description ?? undefined,
-    status: row.status,
     created_at: row.created_at,
     updated_at: row.updated_at,
-    started_at: row.started_at ?? undefined,
-    completed_at: row.completed_at ?? undefined,
-    input_variables: JSON.parse(row.input_variables) as InputVariable[],
+    input_variables: JSON.parse(row.input_variables) as unknown,
     input_values: JSON.parse(row.input_values) as unknown,
     input_errors: JSON.parse(row.input_errors) as unknown,
     steps: JSON.parse(row.steps) as unknown,
-    execution_progress: JSON.parse(row.execution_progress) as unknown,
-    live_output: row.live_output,
-    output_data: JSON.parse(row.output_data) as unknown,
-    error_message: row.error_message ?? undefined,
+    output_variables: JSON.parse(row.output_variables) as unknown,
+    correlation_id: row.correlation_id,
+    context: JSON.parse(row.context) as unknown,
+    parent_job_id: row.parent_job_id ?? undefined,
+    root_job_id: row.root_job_id ?? undefined,
+    run_id: row.run_id ?? undefined,
+  });
+}
+
+function runSummaryOf(row: Selectable<RunTable>): RunSummary {
+  const status = row.status as RunState['status'];
+  return {
+    run_id: row.run_id,
+    status: jobStatusOf(status),
+    ...(status === 'Cancelled' && { cancelled: true }),
+    started_at: row.started_at,
+    ...(row.completed_at !== null && { completed_at: row.completed_at }),
+    ...(row.retry_of_run_id !== null && { retry_of: { run_id: row.retry_of_run_id, from_step_index: row.from_step_index ?? 0 } }),
+  };
+}
+
+function stepRunRow(runId: string, jobId: string, step: StepRun, now: string): StepRunTable {
+  return {
+    run_id: runId,
+    step_index: step.index,
+    job_id: jobId,
+    step_id: step.step_id,
+    type: step.type,
+    status: step.status,
+    attempt: step.attempt,
+    max_attempts: step.max_attempts ?? null,
+    started_at: step.started_at ?? null,
+    completed_at: step.completed_at ?? null,
+    failed_at: step.failed_at ?? null,
+    due_at: step.due_at ?? null,
+    progress: step.progress ?? null,
+    note: step.note ?? null,
+    reused_from_run: step.reused_from_run ?? null,
+    outputs: step.outputs === undefined ? null : JSON.stringify(step.outputs),
+    error: step.error === undefined ? null : JSON.stringify(step.error),
+    children: step.children === undefined ? null : JSON.stringify(step.children),
+    updated_at: now,
+  };
+}
+
+function withoutKeys(row: StepRunTable): Omit<StepRunTable, 'run_id' | 'step_index'> {
+  const { run_id: _r, step_index: _i, ...rest } = row;
+  return rest;
+}
+
+function stepRunOf(row: Selectable<StepRunTable>): StepRun {
+  return StepRun.parse({
+    index: row.step_index,
+    step_id: row.step_id,
+    type: row.type,
+    status: row.status,
+    attempt: row.attempt,
+    max_attempts: row.max_attempts ?? undefined,
+    started_at: row.started_at ?? undefined,
+    completed_at: row.completed_at ?? undefined,
+    failed_at: row.failed_at ?? undefined,
+    due_at: row.due_at ?? undefined,
+    progress: row.progress ?? undefined,
+    note: row.note ?? undefined,
+    reused_from_run: row.reused_from_run ?? undefined,
+    outputs: row.outputs === null ? undefined : (JSON.parse(row.outputs) as unknown),
+    error: row.error === null ? undefined : (JSON.parse(row.error) as unknown),
+    children: row.children === null ? undefined : (JSON.parse(row.children) as unknown),
   });
 }

@@ -53,6 +53,58 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('jobs_created_idx').on('jobs').columns(['created_at', 'job_id']).execute();
     },
   },
+  '0002_job_runs': {
+    // A job's runs get their own state: the job row keeps what the API writes (definition,
+    // inputs) plus the current run's header, written only by that run; each run is a row in
+    // `runs`, and each step of each run a row in `step_runs`, so a write is one row, however
+    // long the job, and an old run's late writes land on its own rows, never the new run's.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').addColumn('run_id', 'text').execute();
+      await db.schema.alterTable('jobs').addColumn('run', 'text').execute();
+      await db.schema.alterTable('jobs').addColumn('correlation_id', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('jobs').addColumn('context', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await db.schema.alterTable('jobs').addColumn('parent_job_id', 'text').execute();
+      await db.schema.alterTable('jobs').addColumn('root_job_id', 'text').execute();
+      await db.schema.alterTable('jobs').addColumn('output_variables', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      for (const column of ['execution_progress', 'live_output', 'output_data', 'error_message']) {
+        await db.schema.alterTable('jobs').dropColumn(column).execute();
+      }
+      await db.schema
+        .createTable('runs')
+        .addColumn('run_id', 'text', (c) => c.primaryKey())
+        .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.job_id').onDelete('cascade'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text')
+        .addColumn('retry_of_run_id', 'text')
+        .addColumn('from_step_index', 'integer')
+        .execute();
+      await db.schema.createIndex('runs_job_idx').on('runs').columns(['job_id', 'started_at']).execute();
+      await db.schema
+        .createTable('step_runs')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id').onDelete('cascade'))
+        .addColumn('step_index', 'integer', (c) => c.notNull())
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('max_attempts', 'integer')
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .addColumn('failed_at', 'text')
+        .addColumn('due_at', 'text')
+        .addColumn('progress', 'text')
+        .addColumn('note', 'text')
+        .addColumn('reused_from_run', 'text')
+        .addColumn('outputs', 'text')
+        .addColumn('error', 'text')
+        .addColumn('children', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('step_runs_pk', ['run_id', 'step_index'])
+        .execute();
+    },
+  },
 };
 
 /** Supplies the migrations from code, so no migration files need to ship beside the bundle. */

@@ -35,17 +35,60 @@ export interface JobTable {
   input_variables: string;
   input_values: string;
   input_errors: string;
+  /** The job's step definitions, in execution order (JSON). */
   steps: string;
-  execution_progress: string;
-  live_output: string;
-  output_data: string;
-  error_message: string | null;
+  /** The job's current run, if any; every write of run state is fenced by it. */
+  run_id: string | null;
+  /** The current run's header (JSON `RunHeader`), written only by that run. */
+  run: string | null;
+  correlation_id: Generated<string>;
+  context: Generated<string>;
+  parent_job_id: string | null;
+  root_job_id: string | null;
+  output_variables: Generated<string>;
   /** Bumped on every write; lets tests and future optimistic locking see concurrent writers. */
   revision: Generated<number>;
+}
+
+/** One run of a job: a start, or a retry from a failed step. */
+export interface RunTable {
+  run_id: string;
+  job_id: string;
+  /** The run's `RunStatus`. */
+  status: string;
+  started_at: string;
+  completed_at: string | null;
+  retry_of_run_id: string | null;
+  from_step_index: number | null;
+}
+
+/** One step of one run (the persisted `StepRun`); JSON columns hold text. */
+export interface StepRunTable {
+  run_id: string;
+  step_index: number;
+  job_id: string;
+  step_id: string;
+  type: string;
+  status: string;
+  attempt: number;
+  max_attempts: number | null;
+  started_at: string | null;
+  completed_at: string | null;
+  failed_at: string | null;
+  due_at: string | null;
+  progress: string | null;
+  note: string | null;
+  reused_from_run: string | null;
+  outputs: string | null;
+  error: string | null;
+  children: string | null;
+  updated_at: string;
 }
 
 export interface Database {
   workflows: WorkflowTable;
   files: FileTable;
   jobs: JobTable;
+  runs: RunTable;
+  step_runs: StepRunTable;
 }

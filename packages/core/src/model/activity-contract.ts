@@ -28,8 +28,17 @@ export interface ToolActivityInput {
   params: ToolParams;
 }
 
-/** Every tool is an activity of this shape, registered under its `tool_id`. */
-export type ToolActivity = (input: ToolActivityInput) => Promise<ToolOutputs>;
+/** What a tool activity returns: the tool's outputs and the attempt that produced them. */
+export interface ToolActivityResult {
+  outputs: ToolOutputs;
+  attempt: number;
+}
+
+/**
+ * Every tool is an activity of this shape, registered under its `tool_id`. A failure is an
+ * `ApplicationFailure` whose `type` is a `ToolErrorCode` and whose first detail is `{ attempt }`.
+ */
+export type ToolActivity = (input: ToolActivityInput) => Promise<ToolActivityResult>;
 export type ToolActivities = Record<string, ToolActivity>;
 
 /**
@@ -42,4 +51,11 @@ export interface StepAttemptRecorder {
   started(step: StepAddress, attempt: number, at: string): Promise<void>;
   /** The tool reported progress; called at most about once a second per attempt. */
   progress(step: StepAddress, attempt: number, message: string, fraction: number | undefined, at: string): Promise<void>;
+  /**
+   * The attempt succeeded with these outputs (large values already stored by reference).
+   * The step shows as completed at once; the workflow's own record stays authoritative.
+   */
+  succeeded(step: StepAddress, attempt: number, outputs: ToolOutputs, at: string): Promise<void>;
+  /** The attempt failed; `retryable` tells whether Temporal may try again. */
+  failed(step: StepAddress, attempt: number, error: { code: string; message: string }, retryable: boolean, at: string): Promise<void>;
 }

@@ -1,22 +1,55 @@
 import { z } from 'zod';
-import { SchemaValue, Variables } from './schema-value';
-import { JobStatus } from './status';
-import { ToolStep } from './step';
+import { StepDefinition, StepDefinitionSchema } from '../workflows/steps';
+import { Variables } from './schema-value';
+import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable } from './variable-schema';
 
 /** The body of `POST /v1/jobs` (seed 002's CreateJobRequest). */
 export const CreateJobRequest = z.strictObject({
   workflow_id: Identifier,
+  /** The version to run; the latest PUBLISHED one when absent. */
+  workflow_version: z.number().int().positive().optional(),
   name: z.string().min(1).max(200),
   description: z.string().max(10_000).optional(),
   /** The workflow's input variables as the caller knows them; checked against the published version. */
   input_variables: z.array(InputVariable).optional(),
+  /** Global data for expressions (`__context__`) and child jobs, e.g. `{ "customerId": "123" }`. */
+  context: z.record(z.string(), z.unknown()).optional(),
 });
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
 /** The body of `PUT /v1/jobs/{job_id}/inputs/{variable_id}`. */
-export const SetInputValueRequest = z.strictObject({ value: SchemaValue });
+export const SetInputValueRequest = z.strictObject({ value: z.unknown() });
 export type SetInputValueRequest = z.infer<typeof SetInputValueRequest>;
+
+/**
+ * A job as stored: what it runs (a copy of the workflow version's steps, in execution
+ * order) and its inputs. Its runs' state is stored beside it and written only by the
+ * job workflow; this record is written by the API only while no run is in progress.
+ */
+export const JobRecord = z.object({
+  job_id: z.string(),
+  workflow_id: z.string(),
+  workflow_version: z.number().int().positive(),
+  name: z.string(),
+  description: z.string().optional(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  input_variables: z.array(InputVariable),
+  input_values: Variables,
+  input_errors: z.record(z.string(), z.string()),
+  /** The steps in execution order; `sequence_number` is each one's position. */
+  steps: z.array(StepDefinition),
+  /** The variables that make up `output_data` (the output rule, resolved when the job was created). */
+  output_variables: z.array(z.string()),
+  correlation_id: z.string(),
+  context: z.record(z.string(), z.unknown()),
+  parent_job_id: z.string().optional(),
+  root_job_id: z.string().optional(),
+  /** The job's current run, if it was ever started and not reset since. */
+  run_id: z.string().optional(),
+});
+export type JobRecord = z.infer<typeof JobRecord>;
 
 export const ExecutionProgress = z.object({
   current_step: z.number().int().nonnegative(),
@@ -25,26 +58,40 @@ export const ExecutionProgress = z.object({
 });
 export type ExecutionProgress = z.infer<typeof ExecutionProgress>;
 
-/** The runtime part of one job step, as the job workflow reports it. */
-export const StepRuntime = z.object({
-  step_id: z.string(),
-  status: JobStatus,
-  output_data: z.record(z.string(), SchemaValue).optional(),
+/** The runtime fields of a step in the Job view (seed 002). */
+export const JobStepRuntime = z.object({
+  job_id: z.string(),
+  sequence_number: z.number().int().nonnegative(),
+  status: JobStepStatus,
+  output_data: Variables.optional(),
   error_message: z.string().optional(),
   started_at: z.string().optional(),
   completed_at: z.string().optional(),
+  /** Attempts made; while running, the attempt in progress. */
+  attempt: z.number().int().nonnegative(),
+  /** The most attempts the step's retry policy allows. */
+  max_attempts: z.number().int().positive().optional(),
 });
-export type StepRuntime = z.infer<typeof StepRuntime>;
+export type JobStepRuntime = z.infer<typeof JobStepRuntime>;
 
-/** A workflow step copied into a job when the job is created, with its runtime fields. */
-export const JobStep = ToolStep.extend({
-  job_id: z.string(),
-  sequence_number: z.number().int().nonnegative(),
-  ...StepRuntime.omit({ step_id: true }).shape,
-});
+/** A workflow step copied into a job, with its runtime fields (seed 002). */
+export const JobStep = z.intersection(StepDefinitionSchema, JobStepRuntime);
 export type JobStep = z.infer<typeof JobStep>;
 
-/** A job as the API returns it (seed 002). */
+/** One run of a job: each start, reset-and-start or retry makes a new Temporal run under the job's workflow ID. */
+export const RunSummary = z.object({
+  run_id: z.string(),
+  status: JobStatus,
+  /** Set when the run ended because it was cancelled. */
+  cancelled: z.boolean().optional(),
+  started_at: z.string(),
+  completed_at: z.string().optional(),
+  /** For a retry: the run whose completed steps it reused, and the step it began at. */
+  retry_of: z.object({ run_id: z.string(), from_step_index: z.number().int().nonnegative() }).optional(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** A job as the API returns it (seeds 000 and 002). */
 export const Job = z.object({
   job_id: z.string(),
   workflow_id: z.string(),
@@ -64,5 +111,13 @@ export const Job = z.object({
   live_output: z.string(),
   output_data: Variables,
   error_message: z.string().optional(),
+  correlation_id: z.string(),
+  context: z.record(z.string(), z.unknown()),
+  runs: z.array(RunSummary),
+  /**
+   * Present and true when the job is running but its workflow could not be asked for its
+   * live state in time: the view is then the last state the run persisted.
+   */
+  stale: z.boolean().optional(),
 });
 export type Job = z.infer<typeof Job>;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { SchemaValue } from './schema-value';
 import { Identifier } from './variable-schema';
 
-/** How often a step's activity is tried before the step fails. Defaults live in the job workflow. */
+/** How often a step's activity is tried before the step fails. Unset fields fall back to the tool's, then the platform's. */
 export const StepRetryPolicy = z.strictObject({
   maximum_attempts: z.number().int().min(1).max(100).optional(),
   initial_interval_ms: z.number().int().min(10).max(3_600_000).optional(),
@@ -11,39 +10,31 @@ export const StepRetryPolicy = z.strictObject({
 });
 export type StepRetryPolicy = z.infer<typeof StepRetryPolicy>;
 
-export const ToolRef = z.strictObject({
-  tool_id: Identifier,
-  name: z.string().min(1),
-});
-export type ToolRef = z.infer<typeof ToolRef>;
-
-/**
- * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
- * `parameter_mappings` map tool parameters to a job variable (a string naming a
- * declared variable) or to a literal (anything else); `output_mappings` map tool
- * outputs to job variables.
- */
-export const ToolStep = z.strictObject({
-  type: z.literal('tool'),
+/** Fields every step type has, whatever it does. */
+export const StepBase = {
   step_id: Identifier,
-  name: z.string().min(1).optional(),
+  name: z.string().min(1).max(200).optional(),
   sequence_number: z.number().int().nonnegative().optional(),
-  tool: ToolRef,
-  parameter_mappings: z.record(z.string(), SchemaValue).default({}),
-  output_mappings: z.record(z.string(), Identifier).default({}),
+};
+
+/** Step run settings that apply to any step that runs an activity. */
+export const StepRunSettings = {
   retry_policy: StepRetryPolicy.optional(),
   timeout_seconds: z.number().int().min(1).max(86_400).optional(),
-});
-export type ToolStep = z.infer<typeof ToolStep>;
+  heartbeat_timeout_seconds: z.number().int().min(1).max(3_600).optional(),
+};
 
-/** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
-function defaultStepType(raw: unknown): unknown {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('type' in raw) && 'tool' in raw) {
-    return { ...raw, type: 'tool' };
-  }
-  return raw;
-}
-
-/** The step DSL: a discriminated union on `type`, to be widened with system steps. */
-export const StepDefinition = z.preprocess(defaultStepType, z.discriminatedUnion('type', [ToolStep]));
-export type StepDefinition = z.infer<typeof StepDefinition>;
+/**
+ * The platform's defaults for an activity step: used where neither the step nor its tool
+ * says otherwise. Three attempts with exponential backoff; a heartbeat timeout of seconds
+ * so an attempt on a crashed worker is retried quickly rather than after the whole timeout.
+ */
+export const PLATFORM_STEP_DEFAULTS = {
+  retry_policy: { maximum_attempts: 3, initial_interval_ms: 1000, backoff_coefficient: 2, maximum_interval_ms: 30_000 },
+  timeout_seconds: 300,
+  heartbeat_timeout_seconds: 15,
+} as const satisfies {
+  retry_policy: Required<StepRetryPolicy>;
+  timeout_seconds: number;
+  heartbeat_timeout_seconds: number;
+};

@@ -5,17 +5,6 @@ export const Identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must start with a letter or underscore and hold only letters, digits and underscores (at most 128)');
 
-export const StringSchema = z.strictObject({
-  type: z.literal('string'),
-  enum: z.array(z.string()).min(1).optional(),
-  min_length: z.number().int().nonnegative().optional(),
-  max_length: z.number().int().positive().optional(),
-  pattern: z
-    .string()
-    .refine((pattern) => isValidRegExp(pattern), 'must be a valid regular expression')
-    .optional(),
-});
-
 function isValidRegExp(pattern: string): boolean {
   try {
     new RegExp(pattern, 'u');
@@ -25,42 +14,118 @@ function isValidRegExp(pattern: string): boolean {
   }
 }
 
+export const StringSchema = z.strictObject({
+  type: z.literal('string'),
+  enum: z.array(z.string()).min(1).max(1000).optional(),
+  min_length: z.number().int().nonnegative().optional(),
+  max_length: z.number().int().positive().optional(),
+  pattern: z.string().max(1000).refine((pattern) => isValidRegExp(pattern), 'must be a valid regular expression').optional(),
+});
+export type StringSchema = z.infer<typeof StringSchema>;
+
+/** A number; `integer: true` makes it an integer (Ordo's one way to declare integers). */
 export const NumberSchema = z.strictObject({
   type: z.literal('number'),
   minimum: z.number().optional(),
   maximum: z.number().optional(),
   integer: z.boolean().optional(),
 });
+export type NumberSchema = z.infer<typeof NumberSchema>;
 
+/** A JSON boolean: `true` or `false`, never the strings "true" and "false". */
 export const BooleanSchema = z.strictObject({ type: z.literal('boolean') });
+export type BooleanSchema = z.infer<typeof BooleanSchema>;
 
-export const ObjectSchema = z.strictObject({
-  type: z.literal('object'),
-  /** Keys that must be present in the object value. */
-  required_keys: z.array(z.string()).optional(),
-});
-
+/** A file uploaded with `POST /v1/files`, referenced by `file_id`. */
 export const FileSchema = z.strictObject({
   type: z.literal('file'),
+  /** Accepted MIME types, compared with the type detected from the file's content. */
   mime_types: z.array(z.string().min(1)).min(1).optional(),
-  max_size: z.number().int().positive().optional(),
+  max_size_bytes: z.number().int().positive().optional(),
 });
+export type FileSchema = z.infer<typeof FileSchema>;
+
+/** A list whose items all follow `items` (any value when absent). */
+export interface ArraySchema {
+  type: 'array';
+  items?: VariableSchema | undefined;
+  min_items?: number | undefined;
+  max_items?: number | undefined;
+}
+
+/** An object whose named `properties` follow their schemas; `required` names those that must be present. */
+export interface ObjectSchema {
+  type: 'object';
+  properties?: Record<string, VariableSchema> | undefined;
+  required?: string[] | undefined;
+}
 
 /** The `schema` of an input variable, discriminated on `type` (seed 002). */
-export const VariableSchema = z.discriminatedUnion('type', [StringSchema, NumberSchema, BooleanSchema, ObjectSchema, FileSchema]);
-export type VariableSchema = z.infer<typeof VariableSchema>;
+export type VariableSchema = StringSchema | NumberSchema | BooleanSchema | FileSchema | ArraySchema | ObjectSchema;
+
+// Nesting deeper than this is refused: a schema is written by people, and an unbounded one
+// would let a request body drive validation into a stack overflow.
+const MAX_SCHEMA_DEPTH = 10;
+
+export const ArraySchema: z.ZodType<ArraySchema> = z.strictObject({
+  type: z.literal('array'),
+  get items() {
+    return VariableSchema.optional();
+  },
+  min_items: z.number().int().nonnegative().optional(),
+  max_items: z.number().int().positive().optional(),
+});
+
+export const ObjectSchema: z.ZodType<ObjectSchema> = z
+  .strictObject({
+    type: z.literal('object'),
+    get properties() {
+      return z.record(Identifier, VariableSchema).optional();
+    },
+    required: z.array(Identifier).optional(),
+  })
+  .superRefine((schema, ctx) => {
+    for (const name of schema.required ?? []) {
+      if (schema.properties !== undefined && !(name in schema.properties)) {
+        ctx.addIssue({ code: 'custom', path: ['required'], message: `'${name}' is required but not among the properties` });
+      }
+    }
+  });
+
+export const VariableSchema: z.ZodType<VariableSchema> = z
+  .lazy(() => z.union([StringSchema, NumberSchema, BooleanSchema, FileSchema, ArraySchema, ObjectSchema]))
+  .superRefine((schema, ctx) => {
+    if (schemaDepth(schema) > MAX_SCHEMA_DEPTH) ctx.addIssue({ code: 'custom', message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` });
+  });
+
+function schemaDepth(schema: VariableSchema): number {
+  switch (schema.type) {
+    case 'array':
+      return 1 + (schema.items ? schemaDepth(schema.items) : 0);
+    case 'object':
+      return 1 + Math.max(0, ...Object.values(schema.properties ?? {}).map(schemaDepth));
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'file':
+      return 1;
+  }
+}
 
 export const InputVariable = z.strictObject({
-  name: z.string().min(1),
+  /** How people call the variable; `input_errors` name it by this. */
+  name: z.string().min(1).max(200),
   variable_id: Identifier,
-  description: z.string().optional(),
+  description: z.string().max(10_000).optional(),
   required: z.boolean().default(false),
   schema: VariableSchema,
+  /** Fills the input while it is unset; checked against `schema` when the workflow is created. */
+  default: z.unknown().optional(),
 });
 export type InputVariable = z.infer<typeof InputVariable>;
 
 /** A list of input variables whose variable_ids are unique. */
-export const InputVariables = z.array(InputVariable).superRefine((vars, ctx) => {
+export const InputVariables = z.array(InputVariable).max(500).superRefine((vars, ctx) => {
   const seen = new Set<string>();
   vars.forEach((v, i) => {
     if (seen.has(v.variable_id)) {

@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { checkDefinitionAgainstTools, declaredVariables, orderedSteps, WorkflowDefinition } from './workflow-definition';
+import type { ToolDescriptor } from './tool-descriptor';
+import { checkDefinitionAgainstTools, declaredVariables, orderedSteps, outputVariableNames, WorkflowDefinition } from './workflow-definition';
 
-const tools = [
-  { tool_id: 'pdf_extractor', name: 'PDF', description: '', parameters: [{ name: 'input_file', required: true, description: '' }, { name: 'extraction_mode', required: false, description: '' }], outputs: ['extracted_text', 'page_count'] },
-  { tool_id: 'text_analyzer', name: 'Text', description: '', parameters: [{ name: 'text', required: true, description: '' }, { name: 'analysis_level', required: false, description: '' }], outputs: ['analysis_results'] },
+const schema = (props: Record<string, object>, required: string[]) => ({ type: 'object', properties: props, required });
+const tools: ToolDescriptor[] = [
+  {
+    tool_id: 'pdf_extractor',
+    name: 'PDF',
+    description: '',
+    version: '1',
+    parameters: schema({ input_file: { type: 'object' }, extraction_mode: { type: 'string', default: 'full' } }, ['input_file', 'extraction_mode']),
+    outputs: schema({ extracted_text: { type: 'string' }, page_count: { type: 'integer' } }, ['extracted_text', 'page_count']),
+    defaults: {},
+  },
+  {
+    tool_id: 'text_analyzer',
+    name: 'Text',
+    description: '',
+    version: '1',
+    parameters: schema({ text: { type: 'string' }, analysis_level: { type: 'string' } }, ['text']),
+    outputs: schema({ analysis_results: { type: 'object' } }, ['analysis_results']),
+    defaults: {},
+  },
 ];
 
 const seed = {
@@ -67,5 +85,13 @@ describe('WorkflowDefinition', () => {
       'steps.0.output_mappings.words',
       'steps.1.tool.tool_id',
     ]);
+  });
+
+  it('derives output_data from the variables no later step reads, unless output_variables says otherwise', () => {
+    const def = WorkflowDefinition.parse(seed);
+    expect(outputVariableNames(def)).toEqual(['final_analysis']);
+    expect(outputVariableNames(WorkflowDefinition.parse({ ...seed, output_variables: ['document_text', 'final_analysis'] }))).toEqual(['document_text', 'final_analysis']);
+    const unknown = WorkflowDefinition.safeParse({ ...seed, output_variables: ['nothing'] });
+    expect(unknown.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(["output_variables.0: output variable 'nothing' is not an input and no step writes it"]);
   });
 });

@@ -1,14 +1,10 @@
 import { z } from 'zod';
-import { StepDefinition } from './step';
+import { STEP_TYPES, StepDefinition, stepTypeOf } from '../workflows/steps';
+import type { DefinitionIssue } from './definition-issue';
 import { WorkflowStatus } from './status';
 import type { ToolDescriptor } from './tool-descriptor';
-import { Identifier, InputVariables } from './variable-schema';
-
-/** A problem found in a definition, addressed by a JSON path from the definition root. */
-export interface DefinitionIssue {
-  path: (string | number)[];
-  message: string;
-}
+import { checkInputValue } from './input-validation';
+import { Identifier, InputVariables, type InputVariable } from './variable-schema';
 
 /**
  * The body of `POST /v1/workflows`: a template with typed inputs and ordered steps.
@@ -22,13 +18,23 @@ export const WorkflowDefinition = z
     status: WorkflowStatus.default('DRAFT'),
     input_variables: InputVariables.default([]),
     steps: z.array(StepDefinition).min(1, 'a workflow needs at least one step').max(10_000),
+    /**
+     * The variables that make up a finished job's `output_data`. Without it, `output_data`
+     * holds every variable a step writes that no later step reads (see `outputVariableNames`).
+     */
+    output_variables: z.array(Identifier).max(1000).optional(),
   })
   .superRefine((def, ctx) => {
     for (const issue of structuralIssues(def)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 
-type DefinitionShape = Pick<WorkflowDefinition, 'input_variables' | 'steps'>;
+/** The parts of a definition (a template's or a job's) that the rules and the runtime read. */
+export interface DefinitionShape {
+  input_variables: readonly (Pick<InputVariable, 'variable_id'> & Partial<InputVariable>)[];
+  steps: readonly StepDefinition[];
+  output_variables?: readonly string[] | undefined;
+}
 
 /** Steps in execution order: by `sequence_number`, the position in the list where it is absent. */
 export function orderedSteps<S extends { sequence_number?: number | undefined }>(steps: readonly S[]): S[] {
@@ -38,32 +44,60 @@ export function orderedSteps<S extends { sequence_number?: number | undefined }>
     .map((entry) => entry.step);
 }
 
-/** Every variable a definition declares: its inputs and every output mapping target. */
+/** Every variable a definition declares: its inputs and every variable a step writes. */
 export function declaredVariables(def: DefinitionShape): Set<string> {
   const names = new Set(def.input_variables.map((v) => v.variable_id));
-  for (const step of def.steps) for (const target of Object.values(step.output_mappings)) names.add(target);
+  for (const step of def.steps) for (const use of stepTypeOf(step).writes(step)) names.add(use.variable);
+  return names;
+}
+
+/**
+ * The output rule: which variables make up a job's `output_data`. A definition that
+ * declares `output_variables` gets exactly those. Otherwise, every variable some step
+ * writes and no step after its last writer reads: the results nothing else consumed.
+ * For seed 002's example that is `final_analysis`, while `document_text` (read by the
+ * analysis step) stays visible in the extraction step's outputs and in `variables`.
+ */
+export function outputVariableNames(def: DefinitionShape): string[] {
+  if (def.output_variables !== undefined) return [...def.output_variables];
+  const steps = orderedSteps(def.steps);
+  const declared = declaredVariables(def);
+  const lastWriter = new Map<string, number>();
+  steps.forEach((step, i) => {
+    for (const use of stepTypeOf(step).writes(step)) lastWriter.set(use.variable, i);
+  });
+  const names: string[] = [];
+  for (const [name, writer] of lastWriter) {
+    const readLater = steps.slice(writer + 1).some((step) => stepTypeOf(step).reads(step, declared).some((use) => use.variable === name));
+    if (!readLater) names.push(name);
+  }
   return names;
 }
 
 function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
-  const stepIds = new Map<string, number>();
-  const sequenceNumbers = new Map<number, number>();
+  const stepIds = new Set<string>();
+  const sequenceNumbers = new Set<number>();
   const inputs = new Set(def.input_variables.map((v) => v.variable_id));
-  const producedBy = new Map<string, string>();
+
+  def.input_variables.forEach((variable, i) => {
+    if (variable.schema === undefined || variable.default === undefined) return;
+    const check = checkInputValue(variable.schema, variable.default, `the default of ${variable.name}`);
+    if (!check.ok) issues.push({ rule: 'defaults_match_schema', path: ['input_variables', i, 'default'], message: check.message });
+  });
 
   def.steps.forEach((step, i) => {
-    if (stepIds.has(step.step_id)) issues.push({ path: ['steps', i, 'step_id'], message: `duplicate step_id '${step.step_id}'` });
-    stepIds.set(step.step_id, i);
+    if (stepIds.has(step.step_id)) issues.push({ rule: 'unique_step_ids', path: ['steps', i, 'step_id'], message: `duplicate step_id '${step.step_id}'` });
+    stepIds.add(step.step_id);
     if (step.sequence_number !== undefined) {
       if (sequenceNumbers.has(step.sequence_number)) {
-        issues.push({ path: ['steps', i, 'sequence_number'], message: `duplicate sequence_number ${step.sequence_number}` });
+        issues.push({ rule: 'unique_sequence_numbers', path: ['steps', i, 'sequence_number'], message: `duplicate sequence_number ${step.sequence_number}` });
       }
-      sequenceNumbers.set(step.sequence_number, i);
+      sequenceNumbers.add(step.sequence_number);
     }
-    for (const [output, target] of Object.entries(step.output_mappings)) {
-      if (inputs.has(target)) {
-        issues.push({ path: ['steps', i, 'output_mappings', output], message: `'${target}' is an input variable; steps cannot overwrite inputs` });
+    for (const use of stepTypeOf(step).writes(step)) {
+      if (inputs.has(use.variable)) {
+        issues.push({ rule: 'inputs_read_only', path: ['steps', i, ...use.path], message: `'${use.variable}' is an input variable; steps cannot overwrite inputs` });
       }
     }
   });
@@ -71,63 +105,36 @@ function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
   // A mapping that names a variable only a later step produces would read nothing: reject it
   // rather than silently treating the name as a literal.
   const declared = declaredVariables(def);
+  const produced = new Set<string>();
   const indexOf = new Map(def.steps.map((s, i) => [s, i] as const));
   for (const step of orderedSteps(def.steps)) {
     const i = indexOf.get(step) ?? 0;
-    for (const [param, source] of Object.entries(step.parameter_mappings)) {
-      if (typeof source === 'string' && declared.has(source) && !inputs.has(source) && !producedBy.has(source)) {
-        issues.push({
-          path: ['steps', i, 'parameter_mappings', param],
-          message: `variable '${source}' is only produced by a later step`,
-        });
+    const type = stepTypeOf(step);
+    for (const use of type.reads(step, declared)) {
+      if (!inputs.has(use.variable) && !produced.has(use.variable)) {
+        issues.push({ rule: 'reads_available_variables', path: ['steps', i, ...use.path], message: `variable '${use.variable}' is only produced by a later step` });
       }
     }
-    for (const target of Object.values(step.output_mappings)) if (!producedBy.has(target)) producedBy.set(target, step.step_id);
+    for (const use of type.writes(step)) produced.add(use.variable);
   }
-  return issues;
-}
 
-/**
- * Publish-time checks against the tool catalog: every tool exists, its required
- * parameters are mapped, unknown parameters are rejected, and output mappings name
- * outputs the tool produces.
- */
-export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonly ToolDescriptor[]): DefinitionIssue[] {
-  const catalog = new Map(tools.map((t) => [t.tool_id, t]));
-  const issues: DefinitionIssue[] = [];
-  def.steps.forEach((step, i) => {
-    switch (step.type) {
-      case 'tool': {
-        const tool = catalog.get(step.tool.tool_id);
-        if (!tool) {
-          issues.push({
-            path: ['steps', i, 'tool', 'tool_id'],
-            message: `unknown tool '${step.tool.tool_id}'; known tools: ${[...catalog.keys()].sort().join(', ')}`,
-          });
-          return;
-        }
-        const params = new Set(tool.parameters.map((p) => p.name));
-        for (const p of tool.parameters) {
-          if (p.required && !(p.name in step.parameter_mappings)) {
-            issues.push({ path: ['steps', i, 'parameter_mappings', p.name], message: `required parameter '${p.name}' of tool '${tool.tool_id}' is not mapped` });
-          }
-        }
-        for (const name of Object.keys(step.parameter_mappings)) {
-          if (!params.has(name)) {
-            issues.push({ path: ['steps', i, 'parameter_mappings', name], message: `tool '${tool.tool_id}' has no parameter '${name}'` });
-          }
-        }
-        for (const output of Object.keys(step.output_mappings)) {
-          if (!tool.outputs.includes(output)) {
-            issues.push({
-              path: ['steps', i, 'output_mappings', output],
-              message: `tool '${tool.tool_id}' has no output '${output}'; it produces: ${tool.outputs.join(', ')}`,
-            });
-          }
-        }
-        return;
-      }
+  (def.output_variables ?? []).forEach((name, i) => {
+    if (!produced.has(name) && !inputs.has(name)) {
+      issues.push({ rule: 'output_variables_written', path: ['output_variables', i], message: `output variable '${name}' is not an input and no step writes it` });
     }
   });
   return issues;
 }
+
+/**
+ * Publish-time checks that need the tool catalog, each step checked by its own type
+ * module (unknown tools, unmapped required parameters, unknown parameters and outputs).
+ */
+export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonly ToolDescriptor[]): DefinitionIssue[] {
+  const catalog = new Map(tools.map((t) => [t.tool_id, t]));
+  const declared = declaredVariables(def);
+  return def.steps.flatMap((step, i) => stepTypeOf(step).check(step, { tools: catalog, declared, path: ['steps', i] }));
+}
+
+/** The step types a definition may use, for error messages and docs. */
+export const STEP_TYPE_NAMES = Object.keys(STEP_TYPES);

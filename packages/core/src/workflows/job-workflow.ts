@@ -1,188 +1,229 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
-  defineQuery,
+  CancellationScope,
+  condition,
+  isCancellation,
   log,
-  proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { JobStateUpdate, JobStoreActivities, ToolActivities } from '../model/activity-contract';
-import { isRetryableToolError, JobErrorCode, ToolErrorCode } from '../model/error-codes';
-import type { ExecutionState, StepExecutionResult } from '../model/execution-state';
-import type { StepRuntime } from '../model/job';
-import { JobWorkflowInput } from '../model/job-workflow-input';
-import { applyOutputMappings, resolveParameters } from '../model/mappings';
-import type { SchemaValue } from '../model/schema-value';
-import type { JobStatus } from '../model/status';
-import type { ToolStep } from '../model/step';
-import { declaredVariables, orderedSteps } from '../model/workflow-definition';
-import { OrdoJobStatus } from '../search-attributes';
-import { EXECUTION_STATE_QUERY } from '../workflow-names';
+import {
+  executionStateQuery,
+  JobWorkflowInput,
+  pauseSignal,
+  resumeSignal,
+  runStateQuery,
+  setPausedUpdate,
+  type ControlRefusal,
+  type JobWorkflowResult,
+} from '../job-workflow-contract';
+import { JobErrorCode } from '../model/error-codes';
+import type { RunState } from '../model/run-state';
+import { isFinishedRun } from '../model/run-state';
+import type { RunStoreActivities, StepBatch } from '../model/run-store-contract';
+import {
+  beginRunState,
+  describeLoadedSteps,
+  pausedAt,
+  runCancelled,
+  runCompleted,
+  runFailed,
+  setPaused,
+  stepCompleted,
+  stepFailed,
+  stepStarted,
+} from '../model/run-transitions';
+import { jobStatusOf, runExecutionState } from '../model/run-views';
+import { OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from '../search-attributes';
+import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
+import { stepTypeOf, type StepDefinition } from './steps';
 
-/** Live state of a job: answered from workflow memory, so polling it never grows the history. */
-export const executionStateQuery = defineQuery<ExecutionState>(EXECUTION_STATE_QUERY);
-
-/** What a finished job workflow returns: the same record it persisted. */
-export type JobWorkflowResult = JobStateUpdate;
-
-const DEFAULT_STEP_TIMEOUT_SECONDS = 300;
-
-// Retrying covers transient failures (a worker crash, a flaky dependency); tool errors
-// that cannot succeed on a second try are listed so Temporal stops at once.
-const NON_RETRYABLE_TOOL_ERRORS = ToolErrorCode.options.filter((code) => !isRetryableToolError(code));
-
-// Persisting the job's state must eventually succeed, so it retries without limit:
-// the store being briefly locked or down must not lose a finished job's outputs.
-const store = proxyActivities<JobStoreActivities>({
+// The run store is Ordo's own database, next to the worker: local activities keep its
+// reads and writes off the task queue and out of the history but for one marker each.
+// Persisting must eventually succeed (a finished job's outputs must not be lost to a
+// briefly locked database), so attempts are unlimited.
+const runStore = proxyLocalActivities<RunStoreActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-  summary: 'Persist job state',
 });
 
+const now = (): string => new Date().toISOString();
+
 /**
- * One Ordo job: interprets the job's step list in `sequence_number` order, runs each
- * tool step as the activity named by its `tool_id`, and keeps the job's variables.
- * Deterministic by construction: every input arrives in the start arguments and all
- * I/O happens in activities.
+ * One Ordo job run. It claims the job, then interprets the job's steps in order: at each
+ * step boundary it honours a pause, dispatches the step to its type's executor, and
+ * records the outcome in the run state. The run state is persisted through local
+ * activities at the start, at pauses and at the end (the end in a non-cancellable scope);
+ * tool activities record attempts and progress as they happen. A cancellation fails the
+ * running step and the job ("Job cancelled by user") and is rethrown, so Temporal records
+ * the run as Cancelled; a failed step fails the run with `JOB_FAILED`.
  */
-export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkflowResult> {
+export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkflowResult>;
+export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult | JobStateUpdateV1> {
+  // Runs recorded before the run-state design carried their steps in the start argument.
+  if (isV1Input(rawInput)) return jobWorkflowV1(rawInput);
   const parsed = JobWorkflowInput.safeParse(rawInput);
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${parsed.error.message}`, JobErrorCode.enum.INVALID_WORKFLOW_INPUT);
   }
   const input = parsed.data;
-  const steps = orderedSteps(input.steps);
-  const declared = declaredVariables(input);
-  const variables: Record<string, SchemaValue> = { ...input.input_values };
-  const outputData: Record<string, SchemaValue> = {};
-  const stepResults: StepExecutionResult[] = [];
-  const runtime: StepRuntime[] = steps.map((s) => ({ step_id: s.step_id, status: 'PENDING' }));
-
-  let status: JobStatus = 'RUNNING';
-  let currentStepIndex = 0;
-  let liveOutput = 'Starting';
-  let errorMessage: string | undefined;
-  const startedAt = new Date().toISOString();
-
-  setHandler(executionStateQuery, () => ({
-    status,
-    current_step_index: currentStepIndex,
-    total_steps: steps.length,
-    is_paused: false,
-    live_output: liveOutput,
-    variables: { ...variables },
-    step_results: stepResults.map((r) => ({ ...r })),
-  }));
-
-  const snapshot = (completedAt?: string): JobStateUpdate => ({
+  const info = workflowInfo();
+  const begun = await runStore.beginRun({
     job_id: input.job_id,
-    status,
-    started_at: startedAt,
-    ...(completedAt !== undefined && { completed_at: completedAt }),
-    execution_progress: { current_step: currentStepIndex, total_steps: steps.length, is_paused: false },
-    live_output: liveOutput,
-    output_data: { ...outputData },
-    ...(errorMessage !== undefined && { error_message: errorMessage }),
-    steps: runtime.map((r) => ({ ...r })),
+    run_id: info.firstExecutionRunId,
+    started_at: input.started_at ?? now(),
+    ...(input.retry !== undefined && { retry: input.retry }),
   });
+  if (!begun.ok) throw ApplicationFailure.nonRetryable(begun.message, JobErrorCode.enum.JOB_NOT_STARTABLE);
+  const start = begun.start;
+  const run = beginRunState(start);
+  const declared = new Set(start.declared);
 
-  const setLiveOutput = (message: string): void => {
-    liveOutput = message;
-    // Shown as "current details" in the Web UI; it is workflow metadata, not a history event.
-    setCurrentDetails(message);
-  };
+  registerHandlers(run);
+  tagRun(run, info.typedSearchAttributes.get(OrdoJobStatus) === undefined);
 
-  upsertSearchAttributes([{ key: OrdoJobStatus, value: status }]);
-  await store.recordJobState(snapshot());
-
-  for (const [index, step] of steps.entries()) {
-    currentStepIndex = index;
-    const label = step.name ?? step.tool.name;
-    setLiveOutput(`Running step ${index + 1} of ${steps.length}: ${label}`);
-    const result = await runToolStep(step, resolveParameters(step.parameter_mappings, variables, declared));
-    const stepRuntime = runtime[index];
-    if (stepRuntime) Object.assign(stepRuntime, result.runtime);
-    stepResults.push(result.result);
-    if (!result.result.success) {
-      status = 'FAILED';
-      errorMessage = result.result.error;
-      setLiveOutput(`Step ${step.step_id} failed: ${errorMessage ?? 'unknown error'}`);
-      break;
-    }
-    Object.assign(variables, result.written);
-    Object.assign(outputData, result.written);
-  }
-
-  if (status === 'RUNNING') {
-    status = 'COMPLETED';
-    setLiveOutput(`Completed ${steps.length} of ${steps.length} steps`);
-  }
-  upsertSearchAttributes([{ key: OrdoJobStatus, value: status }]);
-  const final = snapshot(new Date().toISOString());
-  await store.recordJobState(final);
-  log.info('Job finished', { job_id: input.job_id, status });
-
-  if (status === 'FAILED') {
-    // The run fails too, so the Web UI, the CLI and a parent workflow all see the failure.
-    throw ApplicationFailure.nonRetryable(errorMessage ?? 'Job failed', JobErrorCode.enum.JOB_FAILED, final);
-  }
-  return final;
-}
-
-interface StepOutcome {
-  result: StepExecutionResult;
-  runtime: Partial<StepRuntime>;
-  written: Record<string, SchemaValue>;
-}
-
-async function runToolStep(step: ToolStep, params: Record<string, SchemaValue>): Promise<StepOutcome> {
-  const startedAt = new Date().toISOString();
-  const retry = step.retry_policy;
-  const tools = proxyActivities<ToolActivities>({
-    startToCloseTimeout: `${step.timeout_seconds ?? DEFAULT_STEP_TIMEOUT_SECONDS} seconds`,
-    retry: {
-      maximumAttempts: retry?.maximum_attempts ?? 3,
-      initialInterval: retry?.initial_interval_ms ?? 1000,
-      backoffCoefficient: retry?.backoff_coefficient ?? 2,
-      maximumInterval: retry?.maximum_interval_ms ?? 30_000,
-      nonRetryableErrorTypes: NON_RETRYABLE_TOOL_ERRORS,
-    },
-    summary: `${step.step_id}: ${step.name ?? step.tool.name}`,
-  });
-  const tool = tools[step.tool.tool_id];
-  const failed = (error: string): StepOutcome => {
-    const completedAt = new Date().toISOString();
-    return {
-      result: { step_id: step.step_id, success: false, error, outputs: {}, started_at: startedAt, completed_at: completedAt },
-      runtime: { status: 'FAILED', error_message: error, started_at: startedAt, completed_at: completedAt },
-      written: {},
-    };
-  };
-  if (!tool) return failed(`Unknown tool '${step.tool.tool_id}'`);
-
-  let outputs: Record<string, SchemaValue>;
   try {
-    outputs = await tool(params);
+    await interpret(run, start.first, declared, start.output_variables);
   } catch (err) {
-    return failed(failureMessage(err));
+    if (!isCancellation(err)) throw err;
+    runCancelled(run, start.output_variables, now());
+    await finish(run);
+    log.info('Job cancelled', { job_id: run.job_id });
+    throw err;
   }
-  const mapped = applyOutputMappings(step.output_mappings, outputs);
-  if (!mapped.ok) {
-    return failed(`Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}`);
-  }
-  const completedAt = new Date().toISOString();
-  return {
-    result: { step_id: step.step_id, success: true, outputs, started_at: startedAt, completed_at: completedAt },
-    runtime: { status: 'COMPLETED', output_data: outputs, started_at: startedAt, completed_at: completedAt },
-    written: mapped.written,
+  await finish(run);
+  const result: JobWorkflowResult = {
+    job_id: run.job_id,
+    run_id: run.run_id,
+    status: run.status,
+    output_data: run.output_data ?? {},
+    ...(run.error !== undefined && { error: run.error }),
   };
+  if (run.status === 'Failed') {
+    // The run fails too, so the Web UI, the CLI and a parent workflow all see the failure.
+    throw ApplicationFailure.nonRetryable(run.error?.message ?? 'Job failed', JobErrorCode.enum.JOB_FAILED, result);
+  }
+  return result;
 }
 
-/** The tool's own message, not Temporal's wrapper around it. */
-function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
+/** The loop: pause gate, dispatch, record; until a step fails or none is left. */
+async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<string>, outputVariables: readonly string[]): Promise<void> {
+  let batch = first;
+  for (let index = 0; index < run.total_steps; index++) {
+    // A retry reuses the recorded outputs of steps that completed before the failure.
+    if (run.steps[index]?.reused_from_run !== undefined) continue;
+    await pauseGate(run, index);
+    if (index < batch.from || index >= batch.from + batch.steps.length) {
+      batch = await runStore.loadSteps({ job_id: run.job_id, from: index });
+      describeLoadedSteps(run, batch.from, batch.steps);
+    }
+    const step: StepDefinition | undefined = batch.steps[index - batch.from];
+    if (!step) throw new Error(`step ${index} of job ${run.job_id} is missing from its definition`);
+    const type = stepTypeOf(step);
+    stepStarted(run, index, step.name ?? type.label(step), now());
+    setCurrentDetails(run.live_output);
+    const outcome = await type.execute(step, {
+      run,
+      index,
+      address: { job_id: run.job_id, run_id: run.run_id, workflow_id: run.workflow_id, step_index: index, step_id: step.step_id, correlation_id: run.correlation_id },
+      variables: run.variables,
+      declared,
+      tools: batch.tools,
+      update: (patch) => Object.assign(run.steps[index] ?? {}, patch),
+    });
+    switch (outcome.status) {
+      case 'Completed':
+        stepCompleted(run, index, outcome, now());
+        break;
+      case 'Failed':
+        stepFailed(run, index, outcome.error, outcome.attempt, now());
+        runFailed(run, index, outcome.error, outputVariables, now());
+        return;
+    }
+  }
+  runCompleted(run, outputVariables, now());
+}
+
+/** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */
+async function pauseGate(run: RunState, index: number): Promise<void> {
+  if (!run.paused) return;
+  pausedAt(run, index);
+  setCurrentDetails(run.live_output);
+  await runStore.recordRun({ header: headerOf(run), steps: [] });
+  await condition(() => !run.paused);
+  run.live_output = `Resumed before step ${index + 1} of ${run.total_steps}`;
+  await runStore.recordRun({ header: headerOf(run), steps: [] });
+}
+
+/** Persists the final state, even while the run is being cancelled, and tags the run with its status. */
+async function finish(run: RunState): Promise<void> {
+  setCurrentDetails(run.live_output);
+  upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(run.status) }]);
+  await CancellationScope.nonCancellable(() => runStore.recordRun({ header: headerOf(run), steps: run.steps }));
+  log.info('Job finished', { job_id: run.job_id, status: run.status });
+}
+
+function headerOf(run: RunState): Omit<RunState, 'steps'> {
+  const { steps: _steps, ...header } = run;
+  return header;
+}
+
+/** Queries answer from memory; pause and resume arrive as signals or, answered, as the `setPaused` update. */
+function registerHandlers(run: RunState): void {
+  setHandler(executionStateQuery, () => runExecutionState(run));
+  setHandler(runStateQuery, () => run);
+  const request = (paused: boolean): void => {
+    if (isFinishedRun(run.status) || run.paused === paused) return;
+    setPaused(run, paused, now());
+  };
+  setHandler(pauseSignal, () => request(true));
+  setHandler(resumeSignal, () => request(false));
+  setHandler(
+    setPausedUpdate,
+    ({ paused }) => {
+      request(paused);
+      return { paused: run.paused, status: run.status };
+    },
+    {
+      validator: ({ paused }) => {
+        const refusal = pauseRefusal(run, paused);
+        if (refusal) throw ApplicationFailure.nonRetryable(refusalMessage(refusal), refusal);
+      },
+    },
+  );
+}
+
+function pauseRefusal(run: RunState, paused: boolean): ControlRefusal | undefined {
+  if (isFinishedRun(run.status)) return 'RUN_FINISHED';
+  if (paused && run.paused) return 'ALREADY_PAUSED';
+  if (!paused && !run.paused) return 'NOT_PAUSED';
+  return undefined;
+}
+
+function refusalMessage(refusal: ControlRefusal): string {
+  switch (refusal) {
+    case 'RUN_FINISHED':
+      return 'the job has finished';
+    case 'ALREADY_PAUSED':
+      return 'the job is already paused';
+    case 'NOT_PAUSED':
+      return 'the job is not paused';
+  }
+}
+
+/**
+ * A run started outside the API (the Temporal CLI, a parent workflow) has no search
+ * attributes yet; set them so it can be found like any other. A run the API started has
+ * them from its start request, which costs no history event.
+ */
+function tagRun(run: RunState, untagged: boolean): void {
+  if (!untagged) return;
+  upsertSearchAttributes([
+    { key: OrdoJobId, value: run.job_id },
+    { key: OrdoWorkflowId, value: run.workflow_id },
+    { key: OrdoJobStatus, value: 'RUNNING' },
+  ]);
 }

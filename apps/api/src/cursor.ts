@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { validationProblem } from './problem';
+
+/** Where a page of jobs continues: after this job in newest-first order. */
+const JobCursor = z.object({ created_at: z.string(), job_id: z.string() });
+type JobCursor = z.infer<typeof JobCursor>;
+
+/** An opaque `next_cursor` for the job after which the next page starts. */
+export function encodeCursor(cursor: JobCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Reads a `cursor` query parameter; a cursor not made by `encodeCursor` is a 422 naming it. */
+export function decodeCursor(raw: string): JobCursor {
+  try {
+    return JobCursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw validationProblem([{ field: 'query.cursor', message: 'must be a next_cursor returned by GET /v1/jobs' }]);
+  }
+}

@@ -1,0 +1,141 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  ControlRefusal,
+  JOB_WORKFLOW_TYPE,
+  OrdoJobId,
+  OrdoJobStatus,
+  OrdoWorkflowId,
+  RunState,
+  runStateQuery,
+  setPausedUpdate,
+  type JobRecord,
+  type JobWorkflowInput,
+} from '@ordo/core';
+
+/**
+ * Ordo's side of talking to a job's Temporal runs. Every call has a deadline, so an API
+ * request never hangs on an unreachable server, and answers with a coded result that the
+ * job service handles case by case.
+ */
+
+// A query needs a worker to answer; when none answers in time the API says the view is stale.
+const QUERY_DEADLINE_MS = 2000;
+// Long enough for a healthy server under load, short enough that a refused start is heard while the client waits.
+const START_DEADLINE_MS = 10_000;
+const CONTROL_DEADLINE_MS = 10_000;
+
+export type StartRunResult = { ok: true; run_id: string } | { ok: false; code: 'ALREADY_RUNNING' | 'TEMPORAL_UNAVAILABLE'; message: string };
+
+/**
+ * Starts a run of a job: a new Temporal run under the job's workflow ID. At most one run
+ * of a job is open at a time (Temporal refuses a second); a closed one may be followed by
+ * a new one (reset and start again, retry).
+ */
+export async function startRun(client: Client, taskQueue: string, job: JobRecord, input: JobWorkflowInput): Promise<StartRunResult> {
+  try {
+    const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      client.workflow.start(JOB_WORKFLOW_TYPE, {
+        workflowId: job.job_id,
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [
+          { key: OrdoJobId, value: job.job_id },
+          { key: OrdoWorkflowId, value: job.workflow_id },
+          { key: OrdoJobStatus, value: 'RUNNING' },
+        ],
+        memo: { name: job.name },
+        staticSummary: `${job.name} (${job.workflow_id} v${job.workflow_version})${input.retry ? ' · retry' : ''}`,
+        staticDetails: `Ordo job ${job.job_id}: ${job.steps.length} steps`,
+      }),
+    );
+    return { ok: true, run_id: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, code: 'ALREADY_RUNNING', message: 'a run of this job is already in progress' };
+    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not start the job's workflow: ${(err as Error).message}` };
+  }
+}
+
+function runHandle(client: Client, jobId: string, runId: string): WorkflowHandle {
+  // The chain that began with this run: the same job run across continue-as-new, never a later run of the job.
+  return client.workflow.getHandle(jobId, undefined, { firstExecutionRunId: runId });
+}
+
+/** A run's live state from its workflow's memory, or undefined when it does not answer in time. */
+export async function liveRunState(client: Client, jobId: string, runId: string): Promise<RunState | undefined> {
+  try {
+    const raw = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => runHandle(client, jobId, runId).query(runStateQuery));
+    return RunState.safeParse(raw).data;
+  } catch {
+    return undefined;
+  }
+}
+
+export type SetPausedResult = { ok: true; paused: boolean } | { ok: false; code: ControlRefusal | 'TEMPORAL_UNAVAILABLE'; message: string };
+
+/** Pauses or resumes a run through the `setPaused` update: answered once the workflow applied it. */
+export async function setRunPaused(client: Client, jobId: string, runId: string, paused: boolean): Promise<SetPausedResult> {
+  try {
+    const result = await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () =>
+      runHandle(client, jobId, runId).executeUpdate(setPausedUpdate, { args: [{ paused }] }),
+    );
+    return { ok: true, paused: result.paused };
+  } catch (err) {
+    const refusal = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? ControlRefusal.safeParse(err.cause.type).data : undefined;
+    if (refusal) return { ok: false, code: refusal, message: (err as WorkflowUpdateFailedError).cause?.message ?? refusal };
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not reach the job's workflow: ${(err as Error).message}` };
+  }
+}
+
+export type CancelRunResult = { ok: true; closed: boolean } | { ok: false; code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string };
+
+/**
+ * Requests Temporal's native cancellation of a run (the same as `temporal workflow cancel`
+ * or the Web UI's button), then waits up to `waitMs` for the run to close, so the caller
+ * usually answers with the final state.
+ */
+export async function cancelRun(client: Client, jobId: string, runId: string, waitMs: number): Promise<CancelRunResult> {
+  const handle = runHandle(client, jobId, runId);
+  try {
+    await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () => handle.cancel());
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not cancel the job's workflow: ${(err as Error).message}` };
+  }
+  return { ok: true, closed: await waitForClose(client, handle, waitMs) };
+}
+
+/** Ends a run at once, without letting it clean up: only for a run that did not close when cancelled. */
+export async function terminateRun(client: Client, jobId: string, runId: string, reason: string): Promise<void> {
+  try {
+    await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () => runHandle(client, jobId, runId).terminate(reason));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return;
+    throw err;
+  }
+}
+
+async function waitForClose(client: Client, handle: WorkflowHandle, waitMs: number): Promise<boolean> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+  // result() rejects when the run fails or is cancelled: either way it has closed. Aborting
+  // it on time-out ends its long poll instead of leaving it open until the run closes.
+  const closed = client.withAbortSignal(controller.signal, () => handle.result()).then(
+    () => true,
+    (err: unknown) => !controller.signal.aborted && !(err instanceof Error && err.name === 'AbortError'),
+  );
+  try {
+    return await Promise.race([closed, timeout]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+function isCompletedError(err: unknown): boolean {
+  return err instanceof Error && /already completed|not found/i.test(err.message);
+}

@@ -1,0 +1,7 @@
+/** A problem found in a definition, addressed by a JSON path from the definition root. */
+export interface DefinitionIssue {
+  path: (string | number)[];
+  message: string;
+  /** The stable name of the rule that was broken (see docs/definition-rules.md). */
+  rule?: string;
+}

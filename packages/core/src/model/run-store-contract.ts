@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { StepDefinition } from '../workflows/steps';
+import { RunState, StepRun } from './run-state';
+import { Variables } from './schema-value';
+import { ToolRunDefaults } from './tool-descriptor';
+
+/** Ask to begin a job run: claim the job for this run (PENDING → RUNNING, or a retry of a FAILED one). */
+export const BeginRunRequest = z.object({
+  job_id: z.string(),
+  run_id: z.string(),
+  /** The start time the run records (the API's, when the API started it). */
+  started_at: z.string(),
+  retry: z.object({ run_id: z.string(), from_step_index: z.number().int().nonnegative() }).optional(),
+});
+export type BeginRunRequest = z.infer<typeof BeginRunRequest>;
+
+/** A slice of a job's steps in execution order, with the run defaults of the tools they use. */
+export const StepBatch = z.object({
+  /** Index of the first step in the slice. */
+  from: z.number().int().nonnegative(),
+  steps: z.array(StepDefinition),
+  /** Run defaults by `tool_id` of the tools this worker offers; a tool missing here is unknown. */
+  tools: z.record(z.string(), ToolRunDefaults),
+});
+export type StepBatch = z.infer<typeof StepBatch>;
+
+/** What a run needs to begin; steps beyond the first batch are loaded as the run reaches them. */
+export const RunStart = z.object({
+  job_id: z.string(),
+  run_id: z.string(),
+  workflow_id: z.string(),
+  workflow_version: z.number().int().positive(),
+  name: z.string(),
+  correlation_id: z.string(),
+  context: z.record(z.string(), z.unknown()),
+  parent_job_id: z.string().optional(),
+  root_job_id: z.string().optional(),
+  started_at: z.string(),
+  input_values: Variables,
+  /** Every variable the job's definition declares (a mapping naming one reads it). */
+  declared: z.array(z.string()),
+  /** The variables that make up `output_data`. */
+  output_variables: z.array(z.string()),
+  total_steps: z.number().int().positive(),
+  first: StepBatch,
+  /** For a retry: the reused steps' records (Completed, with their outputs), by index. */
+  reused: z.array(StepRun),
+});
+export type RunStart = z.infer<typeof RunStart>;
+
+/** Why a job could not begin this run. */
+export const BeginRunRefusal = z.enum(['JOB_NOT_FOUND', 'JOB_NOT_STARTABLE']);
+export type BeginRunRefusal = z.infer<typeof BeginRunRefusal>;
+
+export type BeginRunResult = { ok: true; start: RunStart } | { ok: false; code: BeginRunRefusal; message: string };
+
+/** The run-level part of the run state: everything but the steps. */
+export const RunHeader = RunState.omit({ steps: true });
+export type RunHeader = z.infer<typeof RunHeader>;
+
+/** A write of run state: the header and the step records that changed. */
+export const RunRecord = z.object({
+  header: RunHeader,
+  steps: z.array(StepRun),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+/**
+ * Activities through which the job workflow reads its job and persists its run. The
+ * workflow runs them as local activities: they touch only Ordo's own database, and a
+ * local activity leaves one marker in the history instead of a scheduled task's six events.
+ */
+export interface RunStoreActivities {
+  beginRun(request: BeginRunRequest): Promise<BeginRunResult>;
+  loadSteps(request: { job_id: string; from: number }): Promise<StepBatch>;
+  /** Writes run state, fenced by run: a run that is no longer the job's current run writes nothing (`applied: false`). */
+  recordRun(record: RunRecord): Promise<{ applied: boolean }>;
+}

@@ -1,0 +1,191 @@
+import type { JobRecord } from './job';
+import type { RunHeader, RunStart } from './run-store-contract';
+import { CANCELLED_MESSAGE, type RunError, type RunState, type StepRun } from './run-state';
+import type { Variables } from './schema-value';
+
+/**
+ * The ways a run state changes, as plain functions over the state object. The job
+ * workflow is their only caller at run time; keeping them pure keeps every transition
+ * testable without a Temporal server and identical on replay.
+ */
+
+/** The state of a run that has just begun: every step NotStarted except those a retry reuses. */
+export function beginRunState(start: RunStart): RunState {
+  const reused = new Map(start.reused.map((s) => [s.index, s]));
+  const variables: Variables = { ...start.input_values };
+  const steps: StepRun[] = [];
+  for (let index = 0; index < start.total_steps; index++) {
+    const done = reused.get(index);
+    if (done) {
+      steps.push(done);
+    } else {
+      const definition = index >= start.first.from ? start.first.steps[index - start.first.from] : undefined;
+      steps.push({ index, step_id: definition?.step_id ?? '', type: definition?.type ?? 'tool', status: 'NotStarted', attempt: 0 });
+    }
+  }
+  return {
+    job_id: start.job_id,
+    run_id: start.run_id,
+    workflow_id: start.workflow_id,
+    workflow_version: start.workflow_version,
+    correlation_id: start.correlation_id,
+    context: start.context,
+    ...(start.parent_job_id !== undefined && { parent_job_id: start.parent_job_id }),
+    ...(start.root_job_id !== undefined && { root_job_id: start.root_job_id }),
+    status: 'InProgress',
+    started_at: start.started_at,
+    last_activity_at: start.started_at,
+    current_step_index: 0,
+    total_steps: start.total_steps,
+    paused: false,
+    live_output: 'Starting',
+    variables,
+    steps,
+  };
+}
+
+/**
+ * The header of a run that has been started but has recorded nothing yet: what the job
+ * shows from the moment it is started until its workflow's first record.
+ */
+export function initialRunHeader(
+  job: Pick<JobRecord, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'steps' | 'input_values'>,
+  runId: string,
+  startedAt: string,
+): RunHeader {
+  return {
+    job_id: job.job_id,
+    run_id: runId,
+    workflow_id: job.workflow_id,
+    workflow_version: job.workflow_version,
+    correlation_id: job.correlation_id,
+    context: job.context,
+    ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
+    ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
+    status: 'InProgress',
+    started_at: startedAt,
+    last_activity_at: startedAt,
+    current_step_index: 0,
+    total_steps: job.steps.length,
+    paused: false,
+    live_output: 'Starting',
+    variables: { ...job.input_values },
+  };
+}
+
+/** Fills in the ids of steps loaded after the run began. */
+export function describeLoadedSteps(run: RunState, from: number, steps: readonly { step_id: string; type: string }[]): void {
+  steps.forEach((definition, offset) => {
+    const step = run.steps[from + offset];
+    if (step && step.status === 'NotStarted') {
+      step.step_id = definition.step_id;
+      step.type = definition.type;
+    }
+  });
+}
+
+function stepAt(run: RunState, index: number): StepRun {
+  const step = run.steps[index];
+  if (!step) throw new RangeError(`run ${run.run_id} has no step ${index}`);
+  return step;
+}
+
+/** A step is about to run. */
+export function stepStarted(run: RunState, index: number, label: string, at: string): void {
+  const step = stepAt(run, index);
+  step.status = 'InProgress';
+  step.started_at = at;
+  run.current_step_index = index;
+  run.last_activity_at = at;
+  run.live_output = `Running step ${index + 1} of ${run.total_steps}: ${label}`;
+}
+
+/** A step finished with outputs; the variables it wrote join the job's. */
+export function stepCompleted(run: RunState, index: number, outcome: { outputs: Variables; written: Variables; attempt?: number | undefined }, at: string): void {
+  const step = stepAt(run, index);
+  step.status = 'Completed';
+  step.outputs = outcome.outputs;
+  step.completed_at = at;
+  if (outcome.attempt !== undefined) step.attempt = outcome.attempt;
+  delete step.progress;
+  delete step.error;
+  Object.assign(run.variables, outcome.written);
+  run.last_activity_at = at;
+}
+
+/** A step failed; the run fails with it. */
+export function stepFailed(run: RunState, index: number, error: RunError, attempt: number | undefined, at: string): void {
+  const step = stepAt(run, index);
+  step.status = 'Failed';
+  step.error = error;
+  step.completed_at = at;
+  step.failed_at = at;
+  if (attempt !== undefined) step.attempt = attempt;
+  delete step.progress;
+  run.last_activity_at = at;
+}
+
+/** A pause was requested (takes effect at the next step boundary) or lifted. */
+export function setPaused(run: RunState, paused: boolean, at: string): void {
+  run.paused = paused;
+  run.last_activity_at = at;
+}
+
+/** The live message while the run waits at a step boundary because it is paused. */
+export function pausedAt(run: RunState, index: number): void {
+  run.live_output = `Paused before step ${index + 1} of ${run.total_steps}`;
+}
+
+/** The run completed every step: its outputs are the output rule's variables. */
+export function runCompleted(run: RunState, outputVariables: readonly string[], at: string): void {
+  run.status = 'Completed';
+  run.completed_at = at;
+  run.paused = false;
+  run.output_data = pickVariables(run.variables, outputVariables);
+  run.live_output = `Completed ${run.total_steps} of ${run.total_steps} steps`;
+  run.last_activity_at = at;
+}
+
+/** A step failed: the run failed, keeping the outputs of the steps that completed. */
+export function runFailed(run: RunState, index: number, error: RunError, outputVariables: readonly string[], at: string): void {
+  run.status = 'Failed';
+  run.error = error;
+  run.completed_at = at;
+  run.failed_at = at;
+  run.paused = false;
+  run.output_data = pickVariables(run.variables, outputVariables);
+  run.live_output = `Step ${run.steps[index]?.step_id ?? index + 1} failed: ${error.message}`;
+  run.last_activity_at = at;
+}
+
+/** The run was cancelled: the running step fails, the job fails with "Job cancelled by user" (seed 002 §4). */
+export function runCancelled(run: RunState, outputVariables: readonly string[], at: string): void {
+  const error: RunError = { code: 'CANCELLED', message: CANCELLED_MESSAGE };
+  for (const step of run.steps) {
+    if (step.status === 'InProgress') {
+      step.status = 'Failed';
+      step.error = error;
+      step.completed_at = at;
+      step.failed_at = at;
+      delete step.progress;
+    }
+  }
+  run.status = 'Cancelled';
+  run.error = error;
+  run.completed_at = at;
+  run.failed_at = at;
+  run.paused = false;
+  run.output_data = pickVariables(run.variables, outputVariables);
+  run.live_output = CANCELLED_MESSAGE;
+  run.last_activity_at = at;
+}
+
+/** The named variables that have values. */
+export function pickVariables(variables: Readonly<Variables>, names: readonly string[]): Variables {
+  const out: Variables = {};
+  for (const name of names) {
+    const value = variables[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}

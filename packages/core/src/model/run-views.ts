@@ -1,0 +1,149 @@
+import type { ExecutionState, StepExecutionResult } from './execution-state';
+import type { Job, JobRecord, JobStep, RunSummary } from './job';
+import { CANCELLED_MESSAGE, type RunState, type RunStatus, type StepRun, type StepRunStatus } from './run-state';
+import { pickVariables } from './run-transitions';
+import type { JobStatus, JobStepStatus } from './status';
+
+/**
+ * The views of a job run. Each is a pure function of the job's record and its run state,
+ * so the Job (seed 002), executionState (seed 000) and, later, the runtime execution
+ * (seed 001) never disagree: they are the same state, mapped.
+ */
+
+/** Seed 002's job status for a run status; a job with no run is PENDING. */
+export function jobStatusOf(status: RunStatus | undefined): JobStatus {
+  switch (status) {
+    case undefined:
+    case 'NotStarted':
+      return 'PENDING';
+    case 'InProgress':
+      return 'RUNNING';
+    case 'Completed':
+      return 'COMPLETED';
+    case 'Failed':
+    case 'Cancelled':
+      return 'FAILED';
+  }
+}
+
+/** The Job view's step status for a step run status. */
+export function jobStepStatusOf(status: StepRunStatus): JobStepStatus {
+  switch (status) {
+    case 'NotStarted':
+      return 'PENDING';
+    case 'InProgress':
+      return 'RUNNING';
+    case 'Completed':
+      return 'COMPLETED';
+    case 'Failed':
+      return 'FAILED';
+    case 'Disabled':
+      return 'DISABLED';
+  }
+}
+
+/**
+ * The live message of a run: the interpreter's message, with the running step's last
+ * progress report and, from the second attempt on, which attempt it is.
+ */
+export function liveOutputOf(run: RunState): string {
+  if (run.status !== 'InProgress') return run.live_output;
+  const step = run.steps[run.current_step_index];
+  let message = run.live_output;
+  if (step?.status === 'InProgress') {
+    if (step.progress) message += `: ${step.progress}`;
+    if (step.attempt > 1) message += ` (attempt ${step.attempt}${step.max_attempts ? ` of ${step.max_attempts}` : ''})`;
+    if (run.paused) message += ' (pausing after this step)';
+  }
+  return message;
+}
+
+/** Seed 000's StepExecutionResult of a step that ran to an end. */
+function stepResult(step: StepRun, startedFallback: string): StepExecutionResult | undefined {
+  if (step.status !== 'Completed' && step.status !== 'Failed') return undefined;
+  return {
+    step_id: step.step_id,
+    success: step.status === 'Completed',
+    ...(step.error !== undefined && { error: step.error.message }),
+    outputs: step.outputs ?? {},
+    started_at: step.started_at ?? startedFallback,
+    ...(step.completed_at !== undefined && { completed_at: step.completed_at }),
+  };
+}
+
+/** Seed 000's `executionState` of a job: from its run, or for a job not started, from its inputs. */
+export function executionStateOf(job: Pick<JobRecord, 'steps' | 'input_values'>, run: RunState | undefined): ExecutionState {
+  if (run) return runExecutionState(run);
+  return {
+      status: 'PENDING',
+      current_step_index: 0,
+      total_steps: job.steps.length,
+      is_paused: false,
+      live_output: '',
+      variables: { ...job.input_values },
+    step_results: [],
+  };
+}
+
+/** Seed 000's `executionState` of a run. */
+export function runExecutionState(run: RunState): ExecutionState {
+  return {
+    status: jobStatusOf(run.status),
+    current_step_index: run.current_step_index,
+    total_steps: run.total_steps,
+    is_paused: run.paused,
+    live_output: liveOutputOf(run),
+    variables: { ...run.variables },
+    step_results: run.steps.flatMap((s) => stepResult(s, run.started_at) ?? []),
+  };
+}
+
+/** Seed 002's Job: the stored record with its current run's state, and every run it had. */
+export function jobView(job: JobRecord, run: RunState | undefined, runs: readonly RunSummary[], options: { stale?: boolean; updated_at?: string } = {}): Job {
+  const steps: JobStep[] = job.steps.map((definition, index) => {
+    const stepRun = run?.steps[index];
+    return {
+      ...definition,
+      job_id: job.job_id,
+      sequence_number: index,
+      status: stepRun ? jobStepStatusOf(stepRun.status) : 'PENDING',
+      attempt: stepRun?.attempt ?? 0,
+      ...(stepRun?.max_attempts !== undefined && { max_attempts: stepRun.max_attempts }),
+      ...(stepRun?.outputs !== undefined && { output_data: stepRun.outputs }),
+      ...(stepRun?.error !== undefined && { error_message: stepRun.error.message }),
+      ...(stepRun?.started_at !== undefined && { started_at: stepRun.started_at }),
+      ...(stepRun?.completed_at !== undefined && { completed_at: stepRun.completed_at }),
+    };
+  });
+  const state = executionStateOf(job, run);
+  const errorMessage = run?.status === 'Cancelled' ? CANCELLED_MESSAGE : run?.error?.message;
+  return {
+    job_id: job.job_id,
+    workflow_id: job.workflow_id,
+    workflow_version: job.workflow_version,
+    name: job.name,
+    ...(job.description !== undefined && { description: job.description }),
+    status: state.status,
+    created_at: job.created_at,
+    updated_at: laterOf(options.updated_at ?? job.updated_at, run?.last_activity_at),
+    ...(run && { started_at: run.started_at }),
+    ...(run?.completed_at !== undefined && { completed_at: run.completed_at }),
+    input_variables: job.input_variables,
+    input_values: job.input_values,
+    input_errors: job.input_errors,
+    steps,
+    execution_progress: { current_step: state.current_step_index, total_steps: state.total_steps, is_paused: state.is_paused },
+    live_output: state.live_output,
+    // Accumulated outputs while running, the final ones once finished: the output rule's variables either way.
+    output_data: run?.output_data ?? (run ? pickVariables(run.variables, job.output_variables) : {}),
+    ...(errorMessage !== undefined && { error_message: errorMessage }),
+    correlation_id: job.correlation_id,
+    context: job.context,
+    runs: [...runs],
+    ...(options.stale === true && { stale: true }),
+  };
+}
+
+function laterOf(a: string, b: string | undefined): string {
+  return b !== undefined && b > a ? b : a;
+}

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { StepAddress } from '../../model/activity-contract';
+import type { DefinitionIssue } from '../../model/definition-issue';
+import type { RunError, RunState, StepRun } from '../../model/run-state';
+import type { SchemaValue, Variables } from '../../model/schema-value';
+import type { ToolDescriptor, ToolRunDefaults } from '../../model/tool-descriptor';
+
+/** A job variable a step reads or writes, and where in the step (a path relative to the step). */
+export interface VariableUse {
+  variable: string;
+  path: (string | number)[];
+}
+
+/** What a step's publish-time check may consult. */
+export interface StepCheckContext {
+  /** The tool catalog by `tool_id`. */
+  tools: ReadonlyMap<string, ToolDescriptor>;
+  /** Every variable the definition declares: its inputs and every output mapping target. */
+  declared: ReadonlySet<string>;
+  /** JSON path of this step within the definition, e.g. `['steps', 2]`. */
+  path: (string | number)[];
+}
+
+/** What a step's executor gets from the interpreter. */
+export interface StepExecution {
+  /** The run as it stands; read-only to executors, which change it only through `update`. */
+  run: Readonly<RunState>;
+  /** The step's position in execution order. */
+  index: number;
+  /** Which job, run and step an activity call works for. */
+  address: StepAddress;
+  variables: Readonly<Record<string, SchemaValue>>;
+  declared: ReadonlySet<string>;
+  /** Run defaults of the tools this worker offers, by `tool_id`; a missing tool is unknown. */
+  tools: Readonly<Record<string, ToolRunDefaults>>;
+  /** Records facts about the running step (its attempt bound, a due time, children) in the run state. */
+  update(patch: Partial<Pick<StepRun, 'attempt' | 'max_attempts' | 'due_at' | 'children' | 'progress'>>): void;
+}
+
+/** How a step ended, when it did not throw a cancellation. */
+export type StepOutcome =
+  | { status: 'Completed'; outputs: Variables; written: Variables; attempt?: number }
+  | { status: 'Failed'; error: RunError; attempt?: number };
+
+/**
+ * One step type: its schema, what it reads and writes, its publish-time check, and its
+ * executor. The interpreter knows step types only through this interface, found in the
+ * exhaustive `STEP_TYPES` map, so a new step type is a new file, not a new branch.
+ */
+export interface StepType<S extends { type: string; step_id: string }> {
+  type: S['type'];
+  schema: z.ZodType<S> & z.ZodObject;
+  /** How the step is named in live output and the Web UI when it has no `name`. */
+  label(step: S): string;
+  /** Job variables the step reads (for ordering rules and the output rule). */
+  reads(step: S, declared: ReadonlySet<string>): VariableUse[];
+  /** Job variables the step writes. */
+  writes(step: S): VariableUse[];
+  /** Publish-time checks beyond the schema. */
+  check(step: S, ctx: StepCheckContext): DefinitionIssue[];
+  /** Runs the step inside the job workflow; rethrows cancellation. */
+  execute(step: S, ctx: StepExecution): Promise<StepOutcome>;
+}
+
+/** Infers a step type's types from its definition. */
+export function defineStepType<S extends { type: string; step_id: string }>(stepType: StepType<S>): StepType<S> {
+  return stepType;
+}

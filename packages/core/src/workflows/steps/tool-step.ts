@@ -1,0 +1,157 @@
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { ToolActivityResult, ToolActivities } from '../../model/activity-contract';
+import type { DefinitionIssue } from '../../model/definition-issue';
+import { applyOutputMappings, resolveParameters } from '../../model/mappings';
+import { SchemaValue } from '../../model/schema-value';
+import { PLATFORM_STEP_DEFAULTS, StepBase, StepRunSettings } from '../../model/step';
+import type { StepRetryPolicy } from '../../model/step';
+import { requiredToolParameters, toolOutputNames, toolParameterNames, type ToolRunDefaults } from '../../model/tool-descriptor';
+import { Identifier } from '../../model/variable-schema';
+import { defineStepType } from './step-type';
+
+export const ToolRef = z.strictObject({
+  tool_id: Identifier,
+  name: z.string().min(1),
+});
+export type ToolRef = z.infer<typeof ToolRef>;
+
+/**
+ * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
+ * `parameter_mappings` map tool parameters to a job variable (a string naming a
+ * declared variable) or to a literal (anything else); `output_mappings` map tool
+ * outputs to job variables.
+ */
+export const ToolStep = z.strictObject({
+  type: z.literal('tool'),
+  ...StepBase,
+  tool: ToolRef,
+  parameter_mappings: z.record(z.string(), SchemaValue).default({}),
+  output_mappings: z.record(z.string(), Identifier).default({}),
+  ...StepRunSettings,
+});
+export type ToolStep = z.infer<typeof ToolStep>;
+
+/** The options one tool step's activity runs with: the step's, else its tool's, else the platform's. */
+export interface ToolRunOptions {
+  retry: Required<StepRetryPolicy>;
+  timeout_seconds: number;
+  heartbeat_timeout_seconds: number;
+}
+
+/** Resolves a tool step's run options field by field. */
+export function toolRunOptions(step: ToolStep, tool: ToolRunDefaults): ToolRunOptions {
+  return {
+    retry: { ...PLATFORM_STEP_DEFAULTS.retry_policy, ...definedOnly(tool.retry_policy), ...definedOnly(step.retry_policy) },
+    timeout_seconds: step.timeout_seconds ?? tool.timeout_seconds ?? PLATFORM_STEP_DEFAULTS.timeout_seconds,
+    heartbeat_timeout_seconds: step.heartbeat_timeout_seconds ?? tool.heartbeat_timeout_seconds ?? PLATFORM_STEP_DEFAULTS.heartbeat_timeout_seconds,
+  };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The tool step type: a tool run as an activity with retries, heartbeats and cancellation. */
+export const toolStep = defineStepType<ToolStep>({
+  type: 'tool',
+  schema: ToolStep,
+  label: (step) => step.tool.name,
+  reads: (step, declared) =>
+    Object.entries(step.parameter_mappings).flatMap(([param, source]) =>
+      typeof source === 'string' && declared.has(source) ? [{ variable: source, path: ['parameter_mappings', param] }] : [],
+    ),
+  writes: (step) => Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
+  check(step, ctx) {
+    const issues: DefinitionIssue[] = [];
+    const tool = ctx.tools.get(step.tool.tool_id);
+    if (!tool) {
+      issues.push({
+        rule: 'known_tool',
+        path: [...ctx.path, 'tool', 'tool_id'],
+        message: `unknown tool '${step.tool.tool_id}'; known tools: ${[...ctx.tools.keys()].sort().join(', ')}`,
+      });
+      return issues;
+    }
+    for (const name of requiredToolParameters(tool)) {
+      if (!(name in step.parameter_mappings)) {
+        issues.push({
+          rule: 'required_parameters_mapped',
+          path: [...ctx.path, 'parameter_mappings', name],
+          message: `required parameter '${name}' of tool '${tool.tool_id}' is not mapped`,
+        });
+      }
+    }
+    const params = new Set(toolParameterNames(tool));
+    for (const name of Object.keys(step.parameter_mappings)) {
+      if (!params.has(name)) {
+        issues.push({ rule: 'known_parameters', path: [...ctx.path, 'parameter_mappings', name], message: `tool '${tool.tool_id}' has no parameter '${name}'` });
+      }
+    }
+    const outputs = toolOutputNames(tool);
+    for (const output of Object.keys(step.output_mappings)) {
+      if (!outputs.includes(output)) {
+        issues.push({
+          rule: 'known_outputs',
+          path: [...ctx.path, 'output_mappings', output],
+          message: `tool '${tool.tool_id}' has no output '${output}'; it produces: ${outputs.join(', ')}`,
+        });
+      }
+    }
+    return issues;
+  },
+  async execute(step, ctx) {
+    const toolDefaults = ctx.tools[step.tool.tool_id];
+    if (toolDefaults === undefined) {
+      // Refused at once: no worker offers this tool, so retrying the activity cannot help.
+      return { status: 'Failed', error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` }, attempt: 0 };
+    }
+    const options = toolRunOptions(step, toolDefaults);
+    ctx.update({ attempt: 1, max_attempts: options.retry.maximum_attempts });
+    const activities = proxyActivities<ToolActivities>({
+      startToCloseTimeout: `${options.timeout_seconds} seconds`,
+      heartbeatTimeout: `${options.heartbeat_timeout_seconds} seconds`,
+      retry: {
+        maximumAttempts: options.retry.maximum_attempts,
+        initialInterval: options.retry.initial_interval_ms,
+        backoffCoefficient: options.retry.backoff_coefficient,
+        maximumInterval: options.retry.maximum_interval_ms,
+      },
+      // The step ends only once the tool has stopped, so nothing it does lands after the job's final record.
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      summary: `${step.step_id}: ${step.name ?? step.tool.name}`,
+    });
+    const activity = activities[step.tool.tool_id];
+    if (activity === undefined) throw new Error(`no activity proxy for '${step.tool.tool_id}'`);
+    const params = resolveParameters(step.parameter_mappings, ctx.variables, ctx.declared);
+
+    let result: ToolActivityResult;
+    try {
+      result = await activity({ step: ctx.address, params });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return { status: 'Failed', ...toolFailure(err) };
+    }
+    const mapped = applyOutputMappings(step.output_mappings, result.outputs);
+    if (!mapped.ok) {
+      return {
+        status: 'Failed',
+        error: { code: 'MAPPING_FAILED', message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` },
+        attempt: result.attempt,
+      };
+    }
+    return { status: 'Completed', outputs: result.outputs, written: mapped.written, attempt: result.attempt };
+  },
+});
+
+/** The tool's own code and message, not Temporal's wrapper around them, and the attempt that failed last. */
+function toolFailure(err: unknown): { error: { code: string; message: string }; attempt?: number } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const details: unknown = cause.details?.[0];
+    const attempt = typeof details === 'object' && details !== null && 'attempt' in details && typeof details.attempt === 'number' ? details.attempt : undefined;
+    return { error: { code: cause.type ?? 'TOOL_FAILED', message: cause.message }, ...(attempt !== undefined && { attempt }) };
+  }
+  if (cause instanceof Error) return { error: { code: cause.name === 'TimeoutFailure' ? 'TIMEOUT' : 'TOOL_FAILED', message: cause.message } };
+  return { error: { code: 'TOOL_FAILED', message: String(cause) } };
+}
