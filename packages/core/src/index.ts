@@ -21,5 +21,18 @@ export { ToolDescriptor, ToolParameterDescriptor } from './model/tool-descriptor
 export { Identifier, InputVariable, InputVariables, VariableSchema } from './model/variable-schema';
 export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, WorkflowDefinition } from './model/workflow-definition';
 export type { DefinitionIssue } from './model/workflow-definition';
+export { StepAddress } from './model/activity-contract';
+export type { StepAttemptRecorder, ToolActivityInput } from './model/activity-contract';
+export { JsonSchemaDocument, ToolRunDefaults } from './model/tool-descriptor';
+export {
+  DEFAULT_INLINE_VALUE_LIMIT_BYTES,
+  isValueRef,
+  MissingValueError,
+  resolveValueRecord,
+  resolveValueRefs,
+  storeLargeValues,
+  ValueRef,
+} from './model/value-ref';
+export type { BlobStore } from './model/value-ref';
 export { ORDO_SEARCH_ATTRIBUTES, OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from './search-attributes';
 export { JOB_WORKFLOW_TYPE, EXECUTION_STATE_QUERY } from './workflow-names';
