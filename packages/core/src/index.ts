@@ -23,7 +23,7 @@ export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, WorkflowD
 export type { DefinitionIssue } from './model/workflow-definition';
 export { StepAddress } from './model/activity-contract';
 export type { StepAttemptRecorder, ToolActivityInput } from './model/activity-contract';
-export { JsonSchemaDocument, ToolRunDefaults } from './model/tool-descriptor';
+export { JsonSchemaDocument, requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema, ToolRunDefaults } from './model/tool-descriptor';
 export {
   DEFAULT_INLINE_VALUE_LIMIT_BYTES,
   isValueRef,

@@ -11,7 +11,7 @@ export interface ActivityAttempt {
   /** 1-based, as Temporal counts attempts. */
   attempt: number;
   signal: AbortSignal;
-  heartbeat(details: unknown): void;
+  heartbeat: (details: unknown) => void;
   /** Temporal's activity logger; undefined outside an activity. */
   log: ToolLogger | undefined;
 }

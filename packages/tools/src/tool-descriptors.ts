@@ -25,5 +25,5 @@ export function describeTool(tool: ToolDefinition): ToolDescriptor {
  * it with the zod schema, so the catalog is only less precise there, never wrong.
  */
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchemaDocument {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchemaDocument;
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }

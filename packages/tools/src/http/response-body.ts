@@ -21,7 +21,7 @@ export async function readResponseBody(response: Response, limitBytes: number, o
     await response.body.cancel();
     throw tooLarge();
   }
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

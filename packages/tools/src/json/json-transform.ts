@@ -70,7 +70,8 @@ function compile(expression: string, timeout: number): jsonata.Expression {
 function toJson(value: unknown): unknown {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, withoutFunctions) as string | undefined;
+    // undefined for undefined or a function, whatever JSON.stringify's declared type says.
+    text = JSON.stringify(value, withoutFunctions);
   } catch (err) {
     throw new ToolError('EXPRESSION_FAILED', `expression: its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`);
   }

@@ -14,13 +14,13 @@ export const sleep = defineTool({
   outputs: z.object({
     slept_ms: z.number().int().describe('How long it waited, in milliseconds.'),
   }),
-  async run({ ms }, { signal, progress }) {
+  async run({ ms }, ctx) {
     const startedAt = Date.now();
     for (let elapsed = 0; elapsed < ms; elapsed = Date.now() - startedAt) {
       // Rejects with an AbortError the moment the signal fires, rather than at the next second.
-      await delay(Math.min(1_000, ms - elapsed), undefined, { signal });
+      await delay(Math.min(1_000, ms - elapsed), undefined, { signal: ctx.signal });
       const done = Math.min(ms, Date.now() - startedAt);
-      progress(`Slept ${Math.floor(done / 1_000)} of ${Math.ceil(ms / 1_000)} s`, ms === 0 ? 1 : done / ms);
+      ctx.progress(`Slept ${Math.floor(done / 1_000)} of ${Math.ceil(ms / 1_000)} s`, ms === 0 ? 1 : done / ms);
     }
     return { slept_ms: Date.now() - startedAt };
   },
