@@ -1,16 +1,23 @@
 /**
- * @ordo/tools: the tools a job step can run, each a Temporal activity registered under its
- * `tool_id`, and the catalog describing them. PDF text extraction (pdf.js, loaded on first
- * use) and text analysis; files are read by reference through a `FileReader`.
+ * @ordo/tools: the tools a job step can run and the activity layer that runs them. Each
+ * tool is one `defineTool` module (zod schemas for parameters and outputs, `run(params,
+ * ctx)`); `createToolActivities` turns a list of tools into Temporal activities registered
+ * under their `tool_id`s, and `describeTool` into catalog entries with JSON Schemas.
+ * Production tools are `TOOLS`; test-only tools are `TEST_TOOLS`, never in the catalog.
  */
-import type { ToolActivities } from '@ordo/core';
-import { TOOLS } from './tool-catalog';
-import { toolActivities } from './tool-activities';
-import type { ToolDependencies } from './tool-activities';
-
-export { TOOL_DESCRIPTORS } from './tool-catalog';
-export type { FileReader, StoredFile } from './file-reader';
+export { TEST_TOOL_DESCRIPTORS, TEST_TOOLS, TOOL_DESCRIPTORS, TOOLS } from './tool-catalog';
+export { describeTool } from './tool-descriptors';
+export { createToolActivities } from './tool-activities';
 export type { ToolDependencies } from './tool-activities';
+export type { ActivityAttempt, ActivityAttemptSource } from './activity-attempt';
+export type { ConfigurableTool, ToolSettings } from './configurable-tool';
+export type { ProgressTiming } from './progress';
+export { defineTool } from './tool-definition';
+export type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema } from './tool-definition';
+export { ToolError } from './tool-error';
+export type { FileReader, StoredFile } from './file-reader';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './http/http-config';
+export type { HttpToolConfig } from './http/http-config';
 export type {
   AnalysisLevel,
   BasicAnalysis,
@@ -21,8 +28,3 @@ export type {
   TextAnalysis,
 } from './text/analyze-text';
 export type { TermCount } from './text/term-frequency';
-
-/** The tool activities, by `tool_id`, for the worker to register. */
-export function createToolActivities(deps: ToolDependencies): ToolActivities {
-  return toolActivities(TOOLS, deps);
-}

@@ -1,39 +1,196 @@
+import { ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import type { ToolActivities, ToolActivity } from '@ordo/core';
+import {
+  DEFAULT_INLINE_VALUE_LIMIT_BYTES,
+  MissingValueError,
+  resolveValueRecord,
+  storeLargeValues,
+  type BlobStore,
+  type SchemaValue,
+  type StepAttemptRecorder,
+  type ToolActivities,
+  type ToolActivity,
+  type ToolOutputs,
+  type ToolParams,
+} from '@ordo/core';
+import { temporalActivityAttempt, type ActivityAttemptSource } from './activity-attempt';
+import { isConfigurableTool, type ToolSettings } from './configurable-tool';
 import type { FileReader } from './file-reader';
-import { activityProgress } from './progress';
-import type { ToolContext, ToolDefinition } from './tool-definition';
-import { asToolFailure, toolFailure } from './tool-error';
+import { AttemptProgress, DEFAULT_PROGRESS_TIMING, type ProgressTiming } from './progress';
+import type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema } from './tool-definition';
+import { ToolError } from './tool-error';
 
-/** What the tool activities need from the rest of the system. */
-export interface ToolDependencies {
+/** What the tool activities need from the rest of the worker. */
+export interface ToolDependencies extends ToolSettings {
   files: FileReader;
+  /** Where values over `inlineLimitBytes` are stored, and references are resolved from. */
+  blobs: BlobStore;
+  /** Records each attempt's start and progress in the job's state; without it they are only heartbeated. */
+  recorder?: StepAttemptRecorder;
+  /** Output values above this size (bytes of JSON) leave the activity as references; default 256 KiB. */
+  inlineLimitBytes?: number;
+  /** Where logs go outside a Temporal activity (scripts, tests); inside one, Temporal's activity logger is used. */
+  log?: ToolLogger;
+  /** Test seam: where the attempt number, cancellation signal and heartbeat come from; default Temporal's activity context. */
+  attempt?: ActivityAttemptSource;
+  /** Test seam: heartbeat and progress-record intervals. */
+  progressTiming?: ProgressTiming;
 }
 
 /** Registers every tool as an activity under its `tool_id`. */
-export function toolActivities(tools: readonly ToolDefinition[], deps: ToolDependencies): ToolActivities {
-  const context: ToolContext = { files: deps.files, progress: activityProgress };
-  return Object.fromEntries(tools.map((tool) => [tool.tool_id, toolActivity(tool, context)]));
+export function createToolActivities(tools: readonly ToolDefinition[], deps: ToolDependencies): ToolActivities {
+  const activities: ToolActivities = {};
+  for (const tool of tools) {
+    if (tool.tool_id in activities) throw new Error(`Two tools have the tool_id '${tool.tool_id}'`);
+    activities[tool.tool_id] = toolActivity(isConfigurableTool(tool) ? tool.configure(deps) : tool, deps);
+  }
+  return activities;
 }
 
 /**
- * One tool as an activity: parameters are checked against the tool's schema before it
- * runs (a mapping error is permanent, so INVALID_PARAMETERS is not retried), and anything
- * it throws leaves as a tool failure.
+ * One tool as an activity. Around `run` it resolves stored values in the parameters, checks
+ * them against the tool's schema (a mapping error is permanent: never retried), heartbeats
+ * while the tool works, checks the outputs against the tool's own schema (a mismatch is a
+ * bug in the tool), stores large outputs by reference so no payload nears Temporal's limit,
+ * and turns every failure into the `ApplicationFailure` that tells Temporal whether to retry.
  */
-export function toolActivity(tool: ToolDefinition, context: ToolContext): ToolActivity {
-  return async (raw) => {
-    const parsed = tool.params.safeParse(raw, { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
-    if (!parsed.success) throw toolFailure('INVALID_PARAMETERS', formatIssues(parsed.error.issues));
+function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivity {
+  const currentAttempt = deps.attempt ?? temporalActivityAttempt;
+  const inlineLimit = deps.inlineLimitBytes ?? DEFAULT_INLINE_VALUE_LIMIT_BYTES;
+  return async ({ step, params }) => {
+    const { attempt, signal, heartbeat, log: temporalLog } = currentAttempt();
+    const log = taggedLogger(temporalLog ?? deps.log ?? SILENT_LOGGER, {
+      tool_id: tool.tool_id,
+      job_id: step.job_id,
+      run_id: step.run_id,
+      step_id: step.step_id,
+      attempt,
+      correlation_id: step.correlation_id,
+    });
+    const recorder = deps.recorder;
+    if (recorder !== undefined) await bestEffort(log, 'attempt start', () => recorder.started(step, attempt, new Date().toISOString()));
+    const progress = new AttemptProgress(
+      {
+        heartbeat,
+        record: ({ message, fraction }) => {
+          if (recorder === undefined) return;
+          void bestEffort(log, 'progress', () => recorder.progress(step, attempt, message, fraction, new Date().toISOString()));
+        },
+      },
+      deps.progressTiming ?? DEFAULT_PROGRESS_TIMING,
+    );
+    const startedAt = Date.now();
+    progress.start();
     try {
-      return await tool.run(parsed.data, context);
+      const input = parseParams(tool, await resolveParams(params, deps.blobs));
+      const context: ToolContext = {
+        progress: (message, fraction) => progress.report(message, fraction),
+        signal,
+        files: deps.files,
+        step,
+        attempt,
+        log,
+      };
+      const outputs = parseOutputs(tool, await tool.run(input, context));
+      const result = await storeLargeValues(outputs, deps.blobs, inlineLimit);
+      log.info('Tool completed', { duration_ms: Date.now() - startedAt });
+      return result;
     } catch (err) {
-      throw asToolFailure(err, tool.tool_id);
+      const failure = activityFailure(err, tool.tool_id, signal);
+      log.warn('Tool failed', {
+        duration_ms: Date.now() - startedAt,
+        error_type: failure instanceof ApplicationFailure ? failure.type : failure.name,
+        retryable: failure instanceof ApplicationFailure ? !failure.nonRetryable : false,
+        error: failure.message,
+      });
+      throw failure;
+    } finally {
+      progress.stop();
     }
   };
 }
 
-/** `<param path>: <rule>` for each problem, e.g. `input_file.file_id: is required`. */
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'params'}: ${issue.message}`).join('; ');
+async function resolveParams(params: ToolParams, blobs: BlobStore): Promise<ToolParams> {
+  try {
+    return await resolveValueRecord(params, blobs);
+  } catch (err) {
+    if (err instanceof MissingValueError) throw ApplicationFailure.create({ type: 'VALUE_MISSING', message: err.message, nonRetryable: true });
+    throw err;
+  }
 }
+
+// A missing value reads better as "is required" than zod's "expected string, received undefined".
+const requiredMessage = (issue: z.core.$ZodRawIssue): string | undefined => (issue.input === undefined ? 'is required' : undefined);
+
+function parseParams(tool: ToolDefinition, params: ToolParams): z.output<ToolObjectSchema> {
+  const parsed = tool.params.safeParse(params, { error: requiredMessage });
+  if (!parsed.success) throw ApplicationFailure.create({ type: 'INVALID_PARAMETERS', message: formatIssues(parsed.error.issues), nonRetryable: true });
+  return parsed.data;
+}
+
+function parseOutputs(tool: ToolDefinition, outputs: unknown): ToolOutputs {
+  const parsed = tool.outputs.safeParse(outputs, { error: requiredMessage });
+  if (!parsed.success) {
+    throw ApplicationFailure.create({
+      type: 'INVALID_OUTPUT',
+      message: `Tool '${tool.tool_id}' returned invalid outputs (a bug in the tool): ${formatIssues(parsed.error.issues)}`,
+      nonRetryable: true,
+    });
+  }
+  // Outputs cross Temporal as JSON: a field left undefined is simply absent.
+  return parsed.data as Record<string, SchemaValue>;
+}
+
+/** `<path>: <rule>` for each problem, e.g. `input_file.file_id: is required`. */
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * What the activity throws for an error: a cancelled attempt reports a cancellation
+ * whatever the tool threw on its way out (often an AbortError); Temporal's own failures
+ * pass through; a `ToolError` keeps its code and retryability; anything else is unexpected
+ * and stays retryable, since we cannot tell it is permanent.
+ */
+export function activityFailure(err: unknown, toolId: string, signal: AbortSignal): Error {
+  if (signal.aborted) {
+    if (err instanceof CancelledFailure) return err;
+    const reason: unknown = signal.reason;
+    if (reason instanceof CancelledFailure) return reason;
+    return new CancelledFailure(reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'Activity cancelled');
+  }
+  if (err instanceof TemporalFailure) return err;
+  if (err instanceof ToolError) {
+    return ApplicationFailure.create({
+      type: err.code,
+      message: err.message,
+      nonRetryable: !err.retryable,
+      cause: err.cause instanceof Error ? err.cause : undefined,
+    });
+  }
+  return ApplicationFailure.create({
+    type: 'TOOL_FAILED',
+    message: `Tool '${toolId}' failed: ${err instanceof Error ? err.message : String(err)}`,
+    nonRetryable: false,
+    cause: err instanceof Error ? err : undefined,
+  });
+}
+
+async function bestEffort(log: ToolLogger, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    // The job's stored state is a view of the run; failing to update it must not fail the tool.
+    log.warn(`Could not record the ${what}; continuing`, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogger {
+  return {
+    info: (message, fields) => base.info(message, { ...tags, ...fields }),
+    warn: (message, fields) => base.warn(message, { ...tags, ...fields }),
+    error: (message, fields) => base.error(message, { ...tags, ...fields }),
+  };
+}
+
+const SILENT_LOGGER: ToolLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,82 +1,114 @@
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { ToolDescriptor } from '@ordo/core';
-import { createToolActivities, TOOL_DESCRIPTORS } from './index';
-import { activityProgress } from './progress';
-import { asToolFailure } from './tool-error';
+import { z } from 'zod';
+import { requiredToolParameters, ToolDescriptor, toolOutputNames, toolParameterNames } from '@ordo/core';
+import { MemoryBlobStore } from './testing/run-tool';
+import { createToolActivities, defineTool, describeTool, TEST_TOOL_DESCRIPTORS, TEST_TOOLS, TOOL_DESCRIPTORS, TOOLS } from './index';
 
-describe('TOOL_DESCRIPTORS', () => {
-  it('describes each tool, with parameters derived from its schema', () => {
-    expect(TOOL_DESCRIPTORS.map((d) => ToolDescriptor.parse(d))).toEqual(TOOL_DESCRIPTORS);
-    expect(
-      TOOL_DESCRIPTORS.map(({ tool_id, name, parameters, outputs }) => ({
-        tool_id,
-        name,
-        parameters: parameters.map((p) => [p.name, p.required]),
-        outputs,
-      })),
-    ).toEqual([
-      {
-        tool_id: 'pdf_extractor',
-        name: 'PDF Text Extractor',
-        parameters: [
-          ['input_file', true],
-          ['extraction_mode', false],
-        ],
-        outputs: ['extracted_text', 'page_count'],
-      },
-      {
-        tool_id: 'text_analyzer',
-        name: 'Text Analysis Tool',
-        parameters: [
-          ['text', true],
-          ['analysis_level', false],
-        ],
-        outputs: ['analysis_results'],
-      },
-    ]);
+function validator() {
+  // strict: an unknown keyword or format in a generated schema is an error, not silently ignored.
+  // Union types (`type: ["string", "number"]`) are standard JSON Schema; Ajv's strict mode only frowns on them.
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+const ALL = [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS];
+
+/** Parameters each tool must accept, and some it must refuse, by JSON Schema and by its zod schema alike. */
+const SAMPLES: Record<string, { valid: Record<string, unknown>[]; invalid: Record<string, unknown>[] }> = {
+  pdf_extractor: { valid: [{ input_file: { file_id: 'f1', name: 'report.pdf' } }], invalid: [{}, { input_file: 'report.pdf' }] },
+  text_analyzer: { valid: [{ text: 'Revenue grew 15%.' }], invalid: [{}, { text: 42 }] },
+  http_request: {
+    valid: [
+      { url: 'https://api.example.com/v1/items' },
+      { method: 'POST', url: 'http://127.0.0.1:8080/x', headers: { 'x-key': 'k' }, query: { page: 2, all: true }, body: { a: [1] }, timeout_ms: 500 },
+    ],
+    invalid: [{}, { url: 'https://a.example', method: 'TRACE' }, { url: 'https://a.example', timeout_ms: 120_001 }, { url: 'https://a.example', query: { a: null } }],
+  },
+  json_transform: {
+    valid: [{ input: { a: 1 }, expression: 'a' }, { input: null, expression: '$', timeout_ms: 50 }],
+    invalid: [{ input: 1 }, { input: 1, expression: '' }, { input: 1, expression: 'a', timeout_ms: 0 }],
+  },
+  noop: { valid: [{}, { value: [1, 'a', null] }], invalid: [] },
+  sleep: { valid: [{ ms: 0 }, { ms: 600_000 }], invalid: [{}, { ms: 1.5 }, { ms: 600_001 }] },
+  flaky: { valid: [{ failures: 2 }, { failures: 0, delay_ms: 10, value: 'v' }], invalid: [{}, { failures: -1 }] },
+  fail: { valid: [{ code: 'PDF_INVALID', message: 'm' }, { code: 'TOOL_FAILED', message: 'm', retryable: true }], invalid: [{ code: 'NOPE', message: 'm' }, { code: 'TOOL_FAILED' }] },
+};
+
+describe('tool catalog', () => {
+  it('lists the production tools, and the test tools only apart from them', () => {
+    expect(TOOL_DESCRIPTORS.map((d) => d.tool_id)).toEqual(['pdf_extractor', 'text_analyzer', 'http_request', 'json_transform']);
+    expect(TEST_TOOL_DESCRIPTORS.map((d) => d.tool_id)).toEqual(['noop', 'sleep', 'flaky', 'fail']);
+    expect(TOOLS.map((t) => t.tool_id)).toEqual(TOOL_DESCRIPTORS.map((d) => d.tool_id));
+    expect(TEST_TOOLS.map((t) => t.tool_id)).toEqual(TEST_TOOL_DESCRIPTORS.map((d) => d.tool_id));
   });
 
-  it('documents every tool and parameter', () => {
-    for (const tool of TOOL_DESCRIPTORS) {
-      expect(tool.description).not.toBe('');
-      for (const p of tool.parameters) expect(p.description, `${tool.tool_id}.${p.name}`).not.toBe('');
+  it('gives every tool a valid descriptor with a version, and a description for the tool and each parameter and output', () => {
+    for (const descriptor of ALL) {
+      expect(ToolDescriptor.parse(descriptor)).toEqual(descriptor);
+      expect(descriptor.version, descriptor.tool_id).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(descriptor.description, descriptor.tool_id).not.toBe('');
+      for (const side of ['parameters', 'outputs'] as const) {
+        const properties = descriptor[side].properties as Record<string, { description?: string }>;
+        for (const [name, schema] of Object.entries(properties)) expect(schema.description, `${descriptor.tool_id} ${side}.${name}`).toBeTruthy();
+      }
     }
   });
-});
 
-describe('createToolActivities', () => {
-  it('registers one activity per described tool', () => {
-    const activities = createToolActivities({ files: { read: () => Promise.resolve(undefined) } });
-    expect(Object.keys(activities)).toEqual(TOOL_DESCRIPTORS.map((d) => d.tool_id));
+  it("publishes JSON Schemas a standard validator accepts, which agree with the tools' own schemas", () => {
+    const ajv = validator();
+    for (const tool of [...TOOLS, ...TEST_TOOLS]) {
+      const descriptor = describeTool(tool);
+      const validateParams = ajv.compile(descriptor.parameters);
+      ajv.compile(descriptor.outputs);
+      const samples = SAMPLES[tool.tool_id];
+      expect(samples, `samples for ${tool.tool_id}`).toBeDefined();
+      for (const params of samples!.valid) {
+        expect(validateParams(params), `${tool.tool_id} ${JSON.stringify(params)}: ${ajv.errorsText(validateParams.errors)}`).toBe(true);
+        expect(tool.params.safeParse(params).success, `${tool.tool_id} zod ${JSON.stringify(params)}`).toBe(true);
+      }
+      for (const params of samples!.invalid) {
+        expect(validateParams(params), `${tool.tool_id} ${JSON.stringify(params)}`).toBe(false);
+        expect(tool.params.safeParse(params).success, `${tool.tool_id} zod ${JSON.stringify(params)}`).toBe(false);
+      }
+    }
   });
 
-  it('reports an unexpected error as a retryable TOOL_FAILED', async () => {
-    const activities = createToolActivities({ files: { read: () => Promise.reject(new Error('database is locked')) } });
-    const err: unknown = await activities.pdf_extractor!({ input_file: { file_id: 'f1', name: 'a.pdf' } }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApplicationFailure);
-    const failure = err as ApplicationFailure;
-    expect(failure.type).toBe('TOOL_FAILED');
-    expect(failure.nonRetryable).toBe(false);
-    expect(failure.message).toBe("Tool 'pdf_extractor' failed: database is locked");
-    expect(failure.cause?.message).toBe('database is locked');
-  });
-});
-
-describe('asToolFailure', () => {
-  it("leaves Temporal's own failures, such as cancellation, as they are", () => {
-    const cancelled = new CancelledFailure('CANCELLED');
-    expect(asToolFailure(cancelled, 'pdf_extractor')).toBe(cancelled);
+  it('requires exactly the parameters without a default, and names the outputs', () => {
+    const byId = Object.fromEntries(ALL.map((d) => [d.tool_id, d]));
+    expect(requiredToolParameters(byId.http_request!)).toEqual(['url']);
+    expect(toolParameterNames(byId.http_request!)).toEqual(['method', 'url', 'headers', 'query', 'body', 'timeout_ms']);
+    expect(toolOutputNames(byId.http_request!)).toEqual(['status', 'headers', 'body']);
+    expect(requiredToolParameters(byId.json_transform!)).toEqual(['input', 'expression']);
+    expect(requiredToolParameters(byId.flaky!)).toEqual(['failures']);
+    expect(requiredToolParameters(byId.noop!)).toEqual([]);
+    expect(byId.http_request!.defaults).toEqual({ timeout_seconds: 150 });
+    expect(byId.json_transform!.defaults).toEqual({});
   });
 
-  it('wraps non-Error throws', () => {
-    const failure = asToolFailure('boom', 'text_analyzer') as ApplicationFailure;
-    expect([failure.type, failure.message]).toEqual(['TOOL_FAILED', "Tool 'text_analyzer' failed: boom"]);
+  it('describes a tool whose schemas JSON Schema cannot fully express, as "any value" there', () => {
+    const odd = defineTool({
+      tool_id: 'odd',
+      name: 'Odd',
+      description: 'Schemas with parts JSON Schema cannot express.',
+      version: '0.1.0',
+      params: z.object({ when: z.date(), big: z.bigint(), n: z.string().transform((s) => s.length) }),
+      outputs: z.object({ length: z.string().transform((s) => s.length), at: z.date() }),
+      run: () => Promise.resolve({ length: 'x', at: new Date() }),
+    });
+    const descriptor = describeTool(odd);
+    expect(descriptor.parameters.properties).toEqual({ when: {}, big: {}, n: { type: 'string' } });
+    expect(descriptor.outputs.properties).toEqual({ length: {}, at: {} });
+    const ajv = validator();
+    expect(() => ajv.compile(descriptor.parameters)).not.toThrow();
+    expect(() => ajv.compile(descriptor.outputs)).not.toThrow();
   });
-});
 
-describe('activityProgress', () => {
-  it('does nothing outside an activity', () => {
-    expect(() => activityProgress('Processing page 1 of 1')).not.toThrow();
+  it('registers one activity per tool', () => {
+    const deps = { files: { read: () => Promise.resolve(undefined) }, blobs: new MemoryBlobStore() };
+    expect(Object.keys(createToolActivities(TOOLS, deps))).toEqual(TOOL_DESCRIPTORS.map((d) => d.tool_id));
+    expect(Object.keys(createToolActivities([...TOOLS, ...TEST_TOOLS], deps))).toHaveLength(8);
   });
 });

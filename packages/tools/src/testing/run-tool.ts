@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { BlobStore, StepAddress, StepAttemptRecorder, ToolOutputs, ToolParams } from '@ordo/core';
+import type { FileReader } from '../file-reader';
+import type { HttpToolConfig } from '../http/http-config';
+import type { ProgressTiming } from '../progress';
+import { createToolActivities } from '../tool-activities';
+import type { ToolDefinition, ToolLogger } from '../tool-definition';
+
+/** A content-addressed blob store in memory, for unit tests. */
+export class MemoryBlobStore implements BlobStore {
+  readonly blobs = new Map<string, Uint8Array>();
+
+  put(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    this.blobs.set(sha256, bytes);
+    return Promise.resolve({ sha256, size: bytes.byteLength });
+  }
+
+  get(sha256: string): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.blobs.get(sha256));
+  }
+}
+
+/** The step address unit tests run tools for. */
+export const TEST_STEP: StepAddress = {
+  job_id: 'job_test',
+  run_id: 'run_test',
+  workflow_id: 'wf_test',
+  step_index: 0,
+  step_id: 'step_test',
+  correlation_id: 'corr_test',
+};
+
+/** How `runTool` runs a tool; every field has a harmless default. */
+export interface RunToolOptions {
+  attempt?: number;
+  signal?: AbortSignal;
+  files?: FileReader;
+  blobs?: BlobStore;
+  recorder?: StepAttemptRecorder;
+  http?: HttpToolConfig;
+  inlineLimitBytes?: number;
+  /** Receives every heartbeat's details. */
+  heartbeat?: (details: unknown) => void;
+  log?: ToolLogger;
+  progressTiming?: ProgressTiming;
+  step?: StepAddress;
+}
+
+const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
+
+/**
+ * Runs one tool through the real activity layer (validation, references, failure mapping)
+ * without Temporal: the attempt number, signal and heartbeat come from `options`. It
+ * resolves with the outputs or rejects with the `ApplicationFailure` or `CancelledFailure`
+ * the activity would throw.
+ */
+export function runTool(tool: ToolDefinition, params: ToolParams, options: RunToolOptions = {}): Promise<ToolOutputs> {
+  const signal = options.signal ?? new AbortController().signal;
+  const activities = createToolActivities([tool], {
+    files: options.files ?? NO_FILES,
+    blobs: options.blobs ?? new MemoryBlobStore(),
+    recorder: options.recorder,
+    http: options.http,
+    inlineLimitBytes: options.inlineLimitBytes,
+    log: options.log,
+    progressTiming: options.progressTiming,
+    attempt: () => ({ attempt: options.attempt ?? 1, signal, heartbeat: options.heartbeat ?? (() => undefined), log: undefined }),
+  });
+  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params });
+}

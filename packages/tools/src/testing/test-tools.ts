@@ -1,0 +1,11 @@
+import type { ToolDefinition } from '../tool-definition';
+import { fail } from './fail';
+import { flaky } from './flaky';
+import { noop } from './noop';
+import { sleep } from './sleep';
+
+/**
+ * Tools for tests and benchmarks only: registered where a test asks for them, never part
+ * of the production catalog.
+ */
+export const TEST_TOOLS: readonly ToolDefinition[] = [noop, sleep, flaky, fail];
