@@ -18,6 +18,8 @@ export { FileValue, SchemaValue, Variables } from './model/schema-value';
 export { isTerminalJobStatus, JobStatus, WorkflowStatus } from './model/status';
 export { StepDefinition, StepRetryPolicy, ToolRef, ToolStep } from './model/step';
 export { ToolDescriptor, ToolParameterDescriptor } from './model/tool-descriptor';
+export { DEFAULT_INLINE_VALUE_LIMIT_BYTES, isValueRef, MissingValueError, refHash, resolveValueRecord, resolveValueRefs, storeLargeValues, ValueRef } from './model/value-ref';
+export type { BlobStore } from './model/value-ref';
 export { Identifier, InputVariable, InputVariables, VariableSchema } from './model/variable-schema';
 export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, WorkflowDefinition } from './model/workflow-definition';
 export type { DefinitionIssue } from './model/workflow-definition';
