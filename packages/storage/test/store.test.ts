@@ -152,7 +152,7 @@ forEachDialect('store', (dialect) => {
       const stores = await Promise.all([openStore(fresh.config), openStore(fresh.config), openStore(fresh.config)]);
       try {
         for (const s of stores) await s.ping();
-        const created = await stores[0]!.workflows.create(
+        const created = await stores[0].workflows.create(
           {
             workflow_id: 'w',
             name: 'w',
@@ -163,8 +163,8 @@ forEachDialect('store', (dialect) => {
           now(),
         );
         expect(created.ok).toBe(true);
-        expect((await stores[2]!.workflows.get('w'))?.name).toBe('w');
-        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[1]!.db);
+        expect((await stores[2].workflows.get('w'))?.name).toBe('w');
+        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[1].db);
         expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(await migrationProvider.getMigrations()).sort());
       } finally {
         await Promise.all(stores.map((s) => s.close()));
