@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure tests beside the code, no servers) and `integration`
- * (real Temporal dev server and real SQLite, one server per run via globalSetup).
+ * (real Temporal dev server, real SQLite and real PostgreSQL, one server each per run via globalSetup).
  */
 export default defineConfig({
   test: {
@@ -19,7 +19,8 @@ export default defineConfig({
           name: 'integration',
           include: ['{apps,packages}/*/test/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['packages/testing/src/global-setup.ts'],
+          // One Temporal dev server and one PostgreSQL server per run (DATABASE_URL names another).
+          globalSetup: ['packages/testing/src/global-setup.ts', 'packages/testing/src/postgres-setup.ts'],
           setupFiles: ['packages/testing/src/setup-runtime.ts'],
           // Temporal's native bridge is happiest in child processes rather than worker threads.
           pool: 'forks',

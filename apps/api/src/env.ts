@@ -7,6 +7,11 @@ const Env = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   ORDO_TASK_QUEUE: z.string().min(1).default('ordo-jobs'),
   ORDO_DATA_DIR: z.string().min(1).default('.data'),
+  /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+  ),
   ORDO_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
 });
 export type Env = z.infer<typeof Env>;

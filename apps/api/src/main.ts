@@ -7,7 +7,7 @@ import { createApp } from './app';
 import { loadEnv } from './env';
 
 const env = loadEnv();
-const store = await openStore(resolve(env.ORDO_DATA_DIR));
+const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 // Lazy: the API serves stored jobs and /health (reporting Temporal down) even before Temporal is up.
 const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });

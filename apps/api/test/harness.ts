@@ -26,7 +26,7 @@ export interface TestTool {
 export async function startApiStack(label: string, options: { worker?: boolean; tools?: TestTool[] } = {}): Promise<ApiStack> {
   const extraTools = options.tools ?? [];
   const dir = await tempDataDir(label);
-  const store = await openStore(dir.path);
+  const store = await openStore({ dataDir: dir.path });
   const client = await connectClient();
   const taskQueue = uniqueTaskQueue(label);
   let connection: NativeConnection | undefined;

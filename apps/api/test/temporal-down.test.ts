@@ -17,7 +17,7 @@ describe('API with Temporal unreachable', () => {
   beforeAll(async () => {
     const dir = await tempDataDir('temporal-down');
     removeDir = dir.remove;
-    store = await openStore(dir.path);
+    store = await openStore({ dataDir: dir.path });
     // A port nothing listens on: the lazy connection fails on first use, as in production.
     connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
     app = createApp({

@@ -14,6 +14,11 @@ const Env = z.object({
   ORDO_INLINE_VALUE_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(256 * 1024),
   /** `1` registers the test tools (noop, sleep, flaky, fail) beside the catalog: for benchmarks and tests only. */
   ORDO_TEST_TOOLS: z.enum(['0', '1']).default('0'),
+  /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+  ),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -6,7 +6,7 @@ import { loadEnv } from './env';
 import { createWorker } from './worker';
 
 const env = loadEnv();
-const store = await openStore(resolve(env.ORDO_DATA_DIR));
+const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 try {
   const worker = await createWorker({

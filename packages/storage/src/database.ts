@@ -1,37 +1,70 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import { Pool } from 'pg';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
+import { dialectOf, parseStoreConfig, type StoreConfig } from './store-config';
 
 export type OrdoDatabase = Kysely<Database>;
 
 /**
- * Opens (creating if needed) the SQLite database shared by the API and worker
- * processes, and brings its schema up to date.
- *
- * WAL lets the API read while the worker writes; `busy_timeout` makes a writer wait
- * for the other process's lock instead of failing with SQLITE_BUSY.
+ * Opens the database a configuration names (the SQLite file `<dataDir>/ordo.db`, or the
+ * PostgreSQL database at `databaseUrl`) and brings its schema up to date with the same
+ * migrations on either engine.
  */
-export async function openDatabase(path: string): Promise<OrdoDatabase> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export async function openDatabase(config: StoreConfig): Promise<OrdoDatabase> {
+  const parsed = parseStoreConfig(config);
+  const db = new Kysely<Database>({
+    dialect: parsed.databaseUrl === undefined ? sqliteDialect(join(parsed.dataDir, 'ordo.db')) : postgresDialect(parsed.databaseUrl),
+  });
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`Database migration failed (${dialectOf(parsed)}): ${String(err)}`, { cause: err });
+  }
+  return db;
+}
+
+/**
+ * The SQLite file shared by the API and worker processes. WAL lets the API read while the
+ * worker writes; `busy_timeout` makes a writer wait for the other process's lock instead of
+ * failing with SQLITE_BUSY.
+ */
+function sqliteDialect(path: string): Dialect {
+  mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  // The API and the worker may start together on a new database and race to migrate;
-  // the loser sees a busy or already-migrated schema and simply tries again.
+  return new SqliteDialect({ database: sqlite });
+}
+
+function postgresDialect(connectionString: string): Dialect {
+  const pool = new Pool({ connectionString, max: 10 });
+  // An idle connection the server drops (restart, failover) must not crash the process:
+  // the pool discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
+  return new PostgresDialect({ pool });
+}
+
+/**
+ * The API and the worker may start together on a new database and race to migrate. On
+ * PostgreSQL, Kysely's migrator serialises them with an advisory lock and the loser finds
+ * the schema migrated; SQLite has no such lock, so the loser sees SQLITE_BUSY or a table
+ * created meanwhile and simply tries again.
+ */
+async function migrateToLatest(db: OrdoDatabase): Promise<void> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
-    if (!error && !failed) return db;
+    if (!error && !failed) return;
     lastError = error ?? new Error(`migration ${failed?.migrationName} failed`);
     await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
   }
-  await db.destroy();
-  throw new Error(`Database migration failed: ${String(lastError)}`);
+  throw lastError;
 }

@@ -1,7 +1,9 @@
 /**
- * @ordo/storage: Ordo's persistence. SQLite through Kysely (so PostgreSQL can sit
- * beside it later), with workflow templates, jobs and uploaded files.
+ * @ordo/storage: Ordo's persistence. SQLite or PostgreSQL through Kysely (one set of
+ * migrations and queries for both), with workflow templates, jobs and uploaded files'
+ * metadata, and a content-addressed blob store on the local disk for their bytes.
  */
+export { DiskBlobStore, isSha256Hex } from './blob-store';
 export { openDatabase } from './database';
 export type { OrdoDatabase } from './database';
 export { FileStore, toFileValue } from './file-store';
@@ -10,6 +12,7 @@ export { newId } from './ids';
 export { JobRepository } from './job-repository';
 export type { ClaimRunResult, JobListQuery, ResetResult, SetInputsResult, StoredJob } from './job-repository';
 export { openStore } from './store';
+export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';
 export { WorkflowRecord, WorkflowRepository } from './workflow-repository';
 export type { CreateWorkflowResult } from './workflow-repository';

@@ -1,32 +1,44 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { DiskBlobStore } from './blob-store';
 import { openDatabase, type OrdoDatabase } from './database';
 import { FileStore } from './file-store';
 import { JobRepository } from './job-repository';
+import { dialectOf, parseStoreConfig, type DatabaseDialect, type StoreConfig } from './store-config';
 import { WorkflowRepository } from './workflow-repository';
 
-/** Everything Ordo persists, opened from one data folder. */
+/** Everything Ordo persists, opened from one configuration. */
 export interface OrdoStore {
+  /** Which engine `db` runs on, for the rare query that must differ between them. */
+  dialect: DatabaseDialect;
   db: OrdoDatabase;
   workflows: WorkflowRepository;
   jobs: JobRepository;
   files: FileStore;
+  /** Content-addressed bytes under `<dataDir>/blobs`: uploaded files' content and large job values. */
+  blobs: DiskBlobStore;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the store under a data folder: `ordo.db` (SQLite) and `files/` (uploaded bytes).
- * The API and the worker each open it; SQLite's locking makes that safe.
+ * Opens the store: the database (SQLite `<dataDir>/ordo.db`, or PostgreSQL at
+ * `databaseUrl`) and the blob store under `<dataDir>/blobs`. The API and the worker each
+ * open it; SQLite's locking, or PostgreSQL's, makes that safe. The blob store is a local
+ * folder either way, so both processes need the same `dataDir`.
  */
-export async function openStore(dataDir: string): Promise<OrdoStore> {
-  const db = await openDatabase(join(dataDir, 'ordo.db'));
+export async function openStore(config: StoreConfig): Promise<OrdoStore> {
+  const parsed = parseStoreConfig(config);
+  const db = await openDatabase(parsed);
+  const blobs = new DiskBlobStore(join(parsed.dataDir, 'blobs'));
   return {
+    dialect: dialectOf(parsed),
     db,
     workflows: new WorkflowRepository(db),
     jobs: new JobRepository(db),
-    files: new FileStore(db, join(dataDir, 'files')),
+    files: new FileStore(db, blobs, join(parsed.dataDir, 'files')),
+    blobs,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

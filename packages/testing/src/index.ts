@@ -1,9 +1,12 @@
 /**
  * @ordo/testing: helpers for Ordo's integration tests: the run's real Temporal dev
- * server and workflow bundle (from `global-setup.ts`), unique task queues, fresh data
- * folders, and real test PDFs.
+ * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
+ * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
+ * task queues, fresh data folders, and real test PDFs.
  */
 export { tempDataDir } from './data-dir';
+export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
+export type { TestDialect, TestStoreConfig } from './dialects';
 export { applicationFailureOf } from './failure';
 export { makePdf } from './pdf';
 export { pollUntil } from './poll';

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const TestEnv = z.object({
+  /**
+   * A PostgreSQL server for the tests instead of the one the global setup starts. Its user
+   * must be allowed to create databases: every test gets one of its own.
+   */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+  ),
+});
+export type TestEnv = z.infer<typeof TestEnv>;
+
+/** The test helpers' configuration; the only place @ordo/testing reads `process.env`. */
+export function loadTestEnv(source: NodeJS.ProcessEnv = process.env): TestEnv {
+  const parsed = TestEnv.safeParse(source);
+  if (!parsed.success) {
+    throw new Error(`Invalid test environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
