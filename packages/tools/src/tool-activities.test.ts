@@ -149,8 +149,22 @@ describe('attempts and progress', () => {
     return {
       started: vi.fn<StepAttemptRecorder['started']>(() => Promise.resolve()),
       progress: vi.fn<StepAttemptRecorder['progress']>(() => Promise.resolve()),
+      succeeded: vi.fn<StepAttemptRecorder['succeeded']>(() => Promise.resolve()),
+      failed: vi.fn<StepAttemptRecorder['failed']>(() => Promise.resolve()),
     };
   }
+
+  it('records how each attempt ended, and puts the attempt in the failure it throws', async () => {
+    const rec = recorder();
+    await runTool(probe(() => Promise.resolve({ length: 5 })), { text: 'a' }, { attempt: 2, recorder: rec });
+    expect(rec.succeeded.mock.calls[0]!.slice(0, 3)).toEqual([TEST_STEP, 2, { length: 5 }]);
+
+    const failing = probe(() => Promise.reject(new ToolError('DELIBERATE_FAILURE', 'no luck', { retryable: true })));
+    const failure = await applicationFailureOf(runTool(failing, { text: 'a' }, { attempt: 3, recorder: rec }));
+    expect(failure.details).toEqual([{ attempt: 3 }]);
+    expect(failure.nonRetryable).toBe(false);
+    expect(rec.failed.mock.calls[0]!.slice(0, 4)).toEqual([TEST_STEP, 3, { code: 'DELIBERATE_FAILURE', message: 'no luck' }, true]);
+  });
 
   it('records the attempt start and throttled progress, and heartbeats every report and on its own', async () => {
     const rec = recorder();
@@ -197,6 +211,8 @@ describe('attempts and progress', () => {
     const failing: StepAttemptRecorder = {
       started: () => Promise.reject(new Error('database is locked')),
       progress: () => Promise.reject(new Error('database is locked')),
+      succeeded: () => Promise.reject(new Error('database is locked')),
+      failed: () => Promise.reject(new Error('database is locked')),
     };
     const tool = probe((_, ctx) => {
       ctx.progress('working');
@@ -230,7 +246,7 @@ describe('createToolActivities', () => {
     );
     const tool: ConfigurableTool = { ...probe(() => Promise.resolve({ length: -1 })), configure: configured };
     const activities = createToolActivities([tool], { ...deps, http: { allowedHosts: ['a.example', 'b.example'] } });
-    await expect(activities.probe!({ step: TEST_STEP, params: { text: 'x' } })).resolves.toEqual({ length: 2 });
+    await expect(activities.probe!({ step: TEST_STEP, params: { text: 'x' } })).resolves.toEqual({ outputs: { length: 2 }, attempt: 1 });
   });
 });
 

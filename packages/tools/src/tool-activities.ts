@@ -94,20 +94,43 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       const outputs = parseOutputs(tool, await tool.run(input, context));
       const result = await storeLargeValues(outputs, deps.blobs, inlineLimit);
       log.info('Tool completed', { duration_ms: Date.now() - startedAt });
-      return result;
+      progress.stop();
+      if (recorder !== undefined) await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, new Date().toISOString()));
+      return { outputs: result, attempt };
     } catch (err) {
-      const failure = activityFailure(err, tool.tool_id, signal);
+      const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
+      const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
       log.warn('Tool failed', {
         duration_ms: Date.now() - startedAt,
         error_type: failure instanceof ApplicationFailure ? failure.type : failure.name,
-        retryable: failure instanceof ApplicationFailure ? !failure.nonRetryable : false,
+        retryable,
         error: failure.message,
       });
+      progress.stop();
+      if (recorder !== undefined && failure instanceof ApplicationFailure) {
+        const error = { code: failure.type ?? 'TOOL_FAILED', message: failure.message };
+        await bestEffort(log, 'attempt failure', () => recorder.failed(step, attempt, error, retryable, new Date().toISOString()));
+      }
       throw failure;
     } finally {
       progress.stop();
     }
   };
+}
+
+/**
+ * The failure with the attempt that made it as its first detail: the workflow learns a
+ * step's attempt count only from what its activity returns or throws.
+ */
+function withAttempt(failure: Error, attempt: number): Error {
+  if (!(failure instanceof ApplicationFailure) || failure.details?.length) return failure;
+  return ApplicationFailure.create({
+    type: failure.type ?? undefined,
+    message: failure.message,
+    nonRetryable: failure.nonRetryable ?? undefined,
+    details: [{ attempt }],
+    ...(failure.cause !== undefined && { cause: failure.cause }),
+  });
 }
 
 async function resolveParams(params: ToolParams, blobs: BlobStore): Promise<ToolParams> {

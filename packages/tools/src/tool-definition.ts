@@ -11,8 +11,11 @@ export interface ToolLogger {
 
 /** What a tool may use besides its parameters. */
 export interface ToolContext {
-  /** Reports how far the tool has got ("Processing page 3 of 10", 0.3); shown as the job's live output. */
-  progress(message: string, fraction?: number): void;
+  /**
+   * Reports how far the tool has got ("Processing page 3 of 10", 0.3); shown as the job's
+   * live output. A property, not a method, so tools may destructure it from the context.
+   */
+  progress: (message: string, fraction?: number) => void;
   /** Fires when the job is cancelled or the attempt times out: stop at the next safe point. */
   signal: AbortSignal;
   /** Uploaded files by `file_id`. */

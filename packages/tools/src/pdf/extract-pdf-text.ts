@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
-import { toolFailure } from '../tool-error';
+import { ToolError } from '../tool-error';
 import { layoutPageText } from './text-layout';
 import type { TextRun } from './text-layout';
 
@@ -91,11 +91,11 @@ async function readingPdf<T>(work: Promise<T>): Promise<T> {
   } catch (err) {
     const name = pdfjsErrorName(err);
     if (name === 'PasswordException') {
-      throw toolFailure('PDF_PASSWORD_PROTECTED', 'Failed to process PDF: File is password protected');
+      throw new ToolError('PDF_PASSWORD_PROTECTED', 'Failed to process PDF: File is password protected');
     }
     // UnknownErrorException is how pdf.js's worker reports other parse errors (e.g. a FormatError).
     if (name === 'InvalidPDFException' || name === 'UnknownErrorException') {
-      throw toolFailure('PDF_INVALID', `Failed to process PDF: ${(err as Error).message}`);
+      throw new ToolError('PDF_INVALID', `Failed to process PDF: ${(err as Error).message}`);
     }
     throw err;
   }

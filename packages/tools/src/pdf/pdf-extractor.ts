@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FileValue } from '@ordo/core';
 import { defineTool } from '../tool-definition';
-import { toolFailure } from '../tool-error';
+import { ToolError } from '../tool-error';
 import { extractPdfText } from './extract-pdf-text';
 import { hasPdfSignature } from './pdf-signature';
 
@@ -21,15 +21,20 @@ export const pdfExtractor = defineTool({
   description:
     'Extracts the text of an uploaded PDF, line by line, pages separated by a blank line. ' +
     'Outputs the text and the number of pages in the document.',
-  outputs: ['extracted_text', 'page_count'],
+  version: '1.1.0',
+  outputs: z.object({
+    extracted_text: z.string().describe('The text of the pages read, line by line, pages separated by a blank line.'),
+    page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
+  }),
+  defaults: { heartbeat_timeout_seconds: 30 },
   params: PdfExtractorParams,
   async run({ input_file, extraction_mode }, { files, progress }) {
     const file = await files.read(input_file.file_id);
     if (file === undefined) {
-      throw toolFailure('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
+      throw new ToolError('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
     }
     if (!hasPdfSignature(file.bytes)) {
-      throw toolFailure('UNSUPPORTED_FILE_TYPE', `File '${file.name}' is not a PDF (stored as ${file.mime_type}); expected a %PDF- header`);
+      throw new ToolError('UNSUPPORTED_FILE_TYPE', `File '${file.name}' is not a PDF (stored as ${file.mime_type}); expected a %PDF- header`);
     }
     const pdf = await extractPdfText(file.bytes, {
       mode: extraction_mode,

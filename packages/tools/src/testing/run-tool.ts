@@ -67,5 +67,5 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
     progressTiming: options.progressTiming,
     attempt: () => ({ attempt: options.attempt ?? 1, signal, heartbeat: options.heartbeat ?? (() => undefined), log: undefined }),
   });
-  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params });
+  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
 }

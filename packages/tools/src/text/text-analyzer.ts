@@ -24,10 +24,11 @@ export const textAnalyzer = defineTool({
   description:
     'Analyses a text: an extractive summary, key metrics (amounts and percentages labelled by what they measure, ' +
     'e.g. revenue "10.5M", growth "15%") and statistics, in more depth at higher analysis levels.',
-  outputs: ['analysis_results'],
+  version: '1.1.0',
+  outputs: z.object({ analysis_results: z.record(z.string(), z.unknown()).describe('The analysis: summary, key_metrics and statistics.') }),
   params: TextAnalyzerParams,
   run({ text, analysis_level }, { progress }) {
     progress(`Analysing ${text.length} characters (${analysis_level})`);
-    return Promise.resolve({ analysis_results: analyzeText(text, analysis_level) });
+    return Promise.resolve({ analysis_results: analyzeText(text, analysis_level) as unknown as Record<string, unknown> });
   },
 });
