@@ -1,22 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
 import { makePdf, pollUntil, seedFile } from '@ordo/testing';
-import { json, startApiStack, upload, type ApiStack } from './harness';
+import { json, problem, startApiStack, upload, type ApiStack } from './harness';
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { field: string; message: string }[];
-}
-
-async function problem(res: Response, status: number): Promise<Problem> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-  return (await res.json()) as Problem;
-}
 
 describe('Ordo API over app.request() with a real store and Temporal', () => {
   let stack: ApiStack;
@@ -55,7 +41,7 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       ['step_2', 1, 'PENDING', job.job_id],
     ]);
     expect(job.steps[0]?.parameter_mappings).toEqual({ input_file: 'input_doc', extraction_mode: 'full' });
-    expect(job.input_errors).toEqual({ input_doc: 'is required', depth: 'is required' });
+    expect(job.input_errors).toEqual({ input_doc: 'document is required', depth: 'analysis_depth is required' });
     const fetched = await req(`/v1/jobs/${job.job_id}`);
     expect(Job.parse(await fetched.json())).toEqual(job);
   });
@@ -70,7 +56,7 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
 
     const started = await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' });
     expect(started.status).toBe(202);
-    expect(Job.parse(await started.json()).status).toBe('RUNNING');
+    expect(Job.parse(await started.clone().json()).status).toBe('RUNNING');
 
     const done = await pollUntil(
       async () => Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json()),
@@ -81,6 +67,14 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     const analysis = done?.output_data.final_analysis as { summary: string; key_metrics: Record<string, string> };
     expect(analysis.summary).toContain('Revenue reached $3.2 billion');
     expect(analysis.key_metrics).toMatchObject({ revenue: '3.2B', growth: '8%' });
+    // The output rule: document_text is read by the analysis step, so only final_analysis is a job output.
+    expect(Object.keys(done.output_data)).toEqual(['final_analysis']);
+    expect(done.steps.map((s) => [s.status, s.attempt])).toEqual([
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ]);
+    expect(done.started_at).toBe(Job.parse(await started.clone().json()).started_at);
+    expect(done.runs).toEqual([expect.objectContaining({ status: 'COMPLETED', started_at: done.started_at, completed_at: done.completed_at })]);
 
     const state = ExecutionState.parse(await (await req(`/v1/jobs/${job.job_id}/execution-state`)).json());
     expect(state).toMatchObject({ status: 'COMPLETED', total_steps: 2, is_paused: false });
@@ -151,14 +145,14 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       const job = await createSeedJob();
       expect((await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 'basic' }))).status).toBe(200);
       const wrongType = await problem(await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 7 })), 422);
-      expect(wrongType.errors).toEqual([{ field: 'value', message: 'depth must be a string, got number 7' }]);
+      expect(wrongType.errors).toEqual([{ field: 'value', message: 'analysis_depth must be a string, got number 7' }]);
       const notInEnum = await problem(await req(`/v1/jobs/${job.job_id}/inputs/depth`, json('PUT', { value: 'deep' })), 422);
-      expect(notInEnum.errors?.[0]?.message).toBe('depth must be one of "basic", "detailed", "comprehensive"');
+      expect(notInEnum.errors?.[0]?.message).toBe('analysis_depth must be one of basic, detailed, comprehensive');
       const badFile = await problem(await req(`/v1/jobs/${job.job_id}/inputs/input_doc`, json('PUT', { value: { file_id: 'file_missing', name: 'x.pdf' } })), 422);
-      expect(badFile.errors).toEqual([{ field: 'value.file_id', message: "file 'file_missing' does not exist" }]);
+      expect(badFile.errors).toEqual([{ field: 'value', message: "document must name an uploaded file; file 'file_missing' does not exist" }]);
       const stored = await stack.store.jobs.get(job.job_id);
       expect(stored?.input_values).toEqual({ depth: 'basic' });
-      expect(stored?.input_errors).toEqual({ input_doc: 'is required' });
+      expect(stored?.input_errors).toEqual({ input_doc: 'document is required' });
     });
 
     it('a file of a type the input does not accept', async () => {
@@ -166,7 +160,7 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       const res = await req('/v1/files', upload(new TextEncoder().encode('just text'), 'notes.txt', 'text/plain'));
       const file = (await res.json()) as { file_id: string };
       const p = await problem(await req(`/v1/jobs/${job.job_id}/inputs/input_doc`, json('PUT', { value: { file_id: file.file_id } })), 422);
-      expect(p.errors?.[0]).toEqual({ field: 'value', message: 'input_doc must be a file of type application/pdf, got text/plain' });
+      expect(p.errors?.[0]).toEqual({ field: 'value', message: "document must be a file of type application/pdf; 'notes.txt' is text/plain" });
     });
 
     it('starting a job whose required inputs are missing', async () => {
@@ -174,7 +168,8 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       const p = await problem(await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' }), 422);
       expect(p.code).toBe('INPUTS_INVALID');
       expect(p.errors?.map((e) => e.field).sort()).toEqual(['input_values.depth', 'input_values.input_doc']);
-      expect((await stack.store.jobs.get(job.job_id))?.status).toBe('PENDING');
+      expect(p.input_errors).toEqual({ input_doc: 'document is required', depth: 'analysis_depth is required' });
+      expect((await stack.store.jobs.get(job.job_id))?.run_id).toBeUndefined();
     });
 
     it('an unknown input variable and an unknown job', async () => {

@@ -1,32 +1,41 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { ToolDescriptor } from '@ordo/core';
+import { expect } from 'vitest';
+import { Job } from '@ordo/core';
 import { openStore, type OrdoStore } from '@ordo/storage';
-import { connectClient, connectWorker, tempDataDir, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
-import { TOOL_DESCRIPTORS } from '@ordo/tools';
+import { connectClient, connectWorker, pollUntil, testStoreConfig, uniqueTaskQueue, workflowBundle, type TestDialect } from '@ordo/testing';
+import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import { createApp, type OrdoApp } from '../src/index';
 
-/** A real stack for API tests: SQLite in a fresh folder, the run's Temporal server, a worker. */
+/** A real stack for API tests: a fresh store, the run's Temporal server, a worker with the test tools. */
 export interface ApiStack {
   app: OrdoApp;
   store: OrdoStore;
   client: Client;
   dataDir: string;
   taskQueue: string;
+  /** `app.request` with a JSON body when one is given. */
+  request(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
-/** A tool a test adds beside the built-in ones: its catalog entry and its activity. */
-export interface TestTool {
-  descriptor: ToolDescriptor;
-  activity: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
+export interface ApiStackOptions {
+  /** false: no worker polls the task queue (jobs start but never run). */
+  worker?: boolean;
+  /** Tools beside the catalog and the test tools. */
+  tools?: ToolDefinition[];
+  dialect?: TestDialect;
+  /** Hosts `http_request` may call. */
+  allowedHosts?: string[];
+  /** Inline limit of job values, to exercise references with small documents. */
+  inlineLimitBytes?: number;
 }
 
-export async function startApiStack(label: string, options: { worker?: boolean; tools?: TestTool[] } = {}): Promise<ApiStack> {
-  const extraTools = options.tools ?? [];
-  const dir = await tempDataDir(label);
-  const store = await openStore({ dataDir: dir.path });
+export async function startApiStack(label: string, options: ApiStackOptions = {}): Promise<ApiStack> {
+  const tools = [...TOOLS, ...TEST_TOOLS, ...(options.tools ?? [])];
+  const storeConfig = await testStoreConfig(options.dialect ?? 'sqlite', label);
+  const store = await openStore(storeConfig.config);
   const client = await connectClient();
   const taskQueue = uniqueTaskQueue(label);
   let connection: NativeConnection | undefined;
@@ -39,31 +48,35 @@ export async function startApiStack(label: string, options: { worker?: boolean; 
       namespace: client.options.namespace,
       taskQueue,
       store,
+      tools,
       workflowBundle: workflowBundle(),
-      extraActivities: Object.fromEntries(extraTools.map((t) => [t.descriptor.tool_id, t.activity])),
+      http: { allowedHosts: options.allowedHosts ?? [] },
+      ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
     });
     running = worker.run();
   }
-  const app = createApp({ store, temporal: { client, taskQueue }, tools: [...TOOL_DESCRIPTORS, ...extraTools.map((t) => t.descriptor)], maxUploadBytes: 5 * 1024 * 1024 });
+  const app = createApp({ store, temporal: { client, taskQueue }, tools: tools.map(describeTool), maxUploadBytes: 5 * 1024 * 1024 });
   return {
     app,
     store,
     client,
-    dataDir: dir.path,
+    dataDir: storeConfig.config.dataDir,
     taskQueue,
+    request: (path, init) => Promise.resolve(app.request(path, init)),
     async stop() {
       worker?.shutdown();
       await running;
       await connection?.close();
       await client.connection.close();
       await store.close();
-      await dir.remove();
+      await storeConfig.remove();
     },
   };
 }
 
 /** JSON request init for `app.request`. */
-export function json(method: string, body: unknown): RequestInit {
+export function json(method: string, body?: unknown): RequestInit {
+  if (body === undefined) return { method };
   return { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
 
@@ -72,4 +85,74 @@ export function upload(bytes: Uint8Array, name: string, type = 'application/pdf'
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
   return { method: 'POST', body: form };
+}
+
+/** An RFC 9457 problem body as Ordo sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  job_status?: string;
+  is_paused?: boolean;
+  input_errors?: Record<string, string>;
+  errors?: { field: string; message: string }[];
+}
+
+/** Asserts a problem+json answer with this status and returns its body. */
+export async function problem(res: Response, status: number): Promise<Problem> {
+  const body = await res.text();
+  expect(res.status, body).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  return JSON.parse(body) as Problem;
+}
+
+/** A tool step of a test workflow. */
+export function toolStep(step_id: string, tool_id: string, parameter_mappings: Record<string, unknown> = {}, output_mappings: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+  return { step_id, tool: { tool_id, name: tool_id }, parameter_mappings, output_mappings, ...extra };
+}
+
+/** Creates a PUBLISHED workflow and a job of it with these inputs (valid ones), ready to start. */
+export async function createJob(
+  stack: ApiStack,
+  definition: { input_variables?: unknown[]; steps: unknown[]; output_variables?: string[] },
+  inputValues: Record<string, unknown> = {},
+): Promise<Job> {
+  const workflowId = `wf_${Math.random().toString(36).slice(2, 10)}`;
+  const created = await stack.request('/v1/workflows', json('POST', { workflow_id: workflowId, name: workflowId, status: 'PUBLISHED', input_variables: [], ...definition }));
+  expect(created.status, await created.clone().text()).toBe(201);
+  const res = await stack.request('/v1/jobs', json('POST', { workflow_id: workflowId, name: `job of ${workflowId}` }));
+  expect(res.status).toBe(201);
+  let job = Job.parse(await res.json());
+  for (const [id, value] of Object.entries(inputValues)) {
+    const set = await stack.request(`/v1/jobs/${job.job_id}/inputs/${id}`, json('PUT', { value }));
+    expect(set.status, await set.clone().text()).toBe(200);
+    job = Job.parse(await set.json());
+  }
+  return job;
+}
+
+/** Reads a job through the API. */
+export async function getJob(stack: ApiStack, jobId: string): Promise<Job> {
+  const res = await stack.request(`/v1/jobs/${jobId}`);
+  expect(res.status).toBe(200);
+  return Job.parse(await res.json());
+}
+
+/** Starts a job through the API and returns the start answer. */
+export async function startJob(stack: ApiStack, jobId: string, body?: unknown): Promise<Job> {
+  const res = await stack.request(`/v1/jobs/${jobId}/start`, json('POST', body));
+  expect(res.status, await res.clone().text()).toBe(202);
+  return Job.parse(await res.json());
+}
+
+/** Polls a job until `until` holds. */
+export function waitForJob(stack: ApiStack, jobId: string, until: (job: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+  return pollUntil(() => getJob(stack, jobId), until, { timeoutMs, intervalMs: 100 });
+}
+
+/** Polls a job until it is COMPLETED or FAILED. */
+export function waitForEnd(stack: ApiStack, jobId: string, timeoutMs = 60_000): Promise<Job> {
+  return waitForJob(stack, jobId, (job) => job.status === 'COMPLETED' || job.status === 'FAILED', timeoutMs);
 }

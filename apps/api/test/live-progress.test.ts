@@ -1,7 +1,8 @@
-import { heartbeat } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
+import { defineTool } from '@ordo/tools';
+import { z } from 'zod';
 import { json, startApiStack, type ApiStack } from './harness';
 
 /**
@@ -17,20 +18,19 @@ describe('a running job over the API', () => {
   beforeAll(async () => {
     stack = await startApiStack('live', {
       tools: [
-        {
-          descriptor: {
-            tool_id: 'slow_pages',
-            name: 'Slow Pages',
-            description: 'Reports page progress, then waits for the test',
-            parameters: [{ name: 'text', required: true, description: 'passed through' }],
-            outputs: ['text'],
-          },
-          activity: async (params) => {
-            heartbeat({ message: 'Processing page 3 of 10' });
+        defineTool({
+          tool_id: 'slow_pages',
+          name: 'Slow Pages',
+          description: 'Reports page progress, then waits for the test',
+          version: '1.0.0',
+          params: z.object({ text: z.string().describe('passed through') }),
+          outputs: z.object({ text: z.string() }),
+          run: async ({ text }, { progress }) => {
+            progress('Processing page 3 of 10', 0.3);
             await released;
-            return { text: params.text };
+            return { text };
           },
-        },
+        }),
       ],
     });
     const workflow = {
@@ -70,6 +70,8 @@ describe('a running job over the API', () => {
     const done = await pollUntil(readJob, (j) => j.status === 'COMPLETED' || j.status === 'FAILED');
     expect(done.status).toBe('COMPLETED');
     expect(done.live_output).toBe('Completed 2 of 2 steps');
-    expect(done.output_data.paged).toBe('Orders grew 9% in May. Revenue was $4 million.');
+    // The output rule: `paged` is read by the analysis step, so it stays in that step's outputs, not the job's.
+    expect(done.output_data).toEqual({ analysis: expect.any(Object) });
+    expect(done.steps[0]?.output_data).toEqual({ text: 'Orders grew 9% in May. Revenue was $4 million.' });
   });
 });

@@ -52,9 +52,12 @@ describe('API with Temporal unreachable', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(((await res.json()) as { code: string }).code).toBe('TEMPORAL_UNAVAILABLE');
-    const stored = await store.jobs.get(job.job_id);
-    expect(stored).toMatchObject({ status: 'PENDING', live_output: '' });
-    expect(stored?.started_at).toBeUndefined();
+    const stored = await store.jobs.getStored(job.job_id);
+    expect(stored?.run).toBeUndefined();
+    expect(stored?.runs).toEqual([]);
+    const view = Job.parse(await (await app.request(`/v1/jobs/${job.job_id}`)).json());
+    expect(view).toMatchObject({ status: 'PENDING', live_output: '' });
+    expect(view.started_at).toBeUndefined();
   });
 
   it('refuses an upload over the size limit with 413', async () => {

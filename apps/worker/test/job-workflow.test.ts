@@ -1,41 +1,26 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ExecutionState,
-  EXECUTION_STATE_QUERY,
+  executionStateQuery,
   JOB_WORKFLOW_TYPE,
-  jobWorkflowInput,
   orderedSteps,
+  outputVariableNames,
+  validateInputs,
   WorkflowDefinition,
-  type Job,
-  type JobStateUpdate,
+  type JobRecord,
   type JobWorkflowInput,
+  type JobWorkflowResult,
 } from '@ordo/core';
 import { newId, openStore, toFileValue, type OrdoStore } from '@ordo/storage';
 import { connectClient, connectWorker, makePdf, seedFile, tempDataDir, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
+import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createWorker } from '../src/index';
 
 const seed = WorkflowDefinition.parse(JSON.parse(seedFile('wf_analyze_document.json')));
 
-/** A gate tool for observing a job mid-run: it holds until the test opens the gate. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  let entered!: () => void;
-  const reached = new Promise<void>((resolve) => (entered = resolve));
-  return {
-    open,
-    reached,
-    activity: async (params: Record<string, unknown>) => {
-      entered();
-      await opened;
-      return { passed: params.value ?? null };
-    },
-  };
-}
-
+/** The job workflow against a real Temporal server and a real store, without the API. */
 describe('job workflow on a real Temporal server', () => {
   let store: OrdoStore;
   let removeDir: () => Promise<void>;
@@ -44,7 +29,6 @@ describe('job workflow on a real Temporal server', () => {
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = uniqueTaskQueue('job-workflow');
-  const hold = gate();
 
   beforeAll(async () => {
     const dir = await tempDataDir('job-workflow');
@@ -52,14 +36,7 @@ describe('job workflow on a real Temporal server', () => {
     store = await openStore({ dataDir: dir.path });
     client = await connectClient();
     connection = await connectWorker();
-    worker = await createWorker({
-      connection,
-      namespace: client.options.namespace,
-      taskQueue,
-      store,
-      workflowBundle: workflowBundle(),
-      extraActivities: { hold: hold.activity },
-    });
+    worker = await createWorker({ connection, namespace: client.options.namespace, taskQueue, store, tools: [...TOOLS, ...TEST_TOOLS], workflowBundle: workflowBundle() });
     running = worker.run();
   });
 
@@ -72,115 +49,115 @@ describe('job workflow on a real Temporal server', () => {
     await removeDir();
   });
 
-  async function createJob(definition: WorkflowDefinition, inputValues: JobWorkflowInput['input_values']): Promise<Job> {
+  /** Stores a workflow version and a PENDING job of it, as the API would. */
+  async function insertJob(definition: WorkflowDefinition, values: JobRecord['input_values']): Promise<JobRecord> {
     const now = new Date().toISOString();
     const workflowId = `${definition.workflow_id}_${newId('job').slice(4, 12)}`;
     await store.workflows.create({ ...definition, workflow_id: workflowId }, now);
-    const jobId = newId('job');
-    const job: Job = {
-      job_id: jobId,
+    const job: JobRecord = {
+      job_id: newId('job'),
       workflow_id: workflowId,
       workflow_version: 1,
       name: 'test job',
-      status: 'PENDING',
       created_at: now,
       updated_at: now,
       input_variables: definition.input_variables,
-      input_values: inputValues,
-      input_errors: {},
-      steps: orderedSteps(definition.steps).map((s, i) => ({ ...s, job_id: jobId, sequence_number: i, status: 'PENDING' })),
-      execution_progress: { current_step: 0, total_steps: definition.steps.length, is_paused: false },
-      live_output: '',
-      output_data: {},
+      input_values: values,
+      input_errors: validateInputs(definition.input_variables, values).errors,
+      steps: orderedSteps(definition.steps).map((s, i) => ({ ...s, sequence_number: i })),
+      output_variables: outputVariableNames(definition),
+      correlation_id: 'corr-test',
+      context: {},
     };
     await store.jobs.insert(job);
     return job;
   }
 
-  function start(job: Job) {
-    return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [jobWorkflowInput(job)] });
+  function start(job: JobRecord, input: Partial<JobWorkflowInput> = {}) {
+    return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id, ...input }] });
   }
 
-  it('runs the seed workflow: extracts the PDF text, analyzes it and persists the result', async () => {
+  it('runs the seed workflow, records RUNNING itself, and persists the result', async () => {
     const pdf = await makePdf([
       ['Northwind Traders Annual Report 2031', 'Revenue reached $42.7 million this year.'],
       ['Operating margin improved and customer growth was 23% across all regions.'],
     ]);
     const file = await store.files.save({ name: 'northwind.pdf', mime_type: 'application/pdf', bytes: pdf }, new Date().toISOString());
-    const job = await createJob(seed, { input_doc: toFileValue(file), depth: 'detailed' });
+    const job = await insertJob(seed, { input_doc: toFileValue(file), depth: 'detailed' });
 
-    const handle = await start(job);
-    const result = (await handle.result()) as JobStateUpdate;
+    const startedAt = '2031-05-05T10:00:00.000Z';
+    const handle = await start(job, { started_at: startedAt });
+    const result = (await handle.result()) as JobWorkflowResult;
 
-    expect(result.status).toBe('COMPLETED');
-    const text = result.steps[0]?.output_data?.extracted_text;
-    expect(text).toEqual(expect.stringContaining('Revenue reached $42.7 million'));
-    const analysis = result.output_data.final_analysis as { summary: string; key_metrics: Record<string, string> };
-    expect(analysis.summary.length).toBeGreaterThan(0);
-    expect(analysis.key_metrics.revenue).toBe('42.7M');
-    expect(analysis.key_metrics.growth).toBe('23%');
+    expect(result.status).toBe('Completed');
+    expect(Object.keys(result.output_data)).toEqual(['final_analysis']);
+    const analysis = result.output_data.final_analysis as { key_metrics: Record<string, string> };
+    expect(analysis.key_metrics).toMatchObject({ revenue: '42.7M', growth: '23%' });
 
-    const stored = await store.jobs.get(job.job_id);
-    expect(stored?.status).toBe('COMPLETED');
-    expect(stored?.completed_at).toBeDefined();
-    expect(stored?.output_data).toEqual(result.output_data);
-    expect(stored?.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED']);
-    expect(stored?.execution_progress).toEqual({ current_step: 1, total_steps: 2, is_paused: false });
+    const stored = await store.jobs.getStored(job.job_id);
+    expect(stored?.run).toMatchObject({ status: 'Completed', started_at: startedAt, run_id: handle.firstExecutionRunId });
+    expect(stored?.run?.steps.map((s) => [s.status, s.attempt])).toEqual([
+      ['Completed', 1],
+      ['Completed', 1],
+    ]);
+    expect(stored?.run?.steps[0]?.outputs?.extracted_text).toEqual(expect.stringContaining('Revenue reached $42.7 million'));
+    expect(stored?.runs).toEqual([expect.objectContaining({ run_id: handle.firstExecutionRunId, status: 'COMPLETED' })]);
 
-    const state = ExecutionState.parse(await handle.query(EXECUTION_STATE_QUERY));
+    const state = await handle.query(executionStateQuery);
     expect(state.status).toBe('COMPLETED');
     expect(state.step_results.map((r) => r.success)).toEqual([true, true]);
-    expect(state.variables.document_text).toBe(text);
+
+    // Persistence costs one marker per write, not a scheduled activity: the only activities are the tools.
+    const history = await handle.fetchHistory();
+    const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).toEqual(['pdf_extractor', 'text_analyzer']);
+    expect(history.events?.filter((e) => e.markerRecordedEventAttributes).length).toBe(2);
   });
 
-  it('answers executionState while a step runs', async () => {
-    const definition = WorkflowDefinition.parse({
-      workflow_id: 'wf_gated',
-      name: 'gated',
-      input_variables: [{ name: 'v', variable_id: 'v', required: true, schema: { type: 'string' } }],
-      steps: [
-        { step_id: 'wait_here', tool: { tool_id: 'hold', name: 'Hold' }, parameter_mappings: { value: 'v' }, output_mappings: { passed: 'held' } },
-        { step_id: 'analyze', tool: { tool_id: 'text_analyzer', name: 'Text Analysis Tool' }, parameter_mappings: { text: 'held' }, output_mappings: { analysis_results: 'analysis' } },
-      ],
-    });
-    const job = await createJob(definition, { v: 'The gate opened. Sales grew 12% in March.' });
+  it('refuses an unknown tool at once, without scheduling an activity', async () => {
+    const definition = WorkflowDefinition.parse({ workflow_id: 'wf_unknown', name: 'unknown', steps: [{ step_id: 'x', tool: { tool_id: 'ocr_magic', name: 'OCR' } }] });
+    const job = await insertJob(definition, {});
     const handle = await start(job);
-    await hold.reached;
-
-    const live = ExecutionState.parse(await handle.query(EXECUTION_STATE_QUERY));
-    expect(live).toMatchObject({ status: 'RUNNING', current_step_index: 0, total_steps: 2, is_paused: false, step_results: [] });
-    expect(live.live_output).toBe('Running step 1 of 2: Hold');
-    expect(live.variables).toEqual({ v: 'The gate opened. Sales grew 12% in March.' });
-
-    hold.open();
-    const result = (await handle.result()) as JobStateUpdate;
-    expect(result.status).toBe('COMPLETED');
-    expect(result.output_data.held).toBe('The gate opened. Sales grew 12% in March.');
-  });
-
-  it('fails the job, the step and the run when a tool cannot succeed, without retrying', async () => {
-    const bogus = new TextEncoder().encode('%PDF-1.7\nthis is not really a pdf');
-    const file = await store.files.save({ name: 'broken.pdf', mime_type: 'application/pdf', bytes: bogus }, new Date().toISOString());
-    const job = await createJob(seed, { input_doc: toFileValue(file), depth: 'basic' });
-    const handle = await start(job);
-
     const error = await handle.result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    const cause = (error as WorkflowFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect((cause as ApplicationFailure).type).toBe('JOB_FAILED');
-
-    const stored = await store.jobs.get(job.job_id);
-    expect(stored?.status).toBe('FAILED');
-    expect(stored?.error_message).toMatch(/^Failed to process PDF/);
-    expect(stored?.steps.map((s) => s.status)).toEqual(['FAILED', 'PENDING']);
-    expect(stored?.steps[0]?.error_message).toBe(stored?.error_message);
-
-    // A non-retryable tool error is tried once: the history holds a single activity attempt.
+    expect(((error as WorkflowFailedError).cause as ApplicationFailure).type).toBe('JOB_FAILED');
+    const stored = await store.jobs.getStored(job.job_id);
+    expect(stored?.run?.error).toEqual({ code: 'UNKNOWN_TOOL', message: "Unknown tool 'ocr_magic': no worker offers it" });
+    expect(stored?.run?.steps[0]).toMatchObject({ status: 'Failed', attempt: 0 });
     const history = await handle.fetchHistory();
-    const failedActivity = history.events?.find((e) => e.activityTaskFailedEventAttributes);
-    expect(failedActivity).toBeDefined();
-    const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes?.attempt !== undefined) ?? [];
-    expect(started.every((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) === 1)).toBe(true);
+    expect(history.events?.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+  });
+
+  it('a run for a job that is not PENDING does nothing and says why', async () => {
+    const definition = WorkflowDefinition.parse({ workflow_id: 'wf_noop', name: 'noop', steps: [{ step_id: 'n', tool: { tool_id: 'noop', name: 'Noop' } }] });
+    const job = await insertJob(definition, {});
+    await (await start(job)).result();
+    const second = await start(job);
+    const error = await second.result().catch((e: unknown) => e);
+    expect(((error as WorkflowFailedError).cause as ApplicationFailure).type).toBe('JOB_NOT_STARTABLE');
+    expect(((error as WorkflowFailedError).cause as ApplicationFailure).message).toMatch(/is COMPLETED, not PENDING/);
+    const stored = await store.jobs.getStored(job.job_id);
+    expect(stored?.runs).toHaveLength(1);
+    expect(stored?.run?.status).toBe('Completed');
+  });
+
+  it('drops the writes of a run that is no longer the job current run', async () => {
+    const definition = WorkflowDefinition.parse({
+      workflow_id: 'wf_sleep',
+      name: 'sleep',
+      steps: [{ step_id: 's', tool: { tool_id: 'sleep', name: 'Sleep' }, parameter_mappings: { ms: 1500 } }],
+    });
+    const job = await insertJob(definition, {});
+    const handle = await start(job);
+    const runId = handle.firstExecutionRunId;
+    // Wait until the run has claimed the job, then reset it underneath the run, as the API's reset does.
+    for (let i = 0; i < 100 && (await store.jobs.get(job.job_id))?.run_id !== runId; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await store.jobs.reset(job.job_id, runId, new Date().toISOString())).ok).toBe(true);
+    await handle.result();
+    const stored = await store.jobs.getStored(job.job_id);
+    expect(stored?.run).toBeUndefined();
+    expect(stored?.job.run_id).toBeUndefined();
+    // The run's own record still holds its outcome.
+    expect(stored?.runs).toEqual([expect.objectContaining({ run_id: runId, status: 'COMPLETED' })]);
   });
 });

@@ -157,7 +157,9 @@ export class JobRepository {
         .updateTable('jobs')
         .set((eb) => ({ status: 'RUNNING', run_id: request.run_id, started_at: request.started_at, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
         .where('job_id', '=', request.job_id)
-        .where('revision', '=', (eb) => eb.selectFrom('jobs as j').select('j.revision').where('j.job_id', '=', request.job_id))
+        // Optimistic: the row must still be as read above, so of two concurrent claims (on
+        // either database) exactly one updates it and the other finds it changed.
+        .where('revision', '=', row.revision)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
       await trx

@@ -139,8 +139,20 @@ export function jobView(job: JobRecord, run: RunState | undefined, runs: readonl
     ...(errorMessage !== undefined && { error_message: errorMessage }),
     correlation_id: job.correlation_id,
     context: job.context,
-    runs: [...runs],
+    // The current run's entry is a view of the same run state as everything else here.
+    runs: runs.map((summary) => (run && summary.run_id === run.run_id ? { ...summary, ...runSummaryOf(run) } : summary)),
     ...(options.stale === true && { stale: true }),
+  };
+}
+
+/** The run-list entry of a run, from its state. */
+export function runSummaryOf(run: RunState): Omit<RunSummary, 'retry_of'> {
+  return {
+    run_id: run.run_id,
+    status: jobStatusOf(run.status),
+    ...(run.status === 'Cancelled' && { cancelled: true }),
+    started_at: run.started_at,
+    ...(run.completed_at !== undefined && { completed_at: run.completed_at }),
   };
 }
 
