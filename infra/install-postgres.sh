@@ -17,12 +17,14 @@ die() { printf 'install-postgres: error: %s\n' "$*" >&2; exit 1; }
 
 has_server() { [[ -x "$1/initdb" && -x "$1/pg_ctl" && -x "$1/postgres" ]]; }
 
+# An override must work: never fall through to installing when it is set.
+if [[ -n "${POSTGRES_BINDIR:-}" ]]; then
+  has_server "$POSTGRES_BINDIR" || die "\$POSTGRES_BINDIR is '$POSTGRES_BINDIR', which has no initdb, pg_ctl and postgres"
+  printf '%s\n' "$POSTGRES_BINDIR"
+  exit 0
+fi
+
 find_bindir() {
-  if [[ -n "${POSTGRES_BINDIR:-}" ]]; then
-    has_server "$POSTGRES_BINDIR" || die "\$POSTGRES_BINDIR is '$POSTGRES_BINDIR', which has no initdb, pg_ctl and postgres"
-    printf '%s\n' "$POSTGRES_BINDIR"
-    return 0
-  fi
   local dir
   for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
     has_server "$dir" && { printf '%s\n' "$dir"; return 0; }
