@@ -63,6 +63,19 @@ function runHandle(client: Client, jobId: string, runId: string): WorkflowHandle
   return client.workflow.getHandle(jobId, undefined, { firstExecutionRunId: runId });
 }
 
+/**
+ * The open run of a job, if Temporal has one: a run that was started but has not claimed
+ * its job yet (no worker has picked it up) is known only to Temporal.
+ */
+export async function openRunOf(client: Client, jobId: string): Promise<string | undefined> {
+  try {
+    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId).describe());
+    return description.status.name === 'RUNNING' ? description.runId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A run's live state from its workflow's memory, or undefined when it does not answer in time. */
 export async function liveRunState(client: Client, jobId: string, runId: string): Promise<RunState | undefined> {
   try {

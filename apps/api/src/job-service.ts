@@ -22,7 +22,7 @@ import {
 } from '@ordo/core';
 import { newId, toFileValue, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { cancelRun, liveRunState, setRunPaused, startRun, terminateRun } from './job-runs';
+import { cancelRun, liveRunState, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
 import { readableValue, resolveRecord, resolveValue } from './value-views';
@@ -30,6 +30,11 @@ import { decodeCursor, encodeCursor } from './cursor';
 
 /** How long cancel and reset wait for a run to close before answering. */
 const CLOSE_WAIT_MS = 15_000;
+/**
+ * How long start and retry wait for the new run to claim the job (its first workflow task,
+ * usually tens of milliseconds), so their answer and every read after it show the run.
+ */
+const CLAIM_WAIT_MS = 5_000;
 
 /** A job as the API answers it, with whether its live state could be read. */
 interface JobNow {
@@ -161,9 +166,11 @@ export class JobService {
     const startedAt = this.now();
     const started = await startRun(this.deps.temporal.client, this.deps.temporal.taskQueue, job, { job_id: jobId, started_at: startedAt });
     switch (started.ok) {
-      case true:
-        // The answer shows the run as its workflow records it on beginning, with the same start time.
+      case true: {
+        if (await this.awaitClaim(jobId, started.run_id)) return this.get(jobId);
+        // No worker claimed it in time: the answer shows the run as its workflow will record it on beginning.
         return this.view({ stored: { job, run: undefined, runs: [], updated_at: startedAt }, run: { ...initialRunHeader(job, started.run_id, startedAt), steps: [] }, stale: false });
+      }
       case false:
         switch (started.code) {
           case 'ALREADY_RUNNING':
@@ -211,6 +218,15 @@ export class JobService {
    * with "Job cancelled by user", and the run ends Cancelled. Waits briefly for that end.
    */
   async cancel(jobId: string): Promise<Job> {
+    const stored = await this.requireStored(jobId);
+    if (!stored.run) {
+      // Started, but no worker has begun the run yet: cancel it in Temporal, and the job never leaves PENDING.
+      const open = await openRunOf(this.deps.temporal.client, jobId);
+      if (open !== undefined) {
+        await cancelRun(this.deps.temporal.client, jobId, open, CLOSE_WAIT_MS);
+        return this.get(jobId);
+      }
+    }
     const { run } = await this.requireRunning(jobId, 'cancel');
     const result = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
     if (!result.ok) {
@@ -298,7 +314,19 @@ export class JobService {
           throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', started.message);
       }
     }
+    await this.awaitClaim(jobId, started.run_id);
     return { plan, job: await this.get(jobId) };
+  }
+
+  /** Waits until the run `runId` has claimed the job (true), or the wait runs out (false). */
+  private async awaitClaim(jobId: string, runId: string, waitMs = CLAIM_WAIT_MS): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      const job = await this.deps.store.jobs.get(jobId);
+      if (job?.run_id === runId) return true;
+      if (Date.now() + delay > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   /** A page of jobs, newest first, as stored (summaries: see `list` in the README). */

@@ -1,13 +1,30 @@
 import { log } from '@temporalio/activity';
 import {
   declaredVariables,
+  effectiveInputs,
   StepBatch,
   type BeginRunResult,
   type JobRecord,
   type RunStoreActivities,
+  stepTypeOf,
+  type StepRun,
   type ToolRunDefaults,
+  type Variables,
 } from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
+
+/**
+ * What a run begins with: the inputs, unset ones with their defaults (exactly what
+ * validation accepted), and for a retry the variables its reused steps wrote, in order.
+ */
+function initialVariables(job: JobRecord, reused: readonly StepRun[]): Variables {
+  const variables: Variables = effectiveInputs(job.input_variables, job.input_values);
+  for (const step of [...reused].sort((a, b) => a.index - b.index)) {
+    const definition = job.steps[step.index];
+    if (definition && step.outputs) Object.assign(variables, stepTypeOf(definition).variablesFrom(definition, step.outputs));
+  }
+  return variables;
+}
 
 /** Steps sent to the workflow per batch, at most: a slice of a 10,000-step job stays well under the payload limit. */
 const MAX_STEPS_PER_BATCH = 200;
@@ -66,7 +83,7 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs'>, tools: 
           ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
           ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
           started_at: claim.started_at,
-          input_values: job.input_values,
+          variables: initialVariables(job, claim.reused),
           declared: [...declaredVariables(job)],
           output_variables: job.output_variables,
           total_steps: job.steps.length,

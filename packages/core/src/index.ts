@@ -50,7 +50,7 @@ export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, Inpu
 export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, outputVariableNames, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';
 export type { DefinitionShape } from './model/workflow-definition';
 export { ORDO_SEARCH_ATTRIBUTES, OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from './search-attributes';
-export { STEP_TYPES, StepDefinition, StepDefinitionSchema } from './workflows/steps';
+export { STEP_TYPES, StepDefinition, StepDefinitionSchema, stepTypeOf } from './workflows/steps';
 export type { StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
 export { ToolRef, ToolStep, toolRunOptions } from './workflows/steps/tool-step';
 export type { ToolRunOptions } from './workflows/steps/tool-step';

@@ -13,4 +13,5 @@ export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';
 export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';
+export { temporalCli } from './temporal-cli';
 export { connectClient, connectWorker, temporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';

@@ -2,14 +2,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { toFileValue } from '@ordo/storage';
 import type { AppDeps } from '../deps';
+import { detectMimeType } from '../mime-type';
 import { ApiProblem, notFound, validationProblem } from '../problem';
 
-/** The MIME type of uploaded bytes: sniffed for PDFs, since browsers and curl often send octet-stream. */
-function detectMimeType(bytes: Uint8Array, declared: string): string {
-  const isPdf = bytes.length >= 5 && new TextDecoder().decode(bytes.subarray(0, 5)) === '%PDF-';
-  if (isPdf) return 'application/pdf';
-  return declared.split(';')[0]?.trim() || 'application/octet-stream';
-}
 
 /** `/v1/files`: uploads, referenced by jobs as FileValues. */
 export function fileRoutes(deps: AppDeps) {

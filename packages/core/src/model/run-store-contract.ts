@@ -36,7 +36,8 @@ export const RunStart = z.object({
   parent_job_id: z.string().optional(),
   root_job_id: z.string().optional(),
   started_at: z.string(),
-  input_values: Variables,
+  /** The variables the run begins with: the inputs (unset ones take their defaults) and, for a retry, what its reused steps wrote. */
+  variables: Variables,
   /** Every variable the job's definition declares (a mapping naming one reads it). */
   declared: z.array(z.string()),
   /** The variables that make up `output_data`. */

@@ -12,7 +12,7 @@ import type { Variables } from './schema-value';
 /** The state of a run that has just begun: every step NotStarted except those a retry reuses. */
 export function beginRunState(start: RunStart): RunState {
   const reused = new Map(start.reused.map((s) => [s.index, s]));
-  const variables: Variables = { ...start.input_values };
+  const variables: Variables = { ...start.variables };
   const steps: StepRun[] = [];
   for (let index = 0; index < start.total_steps; index++) {
     const done = reused.get(index);
@@ -133,6 +133,7 @@ export function setPaused(run: RunState, paused: boolean, at: string): void {
 
 /** The live message while the run waits at a step boundary because it is paused. */
 export function pausedAt(run: RunState, index: number): void {
+  run.current_step_index = index;
   run.live_output = `Paused before step ${index + 1} of ${run.total_steps}`;
 }
 

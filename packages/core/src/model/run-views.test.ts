@@ -38,7 +38,7 @@ const start: RunStart = {
   correlation_id: 'corr-1',
   context: {},
   started_at: '2031-01-01T00:00:01.000Z',
-  input_values: { input_doc: 'text' },
+  variables: { input_doc: 'text' },
   declared: ['input_doc', 'extract_out', 'analyze_out', 'publish_out'],
   output_variables: ['publish_out'],
   total_steps: 3,

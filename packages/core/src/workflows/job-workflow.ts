@@ -21,7 +21,7 @@ import {
   type JobWorkflowResult,
 } from '../job-workflow-contract';
 import { JobErrorCode } from '../model/error-codes';
-import type { RunState } from '../model/run-state';
+import type { RunError, RunState } from '../model/run-state';
 import { isFinishedRun } from '../model/run-state';
 import type { RunStoreActivities, StepBatch } from '../model/run-store-contract';
 import {
@@ -86,15 +86,14 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   tagRun(run, info.typedSearchAttributes.get(OrdoJobStatus) === undefined);
 
   try {
-    await interpret(run, start.first, declared, start.output_variables);
+    const ending = await interpret(run, start.first, declared);
+    await finish(run, (final) => (ending ? runFailed(final, ending.index, ending.error, start.output_variables, now()) : runCompleted(final, start.output_variables, now())));
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    runCancelled(run, start.output_variables, now());
-    await finish(run);
+    await finish(run, (final) => runCancelled(final, start.output_variables, now()));
     log.info('Job cancelled', { job_id: run.job_id });
     throw err;
   }
-  await finish(run);
   const result: JobWorkflowResult = {
     job_id: run.job_id,
     run_id: run.run_id,
@@ -109,8 +108,8 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   return result;
 }
 
-/** The loop: pause gate, dispatch, record; until a step fails or none is left. */
-async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<string>, outputVariables: readonly string[]): Promise<void> {
+/** The loop: pause gate, dispatch, record; until a step fails (returned) or none is left. */
+async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<string>): Promise<{ index: number; error: RunError } | undefined> {
   let batch = first;
   for (let index = 0; index < run.total_steps; index++) {
     // A retry reuses the recorded outputs of steps that completed before the failure.
@@ -140,11 +139,10 @@ async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<
         break;
       case 'Failed':
         stepFailed(run, index, outcome.error, outcome.attempt, now());
-        runFailed(run, index, outcome.error, outputVariables, now());
-        return;
+        return { index, error: outcome.error };
     }
   }
-  runCompleted(run, outputVariables, now());
+  return undefined;
 }
 
 /** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */
@@ -158,11 +156,19 @@ async function pauseGate(run: RunState, index: number): Promise<void> {
   await runStore.recordRun({ header: headerOf(run), steps: [] });
 }
 
-/** Persists the final state, even while the run is being cancelled, and tags the run with its status. */
-async function finish(run: RunState): Promise<void> {
+/**
+ * Ends the run: the ending is applied to a copy, persisted (even while the run is being
+ * cancelled), and only then becomes the run's state. So the live state never shows an
+ * ending the store does not have yet, and a control call made on what it shows (a retry
+ * of a failed job) finds the store agreeing.
+ */
+async function finish(run: RunState, end: (final: RunState) => void): Promise<void> {
+  const final = JSON.parse(JSON.stringify(run)) as RunState;
+  end(final);
+  upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(final.status) }]);
+  await CancellationScope.nonCancellable(() => runStore.recordRun({ header: headerOf(final), steps: final.steps }));
+  Object.assign(run, final);
   setCurrentDetails(run.live_output);
-  upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(run.status) }]);
-  await CancellationScope.nonCancellable(() => runStore.recordRun({ header: headerOf(run), steps: run.steps }));
   log.info('Job finished', { job_id: run.job_id, status: run.status });
 }
 

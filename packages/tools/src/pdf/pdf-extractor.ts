@@ -28,7 +28,7 @@ export const pdfExtractor = defineTool({
   }),
   defaults: { heartbeat_timeout_seconds: 30 },
   params: PdfExtractorParams,
-  async run({ input_file, extraction_mode }, { files, progress }) {
+  async run({ input_file, extraction_mode }, { files, progress, signal }) {
     const file = await files.read(input_file.file_id);
     if (file === undefined) {
       throw new ToolError('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
@@ -38,7 +38,11 @@ export const pdfExtractor = defineTool({
     }
     const pdf = await extractPdfText(file.bytes, {
       mode: extraction_mode,
-      onPage: (page, pages) => progress(`Processing page ${page} of ${pages}`),
+      onPage: (page, pages) => {
+        // Between pages is the safe point to stop a cancelled job.
+        signal.throwIfAborted();
+        progress(`Processing page ${page} of ${pages}`, page / pages);
+      },
     });
     return { extracted_text: pdf.text, page_count: pdf.pageCount };
   },

@@ -56,6 +56,11 @@ export interface StepType<S extends { type: string; step_id: string }> {
   reads(step: S, declared: ReadonlySet<string>): VariableUse[];
   /** Job variables the step writes. */
   writes(step: S): VariableUse[];
+  /**
+   * The job variables a completed step's outputs write: how its executor maps them, and how
+   * a retry rebuilds the variables of the steps it reuses.
+   */
+  variablesFrom(step: S, outputs: Variables): Variables;
   /** Publish-time checks beyond the schema. */
   check(step: S, ctx: StepCheckContext): DefinitionIssue[];
   /** Runs the step inside the job workflow; rethrows cancellation. */

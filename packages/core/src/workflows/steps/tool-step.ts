@@ -62,6 +62,10 @@ export const toolStep = defineStepType<ToolStep>({
       typeof source === 'string' && declared.has(source) ? [{ variable: source, path: ['parameter_mappings', param] }] : [],
     ),
   writes: (step) => Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
+  variablesFrom: (step, outputs) => {
+    const mapped = applyOutputMappings(step.output_mappings, outputs);
+    return mapped.ok ? mapped.written : {};
+  },
   check(step, ctx) {
     const issues: DefinitionIssue[] = [];
     const tool = ctx.tools.get(step.tool.tool_id);
