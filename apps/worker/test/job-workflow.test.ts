@@ -2,21 +2,12 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  executionStateQuery,
-  JOB_WORKFLOW_TYPE,
-  orderedSteps,
-  outputVariableNames,
-  validateInputs,
-  WorkflowDefinition,
-  type JobRecord,
-  type JobWorkflowInput,
-  type JobWorkflowResult,
-} from '@ordo/core';
-import { newId, openStore, toFileValue, type OrdoStore } from '@ordo/storage';
+import { executionStateQuery, JOB_WORKFLOW_TYPE, WorkflowDefinition, type JobRecord, type JobWorkflowInput, type JobWorkflowResult } from '@ordo/core';
+import { openStore, toFileValue, type OrdoStore } from '@ordo/storage';
 import { connectClient, connectWorker, makePdf, seedFile, tempDataDir, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createWorker } from '../src/index';
+import { insertJob } from './insert-job';
 
 const seed = WorkflowDefinition.parse(JSON.parse(seedFile('wf_analyze_document.json')));
 
@@ -49,30 +40,6 @@ describe('job workflow on a real Temporal server', () => {
     await removeDir();
   });
 
-  /** Stores a workflow version and a PENDING job of it, as the API would. */
-  async function insertJob(definition: WorkflowDefinition, values: JobRecord['input_values']): Promise<JobRecord> {
-    const now = new Date().toISOString();
-    const workflowId = `${definition.workflow_id}_${newId('job').slice(4, 12)}`;
-    await store.workflows.create({ ...definition, workflow_id: workflowId }, now);
-    const job: JobRecord = {
-      job_id: newId('job'),
-      workflow_id: workflowId,
-      workflow_version: 1,
-      name: 'test job',
-      created_at: now,
-      updated_at: now,
-      input_variables: definition.input_variables,
-      input_values: values,
-      input_errors: validateInputs(definition.input_variables, values).errors,
-      steps: orderedSteps(definition.steps).map((s, i) => ({ ...s, sequence_number: i })),
-      output_variables: outputVariableNames(definition),
-      correlation_id: 'corr-test',
-      context: {},
-    };
-    await store.jobs.insert(job);
-    return job;
-  }
-
   function start(job: JobRecord, input: Partial<JobWorkflowInput> = {}) {
     return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id, ...input }] });
   }
@@ -83,7 +50,7 @@ describe('job workflow on a real Temporal server', () => {
       ['Operating margin improved and customer growth was 23% across all regions.'],
     ]);
     const file = await store.files.save({ name: 'northwind.pdf', mime_type: 'application/pdf', bytes: pdf }, new Date().toISOString());
-    const job = await insertJob(seed, { input_doc: toFileValue(file), depth: 'detailed' });
+    const job = await insertJob(store, seed, { input_doc: toFileValue(file), depth: 'detailed' });
 
     const startedAt = '2031-05-05T10:00:00.000Z';
     const handle = await start(job, { started_at: startedAt });
@@ -116,7 +83,7 @@ describe('job workflow on a real Temporal server', () => {
 
   it('refuses an unknown tool at once, without scheduling an activity', async () => {
     const definition = WorkflowDefinition.parse({ workflow_id: 'wf_unknown', name: 'unknown', steps: [{ step_id: 'x', tool: { tool_id: 'ocr_magic', name: 'OCR' } }] });
-    const job = await insertJob(definition, {});
+    const job = await insertJob(store, definition, {});
     const handle = await start(job);
     const error = await handle.result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -130,7 +97,7 @@ describe('job workflow on a real Temporal server', () => {
 
   it('a run for a job that is not PENDING does nothing and says why', async () => {
     const definition = WorkflowDefinition.parse({ workflow_id: 'wf_noop', name: 'noop', steps: [{ step_id: 'n', tool: { tool_id: 'noop', name: 'Noop' } }] });
-    const job = await insertJob(definition, {});
+    const job = await insertJob(store, definition, {});
     await (await start(job)).result();
     const second = await start(job);
     const error = await second.result().catch((e: unknown) => e);
@@ -147,7 +114,7 @@ describe('job workflow on a real Temporal server', () => {
       name: 'sleep',
       steps: [{ step_id: 's', tool: { tool_id: 'sleep', name: 'Sleep' }, parameter_mappings: { ms: 1500 } }],
     });
-    const job = await insertJob(definition, {});
+    const job = await insertJob(store, definition, {});
     const handle = await start(job);
     const runId = handle.firstExecutionRunId;
     // Wait until the run has claimed the job, then reset it underneath the run, as the API's reset does.

@@ -9,17 +9,47 @@ const historiesDir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
 const histories = readdirSync(historiesDir).filter((f) => f.endsWith('.json'));
 
 /**
- * Replays job runs recorded from real servers (see histories/README.md) against
- * today's workflow code: a change that would break running jobs fails here.
+ * The construct each recorded history must hold, so a fixture cannot silently stop
+ * covering what it is named for (events as `temporal workflow show --output json` names them).
+ */
+const CONSTRUCTS: Record<string, string[]> = {
+  'seed-analyze-document-completed.json': ['ACTIVITY_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'seed-analyze-document-failed.json': ['ACTIVITY_TASK_FAILED', 'WORKFLOW_EXECUTION_FAILED'],
+  'run-state-sequence.json': ['MARKER_RECORDED', 'ACTIVITY_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-failed.json': ['ACTIVITY_TASK_FAILED', 'WORKFLOW_EXECUTION_FAILED'],
+  'run-state-retried-attempt.json': ['ACTIVITY_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-unknown-tool.json': ['MARKER_RECORDED', 'WORKFLOW_EXECUTION_FAILED'],
+  'run-state-pause-resume-signals.json': ['WORKFLOW_EXECUTION_SIGNALED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-pause-resume-update.json': ['WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'WORKFLOW_EXECUTION_UPDATE_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-cancel.json': ['WORKFLOW_EXECUTION_CANCEL_REQUESTED', 'ACTIVITY_TASK_CANCELED', 'WORKFLOW_EXECUTION_CANCELED'],
+  'run-state-cancel-while-paused.json': ['WORKFLOW_EXECUTION_SIGNALED', 'WORKFLOW_EXECUTION_CANCEL_REQUESTED', 'WORKFLOW_EXECUTION_CANCELED'],
+  'run-state-retry-from-step.json': ['MARKER_RECORDED', 'ACTIVITY_TASK_FAILED', 'WORKFLOW_EXECUTION_FAILED'],
+};
+
+type History = { events: { eventType: string }[] };
+const load = (file: string): History => JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as History;
+
+/**
+ * Replays job runs recorded from real servers (see histories/README.md) against today's
+ * workflow code: a change that would break running jobs fails here.
  */
 describe('job workflow replay', () => {
-  it('has recorded histories to replay', () => {
-    expect(histories.length).toBeGreaterThanOrEqual(2);
+  it('has a recorded history for every construct, and every history is listed', () => {
+    expect(histories.sort()).toEqual(Object.keys(CONSTRUCTS).sort());
   });
 
   it.each(histories)('replays %s deterministically', async (file) => {
-    const history = JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as { events: { eventType: string }[] };
-    expect(history.events.some((e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')).toBe(true);
+    const history = load(file);
+    const types = new Set(history.events.map((e) => e.eventType.replace(/^EVENT_TYPE_/, '')));
+    for (const construct of CONSTRUCTS[file] ?? []) expect(types, `${file} holds ${construct}`).toContain(construct);
     await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, file.replace(/\.json$/, ''));
+  });
+
+  it('fails on a history whose commands the code does not issue', async () => {
+    // The safeguard itself: drop the first local-activity marker of a run and replay must refuse it.
+    const history = load('run-state-sequence.json');
+    const marker = history.events.findIndex((e) => e.eventType.endsWith('MARKER_RECORDED'));
+    const tampered = { ...history, events: history.events.filter((_, i) => i !== marker) };
+    await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, tampered, 'tampered')).rejects.toThrow();
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * Records the job workflow's histories for the replay test, one per construct, from real
+ * runs on a throw-away Temporal dev server:
+ *
+ *   pnpm --filter @ordo/worker exec tsx scripts/record-histories.ts
+ *
+ * Run it when a construct is added or deliberately changed (behind `patched()` for runs
+ * in flight), and commit the new files. Never re-record a file to make the replay test pass.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type WorkflowHandle } from '@temporalio/worker';
+import { JOB_WORKFLOW_TYPE, ORDO_SEARCH_ATTRIBUTES, pauseSignal, resumeSignal, setPausedUpdate, WorkflowDefinition, type JobWorkflowInput } from '@ordo/core';
+import { openStore } from '@ordo/storage';
+import { TEST_TOOLS, TOOLS } from '@ordo/tools';
+import { insertJob } from '../test/insert-job';
+import { createWorker } from '../src/index';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const historiesDir = join(here, '..', 'test', 'histories');
+const repoRoot = join(here, '..', '..', '..');
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], { encoding: 'utf8' }).trim();
+const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cli }, searchAttributes: [...ORDO_SEARCH_ATTRIBUTES] } });
+const dataDir = mkdtempSync(join(tmpdir(), 'ordo-record-'));
+const store = await openStore({ dataDir });
+const taskQueue = 'record-histories';
+const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, store, tools: [...TOOLS, ...TEST_TOOLS] });
+const client = env.client;
+
+const step = (step_id: string, tool_id: string, parameter_mappings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  step_id,
+  tool: { tool_id, name: tool_id },
+  parameter_mappings,
+  ...extra,
+});
+const definition = (workflow_id: string, steps: unknown[]) => WorkflowDefinition.parse({ workflow_id, name: workflow_id, steps });
+
+async function start(name: string, steps: unknown[], input: Partial<JobWorkflowInput> = {}): Promise<WorkflowHandle> {
+  const job = await insertJob(store, definition(`wf_${name.replaceAll('-', '_')}`, steps), {});
+  return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id, ...input }] });
+}
+
+async function save(name: string, handle: WorkflowHandle): Promise<void> {
+  await handle.result().catch(() => undefined);
+  writeFileSync(join(historiesDir, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+  console.log(`recorded ${name}.json`);
+}
+
+const waitFor = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+};
+
+await worker.runUntil(async () => {
+  await save('run-state-sequence', await start('sequence', [step('one', 'noop', { value: 'hello' }, { output_mappings: { value: 'greeting' } }), step('two', 'noop', { value: 'greeting' })]));
+  await save('run-state-failed', await start('failed', [step('boom', 'fail', { code: 'DELIBERATE_FAILURE', message: 'no' })]));
+  await save('run-state-retried-attempt', await start('retried', [step('flaky', 'flaky', { failures: 1 }, { retry_policy: { initial_interval_ms: 100 } })]));
+  await save('run-state-unknown-tool', await start('unknown', [step('x', 'ocr_magic')]));
+
+  const paused = await start('pause-resume', [step('one', 'sleep', { ms: 500 }), step('two', 'noop')]);
+  await paused.signal(pauseSignal);
+  await new Promise((r) => setTimeout(r, 1000));
+  await paused.signal(resumeSignal);
+  await save('run-state-pause-resume-signals', paused);
+
+  const updated = await start('pause-update', [step('one', 'sleep', { ms: 300 }), step('two', 'noop')]);
+  await updated.executeUpdate(setPausedUpdate, { args: [{ paused: true }] });
+  await new Promise((r) => setTimeout(r, 800));
+  await updated.executeUpdate(setPausedUpdate, { args: [{ paused: false }] });
+  await save('run-state-pause-resume-update', updated);
+
+  const cancelled = await start('cancel', [step('long', 'sleep', { ms: 30_000 }), step('after', 'noop')]);
+  await waitFor(async () => (await store.jobs.getStored(cancelled.workflowId))?.run?.steps[0]?.status === 'InProgress');
+  await cancelled.cancel();
+  await save('run-state-cancel', cancelled);
+
+  const pausedThenCancelled = await start('cancel-paused', [step('one', 'noop'), step('two', 'noop')]);
+  await pausedThenCancelled.signal(pauseSignal);
+  await new Promise((r) => setTimeout(r, 500));
+  await pausedThenCancelled.cancel();
+  await save('run-state-cancel-while-paused', pausedThenCancelled);
+
+  const failing = await start('retry-from-step', [step('one', 'noop', { value: 'hello' }, { output_mappings: { value: 'kept' } }), step('two', 'fail', { code: 'DELIBERATE_FAILURE', message: 'first run' })]);
+  const runId = failing.firstExecutionRunId;
+  await failing.result().catch(() => undefined);
+  const retry = await client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: failing.workflowId, taskQueue, args: [{ job_id: failing.workflowId, retry: { run_id: runId, from_step_index: 1 } }] });
+  await save('run-state-retry-from-step', retry);
+});
+
+await store.close();
+await env.teardown();
+rmSync(dataDir, { recursive: true, force: true });
