@@ -5,6 +5,7 @@ import { ApiProblem } from './problem';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { toolRoutes } from './routes/tools';
 import { workflowRoutes } from './routes/workflows';
 
 /**
@@ -17,7 +18,8 @@ export function createApp(deps: AppDeps) {
     .route('/health', healthRoutes(deps))
     .route('/v1/workflows', workflowRoutes(deps))
     .route('/v1/files', fileRoutes(deps))
-    .route('/v1/jobs', jobRoutes(deps));
+    .route('/v1/jobs', jobRoutes(deps))
+    .route('/v1/tools', toolRoutes(deps));
 
   app.notFound((c) => {
     throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`);

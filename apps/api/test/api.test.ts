@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionState, Job } from '@ordo/core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { ExecutionState, Job, type ToolDescriptor } from '@ordo/core';
 import { makePdf, pollUntil, seedFile } from '@ordo/testing';
 import { json, problem, startApiStack, upload, type ApiStack } from './harness';
 
@@ -82,6 +84,27 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
 
     const again = await problem(await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' }), 409);
     expect(again.code).toBe('JOB_NOT_PENDING');
+  });
+
+  it('lists the tool catalog with JSON Schemas a standard validator accepts', async () => {
+    const res = await req('/v1/tools');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: ToolDescriptor[] };
+    const ids = items.map((t) => t.tool_id);
+    expect(ids).toEqual(expect.arrayContaining(['http_request', 'json_transform', 'pdf_extractor', 'text_analyzer']));
+    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+    addFormats(ajv);
+    for (const tool of items) {
+      expect(tool).toMatchObject({ name: expect.any(String), description: expect.any(String), version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+      expect(() => ajv.compile(tool.parameters), `${tool.tool_id} parameters`).not.toThrow();
+      expect(() => ajv.compile(tool.outputs), `${tool.tool_id} outputs`).not.toThrow();
+    }
+    const pdf = items.find((t) => t.tool_id === 'pdf_extractor')!;
+    const validate = ajv.compile(pdf.parameters);
+    expect(validate({ input_file: { file_id: 'file_1', name: 'a.pdf' }, extraction_mode: 'full' })).toBe(true);
+    expect(validate({ extraction_mode: 'everything' })).toBe(false);
+    expect((await req('/v1/tools/pdf_extractor')).status).toBe(200);
+    await problem(await req('/v1/tools/nope'), 404);
   });
 
   it('lists workflows, and jobs newest first with filters and cursor paging', async () => {

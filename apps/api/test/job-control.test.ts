@@ -373,6 +373,33 @@ describe('job control over the API, against the real server', () => {
     });
   });
 
+  describe('errors (seed 002 §6)', () => {
+    it('a file deleted after it was set fails the step that reads it, with the outputs of the steps before kept', async () => {
+      const uploaded = await req('/v1/files', upload(await makePdf([['Revenue grew 5%.']]), 'short.pdf'));
+      const file = (await uploaded.json()) as { file_id: string };
+      const job = await createJob(
+        stack,
+        {
+          input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }],
+          steps: [toolStep('wait', 'sleep', { ms: 1200 }, { slept_ms: 'waited' }), toolStep('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' })],
+        },
+        { doc: { file_id: file.file_id } },
+      );
+      await startJob(stack, job.job_id);
+      await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
+      await stack.store.files.delete(file.file_id);
+      const done = await waitForEnd(stack, job.job_id);
+      expect(done.status).toBe('FAILED');
+      expect(done.error_message).toBe(`File '${file.file_id}' (short.pdf) not found`);
+      expect(done.completed_at).toEqual(expect.any(String));
+      expect(done.steps[1]).toMatchObject({ status: 'FAILED', error_message: done.error_message, attempt: 1 });
+      expect(done.steps[0]).toMatchObject({ status: 'COMPLETED', output_data: { slept_ms: expect.any(Number) } });
+      // Reading the stored inputs again says what is wrong now.
+      const inputs = (await (await req(`/v1/jobs/${job.job_id}/inputs`)).json()) as { valid: boolean; input_errors: Record<string, string> };
+      expect(inputs).toMatchObject({ valid: false, input_errors: { doc: `document must name an uploaded file; file '${file.file_id}' does not exist` } });
+    });
+  });
+
   describe('times', () => {
     it('keeps started_at from the start answer, dates the running step, and moves updated_at during the run', async () => {
       const job = await createJob(stack, { steps: sleepSteps(3, 700) });
