@@ -12,9 +12,9 @@ import {
   type RunSummary,
   type Variables,
 } from '@ordo/core';
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { OrdoDatabase } from './database';
-import type { Database, JobTable, RunTable, StepRunTable } from './schema';
+import type { JobTable, RunTable, StepRunTable } from './schema';
 
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
 export interface JobListQuery {
@@ -134,58 +134,74 @@ export class JobRepository {
   }
 
   /**
-   * Claims a job for a run, in one transaction: a PENDING job with valid inputs (a start),
-   * or a FAILED job whose current run is the one a retry names. The job becomes RUNNING
-   * under the new run, the run gets its row, and a retry's reused steps are copied from
-   * the failed run. Claiming again for the same run (a retried activity) answers the same.
+   * Claims a job for a run: a PENDING job with valid inputs (a start), or a FAILED job whose
+   * current run is the one a retry names. The job becomes RUNNING under the new run, the run
+   * gets its row, and a retry's reused steps are copied from the failed run. Claiming again
+   * for the same run (a retried activity) answers the same and completes what a crash left
+   * undone; a run that held the job before a reset never takes it back.
+   *
+   * The claim itself is one conditional UPDATE, and every later write is idempotent, with no
+   * transaction held across them: a SQLite transaction that reads and then writes fails at
+   * once with SQLITE_BUSY when another connection wrote in between (its snapshot is stale),
+   * where single statements wait for the lock (`busy_timeout`). On PostgreSQL the UPDATE of
+   * the losing claim waits for the winner's and then matches no row.
    */
   async claimRun(request: BeginRunRequest, now: string): Promise<ClaimRunResult> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('jobs').selectAll().where('job_id', '=', request.job_id).executeTakeFirst();
-      if (!row) return { ok: false, code: 'JOB_NOT_FOUND' } as const;
-      const job = recordOf(row);
-      if (row.run_id === request.run_id) {
-        const header = RunHeader.parse(JSON.parse(row.run ?? 'null'));
-        const reused = (await this.stepRunsIn(trx, request.run_id)).filter((s) => s.reused_from_run !== undefined);
-        return { ok: true, job, reused, started_at: header.started_at } as const;
-      }
-      const retry = request.retry;
+    const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', request.job_id).executeTakeFirst();
+    if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
+    const job = recordOf(row);
+    const retry = request.retry;
+    let startedAt = request.started_at;
+    if (row.run_id === request.run_id) {
+      // Claimed before by this run: its start time is the first claim's.
+      startedAt = row.started_at ?? startedAt;
+    } else {
       const claimable = retry ? row.status === 'FAILED' && row.run_id === retry.run_id : row.status === 'PENDING' && row.input_errors === '{}';
-      if (!claimable) return { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
-
-      const updated = await trx
+      const refused = { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
+      if (!claimable) return refused;
+      if (await this.db.selectFrom('runs').select('run_id').where('run_id', '=', request.run_id).executeTakeFirst()) return refused;
+      const updated = await this.db
         .updateTable('jobs')
-        .set((eb) => ({ status: 'RUNNING', run_id: request.run_id, started_at: request.started_at, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
+        .set((eb) => ({ status: 'RUNNING', run_id: request.run_id, started_at: startedAt, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
         .where('job_id', '=', request.job_id)
         // Optimistic: the row must still be as read above, so of two concurrent claims (on
         // either database) exactly one updates it and the other finds it changed.
         .where('revision', '=', row.revision)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) return { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
-      await trx
-        .insertInto('runs')
-        .values({
-          run_id: request.run_id,
-          job_id: request.job_id,
-          status: 'InProgress',
-          started_at: request.started_at,
-          completed_at: null,
-          retry_of_run_id: retry?.run_id ?? null,
-          from_step_index: retry?.from_step_index ?? null,
-        })
-        .execute();
-      const reused: StepRun[] = [];
-      if (retry) {
-        const previous = await this.stepRunsIn(trx, retry.run_id);
-        for (const step of previous) {
-          if (step.index >= retry.from_step_index || step.status !== 'Completed') continue;
-          const copy: StepRun = { ...step, reused_from_run: step.reused_from_run ?? retry.run_id };
-          reused.push(copy);
-          await trx.insertInto('step_runs').values(stepRunRow(request.run_id, request.job_id, copy, now)).execute();
-        }
+      if (Number(updated.numUpdatedRows) !== 1) {
+        const current = await this.db.selectFrom('jobs').select('status').where('job_id', '=', request.job_id).executeTakeFirst();
+        return { ...refused, status: (current?.status ?? row.status) as JobStatus };
       }
-      return { ok: true, job, reused, started_at: request.started_at } as const;
-    });
+    }
+    await this.db
+      .insertInto('runs')
+      .values({
+        run_id: request.run_id,
+        job_id: request.job_id,
+        status: 'InProgress',
+        started_at: startedAt,
+        completed_at: null,
+        retry_of_run_id: retry?.run_id ?? null,
+        from_step_index: retry?.from_step_index ?? null,
+      })
+      .onConflict((oc) => oc.column('run_id').doNothing())
+      .execute();
+    if (retry) {
+      const copies = (await this.stepRuns(retry.run_id))
+        .filter((step) => step.index < retry.from_step_index && step.status === 'Completed')
+        .map((step) => stepRunRow(request.run_id, request.job_id, { ...step, reused_from_run: step.reused_from_run ?? retry.run_id }, now));
+      // In slices: a 10,000-step job must stay under PostgreSQL's 65,535 parameters per statement.
+      for (let i = 0; i < copies.length; i += 500) {
+        await this.db
+          .insertInto('step_runs')
+          .values(copies.slice(i, i + 500))
+          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doNothing())
+          .execute();
+      }
+    }
+    // Read back rather than kept from above: a repeated claim answers what the first one copied.
+    const reused = retry ? (await this.stepRuns(request.run_id)).filter((s) => s.reused_from_run !== undefined) : [];
+    return { ok: true, job, reused, started_at: startedAt };
   }
 
   /**
@@ -277,7 +293,7 @@ export class JobRepository {
       .execute();
   }
 
-  /** Records how an attempt ended: completed with outputs, or failed (a retry may follow). */
+  /** Records how the step's current attempt ended: completed with outputs, or failed (a retry may follow). */
   async recordAttemptEnded(
     at: { run_id: string; job_id: string; step_index: number },
     attempt: number,
@@ -293,6 +309,8 @@ export class JobRepository {
       .set(set)
       .where('run_id', '=', at.run_id)
       .where('step_index', '=', at.step_index)
+      // Only the step's current attempt: an earlier one that timed out may still report late.
+      .where('attempt', '=', attempt)
       .where('status', '=', 'InProgress')
       .execute();
     await this.touch(at.job_id, at.run_id, now);
@@ -327,10 +345,10 @@ export class JobRepository {
     if (row.run_id === null) return undefined;
     const rows = await this.stepRuns(row.run_id);
     if (row.run === null) {
-      // Claimed but not yet recorded by its workflow: the run has begun, nothing more is known.
-      const run = await this.db.selectFrom('runs').selectAll().where('run_id', '=', row.run_id).executeTakeFirst();
-      if (!run) return undefined;
-      return storedRunState(job, initialRunHeader(job, run.run_id, run.started_at), rows);
+      // Claimed but not yet recorded by its workflow: the run has begun (the claim set the
+      // job row's started_at), nothing more is known.
+      if (row.started_at === null) return undefined;
+      return storedRunState(job, initialRunHeader(job, row.run_id, row.started_at), rows);
     }
     return storedRunState(job, RunHeader.parse(JSON.parse(row.run)), rows);
   }
@@ -338,11 +356,6 @@ export class JobRepository {
   private async runsOf(jobId: string): Promise<RunSummary[]> {
     const rows = await this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId).orderBy('started_at').orderBy('run_id').execute();
     return rows.map(runSummaryOf);
-  }
-
-  private async stepRunsIn(trx: Transaction<Database>, runId: string): Promise<StepRun[]> {
-    const rows = await trx.selectFrom('step_runs').selectAll().where('run_id', '=', runId).orderBy('step_index').execute();
-    return rows.map(stepRunOf);
   }
 }
 
