@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { JOB_WORKFLOW_TYPE, ORDO_SEARCH_ATTRIBUTES, pauseSignal, resumeSignal, setPausedUpdate, WorkflowDefinition, type JobWorkflowInput } from '@ordo/core';
 import { openStore } from '@ordo/storage';
@@ -43,7 +43,7 @@ const step = (step_id: string, tool_id: string, parameter_mappings: Record<strin
 });
 const definition = (workflow_id: string, steps: unknown[]) => WorkflowDefinition.parse({ workflow_id, name: workflow_id, steps });
 
-async function start(name: string, steps: unknown[], input: Partial<JobWorkflowInput> = {}): Promise<WorkflowHandle> {
+async function start(name: string, steps: unknown[], input: Partial<JobWorkflowInput> = {}): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const job = await insertJob(store, definition(`wf_${name.replaceAll('-', '_')}`, steps), {});
   return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id, ...input }] });
 }

@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import {
   declaredVariables,
   effectiveInputs,
-  StepBatch,
+  type StepBatch,
   type BeginRunResult,
   type JobRecord,
   type RunStoreActivities,

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionStateQuery, JOB_WORKFLOW_TYPE, WorkflowDefinition, type JobRecord, type JobWorkflowInput, type JobWorkflowResult } from '@ordo/core';
