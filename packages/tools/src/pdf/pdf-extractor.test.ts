@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { pdfFixture } from '../../fixtures/pdf-fixtures';
 import { REPORT_EXECUTIVE_SUMMARY } from '../../fixtures/postscript';
 import { memoryFiles, testingContext } from '../testing-context';
@@ -229,6 +230,18 @@ describe('pdf_extractor', () => {
     expect(paramProblems({ input_file: ref('report'), extraction_mode: 'pages', pages: '0' })).toEqual([
       'pages: pages are numbered from 1, "0" asks for page 0',
     ]);
+  });
+
+  it('keeps the refined parameters an object whose JSON Schema lists every field', () => {
+    expect(z.toJSONSchema(PdfExtractorParams, { io: 'input' })).toMatchObject({
+      type: 'object',
+      properties: { input_file: { type: 'object' }, extraction_mode: { enum: ['full', 'first_page', 'pages'], default: 'full' }, pages: { type: 'string' } },
+      required: ['input_file'],
+    });
+    expect(z.toJSONSchema(PdfExtractorOutputs, { io: 'output' })).toMatchObject({
+      required: ['extracted_text', 'page_count', 'pages_read', 'metadata'],
+      properties: { metadata: { properties: { creation_date: { type: 'string' } } } },
+    });
   });
 
   it('runs several extractions at once', async () => {

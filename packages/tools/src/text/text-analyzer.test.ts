@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pdfFixture } from '../../fixtures/pdf-fixtures';
@@ -219,5 +220,18 @@ describe('text_analyzer on the financial report fixture', () => {
     expect(result.sections[0]!.summary).toBe(REPORT_EXECUTIVE_SUMMARY[0]);
     expect(result.statistics.section_count).toBe(6);
     expect(result.readability.reading_ease).toMatch(/difficult|standard/);
+  });
+});
+
+describe("text_analyzer on seed 002's sample PDF", () => {
+  it('gives the key metrics of seed 002\'s example output', async () => {
+    const bytes = readFileSync(new URL('../../../../infra/seed/q4-report.pdf', import.meta.url));
+    const ctx = testingContext({ files: memoryFiles({ q4: { bytes } }) });
+    const { extracted_text } = await pdfExtractor.run(PdfExtractorParams.parse({ input_file: { file_id: 'q4', name: 'q4-report.pdf' } }), ctx);
+    for (const analysis_level of ['basic', 'detailed', 'comprehensive'] as const) {
+      const result = await analyse({ text: extracted_text, analysis_level });
+      expect(result.key_metrics).toMatchObject({ revenue: '10.5M', growth: '15%' });
+      expect(result.summary).toMatch(/^Revenue reached \$10\.5 million in the fourth quarter/);
+    }
   });
 });
