@@ -32,6 +32,9 @@ export const textAnalyzer = defineTool({
   version: '2.0.0',
   params: TextAnalyzerParams,
   outputs: TextAnalyzerOutputs,
+  // The analysis is synchronous: on a text of several MB it holds the event loop for a few
+  // seconds (more on a busy machine), during which the activity layer cannot heartbeat.
+  defaults: { heartbeat_timeout_seconds: 60 },
   run({ text, analysis_level }, ctx) {
     ctx.progress(`Analysing ${text.length} characters (${analysis_level})`);
     return Promise.resolve({ analysis_results: analyzeText(text, analysis_level) });
