@@ -4,27 +4,42 @@ import type { PDFDocumentProxy } from 'pdfjs-dist';
 import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
 import { ToolError } from '../tool-error';
+import { pdfMetadata } from './pdf-metadata';
+import type { PdfMetadata } from './pdf-metadata';
 import { layoutPageText } from './text-layout';
 import type { TextRun } from './text-layout';
 
-export type ExtractionMode = 'full' | 'first_page';
-
+/** What `extractPdfText` read from a document. */
 export interface PdfText {
-  /** The pages' text, pages separated by a blank line; pages without text are left out. */
+  /** The text of the pages read, pages separated by a blank line; pages without text are left out. */
   text: string;
   /** Pages in the document, whichever pages were read. */
   pageCount: number;
+  /** Pages read. */
+  pagesRead: number;
+  metadata: PdfMetadata;
 }
 
+/** How `extractPdfText` reads a document. */
 export interface ExtractOptions {
-  mode: ExtractionMode;
-  /** Called before each page is read (1-based), e.g. to heartbeat. */
-  onPage?: (page: number, pages: number) => void;
+  /**
+   * The 1-based pages to read, in order, given the document's page count. It may throw
+   * (e.g. a ToolError for a page list beyond the document) to stop before any page is read.
+   */
+  selectPages(pageCount: number): readonly number[];
+  /** Called before each page is read, with the share of the selected pages reached once it is read. */
+  onPage?(page: number, pageCount: number, fraction: number): void;
+  /** Checked before each page: once aborted, no further page is read and its reason is thrown. */
+  signal?: AbortSignal;
 }
+
+// pdf.js keeps parsed fonts and resources of every page it has seen until told otherwise;
+// clearing them every so many pages keeps a 1,400-page document's memory flat.
+const CLEANUP_EVERY_PAGES = 100;
 
 /**
- * Extracts the text of a PDF with pdf.js. Throws PDF_PASSWORD_PROTECTED for an encrypted
- * file and PDF_INVALID when pdf.js cannot parse it.
+ * Extracts the text and metadata of a PDF with pdf.js, page by page. Throws a ToolError
+ * PDF_PASSWORD_PROTECTED for an encrypted file and PDF_INVALID when pdf.js cannot parse it.
  */
 export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions): Promise<PdfText> {
   const pdfjs = await loadPdfjs();
@@ -46,13 +61,17 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
   });
   try {
     const doc = await readingPdf(task.promise);
-    const pages = options.mode === 'first_page' ? Math.min(1, doc.numPages) : doc.numPages;
+    const pages = options.selectPages(doc.numPages);
+    const metadata = pdfMetadata(await readingPdf(doc.getMetadata()), (value) => pdfjs.PDFDateString.toDateObject(value));
     const texts: string[] = [];
-    for (let page = 1; page <= pages; page++) {
-      options.onPage?.(page, pages);
-      texts.push(await readingPdf(pageText(doc, page)));
+    for (const [index, page] of pages.entries()) {
+      options.signal?.throwIfAborted();
+      options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
+      const text = await readingPdf(pageText(doc, page));
+      if (text.length > 0) texts.push(text);
+      if ((index + 1) % CLEANUP_EVERY_PAGES === 0) await doc.cleanup();
     }
-    return { text: texts.filter((t) => t.length > 0).join('\n\n'), pageCount: doc.numPages };
+    return { text: texts.join('\n\n'), pageCount: doc.numPages, pagesRead: pages.length, metadata };
   } finally {
     // Destroying the task destroys the document too, and also cleans up when loading failed.
     await task.destroy();
@@ -65,6 +84,7 @@ async function pageText(doc: PDFDocumentProxy, pageNumber: number): Promise<stri
     const content = await page.getTextContent();
     return layoutPageText(content.items.filter(isTextItem).map(toTextRun));
   } finally {
+    // Drops the page's parsed resources: only its text is kept.
     page.cleanup();
   }
 }
@@ -84,6 +104,10 @@ function toTextRun(item: TextItem): TextRun {
   };
 }
 
+// What pdf.js throws for a file it cannot read as a PDF: its own exception classes, and
+// UnknownErrorException wrapping a parser error (e.g. a FormatError) from its worker.
+const INVALID_PDF_ERRORS = new Set(['InvalidPDFException', 'UnknownErrorException', 'FormatError', 'XRefParseException']);
+
 /** Maps what pdf.js says about the document to our codes; other errors stay as they are. */
 async function readingPdf<T>(work: Promise<T>): Promise<T> {
   try {
@@ -91,11 +115,12 @@ async function readingPdf<T>(work: Promise<T>): Promise<T> {
   } catch (err) {
     const name = pdfjsErrorName(err);
     if (name === 'PasswordException') {
-      throw new ToolError('PDF_PASSWORD_PROTECTED', 'Failed to process PDF: File is password protected');
+      throw new ToolError('PDF_PASSWORD_PROTECTED', 'Failed to process PDF: File is password protected', { cause: err });
     }
-    // UnknownErrorException is how pdf.js's worker reports other parse errors (e.g. a FormatError).
-    if (name === 'InvalidPDFException' || name === 'UnknownErrorException') {
-      throw new ToolError('PDF_INVALID', `Failed to process PDF: ${(err as Error).message}`);
+    if (name !== undefined && INVALID_PDF_ERRORS.has(name)) {
+      throw new ToolError('PDF_INVALID', `Failed to process PDF: the file is corrupt or not a valid PDF (${(err as Error).message})`, {
+        cause: err,
+      });
     }
     throw err;
   }

@@ -3,47 +3,108 @@ import { FileValue } from '@ordo/core';
 import { defineTool } from '../tool-definition';
 import { ToolError } from '../tool-error';
 import { extractPdfText } from './extract-pdf-text';
+import { parsePageRanges, selectPages } from './page-ranges';
 import { hasPdfSignature } from './pdf-signature';
+import { PdfMetadata } from './pdf-metadata';
 
-export const PdfExtractorParams = z.object({
-  input_file: FileValue.describe('The PDF to read: a file reference ({ file_id, name }) from an upload.'),
-  extraction_mode: z
-    .enum(['full', 'first_page'])
-    .default('full')
-    .describe("'full' reads every page, 'first_page' only the first; defaults to 'full'."),
-});
+/** What `note` says when the pages read have no text at all. */
+export const NO_TEXT_LAYER_NOTE =
+  'No text layer found: the PDF may be scanned images, whose text needs OCR, which this tool does not do.';
+
+export const PdfExtractorParams = z
+  .object({
+    input_file: FileValue.describe('The PDF to read: a file reference ({ file_id, name }) from an upload.'),
+    extraction_mode: z
+      .enum(['full', 'first_page', 'pages'])
+      .default('full')
+      .describe("'full' reads every page, 'first_page' only the first, 'pages' those listed in `pages`; defaults to 'full'."),
+    pages: z
+      .string()
+      .superRefine((spec, ctx) => {
+        const parsed = parsePageRanges(spec);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+      })
+      .optional()
+      .describe(
+        "With extraction_mode 'pages': the pages to read, 1-based numbers and ranges separated by commas, e.g. \"1-3,7\". " +
+          'Read once each, in document order.',
+      ),
+  })
+  // Refinements keep the object a ZodObject in zod 4, so its JSON Schema still lists the fields.
+  .superRefine((params, ctx) => {
+    if (params.extraction_mode === 'pages' && params.pages === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['pages'], message: "is required when extraction_mode is 'pages'" });
+    }
+    if (params.extraction_mode !== 'pages' && params.pages !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['pages'], message: `is only read when extraction_mode is 'pages', not '${params.extraction_mode}'` });
+    }
+  });
 export type PdfExtractorParams = z.infer<typeof PdfExtractorParams>;
 
-/** Reads the text of an uploaded PDF. */
+export const PdfExtractorOutputs = z.object({
+  extracted_text: z
+    .string()
+    .describe('The text of the pages read, line by line, pages separated by a blank line; empty when they have no text layer.'),
+  page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
+  pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
+  metadata: PdfMetadata.describe('What the document says about itself (title, author, creation date, ...), where it says it.'),
+  note: z.string().optional().describe('Something the reader of the text should know, e.g. that the PDF has no text layer.'),
+});
+export type PdfExtractorOutputs = z.infer<typeof PdfExtractorOutputs>;
+
+/** Reads the text and metadata of an uploaded PDF. */
 export const pdfExtractor = defineTool({
   tool_id: 'pdf_extractor',
   name: 'PDF Text Extractor',
   description:
-    'Extracts the text of an uploaded PDF, line by line, pages separated by a blank line. ' +
-    'Outputs the text and the number of pages in the document.',
-  version: '1.1.0',
-  outputs: z.object({
-    extracted_text: z.string().describe('The text of the pages read, line by line, pages separated by a blank line.'),
-    page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
-  }),
-  defaults: { heartbeat_timeout_seconds: 30 },
+    'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
+    'pages separated by a blank line, with the page count and the document metadata. ' +
+    'Fails without retry for a password-protected, corrupt or non-PDF file; a PDF without a text layer gives empty text and a note.',
+  version: '2.0.0',
   params: PdfExtractorParams,
-  async run({ input_file, extraction_mode }, { files, progress, signal }) {
-    const file = await files.read(input_file.file_id);
+  outputs: PdfExtractorOutputs,
+  // The activity layer heartbeats on its own while the tool awaits; pdf.js parses one page
+  // at a time in between, far shorter than this.
+  defaults: { heartbeat_timeout_seconds: 30 },
+  async run({ input_file, extraction_mode, pages }, ctx) {
+    const file = await ctx.files.read(input_file.file_id);
     if (file === undefined) {
       throw new ToolError('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
     }
     if (!hasPdfSignature(file.bytes)) {
-      throw new ToolError('UNSUPPORTED_FILE_TYPE', `File '${file.name}' is not a PDF (stored as ${file.mime_type}); expected a %PDF- header`);
+      throw new ToolError(
+        'UNSUPPORTED_FILE_TYPE',
+        `Failed to process PDF: file '${file.name}' is not a PDF (stored as ${file.mime_type}; no %PDF- header)`,
+      );
     }
     const pdf = await extractPdfText(file.bytes, {
-      mode: extraction_mode,
-      onPage: (page, pages) => {
-        // Between pages is the safe point to stop a cancelled job.
-        signal.throwIfAborted();
-        progress(`Processing page ${page} of ${pages}`, page / pages);
-      },
+      selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
+      onPage: (page, pageCount, fraction) => ctx.progress(`Processing page ${page} of ${pageCount}`, fraction),
+      signal: ctx.signal,
     });
-    return { extracted_text: pdf.text, page_count: pdf.pageCount };
+    const outputs: PdfExtractorOutputs = {
+      extracted_text: pdf.text,
+      page_count: pdf.pageCount,
+      pages_read: pdf.pagesRead,
+      metadata: pdf.metadata,
+    };
+    if (pdf.text.trim().length === 0 && pdf.pagesRead > 0) outputs.note = NO_TEXT_LAYER_NOTE;
+    return outputs;
   },
 });
+
+function pagesToRead(mode: PdfExtractorParams['extraction_mode'], spec: string | undefined, pageCount: number): number[] {
+  switch (mode) {
+    case 'full':
+      return Array.from({ length: pageCount }, (_, i) => i + 1);
+    case 'first_page':
+      return pageCount > 0 ? [1] : [];
+    case 'pages': {
+      // The schema has checked the syntax; only the document can say whether the pages exist.
+      const parsed = parsePageRanges(spec ?? '');
+      const selected = parsed.ok ? selectPages(parsed.ranges, pageCount) : parsed;
+      if (!selected.ok) throw new ToolError('INVALID_PARAMETERS', `pages: ${selected.message}`);
+      return selected.pages;
+    }
+  }
+}

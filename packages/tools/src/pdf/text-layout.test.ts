@@ -38,4 +38,21 @@ describe('layoutPageText', () => {
     ];
     expect(layoutPageText(runs)).toBe('One\n\nTwo');
   });
+
+  it('starts a paragraph where a line sits clearly further down than the page usually spaces lines', () => {
+    const runs = [
+      run('Heading', 72, 700, { height: 12 }),
+      run('First line of a paragraph', 72, 680),
+      run('second line', 72, 667),
+      run('third line', 72, 654),
+      run('A new paragraph', 72, 634),
+      run('goes on', 72, 621),
+    ];
+    expect(layoutPageText(runs)).toBe('Heading\n\nFirst line of a paragraph\nsecond line\nthird line\n\nA new paragraph\ngoes on');
+  });
+
+  it('does not split a double-spaced page into one paragraph per line', () => {
+    const runs = [run('One', 72, 700), run('two', 72, 676), run('three', 72, 652), run('four', 72, 628)];
+    expect(layoutPageText(runs)).toBe('One\ntwo\nthree\nfour');
+  });
 });

@@ -1,123 +1,168 @@
-import { findFigures, keyMetrics } from './financial-figures';
+import { findDates } from './dates';
+import { findFigures, keyFigures } from './financial-figures';
 import type { Figure } from './financial-figures';
+import { readability, readabilityCounts } from './readability';
+import { findSections } from './sections';
+import type { SectionRole } from './sections';
 import { splitSentences } from './sentences';
+import type { Sentence } from './sentences';
 import { summarize } from './summarize';
+import type { SummaryCandidate } from './summarize';
 import { termFrequencies, topTerms } from './term-frequency';
-import type { TermCount } from './term-frequency';
+import type { AnalysisLevel, BasicStatistics, DetailedStatistics, Metric, SectionSummary, TextAnalysis } from './text-analysis';
 import { contentWords, words } from './words';
 
-export type AnalysisLevel = 'basic' | 'detailed' | 'comprehensive';
-
-export type MonetaryFigure = { label: string | null; value: string; amount: number; currency: string; text: string };
-export type PercentageFigure = { label: string | null; value: string; amount: number; text: string };
-
-type Common = {
-  /** Extractive: the text's own most representative sentences, in their original order. */
-  summary: string;
-  /** Amounts and percentages by the metric they measure, e.g. `{ revenue: "10.5M", growth: "15%" }`. */
-  key_metrics: Record<string, string>;
-};
-
-export type BasicAnalysis = Common & {
-  analysis_level: 'basic';
-  statistics: { word_count: number; sentence_count: number };
-};
-
-export type DetailedAnalysis = Common & {
-  analysis_level: 'detailed';
-  statistics: { word_count: number; sentence_count: number; average_sentence_length: number };
-  top_terms: TermCount[];
-};
-
-export type ComprehensiveAnalysis = Common & {
-  analysis_level: 'comprehensive';
-  statistics: {
-    word_count: number;
-    sentence_count: number;
-    paragraph_count: number;
-    character_count: number;
-    unique_word_count: number;
-    average_sentence_length: number;
-    average_word_length: number;
-    reading_time_minutes: number;
-  };
-  top_terms: TermCount[];
-  monetary_figures: MonetaryFigure[];
-  percentages: PercentageFigure[];
-};
-
-/** The `analysis_results` output of `text_analyzer`; each level adds to the one before. */
-export type TextAnalysis = BasicAnalysis | DetailedAnalysis | ComprehensiveAnalysis;
+export type { AnalysisLevel, BasicAnalysis, ComprehensiveAnalysis, DetailedAnalysis, Metric, TextAnalysis } from './text-analysis';
 
 // Summaries grow with the level; a short text gets a one-sentence basic summary.
 const SUMMARY_SENTENCES = { basic: 2, detailed: 3, comprehensive: 5 } as const;
 const SHORT_TEXT_SENTENCES = 4;
 const TOP_TERMS = { detailed: 5, comprehensive: 10 } as const;
-// Outputs travel through workflow history; a long report's every figure would bloat it.
-const MAX_LISTED_FIGURES = 100;
+// Outputs are read by people and passed to later steps: a long report's every figure or
+// section would bury the ones that matter.
+const MAX_METRICS = 50;
+const MAX_SECTIONS = 100;
+const SECTION_SUMMARY_SENTENCES = 1;
+const LONG_SECTION_SENTENCES = 12;
+const MAX_METRIC_SENTENCE_CHARS = 300;
 const WORDS_PER_MINUTE = 200;
 
-/** Analyses `text` at `level`. Everything is derived from the text: no model, no network. */
+interface AnalysedSentence extends Sentence {
+  tokens: string[];
+  terms: string[];
+}
+
+/**
+ * Analyses `text` at `level`. Everything is derived from the text alone (no model, no
+ * network, no clock), so the same text always gives the same analysis.
+ */
 export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
-  const sentences = splitSentences(text).map((s) => {
+  const sentences: AnalysedSentence[] = splitSentences(text).map((s) => {
     const tokens = words(s.text);
     return { ...s, tokens, terms: contentWords(tokens) };
   });
-  const allTokens = sentences.flatMap((s) => s.tokens);
-  const frequencies = termFrequencies(sentences.flatMap((s) => s.terms));
-  const figures = findFigures(sentences.map((s) => s.text));
-  const sentencesWithFigures = new Set(figures.map((f) => f.sentence));
+  const texts = sentences.map((s) => s.text);
+  const figures = findFigures(texts);
+  const key = keyFigures(figures);
+  const key_metrics = Object.fromEntries([...key].map(([label, figure]) => [label, figure.value]));
 
-  const summaryLength = level === 'basic' && sentences.length < SHORT_TEXT_SENTENCES ? 1 : SUMMARY_SENTENCES[level];
-  // Centrality is how many sentences share a term, so one sentence repeating a word does not promote itself.
-  const spread = termFrequencies(sentences.flatMap((s) => [...new Set(s.terms)]));
-  const summary = summarize(
-    sentences.map((s, index) => ({ text: s.text, terms: s.terms, wordCount: s.tokens.length, hasFigure: sentencesWithFigures.has(index) })),
-    spread,
-    summaryLength,
-  );
-  const common = { summary, key_metrics: keyMetrics(figures) };
-  const wordCount = allTokens.length;
-  const sentenceCount = sentences.length;
-  const averageSentenceLength = round1(wordCount / Math.max(1, sentenceCount));
+  const sections = findSections(sentences);
+  const roles = new Array<SectionRole>(sentences.length).fill('body');
+  for (const section of sections) roles.fill(section.role, section.start, section.end);
+  const withFigures = new Set(figures.map((f) => f.sentence));
+  const candidates: SummaryCandidate[] = sentences.map((s, index) => ({
+    text: s.text,
+    terms: s.terms,
+    wordCount: s.tokens.length,
+    kind: s.kind,
+    hasFigure: withFigures.has(index),
+    role: roles[index] ?? 'body',
+    position: sentences.length > 1 ? index / (sentences.length - 1) : 0,
+    opensParagraph: index === 0 || sentences[index - 1]?.paragraph !== s.paragraph,
+  }));
+  // Centrality is in how many sentences a term occurs, so one sentence repeating a word does not promote itself.
+  const spread = new Map<string, number>();
+  for (const s of sentences) for (const term of new Set(s.terms)) spread.set(term, (spread.get(term) ?? 0) + 1);
+  const statements = sentences.filter((s) => s.kind !== 'heading');
+  const summaryLength = level === 'basic' && statements.length < SHORT_TEXT_SENTENCES ? 1 : SUMMARY_SENTENCES[level];
+  const summary = summarize(candidates, spread, summaryLength);
 
-  switch (level) {
-    case 'basic':
-      return { analysis_level: level, ...common, statistics: { word_count: wordCount, sentence_count: sentenceCount } };
-    case 'detailed':
-      return {
-        analysis_level: level,
-        ...common,
-        statistics: { word_count: wordCount, sentence_count: sentenceCount, average_sentence_length: averageSentenceLength },
-        top_terms: topTerms(frequencies, TOP_TERMS.detailed),
-      };
-    case 'comprehensive':
-      return {
-        analysis_level: level,
-        ...common,
-        statistics: {
-          word_count: wordCount,
-          sentence_count: sentenceCount,
-          paragraph_count: new Set(sentences.map((s) => s.paragraph)).size,
-          character_count: text.trim().length,
-          unique_word_count: new Set(allTokens.map((t) => t.toLowerCase())).size,
-          average_sentence_length: averageSentenceLength,
-          average_word_length: round1(allTokens.reduce((sum, t) => sum + t.length, 0) / Math.max(1, wordCount)),
-          reading_time_minutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
-        },
-        top_terms: topTerms(frequencies, TOP_TERMS.comprehensive),
-        monetary_figures: figures.filter((f) => f.kind === 'money').slice(0, MAX_LISTED_FIGURES).map(toMonetary),
-        percentages: figures.filter((f) => f.kind === 'percentage').slice(0, MAX_LISTED_FIGURES).map(toPercentage),
-      };
+  let wordCount = 0;
+  for (const s of sentences) wordCount += s.tokens.length;
+  const basicStatistics: BasicStatistics = {
+    word_count: wordCount,
+    sentence_count: statements.length,
+    paragraph_count: new Set(sentences.map((s) => s.paragraph)).size,
+    character_count: codePoints(text.trim()),
+  };
+  if (level === 'basic') return { analysis_level: level, summary, key_metrics, statistics: basicStatistics };
+
+  const statementWords = statements.reduce((sum, s) => sum + s.tokens.length, 0);
+  const distinct = new Set<string>();
+  let wordLetters = 0;
+  for (const s of sentences) {
+    for (const token of s.tokens) {
+      distinct.add(token.toLowerCase());
+      wordLetters += token.length;
+    }
   }
+  const statistics: DetailedStatistics = {
+    ...basicStatistics,
+    unique_word_count: distinct.size,
+    section_count: sections.length,
+    average_sentence_length: round1(statementWords / Math.max(1, statements.length)),
+    average_word_length: round1(wordLetters / Math.max(1, wordCount)),
+    reading_time_minutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
+  };
+  const metrics = selectMetrics(figures, new Set(key.values()), findDates(texts), texts);
+  const frequencies = termFrequencies(sentences.flatMap((s) => s.terms));
+  if (level === 'detailed') {
+    return { analysis_level: level, summary, key_metrics, statistics, metrics, top_terms: topTerms(frequencies, TOP_TERMS.detailed) };
+  }
+
+  const sectionSummaries: SectionSummary[] = sections.slice(0, MAX_SECTIONS).map((section) => {
+    const inSection = candidates.slice(section.start, section.end);
+    const size = inSection.filter((c) => c.kind !== 'heading').length;
+    return {
+      heading: section.heading,
+      summary: summarize(inSection, spread, size >= LONG_SECTION_SENTENCES ? 2 : SECTION_SUMMARY_SENTENCES),
+      sentence_count: size,
+    };
+  });
+  return {
+    analysis_level: level,
+    summary,
+    key_metrics,
+    statistics,
+    metrics,
+    top_terms: topTerms(frequencies, TOP_TERMS.comprehensive),
+    sections: sectionSummaries,
+    readability: readability(readabilityCounts(statements.map((s) => s.tokens))),
+  };
 }
 
-function toMonetary(f: Figure): MonetaryFigure {
-  return { label: f.label, value: f.value, amount: f.amount, currency: f.currency ?? 'USD', text: f.text };
+interface Located {
+  metric: Metric;
+  sentence: number;
+  order: number;
+  key: boolean;
 }
 
-function toPercentage(f: Figure): PercentageFigure {
-  return { label: f.label, value: f.value, amount: f.amount, text: f.text };
+/**
+ * Labelled figures and dates, at most `MAX_METRICS`: every figure behind key_metrics (so a
+ * total stated on a long document's last page is listed), then the others in document
+ * order; listed in document order.
+ */
+function selectMetrics(figures: readonly Figure[], key: ReadonlySet<Figure>, dates: ReturnType<typeof findDates>, texts: readonly string[]): Metric[] {
+  const all: Located[] = [];
+  for (const figure of figures) {
+    if (figure.label === null) continue;
+    all.push({
+      metric: { label: figure.label, value: figure.value, kind: figure.kind === 'money' ? 'amount' : 'percentage', sentence: clip(texts[figure.sentence] ?? '') },
+      sentence: figure.sentence,
+      order: all.length,
+      key: key.has(figure),
+    });
+  }
+  for (const date of dates) {
+    all.push({ metric: { label: date.label, value: date.value, kind: 'date', sentence: clip(texts[date.sentence] ?? '') }, sentence: date.sentence, order: all.length, key: false });
+  }
+  const keyed = all.filter((m) => m.key).slice(0, MAX_METRICS);
+  const others = all.filter((m) => !m.key).sort(byPlace).slice(0, Math.max(0, MAX_METRICS - keyed.length));
+  return [...keyed, ...others].sort(byPlace).map((m) => m.metric);
+}
+
+function byPlace(a: Located, b: Located): number {
+  return a.sentence - b.sentence || a.order - b.order;
+}
+
+function clip(sentence: string): string {
+  return sentence.length <= MAX_METRIC_SENTENCE_CHARS ? sentence : `${sentence.slice(0, MAX_METRIC_SENTENCE_CHARS - 1)}…`;
+}
+
+function codePoints(text: string): number {
+  // UTF-16 length less one per surrogate pair; spreading 3 MB into an array to count would be wasteful.
+  return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
 }
 
 function round1(n: number): number {

@@ -52,10 +52,28 @@ describe('key metrics', () => {
     ]);
   });
 
+  it('lets a later total, annual or final statement win over the first figure, the last such one winning', () => {
+    const figures = findFigures([
+      'Revenue reached $10.5 million in the quarter, up 15% on last year.',
+      'Revenue in the north region was $2.1 million, up 4%.',
+      'Total annual revenue was $38.2 million, up 12% for the year.',
+      'Revenue in the south region was $1.9 million.',
+      'Consolidated revenue for the year was $38.4 million after adjustments.',
+    ]);
+    expect(figures.map((f) => f.headline)).toEqual([false, false, false, false, true, true, false, true]);
+    expect(keyMetrics(figures)).toEqual({ revenue: '38.4M', growth: '12%' });
+  });
+
+  it('takes the longest keyword where several start at one place', () => {
+    expect(metricsOf('Cash flow from operations was $3 million.')).toEqual({ cash_flow: '3M' });
+    expect(metricsOf('The EBITDA margin was 31%, on EBITDA of $4 million.')).toEqual({ ebitda_margin: '31%', ebitda: '4M' });
+    expect(metricsOf('Income from operations was $5 million.')).toEqual({ operating_income: '5M' });
+  });
+
   it('lists figures without a nearby keyword with a null label, and keeps them out of key metrics', () => {
     const figures = findFigures(['The fund raised USD 1,250,000 from its partners.']);
     expect(figures).toEqual([
-      { kind: 'money', label: null, value: '1.25M', amount: 1_250_000, currency: 'USD', text: 'USD 1,250,000', sentence: 0 },
+      { kind: 'money', label: null, value: '1.25M', amount: 1_250_000, currency: 'USD', text: 'USD 1,250,000', sentence: 0, headline: false },
     ]);
     expect(keyMetrics(figures)).toEqual({});
   });

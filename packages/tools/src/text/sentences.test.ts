@@ -26,12 +26,29 @@ describe('splitSentences', () => {
       'Next year looks good.',
     ].join('\n');
     expect(splitSentences(text)).toEqual([
-      { text: 'Executive Summary', paragraph: 0 },
-      { text: 'Results were strong in the first half and we expect continued momentum, with improvements in margins.', paragraph: 0 },
-      { text: 'First item', paragraph: 0 },
-      { text: 'Second item', paragraph: 0 },
-      { text: 'Outlook', paragraph: 1 },
-      { text: 'Next year looks good.', paragraph: 1 },
+      { text: 'Executive Summary', paragraph: 0, kind: 'heading' },
+      {
+        text: 'Results were strong in the first half and we expect continued momentum, with improvements in margins.',
+        paragraph: 0,
+        kind: 'prose',
+      },
+      { text: 'First item', paragraph: 0, kind: 'item' },
+      { text: 'Second item', paragraph: 0, kind: 'item' },
+      { text: 'Outlook', paragraph: 1, kind: 'heading' },
+      { text: 'Next year looks good.', paragraph: 1, kind: 'prose' },
+    ]);
+  });
+
+  it('takes a short unpunctuated line alone in its block, or introducing a list, for a heading', () => {
+    const text = 'Executive Summary\n\nRevenue rose. Costs fell.\n\nKey points\n- Margins widened\n\nquarterly revenue update';
+    expect(splitSentences(text).map((s) => [s.kind, s.text])).toEqual([
+      ['heading', 'Executive Summary'],
+      ['prose', 'Revenue rose.'],
+      ['prose', 'Costs fell.'],
+      ['heading', 'Key points'],
+      ['item', 'Margins widened'],
+      // Lowercase: a fragment of prose, not a heading.
+      ['prose', 'quarterly revenue update'],
     ]);
   });
 

@@ -1,7 +1,19 @@
-/** A sentence of the text and the paragraph it belongs to (0-based, blank-line separated). */
+/**
+ * What a piece of the text is: a heading (a short line without closing punctuation that
+ * stands alone or introduces the next line), a bulleted or numbered list item, or prose.
+ */
+export type SentenceKind = 'heading' | 'item' | 'prose';
+
+/** A sentence of the text, what kind it is, and the paragraph it belongs to (0-based, blank-line separated). */
 export interface Sentence {
   text: string;
   paragraph: number;
+  kind: SentenceKind;
+}
+
+interface Segment {
+  text: string;
+  kind: SentenceKind;
 }
 
 // A period after one of these does not end a sentence ("Acme Inc. reported", "approx. 5").
@@ -12,7 +24,7 @@ const ABBREVIATIONS = new Set(
 
 const TERMINAL = /[.!?…:;,"”'’)\]]$/u;
 const BULLET = /^\s*(?:[•●▪◦‣∙*–—-]|\(?\d{1,2}[.)])\s+/u;
-const MAX_HEADING_WORDS = 8;
+const MAX_HEADING_WORDS = 10;
 
 /**
  * Splits text into sentences. Built for text extracted from documents: blank lines separate
@@ -26,8 +38,8 @@ export function splitSentences(text: string): Sentence[] {
   for (const block of paragraphs) {
     let found = false;
     for (const segment of segments(block)) {
-      for (const sentence of splitSegment(segment)) {
-        sentences.push({ text: sentence, paragraph });
+      for (const sentence of segment.kind === 'heading' ? [segment.text] : splitSegment(segment.text)) {
+        sentences.push({ text: sentence, paragraph, kind: segment.kind });
         found = true;
       }
     }
@@ -36,25 +48,31 @@ export function splitSentences(text: string): Sentence[] {
   return sentences;
 }
 
-/** Runs of lines that read as continuous prose. */
-function segments(block: string): string[] {
+/** Runs of lines that read as continuous prose, list items, and headings. */
+function segments(block: string): Segment[] {
   const lines = block
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-  const out: string[] = [];
-  let current = '';
+    .filter((l) => /[\p{L}\p{N}]/u.test(l));
+  const out: Segment[] = [];
+  let current: Segment = { text: '', kind: 'prose' };
   for (const [i, line] of lines.entries()) {
     const next = lines[i + 1];
     const item = line.replace(BULLET, '');
-    if (item !== line && current.length > 0) {
+    if (item !== line && current.text.length > 0) {
       out.push(current);
-      current = '';
+      current = { text: '', kind: 'prose' };
     }
-    current = joinLine(current, item);
+    if (item !== line) current.kind = 'item';
+    const alone = current.text.length === 0;
+    current.text = joinLine(current.text, item);
+    // A heading is a line on its own: introducing the next line, or a block by itself ("Outlook").
+    if (alone && current.kind === 'prose' && looksLikeHeading(line) && (next === undefined ? lines.length === 1 : introduces(next))) {
+      current.kind = 'heading';
+    }
     if (next === undefined || isHeading(line, next) || BULLET.test(next)) {
       out.push(current);
-      current = '';
+      current = { text: '', kind: 'prose' };
     }
   }
   return out;
@@ -68,7 +86,17 @@ function joinLine(current: string, line: string): string {
 }
 
 function isHeading(line: string, next: string): boolean {
-  return !TERMINAL.test(line) && line.split(/\s+/).length <= MAX_HEADING_WORDS && /^[\p{Lu}\p{N}]/u.test(next);
+  return looksLikeHeading(line) && /^[\p{Lu}\p{N}]/u.test(next);
+}
+
+/** Whether a line can follow a heading: it starts a sentence or a list. */
+function introduces(next: string): boolean {
+  return /^[\p{Lu}\p{N}]/u.test(next) || BULLET.test(next);
+}
+
+/** Short, without closing punctuation, starting with a capital or a number ("Outlook", "2. Results"). */
+function looksLikeHeading(line: string): boolean {
+  return !TERMINAL.test(line) && line.split(/\s+/).length <= MAX_HEADING_WORDS && /^[\p{Lu}\p{N}]/u.test(line);
 }
 
 /** Cuts after . ! ? when the next sentence starts with a capital, digit or quote. */

@@ -1,4 +1,11 @@
-export type TermCount = { term: string; count: number };
+import { z } from 'zod';
+
+/** A content word and how often it occurs. */
+export const TermCount = z.object({
+  term: z.string().describe('A content word, lowercased.'),
+  count: z.number().int().positive().describe('How often it occurs in the text.'),
+});
+export type TermCount = z.infer<typeof TermCount>;
 
 /** How often each content word occurs. */
 export function termFrequencies(terms: Iterable<string>): Map<string, number> {
