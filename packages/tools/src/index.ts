@@ -18,13 +18,5 @@ export { ToolError } from './tool-error';
 export type { FileReader, StoredFile } from './file-reader';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './http/http-config';
 export type { HttpToolConfig } from './http/http-config';
-export type {
-  AnalysisLevel,
-  BasicAnalysis,
-  ComprehensiveAnalysis,
-  DetailedAnalysis,
-  MonetaryFigure,
-  PercentageFigure,
-  TextAnalysis,
-} from './text/analyze-text';
-export type { TermCount } from './text/term-frequency';
+export { AnalysisLevel, BasicAnalysis, ComprehensiveAnalysis, DetailedAnalysis, Metric, TextAnalysis } from './text/text-analysis';
+export { TermCount } from './text/term-frequency';

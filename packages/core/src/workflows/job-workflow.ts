@@ -194,7 +194,7 @@ function registerHandlers(run: RunState): void {
       return { paused: run.paused, status: run.status };
     },
     {
-      validator: ({ paused }) => {
+      validator: ({ paused }: { paused: boolean }) => {
         const refusal = pauseRefusal(run, paused);
         if (refusal) throw ApplicationFailure.nonRetryable(refusalMessage(refusal), refusal);
       },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { executionStateQuery } from '../../job-workflow-contract';
 import type { StepExecutionResult } from '../../model/execution-state';
 import { applyOutputMappings, resolveParameters } from '../../model/mappings';
-import { SchemaValue, Variables } from '../../model/schema-value';
+import { Variables, type SchemaValue } from '../../model/schema-value';
 import type { JobStatus } from '../../model/status';
 import { InputVariable } from '../../model/variable-schema';
 import { declaredVariables, orderedSteps } from '../../model/workflow-definition';
