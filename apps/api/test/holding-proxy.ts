@@ -33,16 +33,17 @@ export class HoldingProxy {
     const separator = target.lastIndexOf(':');
     const host = target.slice(0, separator);
     const port = Number(target.slice(separator + 1));
-    let proxy: HoldingProxy | undefined;
-    const server = createServer((client) => proxy?.accept(client, host, port));
+    // The server exists before the proxy that wraps it; connections come only after both do.
+    const self: { proxy?: HoldingProxy } = {};
+    const server = createServer((client) => self.proxy?.accept(client, host, port));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
     if (typeof address !== 'object' || !address) throw new Error('the proxy has no address');
-    proxy = new HoldingProxy(server, `127.0.0.1:${address.port}`);
-    return proxy;
+    self.proxy = new HoldingProxy(server, `127.0.0.1:${address.port}`);
+    return self.proxy;
   }
 
   private accept(client: Socket, host: string, port: number): void {
