@@ -78,11 +78,18 @@ export async function openRunOf(client: Client, jobId: string): Promise<string |
 
 /** A run's live state from its workflow's memory, or undefined when it does not answer in time. */
 export async function liveRunState(client: Client, jobId: string, runId: string): Promise<RunState | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  // The gRPC deadline alone can run past its time while the client backs off between
+  // reconnection attempts; the timer holds the read to its deadline whatever happens below.
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUERY_DEADLINE_MS)));
+  const query = client
+    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => runHandle(client, jobId, runId).query(runStateQuery))
+    .then((raw) => RunState.safeParse(raw).data)
+    .catch(() => undefined);
   try {
-    const raw = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => runHandle(client, jobId, runId).query(runStateQuery));
-    return RunState.safeParse(raw).data;
-  } catch {
-    return undefined;
+    return await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -22,10 +22,11 @@ import {
 } from '@ordo/core';
 import { newId, toFileValue, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { cancelRun, liveRunState, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
+import { cancelRun, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
 import { readableValue, resolveRecord, resolveValue } from './value-views';
+import { readMark, readRunState } from './shared-run-reads';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** How long cancel and reset wait for a run to close before answering. */
@@ -373,10 +374,12 @@ export class JobService {
 
   /** The stored job and, while it runs, its live run state from the workflow. */
   private async current(jobId: string): Promise<JobNow> {
+    // Taken first: the live state must come from a query sent after this read began.
+    const mark = readMark();
     const stored = await this.requireStored(jobId);
     const run = stored.run;
     if (!run || run.status !== 'InProgress') return { stored, run, stale: false };
-    const live = await liveRunState(this.deps.temporal.client, jobId, run.run_id);
+    const live = await readRunState(this.deps.temporal.client, jobId, run.run_id, mark);
     if (!live) return { stored, run, stale: true };
     return { stored, run: withRecordedAttempts(live, run), stale: false };
   }
@@ -394,7 +397,7 @@ export class JobService {
       output_data: await readable(view.output_data, (k) => k),
       steps: await Promise.all(
         view.steps.map(async (step) =>
-          step.output_data === undefined ? step : { ...step, output_data: await readable(step.output_data, (k) => (stepTargets.get(step.step_id) as Record<string, string> | undefined)?.[k] ?? k) },
+          step.output_data === undefined ? step : { ...step, output_data: await readable(step.output_data, (k) => stepTargets.get(step.step_id)?.[k] ?? k) },
         ),
       ),
     };

@@ -49,6 +49,8 @@ describe('the dev stack (infra/dev.sh)', () => {
       TEMPORAL_UI_PORT: String(uiPort),
       ORDO_DATA_DIR: dataDir.path,
       ORDO_TASK_QUEUE: 'ordo-jobs',
+      // SQLite under ORDO_DATA_DIR: the stack inherits the test's own environment.
+      DATABASE_URL: '',
     };
     api = `http://127.0.0.1:${port}`;
     ui = `http://127.0.0.1:${uiPort}`;
@@ -81,6 +83,7 @@ describe('the dev stack (infra/dev.sh)', () => {
       (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
     );
     expect(done.status).toBe('COMPLETED');
+    expect(Object.keys(done.output_data)).toEqual(['final_analysis']);
 
     // The Web UI's own API lists the job's run under its job_id.
     const listRuns = async () =>

@@ -23,6 +23,8 @@ describe('seed 002 end to end over HTTP', () => {
       TEMPORAL_NAMESPACE: temporalNamespace(),
       ORDO_TASK_QUEUE: uniqueTaskQueue('e2e'),
       ORDO_DATA_DIR: dataDir.path,
+      // SQLite under ORDO_DATA_DIR: startOrdoProcess passes the test's own environment through.
+      DATABASE_URL: '',
     };
   });
 
@@ -65,6 +67,7 @@ describe('seed 002 end to end over HTTP', () => {
     const created = await send('POST', '/v1/jobs', seedFile('create-job-request.json'));
     expect(created.status).toBe(201);
     const job = Job.parse(await created.json());
+    expect(job.input_errors).toEqual({ input_doc: 'document is required', depth: 'analysis_depth is required' });
     expect((await send('PUT', `/v1/jobs/${job.job_id}/inputs/input_doc`, { value: { file_id: file.file_id, name: file.name } })).status).toBe(200);
     expect((await send('PUT', `/v1/jobs/${job.job_id}/inputs/depth`, { value: 'detailed' })).status).toBe(200);
     expect((await call(`/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
@@ -101,6 +104,8 @@ describe('seed 002 end to end over HTTP', () => {
     const analysis = final?.output_data.final_analysis as { summary: string; key_metrics: Record<string, string> };
     expect(analysis.summary).toMatch(/Fabrikam|Revenue reached \$18\.4 million|Subscriber growth/);
     expect(analysis.key_metrics).toMatchObject({ revenue: '18.4M', growth: '31%' });
+    // The output rule: document_text is read by the analysis step, so only final_analysis is a job output.
+    expect(Object.keys(final?.output_data ?? {})).toEqual(['final_analysis']);
 
     // Stop both processes cleanly; then the API alone, with no worker, still answers from the database.
     expect(await worker.stop()).toBe(0);

@@ -24,11 +24,17 @@ export interface OrdoProcess {
   output: () => string;
   /** Sends SIGTERM and resolves with the exit code once the process has exited. */
   stop: () => Promise<number | null>;
+  /** Sends SIGKILL (a crash: no shutdown handler runs) and resolves once the process has exited. */
+  kill: () => Promise<void>;
 }
 
-/** Starts `apps/<app>/src/main.ts` with tsx and the given environment. */
+/**
+ * Starts `apps/<app>/src/main.ts` with the given environment. Node runs it with tsx as its
+ * loader (not through tsx's launcher, which would run it in a child process of its own), so
+ * `child` is the app's process itself and a SIGKILL reaches it.
+ */
 export function startOrdoProcess(app: 'api' | 'worker', env: Record<string, string>): OrdoProcess {
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'apps', app, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps', app, 'src', 'main.ts')], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,12 +43,17 @@ export function startOrdoProcess(app: 'api' | 'worker', env: Record<string, stri
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const running = () => child.exitCode === null && child.signalCode === null;
   return {
     child,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (running()) child.kill('SIGTERM');
       return exited;
+    },
+    kill: async () => {
+      if (running()) child.kill('SIGKILL');
+      await exited;
     },
   };
 }
