@@ -12,6 +12,8 @@ const Env = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
   ),
+  /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail): for benchmarks and tests, with a worker that has them too. */
+  ORDO_TEST_TOOLS: z.enum(['0', '1']).default('0'),
   ORDO_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
 });
 export type Env = z.infer<typeof Env>;

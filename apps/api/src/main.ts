@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { openStore } from '@ordo/storage';
-import { TOOL_DESCRIPTORS } from '@ordo/tools';
+import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
 import { loadEnv } from './env';
 
@@ -14,7 +14,7 @@ const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,
   temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
-  tools: TOOL_DESCRIPTORS,
+  tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS,
   maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
 });
 

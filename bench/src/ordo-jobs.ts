@@ -1,0 +1,69 @@
+import type { Client } from '@temporalio/client';
+
+/** The value every job carries through its chain of noop steps. */
+export const CHAIN_VALUE = 'ordo-bench';
+
+/** How long one Ordo job took, phase by phase, in milliseconds. */
+export interface OrdoJobTiming {
+  job_id: string;
+  /** `POST /v1/jobs` round trip. */
+  create_ms: number;
+  /** `POST /v1/jobs/{id}/start` round trip. */
+  start_ms: number;
+  /** From sending the start request to the run's result, through the Temporal client. */
+  start_to_result_ms: number;
+}
+
+/**
+ * Creates a PUBLISHED workflow of `steps` noop steps chained through variables
+ * `v0 → v1 → … → v<steps>` (`v0` the one input), the same chain the baseline runs.
+ */
+export async function createNoopWorkflow(api: string, steps: number): Promise<string> {
+  const workflowId = `bench_noop_${steps}`;
+  const body = {
+    workflow_id: workflowId,
+    name: `Bench: ${steps} noop steps`,
+    description: 'A chain of noop steps, for the interpretation benchmark',
+    status: 'PUBLISHED',
+    input_variables: [{ name: 'value', variable_id: 'v0', required: true, schema: { type: 'string' } }],
+    steps: Array.from({ length: steps }, (_, i) => ({
+      step_id: `step_${i + 1}`,
+      sequence_number: i,
+      tool: { tool_id: 'noop', name: 'No-op' },
+      parameter_mappings: { value: `v${i}` },
+      output_mappings: { value: `v${i + 1}` },
+    })),
+  };
+  await postJson(api, '/v1/workflows', body, 201);
+  return workflowId;
+}
+
+/**
+ * Runs one Ordo job as a client of the API would: create it, start it with its input in the
+ * start body, then wait for its Temporal run (workflow ID = job_id) to complete.
+ */
+export async function runOrdoJob(api: string, client: Client, workflowId: string): Promise<OrdoJobTiming> {
+  const t0 = performance.now();
+  const created = (await postJson(api, '/v1/jobs', { workflow_id: workflowId, name: 'bench job' }, 201)) as { job_id: string };
+  const t1 = performance.now();
+  await postJson(api, `/v1/jobs/${created.job_id}/start`, { input_values: { v0: CHAIN_VALUE } }, 202);
+  const t2 = performance.now();
+  const result = (await client.workflow.getHandle(created.job_id).result()) as { status?: string };
+  const t3 = performance.now();
+  if (result.status !== 'Completed') throw new Error(`job ${created.job_id} ended ${String(result.status)}`);
+  return { job_id: created.job_id, create_ms: t1 - t0, start_ms: t2 - t1, start_to_result_ms: t3 - t1 };
+}
+
+/** The job as the API answers it, to check it is COMPLETED with the chain's value. */
+export async function getJob(api: string, jobId: string): Promise<{ status: string; output_data: Record<string, unknown> }> {
+  const res = await fetch(`${api}/v1/jobs/${jobId}`);
+  if (!res.ok) throw new Error(`GET /v1/jobs/${jobId}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { status: string; output_data: Record<string, unknown> };
+}
+
+async function postJson(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
+  const res = await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== expected) throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
+  return JSON.parse(text) as unknown;
+}

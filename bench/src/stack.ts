@@ -1,0 +1,126 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
+import { freePort, startOrdoProcess, waitForOk, type OrdoProcess } from '@ordo/testing';
+
+const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(benchRoot, '..');
+
+/** Ordo's task queue in the bench, and the baseline's: one worker process each. */
+export const ORDO_TASK_QUEUE = 'bench-ordo';
+export const BASELINE_TASK_QUEUE = 'bench-baseline';
+const NAMESPACE = 'default';
+
+/** Everything the bench runs against, fresh for each run. */
+export interface BenchStack {
+  client: Client;
+  api: string;
+  temporalAddress: string;
+  /** The process IDs of the server and the workers, for CPU accounting. */
+  pids: () => Record<string, number | undefined>;
+  /** Sends SIGTERM to every process, waits for them, removes the temporary folder. */
+  stop: () => Promise<void>;
+}
+
+interface Child {
+  name: string;
+  pid?: number;
+  stop: () => Promise<unknown>;
+  output: () => string;
+}
+
+/**
+ * Starts a Temporal dev server (temporary database, headless, free ports, Ordo's search
+ * attributes), Ordo's worker and API with the test tools and a temporary data folder, and
+ * the baseline's worker; resolves once all of them answer.
+ */
+export async function startStack(options: { fileDb: boolean }, log: (line: string) => void): Promise<BenchStack> {
+  const dir = await mkdtemp(join(tmpdir(), 'ordo-bench-'));
+  const children: Child[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.reverse().map((c) => c.stop()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const [port, httpPort, metricsPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const temporalAddress = `127.0.0.1:${port}`;
+    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort)];
+    // In memory by default: both sides pay the same for it, and a disk shared with other work adds noise.
+    if (options.fileDb) args.push('--db-filename', join(dir, 'temporal.db'));
+    args.push('--namespace', NAMESPACE, '--log-level', 'error');
+    for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
+    children.push(spawnChild('temporal', cli, args));
+    log(`temporal dev server on ${temporalAddress} (${options.fileDb ? `db ${join(dir, 'temporal.db')}` : 'in-memory db'})`);
+    const client = await connectWhenUp(temporalAddress);
+    children.push({ name: 'client', stop: () => client.connection.close(), output: () => '' });
+
+    const env = {
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      ORDO_TASK_QUEUE,
+      ORDO_DATA_DIR: join(dir, 'ordo'),
+      ORDO_TEST_TOOLS: '1',
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+    };
+    const worker = startOrdoProcess('worker', env);
+    children.push(named('ordo-worker', worker));
+    const api = startOrdoProcess('api', env);
+    children.push(named('ordo-api', api));
+    children.push(
+      spawnChild('baseline-worker', join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(benchRoot, 'src', 'handwritten', 'worker-main.ts'), temporalAddress, NAMESPACE, BASELINE_TASK_QUEUE]),
+    );
+    const base = `http://127.0.0.1:${apiPort}`;
+    await waitForOk(`${base}/health`, 120_000);
+    log(`ordo api on ${base}`);
+    return { client, api: base, temporalAddress, stop, pids: () => Object.fromEntries(children.filter((c) => c.pid !== undefined).map((c) => [c.name, c.pid])) };
+  } catch (err) {
+    for (const child of children) {
+      const output = child.output().trim();
+      if (output) log(`--- ${child.name} output ---\n${output.slice(-4000)}`);
+    }
+    await stop();
+    throw err;
+  }
+}
+
+function named(name: string, p: OrdoProcess): Child {
+  return { name, pid: p.child.pid, stop: () => p.stop(), output: () => p.output() };
+}
+
+function spawnChild(name: string, command: string, args: string[]): Child {
+  const child: ChildProcess = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    name,
+    pid: child.pid,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+async function connectWhenUp(address: string): Promise<Client> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      const client = new Client({ connection, namespace: NAMESPACE });
+      await client.workflowService.getSystemInfo({});
+      return client;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal did not answer on ${address} within 60 s: ${(err as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
