@@ -25,7 +25,7 @@ export interface TestingContextOptions {
 /** A ToolContext that records what the tool reported, for tests that call `run` directly. */
 export interface TestingContext extends ToolContext {
   readonly progressReports: ProgressReport[];
-  readonly logLines: { level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> }[];
+  readonly logLines: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> }[];
 }
 
 /**
@@ -37,11 +37,11 @@ export function testingContext(options: TestingContextOptions = {}): TestingCont
   const progressReports: ProgressReport[] = [];
   const logLines: TestingContext['logLines'] = [];
   const line =
-    (level: 'info' | 'warn' | 'error') =>
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: Record<string, unknown>): void => {
       logLines.push(fields === undefined ? { level, message } : { level, message, fields });
     };
-  const log: ToolLogger = { info: line('info'), warn: line('warn'), error: line('error') };
+  const log: ToolLogger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
   return {
     progress(message, fraction) {
       const report: ProgressReport = fraction === undefined ? { message } : { message, fraction };

@@ -218,7 +218,7 @@ describe('attempts and progress', () => {
       ctx.progress('working');
       return Promise.resolve({ length: 1 });
     });
-    await expect(runTool(tool, { text: 'a' }, { recorder: failing, log: { info: vi.fn(), warn, error: vi.fn() } })).resolves.toEqual({ length: 1 });
+    await expect(runTool(tool, { text: 'a' }, { recorder: failing, log: { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() } })).resolves.toEqual({ length: 1 });
     expect(warn).toHaveBeenCalledWith(
       'Could not record the attempt start; continuing',
       expect.objectContaining({ error: 'database is locked', job_id: 'job_test', step_id: 'step_test', attempt: 1, correlation_id: 'corr_test' }),

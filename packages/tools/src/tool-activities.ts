@@ -93,14 +93,16 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       };
       const outputs = parseOutputs(tool, await tool.run(input, context));
       const result = await storeLargeValues(outputs, deps.blobs, inlineLimit);
-      log.info('Tool completed', { duration_ms: Date.now() - startedAt });
+      // Debug: Temporal's history already records every completion; a line per attempt is noise at volume.
+      log.debug('Tool completed', { duration_ms: Date.now() - startedAt });
       progress.stop();
       if (recorder !== undefined) await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, new Date().toISOString()));
       return { outputs: result, attempt };
     } catch (err) {
       const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
       const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
-      log.warn('Tool failed', {
+      // A failure the tool reported on purpose is expected behaviour, not a warning; anything else is.
+      (failure instanceof ApplicationFailure && failure.type !== 'TOOL_FAILED' ? log.info : log.warn)('Tool failed', {
         duration_ms: Date.now() - startedAt,
         error_type: failure instanceof ApplicationFailure ? failure.type : failure.name,
         retryable,
@@ -210,10 +212,11 @@ async function bestEffort(log: ToolLogger, what: string, write: () => Promise<vo
 
 function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogger {
   return {
+    debug: (message, fields) => base.debug(message, { ...tags, ...fields }),
     info: (message, fields) => base.info(message, { ...tags, ...fields }),
     warn: (message, fields) => base.warn(message, { ...tags, ...fields }),
     error: (message, fields) => base.error(message, { ...tags, ...fields }),
   };
 }
 
-const SILENT_LOGGER: ToolLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const SILENT_LOGGER: ToolLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -4,6 +4,7 @@ import type { FileReader } from './file-reader';
 
 /** Structured log lines of a tool, tagged with the job and step by the activity layer. */
 export interface ToolLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
