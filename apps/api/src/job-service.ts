@@ -168,7 +168,8 @@ export class JobService {
     const started = await startRun(this.deps.temporal.client, this.deps.temporal.taskQueue, job, { job_id: jobId, started_at: startedAt });
     switch (started.ok) {
       case true: {
-        if (await this.awaitClaim(jobId, started.run_id)) return this.get(jobId);
+        // The run has just claimed the job: its stored state is current, no need to ask the workflow.
+        if (await this.awaitClaim(jobId, started.run_id)) return this.storedView(jobId);
         // No worker claimed it in time: the answer shows the run as its workflow will record it on beginning.
         return this.view({ stored: { job, run: undefined, runs: [], updated_at: startedAt }, run: { ...initialRunHeader(job, started.run_id, startedAt), steps: [] }, stale: false });
       }
@@ -316,15 +317,14 @@ export class JobService {
       }
     }
     await this.awaitClaim(jobId, started.run_id);
-    return { plan, job: await this.get(jobId) };
+    return { plan, job: await this.storedView(jobId) };
   }
 
   /** Waits until the run `runId` has claimed the job (true), or the wait runs out (false). */
   private async awaitClaim(jobId: string, runId: string, waitMs = CLAIM_WAIT_MS): Promise<boolean> {
     const deadline = Date.now() + waitMs;
     for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-      const job = await this.deps.store.jobs.get(jobId);
-      if (job?.run_id === runId) return true;
+      if ((await this.deps.store.jobs.currentRunId(jobId)) === runId) return true;
       if (Date.now() + delay > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
@@ -370,6 +370,12 @@ export class JobService {
       ]);
     }
     return { variable: name, value: await resolveValue(value, this.deps.store.blobs) };
+  }
+
+  /** A job as stored, without asking its workflow: for answers given right after the run recorded a change. */
+  private async storedView(jobId: string): Promise<Job> {
+    const stored = await this.requireStored(jobId);
+    return this.view({ stored, run: stored.run, stale: false });
   }
 
   /** The stored job and, while it runs, its live run state from the workflow. */

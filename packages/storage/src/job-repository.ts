@@ -83,6 +83,12 @@ export class JobRepository {
     return row ? recordOf(row) : undefined;
   }
 
+  /** The job's current run, or undefined (no such job, or no run): one indexed read, nothing parsed. */
+  async currentRunId(jobId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('jobs').select('run_id').where('job_id', '=', jobId).executeTakeFirst();
+    return row?.run_id ?? undefined;
+  }
+
   /** A job with its current run's stored state and its runs. */
   async getStored(jobId: string): Promise<StoredJob | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
