@@ -60,6 +60,13 @@ export default tseslint.config(
           patterns: [{ group: ['@ordo/*/src/*', '@ordo/*/src'], message: 'Import another package through its public entry, never its src/.' }],
         },
       ],
+      // Types only: the worker re-initialises every module a workflow imports for each
+      // workflow execution, and loading zod there was most of a job's CPU. Schemas are
+      // built outside workflow code (see packages/core/src/workflows/README.md).
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', allowTypeImports: true, message: 'Workflow code loads no zod at run time: import its types only, build schemas in the model.' }] },
+      ],
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'Workflow code cannot read the environment.' },

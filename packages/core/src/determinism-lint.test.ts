@@ -36,8 +36,16 @@ describe('the determinism boundary (eslint.config.js)', () => {
   it('allows the Temporal workflow API and Ordo model imports', async () => {
     const ids = await ruleIds(
       'packages/core/src/workflows/probe.ts',
-      `import { sleep } from '@temporalio/workflow';\nimport { orderedSteps } from '../model/workflow-definition';\nexport const y = [sleep, orderedSteps];\n`,
+      `import { sleep } from '@temporalio/workflow';\nimport { orderedSteps } from '../model/definition-queries';\nexport const y = [sleep, orderedSteps];\n`,
     );
     expect(ids).toEqual([]);
+  });
+
+  it('lets workflow code import zod types but not zod itself', async () => {
+    expect(await ruleIds('packages/core/src/workflows/probe.ts', `import { z } from 'zod';\nexport const s = z.string();\n`)).toContain(
+      '@typescript-eslint/no-restricted-imports',
+    );
+    expect(await ruleIds('packages/core/src/workflows/probe.ts', `import type { z } from 'zod';\nexport type S = z.ZodString;\n`)).toEqual([]);
+    expect(await ruleIds('packages/core/src/model/probe.ts', `import { z } from 'zod';\nexport const s = z.string();\n`)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * `@ordo/core/workflows` for the worker's bundle.
  */
 export * from './job-workflow-contract';
+export { ControlRefusal, JobWorkflowInput, JobWorkflowResult, RetryFrom } from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';
 export type { StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
@@ -15,7 +16,7 @@ export type { FileLookup, InputCheck } from './model/input-validation';
 export { CreateJobRequest, ExecutionProgress, Job, JobRecord, JobStep, JobStepRuntime, RunSummary, SetInputValueRequest } from './model/job';
 export { applyOutputMappings, resolveParameters } from './model/mappings';
 export type { OutputMappingResult } from './model/mappings';
-export { CANCELLED_MESSAGE, isFinishedRun, RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
+export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
 export { BeginRunRefusal, BeginRunRequest, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
 export type { BeginRunResult, RunStoreActivities } from './model/run-store-contract';
 export * from './model/run-transitions';
@@ -25,16 +26,10 @@ export { retryPlan } from './model/retry-plan';
 export type { RetryPlan, RetryPlanResult } from './model/retry-plan';
 export { FileValue, SchemaValue, Variables } from './model/schema-value';
 export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './model/status';
-export { PLATFORM_STEP_DEFAULTS, StepRetryPolicy } from './model/step';
-export {
-  JsonSchemaDocument,
-  requiredToolParameters,
-  ToolDescriptor,
-  toolOutputNames,
-  toolParameterNames,
-  toolParameterSchema,
-  ToolRunDefaults,
-} from './model/tool-descriptor';
+export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';
+export { StepRetryPolicy } from './model/step';
+export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './model/tool-descriptor';
+export { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from './model/tool-json-schema';
 export {
   DEFAULT_INLINE_VALUE_LIMIT_BYTES,
   isValueRef,
@@ -47,10 +42,12 @@ export {
 } from './model/value-ref';
 export type { BlobStore } from './model/value-ref';
 export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, InputVariables, NumberSchema, ObjectSchema, StringSchema, VariableSchema } from './model/variable-schema';
-export { checkDefinitionAgainstTools, declaredVariables, orderedSteps, outputVariableNames, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';
-export type { DefinitionShape } from './model/workflow-definition';
+export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
+export type { DefinitionShape } from './model/definition-queries';
+export { checkDefinitionAgainstTools, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';
 export { ORDO_SEARCH_ATTRIBUTES, OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from './search-attributes';
-export { STEP_TYPES, StepDefinition, StepDefinitionSchema, stepTypeOf } from './workflows/steps';
-export type { StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
-export { ToolRef, ToolStep, toolRunOptions } from './workflows/steps/tool-step';
+export { StepDefinition, StepDefinitionSchema, ToolRef, ToolStep } from './model/step-definition';
+export { STEP_TYPES, stepTypeOf } from './workflows/steps';
+export type { SchemaKit, StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
+export { toolRunOptions } from './workflows/steps/tool-step';
 export type { ToolRunOptions } from './workflows/steps/tool-step';

@@ -102,7 +102,8 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
       const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
       // A failure the tool reported on purpose is expected behaviour, not a warning; anything else is.
-      (failure instanceof ApplicationFailure && failure.type !== 'TOOL_FAILED' ? log.info : log.warn)('Tool failed', {
+      const expected = failure instanceof ApplicationFailure && failure.type !== 'TOOL_FAILED';
+      log[expected ? 'info' : 'warn']('Tool failed', {
         duration_ms: Date.now() - startedAt,
         error_type: failure instanceof ApplicationFailure ? failure.type : failure.name,
         retryable,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StepDefinition, StepDefinitionSchema } from '../workflows/steps';
+import { StepDefinition, StepDefinitionSchema } from './step-definition';
 import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable } from './variable-schema';

@@ -19,9 +19,6 @@ export const RunError = z.object({
 });
 export type RunError = z.infer<typeof RunError>;
 
-/** The message a cancelled job shows (seed 002 §4). */
-export const CANCELLED_MESSAGE = 'Job cancelled by user';
-
 /** One step of one run: everything the Job, executionState and runtime views show of it. */
 export const StepRun = z.object({
   index: z.number().int().nonnegative(),
@@ -87,15 +84,3 @@ export const RunState = z.object({
 });
 export type RunState = z.infer<typeof RunState>;
 
-/** Whether a run can change no more. */
-export function isFinishedRun(status: RunStatus): boolean {
-  switch (status) {
-    case 'Completed':
-    case 'Failed':
-    case 'Cancelled':
-      return true;
-    case 'NotStarted':
-    case 'InProgress':
-      return false;
-  }
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StepDefinition } from '../workflows/steps';
+import { StepDefinition } from './step-definition';
 import { RunState, StepRun } from './run-state';
 import { Variables } from './schema-value';
 import { ToolRunDefaults } from './tool-descriptor';

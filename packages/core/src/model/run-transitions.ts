@@ -1,7 +1,23 @@
 import type { JobRecord } from './job';
 import type { RunHeader, RunStart } from './run-store-contract';
-import { CANCELLED_MESSAGE, type RunError, type RunState, type StepRun } from './run-state';
+import type { RunError, RunState, RunStatus, StepRun } from './run-state';
 import type { Variables } from './schema-value';
+
+/** The message a cancelled job shows (seed 002 §4). */
+export const CANCELLED_MESSAGE = 'Job cancelled by user';
+
+/** Whether a run can change no more. */
+export function isFinishedRun(status: RunStatus): boolean {
+  switch (status) {
+    case 'Completed':
+    case 'Failed':
+    case 'Cancelled':
+      return true;
+    case 'NotStarted':
+    case 'InProgress':
+      return false;
+  }
+}
 
 /**
  * The ways a run state changes, as plain functions over the state object. The job

@@ -1,7 +1,7 @@
 import type { ExecutionState, StepExecutionResult } from './execution-state';
 import type { Job, JobRecord, JobStep, RunSummary } from './job';
-import { CANCELLED_MESSAGE, type RunState, type RunStatus, type StepRun, type StepRunStatus } from './run-state';
-import { pickVariables } from './run-transitions';
+import type { RunState, RunStatus, StepRun, StepRunStatus } from './run-state';
+import { CANCELLED_MESSAGE, pickVariables } from './run-transitions';
 import type { JobStatus, JobStepStatus } from './status';
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolDescriptor } from './tool-descriptor';
-import { checkDefinitionAgainstTools, declaredVariables, orderedSteps, outputVariableNames, WorkflowDefinition } from './workflow-definition';
+import { declaredVariables, orderedSteps, outputVariableNames } from './definition-queries';
+import { checkDefinitionAgainstTools, WorkflowDefinition } from './workflow-definition';
 
 const schema = (props: Record<string, object>, required: string[]) => ({ type: 'object', properties: props, required });
 const tools: ToolDescriptor[] = [

@@ -10,22 +10,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  executionStateQuery,
-  JobWorkflowInput,
-  pauseSignal,
-  resumeSignal,
-  runStateQuery,
-  setPausedUpdate,
-  type ControlRefusal,
-  type JobWorkflowResult,
-} from '../job-workflow-contract';
-import { JobErrorCode } from '../model/error-codes';
+import { executionStateQuery, pauseSignal, resumeSignal, runStateQuery, setPausedUpdate } from '../job-workflow-contract';
+import type { JobErrorCode } from '../model/error-codes';
+import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../model/job-workflow-input';
 import type { RunError, RunState } from '../model/run-state';
-import { isFinishedRun } from '../model/run-state';
 import type { RunStoreActivities, StepBatch } from '../model/run-store-contract';
 import {
   beginRunState,
+  isFinishedRun,
   describeLoadedSteps,
   pausedAt,
   runCancelled,
@@ -39,6 +31,7 @@ import {
 import { jobStatusOf, runExecutionState } from '../model/run-views';
 import { OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
+import { readJobWorkflowInput } from './read-input';
 import { stepTypeOf, type StepDefinition } from './steps';
 
 // The run store is Ordo's own database, next to the worker: local activities keep its
@@ -51,6 +44,9 @@ const runStore = proxyLocalActivities<RunStoreActivities>({
 });
 
 const now = (): string => new Date().toISOString();
+
+/** A failure type, checked against `JobErrorCode` at compile time (its zod enum is not loaded here). */
+const failureType = (code: JobErrorCode): JobErrorCode => code;
 
 /**
  * One Ordo job run. It claims the job, then interprets the job's steps in order: at each
@@ -65,11 +61,9 @@ export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkfl
 export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult | JobStateUpdateV1> {
   // Runs recorded before the run-state design carried their steps in the start argument.
   if (isV1Input(rawInput)) return jobWorkflowV1(rawInput);
-  const parsed = JobWorkflowInput.safeParse(rawInput);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${parsed.error.message}`, JobErrorCode.enum.INVALID_WORKFLOW_INPUT);
-  }
-  const input = parsed.data;
+  const read = readJobWorkflowInput(rawInput);
+  if (!read.ok) throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${read.message}`, failureType('INVALID_WORKFLOW_INPUT'));
+  const input = read.input;
   const info = workflowInfo();
   const begun = await runStore.beginRun({
     job_id: input.job_id,
@@ -77,7 +71,7 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
     started_at: input.started_at ?? now(),
     ...(input.retry !== undefined && { retry: input.retry }),
   });
-  if (!begun.ok) throw ApplicationFailure.nonRetryable(begun.message, JobErrorCode.enum.JOB_NOT_STARTABLE);
+  if (!begun.ok) throw ApplicationFailure.nonRetryable(begun.message, failureType('JOB_NOT_STARTABLE'));
   const start = begun.start;
   const run = beginRunState(start);
   const declared = new Set(start.declared);
@@ -103,7 +97,7 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   };
   if (run.status === 'Failed') {
     // The run fails too, so the Web UI, the CLI and a parent workflow all see the failure.
-    throw ApplicationFailure.nonRetryable(run.error?.message ?? 'Job failed', JobErrorCode.enum.JOB_FAILED, result);
+    throw ApplicationFailure.nonRetryable(run.error?.message ?? 'Job failed', failureType('JOB_FAILED'), result);
   }
   return result;
 }

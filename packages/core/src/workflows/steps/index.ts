@@ -1,21 +1,11 @@
-import { z } from 'zod';
 import type { StepType } from './step-type';
-import { toolStep } from './tool-step';
+import { toolStep, type ToolStep } from './tool-step';
 
-/** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
-function defaultStepType(raw: unknown): unknown {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('type' in raw) && 'tool' in raw) {
-    return { ...raw, type: 'tool' };
-  }
-  return raw;
-}
-
-/** The step DSL as stored and returned: a discriminated union on `type`, one member per step type module. */
-export const StepDefinitionSchema = z.discriminatedUnion('type', [toolStep.schema]);
-
-/** The step DSL as accepted: `StepDefinitionSchema`, where a step without `type` is a tool step (seed 002). */
-export const StepDefinition = z.preprocess(defaultStepType, StepDefinitionSchema);
-export type StepDefinition = z.infer<typeof StepDefinition>;
+/**
+ * The step DSL as a type: one member per step type module. Its zod schema is built from
+ * the same modules in `model/step-definition.ts`, which checks that the two agree.
+ */
+export type StepDefinition = ToolStep;
 export type StepKind = StepDefinition['type'];
 
 /**

@@ -1,9 +1,27 @@
 import type { z } from 'zod';
+import type { SchemaValue } from '../../model/schema-value';
+import type { StepBase, StepRunSettings } from '../../model/step';
+import type { Identifier } from '../../model/variable-schema';
 import type { StepAddress } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import type { RunError, RunState, StepRun } from '../../model/run-state';
-import type { SchemaValue, Variables } from '../../model/schema-value';
+import type { Variables } from '../../model/schema-value';
 import type { ToolDescriptor, ToolRunDefaults } from '../../model/tool-descriptor';
+
+/**
+ * What a step type's schema is built from. Step modules are workflow code, and workflow
+ * code loads no zod (the worker re-initialises every module a workflow imports for each
+ * workflow execution, and zod's initialisation was most of a job's CPU), so a step type
+ * declares its schema as a function of this kit, imported as types only; the model builds
+ * the schemas (`model/step-definition.ts`), outside the workflow bundle.
+ */
+export interface SchemaKit {
+  z: typeof z;
+  Identifier: typeof Identifier;
+  SchemaValue: typeof SchemaValue;
+  StepBase: typeof StepBase;
+  StepRunSettings: typeof StepRunSettings;
+}
 
 /** A job variable a step reads or writes, and where in the step (a path relative to the step). */
 export interface VariableUse {
@@ -49,7 +67,8 @@ export type StepOutcome =
  */
 export interface StepType<S extends { type: string; step_id: string }> {
   type: S['type'];
-  schema: z.ZodType<S> & z.ZodObject;
+  /** Builds the step's zod schema (a strict object with a literal `type`) from the kit. */
+  schema(kit: SchemaKit): z.ZodType<S> & z.ZodObject;
   /** How the step is named in live output and the Web UI when it has no `name`. */
   label(step: S): string;
   /** Job variables the step reads (for ordering rules and the output rule). */

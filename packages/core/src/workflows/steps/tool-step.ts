@@ -1,20 +1,13 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ToolActivityResult, ToolActivities } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import { applyOutputMappings, resolveParameters } from '../../model/mappings';
-import { SchemaValue } from '../../model/schema-value';
-import { PLATFORM_STEP_DEFAULTS, StepBase, StepRunSettings } from '../../model/step';
+import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
-import { requiredToolParameters, toolOutputNames, toolParameterNames, type ToolRunDefaults } from '../../model/tool-descriptor';
-import { Identifier } from '../../model/variable-schema';
-import { defineStepType } from './step-type';
-
-export const ToolRef = z.strictObject({
-  tool_id: Identifier,
-  name: z.string().min(1),
-});
-export type ToolRef = z.infer<typeof ToolRef>;
+import type { ToolRunDefaults } from '../../model/tool-descriptor';
+import { requiredToolParameters, toolOutputNames, toolParameterNames } from '../../model/tool-json-schema';
+import { defineStepType, type SchemaKit } from './step-type';
 
 /**
  * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
@@ -22,15 +15,17 @@ export type ToolRef = z.infer<typeof ToolRef>;
  * declared variable) or to a literal (anything else); `output_mappings` map tool
  * outputs to job variables.
  */
-export const ToolStep = z.strictObject({
-  type: z.literal('tool'),
-  ...StepBase,
-  tool: ToolRef,
-  parameter_mappings: z.record(z.string(), SchemaValue).default({}),
-  output_mappings: z.record(z.string(), Identifier).default({}),
-  ...StepRunSettings,
-});
-export type ToolStep = z.infer<typeof ToolStep>;
+export const toolStepSchema = ({ z, Identifier, SchemaValue, StepBase, StepRunSettings }: SchemaKit) =>
+  z.strictObject({
+    type: z.literal('tool'),
+    ...StepBase,
+    tool: z.strictObject({ tool_id: Identifier, name: z.string().min(1) }),
+    parameter_mappings: z.record(z.string(), SchemaValue).default({}),
+    output_mappings: z.record(z.string(), Identifier).default({}),
+    ...StepRunSettings,
+  });
+export type ToolStep = z.infer<ReturnType<typeof toolStepSchema>>;
+export type ToolRef = ToolStep['tool'];
 
 /** The options one tool step's activity runs with: the step's, else its tool's, else the platform's. */
 export interface ToolRunOptions {
@@ -55,7 +50,7 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
 /** The tool step type: a tool run as an activity with retries, heartbeats and cancellation. */
 export const toolStep = defineStepType<ToolStep>({
   type: 'tool',
-  schema: ToolStep,
+  schema: toolStepSchema,
   label: (step) => step.tool.name,
   reads: (step, declared) =>
     Object.entries(step.parameter_mappings).flatMap(([param, source]) =>

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { workflowBundle } from '@ordo/testing';
+
+/**
+ * The workflow bundle is evaluated module by module for every workflow execution (the
+ * reusable V8 context keeps a module cache per workflow), so what it contains is paid per
+ * job. Lint keeps zod out of workflow files; this keeps it out of everything they import.
+ */
+describe('the workflow bundle', () => {
+  const code = readFileSync(workflowBundle().codePath, 'utf8');
+
+  it('holds the job workflow and its step types', () => {
+    expect(code).toContain('packages/core/src/workflows/job-workflow.ts');
+    expect(code).toContain('packages/core/src/workflows/steps/tool-step.ts');
+  });
+
+  it('loads no zod, directly or through the model', () => {
+    expect(code).not.toMatch(/node_modules\/\.pnpm\/zod@/);
+    expect(code).not.toMatch(/packages\/core\/src\/model\/(step-definition|run-state|variable-schema|schema-value|job|workflow-definition)\.ts/);
+  });
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { RunError, RunStatus } from './run-state';
+import { Variables } from './schema-value';
+
+/** Re-run from a failed run: reuse the completed steps before `from_step_index`. */
+export const RetryFrom = z.strictObject({
+  /** The job run whose recorded step outputs are reused. */
+  run_id: z.string().min(1),
+  /** The first step (0-based position in execution order) that runs again. */
+  from_step_index: z.number().int().nonnegative(),
+});
+export type RetryFrom = z.infer<typeof RetryFrom>;
+
+/**
+ * The start argument of a job workflow. It names the job; the workflow reads the job's
+ * definition and inputs through an activity, so the input never grows with the job.
+ * (The workflow checks it with `readJobWorkflowInput`, which must agree with this schema:
+ * workflow code loads no zod, see `workflows/README.md`.)
+ */
+export const JobWorkflowInput = z.strictObject({
+  job_id: z.string().min(1),
+  /** When the start was requested; the run records this exact time as `started_at`. */
+  started_at: z.iso.datetime().optional(),
+  retry: RetryFrom.optional(),
+});
+export type JobWorkflowInput = z.infer<typeof JobWorkflowInput>;
+
+/** What a finished job workflow returns; large outputs are `ValueRef`s. */
+export const JobWorkflowResult = z.object({
+  job_id: z.string(),
+  run_id: z.string(),
+  status: RunStatus,
+  output_data: Variables,
+  error: RunError.optional(),
+});
+export type JobWorkflowResult = z.infer<typeof JobWorkflowResult>;
+
+/** Why `setPaused` refused: the `type` of the failure it answers with. */
+export const ControlRefusal = z.enum(['ALREADY_PAUSED', 'NOT_PAUSED', 'RUN_FINISHED']);
+export type ControlRefusal = z.infer<typeof ControlRefusal>;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { StepDefinition as StepDefinitionType } from '../workflows/steps';
+import type { SchemaKit } from '../workflows/steps/step-type';
+import { toolStepSchema } from '../workflows/steps/tool-step';
+import { SchemaValue } from './schema-value';
+import { StepBase, StepRunSettings } from './step';
+import { Identifier } from './variable-schema';
+
+/** The shared schema pieces step types build their schemas from. */
+const kit: SchemaKit = { z, Identifier, SchemaValue, StepBase, StepRunSettings };
+
+/** A step that runs a tool (see `workflows/steps/tool-step.ts`). */
+export const ToolStep = toolStepSchema(kit);
+export type ToolStep = z.infer<typeof ToolStep>;
+
+export const ToolRef = ToolStep.shape.tool;
+export type ToolRef = z.infer<typeof ToolRef>;
+
+/** The step DSL as stored and returned: a discriminated union on `type`, one member per step type module. */
+export const StepDefinitionSchema = z.discriminatedUnion('type', [ToolStep]);
+
+/** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
+function defaultStepType(raw: unknown): unknown {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('type' in raw) && 'tool' in raw) {
+    return { ...raw, type: 'tool' };
+  }
+  return raw;
+}
+
+/** The step DSL as accepted: `StepDefinitionSchema`, where a step without `type` is a tool step (seed 002). */
+export const StepDefinition = z.preprocess(defaultStepType, StepDefinitionSchema);
+export type StepDefinition = z.infer<typeof StepDefinitionSchema>;
+
+// The workflow's step union and this schema's must be the same: a step type added to one
+// and not to the other fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesWorkflowUnion: Same<StepDefinition, StepDefinitionType> = true;
+void schemaMatchesWorkflowUnion;
