@@ -15,12 +15,12 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
     async progress(step, attempt, message, _fraction, at) {
       await store.jobs.recordAttemptProgress(step, attempt, message, at);
     },
-    async succeeded(step, attempt, outputs, at) {
-      await store.jobs.recordAttemptEnded(step, attempt, { outputs }, at);
+    async succeeded(step, attempt, outputs, startedAt, at) {
+      await store.jobs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { outputs }, at);
     },
-    async failed(step, attempt, error, retryable, at) {
+    async failed(step, attempt, error, retryable, startedAt, at) {
       if (!retryable) log.info('Tool attempt failed for good', { job_id: step.job_id, step_id: step.step_id, attempt, code: error.code });
-      await store.jobs.recordAttemptEnded(step, attempt, { error }, at);
+      await store.jobs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { error }, at);
     },
   };
 }

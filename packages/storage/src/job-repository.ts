@@ -284,7 +284,6 @@ export class JobRepository {
           .where('step_runs.status', 'in', ['NotStarted', 'InProgress']),
       )
       .execute();
-    await this.touch(at.job_id, at.run_id, now);
   }
 
   /** Records a running attempt's progress message. */
@@ -299,27 +298,57 @@ export class JobRepository {
       .execute();
   }
 
-  /** Records how the step's current attempt ended: completed with outputs, or failed (a retry may follow). */
+  /**
+   * Records how an attempt ended: completed with outputs, or failed (a retry may follow).
+   * One upsert: an attempt that ended before its start was recorded (the activity layer
+   * records a first attempt's start only once it has run a moment) writes its row here.
+   * Only a step that has not ended, and not a later attempt, moves: an earlier attempt
+   * that timed out may still report late.
+   */
   async recordAttemptEnded(
-    at: { run_id: string; job_id: string; step_index: number },
+    at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
     attempt: number,
+    startedAt: string,
     ending: { outputs: Variables } | { error: { code: string; message: string } },
     now: string,
   ): Promise<void> {
-    const set =
-      'outputs' in ending
-        ? { status: 'Completed', attempt, outputs: JSON.stringify(ending.outputs), error: null, progress: null, completed_at: now, updated_at: now }
-        : { attempt, error: JSON.stringify(ending.error), progress: null, updated_at: now };
+    const completed = 'outputs' in ending;
+    const row: StepRunTable = {
+      run_id: at.run_id,
+      step_index: at.step_index,
+      job_id: at.job_id,
+      step_id: at.step_id,
+      type: at.type,
+      status: completed ? 'Completed' : 'InProgress',
+      attempt,
+      max_attempts: null,
+      started_at: startedAt,
+      completed_at: completed ? now : null,
+      failed_at: null,
+      due_at: null,
+      progress: null,
+      note: null,
+      reused_from_run: null,
+      outputs: completed ? JSON.stringify(ending.outputs) : null,
+      error: completed ? null : JSON.stringify(ending.error),
+      children: null,
+      updated_at: now,
+    };
     await this.db
-      .updateTable('step_runs')
-      .set(set)
-      .where('run_id', '=', at.run_id)
-      .where('step_index', '=', at.step_index)
-      // Only the step's current attempt: an earlier one that timed out may still report late.
-      .where('attempt', '=', attempt)
-      .where('status', '=', 'InProgress')
+      .insertInto('step_runs')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'step_index'])
+          .doUpdateSet(
+            completed
+              ? { status: 'Completed', attempt, outputs: row.outputs, error: null, progress: null, completed_at: now, updated_at: now }
+              : { attempt, error: row.error, progress: null, updated_at: now },
+          )
+          .where('step_runs.status', 'in', ['NotStarted', 'InProgress'])
+          .where('step_runs.attempt', '<=', attempt),
+      )
       .execute();
-    await this.touch(at.job_id, at.run_id, now);
   }
 
   /**
@@ -343,20 +372,25 @@ export class JobRepository {
     await this.db.updateTable('runs').set({ status, completed_at: now }).where('run_id', '=', runId).where('status', '=', 'InProgress').execute();
   }
 
-  private async touch(jobId: string, runId: string, now: string): Promise<void> {
-    await this.db.updateTable('jobs').set({ updated_at: now }).where('job_id', '=', jobId).where('run_id', '=', runId).where('updated_at', '<', now).execute();
-  }
 
   private async runStateOf(job: JobRecord, row: Selectable<JobTable>): Promise<RunState | undefined> {
     if (row.run_id === null) return undefined;
-    const rows = await this.stepRuns(row.run_id);
+    const raw = await this.db.selectFrom('step_runs').selectAll().where('run_id', '=', row.run_id).orderBy('step_index').execute();
+    const rows = raw.map(stepRunOf);
+    // Tool attempts write their step rows without touching the job row: while the run is in
+    // progress, its last activity is the latest of the header's and theirs.
+    const lastWrite = raw.reduce<string | undefined>((latest, r) => (latest === undefined || r.updated_at > latest ? r.updated_at : latest), undefined);
+    const withLastWrite = (run: RunState): RunState =>
+      run.status === 'InProgress' && lastWrite !== undefined && (run.last_activity_at === undefined || lastWrite > run.last_activity_at)
+        ? { ...run, last_activity_at: lastWrite }
+        : run;
     if (row.run === null) {
       // Claimed but not yet recorded by its workflow: the run has begun (the claim set the
       // job row's started_at), nothing more is known.
       if (row.started_at === null) return undefined;
-      return storedRunState(job, initialRunHeader(job, row.run_id, row.started_at), rows);
+      return withLastWrite(storedRunState(job, initialRunHeader(job, row.run_id, row.started_at), rows));
     }
-    return storedRunState(job, RunHeader.parse(JSON.parse(row.run)), rows);
+    return withLastWrite(storedRunState(job, RunHeader.parse(JSON.parse(row.run)), rows));
   }
 
   private async runsOf(jobId: string): Promise<RunSummary[]> {

@@ -270,6 +270,8 @@ forEachDialect('store', (dialect) => {
       expect(stored?.updated_at).toBe(at(14));
       expect(stored?.run).toEqual({
         ...running,
+        // The run's last activity is its latest write, header or step rows (here the record at 14).
+        last_activity_at: at(14),
         steps: [
           step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'F' } }),
           step(1, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(13), progress: 'half way' }),
@@ -343,7 +345,8 @@ forEachDialect('store', (dialect) => {
 
       await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
       expect(await stepOf()).toEqual(step(0, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(11) }));
-      expect((await store.jobs.getStored(job.job_id))?.updated_at).toBe(at(11));
+      // Attempts write their step rows only; the run's last activity follows them.
+      expect((await store.jobs.getStored(job.job_id))?.run?.last_activity_at).toBe(at(11));
 
       await store.jobs.recordAttemptProgress(at0, 1, 'page 1 of 3', at(12));
       expect(await stepOf()).toMatchObject({ progress: 'page 1 of 3' });
@@ -351,7 +354,7 @@ forEachDialect('store', (dialect) => {
       await store.jobs.recordAttemptProgress(at0, 2, 'from another attempt', at(12));
       expect(await stepOf()).toMatchObject({ attempt: 1, progress: 'page 1 of 3' });
 
-      await store.jobs.recordAttemptEnded(at0, 1, { error: { code: 'FLAKY', message: 'try again' } }, at(13));
+      await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'FLAKY', message: 'try again' } }, at(13));
       expect(await stepOf()).toEqual(step(0, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(11), error: { code: 'FLAKY', message: 'try again' } }));
 
       await store.jobs.recordAttemptStarted(at0, 2, 3, at(14));
@@ -359,9 +362,20 @@ forEachDialect('store', (dialect) => {
       expect(await stepOf()).toMatchObject({ status: 'InProgress', attempt: 2, started_at: at(11) });
       expect((await stepOf())?.progress).toBeUndefined();
 
-      await store.jobs.recordAttemptEnded(at0, 2, { outputs: { analysis_results: 'done' } }, at(15));
+      await store.jobs.recordAttemptEnded(at0, 2, at(11), { outputs: { analysis_results: 'done' } }, at(15));
       expect(await stepOf()).toEqual(step(0, { status: 'Completed', attempt: 2, max_attempts: 3, started_at: at(11), completed_at: at(15), outputs: { analysis_results: 'done' } }));
-      expect((await store.jobs.getStored(job.job_id))?.updated_at).toBe(at(15));
+      expect((await store.jobs.getStored(job.job_id))?.run?.last_activity_at).toBe(at(15));
+    });
+
+    it('writes the whole row of an attempt that ended before its start was recorded', async () => {
+      const job = await insertJob();
+      await claim(job, 'run_1', at(10));
+      await store.jobs.recordAttemptEnded(address(job, 'run_1', 0), 1, at(11), { outputs: { analysis_results: 'quick' } }, at(12));
+      expect(await store.jobs.stepRuns('run_1')).toEqual([step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'quick' } })]);
+      // A failed first attempt likewise, then its retry's start moves the same row.
+      await store.jobs.recordAttemptEnded(address(job, 'run_1', 1), 1, at(13), { error: { code: 'FLAKY', message: 'again' } }, at(14));
+      await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 2, 3, at(15));
+      expect((await store.jobs.stepRuns('run_1'))[1]).toMatchObject({ status: 'InProgress', attempt: 2, started_at: at(13), error: { code: 'FLAKY', message: 'again' } });
     });
 
     it.each(['Failed', 'Completed'] as const)('changes nothing in a step the final record marked %s', async (status) => {
@@ -377,8 +391,8 @@ forEachDialect('store', (dialect) => {
       expect(await store.jobs.recordRun({ header: header(job, 'run_1', at(10), { status: runStatus }), steps: [ended] }, at(13))).toBe(true);
 
       await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(14));
-      await store.jobs.recordAttemptEnded(at0, 1, { outputs: { analysis_results: 'late' } }, at(15));
-      await store.jobs.recordAttemptEnded(at0, 1, { error: { code: 'LATE', message: 'late' } }, at(15));
+      await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
+      await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
       await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
       await store.jobs.recordAttemptProgress(at0, 2, 'late progress', at(17));
       expect(await store.jobs.stepRuns('run_1')).toEqual([ended]);
@@ -391,8 +405,8 @@ forEachDialect('store', (dialect) => {
       await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
       // Attempt 1 timed out (its worker stalled); attempt 2 runs; then attempt 1's stale result arrives.
       await store.jobs.recordAttemptStarted(at0, 2, 3, at(12));
-      await store.jobs.recordAttemptEnded(at0, 1, { outputs: { analysis_results: 'stale' } }, at(13));
-      await store.jobs.recordAttemptEnded(at0, 1, { error: { code: 'TIMEOUT', message: 'stale' } }, at(13));
+      await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'stale' } }, at(13));
+      await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'TIMEOUT', message: 'stale' } }, at(13));
       expect(await store.jobs.stepRuns('run_1')).toEqual([step(0, { status: 'InProgress', attempt: 2, max_attempts: 3, started_at: at(11) })]);
     });
 
@@ -404,7 +418,7 @@ forEachDialect('store', (dialect) => {
       expect((await store.jobs.getStored(job.job_id))?.run).toMatchObject({ current_step_index: 0, live_output: 'Running step 1 of 3: Extract' });
 
       expect(await store.jobs.recordRun({ header: header(job, 'run_1', at(10), { live_output: 'Running step 1 of 3: Extract' }), steps: [] }, at(12))).toBe(true);
-      await store.jobs.recordAttemptEnded(address(job, 'run_1', 0), 1, { outputs: { analysis_results: 'F' } }, at(13));
+      await store.jobs.recordAttemptEnded(address(job, 'run_1', 0), 1, at(11), { outputs: { analysis_results: 'F' } }, at(13));
       await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 1, 3, at(14));
       await store.jobs.recordAttemptProgress(address(job, 'run_1', 1), 1, 'page 2 of 5', at(15));
       const run = (await store.jobs.getStored(job.job_id))?.run;

@@ -166,6 +166,38 @@ describe('attempts and progress', () => {
     expect(rec.failed.mock.calls[0]!.slice(0, 4)).toEqual([TEST_STEP, 3, { code: 'DELIBERATE_FAILURE', message: 'no luck' }, true]);
   });
 
+  it('records a quick first attempt in one write, when it ends; a slow one, a retry or one reporting progress, when it starts', async () => {
+    const quick = recorder();
+    await runTool(probe(() => Promise.resolve({ length: 1 })), { text: 'a' }, { recorder: quick, startRecordDelayMs: 1000 });
+    expect(quick.started).not.toHaveBeenCalled();
+    expect(quick.succeeded).toHaveBeenCalledOnce();
+    expect(quick.succeeded.mock.calls[0]![3]).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const slow = recorder();
+    await runTool(probe(() => new Promise((resolve) => setTimeout(() => resolve({ length: 1 }), 60))), { text: 'a' }, { recorder: slow, startRecordDelayMs: 10 });
+    expect(slow.started).toHaveBeenCalledOnce();
+    expect(slow.started.mock.calls[0]![2]).toBe(slow.succeeded.mock.calls[0]![3]);
+
+    const retry = recorder();
+    await runTool(probe(() => Promise.resolve({ length: 1 })), { text: 'a' }, { attempt: 2, recorder: retry, startRecordDelayMs: 1000 });
+    expect(retry.started).toHaveBeenCalledOnce();
+
+    const reporting = recorder();
+    const order: string[] = [];
+    reporting.started.mockImplementation(() => Promise.resolve(void order.push('started')));
+    reporting.progress.mockImplementation(() => Promise.resolve(void order.push('progress')));
+    await runTool(
+      probe(async (_, ctx) => {
+        ctx.progress('page 1');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { length: 1 };
+      }),
+      { text: 'a' },
+      { recorder: reporting, startRecordDelayMs: 1000 },
+    );
+    expect(order).toEqual(['started', 'progress']);
+  });
+
   it('records the attempt start and throttled progress, and heartbeats every report and on its own', async () => {
     const rec = recorder();
     const heartbeats: unknown[] = [];

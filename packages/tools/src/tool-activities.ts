@@ -33,9 +33,13 @@ export interface ToolDependencies extends ToolSettings {
   log?: ToolLogger;
   /** Test seam: where the attempt number, cancellation signal and heartbeat come from; default Temporal's activity context. */
   attempt?: ActivityAttemptSource;
+  /** How long a first attempt runs before its start is recorded (default 500 ms). */
+  startRecordDelayMs?: number;
   /** Test seam: heartbeat and progress-record intervals. */
   progressTiming?: ProgressTiming;
 }
+
+const START_RECORD_DELAY_MS = 500;
 
 /** Registers every tool as an activity under its `tool_id`. */
 export function createToolActivities(tools: readonly ToolDefinition[], deps: ToolDependencies): ToolActivities {
@@ -68,13 +72,21 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       correlation_id: step.correlation_id,
     });
     const recorder = deps.recorder;
-    if (recorder !== undefined) await bestEffort(log, 'attempt start', () => recorder.started(step, attempt, new Date().toISOString()));
+    const attemptStartedAt = new Date().toISOString();
+    // A first attempt's start is recorded only once it has run a moment (or reports
+    // progress): most steps end sooner, and their end is one write that says it all. A
+    // retry is recorded at once, so the attempt number shows while it runs.
+    let startRecorded: Promise<void> | undefined;
+    const recordStart = (): Promise<void> =>
+      (startRecorded ??= recorder === undefined ? Promise.resolve() : bestEffort(log, 'attempt start', () => recorder.started(step, attempt, attemptStartedAt)));
+    const startTimer = attempt > 1 ? undefined : setTimeout(() => void recordStart(), deps.startRecordDelayMs ?? START_RECORD_DELAY_MS);
+    if (attempt > 1) await recordStart();
     const progress = new AttemptProgress(
       {
         heartbeat,
         record: ({ message, fraction }) => {
           if (recorder === undefined) return;
-          void bestEffort(log, 'progress', () => recorder.progress(step, attempt, message, fraction, new Date().toISOString()));
+          void recordStart().then(() => bestEffort(log, 'progress', () => recorder.progress(step, attempt, message, fraction, new Date().toISOString())));
         },
       },
       deps.progressTiming ?? DEFAULT_PROGRESS_TIMING,
@@ -96,7 +108,9 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       // Debug: Temporal's history already records every completion; a line per attempt is noise at volume.
       log.debug('Tool completed', { duration_ms: Date.now() - startedAt });
       progress.stop();
-      if (recorder !== undefined) await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, new Date().toISOString()));
+      clearTimeout(startTimer);
+      await startRecorded;
+      if (recorder !== undefined) await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, attemptStartedAt, new Date().toISOString()));
       return { outputs: result, attempt };
     } catch (err) {
       const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
@@ -110,13 +124,16 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
         error: failure.message,
       });
       progress.stop();
+      clearTimeout(startTimer);
+      await startRecorded;
       if (recorder !== undefined && failure instanceof ApplicationFailure) {
         const error = { code: failure.type ?? 'TOOL_FAILED', message: failure.message };
-        await bestEffort(log, 'attempt failure', () => recorder.failed(step, attempt, error, retryable, new Date().toISOString()));
+        await bestEffort(log, 'attempt failure', () => recorder.failed(step, attempt, error, retryable, attemptStartedAt, new Date().toISOString()));
       }
       throw failure;
     } finally {
       progress.stop();
+      clearTimeout(startTimer);
     }
   };
 }

@@ -47,7 +47,11 @@ export type ToolActivities = Record<string, ToolActivity>;
  * attempt of a run that is no longer the job's current run records nothing.
  */
 export interface StepAttemptRecorder {
-  /** An attempt began (1-based `attempt`, Temporal's count). */
+  /**
+   * An attempt began (1-based `attempt`, Temporal's count). The activity layer reports a
+   * first attempt only once it has run a moment (or reports progress), so a fast step
+   * costs one write, when it ends; a retry is reported at once.
+   */
   started(step: StepAddress, attempt: number, at: string): Promise<void>;
   /** The tool reported progress; called at most about once a second per attempt. */
   progress(step: StepAddress, attempt: number, message: string, fraction: number | undefined, at: string): Promise<void>;
@@ -55,7 +59,7 @@ export interface StepAttemptRecorder {
    * The attempt succeeded with these outputs (large values already stored by reference).
    * The step shows as completed at once; the workflow's own record stays authoritative.
    */
-  succeeded(step: StepAddress, attempt: number, outputs: ToolOutputs, at: string): Promise<void>;
+  succeeded(step: StepAddress, attempt: number, outputs: ToolOutputs, startedAt: string, at: string): Promise<void>;
   /** The attempt failed; `retryable` tells whether Temporal may try again. */
-  failed(step: StepAddress, attempt: number, error: { code: string; message: string }, retryable: boolean, at: string): Promise<void>;
+  failed(step: StepAddress, attempt: number, error: { code: string; message: string }, retryable: boolean, startedAt: string, at: string): Promise<void>;
 }

@@ -44,6 +44,7 @@ export interface RunToolOptions {
   heartbeat?: (details: unknown) => void;
   log?: ToolLogger;
   progressTiming?: ProgressTiming;
+  startRecordDelayMs?: number;
   step?: StepAddress;
 }
 
@@ -65,6 +66,7 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
     inlineLimitBytes: options.inlineLimitBytes,
     log: options.log,
     progressTiming: options.progressTiming,
+    startRecordDelayMs: options.startRecordDelayMs,
     attempt: () => ({ attempt: options.attempt ?? 1, signal, heartbeat: options.heartbeat ?? (() => undefined), log: undefined }),
   });
   return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
