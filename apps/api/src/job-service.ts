@@ -4,6 +4,7 @@ import {
   executionStateOf,
   fileIdsIn,
   initialRunHeader,
+  runHeaderSource,
   jobStatusOf,
   jobView,
   orderedSteps,
@@ -171,7 +172,7 @@ export class JobService {
         // The run has just claimed the job: its stored state is current, no need to ask the workflow.
         if (await this.awaitClaim(jobId, started.run_id)) return this.storedView(jobId);
         // No worker claimed it in time: the answer shows the run as its workflow will record it on beginning.
-        return this.view({ stored: { job, run: undefined, runs: [], updated_at: startedAt }, run: { ...initialRunHeader(job, started.run_id, startedAt), steps: [] }, stale: false });
+        return this.view({ stored: { job, run: undefined, runs: [], updated_at: startedAt }, run: { ...initialRunHeader(runHeaderSource(job), started.run_id, startedAt), steps: [] }, stale: false });
       }
       case false:
         switch (started.code) {

@@ -1,5 +1,6 @@
 import {
   initialRunHeader,
+  runHeaderSource,
   JobRecord,
   RunHeader,
   StepRun,
@@ -388,7 +389,7 @@ export class JobRepository {
       // Claimed but not yet recorded by its workflow: the run has begun (the claim set the
       // job row's started_at), nothing more is known.
       if (row.started_at === null) return undefined;
-      return withLastWrite(storedRunState(job, initialRunHeader(job, row.run_id, row.started_at), rows));
+      return withLastWrite(storedRunState(job, initialRunHeader(runHeaderSource(job), row.run_id, row.started_at), rows));
     }
     return withLastWrite(storedRunState(job, RunHeader.parse(JSON.parse(row.run)), rows));
   }

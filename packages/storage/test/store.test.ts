@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initialRunHeader, type InputVariable, type JobRecord, type RunHeader, type StepDefinition, type StepRun } from '@ordo/core';
+import { initialRunHeader, runHeaderSource, type InputVariable, type JobRecord, type RunHeader, type StepDefinition, type StepRun } from '@ordo/core';
 import { sql } from 'kysely';
 import { forEachDialect, testStoreConfig, type TestStoreConfig } from '@ordo/testing';
 import { newId, openStore, type OrdoStore } from '../src/index';
@@ -72,7 +72,7 @@ forEachDialect('store', (dialect) => {
   }
 
   function header(job: JobRecord, runId: string, startedAt: string, patch: Partial<RunHeader> = {}): RunHeader {
-    return { ...initialRunHeader(job, runId, startedAt), ...patch };
+    return { ...initialRunHeader(runHeaderSource(job), runId, startedAt), ...patch };
   }
 
   function step(index: number, patch: Partial<StepRun>): StepRun {

@@ -28,7 +28,6 @@ export function isFinishedRun(status: RunStatus): boolean {
 /** The state of a run that has just begun: every step NotStarted except those a retry reuses. */
 export function beginRunState(start: RunStart): RunState {
   const reused = new Map(start.reused.map((s) => [s.index, s]));
-  const variables: Variables = { ...start.variables };
   const steps: StepRun[] = [];
   for (let index = 0; index < start.total_steps; index++) {
     const done = reused.get(index);
@@ -39,53 +38,39 @@ export function beginRunState(start: RunStart): RunState {
       steps.push({ index, step_id: definition?.step_id ?? '', type: definition?.type ?? 'tool', status: 'NotStarted', attempt: 0 });
     }
   }
-  return {
-    job_id: start.job_id,
-    run_id: start.run_id,
-    workflow_id: start.workflow_id,
-    workflow_version: start.workflow_version,
-    correlation_id: start.correlation_id,
-    context: start.context,
-    ...(start.parent_job_id !== undefined && { parent_job_id: start.parent_job_id }),
-    ...(start.root_job_id !== undefined && { root_job_id: start.root_job_id }),
-    status: 'InProgress',
-    started_at: start.started_at,
-    last_activity_at: start.started_at,
-    current_step_index: 0,
-    total_steps: start.total_steps,
-    paused: false,
-    live_output: 'Starting',
-    variables,
-    steps,
-  };
+  return { ...initialRunHeader(start, start.run_id, start.started_at), steps };
+}
+
+/** What a run's header is made from: a run's start, or a job as stored (see `runHeaderSource`). */
+export type RunHeaderSource = Pick<RunStart, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'total_steps' | 'variables'>;
+
+/** A stored job as the source of its run's header: its inputs are the variables a run begins with. */
+export function runHeaderSource(job: Pick<JobRecord, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'steps' | 'input_values'>): RunHeaderSource {
+  return { ...job, total_steps: job.steps.length, variables: job.input_values };
 }
 
 /**
- * The header of a run that has been started but has recorded nothing yet: what the job
- * shows from the moment it is started until its workflow's first record.
+ * The header of a run that has begun and done nothing yet: what the run state starts
+ * from, and what a job shows from the moment it is started until its workflow's first record.
  */
-export function initialRunHeader(
-  job: Pick<JobRecord, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'steps' | 'input_values'>,
-  runId: string,
-  startedAt: string,
-): RunHeader {
+export function initialRunHeader(source: RunHeaderSource, runId: string, startedAt: string): RunHeader {
   return {
-    job_id: job.job_id,
+    job_id: source.job_id,
     run_id: runId,
-    workflow_id: job.workflow_id,
-    workflow_version: job.workflow_version,
-    correlation_id: job.correlation_id,
-    context: job.context,
-    ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
-    ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
+    workflow_id: source.workflow_id,
+    workflow_version: source.workflow_version,
+    correlation_id: source.correlation_id,
+    context: source.context,
+    ...(source.parent_job_id !== undefined && { parent_job_id: source.parent_job_id }),
+    ...(source.root_job_id !== undefined && { root_job_id: source.root_job_id }),
     status: 'InProgress',
     started_at: startedAt,
     last_activity_at: startedAt,
     current_step_index: 0,
-    total_steps: job.steps.length,
+    total_steps: source.total_steps,
     paused: false,
     live_output: 'Starting',
-    variables: { ...job.input_values },
+    variables: { ...source.variables },
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from './job';
 import { retryPlan } from './retry-plan';
-import { beginRunState, initialRunHeader, runCancelled, runCompleted, runFailed, setPaused, stepCompleted, stepFailed, stepStarted } from './run-transitions';
+import { beginRunState, initialRunHeader, runHeaderSource, runCancelled, runCompleted, runFailed, setPaused, stepCompleted, stepFailed, stepStarted } from './run-transitions';
 import { executionStateOf, jobView, liveOutputOf } from './run-views';
 import type { RunStart } from './run-store-contract';
 import { storedRunState } from './stored-run';
@@ -140,7 +140,7 @@ describe('run state and its views', () => {
   });
 
   it('rebuilds a stored run so that it never goes behind what its activities recorded', () => {
-    const header = initialRunHeader(job, 'run_1', t(1));
+    const header = initialRunHeader(runHeaderSource(job), 'run_1', t(1));
     const run = storedRunState(job, header, [{ index: 1, step_id: 'analyze', type: 'tool', status: 'InProgress', attempt: 2, progress: 'page 3' }]);
     expect(run.current_step_index).toBe(1);
     expect(run.steps.map((s) => s.status)).toEqual(['NotStarted', 'InProgress', 'NotStarted']);
