@@ -218,6 +218,24 @@ describe('job control over the API, against the real server', () => {
       expect((await stack.client.workflow.getHandle(job.job_id).describe()).status.name).toBe('CANCELLED');
     });
 
+    it('a cancel during a reset leaves one consistent state: PENDING, the run cancelled', async () => {
+      const job = await createJob(stack, { steps: sleepSteps(1, 30_000) });
+      await startJob(stack, job.job_id);
+      await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
+      const [reset, cancel] = await Promise.all([req(`/v1/jobs/${job.job_id}/reset`, json('POST')), req(`/v1/jobs/${job.job_id}/cancel`, json('POST'))]);
+      expect(reset.status).toBe(200);
+      // The cancel either reached the run (202) or found the reset had already ended it (409).
+      expect([202, 409]).toContain(cancel.status);
+      const after = await getJob(stack, job.job_id);
+      expect(after).toMatchObject({ status: 'PENDING', output_data: {} });
+      expect(after.runs).toEqual([expect.objectContaining({ status: 'FAILED', cancelled: true })]);
+      expect((await stack.client.workflow.getHandle(job.job_id).describe()).status.name).toBe('CANCELLED');
+      // And it starts again as a new run.
+      await startJob(stack, job.job_id);
+      expect((await getJob(stack, job.job_id)).runs).toHaveLength(2);
+      await req(`/v1/jobs/${job.job_id}/cancel`, json('POST'));
+    });
+
     it('retries a failed job from the failed step, reusing the recorded output of the step before it', async () => {
       gateOpen = false;
       calls.counted = 0;
