@@ -56,6 +56,9 @@ describe('reads of a running job under failure', () => {
     await startJob(stack, jobId);
     // Two steps done and recorded, the third running: the stored progress is past step 0.
     await waitForJob(stack, jobId, (j) => j.steps[2]?.status === 'RUNNING' && j.execution_progress.current_step === 2, 30_000);
+    // The stale view is the stored one: wait until the third step's attempt is stored too (a
+    // first attempt's start is recorded once it has run 500 ms).
+    await pollUntil(() => stack.store.jobs.getStored(jobId), (s) => s?.run?.steps[2]?.status === 'InProgress', { timeoutMs: 10_000 });
 
     // A port nothing listens on: the lazy connection fails on first use, as in production with Temporal down.
     offlineConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
