@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps';
+import { jsonBody } from './json-body';
 import { ApiProblem } from './problem';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
@@ -15,22 +16,42 @@ import { workflowRoutes } from './routes/workflows';
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono()
+    .use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES))
     .route('/health', healthRoutes(deps))
     .route('/v1/workflows', workflowRoutes(deps))
     .route('/v1/files', fileRoutes(deps))
     .route('/v1/jobs', jobRoutes(deps))
     .route('/v1/tools', toolRoutes(deps));
 
+  // Hono answers a known path with an unknown method as not found; say which methods it has.
+  const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
   app.notFound((c) => {
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))].sort();
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+    }
     throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`);
   });
 
   app.onError((err, c) => {
     const problem = toProblem(err);
     if (problem.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
-    return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, { 'Content-Type': 'application/problem+json' });
+    return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, {
+      'Content-Type': 'application/problem+json',
+      ...(c.res.headers.get('Allow') !== null && { Allow: c.res.headers.get('Allow')! }),
+    });
   });
   return app;
+}
+
+/** The default cap on JSON request bodies. */
+export const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
+
+/** A route path such as `/v1/jobs/:job_id/start` as a pattern matching concrete paths. */
+function pathPattern(path: string): RegExp {
+  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[A-Za-z_][A-Za-z0-9_]*/g, '/[^/]+').replace(/\/\*$/, '(/.*)?');
+  return new RegExp(`^${escaped}/?$`);
 }
 
 function toProblem(err: Error): ApiProblem {

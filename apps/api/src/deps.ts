@@ -8,6 +8,8 @@ export interface AppDeps {
   temporal: { client: Client; taskQueue: string };
   tools: readonly ToolDescriptor[];
   maxUploadBytes: number;
+  /** The cap on JSON request bodies (bytes); 1 MiB by default. */
+  maxJsonBytes?: number;
   /** The clock for timestamps; tests may pin it. */
   now?: () => Date;
 }

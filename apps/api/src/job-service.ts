@@ -7,6 +7,7 @@ import {
   runHeaderSource,
   jobStatusOf,
   jobView,
+  JobSummary,
   orderedSteps,
   outputVariableNames,
   retryPlan,
@@ -331,13 +332,13 @@ export class JobService {
     }
   }
 
-  /** A page of jobs, newest first, as stored (summaries: see `list` in the README). */
-  async list(query: ListJobsQuery): Promise<{ items: Job[]; next_cursor: string | null }> {
+  /** A page of jobs, newest first, as stored: summaries, without steps, inputs or outputs. */
+  async list(query: ListJobsQuery): Promise<{ items: JobSummary[]; next_cursor: string | null }> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // One extra row tells whether another page exists without a count query.
     const rows = await this.deps.store.jobs.list({ workflow_id: query.workflow_id, status: query.status, limit: query.limit + 1, after });
     const page = rows.slice(0, query.limit);
-    const items = await Promise.all(page.map((stored) => this.view({ stored, run: stored.run, stale: false })));
+    const items = page.map((stored) => JobSummary.parse(jobView(stored.job, stored.run, stored.runs, { updated_at: stored.updated_at })));
     const last = page.at(-1);
     return { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.job.created_at, job_id: last.job.job_id }) : null };
   }

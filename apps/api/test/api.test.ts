@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { ExecutionState, Job, type ToolDescriptor } from '@ordo/core';
+import { ExecutionState, Job, type JobSummary, type ToolDescriptor } from '@ordo/core';
 import { makePdf, pollUntil, seedFile } from '@ordo/testing';
 import { json, problem, startApiStack, upload, type ApiStack } from './harness';
 
@@ -112,18 +112,20 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     expect(workflows.items.map((w) => w.workflow_id)).toContain('wf_analyze_document');
 
     const created = [await createSeedJob(), await createSeedJob(), await createSeedJob()];
-    const page1 = (await (await req('/v1/jobs?workflow_id=wf_analyze_document&status=PENDING&limit=2')).json()) as { items: Job[]; next_cursor: string | null };
+    const page1 = (await (await req('/v1/jobs?workflow_id=wf_analyze_document&status=PENDING&limit=2')).json()) as { items: JobSummary[]; next_cursor: string | null };
     expect(page1.items).toHaveLength(2);
     expect(page1.next_cursor).toEqual(expect.any(String));
-    const all: Job[] = [...page1.items];
+    const all: JobSummary[] = [...page1.items];
     let cursor = page1.next_cursor;
     while (cursor) {
-      const page = (await (await req(`/v1/jobs?workflow_id=wf_analyze_document&status=PENDING&limit=2&cursor=${cursor}`)).json()) as { items: Job[]; next_cursor: string | null };
+      const page = (await (await req(`/v1/jobs?workflow_id=wf_analyze_document&status=PENDING&limit=2&cursor=${cursor}`)).json()) as { items: JobSummary[]; next_cursor: string | null };
       all.push(...page.items);
       cursor = page.next_cursor;
     }
     const ids = all.map((j) => j.job_id);
     expect(new Set(ids).size).toBe(ids.length);
+    // A list holds summaries: no steps, inputs or outputs, however large a job's documents.
+    for (const item of all) for (const heavy of ['steps', 'input_values', 'output_data', 'input_variables']) expect(item).not.toHaveProperty(heavy);
     expect(all.every((j) => j.status === 'PENDING')).toBe(true);
     // Newest first: the three just created lead (jobs created in the same millisecond tie
     // on created_at and are then ordered by job_id), and created_at never increases.
@@ -221,6 +223,29 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       const p = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'wf_draft', name: 'x' })), 422);
       expect(p.code).toBe('WORKFLOW_NOT_PUBLISHED');
       expect(p.errors?.[0]?.field).toBe('workflow_id');
+    });
+
+    it('control characters in a name', async () => {
+      const p = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'bell\u0007name' })), 422);
+      expect(p.errors).toEqual([{ field: 'name', message: 'must not contain control characters' }]);
+      expect((await req('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'ok', description: 'two\nlines\ttabbed' }))).status).toBe(201);
+    });
+
+    it('a body that is not JSON, too large, or nested too deep; a method the path does not have', async () => {
+      const form = await problem(await req('/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'workflow_id=x' }), 415);
+      expect(form).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', message: 'must be application/json' }] });
+      const huge = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'x', name: 'x', description: 'd'.repeat(2 * 1024 * 1024) })), 413);
+      expect(huge.code).toBe('PAYLOAD_TOO_LARGE');
+      const deep = await problem(await req('/v1/workflows', json('POST', `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`)), 422);
+      expect(deep.errors).toEqual([{ field: '(body)', message: 'must nest at most 64 levels deep' }]);
+      const wrongMethod = await req('/v1/jobs/job_x/start', { method: 'GET' });
+      const p = await problem(wrongMethod, 405);
+      expect(p.code).toBe('METHOD_NOT_ALLOWED');
+      expect(wrongMethod.headers.get('allow')).toBe('POST');
+      expect((await problem(await req('/v1/jobs', { method: 'DELETE' }), 405)).detail).toBe('DELETE is not allowed on /v1/jobs; allowed: GET, POST');
+      await problem(await req('/v1/nothing-here'), 404);
+      // A start with no body at all is still a start (its body is optional).
+      expect((await problem(await req('/v1/jobs/job_missing/start', { method: 'POST' }), 404)).code).toBe('NOT_FOUND');
     });
 
     it('an upload without a file field', async () => {

@@ -13,7 +13,7 @@ export { JobErrorCode, ToolErrorCode } from './model/error-codes';
 export { ExecutionState, StepExecutionResult } from './model/execution-state';
 export { checkInputValue, effectiveInputs, fileIdsIn, validateInputs } from './model/input-validation';
 export type { FileLookup, InputCheck } from './model/input-validation';
-export { CreateJobRequest, ExecutionProgress, Job, JobRecord, JobStep, JobStepRuntime, RunSummary, SetInputValueRequest } from './model/job';
+export { CreateJobRequest, ExecutionProgress, Job, JobRecord, JobStep, JobStepRuntime, JobSummary, RunSummary, SetInputValueRequest } from './model/job';
 export { applyOutputMappings, resolveParameters } from './model/mappings';
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
@@ -41,7 +41,7 @@ export {
   ValueRef,
 } from './model/value-ref';
 export type { BlobStore } from './model/value-ref';
-export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, InputVariables, NumberSchema, ObjectSchema, StringSchema, VariableSchema } from './model/variable-schema';
+export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, InputVariables, NumberSchema, ObjectSchema, PlainText, StringSchema, VariableSchema } from './model/variable-schema';
 export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
 export type { DefinitionShape } from './model/definition-queries';
 export { checkDefinitionAgainstTools, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';

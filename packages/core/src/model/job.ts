@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { StepDefinition, StepDefinitionSchema } from './step-definition';
 import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
-import { Identifier, InputVariable } from './variable-schema';
+import { Identifier, InputVariable, NO_CONTROL_EXCEPT_WHITESPACE, PlainText } from './variable-schema';
 
 /** The body of `POST /v1/jobs` (seed 002's CreateJobRequest). */
 export const CreateJobRequest = z.strictObject({
   workflow_id: Identifier,
   /** The version to run; the latest PUBLISHED one when absent. */
   workflow_version: z.number().int().positive().optional(),
-  name: z.string().min(1).max(200),
-  description: z.string().max(10_000).optional(),
+  name: PlainText.min(1).max(200),
+  description: z.string().max(10_000).regex(NO_CONTROL_EXCEPT_WHITESPACE, 'must not contain control characters (other than tab and line breaks)').optional(),
   /** The workflow's input variables as the caller knows them; checked against the published version. */
   input_variables: z.array(InputVariable).optional(),
   /** Global data for expressions (`__context__`) and child jobs, e.g. `{ "customerId": "123" }`. */
@@ -121,3 +121,25 @@ export const Job = z.object({
   stale: z.boolean().optional(),
 });
 export type Job = z.infer<typeof Job>;
+
+/**
+ * A job in a list (`GET /v1/jobs`): what it is and where it stands, without its steps,
+ * inputs or outputs, so a page of 200 jobs stays small however large their documents.
+ */
+export const JobSummary = Job.pick({
+  job_id: true,
+  workflow_id: true,
+  workflow_version: true,
+  name: true,
+  description: true,
+  status: true,
+  created_at: true,
+  updated_at: true,
+  started_at: true,
+  completed_at: true,
+  execution_progress: true,
+  live_output: true,
+  error_message: true,
+  correlation_id: true,
+});
+export type JobSummary = z.infer<typeof JobSummary>;

@@ -5,6 +5,12 @@ export const Identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must start with a letter or underscore and hold only letters, digits and underscores (at most 128)');
 
+/** Free text shown as a name: no control characters at all. */
+export const PlainText = z.string().regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+/** Longer free text may keep tabs and line breaks, but no other control characters. */
+export const NO_CONTROL_EXCEPT_WHITESPACE = /^(?:[^\p{Cc}]|[\t\n\r])*$/u;
+
 function isValidRegExp(pattern: string): boolean {
   try {
     new RegExp(pattern, 'u');
@@ -114,7 +120,7 @@ function schemaDepth(schema: VariableSchema): number {
 
 export const InputVariable = z.strictObject({
   /** How people call the variable; `input_errors` name it by this. */
-  name: z.string().min(1).max(200),
+  name: PlainText.min(1).max(200),
   variable_id: Identifier,
   description: z.string().max(10_000).optional(),
   required: z.boolean().default(false),

@@ -6,7 +6,7 @@ import { StepDefinition } from './step-definition';
 import { WorkflowStatus } from './status';
 import type { ToolDescriptor } from './tool-descriptor';
 import { checkInputValue } from './input-validation';
-import { Identifier, InputVariables } from './variable-schema';
+import { Identifier, InputVariables, PlainText } from './variable-schema';
 
 /**
  * The body of `POST /v1/workflows`: a template with typed inputs and ordered steps.
@@ -15,7 +15,7 @@ import { Identifier, InputVariables } from './variable-schema';
 export const WorkflowDefinition = z
   .strictObject({
     workflow_id: Identifier,
-    name: z.string().min(1).max(200),
+    name: PlainText.min(1).max(200),
     description: z.string().max(10_000).optional(),
     status: WorkflowStatus.default('DRAFT'),
     input_variables: InputVariables.default([]),
