@@ -212,6 +212,11 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       const unmapped = { ...seed, workflow_id: 'wf_unmapped', steps: [{ ...seed.steps[0], parameter_mappings: {} }] };
       const p2 = await problem(await req('/v1/workflows', json('POST', unmapped)), 422);
       expect(p2.errors?.[0]?.field).toBe('steps.0.parameter_mappings.input_file');
+      const bogus = { ...seed, workflow_id: 'wf_bogus', steps: [{ ...seed.steps[0], parameter_mappings: { input_file: 'input_doc', extraction_mode: 'bogus' } }] };
+      const p4 = await problem(await req('/v1/workflows', json('POST', bogus)), 422);
+      expect(p4.errors).toEqual([
+        { field: 'steps.0.parameter_mappings.extraction_mode', message: 'the literal value of \'extraction_mode\' must be one of "full", "first_page", "pages"' },
+      ]);
       const p3 = await problem(await req('/v1/workflows', json('POST', seed)), 409);
       expect(p3.code).toBe('WORKFLOW_EXISTS');
       expect((await req('/v1/workflows/wf_bad_tool')).status).toBe(404);

@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
 import { checkDefinitionAgainstTools, WorkflowDefinition } from '@ordo/core';
 import type { AppDeps } from '../deps';
+import { createLiteralCheck } from '../literal-check';
 import { ApiProblem, notFound, validationProblem } from '../problem';
 import { validate } from '../validate';
 
 /** `/v1/workflows`: versioned workflow templates. */
 export function workflowRoutes(deps: AppDeps) {
+  const checkLiteral = createLiteralCheck();
   return new Hono()
     .post('/', validate('json', WorkflowDefinition), async (c) => {
       const definition = c.req.valid('json');
-      const issues = checkDefinitionAgainstTools(definition, deps.tools);
+      const issues = checkDefinitionAgainstTools(definition, deps.tools, checkLiteral);
       if (issues.length > 0) throw validationProblem(issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
       const result = await deps.store.workflows.create(definition, (deps.now?.() ?? new Date()).toISOString());
       if (!result.ok) {

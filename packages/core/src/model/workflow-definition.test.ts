@@ -95,4 +95,22 @@ describe('WorkflowDefinition', () => {
     const unknown = WorkflowDefinition.safeParse({ ...seed, output_variables: ['nothing'] });
     expect(unknown.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(["output_variables.0: output variable 'nothing' is not an input and no step writes it"]);
   });
+
+  it('checks literal parameters with the validator it is given, and never variable references', () => {
+    const def = WorkflowDefinition.parse({
+      ...seed,
+      steps: [{ ...seed.steps[0], parameter_mappings: { input_file: 'input_doc', extraction_mode: 'bogus' } }, seed.steps[1]],
+    });
+    const seen: unknown[] = [];
+    const checkLiteral = (schema: Record<string, unknown>, value: unknown) => {
+      seen.push(value);
+      return value === 'bogus' ? `must be one of ${JSON.stringify(schema.default)}` : undefined;
+    };
+    expect(checkDefinitionAgainstTools(def, tools, checkLiteral)).toEqual([
+      { rule: 'literal_parameters_match_schema', path: ['steps', 0, 'parameter_mappings', 'extraction_mode'], message: 'the literal value of \'extraction_mode\' must be one of "full"' },
+    ]);
+    // input_doc, document_text and depth name variables: only the literal was checked.
+    expect(seen).toEqual(['bogus']);
+    expect(checkDefinitionAgainstTools(def, tools)).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STEP_TYPES, stepTypeOf } from '../workflows/steps';
+import type { StepCheckContext } from '../workflows/steps/step-type';
 import { declaredVariables, orderedSteps, type DefinitionShape } from './definition-queries';
 import type { DefinitionIssue } from './definition-issue';
 import { StepDefinition } from './step-definition';
@@ -88,10 +89,12 @@ function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
  * Publish-time checks that need the tool catalog, each step checked by its own type
  * module (unknown tools, unmapped required parameters, unknown parameters and outputs).
  */
-export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonly ToolDescriptor[]): DefinitionIssue[] {
+export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral']): DefinitionIssue[] {
   const catalog = new Map(tools.map((t) => [t.tool_id, t]));
   const declared = declaredVariables(def);
-  return def.steps.flatMap((step, i) => stepTypeOf(step).check(step, { tools: catalog, declared, path: ['steps', i] }));
+  return def.steps.flatMap((step, i) =>
+    stepTypeOf(step).check(step, { tools: catalog, declared, path: ['steps', i], ...(checkLiteral !== undefined && { checkLiteral }) }),
+  );
 }
 
 /** The step types a definition may use, for error messages and docs. */

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
-import type { SchemaValue } from '../../model/schema-value';
 import type { StepBase, StepRunSettings } from '../../model/step';
 import type { Identifier } from '../../model/variable-schema';
 import type { StepAddress } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import type { RunError, RunState, StepRun } from '../../model/run-state';
-import type { Variables } from '../../model/schema-value';
-import type { ToolDescriptor, ToolRunDefaults } from '../../model/tool-descriptor';
+import type { SchemaValue, Variables } from '../../model/schema-value';
+import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../../model/tool-descriptor';
 
 /**
  * What a step type's schema is built from. Step modules are workflow code, and workflow
@@ -37,6 +36,12 @@ export interface StepCheckContext {
   declared: ReadonlySet<string>;
   /** JSON path of this step within the definition, e.g. `['steps', 2]`. */
   path: (string | number)[];
+  /**
+   * Checks a literal value against a JSON Schema (a tool parameter's), answering what is
+   * wrong or undefined. Supplied by the caller (the API, with a JSON Schema validator), so
+   * step modules, which are workflow code, load no validator; without it literals are not checked.
+   */
+  checkLiteral?: (schema: JsonSchemaDocument, value: SchemaValue) => string | undefined;
 }
 
 /** What a step's executor gets from the interpreter. */

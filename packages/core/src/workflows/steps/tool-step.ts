@@ -6,7 +6,7 @@ import { applyOutputMappings, resolveParameters } from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
 import type { ToolRunDefaults } from '../../model/tool-descriptor';
-import { requiredToolParameters, toolOutputNames, toolParameterNames } from '../../model/tool-json-schema';
+import { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
 import { defineStepType, type SchemaKit } from './step-type';
 
 /**
@@ -82,9 +82,18 @@ export const toolStep = defineStepType<ToolStep>({
       }
     }
     const params = new Set(toolParameterNames(tool));
-    for (const name of Object.keys(step.parameter_mappings)) {
+    for (const [name, source] of Object.entries(step.parameter_mappings)) {
       if (!params.has(name)) {
         issues.push({ rule: 'known_parameters', path: [...ctx.path, 'parameter_mappings', name], message: `tool '${tool.tool_id}' has no parameter '${name}'` });
+        continue;
+      }
+      // A literal (anything but the name of a declared variable) must be a value the tool
+      // accepts, or every job of the workflow would fail at this step.
+      const schema = toolParameterSchema(tool, name);
+      const isVariable = typeof source === 'string' && ctx.declared.has(source);
+      const problem = !isVariable && schema !== undefined ? ctx.checkLiteral?.(schema, source) : undefined;
+      if (problem !== undefined) {
+        issues.push({ rule: 'literal_parameters_match_schema', path: [...ctx.path, 'parameter_mappings', name], message: `the literal value of '${name}' ${problem}` });
       }
     }
     const outputs = toolOutputNames(tool);
