@@ -10,6 +10,8 @@ import {
   JobSummary,
   orderedSteps,
   outputVariableNames,
+  resolveValueRecord,
+  resolveValueRefs,
   retryPlan,
   validateInputs,
   type CreateJobRequest,
@@ -27,7 +29,7 @@ import type { AppDeps } from './deps';
 import { cancelRun, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
-import { readableValue, resolveRecord, resolveValue } from './value-views';
+import { readableValue } from './value-views';
 import { readMark, readRunState } from './shared-run-reads';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -196,7 +198,7 @@ export class JobService {
   }
 
   private async setPaused(jobId: string, paused: boolean): Promise<Job> {
-    const { run, current } = await this.requireRunning(jobId, paused ? 'pause' : 'resume');
+    const run = await this.requireRunning(jobId, paused ? 'pause' : 'resume');
     const result = await setRunPaused(this.deps.temporal.client, jobId, run.run_id, paused);
     if (!result.ok) {
       switch (result.code) {
@@ -212,7 +214,6 @@ export class JobService {
           throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
       }
     }
-    void current;
     return this.get(jobId);
   }
 
@@ -231,7 +232,7 @@ export class JobService {
         return this.get(jobId);
       }
     }
-    const { run } = await this.requireRunning(jobId, 'cancel');
+    const run = await this.requireRunning(jobId, 'cancel');
     const result = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
     if (!result.ok) {
       switch (result.code) {
@@ -355,8 +356,8 @@ export class JobService {
     const blobs = this.deps.store.blobs;
     return {
       ...state,
-      variables: await resolveRecord(state.variables, blobs),
-      step_results: await Promise.all(state.step_results.map(async (r) => ({ ...r, outputs: await resolveRecord(r.outputs, blobs) }))),
+      variables: await resolveValueRecord(state.variables, blobs),
+      step_results: await Promise.all(state.step_results.map(async (r) => ({ ...r, outputs: await resolveValueRecord(r.outputs, blobs) }))),
       ...(now.stale && { stale: true as const }),
     };
   }
@@ -371,7 +372,7 @@ export class JobService {
         { field: 'variable', message: `must name a variable with a value: ${Object.keys(variables).join(', ') || 'none yet'}` },
       ]);
     }
-    return { variable: name, value: await resolveValue(value, this.deps.store.blobs) };
+    return { variable: name, value: await resolveValueRefs(value, this.deps.store.blobs) };
   }
 
   /** A job as stored, without asking its workflow: for answers given right after the run recorded a change. */
@@ -432,14 +433,14 @@ export class JobService {
     return stored.job;
   }
 
-  private async requireRunning(jobId: string, action: string): Promise<{ run: RunState; current: JobNow }> {
+  private async requireRunning(jobId: string, action: string): Promise<RunState> {
     const current = await this.current(jobId);
     const run = current.run;
     if (!run || run.status !== 'InProgress') {
       const status = jobStatusOf(run?.status);
       throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' is ${status}; only a RUNNING job can ${action}`, { status, ...(run && { is_paused: run.paused }) });
     }
-    return { run, current };
+    return run;
   }
 
   /** Checks values against the job's variables, looking up every file they name. */

@@ -7,23 +7,12 @@ import { isValueRef, resolveValueRefs, type BlobStore, type SchemaValue } from '
  */
 export const VIEW_STRING_LIMIT = 100_000;
 
-/** A value with every stored reference replaced by the value it names. */
-export async function resolveValue(value: SchemaValue, blobs: BlobStore): Promise<SchemaValue> {
-  return resolveValueRefs(value, blobs);
-}
-
-/** `resolveValue` over each value of a record. */
-export async function resolveRecord(values: Readonly<Record<string, SchemaValue>>, blobs: BlobStore): Promise<Record<string, SchemaValue>> {
-  const entries = await Promise.all(Object.entries(values).map(async ([k, v]) => [k, await resolveValue(v, blobs)] as const));
-  return Object.fromEntries(entries);
-}
-
 /**
  * A value for reading in the Job view: references resolved, strings over the limit cut
  * with a note saying how long they are and where the whole value is.
  */
 export async function readableValue(value: SchemaValue, blobs: BlobStore, wholeAt: string): Promise<SchemaValue> {
-  const resolved = isValueRef(value) || (typeof value === 'object' && value !== null) ? await resolveValue(value, blobs) : value;
+  const resolved = isValueRef(value) || (typeof value === 'object' && value !== null) ? await resolveValueRefs(value, blobs) : value;
   return capStrings(resolved, wholeAt);
 }
 

@@ -254,27 +254,7 @@ export class JobRepository {
    * of an attempt after its run's final record changes nothing.
    */
   async recordAttemptStarted(at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string }, attempt: number, maxAttempts: number | undefined, now: string): Promise<void> {
-    const row: StepRunTable = {
-      run_id: at.run_id,
-      step_index: at.step_index,
-      job_id: at.job_id,
-      step_id: at.step_id,
-      type: at.type,
-      status: 'InProgress',
-      attempt,
-      max_attempts: maxAttempts ?? null,
-      started_at: now,
-      completed_at: null,
-      failed_at: null,
-      due_at: null,
-      progress: null,
-      note: null,
-      reused_from_run: null,
-      outputs: null,
-      error: null,
-      children: null,
-      updated_at: now,
-    };
+    const row = stepRunRow(at.run_id, at.job_id, { index: at.step_index, step_id: at.step_id, type: at.type, status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
     await this.db
       .insertInto('step_runs')
       .values(row)
@@ -314,27 +294,20 @@ export class JobRepository {
     now: string,
   ): Promise<void> {
     const completed = 'outputs' in ending;
-    const row: StepRunTable = {
-      run_id: at.run_id,
-      step_index: at.step_index,
-      job_id: at.job_id,
-      step_id: at.step_id,
-      type: at.type,
-      status: completed ? 'Completed' : 'InProgress',
-      attempt,
-      max_attempts: null,
-      started_at: startedAt,
-      completed_at: completed ? now : null,
-      failed_at: null,
-      due_at: null,
-      progress: null,
-      note: null,
-      reused_from_run: null,
-      outputs: completed ? JSON.stringify(ending.outputs) : null,
-      error: completed ? null : JSON.stringify(ending.error),
-      children: null,
-      updated_at: now,
-    };
+    const row = stepRunRow(
+      at.run_id,
+      at.job_id,
+      {
+        index: at.step_index,
+        step_id: at.step_id,
+        type: at.type,
+        status: completed ? 'Completed' : 'InProgress',
+        attempt,
+        started_at: startedAt,
+        ...('outputs' in ending ? { outputs: ending.outputs, completed_at: now } : { error: ending.error }),
+      },
+      now,
+    );
     await this.db
       .insertInto('step_runs')
       .values(row)

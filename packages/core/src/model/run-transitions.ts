@@ -140,24 +140,12 @@ export function pausedAt(run: RunState, index: number): void {
 
 /** The run completed every step: its outputs are the output rule's variables. */
 export function runCompleted(run: RunState, outputVariables: readonly string[], at: string): void {
-  run.status = 'Completed';
-  run.completed_at = at;
-  run.paused = false;
-  run.output_data = pickVariables(run.variables, outputVariables);
-  run.live_output = `Completed ${run.total_steps} of ${run.total_steps} steps`;
-  run.last_activity_at = at;
+  endRun(run, 'Completed', undefined, `Completed ${run.total_steps} of ${run.total_steps} steps`, outputVariables, at);
 }
 
 /** A step failed: the run failed, keeping the outputs of the steps that completed. */
 export function runFailed(run: RunState, index: number, error: RunError, outputVariables: readonly string[], at: string): void {
-  run.status = 'Failed';
-  run.error = error;
-  run.completed_at = at;
-  run.failed_at = at;
-  run.paused = false;
-  run.output_data = pickVariables(run.variables, outputVariables);
-  run.live_output = `Step ${run.steps[index]?.step_id ?? index + 1} failed: ${error.message}`;
-  run.last_activity_at = at;
+  endRun(run, 'Failed', error, `Step ${run.steps[index]?.step_id ?? index + 1} failed: ${error.message}`, outputVariables, at);
 }
 
 /** The run was cancelled: the running step fails, the job fails with "Job cancelled by user" (seed 002 §4). */
@@ -172,13 +160,20 @@ export function runCancelled(run: RunState, outputVariables: readonly string[], 
       delete step.progress;
     }
   }
-  run.status = 'Cancelled';
-  run.error = error;
+  endRun(run, 'Cancelled', error, CANCELLED_MESSAGE, outputVariables, at);
+}
+
+/** What every ending sets: the status, its times, the outputs the output rule picks, the last message. */
+function endRun(run: RunState, status: 'Completed' | 'Failed' | 'Cancelled', error: RunError | undefined, liveOutput: string, outputVariables: readonly string[], at: string): void {
+  run.status = status;
+  if (error !== undefined) {
+    run.error = error;
+    run.failed_at = at;
+  }
   run.completed_at = at;
-  run.failed_at = at;
   run.paused = false;
   run.output_data = pickVariables(run.variables, outputVariables);
-  run.live_output = CANCELLED_MESSAGE;
+  run.live_output = liveOutput;
   run.last_activity_at = at;
 }
 
