@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps';
 import { jsonBody } from './json-body';
@@ -15,13 +15,14 @@ import { workflowRoutes } from './routes/workflows';
  * that reveals nothing internal.
  */
 export function createApp(deps: AppDeps) {
-  const app = new Hono()
-    .use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES))
-    .route('/health', healthRoutes(deps))
-    .route('/v1/workflows', workflowRoutes(deps))
-    .route('/v1/files', fileRoutes(deps))
-    .route('/v1/jobs', jobRoutes(deps))
-    .route('/v1/tools', toolRoutes(deps));
+  const app = new OpenAPIHono();
+  app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
+  app.route('/health', healthRoutes(deps));
+  app.route('/v1/workflows', workflowRoutes(deps));
+  app.route('/v1/files', fileRoutes(deps));
+  app.route('/v1/jobs', jobRoutes(deps));
+  app.route('/v1/tools', toolRoutes(deps));
+  app.doc31('/openapi.json', OPENAPI_INFO);
 
   // Hono answers a known path with an unknown method as not found; say which methods it has.
   const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
@@ -54,11 +55,29 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${escaped}/?$`);
 }
 
+/** The document's fixed part; paths and components come from the routes' schemas. */
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Ordo API',
+    version: '1.0.0',
+    description: 'Durable jobs on Temporal: workflow templates, jobs, files and the tool catalog. Every refused request answers `application/problem+json`.',
+  },
+  tags: [
+    { name: 'workflows', description: 'Versioned workflow templates' },
+    { name: 'jobs', description: 'Jobs: one run of a published workflow version' },
+    { name: 'files', description: 'Uploaded files, referenced by jobs' },
+    { name: 'tools', description: 'The tool catalog' },
+    { name: 'operations', description: 'Health and readiness' },
+  ],
+};
+
 function toProblem(err: Error): ApiProblem {
   if (err instanceof ApiProblem) return err;
   if (err instanceof HTTPException) {
     // Hono raises these for malformed JSON bodies and similar protocol errors.
     const status = err.status;
+    if (status === 415) return new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as application/json', [{ field: 'content-type', message: 'must be application/json' }]);
     return new ApiProblem(status, status === 400 ? 'MALFORMED_REQUEST' : 'INTERNAL', status === 400 ? 'Malformed request' : 'Request failed', err.message);
   }
   return new ApiProblem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred; it has been logged');

@@ -1,32 +1,50 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
-
-/** One invalid field of a request: where it is (a JSON pointer-like path) and which rule it broke. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import { z } from 'zod';
 
 /** Machine-readable reasons a request is refused; the `code` member of every problem body. */
-export type ProblemCode =
-  | 'MALFORMED_REQUEST'
-  | 'VALIDATION_FAILED'
-  | 'NOT_FOUND'
-  | 'WORKFLOW_EXISTS'
-  | 'WORKFLOW_NOT_PUBLISHED'
-  | 'JOB_NOT_PENDING'
-  | 'JOB_NOT_RUNNING'
-  | 'JOB_ALREADY_PAUSED'
-  | 'JOB_NOT_PAUSED'
-  | 'JOB_NOT_FAILED'
-  | 'JOB_NOT_STARTED'
-  | 'JOB_CHANGED'
-  | 'INPUTS_INVALID'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'METHOD_NOT_ALLOWED'
-  | 'TEMPORAL_UNAVAILABLE'
-  | 'INTERNAL';
+export const ProblemCode = z.enum([
+  'MALFORMED_REQUEST',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'WORKFLOW_EXISTS',
+  'WORKFLOW_NOT_PUBLISHED',
+  'JOB_NOT_PENDING',
+  'JOB_NOT_RUNNING',
+  'JOB_ALREADY_PAUSED',
+  'JOB_NOT_PAUSED',
+  'JOB_NOT_FAILED',
+  'JOB_NOT_STARTED',
+  'JOB_CHANGED',
+  'INPUTS_INVALID',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'TEMPORAL_UNAVAILABLE',
+  'INTERNAL',
+]);
+export type ProblemCode = z.infer<typeof ProblemCode>;
+
+/** One invalid field of a request, as it appears in a problem body's `errors`. */
+export const FieldError = z.object({
+  field: z.string().describe('Where the error is: a dotted path into the body (`steps.0.tool.tool_id`), or `query.limit`, `param.job_id`, `content-type`'),
+  message: z.string().describe('The rule the field broke, in one sentence'),
+});
+export type FieldError = z.infer<typeof FieldError>;
+
+/**
+ * The body of every refused request (RFC 9457 `application/problem+json`), in the OpenAPI
+ * document as the `Problem` component. Extension members (e.g. `job_status` on a 409) may follow.
+ */
+export const Problem = z.looseObject({
+  type: z.string().describe('A URI naming the kind of problem'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  code: ProblemCode,
+  detail: z.string(),
+  instance: z.string().describe('The request path'),
+  errors: z.array(FieldError).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
 
 /**
  * An RFC 9457 problem. Every refused request throws one; `app.onError` is the only

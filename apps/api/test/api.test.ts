@@ -34,6 +34,16 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
   });
 
+  it('serves an OpenAPI 3.1 document generated from the routes, with the Problem component', async () => {
+    const res = await req('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/tools', '/v1/tools/{tool_id}']));
+    expect(Object.keys(doc.paths['/v1/tools/{tool_id}']?.get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '404', '422', '500']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Tool', 'ToolList', 'Health']));
+  });
+
   it('creates a job from the seed request as seed 002 shows it', async () => {
     const job = await createSeedJob();
     expect(job.job_id).toMatch(/^job_[a-z2-7]{16}$/);

@@ -1,0 +1,88 @@
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { Problem, validationProblem, zodFieldErrors } from './problem';
+
+/**
+ * A router whose routes are declared with `route()` and so appear in the OpenAPI document,
+ * validated by the same zod schemas the document is generated from. Every route module
+ * builds its routes on one of these; `createApp` mounts them and serves `/openapi.json`.
+ *
+ * A request breaking a schema is a 422 problem naming each field, whatever part of the
+ * request (body, query, path, header) it is in.
+ */
+export function createRouter() {
+  return new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
+    },
+  });
+}
+
+/** Statuses a route may refuse with; each is documented with the `Problem` body. */
+export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 431 | 500 | 503;
+
+const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
+  400: 'Malformed request (e.g. JSON that does not parse)',
+  401: 'Missing or wrong API key',
+  404: 'Not found',
+  405: 'Method not allowed on this path; `Allow` lists the methods it has',
+  409: 'Not possible in the current state of the resource; the body names that state',
+  413: 'Request body too large',
+  415: 'Unsupported media type: send application/json',
+  422: 'The request broke a rule; `errors` names each field and rule',
+  431: 'Request line or headers too large',
+  500: 'Unexpected error; logged, nothing internal revealed',
+  503: 'A dependency (Temporal or the database) is unavailable',
+};
+
+/** Statuses every route can answer with, whatever it does. */
+const ALWAYS: readonly ProblemStatus[] = [401, 500];
+/** Statuses every route taking a JSON body can answer with. */
+const WITH_JSON_BODY: readonly ProblemStatus[] = [400, 413, 415, 422];
+
+/** The problem responses of a route, for its `responses` map. */
+export function problemResponses(statuses: readonly ProblemStatus[]) {
+  const responses: Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemRef } } }> = {};
+  for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
+    responses[status] = { description: PROBLEM_DESCRIPTIONS[status], content: { 'application/problem+json': { schema: ProblemRef } } };
+  }
+  return responses;
+}
+
+/**
+ * `schema` as the named component `id` of the OpenAPI document (referenced, not inlined).
+ * Called through the prototype because zod gives an instance its methods when it is built,
+ * and core's schemas are built before `@hono/zod-openapi` adds `openapi` to zod.
+ */
+export function component<T extends z.ZodType>(schema: T, id: string): T {
+  const { openapi } = z.ZodType.prototype as unknown as { openapi: (this: T, refId: string) => T };
+  return openapi.call(schema, id);
+}
+
+/** `Problem` as a named component of the OpenAPI document. */
+export const ProblemRef = component(Problem, 'Problem');
+
+/** A JSON response body for a route's `responses` map. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } } as const;
+}
+
+/** A JSON request body for a route's `request` map; `required` unless said otherwise. */
+export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?: boolean; description?: string } = {}) {
+  return { content: { 'application/json': { schema } }, required: options.required ?? true, ...(options.description && { description: options.description }) } as const;
+}
+
+/**
+ * `createRoute` with Ordo's conventions: the problem responses every route has (401, 500;
+ * 400/413/415/422 with a JSON body; 422 with query, path or header parameters) added to the
+ * route's own `problems`, so the document lists every error a route can give.
+ */
+export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[] }) {
+  const { problems = [], ...rest } = config;
+  const request = rest.request;
+  const statuses: ProblemStatus[] = [...ALWAYS, ...problems];
+  if (request?.body) statuses.push(...WITH_JSON_BODY);
+  if (request?.query || request?.params || request?.headers) statuses.push(422);
+  // Typed as the route's own config: problems are thrown, never returned by a handler.
+  return createRoute({ ...rest, responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);
+}
