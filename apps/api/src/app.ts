@@ -1,8 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps';
 import { jsonBody } from './json-body';
+import { ProblemRef, route } from './openapi';
 import { ApiProblem } from './problem';
+import { docsRoutes, OPENAPI_PATH } from './routes/docs';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -22,7 +25,9 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/files', fileRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps));
-  app.doc31('/openapi.json', OPENAPI_INFO);
+  app.route('/docs', docsRoutes());
+  documentApp(app);
+  app.doc31(OPENAPI_PATH, OPENAPI_INFO);
 
   // Hono answers a known path with an unknown method as not found; say which methods it has.
   const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
@@ -61,16 +66,60 @@ const OPENAPI_INFO = {
   info: {
     title: 'Ordo API',
     version: '1.0.0',
-    description: 'Durable jobs on Temporal: workflow templates, jobs, files and the tool catalog. Every refused request answers `application/problem+json`.',
+    description: [
+      'Durable jobs on Temporal: workflow templates, jobs, files and the tool catalog (seeds 000 and 002).',
+      '',
+      '**Authentication.** Every route except `/health`, `/ready`, `/openapi.json` and `/docs` requires an API key from the',
+      "API's configuration, sent as `Authorization: Bearer <key>`; a missing or wrong key is a 401 problem.",
+      '',
+      '**Errors.** Every refused request answers `application/problem+json` (RFC 9457, the `Problem` schema): `type`, `title`,',
+      '`status`, a machine-readable `code`, `detail`, `instance`, and `errors: [{ field, message }]` naming each field and the',
+      "rule it broke; a 409 names the job's current state (`job_status`, `is_paused`). Each operation lists the statuses it",
+      'can refuse with. A path no route has is the `NotFound` response, a method a path does not have the `MethodNotAllowed`',
+      'response (with `Allow`). JSON bodies must be `application/json` (415), at most 1 MiB by default (413) and nested at',
+      'most 64 levels (422).',
+    ].join('\n'),
   },
+  servers: [
+    { url: '/', description: 'The server that served this document' },
+    { url: 'http://127.0.0.1:3000', description: '`./ordo dev` on this machine' },
+  ],
   tags: [
     { name: 'workflows', description: 'Versioned workflow templates' },
-    { name: 'jobs', description: 'Jobs: one run of a published workflow version' },
+    { name: 'jobs', description: 'Jobs: one run of a published workflow version (seeds 000 and 002)' },
     { name: 'files', description: 'Uploaded files, referenced by jobs' },
     { name: 'tools', description: 'The tool catalog' },
-    { name: 'operations', description: 'Health and readiness' },
+    { name: 'operations', description: 'Health, readiness and this reference' },
   ],
 };
+
+/**
+ * What the document says beyond the routes' own declarations: the `/openapi.json` route (served
+ * by `doc31`, not declared with `route()`), and the answers `app.notFound` gives to a path no
+ * route has (404) and to a method a path does not have (405), as named responses.
+ */
+function documentApp(app: OpenAPIHono) {
+  app.openAPIRegistry.registerPath(
+    route({
+      method: 'get',
+      path: OPENAPI_PATH,
+      tags: ['operations'],
+      summary: 'This OpenAPI 3.1 document',
+      description: 'Generated from the zod schemas the routes validate with; `/docs` shows it.',
+      security: [],
+      responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ openapi: z.string() }).loose() } } } },
+    }),
+  );
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  app.openAPIRegistry.registerComponent('responses', 'NotFound', { description: 'No route has this path (`code`: `NOT_FOUND`)', content: problem });
+  app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
+    description: 'The path has routes, none for this method (`code`: `METHOD_NOT_ALLOWED`); `Allow` lists the methods it has',
+    headers: { Allow: { description: 'The methods the path has, e.g. `GET, POST`', required: true, schema: { type: 'string' } } },
+    content: problem,
+  });
+  // Keeps Problem in the document even before a route refers to it.
+  app.openAPIRegistry.register('Problem', ProblemRef);
+}
 
 function toProblem(err: Error): ApiProblem {
   if (err instanceof ApiProblem) return err;

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { SchemaValue, VariableSchema } from '@ordo/core';
 import { Problem, validationProblem, zodFieldErrors } from './problem';
 
 /**
@@ -39,6 +40,8 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
 const ALWAYS: readonly ProblemStatus[] = [401, 500];
 /** Statuses every route taking a JSON body can answer with. */
 const WITH_JSON_BODY: readonly ProblemStatus[] = [400, 413, 415, 422];
+/** Statuses of any POST, PUT or PATCH, body or not: the JSON body guard refuses a body before the route runs. */
+const WITH_ANY_BODY: readonly ProblemStatus[] = [413, 415, 422];
 
 /** The problem responses of a route, for its `responses` map. */
 export function problemResponses(statuses: readonly ProblemStatus[]) {
@@ -62,26 +65,48 @@ export function component<T extends z.ZodType>(schema: T, id: string): T {
 /** `Problem` as a named component of the OpenAPI document. */
 export const ProblemRef = component(Problem, 'Problem');
 
-/** A JSON response body for a route's `responses` map. */
-export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
-  return { description, content: { 'application/json': { schema } } } as const;
+/*
+ * Core's recursive schemas (built with z.lazy) can be written out only as named components
+ * that refer to themselves. Naming a lazy schema names the very instance core's schemas
+ * nest, so every schema using them (Job, CreateJobRequest, WorkflowDefinition...) refers to
+ * these components, whichever route module is loaded first.
+ */
+/** Any value a job variable can hold (seed 000's SchemaValueType). */
+export const SchemaValueRef = component(SchemaValue, 'SchemaValue');
+/** The `schema` of an input variable. */
+export const VariableSchemaRef = component(VariableSchema, 'VariableSchema');
+
+/** Named examples of a body, as OpenAPI's `examples` map: `{ name: { summary, value } }`. */
+export type Examples = Record<string, { summary: string; value: unknown }>;
+
+/** A JSON response body for a route's `responses` map, with examples when given. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string, examples?: Examples) {
+  return { description, content: { 'application/json': { schema, ...(examples && { examples }) } } } as const;
 }
 
 /** A JSON request body for a route's `request` map; `required` unless said otherwise. */
-export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?: boolean; description?: string } = {}) {
-  return { content: { 'application/json': { schema } }, required: options.required ?? true, ...(options.description && { description: options.description }) } as const;
+export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?: boolean; description?: string; examples?: Examples } = {}) {
+  return {
+    content: { 'application/json': { schema, ...(options.examples && { examples: options.examples }) } },
+    required: options.required ?? true,
+    ...(options.description && { description: options.description }),
+  } as const;
 }
 
 /**
- * `createRoute` with Ordo's conventions: the problem responses every route has (401, 500;
- * 400/413/415/422 with a JSON body; 422 with query, path or header parameters) added to the
- * route's own `problems`, so the document lists every error a route can give.
+ * `createRoute` with Ordo's conventions: the problem responses every route has (401 unless it
+ * is open to all; 500; 400/413/415/422 with a JSON body; 413/415/422 on any POST, PUT or PATCH;
+ * 422 with query, path or header parameters) added to the route's own `problems`, so the
+ * document lists every error a route can give.
  */
 export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[] }) {
   const { problems = [], ...rest } = config;
   const request = rest.request;
-  const statuses: ProblemStatus[] = [...ALWAYS, ...problems];
+  // A route open to all (`security: []`, e.g. /health, /docs) never answers 401.
+  const open = Array.isArray(rest.security) && rest.security.length === 0;
+  const statuses: ProblemStatus[] = [...ALWAYS.filter((s) => !(open && s === 401)), ...problems];
   if (request?.body) statuses.push(...WITH_JSON_BODY);
+  if (rest.method === 'post' || rest.method === 'put' || rest.method === 'patch') statuses.push(...WITH_ANY_BODY);
   if (request?.query || request?.params || request?.headers) statuses.push(422);
   // Typed as the route's own config: problems are thrown, never returned by a handler.
   return createRoute({ ...rest, responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);

@@ -22,8 +22,8 @@ export type { BeginRunResult, RunStoreActivities } from './model/run-store-contr
 export * from './model/run-transitions';
 export * from './model/run-views';
 export { storedRunState } from './model/stored-run';
-export { retryPlan } from './model/retry-plan';
-export type { RetryPlan, RetryPlanResult } from './model/retry-plan';
+export { RetryPlan, retryPlan } from './model/retry-plan';
+export type { RetryPlanResult } from './model/retry-plan';
 export { FileValue, SchemaValue, Variables } from './model/schema-value';
 export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './model/status';
 export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';

@@ -1,22 +1,244 @@
-import { Hono } from 'hono';
+import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateJobRequest, SetInputValueRequest } from '@ordo/core';
+import { CreateJobRequest, ExecutionState, Job, JobSummary, RetryPlan, SchemaValue, SetInputValueRequest, Variables } from '@ordo/core';
 import type { AppDeps } from '../deps';
 import { JobService } from '../job-service';
 import { ListJobsQuery } from '../list-jobs-query';
-import { validate } from '../validate';
+import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
+import { JOB_EXAMPLES } from '../openapi-examples';
+
+// Core's schemas as named components of the document (referenced, not inlined, wherever used).
+const JobRef = component(Job, 'Job');
+const RetryPlanRef = component(RetryPlan, 'RetryPlan');
+const CreateJobRequestRef = component(CreateJobRequest, 'CreateJobRequest');
+const SetInputValueRequestRef = component(SetInputValueRequest, 'SetInputValueRequest');
 
 /** The body of `POST /v1/jobs/{job_id}/start`: optional inputs set and validated as one change before starting. */
-export const StartJobRequest = z.strictObject({ input_values: z.record(z.string(), z.unknown()).optional() });
+export const StartJobRequest = component(
+  z.strictObject({
+    input_values: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Input values by variable_id, set and validated with the start as one change; `null` clears one'),
+  }),
+  'StartJobRequest',
+);
 export type StartJobRequest = z.infer<typeof StartJobRequest>;
 
 /** The query of `POST /v1/jobs/{job_id}/retry`. */
 export const RetryJobQuery = z.strictObject({
   /** A step at or before the one that failed to start from; the failed step by default. */
-  from_step: z.string().min(1).max(128).optional(),
-  dry_run: z.enum(['true', 'false']).optional(),
+  from_step: z.string().min(1).max(128).optional().describe('A step at or before the one the run stopped at; that step by default'),
+  dry_run: z.enum(['true', 'false']).optional().describe('`true`: answer the plan and start nothing'),
 });
 export type RetryJobQuery = z.infer<typeof RetryJobQuery>;
+
+/** The answer of `GET /v1/jobs`: a page of summaries, newest first. */
+export const JobList = component(
+  z.object({
+    items: z.array(component(JobSummary, 'JobSummary')),
+    next_cursor: z.string().nullable().describe('The `cursor` of the next page; null on the last one'),
+  }),
+  'JobList',
+);
+export type JobList = z.infer<typeof JobList>;
+
+/** The answer of `GET /v1/jobs/{job_id}/execution-state`: seed 000's executionState, every value whole. */
+export const ExecutionStateAnswer = component(
+  ExecutionState.extend({
+    stale: z.literal(true).optional().describe('Present when the running workflow could not be asked in time: the state is the last one the run persisted'),
+  }),
+  'ExecutionState',
+);
+export type ExecutionStateAnswer = z.infer<typeof ExecutionStateAnswer>;
+
+/** The answer of the inputs check (seed 002's `areInputsValid` / `validateInputs`). */
+export const InputsCheck = component(
+  z.object({
+    valid: z.boolean(),
+    input_values: Variables.describe('The values the run would use: those set, and defaults of unset inputs'),
+    input_errors: z.record(z.string(), z.string()).describe('By variable_id: what is missing or no longer valid'),
+  }),
+  'InputsCheck',
+);
+export type InputsCheck = z.infer<typeof InputsCheck>;
+
+/** One job variable, whole: `GET /v1/jobs/{job_id}/outputs/{variable}`. */
+export const VariableValue = component(z.object({ variable: z.string(), value: SchemaValue }), 'VariableValue');
+export type VariableValue = z.infer<typeof VariableValue>;
+
+
+/** The answer of a retry that started: its plan and the job with its new run. */
+export const RetryStarted = component(z.object({ plan: RetryPlanRef, job: JobRef }), 'RetryStarted');
+export type RetryStarted = z.infer<typeof RetryStarted>;
+
+/** The answer of `?dry_run=true`: what a retry would do; nothing started. */
+export const RetryDryRun = component(z.object({ plan: RetryPlanRef, dry_run: z.literal(true) }), 'RetryDryRun');
+export type RetryDryRun = z.infer<typeof RetryDryRun>;
+
+/** IDs in paths: generated IDs are far shorter; a longer one is refused before any lookup. */
+const JobIdParam = z.object({ job_id: z.string().min(1).max(128).describe('The job_id returned by POST /v1/jobs') });
+const JobVariableParams = JobIdParam.extend({ variable_id: z.string().min(1).max(128).describe("One of the job's input variables") });
+const JobOutputParams = JobIdParam.extend({ variable: z.string().min(1).max(128).describe('A job variable: an input, or one a step wrote') });
+
+const TAGS = ['jobs'];
+
+const createJob = route({
+  method: 'post',
+  path: '/',
+  tags: TAGS,
+  summary: 'Create a job',
+  description:
+    "Creates a PENDING job from a PUBLISHED workflow version (the latest unless `workflow_version` is given), with seed 002's CreateJobRequest. `input_variables`, when given, must equal the workflow's. `input_errors` lists the inputs still to set.",
+  request: {
+    headers: z.object({
+      'x-correlation-id': z.string().optional().describe('Carried by the job and its runs (1–128 visible ASCII characters; a random UUID otherwise)'),
+    }),
+    body: jsonRequest(CreateJobRequestRef, { examples: JOB_EXAMPLES.createJobRequest }),
+  },
+  responses: {
+    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: z.object({ Location: z.string().describe('/v1/jobs/{job_id}') }) },
+  },
+});
+
+const listJobs = route({
+  method: 'get',
+  path: '/',
+  tags: TAGS,
+  summary: 'List jobs',
+  description: 'Job summaries newest first (no steps, inputs or outputs). Pass `next_cursor` as `cursor` for the next page.',
+  request: { query: ListJobsQuery },
+  responses: { 200: jsonResponse(JobList, 'A page of jobs') },
+});
+
+const getJob = route({
+  method: 'get',
+  path: '/{job_id}',
+  tags: TAGS,
+  summary: 'Get a job',
+  description: 'As stored once finished; live from its workflow while it runs (`stale: true` when the workflow could not be asked in time). Large values are replaced by a reference to `GET /v1/jobs/{job_id}/outputs/{variable}`.',
+  request: { params: JobIdParam },
+  responses: { 200: jsonResponse(JobRef, 'The job', JOB_EXAMPLES.job) },
+  problems: [404],
+});
+
+const getExecutionState = route({
+  method: 'get',
+  path: '/{job_id}/execution-state',
+  tags: TAGS,
+  summary: "Get a job's execution state",
+  description: "Seed 000's `executionState`, with every value whole.",
+  request: { params: JobIdParam },
+  responses: { 200: jsonResponse(ExecutionStateAnswer, 'The execution state', JOB_EXAMPLES.executionState) },
+  problems: [404],
+});
+
+const getVariable = route({
+  method: 'get',
+  path: '/{job_id}/outputs/{variable}',
+  tags: TAGS,
+  summary: 'Get one job variable, whole',
+  request: { params: JobOutputParams },
+  responses: { 200: jsonResponse(VariableValue, 'The variable and its value', JOB_EXAMPLES.variableValue) },
+  problems: [404],
+});
+
+const getInputs = route({
+  method: 'get',
+  path: '/{job_id}/inputs',
+  tags: TAGS,
+  summary: "Check a job's inputs (areInputsValid)",
+  description: 'Checks every stored value again (a file may have been deleted) without storing anything.',
+  request: { params: JobIdParam },
+  responses: { 200: jsonResponse(InputsCheck, 'Whether the inputs are valid, and why not', JOB_EXAMPLES.inputsCheck) },
+  problems: [404],
+});
+
+const validateJobInputs = route({
+  method: 'post',
+  path: '/{job_id}/inputs/validate',
+  tags: TAGS,
+  summary: "Validate a pending job's inputs (validateInputs)",
+  description: "Checks every stored value again and stores the job's `input_errors`.",
+  request: { params: JobIdParam },
+  responses: { 200: jsonResponse(InputsCheck, 'Whether the inputs are valid, and why not', JOB_EXAMPLES.inputsCheck) },
+  problems: [404, 409],
+});
+
+const setInput = route({
+  method: 'put',
+  path: '/{job_id}/inputs/{variable_id}',
+  tags: TAGS,
+  summary: 'Set one input of a pending job (setInputValue)',
+  description: '`null` clears it. An invalid value is refused with 422 naming the rule, and nothing is stored.',
+  request: { params: JobVariableParams, body: jsonRequest(SetInputValueRequestRef, { examples: JOB_EXAMPLES.setInputValueRequest }) },
+  responses: { 200: jsonResponse(JobRef, 'The job with the value set') },
+  problems: [404, 409],
+});
+
+const clearInputs = route({
+  method: 'delete',
+  path: '/{job_id}/inputs',
+  tags: TAGS,
+  summary: "Clear a pending job's inputs (clearInputs)",
+  request: { params: JobIdParam },
+  responses: { 200: jsonResponse(JobRef, 'The job, its missing inputs listed in `input_errors` again') },
+  problems: [404, 409],
+});
+
+const startJob = route({
+  method: 'post',
+  path: '/{job_id}/start',
+  tags: TAGS,
+  summary: 'Start a pending job (startJob)',
+  description:
+    'Optional `input_values` are set and validated with the start as one change: when any input is missing or invalid the answer is 422 `INPUTS_INVALID` with `input_errors`, and nothing changes.',
+  request: { params: JobIdParam, body: jsonRequest(StartJobRequest, { required: false, examples: JOB_EXAMPLES.startJobRequest }) },
+  responses: { 202: jsonResponse(JobRef, 'The job, RUNNING', JOB_EXAMPLES.runningJob) },
+  problems: [404, 409, 503],
+});
+
+/** A control route: no body; the job after the change, or 409 naming its state. */
+function controlRoute<A extends 'pause' | 'resume' | 'cancel' | 'reset', R extends RouteConfig['responses']>(action: A, summary: string, description: string, responses: R) {
+  return route({
+    method: 'post',
+    path: `/{job_id}/${action}`,
+    tags: TAGS,
+    summary,
+    description,
+    request: { params: JobIdParam },
+    responses,
+    problems: [404, 409, 503],
+  });
+}
+
+const pauseJob = controlRoute('pause', 'Pause a running job', 'Takes effect at the next step boundary; answered once the workflow applied it.', {
+  200: jsonResponse(JobRef, 'The job, `execution_progress.is_paused: true`'),
+});
+const resumeJob = controlRoute('resume', 'Resume a paused job', 'Answered once the workflow applied it.', { 200: jsonResponse(JobRef, 'The job, no longer paused') });
+const cancelJob = controlRoute(
+  'cancel',
+  'Cancel a running job (cancelJob)',
+  "Temporal's native cancellation: the running tool is told to stop and the job ends FAILED with \"Job cancelled by user\". Waits up to 15 s for the run to end.",
+  { 202: jsonResponse(JobRef, 'The job; FAILED once the run has ended', JOB_EXAMPLES.cancelledJob) },
+);
+const resetJob = controlRoute('reset', 'Reset a job to PENDING (resetJob)', 'Steps, outputs, errors and progress cleared, inputs kept; a running run is cancelled first. A new start is a new run.', {
+  200: jsonResponse(JobRef, 'The job, PENDING'),
+});
+
+const retryJob = route({
+  method: 'post',
+  path: '/{job_id}/retry',
+  tags: TAGS,
+  summary: 'Retry a failed job',
+  description: "A new run from the step that failed (or `from_step`, at or before it), reusing the completed steps' recorded outputs. With `dry_run=true`, only the plan.",
+  request: { params: JobIdParam, query: RetryJobQuery },
+  responses: {
+    200: jsonResponse(RetryDryRun, 'The plan (dry run); nothing started', JOB_EXAMPLES.retryDryRun),
+    202: jsonResponse(RetryStarted, 'The plan and the job with its new run', JOB_EXAMPLES.retryStarted),
+  },
+  problems: [404, 409, 503],
+});
 
 /** The correlation ID of a request: its `X-Correlation-Id` header, when it is usable as one. */
 function correlationId(header: string | undefined): string | undefined {
@@ -27,33 +249,33 @@ function correlationId(header: string | undefined): string | undefined {
 /** `/v1/jobs`: create, set inputs, start, follow and control jobs (seeds 000 and 002). */
 export function jobRoutes(deps: AppDeps) {
   const jobs = new JobService(deps);
-  return new Hono()
-    .post('/', validate('json', CreateJobRequest), async (c) => {
-      const job = await jobs.create(c.req.valid('json'), correlationId(c.req.header('x-correlation-id')));
+  return createRouter()
+    .openapi(createJob, async (c) => {
+      const job = await jobs.create(c.req.valid('json'), correlationId(c.req.valid('header')['x-correlation-id']));
       return c.json(job, 201, { Location: `/v1/jobs/${job.job_id}` });
     })
-    .get('/', validate('query', ListJobsQuery), async (c) => c.json(await jobs.list(c.req.valid('query'))))
-    .get('/:job_id', async (c) => c.json(await jobs.get(c.req.param('job_id'))))
-    .get('/:job_id/execution-state', async (c) => c.json(await jobs.executionState(c.req.param('job_id'))))
-    .get('/:job_id/outputs/:variable', async (c) => c.json(await jobs.variable(c.req.param('job_id'), c.req.param('variable'))))
-    .get('/:job_id/inputs', async (c) => c.json(await jobs.checkStoredInputs(c.req.param('job_id'), false)))
-    .post('/:job_id/inputs/validate', async (c) => c.json(await jobs.checkStoredInputs(c.req.param('job_id'), true)))
-    .put('/:job_id/inputs/:variable_id', validate('json', SetInputValueRequest), async (c) => {
-      const { value } = c.req.valid('json');
-      return c.json(await jobs.setInput(c.req.param('job_id'), c.req.param('variable_id'), value));
+    .openapi(listJobs, async (c) => c.json(await jobs.list(c.req.valid('query')), 200))
+    .openapi(getJob, async (c) => c.json(await jobs.get(c.req.valid('param').job_id), 200))
+    .openapi(getExecutionState, async (c) => c.json(await jobs.executionState(c.req.valid('param').job_id), 200))
+    .openapi(getVariable, async (c) => {
+      const { job_id, variable } = c.req.valid('param');
+      return c.json(await jobs.variable(job_id, variable), 200);
     })
-    .delete('/:job_id/inputs', async (c) => c.json(await jobs.clearInputs(c.req.param('job_id'))))
-    .post('/:job_id/start', validate('json', StartJobRequest), async (c) => {
-      const body = c.req.valid('json');
-      return c.json(await jobs.start(c.req.param('job_id'), body.input_values), 202);
+    .openapi(getInputs, async (c) => c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, false), 200))
+    .openapi(validateJobInputs, async (c) => c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, true), 200))
+    .openapi(setInput, async (c) => {
+      const { job_id, variable_id } = c.req.valid('param');
+      return c.json(await jobs.setInput(job_id, variable_id, c.req.valid('json').value), 200);
     })
-    .post('/:job_id/pause', async (c) => c.json(await jobs.pause(c.req.param('job_id'))))
-    .post('/:job_id/resume', async (c) => c.json(await jobs.resume(c.req.param('job_id'))))
-    .post('/:job_id/cancel', async (c) => c.json(await jobs.cancel(c.req.param('job_id')), 202))
-    .post('/:job_id/reset', async (c) => c.json(await jobs.reset(c.req.param('job_id'))))
-    .post('/:job_id/retry', validate('query', RetryJobQuery), async (c) => {
+    .openapi(clearInputs, async (c) => c.json(await jobs.clearInputs(c.req.valid('param').job_id), 200))
+    .openapi(startJob, async (c) => c.json(await jobs.start(c.req.valid('param').job_id, c.req.valid('json').input_values), 202))
+    .openapi(pauseJob, async (c) => c.json(await jobs.pause(c.req.valid('param').job_id), 200))
+    .openapi(resumeJob, async (c) => c.json(await jobs.resume(c.req.valid('param').job_id), 200))
+    .openapi(cancelJob, async (c) => c.json(await jobs.cancel(c.req.valid('param').job_id), 202))
+    .openapi(resetJob, async (c) => c.json(await jobs.reset(c.req.valid('param').job_id), 200))
+    .openapi(retryJob, async (c) => {
       const query = c.req.valid('query');
-      const result = await jobs.retry(c.req.param('job_id'), query.from_step, query.dry_run === 'true');
-      return result.job ? c.json({ plan: result.plan, job: result.job }, 202) : c.json({ plan: result.plan, dry_run: true });
+      const result = await jobs.retry(c.req.valid('param').job_id, query.from_step, query.dry_run === 'true');
+      return result.job ? c.json({ plan: result.plan, job: result.job }, 202) : c.json({ plan: result.plan, dry_run: true as const }, 200);
     });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StepDefinition, StepDefinitionSchema } from './step-definition';
+import { StepDefinition, ToolStep } from './step-definition';
 import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable, NO_CONTROL_EXCEPT_WHITESPACE, PlainText } from './variable-schema';
@@ -74,9 +74,17 @@ export const JobStepRuntime = z.object({
 });
 export type JobStepRuntime = z.infer<typeof JobStepRuntime>;
 
-/** A workflow step copied into a job, with its runtime fields (seed 002). */
-export const JobStep = z.intersection(StepDefinitionSchema, JobStepRuntime);
+/**
+ * A workflow step copied into a job, with its runtime fields (seed 002): each step type's
+ * schema extended with them (an intersection would pair a closed step object with fields it
+ * refuses, which JSON Schema, and so the OpenAPI document, cannot express).
+ */
+export const JobStep = z.discriminatedUnion('type', [ToolStep.extend(JobStepRuntime.shape)]);
 export type JobStep = z.infer<typeof JobStep>;
+
+// Every step type must have its JobStep member: one added to the step union and not here fails to compile.
+const jobStepCoversEveryType: [StepDefinition['type']] extends [JobStep['type']] ? true : false = true;
+void jobStepCoversEveryType;
 
 /** One run of a job: each start, reset-and-start or retry makes a new Temporal run under the job's workflow ID. */
 export const RunSummary = z.object({

@@ -1,18 +1,20 @@
+import { z } from 'zod';
 import type { JobRecord } from './job';
 import type { RunState } from './run-state';
 
 /** What a retry of a failed run would do: which steps it reuses and which it runs again. */
-export interface RetryPlan {
+export const RetryPlan = z.object({
   /** The failed run whose recorded outputs are reused. */
-  run_id: string;
+  run_id: z.string(),
   /** The first step that runs again (0-based position in execution order). */
-  from_step_index: number;
-  from_step_id: string;
+  from_step_index: z.number().int().nonnegative(),
+  from_step_id: z.string(),
   /** Steps whose recorded outputs are reused: they do not run again. */
-  reused: string[];
+  reused: z.array(z.string()),
   /** Steps that run again, in order. */
-  runs: string[];
-}
+  runs: z.array(z.string()),
+});
+export type RetryPlan = z.infer<typeof RetryPlan>;
 
 export type RetryPlanResult = { ok: true; plan: RetryPlan } | { ok: false; code: 'NOT_FAILED' | 'UNKNOWN_STEP' | 'STEP_AFTER_FAILURE'; message: string };
 

@@ -5,11 +5,15 @@ export const Identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must start with a letter or underscore and hold only letters, digits and underscores (at most 128)');
 
+// Control characters (Unicode's Cc: U+0000–U+001F and U+007F–U+009F) spelled as ranges, not
+// as \p{Cc} with the `u` flag: the patterns are also written into the OpenAPI document, whose
+// generator keeps only a flag-less regex's source intact.
+
 /** Free text shown as a name: no control characters at all. */
-export const PlainText = z.string().regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+export const PlainText = z.string().regex(/^[^\x00-\x1f\x7f-\x9f]*$/, 'must not contain control characters');
 
 /** Longer free text may keep tabs and line breaks, but no other control characters. */
-export const NO_CONTROL_EXCEPT_WHITESPACE = /^(?:[^\p{Cc}]|[\t\n\r])*$/u;
+export const NO_CONTROL_EXCEPT_WHITESPACE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$/;
 
 function isValidRegExp(pattern: string): boolean {
   try {
