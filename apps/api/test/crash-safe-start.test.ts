@@ -15,6 +15,7 @@ import {
   waitForOk,
   type OrdoProcess,
 } from '@ordo/testing';
+import { fetchChecked } from './openapi-check';
 import { HoldingProxy } from './holding-proxy';
 
 /**
@@ -35,7 +36,7 @@ describe('a start survives the API dying mid-start', () => {
   let worker: OrdoProcess | undefined;
   const processes: OrdoProcess[] = [];
 
-  const call = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, init);
   const send = (method: string, path: string, body: unknown) =>
     call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const readJob = async (jobId: string) => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { freePort, pollUntil, seedFile, tempDataDir, waitForOk } from '@ordo/testing';
+import { fetchChecked } from './openapi-check';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -71,15 +72,15 @@ describe('the dev stack (infra/dev.sh)', () => {
 
     const form = new FormData();
     form.append('file', new Blob([await readFile(join(repoRoot, 'infra', 'seed', 'q4-report.pdf'))], { type: 'application/pdf' }), 'q4-report.pdf');
-    const file = (await (await fetch(`${api}/v1/files`, { method: 'POST', body: form })).json()) as { file_id: string };
-    const job = Job.parse(await (await fetch(`${api}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedFile('create-job-request.json') })).json());
+    const file = (await (await fetchChecked(`${api}/v1/files`, { method: 'POST', body: form })).json()) as { file_id: string };
+    const job = Job.parse(await (await fetchChecked(`${api}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedFile('create-job-request.json') })).json());
     const put = (variable: string, value: unknown) =>
-      fetch(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+      fetchChecked(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
     expect((await put('input_doc', { file_id: file.file_id })).status).toBe(200);
     expect((await put('depth', 'basic')).status).toBe(200);
-    expect((await fetch(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
+    expect((await fetchChecked(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
     const done = await pollUntil(
-      async () => Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json()),
+      async () => Job.parse(await (await fetchChecked(`${api}/v1/jobs/${job.job_id}`)).json()),
       (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
     );
     expect(done.status).toBe('COMPLETED');
@@ -94,10 +95,10 @@ describe('the dev stack (infra/dev.sh)', () => {
     const second = startDevStack(env);
     stacks.push(second);
     await waitForOk(`${api}/health`, 180_000);
-    const again = Job.parse(await (await fetch(`${api}/v1/jobs/${job.job_id}`)).json());
+    const again = Job.parse(await (await fetchChecked(`${api}/v1/jobs/${job.job_id}`)).json());
     expect(again.status).toBe('COMPLETED');
     expect(again.output_data).toEqual(done.output_data);
-    expect((await fetch(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
+    expect((await fetchChecked(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
     await waitForOk(ui, 60_000);
     expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);
   });

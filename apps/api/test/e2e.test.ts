@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
 import { freePort, makePdf, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, type OrdoProcess } from '@ordo/testing';
+import { fetchChecked } from './openapi-check';
 
 /**
  * Seed 002 end to end over real HTTP, against the real API and worker processes
@@ -39,7 +40,7 @@ describe('seed 002 end to end over HTTP', () => {
     return p;
   }
 
-  const call = async (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+  const call = async (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, init);
   const send = (method: string, path: string, body: string | object) =>
     call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 

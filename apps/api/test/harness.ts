@@ -7,6 +7,9 @@ import { connectClient, connectWorker, pollUntil, testStoreConfig, uniqueTaskQue
 import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import { createApp, type OrdoApp } from '../src/index';
+import { checkedApp } from './openapi-check';
+
+export { checkedApp, fetchChecked } from './openapi-check';
 
 /** A real stack for API tests: a fresh store, the run's Temporal server, a worker with the test tools. */
 export interface ApiStack {
@@ -55,7 +58,7 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
     });
     running = worker.run();
   }
-  const app = createApp({ store, temporal: { client, taskQueue }, tools: tools.map(describeTool), maxUploadBytes: 5 * 1024 * 1024 });
+  const app = checkedApp(createApp({ store, temporal: { client, taskQueue }, tools: tools.map(describeTool), maxUploadBytes: 5 * 1024 * 1024 }));
   return {
     app,
     store,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
 import { freePort, pollUntil, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, type OrdoProcess } from '@ordo/testing';
 import { LARGE_LAST_PAGE, pdfFixture } from '@ordo/tools/fixtures';
+import { fetchChecked } from './openapi-check';
 
 /**
  * Seed 002's example on a 1,100-page report whose text is over 3 MB, end to end over real
@@ -36,7 +37,7 @@ describe('a document too large for a Temporal payload', () => {
     await dataDir.remove();
   });
 
-  const call = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, init);
   const send = (method: string, path: string, body: string | object) =>
     call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 

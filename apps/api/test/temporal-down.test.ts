@@ -5,7 +5,7 @@ import { openStore, type OrdoStore } from '@ordo/storage';
 import { freePort, seedFile, tempDataDir } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from '../src/index';
-import { json } from './harness';
+import { checkedApp, json } from './harness';
 
 /** With Temporal unreachable the API says so, and a refused start leaves the job as it was. */
 describe('API with Temporal unreachable', () => {
@@ -20,12 +20,14 @@ describe('API with Temporal unreachable', () => {
     store = await openStore({ dataDir: dir.path });
     // A port nothing listens on: the lazy connection fails on first use, as in production.
     connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
-    app = createApp({
-      store,
-      temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
-      tools: TOOL_DESCRIPTORS,
-      maxUploadBytes: 1024,
-    });
+    app = checkedApp(
+      createApp({
+        store,
+        temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
+        tools: TOOL_DESCRIPTORS,
+        maxUploadBytes: 1024,
+      }),
+    );
   });
   afterAll(async () => {
     await connection.close();

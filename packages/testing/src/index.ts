@@ -2,13 +2,16 @@
  * @ordo/testing: helpers for Ordo's integration tests: the run's real Temporal dev
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
  * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
- * task queues, fresh data folders, and real test PDFs.
+ * task queues, fresh data folders, real test PDFs, and the check of responses against the
+ * OpenAPI document.
  */
 export { tempDataDir } from './data-dir';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
 export { applicationFailureOf } from './failure';
 export { makePdf } from './pdf';
+export { ResponseChecker, ResponseMismatch } from './openapi-responses';
+export type { CheckedExchange, OpenApiDocument, OpenApiOperation, OpenApiResponse, ResponseCheckOptions } from './openapi-responses';
 export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';
 export type { OrdoProcess } from './processes';

@@ -1,0 +1,181 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { ResponseChecker, ResponseMismatch, seedFile, type OpenApiDocument } from '@ordo/testing';
+import { problem, startApiStack, type ApiStack } from './harness';
+import { checkedApp, PENDING_OPENAPI_PATHS } from './openapi-check';
+
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: unknown; examples?: Record<string, { value: unknown }> }> }>;
+  requestBody?: { content: Record<string, { schema?: unknown; examples?: Record<string, { value: unknown }> }> };
+  security?: unknown[];
+}
+type Document = OpenApiDocument & { paths: Record<string, Record<string, Operation>>; servers?: { url: string }[]; tags?: { name: string }[]; info: { description: string } };
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+function isPending(path: string): boolean {
+  return PENDING_OPENAPI_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/** The document against the API it describes: valid, complete, its examples true. */
+describe('the OpenAPI document', () => {
+  let stack: ApiStack;
+  let doc: Document;
+
+  beforeAll(async () => {
+    stack = await startApiStack('openapi', { worker: false });
+    const res = await stack.request('/openapi.json');
+    expect(res.status).toBe(200);
+    doc = (await res.json()) as Document;
+  });
+  afterAll(async () => stack.stop());
+
+  it('validates as OpenAPI 3.1 with a standard validator', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as Record<string, unknown>);
+    expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('catches an invalid document, so the check above can fail', async () => {
+    const badStatus = structuredClone(doc) as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    badStatus.paths['/v1/jobs/{job_id}']!.get!.responses['2xx'] = { description: 'not a status' };
+    expect((await new Validator().validate(badStatus)).valid).toBe(false);
+    const noInfo: Partial<Document> = structuredClone(doc);
+    delete noInfo.info;
+    expect((await new Validator().validate(noInfo)).valid).toBe(false);
+  });
+
+  it('has every route the app serves, and no route it does not', () => {
+    // Hono writes path parameters as `:name`, OpenAPI as `{name}`; `ALL` entries are middleware.
+    const served = new Set(stack.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`)));
+    const undocumented = [...served].filter((route) => !documented.has(route) && !isPending(route.split(' ')[1]!));
+    expect(undocumented, 'routes the app serves that the document lacks').toEqual([]);
+    expect([...documented].filter((route) => !served.has(route)), 'routes the document lists that the app does not serve').toEqual([]);
+    for (const route of ['GET /v1/jobs', 'POST /v1/jobs/{job_id}/retry', 'GET /docs', 'GET /openapi.json', 'GET /v1/tools/{tool_id}']) expect(documented).toContain(route);
+  });
+
+  it('lists each route’s problem statuses with the Problem body, and the 404 and 405 answers', () => {
+    const problemRef = { $ref: '#/components/schemas/Problem' };
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        expect(operation.responses['500']?.content?.['application/problem+json']?.schema, `${method} ${path} 500`).toEqual(problemRef);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          // A 503 may carry the route's own answer (/health names what is down); every other refusal is a Problem.
+          if (Number(status) >= 400 && status !== '503') expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual(['application/problem+json']);
+        }
+        // Open routes cannot refuse a key; every other route can.
+        expect('401' in operation.responses, `${method} ${path} 401`).toBe(!(Array.isArray(operation.security) && operation.security.length === 0));
+      }
+    }
+    const start = doc.paths['/v1/jobs/{job_id}/start']!.post!;
+    expect(Object.keys(start.responses).sort()).toEqual(['202', '400', '401', '404', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(doc.paths['/v1/jobs/{job_id}']!.get!.responses).sort()).toEqual(['200', '401', '404', '422', '500']);
+    expect(Object.keys(doc.components?.responses ?? {})).toEqual(expect.arrayContaining(['NotFound', 'MethodNotAllowed']));
+    expect(doc.components?.schemas?.Problem).toMatchObject({ required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail', 'instance']) });
+  });
+
+  it('names core’s schemas as components and says how to authenticate, where the server is, and what the tags are', () => {
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
+      expect.arrayContaining(['Job', 'JobSummary', 'JobList', 'ExecutionState', 'InputsCheck', 'RetryPlan', 'RetryDryRun', 'RetryStarted', 'VariableValue', 'CreateJobRequest', 'SchemaValue', 'VariableSchema']),
+    );
+    expect(doc.info.description).toContain('Authorization: Bearer');
+    expect(doc.servers?.[0]?.url).toBe('/');
+    expect(doc.tags?.map((t) => t.name)).toEqual(['workflows', 'jobs', 'files', 'tools', 'operations']);
+    // Every pattern is a plain regex source (a generator once wrote `…$/u`, a pattern nothing matches).
+    for (const [, pattern] of JSON.stringify(doc).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g)) expect(JSON.parse(`"${pattern}"`)).not.toMatch(/\/[a-z]+$/);
+  });
+
+  it("takes its examples from the seeds, and each one validates against its schema", () => {
+    const createJob = doc.paths['/v1/jobs']!.post!.requestBody!.content['application/json']!;
+    expect(createJob.examples?.seed002?.value).toEqual(JSON.parse(seedFile('create-job-request.json')));
+    const checker = new ResponseChecker(doc);
+    let examples = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          for (const [type, media] of Object.entries(response.content ?? {})) {
+            for (const [name, example] of Object.entries(media.examples ?? {})) {
+              examples++;
+              const concrete = path.replace(/\{[^}]+\}/g, 'job_abc123');
+              const headers = new Headers({ 'content-type': type, location: '/v1/jobs/job_abc123' });
+              expect(() => checker.check({ method, path: concrete, status: Number(status), headers, body: JSON.stringify(example.value) }), `${method} ${path} ${status} example ${name}`).not.toThrow();
+            }
+          }
+        }
+        // Request examples: against the request schema, through the same validator.
+        for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
+          const requestChecker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { [type]: { schema: media.schema } } } } } } } });
+          for (const [name, example] of Object.entries(media.examples ?? {})) {
+            examples++;
+            const concrete = path.replace(/\{[^}]+\}/g, 'x');
+            expect(() => requestChecker.check({ method, path: concrete, status: 200, headers: new Headers({ 'content-type': type }), body: JSON.stringify(example.value) }), `${method} ${path} request example ${name}`).not.toThrow();
+          }
+        }
+      }
+    }
+    expect(examples).toBeGreaterThanOrEqual(15);
+  });
+
+  it('holds the response checker to it: a wrong body fails, naming the route, the status and the error', () => {
+    const checker = new ResponseChecker(doc);
+    const job = doc.paths['/v1/jobs']!.post!.responses['201']!.content!['application/json']!.examples!.seed002!.value as Record<string, unknown>;
+    const answer = (body: unknown, status = 200) => ({ method: 'GET', path: '/v1/jobs/job_abc123', status, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+    expect(() => checker.check(answer(job))).not.toThrow();
+    expect(() => checker.check(answer({ ...job, status: 'DONE' }))).toThrow(ResponseMismatch);
+    expect(() => checker.check(answer({ ...job, status: 'DONE' }))).toThrow(/GET \/v1\/jobs\/\{job_id\} → 200: .*\/status must be equal to one of the allowed values/);
+    expect(() => checker.check(answer({ ...job, execution_progress: undefined }))).toThrow(/must have required property 'execution_progress'/);
+    expect(() => checker.check(answer({ ...job, steps: [{ step_id: 'step_1' }] }))).toThrow(/\/steps\/0/);
+    expect(() => checker.check(answer(job, 409))).toThrow(/status 409 is not declared/);
+  });
+
+  it('fails a request made through a checked app when the answer breaks the document', async () => {
+    // A tiny app declaring one route whose handler answers a body its own schema refuses.
+    const app = new OpenAPIHono();
+    const declared = { method: 'get', path: '/thing', responses: { 200: { description: 'a thing', content: { 'application/json': { schema: z.object({ n: z.number() }) } } } } } as const;
+    app.openapi(declared, (c) => c.json({ n: 'not a number' } as unknown as { n: number }, 200));
+    app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'test', version: '1' } });
+    const checked = checkedApp(app);
+    await expect(Promise.resolve(checked.request('/thing'))).rejects.toThrow(/GET \/thing → 200: the body does not match the application\/json schema: \/n must be number/);
+  });
+
+  it('serves the interactive reference at /docs, offline, reading /openapi.json', async () => {
+    const page = await stack.request('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<div id="swagger-ui"></div>');
+    // Everything it loads is the API's own: no CDN, so it works with no internet access.
+    const loads = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(loads.length).toBeGreaterThanOrEqual(3);
+    for (const url of loads) {
+      expect(url).toMatch(/^\/docs\//);
+      const asset = await stack.request(url);
+      expect(asset.status, url).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength, url).toBeGreaterThan(100);
+    }
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const start = await (await stack.request('/docs/ordo-docs.js')).text();
+    expect(start).toContain('url: "/openapi.json"');
+    expect(start).toContain('validatorUrl: null');
+    const bundle = await stack.request('/docs/swagger-ui-bundle.js');
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await bundle.text()).length).toBeGreaterThan(500_000);
+    expect((await stack.request('/docs/swagger-ui.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    // Only the listed files: nothing else of the package folder, nor anything outside it.
+    expect((await problem(await stack.request('/docs/package.json'), 404)).code).toBe('NOT_FOUND');
+    await problem(await stack.request('/docs/..%2F..%2Fpackage.json'), 404);
+    await problem(await stack.request(`/docs/${'a'.repeat(200)}`), 422);
+  });
+
+  it('refuses an ID longer than 128 characters with a 422 naming it, before any lookup', async () => {
+    const p = await problem(await stack.request(`/v1/jobs/${'j'.repeat(129)}`), 422);
+    expect(p.errors).toEqual([{ field: 'param.job_id', message: expect.stringContaining('128') }]);
+    await problem(await stack.request(`/v1/jobs/job_x/outputs/${'v'.repeat(129)}`), 422);
+    await problem(await stack.request(`/v1/jobs/${'j'.repeat(128)}`), 404);
+  });
+});
