@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { JobStatus } from '@ordo/core';
 
 /** Machine-readable reasons a request is refused; the `code` member of every problem body. */
 export const ProblemCode = z.enum([
@@ -33,7 +34,7 @@ export type FieldError = z.infer<typeof FieldError>;
 
 /**
  * The body of every refused request (RFC 9457 `application/problem+json`), in the OpenAPI
- * document as the `Problem` component. Extension members (e.g. `job_status` on a 409) may follow.
+ * document as the `Problem` component. Extension members may follow; those Ordo sends are declared.
  */
 export const Problem = z.looseObject({
   type: z.string().describe('A URI naming the kind of problem'),
@@ -43,6 +44,9 @@ export const Problem = z.looseObject({
   detail: z.string(),
   instance: z.string().describe('The request path'),
   errors: z.array(FieldError).optional(),
+  job_status: JobStatus.optional().describe("On a 409 about a job: the job's current status"),
+  is_paused: z.boolean().optional().describe('On a 409 about a job: whether it is paused'),
+  input_errors: z.record(z.string(), z.string()).optional().describe('On a 422 `INPUTS_INVALID`: what is wrong with each input, by variable_id'),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -97,7 +97,7 @@ const createJob = route({
     body: jsonRequest(CreateJobRequestRef, { examples: JOB_EXAMPLES.createJobRequest }),
   },
   responses: {
-    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: z.object({ Location: z.string().describe('/v1/jobs/{job_id}') }) },
+    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") }) },
   },
 });
 

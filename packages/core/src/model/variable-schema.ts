@@ -10,9 +10,11 @@ export const Identifier = z
 // generator keeps only a flag-less regex's source intact.
 
 /** Free text shown as a name: no control characters at all. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const PlainText = z.string().regex(/^[^\x00-\x1f\x7f-\x9f]*$/, 'must not contain control characters');
 
 /** Longer free text may keep tabs and line breaks, but no other control characters. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const NO_CONTROL_EXCEPT_WHITESPACE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$/;
 
 function isValidRegExp(pattern: string): boolean {
