@@ -67,7 +67,6 @@ export type InputsCheck = z.infer<typeof InputsCheck>;
 export const VariableValue = component(z.object({ variable: z.string(), value: SchemaValue }), 'VariableValue');
 export type VariableValue = z.infer<typeof VariableValue>;
 
-
 /** The answer of a retry that started: its plan and the job with its new run. */
 export const RetryStarted = component(z.object({ plan: RetryPlanRef, job: JobRef }), 'RetryStarted');
 export type RetryStarted = z.infer<typeof RetryStarted>;
