@@ -30,10 +30,10 @@ export type HumanConfirmStep = z.infer<ReturnType<typeof humanConfirmStepSchema>
 
 /** Why a confirmation payload is refused, or undefined when it is accepted. */
 export function confirmationRefusal(step: HumanConfirmStep, payload: SchemaValue | undefined): string | undefined {
-  if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) return 'the payload must be a JSON object';
+  if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) return 'payload must be a JSON object';
   const schema = step.confirm.schema;
   if (schema === undefined) return undefined;
-  const check = checkInputValue(schema, payload ?? {}, 'the payload');
+  const check = checkInputValue(schema, payload ?? {}, 'payload');
   return check.ok ? undefined : check.message;
 }
 
