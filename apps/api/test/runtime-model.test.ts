@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUpdate, runtimeExecutionOf } from '@ordo/core';
+import { pollUntil } from '@ordo/testing';
 import { createJob, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 /** Seed 001's runtime model against the real server: expressions, `__steps__`, activation policies, confirmations. */
@@ -97,6 +98,21 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     expect(done.steps[0]?.status).toBe('DISABLED');
     expect(done.steps[1]?.status).toBe('FAILED');
     expect(done.error_message).toMatch(/^The expression of parameter 'value' \(\$number\("not a number"\) \+ 1\) failed: /);
+  });
+
+  it('keeps search attributes current, so a job is found by status, version and correlation ID', async () => {
+    const job = await createJob(stack, { steps: [{ step_id: 'hold', type: 'sys.wait', wait: { duration: '2s' } }] });
+    await startJob(stack, job.job_id);
+    const find = async (query: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const execution of stack.client.workflow.list({ query })) ids.push(execution.workflowId);
+      return ids;
+    };
+    const running = `OrdoCorrelationId='${job.correlation_id}' AND OrdoJobStatus='RUNNING' AND OrdoWorkflowVersion='1' AND OrdoWorkflowId='${job.workflow_id}'`;
+    expect(await pollUntil(() => find(running), (ids) => ids.length > 0, { timeoutMs: 10_000, intervalMs: 200 })).toEqual([job.job_id]);
+    await waitForEnd(stack, job.job_id);
+    const completed = `OrdoJobId='${job.job_id}' AND OrdoJobStatus='COMPLETED'`;
+    expect(await pollUntil(() => find(completed), (ids) => ids.length > 0, { timeoutMs: 10_000, intervalMs: 200 })).toEqual([job.job_id]);
   });
 
   it('waits durably with sys.wait, dueAt set while it waits', async () => {

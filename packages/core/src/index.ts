@@ -47,7 +47,7 @@ export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, Inpu
 export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
 export type { DefinitionShape } from './model/definition-queries';
 export { checkDefinitionAgainstTools, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';
-export { ORDO_SEARCH_ATTRIBUTES, OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from './search-attributes';
+export { jobSearchAttributes, ORDO_SEARCH_ATTRIBUTES, OrdoCorrelationId, OrdoJobId, OrdoJobStatus, OrdoParentJobId, OrdoWorkflowId, OrdoWorkflowVersion } from './search-attributes';
 export { StepDefinition, StepDefinitionSchema, ToolRef, ToolStep } from './model/step-definition';
 export { STEP_TYPES, stepTypeOf } from './workflows/steps';
 export type { SchemaKit, StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';

@@ -33,7 +33,7 @@ import type { ValueScope } from '../model/mappings';
 import { expressionDocumentOf, jobStatusOf, runExecutionState } from '../model/run-views';
 import { activationOf } from './activation';
 import { StepInbox } from './step-inbox';
-import { OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from '../search-attributes';
+import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
 import { readJobWorkflowInput } from './read-input';
 import { stepTypeOf, type StepDefinition } from './steps';
@@ -259,9 +259,5 @@ function refusalMessage(refusal: ControlRefusal): string {
  */
 function tagRun(run: RunState, untagged: boolean): void {
   if (!untagged) return;
-  upsertSearchAttributes([
-    { key: OrdoJobId, value: run.job_id },
-    { key: OrdoWorkflowId, value: run.workflow_id },
-    { key: OrdoJobStatus, value: 'RUNNING' },
-  ]);
+  upsertSearchAttributes(jobSearchAttributes(run));
 }
