@@ -40,6 +40,9 @@ args=(
   --search-attribute OrdoJobId=Keyword
   --search-attribute OrdoWorkflowId=Keyword
   --search-attribute OrdoJobStatus=Keyword
+  --search-attribute OrdoWorkflowVersion=Keyword
+  --search-attribute OrdoCorrelationId=Keyword
+  --search-attribute OrdoParentJobId=Keyword
   # "default" is always created; naming it again is harmless.
   --namespace "$TEMPORAL_NAMESPACE"
   --log-level "$TEMPORAL_LOG_LEVEL"

@@ -3,9 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   ControlRefusal,
   JOB_WORKFLOW_TYPE,
-  OrdoJobId,
-  OrdoJobStatus,
-  OrdoWorkflowId,
+  jobSearchAttributes,
   RunState,
   runStateQuery,
   setPausedUpdate,
@@ -41,11 +39,7 @@ export async function startRun(client: Client, taskQueue: string, job: JobRecord
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrdoJobId, value: job.job_id },
-          { key: OrdoWorkflowId, value: job.workflow_id },
-          { key: OrdoJobStatus, value: 'RUNNING' },
-        ],
+        typedSearchAttributes: jobSearchAttributes(job),
         memo: { name: job.name },
         staticSummary: `${job.name} (${job.workflow_id} v${job.workflow_version})${input.retry ? ' · retry' : ''}`,
         staticDetails: `Ordo job ${job.job_id}: ${job.steps.length} steps`,

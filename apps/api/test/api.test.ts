@@ -52,7 +52,7 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       ['step_1', 0, 'PENDING', job.job_id],
       ['step_2', 1, 'PENDING', job.job_id],
     ]);
-    expect(job.steps[0]?.parameter_mappings).toEqual({ input_file: 'input_doc', extraction_mode: 'full' });
+    expect((job.steps[0] as { parameter_mappings?: unknown } | undefined)?.parameter_mappings).toEqual({ input_file: 'input_doc', extraction_mode: 'full' });
     expect(job.input_errors).toEqual({ input_doc: 'document is required', depth: 'analysis_depth is required' });
     const fetched = await req(`/v1/jobs/${job.job_id}`);
     expect(Job.parse(await fetched.json())).toEqual(job);

@@ -24,6 +24,10 @@ const CONSTRUCTS: Record<string, string[]> = {
   'run-state-cancel.json': ['WORKFLOW_EXECUTION_CANCEL_REQUESTED', 'ACTIVITY_TASK_CANCELED', 'WORKFLOW_EXECUTION_CANCELED'],
   'run-state-cancel-while-paused.json': ['WORKFLOW_EXECUTION_SIGNALED', 'WORKFLOW_EXECUTION_CANCEL_REQUESTED', 'WORKFLOW_EXECUTION_CANCELED'],
   'run-state-retry-from-step.json': ['MARKER_RECORDED', 'ACTIVITY_TASK_FAILED', 'WORKFLOW_EXECUTION_FAILED'],
+  'run-state-disabled-step.json': ['ACTIVITY_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-human-confirm.json': ['WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'WORKFLOW_EXECUTION_UPDATE_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-confirm-timeout.json': ['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-wait.json': ['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_COMPLETED'],
 };
 
 type History = { events: { eventType: string }[] };

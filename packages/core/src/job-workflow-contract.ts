@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExecutionState } from './model/execution-state';
 import type { RunState, RunStatus } from './model/run-state';
+import type { SchemaValue } from './model/schema-value';
 
 /**
  * The job workflow's contract: its type name and every signal, query and update it
@@ -39,3 +40,22 @@ export interface SetPausedResult {
  * `RUN_FINISHED`), so a refused call leaves no trace in the history.
  */
 export const setPausedUpdate = defineUpdate<SetPausedResult, [{ paused: boolean }]>('setPaused');
+
+/** Which waiting step a confirmation is for, and its payload (checked against the step's `schema`). */
+export interface ConfirmRequest {
+  step_id: string;
+  payload?: SchemaValue;
+}
+
+/** The answer to `confirm`: the confirmation was taken; the step completes with it. */
+export interface ConfirmResult {
+  step_id: string;
+  accepted: true;
+}
+
+/**
+ * Confirm a `sys.human_confirm` step that is waiting. Its validator refuses (failure type
+ * `CONFIRMATION_REFUSED`, with the reason) a step that is not waiting, one already
+ * confirmed, or a payload that breaks the step's schema; a refused call leaves no trace.
+ */
+export const confirmUpdate = defineUpdate<ConfirmResult, [ConfirmRequest]>('confirm');

@@ -18,3 +18,4 @@ export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';
 export { temporalCli } from './temporal-cli';
 export { connectClient, connectWorker, temporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';
+export { startTimeSkippingServer } from './time-skipping';

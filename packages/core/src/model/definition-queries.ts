@@ -1,5 +1,7 @@
 import type { InputVariable } from './variable-schema';
 import { stepTypeOf, type StepDefinition } from '../workflows/steps';
+import { sourceReads } from '../workflows/steps/mapping-rules';
+import type { VariableUse } from '../workflows/steps/step-type';
 
 /**
  * Questions asked of a definition (a template's or a job's): step order, declared
@@ -29,6 +31,13 @@ export function declaredVariables(def: DefinitionShape): Set<string> {
   return names;
 }
 
+/** The job variables a step reads: through its type's fields and through its activation policy. */
+export function stepReads(step: StepDefinition, declared: ReadonlySet<string>): VariableUse[] {
+  const policy = step.activation_policy;
+  const policyReads = policy !== undefined && 'when' in policy ? sourceReads({ expr: policy.when }, declared, ['activation_policy', 'when']) : [];
+  return [...stepTypeOf(step).reads(step, declared), ...policyReads];
+}
+
 /**
  * The output rule: which variables make up a job's `output_data`. A definition that
  * declares `output_variables` gets exactly those. Otherwise, every variable some step
@@ -46,7 +55,7 @@ export function outputVariableNames(def: DefinitionShape): string[] {
   });
   const names: string[] = [];
   for (const [name, writer] of lastWriter) {
-    const readLater = steps.slice(writer + 1).some((step) => stepTypeOf(step).reads(step, declared).some((use) => use.variable === name));
+    const readLater = steps.slice(writer + 1).some((step) => stepReads(step, declared).some((use) => use.variable === name));
     if (!readLater) names.push(name);
   }
   return names;

@@ -1,4 +1,4 @@
-import { FileValue, type SchemaValue } from './schema-value';
+import type { FileValue, SchemaValue } from './schema-value';
 import type { InputVariable, VariableSchema } from './variable-schema';
 
 /** An uploaded file's reference by `file_id`, or undefined when there is no such file. */
@@ -60,11 +60,11 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
       return { ok: true, value: out };
     }
     case 'file': {
-      const parsed = FileValue.pick({ file_id: true }).safeParse(value);
-      if (!parsed.success || typeof value !== 'object') return fail('must be a file reference { "file_id": "…" } from POST /v1/files');
-      const stored = files ? files(parsed.data.file_id) : FileValue.safeParse(value).data;
+      const fileId = fileIdOf(value);
+      if (fileId === undefined) return fail('must be a file reference { "file_id": "…" } from POST /v1/files');
+      const stored = files ? files(fileId) : fileValueOf(value);
       if (!stored) {
-        return files ? fail(`must name an uploaded file; file '${parsed.data.file_id}' does not exist`) : fail('must be a file reference { "file_id": "…", "name": "…" }');
+        return files ? fail(`must name an uploaded file; file '${fileId}' does not exist`) : fail('must be a file reference { "file_id": "…", "name": "…" }');
       }
       if (schema.mime_types && stored.mime_type !== undefined && !schema.mime_types.includes(stored.mime_type)) {
         return fail(`must be a file of type ${schema.mime_types.join(' or ')}; '${stored.name}' is ${stored.mime_type}`);
@@ -75,6 +75,23 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
       return { ok: true, value: stored };
     }
   }
+}
+
+/** The `file_id` of a file reference. (Plain code, not `FileValue`'s schema: the job workflow checks values too, and loads no zod.) */
+function fileIdOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const id = (value as { file_id?: unknown }).file_id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/** A whole file reference (`FileValue`): `file_id` and `name`, with a MIME type and size when given. */
+function fileValueOf(value: unknown): FileValue | undefined {
+  const fileId = fileIdOf(value);
+  const v = value as { name?: unknown; mime_type?: unknown; size?: unknown };
+  if (fileId === undefined || typeof v.name !== 'string' || v.name.length === 0) return undefined;
+  if (v.mime_type !== undefined && (typeof v.mime_type !== 'string' || v.mime_type.length === 0)) return undefined;
+  if (v.size !== undefined && (typeof v.size !== 'number' || !Number.isInteger(v.size) || v.size < 0)) return undefined;
+  return { file_id: fileId, name: v.name, ...(typeof v.mime_type === 'string' && { mime_type: v.mime_type }), ...(typeof v.size === 'number' && { size: v.size }) };
 }
 
 /** Any JSON value is fine where a schema says nothing more. */

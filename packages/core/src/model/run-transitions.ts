@@ -114,6 +114,18 @@ export function stepCompleted(run: RunState, index: number, outcome: { outputs: 
   run.last_activity_at = at;
 }
 
+/**
+ * A step's activation policy turned it off: it never runs, and `note` records why (the
+ * policy and the value its expression gave).
+ */
+export function stepDisabled(run: RunState, index: number, note: string, at: string): void {
+  const step = stepAt(run, index);
+  step.status = 'Disabled';
+  step.note = note;
+  run.current_step_index = index;
+  run.last_activity_at = at;
+}
+
 /** A step failed; the run fails with it. */
 export function stepFailed(run: RunState, index: number, error: RunError, attempt: number | undefined, at: string): void {
   const step = stepAt(run, index);

@@ -1,6 +1,7 @@
 import type { ExecutionState, StepExecutionResult } from './execution-state';
 import type { Job, JobRecord, JobStep, RunSummary } from './job';
 import type { RunState, RunStatus, StepRun, StepRunStatus } from './run-state';
+import type { RuntimeStepExecution, RuntimeWorkflowExecution } from './runtime-execution';
 import { CANCELLED_MESSAGE, pickVariables } from './run-transitions';
 import type { JobStatus, JobStepStatus } from './status';
 
@@ -158,4 +159,86 @@ export function runSummaryOf(run: RunState): Omit<RunSummary, 'retry_of'> {
 
 function laterOf(a: string, b: string | undefined): string {
   return b !== undefined && b > a ? b : a;
+}
+
+/** The template version a job runs, as seed 001's `workflowTemplateVersionId`. */
+export function templateVersionId(workflowId: string, version: number): string {
+  return `${workflowId}@${version}`;
+}
+
+/** The execution context of a job: its `context` with its identity; `__context__` in expressions. */
+export function executionContextOf(source: Pick<RunState, 'job_id' | 'workflow_id' | 'correlation_id' | 'context'>): Record<string, unknown> {
+  return { ...source.context, job_id: source.job_id, workflow_id: source.workflow_id, correlation_id: source.correlation_id };
+}
+
+/** Seed 001's runtime record of one step of a run. */
+export function runtimeStepOf(runId: string, step: StepRun): RuntimeStepExecution {
+  return {
+    id: `${runId}:${step.step_id}`,
+    type: step.type,
+    stepId: step.step_id,
+    status: step.status,
+    attempt: step.attempt,
+    ...(step.started_at !== undefined && { startedAt: step.started_at }),
+    ...(step.completed_at !== undefined && { completedAt: step.completed_at }),
+    ...(step.failed_at !== undefined && { failedAt: step.failed_at }),
+    ...(step.due_at !== undefined && { dueAt: step.due_at }),
+    ...(step.outputs !== undefined && { outputData: step.outputs }),
+    ...(step.children !== undefined && { childWorkflowExecutions: step.children.map((c) => ({ id: c.id })) }),
+  };
+}
+
+/**
+ * Seed 001's `TRuntimeWorkflowExecution` of a job: from its run, or for a job not started,
+ * every step `NotStarted`. The same state as the Job view, mapped (see the README's table).
+ */
+export function runtimeExecutionOf(
+  job: Pick<JobRecord, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'steps'>,
+  run: RunState | undefined,
+): RuntimeWorkflowExecution {
+  const runId = run?.run_id ?? 'pending';
+  const stepRuns: StepRun[] =
+    run?.steps ?? job.steps.map((s, index) => ({ index, step_id: s.step_id, type: s.type, status: 'NotStarted' as const, attempt: 0 }));
+  const steps: Record<string, RuntimeStepExecution> = {};
+  for (const step of stepRuns) {
+    const view = runtimeStepOf(runId, step);
+    steps[view.id] = view;
+  }
+  return {
+    id: job.job_id,
+    correlationId: job.correlation_id,
+    ...(job.parent_job_id !== undefined && { parentWorkflowExecutionId: job.parent_job_id }),
+    ...(job.root_job_id !== undefined && { rootWorkflowExecutionId: job.root_job_id }),
+    workflowTemplateVersionId: templateVersionId(job.workflow_id, job.workflow_version),
+    runtimeStatus: run?.status ?? 'NotStarted',
+    ...(run && { startedAt: run.started_at }),
+    ...(run?.completed_at !== undefined && { completedAt: run.completed_at }),
+    ...(run?.failed_at !== undefined && { failedAt: run.failed_at }),
+    ...(run?.last_activity_at !== undefined && { lastActivityAt: run.last_activity_at }),
+    context: executionContextOf(job),
+    steps,
+  };
+}
+
+/** `__steps__` of expressions: each step's runtime record by `stepId`, as seed 001 reads `__steps__.verify.outputData`. */
+export function stepsDocumentOf(run: RunState): Record<string, RuntimeStepExecution> {
+  const byStepId: Record<string, RuntimeStepExecution> = {};
+  for (const step of run.steps) if (step.step_id !== '') byStepId[step.step_id] = runtimeStepOf(run.run_id, step);
+  return byStepId;
+}
+
+/**
+ * The document expressions of a run read: every job variable by name, `__context__`,
+ * `__steps__` (each step's runtime record by stepId) and, in a batch, `__each__`.
+ * `__context__` and `__steps__` are built when an expression first reads them, so a run of
+ * many steps pays for `__steps__` only where an expression uses it.
+ */
+export function expressionDocumentOf(run: RunState, each?: { item: unknown }): Record<string, unknown> {
+  const document: Record<string, unknown> = { ...run.variables };
+  let steps: Record<string, RuntimeStepExecution> | undefined;
+  let context: Record<string, unknown> | undefined;
+  Object.defineProperty(document, '__steps__', { enumerable: true, get: () => (steps ??= stepsDocumentOf(run)) });
+  Object.defineProperty(document, '__context__', { enumerable: true, get: () => (context ??= executionContextOf(run)) });
+  if (each !== undefined) document.__each__ = each.item;
+  return document;
 }

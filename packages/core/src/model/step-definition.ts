@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { StepDefinition as StepDefinitionType } from '../workflows/steps';
 import type { SchemaKit } from '../workflows/steps/step-type';
+import { humanConfirmStepSchema } from '../workflows/steps/human-confirm-step';
 import { toolStepSchema } from '../workflows/steps/tool-step';
+import { waitStepSchema } from '../workflows/steps/wait-step';
 import { SchemaValue } from './schema-value';
-import { StepBase, StepRunSettings } from './step';
-import { Identifier } from './variable-schema';
+import { Duration, StepBase, StepRunSettings } from './step';
+import { Identifier, VariableSchema } from './variable-schema';
 
 /** The shared schema pieces step types build their schemas from. */
-const kit: SchemaKit = { z, Identifier, SchemaValue, StepBase, StepRunSettings };
+const kit: SchemaKit = { z, Identifier, SchemaValue, StepBase, StepRunSettings, VariableSchema, Duration };
 
 /** A step that runs a tool (see `workflows/steps/tool-step.ts`). */
 export const ToolStep = toolStepSchema(kit);
@@ -16,8 +18,16 @@ export type ToolStep = z.infer<typeof ToolStep>;
 export const ToolRef = ToolStep.shape.tool;
 export type ToolRef = z.infer<typeof ToolRef>;
 
+/** A step that waits for a person's confirmation (see `workflows/steps/human-confirm-step.ts`). */
+export const HumanConfirmStep = humanConfirmStepSchema(kit);
+export type HumanConfirmStep = z.infer<typeof HumanConfirmStep>;
+
+/** A durable timer step (see `workflows/steps/wait-step.ts`). */
+export const WaitStep = waitStepSchema(kit);
+export type WaitStep = z.infer<typeof WaitStep>;
+
 /** The step DSL as stored and returned: a discriminated union on `type`, one member per step type module. */
-export const StepDefinitionSchema = z.discriminatedUnion('type', [ToolStep]);
+export const StepDefinitionSchema = z.discriminatedUnion('type', [ToolStep, HumanConfirmStep, WaitStep]);
 
 /** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
 function defaultStepType(raw: unknown): unknown {

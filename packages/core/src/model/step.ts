@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from './duration';
 import { Identifier } from './variable-schema';
 
 /** How often a step's activity is tried before the step fails. Unset fields fall back to the tool's, then the platform's. */
@@ -10,11 +11,24 @@ export const StepRetryPolicy = z.strictObject({
 });
 export type StepRetryPolicy = z.infer<typeof StepRetryPolicy>;
 
+/**
+ * Whether a step runs: `{ "enabled": false }` turns it off; `{ "when": "<JSONata>" }` runs it
+ * only when the expression, evaluated as the step is reached, is true (JSONata's truth:
+ * empty strings, arrays and objects, 0, null and no value are false). A step that is off
+ * is `Disabled` and records why.
+ */
+export const ActivationPolicy = z.union([
+  z.strictObject({ enabled: z.boolean() }),
+  z.strictObject({ when: z.string().min(1, 'must be a JSONata expression').max(10_000) }),
+]);
+export type ActivationPolicy = z.infer<typeof ActivationPolicy>;
+
 /** Fields every step type has, whatever it does. */
 export const StepBase = {
   step_id: Identifier,
   name: z.string().min(1).max(200).optional(),
   sequence_number: z.number().int().nonnegative().optional(),
+  activation_policy: ActivationPolicy.optional(),
 };
 
 /** Step run settings that apply to any step that runs an activity. */
@@ -24,3 +38,9 @@ export const StepRunSettings = {
   heartbeat_timeout_seconds: z.number().int().min(1).max(3_600).optional(),
 };
 
+
+/** A duration such as `"30s"`, `"15m"`, `"2h"`, `"7d"` (see `duration.ts`), more than 0 and at most a year. */
+export const Duration = z
+  .string()
+  .refine((text) => durationMs(text) !== undefined, 'must be a duration such as "30s", "15m", "2h" or "7d" (units ms, s, m, h, d), more than 0 and at most a year');
+export type Duration = z.infer<typeof Duration>;

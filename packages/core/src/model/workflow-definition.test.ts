@@ -114,3 +114,41 @@ describe('WorkflowDefinition', () => {
     expect(checkDefinitionAgainstTools(def, tools)).toEqual([]);
   });
 });
+
+describe('expressions and activation policies in definitions', () => {
+  const withSteps = (steps: unknown[]) => ({ ...seed, steps });
+
+  it('refuses an expression that does not parse, naming the step, the parameter and the position (rule expressions_parse)', () => {
+    const parsed = WorkflowDefinition.parse(
+      withSteps([seed.steps[0], { ...seed.steps[1], parameter_mappings: { text: { expr: 'document_text &' }, analysis_level: 'depth' } }]),
+    );
+    const issues = checkDefinitionAgainstTools(parsed, tools);
+    expect(issues).toEqual([
+      {
+        rule: 'expressions_parse',
+        path: ['steps', 1, 'parameter_mappings', 'text'],
+        message: expect.stringMatching(/^step 'step_2': the expression in parameter_mappings\.text does not parse at position 15: /),
+      },
+    ]);
+  });
+
+  it('checks activation policy expressions at every save, and orders their reads', () => {
+    const bad = WorkflowDefinition.safeParse(withSteps([seed.steps[0], { ...seed.steps[1], activation_policy: { when: '$count(' } }]));
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]).toMatchObject({ path: ['steps', 1, 'activation_policy', 'when'], message: expect.stringContaining("step 'step_2'") });
+
+    const early = WorkflowDefinition.safeParse(withSteps([{ ...seed.steps[0], activation_policy: { when: '$length(final_analysis) > 0' } }, seed.steps[1]]));
+    expect(early.error?.issues.map((i) => i.message)).toEqual(["variable 'final_analysis' is only produced by a later step"]);
+
+    const fine = WorkflowDefinition.safeParse(withSteps([seed.steps[0], { ...seed.steps[1], activation_policy: { when: "__steps__.step_1.outputData.page_count > 1 and $exists(document_text)" } }]));
+    expect(fine.success).toBe(true);
+    expect(WorkflowDefinition.safeParse(withSteps([{ ...seed.steps[0], activation_policy: { enabled: false, when: 'x' } }])).success).toBe(false);
+  });
+
+  it('counts variables read by {var} and expressions for the output rule', () => {
+    const def = WorkflowDefinition.parse(
+      withSteps([seed.steps[0], { ...seed.steps[1], parameter_mappings: { text: { expr: '$substring(document_text, 0, 100)' }, analysis_level: { var: 'depth' } } }]),
+    );
+    expect(outputVariableNames(def)).toEqual(['final_analysis']);
+  });
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { STEP_TYPES, stepTypeOf } from '../workflows/steps';
 import type { StepCheckContext } from '../workflows/steps/step-type';
-import { declaredVariables, orderedSteps, type DefinitionShape } from './definition-queries';
+import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from './definition-queries';
+import { expressionIssues } from '../workflows/steps/mapping-rules';
 import type { DefinitionIssue } from './definition-issue';
 import { StepDefinition } from './step-definition';
 import { WorkflowStatus } from './status';
@@ -46,6 +47,8 @@ function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
   });
 
   def.steps.forEach((step, i) => {
+    const policy = step.activation_policy;
+    if (policy !== undefined && 'when' in policy) issues.push(...expressionIssues({ expr: policy.when }, step.step_id, ['steps', i], ['activation_policy', 'when']));
     if (stepIds.has(step.step_id)) issues.push({ rule: 'unique_step_ids', path: ['steps', i, 'step_id'], message: `duplicate step_id '${step.step_id}'` });
     stepIds.add(step.step_id);
     if (step.sequence_number !== undefined) {
@@ -69,7 +72,7 @@ function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
   for (const step of orderedSteps(def.steps)) {
     const i = indexOf.get(step) ?? 0;
     const type = stepTypeOf(step);
-    for (const use of type.reads(step, declared)) {
+    for (const use of stepReads(step, declared)) {
       if (!inputs.has(use.variable) && !produced.has(use.variable)) {
         issues.push({ rule: 'reads_available_variables', path: ['steps', i, ...use.path], message: `variable '${use.variable}' is only produced by a later step` });
       }

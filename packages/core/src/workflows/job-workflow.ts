@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { executionStateQuery, pauseSignal, resumeSignal, runStateQuery, setPausedUpdate } from '../job-workflow-contract';
+import { confirmUpdate, type ConfirmRequest, executionStateQuery, pauseSignal, resumeSignal, runStateQuery, setPausedUpdate } from '../job-workflow-contract';
 import type { JobErrorCode } from '../model/error-codes';
 import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../model/job-workflow-input';
 import type { RunError, RunState } from '../model/run-state';
@@ -25,11 +25,15 @@ import {
   runFailed,
   setPaused,
   stepCompleted,
+  stepDisabled,
   stepFailed,
   stepStarted,
 } from '../model/run-transitions';
-import { jobStatusOf, runExecutionState } from '../model/run-views';
-import { OrdoJobId, OrdoJobStatus, OrdoWorkflowId } from '../search-attributes';
+import type { ValueScope } from '../model/mappings';
+import { expressionDocumentOf, jobStatusOf, runExecutionState } from '../model/run-views';
+import { activationOf } from './activation';
+import { StepInbox } from './step-inbox';
+import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
 import { readJobWorkflowInput } from './read-input';
 import { stepTypeOf, type StepDefinition } from './steps';
@@ -76,11 +80,12 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   const run = beginRunState(start);
   const declared = new Set(start.declared);
 
-  registerHandlers(run);
+  const inbox = new StepInbox();
+  registerHandlers(run, inbox);
   tagRun(run, info.typedSearchAttributes.get(OrdoJobStatus) === undefined);
 
   try {
-    const ending = await interpret(run, start.first, declared);
+    const ending = await interpret(run, start.first, declared, inbox);
     await finish(run, (final) => (ending ? runFailed(final, ending.index, ending.error, start.output_variables, now()) : runCompleted(final, start.output_variables, now())));
   } catch (err) {
     if (!isCancellation(err)) throw err;
@@ -103,7 +108,7 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
 }
 
 /** The loop: pause gate, dispatch, record; until a step fails (returned) or none is left. */
-async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<string>): Promise<{ index: number; error: RunError } | undefined> {
+async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<string>, inbox: StepInbox): Promise<{ index: number; error: RunError } | undefined> {
   let batch = first;
   for (let index = 0; index < run.total_steps; index++) {
     // A retry reuses the recorded outputs of steps that completed before the failure.
@@ -116,6 +121,18 @@ async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<
     const step: StepDefinition | undefined = batch.steps[index - batch.from];
     if (!step) throw new Error(`step ${index} of job ${run.job_id} is missing from its definition`);
     const type = stepTypeOf(step);
+    const scope = scopeOf(run, declared);
+    const activation = await activationOf(step.activation_policy, scope);
+    if ('failed' in activation) {
+      stepStarted(run, index, step.name ?? type.label(step), now());
+      const error = { code: failureType('EXPRESSION_FAILED'), message: activation.message };
+      stepFailed(run, index, error, 0, now());
+      return { index, error };
+    }
+    if (!activation.active) {
+      stepDisabled(run, index, activation.note, now());
+      continue;
+    }
     stepStarted(run, index, step.name ?? type.label(step), now());
     setCurrentDetails(run.live_output);
     const outcome = await type.execute(step, {
@@ -124,6 +141,8 @@ async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<
       address: { job_id: run.job_id, run_id: run.run_id, workflow_id: run.workflow_id, step_index: index, step_id: step.step_id, correlation_id: run.correlation_id },
       variables: run.variables,
       declared,
+      scope,
+      inbox,
       tools: batch.tools,
       update: (patch) => Object.assign(run.steps[index] ?? {}, patch),
     });
@@ -137,6 +156,12 @@ async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<
     }
   }
   return undefined;
+}
+
+/** How a step's value sources resolve: the run's variables, and the expression document built at most once. */
+function scopeOf(run: RunState, declared: ReadonlySet<string>): ValueScope {
+  let document: Record<string, unknown> | undefined;
+  return { variables: run.variables, declared, document: () => (document ??= expressionDocumentOf(run)) };
 }
 
 /** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */
@@ -172,7 +197,7 @@ function headerOf(run: RunState): Omit<RunState, 'steps'> {
 }
 
 /** Queries answer from memory; pause and resume arrive as signals or, answered, as the `setPaused` update. */
-function registerHandlers(run: RunState): void {
+function registerHandlers(run: RunState, inbox: StepInbox): void {
   setHandler(executionStateQuery, () => runExecutionState(run));
   setHandler(runStateQuery, () => run);
   const request = (paused: boolean): void => {
@@ -191,6 +216,19 @@ function registerHandlers(run: RunState): void {
       validator: ({ paused }: { paused: boolean }) => {
         const refusal = pauseRefusal(run, paused);
         if (refusal) throw ApplicationFailure.nonRetryable(refusalMessage(refusal), refusal);
+      },
+    },
+  );
+  setHandler(
+    confirmUpdate,
+    ({ step_id, payload }) => {
+      inbox.deliver(step_id, payload);
+      return { step_id, accepted: true };
+    },
+    {
+      validator: ({ step_id, payload }: ConfirmRequest) => {
+        const refusal = inbox.refusal(step_id, payload);
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, failureType('CONFIRMATION_REFUSED'));
       },
     },
   );
@@ -221,9 +259,5 @@ function refusalMessage(refusal: ControlRefusal): string {
  */
 function tagRun(run: RunState, untagged: boolean): void {
   if (!untagged) return;
-  upsertSearchAttributes([
-    { key: OrdoJobId, value: run.job_id },
-    { key: OrdoWorkflowId, value: run.workflow_id },
-    { key: OrdoJobStatus, value: 'RUNNING' },
-  ]);
+  upsertSearchAttributes(jobSearchAttributes(run));
 }

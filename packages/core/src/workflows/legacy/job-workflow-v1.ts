@@ -2,12 +2,12 @@ import { ActivityFailure, ApplicationFailure, log, proxyActivities, setCurrentDe
 import { executionStateQuery } from '../../job-workflow-contract';
 import { declaredVariables, orderedSteps } from '../../model/definition-queries';
 import type { StepExecutionResult } from '../../model/execution-state';
-import { applyOutputMappings, resolveParameters } from '../../model/mappings';
+import { applyOutputMappings } from '../../model/mappings';
+import type { ToolParams } from '../../model/activity-contract';
 import type { SchemaValue, Variables } from '../../model/schema-value';
 import type { JobStatus } from '../../model/status';
 import type { InputVariable } from '../../model/variable-schema';
 import { OrdoJobStatus } from '../../search-attributes';
-import type { StepDefinition } from '../steps';
 import type { ToolStep } from '../steps/tool-step';
 
 /**
@@ -25,7 +25,7 @@ export interface JobWorkflowInputV1 {
   workflow_version: number;
   input_variables: InputVariable[];
   input_values: Variables;
-  steps: StepDefinition[];
+  steps: ToolStep[];
 }
 
 /** Whether a start argument is a v1 one. */
@@ -204,4 +204,21 @@ function failureMessage(err: unknown): string {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
   if (err instanceof ActivityFailure && err.cause) return err.cause.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * v1's parameter resolution, frozen with it: a string naming a declared variable reads it
+ * (left out while unset); anything else is a literal. (Value providers came later.)
+ */
+function resolveParameters(mappings: Readonly<Record<string, SchemaValue>>, variables: Readonly<Record<string, SchemaValue>>, declared: ReadonlySet<string>): ToolParams {
+  const params: ToolParams = {};
+  for (const [name, source] of Object.entries(mappings)) {
+    if (typeof source === 'string' && declared.has(source)) {
+      const value = variables[source];
+      if (value !== undefined) params[name] = value;
+    } else {
+      params[name] = source;
+    }
+  }
+  return params;
 }

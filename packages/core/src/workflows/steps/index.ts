@@ -1,11 +1,13 @@
 import type { StepType } from './step-type';
+import { humanConfirmStep, type HumanConfirmStep } from './human-confirm-step';
 import { toolStep, type ToolStep } from './tool-step';
+import { waitStep, type WaitStep } from './wait-step';
 
 /**
  * The step DSL as a type: one member per step type module. Its zod schema is built from
  * the same modules in `model/step-definition.ts`, which checks that the two agree.
  */
-export type StepDefinition = ToolStep;
+export type StepDefinition = ToolStep | HumanConfirmStep | WaitStep;
 export type StepKind = StepDefinition['type'];
 
 /**
@@ -15,9 +17,11 @@ export type StepKind = StepDefinition['type'];
  */
 export const STEP_TYPES: { [K in StepKind]: StepType<Extract<StepDefinition, { type: K }>> } = {
   tool: toolStep,
+  'sys.human_confirm': humanConfirmStep,
+  'sys.wait': waitStep,
 };
 
 /** The module of a step's type, typed for that step. */
 export function stepTypeOf<S extends StepDefinition>(step: S): StepType<S> {
-  return STEP_TYPES[step.type as StepKind] as unknown as StepType<S>;
+  return STEP_TYPES[step.type] as unknown as StepType<S>;
 }

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import type { StepBase, StepRunSettings } from '../../model/step';
-import type { Identifier } from '../../model/variable-schema';
+import type { Identifier, VariableSchema } from '../../model/variable-schema';
+import type { Duration } from '../../model/step';
 import type { StepAddress } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import type { RunError, RunState, StepRun } from '../../model/run-state';
 import type { SchemaValue, Variables } from '../../model/schema-value';
+import type { ValueScope } from '../../model/mappings';
+import type { StepInbox } from '../step-inbox';
 import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../../model/tool-descriptor';
 
 /**
@@ -20,6 +23,8 @@ export interface SchemaKit {
   SchemaValue: typeof SchemaValue;
   StepBase: typeof StepBase;
   StepRunSettings: typeof StepRunSettings;
+  VariableSchema: typeof VariableSchema;
+  Duration: typeof Duration;
 }
 
 /** A job variable a step reads or writes, and where in the step (a path relative to the step). */
@@ -54,8 +59,12 @@ export interface StepExecution {
   address: StepAddress;
   variables: Readonly<Record<string, SchemaValue>>;
   declared: ReadonlySet<string>;
+  /** Resolves the step's value sources: variables, `{const}`, `{var}`, `{expr}` (with `__steps__`, `__context__`). */
+  scope: ValueScope;
   /** Run defaults of the tools this worker offers, by `tool_id`; a missing tool is unknown. */
   tools: Readonly<Record<string, ToolRunDefaults>>;
+  /** Messages addressed to steps (a confirmation) while they wait for them. */
+  inbox: StepInbox;
   /** Records facts about the running step (its attempt bound, a due time, children) in the run state. */
   update(patch: Partial<Pick<StepRun, 'attempt' | 'max_attempts' | 'due_at' | 'children' | 'progress'>>): void;
 }

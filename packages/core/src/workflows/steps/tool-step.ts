@@ -2,18 +2,19 @@ import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancel
 import type { z } from 'zod';
 import type { ToolActivityResult, ToolActivities } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
-import { applyOutputMappings, resolveParameters } from '../../model/mappings';
+import { applyOutputMappings, literalValueOf, resolveMappings } from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
 import type { ToolRunDefaults } from '../../model/tool-descriptor';
 import { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
+import { expressionIssues, mappingReads } from './mapping-rules';
 import { defineStepType, type SchemaKit } from './step-type';
 
 /**
  * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
- * `parameter_mappings` map tool parameters to a job variable (a string naming a
- * declared variable) or to a literal (anything else); `output_mappings` map tool
- * outputs to job variables.
+ * `parameter_mappings` map tool parameters to value sources (a job variable, a literal,
+ * `{const}`, `{var}`, `{expr}`, or objects of them: see `model/mappings.ts`);
+ * `output_mappings` map tool outputs to job variables.
  */
 export const toolStepSchema = ({ z, Identifier, SchemaValue, StepBase, StepRunSettings }: SchemaKit) =>
   z.strictObject({
@@ -52,17 +53,14 @@ export const toolStep = defineStepType<ToolStep>({
   type: 'tool',
   schema: toolStepSchema,
   label: (step) => step.tool.name,
-  reads: (step, declared) =>
-    Object.entries(step.parameter_mappings).flatMap(([param, source]) =>
-      typeof source === 'string' && declared.has(source) ? [{ variable: source, path: ['parameter_mappings', param] }] : [],
-    ),
+  reads: (step, declared) => mappingReads(step.parameter_mappings, declared, 'parameter_mappings'),
   writes: (step) => Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
   variablesFrom: (step, outputs) => {
     const mapped = applyOutputMappings(step.output_mappings, outputs);
     return mapped.ok ? mapped.written : {};
   },
   check(step, ctx) {
-    const issues: DefinitionIssue[] = [];
+    const issues: DefinitionIssue[] = expressionIssues(step.parameter_mappings, step.step_id, ctx.path, ['parameter_mappings']);
     const tool = ctx.tools.get(step.tool.tool_id);
     if (!tool) {
       issues.push({
@@ -90,8 +88,8 @@ export const toolStep = defineStepType<ToolStep>({
       // A literal (anything but the name of a declared variable) must be a value the tool
       // accepts, or every job of the workflow would fail at this step.
       const schema = toolParameterSchema(tool, name);
-      const isVariable = typeof source === 'string' && ctx.declared.has(source);
-      const problem = !isVariable && schema !== undefined ? ctx.checkLiteral?.(schema, source) : undefined;
+      const literal = literalValueOf(source, ctx.declared);
+      const problem = literal !== undefined && schema !== undefined ? ctx.checkLiteral?.(schema, literal.value) : undefined;
       if (problem !== undefined) {
         issues.push({ rule: 'literal_parameters_match_schema', path: [...ctx.path, 'parameter_mappings', name], message: `the literal value of '${name}' ${problem}` });
       }
@@ -131,7 +129,15 @@ export const toolStep = defineStepType<ToolStep>({
     });
     const activity = activities[step.tool.tool_id];
     if (activity === undefined) throw new Error(`no activity proxy for '${step.tool.tool_id}'`);
-    const params = resolveParameters(step.parameter_mappings, ctx.variables, ctx.declared);
+    const resolved = await resolveMappings(step.parameter_mappings, ctx.scope);
+    if (!resolved.ok) {
+      return {
+        status: 'Failed',
+        error: { code: 'EXPRESSION_FAILED', message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}` },
+        attempt: 0,
+      };
+    }
+    const params = resolved.values;
 
     let result: ToolActivityResult;
     try {

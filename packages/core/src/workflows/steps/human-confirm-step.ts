@@ -1,0 +1,93 @@
+import { condition } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { DefinitionIssue } from '../../model/definition-issue';
+import { durationMs } from '../../model/duration';
+import { checkInputValue } from '../../model/input-validation';
+import type { SchemaValue, Variables } from '../../model/schema-value';
+import { defineStepType, type SchemaKit } from './step-type';
+
+/**
+ * A step that waits for a person: the `confirm` update (`POST /v1/jobs/{job_id}/steps/{step_id}/confirm`)
+ * completes it, its optional payload (an object, checked against `schema`) becoming the
+ * step's outputs, mapped to job variables by `output_mappings` (payload field → variable).
+ * With `due_in`, the step is due at that time (`dueAt`); past it, `on_timeout` applies:
+ * `fail` (the default) fails the step, `continue` completes it with no outputs.
+ */
+export const humanConfirmStepSchema = ({ z, Identifier, StepBase, VariableSchema, Duration }: SchemaKit) =>
+  z.strictObject({
+    type: z.literal('sys.human_confirm'),
+    ...StepBase,
+    confirm: z.strictObject({
+      prompt: z.string().min(1).max(2000),
+      /** What the payload must be: an object schema in the input-variable schema language. */
+      schema: VariableSchema.optional(),
+      due_in: Duration.optional(),
+      on_timeout: z.enum(['fail', 'continue']).default('fail'),
+    }),
+    output_mappings: z.record(z.string(), Identifier).default({}),
+  });
+export type HumanConfirmStep = z.infer<ReturnType<typeof humanConfirmStepSchema>>;
+
+/** Why a confirmation payload is refused, or undefined when it is accepted. */
+export function confirmationRefusal(step: HumanConfirmStep, payload: SchemaValue | undefined): string | undefined {
+  if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) return 'payload must be a JSON object';
+  const schema = step.confirm.schema;
+  if (schema === undefined) return undefined;
+  const check = checkInputValue(schema, payload ?? {}, 'payload');
+  return check.ok ? undefined : check.message;
+}
+
+/** Payload fields mapped to job variables; a field the payload lacks writes nothing. */
+function writtenFrom(step: HumanConfirmStep, outputs: Variables): Variables {
+  const written: Variables = {};
+  for (const [field, variable] of Object.entries(step.output_mappings)) {
+    const value = outputs[field];
+    if (value !== undefined) written[variable] = value;
+  }
+  return written;
+}
+
+/** The human confirmation step type. */
+export const humanConfirmStep = defineStepType<HumanConfirmStep>({
+  type: 'sys.human_confirm',
+  schema: humanConfirmStepSchema,
+  label: (step) => `Confirmation: ${step.confirm.prompt.length > 60 ? `${step.confirm.prompt.slice(0, 60)}…` : step.confirm.prompt}`,
+  reads: () => [],
+  writes: (step) => Object.entries(step.output_mappings).map(([field, variable]) => ({ variable, path: ['output_mappings', field] })),
+  variablesFrom: writtenFrom,
+  check(step, ctx) {
+    const issues: DefinitionIssue[] = [];
+    const schema = step.confirm.schema;
+    if (schema !== undefined && schema.type !== 'object') {
+      issues.push({ rule: 'confirm_schema_is_object', path: [...ctx.path, 'confirm', 'schema', 'type'], message: `the payload of a confirmation is an object; schema.type must be 'object', not '${schema.type}'` });
+    }
+    if (schema?.type === 'object' && schema.properties !== undefined) {
+      for (const field of Object.keys(step.output_mappings)) {
+        if (!(field in schema.properties)) {
+          issues.push({ rule: 'known_outputs', path: [...ctx.path, 'output_mappings', field], message: `the confirmation schema has no field '${field}'; it has: ${Object.keys(schema.properties).join(', ')}` });
+        }
+      }
+    }
+    return issues;
+  },
+  async execute(step, ctx) {
+    const dueMs = step.confirm.due_in !== undefined ? durationMs(step.confirm.due_in) : undefined;
+    const dueAt = dueMs !== undefined ? new Date(Date.now() + dueMs).toISOString() : undefined;
+    ctx.update({ progress: `waiting for confirmation: ${step.confirm.prompt}`, ...(dueAt !== undefined && { due_at: dueAt }) });
+    ctx.inbox.expect(step.step_id, (payload) => confirmationRefusal(step, payload));
+    try {
+      const received = (): boolean => ctx.inbox.received(step.step_id) !== undefined;
+      if (dueMs === undefined) await condition(received);
+      else await condition(received, dueMs, { summary: `${step.step_id}: confirmation due` });
+      const message = ctx.inbox.received(step.step_id);
+      if (message === undefined) {
+        if (step.confirm.on_timeout === 'continue') return { status: 'Completed', outputs: {}, written: {}, attempt: 1 };
+        return { status: 'Failed', error: { code: 'CONFIRMATION_TIMED_OUT', message: `No confirmation for step '${step.step_id}' by ${dueAt ?? 'its due time'}` }, attempt: 1 };
+      }
+      const outputs = (message.payload ?? {}) as Variables;
+      return { status: 'Completed', outputs, written: writtenFrom(step, outputs), attempt: 1 };
+    } finally {
+      ctx.inbox.close(step.step_id);
+    }
+  },
+});

@@ -1,0 +1,57 @@
+import { sleep } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { DefinitionIssue } from '../../model/definition-issue';
+import { durationMs, MAX_DURATION_MS } from '../../model/duration';
+import { literalValueOf, resolveValue } from '../../model/mappings';
+import { expressionIssues, sourceReads } from './mapping-rules';
+import { defineStepType, type SchemaKit } from './step-type';
+
+/**
+ * A durable timer: `wait.duration` (`"15m"`) from when the step is reached, or
+ * `wait.until`, an ISO 8601 time given as a value source (a literal, a variable, an
+ * expression). `dueAt` is set while it waits; a time already past completes at once.
+ */
+export const waitStepSchema = ({ z, SchemaValue, StepBase, Duration }: SchemaKit) =>
+  z.strictObject({
+    type: z.literal('sys.wait'),
+    ...StepBase,
+    wait: z
+      .strictObject({ duration: Duration.optional(), until: SchemaValue.optional() })
+      .refine((w) => (w.duration === undefined) !== (w.until === undefined), 'give exactly one of duration and until'),
+  });
+export type WaitStep = z.infer<ReturnType<typeof waitStepSchema>>;
+
+/** The wait step type. */
+export const waitStep = defineStepType<WaitStep>({
+  type: 'sys.wait',
+  schema: waitStepSchema,
+  label: (step) => (step.wait.duration !== undefined ? `Wait ${step.wait.duration}` : 'Wait until a time'),
+  reads: (step, declared) => (step.wait.until !== undefined ? sourceReads(step.wait.until, declared, ['wait', 'until']) : []),
+  writes: () => [],
+  variablesFrom: () => ({}),
+  check(step, ctx) {
+    if (step.wait.until === undefined) return [];
+    const issues: DefinitionIssue[] = expressionIssues(step.wait.until, step.step_id, ctx.path, ['wait', 'until']);
+    const literal = literalValueOf(step.wait.until, ctx.declared);
+    if (literal !== undefined && (typeof literal.value !== 'string' || Number.isNaN(Date.parse(literal.value)))) {
+      issues.push({ rule: 'wait_until_is_time', path: [...ctx.path, 'wait', 'until'], message: 'wait.until must be an ISO 8601 date-time such as "2026-12-01T09:00:00Z"' });
+    }
+    return issues;
+  },
+  async execute(step, ctx) {
+    let ms: number;
+    if (step.wait.duration !== undefined) {
+      ms = durationMs(step.wait.duration) ?? 0;
+    } else {
+      const until = await resolveValue(step.wait.until ?? null, ctx.scope, ['wait', 'until']);
+      if (!until.ok) return { status: 'Failed', error: { code: 'EXPRESSION_FAILED', message: `The expression of wait.until (${until.expression}) failed: ${until.message}` }, attempt: 1 };
+      const at = typeof until.value === 'string' ? Date.parse(until.value) : Number.NaN;
+      if (Number.isNaN(at)) return { status: 'Failed', error: { code: 'WAIT_INVALID', message: `wait.until gave ${JSON.stringify(until.value ?? null)}, not an ISO 8601 date-time` }, attempt: 1 };
+      ms = Math.min(Math.max(0, at - Date.now()), MAX_DURATION_MS);
+    }
+    const dueAt = new Date(Date.now() + ms).toISOString();
+    ctx.update({ due_at: dueAt, progress: `waiting until ${dueAt}` });
+    if (ms > 0) await sleep(ms, { summary: `${step.step_id}: ${step.name ?? 'wait'}` });
+    return { status: 'Completed', outputs: {}, written: {}, attempt: 1 };
+  },
+});
