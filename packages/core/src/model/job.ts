@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StepDefinition, ToolStep } from './step-definition';
+import { HumanConfirmStep, StepDefinition, ToolStep, WaitStep } from './step-definition';
 import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable, NO_CONTROL_EXCEPT_WHITESPACE, PlainText } from './variable-schema';
@@ -79,7 +79,11 @@ export type JobStepRuntime = z.infer<typeof JobStepRuntime>;
  * schema extended with them (an intersection would pair a closed step object with fields it
  * refuses, which JSON Schema, and so the OpenAPI document, cannot express).
  */
-export const JobStep = z.discriminatedUnion('type', [ToolStep.extend(JobStepRuntime.shape)]);
+export const JobStep = z.discriminatedUnion('type', [
+  ToolStep.extend(JobStepRuntime.shape),
+  HumanConfirmStep.extend(JobStepRuntime.shape),
+  WaitStep.extend(JobStepRuntime.shape),
+]);
 export type JobStep = z.infer<typeof JobStep>;
 
 // Every step type must have its JobStep member: one added to the step union and not here fails to compile.
