@@ -5,8 +5,9 @@ import type { DefinitionIssue } from '../../model/definition-issue';
 import { applyOutputMappings, resolveParameters } from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
-import type { ToolRunDefaults } from '../../model/tool-descriptor';
-import { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
+import type { JsonSchemaDocument, ToolRunDefaults } from '../../model/tool-descriptor';
+import { schemaMismatch } from '../../model/schema-compatibility';
+import { requiredToolParameters, toolOutputNames, toolOutputSchema, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
 import { defineStepType, type SchemaKit } from './step-type';
 
 /**
@@ -61,6 +62,16 @@ export const toolStep = defineStepType<ToolStep>({
     const mapped = applyOutputMappings(step.output_mappings, outputs);
     return mapped.ok ? mapped.written : {};
   },
+  writtenSchemas(step, tools) {
+    const tool = tools.get(step.tool.tool_id);
+    const schemas: Record<string, JsonSchemaDocument> = {};
+    if (!tool) return schemas;
+    for (const [output, variable] of Object.entries(step.output_mappings)) {
+      const schema = toolOutputSchema(tool, output);
+      if (schema !== undefined) schemas[variable] = schema;
+    }
+    return schemas;
+  },
   check(step, ctx) {
     const issues: DefinitionIssue[] = [];
     const tool = ctx.tools.get(step.tool.tool_id);
@@ -90,8 +101,21 @@ export const toolStep = defineStepType<ToolStep>({
       // A literal (anything but the name of a declared variable) must be a value the tool
       // accepts, or every job of the workflow would fail at this step.
       const schema = toolParameterSchema(tool, name);
-      const isVariable = typeof source === 'string' && ctx.declared.has(source);
-      const problem = !isVariable && schema !== undefined ? ctx.checkLiteral?.(schema, source) : undefined;
+      if (schema === undefined) continue;
+      if (typeof source === 'string' && ctx.declared.has(source)) {
+        // A variable: every value it may hold must be one the parameter accepts, where both types are known.
+        const variable = ctx.variables.get(source);
+        const mismatch = variable === undefined ? undefined : schemaMismatch(variable, schema);
+        if (mismatch !== undefined) {
+          issues.push({
+            rule: 'parameter_types_compatible',
+            path: [...ctx.path, 'parameter_mappings', name],
+            message: `variable '${source}' cannot be passed to parameter '${name}' of tool '${tool.tool_id}': it ${mismatch}`,
+          });
+        }
+        continue;
+      }
+      const problem = ctx.checkLiteral?.(schema, source);
       if (problem !== undefined) {
         issues.push({ rule: 'literal_parameters_match_schema', path: [...ctx.path, 'parameter_mappings', name], message: `the literal value of '${name}' ${problem}` });
       }
