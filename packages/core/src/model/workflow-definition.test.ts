@@ -70,7 +70,7 @@ describe('WorkflowDefinition', () => {
 
   it('reports a duplicate variable_id once, as the rule unique_variable_ids', () => {
     const result = WorkflowDefinition.safeParse({ ...seed, input_variables: [seed.input_variables[0], seed.input_variables[0], seed.input_variables[1]] });
-    expect(result.error?.issues.map((i) => [i.path.join('.'), i.code === 'custom' ? i.params?.rule : undefined])).toEqual([['input_variables.1.variable_id', 'unique_variable_ids']]);
+    expect(result.error?.issues.map((i): unknown[] => [i.path.join('.'), i.code === 'custom' ? (i.params as { rule?: string } | undefined)?.rule : undefined])).toEqual([['input_variables.1.variable_id', 'unique_variable_ids']]);
   });
 
   it('runs the structural rules again on a definition read without them (a version saved under older rules)', () => {
