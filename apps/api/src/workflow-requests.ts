@@ -1,4 +1,4 @@
-import { Identifier, InputVariable, StepDefinition, WorkflowStatus } from '@ordo/core';
+import { Identifier, InputVariable, WorkflowDefinitionFields, WorkflowStatus } from '@ordo/core';
 import { z } from 'zod';
 
 /**
@@ -6,12 +6,14 @@ import { z } from 'zod';
  * `null` removes an optional one (`description`, or `output_variables`, which brings back
  * the default output rule). The result is checked as a whole against the structural rules.
  */
+const fields = WorkflowDefinitionFields.shape;
 export const WorkflowDraftPatch = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().nullable().optional(),
-  input_variables: z.array(InputVariable).optional(),
-  steps: z.array(StepDefinition).optional(),
-  output_variables: z.array(Identifier).nullable().optional(),
+  name: fields.name.optional(),
+  description: fields.description.nullable(),
+  // Without the definition's default: a field left out is left as it is.
+  input_variables: z.array(InputVariable).max(500).optional(),
+  steps: fields.steps.optional(),
+  output_variables: fields.output_variables.nullable(),
 });
 export type WorkflowDraftPatch = z.infer<typeof WorkflowDraftPatch>;
 
