@@ -63,6 +63,31 @@ describe('workflow templates and versions over app.request()', () => {
     return ok<Version>(req('/v1/workflows', json('POST', { ...seed(), ...patch, workflow_id, status })), 201);
   }
 
+  /**
+   * The store, with another writer's change landed on the real database just before each call
+   * of `repository.method`: the interleaving a concurrent request could produce.
+   */
+  function meanwhile<R extends 'workflows' | 'jobs'>(store: OrdoStore, repository: R, method: keyof OrdoStore[R], change: (...args: never[]) => Promise<void>): OrdoStore {
+    const wrapped = new Proxy(store[repository], {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        const bound = (value as (...args: unknown[]) => Promise<unknown>).bind(target);
+        if (prop !== method) return bound;
+        return async (...args: unknown[]) => {
+          await (change as (...a: unknown[]) => Promise<void>)(...args);
+          return bound(...args);
+        };
+      },
+    });
+    return { ...store, [repository]: wrapped };
+  }
+
+  /** An app over `store`, otherwise like the stack's. */
+  function appWith(store: OrdoStore) {
+    return createApp({ store, temporal: { client: stack.client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024 });
+  }
+
   describe('POST /v1/workflows', () => {
     it("creates version 1 from the seed's body, PUBLISHED as it asks, with its Location", async () => {
       const workflow_id = freshId('seed');
@@ -237,34 +262,17 @@ describe('workflow templates and versions over app.request()', () => {
     });
 
     it('does not publish a draft archived, or edited, between its check and its write', async () => {
-      // A store that lands another writer's change just before the publish's write, on the real database.
-      const interleaved = (store: OrdoStore, meanwhile: (workflowId: string, version: number) => Promise<void>): OrdoStore => {
-        const workflows = new Proxy(store.workflows, {
-          get(target, prop, receiver) {
-            if (prop === 'publish') {
-              return async (workflowId: string, version: number, revision: number, now: string) => {
-                await meanwhile(workflowId, version);
-                return target.publish(workflowId, version, revision, now);
-              };
-            }
-            const value: unknown = Reflect.get(target, prop, receiver);
-            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-          },
-        });
-        return { ...store, workflows };
-      };
-      const appWith = (store: OrdoStore) =>
-        createApp({ store, temporal: { client: stack.client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024 });
-
       const archivedMeanwhile = await createWorkflow({}, 'DRAFT');
-      const archiving = appWith(interleaved(stack.store, async (id, version) => void (await stack.store.workflows.archive(id, version, new Date().toISOString()))));
+      const archiving = appWith(
+        meanwhile(stack.store, 'workflows', 'publish', async (id: string, version: number) => void (await stack.store.workflows.archive(id, version, new Date().toISOString()))),
+      );
       const p1 = await refused(archiving.request(`/v1/workflows/${archivedMeanwhile.workflow_id}/versions/1/publish`, { method: 'POST' }), 409);
       expect(p1).toMatchObject({ code: 'WORKFLOW_VERSION_NOT_DRAFT', version_status: 'ARCHIVED' });
       expect((await stack.store.workflows.get(archivedMeanwhile.workflow_id, 1))?.status).toBe('ARCHIVED');
 
       const editedMeanwhile = await createWorkflow({}, 'DRAFT');
       const editing = appWith(
-        interleaved(stack.store, async (id, version) => {
+        meanwhile(stack.store, 'workflows', 'publish', async (id: string, version: number) => {
           const current = (await stack.store.workflows.getVersion(id, version))!;
           const { version: _v, status: _s, created_at: _c, updated_at: _u, ...content } = current.workflow;
           await stack.store.workflows.updateDraft(id, version, { ...content, name: 'edited meanwhile' } satisfies WorkflowContent, current.revision, new Date().toISOString());
@@ -321,6 +329,17 @@ describe('workflow templates and versions over app.request()', () => {
         { field: 'workflow_version', message: `workflow '${id}' version 8 does not exist` },
       ]);
     });
+  });
+
+  it('creates no job of a version archived between its choice and the insert', async () => {
+    const created = await createWorkflow();
+    const id = created.workflow_id;
+    const archiving = appWith(
+      meanwhile(stack.store, 'jobs', 'insertIfPublished', async (job: Job) => void (await stack.store.workflows.archive(job.workflow_id, job.workflow_version, new Date().toISOString()))),
+    );
+    const p = await refused(archiving.request('/v1/jobs', json('POST', { workflow_id: id, name: 'too late' })), 409);
+    expect(p).toMatchObject({ code: 'WORKFLOW_VERSION_NOT_PUBLISHED', workflow_id: id, version: 1, version_status: 'ARCHIVED' });
+    expect((await ok<{ items: unknown[] }>(req(`/v1/jobs?workflow_id=${id}`))).items).toEqual([]);
   });
 
   describe('definition rules: each one refuses a publish', () => {
