@@ -18,3 +18,17 @@ export function decodeCursor(raw: string): JobCursor {
     throw validationProblem([{ field: 'query.cursor', message: 'must be a next_cursor returned by GET /v1/jobs' }]);
   }
 }
+
+/** An opaque `next_cursor` holding `position`, for lists other than jobs. */
+export function encodePageCursor(position: unknown): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+/** Reads a `cursor` made by `encodePageCursor`; anything else is a 422 naming the list (`GET /v1/workflows`) it must come from. */
+export function decodePageCursor<T>(raw: string, schema: z.ZodType<T>, list: string): T {
+  try {
+    return schema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw validationProblem([{ field: 'query.cursor', message: `must be a next_cursor returned by ${list}` }]);
+  }
+}

@@ -32,6 +32,7 @@ import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError }
 import { readableValue } from './value-views';
 import { readMark, readRunState } from './shared-run-reads';
 import { decodeCursor, encodeCursor } from './cursor';
+import { notPublished, versionForNewJob } from './workflow-service';
 
 /** How long cancel and reset wait for a run to close before answering. */
 const CLOSE_WAIT_MS = 15_000;
@@ -61,22 +62,13 @@ export class JobService {
     return (this.deps.now?.() ?? new Date()).toISOString();
   }
 
-  /** Creates a PENDING job from a published workflow version (seed 002 §1). */
+  /**
+   * Creates a PENDING job from a published workflow version (seed 002 §1): the one named by
+   * `workflow_version`, else the latest PUBLISHED one. The job keeps its own copy of that
+   * version's steps, so later versions never change what it runs.
+   */
   async create(request: CreateJobRequest, correlationId: string | undefined): Promise<Job> {
-    const workflow = await this.deps.store.workflows.get(request.workflow_id, request.workflow_version);
-    if (!workflow) {
-      const field = request.workflow_version === undefined ? 'workflow_id' : 'workflow_version';
-      throw validationProblem([{ field, message: `workflow '${request.workflow_id}'${request.workflow_version === undefined ? '' : ` version ${request.workflow_version}`} does not exist` }]);
-    }
-    if (workflow.status !== 'PUBLISHED') {
-      throw new ApiProblem(
-        422,
-        'WORKFLOW_NOT_PUBLISHED',
-        'Workflow not published',
-        `workflow '${workflow.workflow_id}' is ${workflow.status}; only PUBLISHED workflows can run jobs`,
-        [{ field: 'workflow_id', message: `must name a PUBLISHED workflow, '${workflow.workflow_id}' is ${workflow.status}` }],
-      );
-    }
+    const workflow = await versionForNewJob(this.deps.store, request.workflow_id, request.workflow_version);
     if (request.input_variables) {
       const mismatches = compareInputVariables(request.input_variables, workflow.input_variables);
       if (mismatches.length > 0) throw validationProblem(mismatches);
@@ -99,7 +91,16 @@ export class JobService {
       correlation_id: correlationId ?? randomUUID(),
       context: request.context ?? {},
     };
-    await this.deps.store.jobs.insert(job);
+    // Conditional on the version still being PUBLISHED: one archived meanwhile gets no new job.
+    const inserted = await this.deps.store.jobs.insertIfPublished(job);
+    if (!inserted.ok) {
+      switch (inserted.code) {
+        case 'VERSION_NOT_FOUND':
+          throw validationProblem([{ field: 'workflow_version', message: `workflow '${job.workflow_id}' version ${job.workflow_version} does not exist` }]);
+        case 'VERSION_NOT_PUBLISHED':
+          throw notPublished({ workflow_id: job.workflow_id, version: job.workflow_version, status: inserted.status });
+      }
+    }
     return this.view({ stored: { job, run: undefined, runs: [], updated_at: now }, run: undefined, stale: false });
   }
 

@@ -22,6 +22,11 @@ export const ProblemCode = z.enum([
   'METHOD_NOT_ALLOWED',
   'TEMPORAL_UNAVAILABLE',
   'INTERNAL',
+  'WORKFLOW_VERSION_NOT_DRAFT',
+  'WORKFLOW_VERSION_NOT_PUBLISHED',
+  'WORKFLOW_VERSION_ARCHIVED',
+  'WORKFLOW_VERSION_CHANGED',
+  'DEFINITION_INVALID',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 
@@ -29,6 +34,8 @@ export type ProblemCode = z.infer<typeof ProblemCode>;
 export const FieldError = z.object({
   field: z.string().describe('Where the error is: a dotted path into the body (`steps.0.tool.tool_id`), or `query.limit`, `param.job_id`, `content-type`'),
   message: z.string().describe('The rule the field broke, in one sentence'),
+  rule: z.string().optional().describe('The stable name of the definition rule broken (see the README\'s rule table), when a workflow definition broke one'),
+  step_id: z.string().optional().describe('The step the error is in, when it is in a workflow definition\'s step'),
 });
 export type FieldError = z.infer<typeof FieldError>;
 
@@ -105,8 +112,26 @@ export function notFound(what: string, id: string): ApiProblem {
 
 /** Field errors from a zod error, with paths joined as `steps.0.tool.tool_id` under a prefix. */
 export function zodFieldErrors(error: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(body)',
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => {
+    // A definition rule's issue names its rule and step (see WorkflowDefinition in @ordo/core).
+    const params = issue.code === 'custom' ? (issue.params as { rule?: unknown; step_id?: unknown } | undefined) : undefined;
+    return {
+      field: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(body)',
+      message: issue.message,
+      ...(typeof params?.rule === 'string' && { rule: params.rule }),
+      ...(typeof params?.step_id === 'string' && { step_id: params.step_id }),
+    };
+  });
+}
+
+/**
+ * A 409: the change means nothing for the workflow version in its current status. The
+ * body names the version and that status (`version_status`), and nothing was changed.
+ */
+export function versionConflict(code: ProblemCode, detail: string, version: { workflow_id: string; version: number; status: string }): ApiProblem {
+  return new ApiProblem(409, code, "Not possible in the workflow version's current status", detail, [], {
+    workflow_id: version.workflow_id,
+    version: version.version,
+    version_status: version.status,
+  });
 }

@@ -225,7 +225,12 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       const bogus = { ...seed, workflow_id: 'wf_bogus', steps: [{ ...seed.steps[0], parameter_mappings: { input_file: 'input_doc', extraction_mode: 'bogus' } }] };
       const p4 = await problem(await req('/v1/workflows', json('POST', bogus)), 422);
       expect(p4.errors).toEqual([
-        { field: 'steps.0.parameter_mappings.extraction_mode', message: 'the literal value of \'extraction_mode\' must be one of "full", "first_page", "pages"' },
+        {
+          field: 'steps.0.parameter_mappings.extraction_mode',
+          message: 'the literal value of \'extraction_mode\' must be one of "full", "first_page", "pages"',
+          rule: 'literal_parameters_match_schema',
+          step_id: 'step_1',
+        },
       ]);
       const p3 = await problem(await req('/v1/workflows', json('POST', seed)), 409);
       expect(p3.code).toBe('WORKFLOW_EXISTS');

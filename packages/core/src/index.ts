@@ -31,7 +31,7 @@ export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from '.
 export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';
 export { StepRetryPolicy } from './model/step';
 export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './model/tool-descriptor';
-export { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from './model/tool-json-schema';
+export { requiredToolParameters, toolOutputNames, toolOutputSchema, toolParameterNames, toolParameterSchema } from './model/tool-json-schema';
 export {
   DEFAULT_INLINE_VALUE_LIMIT_BYTES,
   isValueRef,
@@ -46,7 +46,18 @@ export type { BlobStore } from './model/value-ref';
 export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, InputVariables, NumberSchema, ObjectSchema, PlainText, StringSchema, VariableSchema } from './model/variable-schema';
 export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
 export type { DefinitionShape } from './model/definition-queries';
-export { checkDefinitionAgainstTools, STEP_TYPE_NAMES, WorkflowDefinition } from './model/workflow-definition';
+export {
+  checkDefinition,
+  checkDefinitionAgainstTools,
+  checkDefinitionStructure,
+  DEFINITION_RULES,
+  issueStepId,
+  STEP_TYPE_NAMES,
+  WorkflowDefinition,
+  WorkflowDefinitionFields,
+} from './model/workflow-definition';
+export type { DefinitionRule, DefinitionRuleStage } from './model/workflow-definition';
+export { schemaMismatch, variableJsonSchema } from './model/schema-compatibility';
 export { jobSearchAttributes, ORDO_SEARCH_ATTRIBUTES, OrdoCorrelationId, OrdoJobId, OrdoJobStatus, OrdoParentJobId, OrdoWorkflowId, OrdoWorkflowVersion } from './search-attributes';
 export { StepDefinition, StepDefinitionSchema, ToolRef, ToolStep } from './model/step-definition';
 export { STEP_TYPES, stepTypeOf } from './workflows/steps';

@@ -10,9 +10,18 @@ export { FileStore, toFileValue } from './file-store';
 export type { StoredFile } from './file-store';
 export { newId } from './ids';
 export { JobRepository } from './job-repository';
-export type { ClaimRunResult, JobListQuery, ResetResult, SetInputsResult, StoredJob } from './job-repository';
+export type { ClaimRunResult, InsertJobResult, JobListQuery, ResetResult, SetInputsResult, StoredJob } from './job-repository';
 export { openStore } from './store';
 export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';
-export { WorkflowRecord, WorkflowRepository } from './workflow-repository';
-export type { CreateWorkflowResult } from './workflow-repository';
+export { WorkflowRecord, WorkflowRepository, WorkflowVersionSummary } from './workflow-repository';
+export type {
+  ArchiveResult,
+  CreateVersionResult,
+  CreateWorkflowResult,
+  DraftWriteResult,
+  StoredWorkflowVersion,
+  VersionListQuery,
+  WorkflowContent,
+  WorkflowListQuery,
+} from './workflow-repository';

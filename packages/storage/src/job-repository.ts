@@ -12,8 +12,9 @@ import {
   type RunState,
   type RunSummary,
   type Variables,
+  type WorkflowStatus,
 } from '@ordo/core';
-import type { Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { OrdoDatabase } from './database';
 import type { JobTable, RunTable, StepRunTable } from './schema';
 
@@ -38,6 +39,7 @@ export type SetInputsResult = { ok: true; job: JobRecord } | { ok: false; code: 
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
+export type InsertJobResult = { ok: true } | { ok: false; code: 'VERSION_NOT_FOUND' } | { ok: false; code: 'VERSION_NOT_PUBLISHED'; status: WorkflowStatus };
 export type ResetResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'RUN_CHANGED' };
 
 /**
@@ -50,32 +52,38 @@ export class JobRepository {
   constructor(private readonly db: OrdoDatabase) {}
 
   async insert(job: JobRecord): Promise<void> {
-    await this.db
+    await this.db.insertInto('jobs').values(newJobRow(job)).execute();
+  }
+
+  /**
+   * Inserts a new job only if the workflow version it pins is PUBLISHED at that moment: one
+   * INSERT … SELECT conditional on the version's status, so a version archived after the
+   * caller read it gets no new job.
+   */
+  async insertIfPublished(job: JobRecord): Promise<InsertJobResult> {
+    const row = newJobRow(job);
+    const columns = Object.keys(row) as (keyof typeof row)[];
+    const inserted = await this.db
       .insertInto('jobs')
-      .values({
-        job_id: job.job_id,
-        workflow_id: job.workflow_id,
-        workflow_version: job.workflow_version,
-        name: job.name,
-        description: job.description ?? null,
-        status: 'PENDING',
-        created_at: job.created_at,
-        updated_at: job.updated_at,
-        started_at: null,
-        completed_at: null,
-        input_variables: JSON.stringify(job.input_variables),
-        input_values: JSON.stringify(job.input_values),
-        input_errors: JSON.stringify(job.input_errors),
-        steps: JSON.stringify(job.steps),
-        run_id: null,
-        run: null,
-        correlation_id: job.correlation_id,
-        context: JSON.stringify(job.context),
-        parent_job_id: job.parent_job_id ?? null,
-        root_job_id: job.root_job_id ?? null,
-        output_variables: JSON.stringify(job.output_variables),
-      })
-      .execute();
+      .columns(columns)
+      .expression((eb) =>
+        eb
+          .selectFrom('workflows')
+          // Typed casts: PostgreSQL must know each parameter's type in a SELECT list.
+          .select(columns.map((column) => sql`cast(${row[column]} as ${sql.raw(column === 'workflow_version' ? 'integer' : 'text')})`.as(column)))
+          .where('workflow_id', '=', job.workflow_id)
+          .where('version', '=', job.workflow_version)
+          .where('status', '=', 'PUBLISHED'),
+      )
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { ok: true };
+    const version = await this.db
+      .selectFrom('workflows')
+      .select('status')
+      .where('workflow_id', '=', job.workflow_id)
+      .where('version', '=', job.workflow_version)
+      .executeTakeFirst();
+    return version ? { ok: false, code: 'VERSION_NOT_PUBLISHED', status: version.status as WorkflowStatus } : { ok: false, code: 'VERSION_NOT_FOUND' };
   }
 
   /** A job's record, without its runs. */
@@ -373,6 +381,33 @@ export class JobRepository {
   }
 }
 
+
+/** The row of a new, PENDING job: no run yet. */
+function newJobRow(job: JobRecord) {
+  return {
+    job_id: job.job_id,
+    workflow_id: job.workflow_id,
+    workflow_version: job.workflow_version,
+    name: job.name,
+    description: job.description ?? null,
+    status: 'PENDING',
+    created_at: job.created_at,
+    updated_at: job.updated_at,
+    started_at: null,
+    completed_at: null,
+    input_variables: JSON.stringify(job.input_variables),
+    input_values: JSON.stringify(job.input_values),
+    input_errors: JSON.stringify(job.input_errors),
+    steps: JSON.stringify(job.steps),
+    run_id: null,
+    run: null,
+    correlation_id: job.correlation_id,
+    context: JSON.stringify(job.context),
+    parent_job_id: job.parent_job_id ?? null,
+    root_job_id: job.root_job_id ?? null,
+    output_variables: JSON.stringify(job.output_variables),
+  } satisfies Insertable<JobTable>;
+}
 
 function recordOf(row: Selectable<JobTable>): JobRecord {
   return JobRecord.parse({

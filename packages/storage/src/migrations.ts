@@ -105,6 +105,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_workflow_versions': {
+    // Versions change state (DRAFT → PUBLISHED → ARCHIVED) and drafts are edited, each by one
+    // conditional UPDATE: `revision` lets publishing require the draft it checked to be the
+    // one it publishes. The index serves "the latest version with this status" per workflow.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('workflows').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('workflows_status_idx').on('workflows').columns(['workflow_id', 'status', 'version']).execute();
+    },
+  },
 };
 
 /** Supplies the migrations from code, so no migration files need to ship beside the bundle. */

@@ -10,6 +10,8 @@ export interface WorkflowTable {
   definition: string;
   created_at: string;
   updated_at: string;
+  /** Bumped on every write of the version; publishing is conditional on the revision it checked. */
+  revision: Generated<number>;
 }
 
 export interface FileTable {

@@ -98,6 +98,8 @@ const createJob = route({
   responses: {
     201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") }) },
   },
+  // 409: the named version is DRAFT or ARCHIVED (or was archived while the job was created).
+  problems: [409],
 });
 
 const listJobs = route({

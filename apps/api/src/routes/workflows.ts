@@ -1,31 +1,194 @@
-import { Hono } from 'hono';
-import { checkDefinitionAgainstTools, WorkflowDefinition } from '@ordo/core';
+import { z } from 'zod';
+import { WorkflowDefinition } from '@ordo/core';
+import { WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import type { AppDeps } from '../deps';
-import { createLiteralCheck } from '../literal-check';
-import { ApiProblem, notFound, validationProblem } from '../problem';
-import { validate } from '../validate';
+import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
+import { FieldError, zodFieldErrors } from '../problem';
+import { CreateWorkflowVersionRequest, ListVersionsQuery, ListWorkflowsQuery, VersionPath, WorkflowDraftPatch, WorkflowPath } from '../workflow-requests';
+import { WorkflowService } from '../workflow-service';
 
-/** `/v1/workflows`: versioned workflow templates. */
+const DefinitionRef = component(WorkflowDefinition, 'WorkflowDefinition');
+const VersionRef = component(WorkflowRecord, 'WorkflowVersion');
+const SummaryRef = component(WorkflowVersionSummary, 'WorkflowVersionSummary');
+
+/** The answer of `GET /v1/workflows/{workflow_id}`: its latest version, and the version new jobs take. */
+export const Workflow = component(
+  WorkflowRecord.safeExtend({
+    published_version: z.number().int().positive().nullable().describe('The version new jobs take when they name none: the latest PUBLISHED one; null when none is'),
+  }),
+  'Workflow',
+);
+export type Workflow = z.infer<typeof Workflow>;
+
+/** The answer of `GET /v1/workflows`: one version per workflow, by workflow_id. */
+export const WorkflowList = component(z.object({ items: z.array(SummaryRef), next_cursor: z.string().nullable() }), 'WorkflowList');
+export type WorkflowList = z.infer<typeof WorkflowList>;
+
+/** The answer of `GET /v1/workflows/{workflow_id}/versions`: newest first. */
+export const WorkflowVersionList = component(z.object({ items: z.array(SummaryRef), next_cursor: z.string().nullable() }), 'WorkflowVersionList');
+export type WorkflowVersionList = z.infer<typeof WorkflowVersionList>;
+
+/** The answer of `POST /v1/workflows/validate`. */
+export const WorkflowValidation = component(
+  z.object({
+    valid: z.boolean(),
+    errors: z.array(FieldError).describe('Each broken rule: `field` is its path in the definition, `rule` its name, `step_id` its step'),
+  }),
+  'WorkflowValidation',
+);
+export type WorkflowValidation = z.infer<typeof WorkflowValidation>;
+
+const PatchRef = component(WorkflowDraftPatch, 'WorkflowDraftPatch');
+const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflowVersionRequest');
+
+const TAGS = ['workflows'];
+
+const createWorkflow = route({
+  method: 'post',
+  path: '/',
+  tags: TAGS,
+  summary: 'Create a workflow (its version 1)',
+  description:
+    'Version 1 is DRAFT unless `status` is PUBLISHED. The structural rules are checked at every save; a workflow created PUBLISHED is checked against the tool catalog too (422 `DEFINITION_INVALID` listing each broken rule). 409 when the workflow_id exists.',
+  request: { body: jsonRequest(DefinitionRef) },
+  responses: { 201: { ...jsonResponse(VersionRef, 'Version 1 of the new workflow'), headers: z.object({ Location: z.string() }) } },
+  problems: [409],
+});
+
+const listWorkflows = route({
+  method: 'get',
+  path: '/',
+  tags: TAGS,
+  summary: 'List workflows',
+  description: 'One version per workflow, by workflow_id: the latest, or with `status` the latest with that status (`status=PUBLISHED`: the versions new jobs take). `limit` 1-200, default 50; `next_cursor` continues.',
+  request: { query: ListWorkflowsQuery },
+  responses: { 200: jsonResponse(WorkflowList, 'A page of workflows') },
+});
+
+const validateWorkflow = route({
+  method: 'post',
+  path: '/validate',
+  tags: TAGS,
+  summary: 'Check a definition against every rule, saving nothing',
+  description: 'Every rule a publish runs. A definition that is JSON but breaks rules is answered 200 with `valid: false` and the errors, each naming its rule.',
+  request: { body: jsonRequest(DefinitionRef) },
+  responses: { 200: jsonResponse(WorkflowValidation, 'Whether the definition could be published, and why not') },
+});
+
+const getWorkflow = route({
+  method: 'get',
+  path: '/{workflow_id}',
+  tags: TAGS,
+  summary: 'Get a workflow',
+  request: { params: WorkflowPath },
+  responses: { 200: jsonResponse(Workflow, 'Its latest version, with the version new jobs take') },
+  problems: [404],
+});
+
+const listVersions = route({
+  method: 'get',
+  path: '/{workflow_id}/versions',
+  tags: TAGS,
+  summary: "List a workflow's versions",
+  description: '`limit` 1-200, default 50, newest first; `next_cursor` continues.',
+  request: { params: WorkflowPath, query: ListVersionsQuery },
+  responses: { 200: jsonResponse(WorkflowVersionList, 'A page of versions') },
+  problems: [404],
+});
+
+const createVersion = route({
+  method: 'post',
+  path: '/{workflow_id}/versions',
+  tags: TAGS,
+  summary: 'Create a new DRAFT version',
+  description: 'Copied from `from_version` with the fields given replacing the copy\'s, or made of the fields given alone (`name` and `steps` required). Numbered after the latest version.',
+  request: { params: WorkflowPath, body: jsonRequest(CreateVersionRef) },
+  responses: { 201: { ...jsonResponse(VersionRef, 'The new draft'), headers: z.object({ Location: z.string() }) } },
+  problems: [404],
+});
+
+const getVersion = route({
+  method: 'get',
+  path: '/{workflow_id}/versions/{version}',
+  tags: TAGS,
+  summary: 'Get one version',
+  request: { params: VersionPath },
+  responses: { 200: jsonResponse(VersionRef, 'The version') },
+  problems: [404],
+});
+
+const patchVersion = route({
+  method: 'patch',
+  path: '/{workflow_id}/versions/{version}',
+  tags: TAGS,
+  summary: 'Edit a DRAFT version',
+  description: 'Replaces the fields given (`null` removes an optional one); the result is checked against the structural rules. 409 `WORKFLOW_VERSION_NOT_DRAFT` naming the status when the version is not a draft.',
+  request: { params: VersionPath, body: jsonRequest(PatchRef) },
+  responses: { 200: jsonResponse(VersionRef, 'The edited draft') },
+  problems: [404, 409],
+});
+
+const publishVersion = route({
+  method: 'post',
+  path: '/{workflow_id}/versions/{version}/publish',
+  tags: TAGS,
+  summary: 'Publish a DRAFT version',
+  description:
+    'Runs every definition rule; 422 `DEFINITION_INVALID` lists each broken one (`errors[]`: `field`, `message`, `rule`, `step_id`). 409 when the version is not a draft, or was edited or archived while it was being published. Once PUBLISHED a version never changes; new jobs take the latest PUBLISHED version.',
+  request: { params: VersionPath },
+  responses: { 200: jsonResponse(VersionRef, 'The published version') },
+  problems: [404, 409, 422],
+});
+
+const archiveVersion = route({
+  method: 'post',
+  path: '/{workflow_id}/versions/{version}/archive',
+  tags: TAGS,
+  summary: 'Archive a version',
+  description: 'A DRAFT or PUBLISHED version becomes ARCHIVED: no new jobs from it; jobs already created from it go on. 409 when it is ARCHIVED already.',
+  request: { params: VersionPath },
+  responses: { 200: jsonResponse(VersionRef, 'The archived version') },
+  problems: [404, 409],
+});
+
+/** `/v1/workflows`: workflow templates and their versions (DRAFT, PUBLISHED, ARCHIVED). */
 export function workflowRoutes(deps: AppDeps) {
-  const checkLiteral = createLiteralCheck();
-  return new Hono()
-    .post('/', validate('json', WorkflowDefinition), async (c) => {
-      const definition = c.req.valid('json');
-      const issues = checkDefinitionAgainstTools(definition, deps.tools, checkLiteral);
-      if (issues.length > 0) throw validationProblem(issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
-      const result = await deps.store.workflows.create(definition, (deps.now?.() ?? new Date()).toISOString());
-      if (!result.ok) {
-        throw new ApiProblem(409, 'WORKFLOW_EXISTS', 'Workflow exists', `workflow '${definition.workflow_id}' already exists`, [
-          { field: 'workflow_id', message: 'must be unique' },
-        ]);
-      }
-      return c.json(result.workflow, 201, { Location: `/v1/workflows/${definition.workflow_id}` });
+  const workflows = new WorkflowService(deps);
+  return createRouter()
+    .openapi(createWorkflow, async (c) => {
+      const created = await workflows.create(c.req.valid('json'));
+      return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}` });
     })
-    .get('/', async (c) => c.json({ items: await deps.store.workflows.listLatest() }))
-    .get('/:workflow_id', async (c) => {
-      const id = c.req.param('workflow_id');
-      const workflow = await deps.store.workflows.get(id);
-      if (!workflow) throw notFound('Workflow', id);
-      return c.json(workflow);
+    .openapi(listWorkflows, async (c) => c.json(await workflows.list(c.req.valid('query')), 200))
+    .openapi(
+      validateWorkflow,
+      (c) => c.json(workflows.validate(c.req.valid('json')), 200),
+      // A definition that breaks the schema or a structural rule is an answer here, not a refusal.
+      (result, c) => {
+        if (!result.success && result.target === 'json') return c.json({ valid: false, errors: zodFieldErrors(result.error) }, 200);
+        return undefined;
+      },
+    )
+    .openapi(getWorkflow, async (c) => c.json(await workflows.get(c.req.valid('param').workflow_id), 200))
+    .openapi(listVersions, async (c) => c.json(await workflows.listVersions(c.req.valid('param').workflow_id, c.req.valid('query')), 200))
+    .openapi(createVersion, async (c) => {
+      const created = await workflows.createVersion(c.req.valid('param').workflow_id, c.req.valid('json'));
+      return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}/versions/${created.version}` });
+    })
+    .openapi(getVersion, async (c) => {
+      const { workflow_id, version } = c.req.valid('param');
+      return c.json(await workflows.getVersion(workflow_id, version), 200);
+    })
+    .openapi(patchVersion, async (c) => {
+      const { workflow_id, version } = c.req.valid('param');
+      return c.json(await workflows.patchDraft(workflow_id, version, c.req.valid('json')), 200);
+    })
+    .openapi(publishVersion, async (c) => {
+      const { workflow_id, version } = c.req.valid('param');
+      return c.json(await workflows.publish(workflow_id, version), 200);
+    })
+    .openapi(archiveVersion, async (c) => {
+      const { workflow_id, version } = c.req.valid('param');
+      return c.json(await workflows.archive(workflow_id, version), 200);
     });
 }

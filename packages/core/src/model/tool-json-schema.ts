@@ -28,6 +28,11 @@ export function toolParameterSchema(tool: ToolDescriptor, name: string): JsonSch
   return properties(tool.parameters)[name];
 }
 
+/** The JSON Schema of one output, or undefined when the tool has no such output. */
+export function toolOutputSchema(tool: ToolDescriptor, name: string): JsonSchemaDocument | undefined {
+  return properties(tool.outputs)[name];
+}
+
 /** The names of a tool's outputs. */
 export function toolOutputNames(tool: ToolDescriptor): string[] {
   return Object.keys(properties(tool.outputs));

@@ -108,7 +108,9 @@ export const VariableSchema: z.ZodType<VariableSchema> = z
   .lazy(() => z.union([StringSchema, NumberSchema, BooleanSchema, FileSchema, ArraySchema, ObjectSchema]))
   .superRefine((schema, ctx) => {
     if (schemaDepth(schema) > MAX_SCHEMA_DEPTH) ctx.addIssue({ code: 'custom', message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` });
-  });
+  })
+  // Named, so documents generated from it (the API's OpenAPI document) refer to its recursion by name instead of recursing forever.
+  .meta({ id: 'VariableSchema' });
 
 function schemaDepth(schema: VariableSchema): number {
   switch (schema.type) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolDescriptor } from './tool-descriptor';
 import { declaredVariables, orderedSteps, outputVariableNames } from './definition-queries';
-import { checkDefinitionAgainstTools, WorkflowDefinition } from './workflow-definition';
+import { checkDefinition, checkDefinitionAgainstTools, DEFINITION_RULES, WorkflowDefinition, WorkflowDefinitionFields } from './workflow-definition';
 
 const schema = (props: Record<string, object>, required: string[]) => ({ type: 'object', properties: props, required });
 const tools: ToolDescriptor[] = [
@@ -61,6 +61,22 @@ describe('WorkflowDefinition', () => {
       "steps.1.step_id: duplicate step_id 'a'",
       "steps.1.output_mappings.extracted_text: 'input_doc' is an input variable; steps cannot overwrite inputs",
     ]);
+    // Each issue names its rule and its step, for the API's errors[].
+    expect(result.error?.issues.map((i) => (i.code === 'custom' ? i.params : undefined))).toEqual([
+      { rule: 'unique_step_ids', step_id: 'a' },
+      { rule: 'inputs_read_only', step_id: 'a' },
+    ]);
+  });
+
+  it('reports a duplicate variable_id once, as the rule unique_variable_ids', () => {
+    const result = WorkflowDefinition.safeParse({ ...seed, input_variables: [seed.input_variables[0], seed.input_variables[0], seed.input_variables[1]] });
+    expect(result.error?.issues.map((i): unknown[] => [i.path.join('.'), i.code === 'custom' ? (i.params as { rule?: string } | undefined)?.rule : undefined])).toEqual([['input_variables.1.variable_id', 'unique_variable_ids']]);
+  });
+
+  it('runs the structural rules again on a definition read without them (a version saved under older rules)', () => {
+    const stored = WorkflowDefinitionFields.parse({ ...seed, steps: [seed.steps[0], { ...seed.steps[1], step_id: 'step_1' }] });
+    expect(checkDefinition(stored, tools).map((i) => i.rule)).toEqual(['unique_step_ids']);
+    expect(Object.keys(DEFINITION_RULES)).toContain('unique_step_ids');
   });
 
   it('rejects a parameter that reads a variable only a later step produces', () => {
@@ -85,6 +101,44 @@ describe('WorkflowDefinition', () => {
       'steps.0.parameter_mappings.colour',
       'steps.0.output_mappings.words',
       'steps.1.tool.tool_id',
+    ]);
+  });
+
+  it('checks the types of mapped variables: an enum input must be a subset of the parameter enum', () => {
+    const analyzer: ToolDescriptor = { ...tools[1]!, parameters: schema({ text: { type: 'string' }, analysis_level: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] } }, ['text']) };
+    const catalog = [tools[0]!, analyzer];
+    // The seed maps its enum input to the parameter enum and the extracted text to a string: compatible.
+    expect(checkDefinitionAgainstTools(WorkflowDefinition.parse(seed), catalog)).toEqual([]);
+    const def = WorkflowDefinition.parse({
+      ...seed,
+      input_variables: [seed.input_variables[0], { name: 'depth', variable_id: 'depth', required: true, schema: { type: 'string', enum: ['basic', 'deep'] } }],
+      steps: [seed.steps[0], seed.steps[1]],
+    });
+    expect(checkDefinitionAgainstTools(def, catalog)).toEqual([
+      {
+        rule: 'parameter_types_compatible',
+        path: ['steps', 1, 'parameter_mappings', 'analysis_level'],
+        message: "variable 'depth' cannot be passed to parameter 'analysis_level' of tool 'text_analyzer': it may be \"deep\", which the parameter does not accept; it accepts only \"basic\", \"detailed\", \"comprehensive\"",
+      },
+    ]);
+  });
+
+  it('takes a variable\'s type from the step that wrote it last before the reader', () => {
+    const numbers: ToolDescriptor = { tool_id: 'counter', name: 'Counter', description: '', version: '1', parameters: schema({}, []), outputs: schema({ n: { type: 'integer' } }, ['n']), defaults: {} };
+    const words: ToolDescriptor = { tool_id: 'words', name: 'Words', description: '', version: '1', parameters: schema({}, []), outputs: schema({ w: { type: 'string' } }, ['w']), defaults: {} };
+    const catalog = [...tools, numbers, words];
+    const def = WorkflowDefinition.parse({
+      workflow_id: 'wf',
+      name: 'wf',
+      steps: [
+        { step_id: 'count', tool: { tool_id: 'counter', name: 'c' }, output_mappings: { n: 'value' } },
+        { step_id: 'first', tool: { tool_id: 'text_analyzer', name: 't' }, parameter_mappings: { text: 'value' }, output_mappings: { analysis_results: 'a' } },
+        { step_id: 'word', tool: { tool_id: 'words', name: 'w' }, output_mappings: { w: 'value' } },
+        { step_id: 'second', tool: { tool_id: 'text_analyzer', name: 't' }, parameter_mappings: { text: 'value' }, output_mappings: { analysis_results: 'b' } },
+      ],
+    });
+    expect(checkDefinitionAgainstTools(def, catalog).map((i) => [i.rule, i.path.join('.'), i.message])).toEqual([
+      ['parameter_types_compatible', 'steps.1.parameter_mappings.text', "variable 'value' cannot be passed to parameter 'text' of tool 'text_analyzer': it is an integer; the parameter expects a string"],
     ]);
   });
 
@@ -118,17 +172,16 @@ describe('WorkflowDefinition', () => {
 describe('expressions and activation policies in definitions', () => {
   const withSteps = (steps: unknown[]) => ({ ...seed, steps });
 
-  it('refuses an expression that does not parse, naming the step, the parameter and the position (rule expressions_parse)', () => {
-    const parsed = WorkflowDefinition.parse(
+  it('refuses an expression that does not parse at every save, naming the step, the parameter and the position (rule expressions_parse)', () => {
+    const parsed = WorkflowDefinition.safeParse(
       withSteps([seed.steps[0], { ...seed.steps[1], parameter_mappings: { text: { expr: 'document_text &' }, analysis_level: 'depth' } }]),
     );
-    const issues = checkDefinitionAgainstTools(parsed, tools);
-    expect(issues).toEqual([
-      {
-        rule: 'expressions_parse',
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({
         path: ['steps', 1, 'parameter_mappings', 'text'],
         message: expect.stringMatching(/^step 'step_2': the expression in parameter_mappings\.text does not parse at position 15: /),
-      },
+        params: { rule: 'expressions_parse', step_id: 'step_2' },
+      }),
     ]);
   });
 

@@ -4,41 +4,97 @@ import type { StepCheckContext } from '../workflows/steps/step-type';
 import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from './definition-queries';
 import { expressionIssues } from '../workflows/steps/mapping-rules';
 import type { DefinitionIssue } from './definition-issue';
+import { variableJsonSchema } from './schema-compatibility';
 import { StepDefinition } from './step-definition';
 import { WorkflowStatus } from './status';
-import type { ToolDescriptor } from './tool-descriptor';
+import type { JsonSchemaDocument, ToolDescriptor } from './tool-descriptor';
 import { checkInputValue } from './input-validation';
-import { Identifier, InputVariables, PlainText } from './variable-schema';
+import { Identifier, InputVariable, PlainText } from './variable-schema';
+
+/**
+ * The fields of a workflow definition, without the rules across them: how a stored
+ * version is read back (the rules ran when it was saved, and run again when it is
+ * published, so a version saved under older rules can still be read and then fixed).
+ */
+export const WorkflowDefinitionFields = z.strictObject({
+  workflow_id: Identifier,
+  name: PlainText.min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  status: WorkflowStatus.default('DRAFT'),
+  // Unique variable_ids are a structural rule below (`unique_variable_ids`), reported once with its name.
+  input_variables: z.array(InputVariable).max(500).default([]),
+  steps: z.array(StepDefinition).min(1, 'a workflow needs at least one step').max(10_000),
+  /**
+   * The variables that make up a finished job's `output_data`. Without it, `output_data`
+   * holds every variable a step writes that no later step reads (see `outputVariableNames`).
+   */
+  output_variables: z.array(Identifier).max(1000).optional(),
+});
+export type WorkflowDefinitionFields = z.infer<typeof WorkflowDefinitionFields>;
 
 /**
  * The body of `POST /v1/workflows`: a template with typed inputs and ordered steps.
- * Structural rules that need no tool catalog are part of the schema.
+ * The structural rules (those that need no tool catalog) are part of the schema, so every
+ * save checks them, drafts included; each issue carries its rule's name in `params.rule`.
  */
-export const WorkflowDefinition = z
-  .strictObject({
-    workflow_id: Identifier,
-    name: PlainText.min(1).max(200),
-    description: z.string().max(10_000).optional(),
-    status: WorkflowStatus.default('DRAFT'),
-    input_variables: InputVariables.default([]),
-    steps: z.array(StepDefinition).min(1, 'a workflow needs at least one step').max(10_000),
-    /**
-     * The variables that make up a finished job's `output_data`. Without it, `output_data`
-     * holds every variable a step writes that no later step reads (see `outputVariableNames`).
-     */
-    output_variables: z.array(Identifier).max(1000).optional(),
-  })
-  .superRefine((def, ctx) => {
-    for (const issue of structuralIssues(def)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  });
+export const WorkflowDefinition = WorkflowDefinitionFields.superRefine((def, ctx) => {
+  for (const issue of checkDefinitionStructure(def)) {
+    const stepId = issueStepId(def, issue.path);
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { rule: issue.rule, ...(stepId !== undefined && { step_id: stepId }) } });
+  }
+});
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 
+/** When a definition rule runs: at every save (drafts too), or when a version is published (and created PUBLISHED). */
+export type DefinitionRuleStage = 'save' | 'publish';
 
-function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
+/**
+ * Every definition rule by its stable name (the `rule` of a `DefinitionIssue` and of a
+ * refused request's `errors[]`), with when it runs. The README's rule table lists the same
+ * names; a test holds the two together.
+ */
+export const DEFINITION_RULES = {
+  unique_step_ids: 'save',
+  unique_sequence_numbers: 'save',
+  unique_variable_ids: 'save',
+  defaults_match_schema: 'save',
+  inputs_read_only: 'save',
+  reads_available_variables: 'save',
+  output_variables_written: 'save',
+  expressions_parse: 'save',
+  known_tool: 'publish',
+  required_parameters_mapped: 'publish',
+  known_parameters: 'publish',
+  known_outputs: 'publish',
+  literal_parameters_match_schema: 'publish',
+  parameter_types_compatible: 'publish',
+  confirm_schema_is_object: 'publish',
+  wait_until_is_time: 'publish',
+} as const satisfies Record<string, DefinitionRuleStage>;
+export type DefinitionRule = keyof typeof DEFINITION_RULES;
+
+/** The `step_id` of the step an issue's path points into, if it does. */
+export function issueStepId(def: Pick<DefinitionShape, 'steps'>, path: readonly (string | number)[]): string | undefined {
+  if (path[0] !== 'steps' || typeof path[1] !== 'number') return undefined;
+  return def.steps[path[1]]?.step_id;
+}
+
+/**
+ * The structural rules: those that need no tool catalog. Part of `WorkflowDefinition`, so
+ * every save runs them; publishing runs them again on the stored version.
+ */
+export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const stepIds = new Set<string>();
   const sequenceNumbers = new Set<number>();
-  const inputs = new Set(def.input_variables.map((v) => v.variable_id));
+  const inputs = new Set<string>();
+
+  def.input_variables.forEach((variable, i) => {
+    if (inputs.has(variable.variable_id)) {
+      issues.push({ rule: 'unique_variable_ids', path: ['input_variables', i, 'variable_id'], message: `duplicate variable_id '${variable.variable_id}'` });
+    }
+    inputs.add(variable.variable_id);
+  });
 
   def.input_variables.forEach((variable, i) => {
     if (variable.schema === undefined || variable.default === undefined) return;
@@ -49,6 +105,7 @@ function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
   def.steps.forEach((step, i) => {
     const policy = step.activation_policy;
     if (policy !== undefined && 'when' in policy) issues.push(...expressionIssues({ expr: policy.when }, step.step_id, ['steps', i], ['activation_policy', 'when']));
+    for (const { source, path } of stepTypeOf(step).sources(step)) issues.push(...expressionIssues(source, step.step_id, ['steps', i], path));
     if (stepIds.has(step.step_id)) issues.push({ rule: 'unique_step_ids', path: ['steps', i, 'step_id'], message: `duplicate step_id '${step.step_id}'` });
     stepIds.add(step.step_id);
     if (step.sequence_number !== undefined) {
@@ -89,15 +146,52 @@ function structuralIssues(def: DefinitionShape): DefinitionIssue[] {
 }
 
 /**
- * Publish-time checks that need the tool catalog, each step checked by its own type
- * module (unknown tools, unmapped required parameters, unknown parameters and outputs).
+ * The catalog rules, run when a version is published (or created PUBLISHED): each step
+ * checked by its own type module (unknown tools, unmapped required parameters, unknown
+ * parameters and outputs, literal parameters, and the types of mapped variables).
  */
 export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral']): DefinitionIssue[] {
   const catalog = new Map(tools.map((t) => [t.tool_id, t]));
   const declared = declaredVariables(def);
+  const seen = variablesSeenBySteps(def, catalog);
   return def.steps.flatMap((step, i) =>
-    stepTypeOf(step).check(step, { tools: catalog, declared, path: ['steps', i], ...(checkLiteral !== undefined && { checkLiteral }) }),
+    stepTypeOf(step).check(step, {
+      tools: catalog,
+      declared,
+      variables: seen.get(step) ?? new Map(),
+      path: ['steps', i],
+      ...(checkLiteral !== undefined && { checkLiteral }),
+    }),
   );
+}
+
+/** Every definition rule, structural and catalog: what publishing runs. */
+export function checkDefinition(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral']): DefinitionIssue[] {
+  return [...checkDefinitionStructure(def), ...checkDefinitionAgainstTools(def, tools, checkLiteral)];
+}
+
+/**
+ * The JSON Schema of each variable as each step sees it, in execution order: the inputs'
+ * schemas, then what each step writes (where the catalog knows it) for the steps after it.
+ */
+function variablesSeenBySteps(def: DefinitionShape, tools: ReadonlyMap<string, ToolDescriptor>): Map<DefinitionShape['steps'][number], ReadonlyMap<string, JsonSchemaDocument>> {
+  const current = new Map<string, JsonSchemaDocument>();
+  for (const variable of def.input_variables) {
+    if (variable.schema !== undefined) current.set(variable.variable_id, variableJsonSchema(variable.schema));
+  }
+  const seen = new Map<DefinitionShape['steps'][number], ReadonlyMap<string, JsonSchemaDocument>>();
+  for (const step of orderedSteps(def.steps)) {
+    seen.set(step, new Map(current));
+    const type = stepTypeOf(step);
+    const written = type.writtenSchemas(step, tools);
+    for (const use of type.writes(step)) {
+      // Written with a type the catalog does not know: unknown from here on, never the older type.
+      const schema = written[use.variable];
+      if (schema === undefined) current.delete(use.variable);
+      else current.set(use.variable, schema);
+    }
+  }
+  return seen;
 }
 
 /** The step types a definition may use, for error messages and docs. */

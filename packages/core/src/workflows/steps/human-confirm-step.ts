@@ -4,6 +4,8 @@ import type { DefinitionIssue } from '../../model/definition-issue';
 import { durationMs } from '../../model/duration';
 import { checkInputValue } from '../../model/input-validation';
 import type { SchemaValue, Variables } from '../../model/schema-value';
+import { variableJsonSchema } from '../../model/schema-compatibility';
+import type { JsonSchemaDocument } from '../../model/tool-descriptor';
 import { defineStepType, type SchemaKit } from './step-type';
 
 /**
@@ -52,9 +54,21 @@ export const humanConfirmStep = defineStepType<HumanConfirmStep>({
   type: 'sys.human_confirm',
   schema: humanConfirmStepSchema,
   label: (step) => `Confirmation: ${step.confirm.prompt.length > 60 ? `${step.confirm.prompt.slice(0, 60)}…` : step.confirm.prompt}`,
+  sources: () => [],
   reads: () => [],
   writes: (step) => Object.entries(step.output_mappings).map(([field, variable]) => ({ variable, path: ['output_mappings', field] })),
   variablesFrom: writtenFrom,
+  writtenSchemas(step) {
+    // A mapped payload field has the type its property declares in the confirmation schema.
+    const schema = step.confirm.schema;
+    const schemas: Record<string, JsonSchemaDocument> = {};
+    if (schema?.type !== 'object') return schemas;
+    for (const [field, variable] of Object.entries(step.output_mappings)) {
+      const property = schema.properties?.[field];
+      if (property !== undefined) schemas[variable] = variableJsonSchema(property);
+    }
+    return schemas;
+  },
   check(step, ctx) {
     const issues: DefinitionIssue[] = [];
     const schema = step.confirm.schema;

@@ -39,6 +39,11 @@ export interface StepCheckContext {
   tools: ReadonlyMap<string, ToolDescriptor>;
   /** Every variable the definition declares: its inputs and every output mapping target. */
   declared: ReadonlySet<string>;
+  /**
+   * The JSON Schema of each variable as this step sees it, where known: an input's schema,
+   * or the catalog's schema of the output an earlier step writes into it (the last such step).
+   */
+  variables: ReadonlyMap<string, JsonSchemaDocument>;
   /** JSON path of this step within the definition, e.g. `['steps', 2]`. */
   path: (string | number)[];
   /**
@@ -85,6 +90,8 @@ export interface StepType<S extends { type: string; step_id: string }> {
   schema(kit: SchemaKit): z.ZodType<S> & z.ZodObject;
   /** How the step is named in live output and the Web UI when it has no `name`. */
   label(step: S): string;
+  /** The step's value sources (see `model/mappings.ts`), each with its path in the step: every expression in them must parse. */
+  sources(step: S): { source: SchemaValue; path: (string | number)[] }[];
   /** Job variables the step reads (for ordering rules and the output rule). */
   reads(step: S, declared: ReadonlySet<string>): VariableUse[];
   /** Job variables the step writes. */
@@ -94,6 +101,11 @@ export interface StepType<S extends { type: string; step_id: string }> {
    * a retry rebuilds the variables of the steps it reuses.
    */
   variablesFrom(step: S, outputs: Variables): Variables;
+  /**
+   * The JSON Schema of each variable the step writes, where the catalog knows it (for the
+   * type checks of the steps after it); a variable left out is of unknown type.
+   */
+  writtenSchemas(step: S, tools: ReadonlyMap<string, ToolDescriptor>): Record<string, JsonSchemaDocument>;
   /** Publish-time checks beyond the schema. */
   check(step: S, ctx: StepCheckContext): DefinitionIssue[];
   /** Runs the step inside the job workflow; rethrows cancellation. */

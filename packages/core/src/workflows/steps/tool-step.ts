@@ -2,12 +2,13 @@ import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancel
 import type { z } from 'zod';
 import type { ToolActivityResult, ToolActivities } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
-import { applyOutputMappings, literalValueOf, resolveMappings } from '../../model/mappings';
+import { applyOutputMappings, literalValueOf, providerOf, resolveMappings } from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
-import type { ToolRunDefaults } from '../../model/tool-descriptor';
-import { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
-import { expressionIssues, mappingReads } from './mapping-rules';
+import type { JsonSchemaDocument, ToolRunDefaults } from '../../model/tool-descriptor';
+import { schemaMismatch } from '../../model/schema-compatibility';
+import { requiredToolParameters, toolOutputNames, toolOutputSchema, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
+import { mappingReads } from './mapping-rules';
 import { defineStepType, type SchemaKit } from './step-type';
 
 /**
@@ -53,14 +54,25 @@ export const toolStep = defineStepType<ToolStep>({
   type: 'tool',
   schema: toolStepSchema,
   label: (step) => step.tool.name,
+  sources: (step) => Object.entries(step.parameter_mappings).map(([name, source]) => ({ source, path: ['parameter_mappings', name] })),
   reads: (step, declared) => mappingReads(step.parameter_mappings, declared, 'parameter_mappings'),
   writes: (step) => Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
   variablesFrom: (step, outputs) => {
     const mapped = applyOutputMappings(step.output_mappings, outputs);
     return mapped.ok ? mapped.written : {};
   },
+  writtenSchemas(step, tools) {
+    const tool = tools.get(step.tool.tool_id);
+    const schemas: Record<string, JsonSchemaDocument> = {};
+    if (!tool) return schemas;
+    for (const [output, variable] of Object.entries(step.output_mappings)) {
+      const schema = toolOutputSchema(tool, output);
+      if (schema !== undefined) schemas[variable] = schema;
+    }
+    return schemas;
+  },
   check(step, ctx) {
-    const issues: DefinitionIssue[] = expressionIssues(step.parameter_mappings, step.step_id, ctx.path, ['parameter_mappings']);
+    const issues: DefinitionIssue[] = [];
     const tool = ctx.tools.get(step.tool.tool_id);
     if (!tool) {
       issues.push({
@@ -88,8 +100,25 @@ export const toolStep = defineStepType<ToolStep>({
       // A literal (anything but the name of a declared variable) must be a value the tool
       // accepts, or every job of the workflow would fail at this step.
       const schema = toolParameterSchema(tool, name);
+      if (schema === undefined) continue;
+      const provider = providerOf(source);
+      const variableName = provider?.kind === 'var' ? provider.name : typeof source === 'string' && ctx.declared.has(source) ? source : undefined;
+      if (variableName !== undefined) {
+        // A variable: every value it may hold must be one the parameter accepts, where both types are known.
+        const variable = ctx.variables.get(variableName);
+        const mismatch = variable === undefined ? undefined : schemaMismatch(variable, schema);
+        if (mismatch !== undefined) {
+          issues.push({
+            rule: 'parameter_types_compatible',
+            path: [...ctx.path, 'parameter_mappings', name],
+            message: `variable '${variableName}' cannot be passed to parameter '${name}' of tool '${tool.tool_id}': it ${mismatch}`,
+          });
+        }
+        continue;
+      }
+      // Expressions are checked when they run; a literal (or {const}) is checked now.
       const literal = literalValueOf(source, ctx.declared);
-      const problem = literal !== undefined && schema !== undefined ? ctx.checkLiteral?.(schema, literal.value) : undefined;
+      const problem = literal !== undefined ? ctx.checkLiteral?.(schema, literal.value) : undefined;
       if (problem !== undefined) {
         issues.push({ rule: 'literal_parameters_match_schema', path: [...ctx.path, 'parameter_mappings', name], message: `the literal value of '${name}' ${problem}` });
       }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import { durationMs, MAX_DURATION_MS } from '../../model/duration';
 import { literalValueOf, resolveValue } from '../../model/mappings';
-import { expressionIssues, sourceReads } from './mapping-rules';
+import { sourceReads } from './mapping-rules';
 import { defineStepType, type SchemaKit } from './step-type';
 
 /**
@@ -26,12 +26,14 @@ export const waitStep = defineStepType<WaitStep>({
   type: 'sys.wait',
   schema: waitStepSchema,
   label: (step) => (step.wait.duration !== undefined ? `Wait ${step.wait.duration}` : 'Wait until a time'),
+  sources: (step) => (step.wait.until !== undefined ? [{ source: step.wait.until, path: ['wait', 'until'] }] : []),
   reads: (step, declared) => (step.wait.until !== undefined ? sourceReads(step.wait.until, declared, ['wait', 'until']) : []),
   writes: () => [],
   variablesFrom: () => ({}),
+  writtenSchemas: () => ({}),
   check(step, ctx) {
     if (step.wait.until === undefined) return [];
-    const issues: DefinitionIssue[] = expressionIssues(step.wait.until, step.step_id, ctx.path, ['wait', 'until']);
+    const issues: DefinitionIssue[] = [];
     const literal = literalValueOf(step.wait.until, ctx.declared);
     if (literal !== undefined && (typeof literal.value !== 'string' || Number.isNaN(Date.parse(literal.value)))) {
       issues.push({ rule: 'wait_until_is_time', path: [...ctx.path, 'wait', 'until'], message: 'wait.until must be an ISO 8601 date-time such as "2026-12-01T09:00:00Z"' });
