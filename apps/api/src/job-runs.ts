@@ -7,6 +7,8 @@ import {
   RunState,
   runStateQuery,
   setPausedUpdate,
+  confirmUpdate,
+  type SchemaValue,
   type JobRecord,
   type JobWorkflowInput,
 } from '@ordo/core';
@@ -99,6 +101,24 @@ export async function setRunPaused(client: Client, jobId: string, runId: string,
   } catch (err) {
     const refusal = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? ControlRefusal.safeParse(err.cause.type).data : undefined;
     if (refusal) return { ok: false, code: refusal, message: (err as WorkflowUpdateFailedError).cause?.message ?? refusal };
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not reach the job's workflow: ${(err as Error).message}` };
+  }
+}
+
+export type ConfirmStepResult = { ok: true } | { ok: false; code: 'CONFIRMATION_REFUSED' | 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string };
+
+/** Confirms a waiting `sys.human_confirm` step through the `confirm` update: answered once the workflow took it. */
+export async function confirmRunStep(client: Client, jobId: string, runId: string, stepId: string, payload: SchemaValue | undefined): Promise<ConfirmStepResult> {
+  try {
+    await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () =>
+      runHandle(client, jobId, runId).executeUpdate(confirmUpdate, { args: [{ step_id: stepId, ...(payload !== undefined && { payload }) }] }),
+    );
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'CONFIRMATION_REFUSED') {
+      return { ok: false, code: 'CONFIRMATION_REFUSED', message: err.cause.message };
+    }
     if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
     return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not reach the job's workflow: ${(err as Error).message}` };
   }

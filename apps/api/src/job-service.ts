@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  confirmationRefusal,
   effectiveInputs,
+  runtimeExecutionOf,
   executionStateOf,
   fileIdsIn,
   initialRunHeader,
@@ -22,11 +24,12 @@ import {
   type JobRecord,
   type RetryPlan,
   type RunState,
+  type RuntimeWorkflowExecution,
   type SchemaValue,
 } from '@ordo/core';
 import { newId, toFileValue, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { cancelRun, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
+import { cancelRun, confirmRunStep, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
 import { readableValue } from './value-views';
@@ -361,6 +364,48 @@ export class JobService {
       step_results: await Promise.all(state.step_results.map(async (r) => ({ ...r, outputs: await resolveValueRecord(r.outputs, blobs) }))),
       ...(now.stale && { stale: true as const }),
     };
+  }
+
+  /** Seed 001's runtime execution of a job (`TRuntimeWorkflowExecution`), with every value whole. */
+  async execution(jobId: string): Promise<RuntimeWorkflowExecution & { stale?: true }> {
+    const now = await this.current(jobId);
+    const view = runtimeExecutionOf(now.stored.job, now.run);
+    const blobs = this.deps.store.blobs;
+    const steps = await Promise.all(
+      Object.entries(view.steps).map(async ([id, step]) => [id, step.outputData ? { ...step, outputData: await resolveValueRecord(step.outputData as Record<string, SchemaValue>, blobs) } : step] as const),
+    );
+    return { ...view, steps: Object.fromEntries(steps), ...(now.stale && { stale: true as const }) };
+  }
+
+  /**
+   * Confirms a `sys.human_confirm` step that is waiting, through the workflow's `confirm`
+   * update: its payload becomes the step's outputs. A payload that breaks the step's schema
+   * is refused here (422) before anything is sent; a step that is not waiting is a 409.
+   */
+  async confirm(jobId: string, stepId: string, payload: SchemaValue | undefined): Promise<Job> {
+    const stored = await this.requireStored(jobId);
+    const step = stored.job.steps.find((s) => s.step_id === stepId);
+    if (!step) throw notFound('Step', stepId);
+    if (step.type !== 'sys.human_confirm') {
+      throw validationProblem([{ field: 'step_id', message: `step '${stepId}' is a ${step.type} step; only sys.human_confirm steps are confirmed` }]);
+    }
+    const invalid = confirmationRefusal(step, payload);
+    if (invalid !== undefined) throw validationProblem([{ field: 'payload', message: invalid }]);
+    const run = await this.requireRunning(jobId, 'be confirmed');
+    const result = await confirmRunStep(this.deps.temporal.client, jobId, run.run_id, stepId, payload);
+    if (!result.ok) {
+      switch (result.code) {
+        case 'CONFIRMATION_REFUSED':
+          throw jobConflict('STEP_NOT_WAITING', `${result.message}`, { status: 'RUNNING', is_paused: run.paused });
+        case 'RUN_FINISHED': {
+          const after = await this.current(jobId);
+          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
+        }
+        case 'TEMPORAL_UNAVAILABLE':
+          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
+      }
+    }
+    return this.get(jobId);
   }
 
   /** One job variable, whole: an input, or an output some step wrote. */

@@ -27,6 +27,7 @@ export const ProblemCode = z.enum([
   'WORKFLOW_VERSION_ARCHIVED',
   'WORKFLOW_VERSION_CHANGED',
   'DEFINITION_INVALID',
+  'STEP_NOT_WAITING',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

@@ -1,9 +1,9 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmUpdate, runtimeExecutionOf } from '@ordo/core';
+import { confirmUpdate, type RuntimeWorkflowExecution } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
-import { createJob, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import { createJob, json, problem, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 /** Seed 001's runtime model against the real server: expressions, `__steps__`, activation policies, confirmations. */
 describe('runtime model: expressions, activation policies and confirmations', () => {
@@ -26,9 +26,13 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     toolStep('report', 'noop', { value: { status: { expr: "$exists(published) ? 'published' : 'not published'" }, archived: { var: 'archived' } } }, { value: 'report' }),
   ];
 
+  /** Straight to the workflow's `confirm` update, as another team's client would. */
   async function confirm(jobId: string, stepId: string, payload?: unknown) {
     return stack.client.workflow.getHandle(jobId).executeUpdate(confirmUpdate, { args: [{ step_id: stepId, ...(payload !== undefined && { payload: payload as never }) }] });
   }
+
+  /** Through the API. */
+  const confirmed = (jobId: string, stepId: string, body: unknown) => stack.request(`/v1/jobs/${jobId}/steps/${stepId}/confirm`, json('POST', body));
 
   async function refusal(jobId: string, stepId: string, payload?: unknown): Promise<string> {
     const err = await confirm(jobId, stepId, payload).then(
@@ -48,10 +52,25 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     const waiting = await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
     expect(waiting.live_output).toContain('waiting for confirmation: Is the document genuine?');
 
+    // The workflow's own validator refuses what the API would, for callers that go straight to Temporal.
     expect(await refusal(job.job_id, 'publish', { verified: true })).toBe("step 'publish' is not waiting for a confirmation");
     expect(await refusal(job.job_id, 'verify', { verified: 'yes' })).toBe('payload.verified must be true or false (a JSON boolean), got the string "yes"');
     expect(await refusal(job.job_id, 'verify', [1])).toBe('payload must be a JSON object');
-    expect(await confirm(job.job_id, 'verify', { verified: true })).toEqual({ step_id: 'verify', accepted: true });
+    // The API refuses before sending anything.
+    expect((await problem(await confirmed(job.job_id, 'verify', { payload: { verified: 'yes' } }), 422)).errors).toEqual([
+      { field: 'payload', message: 'payload.verified must be true or false (a JSON boolean), got the string "yes"' },
+    ]);
+    expect((await problem(await confirmed(job.job_id, 'publish', {}), 422)).errors?.[0]?.field).toBe('step_id');
+    await problem(await confirmed(job.job_id, 'nope', {}), 404);
+    const runtimeWaiting = (await (await stack.request(`/v1/jobs/${job.job_id}/execution`)).json()) as RuntimeWorkflowExecution;
+    expect(Object.values(runtimeWaiting.steps).map((s) => [s.stepId, s.status])).toEqual([
+      ['verify', 'InProgress'],
+      ['publish', 'NotStarted'],
+      ['archive', 'NotStarted'],
+      ['report', 'NotStarted'],
+    ]);
+    expect((await confirmed(job.job_id, 'verify', { payload: { verified: true } })).status).toBe(200);
+    expect((await problem(await confirmed(job.job_id, 'verify', { payload: { verified: true } }), 409)).code).toMatch(/^(STEP_NOT_WAITING|JOB_NOT_RUNNING)$/);
 
     const done = await waitForEnd(stack, job.job_id);
     expect(done.status).toBe('COMPLETED');
@@ -67,7 +86,11 @@ describe('runtime model: expressions, activation policies and confirmations', ()
 
     const stored = await stack.store.jobs.getStored(job.job_id);
     expect(stored?.run?.steps[2]).toMatchObject({ status: 'Disabled', note: 'activation_policy.when ($not(__steps__.verify.outputData.verified)) gave false' });
-    const runtime = runtimeExecutionOf(stored!.job, stored!.run);
+    const res = await stack.request(`/v1/jobs/${job.job_id}/execution`);
+    expect(res.status).toBe(200);
+    const runtime = (await res.json()) as RuntimeWorkflowExecution;
+    expect(runtime).toMatchObject({ id: job.job_id, correlationId: job.correlation_id, workflowTemplateVersionId: `${job.workflow_id}@1` });
+    expect(Object.keys(runtime.steps)).toEqual(['verify', 'publish', 'archive', 'report'].map((id) => `${stored?.run?.run_id}:${id}`));
     expect(runtime.runtimeStatus).toBe('Completed');
     const byStep = Object.fromEntries(Object.values(runtime.steps).map((s) => [s.stepId, s]));
     expect(byStep.verify).toMatchObject({ type: 'sys.human_confirm', status: 'Completed', outputData: { verified: true } });
@@ -79,7 +102,7 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     const job = await createJob(stack, { steps: verifySteps, output_variables: ['report'] });
     await startJob(stack, job.job_id);
     await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
-    await confirm(job.job_id, 'verify', { verified: false });
+    expect((await confirmed(job.job_id, 'verify', { payload: { verified: false } })).status).toBe(200);
     const done = await waitForEnd(stack, job.job_id);
     expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'DISABLED', 'COMPLETED', 'COMPLETED']);
     expect(done.output_data).toEqual({ report: { status: 'not published', archived: 'archived' } });

@@ -59,8 +59,9 @@ export {
 export type { DefinitionRule, DefinitionRuleStage } from './model/workflow-definition';
 export { schemaMismatch, variableJsonSchema } from './model/schema-compatibility';
 export { jobSearchAttributes, ORDO_SEARCH_ATTRIBUTES, OrdoCorrelationId, OrdoJobId, OrdoJobStatus, OrdoParentJobId, OrdoWorkflowId, OrdoWorkflowVersion } from './search-attributes';
-export { StepDefinition, StepDefinitionSchema, ToolRef, ToolStep } from './model/step-definition';
+export { HumanConfirmStep, StepDefinition, StepDefinitionSchema, ToolRef, ToolStep, WaitStep } from './model/step-definition';
 export { STEP_TYPES, stepTypeOf } from './workflows/steps';
+export { confirmationRefusal } from './workflows/steps/human-confirm-step';
 export type { SchemaKit, StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
 export { toolRunOptions } from './workflows/steps/tool-step';
 export type { ToolRunOptions } from './workflows/steps/tool-step';

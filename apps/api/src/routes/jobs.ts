@@ -1,6 +1,6 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateJobRequest, ExecutionState, Job, JobSummary, RetryPlan, SchemaValue, SetInputValueRequest, Variables } from '@ordo/core';
+import { CreateJobRequest, ExecutionState, Job, JobSummary, RetryPlan, RuntimeWorkflowExecution, SchemaValue, SetInputValueRequest, Variables } from '@ordo/core';
 import type { AppDeps } from '../deps';
 import { JobService } from '../job-service';
 import { ListJobsQuery } from '../list-jobs-query';
@@ -134,6 +134,36 @@ const getExecutionState = route({
   problems: [404],
 });
 
+const ExecutionAnswer = component(RuntimeWorkflowExecution.extend({ stale: z.literal(true).optional() }), 'RuntimeWorkflowExecution');
+
+const getExecution = route({
+  method: 'get',
+  path: '/{job_id}/execution',
+  tags: TAGS,
+  summary: "Get a job's runtime execution (seed 001)",
+  description:
+    "Seed 001's `TRuntimeWorkflowExecution`, camelCase as the seed: the same run state as the Job view, mapped (a cancelled job is `Cancelled` here, `FAILED` there). Steps are keyed by step execution ID (`<run_id>:<step_id>`).",
+  request: { params: JobIdParam },
+  responses: { 200: jsonResponse(ExecutionAnswer, 'The runtime execution') },
+  problems: [404],
+});
+
+/** The body of `POST /v1/jobs/{job_id}/steps/{step_id}/confirm`. */
+export const ConfirmStepRequest = z.strictObject({ payload: z.record(z.string(), SchemaValue).optional().describe("The confirmation's data, checked against the step's `schema`; becomes the step's outputs") });
+export type ConfirmStepRequest = z.infer<typeof ConfirmStepRequest>;
+
+const confirmStep = route({
+  method: 'post',
+  path: '/{job_id}/steps/{step_id}/confirm',
+  tags: TAGS,
+  summary: 'Confirm a waiting sys.human_confirm step',
+  description:
+    "Sends the workflow's `confirm` update. 422 when the payload breaks the step's `schema` or the step is not a confirmation; 409 when the job is not running or the step is not waiting (not reached yet, already confirmed, or past its due time).",
+  request: { params: JobIdParam.extend({ step_id: z.string().min(1).max(128) }), body: jsonRequest(ConfirmStepRequest, { required: false }) },
+  responses: { 200: jsonResponse(JobRef, 'The job, the confirmation taken') },
+  problems: [404, 409, 503],
+});
+
 const getVariable = route({
   method: 'get',
   path: '/{job_id}/outputs/{variable}',
@@ -258,6 +288,11 @@ export function jobRoutes(deps: AppDeps) {
     .openapi(listJobs, async (c) => c.json(await jobs.list(c.req.valid('query')), 200))
     .openapi(getJob, async (c) => c.json(await jobs.get(c.req.valid('param').job_id), 200))
     .openapi(getExecutionState, async (c) => c.json(await jobs.executionState(c.req.valid('param').job_id), 200))
+    .openapi(getExecution, async (c) => c.json(await jobs.execution(c.req.valid('param').job_id), 200))
+    .openapi(confirmStep, async (c) => {
+      const { job_id, step_id } = c.req.valid('param');
+      return c.json(await jobs.confirm(job_id, step_id, c.req.valid('json').payload), 200);
+    })
     .openapi(getVariable, async (c) => {
       const { job_id, variable } = c.req.valid('param');
       return c.json(await jobs.variable(job_id, variable), 200);
