@@ -19,7 +19,7 @@ export function createRouter() {
 }
 
 /** Statuses a route may refuse with; each is documented with the `Problem` body. */
-export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 431 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Malformed request (e.g. JSON that does not parse)',
@@ -29,14 +29,15 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   409: 'Not possible in the current state of the resource; the body names that state',
   413: 'Request body too large',
   415: 'Unsupported media type: send application/json',
+  421: 'The Host header names a host this API does not answer to (DNS-rebinding guard)',
   422: 'The request broke a rule; `errors` names each field and rule',
   431: 'Request line or headers too large',
   500: 'Unexpected error; logged, nothing internal revealed',
   503: 'A dependency (Temporal or the database) is unavailable',
 };
 
-/** Statuses every route can answer with, whatever it does. */
-const ALWAYS: readonly ProblemStatus[] = [401, 500];
+/** Statuses every route can answer with, whatever it does; 401 too unless the route is open (`security: []`). */
+const ALWAYS: readonly ProblemStatus[] = [421, 500];
 /** Statuses every route taking a JSON body can answer with. */
 const WITH_JSON_BODY: readonly ProblemStatus[] = [400, 413, 415, 422];
 
@@ -73,14 +74,16 @@ export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?
 }
 
 /**
- * `createRoute` with Ordo's conventions: the problem responses every route has (401, 500;
+ * `createRoute` with Ordo's conventions: the problem responses every route has (421, 500, and
+ * 401 unless it is open;
  * 400/413/415/422 with a JSON body; 422 with query, path or header parameters) added to the
  * route's own `problems`, so the document lists every error a route can give.
  */
 export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[] }) {
   const { problems = [], ...rest } = config;
   const request = rest.request;
-  const statuses: ProblemStatus[] = [...ALWAYS, ...problems];
+  const open = Array.isArray(rest.security) && rest.security.length === 0;
+  const statuses: ProblemStatus[] = [...ALWAYS, ...(open ? [] : [401 as const]), ...problems];
   if (request?.body) statuses.push(...WITH_JSON_BODY);
   if (request?.query || request?.params || request?.headers) statuses.push(422);
   // Typed as the route's own config: problems are thrown, never returned by a handler.

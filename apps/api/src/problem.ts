@@ -21,6 +21,13 @@ export const ProblemCode = z.enum([
   'METHOD_NOT_ALLOWED',
   'TEMPORAL_UNAVAILABLE',
   'INTERNAL',
+  'UNAUTHORIZED',
+  'HOST_NOT_ALLOWED',
+  'HEADERS_TOO_LARGE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'NOT_READY',
+  'FILE_IN_USE',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

@@ -4,6 +4,7 @@
  * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
  * task queues, fresh data folders, and real test PDFs.
  */
+export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
