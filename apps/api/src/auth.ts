@@ -16,8 +16,12 @@ export function isOpenPath(path: string): boolean {
   return path === '/health' || path === '/ready' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
 }
 
-/** Who made a request, for scoping what it stores (idempotency keys): never the key itself. */
-const principals = new WeakMap<Request, string>();
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Who made the request (see {@link principalOf}). */
+    ordoPrincipal: string;
+  }
+}
 
 /**
  * The caller of an authenticated request: a digest of the key it presented (`anonymous`
@@ -25,7 +29,8 @@ const principals = new WeakMap<Request, string>();
  * nothing of the key.
  */
 export function principalOf(c: Context): string {
-  return principals.get(c.req.raw) ?? 'anonymous';
+  // A context variable, not keyed by the Request: body limits replace `c.req.raw` on the way.
+  return c.get('ordoPrincipal') ?? 'anonymous';
 }
 
 function digest(value: string): Buffer {
@@ -60,7 +65,7 @@ export function apiKeyAuth(auth: ApiAuth | undefined): MiddlewareHandler {
       c.header('WWW-Authenticate', 'Bearer realm="ordo", error="invalid_token"');
       throw new ApiProblem(401, 'UNAUTHORIZED', 'Authentication failed', 'the API key is not valid', [{ field: 'authorization', message: 'must hold a valid API key' }]);
     }
-    principals.set(c.req.raw, principal);
+    c.set('ordoPrincipal', principal);
     return next();
   };
 }

@@ -37,8 +37,8 @@ export const TEST_AUTH = { keys: [TEST_API_KEY] } as const;
  */
 export function sendingTestKey<A extends OrdoApp>(app: A): A {
   const request = app.request.bind(app);
-  app.request = ((input: string | Request | URL, init?: RequestInit, ...rest: unknown[]) =>
-    input instanceof Request ? request(input, init, ...(rest as [])) : request(input, withApiKey(init), ...(rest as []))) as typeof app.request;
+  // A Request object carries its own headers: sent as it is.
+  app.request = (input, init, ...rest) => (input instanceof Request ? request(input, init, ...rest) : request(input, withApiKey(init), ...rest));
   return app;
 }
 
