@@ -43,7 +43,7 @@ const Env = z.object({
   /** API keys accepted as `Authorization: Bearer <key>`, comma-separated; several at once for rotation. */
   ORDO_API_KEYS: list(ApiKey),
   /** `off` serves every route without a key: only for a machine nobody else reaches. */
-  ORDO_AUTH: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  ORDO_AUTH: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
   /** Host names the API answers to besides localhost, 127.0.0.1, [::1] and HOST (DNS-rebinding guard). */
   ORDO_API_ALLOWED_HOSTS: list(AllowedHost),
 });
@@ -53,7 +53,7 @@ export type Env = z.infer<typeof Env>;
 function crossIssues(source: Readonly<Record<string, string | undefined>>): EnvIssue[] {
   const issues = temporalEnvIssues(source);
   const keys = (source.ORDO_API_KEYS ?? '').split(',').some((k) => k.trim() !== '');
-  const auth = source.ORDO_AUTH ?? 'on';
+  const auth = source.ORDO_AUTH || 'on';
   if (auth !== 'off' && !keys) {
     issues.push({ variable: 'ORDO_API_KEYS', message: 'must hold at least one API key (comma-separated) while authentication is on; set ORDO_AUTH=off to run without keys' });
   }
