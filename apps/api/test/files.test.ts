@@ -105,6 +105,23 @@ describe('files', () => {
     await problem(await req(`/v1/files/${second.file_id}`, { method: 'DELETE' }), 409);
   });
 
+  it('still saves other inputs, and validation results, once a file an input names has vanished', async () => {
+    const file = await uploadBytes(new TextEncoder().encode('vanishing 45'), 'v.txt');
+    const job = await createJob(
+      stack,
+      { input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }, { name: 'note', variable_id: 'note', required: false, schema: { type: 'string' } }], steps: [toolStep('wait', 'sleep', { ms: 10 })] },
+      { doc: { file_id: file.file_id } },
+    );
+    // Gone behind the API's back (an operator's clean-up): the job's inputs still name it.
+    await stack.store.files.delete(file.file_id);
+    const validated = await req(`/v1/jobs/${job.job_id}/inputs/validate`, { method: 'POST' });
+    expect(validated.status).toBe(200);
+    expect(await validated.json()).toMatchObject({ valid: false, input_errors: { doc: `document must name an uploaded file; file '${file.file_id}' does not exist` } });
+    const note = await req(`/v1/jobs/${job.job_id}/inputs/note`, json('PUT', { value: 'still settable' }));
+    expect(note.status, await note.clone().text()).toBe(200);
+    expect(((await note.json()) as { input_errors: Record<string, string> }).input_errors).toHaveProperty('doc');
+  });
+
   it('documents the routes, the multipart upload and the binary content', async () => {
     const doc = (await (await req('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> }>>; components: { schemas: Record<string, unknown> } };
     expect(Object.keys(doc.paths['/v1/files/{file_id}'] ?? {}).sort()).toEqual(['delete', 'get']);

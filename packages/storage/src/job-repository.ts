@@ -134,8 +134,9 @@ export class JobRepository {
    * the files those values name (`job_files`), in one transaction. The status check is part
    * of the UPDATE, so a job started meanwhile is never changed under its running workflow.
    * The transaction writes first (SQLite then holds the write lock throughout), and a
-   * reference is written only to a file row that exists, under its foreign key: a file
-   * deleted meanwhile fails the change (`FILE_NOT_FOUND`) instead of being referenced.
+   * reference is written only to a file row that exists, under its foreign key: a file of a
+   * value without an error in `errors` (one the caller found) deleted meanwhile fails the
+   * change (`FILE_NOT_FOUND`) instead of going unreferenced.
    */
   async setInputs(jobId: string, values: Variables, errors: Record<string, string>, now: string): Promise<SetInputsResult> {
     let outcome: SetInputsResult | undefined;
@@ -150,15 +151,20 @@ export class JobRepository {
         if (Number(result.numUpdatedRows) !== 1) return;
         const row = await trx.selectFrom('jobs').select('input_variables').where('job_id', '=', jobId).executeTakeFirstOrThrow();
         const variables = z.array(InputVariable).parse(JSON.parse(row.input_variables));
-        const fileIds = [...new Set(variables.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])))];
+        const named = (vs: InputVariable[]) => new Set(vs.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])));
+        const fileIds = [...named(variables)];
+        // Files of values the caller found valid must exist; a value already flagged invalid
+        // (its file deleted) is kept as it is, with a reference only if its file exists.
+        const required = named(variables.filter((v) => errors[v.variable_id] === undefined));
         await trx.deleteFrom('job_files').where('job_id', '=', jobId).execute();
         if (fileIds.length > 0) {
-          const inserted = await trx
+          await trx
             .insertInto('job_files')
             .columns(['job_id', 'file_id'])
             .expression((eb) => eb.selectFrom('files').select((s) => [s.val(jobId).as('job_id'), 'file_id']).where('file_id', 'in', fileIds))
-            .executeTakeFirst();
-          if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== fileIds.length) throw new MissingFile();
+            .execute();
+          const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
+          if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
         }
         outcome = { ok: true, job: recordOf(await trx.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirstOrThrow()) };
       });

@@ -67,6 +67,15 @@ forEachDialect('file references', (dialect) => {
     expect((await store.jobs.setInputs(job.job_id, { doc: { file_id: a.file_id } }, {}, now())).ok).toBe(true);
   });
 
+  it('keeps a value already flagged invalid (its file gone) when other inputs change', async () => {
+    const a = await store.files.save({ name: 'a', mime_type: 'text/plain', bytes: text('kept a') }, now());
+    const job = await pendingJob();
+    const errors = { doc: "Document must name an uploaded file; file 'file_gone' does not exist" };
+    const set = await store.jobs.setInputs(job.job_id, { doc: { file_id: 'file_gone' }, more: [{ file_id: a.file_id }] }, errors, now());
+    expect(set).toMatchObject({ ok: true, job: { input_errors: errors } });
+    expect(await refs()).toEqual([[job.job_id, a.file_id]]);
+  });
+
   it('refuses to delete a file a PENDING or RUNNING job uses, and deletes it once the job ended', async () => {
     const a = await store.files.save({ name: 'a', mime_type: 'text/plain', bytes: text('only a') }, now());
     const job = await pendingJob();
