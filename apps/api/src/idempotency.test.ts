@@ -18,6 +18,9 @@ describe('documentIdempotency', () => {
     const start = out.paths['/v1/jobs/{job_id}/start'].post as unknown as { parameters: { name: string }[]; responses: Record<string, { description: string }> };
     expect(start.parameters.map((p) => p.name)).toEqual(['job_id', 'Idempotency-Key']);
     expect(start.responses['409']?.description).toBe('own');
+    // A route declaring the header itself (any case) keeps its own declaration.
+    const own = documentIdempotency({ paths: { '/v1/jobs/{job_id}/pause': { post: { parameters: [{ name: 'idempotency-key', in: 'header' }], responses: {} } } } }, {});
+    expect((own.paths['/v1/jobs/{job_id}/pause'].post as unknown as { parameters: unknown[] }).parameters).toEqual([{ name: 'idempotency-key', in: 'header' }]);
     // Applied twice, nothing is added twice.
     expect(documentIdempotency(structuredClone(out), {})).toEqual(out);
   });

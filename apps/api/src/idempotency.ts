@@ -142,7 +142,9 @@ export function documentIdempotency<T extends { paths?: object }>(document: T, p
     const operation = paths[path]?.[method] as OperationLike | undefined;
     if (!operation) continue;
     const parameters = operation.parameters ?? [];
-    if (!parameters.some((p) => typeof p === 'object' && p !== null && (p as { name?: string }).name === IDEMPOTENCY_KEY_HEADER)) {
+    // Header names are case-insensitive: a route that declares the header itself keeps its own.
+    const declared = (p: unknown) => typeof p === 'object' && p !== null && (p as { name?: string; in?: string }).in === 'header' && (p as { name?: string }).name?.toLowerCase() === IDEMPOTENCY_KEY_HEADER.toLowerCase();
+    if (!parameters.some(declared)) {
       parameters.push({
         name: IDEMPOTENCY_KEY_HEADER,
         in: 'header',
