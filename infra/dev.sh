@@ -18,6 +18,24 @@ export PORT="${PORT:-3000}"
 export HOST="${HOST:-127.0.0.1}"
 mkdir -p "$ORDO_DATA_DIR/logs"
 
+# The API key: ORDO_API_KEYS when given; else the dev key kept under the data folder (mode
+# 0600), made on the first run, so the same key works across restarts. ORDO_AUTH=off runs
+# without keys (the API then says so on start).
+if [[ "${ORDO_AUTH:-on}" != "off" && -z "${ORDO_API_KEYS:-}" ]]; then
+  key_file="$ORDO_DATA_DIR/api-key"
+  if [[ ! -s "$key_file" ]]; then
+    (umask 077 && node -e 'process.stdout.write("ordo_dev_" + require("node:crypto").randomBytes(32).toString("base64url"))' >"$key_file.tmp")
+    mv "$key_file.tmp" "$key_file"
+    echo "dev: made an API key in $key_file" >&2
+  fi
+  chmod 600 "$key_file"
+  ORDO_API_KEYS="$(cat "$key_file")"
+  export ORDO_API_KEYS
+fi
+# The first key: the one the seed loader sends and the banner shows.
+api_key="${ORDO_API_KEYS:-}"
+api_key="${api_key%%,*}"
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -51,15 +69,25 @@ pids+=($!)
 pids+=($!)
 
 echo "dev: waiting for the API on http://$HOST:$PORT" >&2
-"$tsx" apps/api/scripts/load-seed.ts "http://$HOST:$PORT"
+# The key on stdin: never in a command line that ps shows.
+printf '%s' "$api_key" | "$tsx" apps/api/scripts/load-seed.ts "http://$HOST:$PORT"
 
+if [[ -n "$api_key" ]]; then
+  key_line="API key    $api_key${key_file:+  (kept in $key_file)}"
+  try_line="curl -H \"Authorization: Bearer $api_key\" http://$HOST:$PORT/v1/workflows"
+else
+  key_line="API key    none: ORDO_AUTH=off, every route is open"
+  try_line="curl http://$HOST:$PORT/v1/workflows"
+fi
 cat >&2 <<MSG
 
   Ordo is up.
-    API        http://$HOST:$PORT  (try: curl http://$HOST:$PORT/health)
+    API        http://$HOST:$PORT  (ready: curl http://$HOST:$PORT/ready)
+    $key_line
     Web UI     http://$TEMPORAL_IP:$TEMPORAL_UI_PORT
     gRPC       $TEMPORAL_ADDRESS
     Data       $ORDO_DATA_DIR
+  Try: $try_line
   Ctrl-C stops everything.
 
 MSG

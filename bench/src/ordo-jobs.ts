@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { withApiKey } from '@ordo/testing';
 
 /** The value every job carries through its chain of noop steps. */
 export const CHAIN_VALUE = 'ordo-bench';
@@ -56,13 +57,14 @@ export async function runOrdoJob(api: string, client: Client, workflowId: string
 
 /** The job as the API answers it, to check it is COMPLETED with the chain's value. */
 export async function getJob(api: string, jobId: string): Promise<{ status: string; output_data: Record<string, unknown> }> {
-  const res = await fetch(`${api}/v1/jobs/${jobId}`);
+  const res = await fetch(`${api}/v1/jobs/${jobId}`, withApiKey());
   if (!res.ok) throw new Error(`GET /v1/jobs/${jobId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { status: string; output_data: Record<string, unknown> };
 }
 
 async function postJson(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
-  const res = await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // The API the bench starts accepts the test key (startOrdoProcess).
+  const res = await fetch(`${api}${path}`, withApiKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
   const text = await res.text();
   if (res.status !== expected) throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
   return JSON.parse(text) as unknown;

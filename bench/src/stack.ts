@@ -76,7 +76,7 @@ export async function startStack(options: { fileDb: boolean }, log: (line: strin
       spawnChild('baseline-worker', join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(benchRoot, 'src', 'handwritten', 'worker-main.ts'), temporalAddress, NAMESPACE, BASELINE_TASK_QUEUE]),
     );
     const base = `http://127.0.0.1:${apiPort}`;
-    await waitForOk(`${base}/health`, 120_000);
+    await waitForOk(`${base}/ready`, 120_000);
     log(`ordo api on ${base}`);
     return { client, api: base, temporalAddress, stop, pids: () => Object.fromEntries(children.filter((c) => c.pid !== undefined).map((c) => [c.name, c.pid])) };
   } catch (err) {

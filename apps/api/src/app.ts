@@ -1,9 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { HTTPException } from 'hono/http-exception';
+import { apiKeyAuth, SECURITY_SCHEME } from './auth';
 import type { AppDeps } from './deps';
+import { hostCheck } from './host-check';
+import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { ProblemRef, route } from './openapi';
+import { pathParamLimit } from './path-params';
 import { ApiProblem } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
 import { fileRoutes } from './routes/files';
@@ -19,15 +23,31 @@ import { workflowRoutes } from './routes/workflows';
  */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
+  // In this order: a foreign Host is refused before anything else, a caller without a key
+  // before any body is read, and idempotency keys are looked up for authenticated callers
+  // with bodies already within their limits.
+  app.use(hostCheck(deps.allowedHosts));
+  app.use(apiKeyAuth(deps.auth));
   app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
-  app.route('/health', healthRoutes(deps));
+  app.use(pathParamLimit(() => app.routes));
+  app.use(idempotency(deps.store, deps.now));
+  app.route('/', healthRoutes(deps));
   app.route('/v1/workflows', workflowRoutes(deps));
   app.route('/v1/files', fileRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps));
   app.route('/docs', docsRoutes());
   documentApp(app);
-  app.doc31(OPENAPI_PATH, OPENAPI_INFO);
+  app.openAPIRegistry.registerComponent('securitySchemes', SECURITY_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `ORDO_API_KEYS`, as `Authorization: Bearer <key>`. `./ordo dev` makes one and prints it.',
+  });
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  // Built once, on first request, from every route registered by then; idempotency headers added.
+  app.get(OPENAPI_PATH, (c) =>
+    c.json((document ??= documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' })), 200),
+  );
 
   // Hono answers a known path with an unknown method as not found; say which methods it has.
   const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
@@ -43,10 +63,13 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     const problem = toProblem(err);
     if (problem.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
-    return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, {
-      'Content-Type': 'application/problem+json',
-      ...(c.res.headers.get('Allow') !== null && { Allow: c.res.headers.get('Allow')! }),
-    });
+    const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
+    // Headers a refusal set before it was thrown: Allow (405), WWW-Authenticate (401), Retry-After (409).
+    for (const name of ['Allow', 'WWW-Authenticate', 'Retry-After']) {
+      const value = c.res.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, headers);
   });
   return app;
 }

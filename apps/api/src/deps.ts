@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { ToolDescriptor } from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
+import type { ApiAuth } from './auth';
 
 /** What the API needs from the outside world; tests pass real ones built for the test. */
 export interface AppDeps {
@@ -12,4 +13,8 @@ export interface AppDeps {
   maxJsonBytes?: number;
   /** The clock for timestamps; tests may pin it. */
   now?: () => Date;
+  /** Accepted API keys, or `off`. Without it no key is accepted: every route but the open ones answers 401. */
+  auth?: ApiAuth;
+  /** Host names served besides localhost, 127.0.0.1 and [::1] (any port); `*` serves any. */
+  allowedHosts?: readonly string[];
 }

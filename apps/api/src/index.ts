@@ -5,5 +5,8 @@
 export { createApp } from './app';
 export type { OrdoApp } from './app';
 export type { AppDeps } from './deps';
+export type { ApiAuth } from './auth';
+export { startApiServer } from './server';
+export type { ApiServer } from './server';
 export { ApiProblem } from './problem';
 export type { FieldError, ProblemCode } from './problem';

@@ -515,6 +515,8 @@ export class JobService {
         throw notFound('Job', job.job_id);
       case 'JOB_NOT_PENDING':
         throw jobConflict('JOB_NOT_PENDING', `job '${job.job_id}' started while its inputs were being set`, { status: 'RUNNING' });
+      case 'FILE_NOT_FOUND':
+        throw validationProblem([{ field: 'input_values', message: 'a file these inputs name was deleted while they were being set; upload it again' }]);
     }
   }
 }

@@ -1,26 +1,39 @@
 import { resolve } from 'node:path';
-import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
+import { EnvError, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
-import { loadEnv } from './env';
+import { loadEnv, type Env } from './env';
+import { startApiServer } from './server';
 
-const env = loadEnv();
+let env: Env;
+try {
+  env = loadEnv();
+} catch (err) {
+  // A bad environment is the operator's to fix: the list of variables, not a stack trace.
+  if (!(err instanceof EnvError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
-// Lazy: the API serves stored jobs and /health (reporting Temporal down) even before Temporal is up.
-const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
+// Lazy: the API serves stored jobs and /ready (reporting Temporal down) even before Temporal is up.
+const connection = Connection.lazy(temporalConnectionOptions(env));
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,
   temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
   tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS,
   maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
+  maxJsonBytes: env.ORDO_MAX_JSON_BYTES,
+  auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },
+  allowedHosts: [env.HOST, ...env.ORDO_API_ALLOWED_HOSTS],
 });
 
-const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
-  console.log(`Ordo API listening on http://${info.address}:${info.port}`);
-});
+const server = await startApiServer(app.fetch, { hostname: env.HOST, port: env.PORT });
+console.log(`Ordo API listening on ${server.url}`);
+if (env.ORDO_AUTH === 'off') console.warn('Ordo API: authentication is OFF (ORDO_AUTH=off): every route is open to anyone who reaches this address');
+else console.log(`Ordo API: ${env.ORDO_API_KEYS.length} API ${env.ORDO_API_KEYS.length === 1 ? 'key' : 'keys'} accepted`);
 
 let stopping = false;
 /** Stops taking requests, lets in-flight ones finish, then releases Temporal and the database. */
@@ -30,11 +43,7 @@ async function shutdown(signal: string): Promise<void> {
   console.log(`Ordo API stopping (${signal})`);
   // A stuck client must not keep the process alive forever.
   setTimeout(() => process.exit(1), 10_000).unref();
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    // Idle keep-alive connections would otherwise hold close() open until they time out.
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-  });
+  await server.close();
   await connection.close();
   await store.close();
   process.exit(0);

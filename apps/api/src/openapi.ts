@@ -20,7 +20,7 @@ export function createRouter() {
 }
 
 /** Statuses a route may refuse with; each is documented with the `Problem` body. */
-export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 431 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Malformed request (e.g. JSON that does not parse)',
@@ -30,14 +30,15 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   409: 'Not possible in the current state of the resource; the body names that state',
   413: 'Request body too large',
   415: 'Unsupported media type: send application/json',
+  421: 'The Host header names a host this API does not answer to (DNS-rebinding guard)',
   422: 'The request broke a rule; `errors` names each field and rule',
   431: 'Request line or headers too large',
   500: 'Unexpected error; logged, nothing internal revealed',
   503: 'A dependency (Temporal or the database) is unavailable',
 };
 
-/** Statuses every route can answer with, whatever it does. */
-const ALWAYS: readonly ProblemStatus[] = [401, 500];
+/** Statuses every route can answer with, whatever it does; 401 too unless the route is open (`security: []`). */
+const ALWAYS: readonly ProblemStatus[] = [421, 500];
 /** Statuses every route taking a JSON body can answer with. */
 const WITH_JSON_BODY: readonly ProblemStatus[] = [400, 413, 415, 422];
 /** Statuses of any POST, PUT or PATCH, body or not: the JSON body guard refuses a body before the route runs. */
@@ -94,17 +95,16 @@ export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?
 }
 
 /**
- * `createRoute` with Ordo's conventions: the problem responses every route has (401 unless it
- * is open to all; 500; 400/413/415/422 with a JSON body; 413/415/422 on any POST, PUT or PATCH;
- * 422 with query, path or header parameters) added to the route's own `problems`, so the
- * document lists every error a route can give.
+ * `createRoute` with Ordo's conventions: the problem responses every route has (421, 500, and
+ * 401 unless it is open to all; 400/413/415/422 with a JSON body; 413/415/422 on any POST, PUT
+ * or PATCH; 422 with query, path or header parameters) added to the route's own `problems`, so
+ * the document lists every error a route can give.
  */
 export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[] }) {
   const { problems = [], ...rest } = config;
   const request = rest.request;
-  // A route open to all (`security: []`, e.g. /health, /docs) never answers 401.
   const open = Array.isArray(rest.security) && rest.security.length === 0;
-  const statuses: ProblemStatus[] = [...ALWAYS.filter((s) => !(open && s === 401)), ...problems];
+  const statuses: ProblemStatus[] = [...ALWAYS, ...(open ? [] : [401 as const]), ...problems];
   if (request?.body) statuses.push(...WITH_JSON_BODY);
   if (rest.method === 'post' || rest.method === 'put' || rest.method === 'patch') statuses.push(...WITH_ANY_BODY);
   if (request?.query || request?.params || request?.headers) statuses.push(422);

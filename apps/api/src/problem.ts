@@ -28,6 +28,13 @@ export const ProblemCode = z.enum([
   'WORKFLOW_VERSION_CHANGED',
   'DEFINITION_INVALID',
   'STEP_NOT_WAITING',
+  'UNAUTHORIZED',
+  'HOST_NOT_ALLOWED',
+  'HEADERS_TOO_LARGE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'NOT_READY',
+  'FILE_IN_USE',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

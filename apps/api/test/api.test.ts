@@ -28,10 +28,13 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     return (await res.json()) as { file_id: string; name: string };
   }
 
-  it('answers /health with the database and Temporal checked', async () => {
-    const res = await req('/health');
+  it('answers /health (liveness) and /ready with the database and Temporal checked, without a key', async () => {
+    const res = await req('/health', { headers: { authorization: '' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const ready = await req('/ready', { headers: { authorization: '' } });
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
   });
 
   it('serves an OpenAPI 3.1 document generated from the routes, with the Problem component', async () => {
@@ -39,9 +42,9 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/tools', '/v1/tools/{tool_id}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/ready', '/v1/tools', '/v1/tools/{tool_id}']));
     expect(Object.keys(doc.paths['/v1/tools/{tool_id}']?.get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '404', '422', '500']));
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Tool', 'ToolList', 'Health']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Tool', 'ToolList', 'Health', 'Ready']));
   });
 
   it('creates a job from the seed request as seed 002 shows it', async () => {

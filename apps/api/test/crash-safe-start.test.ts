@@ -13,6 +13,7 @@ import {
   temporalNamespace,
   uniqueTaskQueue,
   waitForOk,
+  withApiKey,
   type OrdoProcess,
 } from '@ordo/testing';
 import { fetchChecked } from './openapi-check';
@@ -36,7 +37,7 @@ describe('a start survives the API dying mid-start', () => {
   let worker: OrdoProcess | undefined;
   const processes: OrdoProcess[] = [];
 
-  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, init);
+  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
   const send = (method: string, path: string, body: unknown) =>
     call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const readJob = async (jobId: string) => {
@@ -53,7 +54,7 @@ describe('a start survives the API dying mid-start', () => {
 
   async function startApi(): Promise<OrdoProcess> {
     const p = start('api');
-    await waitForOk(`${base}/health`);
+    await waitForOk(`${base}/ready`);
     return p;
   }
 

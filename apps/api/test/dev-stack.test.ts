@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,9 @@ describe('the dev stack (infra/dev.sh)', () => {
       ORDO_TASK_QUEUE: 'ordo-jobs',
       // SQLite under ORDO_DATA_DIR: the stack inherits the test's own environment.
       DATABASE_URL: '',
+      // The stack makes its own key.
+      ORDO_API_KEYS: '',
+      ORDO_AUTH: '',
     };
     api = `http://127.0.0.1:${port}`;
     ui = `http://127.0.0.1:${uiPort}`;
@@ -65,22 +68,32 @@ describe('the dev stack (infra/dev.sh)', () => {
   it('comes up with the seed workflow and the Web UI, and keeps jobs and runs across a restart', async () => {
     const first = startDevStack(env);
     stacks.push(first);
-    await waitForOk(`${api}/health`, 180_000);
+    await waitForOk(`${api}/ready`, 180_000);
+    // The stack made an API key on its first run, readable by its owner only, and requires it.
+    const keyFile = join(dataDir.path, 'api-key');
+    const key = (await readFile(keyFile, 'utf8')).trim();
+    expect(key).toMatch(/^ordo_dev_[A-Za-z0-9_-]{43}$/);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await fetch(`${api}/v1/workflows`)).status).toBe(401);
+    const auth = { authorization: `Bearer ${key}` };
+    /** fetch, with the stack's key on requests to its API. */
+    // Answers of the API are checked against its OpenAPI document, as everywhere in the API tests.
+    const call = (url: string, init: RequestInit = {}) => (url.startsWith(api) ? fetchChecked(url, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } }) : fetch(url, init));
     // The seed workflow is loaded by the stack itself.
-    await waitForOk(`${api}/v1/workflows/wf_analyze_document`, 30_000);
-    expect((await fetch(ui)).status).toBe(200);
+    await waitForOk(`${api}/v1/workflows/wf_analyze_document`, 30_000, key);
+    expect((await call(ui)).status).toBe(200);
 
     const form = new FormData();
     form.append('file', new Blob([await readFile(join(repoRoot, 'infra', 'seed', 'q4-report.pdf'))], { type: 'application/pdf' }), 'q4-report.pdf');
-    const file = (await (await fetchChecked(`${api}/v1/files`, { method: 'POST', body: form })).json()) as { file_id: string };
-    const job = Job.parse(await (await fetchChecked(`${api}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedFile('create-job-request.json') })).json());
+    const file = (await (await call(`${api}/v1/files`, { method: 'POST', body: form })).json()) as { file_id: string };
+    const job = Job.parse(await (await call(`${api}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedFile('create-job-request.json') })).json());
     const put = (variable: string, value: unknown) =>
-      fetchChecked(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+      call(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
     expect((await put('input_doc', { file_id: file.file_id })).status).toBe(200);
     expect((await put('depth', 'basic')).status).toBe(200);
-    expect((await fetchChecked(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
+    expect((await call(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
     const done = await pollUntil(
-      async () => Job.parse(await (await fetchChecked(`${api}/v1/jobs/${job.job_id}`)).json()),
+      async () => Job.parse(await (await call(`${api}/v1/jobs/${job.job_id}`)).json()),
       (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
     );
     expect(done.status).toBe('COMPLETED');
@@ -88,17 +101,19 @@ describe('the dev stack (infra/dev.sh)', () => {
 
     // The Web UI's own API lists the job's run under its job_id.
     const listRuns = async () =>
-      ((await (await fetch(`${ui}/api/v1/namespaces/default/workflows`)).json()) as { executions?: { execution: { workflowId: string } }[] }).executions ?? [];
+      ((await (await call(`${ui}/api/v1/namespaces/default/workflows`)).json()) as { executions?: { execution: { workflowId: string } }[] }).executions ?? [];
     expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);
 
     expect(await first.stop()).toBe(0);
     const second = startDevStack(env);
     stacks.push(second);
-    await waitForOk(`${api}/health`, 180_000);
-    const again = Job.parse(await (await fetchChecked(`${api}/v1/jobs/${job.job_id}`)).json());
+    await waitForOk(`${api}/ready`, 180_000);
+    // The same key after a restart.
+    expect((await readFile(keyFile, 'utf8')).trim()).toBe(key);
+    const again = Job.parse(await (await call(`${api}/v1/jobs/${job.job_id}`)).json());
     expect(again.status).toBe('COMPLETED');
     expect(again.output_data).toEqual(done.output_data);
-    expect((await fetchChecked(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
+    expect((await call(`${api}/v1/workflows/wf_analyze_document`)).status).toBe(200);
     await waitForOk(ui, 60_000);
     expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);
   });

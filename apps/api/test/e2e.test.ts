@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { freePort, makePdf, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, type OrdoProcess } from '@ordo/testing';
+import { freePort, makePdf, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
 import { fetchChecked } from './openapi-check';
 
 /**
@@ -40,14 +40,14 @@ describe('seed 002 end to end over HTTP', () => {
     return p;
   }
 
-  const call = async (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, init);
+  const call = async (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
   const send = (method: string, path: string, body: string | object) =>
     call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   it('runs the seed job over HTTP, shows live state, and keeps everything across a restart', async () => {
     const api = start('api');
     const worker = start('worker');
-    await waitForOk(`${base}/health`);
+    await waitForOk(`${base}/ready`);
 
     expect((await send('POST', '/v1/workflows', seedFile('wf_analyze_document.json'))).status).toBe(201);
 
@@ -112,7 +112,7 @@ describe('seed 002 end to end over HTTP', () => {
     expect(await worker.stop()).toBe(0);
     expect(await api.stop()).toBe(0);
     start('api');
-    await waitForOk(`${base}/health`);
+    await waitForOk(`${base}/ready`);
     const afterRestart = Job.parse(await (await call(`/v1/jobs/${job.job_id}`)).json());
     expect(afterRestart.status).toBe('COMPLETED');
     expect(afterRestart.output_data).toEqual(final?.output_data);

@@ -2,25 +2,47 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { Job } from '@ordo/core';
-import { openStore, type OrdoStore } from '@ordo/storage';
-import { connectClient, connectWorker, pollUntil, testStoreConfig, uniqueTaskQueue, workflowBundle, type TestDialect } from '@ordo/testing';
+import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
+import { connectClient, connectWorker, pollUntil, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, withApiKey, workflowBundle, type TestDialect } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
-import { createApp, type OrdoApp } from '../src/index';
+import { createApp, type AppDeps, type OrdoApp } from '../src/index';
 import { checkedApp } from './openapi-check';
 
 export { checkedApp, fetchChecked } from './openapi-check';
 
-/** A real stack for API tests: a fresh store, the run's Temporal server, a worker with the test tools. */
+/**
+ * A real stack for API tests: a fresh store, the run's Temporal server, a worker with the test
+ * tools. Its `app.request` and `request` send the test API key unless the request sets
+ * `authorization` itself (to another value, or to `''` for none), so tests need not.
+ */
 export interface ApiStack {
   app: OrdoApp;
   store: OrdoStore;
+  /** What `store` was opened with: a second store (a second API instance) can open the same database. */
+  storeConfig: StoreConfig;
   client: Client;
   dataDir: string;
   taskQueue: string;
+  /** The app's dependencies, for building another app over the same store, Temporal and tools. */
+  deps: AppDeps;
   /** `app.request` with a JSON body when one is given. */
   request(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
+}
+
+/** The test API key's `auth` for `createApp`. */
+export const TEST_AUTH = { keys: [TEST_API_KEY] } as const;
+
+/**
+ * Makes `app.request` send the test API key by default (see {@link withApiKey}): for apps a
+ * test builds itself with {@link TEST_AUTH}. Returns the app.
+ */
+export function sendingTestKey<A extends OrdoApp>(app: A): A {
+  const request = app.request.bind(app);
+  // A Request object carries its own headers: sent as it is.
+  app.request = (input, init, ...rest) => (input instanceof Request ? request(input, init, ...rest) : request(input, withApiKey(init), ...rest));
+  return app;
 }
 
 export interface ApiStackOptions {
@@ -33,6 +55,8 @@ export interface ApiStackOptions {
   allowedHosts?: string[];
   /** Inline limit of job values, to exercise references with small documents. */
   inlineLimitBytes?: number;
+  /** Changes to the app's dependencies (auth, allowed hosts, limits). */
+  deps?: Partial<AppDeps>;
 }
 
 export async function startApiStack(label: string, options: ApiStackOptions = {}): Promise<ApiStack> {
@@ -58,10 +82,13 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
     });
     running = worker.run();
   }
-  const app = checkedApp(createApp({ store, temporal: { client, taskQueue }, tools: tools.map(describeTool), maxUploadBytes: 5 * 1024 * 1024 }));
+  const deps: AppDeps = { store, temporal: { client, taskQueue }, tools: tools.map(describeTool), maxUploadBytes: 5 * 1024 * 1024, auth: TEST_AUTH, ...options.deps };
+  const app = checkedApp(sendingTestKey(createApp(deps)));
   return {
     app,
     store,
+    storeConfig: storeConfig.config,
+    deps,
     client,
     dataDir: storeConfig.config.dataDir,
     taskQueue,

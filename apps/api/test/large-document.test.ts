@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { freePort, pollUntil, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, type OrdoProcess } from '@ordo/testing';
+import { freePort, pollUntil, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
 import { LARGE_LAST_PAGE, pdfFixture } from '@ordo/tools/fixtures';
 import { fetchChecked } from './openapi-check';
 
@@ -29,7 +29,7 @@ describe('a document too large for a Temporal payload', () => {
       DATABASE_URL: '',
     };
     processes.push(startOrdoProcess('api', env), startOrdoProcess('worker', env));
-    await waitForOk(`${base}/health`);
+    await waitForOk(`${base}/ready`);
   });
 
   afterAll(async () => {
@@ -37,7 +37,7 @@ describe('a document too large for a Temporal payload', () => {
     await dataDir.remove();
   });
 
-  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, init);
+  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
   const send = (method: string, path: string, body: string | object) =>
     call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 

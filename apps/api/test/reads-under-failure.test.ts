@@ -4,7 +4,7 @@ import { Job } from '@ordo/core';
 import { freePort, pollUntil } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createApp, type OrdoApp } from '../src/index';
-import { checkedApp, createJob, startApiStack, startJob, toolStep, waitForJob, type ApiStack } from './harness';
+import { checkedApp, createJob, sendingTestKey, startApiStack, startJob, TEST_AUTH, toolStep, waitForJob, type ApiStack } from './harness';
 
 /** How many reads the burst sends at once. */
 const BURST = 200;
@@ -43,7 +43,7 @@ describe('reads of a running job under failure', () => {
       },
     };
     const client = new Client({ connection: stack.client.connection, namespace: stack.client.options.namespace, interceptors: { workflow: [counter] } });
-    const app = checkedApp(createApp({ store: stack.store, temporal: { client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024 }));
+    const app = checkedApp(sendingTestKey(createApp({ store: stack.store, temporal: { client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024, auth: TEST_AUTH })));
     return { app, queries: () => queries };
   }
 
@@ -62,14 +62,15 @@ describe('reads of a running job under failure', () => {
 
     // A port nothing listens on: the lazy connection fails on first use, as in production with Temporal down.
     offlineConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
-    offline = checkedApp(
+    offline = checkedApp(sendingTestKey(
       createApp({
         store: stack.store,
         temporal: { client: new Client({ connection: offlineConnection, namespace: stack.client.options.namespace }), taskQueue: stack.taskQueue },
         tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
         maxUploadBytes: 1024,
+        auth: TEST_AUTH,
       }),
-    );
+    ));
   });
   afterAll(async () => {
     // Ends the 60 s step now rather than waiting for it.

@@ -5,7 +5,7 @@ import { openStore, type OrdoStore } from '@ordo/storage';
 import { freePort, seedFile, tempDataDir } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from '../src/index';
-import { checkedApp, json } from './harness';
+import { checkedApp, json, problem, sendingTestKey, TEST_AUTH } from './harness';
 
 /** With Temporal unreachable the API says so, and a refused start leaves the job as it was. */
 describe('API with Temporal unreachable', () => {
@@ -20,14 +20,15 @@ describe('API with Temporal unreachable', () => {
     store = await openStore({ dataDir: dir.path });
     // A port nothing listens on: the lazy connection fails on first use, as in production.
     connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
-    app = checkedApp(
+    app = checkedApp(sendingTestKey(
       createApp({
         store,
         temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
         tools: TOOL_DESCRIPTORS,
         maxUploadBytes: 1024,
+        auth: TEST_AUTH,
       }),
-    );
+    ));
   });
   afterAll(async () => {
     await connection.close();
@@ -35,10 +36,14 @@ describe('API with Temporal unreachable', () => {
     await removeDir();
   });
 
-  it('reports Temporal as unavailable on /health', async () => {
-    const res = await app.request('/health');
-    expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'degraded', checks: { database: 'ok', temporal: 'unavailable' } });
+  it('reports Temporal as unavailable on /ready, and stays live on /health', async () => {
+    const began = Date.now();
+    const notReady = await problem(await app.request('/ready'), 503);
+    expect(Date.now() - began).toBeLessThan(5000);
+    expect(notReady).toMatchObject({ code: 'NOT_READY', detail: 'unavailable: temporal', checks: { database: 'ok', temporal: 'unavailable' } });
+    const live = await app.request('/health');
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
   });
 
   it('refuses to start a job with 503 and leaves it PENDING, ready to start again', async () => {

@@ -1,19 +1,30 @@
 import { z } from 'zod';
+import { EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
+
+/** A host `http_request` may call: `api.example.com`, `*.example.com`, `host:8080`, `[::1]:8080`. */
+const HttpAllowedHost = z
+  .string()
+  .regex(/^(\*\.)?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/, 'each entry must be a host name, *.domain, or host:port, without scheme or path');
 
 const Env = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  ORDO_TASK_QUEUE: z.string().min(1).default('ordo-jobs'),
-  ORDO_DATA_DIR: z.string().min(1).default('.data'),
+  ...TemporalEnvShape,
+  ORDO_TASK_QUEUE: z.string().min(1, 'must not be empty').default('ordo-jobs'),
+  ORDO_DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   /** Hosts `http_request` may call, comma-separated (`api.example.com`, `*.example.com`, `host:8080`); none by default. */
   ORDO_HTTP_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((raw) => raw.split(',').map((h) => h.trim()).filter((h) => h.length > 0)),
+    .transform((raw) => raw.split(',').map((h) => h.trim()).filter((h) => h.length > 0))
+    .pipe(z.array(HttpAllowedHost)),
   /** Values larger than this travel between steps by reference (bytes of their JSON). */
-  ORDO_INLINE_VALUE_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(256 * 1024),
+  ORDO_INLINE_VALUE_LIMIT_BYTES: z.coerce
+    .number({ message: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024')
+    .max(1024 * 1024, 'must be at most 1048576')
+    .default(256 * 1024),
   /** `1` registers the test tools (noop, sleep, flaky, fail) beside the catalog: for benchmarks and tests only. */
-  ORDO_TEST_TOOLS: z.enum(['0', '1']).default('0'),
+  ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -22,11 +33,13 @@ const Env = z.object({
 });
 export type Env = z.infer<typeof Env>;
 
-/** The worker's configuration; the only place the worker reads `process.env`. */
+/**
+ * The worker's configuration; the only place the worker reads `process.env`. A bad
+ * environment is refused whole with an {@link EnvError} naming every bad variable.
+ */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = Env.safeParse(source);
-  if (!parsed.success) {
-    throw new Error(`Invalid worker environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
+  const issues = [...envIssuesOf(parsed.error), ...temporalEnvIssues(source)];
+  if (issues.length > 0 || !parsed.success) throw new EnvError('worker', issues);
   return parsed.data;
 }

@@ -1,13 +1,22 @@
 import { resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { EnvError, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
-import { loadEnv } from './env';
+import { loadEnv, type Env } from './env';
 import { createWorker } from './worker';
 
-const env = loadEnv();
+let env: Env;
+try {
+  env = loadEnv();
+} catch (err) {
+  // A bad environment is the operator's to fix: the list of variables, not a stack trace.
+  if (!(err instanceof EnvError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect(temporalConnectionOptions(env));
 try {
   const worker = await createWorker({
     connection,
@@ -18,7 +27,7 @@ try {
     http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
     inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
   });
-  console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);
+  console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight
   // activities finish or are cancelled, then run() resolves.
   await worker.run();

@@ -4,10 +4,13 @@
  * metadata, and a content-addressed blob store on the local disk for their bytes.
  */
 export { DiskBlobStore, isSha256Hex } from './blob-store';
+export type { BlobStream, FileBlobStore } from './blob-store';
 export { openDatabase } from './database';
 export type { OrdoDatabase } from './database';
-export { FileStore, toFileValue } from './file-store';
-export type { StoredFile } from './file-store';
+export { FileStore, fileMetadata, toFileValue } from './file-store';
+export type { DeleteFileResult, StoredFile } from './file-store';
+export { IdempotencyRepository, StoredResponse } from './idempotency-repository';
+export type { IdempotencyBegin, IdempotencyRequest } from './idempotency-repository';
 export { newId } from './ids';
 export { JobRepository } from './job-repository';
 export type { ClaimRunResult, InsertJobResult, JobListQuery, ResetResult, SetInputsResult, StoredJob } from './job-repository';

@@ -1,4 +1,6 @@
 import {
+  fileIdsIn,
+  InputVariable,
   initialRunHeader,
   runHeaderSource,
   JobRecord,
@@ -15,6 +17,8 @@ import {
   type WorkflowStatus,
 } from '@ordo/core';
 import { sql, type Insertable, type Selectable } from 'kysely';
+import { z } from 'zod';
+import { isForeignKeyViolation } from './constraint-errors';
 import type { OrdoDatabase } from './database';
 import type { JobTable, RunTable, StepRunTable } from './schema';
 
@@ -35,7 +39,7 @@ export interface StoredJob {
   updated_at: string;
 }
 
-export type SetInputsResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' };
+export type SetInputsResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'FILE_NOT_FOUND' };
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
@@ -134,17 +138,49 @@ export class JobRepository {
   }
 
   /**
-   * Replaces a pending job's input values and errors. The status check is part of the
-   * UPDATE, so a job started meanwhile is never changed under its running workflow.
+   * Replaces a pending job's input values and errors, and with them the job's references to
+   * the files those values name (`job_files`), in one transaction. The status check is part
+   * of the UPDATE, so a job started meanwhile is never changed under its running workflow.
+   * The transaction writes first (SQLite then holds the write lock throughout), and a
+   * reference is written only to a file row that exists, under its foreign key: a file of a
+   * value without an error in `errors` (one the caller found) deleted meanwhile fails the
+   * change (`FILE_NOT_FOUND`) instead of going unreferenced.
    */
   async setInputs(jobId: string, values: Variables, errors: Record<string, string>, now: string): Promise<SetInputsResult> {
-    const result = await this.db
-      .updateTable('jobs')
-      .set((eb) => ({ input_values: JSON.stringify(values), input_errors: JSON.stringify(errors), updated_at: now, revision: eb('revision', '+', 1) }))
-      .where('job_id', '=', jobId)
-      .where('status', '=', 'PENDING')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) return { ok: true, job: (await this.get(jobId))! };
+    let outcome: SetInputsResult | undefined;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('jobs')
+          .set((eb) => ({ input_values: JSON.stringify(values), input_errors: JSON.stringify(errors), updated_at: now, revision: eb('revision', '+', 1) }))
+          .where('job_id', '=', jobId)
+          .where('status', '=', 'PENDING')
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return;
+        const row = await trx.selectFrom('jobs').select('input_variables').where('job_id', '=', jobId).executeTakeFirstOrThrow();
+        const variables = z.array(InputVariable).parse(JSON.parse(row.input_variables));
+        const named = (vs: InputVariable[]) => new Set(vs.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])));
+        const fileIds = [...named(variables)];
+        // Files of values the caller found valid must exist; a value already flagged invalid
+        // (its file deleted) is kept as it is, with a reference only if its file exists.
+        const required = named(variables.filter((v) => errors[v.variable_id] === undefined));
+        await trx.deleteFrom('job_files').where('job_id', '=', jobId).execute();
+        if (fileIds.length > 0) {
+          await trx
+            .insertInto('job_files')
+            .columns(['job_id', 'file_id'])
+            .expression((eb) => eb.selectFrom('files').select((s) => [s.val(jobId).as('job_id'), 'file_id']).where('file_id', 'in', fileIds))
+            .execute();
+          const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
+          if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
+        }
+        outcome = { ok: true, job: recordOf(await trx.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirstOrThrow()) };
+      });
+    } catch (err) {
+      if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
+      throw err;
+    }
+    if (outcome) return outcome;
     return { ok: false, code: (await this.get(jobId)) ? 'JOB_NOT_PENDING' : 'JOB_NOT_FOUND' };
   }
 
@@ -408,6 +444,9 @@ function newJobRow(job: JobRecord) {
     output_variables: JSON.stringify(job.output_variables),
   } satisfies Insertable<JobTable>;
 }
+
+/** Rolls back an input change naming a file that no longer exists. */
+class MissingFile extends Error {}
 
 function recordOf(row: Selectable<JobTable>): JobRecord {
   return JobRecord.parse({

@@ -1,4 +1,6 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { fileIdsIn, InputVariable } from '@ordo/core';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { z } from 'zod';
 
 
 // Migrations are code, in order, never edited once released: a new change is a new entry.
@@ -112,9 +114,64 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('workflows').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       await db.schema.createIndex('workflows_status_idx').on('workflows').columns(['workflow_id', 'status', 'version']).execute();
+      },
+    },
+  '0004_idempotency_keys': {
+    // Idempotency-Key records live in the database, not in a process, so a retry is answered
+    // the same after an API restart and by any API instance sharing the database.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('lease_token', 'text')
+        .addColumn('locked_until', 'text', (c) => c.notNull())
+        .addColumn('response_status', 'integer')
+        .addColumn('response_headers', 'text')
+        .addColumn('response_body', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['principal', 'idempotency_key'])
+        .execute();
+      await db.schema.createIndex('idempotency_keys_expires_idx').on('idempotency_keys').column('expires_at').execute();
+    },
+  },
+  '0004b_job_files': {
+    // Which files each job's inputs name, written with the inputs, so deleting a file asks
+    // one indexed table instead of parsing every job's JSON. The foreign key to files (no
+    // cascade) makes a file row undeletable while a reference to it exists, and on
+    // PostgreSQL makes a reference being written and a delete wait for each other.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('job_files')
+        .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.job_id').onDelete('cascade'))
+        .addColumn('file_id', 'text', (c) => c.notNull().references('files.file_id'))
+        .addPrimaryKeyConstraint('job_files_pk', ['job_id', 'file_id'])
+        .execute();
+      await db.schema.createIndex('job_files_file_idx').on('job_files').columns(['file_id', 'job_id']).execute();
+      await backfillJobFiles(db);
     },
   },
 };
+
+const StoredInputs = z.object({ job_id: z.string(), input_variables: z.string(), input_values: z.string() });
+
+/** References for the jobs stored before `job_files` existed, to files that still exist. */
+async function backfillJobFiles(db: Kysely<unknown>): Promise<void> {
+  const rows = await sql<unknown>`select job_id, input_variables, input_values from jobs where input_values <> '{}'`.execute(db);
+  for (const raw of rows.rows) {
+    const row = StoredInputs.parse(raw);
+    const variables = z.array(InputVariable).safeParse(JSON.parse(row.input_variables));
+    const values = JSON.parse(row.input_values) as Record<string, unknown>;
+    if (!variables.success) continue;
+    const ids = [...new Set(variables.data.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])))];
+    for (const fileId of ids) {
+      await sql`insert into job_files (job_id, file_id) select ${row.job_id}, file_id from files where file_id = ${fileId}`.execute(db);
+    }
+  }
+}
 
 /** Supplies the migrations from code, so no migration files need to ship beside the bundle. */
 export const migrationProvider: MigrationProvider = {

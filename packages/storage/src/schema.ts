@@ -87,10 +87,42 @@ export interface StepRunTable {
   updated_at: string;
 }
 
+/**
+ * One `Idempotency-Key` of one caller: the request it was first used with (a digest) and,
+ * once that request completed, its response, replayed to every retry until `expires_at`.
+ */
+export interface IdempotencyKeyTable {
+  /** A digest of the caller's API key (never the key), or `anonymous`. */
+  principal: string;
+  idempotency_key: string;
+  /** SHA-256 of the method, path and body of the first request. */
+  request_hash: string;
+  /** `in_flight` while the first request runs, `done` once its response is stored. */
+  state: string;
+  /** Who runs the request now; a completion is stored only under its own lease. */
+  lease_token: string | null;
+  /** An in-flight request not done by then is taken to have died with its process. */
+  locked_until: string;
+  response_status: number | null;
+  /** The response headers worth replaying (JSON object). */
+  response_headers: string | null;
+  response_body: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A file a job's input values name: what `DELETE /v1/files/{id}` looks up instead of every job's JSON. */
+export interface JobFileTable {
+  job_id: string;
+  file_id: string;
+}
+
 export interface Database {
   workflows: WorkflowTable;
   files: FileTable;
   jobs: JobTable;
   runs: RunTable;
   step_runs: StepRunTable;
+  idempotency_keys: IdempotencyKeyTable;
+  job_files: JobFileTable;
 }

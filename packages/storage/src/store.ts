@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { DiskBlobStore } from './blob-store';
 import { openDatabase, type OrdoDatabase } from './database';
 import { FileStore } from './file-store';
+import { IdempotencyRepository } from './idempotency-repository';
 import { JobRepository } from './job-repository';
 import { dialectOf, parseStoreConfig, type DatabaseDialect, type StoreConfig } from './store-config';
 import { WorkflowRepository } from './workflow-repository';
@@ -15,6 +16,8 @@ export interface OrdoStore {
   workflows: WorkflowRepository;
   jobs: JobRepository;
   files: FileStore;
+  /** Idempotency-Key records of the API's retry-safe routes. */
+  idempotency: IdempotencyRepository;
   /** Content-addressed bytes under `<dataDir>/blobs`: uploaded files' content and large job values. */
   blobs: DiskBlobStore;
   /** Resolves when the database answers a trivial query. */
@@ -38,6 +41,7 @@ export async function openStore(config: StoreConfig): Promise<OrdoStore> {
     workflows: new WorkflowRepository(db),
     jobs: new JobRepository(db),
     files: new FileStore(db, blobs, join(parsed.dataDir, 'files')),
+    idempotency: new IdempotencyRepository(db),
     blobs,
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -5,6 +5,7 @@
  * task queues, fresh data folders, real test PDFs, and the check of responses against the
  * OpenAPI document.
  */
+export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';

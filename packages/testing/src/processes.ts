@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_API_KEY, withApiKey } from './api-key';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -31,12 +32,13 @@ export interface OrdoProcess {
 /**
  * Starts `apps/<app>/src/main.ts` with the given environment. Node runs it with tsx as its
  * loader (not through tsx's launcher, which would run it in a child process of its own), so
- * `child` is the app's process itself and a SIGKILL reaches it.
+ * `child` is the app's process itself and a SIGKILL reaches it. The API accepts
+ * {@link TEST_API_KEY} unless `env` says otherwise.
  */
 export function startOrdoProcess(app: 'api' | 'worker', env: Record<string, string>): OrdoProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps', app, 'src', 'main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(app === 'api' && { ORDO_API_KEYS: TEST_API_KEY, ORDO_AUTH: 'on' }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -58,12 +60,12 @@ export function startOrdoProcess(app: 'api' | 'worker', env: Record<string, stri
   };
 }
 
-/** Polls `url` until it answers 200 or the deadline passes. */
-export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> {
+/** Polls `url` (sending the API key, the test one by default) until it answers 200 or the deadline passes. */
+export async function waitForOk(url: string, timeoutMs = 60_000, apiKey: string = TEST_API_KEY): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, withApiKey({}, apiKey))).ok) return;
     } catch {
       // not listening yet
     }

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePdf } from '@ordo/testing';
+import { contentDisposition } from '../src/routes/files';
+import { createJob, json, problem, startApiStack, startJob, toolStep, upload, waitForEnd, waitForJob, type ApiStack } from './harness';
+
+/** `/v1/files`: upload, metadata, content, deletion, through `app.request()` with a real store and worker. */
+describe('files', () => {
+  let stack: ApiStack;
+  const req = (path: string, init?: RequestInit) => stack.app.request(path, init);
+
+  beforeAll(async () => {
+    stack = await startApiStack('files');
+  });
+  afterAll(async () => stack.stop());
+
+  async function uploadBytes(bytes: Uint8Array, name: string, type?: string): Promise<{ file_id: string; name: string; mime_type: string; size: number }> {
+    const res = await req('/v1/files', upload(bytes, name, type));
+    expect(res.status, await res.clone().text()).toBe(201);
+    return (await res.json()) as { file_id: string; name: string; mime_type: string; size: number };
+  }
+
+  /** A job whose file input is `fileId`, its one step sleeping `ms`. */
+  function jobUsing(fileId: string, ms: number) {
+    return createJob(stack, { input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }], steps: [toolStep('wait', 'sleep', { ms })] }, { doc: { file_id: fileId } });
+  }
+
+  it('answers metadata with exactly file_id, name, mime_type, size, sha256, created_at', async () => {
+    const bytes = await makePdf([['Metadata check']]);
+    const file = await uploadBytes(bytes, 'report.pdf');
+    const res = await req(`/v1/files/${file.file_id}`);
+    expect(res.status).toBe(200);
+    const meta = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(meta).sort()).toEqual(['created_at', 'file_id', 'mime_type', 'name', 'sha256', 'size']);
+    const digest = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+    expect(meta).toEqual({ file_id: file.file_id, name: 'report.pdf', mime_type: 'application/pdf', size: bytes.byteLength, sha256: digest, created_at: expect.any(String) });
+    await problem(await req('/v1/files/file_nope'), 404);
+  });
+
+  it('streams the content with its stored type, length, nosniff and a safe attachment disposition', async () => {
+    const text = 'name,value\nrevenue,10\n';
+    const file = await uploadBytes(new TextEncoder().encode(text), 'evil"; filename=x.html\r\n.csv', 'text/html');
+    const res = await req(`/v1/files/${file.file_id}/content`);
+    expect(res.status).toBe(200);
+    // The stored type (text, so the declared text subtype is kept), served so that nothing renders or runs it.
+    expect(res.headers.get('content-type')).toBe(file.mime_type);
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('content-length')).toBe(String(text.length));
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"\\\r\n]*"; filename\*=UTF-8''/);
+    expect(res.headers.get('content-disposition')).not.toMatch(/[\r\n]/);
+    expect(await res.text()).toBe(text);
+    await problem(await req('/v1/files/file_nope/content'), 404);
+    const pdf = await makePdf([['Bytes back']]);
+    const stored = await uploadBytes(pdf, 'b.pdf');
+    const back = await req(`/v1/files/${stored.file_id}/content`);
+    expect(back.headers.get('content-type')).toBe('application/pdf');
+    expect(new Uint8Array(await back.arrayBuffer())).toEqual(pdf);
+  });
+
+  it('writes an RFC 6266 disposition for any name', () => {
+    expect(contentDisposition('q4 report.pdf')).toBe(`attachment; filename="q4 report.pdf"; filename*=UTF-8''q4%20report.pdf`);
+    expect(contentDisposition('résumé.pdf')).toBe(`attachment; filename="r_sum_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
+    expect(contentDisposition('../"x"\\y;z.txt')).toBe(`attachment; filename="..__x__y_z.txt"; filename*=UTF-8''..%2F%22x%22%5Cy%3Bz.txt`);
+  });
+
+  it('deletes a file no job uses (204), after which it is gone, content too', async () => {
+    const file = await uploadBytes(new TextEncoder().encode('delete me, unique content 41'), 'd.txt');
+    const sha = (await stack.store.files.get(file.file_id))!.sha256;
+    const res = await req(`/v1/files/${file.file_id}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    await problem(await req(`/v1/files/${file.file_id}`), 404);
+    await problem(await req(`/v1/files/${file.file_id}/content`), 404);
+    await problem(await req(`/v1/files/${file.file_id}`, { method: 'DELETE' }), 404);
+    expect(await stack.store.blobs.has(sha)).toBe(false);
+  });
+
+  it('keeps the content while another upload shares it', async () => {
+    const bytes = new TextEncoder().encode('shared content 42');
+    const a = await uploadBytes(bytes, 'a.txt');
+    const b = await uploadBytes(bytes, 'b.txt');
+    expect((await req(`/v1/files/${a.file_id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await (await req(`/v1/files/${b.file_id}/content`)).text()).toBe('shared content 42');
+  });
+
+  it('refuses to delete a file while a PENDING or RUNNING job uses it (409 naming them), and deletes it once they ended', async () => {
+    const file = await uploadBytes(new TextEncoder().encode('input of a job 43'), 'in.txt');
+    const job = await jobUsing(file.file_id, 1500);
+    const pending = await problem(await req(`/v1/files/${file.file_id}`, { method: 'DELETE' }), 409);
+    expect(pending).toMatchObject({ code: 'FILE_IN_USE', job_ids: [job.job_id] });
+    await startJob(stack, job.job_id);
+    await waitForJob(stack, job.job_id, (j) => j.status === 'RUNNING');
+    expect((await problem(await req(`/v1/files/${file.file_id}`, { method: 'DELETE' }), 409)).code).toBe('FILE_IN_USE');
+    expect((await req(`/v1/files/${file.file_id}`)).status).toBe(200);
+    expect((await waitForEnd(stack, job.job_id)).status).toBe('COMPLETED');
+    expect((await req(`/v1/files/${file.file_id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('lets a pending job release the file by changing its input', async () => {
+    const [first, second] = [await uploadBytes(new TextEncoder().encode('first 44'), '1.txt'), await uploadBytes(new TextEncoder().encode('second 44'), '2.txt')];
+    const job = await jobUsing(first.file_id, 10);
+    await problem(await req(`/v1/files/${first.file_id}`, { method: 'DELETE' }), 409);
+    expect((await req(`/v1/jobs/${job.job_id}/inputs/doc`, json('PUT', { value: { file_id: second.file_id } }))).status).toBe(200);
+    expect((await req(`/v1/files/${first.file_id}`, { method: 'DELETE' })).status).toBe(204);
+    await problem(await req(`/v1/files/${second.file_id}`, { method: 'DELETE' }), 409);
+  });
+
+  it('still saves other inputs, and validation results, once a file an input names has vanished', async () => {
+    const file = await uploadBytes(new TextEncoder().encode('vanishing 45'), 'v.txt');
+    const job = await createJob(
+      stack,
+      { input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }, { name: 'note', variable_id: 'note', required: false, schema: { type: 'string' } }], steps: [toolStep('wait', 'sleep', { ms: 10 })] },
+      { doc: { file_id: file.file_id } },
+    );
+    // Gone behind the API's back (an operator's clean-up): the job's inputs still name it.
+    await stack.store.files.delete(file.file_id);
+    const validated = await req(`/v1/jobs/${job.job_id}/inputs/validate`, { method: 'POST' });
+    expect(validated.status).toBe(200);
+    expect(await validated.json()).toMatchObject({ valid: false, input_errors: { doc: `document must name an uploaded file; file '${file.file_id}' does not exist` } });
+    const note = await req(`/v1/jobs/${job.job_id}/inputs/note`, json('PUT', { value: 'still settable' }));
+    expect(note.status, await note.clone().text()).toBe(200);
+    expect(((await note.json()) as { input_errors: Record<string, string> }).input_errors).toHaveProperty('doc');
+  });
+
+  it('documents the routes, the multipart upload and the binary content', async () => {
+    const doc = (await (await req('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> }>>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.paths['/v1/files/{file_id}'] ?? {}).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(doc.paths['/v1/files']?.post?.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
+    expect(Object.keys(doc.paths['/v1/files']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '413', '422']));
+    expect(Object.keys(doc.paths['/v1/files/{file_id}/content']?.get?.responses['200']?.content ?? {})).toEqual(['application/octet-stream']);
+    expect(Object.keys(doc.paths['/v1/files/{file_id}']?.delete?.responses ?? {})).toEqual(expect.arrayContaining(['204', '404', '409']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['FileMetadata', 'FileValue']));
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError } from '@ordo/core';
+import { loadEnv } from './env';
+
+describe("the worker's environment", () => {
+  it('has working defaults', () => {
+    expect(loadEnv({})).toMatchObject({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', ORDO_TASK_QUEUE: 'ordo-jobs', ORDO_HTTP_ALLOWED_HOSTS: [], ORDO_INLINE_VALUE_LIMIT_BYTES: 256 * 1024 });
+  });
+
+  it('takes the allowlist of http_request hosts in each accepted form', () => {
+    expect(loadEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' }).ORDO_HTTP_ALLOWED_HOSTS).toEqual(['api.example.com', '*.example.org', 'host:8080', '[::1]:9000']);
+  });
+
+  it('names every bad variable at once, one line each', () => {
+    let error: unknown;
+    try {
+      loadEnv({ TEMPORAL_API_KEY: 'key with spaces', ORDO_HTTP_ALLOWED_HOSTS: 'https://api.example.com/v1', ORDO_INLINE_VALUE_LIMIT_BYTES: '10', TEMPORAL_TLS: 'false' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).issues.map((i) => `${i.variable}: ${i.message}`)).toEqual([
+      'TEMPORAL_API_KEY: must be printable ASCII without spaces',
+      'ORDO_HTTP_ALLOWED_HOSTS.0: each entry must be a host name, *.domain, or host:port, without scheme or path',
+      'ORDO_INLINE_VALUE_LIMIT_BYTES: must be at least 1024',
+    ]);
+    expect((error as EnvError).message).toMatch(/^Invalid worker environment \(3 problems\):\n {2}TEMPORAL_API_KEY: /);
+  });
+});
