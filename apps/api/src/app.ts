@@ -140,6 +140,16 @@ function documentApp(app: OpenAPIHono) {
     headers: { Allow: { description: 'The methods the path has, e.g. `GET, POST`', required: true, schema: { type: 'string' } } },
     content: problem,
   });
+  // Refused before any routing, so also on paths no route has.
+  app.openAPIRegistry.registerComponent('responses', 'Unauthorized', {
+    description: 'A missing or wrong API key (`code`: `UNAUTHORIZED`), checked before routing, so on any path but the open ones',
+    headers: { 'WWW-Authenticate': { description: '`Bearer`', required: true, schema: { type: 'string' } } },
+    content: problem,
+  });
+  app.openAPIRegistry.registerComponent('responses', 'HostNotAllowed', {
+    description: 'A `Host` the API does not serve (`code`: `HOST_NOT_ALLOWED`), checked before anything else, against DNS rebinding',
+    content: problem,
+  });
   // Keeps Problem in the document even before a route refers to it.
   app.openAPIRegistry.register('Problem', ProblemRef);
 }

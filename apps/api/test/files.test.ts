@@ -127,7 +127,7 @@ describe('files', () => {
     expect(Object.keys(doc.paths['/v1/files/{file_id}'] ?? {}).sort()).toEqual(['delete', 'get']);
     expect(Object.keys(doc.paths['/v1/files']?.post?.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
     expect(Object.keys(doc.paths['/v1/files']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '413', '422']));
-    expect(Object.keys(doc.paths['/v1/files/{file_id}/content']?.get?.responses['200']?.content ?? {})).toEqual(['application/octet-stream']);
+    expect(Object.keys(doc.paths['/v1/files/{file_id}/content']?.get?.responses['200']?.content ?? {})).toEqual(['*/*']);
     expect(Object.keys(doc.paths['/v1/files/{file_id}']?.delete?.responses ?? {})).toEqual(expect.arrayContaining(['204', '404', '409']));
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['FileMetadata', 'FileValue']));
   });

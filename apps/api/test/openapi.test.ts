@@ -73,8 +73,8 @@ describe('the OpenAPI document', () => {
       }
     }
     const start = doc.paths['/v1/jobs/{job_id}/start']!.post!;
-    expect(Object.keys(start.responses).sort()).toEqual(['202', '400', '401', '404', '409', '413', '415', '422', '500', '503']);
-    expect(Object.keys(doc.paths['/v1/jobs/{job_id}']!.get!.responses).sort()).toEqual(['200', '401', '404', '422', '500']);
+    expect(Object.keys(start.responses).sort()).toEqual(['202', '400', '401', '404', '409', '413', '415', '421', '422', '500', '503']);
+    expect(Object.keys(doc.paths['/v1/jobs/{job_id}']!.get!.responses).sort()).toEqual(['200', '401', '404', '421', '422', '500']);
     expect(Object.keys(doc.components?.responses ?? {})).toEqual(expect.arrayContaining(['NotFound', 'MethodNotAllowed']));
     expect(doc.components?.schemas?.Problem).toMatchObject({ required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail', 'instance']) });
   });

@@ -5,7 +5,7 @@ import type { OrdoStore, WorkflowContent } from '@ordo/storage';
 import { seedFile } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createApp } from '../src/index';
-import { getJob, json, problem, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack, type Problem } from './harness';
+import { checkedApp, getJob, json, problem, sendingTestKey, startApiStack, TEST_AUTH, startJob, toolStep, waitForEnd, waitForJob, type ApiStack, type Problem } from './harness';
 
 /** A refusal about a workflow version: the problem body with the version's state and the rules broken. */
 type VersionProblem = Omit<Problem, 'errors'> & {
@@ -85,7 +85,7 @@ describe('workflow templates and versions over app.request()', () => {
 
   /** An app over `store`, otherwise like the stack's. */
   function appWith(store: OrdoStore) {
-    return createApp({ store, temporal: { client: stack.client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024 });
+    return checkedApp(sendingTestKey(createApp({ store, temporal: { client: stack.client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024, auth: TEST_AUTH })));
   }
 
   describe('POST /v1/workflows', () => {

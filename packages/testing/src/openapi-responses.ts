@@ -116,8 +116,10 @@ export class ResponseChecker {
     }
     if (this.options.pending?.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return;
     const route = `${exchange.method.toUpperCase()} ${path}`;
-    // No operation: the app's own answers for what it has no route for.
-    const expected = matching.length > 0 ? { status: 405, name: 'MethodNotAllowed' } : { status: 404, name: 'NotFound' };
+    // No operation: the app's own answers for what it has no route for, or a refusal made
+    // before any routing (a missing key, a foreign Host), declared as named responses.
+    const refusedFirst = BEFORE_ROUTING[exchange.status];
+    const expected = refusedFirst ? { status: exchange.status, name: refusedFirst } : matching.length > 0 ? { status: 405, name: 'MethodNotAllowed' } : { status: 404, name: 'NotFound' };
     const why = matching.length > 0 ? `the document has no ${method.toUpperCase()} on ${matching[0]!.path}` : 'no path of the document matches';
     if (exchange.status !== expected.status) throw this.mismatch(exchange, route, `${why}, so the answer must be ${expected.status} (components.responses.${expected.name})`);
     const declared = this.document.components?.responses?.[expected.name];
@@ -200,6 +202,9 @@ function pathOf(pathOrUrl: string): string {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Answers a server gives before it routes a request, by status: the named responses that document them. */
+const BEFORE_ROUTING: Record<number, string> = { 401: 'Unauthorized', 421: 'HostNotAllowed' };
 
 function mediaTypeOf(header: string | null): string | undefined {
   const type = header?.split(';')[0]?.trim().toLowerCase();

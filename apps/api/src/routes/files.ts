@@ -74,7 +74,8 @@ const getFileContent = route({
         'Content-Disposition': { description: '`attachment`, with the file name (RFC 6266, RFC 5987 for non-ASCII)', schema: { type: 'string' } },
         'X-Content-Type-Options': { description: 'Always `nosniff`', schema: { type: 'string' } },
       },
-      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      // Served with the type stored for the file (detected from its content at upload).
+      content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
     },
   },
   problems: [404],
