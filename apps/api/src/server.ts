@@ -20,6 +20,11 @@ export interface ApiServer {
  */
 export async function startApiServer(fetch: (request: Request) => Response | Promise<Response>, options: { hostname: string; port: number }): Promise<ApiServer> {
   const server = createAdaptorServer({ fetch }) as Server;
+  // Node closes an idle keep-alive connection after 5 s; a client reusing it just then (its
+  // pause between two requests a few seconds long) writes into a closing socket and fails
+  // with EPIPE. A long timeout puts that race where idle gaps are rare, as load balancers do.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

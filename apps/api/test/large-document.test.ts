@@ -13,9 +13,14 @@ import { fetchChecked } from './openapi-check';
 describe('a document too large for a Temporal payload', () => {
   let dataDir: Awaited<ReturnType<typeof tempDataDir>>;
   let base: string;
+  let pdf: Uint8Array;
   const processes: OrdoProcess[] = [];
 
   beforeAll(async () => {
+    // Built (or read from its cache) before any request: seconds spent on it between two
+    // requests would leave the client's keep-alive connection idle right at the server's
+    // 5 s keep-alive timeout, and the upload would race the server closing it (EPIPE).
+    pdf = pdfFixture('large-report');
     dataDir = await tempDataDir('large');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -44,7 +49,7 @@ describe('a document too large for a Temporal payload', () => {
   it('runs seed 002 on a 1,100-page report: completes, with the last page figures, and the whole text on request', async () => {
     expect((await send('POST', '/v1/workflows', seedFile('wf_analyze_document.json'))).status).toBe(201);
     const form = new FormData();
-    form.append('file', new Blob([pdfFixture('large-report')], { type: 'application/pdf' }), 'ledger.pdf');
+    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'ledger.pdf');
     const file = (await (await call('/v1/files', { method: 'POST', body: form })).json()) as { file_id: string };
     const job = Job.parse(await (await send('POST', '/v1/jobs', seedFile('create-job-request.json'))).json());
     const started = await send('POST', `/v1/jobs/${job.job_id}/start`, { input_values: { input_doc: { file_id: file.file_id }, depth: 'detailed' } });
