@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { freePort, makePdf, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
+import { forEachDialect, freePort, makePdf, seedFile, startOrdoProcess, testStoreConfig, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess, type TestStoreConfig } from '@ordo/testing';
 import { fetchChecked } from './openapi-check';
 
 /**
  * Seed 002 end to end over real HTTP, against the real API and worker processes
- * (`tsx apps/*\/src/main.ts`, as `./ordo dev` runs them), then a restart.
+ * (`tsx apps/*\/src/main.ts`, as `./ordo dev` runs them), then a restart; on SQLite and on
+ * the run's PostgreSQL server (a database of its own, given as `DATABASE_URL`).
  */
-describe('seed 002 end to end over HTTP', () => {
-  let dataDir: Awaited<ReturnType<typeof tempDataDir>>;
+forEachDialect('seed 002 end to end over HTTP', (dialect) => {
+  let storeConfig: TestStoreConfig;
   let env: Record<string, string>;
   let base: string;
   const processes: OrdoProcess[] = [];
 
   beforeAll(async () => {
-    dataDir = await tempDataDir('e2e');
+    storeConfig = await testStoreConfig(dialect, 'e2e');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
@@ -23,15 +24,15 @@ describe('seed 002 end to end over HTTP', () => {
       TEMPORAL_ADDRESS: temporalAddress(),
       TEMPORAL_NAMESPACE: temporalNamespace(),
       ORDO_TASK_QUEUE: uniqueTaskQueue('e2e'),
-      ORDO_DATA_DIR: dataDir.path,
-      // SQLite under ORDO_DATA_DIR: startOrdoProcess passes the test's own environment through.
-      DATABASE_URL: '',
+      ORDO_DATA_DIR: storeConfig.config.dataDir,
+      // Empty means SQLite under ORDO_DATA_DIR (startOrdoProcess passes the test's own environment through).
+      DATABASE_URL: storeConfig.config.databaseUrl ?? '',
     };
   });
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
-    await dataDir.remove();
+    await storeConfig.remove();
   });
 
   function start(app: 'api' | 'worker'): OrdoProcess {
@@ -47,7 +48,7 @@ describe('seed 002 end to end over HTTP', () => {
   it('runs the seed job over HTTP, shows live state, and keeps everything across a restart', async () => {
     const api = start('api');
     const worker = start('worker');
-    await waitForOk(`${base}/ready`);
+    await waitForOk(`${base}/ready`, 120_000);
 
     expect((await send('POST', '/v1/workflows', seedFile('wf_analyze_document.json'))).status).toBe(201);
 
@@ -112,7 +113,7 @@ describe('seed 002 end to end over HTTP', () => {
     expect(await worker.stop()).toBe(0);
     expect(await api.stop()).toBe(0);
     start('api');
-    await waitForOk(`${base}/ready`);
+    await waitForOk(`${base}/ready`, 120_000);
     const afterRestart = Job.parse(await (await call(`/v1/jobs/${job.job_id}`)).json());
     expect(afterRestart.status).toBe('COMPLETED');
     expect(afterRestart.output_data).toEqual(final?.output_data);
