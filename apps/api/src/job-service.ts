@@ -210,12 +210,9 @@ export class JobService {
           throw jobConflict('JOB_ALREADY_PAUSED', `job '${jobId}' is already paused`, { status: 'RUNNING', is_paused: true });
         case 'NOT_PAUSED':
           throw jobConflict('JOB_NOT_PAUSED', `job '${jobId}' is running and not paused; only a paused job can resume`, { status: 'RUNNING', is_paused: false });
-        case 'RUN_FINISHED': {
-          const after = await this.current(jobId);
-          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
-        }
+        case 'RUN_FINISHED':
         case 'TEMPORAL_UNAVAILABLE':
-          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
+          return this.runUnreachable(jobId, result.code, result.message);
       }
     }
     return this.get(jobId);
@@ -366,6 +363,13 @@ export class JobService {
     };
   }
 
+  /** What a control update met instead of the run: its end (409 with the job's state now), or no answer from Temporal (503). */
+  private async runUnreachable(jobId: string, code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE', message: string): Promise<never> {
+    if (code === 'TEMPORAL_UNAVAILABLE') throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', message);
+    const after = await this.current(jobId);
+    throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
+  }
+
   /** Seed 001's runtime execution of a job (`TRuntimeWorkflowExecution`), with every value whole. */
   async execution(jobId: string): Promise<RuntimeWorkflowExecution & { stale?: true }> {
     const now = await this.current(jobId);
@@ -397,12 +401,9 @@ export class JobService {
       switch (result.code) {
         case 'CONFIRMATION_REFUSED':
           throw jobConflict('STEP_NOT_WAITING', `${result.message}`, { status: 'RUNNING', is_paused: run.paused });
-        case 'RUN_FINISHED': {
-          const after = await this.current(jobId);
-          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
-        }
+        case 'RUN_FINISHED':
         case 'TEMPORAL_UNAVAILABLE':
-          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
+          return this.runUnreachable(jobId, result.code, result.message);
       }
     }
     return this.get(jobId);

@@ -1,21 +1,13 @@
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { EnvError, temporalConnectionOptions } from '@ordo/core';
+import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
 import { loadEnv, type Env } from './env';
 import { startApiServer } from './server';
 
-let env: Env;
-try {
-  env = loadEnv();
-} catch (err) {
-  // A bad environment is the operator's to fix: the list of variables, not a stack trace.
-  if (!(err instanceof EnvError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+const env: Env = loadEnvOrExit(loadEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 // Lazy: the API serves stored jobs and /ready (reporting Temporal down) even before Temporal is up.
 const connection = Connection.lazy(temporalConnectionOptions(env));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
 import { forEachDialect, freePort, makePdf, seedFile, startOrdoProcess, testStoreConfig, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess, type TestStoreConfig } from '@ordo/testing';
 import { fetchChecked } from './openapi-check';

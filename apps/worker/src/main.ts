@@ -1,20 +1,12 @@
 import { resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { EnvError, temporalConnectionOptions } from '@ordo/core';
+import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { loadEnv, type Env } from './env';
 import { createWorker } from './worker';
 
-let env: Env;
-try {
-  env = loadEnv();
-} catch (err) {
-  // A bad environment is the operator's to fix: the list of variables, not a stack trace.
-  if (!(err instanceof EnvError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+const env: Env = loadEnvOrExit(loadEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 const connection = await NativeConnection.connect(temporalConnectionOptions(env));
 try {

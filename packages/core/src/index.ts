@@ -65,5 +65,5 @@ export { confirmationRefusal } from './workflows/steps/human-confirm-step';
 export type { SchemaKit, StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
 export { toolRunOptions } from './workflows/steps/tool-step';
 export type { ToolRunOptions } from './workflows/steps/tool-step';
-export { EnvError, envIssuesOf, TemporalEnv, TemporalEnvShape, temporalConnectionOptions, temporalEnvIssues } from './temporal-connection';
+export { EnvError, envIssuesOf, loadEnvOrExit, TemporalEnv, TemporalEnvShape, temporalConnectionOptions, temporalEnvIssues } from './temporal-connection';
 export type { EnvIssue, TemporalConnectionOptions, TemporalTlsOptions } from './temporal-connection';

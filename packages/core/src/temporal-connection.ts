@@ -140,3 +140,17 @@ export class EnvError extends Error {
     this.issues = unique;
   }
 }
+
+/**
+ * A process's configuration, or its exit: on an `EnvError` the list of bad variables is
+ * printed (the operator's to fix; a stack trace would only hide it) and the process exits 1.
+ */
+export function loadEnvOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
