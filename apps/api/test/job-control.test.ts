@@ -126,7 +126,8 @@ describe('job control over the API, against the real server', () => {
       expect(done.completed_at).toEqual(expect.any(String));
       expect(done.steps.map((s) => s.status)).toEqual(['FAILED', 'PENDING']);
       expect(done.steps[0]?.error_message).toBe('Job cancelled by user');
-      const description = await stack.client.workflow.getHandle(job.job_id).describe();
+      // The ending is persisted before the run closes in Temporal, so Temporal may say so a moment later.
+      const description = await pollUntil(() => stack.client.workflow.getHandle(job.job_id).describe(), (d) => d.status.name !== 'RUNNING', { timeoutMs: 10_000, intervalMs: 100 });
       expect(description.status.name).toBe('CANCELLED');
       // Persisted: the stored job says the same with no workflow asked.
       const stored = await stack.store.jobs.getStored(job.job_id);

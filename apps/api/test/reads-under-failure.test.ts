@@ -1,10 +1,11 @@
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { Client, type Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { freePort, pollUntil } from '@ordo/testing';
+import { pollUntil, unreachableTemporalConnection } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createApp, type OrdoApp } from '../src/index';
 import { checkedApp, createJob, sendingTestKey, startApiStack, startJob, TEST_AUTH, toolStep, waitForJob, type ApiStack } from './harness';
+
 
 /** How many reads the burst sends at once. */
 const BURST = 200;
@@ -61,7 +62,7 @@ describe('reads of a running job under failure', () => {
     await pollUntil(() => stack.store.jobs.getStored(jobId), (s) => s?.run?.steps[2]?.status === 'InProgress', { timeoutMs: 10_000 });
 
     // A port nothing listens on: the lazy connection fails on first use, as in production with Temporal down.
-    offlineConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
+    offlineConnection = await unreachableTemporalConnection();
     offline = checkedApp(sendingTestKey(
       createApp({
         store: stack.store,

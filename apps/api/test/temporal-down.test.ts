@@ -1,11 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore, type OrdoStore } from '@ordo/storage';
-import { freePort, seedFile, tempDataDir } from '@ordo/testing';
+import { seedFile, tempDataDir, unreachableTemporalConnection } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from '../src/index';
 import { checkedApp, json, problem, sendingTestKey, TEST_AUTH } from './harness';
+
 
 /** With Temporal unreachable the API says so, and a refused start leaves the job as it was. */
 describe('API with Temporal unreachable', () => {
@@ -19,7 +20,7 @@ describe('API with Temporal unreachable', () => {
     removeDir = dir.remove;
     store = await openStore({ dataDir: dir.path });
     // A port nothing listens on: the lazy connection fails on first use, as in production.
-    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
+    connection = await unreachableTemporalConnection();
     app = checkedApp(sendingTestKey(
       createApp({
         store,

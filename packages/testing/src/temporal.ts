@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { freePort } from './processes';
 
 /** The address of the run's Temporal dev server, started by the global setup. */
 export function temporalAddress(): string {
@@ -21,6 +22,17 @@ export function uniqueTaskQueue(label: string): string {
 export async function connectClient(): Promise<Client> {
   const connection = await Connection.connect({ address: temporalAddress() });
   return new Client({ connection, namespace: temporalNamespace() });
+}
+
+/**
+ * A lazy client connection to a port nothing listens on: Temporal down, as the API meets it
+ * in production, failing on first use. No gRPC retries: the SDK's retry interceptor keeps
+ * retrying an abandoned call on a timer and throws from that timer ("Channel has been shut
+ * down") once the test has closed the connection; what such tests check is the API's own
+ * deadlines and fallbacks, not the retries.
+ */
+export async function unreachableTemporalConnection(): Promise<Connection> {
+  return Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second', interceptors: [] });
 }
 
 /** The run's workflow bundle, built once by the global setup; pass as `workflowBundle`. */
