@@ -8,14 +8,16 @@ import {
   storedRunState,
   type BeginRunRequest,
   type JobStatus,
+  type RunClaim,
+  type RunClaimResult,
   type RunRecord,
   type RunState,
   type RunSummary,
   type Variables,
 } from '@ordo/core';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { OrdoDatabase } from './database';
-import type { JobTable, RunTable, StepRunTable } from './schema';
+import type { Database, JobTable, RunTable, StepRunTable } from './schema';
 
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
 export interface JobListQuery {
@@ -32,9 +34,11 @@ export interface StoredJob {
   runs: RunSummary[];
   /** When the job row last changed. */
   updated_at: string;
+  /** The job row's revision, bumped by every write: a prepared start's claim is fenced by it. */
+  revision: number;
 }
 
-export type SetInputsResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' };
+export type SetInputsResult = { ok: true; job: JobRecord; revision: number } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' };
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
@@ -96,7 +100,7 @@ export class JobRepository {
     if (!row) return undefined;
     const job = recordOf(row);
     const [run, runs] = await Promise.all([this.runStateOf(job, row), this.runsOf(jobId)]);
-    return { job, run, runs, updated_at: row.updated_at };
+    return { job, run, runs, updated_at: row.updated_at, revision: row.revision };
   }
 
   /** Jobs newest first (created_at, then job_id, both descending), filtered and paged, with their runs' state. */
@@ -114,7 +118,7 @@ export class JobRepository {
     return Promise.all(
       rows.map(async (row) => {
         const job = recordOf(row);
-        return { job, run: await this.runStateOf(job, row), runs: await this.runsOf(job.job_id), updated_at: row.updated_at };
+        return { job, run: await this.runStateOf(job, row), runs: await this.runsOf(job.job_id), updated_at: row.updated_at, revision: row.revision };
       }),
     );
   }
@@ -136,7 +140,10 @@ export class JobRepository {
       .where('job_id', '=', jobId)
       .where('status', '=', 'PENDING')
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) return { ok: true, job: (await this.get(jobId))! };
+    if (Number(result.numUpdatedRows) === 1) {
+      const row = (await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst())!;
+      return { ok: true, job: recordOf(row), revision: row.revision };
+    }
     return { ok: false, code: (await this.get(jobId)) ? 'JOB_NOT_PENDING' : 'JOB_NOT_FOUND' };
   }
 
@@ -212,6 +219,42 @@ export class JobRepository {
   }
 
   /**
+   * Claims a PENDING job for a run begun from a prepared start (see `RunClaim`): one
+   * conditional UPDATE, fenced by the revision the start was prepared from, then the run's
+   * row. Claiming again for the same run (a retried activity) answers the same and writes
+   * what a crash left undone; a job that changed since, or that another run holds, refuses.
+   */
+  async claimPrepared(claim: RunClaim, now: string): Promise<RunClaimResult> {
+    const updated = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'RUNNING', run_id: claim.run_id, started_at: claim.started_at, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
+      .where('job_id', '=', claim.job_id)
+      .where('status', '=', 'PENDING')
+      .where('revision', '=', claim.revision)
+      .where('input_errors', '=', '{}')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      const row = await this.db.selectFrom('jobs').select(['run_id', 'status']).where('job_id', '=', claim.job_id).executeTakeFirst();
+      if (!row) return { ok: false, message: `Job '${claim.job_id}' does not exist` };
+      if (row.run_id !== claim.run_id) {
+        return {
+          ok: false,
+          message:
+            row.status === 'PENDING'
+              ? `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing`
+              : `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing`,
+        };
+      }
+    }
+    await this.db
+      .insertInto('runs')
+      .values({ run_id: claim.run_id, job_id: claim.job_id, status: 'InProgress', started_at: claim.started_at, completed_at: null, retry_of_run_id: null, from_step_index: null })
+      .onConflict((oc) => oc.column('run_id').doNothing())
+      .execute();
+    return { ok: true };
+  }
+
+  /**
    * Writes a run's header and step records, only while the run is the job's current run.
    * The job row's status and times follow the header, so lists and filters see them.
    */
@@ -232,11 +275,13 @@ export class JobRepository {
         .where('run_id', '=', header.run_id)
         .executeTakeFirst();
       // The run row is the run's own: its outcome is recorded even after a reset moved the job on.
-      await trx
+      const run = await trx
         .updateTable('runs')
         .set({ status: header.status, completed_at: header.completed_at ?? null })
         .where('run_id', '=', header.run_id)
-        .execute();
+        .executeTakeFirst();
+      // A run that never claimed its job (cancelled before its first step) has nothing of its own to keep.
+      if (Number(run.numUpdatedRows) === 0) return false;
       for (const step of record.steps) {
         const row = stepRunRow(header.run_id, header.job_id, StepRun.parse(step), now);
         await trx
@@ -323,6 +368,51 @@ export class JobRepository {
           .where('step_runs.attempt', '<=', attempt),
       )
       .execute();
+  }
+
+  /**
+   * Records a completed step as its workflow records it (a tool activity of a run begun
+   * from a prepared start writes it), and with `final` the run's ending, in one
+   * transaction: the run's persistence rides on its last activity. Like
+   * `recordAttemptEnded`, a step that has ended, or a later attempt, is not moved; like
+   * `recordRun`, the job's header is written only while the run is the job's current run.
+   */
+  async recordStepCompleted(at: { run_id: string; job_id: string }, step: StepRun, final: RunHeader | undefined, now: string): Promise<void> {
+    const row = stepRunRow(at.run_id, at.job_id, step, now);
+    const upsert = (db: Kysely<Database>) =>
+      db
+        .insertInto('step_runs')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['run_id', 'step_index'])
+            .doUpdateSet(withoutKeys(row))
+            .where('step_runs.status', 'in', ['NotStarted', 'InProgress'])
+            .where('step_runs.attempt', '<=', step.attempt),
+        )
+        .execute();
+    if (final === undefined) {
+      await upsert(this.db);
+      return;
+    }
+    // The header is the workflow's own (computed by core's run transitions), not a request to check.
+    await this.db.transaction().execute(async (trx) => {
+      await upsert(trx);
+      await trx
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: jobStatusOf(final.status),
+          started_at: final.started_at,
+          completed_at: final.completed_at ?? null,
+          run: JSON.stringify(final),
+          updated_at: now,
+          revision: eb('revision', '+', 1),
+        }))
+        .where('job_id', '=', final.job_id)
+        .where('run_id', '=', final.run_id)
+        .execute();
+      await trx.updateTable('runs').set({ status: final.status, completed_at: final.completed_at ?? null }).where('run_id', '=', final.run_id).execute();
+    });
   }
 
   /**

@@ -123,7 +123,7 @@ forEachDialect('store', (dialect) => {
     it('stores a pending job with no run and reads it back whole', async () => {
       const job = await insertJob();
       expect(await store.jobs.get(job.job_id)).toEqual(job);
-      expect(await store.jobs.getStored(job.job_id)).toEqual({ job, run: undefined, runs: [], updated_at: job.updated_at });
+      expect(await store.jobs.getStored(job.job_id)).toEqual({ job, run: undefined, runs: [], updated_at: job.updated_at, revision: 0 });
       expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
       expect(await store.jobs.get('job_unknown')).toBeUndefined();
       expect(await store.jobs.getStored('job_unknown')).toBeUndefined();
@@ -165,7 +165,7 @@ forEachDialect('store', (dialect) => {
     it('replaces inputs only while the job is pending', async () => {
       const job = await insertJob({ valid: false });
       const set = await store.jobs.setInputs(job.job_id, { text: 'hi' }, {}, at(5));
-      expect(set).toEqual({ ok: true, job: { ...job, input_values: { text: 'hi' }, input_errors: {}, updated_at: at(5) } });
+      expect(set).toEqual({ ok: true, job: { ...job, input_values: { text: 'hi' }, input_errors: {}, updated_at: at(5) }, revision: 1 });
 
       await claim(job, 'run_1', at(10));
       expect(await store.jobs.setInputs(job.job_id, { text: 'changed' }, {}, at(11))).toEqual({ ok: false, code: 'JOB_NOT_PENDING' });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { StepBase, StepRunSettings } from '../../model/step';
 import type { Identifier } from '../../model/variable-schema';
-import type { StepAddress } from '../../model/activity-contract';
+import type { RecordedEnding, RunRecording, StepAddress } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import type { RunError, RunState, StepRun } from '../../model/run-state';
 import type { SchemaValue, Variables } from '../../model/schema-value';
@@ -58,11 +58,21 @@ export interface StepExecution {
   tools: Readonly<Record<string, ToolRunDefaults>>;
   /** Records facts about the running step (its attempt bound, a due time, children) in the run state. */
   update(patch: Partial<Pick<StepRun, 'attempt' | 'max_attempts' | 'due_at' | 'children' | 'progress'>>): void;
+  /**
+   * For a run begun from a prepared start: what the step's activity records of the run
+   * (see `RunRecording`; the executor adds the step's start time and attempt bound). A step
+   * type that runs no such activity leaves the records to the workflow.
+   */
+  recording?: Pick<RunRecording, 'claim' | 'finish'>;
 }
 
-/** How a step ended, when it did not throw a cancellation. */
+/**
+ * How a step ended, when it did not throw a cancellation. A step whose activity recorded
+ * it (`recording` was given) says when (`ended_at`, the time the run state must record) and
+ * what it recorded.
+ */
 export type StepOutcome =
-  | { status: 'Completed'; outputs: Variables; written: Variables; attempt?: number }
+  | { status: 'Completed'; outputs: Variables; written: Variables; attempt?: number; ended_at?: string; recorded?: RecordedEnding }
   | { status: 'Failed'; error: RunError; attempt?: number };
 
 /**

@@ -1,6 +1,6 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { ToolActivityResult, ToolActivities } from '../../model/activity-contract';
+import type { RunRecording, ToolActivityResult, ToolActivities } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import { applyOutputMappings, resolveParameters } from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
@@ -132,10 +132,14 @@ export const toolStep = defineStepType<ToolStep>({
     const activity = activities[step.tool.tool_id];
     if (activity === undefined) throw new Error(`no activity proxy for '${step.tool.tool_id}'`);
     const params = resolveParameters(step.parameter_mappings, ctx.variables, ctx.declared);
+    const run: RunRecording | undefined =
+      ctx.recording === undefined
+        ? undefined
+        : { step_started_at: ctx.run.steps[ctx.index]?.started_at ?? '', max_attempts: options.retry.maximum_attempts, ...ctx.recording };
 
     let result: ToolActivityResult;
     try {
-      result = await activity({ step: ctx.address, params });
+      result = await activity(run === undefined ? { step: ctx.address, params } : { step: ctx.address, params, run });
     } catch (err) {
       if (isCancellation(err)) throw err;
       return { status: 'Failed', ...toolFailure(err) };
@@ -148,7 +152,14 @@ export const toolStep = defineStepType<ToolStep>({
         attempt: result.attempt,
       };
     }
-    return { status: 'Completed', outputs: result.outputs, written: mapped.written, attempt: result.attempt };
+    return {
+      status: 'Completed',
+      outputs: result.outputs,
+      written: mapped.written,
+      attempt: result.attempt,
+      ...(result.ended_at !== undefined && { ended_at: result.ended_at }),
+      ...(result.recorded !== undefined && { recorded: result.recorded }),
+    };
   },
 });
 
