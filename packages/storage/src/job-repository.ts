@@ -17,6 +17,7 @@ import {
 } from '@ordo/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { OrdoDatabase } from './database';
+import { ParseCache } from './parse-cache';
 import type { Database, JobTable, RunTable, StepRunTable } from './schema';
 
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
@@ -134,16 +135,14 @@ export class JobRepository {
    * UPDATE, so a job started meanwhile is never changed under its running workflow.
    */
   async setInputs(jobId: string, values: Variables, errors: Record<string, string>, now: string): Promise<SetInputsResult> {
-    const result = await this.db
+    const row = await this.db
       .updateTable('jobs')
       .set((eb) => ({ input_values: JSON.stringify(values), input_errors: JSON.stringify(errors), updated_at: now, revision: eb('revision', '+', 1) }))
       .where('job_id', '=', jobId)
       .where('status', '=', 'PENDING')
+      .returningAll()
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) {
-      const row = (await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst())!;
-      return { ok: true, job: recordOf(row), revision: row.revision };
-    }
+    if (row) return { ok: true, job: recordOf(row), revision: row.revision };
     return { ok: false, code: (await this.get(jobId)) ? 'JOB_NOT_PENDING' : 'JOB_NOT_FOUND' };
   }
 
@@ -464,8 +463,13 @@ export class JobRepository {
 }
 
 
+/** A job row's definition parts, the same text for every job of a workflow version: parsed once per text. */
+const JobSteps = new ParseCache(JobRecord.shape.steps);
+const JobInputVariables = new ParseCache(JobRecord.shape.input_variables);
+const JobRecordRest = JobRecord.omit({ steps: true, input_variables: true });
+
 function recordOf(row: Selectable<JobTable>): JobRecord {
-  return JobRecord.parse({
+  const rest = JobRecordRest.parse({
     job_id: row.job_id,
     workflow_id: row.workflow_id,
     workflow_version: row.workflow_version,
@@ -473,10 +477,8 @@ function recordOf(row: Selectable<JobTable>): JobRecord {
     description: row.description ?? undefined,
     created_at: row.created_at,
     updated_at: row.updated_at,
-    input_variables: JSON.parse(row.input_variables) as unknown,
     input_values: JSON.parse(row.input_values) as unknown,
     input_errors: JSON.parse(row.input_errors) as unknown,
-    steps: JSON.parse(row.steps) as unknown,
     output_variables: JSON.parse(row.output_variables) as unknown,
     correlation_id: row.correlation_id,
     context: JSON.parse(row.context) as unknown,
@@ -484,6 +486,7 @@ function recordOf(row: Selectable<JobTable>): JobRecord {
     root_job_id: row.root_job_id ?? undefined,
     run_id: row.run_id ?? undefined,
   });
+  return { ...rest, input_variables: JobInputVariables.parse(row.input_variables), steps: JobSteps.parse(row.steps) };
 }
 
 function runSummaryOf(row: Selectable<RunTable>): RunSummary {

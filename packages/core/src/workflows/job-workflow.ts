@@ -253,7 +253,6 @@ async function finish(run: RunState, end: (final: RunState) => void, persistence
   }
   Object.assign(run, final);
   setCurrentDetails(run.live_output);
-  log.info('Job finished', { job_id: run.job_id, status: run.status });
 }
 
 function headerOf(run: RunState): Omit<RunState, 'steps'> {
