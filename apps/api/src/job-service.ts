@@ -369,7 +369,9 @@ export class JobService {
   /** Waits until the run `runId` has claimed the job (true), or the wait runs out (false). */
   private async awaitClaim(jobId: string, runId: string, waitMs = CLAIM_WAIT_MS): Promise<boolean> {
     const deadline = Date.now() + waitMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    // Doubling from 10 ms: a run on an idle worker claims within tens of milliseconds; under
+    // load the first activity can queue for seconds, and polling less often then costs less.
+    for (let delay = 10; ; delay = Math.min(delay * 2, 400)) {
       if ((await this.deps.store.jobs.currentRunId(jobId)) === runId) return true;
       if (Date.now() + delay > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, delay));

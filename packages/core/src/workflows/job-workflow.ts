@@ -124,11 +124,12 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
     const end = await interpret(run, start, declared, persistence);
     const failed = end.failed;
     const at = end.ended_at ?? now();
-    await finish(
+    const persisting = finish(
       run,
       (final) => (failed ? runFailed(final, failed.index, failed.error, start.output_variables, at) : runCompleted(final, start.output_variables, at)),
       end.recorded ? undefined : persistence,
     );
+    if (persisting) await persisting;
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // No claim with a cancellation: a run cancelled before it claimed its job leaves the job
@@ -239,20 +240,27 @@ async function record(run: RunState, write: RunRecord, persistence: Persistence 
  * cancelled), and only then becomes the run's state. So the live state never shows an
  * ending the store does not have yet, and a control call made on what it shows (a retry
  * of a failed job) finds the store agreeing. `persistence` undefined: the last step's
- * activity has recorded the ending already.
+ * activity has recorded the ending already, and the run ends at once; only a write is
+ * awaited (every promise of workflow code is tracked by the SDK, at a cost per job).
  */
-async function finish(run: RunState, end: (final: RunState) => void, persistence: Persistence | undefined): Promise<void> {
+function finish(run: RunState, end: (final: RunState) => void, persistence: Persistence | undefined): Promise<void> | undefined {
   const final = JSON.parse(JSON.stringify(run)) as RunState;
   end(final);
   upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(final.status) }]);
-  if (persistence !== undefined) {
-    const write = { header: headerOf(final), steps: final.steps };
-    // A `beginRun` run records exactly as it always has, so its recorded histories replay.
-    if (persistence.prepared) await CancellationScope.nonCancellable(() => record(final, write, persistence));
-    else await CancellationScope.nonCancellable(() => runStore.recordRun(write));
-  }
+  if (persistence === undefined) return adopt(run, final);
+  const write = { header: headerOf(final), steps: final.steps };
+  // A `beginRun` run records exactly as it always has, so its recorded histories replay.
+  const persisted = persistence.prepared
+    ? CancellationScope.nonCancellable(() => record(final, write, persistence))
+    : CancellationScope.nonCancellable(() => runStore.recordRun(write));
+  return persisted.then(() => adopt(run, final));
+}
+
+/** The persisted ending becomes the run's state. */
+function adopt(run: RunState, final: RunState): undefined {
   Object.assign(run, final);
   setCurrentDetails(run.live_output);
+  return undefined;
 }
 
 function headerOf(run: RunState): Omit<RunState, 'steps'> {

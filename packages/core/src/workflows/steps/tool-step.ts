@@ -7,7 +7,7 @@ import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
 import type { ToolRunDefaults } from '../../model/tool-descriptor';
 import { requiredToolParameters, toolOutputNames, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
-import { defineStepType, type SchemaKit } from './step-type';
+import { defineStepType, type SchemaKit, type StepOutcome } from './step-type';
 
 /**
  * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
@@ -108,11 +108,13 @@ export const toolStep = defineStepType<ToolStep>({
     }
     return issues;
   },
-  async execute(step, ctx) {
+  // Not an async function: the run's promises are tracked one by one by the SDK (a stack
+  // trace each), so the step costs the activity's promise and one more, not three.
+  execute(step, ctx) {
     const toolDefaults = ctx.tools[step.tool.tool_id];
     if (toolDefaults === undefined) {
       // Refused at once: no worker offers this tool, so retrying the activity cannot help.
-      return { status: 'Failed', error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` }, attempt: 0 };
+      return Promise.resolve({ status: 'Failed', error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` }, attempt: 0 });
     }
     const options = toolRunOptions(step, toolDefaults);
     ctx.update({ attempt: 1, max_attempts: options.retry.maximum_attempts });
@@ -136,32 +138,35 @@ export const toolStep = defineStepType<ToolStep>({
       ctx.recording === undefined
         ? undefined
         : { step_started_at: ctx.run.steps[ctx.index]?.started_at ?? '', max_attempts: options.retry.maximum_attempts, ...ctx.recording };
-
-    let result: ToolActivityResult;
-    try {
-      result = await activity(run === undefined ? { step: ctx.address, params } : { step: ctx.address, params, run });
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      return { status: 'Failed', ...toolFailure(err) };
-    }
-    const mapped = applyOutputMappings(step.output_mappings, result.outputs);
-    if (!mapped.ok) {
-      return {
-        status: 'Failed',
-        error: { code: 'MAPPING_FAILED', message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` },
-        attempt: result.attempt,
-      };
-    }
-    return {
-      status: 'Completed',
-      outputs: result.outputs,
-      written: mapped.written,
-      attempt: result.attempt,
-      ...(result.ended_at !== undefined && { ended_at: result.ended_at }),
-      ...(result.recorded !== undefined && { recorded: result.recorded }),
-    };
+    return activity(run === undefined ? { step: ctx.address, params } : { step: ctx.address, params, run }).then(
+      (result) => outcomeOf(step, result),
+      (err: unknown) => {
+        if (isCancellation(err)) throw err;
+        return { status: 'Failed', ...toolFailure(err) };
+      },
+    );
   },
 });
+
+/** A tool activity's result as the step's outcome: its outputs mapped into job variables. */
+function outcomeOf(step: ToolStep, result: ToolActivityResult): StepOutcome {
+  const mapped = applyOutputMappings(step.output_mappings, result.outputs);
+  if (!mapped.ok) {
+    return {
+      status: 'Failed',
+      error: { code: 'MAPPING_FAILED', message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` },
+      attempt: result.attempt,
+    };
+  }
+  return {
+    status: 'Completed',
+    outputs: result.outputs,
+    written: mapped.written,
+    attempt: result.attempt,
+    ...(result.ended_at !== undefined && { ended_at: result.ended_at }),
+    ...(result.recorded !== undefined && { recorded: result.recorded }),
+  };
+}
 
 /** The tool's own code and message, not Temporal's wrapper around them, and the attempt that failed last. */
 function toolFailure(err: unknown): { error: { code: string; message: string }; attempt?: number } {
