@@ -152,6 +152,11 @@ export async function terminateRun(client: Client, jobId: string, runId: string,
   }
 }
 
+/** Waits up to `waitMs` for a run to close: true once it has, false when the wait ran out. */
+export function awaitRunClosed(client: Client, jobId: string, runId: string, waitMs: number): Promise<boolean> {
+  return waitForClose(client, runHandle(client, jobId, runId), waitMs);
+}
+
 async function waitForClose(client: Client, handle: WorkflowHandle, waitMs: number): Promise<boolean> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

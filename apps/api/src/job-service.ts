@@ -12,9 +12,11 @@ import {
   JobSummary,
   orderedSteps,
   outputVariableNames,
+  preparedStartOf,
   resolveValueRecord,
   resolveValueRefs,
   retryPlan,
+  storedRunState,
   validateInputs,
   type CreateJobRequest,
   type ExecutionState,
@@ -22,14 +24,17 @@ import {
   type InputVariable,
   type Job,
   type JobRecord,
+  type JobWorkflowInput,
   type RetryPlan,
+  type RunSummary,
   type RunState,
   type RuntimeWorkflowExecution,
   type SchemaValue,
+  type ToolRunDefaults,
 } from '@ordo/core';
 import { newId, toFileValue, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { cancelRun, confirmRunStep, openRunOf, setRunPaused, startRun, terminateRun } from './job-runs';
+import { awaitRunClosed, cancelRun, confirmRunStep, openRunOf, setRunPaused, startRun, terminateRun, type StartRunResult } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
 import { readableValue } from './value-views';
@@ -44,6 +49,11 @@ const CLOSE_WAIT_MS = 15_000;
  * usually tens of milliseconds), so their answer and every read after it show the run.
  */
 const CLAIM_WAIT_MS = 5_000;
+/**
+ * A prepared start larger than this (bytes of JSON: the inputs and the first batch of
+ * steps) is not put in the run's input; the run then reads the job itself.
+ */
+const MAX_PREPARED_START_BYTES = 256 * 1024;
 
 /** A job as the API answers it, with whether its live state could be read. */
 interface JobNow {
@@ -59,7 +69,12 @@ interface JobNow {
  * records what happened.
  */
 export class JobService {
-  constructor(private readonly deps: AppDeps) {}
+  /** Run defaults of the catalog's tools, by `tool_id`: what a prepared start hands the run. */
+  private readonly toolDefaults: Readonly<Record<string, ToolRunDefaults>>;
+
+  constructor(private readonly deps: AppDeps) {
+    this.toolDefaults = Object.fromEntries(deps.tools.map((tool) => [tool.tool_id, tool.defaults]));
+  }
 
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
@@ -104,7 +119,7 @@ export class JobService {
           throw notPublished({ workflow_id: job.workflow_id, version: job.workflow_version, status: inserted.status });
       }
     }
-    return this.view({ stored: { job, run: undefined, runs: [], updated_at: now }, run: undefined, stale: false });
+    return this.view({ stored: { job, run: undefined, runs: [], updated_at: now, revision: 0 }, run: undefined, stale: false });
   }
 
   /**
@@ -154,7 +169,9 @@ export class JobService {
    * mid-start leaves the job PENDING (no run) or running (a run), never stuck between.
    */
   async start(jobId: string, inputValues: Record<string, unknown> | undefined): Promise<Job> {
-    let job = await this.requirePending(jobId);
+    const pending = await this.requirePendingStored(jobId);
+    let job = pending.job;
+    let revision = pending.revision;
     const values: Record<string, unknown> = { ...job.input_values };
     for (const [id, value] of Object.entries(inputValues ?? {})) {
       if (value === null) delete values[id];
@@ -171,15 +188,22 @@ export class JobService {
         { input_errors: checked.errors },
       );
     }
-    if (inputValues !== undefined) job = await this.saveInputRecord(job, checked.values, {});
+    if (inputValues !== undefined) ({ job, revision } = await this.saveInputRecord(job, checked.values, {}));
     const startedAt = this.now();
-    const started = await startRun(this.deps.temporal.client, this.deps.temporal.taskQueue, job, { job_id: jobId, started_at: startedAt });
+    // The run is handed its start as just read, so it begins without reading the job again;
+    // it still claims the job itself, fenced by this revision.
+    const prepared = preparedStartOf(job, revision, this.toolDefaults);
+    const input = JSON.stringify(prepared).length <= MAX_PREPARED_START_BYTES ? { job_id: jobId, started_at: startedAt, prepared } : { job_id: jobId, started_at: startedAt };
+    const started = await this.startAfterClose(job, input, pending.runs);
     switch (started.ok) {
       case true: {
-        // The run has just claimed the job: its stored state is current, no need to ask the workflow.
-        if (await this.awaitClaim(jobId, started.run_id)) return this.storedView(jobId);
-        // No worker claimed it in time: the answer shows the run as its workflow will record it on beginning.
-        return this.view({ stored: { job, run: undefined, runs: [], updated_at: startedAt }, run: { ...initialRunHeader(runHeaderSource(job), started.run_id, startedAt), steps: [] }, stale: false });
+        // Claimed, the job is exactly what the claim made of it (RUNNING under this run, begun
+        // at `startedAt`, nothing recorded yet), so the answer needs no read of the stored job.
+        // Unclaimed in time, it shows the run as its workflow will record it on beginning.
+        const claimed = await this.awaitClaim(jobId, started.run_id);
+        const run = storedRunState(job, initialRunHeader(runHeaderSource(job), started.run_id, startedAt), []);
+        const runs = claimed ? [...pending.runs, { run_id: started.run_id, status: 'RUNNING' as const, started_at: startedAt }] : pending.runs;
+        return this.view({ stored: { job: { ...job, run_id: started.run_id }, run, runs, updated_at: startedAt, revision }, run, stale: false });
       }
       case false:
         switch (started.code) {
@@ -189,6 +213,25 @@ export class JobService {
             throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', started.message);
         }
     }
+  }
+
+  /**
+   * Starts a run of a job whose earlier runs the store shows `runs`. A run records its
+   * ending before its workflow closes (the last step's activity records a completed run),
+   * so a job reset right after may find that run still open for a moment: Temporal refuses
+   * a second open run, and the start waits for the ended one to close and tries again.
+   */
+  private async startAfterClose(job: JobRecord, input: JobWorkflowInput, runs: readonly RunSummary[]): Promise<StartRunResult> {
+    const client = this.deps.temporal.client;
+    const started = await startRun(client, this.deps.temporal.taskQueue, job, input);
+    if (started.ok || started.code !== 'ALREADY_RUNNING') return started;
+    const open = await openRunOf(client, job.job_id);
+    // No open run any more: the one that refused this start has closed meanwhile.
+    if (open !== undefined) {
+      const ended = runs.some((run) => run.run_id === open && run.status !== 'RUNNING');
+      if (!ended || !(await awaitRunClosed(client, job.job_id, open, CLOSE_WAIT_MS))) return started;
+    }
+    return startRun(client, this.deps.temporal.taskQueue, job, input);
   }
 
   /** Pauses a running job at its next step boundary (the `pause` signal's effect, answered). */
@@ -307,11 +350,11 @@ export class JobService {
     const plan = planned.plan;
     if (dryRun) return { plan };
     const startedAt = this.now();
-    const started = await startRun(this.deps.temporal.client, this.deps.temporal.taskQueue, stored.job, {
-      job_id: jobId,
-      started_at: startedAt,
-      retry: { run_id: plan.run_id, from_step_index: plan.from_step_index },
-    });
+    const started = await this.startAfterClose(
+      stored.job,
+      { job_id: jobId, started_at: startedAt, retry: { run_id: plan.run_id, from_step_index: plan.from_step_index } },
+      stored.runs,
+    );
     if (!started.ok) {
       switch (started.code) {
         case 'ALREADY_RUNNING':
@@ -327,7 +370,9 @@ export class JobService {
   /** Waits until the run `runId` has claimed the job (true), or the wait runs out (false). */
   private async awaitClaim(jobId: string, runId: string, waitMs = CLAIM_WAIT_MS): Promise<boolean> {
     const deadline = Date.now() + waitMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    // Doubling from 10 ms: a run on an idle worker claims within tens of milliseconds; under
+    // load the first activity can queue for seconds, and polling less often then costs less.
+    for (let delay = 10; ; delay = Math.min(delay * 2, 400)) {
       if ((await this.deps.store.jobs.currentRunId(jobId)) === runId) return true;
       if (Date.now() + delay > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -472,12 +517,16 @@ export class JobService {
   }
 
   private async requirePending(jobId: string): Promise<JobRecord> {
+    return (await this.requirePendingStored(jobId)).job;
+  }
+
+  private async requirePendingStored(jobId: string): Promise<StoredJob> {
     const stored = await this.requireStored(jobId);
     if (stored.run) {
       const status = jobStatusOf(stored.run.status);
       throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' is ${status}; this is possible only while it is PENDING (reset it first)`, { status, is_paused: stored.run.paused });
     }
-    return stored.job;
+    return stored;
   }
 
   private async requireRunning(jobId: string, action: string): Promise<RunState> {
@@ -508,9 +557,9 @@ export class JobService {
     return this.get(job.job_id);
   }
 
-  private async saveInputRecord(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<JobRecord> {
+  private async saveInputRecord(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<{ job: JobRecord; revision: number }> {
     const result = await this.deps.store.jobs.setInputs(job.job_id, values, errors, this.now());
-    if (result.ok) return result.job;
+    if (result.ok) return { job: result.job, revision: result.revision };
     switch (result.code) {
       case 'JOB_NOT_FOUND':
         throw notFound('Job', job.job_id);

@@ -2,11 +2,12 @@
  * Records the job workflow's histories for the replay test, one per construct, from real
  * runs on a throw-away Temporal dev server:
  *
- *   pnpm --filter @ordo/worker exec tsx scripts/record-histories.ts
+ *   pnpm --filter @ordo/worker exec tsx scripts/record-histories.ts [name …]
  *
- * It records only the histories that have no file yet: run it when a construct is added,
- * and commit the new files. A history that exists is what old runs look like; it is never
- * re-recorded (to re-record one on purpose, delete its file and say why in the commit).
+ * It records the constructs named, or else every construct that has no file yet: a file
+ * once recorded holds what runs in flight did, and is never recorded again to make the
+ * replay test pass. Run it when a construct is added or deliberately changed (behind
+ * `patched()`, or a new start argument, for runs in flight), and commit the new files.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { confirmUpdate, JOB_WORKFLOW_TYPE, ORDO_SEARCH_ATTRIBUTES, pauseSignal, 
 import { openStore } from '@ordo/storage';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { insertJob } from '../test/insert-job';
+import { preparedInput } from '../test/prepared-start';
 import { createWorker } from '../src/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +36,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ordo-record-'));
 const store = await openStore({ dataDir });
 const taskQueue = 'record-histories';
 const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, store, tools: [...TOOLS, ...TEST_TOOLS] });
+// Runs that no worker picks up until they are cancelled.
+const lateQueue = `${taskQueue}-late`;
 const client = env.client;
 
 const step = (step_id: string, tool_id: string, parameter_mappings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
@@ -49,8 +53,16 @@ async function start(name: string, steps: unknown[], input: Partial<JobWorkflowI
   return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id, ...input }] });
 }
 
-/** Whether a history still has to be recorded (it has no file yet). */
-const missing = (name: string): boolean => !existsSync(join(historiesDir, `${name}.json`));
+const named = process.argv.slice(2);
+/** Whether to record a construct: named on the command line, or else not recorded yet. */
+const wanted = (name: string): boolean => (named.length > 0 ? named.includes(name) : !existsSync(join(historiesDir, `${name}.json`)));
+const tools = [...TOOLS, ...TEST_TOOLS];
+
+/** Starts a job of `steps` as the API does: its prepared start in the input. */
+async function startPrepared(name: string, steps: unknown[], values: Record<string, string> = {}, queue = taskQueue): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  const job = await insertJob(store, definition(`wf_${name.replaceAll('-', '_')}`, steps), values);
+  return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue: queue, args: [preparedInput(job, tools)] });
+}
 
 async function save(name: string, handle: WorkflowHandle): Promise<void> {
   await handle.result().catch(() => undefined);
@@ -63,12 +75,12 @@ const waitFor = async (check: () => Promise<boolean>) => {
 };
 
 await worker.runUntil(async () => {
-  if (missing('run-state-sequence')) await save('run-state-sequence', await start('sequence', [step('one', 'noop', { value: 'hello' }, { output_mappings: { value: 'greeting' } }), step('two', 'noop', { value: 'greeting' })]));
-  if (missing('run-state-failed')) await save('run-state-failed', await start('failed', [step('boom', 'fail', { code: 'DELIBERATE_FAILURE', message: 'no' })]));
-  if (missing('run-state-retried-attempt')) await save('run-state-retried-attempt', await start('retried', [step('flaky', 'flaky', { failures: 1 }, { retry_policy: { initial_interval_ms: 100 } })]));
-  if (missing('run-state-unknown-tool')) await save('run-state-unknown-tool', await start('unknown', [step('x', 'ocr_magic')]));
+  if (wanted('run-state-sequence')) await save('run-state-sequence', await start('sequence', [step('one', 'noop', { value: 'hello' }, { output_mappings: { value: 'greeting' } }), step('two', 'noop', { value: 'greeting' })]));
+  if (wanted('run-state-failed')) await save('run-state-failed', await start('failed', [step('boom', 'fail', { code: 'DELIBERATE_FAILURE', message: 'no' })]));
+  if (wanted('run-state-retried-attempt')) await save('run-state-retried-attempt', await start('retried', [step('flaky', 'flaky', { failures: 1 }, { retry_policy: { initial_interval_ms: 100 } })]));
+  if (wanted('run-state-unknown-tool')) await save('run-state-unknown-tool', await start('unknown', [step('x', 'ocr_magic')]));
 
-  if (missing('run-state-pause-resume-signals')) {
+  if (wanted('run-state-pause-resume-signals')) {
     const paused = await start('pause-resume', [step('one', 'sleep', { ms: 500 }), step('two', 'noop')]);
     await paused.signal(pauseSignal);
     await new Promise((r) => setTimeout(r, 1000));
@@ -76,7 +88,7 @@ await worker.runUntil(async () => {
     await save('run-state-pause-resume-signals', paused);
   }
 
-  if (missing('run-state-pause-resume-update')) {
+  if (wanted('run-state-pause-resume-update')) {
     const updated = await start('pause-update', [step('one', 'sleep', { ms: 300 }), step('two', 'noop')]);
     await updated.executeUpdate(setPausedUpdate, { args: [{ paused: true }] });
     await new Promise((r) => setTimeout(r, 800));
@@ -84,14 +96,14 @@ await worker.runUntil(async () => {
     await save('run-state-pause-resume-update', updated);
   }
 
-  if (missing('run-state-cancel')) {
+  if (wanted('run-state-cancel')) {
     const cancelled = await start('cancel', [step('long', 'sleep', { ms: 30_000 }), step('after', 'noop')]);
     await waitFor(async () => (await store.jobs.getStored(cancelled.workflowId))?.run?.steps[0]?.status === 'InProgress');
     await cancelled.cancel();
     await save('run-state-cancel', cancelled);
   }
 
-  if (missing('run-state-cancel-while-paused')) {
+  if (wanted('run-state-cancel-while-paused')) {
     const pausedThenCancelled = await start('cancel-paused', [step('one', 'noop'), step('two', 'noop')]);
     await pausedThenCancelled.signal(pauseSignal);
     await new Promise((r) => setTimeout(r, 500));
@@ -99,7 +111,7 @@ await worker.runUntil(async () => {
     await save('run-state-cancel-while-paused', pausedThenCancelled);
   }
 
-  if (missing('run-state-retry-from-step')) {
+  if (wanted('run-state-retry-from-step')) {
     const failing = await start('retry-from-step', [step('one', 'noop', { value: 'hello' }, { output_mappings: { value: 'kept' } }), step('two', 'fail', { code: 'DELIBERATE_FAILURE', message: 'first run' })]);
     const runId = failing.firstExecutionRunId;
     await failing.result().catch(() => undefined);
@@ -107,7 +119,7 @@ await worker.runUntil(async () => {
     await save('run-state-retry-from-step', retry);
   }
 
-  if (missing('run-state-disabled-step')) {
+  if (wanted('run-state-disabled-step')) {
     await save(
       'run-state-disabled-step',
       await start('disabled', [
@@ -119,7 +131,7 @@ await worker.runUntil(async () => {
     );
   }
 
-  if (missing('run-state-human-confirm')) {
+  if (wanted('run-state-human-confirm')) {
     const confirming = await start('human-confirm', [
       { step_id: 'verify', type: 'sys.human_confirm', confirm: { prompt: 'OK?', schema: { type: 'object', properties: { verified: { type: 'boolean' } } } }, output_mappings: { verified: 'verified' } },
       step('after', 'noop', { value: 'verified' }),
@@ -129,12 +141,49 @@ await worker.runUntil(async () => {
     await save('run-state-human-confirm', confirming);
   }
 
-  if (missing('run-state-confirm-timeout')) {
+  if (wanted('run-state-confirm-timeout')) {
     await save('run-state-confirm-timeout', await start('confirm-timeout', [{ step_id: 'verify', type: 'sys.human_confirm', confirm: { prompt: 'OK?', due_in: '1s', on_timeout: 'continue' } }, step('after', 'noop')]));
   }
 
-  if (missing('run-state-wait')) {
+  if (wanted('run-state-wait')) {
     await save('run-state-wait', await start('wait', [{ step_id: 'breathe', type: 'sys.wait', wait: { duration: '1s' } }, step('after', 'noop')]));
+  }
+
+  // Runs begun from a prepared start (the API's): persistence rides on the tool activities.
+  if (wanted('prepared-sequence')) {
+    await save('prepared-sequence', await startPrepared('prepared-sequence', [step('one', 'noop', { value: 'hello' }, { output_mappings: { value: 'greeting' } }), step('two', 'noop', { value: 'greeting' })]));
+  }
+  if (wanted('prepared-failed')) {
+    await save('prepared-failed', await startPrepared('prepared-failed', [step('one', 'noop', { value: 'hello' }), step('boom', 'fail', { code: 'DELIBERATE_FAILURE', message: 'no' })]));
+  }
+  if (wanted('prepared-paused-first')) {
+    const job = await insertJob(store, definition('wf_prepared_paused_first', [step('one', 'noop'), step('two', 'noop')]), {});
+    const handle = await client.workflow.signalWithStart(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [preparedInput(job, tools)], signal: pauseSignal });
+    await waitFor(async () => (await store.jobs.getStored(job.job_id))?.run?.paused === true);
+    await handle.signal(resumeSignal);
+    await save('prepared-paused-first', client.workflow.getHandle(job.job_id));
+  }
+  if (wanted('prepared-refused')) {
+    const job = await insertJob(store, definition('wf_prepared_refused', [step('one', 'noop')]), {});
+    const input = preparedInput(job, tools);
+    await store.jobs.setInputs(job.job_id, {}, {}, new Date().toISOString());
+    await save('prepared-refused', await client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [input] }));
+  }
+  if (wanted('prepared-cancel-unclaimed')) {
+    const handle = await startPrepared('prepared-cancel-unclaimed', [step('one', 'noop')], {}, lateQueue);
+    await handle.cancel();
+    const late = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: lateQueue, store, tools });
+    await late.runUntil(handle.result().catch(() => undefined));
+    await save('prepared-cancel-unclaimed', handle);
+  }
+
+  if (wanted('prepared-human-confirm')) {
+    // A prepared run whose first step runs no activity: the workflow claims the job as the step begins.
+    const job = await insertJob(store, definition('wf_prepared_human_confirm', [{ step_id: 'verify', type: 'sys.human_confirm', confirm: { prompt: 'OK?' } }, step('after', 'noop')]), {});
+    const handle = await client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [preparedInput(job, tools)] });
+    await waitFor(async () => (await store.jobs.getStored(job.job_id))?.run?.steps[0]?.status === 'InProgress');
+    await handle.executeUpdate(confirmUpdate, { args: [{ step_id: 'verify' }] });
+    await save('prepared-human-confirm', handle);
   }
 });
 

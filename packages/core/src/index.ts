@@ -7,7 +7,7 @@
 export * from './job-workflow-contract';
 export { ControlRefusal, JobWorkflowInput, JobWorkflowResult, RetryFrom } from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';
-export type { StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
+export type { RecordedEnding, RunRecording, StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
 export { JobErrorCode, ToolErrorCode } from './model/error-codes';
 export { ExecutionState, StepExecutionResult } from './model/execution-state';
@@ -19,8 +19,9 @@ export { EXPRESSION_LIMITS, evaluateExpression, parseExpression } from './model/
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
 export { RuntimeStepExecution, RuntimeWorkflowExecution } from './model/runtime-execution';
-export { BeginRunRefusal, BeginRunRequest, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
-export type { BeginRunResult, RunStoreActivities } from './model/run-store-contract';
+export { BeginRunRefusal, BeginRunRequest, PreparedStart, RunClaim, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
+export type { BeginRunResult, RecordRunResult, RunClaimResult, RunStoreActivities } from './model/run-store-contract';
+export { preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
 export * from './model/run-transitions';
 export * from './model/run-views';
 export { storedRunState } from './model/stored-run';

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { Pool } from 'pg';
 import { migrationProvider } from './migrations';
+import { cachingStatements } from './sqlite-statement-cache';
 import type { Database } from './schema';
 import { dialectOf, parseStoreConfig, type StoreConfig } from './store-config';
 
@@ -40,7 +41,7 @@ function sqliteDialect(path: string): Dialect {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return new SqliteDialect({ database: sqlite });
+  return new SqliteDialect({ database: cachingStatements(sqlite) });
 }
 
 function postgresDialect(connectionString: string): Dialect {

@@ -1,6 +1,6 @@
 import {
   fileIdsIn,
-  InputVariable,
+  type InputVariable,
   initialRunHeader,
   runHeaderSource,
   JobRecord,
@@ -10,17 +10,19 @@ import {
   storedRunState,
   type BeginRunRequest,
   type JobStatus,
+  type RunClaim,
+  type RunClaimResult,
   type RunRecord,
   type RunState,
   type RunSummary,
   type Variables,
   type WorkflowStatus,
 } from '@ordo/core';
-import { sql, type Insertable, type Selectable } from 'kysely';
-import { z } from 'zod';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { isForeignKeyViolation } from './constraint-errors';
 import type { OrdoDatabase } from './database';
-import type { JobTable, RunTable, StepRunTable } from './schema';
+import { ParseCache } from './parse-cache';
+import type { Database, JobTable, RunTable, StepRunTable } from './schema';
 
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
 export interface JobListQuery {
@@ -37,9 +39,11 @@ export interface StoredJob {
   runs: RunSummary[];
   /** When the job row last changed. */
   updated_at: string;
+  /** The job row's revision, bumped by every write: a prepared start's claim is fenced by it. */
+  revision: number;
 }
 
-export type SetInputsResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'FILE_NOT_FOUND' };
+export type SetInputsResult = { ok: true; job: JobRecord; revision: number } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'FILE_NOT_FOUND' };
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
@@ -108,7 +112,7 @@ export class JobRepository {
     if (!row) return undefined;
     const job = recordOf(row);
     const [run, runs] = await Promise.all([this.runStateOf(job, row), this.runsOf(jobId)]);
-    return { job, run, runs, updated_at: row.updated_at };
+    return { job, run, runs, updated_at: row.updated_at, revision: row.revision };
   }
 
   /** Jobs newest first (created_at, then job_id, both descending), filtered and paged, with their runs' state. */
@@ -126,7 +130,7 @@ export class JobRepository {
     return Promise.all(
       rows.map(async (row) => {
         const job = recordOf(row);
-        return { job, run: await this.runStateOf(job, row), runs: await this.runsOf(job.job_id), updated_at: row.updated_at };
+        return { job, run: await this.runStateOf(job, row), runs: await this.runsOf(job.job_id), updated_at: row.updated_at, revision: row.revision };
       }),
     );
   }
@@ -158,7 +162,7 @@ export class JobRepository {
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return;
         const row = await trx.selectFrom('jobs').select('input_variables').where('job_id', '=', jobId).executeTakeFirstOrThrow();
-        const variables = z.array(InputVariable).parse(JSON.parse(row.input_variables));
+        const variables = JobInputVariables.parse(row.input_variables);
         const named = (vs: InputVariable[]) => new Set(vs.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])));
         const fileIds = [...named(variables)];
         // Files of values the caller found valid must exist; a value already flagged invalid
@@ -174,7 +178,8 @@ export class JobRepository {
           const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
           if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
         }
-        outcome = { ok: true, job: recordOf(await trx.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirstOrThrow()) };
+        const written = await trx.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirstOrThrow();
+        outcome = { ok: true, job: recordOf(written), revision: written.revision };
       });
     } catch (err) {
       if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
@@ -256,6 +261,42 @@ export class JobRepository {
   }
 
   /**
+   * Claims a PENDING job for a run begun from a prepared start (see `RunClaim`): one
+   * conditional UPDATE, fenced by the revision the start was prepared from, then the run's
+   * row. Claiming again for the same run (a retried activity) answers the same and writes
+   * what a crash left undone; a job that changed since, or that another run holds, refuses.
+   */
+  async claimPrepared(claim: RunClaim, now: string): Promise<RunClaimResult> {
+    const updated = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'RUNNING', run_id: claim.run_id, started_at: claim.started_at, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
+      .where('job_id', '=', claim.job_id)
+      .where('status', '=', 'PENDING')
+      .where('revision', '=', claim.revision)
+      .where('input_errors', '=', '{}')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      const row = await this.db.selectFrom('jobs').select(['run_id', 'status']).where('job_id', '=', claim.job_id).executeTakeFirst();
+      if (!row) return { ok: false, message: `Job '${claim.job_id}' does not exist` };
+      if (row.run_id !== claim.run_id) {
+        return {
+          ok: false,
+          message:
+            row.status === 'PENDING'
+              ? `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing`
+              : `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing`,
+        };
+      }
+    }
+    await this.db
+      .insertInto('runs')
+      .values({ run_id: claim.run_id, job_id: claim.job_id, status: 'InProgress', started_at: claim.started_at, completed_at: null, retry_of_run_id: null, from_step_index: null })
+      .onConflict((oc) => oc.column('run_id').doNothing())
+      .execute();
+    return { ok: true };
+  }
+
+  /**
    * Writes a run's header and step records, only while the run is the job's current run.
    * The job row's status and times follow the header, so lists and filters see them.
    */
@@ -276,11 +317,13 @@ export class JobRepository {
         .where('run_id', '=', header.run_id)
         .executeTakeFirst();
       // The run row is the run's own: its outcome is recorded even after a reset moved the job on.
-      await trx
+      const run = await trx
         .updateTable('runs')
         .set({ status: header.status, completed_at: header.completed_at ?? null })
         .where('run_id', '=', header.run_id)
-        .execute();
+        .executeTakeFirst();
+      // A run that never claimed its job (cancelled before its first step) has nothing of its own to keep.
+      if (Number(run.numUpdatedRows) === 0) return false;
       for (const step of record.steps) {
         const row = stepRunRow(header.run_id, header.job_id, StepRun.parse(step), now);
         await trx
@@ -370,6 +413,51 @@ export class JobRepository {
   }
 
   /**
+   * Records a completed step as its workflow records it (a tool activity of a run begun
+   * from a prepared start writes it), and with `final` the run's ending, in one
+   * transaction: the run's persistence rides on its last activity. Like
+   * `recordAttemptEnded`, a step that has ended, or a later attempt, is not moved; like
+   * `recordRun`, the job's header is written only while the run is the job's current run.
+   */
+  async recordStepCompleted(at: { run_id: string; job_id: string }, step: StepRun, final: RunHeader | undefined, now: string): Promise<void> {
+    const row = stepRunRow(at.run_id, at.job_id, step, now);
+    const upsert = (db: Kysely<Database>) =>
+      db
+        .insertInto('step_runs')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['run_id', 'step_index'])
+            .doUpdateSet(withoutKeys(row))
+            .where('step_runs.status', 'in', ['NotStarted', 'InProgress'])
+            .where('step_runs.attempt', '<=', step.attempt),
+        )
+        .execute();
+    if (final === undefined) {
+      await upsert(this.db);
+      return;
+    }
+    // The header is the workflow's own (computed by core's run transitions), not a request to check.
+    await this.db.transaction().execute(async (trx) => {
+      await upsert(trx);
+      await trx
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: jobStatusOf(final.status),
+          started_at: final.started_at,
+          completed_at: final.completed_at ?? null,
+          run: JSON.stringify(final),
+          updated_at: now,
+          revision: eb('revision', '+', 1),
+        }))
+        .where('job_id', '=', final.job_id)
+        .where('run_id', '=', final.run_id)
+        .execute();
+      await trx.updateTable('runs').set({ status: final.status, completed_at: final.completed_at ?? null }).where('run_id', '=', final.run_id).execute();
+    });
+  }
+
+  /**
    * Returns a job to PENDING: its run is detached (kept, with its steps, as history), inputs
    * stay. Conditional on the run being the one the caller saw, so a reset cannot undo a
    * start or retry it did not know about.
@@ -447,9 +535,13 @@ function newJobRow(job: JobRecord) {
 
 /** Rolls back an input change naming a file that no longer exists. */
 class MissingFile extends Error {}
+/** A job row's definition parts, the same text for every job of a workflow version: parsed once per text. */
+const JobSteps = new ParseCache(JobRecord.shape.steps);
+const JobInputVariables = new ParseCache(JobRecord.shape.input_variables);
+const JobRecordRest = JobRecord.omit({ steps: true, input_variables: true });
 
 function recordOf(row: Selectable<JobTable>): JobRecord {
-  return JobRecord.parse({
+  const rest = JobRecordRest.parse({
     job_id: row.job_id,
     workflow_id: row.workflow_id,
     workflow_version: row.workflow_version,
@@ -457,10 +549,8 @@ function recordOf(row: Selectable<JobTable>): JobRecord {
     description: row.description ?? undefined,
     created_at: row.created_at,
     updated_at: row.updated_at,
-    input_variables: JSON.parse(row.input_variables) as unknown,
     input_values: JSON.parse(row.input_values) as unknown,
     input_errors: JSON.parse(row.input_errors) as unknown,
-    steps: JSON.parse(row.steps) as unknown,
     output_variables: JSON.parse(row.output_variables) as unknown,
     correlation_id: row.correlation_id,
     context: JSON.parse(row.context) as unknown,
@@ -468,6 +558,7 @@ function recordOf(row: Selectable<JobTable>): JobRecord {
     root_job_id: row.root_job_id ?? undefined,
     run_id: row.run_id ?? undefined,
   });
+  return { ...rest, input_variables: JobInputVariables.parse(row.input_variables), steps: JobSteps.parse(row.steps) };
 }
 
 function runSummaryOf(row: Selectable<RunTable>): RunSummary {

@@ -2,6 +2,7 @@ import { WorkflowDefinitionFields, WorkflowStatus } from '@ordo/core';
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { OrdoDatabase } from './database';
+import { ParseCache } from './parse-cache';
 import type { WorkflowTable } from './schema';
 
 /**
@@ -234,9 +235,12 @@ function toRow(record: WorkflowRecord): Omit<WorkflowTable, 'revision'> {
   };
 }
 
+/** Stored versions as parsed, by their row's text: a version is read (and was parsed) for every job created from it. */
+const StoredWorkflows = new ParseCache(WorkflowRecord);
+
 function fromRow(row: Selectable<WorkflowTable>): WorkflowRecord {
-  const definition = JSON.parse(row.definition) as Record<string, unknown>;
-  return WorkflowRecord.parse({ ...definition, status: row.status, version: row.version, created_at: row.created_at, updated_at: row.updated_at });
+  const columns = { status: row.status, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
+  return StoredWorkflows.parseKeyed(`${JSON.stringify(columns)}\n${row.definition}`, () => ({ ...(JSON.parse(row.definition) as Record<string, unknown>), ...columns }));
 }
 
 function summaryOf(row: Pick<Selectable<WorkflowTable>, (typeof SUMMARY_COLUMNS)[number]>): WorkflowVersionSummary {

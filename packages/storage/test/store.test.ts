@@ -123,7 +123,7 @@ forEachDialect('store', (dialect) => {
     it('stores a pending job with no run and reads it back whole', async () => {
       const job = await insertJob();
       expect(await store.jobs.get(job.job_id)).toEqual(job);
-      expect(await store.jobs.getStored(job.job_id)).toEqual({ job, run: undefined, runs: [], updated_at: job.updated_at });
+      expect(await store.jobs.getStored(job.job_id)).toEqual({ job, run: undefined, runs: [], updated_at: job.updated_at, revision: 0 });
       expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
       expect(await store.jobs.get('job_unknown')).toBeUndefined();
       expect(await store.jobs.getStored('job_unknown')).toBeUndefined();
@@ -165,7 +165,7 @@ forEachDialect('store', (dialect) => {
     it('replaces inputs only while the job is pending', async () => {
       const job = await insertJob({ valid: false });
       const set = await store.jobs.setInputs(job.job_id, { text: 'hi' }, {}, at(5));
-      expect(set).toEqual({ ok: true, job: { ...job, input_values: { text: 'hi' }, input_errors: {}, updated_at: at(5) } });
+      expect(set).toEqual({ ok: true, job: { ...job, input_values: { text: 'hi' }, input_errors: {}, updated_at: at(5) }, revision: 1 });
 
       await claim(job, 'run_1', at(10));
       expect(await store.jobs.setInputs(job.job_id, { text: 'changed' }, {}, at(11))).toEqual({ ok: false, code: 'JOB_NOT_PENDING' });
@@ -246,6 +246,76 @@ forEachDialect('store', (dialect) => {
       // run_1's claim arriving again (a retried activity) must not take the reset job back.
       expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({ ok: false, code: 'JOB_NOT_STARTABLE', status: 'PENDING' });
       expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+    });
+  });
+
+  describe('claimPrepared', () => {
+    const claimOf = (job: JobRecord, runId: string, revision: number) => ({ job_id: job.job_id, run_id: runId, started_at: at(10), revision });
+
+    it('claims a pending job still at the revision its start was prepared from, once per run', async () => {
+      const job = await insertJob();
+      expect((await store.jobs.getStored(job.job_id))?.revision).toBe(0);
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({ ok: true });
+      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_1', started_at: at(10), completed_at: null });
+      // A retried activity claims again: the same answer, nothing changed.
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(12))).toEqual({ ok: true });
+      const stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
+      expect(stored?.run).toMatchObject({ run_id: 'run_1', status: 'InProgress', started_at: at(10) });
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({ ok: false, message: `Job '${job.job_id}' is RUNNING, not PENDING with valid inputs: this run does nothing` });
+    });
+
+    it('refuses a job whose inputs changed since, one that does not exist, and one a reset took from the run', async () => {
+      const job = await insertJob();
+      const set = await store.jobs.setInputs(job.job_id, { text: 'changed' }, {}, at(5));
+      expect(set).toMatchObject({ ok: true, revision: 1 });
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({
+        ok: false,
+        message: `Job '${job.job_id}' changed after this run was started (its inputs were set again): this run does nothing`,
+      });
+      expect(await store.jobs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({ ok: false, message: "Job 'job_unknown' does not exist" });
+      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(11))).toEqual({ ok: true });
+      expect((await store.jobs.reset(job.job_id, 'run_1', at(12))).ok).toBe(true);
+      expect((await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(13))).ok).toBe(false);
+      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+    });
+  });
+
+  describe('recordStepCompleted', () => {
+    it("records a completed step as given, and with the run's ending the job row and the run's status in the same write", async () => {
+      const job = await insertJob();
+      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      const done = (index: number, second: number) =>
+        step(index, { status: 'Completed', attempt: 1, max_attempts: 3, started_at: at(second), completed_at: at(second + 1), outputs: { analysis_results: `out ${index}` } });
+      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(0, 11), undefined, at(12));
+      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(1, 13), undefined, at(14));
+      let stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run?.steps).toEqual([done(0, 11), done(1, 13), step(2, {})]);
+      expect(stored?.run).toMatchObject({ status: 'InProgress', current_step_index: 1, last_activity_at: at(14) });
+
+      const final = header(job, 'run_1', at(10), { status: 'Completed', current_step_index: 2, completed_at: at(16), live_output: 'Completed 3 of 3 steps', output_data: { result: 'R' } });
+      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(2, 15), final, at(16));
+      stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run).toEqual({ ...final, steps: [done(0, 11), done(1, 13), done(2, 15)] });
+      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(16) }]);
+      expect(await jobRow(job.job_id)).toEqual({ status: 'COMPLETED', run_id: 'run_1', started_at: at(10), completed_at: at(16) });
+
+      // A late, earlier attempt of an ended step changes nothing.
+      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, { ...done(2, 15), attempt: 0, outputs: { analysis_results: 'late' } }, undefined, at(17));
+      expect((await store.jobs.stepRuns('run_1'))[2]).toEqual(done(2, 15));
+    });
+
+    it("writes the ending of a run a reset moved the job away from on the run alone", async () => {
+      const job = await insertJob();
+      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      expect((await store.jobs.reset(job.job_id, 'run_1', at(11))).ok).toBe(true);
+      const final = header(job, 'run_1', at(10), { status: 'Completed', completed_at: at(13), output_data: {} });
+      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, step(0, { status: 'Completed', attempt: 1, completed_at: at(13) }), final, at(13));
+      const stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run).toBeUndefined();
+      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(13) }]);
     });
   });
 
@@ -332,6 +402,14 @@ forEachDialect('store', (dialect) => {
       expect(await store.jobs.stepRuns('run_1')).toEqual([failedStep]);
       expect(await store.jobs.stepRuns('run_2')).toEqual([]);
     });
+  });
+
+  it('recordRun writes nothing at all for a run that never claimed its job', async () => {
+    const job = await insertJob();
+    const cancelled = header(job, 'run_x', at(10), { status: 'Cancelled', completed_at: at(11), error: { code: 'CANCELLED', message: 'Job cancelled by user' } });
+    expect(await store.jobs.recordRun({ header: cancelled, steps: [step(0, { status: 'Failed', attempt: 0, completed_at: at(11) })] }, at(11))).toBe(false);
+    expect(await store.jobs.stepRuns('run_x')).toEqual([]);
+    expect(await store.jobs.getStored(job.job_id)).toMatchObject({ run: undefined, runs: [] });
   });
 
   describe('attempts', () => {

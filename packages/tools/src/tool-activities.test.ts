@@ -149,8 +149,9 @@ describe('attempts and progress', () => {
     return {
       started: vi.fn<StepAttemptRecorder['started']>(() => Promise.resolve()),
       progress: vi.fn<StepAttemptRecorder['progress']>(() => Promise.resolve()),
-      succeeded: vi.fn<StepAttemptRecorder['succeeded']>(() => Promise.resolve()),
+      succeeded: vi.fn<StepAttemptRecorder['succeeded']>(() => Promise.resolve(undefined)),
       failed: vi.fn<StepAttemptRecorder['failed']>(() => Promise.resolve()),
+      claim: vi.fn<StepAttemptRecorder['claim']>(() => Promise.resolve({ ok: true })),
     };
   }
 
@@ -238,6 +239,54 @@ describe('attempts and progress', () => {
     expect(heartbeats.at(-1)).toEqual({ message: 'd' });
   });
 
+  describe('for a run begun from a prepared start', () => {
+    const claim = { job_id: 'job_test', run_id: 'run_test', started_at: '2031-01-01T00:00:00.000Z', revision: 3 };
+    const run = { step_started_at: '2031-01-01T00:00:01.000Z', max_attempts: 3, claim };
+    const activity = (rec: StepAttemptRecorder, tool = lengthOf) =>
+      createToolActivities([tool], {
+        files: { read: () => Promise.resolve(undefined) },
+        blobs: new MemoryBlobStore(),
+        recorder: rec,
+        attempt: () => ({ attempt: 1, signal: new AbortController().signal, heartbeat: () => undefined, log: undefined }),
+      })[tool.tool_id]!;
+
+    it('claims the job before the tool runs, and answers when and what it recorded', async () => {
+      const rec = recorder();
+      rec.succeeded.mockImplementation(() => Promise.resolve('run'));
+      const result = await activity(rec)({ step: TEST_STEP, params: { text: 'abc' }, run });
+      expect(rec.claim).toHaveBeenCalledWith(claim);
+      expect(rec.succeeded.mock.calls[0]!.slice(0, 3)).toEqual([TEST_STEP, 1, { length: 3 }]);
+      expect(rec.succeeded.mock.calls[0]![5]).toEqual(run);
+      expect(result).toEqual({ outputs: { length: 3 }, attempt: 1, ended_at: rec.succeeded.mock.calls[0]![4], recorded: 'run' });
+    });
+
+    it('says nothing was recorded when the record could not be written', async () => {
+      const rec = recorder();
+      rec.succeeded.mockImplementation(() => Promise.reject(new Error('database is locked')));
+      const result = await activity(rec)({ step: TEST_STEP, params: { text: 'abc' }, run });
+      expect(result.recorded).toBeUndefined();
+      expect(result.ended_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    });
+
+    it('runs no tool when the job refuses the claim, and fails for good with JOB_NOT_STARTABLE', async () => {
+      const rec = recorder();
+      rec.claim.mockImplementation(() => Promise.resolve({ ok: false, message: "Job 'job_test' is COMPLETED" }));
+      const ran = vi.fn(() => Promise.resolve({ length: 0 }));
+      const failure = await applicationFailureOf(activity(rec, probe(ran))({ step: TEST_STEP, params: { text: 'abc' }, run }));
+      expect(failure).toMatchObject({ type: 'JOB_NOT_STARTABLE', message: "Job 'job_test' is COMPLETED", nonRetryable: true });
+      expect(ran).not.toHaveBeenCalled();
+      expect(rec.failed).not.toHaveBeenCalled();
+    });
+
+    it('fails the attempt, to be retried, when the claim cannot be written', async () => {
+      const rec = recorder();
+      rec.claim.mockImplementation(() => Promise.reject(new Error('database is locked')));
+      const failure = await applicationFailureOf(activity(rec)({ step: TEST_STEP, params: { text: 'abc' }, run }));
+      expect(failure).toMatchObject({ type: 'TOOL_FAILED', nonRetryable: false });
+      expect(failure.message).toContain('database is locked');
+    });
+  });
+
   it('keeps running when the recorder fails, and logs it', async () => {
     const warn = vi.fn();
     const failing: StepAttemptRecorder = {
@@ -245,6 +294,7 @@ describe('attempts and progress', () => {
       progress: () => Promise.reject(new Error('database is locked')),
       succeeded: () => Promise.reject(new Error('database is locked')),
       failed: () => Promise.reject(new Error('database is locked')),
+      claim: () => Promise.reject(new Error('database is locked')),
     };
     const tool = probe((_, ctx) => {
       ctx.progress('working');

@@ -6,6 +6,7 @@ import {
   resolveValueRecord,
   storeLargeValues,
   type BlobStore,
+  type RunClaim,
   type SchemaValue,
   type StepAttemptRecorder,
   type ToolActivities,
@@ -61,7 +62,7 @@ export function createToolActivities(tools: readonly ToolDefinition[], deps: Too
 function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivity {
   const currentAttempt = deps.attempt ?? temporalActivityAttempt;
   const inlineLimit = deps.inlineLimitBytes ?? DEFAULT_INLINE_VALUE_LIMIT_BYTES;
-  return async ({ step, params }) => {
+  return async ({ step, params, run }) => {
     const { attempt, signal, heartbeat, log: temporalLog } = currentAttempt();
     const log = taggedLogger(temporalLog ?? deps.log ?? SILENT_LOGGER, {
       tool_id: tool.tool_id,
@@ -72,6 +73,8 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       correlation_id: step.correlation_id,
     });
     const recorder = deps.recorder;
+    // The run's claim comes first: a run that may not have the job runs no tool.
+    if (run?.claim !== undefined && recorder !== undefined) await claimJob(recorder, run.claim);
     const attemptStartedAt = new Date().toISOString();
     // A first attempt's start is recorded only once it has run a moment (or reports
     // progress): most steps end sooner, and their end is one write that says it all. A
@@ -110,8 +113,9 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       progress.stop();
       clearTimeout(startTimer);
       await startRecorded;
-      if (recorder !== undefined) await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, attemptStartedAt, new Date().toISOString()));
-      return { outputs: result, attempt };
+      const endedAt = new Date().toISOString();
+      const recorded = recorder === undefined ? undefined : await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, attemptStartedAt, endedAt, run));
+      return { outputs: result, attempt, ...(run !== undefined && { ended_at: endedAt, ...(recorded !== undefined && { recorded }) }) };
     } catch (err) {
       const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
       const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
@@ -219,13 +223,29 @@ export function activityFailure(err: unknown, toolId: string, signal: AbortSigna
   });
 }
 
-async function bestEffort(log: ToolLogger, what: string, write: () => Promise<void>): Promise<void> {
+async function bestEffort<T>(log: ToolLogger, what: string, write: () => Promise<T>): Promise<T | undefined> {
   try {
-    await write();
+    return await write();
   } catch (err) {
     // The job's stored state is a view of the run; failing to update it must not fail the tool.
     log.warn(`Could not record the ${what}; continuing`, { error: err instanceof Error ? err.message : String(err) });
+    return undefined;
   }
+}
+
+/**
+ * Claims the job for a run begun from a prepared start. A refusal is final (the run does
+ * nothing: `JOB_NOT_STARTABLE`); a database that cannot be reached is retried like any
+ * failed attempt.
+ */
+async function claimJob(recorder: StepAttemptRecorder, claim: RunClaim): Promise<void> {
+  let result: Awaited<ReturnType<StepAttemptRecorder['claim']>>;
+  try {
+    result = await recorder.claim(claim);
+  } catch (err) {
+    throw ApplicationFailure.create({ type: 'TOOL_FAILED', message: `Could not claim the job for this run: ${err instanceof Error ? err.message : String(err)}`, nonRetryable: false });
+  }
+  if (!result.ok) throw ApplicationFailure.create({ type: 'JOB_NOT_STARTABLE', message: result.message, nonRetryable: true });
 }
 
 function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogger {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RunClaim, RunClaimResult, RunHeader } from './run-store-contract';
 import type { SchemaValue } from './schema-value';
 
 /** Parameters a tool receives after `parameter_mappings` are resolved. */
@@ -22,16 +23,43 @@ export const StepAddress = z.object({
 });
 export type StepAddress = z.infer<typeof StepAddress>;
 
+/**
+ * What a tool activity records of its run besides its attempts, for a run begun from a
+ * prepared start: the workflow's persistence rides on its tool activities instead of
+ * local activities of its own (each one a workflow activation and a marker more per job).
+ */
+export interface RunRecording {
+  /** When the workflow started the step, and its attempt bound: a completed step's row then equals the workflow's record of it. */
+  step_started_at: string;
+  max_attempts: number;
+  /** Claim the job for the run before the tool runs (sent until a claim is confirmed). */
+  claim?: RunClaim;
+  /**
+   * The run's last step: when it succeeds and its outputs map, record the run's ending
+   * (Completed) with the step, in one write. `header` is the run's header as the step began.
+   */
+  finish?: { header: RunHeader; output_mappings: Record<string, string>; output_variables: string[] };
+}
+
 /** The one argument of every tool activity. Values over the inline limit arrive as `ValueRef`s. */
 export interface ToolActivityInput {
   step: StepAddress;
   params: ToolParams;
+  /** Present for a run begun from a prepared start; see `RunRecording`. */
+  run?: RunRecording;
 }
+
+/** What the activity recorded of a successful attempt: the step's completion, or that and the run's ending. */
+export type RecordedEnding = 'step' | 'run';
 
 /** What a tool activity returns: the tool's outputs and the attempt that produced them. */
 export interface ToolActivityResult {
   outputs: ToolOutputs;
   attempt: number;
+  /** With `run`: the time the step's completion was recorded with (the workflow records the same). */
+  ended_at?: string;
+  /** With `run`: what was recorded; absent when the record could not be written (the workflow then writes it). */
+  recorded?: RecordedEnding;
 }
 
 /**
@@ -58,8 +86,12 @@ export interface StepAttemptRecorder {
   /**
    * The attempt succeeded with these outputs (large values already stored by reference).
    * The step shows as completed at once; the workflow's own record stays authoritative.
+   * With `run`, the step's row is written as the workflow records it, and with `run.finish`
+   * the run's ending too (unless the outputs do not map): answers what was recorded.
    */
-  succeeded(step: StepAddress, attempt: number, outputs: ToolOutputs, startedAt: string, at: string): Promise<void>;
+  succeeded(step: StepAddress, attempt: number, outputs: ToolOutputs, startedAt: string, at: string, run?: RunRecording): Promise<RecordedEnding | undefined>;
+  /** Claims the job for a run begun from a prepared start, before its first tool runs. */
+  claim(claim: RunClaim): Promise<RunClaimResult>;
   /** The attempt failed; `retryable` tells whether Temporal may try again. */
   failed(step: StepAddress, attempt: number, error: { code: string; message: string }, retryable: boolean, startedAt: string, at: string): Promise<void>;
 }

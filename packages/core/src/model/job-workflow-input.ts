@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunError, RunStatus } from './run-state';
+import { PreparedStart } from './run-store-contract';
 import { Variables } from './schema-value';
 
 /** Re-run from a failed run: reuse the completed steps before `from_step_index`. */
@@ -12,8 +13,11 @@ export const RetryFrom = z.strictObject({
 export type RetryFrom = z.infer<typeof RetryFrom>;
 
 /**
- * The start argument of a job workflow. It names the job; the workflow reads the job's
- * definition and inputs through an activity, so the input never grows with the job.
+ * The start argument of a job workflow. It names the job; given only that, the workflow
+ * claims the job and reads its definition and inputs through a local activity. A starter
+ * that has just read the job (the API) may hand the run its `prepared` start instead, at
+ * most the first batch of steps, so the input never grows with the job: the run then
+ * begins without a read, and its first tool activity claims the job.
  * (The workflow checks it with `readJobWorkflowInput`, which must agree with this schema:
  * workflow code loads no zod, see `workflows/README.md`.)
  */
@@ -22,6 +26,10 @@ export const JobWorkflowInput = z.strictObject({
   /** When the start was requested; the run records this exact time as `started_at`. */
   started_at: z.iso.datetime().optional(),
   retry: RetryFrom.optional(),
+  prepared: PreparedStart.optional(),
+}).refine((input) => input.prepared === undefined || input.retry === undefined, {
+  path: ['prepared'],
+  message: 'a prepared start is for a first run, not for a retry',
 });
 export type JobWorkflowInput = z.infer<typeof JobWorkflowInput>;
 

@@ -1,5 +1,5 @@
 import type { ToolOutputs, ToolParams } from './activity-contract';
-import { evaluateExpression, parseExpression } from './expressions';
+import { evaluateExpression, parseExpression, type ExpressionResult } from './expressions';
 import type { SchemaValue } from './schema-value';
 
 /**
@@ -40,8 +40,59 @@ export interface ValueScope {
 /** A resolved source, or the expression that failed and why (`path` locates it inside the source). */
 export type ResolvedValue = { ok: true; value: SchemaValue | undefined } | { ok: false; path: (string | number)[]; expression: string; message: string };
 
-/** Resolves one value source (see `ValueProvider`). */
-export async function resolveValue(source: SchemaValue, scope: ValueScope, path: (string | number)[] = []): Promise<ResolvedValue> {
+/** Each expression a source holds, evaluated: the source resolves without waiting once they are. */
+type Evaluated = ReadonlyMap<string, ExpressionResult>;
+
+/**
+ * Resolves one value source (see `ValueProvider`). A source with no expression resolves at
+ * once, with no promise: workflow code pays for every promise (the SDK tracks each).
+ */
+export function resolveValue(source: SchemaValue, scope: ValueScope, path: (string | number)[] = []): ResolvedValue | Promise<ResolvedValue> {
+  return withEvaluated(expressionsIn(source, new Set()), scope, (evaluated) => resolveWith(source, scope, evaluated, path));
+}
+
+/** A step's resolved mappings, or the one that failed. */
+export type ResolvedMappings = { ok: true; values: ToolParams } | { ok: false; name: string; path: (string | number)[]; expression: string; message: string };
+
+/**
+ * Resolves a mapping object (`parameter_mappings`, `input_mappings`) member by member,
+ * leaving out the members that have no value; at once when it holds no expression.
+ */
+export function resolveMappings(mappings: Readonly<Record<string, SchemaValue>>, scope: ValueScope): ResolvedMappings | Promise<ResolvedMappings> {
+  const texts = new Set<string>();
+  for (const source of Object.values(mappings)) expressionsIn(source, texts);
+  return withEvaluated(texts, scope, (evaluated) => {
+    const values: ToolParams = {};
+    for (const [name, source] of Object.entries(mappings)) {
+      const resolved = resolveWith(source, scope, evaluated, [name]);
+      if (!resolved.ok) return { ok: false, name, path: resolved.path, expression: resolved.expression, message: resolved.message };
+      if (resolved.value !== undefined) values[name] = resolved.value;
+    }
+    return { ok: true, values };
+  });
+}
+
+/** Runs `then` once the expressions `texts` are evaluated: at once when there are none. */
+function withEvaluated<T>(texts: ReadonlySet<string>, scope: ValueScope, then: (evaluated: Evaluated) => T): T | Promise<T> {
+  if (texts.size === 0) return then(new Map());
+  const document = scope.document();
+  return Promise.all([...texts].map(async (text) => [text, await evaluateExpression(text, document)] as const)).then((results) => then(new Map(results)));
+}
+
+/** Adds the text of every `{expr}` in `source` to `into`. */
+function expressionsIn(source: SchemaValue, into: Set<string>): Set<string> {
+  const provider = providerOf(source);
+  if (provider) {
+    if (provider.kind === 'expr') into.add(provider.text);
+  } else if (Array.isArray(source)) {
+    for (const item of source) expressionsIn(item, into);
+  } else if (source !== null && typeof source === 'object') {
+    for (const member of Object.values(source)) expressionsIn(member, into);
+  }
+  return into;
+}
+
+function resolveWith(source: SchemaValue, scope: ValueScope, evaluated: Evaluated, path: (string | number)[]): ResolvedValue {
   const provider = providerOf(source);
   if (provider) {
     switch (provider.kind) {
@@ -50,7 +101,8 @@ export async function resolveValue(source: SchemaValue, scope: ValueScope, path:
       case 'var':
         return { ok: true, value: scope.variables[provider.name] };
       case 'expr': {
-        const result = await evaluateExpression(provider.text, scope.document());
+        const result = evaluated.get(provider.text);
+        if (result === undefined) throw new Error(`expression '${provider.text}' was not evaluated`);
         return result.ok ? result : { ok: false, path, expression: provider.text, message: result.message };
       }
     }
@@ -59,7 +111,7 @@ export async function resolveValue(source: SchemaValue, scope: ValueScope, path:
   if (Array.isArray(source)) {
     const items: SchemaValue[] = [];
     for (const [i, item] of source.entries()) {
-      const resolved = await resolveValue(item, scope, [...path, i]);
+      const resolved = resolveWith(item, scope, evaluated, [...path, i]);
       if (!resolved.ok) return resolved;
       items.push(resolved.value ?? null);
     }
@@ -68,30 +120,13 @@ export async function resolveValue(source: SchemaValue, scope: ValueScope, path:
   if (source !== null && typeof source === 'object') {
     const members: Record<string, SchemaValue> = {};
     for (const [key, member] of Object.entries(source)) {
-      const resolved = await resolveValue(member, scope, [...path, key]);
+      const resolved = resolveWith(member, scope, evaluated, [...path, key]);
       if (!resolved.ok) return resolved;
       if (resolved.value !== undefined) members[key] = resolved.value;
     }
     return { ok: true, value: members };
   }
   return { ok: true, value: source };
-}
-
-/** A step's resolved mappings, or the one that failed. */
-export type ResolvedMappings = { ok: true; values: ToolParams } | { ok: false; name: string; path: (string | number)[]; expression: string; message: string };
-
-/**
- * Resolves a mapping object (`parameter_mappings`, `input_mappings`) member by member,
- * leaving out the members that have no value.
- */
-export async function resolveMappings(mappings: Readonly<Record<string, SchemaValue>>, scope: ValueScope): Promise<ResolvedMappings> {
-  const values: ToolParams = {};
-  for (const [name, source] of Object.entries(mappings)) {
-    const resolved = await resolveValue(source, scope, [name]);
-    if (!resolved.ok) return { ok: false, name, path: resolved.path, expression: resolved.expression, message: resolved.message };
-    if (resolved.value !== undefined) values[name] = resolved.value;
-  }
-  return { ok: true, values };
 }
 
 /** A variable a source reads, or an expression it holds, with its path inside the source. */

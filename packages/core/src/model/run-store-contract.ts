@@ -49,6 +49,33 @@ export const RunStart = z.object({
 });
 export type RunStart = z.infer<typeof RunStart>;
 
+/**
+ * A run's start prepared by whoever starts it (the API, for a job it has just checked),
+ * handed to the workflow in its input: what `beginRun` would otherwise read, so the run
+ * begins without a read of its own. The job is still PENDING: the run's first write
+ * claims it, fenced by `revision` (the job row as it was when the start was prepared), so
+ * a job that changed meanwhile is not run with what it no longer holds.
+ */
+export const PreparedStart = RunStart.omit({ job_id: true, run_id: true, started_at: true, reused: true }).extend({
+  revision: z.number().int().nonnegative(),
+});
+export type PreparedStart = z.infer<typeof PreparedStart>;
+
+/**
+ * Claim of a job by a run begun from a prepared start: PENDING (with valid inputs, still at
+ * `revision`) becomes RUNNING under `run_id`. Claiming again for the same run answers the same.
+ */
+export const RunClaim = z.object({
+  job_id: z.string(),
+  run_id: z.string(),
+  started_at: z.string(),
+  revision: z.number().int().nonnegative(),
+});
+export type RunClaim = z.infer<typeof RunClaim>;
+
+/** The result of a claim: refused when the job is no longer as the start was prepared from. */
+export type RunClaimResult = { ok: true } | { ok: false; message: string };
+
 /** Why a job could not begin this run. */
 export const BeginRunRefusal = z.enum(['JOB_NOT_FOUND', 'JOB_NOT_STARTABLE']);
 export type BeginRunRefusal = z.infer<typeof BeginRunRefusal>;
@@ -63,8 +90,19 @@ export type RunHeader = z.infer<typeof RunHeader>;
 export const RunRecord = z.object({
   header: RunHeader,
   steps: z.array(StepRun),
+  /** A run begun from a prepared start that has not seen its claim confirmed: claim first, then write. */
+  claim: RunClaim.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+/**
+ * What a `recordRun` did: `applied` when the run is (still) the job's current run;
+ * `refused` when the record carried a claim the job refused, and nothing was written.
+ */
+export interface RecordRunResult {
+  applied: boolean;
+  refused?: string;
+}
 
 /**
  * Activities through which the job workflow reads its job and persists its run. The
@@ -74,6 +112,9 @@ export type RunRecord = z.infer<typeof RunRecord>;
 export interface RunStoreActivities {
   beginRun(request: BeginRunRequest): Promise<BeginRunResult>;
   loadSteps(request: { job_id: string; from: number }): Promise<StepBatch>;
-  /** Writes run state, fenced by run: a run that is no longer the job's current run writes nothing (`applied: false`). */
-  recordRun(record: RunRecord): Promise<{ applied: boolean }>;
+  /**
+   * Writes run state, fenced by run: a run that is no longer the job's current run writes
+   * nothing on the job (`applied: false`), and a run that never claimed it nothing at all.
+   */
+  recordRun(record: RunRecord): Promise<RecordRunResult>;
 }

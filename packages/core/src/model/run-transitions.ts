@@ -110,7 +110,12 @@ export function stepCompleted(run: RunState, index: number, outcome: { outputs: 
   if (outcome.attempt !== undefined) step.attempt = outcome.attempt;
   delete step.progress;
   delete step.error;
-  Object.assign(run.variables, outcome.written);
+  headerAfterStep(run, outcome.written, at);
+}
+
+/** What a completed step changes in the run's header. */
+function headerAfterStep(run: RunHeader, written: Variables, at: string): void {
+  Object.assign(run.variables, written);
   run.last_activity_at = at;
 }
 
@@ -124,6 +129,18 @@ export function stepDisabled(run: RunState, index: number, note: string, at: str
   step.note = note;
   run.current_step_index = index;
   run.last_activity_at = at;
+}
+
+/**
+ * The header of a run whose last step has just completed, writing `written`, at `at`:
+ * exactly what `stepCompleted` and then `runCompleted` make of `header`. The activity of a
+ * run's last step records it, so the run's ending needs no write of the workflow's own.
+ */
+export function completedRunHeader(header: RunHeader, written: Variables, outputVariables: readonly string[], at: string): RunHeader {
+  const run: RunHeader = { ...header, variables: { ...header.variables } };
+  headerAfterStep(run, written, at);
+  runCompleted(run, outputVariables, at);
+  return run;
 }
 
 /** A step failed; the run fails with it. */
@@ -151,7 +168,7 @@ export function pausedAt(run: RunState, index: number): void {
 }
 
 /** The run completed every step: its outputs are the output rule's variables. */
-export function runCompleted(run: RunState, outputVariables: readonly string[], at: string): void {
+export function runCompleted(run: RunHeader, outputVariables: readonly string[], at: string): void {
   endRun(run, 'Completed', undefined, `Completed ${run.total_steps} of ${run.total_steps} steps`, outputVariables, at);
 }
 
@@ -176,7 +193,7 @@ export function runCancelled(run: RunState, outputVariables: readonly string[], 
 }
 
 /** What every ending sets: the status, its times, the outputs the output rule picks, the last message. */
-function endRun(run: RunState, status: 'Completed' | 'Failed' | 'Cancelled', error: RunError | undefined, liveOutput: string, outputVariables: readonly string[], at: string): void {
+function endRun(run: RunHeader, status: 'Completed' | 'Failed' | 'Cancelled', error: RunError | undefined, liveOutput: string, outputVariables: readonly string[], at: string): void {
   run.status = status;
   if (error !== undefined) {
     run.error = error;

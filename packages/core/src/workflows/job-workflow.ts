@@ -14,7 +14,7 @@ import { confirmUpdate, type ConfirmRequest, executionStateQuery, pauseSignal, r
 import type { JobErrorCode } from '../model/error-codes';
 import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../model/job-workflow-input';
 import type { RunError, RunState } from '../model/run-state';
-import type { RunStoreActivities, StepBatch } from '../model/run-store-contract';
+import type { RunClaim, RunRecord, RunStart, RunStoreActivities } from '../model/run-store-contract';
 import {
   beginRunState,
   isFinishedRun,
@@ -37,6 +37,7 @@ import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
 import { readJobWorkflowInput } from './read-input';
 import { stepTypeOf, type StepDefinition } from './steps';
+import type { StepExecution } from './steps/step-type';
 
 // The run store is Ordo's own database, next to the worker: local activities keep its
 // reads and writes off the task queue and out of the history but for one marker each.
@@ -56,13 +57,41 @@ const now = (): string => new Date().toISOString();
 const failureType = (code: JobErrorCode): JobErrorCode => code;
 
 /**
- * One Ordo job run. It claims the job, then interprets the job's steps in order: at each
- * step boundary it honours a pause, dispatches the step to its type's executor, and
- * records the outcome in the run state. The run state is persisted through local
- * activities at the start, at pauses and at the end (the end in a non-cancellable scope);
- * tool activities record attempts and progress as they happen. A cancellation fails the
- * running step and the job ("Job cancelled by user") and is rethrown, so Temporal records
- * the run as Cancelled; a failed step fails the run with `JOB_FAILED`.
+ * How the run persists itself. Given only a job ID, it claims the job and reads it through a
+ * local activity (`beginRun`), and records its end through another. Begun from a prepared
+ * start (the API's), its writes ride on its tool activities instead: the first one claims
+ * the job, each one records its step as the run state holds it, and the last one records
+ * the run's ending too, so a run that goes straight through costs no local activity. The
+ * local activities remain for what no tool activity carries: pauses, failures,
+ * cancellation, and any write an activity could not make.
+ */
+interface Persistence {
+  /** The run began from a prepared start: its activities record the run. */
+  prepared: boolean;
+  /** Sent with writes until a claim is confirmed; undefined once it is (or for a `beginRun` run, which claimed first). */
+  claim: RunClaim | undefined;
+  /** Every completed step so far was recorded by its activity as the run state holds it. */
+  stepsRecorded: boolean;
+}
+
+/** A run's header sent to its last activity, at most (bytes of JSON); a larger one is recorded by the workflow. */
+const MAX_FINISH_HEADER_BYTES = 128 * 1024;
+
+/** How the loop ended: every step done (`failed` undefined), the ending's time if an activity gave it, and whether it recorded the ending. */
+interface LoopEnd {
+  failed?: { index: number; error: RunError };
+  ended_at?: string;
+  recorded: boolean;
+}
+
+/**
+ * One Ordo job run. It begins (claiming the job, see `Persistence`), then interprets the
+ * job's steps in order: at each step boundary it honours a pause, dispatches the step to
+ * its type's executor, and records the outcome in the run state. The run's end is
+ * persisted (in a non-cancellable scope when the workflow writes it) before the run state
+ * shows it. A cancellation fails the running step and the job ("Job cancelled by user") and
+ * is rethrown, so Temporal records the run as Cancelled; a failed step fails the run with
+ * `JOB_FAILED`.
  */
 export async function jobWorkflow(rawInput: JobWorkflowInput): Promise<JobWorkflowResult>;
 export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult | JobStateUpdateV1> {
@@ -72,14 +101,26 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   if (!read.ok) throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${read.message}`, failureType('INVALID_WORKFLOW_INPUT'));
   const input = read.input;
   const info = workflowInfo();
-  const begun = await runStore.beginRun({
-    job_id: input.job_id,
-    run_id: info.firstExecutionRunId,
-    started_at: input.started_at ?? now(),
-    ...(input.retry !== undefined && { retry: input.retry }),
-  });
-  if (!begun.ok) throw ApplicationFailure.nonRetryable(begun.message, failureType('JOB_NOT_STARTABLE'));
-  const start = begun.start;
+  const runId = info.firstExecutionRunId;
+  let start: RunStart;
+  let persistence: Persistence;
+  if (input.prepared !== undefined) {
+    // Which way a run persists itself follows from its input alone, so replaying it takes the same way.
+    const { revision, ...prepared } = input.prepared;
+    const startedAt = input.started_at ?? now();
+    start = { ...prepared, job_id: input.job_id, run_id: runId, started_at: startedAt, reused: [] };
+    persistence = { prepared: true, claim: { job_id: input.job_id, run_id: runId, started_at: startedAt, revision }, stepsRecorded: true };
+  } else {
+    const begun = await runStore.beginRun({
+      job_id: input.job_id,
+      run_id: runId,
+      started_at: input.started_at ?? now(),
+      ...(input.retry !== undefined && { retry: input.retry }),
+    });
+    if (!begun.ok) throw notStartable(begun.message);
+    start = begun.start;
+    persistence = { prepared: false, claim: undefined, stepsRecorded: false };
+  }
   const run = beginRunState(start);
   const declared = new Set(start.declared);
 
@@ -88,11 +129,20 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   tagRun(run, info.typedSearchAttributes.get(OrdoJobStatus) === undefined);
 
   try {
-    const ending = await interpret(run, start.first, declared, inbox);
-    await finish(run, (final) => (ending ? runFailed(final, ending.index, ending.error, start.output_variables, now()) : runCompleted(final, start.output_variables, now())));
+    const end = await interpret(run, start, declared, persistence, inbox);
+    const failed = end.failed;
+    const at = end.ended_at ?? now();
+    const persisting = finish(
+      run,
+      (final) => (failed ? runFailed(final, failed.index, failed.error, start.output_variables, at) : runCompleted(final, start.output_variables, at)),
+      end.recorded ? undefined : persistence,
+    );
+    if (persisting) await persisting;
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    await finish(run, (final) => runCancelled(final, start.output_variables, now()));
+    // No claim with a cancellation: a run cancelled before it claimed its job leaves the job
+    // as it was (PENDING), and one that did claim it is recorded through the usual fence.
+    await finish(run, (final) => runCancelled(final, start.output_variables, now()), { ...persistence, claim: undefined });
     log.info('Job cancelled', { job_id: run.job_id });
     throw err;
   }
@@ -110,13 +160,17 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   return result;
 }
 
-/** The loop: pause gate, dispatch, record; until a step fails (returned) or none is left. */
-async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<string>, inbox: StepInbox): Promise<{ index: number; error: RunError } | undefined> {
-  let batch = first;
+function notStartable(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, failureType('JOB_NOT_STARTABLE'));
+}
+
+/** The loop: activation, pause gate, dispatch, record; until a step fails or none is left. */
+async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<string>, persistence: Persistence, inbox: StepInbox): Promise<LoopEnd> {
+  let batch = start.first;
   for (let index = 0; index < run.total_steps; index++) {
     // A retry reuses the recorded outputs of steps that completed before the failure.
     if (run.steps[index]?.reused_from_run !== undefined) continue;
-    await pauseGate(run, index);
+    if (run.paused) await pauseGate(run, index, persistence);
     if (index < batch.from || index >= batch.from + batch.steps.length) {
       batch = await runStore.loadSteps({ job_id: run.job_id, from: index });
       describeLoadedSteps(run, batch.from, batch.steps);
@@ -131,14 +185,20 @@ async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<
       stepStarted(run, index, step.name ?? type.label(step), now());
       const error = { code: failureType('EXPRESSION_FAILED'), message: activation.message };
       stepFailed(run, index, error, 0, now());
-      return { index, error };
+      return { failed: { index, error }, recorded: false };
     }
     if (!activation.active) {
       stepDisabled(run, index, activation.note, now());
+      // No activity records a disabled step: the run's ending records every step.
+      persistence.stepsRecorded = false;
       continue;
     }
     stepStarted(run, index, step.name ?? type.label(step), now());
     setCurrentDetails(run.live_output);
+    // A step that runs no tool activity (a wait, a confirmation) cannot claim the job for a
+    // prepared run, and may wait for days: the workflow records it as begun, claiming first.
+    if (persistence.prepared && !type.recordsRun) await record(run, { header: headerOf(run), steps: [] }, persistence);
+    const last = index === run.total_steps - 1;
     const outcome = await type.execute(step, {
       run,
       index,
@@ -149,17 +209,36 @@ async function interpret(run: RunState, first: StepBatch, declared: ReadonlySet<
       inbox,
       tools: batch.tools,
       update: (patch) => Object.assign(run.steps[index] ?? {}, patch),
+      ...(persistence.prepared && type.recordsRun && { recording: recordingFor(run, start, persistence, last) }),
     });
     switch (outcome.status) {
-      case 'Completed':
-        stepCompleted(run, index, outcome, now());
+      case 'Completed': {
+        const at = outcome.ended_at ?? now();
+        stepCompleted(run, index, outcome, at);
+        // An activity that ran with the run's claim and succeeded has claimed the job.
+        if (outcome.ended_at !== undefined) persistence.claim = undefined;
+        if (outcome.recorded === undefined) persistence.stepsRecorded = false;
+        if (last) return { ended_at: at, recorded: outcome.recorded === 'run' };
         break;
+      }
       case 'Failed':
+        // The first activity found the job changed or taken: the run does nothing, as `beginRun` refusing it.
+        if (persistence.claim !== undefined && outcome.error.code === failureType('JOB_NOT_STARTABLE')) throw notStartable(outcome.error.message);
         stepFailed(run, index, outcome.error, outcome.attempt, now());
-        return { index, error: outcome.error };
+        return { failed: { index, error: outcome.error }, recorded: false };
     }
   }
-  return undefined;
+  return { recorded: false };
+}
+
+/** What a step's activity records of a prepared run: its claim until confirmed, and for the last step the ending. */
+function recordingFor(run: RunState, start: RunStart, persistence: Persistence, last: boolean): StepExecution['recording'] {
+  const header = last && persistence.stepsRecorded ? headerOf(run) : undefined;
+  const finish =
+    header !== undefined && JSON.stringify(header).length <= MAX_FINISH_HEADER_BYTES
+      ? { header, output_variables: start.output_variables }
+      : undefined;
+  return { ...(persistence.claim !== undefined && { claim: persistence.claim }), ...(finish !== undefined && { finish }) };
 }
 
 /** How a step's value sources resolve: the run's variables, and the expression document built at most once. */
@@ -169,30 +248,53 @@ function scopeOf(run: RunState, declared: ReadonlySet<string>): ValueScope {
 }
 
 /** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */
-async function pauseGate(run: RunState, index: number): Promise<void> {
-  if (!run.paused) return;
+async function pauseGate(run: RunState, index: number, persistence: Persistence): Promise<void> {
   pausedAt(run, index);
   setCurrentDetails(run.live_output);
-  await runStore.recordRun({ header: headerOf(run), steps: [] });
+  await record(run, { header: headerOf(run), steps: [] }, persistence);
   await condition(() => !run.paused);
   run.live_output = `Resumed before step ${index + 1} of ${run.total_steps}`;
-  await runStore.recordRun({ header: headerOf(run), steps: [] });
+  await record(run, { header: headerOf(run), steps: [] }, persistence);
+}
+
+/**
+ * Writes run state through the `recordRun` local activity, claiming the job first while
+ * the run's claim is unconfirmed; a refused claim ends the run as `beginRun` refusing would.
+ */
+async function record(run: RunState, write: RunRecord, persistence: Persistence | undefined): Promise<void> {
+  const claim = persistence?.claim;
+  const result = await runStore.recordRun(claim === undefined ? write : { ...write, claim });
+  if (result.refused !== undefined) throw notStartable(result.refused);
+  if (persistence !== undefined) persistence.claim = undefined;
+  if (!result.applied) log.info('Run is no longer the job current run; its record was dropped', { job_id: run.job_id });
 }
 
 /**
  * Ends the run: the ending is applied to a copy, persisted (even while the run is being
  * cancelled), and only then becomes the run's state. So the live state never shows an
  * ending the store does not have yet, and a control call made on what it shows (a retry
- * of a failed job) finds the store agreeing.
+ * of a failed job) finds the store agreeing. `persistence` undefined: the last step's
+ * activity has recorded the ending already, and the run ends at once; only a write is
+ * awaited (every promise of workflow code is tracked by the SDK, at a cost per job).
  */
-async function finish(run: RunState, end: (final: RunState) => void): Promise<void> {
+function finish(run: RunState, end: (final: RunState) => void, persistence: Persistence | undefined): Promise<void> | undefined {
   const final = JSON.parse(JSON.stringify(run)) as RunState;
   end(final);
   upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(final.status) }]);
-  await CancellationScope.nonCancellable(() => runStore.recordRun({ header: headerOf(final), steps: final.steps }));
+  if (persistence === undefined) return adopt(run, final);
+  const write = { header: headerOf(final), steps: final.steps };
+  // A `beginRun` run records exactly as it always has, so its recorded histories replay.
+  const persisted = persistence.prepared
+    ? CancellationScope.nonCancellable(() => record(final, write, persistence))
+    : CancellationScope.nonCancellable(() => runStore.recordRun(write));
+  return persisted.then(() => adopt(run, final));
+}
+
+/** The persisted ending becomes the run's state. */
+function adopt(run: RunState, final: RunState): undefined {
   Object.assign(run, final);
   setCurrentDetails(run.live_output);
-  log.info('Job finished', { job_id: run.job_id, status: run.status });
+  return undefined;
 }
 
 function headerOf(run: RunState): Omit<RunState, 'steps'> {

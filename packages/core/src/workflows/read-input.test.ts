@@ -2,7 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { JobWorkflowInput } from '../model/job-workflow-input';
 import { readJobWorkflowInput } from './read-input';
 
+const prepared = {
+  workflow_id: 'wf',
+  workflow_version: 1,
+  name: 'n',
+  correlation_id: 'c',
+  context: {},
+  variables: { v0: 'a' },
+  declared: ['v0', 'v1'],
+  output_variables: ['v1'],
+  total_steps: 1,
+  first: { from: 0, steps: [{ type: 'tool', step_id: 's', tool: { tool_id: 'noop', name: 'Noop' }, parameter_mappings: { value: 'v0' }, output_mappings: { value: 'v1' } }], tools: { noop: {} } },
+  revision: 3,
+};
+
 const samples: unknown[] = [
+  { job_id: 'job_1', prepared },
+  { job_id: 'job_1', started_at: '2031-01-01T00:00:00.000Z', prepared: { ...prepared, parent_job_id: 'job_0', extra: 'ignored' } },
+  { job_id: 'job_1', prepared, retry: { run_id: 'r', from_step_index: 0 } },
+  { job_id: 'job_1', prepared: null },
+  { job_id: 'job_1', prepared: { ...prepared, revision: -1 } },
+  { job_id: 'job_1', prepared: { ...prepared, total_steps: 0 } },
+  { job_id: 'job_1', prepared: { ...prepared, workflow_version: '1' } },
+  { job_id: 'job_1', prepared: { ...prepared, declared: [1] } },
+  { job_id: 'job_1', prepared: { ...prepared, context: [] } },
+  { job_id: 'job_1', prepared: { ...prepared, first: { ...prepared.first, tools: [] } } },
+  { job_id: 'job_1', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } } },
+  { job_id: 'job_1', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'tool', step_id: '' }] } } },
+  { job_id: 'job_1', prepared: { ...prepared, variables: undefined } },
   { job_id: 'job_1' },
   { job_id: 'job_1', started_at: '2031-01-01T00:00:00.000Z' },
   { job_id: 'job_1', started_at: '2031-01-01T00:00:00Z', retry: { run_id: 'r', from_step_index: 2 } },
@@ -31,6 +58,10 @@ describe('readJobWorkflowInput', () => {
     expect(readJobWorkflowInput({ job_id: 'j', retry: { run_id: 'r', from_step_index: -1 } })).toEqual({
       ok: false,
       message: 'retry.from_step_index: must be a whole number, 0 or more',
+    });
+    expect(readJobWorkflowInput({ job_id: 'j', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } } })).toEqual({
+      ok: false,
+      message: 'prepared.first.steps.0: must be a step definition with a step_id and a known type (tool, sys.human_confirm, sys.wait)',
     });
   });
 });

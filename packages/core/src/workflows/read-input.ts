@@ -1,14 +1,15 @@
 import type { JobWorkflowInput } from '../model/job-workflow-input';
+import { STEP_TYPES } from './steps';
 
 /**
  * Checks a job workflow's start argument without zod (workflow code loads no zod: see
  * README.md): the same rules as the `JobWorkflowInput` schema, which a unit test holds it to.
  */
 export function readJobWorkflowInput(raw: unknown): { ok: true; input: JobWorkflowInput } | { ok: false; message: string } {
-  if (!isRecord(raw)) return { ok: false, message: 'the input must be an object { job_id, started_at?, retry? }' };
-  const unknown = Object.keys(raw).filter((k) => k !== 'job_id' && k !== 'started_at' && k !== 'retry');
+  if (!isRecord(raw)) return { ok: false, message: 'the input must be an object { job_id, started_at?, retry?, prepared? }' };
+  const unknown = Object.keys(raw).filter((k) => k !== 'job_id' && k !== 'started_at' && k !== 'retry' && k !== 'prepared');
   if (unknown.length > 0) return { ok: false, message: `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` };
-  const { job_id, started_at, retry } = raw;
+  const { job_id, started_at, retry, prepared } = raw;
   if (typeof job_id !== 'string' || job_id.length === 0) return { ok: false, message: 'job_id: must be a non-empty string' };
   if (started_at !== undefined && (typeof started_at !== 'string' || !ISO_DATETIME.test(started_at))) {
     return { ok: false, message: 'started_at: must be an ISO date-time in UTC, e.g. 2031-01-01T00:00:00.000Z' };
@@ -22,7 +23,46 @@ export function readJobWorkflowInput(raw: unknown): { ok: true; input: JobWorkfl
       return { ok: false, message: 'retry.from_step_index: must be a whole number, 0 or more' };
     }
   }
+  if (prepared !== undefined) {
+    if (retry !== undefined) return { ok: false, message: 'prepared: a prepared start is for a first run, not for a retry' };
+    const problem = preparedProblem(prepared);
+    if (problem !== undefined) return { ok: false, message: `prepared${problem}` };
+  }
   return { ok: true, input: raw as JobWorkflowInput };
+}
+
+/**
+ * What is wrong with a prepared start, as `.<field>: <rule>`, or undefined. Its step
+ * definitions are checked for their identity only: they are the stored job's, checked
+ * against the step schemas when their workflow was created.
+ */
+function preparedProblem(prepared: unknown): string | undefined {
+  if (!isRecord(prepared)) return ': must be an object';
+  const p = prepared;
+  const strings = ['workflow_id', 'name', 'correlation_id'] as const;
+  for (const key of strings) if (typeof p[key] !== 'string') return `.${key}: must be a string`;
+  for (const key of ['parent_job_id', 'root_job_id'] as const) if (p[key] !== undefined && typeof p[key] !== 'string') return `.${key}: must be a string`;
+  if (!isWholeNumber(p.workflow_version) || p.workflow_version < 1) return '.workflow_version: must be a whole number, 1 or more';
+  if (!isWholeNumber(p.total_steps) || p.total_steps < 1) return '.total_steps: must be a whole number, 1 or more';
+  if (!isWholeNumber(p.revision) || p.revision < 0) return '.revision: must be a whole number, 0 or more';
+  if (!isRecord(p.context)) return '.context: must be an object';
+  if (!isRecord(p.variables)) return '.variables: must be an object';
+  for (const key of ['declared', 'output_variables'] as const) {
+    const list = p[key];
+    if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) return `.${key}: must be a list of strings`;
+  }
+  const first = p.first;
+  if (!isRecord(first)) return '.first: must be an object { from, steps, tools }';
+  if (!isWholeNumber(first.from) || first.from < 0) return '.first.from: must be a whole number, 0 or more';
+  if (!isRecord(first.tools) || !Object.values(first.tools).every(isRecord)) return '.first.tools: must be an object of run defaults by tool_id';
+  if (!Array.isArray(first.steps)) return '.first.steps: must be a list of step definitions';
+  const bad = first.steps.findIndex((step) => !isRecord(step) || typeof step.step_id !== 'string' || step.step_id.length === 0 || typeof step.type !== 'string' || !Object.hasOwn(STEP_TYPES, step.type));
+  if (bad >= 0) return `.first.steps.${bad}: must be a step definition with a step_id and a known type (${Object.keys(STEP_TYPES).join(', ')})`;
+  return undefined;
+}
+
+function isWholeNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
 }
 
 // zod's `z.iso.datetime()` default: UTC with a `Z`, optional fractional seconds.

@@ -53,6 +53,7 @@ function writtenFrom(step: HumanConfirmStep, outputs: Variables): Variables {
 export const humanConfirmStep = defineStepType<HumanConfirmStep>({
   type: 'sys.human_confirm',
   schema: humanConfirmStepSchema,
+  recordsRun: false,
   label: (step) => `Confirmation: ${step.confirm.prompt.length > 60 ? `${step.confirm.prompt.slice(0, 60)}…` : step.confirm.prompt}`,
   sources: () => [],
   reads: () => [],

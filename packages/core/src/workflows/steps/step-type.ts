@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { StepBase, StepRunSettings } from '../../model/step';
 import type { Identifier, VariableSchema } from '../../model/variable-schema';
 import type { Duration } from '../../model/step';
-import type { StepAddress } from '../../model/activity-contract';
+import type { RecordedEnding, RunRecording, StepAddress } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import type { RunError, RunState, StepRun } from '../../model/run-state';
 import type { SchemaValue, Variables } from '../../model/schema-value';
@@ -72,11 +72,21 @@ export interface StepExecution {
   inbox: StepInbox;
   /** Records facts about the running step (its attempt bound, a due time, children) in the run state. */
   update(patch: Partial<Pick<StepRun, 'attempt' | 'max_attempts' | 'due_at' | 'children' | 'progress'>>): void;
+  /**
+   * For a run begun from a prepared start: what the step's activity records of the run
+   * (see `RunRecording`; the executor adds the step's start time, attempt bound and output mappings). A step
+   * type that runs no such activity leaves the records to the workflow.
+   */
+  recording?: { claim?: RunRecording['claim']; finish?: Omit<NonNullable<RunRecording['finish']>, 'output_mappings'> };
 }
 
-/** How a step ended, when it did not throw a cancellation. */
+/**
+ * How a step ended, when it did not throw a cancellation. A step whose activity recorded
+ * it (`recording` was given) says when (`ended_at`, the time the run state must record) and
+ * what it recorded.
+ */
 export type StepOutcome =
-  | { status: 'Completed'; outputs: Variables; written: Variables; attempt?: number }
+  | { status: 'Completed'; outputs: Variables; written: Variables; attempt?: number; ended_at?: string; recorded?: RecordedEnding }
   | { status: 'Failed'; error: RunError; attempt?: number };
 
 /**
@@ -90,6 +100,11 @@ export interface StepType<S extends { type: string; step_id: string }> {
   schema(kit: SchemaKit): z.ZodType<S> & z.ZodObject;
   /** How the step is named in live output and the Web UI when it has no `name`. */
   label(step: S): string;
+  /**
+   * The step's activity records the run of a prepared start (claim, step, ending: see
+   * `StepExecution.recording`); otherwise the workflow records the step as begun.
+   */
+  recordsRun: boolean;
   /** The step's value sources (see `model/mappings.ts`), each with its path in the step: every expression in them must parse. */
   sources(step: S): { source: SchemaValue; path: (string | number)[] }[];
   /** Job variables the step reads (for ordering rules and the output rule). */

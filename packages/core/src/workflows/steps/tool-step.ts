@@ -1,15 +1,15 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { ToolActivityResult, ToolActivities } from '../../model/activity-contract';
+import type { RunRecording, ToolActivityResult, ToolActivities } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
-import { applyOutputMappings, literalValueOf, providerOf, resolveMappings } from '../../model/mappings';
+import { applyOutputMappings, literalValueOf, providerOf, resolveMappings, type ResolvedMappings } from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
 import type { JsonSchemaDocument, ToolRunDefaults } from '../../model/tool-descriptor';
 import { schemaMismatch } from '../../model/schema-compatibility';
 import { requiredToolParameters, toolOutputNames, toolOutputSchema, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
 import { mappingReads } from './mapping-rules';
-import { defineStepType, type SchemaKit } from './step-type';
+import { defineStepType, type SchemaKit, type StepExecution, type StepOutcome } from './step-type';
 
 /**
  * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
@@ -53,6 +53,7 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
 export const toolStep = defineStepType<ToolStep>({
   type: 'tool',
   schema: toolStepSchema,
+  recordsRun: true,
   label: (step) => step.tool.name,
   sources: (step) => Object.entries(step.parameter_mappings).map(([name, source]) => ({ source, path: ['parameter_mappings', name] })),
   reads: (step, declared) => mappingReads(step.parameter_mappings, declared, 'parameter_mappings'),
@@ -135,11 +136,13 @@ export const toolStep = defineStepType<ToolStep>({
     }
     return issues;
   },
-  async execute(step, ctx) {
+  // Not an async function: the run's promises are tracked one by one by the SDK (a stack
+  // trace each), so the step costs the activity's promise and one more, not three.
+  execute(step, ctx) {
     const toolDefaults = ctx.tools[step.tool.tool_id];
     if (toolDefaults === undefined) {
       // Refused at once: no worker offers this tool, so retrying the activity cannot help.
-      return { status: 'Failed', error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` }, attempt: 0 };
+      return Promise.resolve({ status: 'Failed', error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` }, attempt: 0 });
     }
     const options = toolRunOptions(step, toolDefaults);
     ctx.update({ attempt: 1, max_attempts: options.retry.maximum_attempts });
@@ -158,34 +161,58 @@ export const toolStep = defineStepType<ToolStep>({
     });
     const activity = activities[step.tool.tool_id];
     if (activity === undefined) throw new Error(`no activity proxy for '${step.tool.tool_id}'`);
-    const resolved = await resolveMappings(step.parameter_mappings, ctx.scope);
-    if (!resolved.ok) {
-      return {
-        status: 'Failed',
-        error: { code: 'EXPRESSION_FAILED', message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}` },
-        attempt: 0,
-      };
-    }
-    const params = resolved.values;
-
-    let result: ToolActivityResult;
-    try {
-      result = await activity({ step: ctx.address, params });
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      return { status: 'Failed', ...toolFailure(err) };
-    }
-    const mapped = applyOutputMappings(step.output_mappings, result.outputs);
-    if (!mapped.ok) {
-      return {
-        status: 'Failed',
-        error: { code: 'MAPPING_FAILED', message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` },
-        attempt: result.attempt,
-      };
-    }
-    return { status: 'Completed', outputs: result.outputs, written: mapped.written, attempt: result.attempt };
+    const resolved = resolveMappings(step.parameter_mappings, ctx.scope);
+    return resolved instanceof Promise ? resolved.then((r) => runTool(step, ctx, activity, options, r)) : runTool(step, ctx, activity, options, resolved);
   },
 });
+
+/** A tool activity's result as the step's outcome: its outputs mapped into job variables. */
+function outcomeOf(step: ToolStep, result: ToolActivityResult): StepOutcome {
+  const mapped = applyOutputMappings(step.output_mappings, result.outputs);
+  if (!mapped.ok) {
+    return {
+      status: 'Failed',
+      error: { code: 'MAPPING_FAILED', message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` },
+      attempt: result.attempt,
+    };
+  }
+  return {
+    status: 'Completed',
+    outputs: result.outputs,
+    written: mapped.written,
+    attempt: result.attempt,
+    ...(result.ended_at !== undefined && { ended_at: result.ended_at }),
+    ...(result.recorded !== undefined && { recorded: result.recorded }),
+  };
+}
+
+/** Runs the step's tool with its resolved parameters, the run's recording attached for a prepared start. */
+function runTool(step: ToolStep, ctx: StepExecution, activity: ToolActivities[string], options: ToolRunOptions, resolved: ResolvedMappings): Promise<StepOutcome> {
+  if (!resolved.ok) {
+    return Promise.resolve({
+      status: 'Failed',
+      error: { code: 'EXPRESSION_FAILED', message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}` },
+      attempt: 0,
+    });
+  }
+  const params = resolved.values;
+  const run: RunRecording | undefined =
+    ctx.recording === undefined
+      ? undefined
+      : {
+          step_started_at: ctx.run.steps[ctx.index]?.started_at ?? '',
+          max_attempts: options.retry.maximum_attempts,
+          ...(ctx.recording.claim !== undefined && { claim: ctx.recording.claim }),
+          ...(ctx.recording.finish !== undefined && { finish: { ...ctx.recording.finish, output_mappings: step.output_mappings } }),
+        };
+  return activity(run === undefined ? { step: ctx.address, params } : { step: ctx.address, params, run }).then(
+    (result) => outcomeOf(step, result),
+    (err: unknown) => {
+      if (isCancellation(err)) throw err;
+      return { status: 'Failed', ...toolFailure(err) };
+    },
+  );
+}
 
 /** The tool's own code and message, not Temporal's wrapper around them, and the attempt that failed last. */
 function toolFailure(err: unknown): { error: { code: string; message: string }; attempt?: number } {

@@ -25,6 +25,7 @@ export type WaitStep = z.infer<ReturnType<typeof waitStepSchema>>;
 export const waitStep = defineStepType<WaitStep>({
   type: 'sys.wait',
   schema: waitStepSchema,
+  recordsRun: false,
   label: (step) => (step.wait.duration !== undefined ? `Wait ${step.wait.duration}` : 'Wait until a time'),
   sources: (step) => (step.wait.until !== undefined ? [{ source: step.wait.until, path: ['wait', 'until'] }] : []),
   reads: (step, declared) => (step.wait.until !== undefined ? sourceReads(step.wait.until, declared, ['wait', 'until']) : []),
