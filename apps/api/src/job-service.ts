@@ -197,10 +197,12 @@ export class JobService {
     const started = await this.startAfterClose(job, input, pending.runs);
     switch (started.ok) {
       case true: {
-        // Claimed, the job is exactly what the claim made of it (RUNNING under this run, begun
-        // at `startedAt`, nothing recorded yet), so the answer needs no read of the stored job.
-        // Unclaimed in time, it shows the run as its workflow will record it on beginning.
-        const claimed = await this.awaitClaim(jobId, started.run_id);
+        // A prepared run is claimed here, by the same fenced write its first activity makes
+        // (whichever comes first wins, the other finds it done): the answer is then exactly
+        // what the claim stored, with no wait for a worker. Should this process die before
+        // the claim, the run claims the job itself. A run given only the job ID claims it
+        // through its `beginRun`: that is waited for, briefly.
+        const claimed = input.prepared !== undefined ? await this.claimStarted(jobId, started.run_id, startedAt, revision) : await this.awaitClaim(jobId, started.run_id);
         const run = storedRunState(job, initialRunHeader(runHeaderSource(job), started.run_id, startedAt), []);
         const runs = claimed ? [...pending.runs, { run_id: started.run_id, status: 'RUNNING' as const, started_at: startedAt }] : pending.runs;
         return this.view({ stored: { job: { ...job, run_id: started.run_id }, run, runs, updated_at: startedAt, revision }, run, stale: false });
@@ -368,6 +370,25 @@ export class JobService {
   }
 
   /** Waits until the run `runId` has claimed the job (true), or the wait runs out (false). */
+  /**
+   * Claims a job for the prepared run just started. Refused, the job changed while it was
+   * starting (its inputs set again, or another start won): the run started finds the same
+   * and does nothing, and the caller gets the job's state as it now is.
+   */
+  private async claimStarted(jobId: string, runId: string, startedAt: string, revision: number): Promise<true> {
+    const claim = await this.deps.store.jobs.claimPrepared({ job_id: jobId, run_id: runId, started_at: startedAt, revision }, this.now());
+    if (claim.ok) return true;
+    switch (claim.code) {
+      case 'JOB_NOT_FOUND':
+        throw notFound('Job', jobId);
+      case 'JOB_CHANGED':
+      case 'JOB_NOT_STARTABLE': {
+        const now = await this.requireStored(jobId);
+        throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' changed while it was starting; nothing was started: ${claim.message}`, { status: jobStatusOf(now.run?.status) });
+      }
+    }
+  }
+
   private async awaitClaim(jobId: string, runId: string, waitMs = CLAIM_WAIT_MS): Promise<boolean> {
     const deadline = Date.now() + waitMs;
     // Doubling from 10 ms: a run on an idle worker claims within tens of milliseconds; under

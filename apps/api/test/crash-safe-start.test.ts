@@ -179,7 +179,7 @@ describe('a start survives the API dying mid-start', () => {
     const runId = described!.runId;
 
     api = await startApi();
-    // The API wrote nothing on start, and no worker has claimed the job yet: still PENDING in the database...
+    // The API died before its claim (made once Temporal answers), and no worker has claimed the job yet: still PENDING in the database...
     const unclaimed = await readJob(job.job_id);
     expect(unclaimed).toMatchObject({ status: 'PENDING', runs: [] });
     // ...but its run exists, so a second start is refused instead of starting another one.

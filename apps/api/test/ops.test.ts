@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore } from '@ordo/storage';
-import { seedFile, TEST_API_KEY } from '@ordo/testing';
+import { seedFile, TEST_API_KEY, temporalAddress, temporalNamespace } from '@ordo/testing';
+import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../src/index';
 import { json, problem, sendingTestKey, startApiStack, type ApiStack } from './harness';
+import { HoldingProxy } from './holding-proxy';
+import { checkedApp } from './openapi-check';
 
 /** Authentication, the Host check, path limits, idempotency keys and pagination caps, through `app.request()`. */
 describe('the API secured and safe to retry', () => {
@@ -197,13 +200,20 @@ describe('the API secured and safe to retry', () => {
       const file = await req('/v1/files', { method: 'POST', body: pdfForm() });
       const { file_id } = (await file.json()) as { file_id: string };
       const start = () => req(`/v1/jobs/${job.job_id}/start`, withKey(json('POST', { input_values: { input_doc: { file_id }, depth: 'basic' } }), 'start-1'));
-      // No worker polls this stack's queue: the first start waits for its run's claim (5 s).
-      const first = start();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The first start is held while Temporal's answer to it is: the API reaches Temporal through a proxy holding its replies.
+      const proxy = await HoldingProxy.start(temporalAddress());
+      const connection = await Connection.connect({ address: proxy.address });
+      const held = checkedApp(sendingTestKey(createApp({ ...stack.deps, temporal: { ...stack.deps.temporal, client: new Client({ connection, namespace: temporalNamespace() }) } })));
+      proxy.hold('to-client');
+      const first = held.request(`/v1/jobs/${job.job_id}/start`, withKey(json('POST', { input_values: { input_doc: { file_id }, depth: 'basic' } }), 'start-1'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const second = await start();
       expect((await problem(second, 409)).code).toBe('IDEMPOTENCY_KEY_IN_USE');
       expect(second.headers.get('retry-after')).toBe('1');
+      proxy.release();
       const firstAnswer = await first;
+      await connection.close();
+      await proxy.close();
       expect(firstAnswer.status).toBe(202);
       const replay = await start();
       expect(replay.status).toBe(202);

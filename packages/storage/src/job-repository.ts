@@ -154,15 +154,16 @@ export class JobRepository {
     let outcome: SetInputsResult | undefined;
     try {
       await this.db.transaction().execute(async (trx) => {
-        const result = await trx
+        // RETURNING: the row as written, read in the same statement (references touch no job column).
+        const written = await trx
           .updateTable('jobs')
           .set((eb) => ({ input_values: JSON.stringify(values), input_errors: JSON.stringify(errors), updated_at: now, revision: eb('revision', '+', 1) }))
           .where('job_id', '=', jobId)
           .where('status', '=', 'PENDING')
+          .returningAll()
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return;
-        const row = await trx.selectFrom('jobs').select('input_variables').where('job_id', '=', jobId).executeTakeFirstOrThrow();
-        const variables = JobInputVariables.parse(row.input_variables);
+        if (written === undefined) return;
+        const variables = JobInputVariables.parse(written.input_variables);
         const named = (vs: InputVariable[]) => new Set(vs.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])));
         const fileIds = [...named(variables)];
         // Files of values the caller found valid must exist; a value already flagged invalid
@@ -178,7 +179,6 @@ export class JobRepository {
           const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
           if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
         }
-        const written = await trx.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirstOrThrow();
         outcome = { ok: true, job: recordOf(written), revision: written.revision };
       });
     } catch (err) {
@@ -277,15 +277,11 @@ export class JobRepository {
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
       const row = await this.db.selectFrom('jobs').select(['run_id', 'status']).where('job_id', '=', claim.job_id).executeTakeFirst();
-      if (!row) return { ok: false, message: `Job '${claim.job_id}' does not exist` };
+      if (!row) return { ok: false, code: 'JOB_NOT_FOUND', message: `Job '${claim.job_id}' does not exist` };
       if (row.run_id !== claim.run_id) {
-        return {
-          ok: false,
-          message:
-            row.status === 'PENDING'
-              ? `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing`
-              : `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing`,
-        };
+        return row.status === 'PENDING'
+          ? { ok: false, code: 'JOB_CHANGED', message: `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing` }
+          : { ok: false, code: 'JOB_NOT_STARTABLE', message: `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing` };
       }
     }
     await this.db

@@ -270,7 +270,7 @@ describe('attempts and progress', () => {
 
     it('runs no tool when the job refuses the claim, and fails for good with JOB_NOT_STARTABLE', async () => {
       const rec = recorder();
-      rec.claim.mockImplementation(() => Promise.resolve({ ok: false, message: "Job 'job_test' is COMPLETED" }));
+      rec.claim.mockImplementation(() => Promise.resolve({ ok: false, code: 'JOB_NOT_STARTABLE', message: "Job 'job_test' is COMPLETED" }));
       const ran = vi.fn(() => Promise.resolve({ length: 0 }));
       const failure = await applicationFailureOf(activity(rec, probe(ran))({ step: TEST_STEP, params: { text: 'abc' }, run }));
       expect(failure).toMatchObject({ type: 'JOB_NOT_STARTABLE', message: "Job 'job_test' is COMPLETED", nonRetryable: true });

@@ -73,8 +73,12 @@ export const RunClaim = z.object({
 });
 export type RunClaim = z.infer<typeof RunClaim>;
 
-/** The result of a claim: refused when the job is no longer as the start was prepared from. */
-export type RunClaimResult = { ok: true } | { ok: false; message: string };
+/**
+ * The result of a claim: refused when the job is gone (`JOB_NOT_FOUND`), changed since the
+ * start was prepared (`JOB_CHANGED`, still PENDING), or held by another run or finished
+ * (`JOB_NOT_STARTABLE`).
+ */
+export type RunClaimResult = { ok: true } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_CHANGED' | 'JOB_NOT_STARTABLE'; message: string };
 
 /** Why a job could not begin this run. */
 export const BeginRunRefusal = z.enum(['JOB_NOT_FOUND', 'JOB_NOT_STARTABLE']);

@@ -6,7 +6,7 @@ import { checkInputValue } from '../../model/input-validation';
 import type { SchemaValue, Variables } from '../../model/schema-value';
 import { variableJsonSchema } from '../../model/schema-compatibility';
 import type { JsonSchemaDocument } from '../../model/tool-descriptor';
-import { defineStepType, type SchemaKit } from './step-type';
+import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
 
 /**
  * A step that waits for a person: the `confirm` update (`POST /v1/jobs/{job_id}/steps/{step_id}/confirm`)
@@ -87,13 +87,14 @@ export const humanConfirmStep = defineStepType<HumanConfirmStep>({
   },
   async execute(step, ctx) {
     const dueMs = step.confirm.due_in !== undefined ? durationMs(step.confirm.due_in) : undefined;
-    const dueAt = dueMs !== undefined ? new Date(Date.now() + dueMs).toISOString() : undefined;
+    const due = dueMs !== undefined ? stepBeganAt(ctx) + dueMs : undefined;
+    const dueAt = due !== undefined ? new Date(due).toISOString() : undefined;
     ctx.update({ progress: `waiting for confirmation: ${step.confirm.prompt}`, ...(dueAt !== undefined && { due_at: dueAt }) });
     ctx.inbox.expect(step.step_id, (payload) => confirmationRefusal(step, payload));
     try {
       const received = (): boolean => ctx.inbox.received(step.step_id) !== undefined;
       if (dueMs === undefined) await condition(received);
-      else await condition(received, dueMs, { summary: `${step.step_id}: confirmation due` });
+      else await condition(received, Math.max(1, (due ?? 0) - Date.now()), { summary: `${step.step_id}: confirmation due` });
       const message = ctx.inbox.received(step.step_id);
       if (message === undefined) {
         if (step.confirm.on_timeout === 'continue') return { status: 'Completed', outputs: {}, written: {}, attempt: 1 };

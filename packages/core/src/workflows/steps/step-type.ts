@@ -131,3 +131,9 @@ export interface StepType<S extends { type: string; step_id: string }> {
 export function defineStepType<S extends { type: string; step_id: string }>(stepType: StepType<S>): StepType<S> {
   return stepType;
 }
+
+/** When the running step began, in epoch milliseconds (due times count from it). */
+export function stepBeganAt(ctx: StepExecution): number {
+  const began = Date.parse(ctx.run.steps[ctx.index]?.started_at ?? '');
+  return Number.isNaN(began) ? Date.now() : began;
+}

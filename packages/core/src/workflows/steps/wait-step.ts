@@ -4,7 +4,7 @@ import type { DefinitionIssue } from '../../model/definition-issue';
 import { durationMs, MAX_DURATION_MS } from '../../model/duration';
 import { literalValueOf, resolveValue } from '../../model/mappings';
 import { sourceReads } from './mapping-rules';
-import { defineStepType, type SchemaKit } from './step-type';
+import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
 
 /**
  * A durable timer: `wait.duration` (`"15m"`) from when the step is reached, or
@@ -52,9 +52,12 @@ export const waitStep = defineStepType<WaitStep>({
       if (Number.isNaN(at)) return { status: 'Failed', error: { code: 'WAIT_INVALID', message: `wait.until gave ${JSON.stringify(until.value ?? null)}, not an ISO 8601 date-time` }, attempt: 1 };
       ms = Math.min(Math.max(0, at - Date.now()), MAX_DURATION_MS);
     }
-    const dueAt = new Date(Date.now() + ms).toISOString();
+    // Measured from the step's start, which the run may have spent recording itself.
+    const due = stepBeganAt(ctx) + ms;
+    const dueAt = new Date(due).toISOString();
     ctx.update({ due_at: dueAt, progress: `waiting until ${dueAt}` });
-    if (ms > 0) await sleep(ms, { summary: `${step.step_id}: ${step.name ?? 'wait'}` });
+    const left = due - Date.now();
+    if (left > 0) await sleep(left, { summary: `${step.step_id}: ${step.name ?? 'wait'}` });
     return { status: 'Completed', outputs: {}, written: {}, attempt: 1 };
   },
 });
