@@ -149,7 +149,7 @@ async function post(api: string, path: string, body: unknown, expected: number):
 async function get(api: string, path: string): Promise<unknown> {
   const res = await fetch(`${api}${path}`, withApiKey());
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<unknown>;
+  return res.json();
 }
 
 function git(args: string[]): string {

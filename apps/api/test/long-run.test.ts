@@ -8,6 +8,8 @@ import { createJob, getJob, json, startApiStack, startJob, toolStep, waitForEnd,
 /** Temporal suggests continue-as-new past this many events: a run of 300 steps continues as new about 15 times. */
 const SUGGEST_AFTER = 120;
 
+type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+
 /** One execution of a job run's chain, as Temporal recorded it. */
 interface Execution {
   runId: string;
@@ -21,7 +23,7 @@ async function chainOf(client: Client, jobId: string, firstRunId: string): Promi
   const chain: Execution[] = [];
   let runId: string | undefined = firstRunId;
   while (runId !== undefined) {
-    const history = await client.workflow.getHandle(jobId, runId).fetchHistory();
+    const history: History = await client.workflow.getHandle(jobId, runId).fetchHistory();
     const events = history.events ?? [];
     const started = events[0]?.workflowExecutionStartedEventAttributes;
     const input = started?.input?.payloads?.[0]?.data;
