@@ -33,12 +33,19 @@ interface Child {
   output: () => string;
 }
 
+/** What to start: Temporal's database in a file, the baseline's worker (default yes), more environment for Ordo's processes. */
+export interface StackOptions {
+  fileDb: boolean;
+  baseline?: boolean;
+  ordoEnv?: Record<string, string>;
+}
+
 /**
  * Starts a Temporal dev server (temporary database, headless, free ports, Ordo's search
  * attributes), Ordo's worker and API with the test tools and a temporary data folder, and
  * the baseline's worker; resolves once all of them answer.
  */
-export async function startStack(options: { fileDb: boolean }, log: (line: string) => void): Promise<BenchStack> {
+export async function startStack(options: StackOptions, log: (line: string) => void): Promise<BenchStack> {
   const dir = await mkdtemp(join(tmpdir(), 'ordo-bench-'));
   const children: Child[] = [];
   const stop = async (): Promise<void> => {
@@ -67,14 +74,16 @@ export async function startStack(options: { fileDb: boolean }, log: (line: strin
       ORDO_TEST_TOOLS: '1',
       PORT: String(apiPort),
       HOST: '127.0.0.1',
+      ...options.ordoEnv,
     };
     const worker = startOrdoProcess('worker', env);
     children.push(named('ordo-worker', worker));
     const api = startOrdoProcess('api', env);
     children.push(named('ordo-api', api));
-    children.push(
-      spawnChild('baseline-worker', join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(benchRoot, 'src', 'handwritten', 'worker-main.ts'), temporalAddress, NAMESPACE, BASELINE_TASK_QUEUE]),
-    );
+    if (options.baseline !== false) {
+      const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+      children.push(spawnChild('baseline-worker', tsx, [join(benchRoot, 'src', 'handwritten', 'worker-main.ts'), temporalAddress, NAMESPACE, BASELINE_TASK_QUEUE]));
+    }
     const base = `http://127.0.0.1:${apiPort}`;
     await waitForOk(`${base}/ready`, 120_000);
     log(`ordo api on ${base}`);

@@ -66,7 +66,9 @@ function runHandle(client: Client, jobId: string, runId: string): WorkflowHandle
 export async function openRunOf(client: Client, jobId: string): Promise<string | undefined> {
   try {
     const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId).describe());
-    return description.status.name === 'RUNNING' ? description.runId : undefined;
+    if (description.status.name !== 'RUNNING') return undefined;
+    // The job run is the chain's first execution: a run that continued as new is still the run it began as.
+    return description.raw.workflowExecutionInfo?.firstRunId || description.runId;
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  composeRunState,
   confirmationRefusal,
   effectiveInputs,
   runtimeExecutionOf,
@@ -503,7 +504,8 @@ export class JobService {
     if (!run || run.status !== 'InProgress') return { stored, run, stale: false };
     const live = await readRunState(this.deps.temporal.client, jobId, run.run_id, mark);
     if (!live) return { stored, run, stale: true };
-    return { stored, run: withRecordedAttempts(live, run), stale: false };
+    // The workflow answers a window of a long run's steps; the store holds the others.
+    return { stored, run: withRecordedAttempts(composeRunState(live, run), run), stale: false };
   }
 
   private async view(now: JobNow): Promise<Job> {

@@ -57,19 +57,21 @@ export interface ApiStackOptions {
   inlineLimitBytes?: number;
   /** Changes to the app's dependencies (auth, allowed hosts, limits). */
   deps?: Partial<AppDeps>;
+  /** A Temporal server of the test's own (`startDevServer`) instead of the run's. */
+  temporal?: { address: string; namespace: string };
 }
 
 export async function startApiStack(label: string, options: ApiStackOptions = {}): Promise<ApiStack> {
   const tools = [...TOOLS, ...TEST_TOOLS, ...(options.tools ?? [])];
   const storeConfig = await testStoreConfig(options.dialect ?? 'sqlite', label);
   const store = await openStore(storeConfig.config);
-  const client = await connectClient();
+  const client = await connectClient(options.temporal?.address, options.temporal?.namespace);
   const taskQueue = uniqueTaskQueue(label);
   let connection: NativeConnection | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (options.worker !== false) {
-    connection = await connectWorker();
+    connection = await connectWorker(options.temporal?.address);
     worker = await createWorker({
       connection,
       namespace: client.options.namespace,

@@ -46,6 +46,9 @@ const step = (step_id: string, tool_id: string, parameter_mappings: Record<strin
   parameter_mappings,
   ...extra,
 });
+/** `n` steps counting up in the variable `count`: the first writes 1, each next one `count + 1`. */
+const counting = (n: number) =>
+  Array.from({ length: n }, (_, i) => step(`c${i + 1}`, 'noop', { value: i === 0 ? { const: 1 } : { expr: 'count + 1' } }, { output_mappings: { value: 'count' } }));
 const definition = (workflow_id: string, steps: unknown[]) => WorkflowDefinition.parse({ workflow_id, name: workflow_id, steps });
 
 async function start(name: string, steps: unknown[], input: Partial<JobWorkflowInput> = {}): Promise<WorkflowHandleWithFirstExecutionRunId> {
@@ -185,7 +188,34 @@ await worker.runUntil(async () => {
     await handle.executeUpdate(confirmUpdate, { args: [{ step_id: 'verify' }] });
     await save('prepared-human-confirm', handle);
   }
+
+  if (wanted('run-state-unrecorded-written')) {
+    // A run given only its job ID records its steps itself: past UNRECORDED_LIMIT (50 steps) it writes them mid-run.
+    await save('run-state-unrecorded-written', await start('unrecorded', counting(55)));
+  }
 });
+
+// Runs that continue as new: a dev server of their own, suggesting it after 60 events.
+if (wanted('chain-first-execution') || wanted('chain-last-execution')) {
+  const chainEnv = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      searchAttributes: [...ORDO_SEARCH_ATTRIBUTES],
+      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
+    },
+  });
+  const chainWorker = await createWorker({ connection: chainEnv.nativeConnection, namespace: chainEnv.namespace ?? 'default', taskQueue, store, tools });
+  await chainWorker.runUntil(async () => {
+    const job = await insertJob(store, definition('wf_chain', [...counting(40), step('last', 'noop', { value: { expr: '__steps__.c1.outputData.value + count' } })]), {});
+    const first = await chainEnv.client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [preparedInput(job, tools)] });
+    await first.result();
+    const lastRunId = (await chainEnv.client.workflow.getHandle(job.job_id).describe()).runId;
+    if (lastRunId === first.firstExecutionRunId) throw new Error('the chain run did not continue as new');
+    if (wanted('chain-first-execution')) await save('chain-first-execution', chainEnv.client.workflow.getHandle(job.job_id, first.firstExecutionRunId));
+    if (wanted('chain-last-execution')) await save('chain-last-execution', chainEnv.client.workflow.getHandle(job.job_id, lastRunId));
+  });
+  await chainEnv.teardown();
+}
 
 await store.close();
 await env.teardown();

@@ -1,5 +1,16 @@
 import { log } from '@temporalio/activity';
-import { declaredVariables, runStartVariables, stepBatchOf, type BeginRunResult, type RunStoreActivities, type ToolRunDefaults } from '@ordo/core';
+import {
+  declaredVariables,
+  MAX_REFERENCED_BYTES,
+  referencedStepIds,
+  runStartVariables,
+  stepBatchOf,
+  type BeginRunResult,
+  type ResumeRunResult,
+  type RunStoreActivities,
+  type StepRun,
+  type ToolRunDefaults,
+} from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
 
 /**
@@ -54,6 +65,51 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs'>, tools: 
       const job = await store.jobs.get(job_id);
       if (!job) throw new Error(`Job '${job_id}' does not exist`);
       return stepBatchOf(job, from, tools);
+    },
+
+    async resumeRun({ job_id, run_id, from }): Promise<ResumeRunResult> {
+      const stored = await store.jobs.getStored(job_id);
+      const run = stored?.run;
+      if (!stored || !run || run.run_id !== run_id) {
+        return { ok: false, message: `Job '${job_id}' is no longer in run ${run_id}: the continued run does nothing` };
+      }
+      const job = stored.job;
+      const { steps, ...header } = run;
+      // Only what the remaining steps' expressions may read of earlier steps, the latest first, bounded.
+      const ids = referencedStepIds(job.steps, from);
+      const referenced: StepRun[] = [];
+      let bytes = 0;
+      for (let index = Math.min(from, steps.length) - 1; index >= 0 && ids.size > 0; index--) {
+        const step = steps[index]!;
+        if (!ids.has(step.step_id)) continue;
+        const size = JSON.stringify(step).length;
+        if (bytes + size > MAX_REFERENCED_BYTES) break;
+        referenced.push(step);
+        bytes += size;
+      }
+      return {
+        ok: true,
+        header,
+        referenced,
+        start: {
+          job_id,
+          run_id,
+          workflow_id: job.workflow_id,
+          workflow_version: job.workflow_version,
+          name: job.name,
+          correlation_id: job.correlation_id,
+          context: job.context,
+          ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
+          ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
+          started_at: header.started_at,
+          variables: header.variables,
+          declared: [...declaredVariables(job)],
+          output_variables: job.output_variables,
+          total_steps: job.steps.length,
+          first: stepBatchOf(job, from, tools),
+          reused: [],
+        },
+      };
     },
 
     async recordRun(record) {

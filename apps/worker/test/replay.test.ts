@@ -34,6 +34,9 @@ const CONSTRUCTS: Record<string, string[]> = {
   'prepared-refused.json': ['ACTIVITY_TASK_FAILED', 'WORKFLOW_EXECUTION_FAILED'],
   'prepared-cancel-unclaimed.json': ['WORKFLOW_EXECUTION_CANCEL_REQUESTED', 'MARKER_RECORDED', 'WORKFLOW_EXECUTION_CANCELED'],
   'prepared-human-confirm.json': ['MARKER_RECORDED', 'WORKFLOW_EXECUTION_UPDATE_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'run-state-unrecorded-written.json': ['MARKER_RECORDED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'chain-first-execution.json': ['ACTIVITY_TASK_COMPLETED', 'MARKER_RECORDED', 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW'],
+  'chain-last-execution.json': ['MARKER_RECORDED', 'ACTIVITY_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
 };
 
 type History = { events: { eventType: string }[] };

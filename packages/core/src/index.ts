@@ -5,7 +5,7 @@
  * `@ordo/core/workflows` for the worker's bundle.
  */
 export * from './job-workflow-contract';
-export { ControlRefusal, JobWorkflowInput, JobWorkflowResult, RetryFrom } from './model/job-workflow-input';
+export { ControlRefusal, JobWorkflowInput, JobWorkflowResult, RetryFrom, RunContinuation } from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';
 export type { RecordedEnding, RunRecording, StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
@@ -19,8 +19,11 @@ export { EXPRESSION_LIMITS, evaluateExpression, parseExpression } from './model/
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
 export { RuntimeStepExecution, RuntimeWorkflowExecution } from './model/runtime-execution';
-export { BeginRunRefusal, BeginRunRequest, PreparedStart, RunClaim, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
-export type { BeginRunResult, RecordRunResult, RunClaimResult, RunStoreActivities } from './model/run-store-contract';
+export { BeginRunRefusal, BeginRunRequest, PreparedStart, ResumeRunRequest, RunClaim, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
+export type { BeginRunResult, RecordRunResult, ResumeRunResult, RunClaimResult, RunStoreActivities } from './model/run-store-contract';
+export { composeRunState, RUN_STATE_WINDOW, runStateWindow, UNRECORDED_LIMIT, windowedExecutionState } from './model/run-window';
+export type { WindowBounds } from './model/run-window';
+export { MAX_REFERENCED_BYTES, referencedStepIds } from './model/step-references';
 export { preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
 export * from './model/run-transitions';
 export * from './model/run-views';

@@ -2,11 +2,13 @@
  * @ordo/testing: helpers for Ordo's integration tests: the run's real Temporal dev
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
  * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
- * task queues, fresh data folders, real test PDFs, and the check of responses against the
- * OpenAPI document.
+ * task queues, fresh data folders, real test PDFs, the check of responses against the
+ * OpenAPI document, and dev servers of a test's own (`startDevServer`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
+export { startDevServer } from './dev-server';
+export type { DevServerOptions } from './dev-server';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
 export { applicationFailureOf } from './failure';

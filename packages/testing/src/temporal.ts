@@ -18,10 +18,10 @@ export function uniqueTaskQueue(label: string): string {
   return `test-${label}-${randomUUID()}`;
 }
 
-/** A Temporal client connected to the run's dev server; close its connection when done. */
-export async function connectClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: temporalAddress() });
-  return new Client({ connection, namespace: temporalNamespace() });
+/** A Temporal client connected to the run's dev server (or the one at `address`); close its connection when done. */
+export async function connectClient(address = temporalAddress(), namespace = temporalNamespace()): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
 }
 
 /**
@@ -40,9 +40,9 @@ export function workflowBundle(): { codePath: string } {
   return { codePath: inject('workflowBundlePath') };
 }
 
-/** A worker-side connection to the run's dev server; close it when done. */
-export async function connectWorker(): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: temporalAddress() });
+/** A worker-side connection to the run's dev server (or the one at `address`); close it when done. */
+export async function connectWorker(address = temporalAddress()): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
 }
 
 

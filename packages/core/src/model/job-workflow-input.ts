@@ -13,6 +13,24 @@ export const RetryFrom = z.strictObject({
 export type RetryFrom = z.infer<typeof RetryFrom>;
 
 /**
+ * Where a run continued as new picks up (see README.md, *Unbounded length*): small and of a
+ * fixed size whatever the job holds. The run's state is in the run store (the job's `run`
+ * header and its step rows), written before continuing; the new execution reloads it.
+ */
+export const RunContinuation = z.strictObject({
+  /** The job run: the chain's first Temporal run ID, the same in every execution of it. */
+  run_id: z.string().min(1),
+  /** The step (0-based position in execution order) the new execution begins at. */
+  from: z.number().int().nonnegative(),
+  started_at: z.iso.datetime(),
+  /** The run began from a prepared start: its tool activities record its steps. */
+  prepared: z.boolean(),
+  /** The run was paused when it continued: it stays paused. */
+  paused: z.boolean(),
+});
+export type RunContinuation = z.infer<typeof RunContinuation>;
+
+/**
  * The start argument of a job workflow. It names the job; given only that, the workflow
  * claims the job and reads its definition and inputs through a local activity. A starter
  * that has just read the job (the API) may hand the run its `prepared` start instead, at
@@ -27,10 +45,17 @@ export const JobWorkflowInput = z.strictObject({
   started_at: z.iso.datetime().optional(),
   retry: RetryFrom.optional(),
   prepared: PreparedStart.optional(),
-}).refine((input) => input.prepared === undefined || input.retry === undefined, {
-  path: ['prepared'],
-  message: 'a prepared start is for a first run, not for a retry',
-});
+  /** Set by the workflow itself when it continues as new: the rest of a run already begun. */
+  continued: RunContinuation.optional(),
+})
+  .refine((input) => input.prepared === undefined || input.retry === undefined, {
+    path: ['prepared'],
+    message: 'a prepared start is for a first run, not for a retry',
+  })
+  .refine((input) => input.continued === undefined || (input.prepared === undefined && input.retry === undefined), {
+    path: ['continued'],
+    message: 'a continued run carries neither a prepared start nor a retry',
+  });
 export type JobWorkflowInput = z.infer<typeof JobWorkflowInput>;
 
 /** What a finished job workflow returns; large outputs are `ValueRef`s. */

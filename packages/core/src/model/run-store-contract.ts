@@ -108,6 +108,23 @@ export interface RecordRunResult {
   refused?: string;
 }
 
+/** Ask to pick up a run that continued as new, at step `from`. */
+export const ResumeRunRequest = z.object({
+  job_id: z.string(),
+  run_id: z.string(),
+  from: z.number().int().nonnegative(),
+});
+export type ResumeRunRequest = z.infer<typeof ResumeRunRequest>;
+
+/**
+ * What a continued run reloads, of a size that does not grow with the steps done: its
+ * start as of step `from` (the header's variables, the batch of steps from `from`, no
+ * reused steps), its header as recorded when it continued, and the records of the earlier
+ * steps that the remaining steps' expressions name through `__steps__` (see
+ * `referencedStepIds`), at most `MAX_REFERENCED_BYTES` of them, the latest first.
+ */
+export type ResumeRunResult = { ok: true; start: RunStart; header: RunHeader; referenced: StepRun[] } | { ok: false; message: string };
+
 /**
  * Activities through which the job workflow reads its job and persists its run. The
  * workflow runs them as local activities: they touch only Ordo's own database, and a
@@ -116,6 +133,8 @@ export interface RecordRunResult {
 export interface RunStoreActivities {
   beginRun(request: BeginRunRequest): Promise<BeginRunResult>;
   loadSteps(request: { job_id: string; from: number }): Promise<StepBatch>;
+  /** Reloads a run that continued as new; refused when the run is no longer the job's current run. */
+  resumeRun(request: ResumeRunRequest): Promise<ResumeRunResult>;
   /**
    * Writes run state, fenced by run: a run that is no longer the job's current run writes
    * nothing on the job (`applied: false`), and a run that never claimed it nothing at all.

@@ -30,12 +30,14 @@ import {
   stepStarted,
 } from '../model/run-transitions';
 import type { ValueScope } from '../model/mappings';
-import { expressionDocumentOf, jobStatusOf, runExecutionState } from '../model/run-views';
+import { expressionDocumentOf, jobStatusOf } from '../model/run-views';
+import { runStateWindow, windowedExecutionState } from '../model/run-window';
 import { activationOf, type Activation } from './activation';
 import { StepInbox } from './step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
 import { readJobWorkflowInput } from './read-input';
+import { resumeRun, RunChain } from './run-chain';
 import { stepTypeOf, type StepDefinition } from './steps';
 import type { StepExecution } from './steps/step-type';
 
@@ -72,6 +74,8 @@ interface Persistence {
   claim: RunClaim | undefined;
   /** Every completed step so far was recorded by its activity as the run state holds it. */
   stepsRecorded: boolean;
+  /** The first step this execution of the run runs: earlier ones were recorded by an execution it continues (see `RunChain`). */
+  from: number;
 }
 
 /** A run's header sent to its last activity, at most (bytes of JSON); a larger one is recorded by the workflow. */
@@ -104,12 +108,17 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   const runId = info.firstExecutionRunId;
   let start: RunStart;
   let persistence: Persistence;
-  if (input.prepared !== undefined) {
+  let resumed: RunState | undefined;
+  if (input.continued !== undefined) {
+    // The rest of a run that continued as new: its state is reloaded from the run store.
+    ({ start, run: resumed } = await resumeRun(runStore, input.job_id, input.continued));
+    persistence = { prepared: input.continued.prepared, claim: undefined, stepsRecorded: input.continued.prepared, from: input.continued.from };
+  } else if (input.prepared !== undefined) {
     // Which way a run persists itself follows from its input alone, so replaying it takes the same way.
     const { revision, ...prepared } = input.prepared;
     const startedAt = input.started_at ?? now();
     start = { ...prepared, job_id: input.job_id, run_id: runId, started_at: startedAt, reused: [] };
-    persistence = { prepared: true, claim: { job_id: input.job_id, run_id: runId, started_at: startedAt, revision }, stepsRecorded: true };
+    persistence = { prepared: true, claim: { job_id: input.job_id, run_id: runId, started_at: startedAt, revision }, stepsRecorded: true, from: 0 };
   } else {
     const begun = await runStore.beginRun({
       job_id: input.job_id,
@@ -119,17 +128,19 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
     });
     if (!begun.ok) throw notStartable(begun.message);
     start = begun.start;
-    persistence = { prepared: false, claim: undefined, stepsRecorded: false };
+    persistence = { prepared: false, claim: undefined, stepsRecorded: false, from: 0 };
   }
-  const run = beginRunState(start);
+  const run = resumed ?? beginRunState(start);
   const declared = new Set(start.declared);
+  const reusedUntil = start.reused.reduce((max, step) => Math.max(max, step.index + 1), 0);
+  const chain = new RunChain(persistence.from, reusedUntil, persistence.prepared, (write) => record(run, write, persistence));
 
   const inbox = new StepInbox();
-  registerHandlers(run, inbox);
+  registerHandlers(run, inbox, chain);
   tagRun(run, info.typedSearchAttributes.get(OrdoJobStatus) === undefined);
 
   try {
-    const end = await interpret(run, start, declared, persistence, inbox);
+    const end = await interpret(run, start, declared, persistence, inbox, chain);
     const failed = end.failed;
     const at = end.ended_at ?? now();
     const persisting = finish(
@@ -165,11 +176,14 @@ function notStartable(message: string): ApplicationFailure {
 }
 
 /** The loop: activation, pause gate, dispatch, record; until a step fails or none is left. */
-async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<string>, persistence: Persistence, inbox: StepInbox): Promise<LoopEnd> {
+async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<string>, persistence: Persistence, inbox: StepInbox, chain: RunChain): Promise<LoopEnd> {
   let batch = start.first;
-  for (let index = 0; index < run.total_steps; index++) {
+  for (let index = persistence.from; index < run.total_steps; index++) {
     // A retry reuses the recorded outputs of steps that completed before the failure.
     if (run.steps[index]?.reused_from_run !== undefined) continue;
+    // Continue as new (or write what no activity recorded) when due: nearly always nothing, and no await.
+    const boundary = chain.atBoundary(run, index);
+    if (boundary) await boundary;
     if (run.paused) await pauseGate(run, index, persistence);
     if (index < batch.from || index >= batch.from + batch.steps.length) {
       batch = await runStore.loadSteps({ job_id: run.job_id, from: index });
@@ -191,6 +205,7 @@ async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<s
       stepDisabled(run, index, activation.note, now());
       // No activity records a disabled step: the run's ending records every step.
       persistence.stepsRecorded = false;
+      chain.stepUnrecorded(run, index);
       continue;
     }
     stepStarted(run, index, step.name ?? type.label(step), now());
@@ -217,7 +232,10 @@ async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<s
         stepCompleted(run, index, outcome, at);
         // An activity that ran with the run's claim and succeeded has claimed the job.
         if (outcome.ended_at !== undefined) persistence.claim = undefined;
-        if (outcome.recorded === undefined) persistence.stepsRecorded = false;
+        if (outcome.recorded === undefined) {
+          persistence.stepsRecorded = false;
+          chain.stepUnrecorded(run, index);
+        }
         if (last) return { ended_at: at, recorded: outcome.recorded === 'run' };
         break;
       }
@@ -282,7 +300,8 @@ function finish(run: RunState, end: (final: RunState) => void, persistence: Pers
   end(final);
   upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(final.status) }]);
   if (persistence === undefined) return adopt(run, final);
-  const write = { header: headerOf(final), steps: final.steps };
+  // The steps of this execution: an earlier one of the run recorded those before it.
+  const write = { header: headerOf(final), steps: persistence.from === 0 ? final.steps : final.steps.slice(persistence.from) };
   // A `beginRun` run records exactly as it always has, so its recorded histories replay.
   const persisted = persistence.prepared
     ? CancellationScope.nonCancellable(() => record(final, write, persistence))
@@ -302,10 +321,13 @@ function headerOf(run: RunState): Omit<RunState, 'steps'> {
   return header;
 }
 
-/** Queries answer from memory; pause and resume arrive as signals or, answered, as the `setPaused` update. */
-function registerHandlers(run: RunState, inbox: StepInbox): void {
-  setHandler(executionStateQuery, () => runExecutionState(run));
-  setHandler(runStateQuery, () => run);
+/**
+ * Queries answer from memory, the header whole and a bounded window of the steps
+ * (`RUN_STATE_WINDOW`); pause and resume arrive as signals or, answered, as the `setPaused` update.
+ */
+function registerHandlers(run: RunState, inbox: StepInbox, chain: RunChain): void {
+  setHandler(executionStateQuery, () => windowedExecutionState(run, chain.window()));
+  setHandler(runStateQuery, () => runStateWindow(run, chain.window()));
   const request = (paused: boolean): void => {
     if (isFinishedRun(run.status) || run.paused === paused) return;
     setPaused(run, paused, now());

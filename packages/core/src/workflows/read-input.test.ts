@@ -16,6 +16,8 @@ const prepared = {
   revision: 3,
 };
 
+const continued = { run_id: 'r', from: 120, started_at: '2031-01-01T00:00:00.000Z', prepared: true, paused: false };
+
 const samples: unknown[] = [
   { job_id: 'job_1', prepared },
   { job_id: 'job_1', started_at: '2031-01-01T00:00:00.000Z', prepared: { ...prepared, parent_job_id: 'job_0', extra: 'ignored' } },
@@ -44,6 +46,17 @@ const samples: unknown[] = [
   { job_id: 'job_1', retry: { run_id: '', from_step_index: 0 } },
   { job_id: 'job_1', retry: { run_id: 'r', from_step_index: 0, x: 1 } },
   { job_id: 'job_1', retry: null },
+  { job_id: 'job_1', continued },
+  { job_id: 'job_1', continued: { ...continued, paused: true } },
+  { job_id: 'job_1', continued, prepared },
+  { job_id: 'job_1', continued, retry: { run_id: 'r', from_step_index: 0 } },
+  { job_id: 'job_1', continued: { ...continued, from: -1 } },
+  { job_id: 'job_1', continued: { ...continued, run_id: '' } },
+  { job_id: 'job_1', continued: { ...continued, started_at: 'today' } },
+  { job_id: 'job_1', continued: { ...continued, prepared: 'yes' } },
+  { job_id: 'job_1', continued: { ...continued, paused: undefined } },
+  { job_id: 'job_1', continued: { ...continued, extra: 1 } },
+  { job_id: 'job_1', continued: null },
   null,
   [],
   'job_1',
@@ -63,5 +76,6 @@ describe('readJobWorkflowInput', () => {
       ok: false,
       message: 'prepared.first.steps.0: must be a step definition with a step_id and a known type (tool, sys.human_confirm, sys.wait)',
     });
+    expect(readJobWorkflowInput({ job_id: 'j', continued: { ...continued, from: 1.5 } })).toEqual({ ok: false, message: 'continued.from: must be a whole number, 0 or more' });
   });
 });

@@ -6,10 +6,10 @@ import { STEP_TYPES } from './steps';
  * README.md): the same rules as the `JobWorkflowInput` schema, which a unit test holds it to.
  */
 export function readJobWorkflowInput(raw: unknown): { ok: true; input: JobWorkflowInput } | { ok: false; message: string } {
-  if (!isRecord(raw)) return { ok: false, message: 'the input must be an object { job_id, started_at?, retry?, prepared? }' };
-  const unknown = Object.keys(raw).filter((k) => k !== 'job_id' && k !== 'started_at' && k !== 'retry' && k !== 'prepared');
+  if (!isRecord(raw)) return { ok: false, message: 'the input must be an object { job_id, started_at?, retry?, prepared?, continued? }' };
+  const unknown = Object.keys(raw).filter((k) => k !== 'job_id' && k !== 'started_at' && k !== 'retry' && k !== 'prepared' && k !== 'continued');
   if (unknown.length > 0) return { ok: false, message: `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` };
-  const { job_id, started_at, retry, prepared } = raw;
+  const { job_id, started_at, retry, prepared, continued } = raw;
   if (typeof job_id !== 'string' || job_id.length === 0) return { ok: false, message: 'job_id: must be a non-empty string' };
   if (started_at !== undefined && (typeof started_at !== 'string' || !ISO_DATETIME.test(started_at))) {
     return { ok: false, message: 'started_at: must be an ISO date-time in UTC, e.g. 2031-01-01T00:00:00.000Z' };
@@ -28,7 +28,25 @@ export function readJobWorkflowInput(raw: unknown): { ok: true; input: JobWorkfl
     const problem = preparedProblem(prepared);
     if (problem !== undefined) return { ok: false, message: `prepared${problem}` };
   }
+  if (continued !== undefined) {
+    if (prepared !== undefined || retry !== undefined) return { ok: false, message: 'continued: a continued run carries neither a prepared start nor a retry' };
+    const problem = continuationProblem(continued);
+    if (problem !== undefined) return { ok: false, message: `continued${problem}` };
+  }
   return { ok: true, input: raw as JobWorkflowInput };
+}
+
+/** What is wrong with a continuation (`RunContinuation`), as `.<field>: <rule>`, or undefined. */
+function continuationProblem(continued: unknown): string | undefined {
+  if (!isRecord(continued)) return ': must be an object { run_id, from, started_at, prepared, paused }';
+  const extra = Object.keys(continued).filter((k) => !['run_id', 'from', 'started_at', 'prepared', 'paused'].includes(k));
+  if (extra.length > 0) return `: unknown field ${extra.map((k) => `'${k}'`).join(', ')}`;
+  if (typeof continued.run_id !== 'string' || continued.run_id.length === 0) return '.run_id: must be a non-empty string';
+  if (!isWholeNumber(continued.from) || continued.from < 0) return '.from: must be a whole number, 0 or more';
+  if (typeof continued.started_at !== 'string' || !ISO_DATETIME.test(continued.started_at)) return '.started_at: must be an ISO date-time in UTC, e.g. 2031-01-01T00:00:00.000Z';
+  if (typeof continued.prepared !== 'boolean') return '.prepared: must be true or false';
+  if (typeof continued.paused !== 'boolean') return '.paused: must be true or false';
+  return undefined;
 }
 
 /**

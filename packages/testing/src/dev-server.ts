@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
+
+const run = promisify(execFile);
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** How a dev server of its own differs from the run's. */
+export interface DevServerOptions {
+  /**
+   * Temporal suggests continue-as-new once a run's history holds this many events
+   * (`limit.historyCount.suggestContinueAsNew`, 4 Ki by default): low, a test sees a
+   * job of a few hundred steps continue as new several times.
+   */
+  suggestContinueAsNewAfterEvents?: number;
+}
+
+/**
+ * A Temporal dev server of a test's own (the official CLI, as the global setup starts it),
+ * with Ordo's search attributes registered and the dynamic config `options` asks for. Its
+ * `address` goes to `connectClient` and `connectWorker`; tear it down with `env.teardown()`.
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const { stdout } = await run('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli']);
+  const extraArgs: string[] = [];
+  if (options.suggestContinueAsNewAfterEvents !== undefined) {
+    extraArgs.push('--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`);
+  }
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: stdout.trim() },
+      searchAttributes: [...ORDO_SEARCH_ATTRIBUTES],
+      log: { format: 'pretty', level: 'error' },
+      extraArgs,
+    },
+  });
+}
