@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HumanConfirmStep, StepDefinition, ToolStep, WaitStep } from './step-definition';
+import { HumanConfirmStep, StepDefinition, SubWorkflowStep, ToolStep, WaitStep } from './step-definition';
 import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable, NO_CONTROL_EXCEPT_WHITESPACE, PlainText } from './variable-schema';
@@ -83,6 +83,7 @@ export const JobStep = z.discriminatedUnion('type', [
   ToolStep.extend(JobStepRuntime.shape),
   HumanConfirmStep.extend(JobStepRuntime.shape),
   WaitStep.extend(JobStepRuntime.shape),
+  SubWorkflowStep.extend(JobStepRuntime.shape),
 ]);
 export type JobStep = z.infer<typeof JobStep>;
 

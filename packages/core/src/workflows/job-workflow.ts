@@ -35,6 +35,7 @@ import { activationOf, type Activation } from './activation';
 import { StepInbox } from './step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
+import { createRunRequestOf } from './composed-start';
 import { readJobWorkflowInput } from './read-input';
 import { stepTypeOf, type StepDefinition } from './steps';
 import type { StepExecution } from './steps/step-type';
@@ -104,7 +105,13 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   const runId = info.firstExecutionRunId;
   let start: RunStart;
   let persistence: Persistence;
-  if (input.prepared !== undefined) {
+  if ('workflow_id' in input) {
+    // Composition: the run creates its own job (see `ComposedJobInput`).
+    const created = await runStore.createRun(createRunRequestOf(input, info, now()));
+    if (!created.ok) throw ApplicationFailure.nonRetryable(created.message, failureType(created.code));
+    start = created.start;
+    persistence = { prepared: false, claim: undefined, stepsRecorded: false };
+  } else if (input.prepared !== undefined) {
     // Which way a run persists itself follows from its input alone, so replaying it takes the same way.
     const { revision, ...prepared } = input.prepared;
     const startedAt = input.started_at ?? now();
