@@ -71,6 +71,8 @@ export const JobStepRuntime = z.object({
   attempt: z.number().int().nonnegative(),
   /** The most attempts the step's retry policy allows. */
   max_attempts: z.number().int().positive().optional(),
+  /** A `sys.sub_workflow` step's child jobs, as they start (each a job of its own: `GET /v1/jobs/{id}`). */
+  child_job_ids: z.array(z.string()).optional(),
 });
 export type JobStepRuntime = z.infer<typeof JobStepRuntime>;
 
@@ -126,6 +128,10 @@ export const Job = z.object({
   error_message: z.string().optional(),
   correlation_id: z.string(),
   context: z.record(z.string(), z.unknown()),
+  /** The workflow that started this job as its child (an Ordo job's `job_id`, or another team's workflow ID). */
+  parent_job_id: z.string().optional(),
+  /** The top of that chain of parents. */
+  root_job_id: z.string().optional(),
   runs: z.array(RunSummary),
   /**
    * Present and true when the job is running but its workflow could not be asked for its
