@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeWorkflowExecution, type Job } from '@ordo/core';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { JOB_WORKFLOW_TYPE, RuntimeWorkflowExecution, type ComposedJobInput, type ComposedJobWorkflow, type Job } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
 import { getJob, json, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
@@ -158,5 +160,58 @@ describe('sub-workflows: child jobs of a step', () => {
     expect(done.status, done.error_message).toBe('COMPLETED');
     expect(done.output_data).toEqual({ doubled: 8 });
     expect((await getJob(stack, childId)).status).toBe('COMPLETED');
+  });
+
+  describe('composition: a job workflow started with { workflow_id, … } creates its own job', () => {
+    const run = (workflowId: string, input: ComposedJobInput) =>
+      stack.client.workflow.execute<ComposedJobWorkflow>(JOB_WORKFLOW_TYPE, { workflowId, taskQueue: stack.taskQueue, args: [input] });
+
+    /** The failure a composed run ends with: its type and message. */
+    async function refusal(workflowId: string, input: ComposedJobInput): Promise<{ type: string | undefined | null; message: string }> {
+      const err: unknown = await run(workflowId, input).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = (err as WorkflowFailedError).cause;
+      expect(cause).toBeInstanceOf(ApplicationFailure);
+      expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+      return { type: (cause as ApplicationFailure).type, message: (cause as ApplicationFailure).message };
+    }
+
+    it('runs with no parent: its workflow ID is its job_id, a new correlation ID, the workflow name as its name', async () => {
+      const id = `composed_top_${++counter}`;
+      const result = await run(id, { workflow_id: 'sub_double', input_values: { n: 5 } });
+      expect(result).toMatchObject({ job_id: id, status: 'Completed', output_data: { doubled: 10 } });
+      const job = await getJob(stack, id);
+      expect(job).toMatchObject({ job_id: id, name: 'sub_double', status: 'COMPLETED', workflow_version: 1, input_values: { n: 5 } });
+      expect(job.parent_job_id).toBeUndefined();
+      expect(job.correlation_id).toMatch(/^[0-9a-f-]{36}$/);
+      // Asked again under the same workflow ID (a new run, as a reused ID would be), the job is not run twice.
+      expect(await refusal(id, { workflow_id: 'sub_double', input_values: { n: 5 } })).toEqual({ type: 'JOB_NOT_STARTABLE', message: `Job '${id}' exists and is COMPLETED, not a new job of this run: this run does nothing` });
+    });
+
+    it('refuses a workflow that does not exist, or has no PUBLISHED version, naming the field and the rule; no job is created', async () => {
+      expect(await refusal(`composed_missing_${++counter}`, { workflow_id: 'sub_nowhere' })).toEqual({ type: 'WORKFLOW_NOT_FOUND', message: "workflow_id: workflow 'sub_nowhere' does not exist" });
+      expect(await refusal(`composed_v9_${++counter}`, { workflow_id: 'sub_double', version: 9 })).toEqual({ type: 'WORKFLOW_NOT_FOUND', message: "version: workflow 'sub_double' version 9 does not exist" });
+      const draft = await stack.request('/v1/workflows', json('POST', { workflow_id: 'sub_draft_only', name: 'draft', status: 'DRAFT', input_variables: [], steps: [toolStep('a', 'noop')] }));
+      expect(draft.status).toBe(201);
+      const id = `composed_draft_${++counter}`;
+      expect(await refusal(id, { workflow_id: 'sub_draft_only' })).toEqual({
+        type: 'WORKFLOW_NOT_PUBLISHED',
+        message: "workflow_id: workflow 'sub_draft_only' has no PUBLISHED version; only PUBLISHED versions can run jobs (version 1 is DRAFT)",
+      });
+      expect((await stack.request(`/v1/jobs/${id}`)).status).toBe(404);
+    });
+
+    it("refuses invalid inputs with the API's sentences, and leaves the job visible with its input_errors", async () => {
+      const id = `composed_invalid_${++counter}`;
+      expect(await refusal(id, { workflow_id: 'sub_double', input_values: { n: 'ten', extra: 1 } })).toEqual({
+        type: 'INPUTS_INVALID',
+        message: `Job '${id}' inputs invalid: input_values.n: n must be a number, got the string "ten"; input_values.extra: extra is not an input of this workflow; its inputs are n, sleep_ms`,
+      });
+      const job = await getJob(stack, id);
+      expect(job).toMatchObject({ status: 'PENDING', input_errors: { n: 'n must be a number, got the string "ten"' } });
+    });
   });
 });

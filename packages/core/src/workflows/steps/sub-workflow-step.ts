@@ -11,7 +11,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { JOB_WORKFLOW_TYPE, pauseSignal, resumeSignal } from '../../job-workflow-contract';
+import { JOB_WORKFLOW_TYPE, pauseSignal, resumeSignal, type ComposedJobWorkflow } from '../../job-workflow-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import type { ComposedJobInput, JobWorkflowResult } from '../../model/job-workflow-input';
 import { applyOutputMappings, resolveMappings, resolveValue, type ValueScope } from '../../model/mappings';
@@ -262,7 +262,7 @@ function expressionFailed(where: string, expression: string, message: string): S
  * parent's pause and resume to the running ones while the step runs.
  */
 class ChildSet {
-  private readonly running = new Set<ChildWorkflowHandle<JobWorkflowFunction>>();
+  private readonly running = new Set<ChildWorkflowHandle<ComposedJobWorkflow>>();
   private readonly started: { id: string }[] = [];
   private open = true;
   private relayed: boolean;
@@ -283,7 +283,7 @@ class ChildSet {
       context: run.context,
       correlation_id: run.correlation_id,
     };
-    const handle = await startChild<JobWorkflowFunction>(JOB_WORKFLOW_TYPE, {
+    const handle = await startChild<ComposedJobWorkflow>(JOB_WORKFLOW_TYPE, {
       workflowId: id,
       taskQueue: workflowInfo().taskQueue,
       args: [input],
@@ -325,8 +325,6 @@ class ChildSet {
   }
 }
 
-/** The job workflow's signature, for a typed child handle (started by name: no import of the workflow itself). */
-type JobWorkflowFunction = (input: ComposedJobInput) => Promise<JobWorkflowResult>;
 
 /** A child's failure as the step's error: the child's own message. */
 function childFailure(id: string, err: unknown): RunError {
