@@ -94,6 +94,23 @@ describe('sub-workflows: child jobs of a step', () => {
     expect(await getJob(stack, `${parent.job_id}--child`)).toMatchObject({ status: 'COMPLETED', parent_job_id: parent.job_id, output_data: { doubled: 42 } });
   });
 
+  it('a parent started again after a reset runs its child again: a new run of the same child job', async () => {
+    const parent = await startParent(
+      { steps: [{ step_id: 'child', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_double', mode: 'SINGLE', input_mappings: { n: 7 } }, output_mappings: { doubled: 'doubled' } }], output_variables: ['doubled'] },
+      {},
+    );
+    expect((await waitForEnd(stack, parent.job_id)).status).toBe('COMPLETED');
+    const reset = await stack.request(`/v1/jobs/${parent.job_id}/reset`, json('POST'));
+    expect(reset.status, await reset.clone().text()).toBe(200);
+    await startJob(stack, parent.job_id);
+    const again = await waitForJob(stack, parent.job_id, (job) => job.runs.length === 2 && (job.status === 'COMPLETED' || job.status === 'FAILED'));
+    expect(again.status, again.error_message).toBe('COMPLETED');
+    expect(again.output_data).toEqual({ doubled: 14 });
+    const child = await getJob(stack, `${parent.job_id}--child`);
+    expect(child.status).toBe('COMPLETED');
+    expect(child.runs.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
   it("a child's failure fails the step with the child's message", async () => {
     const parent = await startParent(
       { steps: [{ step_id: 'child', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_double', mode: 'SINGLE', input_mappings: { n: 2 } } }] },

@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import { randomUUID } from 'node:crypto';
 import {
   declaredVariables,
+  isFinishedRun,
   newJobRecord,
   runStartVariables,
   stepBatchOf,
@@ -62,6 +63,9 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
           job = created.job;
         }
       }
+      if (job.run_id !== undefined && job.run_id !== request.run_id && request.parent_job_id !== undefined && job.parent_job_id === request.parent_job_id) {
+        job = await rerunChild(store, job, job.run_id, request);
+      }
       const errors = Object.entries(job.input_errors);
       if (errors.length > 0 && job.run_id === undefined) {
         return { ok: false, code: 'INPUTS_INVALID', message: `Job '${job.job_id}' inputs invalid: ${errors.map(([field, message]) => `input_values.${field}: ${message}`).join('; ')}` };
@@ -109,6 +113,23 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
       return { applied };
     },
   };
+}
+
+/**
+ * A parent's later run (a retry, or a start after a reset) runs its sub-workflow step again,
+ * under the same child workflow ID: the child job its earlier run created, finished since,
+ * goes back to PENDING (its old run kept as history) with this run's inputs, for this run to
+ * claim. A child still running is left alone, and the claim then refuses.
+ */
+async function rerunChild(store: Pick<OrdoStore, 'jobs' | 'files'>, job: JobRecord, previousRun: string, request: CreateRunRequest): Promise<JobRecord> {
+  const stored = await store.jobs.getStored(job.job_id);
+  if (stored?.run === undefined || !isFinishedRun(stored.run.status)) return job;
+  const now = new Date().toISOString();
+  const reset = await store.jobs.reset(job.job_id, previousRun, now);
+  if (!reset.ok) return (await store.jobs.get(job.job_id)) ?? job;
+  const inputs = await checkJobInputs(store.files, job.input_variables, request.input_values ?? {});
+  const set = await store.jobs.setInputs(job.job_id, inputs.values, inputs.errors, now);
+  return set.ok ? set.job : ((await store.jobs.get(job.job_id)) ?? job);
 }
 
 /**

@@ -283,7 +283,9 @@ class ChildSet {
       context: run.context,
       correlation_id: run.correlation_id,
     };
-    const handle = await startChild<ComposedJobWorkflow>(JOB_WORKFLOW_TYPE, {
+    let handle: ChildWorkflowHandle<ComposedJobWorkflow>;
+    try {
+      handle = await startChild<ComposedJobWorkflow>(JOB_WORKFLOW_TYPE, {
       workflowId: id,
       taskQueue: workflowInfo().taskQueue,
       args: [input],
@@ -292,7 +294,12 @@ class ChildSet {
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       staticSummary: `${step.step_id}: ${step.sub_workflow.workflow_id}`,
-    });
+      });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // A workflow of that ID still running (an earlier run's child not yet stopped): the step fails, saying so.
+      return { ok: false, error: { code: 'SUB_WORKFLOW_FAILED', message: `Sub-workflow job '${id}' could not start: ${err instanceof Error ? err.message : String(err)}` } };
+    }
     this.started.push({ id });
     this.ctx.update({ children: [...this.started], progress: `${this.started.length} child ${this.started.length === 1 ? 'job' : 'jobs'} started` });
     this.running.add(handle);
