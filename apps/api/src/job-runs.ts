@@ -10,7 +10,7 @@ import {
   confirmUpdate,
   type SchemaValue,
   type JobRecord,
-  type JobWorkflowInput,
+  type JobRunInput,
 } from '@ordo/core';
 
 /**
@@ -32,7 +32,7 @@ export type StartRunResult = { ok: true; run_id: string } | { ok: false; code: '
  * of a job is open at a time (Temporal refuses a second); a closed one may be followed by
  * a new one (reset and start again, retry).
  */
-export async function startRun(client: Client, taskQueue: string, job: JobRecord, input: JobWorkflowInput): Promise<StartRunResult> {
+export async function startRun(client: Client, taskQueue: string, job: JobRecord, input: JobRunInput): Promise<StartRunResult> {
   try {
     const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
       client.workflow.start(JOB_WORKFLOW_TYPE, {

@@ -5,14 +5,12 @@ import {
   effectiveInputs,
   runtimeExecutionOf,
   executionStateOf,
-  fileIdsIn,
   initialRunHeader,
   runHeaderSource,
   jobStatusOf,
   jobView,
+  newJobRecord,
   JobSummary,
-  orderedSteps,
-  outputVariableNames,
   preparedStartOf,
   resolveValueRecord,
   resolveValueRefs,
@@ -21,11 +19,10 @@ import {
   validateInputs,
   type CreateJobRequest,
   type ExecutionState,
-  type FileValue,
   type InputVariable,
   type Job,
   type JobRecord,
-  type JobWorkflowInput,
+  type JobRunInput,
   type RetryPlan,
   type RunSummary,
   type RunState,
@@ -33,7 +30,7 @@ import {
   type SchemaValue,
   type ToolRunDefaults,
 } from '@ordo/core';
-import { newId, toFileValue, type StoredJob } from '@ordo/storage';
+import { checkJobInputs, newId, subWorkflowVersions, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
 import { awaitRunClosed, cancelRun, confirmRunStep, openRunOf, setRunPaused, startRun, terminateRun, type StartRunResult } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
@@ -93,23 +90,18 @@ export class JobService {
       if (mismatches.length > 0) throw validationProblem(mismatches);
     }
     const now = this.now();
-    const steps = orderedSteps(workflow.steps).map((step, index) => ({ ...step, sequence_number: index }));
-    const job: JobRecord = {
-      job_id: newId('job'),
-      workflow_id: workflow.workflow_id,
-      workflow_version: workflow.version,
-      name: request.name,
-      ...(request.description !== undefined && { description: request.description }),
-      created_at: now,
-      updated_at: now,
-      input_variables: workflow.input_variables,
-      input_values: {},
-      input_errors: validateInputs(workflow.input_variables, {}).errors,
-      steps,
-      output_variables: outputVariableNames(workflow),
-      correlation_id: correlationId ?? randomUUID(),
-      context: request.context ?? {},
-    };
+    const job = newJobRecord(
+      workflow,
+      {
+        job_id: newId('job'),
+        name: request.name,
+        description: request.description,
+        correlation_id: correlationId ?? randomUUID(),
+        context: request.context ?? {},
+        sub_workflow_versions: await subWorkflowVersions(this.deps.store.workflows, workflow.steps),
+      },
+      now,
+    );
     // Conditional on the version still being PUBLISHED: one archived meanwhile gets no new job.
     const inserted = await this.deps.store.jobs.insertIfPublished(job);
     if (!inserted.ok) {
@@ -224,7 +216,7 @@ export class JobService {
    * so a job reset right after may find that run still open for a moment: Temporal refuses
    * a second open run, and the start waits for the ended one to close and tries again.
    */
-  private async startAfterClose(job: JobRecord, input: JobWorkflowInput, runs: readonly RunSummary[]): Promise<StartRunResult> {
+  private async startAfterClose(job: JobRecord, input: JobRunInput, runs: readonly RunSummary[]): Promise<StartRunResult> {
     const client = this.deps.temporal.client;
     const started = await startRun(client, this.deps.temporal.taskQueue, job, input);
     if (started.ok || started.code !== 'ALREADY_RUNNING') return started;
@@ -564,15 +556,7 @@ export class JobService {
 
   /** Checks values against the job's variables, looking up every file they name. */
   private async checkInputs(variables: readonly InputVariable[], values: Record<string, unknown>) {
-    const ids = variables.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id]));
-    const files = new Map<string, FileValue>();
-    await Promise.all(
-      [...new Set(ids)].map(async (id) => {
-        const file = await this.deps.store.files.get(id);
-        if (file) files.set(id, toFileValue(file));
-      }),
-    );
-    return validateInputs(variables, values, (id) => files.get(id));
+    return checkJobInputs(this.deps.store.files, variables, values);
   }
 
   private async saveInputs(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<Job> {

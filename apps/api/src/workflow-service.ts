@@ -7,11 +7,12 @@ import {
   type DefinitionShape,
   type WorkflowStatus,
 } from '@ordo/core';
-import type { OrdoStore, WorkflowContent, WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
+import { notPublishedVersion, versionForNewJob as jobVersion, type OrdoStore, type WorkflowContent, type WorkflowRecord, type WorkflowVersionSummary } from '@ordo/storage';
 import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from './cursor';
 import type { AppDeps } from './deps';
 import { createLiteralCheck } from './literal-check';
+import { workflowLookupFor } from './sub-workflow-lookup';
 import { ApiProblem, notFound, validationProblem, versionConflict, zodFieldErrors, type FieldError } from './problem';
 import type { CreateWorkflowVersionRequest, ListVersionsQuery, ListWorkflowsQuery, WorkflowDraftPatch } from './workflow-requests';
 
@@ -63,7 +64,11 @@ export class WorkflowService {
       case 'ARCHIVED':
         throw validationProblem([{ field: 'status', message: 'must be DRAFT or PUBLISHED: a new workflow cannot begin archived' }]);
       case 'PUBLISHED':
-        this.refuseIssues(definition, checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral), `workflow '${definition.workflow_id}' cannot be created PUBLISHED`);
+        this.refuseIssues(
+          definition,
+          checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps)),
+          `workflow '${definition.workflow_id}' cannot be created PUBLISHED`,
+        );
         break;
       case 'DRAFT':
         break;
@@ -79,8 +84,9 @@ export class WorkflowService {
   }
 
   /** A definition checked against every rule, nothing saved (the structural rules passed when the body was read). */
-  validate(definition: WorkflowDefinition): ValidationResult {
-    const errors = definitionErrors(definition, checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral));
+  async validate(definition: WorkflowDefinition): Promise<ValidationResult> {
+    const workflows = await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps);
+    const errors = definitionErrors(definition, checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, workflows));
     return { valid: errors.length === 0, errors };
   }
 
@@ -167,7 +173,8 @@ export class WorkflowService {
     const stored = await this.deps.store.workflows.getVersion(workflowId, version);
     if (!stored) throw versionNotFound(workflowId, version);
     if (stored.workflow.status !== 'DRAFT') throw notDraft(stored.workflow, 'published');
-    this.refuseIssues(stored.workflow, checkDefinition(stored.workflow, this.deps.tools, this.checkLiteral), `version ${version} of workflow '${workflowId}' cannot be published`);
+    const workflows = await workflowLookupFor(this.deps.store, workflowId, stored.workflow.steps);
+    this.refuseIssues(stored.workflow, checkDefinition(stored.workflow, this.deps.tools, this.checkLiteral, workflows), `version ${version} of workflow '${workflowId}' cannot be published`);
     const result = await this.deps.store.workflows.publish(workflowId, version, stored.revision, this.now());
     if (result.ok) return result.workflow;
     switch (result.code) {
@@ -205,28 +212,23 @@ export class WorkflowService {
  * PUBLISHED), else the latest PUBLISHED one (422 when there is none).
  */
 export async function versionForNewJob(store: OrdoStore, workflowId: string, version: number | undefined): Promise<WorkflowRecord> {
-  if (version !== undefined) {
-    const named = await store.workflows.get(workflowId, version);
-    if (!named) throw validationProblem([{ field: 'workflow_version', message: `workflow '${workflowId}' version ${version} does not exist` }]);
-    if (named.status !== 'PUBLISHED') throw notPublished(named);
-    return named;
+  const resolved = await jobVersion(store.workflows, workflowId, version);
+  if (resolved.ok) return resolved.workflow;
+  switch (resolved.code) {
+    case 'WORKFLOW_NOT_FOUND':
+    case 'VERSION_NOT_FOUND':
+      throw validationProblem([{ field: resolved.field, message: resolved.message }]);
+    case 'VERSION_NOT_PUBLISHED':
+      throw notPublished(resolved.version);
+    case 'WORKFLOW_NOT_PUBLISHED':
+      throw new ApiProblem(422, 'WORKFLOW_NOT_PUBLISHED', 'Workflow not published', resolved.detail, [{ field: resolved.field, message: resolved.message }]);
   }
-  const published = await store.workflows.latestPublished(workflowId);
-  if (published) return published;
-  const latest = await store.workflows.get(workflowId);
-  if (!latest) throw validationProblem([{ field: 'workflow_id', message: `workflow '${workflowId}' does not exist` }]);
-  throw new ApiProblem(422, 'WORKFLOW_NOT_PUBLISHED', 'Workflow not published', `workflow '${workflowId}' has no PUBLISHED version; only PUBLISHED versions can run jobs (version ${latest.version} is ${latest.status})`, [
-    { field: 'workflow_id', message: `must name a workflow with a PUBLISHED version; '${workflowId}' has none` },
-  ]);
 }
 
 /** The 409 for a job asked of a version that is not PUBLISHED (named, or archived as the job was being created). */
 export function notPublished(version: { workflow_id: string; version: number; status: WorkflowStatus }): ApiProblem {
-  return versionConflict(
-    'WORKFLOW_VERSION_NOT_PUBLISHED',
-    `version ${version.version} of workflow '${version.workflow_id}' is ${version.status}; jobs can be created only from a PUBLISHED version`,
-    version,
-  );
+  const refusal = notPublishedVersion(version);
+  return versionConflict('WORKFLOW_VERSION_NOT_PUBLISHED', refusal.message, refusal.version);
 }
 
 /** Definition issues as a problem's `errors`: the path as `field`, with the rule and the step. */

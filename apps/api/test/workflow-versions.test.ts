@@ -343,6 +343,19 @@ describe('workflow templates and versions over app.request()', () => {
   });
 
   describe('definition rules: each one refuses a publish', () => {
+    /** The seed's definition with one more step. */
+    const withStep = (step: Record<string, unknown>): Seed => ((s) => ({ ...s, steps: [...s.steps, step] }) as Seed)(seed());
+
+    beforeAll(async () => {
+      // Targets of sub-workflow steps, stored straight through the repository (as versions
+      // published before the sub-workflow rules existed): a leaf, a cycle, and a chain 6 deep.
+      const now = new Date().toISOString();
+      const leaf = { workflow_id: 'sub_leaf', name: 'Leaf', status: 'PUBLISHED', input_variables: [], steps: [{ step_id: 'pause', type: 'sys.wait', wait: { duration: '1s' } }] };
+      const calling = (workflow_id: string, target: string) => ({ ...leaf, workflow_id, steps: [{ step_id: 'call', type: 'sys.sub_workflow', sub_workflow: { workflow_id: target, mode: 'SINGLE' } }] });
+      const stored = [leaf, calling('sub_loop_a', 'sub_loop_b'), calling('sub_loop_b', 'sub_loop_a'), ...[1, 2, 3, 4, 5].map((n) => calling(`sub_depth_${n}`, `sub_depth_${n + 1}`)), { ...leaf, workflow_id: 'sub_depth_6' }];
+      for (const workflow of stored) expect((await stack.store.workflows.create(workflow as never, now)).ok).toBe(true);
+    });
+
     /** The seed's definition with one rule broken, and the step the error is in. */
     const broken: Record<DefinitionRule, { definition: () => Seed; step_id?: string }> = {
       unique_step_ids: { definition: () => ((s) => ({ ...s, steps: [s.steps[0]!, { ...s.steps[1]!, step_id: 'step_1' }] }))(seed()), step_id: 'step_1' },
@@ -375,6 +388,14 @@ describe('workflow templates and versions over app.request()', () => {
         definition: () => ((s) => ({ ...s, steps: [...s.steps, { step_id: 'later', type: 'sys.wait', wait: { until: 'tomorrow' } }] }) as Seed)(seed()),
         step_id: 'later',
       },
+      batch_iterable: { definition: () => withStep({ step_id: 'fan', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_leaf', mode: 'BATCH' } }), step_id: 'fan' },
+      batch_concurrency_in_range: {
+        definition: () => withStep({ step_id: 'fan', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_leaf', mode: 'BATCH', iterable: { const: [1] }, max_concurrency: 500 } }),
+        step_id: 'fan',
+      },
+      sub_workflow_published: { definition: () => withStep({ step_id: 'child', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_nowhere', mode: 'SINGLE' } }), step_id: 'child' },
+      sub_workflow_no_cycle: { definition: () => withStep({ step_id: 'child', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_loop_a', mode: 'SINGLE' } }), step_id: 'child' },
+      sub_workflow_depth: { definition: () => withStep({ step_id: 'child', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_depth_1', mode: 'SINGLE' } }), step_id: 'child' },
       parameter_types_compatible: {
         // analysis_depth may be "deep", which text_analyzer's analysis_level does not accept.
         definition: () => ((s) => ({ ...s, input_variables: [s.input_variables[0]!, { ...s.input_variables[1], schema: { type: 'string', enum: ['basic', 'deep'] } }] }))(seed()),

@@ -1,17 +1,25 @@
 import { log } from '@temporalio/activity';
+import { randomUUID } from 'node:crypto';
 import {
   declaredVariables,
+  isFinishedRun,
   MAX_REFERENCED_BYTES,
+  newJobRecord,
   referencedStepIds,
   runStartVariables,
   stepBatchOf,
+  type BeginRunRequest,
   type BeginRunResult,
+  type CreateRunRequest,
+  type CreateRunResult,
+  type JobRecord,
   type ResumeRunResult,
+  type RunStart,
   type RunStoreActivities,
   type StepRun,
   type ToolRunDefaults,
 } from '@ordo/core';
-import type { OrdoStore } from '@ordo/storage';
+import { checkJobInputs, subWorkflowVersions, versionForNewJob, type ClaimRunResult, type OrdoStore } from '@ordo/storage';
 
 /**
  * The local activities through which the job workflow claims its job, reads its steps and
@@ -19,8 +27,59 @@ import type { OrdoStore } from '@ordo/storage';
  * naming any other tool is refused at once by the workflow instead of being retried as a
  * missing activity.
  */
-export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs'>, tools: Readonly<Record<string, ToolRunDefaults>>): RunStoreActivities {
+export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>, tools: Readonly<Record<string, ToolRunDefaults>>): RunStoreActivities {
+  /** The run's start from its claim of the job. */
+  const startOf = (request: BeginRunRequest, claim: Extract<ClaimRunResult, { ok: true }>): RunStart => {
+    const job = claim.job;
+    return {
+      job_id: job.job_id,
+      run_id: request.run_id,
+      workflow_id: job.workflow_id,
+      workflow_version: job.workflow_version,
+      name: job.name,
+      correlation_id: job.correlation_id,
+      context: job.context,
+      ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
+      ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
+      started_at: claim.started_at,
+      variables: runStartVariables(job, claim.reused),
+      declared: [...declaredVariables(job)],
+      output_variables: job.output_variables,
+      total_steps: job.steps.length,
+      first: stepBatchOf(job, 0, tools),
+      reused: claim.reused,
+    };
+  };
+
   return {
+    async createRun(request): Promise<CreateRunResult> {
+      // Asked again (a retried activity, a replayed start), the job exists: the claim below answers the same.
+      let job = await store.jobs.get(request.job_id);
+      if (!job) {
+        const created = await newJobOf(store, request);
+        if (!created.ok) return created;
+        const inserted = await store.jobs.insertIfPublished(created.job);
+        // Archived between the read and the insert, or inserted meanwhile by the same run's earlier attempt.
+        if (!inserted.ok) {
+          job = await store.jobs.get(request.job_id);
+          if (!job) return { ok: false, code: 'WORKFLOW_NOT_PUBLISHED', message: `version ${created.job.workflow_version} of workflow '${request.workflow_id}' is no longer PUBLISHED; jobs can be created only from a PUBLISHED version` };
+        } else {
+          job = created.job;
+        }
+      }
+      if (job.run_id !== undefined && job.run_id !== request.run_id && request.parent_job_id !== undefined && job.parent_job_id === request.parent_job_id) {
+        job = await rerunChild(store, job, job.run_id, request);
+      }
+      const errors = Object.entries(job.input_errors);
+      if (errors.length > 0 && job.run_id === undefined) {
+        return { ok: false, code: 'INPUTS_INVALID', message: `Job '${job.job_id}' inputs invalid: ${errors.map(([field, message]) => `input_values.${field}: ${message}`).join('; ')}` };
+      }
+      const begin = { job_id: request.job_id, run_id: request.run_id, started_at: request.started_at };
+      const claim = await store.jobs.claimRun(begin, new Date().toISOString());
+      if (!claim.ok) return { ok: false, code: 'JOB_NOT_STARTABLE', message: `Job '${request.job_id}' exists and is ${claim.code === 'JOB_NOT_STARTABLE' ? (claim.status ?? 'unknown') : 'gone'}, not a new job of this run: this run does nothing` };
+      return { ok: true, start: startOf(begin, claim) };
+    },
+
     async beginRun(request): Promise<BeginRunResult> {
       const claim = await store.jobs.claimRun(request, new Date().toISOString());
       if (!claim.ok) {
@@ -37,28 +96,7 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs'>, tools: 
             };
         }
       }
-      const job = claim.job;
-      return {
-        ok: true,
-        start: {
-          job_id: job.job_id,
-          run_id: request.run_id,
-          workflow_id: job.workflow_id,
-          workflow_version: job.workflow_version,
-          name: job.name,
-          correlation_id: job.correlation_id,
-          context: job.context,
-          ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
-          ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
-          started_at: claim.started_at,
-          variables: runStartVariables(job, claim.reused),
-          declared: [...declaredVariables(job)],
-          output_variables: job.output_variables,
-          total_steps: job.steps.length,
-          first: stepBatchOf(job, 0, tools),
-          reused: claim.reused,
-        },
-      };
+      return { ok: true, start: startOf(request, claim) };
     },
 
     async loadSteps({ job_id, from }) {
@@ -124,4 +162,56 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs'>, tools: 
       return { applied };
     },
   };
+}
+
+/**
+ * A parent's later run (a retry, or a start after a reset) runs its sub-workflow step again,
+ * under the same child workflow ID: the child job its earlier run created, finished since,
+ * goes back to PENDING (its old run kept as history) with this run's inputs, for this run to
+ * claim. A child still running is left alone, and the claim then refuses.
+ */
+async function rerunChild(store: Pick<OrdoStore, 'jobs' | 'files'>, job: JobRecord, previousRun: string, request: CreateRunRequest): Promise<JobRecord> {
+  const stored = await store.jobs.getStored(job.job_id);
+  if (stored?.run === undefined || !isFinishedRun(stored.run.status)) return job;
+  const now = new Date().toISOString();
+  const reset = await store.jobs.reset(job.job_id, previousRun, now);
+  if (!reset.ok) return (await store.jobs.get(job.job_id)) ?? job;
+  const inputs = await checkJobInputs(store.files, job.input_variables, request.input_values ?? {});
+  const set = await store.jobs.setInputs(job.job_id, inputs.values, inputs.errors, now);
+  return set.ok ? set.job : ((await store.jobs.get(job.job_id)) ?? job);
+}
+
+/**
+ * The record of a job a run creates for itself: its workflow's version resolved and its
+ * inputs checked exactly as `POST /v1/jobs` and `start` do (the same functions, the same
+ * sentences); its context and correlation ID its own, else its Ordo parent's, else new.
+ * Invalid inputs still give a record (PENDING, its `input_errors` naming each problem), so
+ * the refused job is visible in the API; the run then fails without claiming it.
+ */
+async function newJobOf(store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>, request: CreateRunRequest): Promise<{ ok: true; job: JobRecord } | Extract<CreateRunResult, { ok: false }>> {
+  const resolved = await versionForNewJob(store.workflows, request.workflow_id, request.version);
+  if (!resolved.ok) {
+    const code = resolved.code === 'WORKFLOW_NOT_FOUND' || resolved.code === 'VERSION_NOT_FOUND' ? 'WORKFLOW_NOT_FOUND' : 'WORKFLOW_NOT_PUBLISHED';
+    const field = resolved.field === 'workflow_version' ? 'version' : 'workflow_id';
+    return { ok: false, code, message: `${field}: ${resolved.code === 'WORKFLOW_NOT_PUBLISHED' ? resolved.detail : resolved.message}` };
+  }
+  const workflow = resolved.workflow;
+  const parent = request.parent_job_id !== undefined ? await store.jobs.get(request.parent_job_id) : undefined;
+  const inputs = await checkJobInputs(store.files, workflow.input_variables, request.input_values ?? {});
+  const job = newJobRecord(
+    workflow,
+    {
+      job_id: request.job_id,
+      name: request.name,
+      correlation_id: request.correlation_id ?? parent?.correlation_id ?? randomUUID(),
+      context: request.context ?? parent?.context ?? {},
+      parent_job_id: request.parent_job_id,
+      root_job_id: request.root_job_id,
+      // Invalid values are not stored: the record keeps what it would keep from `setInput`.
+      inputs,
+      sub_workflow_versions: await subWorkflowVersions(store.workflows, workflow.steps),
+    },
+    new Date().toISOString(),
+  );
+  return { ok: true, job };
 }

@@ -5,7 +5,7 @@
  * `@ordo/core/workflows` for the worker's bundle.
  */
 export * from './job-workflow-contract';
-export { ControlRefusal, JobWorkflowInput, JobWorkflowResult, RetryFrom, RunContinuation } from './model/job-workflow-input';
+export { ComposedJobInput, ControlRefusal, JobRunInput, JobWorkflowInput, JobWorkflowResult, RetryFrom, RunContinuation } from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';
 export type { RecordedEnding, RunRecording, StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
@@ -19,8 +19,8 @@ export { EXPRESSION_LIMITS, evaluateExpression, parseExpression } from './model/
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
 export { RuntimeStepExecution, RuntimeWorkflowExecution } from './model/runtime-execution';
-export { BeginRunRefusal, BeginRunRequest, PreparedStart, ResumeRunRequest, RunClaim, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
-export type { BeginRunResult, RecordRunResult, ResumeRunResult, RunClaimResult, RunStoreActivities } from './model/run-store-contract';
+export { BeginRunRefusal, BeginRunRequest, CreateRunRefusal, CreateRunRequest, PreparedStart, ResumeRunRequest, RunClaim, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
+export type { BeginRunResult, CreateRunResult, RecordRunResult, ResumeRunResult, RunClaimResult, RunStoreActivities } from './model/run-store-contract';
 export { composeRunState, RUN_STATE_WINDOW, runStateWindow, UNRECORDED_LIMIT, windowedExecutionState } from './model/run-window';
 export type { WindowBounds } from './model/run-window';
 export { MAX_REFERENCED_BYTES, referencedStepIds } from './model/step-references';
@@ -63,10 +63,13 @@ export {
 export type { DefinitionRule, DefinitionRuleStage } from './model/workflow-definition';
 export { schemaMismatch, variableJsonSchema } from './model/schema-compatibility';
 export { jobSearchAttributes, ORDO_SEARCH_ATTRIBUTES, OrdoCorrelationId, OrdoJobId, OrdoJobStatus, OrdoParentJobId, OrdoWorkflowId, OrdoWorkflowVersion } from './search-attributes';
-export { HumanConfirmStep, StepDefinition, StepDefinitionSchema, ToolRef, ToolStep, WaitStep } from './model/step-definition';
+export { HumanConfirmStep, StepDefinition, StepDefinitionSchema, SubWorkflowStep, ToolRef, ToolStep, WaitStep } from './model/step-definition';
+export { childJobId, DEFAULT_SUB_WORKFLOW_CONCURRENCY, MAX_SUB_WORKFLOW_CONCURRENCY, MAX_SUB_WORKFLOW_DEPTH } from './workflows/steps/sub-workflow-step';
+export { newJobRecord, subWorkflowRefs } from './model/new-job';
+export type { NewJobFields } from './model/new-job';
 export { STEP_TYPES, stepTypeOf } from './workflows/steps';
 export { confirmationRefusal } from './workflows/steps/human-confirm-step';
-export type { SchemaKit, StepExecution, StepOutcome, StepType } from './workflows/steps/step-type';
+export type { SchemaKit, StepExecution, StepOutcome, StepType, SubWorkflowRef, SubWorkflowTarget, WorkflowLookup } from './workflows/steps/step-type';
 export { toolRunOptions } from './workflows/steps/tool-step';
 export type { ToolRunOptions } from './workflows/steps/tool-step';
 export { EnvError, envIssuesOf, loadEnvOrExit, TemporalEnv, TemporalEnvShape, temporalConnectionOptions, temporalEnvIssues } from './temporal-connection';

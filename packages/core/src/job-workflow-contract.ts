@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ExecutionState } from './model/execution-state';
+import type { ComposedJobInput, JobWorkflowInput, JobWorkflowResult } from './model/job-workflow-input';
 import type { RunState, RunStatus } from './model/run-state';
 import type { SchemaValue } from './model/schema-value';
 
@@ -14,6 +15,15 @@ import type { SchemaValue } from './model/schema-value';
 
 /** The workflow type of every Ordo job; its workflow ID is the job's `job_id`. */
 export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
+
+/** The job workflow's signature, for typed handles: `startChild<JobWorkflow>(JOB_WORKFLOW_TYPE, …)`. */
+export type JobWorkflow = (input: JobWorkflowInput) => Promise<JobWorkflowResult>;
+
+/**
+ * The job workflow as a child that creates its own job (composition, see `ComposedJobInput`):
+ * what another team's workflow starts with `startChild` or `executeChild`.
+ */
+export type ComposedJobWorkflow = (input: ComposedJobInput) => Promise<JobWorkflowResult>;
 
 /** Seed 000's `JobContext.executionState`, answered from workflow memory (no history growth). */
 export const executionStateQuery = defineQuery<ExecutionState>('executionState');

@@ -162,7 +162,7 @@ export function workflowRoutes(deps: AppDeps) {
     .openapi(listWorkflows, async (c) => c.json(await workflows.list(c.req.valid('query')), 200))
     .openapi(
       validateWorkflow,
-      (c) => c.json(workflows.validate(c.req.valid('json')), 200),
+      async (c) => c.json(await workflows.validate(c.req.valid('json')), 200),
       // A definition that breaks the schema or a structural rule is an answer here, not a refusal.
       (result, c) => {
         if (!result.success && result.target === 'json') return c.json({ valid: false, errors: zodFieldErrors(result.error) }, 200);

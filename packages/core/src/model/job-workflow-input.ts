@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunError, RunStatus } from './run-state';
 import { PreparedStart } from './run-store-contract';
 import { Variables } from './schema-value';
+import { Identifier } from './variable-schema';
 
 /** Re-run from a failed run: reuse the completed steps before `from_step_index`. */
 export const RetryFrom = z.strictObject({
@@ -31,7 +32,25 @@ export const RunContinuation = z.strictObject({
 export type RunContinuation = z.infer<typeof RunContinuation>;
 
 /**
- * The start argument of a job workflow. It names the job; given only that, the workflow
+ * The start argument of a job workflow that creates its own job (composition: a child of
+ * another team's workflow, or of a `sys.sub_workflow` step). The job's `job_id` is the
+ * run's workflow ID; it runs `version` of `workflow_id` (else its latest PUBLISHED one) with
+ * `input_values` checked as the API checks them. `context` and `correlation_id` default to
+ * the parent job's when an Ordo job started it, else to `{}` and a new UUID; `name` to the
+ * workflow's name.
+ */
+export const ComposedJobInput = z.strictObject({
+  workflow_id: Identifier,
+  version: z.number().int().positive().optional(),
+  input_values: z.record(z.string(), z.unknown()).optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().min(1).max(200).optional(),
+  correlation_id: z.string().min(1).max(200).optional(),
+});
+export type ComposedJobInput = z.infer<typeof ComposedJobInput>;
+
+/**
+ * The start argument of a job workflow naming a job that exists. It names the job; given only that, the workflow
  * claims the job and reads its definition and inputs through a local activity. A starter
  * that has just read the job (the API) may hand the run its `prepared` start instead, at
  * most the first batch of steps, so the input never grows with the job: the run then
@@ -39,7 +58,7 @@ export type RunContinuation = z.infer<typeof RunContinuation>;
  * (The workflow checks it with `readJobWorkflowInput`, which must agree with this schema:
  * workflow code loads no zod, see `workflows/README.md`.)
  */
-export const JobWorkflowInput = z.strictObject({
+export const JobRunInput = z.strictObject({
   job_id: z.string().min(1),
   /** When the start was requested; the run records this exact time as `started_at`. */
   started_at: z.iso.datetime().optional(),
@@ -56,6 +75,10 @@ export const JobWorkflowInput = z.strictObject({
     path: ['continued'],
     message: 'a continued run carries neither a prepared start nor a retry',
   });
+export type JobRunInput = z.infer<typeof JobRunInput>;
+
+/** Every start argument of a job workflow: a job that exists (`job_id`), or a job it creates (`workflow_id`). */
+export const JobWorkflowInput = z.union([JobRunInput, ComposedJobInput]);
 export type JobWorkflowInput = z.infer<typeof JobWorkflowInput>;
 
 /** What a finished job workflow returns; large outputs are `ValueRef`s. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HumanConfirmStep, StepDefinition, ToolStep, WaitStep } from './step-definition';
+import { HumanConfirmStep, StepDefinition, SubWorkflowStep, ToolStep, WaitStep } from './step-definition';
 import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable, NO_CONTROL_EXCEPT_WHITESPACE, PlainText } from './variable-schema';
@@ -71,6 +71,8 @@ export const JobStepRuntime = z.object({
   attempt: z.number().int().nonnegative(),
   /** The most attempts the step's retry policy allows. */
   max_attempts: z.number().int().positive().optional(),
+  /** A `sys.sub_workflow` step's child jobs, as they start (each a job of its own: `GET /v1/jobs/{id}`). */
+  child_job_ids: z.array(z.string()).optional(),
 });
 export type JobStepRuntime = z.infer<typeof JobStepRuntime>;
 
@@ -83,6 +85,7 @@ export const JobStep = z.discriminatedUnion('type', [
   ToolStep.extend(JobStepRuntime.shape),
   HumanConfirmStep.extend(JobStepRuntime.shape),
   WaitStep.extend(JobStepRuntime.shape),
+  SubWorkflowStep.extend(JobStepRuntime.shape),
 ]);
 export type JobStep = z.infer<typeof JobStep>;
 
@@ -125,6 +128,10 @@ export const Job = z.object({
   error_message: z.string().optional(),
   correlation_id: z.string(),
   context: z.record(z.string(), z.unknown()),
+  /** The workflow that started this job as its child (an Ordo job's `job_id`, or another team's workflow ID). */
+  parent_job_id: z.string().optional(),
+  /** The top of that chain of parents. */
+  root_job_id: z.string().optional(),
   runs: z.array(RunSummary),
   /**
    * Present and true when the job is running but its workflow could not be asked for its

@@ -14,6 +14,30 @@ export const BeginRunRequest = z.object({
 });
 export type BeginRunRequest = z.infer<typeof BeginRunRequest>;
 
+/**
+ * Ask to create a job and claim it for this run, at once (a run started with the
+ * composition input, `ComposedJobInput`): `job_id` is the run's workflow ID; the parent's
+ * and root's workflow IDs come from the run's own workflow info.
+ */
+export const CreateRunRequest = z.object({
+  job_id: z.string(),
+  run_id: z.string(),
+  started_at: z.string(),
+  workflow_id: z.string(),
+  version: z.number().int().positive().optional(),
+  input_values: z.record(z.string(), z.unknown()).optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().optional(),
+  correlation_id: z.string().optional(),
+  parent_job_id: z.string().optional(),
+  root_job_id: z.string().optional(),
+});
+export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
+
+/** Why a run could not create its job: the `type` of the failure the run then ends with (a `JobErrorCode`). */
+export const CreateRunRefusal = z.enum(['WORKFLOW_NOT_FOUND', 'WORKFLOW_NOT_PUBLISHED', 'INPUTS_INVALID', 'JOB_NOT_STARTABLE']);
+export type CreateRunRefusal = z.infer<typeof CreateRunRefusal>;
+
 /** A slice of a job's steps in execution order, with the run defaults of the tools they use. */
 export const StepBatch = z.object({
   /** Index of the first step in the slice. */
@@ -86,6 +110,9 @@ export type BeginRunRefusal = z.infer<typeof BeginRunRefusal>;
 
 export type BeginRunResult = { ok: true; start: RunStart } | { ok: false; code: BeginRunRefusal; message: string };
 
+/** The result of `createRun`: the run's start, or why there is no job to run (the message names the field and the rule). */
+export type CreateRunResult = { ok: true; start: RunStart } | { ok: false; code: CreateRunRefusal; message: string };
+
 /** The run-level part of the run state: everything but the steps. */
 export const RunHeader = RunState.omit({ steps: true });
 export type RunHeader = z.infer<typeof RunHeader>;
@@ -132,6 +159,11 @@ export type ResumeRunResult = { ok: true; start: RunStart; header: RunHeader; re
  */
 export interface RunStoreActivities {
   beginRun(request: BeginRunRequest): Promise<BeginRunResult>;
+  /**
+   * Creates the run's job from a published workflow and claims it (see `CreateRunRequest`).
+   * Asked again for the same job and run (a retried activity), it answers the same start.
+   */
+  createRun(request: CreateRunRequest): Promise<CreateRunResult>;
   loadSteps(request: { job_id: string; from: number }): Promise<StepBatch>;
   /** Reloads a run that continued as new; refused when the run is no longer the job's current run. */
   resumeRun(request: ResumeRunRequest): Promise<ResumeRunResult>;

@@ -114,6 +114,7 @@ export function jobView(job: JobRecord, run: RunState | undefined, runs: readonl
       ...(stepRun?.error !== undefined && { error_message: stepRun.error.message }),
       ...(stepRun?.started_at !== undefined && { started_at: stepRun.started_at }),
       ...(stepRun?.completed_at !== undefined && { completed_at: stepRun.completed_at }),
+      ...(stepRun?.children !== undefined && { child_job_ids: stepRun.children.map((child) => child.id) }),
     };
   });
   const state = executionStateOf(job, run);
@@ -140,6 +141,8 @@ export function jobView(job: JobRecord, run: RunState | undefined, runs: readonl
     ...(errorMessage !== undefined && { error_message: errorMessage }),
     correlation_id: job.correlation_id,
     context: job.context,
+    ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
+    ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
     // The current run's entry is a view of the same run state as everything else here.
     runs: runs.map((summary) => (run && summary.run_id === run.run_id ? { ...summary, ...runSummaryOf(run) } : summary)),
     ...(options.stale === true && { stale: true }),

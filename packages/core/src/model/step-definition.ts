@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StepDefinition as StepDefinitionType } from '../workflows/steps';
 import type { SchemaKit } from '../workflows/steps/step-type';
 import { humanConfirmStepSchema } from '../workflows/steps/human-confirm-step';
+import { subWorkflowStepSchema } from '../workflows/steps/sub-workflow-step';
 import { toolStepSchema } from '../workflows/steps/tool-step';
 import { waitStepSchema } from '../workflows/steps/wait-step';
 import { SchemaValue } from './schema-value';
@@ -26,8 +27,12 @@ export type HumanConfirmStep = z.infer<typeof HumanConfirmStep>;
 export const WaitStep = waitStepSchema(kit);
 export type WaitStep = z.infer<typeof WaitStep>;
 
+/** A step that runs other published workflows as child jobs (see `workflows/steps/sub-workflow-step.ts`). */
+export const SubWorkflowStep = subWorkflowStepSchema(kit);
+export type SubWorkflowStep = z.infer<typeof SubWorkflowStep>;
+
 /** The step DSL as stored and returned: a discriminated union on `type`, one member per step type module. */
-export const StepDefinitionSchema = z.discriminatedUnion('type', [ToolStep, HumanConfirmStep, WaitStep]);
+export const StepDefinitionSchema = z.discriminatedUnion('type', [ToolStep, HumanConfirmStep, WaitStep, SubWorkflowStep]);
 
 /** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
 function defaultStepType(raw: unknown): unknown {

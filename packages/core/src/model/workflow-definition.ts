@@ -70,6 +70,11 @@ export const DEFINITION_RULES = {
   parameter_types_compatible: 'publish',
   confirm_schema_is_object: 'publish',
   wait_until_is_time: 'publish',
+  batch_iterable: 'publish',
+  batch_concurrency_in_range: 'publish',
+  sub_workflow_published: 'publish',
+  sub_workflow_no_cycle: 'publish',
+  sub_workflow_depth: 'publish',
 } as const satisfies Record<string, DefinitionRuleStage>;
 export type DefinitionRule = keyof typeof DEFINITION_RULES;
 
@@ -150,7 +155,12 @@ export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[
  * checked by its own type module (unknown tools, unmapped required parameters, unknown
  * parameters and outputs, literal parameters, and the types of mapped variables).
  */
-export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral']): DefinitionIssue[] {
+export function checkDefinitionAgainstTools(
+  def: DefinitionShape,
+  tools: readonly ToolDescriptor[],
+  checkLiteral?: StepCheckContext['checkLiteral'],
+  workflows?: StepCheckContext['workflows'],
+): DefinitionIssue[] {
   const catalog = new Map(tools.map((t) => [t.tool_id, t]));
   const declared = declaredVariables(def);
   const seen = variablesSeenBySteps(def, catalog);
@@ -161,13 +171,14 @@ export function checkDefinitionAgainstTools(def: DefinitionShape, tools: readonl
       variables: seen.get(step) ?? new Map(),
       path: ['steps', i],
       ...(checkLiteral !== undefined && { checkLiteral }),
+      ...(workflows !== undefined && { workflows }),
     }),
   );
 }
 
 /** Every definition rule, structural and catalog: what publishing runs. */
-export function checkDefinition(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral']): DefinitionIssue[] {
-  return [...checkDefinitionStructure(def), ...checkDefinitionAgainstTools(def, tools, checkLiteral)];
+export function checkDefinition(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral'], workflows?: StepCheckContext['workflows']): DefinitionIssue[] {
+  return [...checkDefinitionStructure(def), ...checkDefinitionAgainstTools(def, tools, checkLiteral, workflows)];
 }
 
 /**

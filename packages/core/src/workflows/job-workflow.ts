@@ -36,6 +36,7 @@ import { activationOf, type Activation } from './activation';
 import { StepInbox } from './step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
+import { createRunRequestOf } from './composed-start';
 import { readJobWorkflowInput } from './read-input';
 import { resumeRun, RunChain } from './run-chain';
 import { stepTypeOf, type StepDefinition } from './steps';
@@ -109,7 +110,13 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   let start: RunStart;
   let persistence: Persistence;
   let resumed: RunState | undefined;
-  if (input.continued !== undefined) {
+  if ('workflow_id' in input) {
+    // Composition: the run creates its own job (see `ComposedJobInput`).
+    const created = await runStore.createRun(createRunRequestOf(input, info, now()));
+    if (!created.ok) throw ApplicationFailure.nonRetryable(created.message, failureType(created.code));
+    start = created.start;
+    persistence = { prepared: false, claim: undefined, stepsRecorded: false, from: 0 };
+  } else if (input.continued !== undefined) {
     // The rest of a run that continued as new: its state is reloaded from the run store.
     ({ start, run: resumed } = await resumeRun(runStore, input.job_id, input.continued));
     persistence = { prepared: input.continued.prepared, claim: undefined, stepsRecorded: input.continued.prepared, from: input.continued.from };

@@ -57,6 +57,18 @@ const samples: unknown[] = [
   { job_id: 'job_1', continued: { ...continued, paused: undefined } },
   { job_id: 'job_1', continued: { ...continued, extra: 1 } },
   { job_id: 'job_1', continued: null },
+  { workflow_id: 'wf' },
+  { workflow_id: 'wf', version: 2, input_values: { a: 1 }, context: { k: 'v' }, name: 'Child', correlation_id: 'c-1' },
+  { workflow_id: 'wf', version: 0 },
+  { workflow_id: 'wf', version: 1.5 },
+  { workflow_id: 'bad-id' },
+  { workflow_id: '' },
+  { workflow_id: 'wf', input_values: [] },
+  { workflow_id: 'wf', context: 'x' },
+  { workflow_id: 'wf', name: '' },
+  { workflow_id: 'wf', correlation_id: '' },
+  { workflow_id: 'wf', extra: 1 },
+  { workflow_id: 'wf', job_id: 'j' },
   null,
   [],
   'job_1',
@@ -67,6 +79,12 @@ describe('readJobWorkflowInput', () => {
     expect(readJobWorkflowInput(sample).ok).toBe(JobWorkflowInput.safeParse(sample).success);
   });
 
+  it('reads the composition form, naming the field and the rule of a bad one', () => {
+    expect(readJobWorkflowInput({ workflow_id: 'wf', input_values: { a: 1 } })).toEqual({ ok: true, input: { workflow_id: 'wf', input_values: { a: 1 } } });
+    expect(readJobWorkflowInput({ workflow_id: 'wf', version: 0 })).toEqual({ ok: false, message: 'version: must be a whole number, 1 or more' });
+    expect(readJobWorkflowInput({ workflow_id: 'wf', input_values: [] })).toEqual({ ok: false, message: 'input_values: must be an object of values by variable_id' });
+  });
+
   it('says what is wrong', () => {
     expect(readJobWorkflowInput({ job_id: 'j', retry: { run_id: 'r', from_step_index: -1 } })).toEqual({
       ok: false,
@@ -74,7 +92,7 @@ describe('readJobWorkflowInput', () => {
     });
     expect(readJobWorkflowInput({ job_id: 'j', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } } })).toEqual({
       ok: false,
-      message: 'prepared.first.steps.0: must be a step definition with a step_id and a known type (tool, sys.human_confirm, sys.wait)',
+      message: 'prepared.first.steps.0: must be a step definition with a step_id and a known type (tool, sys.human_confirm, sys.wait, sys.sub_workflow)',
     });
     expect(readJobWorkflowInput({ job_id: 'j', continued: { ...continued, from: 1.5 } })).toEqual({ ok: false, message: 'continued.from: must be a whole number, 0 or more' });
   });

@@ -1,4 +1,4 @@
-import type { JobWorkflowInput } from '../model/job-workflow-input';
+import type { ComposedJobInput, JobWorkflowInput } from '../model/job-workflow-input';
 import { STEP_TYPES } from './steps';
 
 /**
@@ -6,7 +6,8 @@ import { STEP_TYPES } from './steps';
  * README.md): the same rules as the `JobWorkflowInput` schema, which a unit test holds it to.
  */
 export function readJobWorkflowInput(raw: unknown): { ok: true; input: JobWorkflowInput } | { ok: false; message: string } {
-  if (!isRecord(raw)) return { ok: false, message: 'the input must be an object { job_id, started_at?, retry?, prepared?, continued? }' };
+  if (!isRecord(raw)) return { ok: false, message: 'the input must be an object { job_id, started_at?, retry?, prepared?, continued? } or { workflow_id, version?, input_values?, context?, name?, correlation_id? }' };
+  if (raw.job_id === undefined && raw.workflow_id !== undefined) return readComposedInput(raw);
   const unknown = Object.keys(raw).filter((k) => k !== 'job_id' && k !== 'started_at' && k !== 'retry' && k !== 'prepared' && k !== 'continued');
   if (unknown.length > 0) return { ok: false, message: `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` };
   const { job_id, started_at, retry, prepared, continued } = raw;
@@ -47,6 +48,28 @@ function continuationProblem(continued: unknown): string | undefined {
   if (typeof continued.prepared !== 'boolean') return '.prepared: must be true or false';
   if (typeof continued.paused !== 'boolean') return '.paused: must be true or false';
   return undefined;
+}
+
+const COMPOSED_FIELDS = new Set(['workflow_id', 'version', 'input_values', 'context', 'name', 'correlation_id']);
+// The `Identifier` rule of the model (variable-schema.ts).
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** The composition form (`ComposedJobInput`): a job the run creates itself. */
+function readComposedInput(raw: Record<string, unknown>): { ok: true; input: ComposedJobInput } | { ok: false; message: string } {
+  const unknown = Object.keys(raw).filter((k) => !COMPOSED_FIELDS.has(k));
+  if (unknown.length > 0) return { ok: false, message: `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` };
+  const { workflow_id, version, input_values, context, name, correlation_id } = raw;
+  if (typeof workflow_id !== 'string' || !IDENTIFIER.test(workflow_id)) {
+    return { ok: false, message: 'workflow_id: must start with a letter or underscore and hold only letters, digits and underscores (at most 128)' };
+  }
+  if (version !== undefined && (!isWholeNumber(version) || version < 1)) return { ok: false, message: 'version: must be a whole number, 1 or more' };
+  if (input_values !== undefined && !isRecord(input_values)) return { ok: false, message: 'input_values: must be an object of values by variable_id' };
+  if (context !== undefined && !isRecord(context)) return { ok: false, message: 'context: must be an object' };
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 200)) return { ok: false, message: 'name: must be a string of 1 to 200 characters' };
+  if (correlation_id !== undefined && (typeof correlation_id !== 'string' || correlation_id.length === 0 || correlation_id.length > 200)) {
+    return { ok: false, message: 'correlation_id: must be a string of 1 to 200 characters' };
+  }
+  return { ok: true, input: raw as ComposedJobInput };
 }
 
 /**

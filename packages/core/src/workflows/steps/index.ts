@@ -1,5 +1,6 @@
 import type { StepType } from './step-type';
 import { humanConfirmStep, type HumanConfirmStep } from './human-confirm-step';
+import { subWorkflowStep, type SubWorkflowStep } from './sub-workflow-step';
 import { toolStep, type ToolStep } from './tool-step';
 import { waitStep, type WaitStep } from './wait-step';
 
@@ -7,7 +8,7 @@ import { waitStep, type WaitStep } from './wait-step';
  * The step DSL as a type: one member per step type module. Its zod schema is built from
  * the same modules in `model/step-definition.ts`, which checks that the two agree.
  */
-export type StepDefinition = ToolStep | HumanConfirmStep | WaitStep;
+export type StepDefinition = ToolStep | HumanConfirmStep | WaitStep | SubWorkflowStep;
 export type StepKind = StepDefinition['type'];
 
 /**
@@ -19,6 +20,7 @@ export const STEP_TYPES: { [K in StepKind]: StepType<Extract<StepDefinition, { t
   tool: toolStep,
   'sys.human_confirm': humanConfirmStep,
   'sys.wait': waitStep,
+  'sys.sub_workflow': subWorkflowStep,
 };
 
 /** The module of a step's type, typed for that step. */

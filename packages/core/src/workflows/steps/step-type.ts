@@ -33,6 +33,28 @@ export interface VariableUse {
   path: (string | number)[];
 }
 
+/** A sub-workflow a step names: the workflow ID and its pinned version, if any. */
+export interface SubWorkflowRef {
+  workflow_id: string;
+  version?: number;
+}
+
+/** A workflow as a job of it would run it (its pinned version, else its latest PUBLISHED one), or why there is none. */
+export type SubWorkflowTarget =
+  | { found: true; workflow_id: string; version: number; output_variables: string[]; sub_workflows: SubWorkflowRef[] }
+  | { found: false; message: string };
+
+/**
+ * Other workflows, as the publish-time check of a sub-workflow step sees them: answered
+ * synchronously from what the caller (the API) loaded beforehand, since step modules are
+ * workflow code and do no I/O.
+ */
+export interface WorkflowLookup {
+  /** The workflow being checked: a sub-workflow chain that reaches it again is a cycle. */
+  self: string;
+  resolve(workflowId: string, version: number | undefined): SubWorkflowTarget;
+}
+
 /** What a step's publish-time check may consult. */
 export interface StepCheckContext {
   /** The tool catalog by `tool_id`. */
@@ -52,6 +74,8 @@ export interface StepCheckContext {
    * step modules, which are workflow code, load no validator; without it literals are not checked.
    */
   checkLiteral?: (schema: JsonSchemaDocument, value: SchemaValue) => string | undefined;
+  /** Other workflows, for sub-workflow steps; without it their targets are not checked. */
+  workflows?: WorkflowLookup;
 }
 
 /** What a step's executor gets from the interpreter. */
