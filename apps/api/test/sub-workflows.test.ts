@@ -138,6 +138,14 @@ describe('sub-workflows: child jobs of a step', () => {
     expect(await childIdsOf(patient.job_id)).toHaveLength(3);
   });
 
+  it('refuses a BATCH over more than 1,000 items before starting any child (BATCH_TOO_LARGE)', async () => {
+    const parent = await startParent(batch({}), { items: Array.from({ length: 1_001 }, (_, i) => i + 3) });
+    const done = await waitForEnd(stack, parent.job_id);
+    expect(done.status).toBe('FAILED');
+    expect(done.error_message).toBe("The iterable of step 'fan' gave 1001 items; a BATCH runs at most 1000 (split the list across steps or nested sub-workflows)");
+    expect(await childIdsOf(parent.job_id)).toEqual([]);
+  });
+
   it('cancelling the parent mid-BATCH cancels its running children: their jobs end "Job cancelled by user", their runs Cancelled', async () => {
     const parent = await startParent(batch({ max_concurrency: 3 }, { n: { expr: '__each__' }, sleep_ms: 60_000 }), { items: [1, 3, 5] });
     const ids = [0, 1, 2].map((i) => `${parent.job_id}--fan--${i}`);

@@ -27,6 +27,11 @@ export const MAX_SUB_WORKFLOW_CONCURRENCY = 100;
 export const DEFAULT_SUB_WORKFLOW_CONCURRENCY = 10;
 /** How many levels of sub-workflows a job may have below it. */
 export const MAX_SUB_WORKFLOW_DEPTH = 5;
+/**
+ * Most items a BATCH runs children for: each child costs the parent's history about eight
+ * events, so a thousand fit in one execution with room for the rest of the job.
+ */
+export const MAX_BATCH_ITEMS = 1_000;
 
 /**
  * A step that runs another published workflow as child jobs: real Temporal child workflows
@@ -71,7 +76,7 @@ export const subWorkflowStep = defineStepType<SubWorkflowStep>({
   type: 'sys.sub_workflow',
   schema: subWorkflowStepSchema,
   recordsRun: false,
-  label: (step) => `Sub-workflow ${step.sub_workflow.workflow_id}${step.sub_workflow.mode === 'BATCH' ? ' (batch)' : ''}`,
+  label: (step) => subWorkflowLabel(step),
   sources: (step) => [
     ...Object.entries(step.sub_workflow.input_mappings).map(([name, source]) => ({ source, path: ['sub_workflow', 'input_mappings', name] })),
     ...(step.sub_workflow.iterable !== undefined ? [{ source: step.sub_workflow.iterable, path: ['sub_workflow', 'iterable'] }] : []),
@@ -203,6 +208,13 @@ async function runBatch(step: SubWorkflowStep, ctx: StepExecution): Promise<Step
   if (!Array.isArray(items)) {
     return { status: 'Failed', error: { code: 'MAPPING_FAILED', message: `The iterable of step '${step.step_id}' gave ${JSON.stringify(items)}, not a list` }, attempt: 1 };
   }
+  if (items.length > MAX_BATCH_ITEMS) {
+    return {
+      status: 'Failed',
+      error: { code: 'BATCH_TOO_LARGE', message: `The iterable of step '${step.step_id}' gave ${items.length} items; a BATCH runs at most ${MAX_BATCH_ITEMS} (split the list across steps or nested sub-workflows)` },
+      attempt: 1,
+    };
+  }
   // Each item's inputs are resolved first, so an expression failing for one item starts no child.
   const inputs: Variables[] = [];
   for (const [i, item] of items.entries()) {
@@ -293,7 +305,8 @@ class ChildSet {
       // a parent that closes anyway (terminated) asks its children to cancel.
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      staticSummary: `${step.step_id}: ${step.sub_workflow.workflow_id}`,
+      // The Web UI names the child by its step, as it names a tool step's activity.
+      staticSummary: `${step.step_id}: ${step.name ?? subWorkflowLabel(step)}`,
       });
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -339,4 +352,9 @@ function childFailure(id: string, err: unknown): RunError {
   const message = cause instanceof Error ? cause.message : String(cause);
   const code = cause instanceof ApplicationFailure && cause.type !== undefined && cause.type !== null ? cause.type : 'JOB_FAILED';
   return { code: code === 'JOB_FAILED' ? 'SUB_WORKFLOW_FAILED' : code, message: `Sub-workflow job '${id}' failed: ${message}` };
+}
+
+/** How a sub-workflow step is named when it has no `name`. */
+function subWorkflowLabel(step: SubWorkflowStep): string {
+  return `Sub-workflow ${step.sub_workflow.workflow_id}${step.sub_workflow.mode === 'BATCH' ? ' (batch)' : ''}`;
 }
