@@ -262,7 +262,7 @@ forEachDialect('store', (dialect) => {
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
       expect(stored?.run).toMatchObject({ run_id: 'run_1', status: 'InProgress', started_at: at(10) });
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({ ok: false, message: `Job '${job.job_id}' is RUNNING, not PENDING with valid inputs: this run does nothing` });
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({ ok: false, code: 'JOB_NOT_STARTABLE', message: `Job '${job.job_id}' is RUNNING, not PENDING with valid inputs: this run does nothing` });
     });
 
     it('refuses a job whose inputs changed since, one that does not exist, and one a reset took from the run', async () => {
@@ -271,9 +271,10 @@ forEachDialect('store', (dialect) => {
       expect(set).toMatchObject({ ok: true, revision: 1 });
       expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({
         ok: false,
+        code: 'JOB_CHANGED',
         message: `Job '${job.job_id}' changed after this run was started (its inputs were set again): this run does nothing`,
       });
-      expect(await store.jobs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({ ok: false, message: "Job 'job_unknown' does not exist" });
+      expect(await store.jobs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({ ok: false, code: 'JOB_NOT_FOUND', message: "Job 'job_unknown' does not exist" });
       expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
 
       expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(11))).toEqual({ ok: true });
