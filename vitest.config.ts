@@ -12,6 +12,8 @@ export default defineConfig({
           name: 'unit',
           include: ['{apps,packages}/*/src/**/*.test.ts'],
           environment: 'node',
+          // Modules tested directly do not pass through @ordo/core's index, which loads JSONata for parsing.
+          setupFiles: ['packages/core/src/model/expression-engine.ts'],
         },
       },
       {

@@ -4,6 +4,8 @@
  * that change a run's state and project its views. The workflow itself is exported from
  * `@ordo/core/workflows` for the worker's bundle.
  */
+// First: expressions parse in every process that imports Ordo's model.
+import './model/expression-engine';
 export * from './job-workflow-contract';
 export { ComposedJobInput, ControlRefusal, JobRunInput, JobWorkflowInput, JobWorkflowResult, RetryFrom, RunContinuation } from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';

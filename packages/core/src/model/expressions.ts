@@ -1,4 +1,4 @@
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
 import type { SchemaValue } from './schema-value';
 
 /**
@@ -32,11 +32,37 @@ interface JsonataFailure {
   token?: string;
 }
 
+type JsonataEngine = typeof jsonata;
+
+/** JSONata once loaded: synchronously in Node processes (`expression-engine.ts`), on first evaluation in workflow code. */
+let engine: JsonataEngine | undefined;
+
+/** Makes JSONata available to `parseExpression`; `@ordo/core`'s index does it for every Node process. */
+export function useExpressionEngine(loaded: JsonataEngine): void {
+  engine = loaded;
+}
+
+/**
+ * JSONata for an evaluation. Workflow code evaluates every module it imports again for each
+ * run (each has its own module cache), and JSONata's module costs as much as the rest of a
+ * short run's workflow code: it is loaded (`eager`: bundled, not split off) only by a run
+ * that evaluates an expression.
+ */
+async function evaluationEngine(): Promise<JsonataEngine> {
+  engine ??= (await import(/* webpackMode: "eager" */ 'jsonata')).default;
+  return engine;
+}
+
+function parsingEngine(): JsonataEngine {
+  if (engine === undefined) throw new Error('JSONata is not loaded: import @ordo/core, whose index loads it, before parsing expressions');
+  return engine;
+}
+
 /** Parses an expression, for publish-time checks and to learn which variables it reads. */
 export function parseExpression(text: string): ParsedExpression {
   if (text.length > EXPRESSION_LIMITS.max_length) return { ok: false, message: `is ${text.length} characters long; at most ${EXPRESSION_LIMITS.max_length} are allowed` };
   try {
-    const ast = jsonata(text).ast();
+    const ast = parsingEngine()(text).ast();
     return { ok: true, names: topLevelNames(ast) };
   } catch (err) {
     const failure = err as JsonataFailure;
@@ -53,10 +79,11 @@ export function parseExpression(text: string): ParsedExpression {
  * `__steps__`, `__each__`), bounded in steps, depth, sequence length and result size.
  */
 export async function evaluateExpression(text: string, document: Readonly<Record<string, unknown>>): Promise<ExpressionResult> {
+  const jsonataOf = await evaluationEngine();
   let compiled: jsonata.Expression;
   try {
     if (text.length > EXPRESSION_LIMITS.max_length) throw new Error(`the expression is longer than ${EXPRESSION_LIMITS.max_length} characters`);
-    compiled = jsonata(text, { stack: EXPRESSION_LIMITS.max_depth, sequence: EXPRESSION_LIMITS.max_sequence });
+    compiled = jsonataOf(text, { stack: EXPRESSION_LIMITS.max_depth, sequence: EXPRESSION_LIMITS.max_sequence });
   } catch (err) {
     return { ok: false, message: failureMessage(err) };
   }
