@@ -94,6 +94,19 @@ describe('sub-workflows: child jobs of a step', () => {
     expect(await getJob(stack, `${parent.job_id}--child`)).toMatchObject({ status: 'COMPLETED', parent_job_id: parent.job_id, output_data: { doubled: 42 } });
   });
 
+  it('resetting a parent mid-BATCH cancels its running children; the parent is PENDING again', async () => {
+    const parent = await startParent(batch({ max_concurrency: 2 }, { n: { expr: '__each__' }, sleep_ms: 60_000 }), { items: [1, 3] });
+    const ids = [0, 1].map((i) => `${parent.job_id}--fan--${i}`);
+    for (const id of ids) await pollUntil(() => stack.request(`/v1/jobs/${id}`).then(async (r) => (r.status === 200 ? ((await r.json()) as Job) : undefined)), (job) => job?.steps[1]?.status === 'RUNNING', { timeoutMs: 30_000, intervalMs: 200 });
+    const reset = await stack.request(`/v1/jobs/${parent.job_id}/reset`, json('POST'));
+    expect(reset.status, await reset.clone().text()).toBe(200);
+    expect(await getJob(stack, parent.job_id)).toMatchObject({ status: 'PENDING' });
+    for (const id of ids) {
+      expect(await waitForEnd(stack, id)).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
+      expect((await stack.client.workflow.getHandle(id).describe()).status.name).toBe('CANCELLED');
+    }
+  });
+
   it('a parent started again after a reset runs its child again: a new run of the same child job', async () => {
     const parent = await startParent(
       { steps: [{ step_id: 'child', type: 'sys.sub_workflow', sub_workflow: { workflow_id: 'sub_double', mode: 'SINGLE', input_mappings: { n: 7 } }, output_mappings: { doubled: 'doubled' } }], output_variables: ['doubled'] },
