@@ -162,6 +162,33 @@ describe('a run that continues as new', () => {
     expect(chain.slice(0, -1).every((e) => e.status === 'CONTINUED_AS_NEW')).toBe(true);
     expect((await executionState(job.job_id)).step_results).toHaveLength(151);
   }, 120_000);
+
+  it('retries a run that failed late from its failed step, holding only the earlier records its steps name', async () => {
+    const job = await createJob(stack, {
+      steps: [
+        ...Array.from({ length: 130 }, (_, i) => counted(`s${i + 1}`, i === 0)),
+        toolStep('boom', 'fail', { code: 'DELIBERATE_FAILURE', message: { expr: "'first was ' & $string(__steps__.s1.outputData.value) & ', count ' & $string(count)" } }),
+      ],
+    });
+    await startJob(stack, job.job_id);
+    const failed = await waitForEnd(stack, job.job_id);
+    expect(failed).toMatchObject({ status: 'FAILED', error_message: 'first was 1, count 130' });
+
+    const retried = await stack.request(`/v1/jobs/${job.job_id}/retry`, json('POST'));
+    expect(retried.status, await retried.clone().text()).toBe(202);
+    const again = await waitForJob(stack, job.job_id, (j) => j.runs.length === 2 && j.status === 'FAILED');
+    // The retry read s1's record and the variables of the 130 steps it reused, without running them.
+    expect(again.error_message).toBe('first was 1, count 130');
+    expect(again.steps.filter((step) => step.status === 'COMPLETED')).toHaveLength(130);
+    const retryRun = again.runs[1]!.run_id;
+    const chain = await chainOf(stack.client, job.job_id, retryRun);
+    const history = await stack.client.workflow.getHandle(job.job_id, chain[0]!.runId).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(1);
+    // beginRun's answer (a marker) carries s1's record, not the 130 it reused: it does not grow with the steps done.
+    const markerBytes = events.filter((e) => e.markerRecordedEventAttributes).map((e) => JSON.stringify(e.markerRecordedEventAttributes).length);
+    expect(Math.max(...markerBytes)).toBeLessThan(16 * 1024);
+  });
 });
 
 /** A list as runs of equal items (`COMPLETED x150`), so a mismatch reads at a glance. */

@@ -31,6 +31,7 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
   /** The run's start from its claim of the job. */
   const startOf = (request: BeginRunRequest, claim: Extract<ClaimRunResult, { ok: true }>): RunStart => {
     const job = claim.job;
+    const from = request.retry?.from_step_index ?? 0;
     return {
       job_id: job.job_id,
       run_id: request.run_id,
@@ -46,8 +47,11 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
       declared: [...declaredVariables(job)],
       output_variables: job.output_variables,
       total_steps: job.steps.length,
-      first: stepBatchOf(job, 0, tools),
-      reused: claim.reused,
+      first: stepBatchOf(job, from, tools),
+      // A retry begins at its step: the records of the steps it reuses are copied in the store,
+      // and the run holds only those its remaining steps read through `__steps__` (bounded), as
+      // a run continued as new does, so this answer does not grow with the steps done.
+      reused: from === 0 ? claim.reused : referencedRecords(job, claim.reused, from),
     };
   };
 
@@ -113,18 +117,7 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
       }
       const job = stored.job;
       const { steps, ...header } = run;
-      // Only what the remaining steps' expressions may read of earlier steps, the latest first, bounded.
-      const ids = referencedStepIds(job.steps, from);
-      const referenced: StepRun[] = [];
-      let bytes = 0;
-      for (let index = Math.min(from, steps.length) - 1; index >= 0 && ids.size > 0; index--) {
-        const step = steps[index]!;
-        if (!ids.has(step.step_id)) continue;
-        const size = JSON.stringify(step).length;
-        if (bytes + size > MAX_REFERENCED_BYTES) break;
-        referenced.push(step);
-        bytes += size;
-      }
+      const referenced = referencedRecords(job, steps, from);
       return {
         ok: true,
         header,
@@ -214,4 +207,25 @@ async function newJobOf(store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>, 
     new Date().toISOString(),
   );
   return { ok: true, job };
+}
+
+/**
+ * The records of steps before `from` that the steps from `from` on name through `__steps__`,
+ * the latest first, at most `MAX_REFERENCED_BYTES` of them: what a run beginning at `from`
+ * (a continued execution, a retry) holds of its earlier steps.
+ */
+function referencedRecords(job: JobRecord, records: readonly StepRun[], from: number): StepRun[] {
+  const ids = referencedStepIds(job.steps, from);
+  const byIndex = [...records].filter((step) => step.index < from).sort((a, b) => b.index - a.index);
+  const referenced: StepRun[] = [];
+  let bytes = 0;
+  for (const step of byIndex) {
+    if (ids.size === 0) break;
+    if (!ids.has(step.step_id)) continue;
+    const size = JSON.stringify(step).length;
+    if (bytes + size > MAX_REFERENCED_BYTES) break;
+    referenced.push(step);
+    bytes += size;
+  }
+  return referenced;
 }

@@ -135,7 +135,8 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
     });
     if (!begun.ok) throw notStartable(begun.message);
     start = begun.start;
-    persistence = { prepared: false, claim: undefined, stepsRecorded: false, from: 0 };
+    // A retry begins at its step: the steps before it are the failed run's, copied in the store.
+    persistence = { prepared: false, claim: undefined, stepsRecorded: false, from: input.retry?.from_step_index ?? 0 };
   }
   const run = resumed ?? beginRunState(start);
   const declared = new Set(start.declared);
