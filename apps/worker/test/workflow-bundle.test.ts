@@ -19,4 +19,10 @@ describe('the workflow bundle', () => {
     expect(code).not.toMatch(/node_modules\/\.pnpm\/zod@/);
     expect(code).not.toMatch(/packages\/core\/src\/model\/(step-definition|run-state|variable-schema|schema-value|job|workflow-definition)\.ts/);
   });
+
+  it('loads JSONata only on demand: no static require of it, one eager import() in the expression evaluator', () => {
+    const references = code.split('\n').filter((line) => /__webpack_require__[.\w]*\(\/\*! jsonata \*\//.test(line));
+    expect(references).toHaveLength(1);
+    expect(references[0]).toContain('/*! import() eager */');
+  });
 });
