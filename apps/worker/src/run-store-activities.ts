@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { randomUUID } from 'node:crypto';
 import {
-  declaredVariables,
+  jobStartFields,
   isFinishedRun,
   MAX_REFERENCED_BYTES,
   newJobRecord,
@@ -33,21 +33,10 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
     const job = claim.job;
     const from = request.retry?.from_step_index ?? 0;
     return {
+      ...jobStartFields(job, runStartVariables(job, claim.reused), from, tools),
       job_id: job.job_id,
       run_id: request.run_id,
-      workflow_id: job.workflow_id,
-      workflow_version: job.workflow_version,
-      name: job.name,
-      correlation_id: job.correlation_id,
-      context: job.context,
-      ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
-      ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
       started_at: claim.started_at,
-      variables: runStartVariables(job, claim.reused),
-      declared: [...declaredVariables(job)],
-      output_variables: job.output_variables,
-      total_steps: job.steps.length,
-      first: stepBatchOf(job, from, tools),
       // A retry begins at its step: the records of the steps it reuses are copied in the store,
       // and the run holds only those its remaining steps read through `__steps__` (bounded), as
       // a run continued as new does, so this answer does not grow with the steps done.
@@ -122,24 +111,7 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
         ok: true,
         header,
         referenced,
-        start: {
-          job_id,
-          run_id,
-          workflow_id: job.workflow_id,
-          workflow_version: job.workflow_version,
-          name: job.name,
-          correlation_id: job.correlation_id,
-          context: job.context,
-          ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
-          ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
-          started_at: header.started_at,
-          variables: header.variables,
-          declared: [...declaredVariables(job)],
-          output_variables: job.output_variables,
-          total_steps: job.steps.length,
-          first: stepBatchOf(job, from, tools),
-          reused: [],
-        },
+        start: { ...jobStartFields(job, header.variables, from, tools), job_id, run_id, started_at: header.started_at, reused: [] },
       };
     },
 

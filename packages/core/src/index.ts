@@ -26,7 +26,8 @@ export type { BeginRunResult, CreateRunResult, RecordRunResult, ResumeRunResult,
 export { composeRunState, RUN_STATE_WINDOW, runStateWindow, UNRECORDED_LIMIT, windowedExecutionState } from './model/run-window';
 export type { WindowBounds } from './model/run-window';
 export { MAX_REFERENCED_BYTES, referencedStepIds } from './model/step-references';
-export { preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
+export { jobStartFields, preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
+export type { JobStartFields } from './model/run-start';
 export * from './model/run-transitions';
 export * from './model/run-views';
 export { storedRunState } from './model/stored-run';

@@ -301,14 +301,7 @@ export class JobRepository {
     return this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('jobs')
-        .set((eb) => ({
-          status: jobStatusOf(header.status),
-          started_at: header.started_at,
-          completed_at: header.completed_at ?? null,
-          run: JSON.stringify(header),
-          updated_at: now,
-          revision: eb('revision', '+', 1),
-        }))
+        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
         .where('job_id', '=', header.job_id)
         .where('run_id', '=', header.run_id)
         .executeTakeFirst();
@@ -438,14 +431,7 @@ export class JobRepository {
       await upsert(trx);
       await trx
         .updateTable('jobs')
-        .set((eb) => ({
-          status: jobStatusOf(final.status),
-          started_at: final.started_at,
-          completed_at: final.completed_at ?? null,
-          run: JSON.stringify(final),
-          updated_at: now,
-          revision: eb('revision', '+', 1),
-        }))
+        .set((eb) => ({ ...jobColumnsOf(final, now), revision: eb('revision', '+', 1) }))
         .where('job_id', '=', final.job_id)
         .where('run_id', '=', final.run_id)
         .execute();
@@ -535,6 +521,17 @@ class MissingFile extends Error {}
 const JobSteps = new ParseCache(JobRecord.shape.steps);
 const JobInputVariables = new ParseCache(JobRecord.shape.input_variables);
 const JobRecordRest = JobRecord.omit({ steps: true, input_variables: true });
+
+/** The job row's columns that follow its current run's header (status and times, for lists and filters). */
+function jobColumnsOf(header: RunHeader, now: string) {
+  return {
+    status: jobStatusOf(header.status),
+    started_at: header.started_at,
+    completed_at: header.completed_at ?? null,
+    run: JSON.stringify(header),
+    updated_at: now,
+  };
+}
 
 function recordOf(row: Selectable<JobTable>): JobRecord {
   const rest = JobRecordRest.parse({

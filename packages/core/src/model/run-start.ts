@@ -6,6 +6,7 @@ import type { StepRun } from './run-state';
 import type { Variables } from './schema-value';
 import type { ToolRunDefaults } from './tool-descriptor';
 import { stepTypeOf } from '../workflows/steps';
+import { runLineageOf } from './run-transitions';
 
 /** Steps sent to the workflow per batch, at most: a slice of a 10,000-step job stays well under the payload limit. */
 const MAX_STEPS_PER_BATCH = 200;
@@ -43,24 +44,29 @@ export function runStartVariables(job: Pick<JobRecord, 'input_variables' | 'inpu
   return variables;
 }
 
+/** What every start of a run takes from its job: who it is, the variables it begins with, the steps from `from` on. */
+export type JobStartFields = Omit<PreparedStart, 'revision'>;
+
+/**
+ * The part of a run's start read from its job (see `RunStart`): the same for a first run, a
+ * retry and a continued execution, which differ in `variables` and where they begin.
+ */
+export function jobStartFields(job: JobRecord, variables: Variables, from: number, tools: Readonly<Record<string, ToolRunDefaults>>): JobStartFields {
+  return {
+    ...runLineageOf(job),
+    name: job.name,
+    variables,
+    declared: [...declaredVariables(job)],
+    output_variables: job.output_variables,
+    total_steps: job.steps.length,
+    first: stepBatchOf(job, from, tools),
+  };
+}
+
 /**
  * A first run's start, prepared from a PENDING job as stored at `revision` (see
  * `PreparedStart`), with the run defaults of `tools`, the tools the runs are offered.
  */
 export function preparedStartOf(job: JobRecord, revision: number, tools: Readonly<Record<string, ToolRunDefaults>>): PreparedStart {
-  return {
-    workflow_id: job.workflow_id,
-    workflow_version: job.workflow_version,
-    name: job.name,
-    correlation_id: job.correlation_id,
-    context: job.context,
-    ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
-    ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
-    variables: runStartVariables(job, []),
-    declared: [...declaredVariables(job)],
-    output_variables: job.output_variables,
-    total_steps: job.steps.length,
-    first: stepBatchOf(job, 0, tools),
-    revision,
-  };
+  return { ...jobStartFields(job, runStartVariables(job, []), 0, tools), revision };
 }

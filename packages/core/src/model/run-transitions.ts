@@ -49,6 +49,18 @@ export function runHeaderSource(job: Pick<JobRecord, 'job_id' | 'workflow_id' | 
   return { ...job, total_steps: job.steps.length, variables: job.input_values };
 }
 
+/** What a run carries of its job's identity and lineage: its workflow version, correlation, context, parent and root. */
+export function runLineageOf(source: Pick<RunHeaderSource, 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id'>) {
+  return {
+    workflow_id: source.workflow_id,
+    workflow_version: source.workflow_version,
+    correlation_id: source.correlation_id,
+    context: source.context,
+    ...(source.parent_job_id !== undefined && { parent_job_id: source.parent_job_id }),
+    ...(source.root_job_id !== undefined && { root_job_id: source.root_job_id }),
+  };
+}
+
 /**
  * The header of a run that has begun and done nothing yet: what the run state starts
  * from, and what a job shows from the moment it is started until its workflow's first record.
@@ -57,12 +69,7 @@ export function initialRunHeader(source: RunHeaderSource, runId: string, started
   return {
     job_id: source.job_id,
     run_id: runId,
-    workflow_id: source.workflow_id,
-    workflow_version: source.workflow_version,
-    correlation_id: source.correlation_id,
-    context: source.context,
-    ...(source.parent_job_id !== undefined && { parent_job_id: source.parent_job_id }),
-    ...(source.root_job_id !== undefined && { root_job_id: source.root_job_id }),
+    ...runLineageOf(source),
     status: 'InProgress',
     started_at: startedAt,
     last_activity_at: startedAt,
