@@ -3,7 +3,7 @@
  * workflow doing the same work, on one fresh Temporal dev server, in one run. Prints a
  * table and writes bench/results/latest.json (and a dated copy). See bench/README.md.
  *
- *   pnpm bench [--steps 40] [--reps 5] [--jobs 200] [--job-steps 3] [--concurrency 50] [--rounds 2] [--file-db] [--no-write]
+ *   pnpm bench [--steps 40] [--reps 5] [--jobs 200] [--job-steps 3] [--concurrency 50] [--rounds 3] [--file-db] [--no-write]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const { values: flags } = parseArgs({
     jobs: { type: 'string', default: '200' },
     'job-steps': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
     'file-db': { type: 'boolean', default: false },
   },
@@ -111,26 +111,22 @@ async function run(stack: BenchStack): Promise<BenchResult> {
   const ordoHistories = await Promise.all(ordoSingle.map((t) => countHistory(client, t.job_id)));
   const baselineHistories = await Promise.all(baselineSingle.map((t) => countHistory(client, t.workflow_id)));
 
-  // (c) Throughput, rounds alternating which side goes first.
-  const throughput = { ordo: [] as ThroughputRound<OrdoJobTiming>[], baseline: [] as ThroughputRound<BaselineTiming>[] };
+  // (c) Throughput, rounds rotating which side goes first. Ordo twice: created and started
+  // in two requests (the measure), and in one (`start: true`).
+  const throughput = { ordo: [] as ThroughputRound<OrdoJobTiming>[], ordoOne: [] as ThroughputRound<OrdoJobTiming>[], baseline: [] as ThroughputRound<BaselineTiming>[] };
+  const sides = [
+    async () => throughput.baseline.push(await timed(() => pool(config.jobs, config.concurrency, () => runBaseline(client, config.job_steps)))),
+    async () => throughput.ordo.push(await timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow)))),
+    async () => throughput.ordoOne.push(await timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow, 'one-request')))),
+  ];
   for (let r = 0; r < config.rounds; r++) {
-    const ordoRound = () => timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow)));
-    const baselineRound = () => timed(() => pool(config.jobs, config.concurrency, () => runBaseline(client, config.job_steps)));
-    if (r % 2 === 0) {
-      throughput.baseline.push(await baselineRound());
-      throughput.ordo.push(await ordoRound());
-    } else {
-      throughput.ordo.push(await ordoRound());
-      throughput.baseline.push(await baselineRound());
-    }
-    log(
-      `throughput round ${r + 1}/${config.rounds}: ordo ${(config.jobs / throughput.ordo.at(-1)!.seconds).toFixed(1)} jobs/s, ` +
-        `baseline ${(config.jobs / throughput.baseline.at(-1)!.seconds).toFixed(1)} jobs/s`,
-    );
+    for (let i = 0; i < sides.length; i++) await sides[(r + i) % sides.length]!();
+    const rate = (rounds: readonly ThroughputRound<unknown>[]) => (config.jobs / rounds.at(-1)!.seconds).toFixed(1);
+    log(`throughput round ${r + 1}/${config.rounds}: ordo ${rate(throughput.ordo)} jobs/s (one request ${rate(throughput.ordoOne)}), baseline ${rate(throughput.baseline)} jobs/s`);
   }
 
   // Ordo's jobs must really have completed, with the chain's value, as the API answers them.
-  const checked = [...ordoSingle.map((t) => [t.job_id, config.steps] as const), ...throughput.ordo.flatMap((r) => r.timings.slice(0, 10).map((t) => [t.job_id, config.job_steps] as const))];
+  const checked = [...ordoSingle.map((t) => [t.job_id, config.steps] as const), ...[...throughput.ordo, ...throughput.ordoOne].flatMap((r) => r.timings.slice(0, 10).map((t) => [t.job_id, config.job_steps] as const))];
   for (const [jobId, steps] of checked) {
     const job = await getJob(api, jobId);
     if (job.status !== 'COMPLETED' || job.output_data[`v${steps}`] !== CHAIN_VALUE) {
@@ -143,6 +139,7 @@ async function run(stack: BenchStack): Promise<BenchResult> {
   const ordoEvents = median(ordoHistories.map((h) => h.total));
   const baselineEvents = median(baselineHistories.map((h) => h.total));
   const ordoRate = median(throughput.ordo.map((r) => config.jobs / r.seconds));
+  const ordoOneRate = median(throughput.ordoOne.map((r) => config.jobs / r.seconds));
   const baselineRate = median(throughput.baseline.map((r) => config.jobs / r.seconds));
   const ordoJobs = throughput.ordo.flatMap((r) => r.timings);
   const baselineJobs = throughput.baseline.flatMap((r) => r.timings);
@@ -200,6 +197,14 @@ async function run(stack: BenchStack): Promise<BenchResult> {
       baseline_job_ms: latencies(baselineJobs, (t) => t.start_to_result_ms),
       baseline_start_request_ms: latencies(baselineJobs, (t) => t.start_ms),
       ordo_cpu_ms_per_job: cpuPerJob(throughput.ordo.map((r) => r.cpu_ms), config.jobs),
+      one_request: {
+        ordo_jobs_per_s: ordoOneRate,
+        ordo_rounds_jobs_per_s: throughput.ordoOne.map((r) => round(config.jobs / r.seconds)),
+        ratio: round(ordoOneRate / baselineRate, 3),
+        ordo_job_ms: latencies(throughput.ordoOne.flatMap((r) => r.timings), (t) => t.start_to_result_ms),
+        ordo_request_ms: latencies(throughput.ordoOne.flatMap((r) => r.timings), (t) => t.create_ms),
+        ordo_cpu_ms_per_job: cpuPerJob(throughput.ordoOne.map((r) => r.cpu_ms), config.jobs),
+      },
       baseline_cpu_ms_per_job: cpuPerJob(throughput.baseline.map((r) => r.cpu_ms), config.jobs),
     },
   };

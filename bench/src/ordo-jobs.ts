@@ -7,9 +7,9 @@ export const CHAIN_VALUE = 'ordo-bench';
 /** How long one Ordo job took, phase by phase, in milliseconds. */
 export interface OrdoJobTiming {
   job_id: string;
-  /** `POST /v1/jobs` round trip. */
+  /** `POST /v1/jobs` round trip (with `start: true`, the whole create and start). */
   create_ms: number;
-  /** `POST /v1/jobs/{id}/start` round trip. */
+  /** `POST /v1/jobs/{id}/start` round trip (0 when the create request started the job). */
   start_ms: number;
   /** From sending the start request to the run's result, through the Temporal client. */
   start_to_result_ms: number;
@@ -40,14 +40,23 @@ export async function createNoopWorkflow(api: string, steps: number): Promise<st
 }
 
 /**
- * Runs one Ordo job as a client of the API would: create it, start it with its input in the
- * start body, then wait for its Temporal run (workflow ID = job_id) to complete.
+ * How a client creates and starts a job: `POST /v1/jobs`, then `POST /v1/jobs/{id}/start`
+ * with its input in the start body (seed 002's createJob and startJob), or one `POST /v1/jobs`
+ * with the input and `start: true`.
  */
-export async function runOrdoJob(api: string, client: Client, workflowId: string): Promise<OrdoJobTiming> {
+export type StartMode = 'two-requests' | 'one-request';
+
+/**
+ * Runs one Ordo job as a client of the API would: create and start it (`mode`), then wait
+ * for its Temporal run (workflow ID = job_id) to complete.
+ */
+export async function runOrdoJob(api: string, client: Client, workflowId: string, mode: StartMode = 'two-requests'): Promise<OrdoJobTiming> {
   const t0 = performance.now();
-  const created = (await postJson(api, '/v1/jobs', { workflow_id: workflowId, name: 'bench job' }, 201)) as { job_id: string };
+  const create = { workflow_id: workflowId, name: 'bench job' };
+  const input_values = { v0: CHAIN_VALUE };
+  const created = (await (mode === 'one-request' ? postJson(api, '/v1/jobs', { ...create, input_values, start: true }, 202) : postJson(api, '/v1/jobs', create, 201))) as { job_id: string };
   const t1 = performance.now();
-  await postJson(api, `/v1/jobs/${created.job_id}/start`, { input_values: { v0: CHAIN_VALUE } }, 202);
+  if (mode === 'two-requests') await postJson(api, `/v1/jobs/${created.job_id}/start`, { input_values }, 202);
   const t2 = performance.now();
   const result = (await client.workflow.getHandle(created.job_id).result()) as { status?: string };
   const t3 = performance.now();

@@ -3,6 +3,7 @@ import {
   composeRunState,
   confirmationRefusal,
   effectiveInputs,
+  fileIdsIn,
   runtimeExecutionOf,
   executionStateOf,
   initialRunHeader,
@@ -89,7 +90,11 @@ export class JobService {
       const mismatches = compareInputVariables(request.input_variables, workflow.input_variables);
       if (mismatches.length > 0) throw validationProblem(mismatches);
     }
+    const inputs = request.input_values === undefined && !request.start ? undefined : await this.checkInputs(workflow.input_variables, request.input_values ?? {});
+    if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : Object.keys(request.input_values ?? {}));
     const now = this.now();
+    // Values naming files are written after the row, by the write that records the files' references.
+    const referencesFiles = inputs !== undefined && workflow.input_variables.some((v) => fileIdsIn(v.schema, inputs.values[v.variable_id]).length > 0);
     const job = newJobRecord(
       workflow,
       {
@@ -99,6 +104,7 @@ export class JobService {
         correlation_id: correlationId ?? randomUUID(),
         context: request.context ?? {},
         sub_workflow_versions: await subWorkflowVersions(this.deps.store.workflows, workflow.steps),
+        ...(inputs !== undefined && !referencesFiles && { inputs }),
       },
       now,
     );
@@ -112,7 +118,12 @@ export class JobService {
           throw notPublished({ workflow_id: job.workflow_id, version: job.workflow_version, status: inserted.status });
       }
     }
-    return this.view({ stored: { job, run: undefined, runs: [], updated_at: now, revision: 0 }, run: undefined, stale: false });
+    let created = { job, revision: 0 };
+    if (inputs !== undefined && referencesFiles) created = await this.saveInputRecord(job, inputs.values, inputs.errors);
+    if (!request.start) return this.view({ stored: { job: created.job, run: undefined, runs: [], updated_at: now, revision: created.revision }, run: undefined, stale: false });
+    return this.launch(created.job, created.revision, [], (message) => {
+      throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', `the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${job.job_id}/start`, [], { job_id: job.job_id });
+    });
   }
 
   /**
@@ -171,23 +182,26 @@ export class JobService {
       else values[id] = value;
     }
     const checked = await this.checkInputs(job.input_variables, values);
-    if (Object.keys(checked.errors).length > 0) {
-      throw new ApiProblem(
-        422,
-        'INPUTS_INVALID',
-        'Job inputs invalid',
-        'every required input must be set and valid before the job starts; nothing was changed',
-        Object.entries(checked.errors).map(([field, message]) => ({ field: `input_values.${field}`, message })),
-        { input_errors: checked.errors },
-      );
-    }
+    refuseInvalidInputs(checked.errors, undefined);
     if (inputValues !== undefined) ({ job, revision } = await this.saveInputRecord(job, checked.values, {}));
+    return this.launch(job, revision, pending.runs, (message) => {
+      throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', message);
+    });
+  }
+
+  /**
+   * Starts the first (or next) run of a PENDING job whose record was just read or written at
+   * `revision`, and claims the job for it; `runs` are its earlier runs. The start of both
+   * `create` with `start` and `start`: Temporal unreachable, `unavailable` says what then.
+   */
+  private async launch(job: JobRecord, revision: number, runs: readonly RunSummary[], unavailable: (message: string) => never): Promise<Job> {
+    const jobId = job.job_id;
     const startedAt = this.now();
     // The run is handed its start as just read, so it begins without reading the job again;
     // it still claims the job itself, fenced by this revision.
     const prepared = preparedStartOf(job, revision, this.toolDefaults);
     const input = JSON.stringify(prepared).length <= MAX_PREPARED_START_BYTES ? { job_id: jobId, started_at: startedAt, prepared } : { job_id: jobId, started_at: startedAt };
-    const started = await this.startAfterClose(job, input, pending.runs);
+    const started = await this.startAfterClose(job, input, runs);
     switch (started.ok) {
       case true: {
         // A prepared run is claimed here, by the same fenced write its first activity makes
@@ -197,15 +211,15 @@ export class JobService {
         // through its `beginRun`: that is waited for, briefly.
         const claimed = input.prepared !== undefined ? await this.claimStarted(jobId, started.run_id, startedAt, revision) : await this.awaitClaim(jobId, started.run_id);
         const run = storedRunState(job, initialRunHeader(runHeaderSource(job), started.run_id, startedAt), []);
-        const runs = claimed ? [...pending.runs, { run_id: started.run_id, status: 'RUNNING' as const, started_at: startedAt }] : pending.runs;
-        return this.view({ stored: { job: { ...job, run_id: started.run_id }, run, runs, updated_at: startedAt, revision }, run, stale: false });
+        const listed = [...runs, ...(claimed ? [{ run_id: started.run_id, status: 'RUNNING' as const, started_at: startedAt }] : [])];
+        return this.view({ stored: { job: { ...job, run_id: started.run_id }, run, runs: listed, updated_at: startedAt, revision }, run, stale: false });
       }
       case false:
         switch (started.code) {
           case 'ALREADY_RUNNING':
             throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' already has a run in progress; only PENDING jobs can start`, { status: 'RUNNING' });
           case 'TEMPORAL_UNAVAILABLE':
-            throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', started.message);
+            return unavailable(started.message);
         }
     }
   }
@@ -591,6 +605,24 @@ function withRecordedAttempts(live: RunState, stored: RunState): RunState {
       return { ...step, attempt: recorded.attempt, ...(recorded.progress !== undefined && { progress: recorded.progress }) };
     }),
   };
+}
+
+/**
+ * Refuses inputs with errors, with 422 and nothing changed: every error when the job is to
+ * start (`given` undefined: all must be set and valid), else only those of the values given
+ * (a variable still unset is listed in the job's `input_errors`, not refused).
+ */
+function refuseInvalidInputs(errors: Record<string, string>, given: readonly string[] | undefined): void {
+  const refused = Object.entries(errors).filter(([id]) => given === undefined || given.includes(id));
+  if (refused.length === 0) return;
+  throw new ApiProblem(
+    422,
+    'INPUTS_INVALID',
+    'Job inputs invalid',
+    given === undefined ? 'every required input must be set and valid before the job starts; nothing was changed' : 'every input value given must be valid; nothing was changed',
+    refused.map(([field, message]) => ({ field: `input_values.${field}`, message })),
+    { input_errors: Object.fromEntries(refused) },
+  );
 }
 
 /** Where a CreateJobRequest's input variables differ from the workflow's. */

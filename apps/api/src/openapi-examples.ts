@@ -168,7 +168,13 @@ const RETRIED_JOB: Job = {
 
 /** The examples of the `/v1/jobs` routes, by body. */
 export const JOB_EXAMPLES = {
-  createJobRequest: { seed002: { summary: "Seed 002's CreateJobRequest", value: CREATE_JOB_REQUEST } },
+  createJobRequest: {
+    seed002: { summary: "Seed 002's CreateJobRequest", value: CREATE_JOB_REQUEST },
+    createAndStart: {
+      summary: 'Created and started in one request (202, RUNNING)',
+      value: { workflow_id: CREATE_JOB_REQUEST.workflow_id, name: CREATE_JOB_REQUEST.name, input_values: { input_doc: { file_id: 'file_xyz789' }, depth: 'detailed' }, start: true },
+    },
+  },
   createdJob: { seed002: { summary: "Seed 002's created job: PENDING, its inputs still to set", value: CREATED_JOB } },
   job: {
     pending: { summary: 'Created, inputs to set (seed 002)', value: CREATED_JOB },

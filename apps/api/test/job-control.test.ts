@@ -390,6 +390,43 @@ describe('job control over the API, against the real server', () => {
       const done = await waitForEnd(stack, job.job_id);
       expect(done).toMatchObject({ status: 'COMPLETED', output_data: { out: 'Report' }, started_at: started.started_at });
     });
+
+    it('creates with input_values, and with start: true creates and starts in one request, or creates nothing', async () => {
+      const template = await createJob(stack, { input_variables: variables.slice(0, 3).concat(variables[5]!), steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })] });
+      const create = (body: Record<string, unknown>) => req('/v1/jobs', json('POST', { workflow_id: template.workflow_id, name: 'one request', ...body }));
+      const countJobs = async () => (await stack.store.jobs.list({ workflow_id: template.workflow_id, limit: 100 })).length;
+      const before = await countJobs();
+
+      // An invalid value refuses the creation; so does a missing required input when it is to start.
+      const invalid = await problem(await create({ input_values: { title: 'Report', pages: 'three' } }), 422);
+      expect(invalid).toMatchObject({ code: 'INPUTS_INVALID', input_errors: { pages: 'pages must be a number, got the string "three"' } });
+      expect(invalid.errors).toEqual([{ field: 'input_values.pages', message: 'pages must be a number, got the string "three"' }]);
+      const missing = await problem(await create({ input_values: { title: 'Report' }, start: true }), 422);
+      expect(missing).toMatchObject({ code: 'INPUTS_INVALID', input_errors: { pages: 'pages is required' } });
+      expect(await countJobs()).toBe(before);
+
+      // Without start: PENDING with the values given, the rest listed.
+      const partial = await create({ input_values: { title: 'Report' } });
+      expect(partial.status).toBe(201);
+      expect(Job.parse(await partial.json())).toMatchObject({ status: 'PENDING', input_values: { title: 'Report' }, input_errors: { pages: 'pages is required' } });
+
+      // A file input is referenced as setting it alone would be: the file cannot be deleted under the job.
+      const pdf = (await (await req('/v1/files', upload(await makePdf([['one page']]), 'one.pdf'))).json()) as { file_id: string };
+      const withFile = await create({ input_values: { title: 'Report', pages: 1, doc: { file_id: pdf.file_id } } });
+      expect(withFile.status).toBe(201);
+      expect((Job.parse(await withFile.json())).input_values).toMatchObject({ doc: { file_id: pdf.file_id } });
+      expect((await req(`/v1/files/${pdf.file_id}`, { method: 'DELETE' })).status).toBe(409);
+
+      const started = await create({ input_values: { title: 'Report', pages: 2 }, start: true });
+      expect(started.status, await started.clone().text()).toBe(202);
+      const job = Job.parse(await started.json());
+      expect(started.headers.get('location')).toBe(`/v1/jobs/${job.job_id}`);
+      expect(job).toMatchObject({ status: 'RUNNING', input_values: { title: 'Report', pages: 2 }, input_errors: {} });
+      expect(job.runs).toHaveLength(1);
+      const done = await waitForEnd(stack, job.job_id);
+      expect(done).toMatchObject({ status: 'COMPLETED', output_data: { out: 'Report' }, started_at: job.started_at });
+      expect((await stack.client.workflow.getHandle(job.job_id).describe()).runId).toBe(job.runs[0]!.run_id);
+    });
   });
 
   describe('errors (seed 002 §6)', () => {

@@ -81,6 +81,7 @@ const JobVariableParams = JobIdParam.extend({ variable_id: z.string().min(1).max
 const JobOutputParams = JobIdParam.extend({ variable: z.string().min(1).max(128).describe('A job variable: an input, or one a step wrote') });
 
 const TAGS = ['jobs'];
+const JobLocation = z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") });
 
 const createJob = route({
   method: 'post',
@@ -88,7 +89,7 @@ const createJob = route({
   tags: TAGS,
   summary: 'Create a job',
   description:
-    "Creates a PENDING job from a PUBLISHED workflow version (the latest unless `workflow_version` is given), with seed 002's CreateJobRequest. `input_variables`, when given, must equal the workflow's. `input_errors` lists the inputs still to set.",
+    "Creates a PENDING job from a PUBLISHED workflow version (the latest unless `workflow_version` is given), with seed 002's CreateJobRequest. `input_variables`, when given, must equal the workflow's. `input_values` are set with the creation (an invalid one: 422 `INPUTS_INVALID`, nothing created); `input_errors` lists the inputs still to set. With `start: true` the job also starts, as `POST /v1/jobs/{job_id}/start` would: 202 with the job RUNNING, or 422 `INPUTS_INVALID` when any input is missing or invalid, and nothing is created.",
   request: {
     headers: z.object({
       'x-correlation-id': z.string().optional().describe('Carried by the job and its runs (1–128 visible ASCII characters; a random UUID otherwise)'),
@@ -96,10 +97,11 @@ const createJob = route({
     body: jsonRequest(CreateJobRequestRef, { examples: JOB_EXAMPLES.createJobRequest }),
   },
   responses: {
-    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") }) },
+    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: JobLocation },
+    202: { ...jsonResponse(JobRef, 'With `start: true`: the job, RUNNING', JOB_EXAMPLES.runningJob), headers: JobLocation },
   },
-  // 409: the named version is DRAFT or ARCHIVED (or was archived while the job was created).
-  problems: [409],
+  // 409: the named version is DRAFT or ARCHIVED (or was archived while the job was created). 503: `start` could not reach Temporal (the job stays, PENDING).
+  problems: [409, 503],
 });
 
 const listJobs = route({
@@ -282,8 +284,10 @@ export function jobRoutes(deps: AppDeps) {
   const jobs = new JobService(deps);
   return createRouter()
     .openapi(createJob, async (c) => {
-      const job = await jobs.create(c.req.valid('json'), correlationId(c.req.valid('header')['x-correlation-id']));
-      return c.json(job, 201, { Location: `/v1/jobs/${job.job_id}` });
+      const request = c.req.valid('json');
+      const job = await jobs.create(request, correlationId(c.req.valid('header')['x-correlation-id']));
+      const location = { Location: `/v1/jobs/${job.job_id}` };
+      return request.start ? c.json(job, 202, location) : c.json(job, 201, location);
     })
     .openapi(listJobs, async (c) => c.json(await jobs.list(c.req.valid('query')), 200))
     .openapi(getJob, async (c) => c.json(await jobs.get(c.req.valid('param').job_id), 200))

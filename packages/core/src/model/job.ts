@@ -15,6 +15,14 @@ export const CreateJobRequest = z.strictObject({
   input_variables: z.array(InputVariable).optional(),
   /** Global data for expressions (`__context__`) and child jobs, e.g. `{ "customerId": "123" }`. */
   context: z.record(z.string(), z.unknown()).optional(),
+  /** Input values set with the creation, each checked as setting it alone is: an invalid one refuses the whole request. */
+  input_values: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Starts the job at once: seed 002's createJob and startJob in one request, answered 202
+   * with the job RUNNING. Every required input must then be set and valid (422 otherwise,
+   * and nothing is created).
+   */
+  start: z.boolean().optional(),
 });
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
