@@ -42,7 +42,6 @@ export async function startRun(client: Client, taskQueue: string, job: JobRecord
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: jobSearchAttributes(job),
-        memo: { name: job.name },
         staticSummary: `${job.name} (${job.workflow_id} v${job.workflow_version})${input.retry ? ' · retry' : ''}`,
         staticDetails: `Ordo job ${job.job_id}: ${job.steps.length} steps`,
       }),

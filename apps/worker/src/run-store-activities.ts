@@ -118,7 +118,7 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
     async recordRun(record) {
       if (record.claim) {
         // A run begun from a prepared start whose claim no tool activity confirmed: claim first.
-        const claim = await store.jobs.claimPrepared(record.claim, new Date().toISOString());
+        const claim = await store.jobs.confirmPreparedClaim(record.claim, new Date().toISOString());
         if (!claim.ok) return { applied: false, refused: claim.message };
       }
       const applied = await store.jobs.recordRun(record, new Date().toISOString());

@@ -18,7 +18,7 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
       await store.jobs.recordAttemptProgress(step, attempt, message, at);
     },
     claim(claim) {
-      return store.jobs.claimPrepared(claim, new Date().toISOString());
+      return store.jobs.confirmPreparedClaim(claim, new Date().toISOString());
     },
     async succeeded(step, attempt, outputs, startedAt, at, run) {
       if (run === undefined) {

@@ -293,6 +293,23 @@ export class JobRepository {
   }
 
   /**
+   * The run's own confirmation of its prepared claim, made before its first tool runs: the
+   * API claims a run it starts as soon as Temporal has it, so this usually finds the claim
+   * done, with the run's row, and answers from that one read. Otherwise it claims as
+   * {@link claimPrepared} does (the API died before its claim, or this run came first).
+   */
+  async confirmPreparedClaim(claim: RunClaim, now: string): Promise<RunClaimResult> {
+    const claimed = await this.db
+      .selectFrom('jobs')
+      .leftJoin('runs', (join) => join.on('runs.run_id', '=', claim.run_id).on('runs.job_id', '=', claim.job_id))
+      .select(['jobs.run_id as job_run', 'runs.run_id as run_row'])
+      .where('jobs.job_id', '=', claim.job_id)
+      .executeTakeFirst();
+    if (claimed?.job_run === claim.run_id && claimed.run_row === claim.run_id) return { ok: true };
+    return this.claimPrepared(claim, now);
+  }
+
+  /**
    * Writes a run's header and step records, only while the run is the job's current run.
    * The job row's status and times follow the header, so lists and filters see them.
    */

@@ -284,6 +284,33 @@ forEachDialect('store', (dialect) => {
     });
   });
 
+  describe('confirmPreparedClaim', () => {
+    const claimOf = (job: JobRecord, runId: string, revision: number) => ({ job_id: job.job_id, run_id: runId, started_at: at(10), revision });
+
+    it("answers from one read once the start's claim is written, and claims, or completes a claim, otherwise", async () => {
+      // Claimed by the start first: confirmed, nothing written (updated_at stays the claim's).
+      const first = await insertJob();
+      expect(await store.jobs.claimPrepared(claimOf(first, 'run_1', 0), at(11))).toEqual({ ok: true });
+      expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_1', 0), at(12))).toEqual({ ok: true });
+      expect((await store.jobs.getStored(first.job_id))?.updated_at).toBe(at(11));
+      expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_2', 0), at(13))).toMatchObject({ ok: false, code: 'JOB_NOT_STARTABLE' });
+
+      // The start died before its claim: the run claims.
+      const second = await insertJob();
+      expect(await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(14))).toEqual({ ok: true });
+      expect(await jobRow(second.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_3', started_at: at(10), completed_at: null });
+
+      // The start died between the claim and the run's row: the run writes the row.
+      await store.db.deleteFrom('runs').where('run_id', '=', 'run_3').execute();
+      expect(await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(15))).toEqual({ ok: true });
+      expect((await store.jobs.getStored(second.job_id))?.runs).toEqual([{ run_id: 'run_3', status: 'RUNNING', started_at: at(10) }]);
+
+      // A reset took the job from the run: refused.
+      expect((await store.jobs.reset(second.job_id, 'run_3', at(16))).ok).toBe(true);
+      expect((await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(17))).ok).toBe(false);
+    });
+  });
+
   describe('recordStepCompleted', () => {
     it("records a completed step as given, and with the run's ending the job row and the run's status in the same write", async () => {
       const job = await insertJob();
