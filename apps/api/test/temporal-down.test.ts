@@ -66,6 +66,15 @@ describe('API with Temporal unreachable', () => {
     const view = Job.parse(await (await app.request(`/v1/jobs/${job.job_id}`)).json());
     expect(view).toMatchObject({ status: 'PENDING', live_output: '' });
     expect(view.started_at).toBeUndefined();
+
+    // Created and started in one request: the job is kept, PENDING with its inputs, and the problem names it.
+    const both = await app.request('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'offline too', input_values: { input_doc: { file_id: file.file_id }, depth: 'basic' }, start: true }));
+    const refused = (await problem(both, 503)) as { code: string; job_id?: string; detail?: string };
+    expect(refused.code).toBe('TEMPORAL_UNAVAILABLE');
+    expect(refused.detail).toContain(`start it with POST /v1/jobs/${refused.job_id}/start`);
+    const kept = Job.parse(await (await app.request(`/v1/jobs/${refused.job_id}`)).json());
+    expect(kept).toMatchObject({ status: 'PENDING', input_values: { input_doc: { file_id: file.file_id }, depth: 'basic' }, input_errors: {} });
+    expect(kept.runs).toEqual([]);
   });
 
   it('refuses an upload over the size limit with 413', async () => {
