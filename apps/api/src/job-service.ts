@@ -91,7 +91,7 @@ export class JobService {
       if (mismatches.length > 0) throw validationProblem(mismatches);
     }
     const inputs = request.input_values === undefined && !request.start ? undefined : await this.checkInputs(workflow.input_variables, request.input_values ?? {});
-    if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : Object.keys(request.input_values ?? {}));
+    if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : givenInputs(request.input_values ?? {}));
     const now = this.now();
     // Values naming files are written after the row, by the write that records the files' references.
     const referencesFiles = inputs !== undefined && workflow.input_variables.some((v) => fileIdsIn(v.schema, inputs.values[v.variable_id]).length > 0);
@@ -623,6 +623,13 @@ function refuseInvalidInputs(errors: Record<string, string>, given: readonly str
     refused.map(([field, message]) => ({ field: `input_values.${field}`, message })),
     { input_errors: Object.fromEntries(refused) },
   );
+}
+
+/** The variables a request gives a value (`null` leaves one unset, as it clears one in `setInput`). */
+function givenInputs(values: Record<string, unknown>): string[] {
+  return Object.entries(values)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([id]) => id);
 }
 
 /** Where a CreateJobRequest's input variables differ from the workflow's. */

@@ -406,7 +406,7 @@ describe('job control over the API, against the real server', () => {
       expect(await countJobs()).toBe(before);
 
       // Without start: PENDING with the values given, the rest listed.
-      const partial = await create({ input_values: { title: 'Report' } });
+      const partial = await create({ input_values: { title: 'Report', pages: null } });
       expect(partial.status).toBe(201);
       expect(Job.parse(await partial.json())).toMatchObject({ status: 'PENDING', input_values: { title: 'Report' }, input_errors: { pages: 'pages is required' } });
 
