@@ -82,7 +82,9 @@ export class JobService {
   /**
    * Creates a PENDING job from a published workflow version (seed 002 §1): the one named by
    * `workflow_version`, else the latest PUBLISHED one. The job keeps its own copy of that
-   * version's steps, so later versions never change what it runs.
+   * version's steps, so later versions never change what it runs. `input_values` are set with
+   * it (an invalid one refuses the request, nothing created); with `start` the job also starts
+   * as {@link start} starts it, every required input then set and valid.
    */
   async create(request: CreateJobRequest, correlationId: string | undefined): Promise<Job> {
     const workflow = await versionForNewJob(this.deps.store, request.workflow_id, request.workflow_version);
