@@ -123,6 +123,8 @@ export function formatReport(r: BenchResult): string {
     `   hand-written per job p50/p95 (ms): all ${t.baseline_job_ms.p50}/${t.baseline_job_ms.p95}, start call ${t.baseline_start_request_ms.p50}/${t.baseline_start_request_ms.p95}`,
     `   CPU ms per job, Ordo rounds: ${describeCpu(t.ordo_cpu_ms_per_job)}`,
     `   CPU ms per job, hand-written rounds: ${describeCpu(t.baseline_cpu_ms_per_job)}`,
+    `   hand-written / Ordo CPU per job (steadier than jobs/s on a shared machine): ${cpuRatio(t.baseline_cpu_ms_per_job, t.ordo_cpu_ms_per_job)}, ` +
+      `one request ${cpuRatio(t.baseline_cpu_ms_per_job, t.one_request.ordo_cpu_ms_per_job)}`,
     `c. one request: rounds (jobs/s) ${t.one_request.ordo_rounds_jobs_per_s.join(', ')}; per job p50/p95 (ms): all ${t.one_request.ordo_job_ms.p50}/${t.one_request.ordo_job_ms.p95}, ` +
       `request ${t.one_request.ordo_request_ms.p50}/${t.one_request.ordo_request_ms.p95}`,
     `   CPU ms per job: ${describeCpu(t.one_request.ordo_cpu_ms_per_job)}`,
@@ -134,6 +136,12 @@ function describeTypes(byType: Record<string, number>): string {
     .sort(([, a], [, b]) => b - a)
     .map(([type, n]) => `${type} ${n}`)
     .join(', ');
+}
+
+/** What the throughput ratio would be were both sides bound by CPU alone: the hand-written side's CPU per job over Ordo's. */
+function cpuRatio(baseline: Record<string, number>, ordo: Record<string, number>): string {
+  const [b, o] = [baseline.total, ordo.total];
+  return b === undefined || o === undefined || o === 0 ? 'n/a' : (b / o).toFixed(3);
 }
 
 function describeCpu(perJob: Record<string, number>): string {
