@@ -35,7 +35,7 @@ import { checkJobInputs, newId, subWorkflowVersions, type StoredJob } from '@ord
 import type { AppDeps } from './deps';
 import { awaitRunClosed, cancelRun, confirmRunStep, openRunOf, setRunPaused, startRun, terminateRun, type StartRunResult } from './job-runs';
 import type { ListJobsQuery } from './list-jobs-query';
-import { ApiProblem, jobConflict, notFound, validationProblem, type FieldError } from './problem';
+import { ApiProblem, jobConflict, notFound, temporalUnavailable, validationProblem, type FieldError } from './problem';
 import { readableValue } from './value-views';
 import { readMark, readRunState } from './shared-run-reads';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -92,8 +92,9 @@ export class JobService {
       const mismatches = compareInputVariables(request.input_variables, workflow.input_variables);
       if (mismatches.length > 0) throw validationProblem(mismatches);
     }
-    const inputs = request.input_values === undefined && !request.start ? undefined : await this.checkInputs(workflow.input_variables, request.input_values ?? {});
-    if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : givenInputs(request.input_values ?? {}));
+    const values = request.input_values ?? {};
+    const inputs = request.input_values === undefined && !request.start ? undefined : await this.checkInputs(workflow.input_variables, values);
+    if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : givenInputs(values));
     const now = this.now();
     // Values naming files are written after the row, by the write that records the files' references.
     const referencesFiles = inputs !== undefined && workflow.input_variables.some((v) => fileIdsIn(v.schema, inputs.values[v.variable_id]).length > 0);
@@ -123,9 +124,9 @@ export class JobService {
     let created = { job, revision: 0 };
     if (inputs !== undefined && referencesFiles) created = await this.saveInputRecord(job, inputs.values, inputs.errors);
     if (!request.start) return this.view({ stored: { job: created.job, run: undefined, runs: [], updated_at: now, revision: created.revision }, run: undefined, stale: false });
-    return this.launch(created.job, created.revision, [], (message) => {
-      throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', `the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${job.job_id}/start`, [], { job_id: job.job_id });
-    });
+    return this.launch(created.job, created.revision, [], (message) =>
+      temporalUnavailable(`the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${job.job_id}/start`, { job_id: job.job_id }),
+    );
   }
 
   /**
@@ -186,17 +187,15 @@ export class JobService {
     const checked = await this.checkInputs(job.input_variables, values);
     refuseInvalidInputs(checked.errors, undefined);
     if (inputValues !== undefined) ({ job, revision } = await this.saveInputRecord(job, checked.values, {}));
-    return this.launch(job, revision, pending.runs, (message) => {
-      throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', message);
-    });
+    return this.launch(job, revision, pending.runs, (message) => temporalUnavailable(message));
   }
 
   /**
    * Starts the first (or next) run of a PENDING job whose record was just read or written at
    * `revision`, and claims the job for it; `runs` are its earlier runs. The start of both
-   * `create` with `start` and `start`: Temporal unreachable, `unavailable` says what then.
+   * `create` with `start` and `start`: Temporal unreachable, `unavailable` is the answer.
    */
-  private async launch(job: JobRecord, revision: number, runs: readonly RunSummary[], unavailable: (message: string) => never): Promise<Job> {
+  private async launch(job: JobRecord, revision: number, runs: readonly RunSummary[], unavailable: (message: string) => ApiProblem): Promise<Job> {
     const jobId = job.job_id;
     const startedAt = this.now();
     // The run is handed its start as just read, so it begins without reading the job again;
@@ -221,7 +220,7 @@ export class JobService {
           case 'ALREADY_RUNNING':
             throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' already has a run in progress; only PENDING jobs can start`, { status: 'RUNNING' });
           case 'TEMPORAL_UNAVAILABLE':
-            return unavailable(started.message);
+            throw unavailable(started.message);
         }
     }
   }
@@ -296,7 +295,7 @@ export class JobService {
           throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished; only a running job can be cancelled`, { status: jobStatusOf(after.run?.status) });
         }
         case 'TEMPORAL_UNAVAILABLE':
-          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', result.message);
+          throw temporalUnavailable(result.message);
       }
     }
     return this.get(jobId);
@@ -314,7 +313,7 @@ export class JobService {
     if (!run) throw jobConflict('JOB_NOT_STARTED', `job '${jobId}' is PENDING and has no run; there is nothing to reset`, { status: 'PENDING' });
     if (run.status === 'InProgress') {
       const cancelled = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
-      if (!cancelled.ok && cancelled.code === 'TEMPORAL_UNAVAILABLE') throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', cancelled.message);
+      if (!cancelled.ok && cancelled.code === 'TEMPORAL_UNAVAILABLE') throw temporalUnavailable(cancelled.message);
       if (cancelled.ok && !cancelled.closed) {
         // No worker finished the cancellation in time: end the run without it, so the reset holds.
         await terminateRun(this.deps.temporal.client, jobId, run.run_id, `Ordo job ${jobId} reset`);
@@ -371,7 +370,7 @@ export class JobService {
         case 'ALREADY_RUNNING':
           throw jobConflict('JOB_NOT_FAILED', `job '${jobId}' already has a run in progress`, { status: 'RUNNING' });
         case 'TEMPORAL_UNAVAILABLE':
-          throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', started.message);
+          throw temporalUnavailable(started.message);
       }
     }
     await this.awaitClaim(jobId, started.run_id);
@@ -440,7 +439,7 @@ export class JobService {
 
   /** What a control update met instead of the run: its end (409 with the job's state now), or no answer from Temporal (503). */
   private async runUnreachable(jobId: string, code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE', message: string): Promise<never> {
-    if (code === 'TEMPORAL_UNAVAILABLE') throw new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', message);
+    if (code === 'TEMPORAL_UNAVAILABLE') throw temporalUnavailable(message);
     const after = await this.current(jobId);
     throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
   }

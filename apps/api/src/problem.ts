@@ -114,6 +114,11 @@ export function jobConflict(code: ProblemCode, detail: string, state: { status: 
   });
 }
 
+/** A 503: Temporal did not answer in time, so nothing was done there (`extensions` say what was done here). */
+export function temporalUnavailable(detail: string, extensions: Record<string, unknown> = {}): ApiProblem {
+  return new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', detail, [], extensions);
+}
+
 export function notFound(what: string, id: string): ApiProblem {
   return new ApiProblem(404, 'NOT_FOUND', `${what} not found`, `${what} '${id}' does not exist`);
 }
