@@ -43,6 +43,10 @@ args=(
   --search-attribute OrdoWorkflowVersion=Keyword
   --search-attribute OrdoCorrelationId=Keyword
   --search-attribute OrdoParentJobId=Keyword
+  # Cache them, as a production server does: the dev server otherwise re-reads them
+  # from its database on every use (several reads per job run), so that ones added
+  # while it runs show at once. Ordo's are all registered above, at start.
+  --dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=false
   # "default" is always created; naming it again is harmless.
   --namespace "$TEMPORAL_NAMESPACE"
   --log-level "$TEMPORAL_LOG_LEVEL"

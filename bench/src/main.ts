@@ -3,7 +3,7 @@
  * workflow doing the same work, on one fresh Temporal dev server, in one run. Prints a
  * table and writes bench/results/latest.json (and a dated copy). See bench/README.md.
  *
- *   pnpm bench [--steps 40] [--reps 5] [--jobs 200] [--job-steps 3] [--concurrency 50] [--rounds 3] [--file-db] [--no-write]
+ *   pnpm bench [--steps 40] [--reps 5] [--jobs 200] [--job-steps 3] [--concurrency 50] [--rounds 3] [--settle 16] [--file-db] [--no-write]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ const { values: flags } = parseArgs({
     'job-steps': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '3' },
+    settle: { type: 'string', default: '16' },
     'no-write': { type: 'boolean', default: false },
     'file-db': { type: 'boolean', default: false },
   },
@@ -38,6 +39,11 @@ const positive = (name: string, raw: string): number => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
   return n;
 };
+const nonNegative = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+};
 const config = {
   steps: positive('steps', flags.steps),
   reps: positive('reps', flags.reps),
@@ -45,6 +51,7 @@ const config = {
   job_steps: positive('job-steps', flags['job-steps']),
   concurrency: positive('concurrency', flags.concurrency),
   rounds: positive('rounds', flags.rounds),
+  settle_s: nonNegative('settle', flags.settle),
 };
 
 const log = (line: string): void => console.error(`bench: ${line}`);
@@ -120,7 +127,13 @@ async function run(stack: BenchStack): Promise<BenchResult> {
     async () => throughput.ordoOne.push(await timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow, 'one-request')))),
   ];
   for (let r = 0; r < config.rounds; r++) {
-    for (let i = 0; i < sides.length; i++) await sides[(r + i) % sides.length]!();
+    for (let i = 0; i < sides.length; i++) {
+      // Temporal fires a run's timeouts after the run has ended (a workflow task's 10 s, an
+      // activity's 15 s heartbeat timeout) and handles each then: without a pause, the
+      // previous side's land in this side's window, whichever side that is.
+      await new Promise((resolve) => setTimeout(resolve, config.settle_s * 1000));
+      await sides[(r + i) % sides.length]!();
+    }
     const rate = (rounds: readonly ThroughputRound<unknown>[]) => (config.jobs / rounds.at(-1)!.seconds).toFixed(1);
     log(`throughput round ${r + 1}/${config.rounds}: ordo ${rate(throughput.ordo)} jobs/s (one request ${rate(throughput.ordoOne)}), baseline ${rate(throughput.baseline)} jobs/s`);
   }

@@ -60,6 +60,10 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     // In memory by default: both sides pay the same for it, and a disk shared with other work adds noise.
     if (options.fileDb) args.push('--db-filename', join(dir, 'temporal.db'));
     args.push('--namespace', NAMESPACE, '--log-level', 'error');
+    // As a production server does: the dev server otherwise re-reads its search attributes
+    // from its database on every use (so ones added while it runs show at once); Ordo's are
+    // all registered as it starts.
+    args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
     for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
     children.push(spawnChild('temporal', cli, args));
     log(`temporal dev server on ${temporalAddress} (${options.fileDb ? `db ${join(dir, 'temporal.db')}` : 'in-memory db'})`);

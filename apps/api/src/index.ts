@@ -6,6 +6,7 @@ export { createApp } from './app';
 export type { OrdoApp } from './app';
 export type { AppDeps } from './deps';
 export type { ApiAuth } from './auth';
+export { LazyNativeConnection, TemporalCallError } from './lazy-native-connection';
 export { startApiServer } from './server';
 export type { ApiServer } from './server';
 export { ApiProblem } from './problem';

@@ -1,16 +1,17 @@
 import { resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
+import { LazyNativeConnection } from './lazy-native-connection';
 import { loadEnv, type Env } from './env';
 import { startApiServer } from './server';
 
 const env: Env = loadEnvOrExit(loadEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 // Lazy: the API serves stored jobs and /ready (reporting Temporal down) even before Temporal is up.
-const connection = Connection.lazy(temporalConnectionOptions(env));
+const connection = new LazyNativeConnection(temporalConnectionOptions(env));
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,

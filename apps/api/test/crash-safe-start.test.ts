@@ -127,10 +127,10 @@ describe('a start survives the API dying mid-start', () => {
       (res) => ({ answered: res.status }),
       (err: unknown) => ({ failed: String(err) }),
     );
-    // StartWorkflowExecution is on its way: its bytes (the workflow ID is plain in the
-    // protobuf) sit in the proxy, so the API is waiting on Temporal when it dies.
+    // StartWorkflowExecution is on its way: its message (the workflow ID is plain in the
+    // protobuf) sits in the proxy, so the API is waiting on Temporal when it dies.
     await pollUntil(
-      () => Promise.resolve(proxy.heldBytes('to-server').includes(job.job_id)),
+      () => Promise.resolve(proxy.heldMessages('to-server').some((message) => message.includes(job.job_id))),
       (seen) => seen,
       { timeoutMs: 10_000, intervalMs: 20 },
     );

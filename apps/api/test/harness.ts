@@ -1,12 +1,12 @@
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
-import { connectClient, connectWorker, pollUntil, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, withApiKey, workflowBundle, type TestDialect } from '@ordo/testing';
+import { connectWorker, pollUntil, temporalAddress, temporalNamespace, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, withApiKey, workflowBundle, type TestDialect } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
-import { createApp, type AppDeps, type OrdoApp } from '../src/index';
+import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
 import { checkedApp } from './openapi-check';
 
 export { checkedApp, fetchChecked } from './openapi-check';
@@ -65,7 +65,10 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
   const tools = [...TOOLS, ...TEST_TOOLS, ...(options.tools ?? [])];
   const storeConfig = await testStoreConfig(options.dialect ?? 'sqlite', label);
   const store = await openStore(storeConfig.config);
-  const client = await connectClient(options.temporal?.address, options.temporal?.namespace);
+  // The API's own connection (main.ts), so every API test goes through it.
+  const apiConnection = new LazyNativeConnection({ address: options.temporal?.address ?? temporalAddress() });
+  await apiConnection.ensureConnected();
+  const client = new Client({ connection: apiConnection, namespace: options.temporal?.namespace ?? temporalNamespace() });
   const taskQueue = uniqueTaskQueue(label);
   let connection: NativeConnection | undefined;
   let worker: Worker | undefined;

@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 /** Which way a held proxy stops forwarding bytes. */
 export type HeldDirection = 'to-server' | 'to-client';
@@ -28,8 +29,8 @@ export class HoldingProxy {
     readonly address: string,
   ) {}
 
-  /** Starts a proxy on a free local port forwarding to `target` (`host:port`). */
-  static async start(target: string): Promise<HoldingProxy> {
+  /** Starts a proxy on `port` (by default a free one) forwarding to `target` (`host:port`). */
+  static async start(target: string, listenPort = 0): Promise<HoldingProxy> {
     const separator = target.lastIndexOf(':');
     const host = target.slice(0, separator);
     const port = Number(target.slice(separator + 1));
@@ -38,7 +39,7 @@ export class HoldingProxy {
     const server = createServer((client) => self.proxy?.accept(client, host, port));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(listenPort, '127.0.0.1', () => resolve());
     });
     const address = server.address();
     if (typeof address !== 'object' || !address) throw new Error('the proxy has no address');
@@ -85,9 +86,14 @@ export class HoldingProxy {
     this.holding = direction;
   }
 
-  /** Everything held so far in `direction`, across connections. */
-  heldBytes(direction: HeldDirection): Buffer {
-    return Buffer.concat([...this.pairs].flatMap((pair) => pair.held[direction]));
+  /**
+   * The gRPC messages held so far in `direction`, decompressed: the bytes of each
+   * connection's HTTP/2 DATA frames, split into length-prefixed messages (a gzip-compressed
+   * one, as Temporal's native client sends, unzipped). Holding starts between calls, so
+   * the held bytes begin at a frame boundary.
+   */
+  heldMessages(direction: HeldDirection): Buffer[] {
+    return [...this.pairs].flatMap((pair) => grpcMessages(Buffer.concat(pair.held[direction])));
   }
 
   /** Cuts every connection and discards what was held: nothing held ever arrives. */
@@ -115,4 +121,35 @@ export class HoldingProxy {
     this.drop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+const HTTP2_FRAME_HEADER = 9;
+const HTTP2_DATA = 0x0;
+const HTTP2_PADDED = 0x8;
+
+/** The complete gRPC messages in a run of HTTP/2 frames (one stream's DATA is enough here). */
+function grpcMessages(bytes: Buffer): Buffer[] {
+  const data: Buffer[] = [];
+  for (let at = 0; at + HTTP2_FRAME_HEADER <= bytes.length; ) {
+    const length = bytes.readUIntBE(at, 3);
+    const type = bytes[at + 3];
+    const flags = bytes[at + 4]!;
+    const payload = bytes.subarray(at + HTTP2_FRAME_HEADER, at + HTTP2_FRAME_HEADER + length);
+    at += HTTP2_FRAME_HEADER + length;
+    if (type !== HTTP2_DATA) continue;
+    const padding = flags & HTTP2_PADDED ? payload[0]! : 0;
+    data.push(flags & HTTP2_PADDED ? payload.subarray(1, payload.length - padding) : payload);
+  }
+  const stream = Buffer.concat(data);
+  const messages: Buffer[] = [];
+  // Each message: a compressed flag, a 4-byte length, the message.
+  for (let at = 0; at + 5 <= stream.length; ) {
+    const compressed = stream[at] === 1;
+    const length = stream.readUInt32BE(at + 1);
+    const message = stream.subarray(at + 5, at + 5 + length);
+    if (message.length < length) break;
+    messages.push(compressed ? gunzipSync(message) : message);
+    at += 5 + length;
+  }
+  return messages;
 }

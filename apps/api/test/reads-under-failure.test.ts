@@ -1,9 +1,9 @@
-import { Client, type Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { pollUntil, unreachableTemporalConnection } from '@ordo/testing';
+import { pollUntil, unreachableTemporalAddress } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
-import { createApp, type OrdoApp } from '../src/index';
+import { createApp, LazyNativeConnection, type OrdoApp } from '../src/index';
 import { checkedApp, createJob, sendingTestKey, startApiStack, startJob, TEST_AUTH, toolStep, waitForJob, type ApiStack } from './harness';
 
 
@@ -20,7 +20,7 @@ describe('reads of a running job under failure', () => {
   let jobId: string;
   // A second API over the same database whose Temporal is unreachable.
   let offline: OrdoApp;
-  let offlineConnection: Connection;
+  let offlineConnection: LazyNativeConnection;
 
   /** One GET on an app, with how long it took. */
   async function timedGet(app: OrdoApp, path: string): Promise<{ ms: number; status: number; body: Record<string, unknown> }> {
@@ -61,8 +61,8 @@ describe('reads of a running job under failure', () => {
     // first attempt's start is recorded once it has run 500 ms).
     await pollUntil(() => stack.store.jobs.getStored(jobId), (s) => s?.run?.steps[2]?.status === 'InProgress', { timeoutMs: 10_000 });
 
-    // A port nothing listens on: the lazy connection fails on first use, as in production with Temporal down.
-    offlineConnection = await unreachableTemporalConnection();
+    // A port nothing listens on: the API's own connection, as in production with Temporal down.
+    offlineConnection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
     offline = checkedApp(sendingTestKey(
       createApp({
         store: stack.store,

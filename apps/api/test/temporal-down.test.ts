@@ -1,10 +1,10 @@
-import { Client, type Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore, type OrdoStore } from '@ordo/storage';
-import { seedFile, tempDataDir, unreachableTemporalConnection } from '@ordo/testing';
+import { seedFile, tempDataDir, unreachableTemporalAddress } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
-import { createApp } from '../src/index';
+import { createApp, LazyNativeConnection } from '../src/index';
 import { checkedApp, json, problem, sendingTestKey, TEST_AUTH } from './harness';
 
 
@@ -12,15 +12,15 @@ import { checkedApp, json, problem, sendingTestKey, TEST_AUTH } from './harness'
 describe('API with Temporal unreachable', () => {
   let store: OrdoStore;
   let removeDir: () => Promise<void>;
-  let connection: Connection;
+  let connection: LazyNativeConnection;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
     const dir = await tempDataDir('temporal-down');
     removeDir = dir.remove;
     store = await openStore({ dataDir: dir.path });
-    // A port nothing listens on: the lazy connection fails on first use, as in production.
-    connection = await unreachableTemporalConnection();
+    // A port nothing listens on: the API's own connection, failing every call at once.
+    connection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
     app = checkedApp(sendingTestKey(
       createApp({
         store,

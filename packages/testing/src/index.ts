@@ -20,5 +20,5 @@ export { freePort, startOrdoProcess, waitForOk } from './processes';
 export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';
 export { temporalCli } from './temporal-cli';
-export { connectClient, connectWorker, temporalAddress, unreachableTemporalConnection, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';
+export { connectClient, connectWorker, temporalAddress, unreachableTemporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';
 export { startTimeSkippingServer } from './time-skipping';

@@ -24,15 +24,9 @@ export async function connectClient(address = temporalAddress(), namespace = tem
   return new Client({ connection, namespace });
 }
 
-/**
- * A lazy client connection to a port nothing listens on: Temporal down, as the API meets it
- * in production, failing on first use. No gRPC retries: the SDK's retry interceptor keeps
- * retrying an abandoned call on a timer and throws from that timer ("Channel has been shut
- * down") once the test has closed the connection; what such tests check is the API's own
- * deadlines and fallbacks, not the retries.
- */
-export async function unreachableTemporalConnection(): Promise<Connection> {
-  return Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second', interceptors: [] });
+/** `host:port` of a local port nothing listens on: Temporal down, as the API meets it in production. */
+export async function unreachableTemporalAddress(): Promise<string> {
+  return `127.0.0.1:${await freePort()}`;
 }
 
 /** The run's workflow bundle, built once by the global setup; pass as `workflowBundle`. */
