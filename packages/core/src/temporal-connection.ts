@@ -79,9 +79,9 @@ export interface TemporalTlsOptions {
 }
 
 /**
- * What `Connection.connect`/`Connection.lazy` (the API's client) and `NativeConnection.connect`
- * (the worker) both accept: the address, TLS, and the API key with the namespace header
- * Temporal Cloud's API-key endpoints route by.
+ * What `NativeConnection.connect` accepts (the worker's connection, and the API's through
+ * its `LazyNativeConnection`), as does the SDK's JavaScript `Connection`: the address, TLS,
+ * and the API key with the namespace header Temporal Cloud's API-key endpoints route by.
  */
 export interface TemporalConnectionOptions {
   address: string;
