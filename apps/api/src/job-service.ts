@@ -3,7 +3,6 @@ import {
   composeRunState,
   confirmationRefusal,
   effectiveInputs,
-  fileIdsIn,
   runtimeExecutionOf,
   executionStateOf,
   initialRunHeader,
@@ -96,8 +95,6 @@ export class JobService {
     const inputs = request.input_values === undefined && !request.start ? undefined : await this.checkInputs(workflow.input_variables, values);
     if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : givenInputs(values));
     const now = this.now();
-    // Values naming files are written after the row, by the write that records the files' references.
-    const referencesFiles = inputs !== undefined && workflow.input_variables.some((v) => fileIdsIn(v.schema, inputs.values[v.variable_id]).length > 0);
     const job = newJobRecord(
       workflow,
       {
@@ -107,11 +104,12 @@ export class JobService {
         correlation_id: correlationId ?? randomUUID(),
         context: request.context ?? {},
         sub_workflow_versions: await subWorkflowVersions(this.deps.store.workflows, workflow.steps),
-        ...(inputs !== undefined && !referencesFiles && { inputs }),
+        ...(inputs !== undefined && { inputs }),
       },
       now,
     );
     // Conditional on the version still being PUBLISHED: one archived meanwhile gets no new job.
+    // The job's references to the files its inputs name are written with it.
     const inserted = await this.deps.store.jobs.insertIfPublished(job);
     if (!inserted.ok) {
       switch (inserted.code) {
@@ -119,12 +117,12 @@ export class JobService {
           throw validationProblem([{ field: 'workflow_version', message: `workflow '${job.workflow_id}' version ${job.workflow_version} does not exist` }]);
         case 'VERSION_NOT_PUBLISHED':
           throw notPublished({ workflow_id: job.workflow_id, version: job.workflow_version, status: inserted.status });
+        case 'FILE_NOT_FOUND':
+          throw fileDeletedMeanwhile();
       }
     }
-    let created = { job, revision: 0 };
-    if (inputs !== undefined && referencesFiles) created = await this.saveInputRecord(job, inputs.values, inputs.errors);
-    if (!request.start) return this.view({ stored: { job: created.job, run: undefined, runs: [], updated_at: now, revision: created.revision }, run: undefined, stale: false });
-    return this.launch(created.job, created.revision, [], (message) =>
+    if (!request.start) return this.view({ stored: { job, run: undefined, runs: [], updated_at: now, revision: 0 }, run: undefined, stale: false });
+    return this.launch(job, 0, [], (message) =>
       temporalUnavailable(`the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${job.job_id}/start`, { job_id: job.job_id }),
     );
   }
@@ -588,9 +586,14 @@ export class JobService {
       case 'JOB_NOT_PENDING':
         throw jobConflict('JOB_NOT_PENDING', `job '${job.job_id}' started while its inputs were being set`, { status: 'RUNNING' });
       case 'FILE_NOT_FOUND':
-        throw validationProblem([{ field: 'input_values', message: 'a file these inputs name was deleted while they were being set; upload it again' }]);
+        throw fileDeletedMeanwhile();
     }
   }
+}
+
+/** A file the inputs name was deleted between their check and their write: nothing was written. */
+function fileDeletedMeanwhile(): ApiProblem {
+  return validationProblem([{ field: 'input_values', message: 'a file these inputs name was deleted while they were being set; upload it again' }]);
 }
 
 /**

@@ -47,7 +47,7 @@ export type SetInputsResult = { ok: true; job: JobRecord; revision: number } | {
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
-export type InsertJobResult = { ok: true } | { ok: false; code: 'VERSION_NOT_FOUND' } | { ok: false; code: 'VERSION_NOT_PUBLISHED'; status: WorkflowStatus };
+export type InsertJobResult = { ok: true } | { ok: false; code: 'VERSION_NOT_FOUND' | 'FILE_NOT_FOUND' } | { ok: false; code: 'VERSION_NOT_PUBLISHED'; status: WorkflowStatus };
 export type ResetResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'RUN_CHANGED' };
 
 /**
@@ -66,25 +66,46 @@ export class JobRepository {
   /**
    * Inserts a new job only if the workflow version it pins is PUBLISHED at that moment: one
    * INSERT … SELECT conditional on the version's status, so a version archived after the
-   * caller read it gets no new job.
+   * caller read it gets no new job. A job created with inputs that name files gets its
+   * references to them (`job_files`) in the same transaction, as `setInputs` writes them: a
+   * file deleted since the caller checked it leaves no job at all (`FILE_NOT_FOUND`).
    */
   async insertIfPublished(job: JobRecord): Promise<InsertJobResult> {
-    const row = newJobRow(job);
-    const columns = Object.keys(row) as (keyof typeof row)[];
-    const inserted = await this.db
-      .insertInto('jobs')
-      .columns(columns)
-      .expression((eb) =>
-        eb
-          .selectFrom('workflows')
-          // Typed casts: PostgreSQL must know each parameter's type in a SELECT list.
-          .select(columns.map((column) => sql`cast(${row[column]} as ${sql.raw(column === 'workflow_version' ? 'integer' : 'text')})`.as(column)))
-          .where('workflow_id', '=', job.workflow_id)
-          .where('version', '=', job.workflow_version)
-          .where('status', '=', 'PUBLISHED'),
-      )
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { ok: true };
+    const insert = async (db: Kysely<Database>): Promise<boolean> => {
+      const row = newJobRow(job);
+      const columns = Object.keys(row) as (keyof typeof row)[];
+      const inserted = await db
+        .insertInto('jobs')
+        .columns(columns)
+        .expression((eb) =>
+          eb
+            .selectFrom('workflows')
+            // Typed casts: PostgreSQL must know each parameter's type in a SELECT list.
+            .select(columns.map((column) => sql`cast(${row[column]} as ${sql.raw(column === 'workflow_version' ? 'integer' : 'text')})`.as(column)))
+            .where('workflow_id', '=', job.workflow_id)
+            .where('version', '=', job.workflow_version)
+            .where('status', '=', 'PUBLISHED'),
+        )
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    };
+    let inserted: boolean;
+    if (fileIdsOf(job.input_variables, job.input_values).size === 0) {
+      inserted = await insert(this.db);
+    } else {
+      try {
+        // The insert comes first: SQLite then holds the write lock for the whole transaction.
+        inserted = await this.db.transaction().execute(async (trx) => {
+          if (!(await insert(trx))) return false;
+          await writeFileReferences(trx, job.job_id, job.input_variables, job.input_values, job.input_errors);
+          return true;
+        });
+      } catch (err) {
+        if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
+        throw err;
+      }
+    }
+    if (inserted) return { ok: true };
     const version = await this.db
       .selectFrom('workflows')
       .select('status')
@@ -145,10 +166,10 @@ export class JobRepository {
    * Replaces a pending job's input values and errors, and with them the job's references to
    * the files those values name (`job_files`), in one transaction. The status check is part
    * of the UPDATE, so a job started meanwhile is never changed under its running workflow.
-   * The transaction writes first (SQLite then holds the write lock throughout), and a
-   * reference is written only to a file row that exists, under its foreign key: a file of a
-   * value without an error in `errors` (one the caller found) deleted meanwhile fails the
-   * change (`FILE_NOT_FOUND`) instead of going unreferenced.
+   * The transaction writes first (SQLite then holds the write lock throughout); the
+   * references are written as `writeFileReferences` says: a file of a value without an error
+   * in `errors` (one the caller found) deleted meanwhile fails the change (`FILE_NOT_FOUND`)
+   * instead of going unreferenced.
    */
   async setInputs(jobId: string, values: Variables, errors: Record<string, string>, now: string): Promise<SetInputsResult> {
     let outcome: SetInputsResult | undefined;
@@ -163,22 +184,8 @@ export class JobRepository {
           .returningAll()
           .executeTakeFirst();
         if (written === undefined) return;
-        const variables = JobInputVariables.parse(written.input_variables);
-        const named = (vs: InputVariable[]) => new Set(vs.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])));
-        const fileIds = [...named(variables)];
-        // Files of values the caller found valid must exist; a value already flagged invalid
-        // (its file deleted) is kept as it is, with a reference only if its file exists.
-        const required = named(variables.filter((v) => errors[v.variable_id] === undefined));
         await trx.deleteFrom('job_files').where('job_id', '=', jobId).execute();
-        if (fileIds.length > 0) {
-          await trx
-            .insertInto('job_files')
-            .columns(['job_id', 'file_id'])
-            .expression((eb) => eb.selectFrom('files').select((s) => [s.val(jobId).as('job_id'), 'file_id']).where('file_id', 'in', fileIds))
-            .execute();
-          const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
-          if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
-        }
+        await writeFileReferences(trx, jobId, JobInputVariables.parse(written.input_variables), values, errors);
         outcome = { ok: true, job: recordOf(written), revision: written.revision };
       });
     } catch (err) {
@@ -534,6 +541,31 @@ function newJobRow(job: JobRecord) {
 
 /** Rolls back an input change naming a file that no longer exists. */
 class MissingFile extends Error {}
+
+/** The IDs of the uploaded files the values of `variables` name (nested in arrays and objects too). */
+function fileIdsOf(variables: readonly InputVariable[], values: Variables): Set<string> {
+  return new Set(variables.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])));
+}
+
+/**
+ * Writes a job's references to the files its input values name, in the caller's
+ * transaction, each only to a file row that exists (under its foreign key). Files of values
+ * the caller found valid must exist, or the transaction rolls back (`MissingFile`); a value
+ * already flagged invalid in `errors` (its file deleted) is kept, with a reference only if
+ * its file exists.
+ */
+async function writeFileReferences(trx: Kysely<Database>, jobId: string, variables: readonly InputVariable[], values: Variables, errors: Record<string, string>): Promise<void> {
+  const fileIds = [...fileIdsOf(variables, values)];
+  if (fileIds.length === 0) return;
+  const required = fileIdsOf(variables.filter((v) => errors[v.variable_id] === undefined), values);
+  await trx
+    .insertInto('job_files')
+    .columns(['job_id', 'file_id'])
+    .expression((eb) => eb.selectFrom('files').select((s) => [s.val(jobId).as('job_id'), 'file_id']).where('file_id', 'in', fileIds))
+    .execute();
+  const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
+  if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
+}
 /** A job row's definition parts, the same text for every job of a workflow version: parsed once per text. */
 const JobSteps = new ParseCache(JobRecord.shape.steps);
 const JobInputVariables = new ParseCache(JobRecord.shape.input_variables);

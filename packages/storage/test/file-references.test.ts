@@ -27,8 +27,9 @@ forEachDialect('file references', (dialect) => {
     await target.remove();
   });
 
-  async function pendingJob(): Promise<JobRecord> {
-    const job: JobRecord = {
+  /** A new job of `wf` with these input values. */
+  function jobRecord(values: JobRecord['input_values'] = {}): JobRecord {
+    return {
       job_id: newId('job'),
       workflow_id: 'wf',
       workflow_version: 1,
@@ -36,13 +37,17 @@ forEachDialect('file references', (dialect) => {
       created_at: now(),
       updated_at: now(),
       input_variables: INPUTS,
-      input_values: {},
+      input_values: values,
       input_errors: {},
       steps: STEPS,
       output_variables: ['text'],
       correlation_id: 'c',
       context: {},
     };
+  }
+
+  async function pendingJob(): Promise<JobRecord> {
+    const job = jobRecord();
     await store.jobs.insert(job);
     return job;
   }
@@ -65,6 +70,18 @@ forEachDialect('file references', (dialect) => {
     expect(await store.jobs.setInputs(job.job_id, { doc: { file_id: 'file_gone' } }, {}, now())).toEqual({ ok: false, code: 'FILE_NOT_FOUND' });
     expect((await store.jobs.get(job.job_id))?.input_values).toEqual({});
     expect((await store.jobs.setInputs(job.job_id, { doc: { file_id: a.file_id } }, {}, now())).ok).toBe(true);
+  });
+
+  it('creates a job with inputs naming files together with its references, or not at all when a file is gone', async () => {
+    const a = await store.files.save({ name: 'a', mime_type: 'text/plain', bytes: text('created with a') }, now());
+    const created = jobRecord({ doc: { file_id: a.file_id } });
+    expect(await store.jobs.insertIfPublished(created)).toEqual({ ok: true });
+    expect(await refs()).toEqual([[created.job_id, a.file_id]]);
+    // The file checked by the caller was deleted before the insert: no job, no half-written row.
+    const late = jobRecord({ doc: { file_id: a.file_id }, more: [{ file_id: 'file_gone' }] });
+    expect(await store.jobs.insertIfPublished(late)).toEqual({ ok: false, code: 'FILE_NOT_FOUND' });
+    expect(await store.jobs.get(late.job_id)).toBeUndefined();
+    expect(await refs()).toEqual([[created.job_id, a.file_id]]);
   });
 
   it('keeps a value already flagged invalid (its file gone) when other inputs change', async () => {
