@@ -34,16 +34,12 @@ const { values: flags } = parseArgs({
     'file-db': { type: 'boolean', default: false },
   },
 });
-const positive = (name: string, raw: string): number => {
+const integer = (name: string, raw: string, min: number): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer of at least ${min}, got '${raw}'`);
   return n;
 };
-const nonNegative = (name: string, raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${raw}'`);
-  return n;
-};
+const positive = (name: string, raw: string): number => integer(name, raw, 1);
 const config = {
   steps: positive('steps', flags.steps),
   reps: positive('reps', flags.reps),
@@ -51,7 +47,7 @@ const config = {
   job_steps: positive('job-steps', flags['job-steps']),
   concurrency: positive('concurrency', flags.concurrency),
   rounds: positive('rounds', flags.rounds),
-  settle_s: nonNegative('settle', flags.settle),
+  settle_s: integer('settle', flags.settle, 0),
 };
 
 const log = (line: string): void => console.error(`bench: ${line}`);

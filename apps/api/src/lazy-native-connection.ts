@@ -42,7 +42,7 @@ export class LazyNativeConnection implements ConnectionLike {
   private lastError = 'connecting';
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
-  private readonly connected: Promise<NativeConnection | undefined>;
+  private readonly connected: Promise<void>;
 
   constructor(private readonly options: NativeConnectionOptions) {
     this.workflowService = this.forward('workflowService');
@@ -74,22 +74,18 @@ export class LazyNativeConnection implements ConnectionLike {
     return this.callContext.run({ ...this.callContext.getStore(), abortSignal }, fn);
   }
 
-  private async connectLoop(): Promise<NativeConnection | undefined> {
+  private async connectLoop(): Promise<void> {
     for (let wait = RETRY_MIN_MS; !this.closed; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
       try {
         const connection = await NativeConnection.connect(this.options);
-        if (this.closed) {
-          await connection.close();
-          return undefined;
-        }
-        this.connection = connection;
-        return connection;
+        if (this.closed) await connection.close();
+        else this.connection = connection;
+        return;
       } catch (err) {
         this.lastError = (err as Error).message;
       }
       await new Promise<void>((resolve) => (this.retry = setTimeout(resolve, wait)));
     }
-    return undefined;
   }
 
   /**
@@ -111,15 +107,11 @@ export class LazyNativeConnection implements ConnectionLike {
     if (connection === undefined) return Promise.reject(new TemporalCallError(GRPC_UNAVAILABLE, `not connected to Temporal (${this.lastError})`));
     const { deadline, metadata, abortSignal } = this.callContext.getStore() ?? {};
     if (abortSignal?.aborted) return Promise.reject(new TemporalCallError(GRPC_CANCELLED, 'the call was aborted'));
-    let call = (): Promise<unknown> => (connection[service] as unknown as Record<string, (request: unknown) => Promise<unknown>>)[method]!(request);
-    if (metadata !== undefined) call = scoped(call, (fn) => connection.withMetadata(metadata, fn));
-    if (deadline !== undefined) call = scoped(call, (fn) => connection.withDeadline(deadline, fn));
-    return abortSignal === undefined ? call() : abortable(call(), abortSignal);
+    const methods = connection[service] as unknown as Record<string, (request: unknown) => Promise<unknown>>;
+    // The native connection reads a call's deadline and metadata from its own call context.
+    const call = connection.callContextStorage.run({ deadline, metadata }, () => methods[method]!(request));
+    return abortSignal === undefined ? call : abortable(call, abortSignal);
   }
-}
-
-function scoped(call: () => Promise<unknown>, scope: (fn: () => Promise<unknown>) => Promise<unknown>): () => Promise<unknown> {
-  return () => scope(call);
 }
 
 /**
