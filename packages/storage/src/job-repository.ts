@@ -18,8 +18,8 @@ import {
   type Variables,
   type WorkflowStatus,
 } from '@ordo/core';
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import { isForeignKeyViolation } from './constraint-errors';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type OnConflictDatabase, type OnConflictTables, type Selectable } from 'kysely';
+import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors';
 import type { OrdoDatabase } from './database';
 import { ParseCache } from './parse-cache';
 import type { Database, JobTable, RunTable, StepRunTable } from './schema';
@@ -47,7 +47,20 @@ export type SetInputsResult = { ok: true; job: JobRecord; revision: number } | {
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
-export type InsertJobResult = { ok: true } | { ok: false; code: 'VERSION_NOT_FOUND' | 'FILE_NOT_FOUND' } | { ok: false; code: 'VERSION_NOT_PUBLISHED'; status: WorkflowStatus };
+export type InsertJobResult =
+  | { ok: true }
+  | { ok: false; code: 'VERSION_NOT_FOUND' | 'FILE_NOT_FOUND' | 'IDEMPOTENCY_KEY_TAKEN' }
+  | { ok: false; code: 'VERSION_NOT_PUBLISHED'; status: WorkflowStatus };
+export type EndRunOutsideResult = { ok: true } | { ok: false; code: 'JOB_NOT_FOUND' | 'RUN_NOT_CURRENT' | 'RUN_ENDED' };
+
+/**
+ * The Idempotency-Key a job was created with: `id` a digest of the caller and the key (see
+ * the API's idempotency middleware), `request_hash` the digest of the creating request.
+ */
+export interface JobIdempotency {
+  id: string;
+  request_hash: string;
+}
 export type ResetResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'RUN_CHANGED' };
 
 /**
@@ -68,11 +81,13 @@ export class JobRepository {
    * INSERT … SELECT conditional on the version's status, so a version archived after the
    * caller read it gets no new job. A job created with inputs that name files gets its
    * references to them (`job_files`) in the same transaction, as `setInputs` writes them: a
-   * file deleted since the caller checked it leaves no job at all (`FILE_NOT_FOUND`).
+   * file deleted since the caller checked it leaves no job at all (`FILE_NOT_FOUND`). With
+   * `idempotency`, the key's identity is written in the same insert: a key that already
+   * names a job inserts nothing (`IDEMPOTENCY_KEY_TAKEN`).
    */
-  async insertIfPublished(job: JobRecord): Promise<InsertJobResult> {
+  async insertIfPublished(job: JobRecord, idempotency?: JobIdempotency): Promise<InsertJobResult> {
     const insert = async (db: Kysely<Database>): Promise<boolean> => {
-      const row = newJobRow(job);
+      const row = { ...newJobRow(job), idempotency_id: idempotency?.id ?? null, idempotency_request_hash: idempotency?.request_hash ?? null };
       const columns = Object.keys(row) as (keyof typeof row)[];
       const inserted = await db
         .insertInto('jobs')
@@ -90,20 +105,22 @@ export class JobRepository {
       return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
     };
     let inserted: boolean;
-    if (fileIdsOf(job.input_variables, job.input_values).size === 0) {
-      inserted = await insert(this.db);
-    } else {
-      try {
+    try {
+      if (fileIdsOf(job.input_variables, job.input_values).size === 0) {
+        inserted = await insert(this.db);
+      } else {
         // The insert comes first: SQLite then holds the write lock for the whole transaction.
         inserted = await this.db.transaction().execute(async (trx) => {
           if (!(await insert(trx))) return false;
           await writeFileReferences(trx, job.job_id, job.input_variables, job.input_values, job.input_errors);
           return true;
         });
-      } catch (err) {
-        if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
-        throw err;
       }
+    } catch (err) {
+      if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
+      // Job IDs are random: the only unique value two inserts can share is the idempotency key.
+      if (idempotency !== undefined && isUniqueViolation(err)) return { ok: false, code: 'IDEMPOTENCY_KEY_TAKEN' };
+      throw err;
     }
     if (inserted) return { ok: true };
     const version = await this.db
@@ -113,6 +130,14 @@ export class JobRepository {
       .where('version', '=', job.workflow_version)
       .executeTakeFirst();
     return version ? { ok: false, code: 'VERSION_NOT_PUBLISHED', status: version.status as WorkflowStatus } : { ok: false, code: 'VERSION_NOT_FOUND' };
+  }
+
+  /** The job an Idempotency-Key created, as {@link getStored} reads it, with the digest of the request that created it. */
+  async findByIdempotency(id: string): Promise<{ stored: StoredJob; request_hash: string } | undefined> {
+    const row = await this.db.selectFrom('jobs').select(['job_id', 'idempotency_request_hash']).where('idempotency_id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const stored = await this.getStored(row.job_id);
+    return stored && { stored, request_hash: row.idempotency_request_hash ?? '' };
   }
 
   /** A job's record, without its runs. */
@@ -350,8 +375,10 @@ export class JobRepository {
   }
 
   /**
-   * Records that a tool attempt began. Only a step that has not ended moves: a late write
-   * of an attempt after its run's final record changes nothing.
+   * Records that a tool attempt began. Steps move only forward in attempt order (see
+   * {@link attemptMayWrite}): a late write of an earlier attempt changes nothing, and an
+   * attempt that runs after an earlier one recorded its completion (Temporal never heard of
+   * that completion, say during an outage, and ran the step again) shows as running again.
    */
   async recordAttemptStarted(at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string }, attempt: number, maxAttempts: number | undefined, now: string): Promise<void> {
     const row = stepRunRow(at.run_id, at.job_id, { index: at.step_index, step_id: at.step_id, type: at.type, status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
@@ -361,8 +388,8 @@ export class JobRepository {
       .onConflict((oc) =>
         oc
           .columns(['run_id', 'step_index'])
-          .doUpdateSet({ status: 'InProgress', attempt, progress: null, updated_at: now })
-          .where('step_runs.status', 'in', ['NotStarted', 'InProgress']),
+          .doUpdateSet({ status: 'InProgress', attempt, progress: null, outputs: null, error: null, completed_at: null, failed_at: null, updated_at: now })
+          .where((eb) => attemptMayWrite(eb, attempt)),
       )
       .execute();
   }
@@ -383,8 +410,9 @@ export class JobRepository {
    * Records how an attempt ended: completed with outputs, or failed (a retry may follow).
    * One upsert: an attempt that ended before its start was recorded (the activity layer
    * records a first attempt's start only once it has run a moment) writes its row here.
-   * Only a step that has not ended, and not a later attempt, moves: an earlier attempt
-   * that timed out may still report late.
+   * Steps move only forward in attempt order ({@link attemptMayWrite}): an earlier attempt
+   * that timed out may still report late, and a later attempt's ending replaces an earlier
+   * attempt's recorded completion.
    */
   async recordAttemptEnded(
     at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
@@ -417,10 +445,9 @@ export class JobRepository {
           .doUpdateSet(
             completed
               ? { status: 'Completed', attempt, outputs: row.outputs, error: null, progress: null, completed_at: now, updated_at: now }
-              : { attempt, error: row.error, progress: null, updated_at: now },
+              : { status: 'InProgress', attempt, error: row.error, outputs: null, progress: null, completed_at: null, updated_at: now },
           )
-          .where('step_runs.status', 'in', ['NotStarted', 'InProgress'])
-          .where('step_runs.attempt', '<=', attempt),
+          .where((eb) => attemptMayWrite(eb, attempt)),
       )
       .execute();
   }
@@ -429,7 +456,7 @@ export class JobRepository {
    * Records a completed step as its workflow records it (a tool activity of a run begun
    * from a prepared start writes it), and with `final` the run's ending, in one
    * transaction: the run's persistence rides on its last activity. Like
-   * `recordAttemptEnded`, a step that has ended, or a later attempt, is not moved; like
+   * `recordAttemptEnded`, steps move only forward in attempt order; like
    * `recordRun`, the job's header is written only while the run is the job's current run.
    */
   async recordStepCompleted(at: { run_id: string; job_id: string }, step: StepRun, final: RunHeader | undefined, now: string): Promise<void> {
@@ -442,8 +469,7 @@ export class JobRepository {
           oc
             .columns(['run_id', 'step_index'])
             .doUpdateSet(withoutKeys(row))
-            .where('step_runs.status', 'in', ['NotStarted', 'InProgress'])
-            .where('step_runs.attempt', '<=', step.attempt),
+            .where((eb) => attemptMayWrite(eb, step.attempt)),
         )
         .execute();
     if (final === undefined) {
@@ -479,6 +505,42 @@ export class JobRepository {
     return { ok: false, code: (await this.get(jobId)) ? 'RUN_CHANGED' : 'JOB_NOT_FOUND' };
   }
 
+  /**
+   * Ends a run whose Temporal executions closed without recording its ending (terminated,
+   * timed out, failed where the workflow could not write): the one write of a run not made
+   * by the run itself, since a closed workflow can write no more. One conditional UPDATE of
+   * the job row, fenced by the run's ID and by the job still being RUNNING under it, then
+   * the step rows `ended` carries (those not yet ended); the run's own row is closed even
+   * when a reset moved the job on.
+   */
+  async endRunOutside(ended: { header: RunHeader; steps: readonly StepRun[] }, now: string): Promise<EndRunOutsideResult> {
+    const { header } = ended;
+    const applied = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('jobs')
+        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
+        .where('job_id', '=', header.job_id)
+        .where('run_id', '=', header.run_id)
+        .where('status', '=', 'RUNNING')
+        .executeTakeFirst();
+      await trx.updateTable('runs').set({ status: header.status, completed_at: header.completed_at ?? null }).where('run_id', '=', header.run_id).where('status', '=', 'InProgress').execute();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      for (const step of ended.steps) {
+        const row = stepRunRow(header.run_id, header.job_id, step, now);
+        await trx
+          .insertInto('step_runs')
+          .values(row)
+          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doUpdateSet(withoutKeys(row)).where('step_runs.status', 'in', ['NotStarted', 'InProgress']))
+          .execute();
+      }
+      return true;
+    });
+    if (applied) return { ok: true };
+    const row = await this.db.selectFrom('jobs').select(['run_id']).where('job_id', '=', header.job_id).executeTakeFirst();
+    if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
+    return { ok: false, code: row.run_id === header.run_id ? 'RUN_ENDED' : 'RUN_NOT_CURRENT' };
+  }
+
   /** Marks a run the store holds as in progress, whose workflow is gone, as cancelled (used by reset when Temporal lost it). */
   async closeRun(runId: string, status: 'Cancelled', now: string): Promise<void> {
     await this.db.updateTable('runs').set({ status, completed_at: now }).where('run_id', '=', runId).where('status', '=', 'InProgress').execute();
@@ -511,6 +573,20 @@ export class JobRepository {
   }
 }
 
+
+/**
+ * Whether a tool attempt's write may change a step row: steps move only forward in attempt
+ * order. The same or a later attempt moves a step that has not ended; a later attempt also
+ * moves one an earlier attempt recorded as completed (that completion never reached
+ * Temporal, which ran the step again). Nothing moves a step the workflow failed, nor any
+ * row for an earlier attempt than the one it holds.
+ */
+function attemptMayWrite(eb: ExpressionBuilder<OnConflictDatabase<Database, 'step_runs'>, OnConflictTables<'step_runs'>>, attempt: number) {
+  return eb.or([
+    eb.and([eb('step_runs.status', 'in', ['NotStarted', 'InProgress']), eb('step_runs.attempt', '<=', attempt)]),
+    eb.and([eb('step_runs.status', '=', 'Completed'), eb('step_runs.attempt', '<', attempt)]),
+  ]);
+}
 
 /** The row of a new, PENDING job: no run yet. */
 function newJobRow(job: JobRecord) {

@@ -154,6 +154,17 @@ const migrations: Record<string, Migration> = {
       await backfillJobFiles(db);
     },
   },
+  '0005_job_idempotency': {
+    // The Idempotency-Key that created a job names it for the job's whole life, not only for
+    // the stored response's 24 hours: its identity (a digest of the caller and the key) and
+    // the request's digest are written with the job, in the insert itself. Unique, so two
+    // requests with one key can never both insert; NULL (no key) repeats freely on both engines.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').addColumn('idempotency_id', 'text').execute();
+      await db.schema.alterTable('jobs').addColumn('idempotency_request_hash', 'text').execute();
+      await db.schema.createIndex('jobs_idempotency_idx').unique().on('jobs').column('idempotency_id').execute();
+    },
+  },
 };
 
 const StoredInputs = z.object({ job_id: z.string(), input_variables: z.string(), input_values: z.string() });

@@ -50,6 +50,10 @@ export interface JobTable {
   output_variables: Generated<string>;
   /** Bumped on every write; lets tests and future optimistic locking see concurrent writers. */
   revision: Generated<number>;
+  /** The Idempotency-Key that created the job (a digest of caller and key; unique), or null. */
+  idempotency_id: string | null;
+  /** The digest of the request that created the job under that key. */
+  idempotency_request_hash: string | null;
 }
 
 /** One run of a job: a start, or a retry from a failed step. */

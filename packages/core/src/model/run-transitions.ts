@@ -199,6 +199,46 @@ export function runCancelled(run: RunState, outputVariables: readonly string[], 
   endRun(run, 'Cancelled', error, CANCELLED_MESSAGE, outputVariables, at);
 }
 
+/**
+ * How a run's Temporal executions closed without the run recording its ending: terminated
+ * (`temporal workflow terminate`, the Web UI), past its execution timeout, or failed in a
+ * way the workflow could not record.
+ */
+export type OutsideEnding = { kind: 'terminated'; reason: string } | { kind: 'timed_out' } | { kind: 'failed'; reason: string };
+
+/** The error a run ended outside Ordo fails with: a code and the message the job shows. */
+export function outsideEndingError(ending: OutsideEnding): RunError {
+  switch (ending.kind) {
+    case 'terminated':
+      return { code: 'RUN_TERMINATED', message: `The run was terminated in Temporal${ending.reason === '' ? '' : `: ${ending.reason}`}` };
+    case 'timed_out':
+      return { code: 'RUN_TIMED_OUT', message: 'The run timed out in Temporal' };
+    case 'failed':
+      return { code: 'RUN_FAILED', message: `The run failed in Temporal${ending.reason === '' ? '' : `: ${ending.reason}`}` };
+  }
+}
+
+/**
+ * The run's executions closed in Temporal without its ending recorded (see
+ * {@link OutsideEnding}): the run fails, and so does the step it was at (each step still
+ * running, or else the first that had not begun), with the same error. Applied by whoever
+ * notices, never by the workflow, which can no longer run.
+ */
+export function runEndedOutside(run: RunState, ending: OutsideEnding, outputVariables: readonly string[], at: string): void {
+  const error = outsideEndingError(ending);
+  const running = run.steps.filter((step) => step.status === 'InProgress');
+  const first = run.steps.find((step) => step.status === 'NotStarted');
+  for (const step of running.length > 0 ? running : first ? [first] : []) {
+    step.status = 'Failed';
+    step.error = error;
+    step.completed_at = at;
+    step.failed_at = at;
+    delete step.progress;
+    run.current_step_index = step.index;
+  }
+  endRun(run, 'Failed', error, error.message, outputVariables, at);
+}
+
 /** What every ending sets: the status, its times, the outputs the output rule picks, the last message. */
 function endRun(run: RunHeader, status: 'Completed' | 'Failed' | 'Cancelled', error: RunError | undefined, liveOutput: string, outputVariables: readonly string[], at: string): void {
   run.status = status;
