@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps) {
   app.use(apiKeyAuth(deps.auth));
   app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(pathParamLimit(() => app.routes));
-  app.use(idempotency(deps.store, deps.now));
+  app.use(idempotency(deps.store, { now: deps.now, leaseMs: deps.idempotencyLeaseMs }));
   app.route('/', healthRoutes(deps));
   app.route('/v1/workflows', workflowRoutes(deps));
   app.route('/v1/files', fileRoutes(deps));

@@ -17,4 +17,9 @@ export interface AppDeps {
   auth?: ApiAuth;
   /** Host names served besides localhost, 127.0.0.1 and [::1] (any port); `*` serves any. */
   allowedHosts?: readonly string[];
+  /**
+   * How long a request holding an Idempotency-Key may run before the key counts as abandoned
+   * (its process died) and a retry runs: 2 minutes by default; tests shorten it.
+   */
+  idempotencyLeaseMs?: number;
 }

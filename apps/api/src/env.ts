@@ -46,6 +46,10 @@ const Env = z.object({
   ORDO_AUTH: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
   /** Host names the API answers to besides localhost, 127.0.0.1, [::1] and HOST (DNS-rebinding guard). */
   ORDO_API_ALLOWED_HOSTS: list(AllowedHost),
+  /** How long a request holding an Idempotency-Key may run before a retry may take the key over (its process died). */
+  ORDO_IDEMPOTENCY_LEASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').default(2 * 60 * 1000),
+  /** How often runs closed in Temporal without their ending recorded (terminated) are ended in the store; 0 turns the sweep off. */
+  ORDO_RUN_SWEEP_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(60_000),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
-import type { OrdoStore } from '@ordo/storage';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { JobIdempotency, OrdoStore } from '@ordo/storage';
 import { principalOf } from './auth';
 import { ApiProblem } from './problem';
 
@@ -28,6 +28,35 @@ const KEY = /^[\x20-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['content-type', 'location'];
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's Idempotency-Key as stored on what it creates (see {@link idempotencyOf}). */
+    ordoIdempotency: JobIdempotency;
+  }
+}
+
+/**
+ * The Idempotency-Key of the request running now, as a job stores it: a digest of the caller
+ * and the key, and the request's digest. Undefined without a key (or on other routes).
+ */
+export function idempotencyOf(c: Context): JobIdempotency | undefined {
+  return c.get('ordoIdempotency');
+}
+
+/** The same key with another request: 422, whether the key's stored response or the job it created told. */
+export function idempotencyKeyReused(): ApiProblem {
+  return new ApiProblem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', 'this Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request', [
+    { field: 'header.idempotency-key', message: 'was already used with a different request' },
+  ]);
+}
+
+/** How the middleware keeps keys: the clock, and how long an unanswered request holds its key. */
+export interface IdempotencyOptions {
+  now?: (() => Date) | undefined;
+  /** See {@link IDEMPOTENCY_LEASE_MS}, the default. */
+  leaseMs?: number | undefined;
+}
+
 /**
  * `Idempotency-Key` on the routes of {@link IDEMPOTENT_OPERATIONS}, as Stripe's API has it:
  * the first request with a key runs and its response (2xx or 4xx) is stored in the database;
@@ -37,7 +66,9 @@ const PURGE_EVERY_MS = 10 * 60 * 1000;
  * a retry runs. Keys expire 24 hours after first use. Runs after authentication (keys are
  * scoped to the caller) and after the JSON body checks (the body is read, within its cap).
  */
-export function idempotency(store: OrdoStore, now: () => Date = () => new Date()): MiddlewareHandler {
+export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}): MiddlewareHandler {
+  const now = options.now ?? (() => new Date());
+  const leaseMs = options.leaseMs ?? IDEMPOTENCY_LEASE_MS;
   let lastPurge = 0;
   return async (c, next) => {
     if (c.req.method !== 'POST' || !IDEMPOTENT_PATH.test(c.req.path)) return next();
@@ -56,13 +87,14 @@ export function idempotency(store: OrdoStore, now: () => Date = () => new Date()
     }
     const url = new URL(c.req.url);
     const principal = principalOf(c);
+    const hash = requestHash(c.req.method, url, await c.req.text());
     const begun = await store.idempotency.begin({
       principal,
       key,
-      request_hash: requestHash(c.req.method, url, await c.req.text()),
+      request_hash: hash,
       now: started,
       ttl_ms: IDEMPOTENCY_KEY_TTL_MS,
-      lease_ms: IDEMPOTENCY_LEASE_MS,
+      lease_ms: leaseMs,
     });
     switch (begun.outcome) {
       case 'replay': {
@@ -71,9 +103,7 @@ export function idempotency(store: OrdoStore, now: () => Date = () => new Date()
         return new Response(begun.response.body, { status: begun.response.status, headers });
       }
       case 'mismatch':
-        throw new ApiProblem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', 'this Idempotency-Key was used in the last 24 hours with a different request (method, path or body); use a new key for a new request', [
-          { field: 'header.idempotency-key', message: 'was already used with a different request' },
-        ]);
+        throw idempotencyKeyReused();
       case 'in_flight':
         c.header('Retry-After', '1');
         throw new ApiProblem(409, 'IDEMPOTENCY_KEY_IN_USE', 'Idempotency key in use', 'a request with this Idempotency-Key is still running; retry once it has finished', [
@@ -82,6 +112,10 @@ export function idempotency(store: OrdoStore, now: () => Date = () => new Date()
       case 'proceed':
         break;
     }
+    // What the request creates keeps the key for its whole life: a job created under it is
+    // found again by a retry after this record is gone (freed by a 5xx, taken over after the
+    // lease, expired).
+    c.set('ordoIdempotency', { id: createHash('sha256').update(JSON.stringify([principal, key])).digest('hex'), request_hash: hash });
     let completed = false;
     try {
       await next();

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowClient, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ControlRefusal,
@@ -11,6 +11,7 @@ import {
   type SchemaValue,
   type JobRecord,
   type JobRunInput,
+  type OutsideEnding,
 } from '@ordo/core';
 
 /**
@@ -27,12 +28,16 @@ const CONTROL_DEADLINE_MS = 10_000;
 
 export type StartRunResult = { ok: true; run_id: string } | { ok: false; code: 'ALREADY_RUNNING' | 'TEMPORAL_UNAVAILABLE'; message: string };
 
+/** The memo field naming the Idempotency-Key (its digest) of the request that started a run. */
+const IDEMPOTENCY_MEMO = 'ordo_idempotency_id';
+
 /**
  * Starts a run of a job: a new Temporal run under the job's workflow ID. At most one run
  * of a job is open at a time (Temporal refuses a second); a closed one may be followed by
- * a new one (reset and start again, retry).
+ * a new one (reset and start again, retry). `idempotencyId`, the start request's key, is
+ * kept in the run's memo, so a retry of that request can tell the run it started.
  */
-export async function startRun(client: Client, taskQueue: string, job: JobRecord, input: JobRunInput): Promise<StartRunResult> {
+export async function startRun(client: Client, taskQueue: string, job: JobRecord, input: JobRunInput, idempotencyId?: string): Promise<StartRunResult> {
   try {
     const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
       client.workflow.start(JOB_WORKFLOW_TYPE, {
@@ -44,6 +49,7 @@ export async function startRun(client: Client, taskQueue: string, job: JobRecord
         typedSearchAttributes: jobSearchAttributes(job),
         staticSummary: `${job.name} (${job.workflow_id} v${job.workflow_version})${input.retry ? ' · retry' : ''}`,
         staticDetails: `Ordo job ${job.job_id}: ${job.steps.length} steps`,
+        ...(idempotencyId !== undefined && { memo: { [IDEMPOTENCY_MEMO]: idempotencyId } }),
       }),
     );
     return { ok: true, run_id: handle.firstExecutionRunId };
@@ -73,14 +79,99 @@ export async function openRunOf(client: Client, jobId: string): Promise<string |
   }
 }
 
-/** A run's live state from its workflow's memory, or undefined when it does not answer in time. */
+/**
+ * Whether the run `runId` of a job (its chain's first execution) was started by a request
+ * with the Idempotency-Key `idempotencyId`; undefined when Temporal does not answer.
+ */
+export async function runStartedWith(client: Client, jobId: string, runId: string, idempotencyId: string): Promise<boolean | undefined> {
+  try {
+    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId, runId).describe());
+    return description.memo?.[IDEMPOTENCY_MEMO] === idempotencyId;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    return undefined;
+  }
+}
+
+/**
+ * Where a job run's chain of Temporal executions stands: still open, closed (with how, when
+ * the run could not have recorded its ending: terminated, timed out, failed), or unknown
+ * (Temporal does not answer, or a later run of the job is all it describes).
+ */
+export type ChainState = { state: 'open' } | { state: 'closed'; ending: OutsideEnding | undefined } | { state: 'unknown' };
+
+/**
+ * How the chain that began with `runId` stands now: its latest execution described, and for
+ * one closed outside the run's own control, its close event read for the reason.
+ */
+export async function chainStateOf(client: Client, jobId: string, runId: string): Promise<ChainState> {
+  try {
+    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId).describe());
+    // The latest execution of the workflow ID; continue-as-new keeps the chain's first run ID on it.
+    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
+    if (firstRunId !== runId) return { state: 'unknown' };
+    switch (description.status.name) {
+      case 'RUNNING':
+      case 'CONTINUED_AS_NEW':
+      case 'PAUSED':
+        return { state: 'open' };
+      case 'UNSPECIFIED':
+      case 'UNKNOWN':
+        return { state: 'unknown' };
+      case 'COMPLETED':
+      case 'CANCELLED':
+        // The run recorded its ending itself before closing so.
+        return { state: 'closed', ending: undefined };
+      case 'TIMED_OUT':
+        return { state: 'closed', ending: { kind: 'timed_out' } };
+      case 'TERMINATED':
+      case 'FAILED': {
+        const history = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+          client.workflowService.getWorkflowExecutionHistoryReverse({
+            namespace: client.options.namespace,
+            execution: { workflowId: jobId, runId: description.runId },
+            maximumPageSize: 1,
+          }),
+        );
+        const last = history.history?.events?.[0];
+        return description.status.name === 'TERMINATED'
+          ? { state: 'closed', ending: { kind: 'terminated', reason: last?.workflowExecutionTerminatedEventAttributes?.reason ?? '' } }
+          : { state: 'closed', ending: { kind: 'failed', reason: last?.workflowExecutionFailedEventAttributes?.failure?.message ?? '' } };
+      }
+    }
+  } catch {
+    return { state: 'unknown' };
+  }
+}
+
+const openOnlyClients = new WeakMap<Client, WorkflowClient>();
+
+/**
+ * The client's workflow client, on the same connection, whose queries a closed execution
+ * refuses: Temporal would otherwise answer one by replaying its history, and a run ended
+ * outside Ordo (terminated) would show as running, from its last workflow state, for ever.
+ */
+function openOnlyQueries(client: Client): WorkflowClient {
+  let workflows = openOnlyClients.get(client);
+  if (!workflows) {
+    workflows = new WorkflowClient({ connection: client.connection, namespace: client.options.namespace, dataConverter: client.options.dataConverter, queryRejectCondition: 'NOT_OPEN' });
+    openOnlyClients.set(client, workflows);
+  }
+  return workflows;
+}
+
+/**
+ * A run's live state from its workflow's memory, or undefined when it does not answer in
+ * time, or its executions have closed (the caller then asks how they closed).
+ */
 export async function liveRunState(client: Client, jobId: string, runId: string): Promise<RunState | undefined> {
   let timer: NodeJS.Timeout | undefined;
   // The gRPC deadline alone can run past its time while the client backs off between
   // reconnection attempts; the timer holds the read to its deadline whatever happens below.
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUERY_DEADLINE_MS)));
-  const query = client
-    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => runHandle(client, jobId, runId).query(runStateQuery))
+  const workflows = openOnlyQueries(client);
+  const query = workflows
+    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => workflows.getHandle(jobId, undefined, { firstExecutionRunId: runId }).query(runStateQuery))
     .then((raw) => RunState.safeParse(raw).data)
     .catch(() => undefined);
   try {

@@ -30,9 +30,11 @@ import {
   type SchemaValue,
   type ToolRunDefaults,
 } from '@ordo/core';
-import { checkJobInputs, newId, subWorkflowVersions, type StoredJob } from '@ordo/storage';
+import { checkJobInputs, newId, subWorkflowVersions, type JobIdempotency, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
-import { awaitRunClosed, cancelRun, confirmRunStep, openRunOf, setRunPaused, startRun, terminateRun, type StartRunResult } from './job-runs';
+import { idempotencyKeyReused } from './idempotency';
+import { awaitRunClosed, cancelRun, confirmRunStep, openRunOf, runStartedWith, setRunPaused, startRun, terminateRun, type StartRunResult } from './job-runs';
+import { endRunIfClosed } from './run-reconciler';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, temporalUnavailable, validationProblem, type FieldError } from './problem';
 import { readableValue } from './value-views';
@@ -84,8 +86,16 @@ export class JobService {
    * version's steps, so later versions never change what it runs. `input_values` are set with
    * it (an invalid one refuses the request, nothing created); with `start` the job also starts
    * as {@link start} starts it, every required input then set and valid.
+   *
+   * With an Idempotency-Key (`idempotency`), the key names the job it creates for the job's
+   * whole life: it is written with the job, and a request with that key finds the job again
+   * (see {@link answerCreated}) instead of creating a second one.
    */
-  async create(request: CreateJobRequest, correlationId: string | undefined): Promise<Job> {
+  async create(request: CreateJobRequest, correlationId: string | undefined, idempotency?: JobIdempotency): Promise<Job> {
+    if (idempotency !== undefined) {
+      const found = await this.deps.store.jobs.findByIdempotency(idempotency.id);
+      if (found) return this.answerCreated(found, request, idempotency);
+    }
     const workflow = await versionForNewJob(this.deps.store, request.workflow_id, request.workflow_version);
     if (request.input_variables) {
       const mismatches = compareInputVariables(request.input_variables, workflow.input_variables);
@@ -110,9 +120,15 @@ export class JobService {
     );
     // Conditional on the version still being PUBLISHED: one archived meanwhile gets no new job.
     // The job's references to the files its inputs name are written with it.
-    const inserted = await this.deps.store.jobs.insertIfPublished(job);
+    const inserted = await this.deps.store.jobs.insertIfPublished(job, idempotency);
     if (!inserted.ok) {
       switch (inserted.code) {
+        case 'IDEMPOTENCY_KEY_TAKEN': {
+          // A request with the same key inserted its job first (an earlier attempt still running past its lease).
+          const found = idempotency === undefined ? undefined : await this.deps.store.jobs.findByIdempotency(idempotency.id);
+          if (!found || idempotency === undefined) throw new Error(`job insert refused for an idempotency key that names no job`);
+          return this.answerCreated(found, request, idempotency);
+        }
         case 'VERSION_NOT_FOUND':
           throw validationProblem([{ field: 'workflow_version', message: `workflow '${job.workflow_id}' version ${job.workflow_version} does not exist` }]);
         case 'VERSION_NOT_PUBLISHED':
@@ -122,9 +138,20 @@ export class JobService {
       }
     }
     if (!request.start) return this.view({ stored: { job, run: undefined, runs: [], updated_at: now, revision: 0 }, run: undefined, stale: false });
-    return this.launch(job, 0, [], (message) =>
-      temporalUnavailable(`the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${job.job_id}/start`, { job_id: job.job_id }),
-    );
+    return this.launch(job, 0, [], createdUnstarted(job.job_id), idempotency?.id);
+  }
+
+  /**
+   * A create retried with the key of the request that created `found`: the same request is
+   * answered with that job as it is now, started first when the request asked for a start
+   * and the job is still PENDING with no run (the first attempt died before starting it, or
+   * answered 503 with Temporal down). The same key with another request is a 422.
+   */
+  private async answerCreated(found: { stored: StoredJob; request_hash: string }, request: CreateJobRequest, idempotency: JobIdempotency): Promise<Job> {
+    if (found.request_hash !== idempotency.request_hash) throw idempotencyKeyReused();
+    const jobId = found.stored.job.job_id;
+    if (request.start === true && !found.stored.run) return this.startStored(found.stored, undefined, createdUnstarted(jobId), idempotency.id);
+    return this.get(jobId);
   }
 
   /**
@@ -173,8 +200,16 @@ export class JobService {
    * was. The job's workflow records RUNNING itself when it begins, so an API that dies
    * mid-start leaves the job PENDING (no run) or running (a run), never stuck between.
    */
-  async start(jobId: string, inputValues: Record<string, unknown> | undefined): Promise<Job> {
-    const pending = await this.requirePendingStored(jobId);
+  async start(jobId: string, inputValues: Record<string, unknown> | undefined, idempotency?: JobIdempotency): Promise<Job> {
+    const stored = await this.requireStored(jobId);
+    // A start retried with its key after its run began answers that run.
+    if (stored.run && idempotency !== undefined && (await runStartedWith(this.deps.temporal.client, jobId, stored.run.run_id, idempotency.id))) return this.get(jobId);
+    return this.startStored(stored, inputValues, (message) => temporalUnavailable(message), idempotency?.id);
+  }
+
+  /** {@link start} of a job as just read: 409 unless it is PENDING. */
+  private async startStored(stored: StoredJob, inputValues: Record<string, unknown> | undefined, unavailable: (message: string) => ApiProblem, idempotencyId: string | undefined): Promise<Job> {
+    const pending = this.requirePendingOf(stored);
     let job = pending.job;
     let revision = pending.revision;
     const values: Record<string, unknown> = { ...job.input_values };
@@ -185,22 +220,25 @@ export class JobService {
     const checked = await this.checkInputs(job.input_variables, values);
     refuseInvalidInputs(checked.errors, undefined);
     if (inputValues !== undefined) ({ job, revision } = await this.saveInputRecord(job, checked.values, {}));
-    return this.launch(job, revision, pending.runs, (message) => temporalUnavailable(message));
+    return this.launch(job, revision, pending.runs, unavailable, idempotencyId);
   }
 
   /**
    * Starts the first (or next) run of a PENDING job whose record was just read or written at
    * `revision`, and claims the job for it; `runs` are its earlier runs. The start of both
    * `create` with `start` and `start`: Temporal unreachable, `unavailable` is the answer.
+   * `idempotencyId`, the request's key, goes in the run's memo: a retry of the request that
+   * finds the run open (this start reached Temporal, its answer did not reach the caller)
+   * answers that run instead of a 409.
    */
-  private async launch(job: JobRecord, revision: number, runs: readonly RunSummary[], unavailable: (message: string) => ApiProblem): Promise<Job> {
+  private async launch(job: JobRecord, revision: number, runs: readonly RunSummary[], unavailable: (message: string) => ApiProblem, idempotencyId?: string): Promise<Job> {
     const jobId = job.job_id;
     const startedAt = this.now();
     // The run is handed its start as just read, so it begins without reading the job again;
     // it still claims the job itself, fenced by this revision.
     const prepared = preparedStartOf(job, revision, this.toolDefaults);
     const input = JSON.stringify(prepared).length <= MAX_PREPARED_START_BYTES ? { job_id: jobId, started_at: startedAt, prepared } : { job_id: jobId, started_at: startedAt };
-    const started = await this.startAfterClose(job, input, runs);
+    const started = await this.startAfterClose(job, input, runs, idempotencyId);
     switch (started.ok) {
       case true: {
         // A prepared run is claimed here, by the same fenced write its first activity makes
@@ -215,8 +253,16 @@ export class JobService {
       }
       case false:
         switch (started.code) {
-          case 'ALREADY_RUNNING':
+          case 'ALREADY_RUNNING': {
+            const open = idempotencyId === undefined ? undefined : await openRunOf(this.deps.temporal.client, jobId);
+            if (open !== undefined && idempotencyId !== undefined && (await runStartedWith(this.deps.temporal.client, jobId, open, idempotencyId))) {
+              // This request's own run, started by an attempt that died before claiming the job:
+              // the run claims it itself (fenced by the revision it was prepared from).
+              await this.awaitClaim(jobId, open);
+              return this.get(jobId);
+            }
             throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' already has a run in progress; only PENDING jobs can start`, { status: 'RUNNING' });
+          }
           case 'TEMPORAL_UNAVAILABLE':
             throw unavailable(started.message);
         }
@@ -229,9 +275,9 @@ export class JobService {
    * so a job reset right after may find that run still open for a moment: Temporal refuses
    * a second open run, and the start waits for the ended one to close and tries again.
    */
-  private async startAfterClose(job: JobRecord, input: JobRunInput, runs: readonly RunSummary[]): Promise<StartRunResult> {
+  private async startAfterClose(job: JobRecord, input: JobRunInput, runs: readonly RunSummary[], idempotencyId?: string): Promise<StartRunResult> {
     const client = this.deps.temporal.client;
-    const started = await startRun(client, this.deps.temporal.taskQueue, job, input);
+    const started = await startRun(client, this.deps.temporal.taskQueue, job, input, idempotencyId);
     if (started.ok || started.code !== 'ALREADY_RUNNING') return started;
     const open = await openRunOf(client, job.job_id);
     // No open run any more: the one that refused this start has closed meanwhile.
@@ -239,7 +285,7 @@ export class JobService {
       const ended = runs.some((run) => run.run_id === open && run.status !== 'RUNNING');
       if (!ended || !(await awaitRunClosed(client, job.job_id, open, CLOSE_WAIT_MS))) return started;
     }
-    return startRun(client, this.deps.temporal.taskQueue, job, input);
+    return startRun(client, this.deps.temporal.taskQueue, job, input, idempotencyId);
   }
 
   /** Pauses a running job at its next step boundary (the `pause` signal's effect, answered). */
@@ -289,6 +335,8 @@ export class JobService {
     if (!result.ok) {
       switch (result.code) {
         case 'RUN_FINISHED': {
+          // Closed in Temporal: ended there without its ending recorded (terminated), the store learns it now.
+          await endRunIfClosed(this.deps, await this.requireStored(jobId));
           const after = await this.current(jobId);
           throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished; only a running job can be cancelled`, { status: jobStatusOf(after.run?.status) });
         }
@@ -312,6 +360,8 @@ export class JobService {
     if (run.status === 'InProgress') {
       const cancelled = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
       if (!cancelled.ok && cancelled.code === 'TEMPORAL_UNAVAILABLE') throw temporalUnavailable(cancelled.message);
+      // Closed in Temporal, perhaps without its ending recorded (terminated): the old run keeps how it ended.
+      if (cancelled.ok ? cancelled.closed : cancelled.code === 'RUN_FINISHED') await endRunIfClosed(this.deps, stored);
       if (cancelled.ok && !cancelled.closed) {
         // No worker finished the cancellation in time: end the run without it, so the reset holds.
         await terminateRun(this.deps.temporal.client, jobId, run.run_id, `Ordo job ${jobId} reset`);
@@ -508,7 +558,13 @@ export class JobService {
     const run = stored.run;
     if (!run || run.status !== 'InProgress') return { stored, run, stale: false };
     const live = await readRunState(this.deps.temporal.client, jobId, run.run_id, mark);
-    if (!live) return { stored, run, stale: true };
+    if (!live) {
+      // No answer: the worker may be down, or the run's executions closed without recording
+      // its ending (terminated in Temporal), and no answer would ever come.
+      if ((await endRunIfClosed(this.deps, stored)) !== 'ended') return { stored, run, stale: true };
+      const after = await this.requireStored(jobId);
+      return { stored: after, run: after.run, stale: false };
+    }
     // The workflow answers a window of a long run's steps; the store holds the others.
     return { stored, run: withRecordedAttempts(composeRunState(live, run), run), stale: false };
   }
@@ -549,7 +605,11 @@ export class JobService {
   }
 
   private async requirePendingStored(jobId: string): Promise<StoredJob> {
-    const stored = await this.requireStored(jobId);
+    return this.requirePendingOf(await this.requireStored(jobId));
+  }
+
+  private requirePendingOf(stored: StoredJob): StoredJob {
+    const jobId = stored.job.job_id;
     if (stored.run) {
       const status = jobStatusOf(stored.run.status);
       throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' is ${status}; this is possible only while it is PENDING (reset it first)`, { status, is_paused: stored.run.paused });
@@ -589,6 +649,11 @@ export class JobService {
         throw fileDeletedMeanwhile();
     }
   }
+}
+
+/** The 503 of a create with `start` whose job was created but could not start: it names the job. */
+function createdUnstarted(jobId: string): (message: string) => ApiProblem {
+  return (message) => temporalUnavailable(`the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${jobId}/start, or send this request again with its Idempotency-Key`, { job_id: jobId });
 }
 
 /** A file the inputs name was deleted between their check and their write: nothing was written. */

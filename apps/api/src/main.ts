@@ -6,6 +6,7 @@ import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
 import { LazyNativeConnection } from './lazy-native-connection';
 import { loadEnv, type Env } from './env';
+import { startRunSweep } from './run-sweep';
 import { startApiServer } from './server';
 
 const env: Env = loadEnvOrExit(loadEnv);
@@ -21,7 +22,11 @@ const app = createApp({
   maxJsonBytes: env.ORDO_MAX_JSON_BYTES,
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },
   allowedHosts: [env.HOST, ...env.ORDO_API_ALLOWED_HOSTS],
+  idempotencyLeaseMs: env.ORDO_IDEMPOTENCY_LEASE_MS,
 });
+const temporal = { client, taskQueue: env.ORDO_TASK_QUEUE };
+// Runs ended in Temporal without their ending recorded (terminated) must not stay RUNNING in lists.
+const sweep = env.ORDO_RUN_SWEEP_INTERVAL_MS > 0 ? startRunSweep({ store, temporal }, env.ORDO_RUN_SWEEP_INTERVAL_MS, (message) => console.log(message)) : undefined;
 
 const server = await startApiServer(app.fetch, { hostname: env.HOST, port: env.PORT });
 console.log(`Ordo API listening on ${server.url}`);
@@ -37,6 +42,7 @@ async function shutdown(signal: string): Promise<void> {
   // A stuck client must not keep the process alive forever.
   setTimeout(() => process.exit(1), 10_000).unref();
   await server.close();
+  await sweep?.stop();
   await connection.close();
   await store.close();
   process.exit(0);

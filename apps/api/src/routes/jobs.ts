@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CreateJobRequest, ExecutionState, Job, JobSummary, RetryPlan, RuntimeWorkflowExecution, SchemaValue, SetInputValueRequest, Variables } from '@ordo/core';
 import type { AppDeps } from '../deps';
 import { JobService } from '../job-service';
+import { idempotencyOf } from '../idempotency';
 import { ListJobsQuery } from '../list-jobs-query';
 import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
 import { JOB_EXAMPLES } from '../openapi-examples';
@@ -98,7 +99,10 @@ const createJob = route({
   },
   responses: {
     201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: JobLocation },
-    202: { ...jsonResponse(JobRef, 'With `start: true`: the job, RUNNING', JOB_EXAMPLES.runningJob), headers: JobLocation },
+    202: {
+      ...jsonResponse(JobRef, 'With `start: true`: the job, RUNNING. A request retried with the Idempotency-Key of the one that created the job: that job as it is now, once started (RUNNING or ended)', JOB_EXAMPLES.runningJob),
+      headers: JobLocation,
+    },
   },
   // 409: the named version is DRAFT or ARCHIVED (or was archived while the job was created). 503: `start` could not reach Temporal (the job stays, PENDING).
   problems: [409, 503],
@@ -285,9 +289,10 @@ export function jobRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(createJob, async (c) => {
       const request = c.req.valid('json');
-      const job = await jobs.create(request, correlationId(c.req.valid('header')['x-correlation-id']));
+      const job = await jobs.create(request, correlationId(c.req.valid('header')['x-correlation-id']), idempotencyOf(c));
       const location = { Location: `/v1/jobs/${job.job_id}` };
-      return request.start ? c.json(job, 202, location) : c.json(job, 201, location);
+      // A create retried with its Idempotency-Key answers its job as it is now: started or ended since, a 202.
+      return job.status === 'PENDING' ? c.json(job, 201, location) : c.json(job, 202, location);
     })
     .openapi(listJobs, async (c) => c.json(await jobs.list(c.req.valid('query')), 200))
     .openapi(getJob, async (c) => c.json(await jobs.get(c.req.valid('param').job_id), 200))
@@ -308,7 +313,7 @@ export function jobRoutes(deps: AppDeps) {
       return c.json(await jobs.setInput(job_id, variable_id, c.req.valid('json').value), 200);
     })
     .openapi(clearInputs, async (c) => c.json(await jobs.clearInputs(c.req.valid('param').job_id), 200))
-    .openapi(startJob, async (c) => c.json(await jobs.start(c.req.valid('param').job_id, c.req.valid('json').input_values), 202))
+    .openapi(startJob, async (c) => c.json(await jobs.start(c.req.valid('param').job_id, c.req.valid('json').input_values, idempotencyOf(c)), 202))
     .openapi(pauseJob, async (c) => c.json(await jobs.pause(c.req.valid('param').job_id), 200))
     .openapi(resumeJob, async (c) => c.json(await jobs.resume(c.req.valid('param').job_id), 200))
     .openapi(cancelJob, async (c) => c.json(await jobs.cancel(c.req.valid('param').job_id), 202))
