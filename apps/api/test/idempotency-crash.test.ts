@@ -1,0 +1,123 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from '@ordo/core';
+import { connectClient, freePort, pollUntil, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
+import { fetchChecked } from './openapi-check';
+
+const CREATES = 30;
+const LEASE_MS = 2_000;
+
+/**
+ * The API process killed (SIGKILL) while creates with `Idempotency-Key` and `start: true`
+ * are in flight, then every request sent again with its key once the in-flight lease has
+ * passed: exactly one job per key, each run once, none left PENDING.
+ */
+describe('Idempotency-Key across the API dying mid-create', () => {
+  let dataDir: Awaited<ReturnType<typeof tempDataDir>>;
+  let temporal: Client;
+  let base: string;
+  let apiEnv: Record<string, string>;
+  let api: OrdoProcess | undefined;
+  const processes: OrdoProcess[] = [];
+  const workflowId = 'wf_idem_crash';
+
+  const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
+  const create = (i: number) =>
+    call('/v1/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': `crash-${i}` },
+      body: JSON.stringify({ workflow_id: workflowId, name: `job ${i}`, start: true }),
+    });
+
+  async function startApi(): Promise<OrdoProcess> {
+    const p = startOrdoProcess('api', apiEnv);
+    processes.push(p);
+    await waitForOk(`${base}/ready`);
+    return p;
+  }
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir('idem-crash');
+    temporal = await connectClient();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const shared = {
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_NAMESPACE: temporalNamespace(),
+      ORDO_TASK_QUEUE: uniqueTaskQueue('idem-crash'),
+      ORDO_DATA_DIR: dataDir.path,
+      ORDO_TEST_TOOLS: '1',
+      // SQLite: startOrdoProcess passes the test's own environment through.
+      DATABASE_URL: '',
+    };
+    apiEnv = { ...shared, PORT: String(port), HOST: '127.0.0.1', ORDO_IDEMPOTENCY_LEASE_MS: String(LEASE_MS), ORDO_RUN_SWEEP_INTERVAL_MS: '0' };
+    const worker = startOrdoProcess('worker', shared);
+    processes.push(worker);
+    api = await startApi();
+    const created = await call('/v1/workflows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow_id: workflowId, name: workflowId, status: 'PUBLISHED', input_variables: [], steps: [{ step_id: 'nap', tool: { tool_id: 'sleep', name: 'sleep' }, parameter_mappings: { ms: 200 }, output_mappings: {} }] }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await temporal?.connection.close();
+    await dataDir?.remove();
+  });
+
+  it('answers every retried key with its own job, run once, none orphaned PENDING', async () => {
+    const answered = new Map<number, string>();
+    const inFlight = Array.from({ length: CREATES }, (_, i) =>
+      create(i).then(
+        async (res) => {
+          if (res.status === 202) answered.set(i, Job.parse(await res.json()).job_id);
+        },
+        () => undefined,
+      ),
+    );
+    // Killed while most are still in flight: some have inserted their job, some started its run, some neither.
+    await pollUntil(() => Promise.resolve(answered.size), (n) => n >= 3, { timeoutMs: 60_000, intervalMs: 5 });
+    await api!.kill();
+    expect(api!.child.signalCode).toBe('SIGKILL');
+    await Promise.all(inFlight);
+    console.log(`idempotency-crash: ${answered.size} of ${CREATES} creates answered before the SIGKILL`);
+    expect(answered.size).toBeLessThan(CREATES);
+
+    api = await startApi();
+    const jobIds = new Map<number, string>();
+    for (let i = 0; i < CREATES; i++) {
+      // Until the dead request's lease has passed its key answers 409 IDEMPOTENCY_KEY_IN_USE.
+      const res = await pollUntil(() => create(i), (r) => r.status !== 409, { timeoutMs: 30_000 + 10 * LEASE_MS, intervalMs: 250 });
+      expect([201, 202], await res.clone().text()).toContain(res.status);
+      const job = Job.parse(await res.json());
+      jobIds.set(i, job.job_id);
+      if (answered.has(i)) expect(job.job_id).toBe(answered.get(i));
+    }
+    expect(new Set(jobIds.values()).size).toBe(CREATES);
+
+    // Every job ends COMPLETED, having run once; the workflow has no other job.
+    const jobs = await pollUntil(
+      async () => {
+        const res = await call(`/v1/jobs?workflow_id=${workflowId}&limit=200`);
+        return ((await res.json()) as { items: { job_id: string; status: string }[] }).items;
+      },
+      (items) => items.every((j) => j.status === 'COMPLETED' || j.status === 'FAILED'),
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    expect(jobs).toHaveLength(CREATES);
+    expect(new Set(jobs.map((j) => j.job_id))).toEqual(new Set(jobIds.values()));
+    for (const { job_id } of jobs) {
+      const job = Job.parse(await (await call(`/v1/jobs/${job_id}`)).json());
+      expect(job.status, job_id).toBe('COMPLETED');
+      expect(job.runs, job_id).toHaveLength(1);
+      expect(job.steps[0]?.attempt, job_id).toBe(1);
+      // One Temporal execution per job: its tool ran once.
+      const executions: string[] = [];
+      for await (const execution of temporal.workflow.list({ query: `WorkflowId = "${job_id}"` })) executions.push(execution.runId);
+      expect(executions, job_id).toEqual([job.runs[0]!.run_id]);
+    }
+  });
+});
