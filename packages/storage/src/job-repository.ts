@@ -7,6 +7,7 @@ import {
   RunHeader,
   StepRun,
   jobStatusOf,
+  runReopened,
   storedRunState,
   type BeginRunRequest,
   type JobStatus,
@@ -381,6 +382,8 @@ export class JobRepository {
    * that completion, say during an outage, and ran the step again) shows as running again.
    */
   async recordAttemptStarted(at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string }, attempt: number, maxAttempts: number | undefined, now: string): Promise<void> {
+    // Only a retry can follow a completion Temporal never heard of.
+    if (attempt > 1) await this.reopenRun(at, attempt, now);
     const row = stepRunRow(at.run_id, at.job_id, { index: at.step_index, step_id: at.step_id, type: at.type, status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
     await this.db
       .insertInto('step_runs')
@@ -388,10 +391,44 @@ export class JobRepository {
       .onConflict((oc) =>
         oc
           .columns(['run_id', 'step_index'])
-          .doUpdateSet({ status: 'InProgress', attempt, progress: null, outputs: null, error: null, completed_at: null, failed_at: null, updated_at: now })
+          .doUpdateSet({ status: 'InProgress', attempt, progress: null, outputs: null, completed_at: null, updated_at: now })
           .where((eb) => attemptMayWrite(eb, attempt)),
       )
       .execute();
+  }
+
+  /**
+   * Reopens a run whose last step an earlier attempt recorded as completed, with the run's
+   * ending, when Temporal runs that step again (`attempt`): that completion never reached
+   * Temporal, so the run has not ended. One conditional write of the job row, fenced by its
+   * revision and by the run still ending with that step's earlier attempt; nothing otherwise.
+   */
+  private async reopenRun(at: { run_id: string; job_id: string; step_index: number }, attempt: number, now: string): Promise<void> {
+    const found = await this.db
+      .selectFrom('jobs')
+      .innerJoin('step_runs', (join) => join.onRef('step_runs.run_id', '=', 'jobs.run_id'))
+      .select(['jobs.run', 'jobs.revision'])
+      .where('jobs.job_id', '=', at.job_id)
+      .where('jobs.run_id', '=', at.run_id)
+      .where('jobs.status', '=', 'COMPLETED')
+      .where('step_runs.step_index', '=', at.step_index)
+      .where('step_runs.status', '=', 'Completed')
+      .where('step_runs.attempt', '<', attempt)
+      .executeTakeFirst();
+    if (!found?.run) return;
+    const header = RunHeader.parse(JSON.parse(found.run));
+    runReopened(header, at.step_index, attempt, now);
+    await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('jobs')
+        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
+        .where('job_id', '=', at.job_id)
+        .where('run_id', '=', at.run_id)
+        .where('revision', '=', found.revision)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return;
+      await trx.updateTable('runs').set({ status: 'InProgress', completed_at: null }).where('run_id', '=', at.run_id).where('status', '=', 'Completed').execute();
+    });
   }
 
   /** Records a running attempt's progress message. */
@@ -476,9 +513,11 @@ export class JobRepository {
       await upsert(this.db);
       return;
     }
-    // The header is the workflow's own (computed by core's run transitions), not a request to check.
+    // The header is the workflow's own (computed by core's run transitions), not a request to
+    // check; it is written only with its step: an earlier attempt's late ending ends nothing.
     await this.db.transaction().execute(async (trx) => {
-      await upsert(trx);
+      const written = await upsert(trx);
+      if (written.every((result) => Number(result.numInsertedOrUpdatedRows ?? 0n) === 0)) return;
       await trx
         .updateTable('jobs')
         .set((eb) => ({ ...jobColumnsOf(final, now), revision: eb('revision', '+', 1) }))

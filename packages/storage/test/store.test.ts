@@ -311,6 +311,45 @@ forEachDialect('store', (dialect) => {
     });
   });
 
+  describe('Idempotency-Key of a job', () => {
+    it('is written with the job, finds it again, and lets no second job take the key', async () => {
+      const job = pendingJob();
+      expect(await store.jobs.insertIfPublished(job, { id: 'key-1', request_hash: 'hash-1' })).toEqual({ ok: true });
+      const found = await store.jobs.findByIdempotency('key-1');
+      expect(found?.stored.job.job_id).toBe(job.job_id);
+      expect(found?.request_hash).toBe('hash-1');
+      expect(await store.jobs.insertIfPublished(pendingJob(), { id: 'key-1', request_hash: 'hash-2' })).toEqual({ ok: false, code: 'IDEMPOTENCY_KEY_TAKEN' });
+      expect(await store.jobs.findByIdempotency('key-2')).toBeUndefined();
+      // Jobs without a key never collide.
+      expect(await store.jobs.insertIfPublished(pendingJob())).toEqual({ ok: true });
+      expect(await store.jobs.insertIfPublished(pendingJob())).toEqual({ ok: true });
+      expect(await store.jobs.list({ workflow_id: 'wf', limit: 10 })).toHaveLength(3);
+    });
+  });
+
+  describe('endRunOutside', () => {
+    it("ends a run still in progress, once, fenced by the run's ID", async () => {
+      const job = await insertJob();
+      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      await store.jobs.recordAttemptStarted({ run_id: 'run_1', job_id: job.job_id, step_index: 0, step_id: 'extract', type: 'tool' }, 1, 3, at(11));
+      const error = { code: 'RUN_TERMINATED', message: 'The run was terminated in Temporal: gone' };
+      const failedStep = step(0, { status: 'Failed', attempt: 1, max_attempts: 3, started_at: at(11), completed_at: at(20), failed_at: at(20), error });
+      const ended = { header: header(job, 'run_1', at(10), { status: 'Failed', error, failed_at: at(20), completed_at: at(20), live_output: error.message, output_data: {} }), steps: [failedStep] };
+      // Another run's ending touches nothing.
+      expect(await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, run_id: 'run_0' } }, at(20))).toEqual({ ok: false, code: 'RUN_NOT_CURRENT' });
+      expect(await store.jobs.endRunOutside(ended, at(20))).toEqual({ ok: true });
+      const stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run).toMatchObject({ status: 'Failed', error, completed_at: at(20) });
+      expect(stored?.run?.steps[0]).toEqual(failedStep);
+      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'FAILED', started_at: at(10), completed_at: at(20) }]);
+      expect(await jobRow(job.job_id)).toEqual({ status: 'FAILED', run_id: 'run_1', started_at: at(10), completed_at: at(20) });
+      // Ended already: a second ending (another process noticing too) writes nothing.
+      expect(await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, completed_at: at(30) } }, at(30))).toEqual({ ok: false, code: 'RUN_ENDED' });
+      expect((await store.jobs.getStored(job.job_id))?.run?.completed_at).toBe(at(20));
+      expect(await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, job_id: 'job_none' } }, at(30))).toEqual({ ok: false, code: 'JOB_NOT_FOUND' });
+    });
+  });
+
   describe('recordStepCompleted', () => {
     it("records a completed step as given, and with the run's ending the job row and the run's status in the same write", async () => {
       const job = await insertJob();
@@ -499,9 +538,49 @@ forEachDialect('store', (dialect) => {
       await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(14));
       await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
       await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
-      await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
-      await store.jobs.recordAttemptProgress(at0, 2, 'late progress', at(17));
+      await store.jobs.recordAttemptStarted(at0, 1, 3, at(16));
+      await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(17));
+      // Only a later attempt may move a completed step (see the next test); a failed one stays.
+      if (status === 'Failed') await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
       expect(await store.jobs.stepRuns('run_1')).toEqual([ended]);
+    });
+
+    it('shows a later attempt over a completion Temporal never heard of, the run in progress again, until that attempt ends', async () => {
+      const job = await insertJob();
+      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      const run = { run_id: 'run_1', job_id: job.job_id };
+      const done = (index: number, attempt: number, second: number) =>
+        step(index, { status: 'Completed', attempt, max_attempts: 3, started_at: at(11), completed_at: at(second), outputs: { analysis_results: `out ${index} of ${attempt}` } });
+      await store.jobs.recordStepCompleted(run, done(0, 1, 12), undefined, at(12));
+      await store.jobs.recordStepCompleted(run, done(1, 1, 13), undefined, at(13));
+      // The last step's first attempt records its completion with the run's ending, while Temporal is down...
+      const final = (second: number) => header(job, 'run_1', at(10), { status: 'Completed', current_step_index: 2, completed_at: at(second), live_output: 'Completed 3 of 3 steps', output_data: { result: 'R' } });
+      await store.jobs.recordStepCompleted(run, done(2, 1, 14), final(14), at(14));
+      expect((await store.jobs.getStored(job.job_id))?.run?.status).toBe('Completed');
+
+      // ...which never hears of it, and runs the step again: attempt 2.
+      await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20));
+      let stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run).toMatchObject({ status: 'InProgress', current_step_index: 2 });
+      expect(stored?.run?.completed_at).toBeUndefined();
+      expect(stored?.run?.output_data).toBeUndefined();
+      expect(stored?.run?.steps[2]).toEqual(step(2, { status: 'InProgress', attempt: 2, max_attempts: 3, started_at: at(11) }));
+      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
+      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_1', started_at: at(10), completed_at: null });
+      // Earlier steps and the first attempt's late writes change nothing.
+      await store.jobs.recordStepCompleted(run, done(2, 1, 21), final(21), at(21));
+      await store.jobs.recordAttemptEnded(address(job, 'run_1', 2), 1, at(11), { outputs: { analysis_results: 'late' } }, at(21));
+      expect((await store.jobs.stepRuns('run_1'))[2]).toMatchObject({ status: 'InProgress', attempt: 2 });
+      expect((await store.jobs.stepRuns('run_1'))[0]).toEqual(done(0, 1, 12));
+
+      // Attempt 2 ends it, for good.
+      await store.jobs.recordStepCompleted(run, done(2, 2, 25), final(25), at(25));
+      stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run).toEqual({ ...final(25), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 2, 25)] });
+      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(25) }]);
+      // A repeated start of the attempt that ended changes nothing.
+      await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(26));
+      expect((await store.jobs.getStored(job.job_id))?.run?.status).toBe('Completed');
     });
 
     it("ignores the late end of an attempt after the step's next attempt started", async () => {

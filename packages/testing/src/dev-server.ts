@@ -16,6 +16,13 @@ export interface DevServerOptions {
    * job of a few hundred steps continue as new several times.
    */
   suggestContinueAsNewAfterEvents?: number;
+  /**
+   * Keeps the server's state in this SQLite file (in memory by default): a server started
+   * again on the same file and `port` goes on where the one torn down stopped (an outage).
+   */
+  dbFilename?: string;
+  /** The gRPC port (a free one by default). */
+  port?: number;
 }
 
 /**
@@ -35,6 +42,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
       searchAttributes: [...ORDO_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'error' },
       extraArgs,
+      ...(options.dbFilename !== undefined && { dbFilename: options.dbFilename }),
+      ...(options.port !== undefined && { port: options.port }),
     },
   });
 }

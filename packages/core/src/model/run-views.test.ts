@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from './job';
 import { retryPlan } from './retry-plan';
-import { beginRunState, initialRunHeader, runHeaderSource, runCancelled, runCompleted, runFailed, setPaused, stepCompleted, stepFailed, stepStarted } from './run-transitions';
+import { beginRunState, initialRunHeader, runEndedOutside, runHeaderSource, runCancelled, runCompleted, runFailed, setPaused, stepCompleted, stepFailed, stepStarted } from './run-transitions';
 import { executionStateOf, jobView, liveOutputOf } from './run-views';
 import type { RunStart } from './run-store-contract';
 import { storedRunState } from './stored-run';
@@ -47,6 +47,33 @@ const start: RunStart = {
 };
 
 const t = (s: number) => `2031-01-01T00:00:${String(s).padStart(2, '0')}.000Z`;
+
+describe('a run ended outside Ordo', () => {
+  it('fails the step it was at and the run, with the reason, as a FAILED job', () => {
+    const run = beginRunState(start);
+    stepStarted(run, 0, 'Tool extract', t(2));
+    stepCompleted(run, 0, { outputs: { value: 'A' }, written: { extract_out: 'A' }, attempt: 1 }, t(3));
+    stepStarted(run, 1, 'Tool analyze', t(4));
+    runEndedOutside(run, { kind: 'terminated', reason: 'stuck' }, start.output_variables, t(9));
+    const view = jobView(job, run, []);
+    expect(view).toMatchObject({ status: 'FAILED', error_message: 'The run was terminated in Temporal: stuck', completed_at: t(9) });
+    expect(view.steps.map((s) => [s.status, s.error_message])).toEqual([
+      ['COMPLETED', undefined],
+      ['FAILED', 'The run was terminated in Temporal: stuck'],
+      ['PENDING', undefined],
+    ]);
+    expect(run.error).toEqual({ code: 'RUN_TERMINATED', message: 'The run was terminated in Temporal: stuck' });
+  });
+
+  it('fails the first step not begun when none was running (a run timed out between steps)', () => {
+    const run = beginRunState(start);
+    stepStarted(run, 0, 'Tool extract', t(2));
+    stepCompleted(run, 0, { outputs: { value: 'A' }, written: { extract_out: 'A' }, attempt: 1 }, t(3));
+    runEndedOutside(run, { kind: 'timed_out' }, start.output_variables, t(9));
+    expect(run.steps.map((s) => s.status)).toEqual(['Completed', 'Failed', 'NotStarted']);
+    expect(jobView(job, run, [])).toMatchObject({ status: 'FAILED', error_message: 'The run timed out in Temporal', execution_progress: { current_step: 1 } });
+  });
+});
 
 describe('run state and its views', () => {
   it('projects a running run into seed 000 and seed 002 shapes from one state', () => {
