@@ -154,7 +154,9 @@ const openOnlyClients = new WeakMap<Client, WorkflowClient>();
 function openOnlyQueries(client: Client): WorkflowClient {
   let workflows = openOnlyClients.get(client);
   if (!workflows) {
-    workflows = new WorkflowClient({ connection: client.connection, namespace: client.options.namespace, dataConverter: client.options.dataConverter, queryRejectCondition: 'NOT_OPEN' });
+    // Everything but the reject condition as the client's own: its data converter, identity and interceptors.
+    const { namespace, dataConverter, identity, interceptors } = client.workflow.options;
+    workflows = new WorkflowClient({ connection: client.connection, namespace, dataConverter, identity, interceptors, queryRejectCondition: 'NOT_OPEN' });
     openOnlyClients.set(client, workflows);
   }
   return workflows;
