@@ -184,7 +184,7 @@ export function documentIdempotency<T extends { paths?: object }>(document: T, p
         in: 'header',
         required: false,
         description:
-          'Makes the request safe to retry: the first request with a key runs, and a retry with the same key, method, path and body (from the same API key) within 24 hours gets the first response again (2xx or 4xx; a 5xx frees the key), with `Idempotent-Replayed: true`. The same key with another request is a 422 (`IDEMPOTENCY_KEY_REUSED`), and while the first request still runs a 409 (`IDEMPOTENCY_KEY_IN_USE`, with `Retry-After`).',
+          'Makes the request safe to retry: the first request with a key runs, and a retry with the same key, method, path and body (from the same API key) within 24 hours gets the first response again (2xx or 4xx; a 5xx frees the key), with `Idempotent-Replayed: true`. The same key with another request is a 422 (`IDEMPOTENCY_KEY_REUSED`), and while the first request still runs a 409 (`IDEMPOTENCY_KEY_IN_USE`, with `Retry-After`). A job created with a key is named by it for good: a create retried later (after a 5xx, a crash or the 24 hours) answers that job as it is now, and starts it if the request asked to and it never started; a start retried after its run began answers that run.',
         schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' },
         example: 'b7e2c4a0-3f1d-4c59-9a57-0e4b1f6d2c11',
       });
