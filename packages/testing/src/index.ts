@@ -3,10 +3,13 @@
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
  * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
  * task queues, fresh data folders, real test PDFs, the check of responses against the
- * OpenAPI document, and dev servers of a test's own (`startDevServer`).
+ * OpenAPI document, dev servers of a test's own (`startDevServer`) and whole dev stacks
+ * (`startDevStack`: `infra/dev.sh`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
+export { devStackConfig, startDevStack } from './dev-stack';
+export type { DevStack, DevStackConfig, DevStackProcess } from './dev-stack';
 export { startDevServer } from './dev-server';
 export type { DevServerOptions } from './dev-server';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
