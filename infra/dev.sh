@@ -46,9 +46,8 @@ MAX_BACKOFF_S=30
 # Quick exits in a row after which the log says the process keeps failing.
 KEEPS_FAILING_AFTER=5
 
-# Created when the stack starts stopping: from then on no supervisor restarts anything.
-# Ctrl-C reaches every process of the terminal's group at once, so the children may exit
-# before the supervisors are told to stop; the mark tells those exits from crashes.
+# Created when the stack starts stopping: from then on no supervisor restarts anything,
+# so a process that exits while the others are being stopped stays down.
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/ordo-dev.XXXXXX")"
 stopping_mark="$run_dir/stopping"
 
@@ -56,13 +55,17 @@ stopping_mark="$run_dir/stopping"
 # and runs it again whenever it exits, until the stack stops. The command's output, stdout
 # and stderr, goes to the supervisor's stdout; the supervisor's own lines to its stderr.
 # Stopping (SIGTERM to the subshell) sends SIGTERM to the command, gives it ten seconds,
-# then SIGKILL.
+# then SIGKILL; Ctrl-C gives the command, which the terminal signalled itself, the same
+# ten seconds.
 supervise() {
   local name=$1 output=$2
   shift 2
   local child=0 stopping=0 status started ran how backoff=$FIRST_BACKOFF_S quick=0
   trap - EXIT
   trap 'stopping=1; [[ $child -gt 0 ]] && kill -TERM "$child" 2>/dev/null || true' TERM
+  # Ctrl-C reaches the command itself (the terminal signals the whole group): this only
+  # keeps the supervisor alive to see it out, rather than dying and orphaning it.
+  trap 'stopping=1' INT
   # Sleeps in the background so that SIGTERM interrupts the wait at once.
   pause() { sleep "$1" & child=$!; wait "$child" 2>/dev/null || true; child=0; }
   stopping_now() { [[ $stopping == 1 || -e $stopping_mark ]]; }
@@ -75,15 +78,13 @@ supervise() {
     # 2>/dev/null: bash's own "Killed" report; the line below says it.
     wait "$child" 2>/dev/null || status=$?
     if [[ $stopping == 1 ]]; then
-      # SIGTERM interrupted the wait: give the command its time to shut down.
+      # A signal interrupted the wait: give the command its time to shut down.
       for _ in $(seq 1 100); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
       kill -KILL "$child" 2>/dev/null || true
       wait "$child" 2>/dev/null || true
       return 0
     fi
     child=0
-    # A moment for the stack's mark when this exit was its Ctrl-C.
-    pause 0.3
     stopping_now && return 0
     ran=$((SECONDS - started))
     if ((status > 128)); then how="signal $(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128)))"; else how="code $status"; fi
@@ -103,8 +104,11 @@ supervise() {
   done
 }
 
-# Supervisors, in start order; stopped in reverse.
+# Supervisors, in start order; stopped in reverse. Then the output prefixers.
 pids=()
+prefixers=()
+worker_out=
+api_out=
 seed_pid=
 stop() {
   trap - INT TERM EXIT
@@ -117,6 +121,10 @@ stop() {
     for _ in $(seq 1 150); do kill -0 "${pids[i]}" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "${pids[i]}" 2>/dev/null || true
   done
+  # The prefixers end on the pipe's end, with the last lines passed on.
+  [[ -n $worker_out ]] && exec {worker_out}>&-
+  [[ -n $api_out ]] && exec {api_out}>&-
+  for pid in "${prefixers[@]}"; do wait "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$run_dir"
 }
@@ -140,10 +148,16 @@ done
 
 # Node with tsx as its loader (not tsx's launcher, not pnpm): the supervisor's child is the
 # app's process itself, so its exit status and the signals sent on stop are the app's own.
-# The output keeps one prefixing sed per process, across its restarts.
-supervise worker "its [worker] lines above" node --import tsx apps/worker/src/main.ts > >(sed -u 's/^/[worker] /') &
+# The output keeps one prefixing sed per process, across its restarts; it ignores Ctrl-C,
+# so that it still passes on what the process says while it shuts down, and ends once the
+# process, its supervisor and this script have closed the pipe.
+exec {worker_out}> >(trap '' INT && exec sed -u 's/^/[worker] /')
+prefixers+=($!)
+exec {api_out}> >(trap '' INT && exec sed -u 's/^/[api] /')
+prefixers+=($!)
+supervise worker "its [worker] lines above" node --import tsx apps/worker/src/main.ts >&"$worker_out" &
 pids+=($!)
-supervise api "its [api] lines above" node --import tsx apps/api/src/main.ts > >(sed -u 's/^/[api] /') &
+supervise api "its [api] lines above" node --import tsx apps/api/src/main.ts >&"$api_out" &
 pids+=($!)
 
 echo "dev: waiting for the API on http://$HOST:$PORT" >&2

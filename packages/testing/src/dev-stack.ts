@@ -62,8 +62,13 @@ export interface DevStack {
   pids: (name: DevStackProcess) => number[];
   /** Waits until the output matches `pattern` and returns the match. */
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
-  /** Sends SIGTERM to the stack (what Ctrl-C does) and resolves with its exit code once it has exited. */
+  /** Sends SIGTERM to the stack's script and resolves with its exit code once it has exited. */
   terminate: () => Promise<number | null>;
+  /**
+   * Ctrl-C as a terminal sends it: SIGINT to every process of the stack at once. Resolves
+   * with the script's exit code once it has exited.
+   */
+  interrupt: () => Promise<number | null>;
   /** The processes still in the stack's process group: none once it has stopped cleanly. */
   processesLeft: () => { pid: number; command: string }[];
   /** {@link terminate}, then SIGKILL to whatever of its process group is left: for cleanup. */
@@ -87,8 +92,9 @@ export function startDevStack(config: DevStackConfig): DevStack {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const group = child.pid;
+  const running = () => child.exitCode === null && child.signalCode === null;
   const terminate = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (running()) child.kill('SIGTERM');
     return exited;
   };
   return {
@@ -106,6 +112,10 @@ export function startDevStack(config: DevStackConfig): DevStack {
       return found as RegExpExecArray;
     },
     terminate,
+    interrupt: async () => {
+      if (running() && group !== undefined) process.kill(-group, 'SIGINT');
+      return exited;
+    },
     processesLeft: () => (group === undefined ? [] : processGroupMembers(group)),
     stop: async () => {
       const code = await terminate();
