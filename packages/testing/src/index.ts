@@ -22,6 +22,6 @@ export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';
 export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';
-export { temporalCli } from './temporal-cli';
+export { temporalCli, temporalCliPath } from './temporal-cli';
 export { connectClient, connectWorker, temporalAddress, unreachableTemporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';
 export { startTimeSkippingServer } from './time-skipping';
