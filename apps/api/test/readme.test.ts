@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job, RetryPlan } from '@ordo/core';
-import { devStackConfig, startDevStack, temporalCliPath, waitForOk, type DevStack, type DevStackConfig } from '@ordo/testing';
+import { childProcessEnv, devStackConfig, startDevStack, temporalCliPath, waitForOk, type DevStack, type DevStackConfig } from '@ordo/testing';
 import { startCheckedProxy, type CheckedProxy } from './checked-proxy';
 import { createJob, getJob, remoteApi, startJob, toolStep, waitForEnd, waitForJob, type ApiRequester } from './harness';
 import { fencedBlocks, sectionOf, shellCommands } from './markdown-sections';
@@ -164,7 +164,7 @@ describe('the README, executed against a real dev stack', () => {
     const variables = found instanceof Error ? [] : [...new Set(shellCommands(`${found.walkThrough}\n${found.control}`).flatMap((c) => /^([A-Za-z_]\w*)=/.exec(c)?.[1] ?? []))];
     shell = await ShellSession.create({
       cwd: checkout,
-      env: { ...process.env, PATH: `${bin}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`, TEMPORAL_ADDRESS: config.temporalAddress },
+      env: childProcessEnv({ TEMPORAL_ADDRESS: config.temporalAddress }, [bin, dirname(process.execPath)]),
       variables,
     });
   }, 240_000);

@@ -46,7 +46,8 @@ export class ShellSession {
       `source ${state}`,
       line,
       '__ordo_status=$?',
-      `{ declare -f; declare -p ${this.variables.join(' ')} 2>/dev/null; } >${state}.next`,
+      // `declare -p` with no names would print every variable, read-only ones included.
+      `{ declare -f; ${this.variables.length > 0 ? `declare -p ${this.variables.join(' ')} 2>/dev/null;` : ''} } >${state}.next`,
       `mv ${state}.next ${state}`,
       'exit $__ordo_status',
       '',

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childProcessEnv } from './env';
 import { pollUntil } from './poll';
 import { freePort } from './processes';
 
@@ -83,7 +84,7 @@ export interface DevStack {
 export function startDevStack(config: DevStackConfig): DevStack {
   const child = spawn('bash', [join(repoRoot, 'infra', 'dev.sh')], {
     cwd: repoRoot,
-    env: { ...process.env, ...config.env },
+    env: childProcessEnv(config.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -14,6 +14,7 @@ export { startDevServer } from './dev-server';
 export type { DevServerOptions } from './dev-server';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
+export { childProcessEnv } from './env';
 export { applicationFailureOf } from './failure';
 export { makePdf } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
