@@ -7,7 +7,7 @@ import { connectWorker, pollUntil, temporalAddress, temporalNamespace, TEST_API_
 import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
-import { checkedApp } from './openapi-check';
+import { checkedApp, fetchChecked } from './openapi-check';
 
 export { checkedApp, fetchChecked } from './openapi-check';
 
@@ -29,6 +29,17 @@ export interface ApiStack {
   /** `app.request` with a JSON body when one is given. */
   request(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
+}
+
+/**
+ * What the job helpers below need of a stack: an in-process {@link ApiStack}, or an API
+ * process over HTTP ({@link remoteApi}).
+ */
+export type ApiRequester = Pick<ApiStack, 'request'>;
+
+/** An API process at `base` over HTTP, sending `key`, every answer checked against its OpenAPI document. */
+export function remoteApi(base: string, key: string): ApiRequester {
+  return { request: (path, init) => fetchChecked(`${base}${path}`, withApiKey(init, key)) };
 }
 
 /** The test API key's `auth` for `createApp`. */
@@ -150,7 +161,7 @@ export function toolStep(step_id: string, tool_id: string, parameter_mappings: R
 
 /** Creates a PUBLISHED workflow and a job of it with these inputs (valid ones), ready to start. */
 export async function createJob(
-  stack: ApiStack,
+  stack: ApiRequester,
   definition: { input_variables?: unknown[]; steps: unknown[]; output_variables?: string[] },
   inputValues: Record<string, unknown> = {},
 ): Promise<Job> {
@@ -169,25 +180,25 @@ export async function createJob(
 }
 
 /** Reads a job through the API. */
-export async function getJob(stack: ApiStack, jobId: string): Promise<Job> {
+export async function getJob(stack: ApiRequester, jobId: string): Promise<Job> {
   const res = await stack.request(`/v1/jobs/${jobId}`);
   expect(res.status).toBe(200);
   return Job.parse(await res.json());
 }
 
 /** Starts a job through the API and returns the start answer. */
-export async function startJob(stack: ApiStack, jobId: string, body?: unknown): Promise<Job> {
+export async function startJob(stack: ApiRequester, jobId: string, body?: unknown): Promise<Job> {
   const res = await stack.request(`/v1/jobs/${jobId}/start`, json('POST', body));
   expect(res.status, await res.clone().text()).toBe(202);
   return Job.parse(await res.json());
 }
 
 /** Polls a job until `until` holds. */
-export function waitForJob(stack: ApiStack, jobId: string, until: (job: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+export function waitForJob(stack: ApiRequester, jobId: string, until: (job: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
   return pollUntil(() => getJob(stack, jobId), until, { timeoutMs, intervalMs: 100 });
 }
 
 /** Polls a job until it is COMPLETED or FAILED. */
-export function waitForEnd(stack: ApiStack, jobId: string, timeoutMs = 60_000): Promise<Job> {
+export function waitForEnd(stack: ApiRequester, jobId: string, timeoutMs = 60_000): Promise<Job> {
   return waitForJob(stack, jobId, (job) => job.status === 'COMPLETED' || job.status === 'FAILED', timeoutMs);
 }

@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
-
-const run = promisify(execFile);
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+import { temporalCliPath } from './temporal-cli';
 
 /** How a dev server of its own differs from the run's. */
 export interface DevServerOptions {
@@ -31,14 +25,13 @@ export interface DevServerOptions {
  * `address` goes to `connectClient` and `connectWorker`; tear it down with `env.teardown()`.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
-  const { stdout } = await run('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli']);
   const extraArgs: string[] = [];
   if (options.suggestContinueAsNewAfterEvents !== undefined) {
     extraArgs.push('--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`);
   }
   return TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: stdout.trim() },
+      executable: { type: 'existing-path', path: await temporalCliPath() },
       searchAttributes: [...ORDO_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'error' },
       extraArgs,

@@ -20,3 +20,12 @@ export function loadTestEnv(source: NodeJS.ProcessEnv = process.env): TestEnv {
   }
   return parsed.data;
 }
+
+/**
+ * The environment for a process a test starts: the test's own (as a person's shell or CI
+ * hands it on), with `overrides`, and `pathFirst` folders in front of `PATH`.
+ */
+export function childProcessEnv(overrides: Record<string, string> = {}, pathFirst: string[] = []): NodeJS.ProcessEnv {
+  const path = [...pathFirst, process.env.PATH ?? ''].filter((p) => p !== '').join(':');
+  return { ...process.env, ...overrides, ...(pathFirst.length > 0 && { PATH: path }) };
+}

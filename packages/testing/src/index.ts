@@ -3,14 +3,18 @@
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
  * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
  * task queues, fresh data folders, real test PDFs, the check of responses against the
- * OpenAPI document, and dev servers of a test's own (`startDevServer`).
+ * OpenAPI document, dev servers of a test's own (`startDevServer`) and whole dev stacks
+ * (`startDevStack`: `infra/dev.sh`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
+export { devStackConfig, startDevStack } from './dev-stack';
+export type { DevStack, DevStackConfig, DevStackProcess } from './dev-stack';
 export { startDevServer } from './dev-server';
 export type { DevServerOptions } from './dev-server';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
+export { childProcessEnv } from './env';
 export { applicationFailureOf } from './failure';
 export { makePdf } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
@@ -19,6 +23,6 @@ export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';
 export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';
-export { temporalCli } from './temporal-cli';
+export { temporalCli, temporalCliPath } from './temporal-cli';
 export { connectClient, connectWorker, temporalAddress, unreachableTemporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';
 export { startTimeSkippingServer } from './time-skipping';

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_API_KEY, withApiKey } from './api-key';
+import { childProcessEnv } from './env';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -38,7 +39,7 @@ export interface OrdoProcess {
 export function startOrdoProcess(app: 'api' | 'worker', env: Record<string, string>): OrdoProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps', app, 'src', 'main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...(app === 'api' && { ORDO_API_KEYS: TEST_API_KEY, ORDO_AUTH: 'on' }), ...env },
+    env: childProcessEnv({ ...(app === 'api' && { ORDO_API_KEYS: TEST_API_KEY, ORDO_AUTH: 'on' }), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
