@@ -7,7 +7,7 @@ import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { ProblemRef, route } from './openapi';
-import { pathParamLimit } from './path-params';
+import { pathParamCheck } from './path-params';
 import { ApiProblem } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
 import { fileRoutes } from './routes/files';
@@ -24,12 +24,12 @@ import { workflowRoutes } from './routes/workflows';
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   // In this order: a foreign Host is refused before anything else, a caller without a key
-  // before any body is read, and idempotency keys are looked up for authenticated callers
-  // with bodies already within their limits.
+  // before any body is read, IDs in the path before the body, and idempotency keys are looked
+  // up for authenticated callers with bodies already checked.
   app.use(hostCheck(deps.allowedHosts));
   app.use(apiKeyAuth(deps.auth));
+  app.use(pathParamCheck(() => app.routes));
   app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
-  app.use(pathParamLimit(() => app.routes));
   app.use(idempotency(deps.store, { now: deps.now, leaseMs: deps.idempotencyLeaseMs }));
   app.route('/', healthRoutes(deps));
   app.route('/v1/workflows', workflowRoutes(deps));
@@ -55,9 +55,11 @@ export function createApp(deps: AppDeps) {
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))].sort();
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
-      throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+      throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`, [
+        { field: 'method', message: `must be one of ${allowed.join(', ')}` },
+      ]);
     }
-    throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`);
+    throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`, [{ field: 'path', message: 'must be a path of this API (see /openapi.json)' }]);
   });
 
   app.onError((err, c) => {
@@ -99,8 +101,9 @@ const OPENAPI_INFO = {
       '`status`, a machine-readable `code`, `detail`, `instance`, and `errors: [{ field, message }]` naming each field and the',
       "rule it broke; a 409 names the job's current state (`job_status`, `is_paused`). Each operation lists the statuses it",
       'can refuse with. A path no route has is the `NotFound` response, a method a path does not have the `MethodNotAllowed`',
-      'response (with `Allow`). JSON bodies must be `application/json` (415), at most 1 MiB by default (413) and nested at',
-      'most 64 levels (422).',
+      'response (with `Allow`). JSON bodies must be `application/json` in UTF-8 (415), at most 1 MiB by default (413), nested at',
+      'most 64 levels, with no member twice, no number beyond ±1.8e308, no lone surrogate and no U+0000 (422). A POST, PUT or',
+      'PATCH with no body, or an empty one, has no body: fine where the body is optional, a 422 naming `(body)` where it is required.',
     ].join('\n'),
   },
   servers: [
@@ -150,6 +153,15 @@ function documentApp(app: OpenAPIHono) {
     description: 'A `Host` the API does not serve (`code`: `HOST_NOT_ALLOWED`), checked before anything else, against DNS rebinding',
     content: problem,
   });
+  // The server's own refusals, made before the app sees the request: on any path.
+  app.openAPIRegistry.registerComponent('responses', 'BadRequest', {
+    description: 'A request the server cannot route (`code`: `MALFORMED_REQUEST`): no `Host` or an unusable one, a method HTTP does not have, a malformed request line or header; `errors` names which',
+    content: problem,
+  });
+  app.openAPIRegistry.registerComponent('responses', 'HeadersTooLarge', {
+    description: 'A request line and headers over 16 KiB (`code`: `HEADERS_TOO_LARGE`)',
+    content: problem,
+  });
   // Keeps Problem in the document even before a route refers to it.
   app.openAPIRegistry.register('Problem', ProblemRef);
 }
@@ -160,7 +172,8 @@ function toProblem(err: Error): ApiProblem {
     // Hono raises these for malformed JSON bodies and similar protocol errors.
     const status = err.status;
     if (status === 415) return new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as application/json', [{ field: 'content-type', message: 'must be application/json' }]);
-    return new ApiProblem(status, status === 400 ? 'MALFORMED_REQUEST' : 'INTERNAL', status === 400 ? 'Malformed request' : 'Request failed', err.message);
+    if (status === 400) return new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', err.message, [{ field: '(body)', message: 'must be well-formed' }]);
+    return new ApiProblem(status, 'INTERNAL', 'Request failed', err.message);
   }
   return new ApiProblem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred; it has been logged');
 }

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { validationProblem } from './problem';
 
-/** Where a page of jobs continues: after this job in newest-first order. */
-const JobCursor = z.object({ created_at: z.string(), job_id: z.string() });
+/**
+ * Where a page of jobs continues: after this job in newest-first order. Strict, so a cursor
+ * edited by hand is refused unless it still holds a time and an ID as the API writes them.
+ */
+const JobCursor = z.strictObject({ created_at: z.iso.datetime(), job_id: z.string().regex(/^[\x21-\x7e]{1,128}$/) });
 type JobCursor = z.infer<typeof JobCursor>;
 
 /** An opaque `next_cursor` for the job after which the next page starts. */

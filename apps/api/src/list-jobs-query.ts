@@ -1,11 +1,12 @@
 import { Identifier, JobStatus } from '@ordo/core';
 import { z } from 'zod';
+import { wholeNumberParam } from './whole-number-param';
 
 /** `GET /v1/jobs` filters and paging; `cursor` is the `next_cursor` of the previous page. */
 export const ListJobsQuery = z.strictObject({
   workflow_id: Identifier.optional(),
   status: JobStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: wholeNumberParam(1, 200).default(50),
   cursor: z.string().min(1).optional(),
 });
 export type ListJobsQuery = z.infer<typeof ListJobsQuery>;

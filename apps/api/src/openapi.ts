@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { SchemaValue, VariableSchema } from '@ordo/core';
+import { requireJsonBody } from './json-body';
 import { Problem, validationProblem, zodFieldErrors } from './problem';
 
 /**
@@ -23,7 +24,7 @@ export function createRouter() {
 export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
-  400: 'Malformed request (e.g. JSON that does not parse)',
+  400: 'Malformed request: JSON that does not parse or is not UTF-8, or a request the server refuses before routing (no or an unusable `Host`, a request line or header that is not HTTP)',
   401: 'Missing or wrong API key',
   404: 'Not found',
   405: 'Method not allowed on this path; `Allow` lists the methods it has',
@@ -37,11 +38,14 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   503: 'A dependency (Temporal or the database) is unavailable',
 };
 
-/** Statuses every route can answer with, whatever it does; 401 too unless the route is open (`security: []`). */
-const ALWAYS: readonly ProblemStatus[] = [421, 500];
+/**
+ * Statuses every route can answer with, whatever it does; 401 too unless the route is open
+ * (`security: []`). 400 and 431 are the server's own refusals, made before any route is found.
+ */
+const ALWAYS: readonly ProblemStatus[] = [400, 421, 431, 500];
 /** Statuses every route taking a JSON body can answer with. */
-const WITH_JSON_BODY: readonly ProblemStatus[] = [400, 413, 415, 422];
-/** Statuses of any POST, PUT or PATCH, body or not: the JSON body guard refuses a body before the route runs. */
+const WITH_JSON_BODY: readonly ProblemStatus[] = [413, 415, 422];
+/** Statuses of any POST, PUT or PATCH, body or not: the JSON body guard refuses a body before the route runs (`jsonBody`). */
 const WITH_ANY_BODY: readonly ProblemStatus[] = [413, 415, 422];
 
 /** The problem responses of a route, for its `responses` map. */
@@ -95,10 +99,11 @@ export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?
 }
 
 /**
- * `createRoute` with Ordo's conventions: the problem responses every route has (421, 500, and
- * 401 unless it is open to all; 400/413/415/422 with a JSON body; 413/415/422 on any POST, PUT
- * or PATCH; 422 with query, path or header parameters) added to the route's own `problems`, so
- * the document lists every error a route can give.
+ * `createRoute` with Ordo's conventions: the problem responses every route has (400, 421, 431,
+ * 500, and 401 unless it is open to all; 413/415/422 with a body and on any POST, PUT or PATCH;
+ * 422 with query, path or header parameters) added to the route's own `problems`, so the
+ * document lists every error a route can give. A route whose JSON body is required refuses a
+ * request without one with a 422 naming `(body)` (`requireJsonBody`).
  */
 export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[] }) {
   const { problems = [], ...rest } = config;
@@ -108,6 +113,8 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
   if (request?.body) statuses.push(...WITH_JSON_BODY);
   if (rest.method === 'post' || rest.method === 'put' || rest.method === 'patch') statuses.push(...WITH_ANY_BODY);
   if (request?.query || request?.params || request?.headers) statuses.push(422);
+  const bodyRequired = request?.body?.required === true && request.body.content['application/json'] !== undefined;
+  const middleware = [...(bodyRequired ? [requireJsonBody] : []), ...[rest.middleware ?? []].flat()];
   // Typed as the route's own config: problems are thrown, never returned by a handler.
-  return createRoute({ ...rest, responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);
+  return createRoute({ ...rest, ...(middleware.length > 0 && { middleware }), responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);
 }

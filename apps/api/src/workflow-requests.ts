@@ -1,5 +1,6 @@
 import { Identifier, InputVariable, WorkflowDefinitionFields, WorkflowStatus } from '@ordo/core';
 import { z } from 'zod';
+import { wholeNumberParam } from './whole-number-param';
 
 /**
  * The definition fields a draft's `PATCH` replaces; those left out stay as they are, and
@@ -30,14 +31,14 @@ export type CreateWorkflowVersionRequest = z.infer<typeof CreateWorkflowVersionR
 /** `GET /v1/workflows` filters and paging; `cursor` is the `next_cursor` of the previous page. */
 export const ListWorkflowsQuery = z.strictObject({
   status: WorkflowStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: wholeNumberParam(1, 200).default(50),
   cursor: z.string().min(1).optional(),
 });
 export type ListWorkflowsQuery = z.infer<typeof ListWorkflowsQuery>;
 
 /** `GET /v1/workflows/{workflow_id}/versions` paging, newest first. */
 export const ListVersionsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: wholeNumberParam(1, 200).default(50),
   cursor: z.string().min(1).optional(),
 });
 export type ListVersionsQuery = z.infer<typeof ListVersionsQuery>;
@@ -48,5 +49,5 @@ export const WorkflowPath = z.object({ workflow_id: Identifier });
 /** The path of one version of a workflow. */
 export const VersionPath = z.object({
   workflow_id: Identifier,
-  version: z.coerce.number().int().positive().max(2_147_483_647),
+  version: wholeNumberParam(1, 2_147_483_647),
 });

@@ -1,6 +1,7 @@
 import {
   checkDefinition,
   checkDefinitionAgainstTools,
+  Identifier,
   issueStepId,
   WorkflowDefinition,
   type DefinitionIssue,
@@ -35,8 +36,9 @@ export interface ValidationResult {
 // is merged again onto that one, a few times before giving up with a 409.
 const PATCH_ATTEMPTS = 3;
 
-const WorkflowCursor = z.object({ workflow_id: z.string() });
-const VersionCursor = z.object({ version: z.number().int().positive() });
+// Strict: a cursor edited by hand is refused unless it still holds what the API writes.
+const WorkflowCursor = z.strictObject({ workflow_id: Identifier });
+const VersionCursor = z.strictObject({ version: z.number().int().positive().max(2_147_483_647) });
 
 /**
  * Workflow templates and their versions behind the `/v1/workflows` routes. Every change of

@@ -28,13 +28,13 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
     return (await res.json()) as { file_id: string; name: string };
   }
 
-  it('answers /health (liveness) and /ready with the database and Temporal checked, without a key', async () => {
+  it('answers /health (liveness) and /ready with the database, Temporal and a polling worker checked, without a key', async () => {
     const res = await req('/health', { headers: { authorization: '' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
-    const ready = await req('/ready', { headers: { authorization: '' } });
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
+    // The stack's worker polls from its start; Temporal may take a moment to list it.
+    const ready = await pollUntil(() => Promise.resolve(req('/ready', { headers: { authorization: '' } })), (r) => r.status === 200, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', temporal: 'ok', worker: 'ok' } });
   });
 
   it('serves an OpenAPI 3.1 document generated from the routes, with the Problem component', async () => {
@@ -256,7 +256,7 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
 
     it('a body that is not JSON, too large, or nested too deep; a method the path does not have', async () => {
       const form = await problem(await req('/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'workflow_id=x' }), 415);
-      expect(form).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', message: 'must be application/json' }] });
+      expect(form).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type', message: 'must be application/json (UTF-8)' }] });
       const huge = await problem(await req('/v1/jobs', json('POST', { workflow_id: 'x', name: 'x', description: 'd'.repeat(2 * 1024 * 1024) })), 413);
       expect(huge.code).toBe('PAYLOAD_TOO_LARGE');
       const deep = await problem(await req('/v1/workflows', json('POST', `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`)), 422);

@@ -12,7 +12,7 @@ import {
   temporalAddress,
   temporalNamespace,
   uniqueTaskQueue,
-  waitForOk,
+  waitForReady,
   withApiKey,
   type OrdoProcess,
 } from '@ordo/testing';
@@ -52,9 +52,10 @@ describe('a start survives the API dying mid-start', () => {
     return p;
   }
 
+  /** The API, once its database and Temporal answer: no worker polls while it starts here. */
   async function startApi(): Promise<OrdoProcess> {
     const p = start('api');
-    await waitForOk(`${base}/ready`);
+    await waitForReady(base, ['database', 'temporal']);
     return p;
   }
 

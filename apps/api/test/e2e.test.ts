@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { forEachDialect, freePort, makePdf, seedFile, startOrdoProcess, testStoreConfig, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess, type TestStoreConfig } from '@ordo/testing';
+import { forEachDialect, freePort, makePdf, seedFile, startOrdoProcess, testStoreConfig, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, waitForReady, withApiKey, type OrdoProcess, type TestStoreConfig } from '@ordo/testing';
 import { fetchChecked } from './openapi-check';
 
 /**
@@ -116,7 +116,8 @@ forEachDialect('seed 002 end to end over HTTP', (dialect) => {
     expect(await worker.stop()).toBe(0);
     expect(await api.stop()).toBe(0);
     start('api');
-    await waitForOk(`${base}/ready`, 120_000);
+    // No worker polls now: ready for what this needs, the database (and Temporal).
+    await waitForReady(base, ['database', 'temporal'], 120_000);
     const afterRestart = Job.parse(await (await call(`/v1/jobs/${job.job_id}`)).json());
     expect(afterRestart.status).toBe('COMPLETED');
     expect(afterRestart.output_data).toEqual(final?.output_data);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf } from '@ordo/testing';
-import { contentDisposition } from '../src/routes/files';
+import { parse as parseDisposition } from 'content-disposition';
+import { contentDisposition } from '../src/file-name';
 import { createJob, json, problem, startApiStack, startJob, toolStep, upload, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 /** `/v1/files`: upload, metadata, content, deletion, through `app.request()` with a real store and worker. */
@@ -38,7 +39,8 @@ describe('files', () => {
 
   it('streams the content with its stored type, length, nosniff and a safe attachment disposition', async () => {
     const text = 'name,value\nrevenue,10\n';
-    const file = await uploadBytes(new TextEncoder().encode(text), 'evil"; filename=x.html\r\n.csv', 'text/html');
+    const name = 'evil"; filename=x.html;.csv';
+    const file = await uploadBytes(new TextEncoder().encode(text), name, 'text/html');
     const res = await req(`/v1/files/${file.file_id}/content`);
     expect(res.status).toBe(200);
     // The stored type (text, so the declared text subtype is kept), served so that nothing renders or runs it.
@@ -46,8 +48,8 @@ describe('files', () => {
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     expect(res.headers.get('content-length')).toBe(String(text.length));
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"\\\r\n]*"; filename\*=UTF-8''/);
-    expect(res.headers.get('content-disposition')).not.toMatch(/[\r\n]/);
+    // One parameter holding the whole name, quotes escaped: no second filename smuggled in.
+    expect(parseDisposition(res.headers.get('content-disposition') ?? '')).toEqual({ type: 'attachment', parameters: { filename: name } });
     expect(await res.text()).toBe(text);
     await problem(await req('/v1/files/file_nope/content'), 404);
     const pdf = await makePdf([['Bytes back']]);
@@ -57,10 +59,39 @@ describe('files', () => {
     expect(new Uint8Array(await back.arrayBuffer())).toEqual(pdf);
   });
 
-  it('writes an RFC 6266 disposition for any name', () => {
-    expect(contentDisposition('q4 report.pdf')).toBe(`attachment; filename="q4 report.pdf"; filename*=UTF-8''q4%20report.pdf`);
-    expect(contentDisposition('résumé.pdf')).toBe(`attachment; filename="r_sum_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
-    expect(contentDisposition('../"x"\\y;z.txt')).toBe(`attachment; filename="..__x__y_z.txt"; filename*=UTF-8''..%2F%22x%22%5Cy%3Bz.txt`);
+  it('writes an RFC 6266 disposition that gives back the exact name', () => {
+    for (const name of ['q4 report.pdf', 'résumé.pdf', '../"x"\\y;z.txt', '日本語の報告書.pdf', 'emoji 😀.txt', 'a%41.txt']) {
+      const header = contentDisposition(name);
+      expect(header, name).toMatch(/^attachment; filename=/);
+      expect(header, name).toMatch(/^[\x20-\x7e]*$/);
+      expect(parseDisposition(header).parameters.filename, name).toBe(name);
+    }
+    expect(contentDisposition('résumé.pdf')).toBe(`attachment; filename="r?sum?.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
+  });
+
+  it('downloads a name stored before the name rules safely: controls replaced, cut to 255 bytes, extension kept', async () => {
+    // Written past the API, as an upload before the rules could have stored it (finding 9).
+    const stored = await stack.store.files.save({ name: `evil\u0000\r\n\u202e${'n'.repeat(100_000)}.pdf`, mime_type: 'text/plain', bytes: new TextEncoder().encode('legacy 46') }, new Date().toISOString());
+    const res = await req(`/v1/files/${stored.file_id}/content`);
+    expect(res.status).toBe(200);
+    const header = res.headers.get('content-disposition') ?? '';
+    expect(header.length).toBeLessThan(1200);
+    expect(header).toMatch(/^[\x20-\x7e]*$/);
+    const name = parseDisposition(header).parameters.filename ?? '';
+    expect(name.startsWith('evil____nnn')).toBe(true);
+    expect(name.endsWith('.pdf')).toBe(true);
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    expect(await res.text()).toBe('legacy 46');
+  });
+
+  it('stores a name in NFC, and refuses control characters, bidi overrides and names over 255 bytes with 422 naming file', async () => {
+    const decomposed = 're\u0301sume\u0301.pdf';
+    expect((await uploadBytes(new TextEncoder().encode('nfc 47'), decomposed)).name).toBe('résumé.pdf');
+    expect((await uploadBytes(new TextEncoder().encode('max 48'), `${'é'.repeat(125)}.txt`)).name).toHaveLength(129);
+    for (const bad of ['a\u0000b.txt', 'tab\there.txt', 'invoice\u202etxt.exe', `${'é'.repeat(126)}.txt`, 'n'.repeat(100_000)]) {
+      const p = await problem(await req('/v1/files', upload(new TextEncoder().encode('refused 49'), bad)), 422);
+      expect(p.errors?.[0]?.field, bad.slice(0, 20)).toBe('file');
+    }
   });
 
   it('deletes a file no job uses (204), after which it is gone, content too', async () => {

@@ -144,6 +144,8 @@ export interface Problem {
   is_paused?: boolean;
   input_errors?: Record<string, string>;
   errors?: { field: string; message: string }[];
+  /** On a 503 `NOT_READY`: each readiness check's state. */
+  checks?: Record<string, string>;
 }
 
 /** Asserts a problem+json answer with this status and returns its body. */

@@ -49,7 +49,8 @@ describe('the API secured and safe to retry', () => {
     it('serves /health, /ready, /openapi.json and /docs without a key', async () => {
       const open = { headers: { authorization: '' } };
       expect((await req('/health', open)).status).toBe(200);
-      expect((await req('/ready', open)).status).toBe(200);
+      // No worker polls this stack's task queue: not ready, and saying so without a key.
+      expect((await problem(await req('/ready', open), 503)).code).toBe('NOT_READY');
       expect((await req('/openapi.json', open)).status).toBe(200);
       // /docs may not exist on this build; whatever it answers, it is not a 401.
       expect((await req('/docs', open)).status).not.toBe(401);

@@ -69,11 +69,22 @@ describe('the API server over HTTP', () => {
     const answer = await raw(port, 'NOT HTTP AT ALL\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer).toContain('Content-Type: application/problem+json');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'MALFORMED_REQUEST' });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'MALFORMED_REQUEST', errors: [{ field: 'method' }] });
   });
 
-  it('serves its own names and refuses a rebound foreign Host with 421', async () => {
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost']) {
+  it('answers a request without a Host, or with one that names no host, with a 400 problem naming host', async () => {
+    // Node itself answered a missing Host with an empty 400, node-server an unreadable one with an empty text/plain 400.
+    for (const request of [`GET /v1/tools HTTP/1.1\r\n\r\n`, `GET /v1/tools HTTP/1.1\r\nHost: localhost:99999\r\n\r\n`, `GET /v1/tools HTTP/1.1\r\nHost: a@localhost\r\n\r\n`]) {
+      const answer = await raw(port, request.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'));
+      expect(answer, request).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer, request).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), request).toMatchObject({ status: 400, code: 'MALFORMED_REQUEST', errors: [{ field: 'host' }] });
+    }
+  });
+
+  it('serves its own names in any case and refuses a rebound foreign Host with 421', async () => {
+    // Host names are case-insensitive (RFC 9110): before, node-server answered an empty text/plain 400 to these.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', `Localhost:${port}`, 'LOCALHOST', `LocalHost.:${port}`]) {
       expect((await get(port, '/v1/tools', { ...auth, host })).status, host).toBe(200);
     }
     const rebound = await get(port, '/v1/tools', { ...auth, host: `attacker.example:${port}` });

@@ -41,7 +41,9 @@ describe('API with Temporal unreachable', () => {
     const began = Date.now();
     const notReady = await problem(await app.request('/ready'), 503);
     expect(Date.now() - began).toBeLessThan(5000);
-    expect(notReady).toMatchObject({ code: 'NOT_READY', detail: 'unavailable: temporal', checks: { database: 'ok', temporal: 'unavailable' } });
+    expect(notReady).toMatchObject({ code: 'NOT_READY', checks: { database: 'ok', temporal: 'unavailable', worker: 'unavailable' } });
+    expect(notReady.detail).toMatch(/^unavailable: temporal, worker/);
+    expect(notReady.errors?.map((e) => e.field)).toEqual(['checks.temporal', 'checks.worker']);
     const live = await app.request('/health');
     expect(live.status).toBe(200);
     expect(await live.json()).toEqual({ status: 'ok' });

@@ -204,7 +204,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** Answers a server gives before it routes a request, by status: the named responses that document them. */
-const BEFORE_ROUTING: Record<number, string> = { 401: 'Unauthorized', 421: 'HostNotAllowed' };
+const BEFORE_ROUTING: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 421: 'HostNotAllowed', 431: 'HeadersTooLarge' };
 
 function mediaTypeOf(header: string | null): string | undefined {
   const type = header?.split(';')[0]?.trim().toLowerCase();

@@ -74,3 +74,28 @@ export async function waitForOk(url: string, timeoutMs = 60_000, apiKey: string 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** The checks `/ready` reports (see the API's `Ready` schema). */
+export type ReadyCheck = 'database' | 'temporal' | 'worker';
+
+/**
+ * Polls the API's `/ready` at `base` until the checks a test needs pass, or the deadline. A
+ * test that runs the API without a worker (yet) waits for `['database', 'temporal']`: `/ready`
+ * itself answers 503 until a worker polls, naming each check's state in `checks`.
+ */
+export async function waitForReady(base: string, need: readonly ReadyCheck[] = ['database', 'temporal', 'worker'], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/ready`);
+      const body = (await res.json()) as { checks?: Partial<Record<ReadyCheck, string>> };
+      last = `${res.status} ${JSON.stringify(body.checks ?? body)}`;
+      if (res.ok || need.every((check) => body.checks?.[check] === 'ok')) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${base}/ready did not show ${need.join(', ')} ok within ${timeoutMs} ms (last: ${last})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

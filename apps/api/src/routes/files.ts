@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FileValue } from '@ordo/core';
 import { fileMetadata, toFileValue } from '@ordo/storage';
 import type { AppDeps } from '../deps';
+import { checkFileName, contentDisposition } from '../file-name';
 import { detectMimeType } from '../mime-type';
 import { component, createRouter, jsonResponse, route } from '../openapi';
 import { ApiProblem, notFound, validationProblem } from '../problem';
@@ -31,7 +32,7 @@ const uploadFile = route({
   tags: ['files'],
   summary: 'Upload a file',
   description:
-    'A `multipart/form-data` body with the file in the field `file`. Its type is detected from the content (a text file sent as application/pdf is text/plain). The same bytes uploaded twice are stored once. The size limit is `ORDO_MAX_UPLOAD_BYTES`.',
+    'A `multipart/form-data` body with the file in the field `file`. Its type is detected from the content (a text file sent as application/pdf is text/plain). The same bytes uploaded twice are stored once. The size limit is `ORDO_MAX_UPLOAD_BYTES`. The file name is stored in Unicode NFC, at most 255 bytes of UTF-8, without control characters or bidirectional overrides (422 naming `file` otherwise).',
   request: {
     body: {
       required: true,
@@ -46,7 +47,7 @@ const uploadFile = route({
   responses: {
     201: { ...jsonResponse(FileValueRef, 'The stored file, as jobs reference it'), headers: { Location: { description: 'The file\u2019s metadata', schema: { type: 'string' } } } },
   },
-  problems: [400, 413, 422],
+  problems: [400, 413, 415, 422],
 });
 
 const getFile = route({
@@ -108,24 +109,30 @@ export function fileRoutes(deps: AppDeps) {
       },
       async (c) => {
         const contentType = c.req.header('content-type') ?? '';
-        if (!contentType.startsWith('multipart/form-data')) {
-          throw validationProblem([{ field: 'file', message: 'send the file as multipart/form-data in a field named "file"' }]);
+        if (!/^multipart\/form-data\s*(;|$)/i.test(contentType)) {
+          throw new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the file as multipart/form-data in a field named "file"', [
+            { field: 'content-type', message: 'must be multipart/form-data' },
+          ]);
         }
         let body: Record<string, unknown>;
         try {
           body = await c.req.parseBody();
         } catch (err) {
           if (err instanceof ApiProblem) throw err;
-          throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed multipart body', 'the multipart/form-data body could not be parsed');
+          throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed multipart body', 'the multipart/form-data body could not be parsed', [
+            { field: '(body)', message: 'must be multipart/form-data with its boundary' },
+          ]);
         }
         const file = body.file;
         if (!(file instanceof File)) {
           throw validationProblem([{ field: 'file', message: 'is required: a multipart field named "file" holding the file' }]);
         }
         if (file.size === 0) throw validationProblem([{ field: 'file', message: 'must not be empty' }]);
+        const name = checkFileName(file.name);
+        if (!name.ok) throw validationProblem([{ field: 'file', message: name.message }]);
         const bytes = new Uint8Array(await file.arrayBuffer());
         const stored = await deps.store.files.save(
-          { name: file.name || 'upload', mime_type: detectMimeType(bytes, file.type), bytes },
+          { name: name.name, mime_type: detectMimeType(bytes, file.type), bytes },
           (deps.now?.() ?? new Date()).toISOString(),
         );
         return c.json(toFileValue(stored), 201, { Location: `/v1/files/${stored.file_id}` });
@@ -172,15 +179,4 @@ export function fileRoutes(deps: AppDeps) {
           );
       }
     });
-}
-
-/**
- * `attachment` with the file's name: an ASCII fallback with anything risky (quotes,
- * backslashes, control characters, path separators) replaced, and the exact name in RFC 5987
- * form for clients that read it.
- */
-export function contentDisposition(name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\/;%]/g, '_').trim() || 'download';
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

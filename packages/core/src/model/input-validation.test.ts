@@ -23,6 +23,8 @@ describe('checkInputValue', () => {
   it('checks numbers, integers and bounds', () => {
     expect(checkInputValue({ type: 'number', integer: true, minimum: 1 }, 2, 'pages')).toEqual({ ok: true, value: 2 });
     expect(checkInputValue({ type: 'number', integer: true }, 2.5, 'pages')).toEqual({ ok: false, message: 'pages must be a whole number, got 2.5' });
+    expect(checkInputValue({ type: 'number', integer: true }, 2 ** 53, 'pages')).toEqual({ ok: false, message: 'pages must be a whole number between -9007199254740991 and 9007199254740991, got 9007199254740992' });
+    expect(checkInputValue({ type: 'number', integer: true }, 9007199254740991, 'pages').ok).toBe(true);
     expect(checkInputValue({ type: 'number', minimum: 1 }, 0, 'pages')).toEqual({ ok: false, message: 'pages must be at least 1' });
     expect(checkInputValue({ type: 'number', maximum: 10 }, 11, 'pages')).toEqual({ ok: false, message: 'pages must be at most 10' });
     expect(checkInputValue({ type: 'number' }, '5', 'pages')).toEqual({ ok: false, message: 'pages must be a number, got the string "5"' });

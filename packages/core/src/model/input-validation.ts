@@ -27,6 +27,8 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`must be a number, got ${describe(value)}`);
       if (schema.integer && !Number.isInteger(value)) return fail(`must be a whole number, got ${value}`);
+      // Past 2^53 a JSON number is no longer the integer that was written (9007199254740993 reads as ...992).
+      if (schema.integer && !Number.isSafeInteger(value)) return fail(`must be a whole number between -9007199254740991 and 9007199254740991, got ${value}`);
       if (schema.minimum !== undefined && value < schema.minimum) return fail(`must be at least ${schema.minimum}`);
       if (schema.maximum !== undefined && value > schema.maximum) return fail(`must be at most ${schema.maximum}`);
       return { ok: true, value };
