@@ -18,6 +18,8 @@ export type { FileLookup, InputCheck } from './model/input-validation';
 export { CreateJobRequest, ExecutionProgress, Job, JobRecord, JobStep, JobStepRuntime, JobSummary, RunSummary, SetInputValueRequest } from './model/job';
 export { applyOutputMappings, literalValueOf, providerOf, resolveMappings, resolveValue, sourceUses, type ValueProvider, type ValueScope } from './model/mappings';
 export { EXPRESSION_LIMITS, evaluateExpression, parseExpression } from './model/expressions';
+export type { EvaluationOptions, ExpressionFailure, ExpressionLimits, ExpressionResult } from './model/expressions';
+export { REGEX_SYNTAX } from './model/linear-regex';
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
 export { RuntimeStepExecution, RuntimeWorkflowExecution } from './model/runtime-execution';

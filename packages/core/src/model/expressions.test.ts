@@ -24,7 +24,57 @@ describe('expressions', () => {
   it('bounds evaluation by a count of steps, so the bound falls at the same point on replay', async () => {
     const result = await evaluateExpression('$map([1..3000], function($i){ $map([1..3000], function($j){ $i * $j }) })', {});
     expect(result).toMatchObject({ ok: false });
-    expect(result.ok ? '' : result.message).toContain(`more than ${EXPRESSION_LIMITS.max_steps} steps`);
+    expect(result.ok ? '' : result.message).toContain(`more than ${EXPRESSION_LIMITS.max_steps} evaluation steps`);
+  });
+
+  it('is calibrated for the workflow sandbox: a step there costs about 200 µs, so the bound is about 0.3 s', () => {
+    expect(EXPRESSION_LIMITS.max_steps).toBeLessThanOrEqual(2_000);
+  });
+
+  const failureOf = async (text: string, document: Record<string, unknown> = {}): Promise<string> => {
+    const result = await evaluateExpression(text, document);
+    expect(result.ok, `${text} should fail`).toBe(false);
+    return result.ok ? '' : result.message;
+  };
+
+  it('refuses $pad of 200 million characters before building it (V8 aborted the worker on it)', async () => {
+    expect(await failureOf('$length($pad("", 200000000))')).toMatch(/^\$pad would build a string of 200000000 characters; at most 1000000 are allowed/);
+    // The same through $eval.
+    expect(await failureOf('$eval("$pad(\\"\\", 200000000)")')).toMatch(/\$pad would build a string of 200000000 characters/);
+  });
+
+  it('stops a string that doubles itself with & once it passes the string limit', async () => {
+    expect(await failureOf('($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("x", 40)))')).toMatch(/built a string of more than 1000000 characters/);
+  });
+
+  it('counts the values ranges build as work: many ranges of 100,000 end the evaluation early', async () => {
+    expect(await failureOf('$sum($map([1..3000], function($i){ $count([1..100000]) }))')).toMatch(/more than \d+ evaluation steps/);
+  });
+
+  it('counts tail calls: a tail recursion of 5,000 and an endless one end at the step bound', async () => {
+    expect(await failureOf('($f := function($x){ $x < 5000 ? $f($x + 1) : $x }; $f(0))')).toMatch(/more than \d+ evaluation steps/);
+    expect(await failureOf('($loop := function($n){ $loop($n + 1) }; $loop(0))')).toMatch(/more than \d+ evaluation steps/);
+    expect(await evaluateExpression('($f := function($x){ $x < 100 ? $f($x + 1) : $x }; $f(0))', {})).toEqual({ ok: true, value: 100 });
+  });
+
+  it('stops values that share their parts before they are compared or written out', async () => {
+    expect(await failureOf('($f := function($o, $n){ $n = 0 ? $o : $f({"x": $o, "y": $o}, $n - 1) }; $f({"a": 1}, 40) = 1)')).toMatch(/evaluation steps|value of more than/);
+    expect(await failureOf('$fromMillis(0, "[Y,*-1000000000]")')).toMatch(/\$fromMillis would build a string/);
+    expect(await failureOf('$replace($pad("", 1000, "a"), "a", $pad("", 5000, "b"))')).toMatch(/\$replace would build a string of more than 1000000 characters/);
+  });
+
+  it('runs regexes in RE2: catastrophic patterns answer at once in $match, $replace and $contains', async () => {
+    const document = { s: `${'a'.repeat(40)}!` };
+    expect(await evaluateExpression('$match(s, /^(a+)+$/)', document)).toEqual({ ok: true, value: undefined });
+    expect(await evaluateExpression('$replace(s, /^(a+)+$/, "b")', document)).toEqual({ ok: true, value: document.s });
+    expect(await evaluateExpression('$contains(s, /^(a+)+$/)', document)).toEqual({ ok: true, value: false });
+    expect(await evaluateExpression('$match("abcabc", /(b)(c)/).groups', {})).toEqual({ ok: true, value: ['b', 'c', 'b', 'c'] });
+    expect(await evaluateExpression('$replace("hello", /(l+)/, "[$1]")', {})).toEqual({ ok: true, value: 'he[ll]o' });
+  });
+
+  it('refuses, at parse and at run time, a regex RE2 cannot run', async () => {
+    expect(parseExpression('$match(x, /(a)\\1/)')).toMatchObject({ ok: false, message: expect.stringContaining('RE2'), position: expect.any(Number) });
+    expect(await failureOf('$eval("$match(\\"aa\\", /(a)\\\\1/)")')).toMatch(/not supported by RE2/);
   });
 
   it('bounds recursion depth and result size', async () => {
