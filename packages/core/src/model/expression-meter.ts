@@ -100,7 +100,7 @@ export class ExpressionMeter implements ScanMeter {
   }
 
   private check(): void {
-    if (this.steps > this.limits.max_steps) this.fail(`it took more than ${this.limits.max_steps} evaluation steps (sub-expressions evaluated; values built count one step per ${UNITS_PER_STEP} characters or items)`);
+    if (this.steps > this.limits.max_steps) this.fail(`it took more than ${this.limits.max_steps} evaluation steps (sub-expressions evaluated; values built count one step per ${UNITS_PER_STEP} characters or items; a json_transform step takes larger transforms)`);
   }
 
   /**

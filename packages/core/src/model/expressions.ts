@@ -13,11 +13,12 @@ export type { ExpressionLimits } from './expression-meter';
  *
  * Calibrated in the workflow sandbox, where one evaluation step costs about 200 µs of CPU
  * (JSONata 2 makes several promises a step, and the SDK records a stack trace for each):
- * 1,500 steps are about 0.3 s, far inside the 5 s a workflow activation may take.
+ * 1,000 steps took 0.33 s of CPU there under a load of 25 (2 cores), far inside the 5 s a
+ * workflow activation may take. Heavier transforms belong in a `json_transform` step.
  */
 export const EXPRESSION_LIMITS: ExpressionLimits = {
   max_length: 10_000,
-  max_steps: 1_500,
+  max_steps: 1_000,
   max_depth: 300,
   max_sequence: 100_000,
   max_string: 1_000_000,
