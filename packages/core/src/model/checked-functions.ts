@@ -68,7 +68,8 @@ export function checkedFunction(name: BuiltInName, ctx: CheckedContext): Jsonata
   };
 
   let implementation: (this: Focus, ...args: unknown[]) => unknown;
-  switch (name) {
+  // Only the functions that need more than the default; the rest share it.
+  switch (name as string) {
     case 'pad':
       implementation = function (this: Focus, str, width, char) {
         const w = Math.abs(Math.trunc(asNumber(width) ?? 0));
@@ -192,8 +193,8 @@ interface Match {
 async function replaceChecked(this: unknown, meter: ExpressionMeter, str: unknown, pattern: unknown, replacement: unknown, limit: unknown): Promise<unknown> {
   if (typeof str === 'undefined') return undefined;
   if (typeof str !== 'string') return str;
-  if (pattern === '') throw { code: 'D3010', stack: new Error().stack, value: pattern, index: 2 };
-  if (typeof limit === 'number' && limit < 0) throw { code: 'D3011', stack: new Error().stack, value: limit, index: 4 };
+  if (pattern === '') throw jsonataError({ code: 'D3010', value: pattern, index: 2 });
+  if (typeof limit === 'number' && limit < 0) throw jsonataError({ code: 'D3011', value: limit, index: 4 });
   const max = meter.limits.max_string;
   let length = 0;
   const parts: string[] = [];
@@ -229,7 +230,7 @@ async function replaceChecked(this: unknown, meter: ExpressionMeter, str: unknow
     add(str.substring(position, found.start));
     let replaced = replacer(found);
     if (replaced instanceof Promise) replaced = await (replaced as Promise<unknown>);
-    if (typeof replaced !== 'string') throw { code: 'D3012', stack: new Error().stack, value: replaced };
+    if (typeof replaced !== 'string') throw jsonataError({ code: 'D3012', value: replaced });
     add(replaced);
     position = found.start + found.match.length;
     count++;
@@ -239,12 +240,17 @@ async function replaceChecked(this: unknown, meter: ExpressionMeter, str: unknow
   return parts.join('');
 }
 
+/** JSONata reports errors as plain objects with a `code` (it writes their message from it): thrown as JSONata throws them. */
+function jsonataError(fields: { code: string; value?: unknown; index?: number }): Error {
+  return Object.assign(Object.create(null) as Error, fields, { stack: new Error().stack });
+}
+
 /** Calls a matcher (a regex, or a function returning JSONata's match structure) as JSONata's `evaluateMatcher` does. */
 async function matchOf(focus: unknown, matcher: unknown, str: string | undefined): Promise<Match | undefined> {
   let result = (matcher as { apply: (self: unknown, args: unknown[]) => unknown }).apply(focus, str === undefined ? [] : [str]);
   if (result instanceof Promise) result = await (result as Promise<unknown>);
   const m = result as Match | undefined;
-  if (m && !(typeof m.start === 'number' || Array.isArray(m.groups) || typeof m.next === 'function')) throw { code: 'T1010', stack: new Error().stack };
+  if (m && !(typeof m.start === 'number' || Array.isArray(m.groups) || typeof m.next === 'function')) throw jsonataError({ code: 'T1010' });
   return m ?? undefined;
 }
 

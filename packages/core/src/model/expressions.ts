@@ -282,7 +282,7 @@ function failure(stage: ExpressionFailure['stage'], err: unknown, limits: { max_
   } else if (err !== null && typeof err === 'object') {
     const f = err as JsonataFailure;
     code = typeof f.code === 'string' ? f.code : undefined;
-    detail = f.message ?? (code !== undefined ? `JSONata error ${code}` : String(err));
+    detail = f.message ?? (code !== undefined ? `JSONata error ${code}` : 'the evaluation failed');
     if (code === 'D1011') detail = `it recursed more than ${limits.max_depth} levels deep (${detail})`;
     position = typeof f.position === 'number' ? f.position : undefined;
   } else {
@@ -304,7 +304,7 @@ async function evaluateLegacy(text: string, document: unknown): Promise<Expressi
   let compiled: jsonata.Expression;
   try {
     if (text.length > LEGACY_LIMITS.max_length) throw new Error(`the expression is longer than ${LEGACY_LIMITS.max_length} characters`);
-    compiled = jsonataOf(text, { stack: LEGACY_LIMITS.max_depth, sequence: LEGACY_LIMITS.max_sequence } as jsonata.JsonataOptions);
+    compiled = jsonataOf(text, { stack: LEGACY_LIMITS.max_depth, sequence: LEGACY_LIMITS.max_sequence });
   } catch (err) {
     return legacyFailure(err);
   }
