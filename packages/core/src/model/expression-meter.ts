@@ -24,7 +24,7 @@ export interface ExpressionLimits {
 
 /**
  * Characters (or members) of values built, walked or compared that count as one evaluation
- * step. Measured in the workflow sandbox: a step costs about 200 µs there (the SDK records
+ * step. Measured in the workflow sandbox: a step costs about 300 µs there (the SDK records
  * a stack trace for each of the promises JSONata makes), and JSONata's string and list
  * functions take about 0.15 µs a character; so a thousand characters cost about a step.
  */
@@ -41,25 +41,44 @@ export class ExpressionOverrun extends Error {
 }
 
 /**
+ * Where evaluations draw their steps from, across evaluations: the job workflow's pacer
+ * (`workflows/expression-pacer.ts`), which lets each workflow activation spend only so
+ * many. Node callers (the API, `json_transform`) have none.
+ */
+export interface StepBudget {
+  /**
+   * Takes `steps` more steps. Undefined: go on at once. A promise: the evaluation waits for
+   * it before its next step (a durable timer: it resumes in a later activation); should it
+   * reject (the run cancelled meanwhile), the evaluation ends with that rejection as it is,
+   * not as a failure of the expression. Throwing an `ExpressionOverrun` fails the
+   * evaluation with its message (a bound the budget keeps across evaluations).
+   */
+  draw(steps: number): Promise<void> | undefined;
+}
+
+/**
  * Counts one evaluation's work against its limits: the steps JSONata enters, the size of
  * the values sub-expressions build (walked, bounded, on their way out), the characters
  * regexes scan. The first overrun is kept: JSONata wraps errors in some places (`$eval`),
  * so the evaluation reports the overrun itself, and every later step throws it again.
+ * The same goes for the budget's rejection (`interruption`).
  */
 export class ExpressionMeter implements ScanMeter {
   private steps = 0;
   /** Units counted but not yet a whole step. */
   private units = 0;
+  /** Steps already drawn from the budget. */
+  private drawn = 0;
   /** Where the evaluation is (the position of the last sub-expression entered), for messages. */
   position: number | undefined;
   overrun: ExpressionOverrun | undefined;
+  /** Why the budget's wait rejected (a cancellation): the evaluation ends with it, rethrown as it is. */
+  interruption: { reason: unknown } | undefined;
 
-  constructor(readonly limits: ExpressionLimits) {}
-
-  /** Steps taken so far (whole steps, work included). */
-  get taken(): number {
-    return this.steps;
-  }
+  constructor(
+    readonly limits: ExpressionLimits,
+    private readonly budget?: StepBudget,
+  ) {}
 
   /** Ends the evaluation with `message`. */
   fail(message: string): never {
@@ -69,10 +88,38 @@ export class ExpressionMeter implements ScanMeter {
 
   /** One sub-expression entered. */
   step(position: number | undefined): void {
-    if (this.overrun) throw this.overrun;
+    this.stopped();
     this.position = position;
     this.steps++;
     this.check();
+  }
+
+  /** Throws what ended the evaluation, if anything has: every later step stops with it. */
+  stopped(): void {
+    if (this.interruption) throw this.interruption.reason;
+    if (this.overrun) throw this.overrun;
+  }
+
+  /**
+   * Draws the steps taken since the last draw (entries and work alike) from the budget, at
+   * a point where JSONata awaits (entering or leaving a sub-expression): undefined to go
+   * on, or the budget's promise to wait for first. Without a budget, always undefined.
+   */
+  pace(): Promise<void> | undefined {
+    if (this.budget === undefined || this.steps === this.drawn) return undefined;
+    const steps = this.steps - this.drawn;
+    this.drawn = this.steps;
+    let wait: Promise<void> | undefined;
+    try {
+      wait = this.budget.draw(steps);
+    } catch (err) {
+      if (err instanceof ExpressionOverrun) this.fail(err.message);
+      throw err;
+    }
+    return wait?.catch((reason: unknown) => {
+      this.interruption ??= { reason };
+      throw reason;
+    });
   }
 
   /** Counts `units` characters or members of work. */

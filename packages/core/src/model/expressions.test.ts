@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isTruthy } from '../workflows/activation';
+import { STEPS_PER_ACTIVATION } from '../workflows/expression-pacer';
+import { ExpressionOverrun, type StepBudget } from './expression-meter';
 import { EXPRESSION_LIMITS, evaluateExpression, parseExpression } from './expressions';
 
 describe('expressions', () => {
@@ -27,8 +29,9 @@ describe('expressions', () => {
     expect(result.ok ? '' : result.message).toContain(`more than ${EXPRESSION_LIMITS.max_steps} evaluation steps`);
   });
 
-  it('is calibrated for the workflow sandbox: a step there costs about 200 µs, so the bound is about 0.3 s', () => {
-    expect(EXPRESSION_LIMITS.max_steps).toBeLessThanOrEqual(2_000);
+  it('is calibrated for the workflow sandbox: a step there costs about 300 µs, so an activation spends about 0.3 s and an expression at most 100 activations', () => {
+    expect(STEPS_PER_ACTIVATION).toBeLessThanOrEqual(2_000);
+    expect(EXPRESSION_LIMITS.max_steps / STEPS_PER_ACTIVATION).toBeLessThanOrEqual(100);
   });
 
   const failureOf = async (text: string, document: Record<string, unknown> = {}): Promise<string> => {
@@ -51,10 +54,9 @@ describe('expressions', () => {
     expect(await failureOf('$sum($map([1..3000], function($i){ $count([1..100000]) }))')).toMatch(/more than \d+ evaluation steps/);
   });
 
-  it('counts tail calls: a tail recursion of 5,000 and an endless one end at the step bound', async () => {
-    expect(await failureOf('($f := function($x){ $x < 5000 ? $f($x + 1) : $x }; $f(0))')).toMatch(/more than \d+ evaluation steps/);
-    expect(await failureOf('($loop := function($n){ $loop($n + 1) }; $loop(0))')).toMatch(/more than \d+ evaluation steps/);
-    expect(await evaluateExpression('($f := function($x){ $x < 100 ? $f($x + 1) : $x }; $f(0))', {})).toEqual({ ok: true, value: 100 });
+  it('counts tail calls: an endless tail recursion ends at the step bound, one of 5,000 (45,011 steps) completes', async () => {
+    expect(await failureOf('($loop := function($n){ $loop($n + 1) }; $loop(0))')).toMatch(/more than 100000 evaluation steps/);
+    expect(await evaluateExpression('($f := function($x){ $x < 5000 ? $f($x + 1) : $x }; $f(0))', {})).toEqual({ ok: true, value: 5000 });
   });
 
   it('stops values that share their parts before they are compared or written out', async () => {
@@ -82,6 +84,63 @@ describe('expressions', () => {
     expect(deep.ok).toBe(false);
     const big = await evaluateExpression('$pad("", 300000, "x")', {});
     expect(big).toMatchObject({ ok: false, message: expect.stringContaining('larger than') });
+  });
+});
+
+/** A budget of `size` steps a wait, recording the steps drawn before each wait; `wait` answers each wait. */
+function budgetOf(size: number, wait: () => Promise<void> = () => Promise.resolve()): StepBudget & { waits: number[]; drawn: number } {
+  let left = size;
+  const budget = {
+    waits: [] as number[],
+    drawn: 0,
+    draw(steps: number): Promise<void> | undefined {
+      budget.drawn += steps;
+      left -= steps;
+      if (left > 0) return undefined;
+      budget.waits.push(budget.drawn);
+      return wait().then(() => {
+        left = size;
+      });
+    },
+  };
+  return budget;
+}
+
+describe("expressions drawing from a budget (the job workflow's pacer)", () => {
+  const mapping = '$sum($map([1..3000], function($v){ $v * 2 }))';
+
+  it('draws every step, waits wherever the budget is spent, and gives the value it gives unpaced', async () => {
+    const budget = budgetOf(1_000);
+    expect(await evaluateExpression(mapping, {}, { budget })).toEqual({ ok: true, value: 9_003_000 });
+    expect(budget.drawn).toBeGreaterThan(9_000);
+    expect(budget.waits).toHaveLength(Math.floor(budget.drawn / 1_000));
+    // The same steps on every evaluation: a replay waits at the same points.
+    const again = budgetOf(1_000);
+    await evaluateExpression(mapping, {}, { budget: again });
+    expect(again.waits).toEqual(budget.waits);
+  });
+
+  it('keeps the bound of one evaluation, whatever the budget', async () => {
+    expect(await evaluateExpression('($loop := function($n){ $loop($n + 1) }; $loop(0))', {}, { budget: budgetOf(1_000) })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('more than 100000 evaluation steps'),
+    });
+  });
+
+  it('rethrows a wait that rejects (a cancellation) as it is, also from inside $eval, and never reports it as a failure', async () => {
+    const cancelled = new Error('cancelled while waiting');
+    const budget = budgetOf(500, () => Promise.reject(cancelled));
+    await expect(evaluateExpression(mapping, {}, { budget })).rejects.toBe(cancelled);
+    await expect(evaluateExpression(`$eval(${JSON.stringify(mapping)})`, {}, { budget: budgetOf(500, () => Promise.reject(cancelled)) })).rejects.toBe(cancelled);
+  });
+
+  it("fails the evaluation with the budget's own overrun", async () => {
+    const budget: StepBudget = {
+      draw: () => {
+        throw new ExpressionOverrun("the step's expressions took more than 10 evaluation steps together");
+      },
+    };
+    expect(await evaluateExpression(mapping, {}, { budget })).toMatchObject({ ok: false, message: expect.stringContaining("the step's expressions took more than 10 evaluation steps together") });
   });
 });
 

@@ -1,24 +1,27 @@
 import type jsonata from 'jsonata';
 import { checkedFunction, JSONATA_BUILT_INS, type BuiltInName, type JsonataFunction } from './checked-functions';
-import { ExpressionOverrun, ExpressionMeter, isFunctionValue, jsonLengthWithin, measure, type ExpressionLimits } from './expression-meter';
+import { ExpressionOverrun, ExpressionMeter, isFunctionValue, jsonLengthWithin, measure, type ExpressionLimits, type StepBudget } from './expression-meter';
 import { linearRegexEngine, loadRegexEngine, patternProblem } from './linear-regex';
 import type { SchemaValue } from './schema-value';
 
-export type { ExpressionLimits } from './expression-meter';
+export type { ExpressionLimits, StepBudget } from './expression-meter';
 
 /**
  * JSONata expressions evaluated inside the job workflow. They must decide the same way on
  * every replay, so every bound is counted, never timed: the workflow's clock stands still
  * while it computes, and a wall-clock limit would cut at a different point on replay.
  *
- * Calibrated in the workflow sandbox, where one evaluation step costs about 200 µs of CPU
- * (JSONata 2 makes several promises a step, and the SDK records a stack trace for each):
- * 1,000 steps took 0.33 s of CPU there under a load of 25 (2 cores), far inside the 5 s a
- * workflow activation may take. Heavier transforms belong in a `json_transform` step.
+ * A step costs about 300 µs of CPU in the workflow sandbox (JSONata 2 makes several
+ * promises a step, and the SDK records a stack trace for each), so the job workflow does
+ * not let one activation run an evaluation to its bound: it draws every step from its
+ * pacer (`StepBudget`), which ends the activation on a durable timer every 1,000 steps or
+ * so, and the evaluation resumes in the next. `max_steps` is then what one expression may
+ * cost a run: about 30 s of the worker's CPU spread over 100 activations, at most 100
+ * timers (500 history events). Heavier transforms belong in a `json_transform` step.
  */
 export const EXPRESSION_LIMITS: ExpressionLimits = {
   max_length: 10_000,
-  max_steps: 1_000,
+  max_steps: 100_000,
   max_depth: 300,
   max_sequence: 100_000,
   max_string: 1_000_000,
@@ -63,8 +66,12 @@ export interface EvaluationOptions {
   timeoutMs?: number;
   /** The bounds and regexes of runs recorded before they were calibrated (replay only). */
   legacy?: boolean;
-  /** Told the steps the evaluation took, whatever its outcome. */
-  onSteps?: (steps: number) => void;
+  /**
+   * Where the evaluation draws its steps from, and waits when told (the job workflow's
+   * pacer): a wait that rejects ends the evaluation by rethrowing the rejection (a
+   * cancellation stays a cancellation). None in Node processes: the evaluation runs through.
+   */
+  budget?: StepBudget;
 }
 
 interface JsonataFailure {
@@ -138,14 +145,15 @@ const DEEP_COMPARISONS = new Set(['=', '!=', 'in']);
  * every value a sub-expression builds checked on its way out and counted as work, the
  * built-ins that can build much more than they are given checked before they build
  * (`checked-functions.ts`), regexes run by RE2 and their scans counted, the result's JSON
- * measured before it is written. Any overrun, JSONata error or exception is a failure.
+ * measured before it is written. Any overrun, JSONata error or exception is a failure;
+ * only a rejection of the budget's wait (`options.budget`) is rethrown.
  */
 export async function evaluateExpression(text: string, document: unknown, options: EvaluationOptions = {}): Promise<ExpressionResult> {
   if (options.legacy) return evaluateLegacy(text, document);
   const limits = options.limits ?? EXPRESSION_LIMITS;
   const jsonataOf = await evaluationEngine();
   if (text.length > limits.max_length) return failure('parse', { message: `the expression is longer than ${limits.max_length} characters` }, limits);
-  const meter = new ExpressionMeter(limits);
+  const meter = new ExpressionMeter(limits, options.budget);
   let compiled: jsonata.Expression;
   try {
     compiled = jsonataOf(text, {
@@ -184,9 +192,15 @@ export async function evaluateExpression(text: string, document: unknown, option
   };
   // Operands of deep comparisons, as their sub-expressions gave them.
   const values = new Map<unknown, unknown>();
-  compiled.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, (expr: jsonata.ExprNode) => meter.step(expr.position));
+  // JSONata awaits both callbacks: where the budget is spent, the evaluation waits there (a
+  // promise returned) and resumes in a later activation; otherwise they return nothing, so
+  // a step costs no promise of ours.
+  compiled.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, (expr: jsonata.ExprNode) => {
+    meter.step(expr.position);
+    return meter.pace();
+  });
   compiled.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (expr: jsonata.ExprNode & { lhs?: unknown; rhs?: unknown; group?: unknown }, _input: unknown, _env: unknown, result: unknown) => {
-    if (meter.overrun) throw meter.overrun;
+    meter.stopped();
     if (expr.type === 'binary' && DEEP_COMPARISONS.has(expr.value as string)) {
       for (const operand of [values.get(expr.lhs), values.get(expr.rhs)]) {
         if (operand !== null && typeof operand === 'object') meter.charge(measure(operand, limits.max_value, limits.max_nesting).units);
@@ -194,15 +208,16 @@ export async function evaluateExpression(text: string, document: unknown, option
     }
     values.set(expr, result);
     if (BUILDING.has(expr.type) || expr.group !== undefined) meter.checkValue(result);
+    return meter.pace();
   });
   let value: unknown;
   try {
     await prepare(compiled.ast());
     value = await compiled.evaluate(document);
   } catch (err) {
+    // The budget's rejection (the run cancelled while the evaluation waited) is not the expression's failure.
+    if (meter.interruption) throw meter.interruption.reason;
     return failure('evaluate', meter.overrun ?? err, limits);
-  } finally {
-    options.onSteps?.(meter.taken);
   }
   return toJsonValue(value, limits);
 }

@@ -284,7 +284,7 @@ function recordingFor(run: RunState, start: RunStart, persistence: Persistence, 
 /** How a step's value sources resolve: the run's variables, the expression document built at most once, the run's pacer. */
 function scopeOf(run: RunState, declared: ReadonlySet<string>, pacer: ExpressionPacer): ValueScope {
   let document: Record<string, unknown> | undefined;
-  return { variables: run.variables, declared, document: () => (document ??= expressionDocumentOf(run)), evaluate: pacer.evaluate };
+  return { variables: run.variables, declared, document: () => (document ??= expressionDocumentOf(run)), evaluate: pacer.forStep() };
 }
 
 /** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */

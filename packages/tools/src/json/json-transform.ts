@@ -8,7 +8,7 @@ export const MAX_RESULT_BYTES = 1024 * 1024;
 
 /**
  * The evaluator's bounds for this tool (see `evaluateExpression` in `@ordo/core`). An
- * activity runs in plain Node, where a step costs about 2.5 µs (not 200 as in the
+ * activity runs in plain Node, where a step costs about 2.5 µs (not 300 as in the
  * workflow sandbox): `timeout_ms` bounds the time, and the counted bounds keep any one
  * expression's memory and work finite even when the clock is not looked at (inside a
  * built-in, a regex).
