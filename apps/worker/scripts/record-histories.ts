@@ -189,6 +189,11 @@ await worker.runUntil(async () => {
     await save('prepared-human-confirm', handle);
   }
 
+  if (wanted('expression-paced')) {
+    // An expression of about 9,000 steps: suspended on the pacer's 1 ms timer every 1,000 steps, resumed in the next activation.
+    await save('expression-paced', await startPrepared('expression-paced', [step('doubled', 'noop', { value: { expr: '$map([1..3000], function($v){ $v * 2 })' } }, { output_mappings: { value: 'doubled' } }), step('after', 'noop', { value: { expr: '$count(doubled)' } })]));
+  }
+
   if (wanted('run-state-unrecorded-written')) {
     // A run given only its job ID records its steps itself: past UNRECORDED_LIMIT (50 steps) it writes them mid-run.
     await save('run-state-unrecorded-written', await start('unrecorded', counting(55)));

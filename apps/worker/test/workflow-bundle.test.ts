@@ -25,4 +25,10 @@ describe('the workflow bundle', () => {
     expect(references).toHaveLength(1);
     expect(references[0]).toContain('/*! import() eager */');
   });
+
+  it('loads RE2 only on demand: every reference to re2js is an eager import()', () => {
+    const references = code.split('\n').filter((line) => /__webpack_require__[.\w]*\(\/\*! re2js \*\//.test(line));
+    expect(references.length).toBeGreaterThan(0);
+    for (const reference of references) expect(reference).toContain('/*! import() eager */');
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkInputValue, effectiveInputs, fileIdsIn, validateInputs } from './input-validation';
 import type { FileValue } from './schema-value';
-import type { InputVariable, VariableSchema } from './variable-schema';
+import { StringSchema, type InputVariable, type VariableSchema } from './variable-schema';
 
 const files = new Map<string, FileValue>([
   ['file_pdf', { file_id: 'file_pdf', name: 'report.pdf', mime_type: 'application/pdf', size: 2048 }],
@@ -18,6 +18,20 @@ describe('checkInputValue', () => {
     expect(checkInputValue({ type: 'string', pattern: '^[A-Z]{3}$' }, 'usd', 'currency')).toEqual({ ok: false, message: 'currency must match the pattern ^[A-Z]{3}$' });
     expect(checkInputValue({ type: 'string', min_length: 2 }, 'a', 'code')).toEqual({ ok: false, message: 'code must be at least 2 characters long' });
     expect(checkInputValue({ type: 'string', max_length: 2 }, 'abc', 'code')).toEqual({ ok: false, message: 'code must be at most 2 characters long' });
+  });
+
+  it('matches patterns in linear time (RE2), and refuses stored patterns RE2 cannot run with an input error', () => {
+    // 2^40 backtracking steps for JavaScript's engine; RE2 answers at once.
+    expect(checkInputValue({ type: 'string', pattern: '^(a+)+$' }, `${'a'.repeat(40)}!`, 'p')).toEqual({ ok: false, message: 'p must match the pattern ^(a+)+$' });
+    expect(checkInputValue({ type: 'string', pattern: '^(a+)+$' }, 'aaa', 'p')).toEqual({ ok: true, value: 'aaa' });
+    expect(checkInputValue({ type: 'string', pattern: '^(a)\\1$' }, 'aa', 'p')).toEqual({ ok: false, message: expect.stringMatching(/^p cannot be checked: its pattern \^\(a\)\\1\$ is not supported by RE2 syntax/) });
+  });
+
+  it('refuses, when a workflow is saved, a pattern RE2 cannot run', () => {
+    expect(StringSchema.safeParse({ type: 'string', pattern: '^(a+)+$' }).success).toBe(true);
+    const refused = StringSchema.safeParse({ type: 'string', pattern: '^(?=a)b$' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]).toMatchObject({ path: ['pattern'], message: expect.stringContaining('must be in RE2 syntax') });
   });
 
   it('checks numbers, integers and bounds', () => {

@@ -1,3 +1,4 @@
+import { compileLinearPattern, regexEngineLoaded, REGEX_SYNTAX } from './linear-regex';
 import type { FileValue, SchemaValue } from './schema-value';
 import type { InputVariable, VariableSchema } from './variable-schema';
 
@@ -21,7 +22,10 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
       if (schema.enum && !schema.enum.includes(value)) return fail(`must be one of ${schema.enum.join(', ')}`);
       if (schema.min_length !== undefined && value.length < schema.min_length) return fail(`must be at least ${schema.min_length} characters long`);
       if (schema.max_length !== undefined && value.length > schema.max_length) return fail(`must be at most ${schema.max_length} characters long`);
-      if (schema.pattern !== undefined && !safeRegExp(schema.pattern)?.test(value)) return fail(`must match the pattern ${schema.pattern}`);
+      if (schema.pattern !== undefined) {
+        const problem = patternMismatch(schema.pattern, value);
+        if (problem !== undefined) return fail(problem);
+      }
       return { ok: true, value };
     }
     case 'number': {
@@ -190,10 +194,14 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function safeRegExp(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch {
-    return undefined;
-  }
+/**
+ * Why `value` does not match `pattern`, or undefined when it does. Patterns run in RE2, in
+ * time linear in the value; one stored before RE2 was required and that RE2 refuses is an
+ * input error naming it, never a crash.
+ */
+function patternMismatch(pattern: string, value: string): string | undefined {
+  if (!regexEngineLoaded()) return `cannot be checked against the pattern ${pattern}: the regular expression engine is not loaded`;
+  const compiled = compileLinearPattern(pattern);
+  if (!compiled.ok) return `cannot be checked: its pattern ${pattern} is not supported by ${REGEX_SYNTAX}`;
+  return compiled.pattern.test(value) ? undefined : `must match the pattern ${pattern}`;
 }

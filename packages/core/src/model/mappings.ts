@@ -29,12 +29,20 @@ export function providerOf(source: SchemaValue): ValueProvider | undefined {
   return undefined;
 }
 
+/** Evaluates expressions against one document, each result at its text's index. */
+export type ExpressionEvaluator = (texts: readonly string[], document: Readonly<Record<string, unknown>>) => Promise<ExpressionResult[]>;
+
+/** Each expression evaluated on its own with the default bounds: for callers outside a run. */
+export const evaluateEach: ExpressionEvaluator = (texts, document) => Promise.all(texts.map((text) => evaluateExpression(text, document)));
+
 /** What resolving a source needs: the variables, which names are variables, and the expression document. */
 export interface ValueScope {
   variables: Readonly<Record<string, SchemaValue>>;
   declared: ReadonlySet<string>;
   /** The document expressions read; built on first use (it may hold every step's record). */
   document(): Readonly<Record<string, unknown>>;
+  /** How expressions are evaluated: the job workflow paces them (`workflows/expression-pacer.ts`); `evaluateEach` when absent. */
+  evaluate?: ExpressionEvaluator;
 }
 
 /** A resolved source, or the expression that failed and why (`path` locates it inside the source). */
@@ -75,8 +83,8 @@ export function resolveMappings(mappings: Readonly<Record<string, SchemaValue>>,
 /** Runs `then` once the expressions `texts` are evaluated: at once when there are none. */
 function withEvaluated<T>(texts: ReadonlySet<string>, scope: ValueScope, then: (evaluated: Evaluated) => T): T | Promise<T> {
   if (texts.size === 0) return then(new Map());
-  const document = scope.document();
-  return Promise.all([...texts].map(async (text) => [text, await evaluateExpression(text, document)] as const)).then((results) => then(new Map(results)));
+  const list = [...texts];
+  return (scope.evaluate ?? evaluateEach)(list, scope.document()).then((results) => then(new Map(list.map((text, i) => [text, results[i] as ExpressionResult]))));
 }
 
 /** Adds the text of every `{expr}` in `source` to `into`. */

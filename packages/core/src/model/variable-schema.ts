@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patternProblem } from './linear-regex';
 
 /** Identifiers of variables and steps: they appear in mappings and expressions, so keep them plain. */
 export const Identifier = z
@@ -26,12 +27,28 @@ function isValidRegExp(pattern: string): boolean {
   }
 }
 
+/**
+ * A `pattern` is matched by RE2, in time linear in the value (see `linear-regex.ts`): it
+ * must be a JavaScript regular expression that RE2 also runs, so no backreferences and no
+ * lookaround.
+ */
+const Pattern = z
+  .string()
+  .max(1000)
+  .superRefine((pattern, ctx) => {
+    if (!isValidRegExp(pattern)) ctx.addIssue({ code: 'custom', message: 'must be a valid regular expression' });
+    else {
+      const problem = patternProblem(pattern);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must be in RE2 syntax, which matches in linear time (no backreferences or lookaround): ${problem}` });
+    }
+  });
+
 export const StringSchema = z.strictObject({
   type: z.literal('string'),
   enum: z.array(z.string()).min(1).max(1000).optional(),
   min_length: z.number().int().nonnegative().optional(),
   max_length: z.number().int().positive().optional(),
-  pattern: z.string().max(1000).refine((pattern) => isValidRegExp(pattern), 'must be a valid regular expression').optional(),
+  pattern: Pattern.optional(),
 });
 export type StringSchema = z.infer<typeof StringSchema>;
 

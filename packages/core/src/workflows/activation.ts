@@ -1,6 +1,5 @@
-import { evaluateExpression } from '../model/expressions';
 import type { ActivationPolicy } from '../model/step';
-import type { ValueScope } from '../model/mappings';
+import { evaluateEach, type ValueScope } from '../model/mappings';
 
 /** Whether a step runs, and if not, why; or the policy expression that failed. */
 export type Activation = { active: true } | { active: false; note: string } | { failed: true; message: string };
@@ -9,7 +8,8 @@ export type Activation = { active: true } | { active: false; note: string } | { 
 export async function activationOf(policy: ActivationPolicy | undefined, scope: ValueScope): Promise<Activation> {
   if (policy === undefined) return { active: true };
   if ('enabled' in policy) return policy.enabled ? { active: true } : { active: false, note: 'activation_policy.enabled is false' };
-  const result = await evaluateExpression(policy.when, scope.document());
+  const [result] = await (scope.evaluate ?? evaluateEach)([policy.when], scope.document());
+  if (result === undefined) throw new Error('the activation policy was not evaluated');
   if (!result.ok) return { failed: true, message: `The activation policy expression (${policy.when}) failed: ${result.message}` };
   if (isTruthy(result.value)) return { active: true };
   const shown = result.value === undefined ? 'no value' : JSON.stringify(result.value);

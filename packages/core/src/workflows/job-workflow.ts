@@ -33,6 +33,7 @@ import type { ValueScope } from '../model/mappings';
 import { expressionDocumentOf, jobStatusOf } from '../model/run-views';
 import { runStateWindow, windowedExecutionState } from '../model/run-window';
 import { activationOf, type Activation } from './activation';
+import { ExpressionPacer } from './expression-pacer';
 import { StepInbox } from './step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
@@ -186,21 +187,29 @@ function notStartable(message: string): ApplicationFailure {
 /** The loop: activation, pause gate, dispatch, record; until a step fails or none is left. */
 async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<string>, persistence: Persistence, inbox: StepInbox, chain: RunChain): Promise<LoopEnd> {
   let batch = start.first;
+  const pacer = new ExpressionPacer();
   for (let index = persistence.from; index < run.total_steps; index++) {
     // A retry reuses the recorded outputs of steps that completed before the failure.
     if (run.steps[index]?.reused_from_run !== undefined) continue;
     // Continue as new (or write what no activity recorded) when due: nearly always nothing, and no await.
     const boundary = chain.atBoundary(run, index);
-    if (boundary) await boundary;
-    if (run.paused) await pauseGate(run, index, persistence);
+    if (boundary) {
+      await boundary;
+      pacer.waited();
+    }
+    if (run.paused) {
+      await pauseGate(run, index, persistence);
+      pacer.waited();
+    }
     if (index < batch.from || index >= batch.from + batch.steps.length) {
       batch = await runStore.loadSteps({ job_id: run.job_id, from: index });
+      pacer.waited();
       describeLoadedSteps(run, batch.from, batch.steps);
     }
     const step: StepDefinition | undefined = batch.steps[index - batch.from];
     if (!step) throw new Error(`step ${index} of job ${run.job_id} is missing from its definition`);
     const type = stepTypeOf(step);
-    const scope = scopeOf(run, declared);
+    const scope = scopeOf(run, declared, pacer);
     // Most steps have no policy: no await, so the per-step hot path gains no promise.
     const activation = step.activation_policy === undefined ? ALWAYS_ACTIVE : await activationOf(step.activation_policy, scope);
     if ('failed' in activation) {
@@ -220,7 +229,10 @@ async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<s
     setCurrentDetails(run.live_output);
     // A step that runs no tool activity (a wait, a confirmation) cannot claim the job for a
     // prepared run, and may wait for days: the workflow records it as begun, claiming first.
-    if (persistence.prepared && !type.recordsRun) await record(run, { header: headerOf(run), steps: [] }, persistence);
+    if (persistence.prepared && !type.recordsRun) {
+      await record(run, { header: headerOf(run), steps: [] }, persistence);
+      pacer.waited();
+    }
     const last = index === run.total_steps - 1;
     const outcome = await type.execute(step, {
       run,
@@ -234,6 +246,8 @@ async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<s
       update: (patch) => Object.assign(run.steps[index] ?? {}, patch),
       ...(persistence.prepared && type.recordsRun && { recording: recordingFor(run, start, persistence, last) }),
     });
+    // A tool step always waits for its activity; other types may end in the activation they began.
+    if (type.recordsRun) pacer.waited();
     switch (outcome.status) {
       case 'Completed': {
         const at = outcome.ended_at ?? now();
@@ -267,10 +281,10 @@ function recordingFor(run: RunState, start: RunStart, persistence: Persistence, 
   return { ...(persistence.claim !== undefined && { claim: persistence.claim }), ...(finish !== undefined && { finish }) };
 }
 
-/** How a step's value sources resolve: the run's variables, and the expression document built at most once. */
-function scopeOf(run: RunState, declared: ReadonlySet<string>): ValueScope {
+/** How a step's value sources resolve: the run's variables, the expression document built at most once, the run's pacer. */
+function scopeOf(run: RunState, declared: ReadonlySet<string>, pacer: ExpressionPacer): ValueScope {
   let document: Record<string, unknown> | undefined;
-  return { variables: run.variables, declared, document: () => (document ??= expressionDocumentOf(run)) };
+  return { variables: run.variables, declared, document: () => (document ??= expressionDocumentOf(run)), evaluate: pacer.forStep() };
 }
 
 /** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */

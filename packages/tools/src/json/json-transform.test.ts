@@ -48,7 +48,8 @@ describe('json_transform', () => {
       runTool(jsonTransform, { input: {}, expression: '($loop := function($n) { $loop($n + 1) }; $loop(0))', timeout_ms: 200 }),
     );
     expect([failure.type, failure.nonRetryable]).toEqual(['EXPRESSION_FAILED', true]);
-    expect(failure.message).toMatch(/Evaluation timeout after 200 milliseconds.*\(JSONata D1012\)$/);
+    // The time box or the step bound, whichever this machine reaches first.
+    expect(failure.message).toMatch(/Evaluation timeout after 200 milliseconds.*\(JSONata D1012\)$|more than \d+ evaluation steps/);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -65,6 +66,17 @@ describe('json_transform', () => {
       runTool(jsonTransform, { input: { s: 'x'.repeat(1_000) }, expression: '[1..1100].($$.s)' }),
     );
     expect([failure.type, failure.nonRetryable]).toEqual(['RESPONSE_TOO_LARGE', true]);
-    expect(failure.message).toMatch(new RegExp(`^result: \\d+ bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes$`));
+    expect(failure.message).toMatch(new RegExp(`^result: (more than )?\\d+ bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes$`));
+  });
+
+  it('refuses $pad of 300 million characters before building it, whatever the time box', async () => {
+    const failure = await applicationFailureOf(runTool(jsonTransform, { input: {}, expression: '$length($pad("", 300000000))', timeout_ms: 1_000 }));
+    expect([failure.type, failure.nonRetryable]).toEqual(['EXPRESSION_FAILED', true]);
+    expect(failure.message).toMatch(/^expression: \$pad would build a string of 300000000 characters; at most \d+ are allowed/);
+  });
+
+  it('runs regexes in RE2: a catastrophic pattern answers at once', async () => {
+    const outputs = await runTool(jsonTransform, { input: { s: `${'a'.repeat(40)}!` }, expression: '[$contains(s, /^(a+)+$/), $replace(s, /(a+)+$/, "x")]', timeout_ms: 1_000 });
+    expect(outputs).toEqual({ result: [false, `${'a'.repeat(40)}!`] });
   });
 });

@@ -1,14 +1,28 @@
-import jsonata from 'jsonata';
+import { EXPRESSION_LIMITS, evaluateExpression, type ExpressionFailure, type ExpressionLimits } from '@ordo/core';
 import { z } from 'zod';
 import { defineTool } from '../tool-definition';
 import { ToolError } from '../tool-error';
 
 /** Largest result, in bytes of its JSON text: the result travels on to later steps. */
 export const MAX_RESULT_BYTES = 1024 * 1024;
-/** Deepest evaluation allowed: stops runaway recursion before it overflows the worker's stack. */
-export const MAX_EVALUATION_DEPTH = 500;
-/** Longest sequence an expression may build, so one expression cannot fill the worker's memory. */
-export const MAX_SEQUENCE_LENGTH = 1_000_000;
+
+/**
+ * The evaluator's bounds for this tool (see `evaluateExpression` in `@ordo/core`). An
+ * activity runs in plain Node, where a step costs about 2.5 µs (not 300 as in the
+ * workflow sandbox): `timeout_ms` bounds the time, and the counted bounds keep any one
+ * expression's memory and work finite even when the clock is not looked at (inside a
+ * built-in, a regex).
+ */
+export const JSON_TRANSFORM_LIMITS: ExpressionLimits = {
+  ...EXPRESSION_LIMITS,
+  max_steps: 4_000_000,
+  max_depth: 500,
+  max_sequence: 1_000_000,
+  max_string: 8_000_000,
+  max_array: 1_000_000,
+  max_value: 16_000_000,
+  max_result_bytes: MAX_RESULT_BYTES,
+};
 
 export const JsonTransformParams = z.object({
   input: z.unknown().describe('Any JSON value: the data the expression reads (`$` in JSONata).'),
@@ -40,25 +54,27 @@ export const jsonTransform = defineTool({
   outputs: JsonTransformOutputs,
   async run({ input, expression, timeout_ms }, { signal }) {
     signal.throwIfAborted();
-    const compiled = compile(expression, timeout_ms);
-    let value: unknown;
-    try {
-      // JSONata checks the time box and depth on entry to every sub-expression (errors D1011, D1012).
-      // Evaluation never yields to the event loop, so the time box is also what keeps a heartbeat-less
-      // stretch short; that is why timeout_ms is capped at 10 s.
-      value = await compiled.evaluate(input);
-    } catch (err) {
-      throw new ToolError('EXPRESSION_FAILED', `expression: ${jsonataMessage(err)}`, { cause: err });
-    }
-    return { result: toJson(value) };
+    // JSONata checks the time box and depth on entry to every sub-expression (errors D1011, D1012),
+    // and the evaluator bounds what one built-in or regex may do between two entries.
+    // Evaluation never yields to the event loop, so the time box is also what keeps a heartbeat-less
+    // stretch short; that is why timeout_ms is capped at 10 s.
+    const evaluated = await evaluateExpression(expression, input, { limits: JSON_TRANSFORM_LIMITS, timeoutMs: timeout_ms });
+    if (!evaluated.ok) throw toolErrorOf(evaluated);
+    return { result: toJson(evaluated.value) };
   },
 });
 
-function compile(expression: string, timeout: number): jsonata.Expression {
-  try {
-    return jsonata(expression, { timeout, stack: MAX_EVALUATION_DEPTH, sequence: MAX_SEQUENCE_LENGTH });
-  } catch (err) {
-    throw new ToolError('EXPRESSION_INVALID', `expression: ${jsonataMessage(err)}`, { cause: err });
+/** The evaluator's failure as the tool's: a syntax error, a failed evaluation, or a result too large. */
+function toolErrorOf(failure: ExpressionFailure): ToolError {
+  switch (failure.stage) {
+    case 'parse':
+      return new ToolError('EXPRESSION_INVALID', `expression: ${jsonataMessage(failure)}`);
+    case 'evaluate':
+      return new ToolError('EXPRESSION_FAILED', `expression: ${jsonataMessage(failure)}`);
+    case 'result':
+      return failure.detail.startsWith('its value is larger')
+        ? new ToolError('RESPONSE_TOO_LARGE', `result: more than ${MAX_RESULT_BYTES} bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes`)
+        : new ToolError('EXPRESSION_FAILED', `expression: ${failure.detail}`);
   }
 }
 
@@ -89,11 +105,8 @@ function withoutFunctions(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** JSONata throws plain objects `{ code, message, position, token }`; this makes one line of them. */
-function jsonataMessage(err: unknown): string {
-  if (typeof err !== 'object' || err === null) return String(err);
-  const { code, message, position } = err as { code?: unknown; message?: unknown; position?: unknown };
-  const text = typeof message === 'string' && message !== '' ? message : 'evaluation failed';
-  const at = typeof position === 'number' ? ` at position ${position}` : '';
-  return typeof code === 'string' ? `${text}${at} (JSONata ${code})` : `${text}${at}`;
+/** One line of an evaluator failure: its sentence, where, and JSONata's code when it has one. */
+function jsonataMessage({ detail, code, position }: ExpressionFailure): string {
+  const at = position !== undefined ? ` at position ${position}` : '';
+  return code !== undefined ? `${detail}${at} (JSONata ${code})` : `${detail}${at}`;
 }

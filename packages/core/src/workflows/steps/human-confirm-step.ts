@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { DefinitionIssue } from '../../model/definition-issue';
 import { durationMs } from '../../model/duration';
 import { checkInputValue } from '../../model/input-validation';
+import { loadRegexEngine } from '../../model/linear-regex';
 import type { SchemaValue, Variables } from '../../model/schema-value';
 import { variableJsonSchema } from '../../model/schema-compatibility';
 import type { JsonSchemaDocument } from '../../model/tool-descriptor';
@@ -90,6 +91,8 @@ export const humanConfirmStep = defineStepType<HumanConfirmStep>({
     const due = dueMs !== undefined ? stepBeganAt(ctx) + dueMs : undefined;
     const dueAt = due !== undefined ? new Date(due).toISOString() : undefined;
     ctx.update({ progress: `waiting for confirmation: ${step.confirm.prompt}`, ...(dueAt !== undefined && { due_at: dueAt }) });
+    // The update's validator checks payloads synchronously: a schema with a pattern needs RE2 loaded first.
+    if (step.confirm.schema !== undefined && JSON.stringify(step.confirm.schema).includes('"pattern"')) await loadRegexEngine();
     ctx.inbox.expect(step.step_id, (payload) => confirmationRefusal(step, payload));
     try {
       const received = (): boolean => ctx.inbox.received(step.step_id) !== undefined;
