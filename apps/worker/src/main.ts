@@ -18,6 +18,7 @@ try {
     tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOLS, ...TEST_TOOLS] : TOOLS,
     http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
     inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
+    ...(env.ORDO_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS }),
   });
   console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight

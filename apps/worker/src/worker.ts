@@ -21,6 +21,8 @@ export interface CreateWorkerOptions {
   http?: HttpToolConfig;
   /** Values over this many bytes travel by reference (default 256 KiB). */
   inlineLimitBytes?: number;
+  /** Workflow executions kept in the worker's cache; the SDK's default (from the process's memory) when unset. */
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -37,6 +39,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     // Tools heartbeat their progress; heartbeats are not history events, so this costs no history.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '2 seconds',
