@@ -36,7 +36,7 @@ const Env = z.object({
       .refine((n) => n === 0 || (n >= 2 && n <= 100_000), 'must be 0 (no cache) or from 2 to 100000: the SDK has no cache of 1')
       .optional(),
   ),
-  /** `1` registers the test tools (noop, sleep, flaky, fail) beside the catalog: for benchmarks and tests only. */
+  /** `1` registers the test tools (noop, sleep, flaky, fail, tally) beside the catalog: for benchmarks and tests only. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: z.preprocess(

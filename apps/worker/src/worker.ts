@@ -19,6 +19,8 @@ export interface CreateWorkerOptions {
   tools?: readonly ToolDefinition[];
   /** Outbound HTTP for `http_request`: the allowed hosts (none by default). */
   http?: HttpToolConfig;
+  /** Where the `tally` test tool counts its completed executions (the worker's data folder when it has the test tools). */
+  testLedgerPath?: string;
   /** Values over this many bytes travel by reference (default 256 KiB). */
   inlineLimitBytes?: number;
   /** Workflow executions kept in the worker's cache; the SDK's default (from the process's memory) when unset. */
@@ -50,6 +52,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         recorder: createStepAttemptRecorder(options.store),
         ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
         ...(options.http !== undefined && { http: options.http }),
+        ...(options.testLedgerPath !== undefined && { testLedgerPath: options.testLedgerPath }),
       }),
       ...createRunStoreActivities(options.store, defaults),
       // v1 runs (started before the run-state design) persist through this; their job rows no
