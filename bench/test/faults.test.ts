@@ -7,8 +7,8 @@ const log = (line: string): void => console.log(`faults: ${line}`);
 
 /** The measures the targets fix, and their targets: every job completed, nothing stuck, lost, duplicated or run again, recovery in bound. */
 function verdict(m: ScenarioMeasures) {
-  const { completed, failed, stuck, lost, duplicated, steps_run_again, recovery_over_bound, contract_violations } = m;
-  return { completed, failed, stuck, lost, duplicated, steps_run_again, recovery_over_bound, contract_violations };
+  const { completed, failed, stuck, lost, duplicated, steps_run_again, recovery_over_bound, contract_violations, unexpected_exits } = m;
+  return { completed, failed, stuck, lost, duplicated, steps_run_again, recovery_over_bound, contract_violations, unexpected_exits };
 }
 
 /**
@@ -55,6 +55,7 @@ describe('the fault suite, short form', () => {
       steps_run_again: 0,
       recovery_over_bound: 0,
       contract_violations: 0,
+      unexpected_exits: 0,
     });
     // Each affected job was looked at: the fault met running jobs.
     expect(result.measures.slowest_recovery_s).not.toBeNull();

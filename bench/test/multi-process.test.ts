@@ -124,7 +124,7 @@ describe('two APIs and two workers on one database', () => {
     const launched = launchAll((attempt) => alternate(0)(attempt), batch, batch.length, Date.now() + 200_000);
     await pollUntil(() => Promise.resolve(batch.filter((l) => l.done_at !== undefined).length), (n) => n >= 8, { timeoutMs: 60_000, intervalMs: 5 });
     const at = Date.now();
-    await Promise.all([workers[0]!.kill(), apis[0]!.process.kill()]);
+    await Promise.all([scenario.kill(workers[0]!), scenario.kill(apis[0]!.process)]);
     log(`worker ${workers[0]!.child.pid} and API ${apis[0]!.port} SIGKILLed with ${batch.filter((l) => l.done_at === undefined).length} launches unanswered`);
     await launched;
     // Whatever was sent to the dead API was retried on the other one.
@@ -140,10 +140,11 @@ describe('two APIs and two workers on one database', () => {
       faults: [{ what: 'worker and API SIGKILL', start: at, end: at }],
       settleMs: 150_000,
       log,
+      exits: () => scenario.exits,
     });
     log(JSON.stringify(measures));
-    const { completed, failed, stuck, lost, duplicated, steps_run_again, contract_violations } = measures;
-    expect({ completed, failed, stuck, lost, duplicated, steps_run_again, contract_violations }, JSON.stringify(measures.examples, null, 1)).toEqual({
+    const { completed, failed, stuck, lost, duplicated, steps_run_again, contract_violations, unexpected_exits } = measures;
+    expect({ completed, failed, stuck, lost, duplicated, steps_run_again, contract_violations, unexpected_exits }, JSON.stringify(measures.examples, null, 1)).toEqual({
       completed: launches.length,
       failed: 0,
       stuck: 0,
@@ -151,6 +152,7 @@ describe('two APIs and two workers on one database', () => {
       duplicated: 0,
       steps_run_again: 0,
       contract_violations: 0,
+      unexpected_exits: 0,
     });
   });
 });

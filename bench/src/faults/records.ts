@@ -64,6 +64,8 @@ export interface ScenarioMeasures {
   recovery_over_bound: number;
   /** Answers the API gave that its OpenAPI document does not allow. */
   contract_violations: number;
+  /** Ordo processes that exited without the harness stopping or killing them. */
+  unexpected_exits: number;
   /** Up to a few examples of each non-zero count, for reading. */
   examples: Record<string, string[]>;
 }
@@ -78,6 +80,8 @@ export interface MeasureInput {
   faults: readonly FaultWindow[];
   /** How long, after the last fault, the jobs have to end (ms). */
   settleMs: number;
+  /** Ordo processes that exited on their own, each with the end of its output. */
+  exits?: () => readonly string[];
   log: (line: string) => void;
 }
 
@@ -90,8 +94,7 @@ const ENDED = new Set(['COMPLETED', 'FAILED']);
 export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   const { http, launches } = input;
   const names = new Set(launches.map((l) => l.name));
-  const lastFault = Math.max(0, ...input.faults.map((f) => f.end));
-  const deadline = Math.max(Date.now(), lastFault + input.settleMs);
+  const deadline = Math.max(Date.now(), ...input.faults.map((f) => f.end)) + input.settleMs;
   // The jobs end, or the deadline passes.
   let summaries: ApiJob[] = [];
   for (;;) {
@@ -122,11 +125,11 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
     const own = jobsByName.get(launch.name) ?? [];
     if (own.length > 1) {
       duplicated += own.length - 1;
-      note('duplicated', `${launch.name}: ${own.length} jobs (${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}); answers ${launch.answers.join(' / ')}`);
+      note('duplicated', `${launch.name}: ${own.length} jobs (${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}); answers ${answersOf(launch)}`);
     }
     if (own.length === 0 || !own.some(ran)) {
       lost++;
-      note('lost', `${launch.name}: ${own.length === 0 ? 'no job' : `${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}, never ran`}; answers ${launch.answers.join(' / ')}`);
+      note('lost', `${launch.name}: ${own.length === 0 ? 'no job' : `${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}, never ran`}; answers ${answersOf(launch)}`);
       continue;
     }
     if (own.some((j) => j.status === 'COMPLETED' && launch.kind.expected(j.output_data))) completed++;
@@ -174,31 +177,36 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   }
   for (const text of rerun.values()) note('steps_run_again', text);
 
-  // Recovery: for each fault, the jobs open when it ended (and those whose launch it
-  // interrupted), until their first progress after it ended.
-  const heartbeatOf = new Map<string, number>();
-  for (const launch of launches) for (const job of jobsByName.get(launch.name) ?? []) heartbeatOf.set(job.job_id, launch.kind.heartbeat_s);
+  // Recovery: for each fault, the launches whose jobs were open when it ended, and those it
+  // interrupted, until the first progress of any of their jobs after it ended (a launch whose
+  // create was retried may have a second job, and only one of them runs).
+  const launchOf = new Map<string, Launch>();
+  for (const launch of launches) for (const job of jobsByName.get(launch.name) ?? []) launchOf.set(job.job_id, launch);
+  const chainsOf = (launch: Launch): Chain[] => (jobsByName.get(launch.name) ?? []).flatMap((j) => chainsByJob.get(j.job_id) ?? []);
   let slowest: number | null = null;
   let bound: number | null = null;
   let overBound = 0;
   for (const fault of input.faults) {
-    const affected = new Map<string, Chain[]>();
+    const affected = new Set<Launch>();
     for (const chain of chains) {
-      if (chain.started_at < fault.end && (chain.closed_at === undefined || chain.closed_at > fault.end)) affected.set(chain.job_id, [...(affected.get(chain.job_id) ?? []), chain]);
+      const launch = launchOf.get(chain.job_id);
+      if (launch && chain.started_at < fault.end && (chain.closed_at === undefined || chain.closed_at > fault.end)) affected.add(launch);
     }
     for (const launch of launches) {
-      if (launch.done_at !== undefined && launch.done_at < fault.start) continue;
-      if (launch.sent_at > fault.end) continue;
-      for (const job of jobsByName.get(launch.name) ?? []) affected.set(job.job_id, chainsByJob.get(job.job_id) ?? []);
+      if ((launch.done_at !== undefined && launch.done_at < fault.start) || launch.sent_at > fault.end) continue;
+      // Its job ran to its end before the fault did: nothing was left to recover.
+      const own = chainsOf(launch);
+      if (own.length > 0 && own.every((c) => c.closed_at !== undefined && c.closed_at <= fault.end)) continue;
+      affected.add(launch);
     }
-    for (const [jobId, own] of affected) {
-      const next = Math.min(...own.flatMap((c) => c.progress.filter((t) => t >= fault.end)));
+    for (const launch of affected) {
+      const next = Math.min(...chainsOf(launch).flatMap((c) => c.progress.filter((t) => t >= fault.end)));
       const recovery = Number.isFinite(next) ? (next - fault.end) / 1000 : Infinity;
-      const limit = (heartbeatOf.get(jobId) ?? 15) + 5;
+      const limit = launch.kind.heartbeat_s + 5;
       bound = Math.max(bound ?? 0, limit);
       if (recovery > limit) {
         overBound++;
-        note('recovery_over_bound', `${jobId} after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)`);
+        note('recovery_over_bound', `${launch.name} (${(jobsByName.get(launch.name) ?? []).map((j) => j.job_id).join(', ')}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)`);
       }
       slowest = Math.max(slowest ?? 0, recovery);
     }
@@ -206,6 +214,8 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
 
   const violations = [...new Set(http.violations)];
   for (const v of violations) note('contract_violations', v);
+  const exits = input.exits?.() ?? [];
+  for (const e of exits) note('unexpected_exits', e);
   return {
     jobs: launches.length,
     completed,
@@ -218,6 +228,7 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
     recovery_bound_s: bound,
     recovery_over_bound: overBound,
     contract_violations: violations.length,
+    unexpected_exits: exits.length,
     examples,
   };
 }
@@ -327,4 +338,15 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     groups.set(k, [...(groups.get(k) ?? []), item]);
   }
   return groups;
+}
+
+/** A launch's answers, each run of the same answer said once with its count. */
+function answersOf(launch: Launch): string {
+  const runs: [string, number][] = [];
+  for (const answer of launch.answers) {
+    const last = runs.at(-1);
+    if (last?.[0] === answer) last[1]++;
+    else runs.push([answer, 1]);
+  }
+  return runs.map(([answer, n]) => (n > 1 ? `${answer} ×${n}` : answer)).join(' / ');
 }

@@ -11,10 +11,10 @@ export interface FaultSuiteResult {
   scenarios: ScenarioResult[];
 }
 
-/** Whether a scenario met every target: all jobs completed, none stuck, lost or duplicated, no completed step run again, recovery within bound, no undeclared answer. */
+/** Whether a scenario met every target: all jobs completed, none stuck, lost or duplicated, no completed step run again, recovery within bound, no undeclared answer, no process exiting on its own. */
 export function metTargets(r: ScenarioResult): boolean {
   const m = r.measures;
-  return m.completed === m.jobs && m.stuck === 0 && m.lost === 0 && m.duplicated === 0 && m.steps_run_again === 0 && m.recovery_over_bound === 0 && m.contract_violations === 0;
+  return m.completed === m.jobs && m.stuck === 0 && m.lost === 0 && m.duplicated === 0 && m.steps_run_again === 0 && m.recovery_over_bound === 0 && m.contract_violations === 0 && m.unexpected_exits === 0;
 }
 
 /** The scenario × measure table, then each scenario's examples of what missed. */

@@ -37,7 +37,7 @@ export async function runScenario(stack: FaultStack, name: ScenarioName, options
     const run = SCENARIOS[name];
     const { description, faults, launches, http } = await run(scenario, options);
     options.log(`${name}: measuring`);
-    const measures = await measure({ http, client: stack.temporal.client, taskQueue: scenario.taskQueue, ledgerPath: scenario.ledgerPath, launches, faults, settleMs: SETTLE_MS, log: options.log });
+    const measures = await measure({ http, client: stack.temporal.client, taskQueue: scenario.taskQueue, ledgerPath: scenario.ledgerPath, launches, faults, settleMs: SETTLE_MS, log: options.log, exits: () => scenario.exits });
     return { name, description, faults, measures, duration_s: Math.round((Date.now() - t0) / 1000) };
   } finally {
     await scenario.stop();
@@ -74,7 +74,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     await launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     await sleep(2500);
     const at = Date.now();
-    await first.kill();
+    await scenario.kill(first);
     log(`worker-kill-activity: one of two workers SIGKILLed ${seconds(at - launches[0]!.sent_at)} after the first launch`);
     return { description: `${jobs} jobs (3 tally steps of 6 s, and seed jobs) on two workers; one worker SIGKILLed mid-activity`, faults: [{ what: 'worker SIGKILL', start: at, end: at }], launches, http: api.http };
   },
@@ -96,7 +96,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
       await sleep(1500 + Math.random() * 3000);
       const victim = live.splice(Math.floor(Math.random() * live.length), 1)[0]!;
       const at = Date.now();
-      await victim.kill();
+      await scenario.kill(victim);
       faults.push({ what: `worker SIGKILL ${k + 1}`, start: at, end: at });
       log(`worker-kill-workflow-task: SIGKILL ${k + 1} of 3 at ${seconds(at - launches[0]!.sent_at)}`);
       // The replacement is polling before the next kill, so one worker always runs.
@@ -137,9 +137,10 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     const launched = launchAll(() => api.http, launches, jobs, Date.now() + 200_000);
     while (launches.filter((l) => l.done_at !== undefined).length < Math.ceil(jobs / 3)) await sleep(5);
     const start = Date.now();
-    await api.process.kill();
+    await scenario.kill(api.process);
     const answered = launches.filter((l) => l.done_at !== undefined).length;
-    const restarted = await scenario.startApi(api.port);
+    // On the same port: the client's retries (and its record of undeclared answers) go on through `api.http`.
+    await scenario.startApi(api.port);
     const end = Date.now();
     log(`api-kill-idempotent: API SIGKILLed with ${jobs - answered} of ${jobs} launches unanswered, back after ${seconds(end - start)}; retrying`);
     await launched;
@@ -148,7 +149,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
       description: `${jobs} jobs (2 tally steps of 1 s, and seed jobs) created and started with idempotency keys, all in flight; the API SIGKILLed with ${jobs - answered} unanswered, restarted, everything retried`,
       faults: [{ what: 'API SIGKILL', start, end }],
       launches,
-      http: restarted.http,
+      http: api.http,
     };
   },
 

@@ -149,6 +149,9 @@ export interface ApiProcess {
 /** One scenario's Ordo processes (APIs and workers) on its own database, data folder and task queue. */
 export class ScenarioStack {
   readonly processes: OrdoProcess[] = [];
+  /** Processes that exited without being stopped or killed from here, each with the end of its output. */
+  readonly exits: string[] = [];
+  private readonly ending = new Set<OrdoProcess>();
 
   constructor(
     readonly stack: FaultStack,
@@ -179,8 +182,7 @@ export class ScenarioStack {
   /** Starts an API process (on `port`, or a free one); resolves once it is ready. */
   async startApi(port?: number): Promise<ApiProcess> {
     const p = port ?? (await freePort());
-    const process = startOrdoProcess('api', this.env({ PORT: String(p), HOST: '127.0.0.1' }));
-    this.processes.push(process);
+    const process = this.watch('api', startOrdoProcess('api', this.env({ PORT: String(p), HOST: '127.0.0.1' })));
     try {
       await waitForOk(`http://127.0.0.1:${p}/ready`, 120_000);
     } catch (err) {
@@ -191,8 +193,7 @@ export class ScenarioStack {
 
   /** Starts a worker process; resolves once it polls its task queue. */
   async startWorker(extra: Record<string, string> = {}): Promise<OrdoProcess> {
-    const worker = startOrdoProcess('worker', this.env(extra));
-    this.processes.push(worker);
+    const worker = this.watch('worker', startOrdoProcess('worker', this.env(extra)));
     const deadline = Date.now() + 120_000;
     while (!worker.output().includes('Ordo worker polling')) {
       if (worker.child.exitCode !== null || worker.child.signalCode !== null || Date.now() > deadline) {
@@ -203,10 +204,25 @@ export class ScenarioStack {
     return worker;
   }
 
+  /** SIGKILLs a process of this scenario: a crash the harness causes, not one it reports. */
+  async kill(p: OrdoProcess): Promise<void> {
+    this.ending.add(p);
+    await p.kill();
+  }
+
   /** Stops every process still running (SIGTERM) and drops the scenario's database. */
   async stop(): Promise<void> {
+    for (const p of this.processes) this.ending.add(p);
     await Promise.all(this.processes.map((p) => p.stop()));
     await this.dropDatabase().catch(() => undefined);
+  }
+
+  private watch(app: string, p: OrdoProcess): OrdoProcess {
+    this.processes.push(p);
+    p.child.once('exit', (code, signal) => {
+      if (!this.ending.has(p)) this.exits.push(`${app} ${p.child.pid} exited (${signal ?? `code ${code}`}): ${p.output().slice(-1500)}`);
+    });
+    return p;
   }
 }
 
