@@ -20,7 +20,8 @@ interface JobView {
   job_id: string;
   status: string;
   error_message?: string;
-  execution_progress: { current_step: number; is_paused: boolean };
+  execution_progress: { current_step: number; total_steps: number; is_paused: boolean };
+  steps: { status: string }[];
 }
 
 /**
@@ -90,7 +91,9 @@ describe('two APIs and two workers on one database', () => {
   });
 
   it('pauses, resumes and cancels through either API, a control key sent to both applying once', async () => {
-    const [paused, cancelled] = [newLaunch('mp-control', 0, steps, 'two-requests'), newLaunch('mp-control', 1, steps, 'two-requests')];
+    // Steps long enough that the controls meet the jobs running, whatever the machine's load.
+    const slow = await publishStepsWorkflow(apis[1]!.http, 3, 4000);
+    const [paused, cancelled] = [newLaunch('mp-control', 0, slow, 'two-requests'), newLaunch('mp-control', 1, slow, 'two-requests')];
     await launchAll((attempt) => alternate(0)(attempt), [paused, cancelled], 2, Date.now() + 60_000);
     expect([paused.ok, cancelled.ok]).toEqual([true, true]);
 
@@ -99,10 +102,13 @@ describe('two APIs and two workers on one database', () => {
     expect(await apis[1]!.http.send('POST', `/v1/jobs/${paused.job_id!}/pause`, { key: 'mp-pause' })).toMatchObject({ status: 200, replayed: true });
     const held = await apis[1]!.http.get<JobView>(`/v1/jobs/${paused.job_id!}`);
     expect(held.execution_progress.is_paused).toBe(true);
-    // Paused at the next step boundary: no further step starts while it is paused.
-    const step = (await pollUntil(() => apis[1]!.http.get<JobView>(`/v1/jobs/${paused.job_id!}`), (j) => j.status === 'RUNNING', { timeoutMs: 10_000 })).execution_progress.current_step;
+    // Paused at the next step boundary: the step running ends, and no other starts while it is paused.
+    const boundary = await pollUntil(() => apis[1]!.http.get<JobView>(`/v1/jobs/${paused.job_id!}`), (j) => !j.steps.some((st) => st.status === 'RUNNING'), { timeoutMs: 30_000, intervalMs: 200 });
+    expect(boundary).toMatchObject({ status: 'RUNNING', execution_progress: { is_paused: true } });
     await new Promise((resolve) => setTimeout(resolve, 4000));
-    expect((await apis[0]!.http.get<JobView>(`/v1/jobs/${paused.job_id!}`)).execution_progress).toMatchObject({ is_paused: true, current_step: step });
+    const still = await apis[0]!.http.get<JobView>(`/v1/jobs/${paused.job_id!}`);
+    expect(still.execution_progress).toEqual(boundary.execution_progress);
+    expect(still.steps.map((st) => st.status)).toEqual(boundary.steps.map((st) => st.status));
     const resume = await apis[1]!.http.send('POST', `/v1/jobs/${paused.job_id!}/resume`, { key: 'mp-resume' });
     expect(resume.status, JSON.stringify(resume.body)).toBe(200);
 

@@ -34,8 +34,8 @@ interface Chain {
   status: string;
   /** Times of the events that show the run moving: workflow tasks completed, activities started or completed, executions started or closed. */
   progress: number[];
-  /** Per step index: activities scheduled, and how many were scheduled after one completed; completions. */
-  steps: Map<number, { scheduled: number; scheduled_after_completion: number; completed: number }>;
+  /** Per step index: activities scheduled, how many were scheduled after one completed, completions, and the last attempt Temporal recorded. */
+  steps: Map<number, { scheduled: number; scheduled_after_completion: number; completed: number; attempt: number }>;
   /** Tool activities that completed. */
   completed_activities: number;
 }
@@ -46,9 +46,9 @@ export interface ScenarioMeasures {
   jobs: number;
   /** Launches whose job is COMPLETED with the expected output. */
   completed: number;
-  /** Launches whose job ended otherwise (FAILED), with their error messages. */
+  /** Launches whose job ended otherwise (FAILED). */
   failed: number;
-  /** Started jobs not ended by the deadline, or RUNNING in the API while their Temporal run is closed. */
+  /** Started jobs not ended by the deadline in the API, or whose Temporal run is still open then. */
   stuck: number;
   /** Launches whose job cannot be found, or never ran. */
   lost: number;
@@ -95,13 +95,13 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   const { http, launches } = input;
   const names = new Set(launches.map((l) => l.name));
   const deadline = Math.max(Date.now(), ...input.faults.map((f) => f.end)) + input.settleMs;
-  // The jobs end, or the deadline passes.
+  // The jobs end in the API and their runs close in Temporal, or the deadline passes: the
+  // last step records the job's ending a moment before its run closes.
   let summaries: ApiJob[] = [];
   for (;;) {
     summaries = (await listJobs(http)).filter((j) => names.has(j.name));
-    const open = summaries.filter((j) => !ENDED.has(j.status));
-    const started = open.filter((j) => j.status === 'RUNNING');
-    if (started.length === 0 || Date.now() > deadline) break;
+    const running = summaries.some((j) => j.status === 'RUNNING') || (await openExecutions(input.client, input.taskQueue)) > 0;
+    if (!running || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const jobs = await Promise.all(summaries.map((s) => http.get<ApiJob>(`/v1/jobs/${s.job_id}`)));
@@ -206,7 +206,9 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
       bound = Math.max(bound ?? 0, limit);
       if (recovery > limit) {
         overBound++;
-        note('recovery_over_bound', `${launch.name} (${(jobsByName.get(launch.name) ?? []).map((j) => j.job_id).join(', ')}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)`);
+        // The attempts say how the time went: a retried step's attempt 3 lost two attempts.
+        const retried = chainsOf(launch).flatMap((c) => [...c.steps].filter(([, st]) => st.attempt > 1).map(([i, st]) => `step ${i} attempt ${st.attempt}`));
+        note('recovery_over_bound', `${launch.name} (${(jobsByName.get(launch.name) ?? []).map((j) => j.job_id).join(', ')}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)${retried.length > 0 ? `; ${retried.join(', ')}` : ''}`);
       }
       slowest = Math.max(slowest ?? 0, recovery);
     }
@@ -245,6 +247,12 @@ async function listJobs(http: OrdoHttp): Promise<ApiJob[]> {
   return all;
 }
 
+/** How many executions on the task queue are still running, by Temporal's visibility. */
+async function openExecutions(client: Client, taskQueue: string): Promise<number> {
+  const { count } = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`);
+  return count;
+}
+
 /** Every Ordo run on the task queue, each a chain of executions read from Temporal's histories. */
 async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
   const executions: { workflowId: string; runId: string; status: string }[] = [];
@@ -272,7 +280,7 @@ async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
         const index = stepIndexOf(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data);
         if (index === undefined) continue;
         stepOf.set(id, index);
-        const step = chain.steps.get(index) ?? { scheduled: 0, scheduled_after_completion: 0, completed: 0 };
+        const step = chain.steps.get(index) ?? { scheduled: 0, scheduled_after_completion: 0, completed: 0, attempt: 0 };
         step.scheduled++;
         if (step.completed > 0) step.scheduled_after_completion++;
         chain.steps.set(index, step);
@@ -282,7 +290,12 @@ async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
         if (index === undefined) continue;
         chain.completed_activities++;
         chain.steps.get(index)!.completed++;
-      } else if (event.activityTaskStartedEventAttributes || event.workflowTaskCompletedEventAttributes) {
+      } else if (event.activityTaskStartedEventAttributes) {
+        chain.progress.push(at);
+        const index = stepOf.get(Number(event.activityTaskStartedEventAttributes.scheduledEventId ?? 0));
+        const step = index === undefined ? undefined : chain.steps.get(index);
+        if (step) step.attempt = Math.max(step.attempt, event.activityTaskStartedEventAttributes.attempt ?? 1);
+      } else if (event.workflowTaskCompletedEventAttributes) {
         chain.progress.push(at);
       } else if (
         event.workflowExecutionCompletedEventAttributes ||
@@ -340,13 +353,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-/** A launch's answers, each run of the same answer said once with its count. */
+/** A launch's answers, each distinct answer once with its count, in the order they first came. */
 function answersOf(launch: Launch): string {
-  const runs: [string, number][] = [];
-  for (const answer of launch.answers) {
-    const last = runs.at(-1);
-    if (last?.[0] === answer) last[1]++;
-    else runs.push([answer, 1]);
-  }
-  return runs.map(([answer, n]) => (n > 1 ? `${answer} ×${n}` : answer)).join(' / ');
+  const counts = new Map<string, number>();
+  for (const answer of launch.answers) counts.set(answer, (counts.get(answer) ?? 0) + 1);
+  return [...counts].map(([answer, n]) => (n > 1 ? `${answer} ×${n}` : answer)).join(' / ');
 }
