@@ -7,17 +7,14 @@
  *
  *   pnpm bench:faults [--jobs 45] [--only name,name] [--no-write]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatFaultReport, type FaultSuiteResult } from './report';
 import { runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult } from './scenarios';
 import { FaultStack } from './stack';
+import { checkout } from '../git';
+import { writeResults } from '../results';
 
-const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: flags } = parseArgs({ options: { jobs: { type: 'string', default: '45' }, only: { type: 'string' }, 'no-write': { type: 'boolean', default: false } } });
 const jobs = Number(flags.jobs);
 if (!Number.isInteger(jobs) || jobs < 3 || jobs > 100) throw new Error(`--jobs must be a whole number from 3 to 100, got '${flags.jobs}'`);
@@ -42,27 +39,11 @@ try {
 }
 const result: FaultSuiteResult = {
   date: new Date().toISOString(),
-  commit: git(['rev-parse', '--short', 'HEAD']),
-  dirty: git(['status', '--porcelain']) !== '',
+  ...checkout(),
   machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, load_1m_before, load_1m_after: Math.round(loadavg()[0]! * 100) / 100 },
   jobs,
   duration_s: Math.round((Date.now() - t0) / 1000),
   scenarios,
 };
 console.log(formatFaultReport(result));
-if (!flags['no-write']) {
-  const dir = join(benchRoot, 'results');
-  mkdirSync(dir, { recursive: true });
-  const json = `${JSON.stringify(result, null, 2)}\n`;
-  writeFileSync(join(dir, 'faults-latest.json'), json);
-  writeFileSync(join(dir, `faults-${result.date.replace(/[:.]/g, '-')}.json`), json);
-  log(`results written to ${join(dir, 'faults-latest.json')}`);
-}
-
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8', cwd: benchRoot }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
+if (!flags['no-write']) log(`results written to ${writeResults('faults-latest', result.date, result)}`);

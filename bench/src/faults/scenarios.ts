@@ -1,7 +1,7 @@
 import type { OrdoProcess } from '@ordo/testing';
 import type { OrdoHttp } from './http';
 import { measure, type FaultWindow, type ScenarioMeasures } from './records';
-import type { FaultStack, ScenarioStack } from './stack';
+import type { ApiProcess, FaultStack, ScenarioStack } from './stack';
 import { launchAll, newLaunch, publishSeedWorkflow, publishStepsWorkflow, type JobKind, type Launch, type LaunchMode } from './workload';
 
 /** The fault suite's scenarios, in the order the suite runs them. */
@@ -60,6 +60,25 @@ function mixedLaunches(tag: string, count: number, seed: JobKind, steps: JobKind
   return Array.from({ length: count }, (_, i) => newLaunch(tag, i, isSeed(i) ? seed : steps, modes[i % modes.length]!));
 }
 
+/** What a scenario runs: its jobs' chain of `tally` steps, how many workers, and how its launches are sent. */
+interface Load {
+  tag: string;
+  jobs: number;
+  steps: number;
+  ms: number;
+  workers: number;
+  modes?: readonly LaunchMode[];
+  workerEnv?: Record<string, string>;
+}
+
+/** Starts the scenario's API and workers, publishes its two workflows, and makes (does not send) its launches. */
+async function prepare(scenario: ScenarioStack, load: Load): Promise<{ api: ApiProcess; workers: OrdoProcess[]; launches: Launch[] }> {
+  const [api, workers] = await Promise.all([scenario.startApi(), Promise.all(Array.from({ length: load.workers }, () => scenario.startWorker(load.workerEnv)))]);
+  const steps = await publishStepsWorkflow(api.http, load.steps, load.ms);
+  const seed = await publishSeedWorkflow(api.http);
+  return { api, workers, launches: mixedLaunches(load.tag, load.jobs, seed, steps, load.modes) };
+}
+
 const SCENARIOS: Record<ScenarioName, Scenario> = {
   /**
    * Two workers; jobs of 3 tally steps of 6 s and seed jobs; once the launches are answered
@@ -67,14 +86,11 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
    * and must be retried on the other within the heartbeat timeout.
    */
   async 'worker-kill-activity'(scenario, { jobs, log }) {
-    const [api, first] = await Promise.all([scenario.startApi(), scenario.startWorker(), scenario.startWorker()]);
-    const steps = await publishStepsWorkflow(api.http, 3, 6000);
-    const seed = await publishSeedWorkflow(api.http);
-    const launches = mixedLaunches('wka', jobs, seed, steps);
+    const { api, workers, launches } = await prepare(scenario, { tag: 'wka', jobs, steps: 3, ms: 6000, workers: 2 });
     await launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     await sleep(2500);
     const at = Date.now();
-    await scenario.kill(first);
+    await scenario.kill(workers[0]!);
     log(`worker-kill-activity: one of two workers SIGKILLed ${seconds(at - launches[0]!.sent_at)} after the first launch`);
     return { description: `${jobs} jobs (3 tally steps of 6 s, and seed jobs) on two workers; one worker SIGKILLed mid-activity`, faults: [{ what: 'worker SIGKILL', start: at, end: at }], launches, http: api.http };
   },
@@ -85,13 +101,9 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
    * carries on meanwhile).
    */
   async 'worker-kill-workflow-task'(scenario, { jobs, log }) {
-    const [api, a, b] = await Promise.all([scenario.startApi(), scenario.startWorker(), scenario.startWorker()]);
-    const steps = await publishStepsWorkflow(api.http, 30, 0);
-    const seed = await publishSeedWorkflow(api.http);
-    const launches = mixedLaunches('wkw', jobs, seed, steps);
+    const { api, workers: live, launches } = await prepare(scenario, { tag: 'wkw', jobs, steps: 30, ms: 0, workers: 2 });
     const launched = launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     const faults: FaultWindow[] = [];
-    const live: OrdoProcess[] = [a, b];
     for (let k = 0; k < 3; k++) {
       await sleep(1500 + Math.random() * 3000);
       const victim = live.splice(Math.floor(Math.random() * live.length), 1)[0]!;
@@ -108,10 +120,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
 
   /** One worker; jobs of 4 tally steps of 3 s and seed jobs; Temporal SIGKILLed mid-run, started again 5 s later on the same database. */
   async 'temporal-kill'(scenario, { jobs, log }) {
-    const [api] = await Promise.all([scenario.startApi(), scenario.startWorker()]);
-    const steps = await publishStepsWorkflow(api.http, 4, 3000);
-    const seed = await publishSeedWorkflow(api.http);
-    const launches = mixedLaunches('tk', jobs, seed, steps);
+    const { api, launches } = await prepare(scenario, { tag: 'tk', jobs, steps: 4, ms: 3000, workers: 1 });
     await launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     await sleep(2000);
     const start = Date.now();
@@ -129,10 +138,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
    * answers, started again at once; the client retries everything unanswered with the same keys.
    */
   async 'api-kill-idempotent'(scenario, { jobs, log }) {
-    const [api] = await Promise.all([scenario.startApi(), scenario.startWorker()]);
-    const steps = await publishStepsWorkflow(api.http, 2, 1000);
-    const seed = await publishSeedWorkflow(api.http);
-    const launches = mixedLaunches('aki', jobs, seed, steps, ['two-requests', 'one-request']);
+    const { api, launches } = await prepare(scenario, { tag: 'aki', jobs, steps: 2, ms: 1000, workers: 1, modes: ['two-requests', 'one-request'] });
     // Past the 2 minutes after which a dead request's key is freed, so a retry can run.
     const launched = launchAll(() => api.http, launches, jobs, Date.now() + 200_000);
     while (launches.filter((l) => l.done_at !== undefined).length < Math.ceil(jobs / 3)) await sleep(5);
@@ -157,10 +163,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   async 'database-outage'(scenario, { jobs, log }) {
     const postgres = scenario.stack.postgres;
     if (!postgres) throw new Error('database-outage needs a PostgreSQL server the stack runs itself');
-    const [api] = await Promise.all([scenario.startApi(), scenario.startWorker()]);
-    const steps = await publishStepsWorkflow(api.http, 4, 3000);
-    const seed = await publishSeedWorkflow(api.http);
-    const launches = mixedLaunches('dbo', jobs, seed, steps);
+    const { api, launches } = await prepare(scenario, { tag: 'dbo', jobs, steps: 4, ms: 3000, workers: 1 });
     await launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     await sleep(2000);
     const start = Date.now();
@@ -174,10 +177,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
 
   /** One worker with the smallest workflow cache (2; the SDK has none of 1): every job's workflow task replays its history. */
   async 'small-cache'(scenario, { jobs }) {
-    const [api] = await Promise.all([scenario.startApi(), scenario.startWorker({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' })]);
-    const steps = await publishStepsWorkflow(api.http, 15, 0);
-    const seed = await publishSeedWorkflow(api.http);
-    const launches = mixedLaunches('sc', jobs, seed, steps);
+    const { api, launches } = await prepare(scenario, { tag: 'sc', jobs, steps: 15, ms: 0, workers: 1, workerEnv: { ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' } });
     await launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     return { description: `${jobs} jobs (15 tally steps of 0 ms, and seed jobs) on one worker caching 2 workflows`, faults: [], launches, http: api.http };
   },

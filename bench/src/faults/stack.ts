@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
 import { createDatabase, freePort, startOrdoProcess, startPostgres, waitForOk, type OrdoProcess, type PostgresServer } from '@ordo/testing';
+import { connectWhenUp } from '../stack';
 import { OrdoHttp } from './http';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -35,12 +36,15 @@ export class TemporalServer {
     args.push('--db-filename', join(dir, 'temporal.db'), '--namespace', NAMESPACE, '--log-level', 'error');
     args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
     for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
-    const spawnServer = (): ChildProcess => spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const first = spawnServer();
-    const client = await connectWhenUp(address, first);
-    const server = new TemporalServer(address, cli, args, client);
-    server.adopt(first);
-    return server;
+    const first = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const server = new TemporalServer(address, cli, args, await connectWhenUp(address, first));
+      server.adopt(first);
+      return server;
+    } catch (err) {
+      first.kill('SIGKILL');
+      throw err;
+    }
   }
 
   /** A server someone else runs (the test run's): never killed or stopped from here. */
@@ -223,22 +227,6 @@ export class ScenarioStack {
       if (!this.ending.has(p)) this.exits.push(`${app} ${p.child.pid} exited (${signal ?? `code ${code}`}): ${p.output().slice(-1500)}`);
     });
     return p;
-  }
-}
-
-async function connectWhenUp(address: string, child?: ChildProcess): Promise<Client> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      const client = new Client({ connection, namespace: NAMESPACE });
-      await client.workflowService.getSystemInfo({});
-      return client;
-    } catch (err) {
-      if (child && child.exitCode !== null) throw new Error(`Temporal exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`Temporal did not answer on ${address} within 60 s: ${(err as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
   }
 }
 

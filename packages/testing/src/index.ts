@@ -1,9 +1,11 @@
 /**
  * @ordo/testing: helpers for Ordo's integration tests: the run's real Temporal dev
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
- * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
- * task queues, fresh data folders, real test PDFs, the check of responses against the
- * OpenAPI document, and dev servers of a test's own (`startDevServer`).
+ * `postgres-setup.ts`) with a database per test, PostgreSQL servers and databases of a
+ * tool's own (`startPostgres`, `createDatabase`: the fault suite halts and resumes one),
+ * the loop over database dialects, unique task queues, fresh data folders, real test PDFs,
+ * the check of responses against the OpenAPI document, and dev servers of a test's own
+ * (`startDevServer`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
