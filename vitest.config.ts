@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{apps,packages,examples}/*/test/**/*.test.ts'],
+          include: ['{apps,packages,examples}/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
           environment: 'node',
           // One Temporal dev server and one PostgreSQL server per run (DATABASE_URL names another).
           globalSetup: ['packages/testing/src/global-setup.ts', 'packages/testing/src/postgres-setup.ts'],

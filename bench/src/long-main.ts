@@ -7,7 +7,6 @@
  *
  *   pnpm bench:long [--steps 10000] [--no-write]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +16,7 @@ import { runStateQuery } from '@ordo/core';
 import { withApiKey } from '@ordo/testing';
 import { chainOf, type ChainExecution } from './long-run';
 import { startStack } from './stack';
+import { checkout } from './git';
 
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({ options: { steps: { type: 'string', default: '10000' }, 'no-write': { type: 'boolean', default: false } } });
@@ -100,8 +100,7 @@ try {
   const largest = chain.reduce((a, b) => (b.largest_payload_bytes > a.largest_payload_bytes ? b : a));
   const report: LongRunResult = {
     date: new Date().toISOString(),
-    commit: git(['rev-parse', '--short', 'HEAD']),
-    dirty: git(['status', '--porcelain']) !== '',
+    ...checkout(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, load_before, load_after: loadavg()[0]! },
     steps,
     wall_ms: Math.round(wall),
@@ -150,12 +149,4 @@ async function get(api: string, path: string): Promise<unknown> {
   const res = await fetch(`${api}${path}`, withApiKey());
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8', cwd: benchRoot }).trim();
-  } catch {
-    return 'unknown';
-  }
 }

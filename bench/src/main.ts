@@ -5,11 +5,7 @@
  *
  *   pnpm bench [--steps 40] [--reps 5] [--jobs 200] [--job-steps 3] [--concurrency 50] [--rounds 3] [--settle 16] [--file-db] [--no-write]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineTiming } from './baseline-jobs';
 import { cpuDelta, treeCpuMs } from './cpu';
@@ -18,8 +14,9 @@ import { CHAIN_VALUE, createNoopWorkflow, getJob, runOrdoJob, type OrdoJobTiming
 import { formatReport, type BenchResult } from './report';
 import { median, percentile, pool, round } from './stats';
 import { startStack, type BenchStack } from './stack';
+import { checkout } from './git';
+import { writeResults } from './results';
 
-const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const { values: flags } = parseArgs({
   options: {
@@ -57,14 +54,7 @@ const stack = await startStack({ fileDb: flags['file-db'] }, log);
 try {
   const result = await run(stack);
   console.log(formatReport(result));
-  if (!flags['no-write']) {
-    const dir = join(benchRoot, 'results');
-    mkdirSync(dir, { recursive: true });
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    writeFileSync(join(dir, 'latest.json'), json);
-    writeFileSync(join(dir, `${result.date.replace(/[:.]/g, '-')}.json`), json);
-    log(`results written to ${join(dir, 'latest.json')}`);
-  }
+  if (!flags['no-write']) log(`results written to ${writeResults('latest', result.date, result)}`);
 } finally {
   await stack.stop();
 }
@@ -155,8 +145,7 @@ async function run(stack: BenchStack): Promise<BenchResult> {
 
   return {
     date: new Date().toISOString(),
-    commit: git(['rev-parse', '--short', 'HEAD']),
-    dirty: git(['status', '--porcelain']) !== '',
+    ...checkout(),
     machine: {
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -243,12 +232,4 @@ function cpuPerJob(rounds: readonly Record<string, number>[], jobs: number): Rec
 /** The event counts by type of the first run (every run of one kind has the same shape). */
 function pick(histories: readonly HistoryCount[]): Record<string, number> {
   return histories[0]?.by_type ?? {};
-}
-
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8', cwd: benchRoot }).trim();
-  } catch {
-    return 'unknown';
-  }
 }

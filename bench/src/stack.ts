@@ -123,7 +123,11 @@ function spawnChild(name: string, command: string, args: string[]): Child {
   };
 }
 
-async function connectWhenUp(address: string): Promise<Client> {
+/**
+ * A client of the Temporal server at `address`, once it answers (within 60 s); gives up at once
+ * if `server`, the process serving it, has exited.
+ */
+export async function connectWhenUp(address: string, server?: ChildProcess): Promise<Client> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -132,6 +136,7 @@ async function connectWhenUp(address: string): Promise<Client> {
       await client.workflowService.getSystemInfo({});
       return client;
     } catch (err) {
+      if (server && server.exitCode !== null) throw new Error(`Temporal exited with ${server.exitCode}`);
       if (Date.now() > deadline) throw new Error(`Temporal did not answer on ${address} within 60 s: ${(err as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -36,7 +36,7 @@ const Env = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
   ),
-  /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail): for benchmarks and tests, with a worker that has them too. */
+  /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail, tally): for benchmarks and tests, with a worker that has them too. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   ORDO_MAX_UPLOAD_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int('must be a whole number of bytes').positive('must be positive').default(50 * 1024 * 1024),
   ORDO_MAX_JSON_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int('must be a whole number of bytes').min(1024, 'must be at least 1024').max(64 * 1024 * 1024, 'must be at most 64 MiB').default(1024 * 1024),

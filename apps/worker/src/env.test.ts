@@ -11,6 +11,16 @@ describe("the worker's environment", () => {
     expect(loadEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' }).ORDO_HTTP_ALLOWED_HOSTS).toEqual(['api.example.com', '*.example.org', 'host:8080', '[::1]:9000']);
   });
 
+  it('takes a workflow cache size of 0 or from 2, and refuses 1 (the SDK has no cache of 1)', () => {
+    expect(loadEnv({}).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '0' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
+    expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(2);
+    for (const bad of ['1', '-1', '2.5', 'many']) {
+      expect(() => loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(/ORDO_WORKER_MAX_CACHED_WORKFLOWS: must be/);
+    }
+  });
+
   it('names every bad variable at once, one line each', () => {
     let error: unknown;
     try {

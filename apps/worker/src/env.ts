@@ -23,7 +23,20 @@ const Env = z.object({
     .min(1024, 'must be at least 1024')
     .max(1024 * 1024, 'must be at most 1048576')
     .default(256 * 1024),
-  /** `1` registers the test tools (noop, sleep, flaky, fail) beside the catalog: for benchmarks and tests only. */
+  /**
+   * Workflow executions kept in the worker's cache (Temporal's `maxCachedWorkflows`); unset, the
+   * SDK's default (from the process's memory). Temporal's SDK has no cache of 1: 0 turns the cache
+   * off (every workflow task replays its history), 2 is the smallest cache it keeps.
+   */
+  ORDO_WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number({ message: 'must be a number of workflow executions' })
+      .int('must be a whole number')
+      .refine((n) => n === 0 || (n >= 2 && n <= 100_000), 'must be 0 (no cache) or from 2 to 100000: the SDK has no cache of 1')
+      .optional(),
+  ),
+  /** `1` registers the test tools (noop, sleep, flaky, fail, tally) beside the catalog: for benchmarks and tests only. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: z.preprocess(

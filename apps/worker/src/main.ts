@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
@@ -16,8 +16,10 @@ try {
     taskQueue: env.ORDO_TASK_QUEUE,
     store,
     tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOLS, ...TEST_TOOLS] : TOOLS,
+    ...(env.ORDO_TEST_TOOLS === '1' && { testLedgerPath: join(resolve(env.ORDO_DATA_DIR), 'test-ledger.jsonl') }),
     http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
     inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
+    ...(env.ORDO_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS }),
   });
   console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight

@@ -19,8 +19,12 @@ export interface CreateWorkerOptions {
   tools?: readonly ToolDefinition[];
   /** Outbound HTTP for `http_request`: the allowed hosts (none by default). */
   http?: HttpToolConfig;
+  /** Where the `tally` test tool counts its completed executions (the worker's data folder when it has the test tools). */
+  testLedgerPath?: string;
   /** Values over this many bytes travel by reference (default 256 KiB). */
   inlineLimitBytes?: number;
+  /** Workflow executions kept in the worker's cache; the SDK's default (from the process's memory) when unset. */
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -37,6 +41,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     // Tools heartbeat their progress; heartbeats are not history events, so this costs no history.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '2 seconds',
@@ -47,6 +52,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         recorder: createStepAttemptRecorder(options.store),
         ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
         ...(options.http !== undefined && { http: options.http }),
+        ...(options.testLedgerPath !== undefined && { testLedgerPath: options.testLedgerPath }),
       }),
       ...createRunStoreActivities(options.store, defaults),
       // v1 runs (started before the run-state design) persist through this; their job rows no

@@ -39,10 +39,17 @@ export async function testStoreConfig(dialect: TestDialect, label: string): Prom
  * A new, empty database on the run's PostgreSQL server; `drop` removes it even while
  * connections to it are still open.
  */
-export async function createTestDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export function createTestDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createDatabase(inject('postgresUrl'), label);
+}
+
+/**
+ * A new, empty database named after `label` on the PostgreSQL server whose superuser's URL is
+ * `adminUrl`; `drop` removes it even while connections to it are still open.
+ */
+export async function createDatabase(adminUrl: string, label: string): Promise<{ url: string; drop: () => Promise<void> }> {
   // Only [a-z0-9_] reaches the statement: the name is an identifier and cannot be a parameter.
   const name = `ordo_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(6).toString('hex')}`;
-  const adminUrl = inject('postgresUrl');
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

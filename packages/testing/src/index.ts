@@ -1,10 +1,11 @@
 /**
  * @ordo/testing: helpers for Ordo's integration tests: the run's real Temporal dev
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
- * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
- * task queues, fresh data folders, real test PDFs, the check of responses against the
- * OpenAPI document, dev servers of a test's own (`startDevServer`) and whole dev stacks
- * (`startDevStack`: `infra/dev.sh`).
+ * `postgres-setup.ts`) with a database per test, PostgreSQL servers and databases of a
+ * tool's own (`startPostgres`, `createDatabase`: the fault suite halts and resumes one),
+ * the loop over database dialects, unique task queues, fresh data folders, real test PDFs,
+ * the check of responses against the OpenAPI document, dev servers of a test's own
+ * (`startDevServer`) and whole dev stacks (`startDevStack`: `infra/dev.sh`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
@@ -12,7 +13,7 @@ export { devStackConfig, startDevStack } from './dev-stack';
 export type { DevStack, DevStackConfig, DevStackProcess } from './dev-stack';
 export { startDevServer } from './dev-server';
 export type { DevServerOptions } from './dev-server';
-export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
+export { createDatabase, createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
 export { childProcessEnv } from './env';
 export { applicationFailureOf } from './failure';
@@ -20,6 +21,8 @@ export { makePdf } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type { CheckedExchange, OpenApiDocument, OpenApiOperation, OpenApiResponse, ResponseCheckOptions } from './openapi-responses';
 export { pollUntil } from './poll';
+export { startPostgres } from './postgres';
+export type { PostgresServer } from './postgres';
 export { freePort, startOrdoProcess, waitForOk, waitForReady } from './processes';
 export type { OrdoProcess, ReadyCheck } from './processes';
 export { seedFile } from './seed';

@@ -11,10 +11,14 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 /** The unprivileged user a server started by root runs as (created by infra/install-postgres.sh). */
 const SERVER_USER = 'ordo-pg';
 
-/** A throw-away PostgreSQL server: its superuser's URL, and a function that stops and removes it. */
+/** A throw-away PostgreSQL server: its superuser's URL, and functions that stop and remove it, or crash and start it again. */
 export interface PostgresServer {
   url: string;
   stop: () => Promise<void>;
+  /** Stops the server at once, as a crash would (`pg_ctl stop -m immediate`: no checkpoint, clients cut off); its data stays. */
+  halt: () => Promise<void>;
+  /** Starts a halted server again on the same data, port and options; resolves once it accepts connections. */
+  resume: () => Promise<void>;
 }
 
 /**
@@ -66,6 +70,12 @@ export async function startPostgres(): Promise<PostgresServer> {
         stop: async () => {
           await pg('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-t', '60']).catch(() => undefined);
           remove();
+        },
+        halt: async () => {
+          await pg('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '60']);
+        },
+        resume: async () => {
+          await pg('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', options]);
         },
       };
     }

@@ -5,6 +5,8 @@ import type { ToolDefinition } from './tool-definition';
 export interface ToolSettings {
   /** `http_request`'s allowlist and limits; without it every request is refused. */
   http?: HttpToolConfig;
+  /** The file the `tally` test tool appends its completed executions to; none, it counts nothing. */
+  testLedgerPath?: string;
 }
 
 /**

@@ -34,13 +34,14 @@ const SAMPLES: Record<string, { valid: Record<string, unknown>[]; invalid: Recor
   noop: { valid: [{}, { value: [1, 'a', null] }], invalid: [] },
   sleep: { valid: [{ ms: 0 }, { ms: 600_000 }], invalid: [{}, { ms: 1.5 }, { ms: 600_001 }] },
   flaky: { valid: [{ failures: 2 }, { failures: 0, delay_ms: 10, value: 'v' }], invalid: [{}, { failures: -1 }] },
+  tally: { valid: [{}, { ms: 0, value: 'v' }], invalid: [{ ms: -1 }, { ms: 600_001 }] },
   fail: { valid: [{ code: 'PDF_INVALID', message: 'm' }, { code: 'TOOL_FAILED', message: 'm', retryable: true }], invalid: [{ code: 'NOPE', message: 'm' }, { code: 'TOOL_FAILED' }] },
 };
 
 describe('tool catalog', () => {
   it('lists the production tools, and the test tools only apart from them', () => {
     expect(TOOL_DESCRIPTORS.map((d) => d.tool_id)).toEqual(['pdf_extractor', 'text_analyzer', 'http_request', 'json_transform']);
-    expect(TEST_TOOL_DESCRIPTORS.map((d) => d.tool_id)).toEqual(['noop', 'sleep', 'flaky', 'fail']);
+    expect(TEST_TOOL_DESCRIPTORS.map((d) => d.tool_id)).toEqual(['noop', 'sleep', 'flaky', 'fail', 'tally']);
     expect(TOOLS.map((t) => t.tool_id)).toEqual(TOOL_DESCRIPTORS.map((d) => d.tool_id));
     expect(TEST_TOOLS.map((t) => t.tool_id)).toEqual(TEST_TOOL_DESCRIPTORS.map((d) => d.tool_id));
   });
@@ -109,6 +110,6 @@ describe('tool catalog', () => {
   it('registers one activity per tool', () => {
     const deps = { files: { read: () => Promise.resolve(undefined) }, blobs: new MemoryBlobStore() };
     expect(Object.keys(createToolActivities(TOOLS, deps))).toEqual(TOOL_DESCRIPTORS.map((d) => d.tool_id));
-    expect(Object.keys(createToolActivities([...TOOLS, ...TEST_TOOLS], deps))).toHaveLength(8);
+    expect(Object.keys(createToolActivities([...TOOLS, ...TEST_TOOLS], deps))).toHaveLength(9);
   });
 });

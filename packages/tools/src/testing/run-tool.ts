@@ -39,6 +39,7 @@ export interface RunToolOptions {
   blobs?: BlobStore;
   recorder?: StepAttemptRecorder;
   http?: HttpToolConfig;
+  testLedgerPath?: string;
   inlineLimitBytes?: number;
   /** Receives every heartbeat's details. */
   heartbeat?: (details: unknown) => void;
@@ -63,6 +64,7 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
     blobs: options.blobs ?? new MemoryBlobStore(),
     recorder: options.recorder,
     http: options.http,
+    testLedgerPath: options.testLedgerPath,
     inlineLimitBytes: options.inlineLimitBytes,
     log: options.log,
     progressTiming: options.progressTiming,

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { applicationFailureOf } from '@ordo/testing';
@@ -6,6 +9,7 @@ import { flaky } from './flaky';
 import { noop } from './noop';
 import { runTool } from './run-tool';
 import { sleep } from './sleep';
+import { tally, type TallyEntry } from './tally';
 
 describe('noop', () => {
   it('echoes its value, null when absent', async () => {
@@ -72,5 +76,30 @@ describe('fail', () => {
     const failure = await applicationFailureOf(runTool(fail, { code: 'NOPE', message: 'x' }));
     expect(failure.type).toBe('INVALID_PARAMETERS');
     expect(failure.message).toMatch(/^code: Invalid option/);
+  });
+});
+
+describe('tally', () => {
+  it('appends one ledger line per completed execution, naming its step and attempt, and none for a cancelled one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ordo-tally-'));
+    try {
+      const testLedgerPath = join(dir, 'test-ledger.jsonl');
+      expect(await runTool(tally, { value: 'v' }, { testLedgerPath })).toEqual({ value: 'v' });
+      expect(await runTool(tally, { ms: 10 }, { testLedgerPath, attempt: 2 })).toEqual({ value: null });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 20);
+      expect(await runTool(tally, { ms: 60_000 }, { testLedgerPath, signal: controller.signal }).catch((e: unknown) => e)).toBeInstanceOf(CancelledFailure);
+      const lines = (await readFile(testLedgerPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as TallyEntry);
+      expect(lines.map(({ job_id, run_id, step_id, step_index, attempt }) => ({ job_id, run_id, step_id, step_index, attempt }))).toEqual([
+        { job_id: 'job_test', run_id: 'run_test', step_id: 'step_test', step_index: 0, attempt: 1 },
+        { job_id: 'job_test', run_id: 'run_test', step_id: 'step_test', step_index: 0, attempt: 2 },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts nothing without a ledger', async () => {
+    expect(await runTool(tally, { value: 1 })).toEqual({ value: 1 });
   });
 });

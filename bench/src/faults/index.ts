@@ -1,0 +1,15 @@
+/**
+ * The fault suite's parts, for `pnpm bench:faults` (main.ts) and for the tests that run its
+ * scenarios in a short form (bench/test/).
+ */
+export { OrdoHttp } from './http';
+export type { ApiAnswer, ApiRequest } from './http';
+export { measure } from './records';
+export type { FaultWindow, MeasureInput, ScenarioMeasures } from './records';
+export { metTargets } from './report';
+export { runScenario, SCENARIO_NAMES } from './scenarios';
+export type { ScenarioName, ScenarioOptions, ScenarioResult } from './scenarios';
+export { FaultStack, ScenarioStack, TemporalServer } from './stack';
+export type { ApiProcess, FaultStackOptions } from './stack';
+export { launchAll, launchJob, newLaunch, publishSeedWorkflow, publishStepsWorkflow } from './workload';
+export type { JobKind, Launch, LaunchMode } from './workload';
