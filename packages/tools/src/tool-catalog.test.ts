@@ -107,6 +107,13 @@ describe('tool catalog', () => {
     expect(() => ajv.compile(descriptor.outputs)).not.toThrow();
   });
 
+  it('lets only a tool that holds the event loop for seconds lengthen the heartbeat timeout', () => {
+    // A tool's own heartbeat timeout is how long an attempt on a crashed worker waits to be
+    // retried elsewhere: the platform's 15 s unless the tool cannot heartbeat that often.
+    const lengthened = Object.fromEntries(TOOLS.filter((t) => t.defaults?.heartbeat_timeout_seconds !== undefined).map((t) => [t.tool_id, t.defaults!.heartbeat_timeout_seconds]));
+    expect(lengthened).toEqual({ text_analyzer: 60 });
+  });
+
   it('registers one activity per tool', () => {
     const deps = { files: { read: () => Promise.resolve(undefined) }, blobs: new MemoryBlobStore() };
     expect(Object.keys(createToolActivities(TOOLS, deps))).toEqual(TOOL_DESCRIPTORS.map((d) => d.tool_id));
