@@ -1,9 +1,32 @@
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from '@ordo/core';
 import { pollUntil, startOrdoProcess, temporalAddress, temporalNamespace, type OrdoProcess } from '@ordo/testing';
-import { createJob, getJob, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import { createJob, getJob, json, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 const SLEEP_MS = 20_000;
 const HEARTBEAT_TIMEOUT_S = 3;
+
+/** A worker process on the stack's task queue and database (added to `workers`), polling once this resolves. */
+async function startWorkerProcess(stack: ApiStack, workers: OrdoProcess[]): Promise<OrdoProcess> {
+  const worker = startOrdoProcess('worker', {
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    ORDO_TASK_QUEUE: stack.taskQueue,
+    ORDO_DATA_DIR: stack.dataDir,
+    ORDO_TEST_TOOLS: '1',
+    // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
+    DATABASE_URL: '',
+  });
+  workers.push(worker);
+  await pollUntil(
+    () => Promise.resolve(worker.output()),
+    (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
+  expect(worker.child.exitCode, worker.output()).toBeNull();
+  return worker;
+}
 
 /**
  * A worker process killed in the middle of a step: the step's heartbeat timeout, not its
@@ -13,27 +36,6 @@ const HEARTBEAT_TIMEOUT_S = 3;
 describe('a worker crash mid-step', () => {
   let stack: ApiStack;
   const workers: OrdoProcess[] = [];
-
-  /** A worker process on the stack's task queue and database, polling once this resolves. */
-  async function startWorker(): Promise<OrdoProcess> {
-    const worker = startOrdoProcess('worker', {
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      ORDO_TASK_QUEUE: stack.taskQueue,
-      ORDO_DATA_DIR: stack.dataDir,
-      ORDO_TEST_TOOLS: '1',
-      // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
-      DATABASE_URL: '',
-    });
-    workers.push(worker);
-    await pollUntil(
-      () => Promise.resolve(worker.output()),
-      (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
-    expect(worker.child.exitCode, worker.output()).toBeNull();
-    return worker;
-  }
 
   beforeAll(async () => {
     // The API in process, with no worker of its own: the job runs only on the worker processes.
@@ -45,6 +47,7 @@ describe('a worker crash mid-step', () => {
   });
 
   it('retries the step on another worker within seconds, and the job completes on attempt 2', async () => {
+    const startWorker = (): Promise<OrdoProcess> => startWorkerProcess(stack, workers);
     const first = await startWorker();
     const job = await createJob(stack, {
       steps: [
@@ -78,5 +81,83 @@ describe('a worker crash mid-step', () => {
     expect(done.status).toBe('COMPLETED');
     expect(done.steps[0]).toMatchObject({ status: 'COMPLETED', attempt: 2 });
     expect(done.runs).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+  });
+});
+
+/**
+ * A worker process killed between steps, while it caches the job's workflow: Temporal sends
+ * the workflow's next task to that worker's own (sticky) queue, where nobody polls any more,
+ * until the worker's sticky timeout moves it to the task queue every worker polls. The job
+ * was paused after its first step; resumed right after the kill, it goes on on the other
+ * worker, and the resume is answered (the API waits at most 10 s for the workflow to apply it).
+ */
+describe('a worker crash between steps, with the workflow in its cache', () => {
+  let stack: ApiStack;
+  const workers: OrdoProcess[] = [];
+
+  beforeAll(async () => {
+    stack = await startApiStack('worker-crash-cached', { worker: false });
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await stack?.stop();
+  });
+
+  it('resumes the paused job on the other worker, the resume answered and the next step started within seconds', async () => {
+    const both = [await startWorkerProcess(stack, workers), await startWorkerProcess(stack, workers)];
+    const job = await createJob(stack, { steps: [toolStep('nap', 'sleep', { ms: 2_000 }), toolStep('next', 'noop', { value: 'v' }, { value: 'out' })], output_variables: ['out'] });
+    await startJob(stack, job.job_id);
+    await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING', 30_000);
+    const paused = await stack.request(`/v1/jobs/${job.job_id}/pause`, json('POST'));
+    expect(paused.status, await paused.clone().text()).toBe(200);
+    await waitForJob(stack, job.job_id, (j) => j.execution_progress.is_paused && j.steps[0]?.status === 'COMPLETED', 30_000);
+
+    // The worker that completed the workflow's last task caches it, and polls its sticky queue
+    // for the next one: Temporal keeps sending there while a poll was seen in the last 10 s.
+    const handle = stack.client.workflow.getHandle(job.job_id);
+    const before = (await handle.fetchHistory()).events ?? [];
+    const holder = before.findLast((e) => e.workflowTaskCompletedEventAttributes)?.workflowTaskCompletedEventAttributes?.identity;
+    const victim = both.find((w) => `${w.child.pid}@${hostname()}` === holder)!;
+    const survivor = both.find((w) => w !== victim)!;
+    expect(victim, `the workflow's last task completed by ${holder}`).toBeDefined();
+    const killedAt = Date.now();
+    await victim.kill();
+    expect(victim.child.signalCode).toBe('SIGKILL');
+
+    const resumed = await stack.request(`/v1/jobs/${job.job_id}/resume`, json('POST'));
+    const answeredMs = Date.now() - killedAt;
+    console.log(`worker-crash: resume answered ${resumed.status} ${answeredMs} ms after the SIGKILL`);
+    // Before the worker's sticky timeout was 5 s, the SDK's default 10 s outlasted the API's
+    // 10 s wait for the update, and the resume was answered 503 (applied later all the same).
+    expect(resumed.status, await resumed.clone().text()).toBe(200);
+    expect(Job.parse(await resumed.json()).execution_progress.is_paused).toBe(false);
+
+    const done = await waitForEnd(stack, job.job_id, 60_000);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.output_data).toEqual({ out: 'v' });
+    expect(done.steps.map((s) => [s.status, s.attempt])).toEqual([
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ]);
+
+    // Temporal's record: the workflow task the resume caused waited on the dead worker's
+    // sticky queue for the worker's 5 s, not the SDK's default 10 s, then ran on the other
+    // worker, which started the next step.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const at = (e: (typeof events)[number]): number => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+    const stranded = events.findIndex((e) => e.workflowTaskTimedOutEventAttributes && at(e) > killedAt);
+    expect(stranded, 'a workflow task timed out on the dead worker').toBeGreaterThan(0);
+    const scheduled = events.slice(0, stranded).findLast((e) => e.workflowTaskScheduledEventAttributes)!;
+    // Schedule-to-start: only a sticky queue's tasks time out waiting for a worker. (The update's
+    // task is recorded as scheduled on the normal queue once it has timed out on the sticky one.)
+    expect(Number(events[stranded]!.workflowTaskTimedOutEventAttributes!.timeoutType)).toBe(2);
+    const waitedMs = at(events[stranded]!) - at(scheduled);
+    console.log(`worker-crash: the workflow task waited ${Math.round(waitedMs)} ms on the dead worker's sticky queue`);
+    // Temporal's timer fires at the timeout or later, never before: under 10 s only with the 5 s timeout.
+    expect(waitedMs).toBeLessThan(10_000);
+    const nextStep = events.find((e) => e.activityTaskStartedEventAttributes && at(e) > killedAt);
+    expect(nextStep?.activityTaskStartedEventAttributes?.identity).toBe(`${survivor.child.pid}@${hostname()}`);
+    // The platform's promise after a crash, the heartbeat timeout (15 s) plus 5 s: a bound, not a measure.
+    expect(at(nextStep!) - killedAt).toBeLessThan(20_000);
   });
 });

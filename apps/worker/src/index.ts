@@ -4,5 +4,5 @@
  */
 export { createRunStoreActivities } from './run-store-activities';
 export { createStepAttemptRecorder } from './step-attempt-recorder';
-export { createWorker, workflowsPath } from './worker';
+export { createWorker, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT, workflowsPath } from './worker';
 export type { CreateWorkerOptions } from './worker';

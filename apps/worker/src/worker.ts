@@ -30,6 +30,19 @@ export interface CreateWorkerOptions {
 }
 
 /**
+ * How long a workflow task may wait on this worker's sticky queue (where the server sends the
+ * tasks of the workflows it caches) before the server hands it to any worker with the whole
+ * history. When a worker dies without shutting down (SIGKILL, a lost machine), the server
+ * goes on sending its workflows' tasks there for about 10 s after its last poll, and each one
+ * waits this long: the SDK's default of 10 s (Go's and Java's is 5 s) left a job idle for
+ * 10 s after its step had already completed on a live worker, and a resume sent to it
+ * unanswered past the API's 10 s deadline. The cost of a shorter wait is a busy but live
+ * worker losing the task to another that replays the history: a cache miss, not a failure.
+ * A worker that shuts down gracefully tells the server, and its tasks move at once.
+ */
+export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
+
+/**
  * A worker that runs the job workflow and, on the same task queue, every tool as an
  * activity named by its `tool_id`, plus the run store's local activities.
  */
@@ -42,6 +55,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
     // Tools heartbeat their progress; heartbeats are not history events, so this costs no history.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '2 seconds',
