@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{apps,packages}/*/src/**/*.test.ts'],
+          include: ['{apps,packages}/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
           environment: 'node',
           // Modules tested directly do not pass through @ordo/core's index, which loads JSONata for parsing.
           setupFiles: ['packages/core/src/model/expression-engine.ts'],

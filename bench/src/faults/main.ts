@@ -5,9 +5,10 @@
  * processes on loopback ports. Prints the scenario × measure table and writes
  * bench/results/faults-latest.json (and a dated copy). See bench/README.md.
  *
- *   pnpm bench:faults [--jobs 45] [--only name,name] [--no-write]
+ *   pnpm bench:faults [--jobs 45] [--only name,name] [--no-write] [--histories dir]
  */
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFaultReport, type FaultSuiteResult } from './report';
 import { runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult } from './scenarios';
@@ -15,7 +16,7 @@ import { FaultStack } from './stack';
 import { checkout } from '../git';
 import { writeResults } from '../results';
 
-const { values: flags } = parseArgs({ options: { jobs: { type: 'string', default: '45' }, only: { type: 'string' }, 'no-write': { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({ options: { jobs: { type: 'string', default: '45' }, only: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, histories: { type: 'string' } } });
 const jobs = Number(flags.jobs);
 if (!Number.isInteger(jobs) || jobs < 3 || jobs > 100) throw new Error(`--jobs must be a whole number from 3 to 100, got '${flags.jobs}'`);
 const only = flags.only?.split(',').map((s) => s.trim()) ?? [...SCENARIO_NAMES];
@@ -30,7 +31,7 @@ const scenarios: ScenarioResult[] = [];
 try {
   for (const name of only as ScenarioName[]) {
     log(`${name}: starting (${jobs} jobs)`);
-    const result = await runScenario(stack, name, { jobs, log });
+    const result = await runScenario(stack, name, { jobs, log, ...(flags.histories !== undefined && { historiesDir: resolve(flags.histories) }) });
     log(`${name}: done in ${result.duration_s} s: ${JSON.stringify({ ...result.measures, examples: undefined })}`);
     scenarios.push(result);
   }

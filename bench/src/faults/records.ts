@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TallyEntry } from '@ordo/tools';
 import type { OrdoHttp } from './http';
+import { tasksOf, waitsOnDeadWorkers, type RunTask } from './tasks';
+import { describeHistory, timeOf, type HistoryEvent } from './timeline';
 import type { Launch } from './workload';
 
 /** A fault as the harness caused it: from `start` until it ended (a process killed, a server down), in ms since the epoch. */
@@ -10,6 +13,8 @@ export interface FaultWindow {
   start: number;
   /** When the fault was over: the server or process back, or, when a survivor took over at once, the kill itself. */
   end: number;
+  /** The killed worker's identity as Temporal records it (`<pid>@<host>`), when the fault is a worker's death. */
+  worker_identity?: string;
 }
 
 /** A job as the API answers it, the fields the measures read. */
@@ -38,6 +43,10 @@ interface Chain {
   steps: Map<number, { scheduled: number; scheduled_after_completion: number; completed: number; attempt: number }>;
   /** Tool activities that completed. */
   completed_activities: number;
+  /** The work Temporal handed to workers, every execution's (see {@link tasksOf}). */
+  tasks: RunTask[];
+  /** Each execution's events, in the chain's order of reading. */
+  executions: { run_id: string; events: HistoryEvent[] }[];
 }
 
 /** What one scenario measured, from the API's and Temporal's records and the test ledger. */
@@ -56,9 +65,13 @@ export interface ScenarioMeasures {
   duplicated: number;
   /** Steps whose tool completed and then ran again in the same run (Temporal's history, and the tally ledger). */
   steps_run_again: number;
-  /** The slowest affected job's first progress after the end of a fault, in seconds (null: no fault, or nothing affected). */
+  /**
+   * The slowest recovery, in seconds (null: no fault, or nothing affected): after a worker's
+   * death, from the kill (or a task's scheduling after it) to the held-up task starting on a
+   * live worker; after another fault, from its end to an affected job's first progress.
+   */
   slowest_recovery_s: number | null;
-  /** The bound it is held to: the affected jobs' heartbeat timeout plus 5 s. */
+  /** The largest bound the recoveries are held to: the heartbeat timeout (the step's, or the job's steps') plus 5 s. */
   recovery_bound_s: number | null;
   /** Affected jobs whose recovery exceeded their bound (or that never progressed). */
   recovery_over_bound: number;
@@ -82,6 +95,8 @@ export interface MeasureInput {
   settleMs: number;
   /** Ordo processes that exited on their own, each with the end of its output. */
   exits?: () => readonly string[];
+  /** Where to write each run's history as lines to read (`<job_id>.txt`), timed from the first fault; nowhere when unset. */
+  historiesDir?: string;
   log: (line: string) => void;
 }
 
@@ -107,6 +122,7 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   const jobs = await Promise.all(summaries.map((s) => http.get<ApiJob>(`/v1/jobs/${s.job_id}`)));
   const chains = await readChains(input.client, input.taskQueue);
   const ledger = await readLedger(input.ledgerPath);
+  if (input.historiesDir !== undefined) await writeHistories(input.historiesDir, chains, input.faults);
 
   const examples: Record<string, string[]> = {};
   const note = (measure: string, text: string): void => {
@@ -177,16 +193,47 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   }
   for (const text of rerun.values()) note('steps_run_again', text);
 
-  // Recovery: for each fault, the launches whose jobs were open when it ended, and those it
-  // interrupted, until the first progress of any of their jobs after it ended (a launch whose
-  // create was retried may have a second job, and only one of them runs).
+  // Recovery. After a worker's death: how long each task the dead worker held up (pending at
+  // the kill, or handed to it afterwards and lost there) waited until it started on a live
+  // worker, held to its activity's heartbeat timeout plus 5 s (a workflow task: the job's
+  // steps'). After any other fault: for the launches whose jobs were open when it ended, and
+  // those it interrupted, the first progress of any of their jobs after it ended (a launch
+  // whose create was retried may have a second job, and only one of them runs).
   const launchOf = new Map<string, Launch>();
   for (const launch of launches) for (const job of jobsByName.get(launch.name) ?? []) launchOf.set(job.job_id, launch);
   const chainsOf = (launch: Launch): Chain[] => (jobsByName.get(launch.name) ?? []).flatMap((j) => chainsByJob.get(j.job_id) ?? []);
+  const jobsOf = (launch: Launch): string => (jobsByName.get(launch.name) ?? []).map((j) => j.job_id).join(', ');
+  const kills = input.faults.filter((f) => f.worker_identity !== undefined);
+  const measuredAt = Date.now();
   let slowest: number | null = null;
   let bound: number | null = null;
   let overBound = 0;
   for (const fault of input.faults) {
+    if (fault.worker_identity !== undefined) {
+      // Per launch, its slowest task over its bound (or, none over, its slowest task).
+      const worst = new Map<Launch, { task: RunTask; wait_s: number; limit: number }>();
+      for (const chain of chains) {
+        const launch = launchOf.get(chain.job_id);
+        if (!launch) continue;
+        for (const task of chain.tasks) {
+          const waited = waitsOnDeadWorkers(task, kills, measuredAt).find((w) => w.fault === fault);
+          if (!waited) continue;
+          const wait_s = waited.wait_ms / 1000;
+          const limit = (task.kind === 'activity' ? (task.heartbeat_s ?? launch.kind.heartbeat_s) : launch.kind.heartbeat_s) + 5;
+          const known = worst.get(launch);
+          if (!known || wait_s - limit > known.wait_s - known.limit) worst.set(launch, { task, wait_s, limit });
+        }
+      }
+      for (const [launch, { task, wait_s, limit }] of worst) {
+        bound = Math.max(bound ?? 0, limit);
+        slowest = Math.max(slowest ?? 0, wait_s);
+        if (wait_s <= limit) continue;
+        overBound++;
+        const started = wait_s >= (measuredAt - fault.end) / 1000 ? 'not started again on a live worker' : `started again ${wait_s.toFixed(1)} s after`;
+        note('recovery_over_bound', `${launch.name} (${jobsOf(launch)}): ${task.what} ${started} ${fault.what} (${task.heartbeat_s ? `heartbeat timeout ${task.heartbeat_s} s, ` : ''}bound ${limit} s)`);
+      }
+      continue;
+    }
     const affected = new Set<Launch>();
     for (const chain of chains) {
       const launch = launchOf.get(chain.job_id);
@@ -208,7 +255,7 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
         overBound++;
         // The attempts say how the time went: a retried step's attempt 3 lost two attempts.
         const retried = chainsOf(launch).flatMap((c) => [...c.steps].filter(([, st]) => st.attempt > 1).map(([i, st]) => `step ${i} attempt ${st.attempt}`));
-        note('recovery_over_bound', `${launch.name} (${(jobsByName.get(launch.name) ?? []).map((j) => j.job_id).join(', ')}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)${retried.length > 0 ? `; ${retried.join(', ')}` : ''}`);
+        note('recovery_over_bound', `${launch.name} (${jobsOf(launch)}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)${retried.length > 0 ? `; ${retried.join(', ')}` : ''}`);
       }
       slowest = Math.max(slowest ?? 0, recovery);
     }
@@ -266,8 +313,10 @@ async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
     const started = events[0]?.workflowExecutionStartedEventAttributes;
     const firstRunId = started?.firstExecutionRunId || e.runId;
     const key = `${e.workflowId}|${firstRunId}`;
-    const chain: Chain = chains.get(key) ?? { job_id: e.workflowId, run_id: firstRunId, started_at: Infinity, status: 'RUNNING', progress: [], steps: new Map(), completed_activities: 0 };
+    const chain: Chain = chains.get(key) ?? { job_id: e.workflowId, run_id: firstRunId, started_at: Infinity, status: 'RUNNING', progress: [], steps: new Map(), completed_activities: 0, tasks: [], executions: [] };
     chains.set(key, chain);
+    chain.executions.push({ run_id: e.runId, events });
+    chain.tasks.push(...tasksOf(events, (scheduled) => stepIndexOf(scheduled.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data)));
     const stepOf = new Map<number, number>();
     let closedAt: number | undefined;
     for (const event of events) {
@@ -330,9 +379,15 @@ function stepIndexOf(data: Uint8Array | null | undefined): number | undefined {
   }
 }
 
-function timeOf(ts: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined): number {
-  if (!ts) return 0;
-  return Number(ts.seconds?.toString() ?? 0) * 1000 + (ts.nanos ?? 0) / 1e6;
+/** Writes each chain's histories as lines to read, one file per job, timed from the first fault (or the run's start). */
+async function writeHistories(dir: string, chains: readonly Chain[], faults: readonly FaultWindow[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const chain of chains) {
+    const origin = faults[0]?.end ?? chain.started_at;
+    const header = faults.map((f) => `fault: ${f.what} at +${((f.end - origin) / 1000).toFixed(2)} s${f.worker_identity ? ` (${f.worker_identity})` : ''}`);
+    const body = chain.executions.flatMap((x) => [`execution ${x.run_id}`, ...describeHistory(x.events, origin)]);
+    await writeFile(join(dir, `${chain.job_id}.txt`), [...header, ...body, ''].join('\n'));
+  }
 }
 
 /** The ledger's entries; none when no `tally` step completed. */

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { OrdoProcess } from '@ordo/testing';
 import type { OrdoHttp } from './http';
 import { measure, type FaultWindow, type ScenarioMeasures } from './records';
@@ -22,8 +24,12 @@ export interface ScenarioResult {
 export interface ScenarioOptions {
   jobs: number;
   log: (line: string) => void;
+  /** Where to write the scenario's histories and its Ordo processes' output (`<dir>/<scenario>/`), for reading; nowhere when unset. */
+  historiesDir?: string;
 }
 
+/** A worker's identity as Temporal records it: the SDK's default, `<pid>@<host>`. */
+const identityOf = (p: OrdoProcess): string => `${p.child.pid}@${hostname()}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** How long jobs have, after the last fault ended, to end. */
@@ -37,7 +43,9 @@ export async function runScenario(stack: FaultStack, name: ScenarioName, options
     const run = SCENARIOS[name];
     const { description, faults, launches, http } = await run(scenario, options);
     options.log(`${name}: measuring`);
-    const measures = await measure({ http, client: stack.temporal.client, taskQueue: scenario.taskQueue, ledgerPath: scenario.ledgerPath, launches, faults, settleMs: SETTLE_MS, log: options.log, exits: () => scenario.exits });
+    const historiesDir = options.historiesDir === undefined ? undefined : join(options.historiesDir, name);
+    const measures = await measure({ http, client: stack.temporal.client, taskQueue: scenario.taskQueue, ledgerPath: scenario.ledgerPath, launches, faults, settleMs: SETTLE_MS, log: options.log, exits: () => scenario.exits, ...(historiesDir !== undefined && { historiesDir }) });
+    if (historiesDir !== undefined) await scenario.writeOutputs(historiesDir);
     return { name, description, faults, measures, duration_s: Math.round((Date.now() - t0) / 1000) };
   } finally {
     await scenario.stop();
@@ -92,7 +100,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     const at = Date.now();
     await scenario.kill(workers[0]!);
     log(`worker-kill-activity: one of two workers SIGKILLed ${seconds(at - launches[0]!.sent_at)} after the first launch`);
-    return { description: `${jobs} jobs (3 tally steps of 6 s, and seed jobs) on two workers; one worker SIGKILLed mid-activity`, faults: [{ what: 'worker SIGKILL', start: at, end: at }], launches, http: api.http };
+    return { description: `${jobs} jobs (3 tally steps of 6 s, and seed jobs) on two workers; one worker SIGKILLed mid-activity`, faults: [{ what: 'worker SIGKILL', start: at, end: at, worker_identity: identityOf(workers[0]!) }], launches, http: api.http };
   },
 
   /**
@@ -109,7 +117,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
       const victim = live.splice(Math.floor(Math.random() * live.length), 1)[0]!;
       const at = Date.now();
       await scenario.kill(victim);
-      faults.push({ what: `worker SIGKILL ${k + 1}`, start: at, end: at });
+      faults.push({ what: `worker SIGKILL ${k + 1}`, start: at, end: at, worker_identity: identityOf(victim) });
       log(`worker-kill-workflow-task: SIGKILL ${k + 1} of 3 at ${seconds(at - launches[0]!.sent_at)}`);
       // The replacement is polling before the next kill, so one worker always runs.
       live.push(await scenario.startWorker());

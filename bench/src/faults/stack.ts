@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +156,7 @@ export class ScenarioStack {
   /** Processes that exited without being stopped or killed from here, each with the end of its output. */
   readonly exits: string[] = [];
   private readonly ending = new Set<OrdoProcess>();
+  private readonly apps = new Map<OrdoProcess, string>();
 
   constructor(
     readonly stack: FaultStack,
@@ -214,6 +215,12 @@ export class ScenarioStack {
     await p.kill();
   }
 
+  /** Writes each Ordo process's output to `<dir>/<app>-<pid>.log`. */
+  async writeOutputs(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await Promise.all(this.processes.map((p) => writeFile(join(dir, `${this.apps.get(p) ?? 'process'}-${p.child.pid}.log`), p.output())));
+  }
+
   /** Stops every process still running (SIGTERM) and drops the scenario's database. */
   async stop(): Promise<void> {
     for (const p of this.processes) this.ending.add(p);
@@ -223,6 +230,7 @@ export class ScenarioStack {
 
   private watch(app: string, p: OrdoProcess): OrdoProcess {
     this.processes.push(p);
+    this.apps.set(p, app);
     p.child.once('exit', (code, signal) => {
       if (!this.ending.has(p)) this.exits.push(`${app} ${p.child.pid} exited (${signal ?? `code ${code}`}): ${p.output().slice(-1500)}`);
     });
