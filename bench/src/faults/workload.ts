@@ -7,9 +7,9 @@ const seedDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 
 
 /** The value every many-step job carries through its chain of `tally` steps. */
 export const CHAIN_VALUE = 'ordo-faults';
-/** The heartbeat timeout of the many-step workflows' steps; the seed workflow keeps the platform's 15 s. */
+/** The heartbeat timeout of the many-step workflows' steps; the seed workflow's are held to the platform's 15 s. */
 export const STEPS_HEARTBEAT_S = 10;
-/** The platform's default heartbeat timeout, which the seed workflow's steps run with. */
+/** The platform's default heartbeat timeout, which the seed workflow's steps run with (but `text_analyzer`, with its own 60 s). */
 export const PLATFORM_HEARTBEAT_S = 15;
 
 /** A kind of job a scenario runs: which workflow, with which inputs, and how its output is checked. */
