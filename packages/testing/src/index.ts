@@ -3,7 +3,8 @@
  * server and workflow bundle (from `global-setup.ts`), the run's PostgreSQL server (from
  * `postgres-setup.ts`) with a database per test, the loop over database dialects, unique
  * task queues, fresh data folders, real test PDFs, the check of responses against the
- * OpenAPI document, and dev servers of a test's own (`startDevServer`).
+ * OpenAPI document, the OpenAPI fuzzer (Schemathesis) and the data it works on, and dev
+ * servers of a test's own (`startDevServer`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
@@ -12,11 +13,15 @@ export type { DevServerOptions } from './dev-server';
 export { createTestDatabase, forEachDialect, TEST_DIALECTS, testStoreConfig } from './dialects';
 export type { TestDialect, TestStoreConfig } from './dialects';
 export { applicationFailureOf } from './failure';
+export { seedFuzzData } from './fuzz-data';
+export type { FuzzData, FuzzJobs } from './fuzz-data';
 export { makePdf } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type { CheckedExchange, OpenApiDocument, OpenApiOperation, OpenApiResponse, ResponseCheckOptions } from './openapi-responses';
 export { pollUntil } from './poll';
 export { freePort, startOrdoProcess, waitForOk } from './processes';
+export { installSchemathesis, runSchemathesis, SchemathesisReport } from './schemathesis';
+export type { SchemathesisOptions, SchemathesisRun } from './schemathesis';
 export type { OrdoProcess } from './processes';
 export { seedFile } from './seed';
 export { temporalCli } from './temporal-cli';
