@@ -6,7 +6,7 @@ import type { AppDeps } from './deps';
 import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
-import { ProblemRef, route } from './openapi';
+import { nullableRefsAsAnyOf, ProblemRef, route } from './openapi';
 import { pathParamLimit } from './path-params';
 import { ApiProblem } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
@@ -46,7 +46,12 @@ export function createApp(deps: AppDeps) {
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   // Built once, on first request, from every route registered by then; idempotency headers added.
   app.get(OPENAPI_PATH, (c) =>
-    c.json((document ??= documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' })), 200),
+    c.json(
+      (document ??= nullableRefsAsAnyOf(
+        documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' }),
+      )),
+      200,
+    ),
   );
 
   // Hono answers a known path with an unknown method as not found; say which methods it has.

@@ -111,3 +111,31 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
   // Typed as the route's own config: problems are thrown, never returned by a handler.
   return createRoute({ ...rest, responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);
 }
+
+/**
+ * Rewrites each nullable reference the generator writes, `oneOf: [{ $ref }, { type: 'null' }]`,
+ * as `anyOf`. `oneOf` refuses a value both members accept, and a referenced schema may accept
+ * null itself: `SchemaValue` does, so a null nested in a value (`[null]`, `{ "a": null }`)
+ * matched both members of its items' and values' `oneOf` and broke the document.
+ */
+export function nullableRefsAsAnyOf<T>(document: T): T {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const schema = node as Record<string, unknown>;
+    const members = schema.oneOf;
+    if (Array.isArray(members) && members.length === 2 && members.some((m) => isRef(m)) && members.some((m) => isNullType(m))) {
+      schema.anyOf = members;
+      delete schema.oneOf;
+    }
+    for (const value of Object.values(schema)) visit(value);
+  };
+  visit(document);
+  return document;
+}
+
+const isRef = (schema: unknown) => typeof schema === 'object' && schema !== null && typeof (schema as { $ref?: unknown }).$ref === 'string';
+const isNullType = (schema: unknown) => typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'null' && Object.keys(schema).length === 1;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ResponseChecker, ResponseMismatch, seedFile, type OpenApiDocument } from '@ordo/testing';
-import { problem, startApiStack, type ApiStack } from './harness';
+import { createJob, problem, startApiStack, toolStep, type ApiStack } from './harness';
 import { checkedApp, PENDING_OPENAPI_PATHS } from './openapi-check';
 
 interface Operation {
@@ -141,6 +141,17 @@ describe('the OpenAPI document', () => {
     app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'test', version: '1' } });
     const checked = checkedApp(app);
     await expect(Promise.resolve(checked.request('/thing'))).rejects.toThrow(/GET \/thing → 200: the body does not match the application\/json schema: \/n must be number/);
+  });
+
+  it('declares values holding nulls at any depth (a nested null once matched both branches of a oneOf)', async () => {
+    const nested = ['a', null, [null, { deep: null }]];
+    const job = await createJob(stack, { input_variables: [{ name: 'tags', variable_id: 'tags', schema: { type: 'array' } }], steps: [toolStep('s', 'noop')] }, { tags: nested });
+    // Each answer passes through the checked app, which validates it against the document.
+    for (const path of [`/v1/jobs/${job.job_id}`, `/v1/jobs/${job.job_id}/inputs`, `/v1/jobs/${job.job_id}/outputs/tags`]) {
+      const res = await stack.request(path);
+      expect(res.status, path).toBe(200);
+    }
+    expect(((await (await stack.request(`/v1/jobs/${job.job_id}/outputs/tags`)).json()) as { value: unknown }).value).toEqual(nested);
   });
 
   it('serves the interactive reference at /docs, offline, reading /openapi.json', async () => {
