@@ -7,6 +7,7 @@ import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { nullableRefsAsAnyOf, ProblemRef, route } from './openapi';
+import { methodNotAllowed, pathMethods } from './path-methods';
 import { pathParamLimit } from './path-params';
 import { ApiProblem } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
@@ -24,12 +25,14 @@ import { workflowRoutes } from './routes/workflows';
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   // In this order: a foreign Host is refused before anything else, a caller without a key
-  // before any body is read, and idempotency keys are looked up for authenticated callers
-  // with bodies already within their limits.
+  // before any body is read, a method the path does not have before any route takes it, and
+  // idempotency keys are looked up for authenticated callers with bodies already within their limits.
   app.use(hostCheck(deps.allowedHosts));
   app.use(apiKeyAuth(deps.auth));
   app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(pathParamLimit(() => app.routes));
+  const methodsOf = pathMethods(() => app.routes);
+  app.use(methodNotAllowed(methodsOf));
   app.use(idempotency(deps.store, deps.now));
   app.route('/', healthRoutes(deps));
   app.route('/v1/workflows', workflowRoutes(deps));
@@ -55,9 +58,8 @@ export function createApp(deps: AppDeps) {
   );
 
   // Hono answers a known path with an unknown method as not found; say which methods it has.
-  const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
   app.notFound((c) => {
-    const allowed = [...new Set(routes.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))].sort();
+    const allowed = methodsOf(c.req.path);
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
       throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
@@ -81,12 +83,6 @@ export function createApp(deps: AppDeps) {
 
 /** The default cap on JSON request bodies. */
 export const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
-
-/** A route path such as `/v1/jobs/:job_id/start` as a pattern matching concrete paths. */
-function pathPattern(path: string): RegExp {
-  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[A-Za-z_][A-Za-z0-9_]*/g, '/[^/]+').replace(/\/\*$/, '(/.*)?');
-  return new RegExp(`^${escaped}/?$`);
-}
 
 /** The document's fixed part; paths and components come from the routes' schemas. */
 const OPENAPI_INFO = {
