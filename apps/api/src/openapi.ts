@@ -54,13 +54,14 @@ export function problemResponses(statuses: readonly ProblemStatus[]) {
 }
 
 /**
- * `schema` as the named component `id` of the OpenAPI document (referenced, not inlined).
+ * `schema` as the named component `id` of the OpenAPI document (referenced, not inlined),
+ * with `extra` JSON Schema keywords for what zod's schema checks in code (a rule across fields).
  * Called through the prototype because zod gives an instance its methods when it is built,
  * and core's schemas are built before `@hono/zod-openapi` adds `openapi` to zod.
  */
-export function component<T extends z.ZodType>(schema: T, id: string): T {
-  const { openapi } = z.ZodType.prototype as unknown as { openapi: (this: T, refId: string) => T };
-  return openapi.call(schema, id);
+export function component<T extends z.ZodType>(schema: T, id: string, extra?: Record<string, unknown>): T {
+  const { openapi } = z.ZodType.prototype as unknown as { openapi: (this: T, refId: string, metadata?: Record<string, unknown>) => T };
+  return openapi.call(schema, id, extra);
 }
 
 /** `Problem` as a named component of the OpenAPI document. */
@@ -139,3 +140,4 @@ export function nullableRefsAsAnyOf<T>(document: T): T {
 
 const isRef = (schema: unknown) => typeof schema === 'object' && schema !== null && typeof (schema as { $ref?: unknown }).$ref === 'string';
 const isNullType = (schema: unknown) => typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'null' && Object.keys(schema).length === 1;
+

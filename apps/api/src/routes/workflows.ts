@@ -39,7 +39,10 @@ export const WorkflowValidation = component(
 export type WorkflowValidation = z.infer<typeof WorkflowValidation>;
 
 const PatchRef = component(WorkflowDraftPatch, 'WorkflowDraftPatch');
-const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflowVersionRequest');
+const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflowVersionRequest', {
+  // The service's rule, stated: a version is copied from `from_version`, or made of `name` and `steps`.
+  anyOf: [{ required: ['from_version'] }, { required: ['name', 'steps'] }],
+});
 
 const TAGS = ['workflows'];
 
