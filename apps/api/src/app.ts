@@ -6,7 +6,7 @@ import type { AppDeps } from './deps';
 import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
-import { nullableRefsAsAnyOf, ProblemRef, route } from './openapi';
+import { nullableRefsAsAnyOf, ProblemRef, route, toolStepTypeOptionalInRequests } from './openapi';
 import { methodNotAllowed, pathMethods } from './path-methods';
 import { pathParamLimit } from './path-params';
 import { ApiProblem } from './problem';
@@ -47,11 +47,12 @@ export function createApp(deps: AppDeps) {
     description: 'An API key from `ORDO_API_KEYS`, as `Authorization: Bearer <key>`. `./ordo dev` makes one and prints it.',
   });
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
-  // Built once, on first request, from every route registered by then; idempotency headers added.
+  // Built once, on first request, from every route registered by then; idempotency headers added,
+  // and what the generator writes short of what the API does put right.
   app.get(OPENAPI_PATH, (c) =>
     c.json(
-      (document ??= nullableRefsAsAnyOf(
-        documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' }),
+      (document ??= toolStepTypeOptionalInRequests(
+        nullableRefsAsAnyOf(documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' })),
       )),
       200,
     ),

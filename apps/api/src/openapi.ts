@@ -141,3 +141,35 @@ export function nullableRefsAsAnyOf<T>(document: T): T {
 const isRef = (schema: unknown) => typeof schema === 'object' && schema !== null && typeof (schema as { $ref?: unknown }).$ref === 'string';
 const isNullType = (schema: unknown) => typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'null' && Object.keys(schema).length === 1;
 
+/**
+ * Lets a tool step leave out `type` in the request bodies that take steps, as the API does
+ * (seed 002 writes tool steps without one; a step without `type` but with `tool` is a tool
+ * step): the generator writes the stored step, whose `type` is always there, for both. Only
+ * the components request bodies refer to change; answers keep `type` required.
+ */
+export function toolStepTypeOptionalInRequests<T extends { paths?: object; components?: { schemas?: object } }>(document: T): T {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: { steps?: { items?: { oneOf?: unknown[] } } } }>;
+  const requested = new Set<string>();
+  for (const item of Object.values((document.paths ?? {}) as Record<string, PathItem>)) {
+    for (const operation of Object.values(item)) {
+      for (const media of Object.values(operation?.requestBody?.content ?? {})) {
+        const ref = media.schema?.$ref;
+        if (ref?.startsWith('#/components/schemas/')) requested.add(ref.slice('#/components/schemas/'.length));
+      }
+    }
+  }
+  for (const name of requested) {
+    const items = schemas[name]?.properties?.steps?.items;
+    if (!items?.oneOf) continue;
+    items.oneOf = items.oneOf.map((member) => {
+      const step = member as { properties?: { type?: { enum?: unknown[] } }; required?: string[] };
+      if (step.properties?.type?.enum?.length !== 1 || step.properties.type.enum[0] !== 'tool' || !step.required) return member;
+      // A copy: the generator may share this object with the answers' schemas.
+      return { ...step, required: step.required.filter((field) => field !== 'type') };
+    });
+  }
+  return document;
+}
+
+/** The part of a path item `toolStepTypeOptionalInRequests` reads: its operations' request bodies. */
+type PathItem = Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } } | undefined>;

@@ -121,6 +121,26 @@ describe('the OpenAPI document', () => {
     expect(examples).toBeGreaterThanOrEqual(15);
   });
 
+  it("takes seed 002's workflow, whose tool steps have no `type`, as the API does; stored steps keep `type` required", () => {
+    const asRequest = (path: string, method: string) => {
+      const schema = doc.paths[path]![method]!.requestBody!.content['application/json']!.schema;
+      const checker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { 'application/json': { schema } } } } } } } });
+      return (body: unknown) => checker.check({ method, path: path.replace(/\{[^}]+\}/g, 'x'), status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+    };
+    const seed = JSON.parse(seedFile('wf_analyze_document.json')) as { steps: Record<string, unknown>[] };
+    expect(seed.steps.every((step) => !('type' in step))).toBe(true);
+    expect(() => asRequest('/v1/workflows', 'post')(seed)).not.toThrow();
+    expect(() => asRequest('/v1/workflows/validate', 'post')(seed)).not.toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n', steps: seed.steps })).not.toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions/{version}', 'patch')({ steps: seed.steps })).not.toThrow();
+    // Other step types still need their `type`, and a new version needs `from_version` or `name` and `steps`.
+    expect(() => asRequest('/v1/workflows', 'post')({ ...seed, steps: [{ step_id: 'w', wait: { duration: '1s' } }] })).toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n' })).toThrow(/must have required property 'steps'/);
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ from_version: 1 })).not.toThrow();
+    const storedStep = (doc.components!.schemas!.WorkflowVersion as { properties: { steps: { items: { oneOf: { required: string[] }[] } } } }).properties.steps.items.oneOf;
+    expect(storedStep.every((member) => member.required.includes('type'))).toBe(true);
+  });
+
   it('holds the response checker to it: a wrong body fails, naming the route, the status and the error', () => {
     const checker = new ResponseChecker(doc);
     const job = doc.paths['/v1/jobs']!.post!.responses['201']!.content!['application/json']!.examples!.seed002!.value as Record<string, unknown>;
