@@ -121,12 +121,21 @@ describe('the OpenAPI document', () => {
     expect(examples).toBeGreaterThanOrEqual(15);
   });
 
+  /** A check of a JSON body against the request schema of `method path`, through the response checker's validator. */
+  const asRequest = (path: string, method: string) => {
+    const schema = doc.paths[path]![method]!.requestBody!.content['application/json']!.schema;
+    const checker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { 'application/json': { schema } } } } } } } });
+    return (body: unknown) => checker.check({ method, path: path.replace(/\{[^}]+\}/g, 'x'), status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+  };
+
+  it('requires the `value` of an input to set, null included, as the API does', () => {
+    const setInput = asRequest('/v1/jobs/{job_id}/inputs/{variable_id}', 'put');
+    expect(() => setInput({ value: null })).not.toThrow();
+    expect(() => setInput({ value: { file_id: 'file_1', name: 'a.pdf' } })).not.toThrow();
+    expect(() => setInput({})).toThrow(/must have required property 'value'/);
+  });
+
   it("takes seed 002's workflow, whose tool steps have no `type`, as the API does; stored steps keep `type` required", () => {
-    const asRequest = (path: string, method: string) => {
-      const schema = doc.paths[path]![method]!.requestBody!.content['application/json']!.schema;
-      const checker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { 'application/json': { schema } } } } } } } });
-      return (body: unknown) => checker.check({ method, path: path.replace(/\{[^}]+\}/g, 'x'), status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
-    };
     const seed = JSON.parse(seedFile('wf_analyze_document.json')) as { steps: Record<string, unknown>[] };
     expect(seed.steps.every((step) => !('type' in step))).toBe(true);
     expect(() => asRequest('/v1/workflows', 'post')(seed)).not.toThrow();

@@ -11,7 +11,8 @@ import { JOB_EXAMPLES } from '../openapi-examples';
 const JobRef = component(Job, 'Job');
 const RetryPlanRef = component(RetryPlan, 'RetryPlan');
 const CreateJobRequestRef = component(CreateJobRequest, 'CreateJobRequest');
-const SetInputValueRequestRef = component(SetInputValueRequest, 'SetInputValueRequest');
+// `value` may be null (which clears the input) but not left out: zod's `unknown` reads as optional to the generator.
+const SetInputValueRequestRef = component(SetInputValueRequest, 'SetInputValueRequest', { required: ['value'] });
 
 /** The body of `POST /v1/jobs/{job_id}/start`: optional inputs set and validated as one change before starting. */
 export const StartJobRequest = component(
