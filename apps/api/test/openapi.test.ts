@@ -140,6 +140,8 @@ describe('the OpenAPI document', () => {
     expect(seed.steps.every((step) => !('type' in step))).toBe(true);
     expect(() => asRequest('/v1/workflows', 'post')(seed)).not.toThrow();
     expect(() => asRequest('/v1/workflows/validate', 'post')(seed)).not.toThrow();
+    // …and anything else: the route answers every way a body breaks the schema as an error.
+    for (const body of [5, [], { workflow_id: 7 }]) expect(() => asRequest('/v1/workflows/validate', 'post')(body)).not.toThrow();
     expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n', steps: seed.steps })).not.toThrow();
     expect(() => asRequest('/v1/workflows/{workflow_id}/versions/{version}', 'patch')({ steps: seed.steps })).not.toThrow();
     // Other step types still need their `type`, and a new version needs `from_version` or `name` and `steps`.

@@ -68,13 +68,21 @@ const listWorkflows = route({
   responses: { 200: jsonResponse(WorkflowList, 'A page of workflows') },
 });
 
+/**
+ * The body of `POST /v1/workflows/validate`: a definition to check, whatever it holds. Declared as
+ * a `WorkflowDefinition` or anything else, so the document neither refuses what the route takes
+ * (it answers every way a body breaks the schema as an error) nor hides the shape it checks for.
+ */
+const DefinitionToCheck = z.unknown().openapi({ anyOf: [{ $ref: '#/components/schemas/WorkflowDefinition' }, {}] });
+
 const validateWorkflow = route({
   method: 'post',
   path: '/validate',
   tags: TAGS,
   summary: 'Check a definition against every rule, saving nothing',
-  description: 'Every rule a publish runs. A definition that is JSON but breaks rules is answered 200 with `valid: false` and the errors, each naming its rule.',
-  request: { body: jsonRequest(DefinitionRef) },
+  description:
+    'Every rule a publish runs. Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule).',
+  request: { body: jsonRequest(DefinitionToCheck) },
   responses: { 200: jsonResponse(WorkflowValidation, 'Whether the definition could be published, and why not') },
 });
 
@@ -163,15 +171,12 @@ export function workflowRoutes(deps: AppDeps) {
       return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}` });
     })
     .openapi(listWorkflows, async (c) => c.json(await workflows.list(c.req.valid('query')), 200))
-    .openapi(
-      validateWorkflow,
-      async (c) => c.json(await workflows.validate(c.req.valid('json')), 200),
+    .openapi(validateWorkflow, async (c) => {
       // A definition that breaks the schema or a structural rule is an answer here, not a refusal.
-      (result, c) => {
-        if (!result.success && result.target === 'json') return c.json({ valid: false, errors: zodFieldErrors(result.error) }, 200);
-        return undefined;
-      },
-    )
+      const definition = WorkflowDefinition.safeParse(c.req.valid('json'));
+      if (!definition.success) return c.json({ valid: false, errors: zodFieldErrors(definition.error) }, 200);
+      return c.json(await workflows.validate(definition.data), 200);
+    })
     .openapi(getWorkflow, async (c) => c.json(await workflows.get(c.req.valid('param').workflow_id), 200))
     .openapi(listVersions, async (c) => c.json(await workflows.listVersions(c.req.valid('param').workflow_id, c.req.valid('query')), 200))
     .openapi(createVersion, async (c) => {
