@@ -65,6 +65,7 @@ describe('the API fuzzed against its own OpenAPI document', () => {
     const { data } = await seedFuzzData(base);
     const run = await runSchemathesis({ baseUrl: base, data, maxExamples: MAX_EXAMPLES, maxTimeSeconds: MAX_TIME_S, workDir: join(dataDir.path, 'schemathesis') });
     console.log(`fuzz: Schemathesis ${run.report.schemathesis_version}\n${run.summary}`);
+    if (run.report.filtered > 0) console.log(`fuzz: ${run.report.filtered} failure(s) set aside by packages/testing/src/schemathesis-hooks.py (PENDING there)`);
     const { report } = run;
 
     expect(report.failures, run.failures.slice(0, 30_000)).toEqual([]);
