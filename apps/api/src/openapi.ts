@@ -78,6 +78,22 @@ export const SchemaValueRef = component(SchemaValue, 'SchemaValue');
 /** The `schema` of an input variable. */
 export const VariableSchemaRef = component(VariableSchema, 'VariableSchema');
 
+/**
+ * OpenAPI links from an answer to the operations it opens, by reference (`operationRef`: the
+ * routes carry no operationId): `{ GetJob: ['get', '/v1/jobs/{job_id}', 'The job'] }`, each
+ * taking `parameters` (`{ job_id: '$response.body#/job_id' }`) from the answer. Clients, and
+ * the fuzzer's stateful phase, follow them.
+ */
+export function links(parameters: Record<string, string>, targets: Record<string, [method: string, path: string, description: string]>) {
+  return Object.fromEntries(
+    Object.entries(targets).map(([name, [method, path, description]]) => [
+      name,
+      // A JSON pointer in a URI fragment: `~` and `/` escaped as JSON pointers do, braces percent-encoded.
+      { operationRef: `#/paths/${encodeURIComponent(path.replaceAll('~', '~0').replaceAll('/', '~1'))}/${method}`, parameters, description },
+    ]),
+  );
+}
+
 /** Named examples of a body, as OpenAPI's `examples` map: `{ name: { summary, value } }`. */
 export type Examples = Record<string, { summary: string; value: unknown }>;
 

@@ -152,6 +152,33 @@ describe('the OpenAPI document', () => {
     expect(storedStep.every((member) => member.required.includes('type'))).toBe(true);
   });
 
+  it('links what a creation answers to the operations it opens, each link to an operation of the document and all its path parameters', () => {
+    type Link = { operationRef: string; parameters: Record<string, string> };
+    const linksOf = (path: string, method: string, status: string) =>
+      (doc.paths[path]![method]!.responses[status] as { links?: Record<string, Link> }).links ?? {};
+    expect(Object.keys(linksOf('/v1/jobs', 'post', '201'))).toEqual(expect.arrayContaining(['GetJob', 'StartJob', 'PauseJob', 'CancelJob']));
+    expect(Object.keys(linksOf('/v1/jobs', 'post', '202'))).toEqual(expect.arrayContaining(['GetJob', 'PauseJob', 'CancelJob']));
+    expect(Object.keys(linksOf('/v1/files', 'post', '201'))).toEqual(['GetFile', 'GetFileContent', 'DeleteFile']);
+    expect(Object.keys(linksOf('/v1/workflows', 'post', '201'))).toEqual(expect.arrayContaining(['ListVersions', 'CreateVersion', 'GetVersion', 'PublishVersion']));
+    expect(Object.keys(linksOf('/v1/workflows/{workflow_id}/versions', 'post', '201'))).toEqual(expect.arrayContaining(['GetVersion', 'EditVersion', 'PublishVersion']));
+    let count = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          for (const [name, link] of Object.entries((response as { links?: Record<string, Link> }).links ?? {})) {
+            count++;
+            const [, targetPath, targetMethod] = /^#\/paths\/(.+)\/([a-z]+)$/.exec(link.operationRef) ?? [];
+            const target = doc.paths[decodeURIComponent(targetPath ?? '').replaceAll('~1', '/').replaceAll('~0', '~')]?.[targetMethod ?? ''];
+            expect(target, `${method} ${path} ${status} ${name}`).toBeDefined();
+            const pathParams = [...decodeURIComponent(targetPath ?? '').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+            expect(Object.keys(link.parameters).sort(), `${method} ${path} ${status} ${name}`).toEqual(pathParams.sort());
+          }
+        }
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(30);
+  });
+
   it('holds the response checker to it: a wrong body fails, naming the route, the status and the error', () => {
     const checker = new ResponseChecker(doc);
     const job = doc.paths['/v1/jobs']!.post!.responses['201']!.content!['application/json']!.examples!.seed002!.value as Record<string, unknown>;

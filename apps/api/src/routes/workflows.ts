@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WorkflowDefinition } from '@ordo/core';
 import { WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import type { AppDeps } from '../deps';
-import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
+import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
 import { FieldError, zodFieldErrors } from '../problem';
 import { CreateWorkflowVersionRequest, ListVersionsQuery, ListWorkflowsQuery, VersionPath, WorkflowDraftPatch, WorkflowPath } from '../workflow-requests';
 import { WorkflowService } from '../workflow-service';
@@ -46,6 +46,27 @@ const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflow
 
 const TAGS = ['workflows'];
 
+/** What a saved version opens: the version itself, and its workflow's other versions. */
+const VERSION_LINKS = {
+  ...links(
+    { workflow_id: '$response.body#/workflow_id' },
+    {
+      GetWorkflow: ['get', '/v1/workflows/{workflow_id}', 'Its workflow'],
+      ListVersions: ['get', '/v1/workflows/{workflow_id}/versions', "Its workflow's versions"],
+      CreateVersion: ['post', '/v1/workflows/{workflow_id}/versions', 'A new draft of its workflow'],
+    },
+  ),
+  ...links(
+    { workflow_id: '$response.body#/workflow_id', version: '$response.body#/version' },
+    {
+      GetVersion: ['get', '/v1/workflows/{workflow_id}/versions/{version}', 'The version'],
+      EditVersion: ['patch', '/v1/workflows/{workflow_id}/versions/{version}', 'Edit it while a draft'],
+      PublishVersion: ['post', '/v1/workflows/{workflow_id}/versions/{version}/publish', 'Publish it'],
+      ArchiveVersion: ['post', '/v1/workflows/{workflow_id}/versions/{version}/archive', 'Archive it'],
+    },
+  ),
+};
+
 const createWorkflow = route({
   method: 'post',
   path: '/',
@@ -54,7 +75,7 @@ const createWorkflow = route({
   description:
     'Version 1 is DRAFT unless `status` is PUBLISHED. The structural rules are checked at every save; a workflow created PUBLISHED is checked against the tool catalog too (422 `DEFINITION_INVALID` listing each broken rule). 409 when the workflow_id exists.',
   request: { body: jsonRequest(DefinitionRef) },
-  responses: { 201: { ...jsonResponse(VersionRef, 'Version 1 of the new workflow'), headers: z.object({ Location: z.string() }) } },
+  responses: { 201: { ...jsonResponse(VersionRef, 'Version 1 of the new workflow'), headers: z.object({ Location: z.string() }), links: VERSION_LINKS } },
   problems: [409],
 });
 
@@ -114,7 +135,7 @@ const createVersion = route({
   summary: 'Create a new DRAFT version',
   description: 'Copied from `from_version` with the fields given replacing the copy\'s, or made of the fields given alone (`name` and `steps` required). Numbered after the latest version.',
   request: { params: WorkflowPath, body: jsonRequest(CreateVersionRef) },
-  responses: { 201: { ...jsonResponse(VersionRef, 'The new draft'), headers: z.object({ Location: z.string() }) } },
+  responses: { 201: { ...jsonResponse(VersionRef, 'The new draft'), headers: z.object({ Location: z.string() }), links: VERSION_LINKS } },
   problems: [404],
 });
 
