@@ -274,7 +274,7 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
         expect((await problem(refused, 405)).code, `${method} ${path}`).toBe('METHOD_NOT_ALLOWED');
         expect(refused.headers.get('allow'), `${method} ${path}`).toBe('POST');
       }
-      expect(await (await req('/v1/jobs/job_x/inputs/depth', json('PUT', { value: 'basic' }))).status).toBe(404);
+      expect((await req('/v1/jobs/job_x/inputs/depth', json('PUT', { value: 'basic' }))).status).toBe(404);
       // A start with no body at all is still a start (its body is optional).
       expect((await problem(await req('/v1/jobs/job_missing/start', { method: 'POST' }), 404)).code).toBe('NOT_FOUND');
     });
