@@ -1,19 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  installSchemathesis,
-  pollUntil,
-  runSchemathesis,
-  seedFuzzData,
-  startOrdoProcess,
-  tempDataDir,
-  temporalAddress,
-  temporalNamespace,
-  uniqueTaskQueue,
-  waitForOk,
-  type OrdoProcess,
-} from '@ordo/testing';
+import { freePort, installSchemathesis, ordoProcessEnv, pollUntil, runSchemathesis, seedFuzzData, startOrdoProcess, tempDataDir, waitForOk, type OrdoProcess } from '@ordo/testing';
 
 /** The fuzzer's budget in this suite: about 2.5 of the test's 3–4 minutes (`pnpm bench:fuzz` runs far longer). */
 const MAX_TIME_S = 150;
@@ -39,17 +26,7 @@ describe('the API fuzzed against its own OpenAPI document', () => {
     dataDir = await tempDataDir('fuzz');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      ORDO_TASK_QUEUE: uniqueTaskQueue('fuzz'),
-      ORDO_DATA_DIR: dataDir.path,
-      ORDO_TEST_TOOLS: '1',
-      // SQLite under ORDO_DATA_DIR (startOrdoProcess passes the test's own environment through).
-      DATABASE_URL: '',
-    };
+    const env = ordoProcessEnv({ label: 'fuzz', port, dataDir: dataDir.path, extra: { ORDO_TEST_TOOLS: '1' } });
     const worker = startOrdoProcess('worker', env);
     processes.push(worker, startOrdoProcess('api', env));
     await pollUntil(() => Promise.resolve(worker.output()), (out) => out.includes('Ordo worker polling') || worker.child.exitCode !== null, { timeoutMs: 120_000, intervalMs: 200 });

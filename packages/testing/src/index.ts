@@ -19,7 +19,7 @@ export { makePdf } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type { CheckedExchange, OpenApiDocument, OpenApiOperation, OpenApiResponse, ResponseCheckOptions } from './openapi-responses';
 export { pollUntil } from './poll';
-export { freePort, startOrdoProcess, waitForOk } from './processes';
+export { freePort, ordoProcessEnv, startOrdoProcess, waitForOk } from './processes';
 export { installSchemathesis, runSchemathesis, SchemathesisReport } from './schemathesis';
 export type { SchemathesisOptions, SchemathesisRun } from './schemathesis';
 export type { OrdoProcess } from './processes';
