@@ -7,7 +7,6 @@
  *
  *   pnpm bench:long [--steps 10000] [--no-write]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { runStateQuery } from '@ordo/core';
 import { withApiKey } from '@ordo/testing';
 import { chainOf, type ChainExecution } from './long-run';
+import { git } from './git';
 import { startStack } from './stack';
 
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -152,10 +152,3 @@ async function get(api: string, path: string): Promise<unknown> {
   return res.json();
 }
 
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8', cwd: benchRoot }).trim();
-  } catch {
-    return 'unknown';
-  }
-}

@@ -5,7 +5,6 @@
  *
  *   pnpm bench [--steps 40] [--reps 5] [--jobs 200] [--job-steps 3] [--concurrency 50] [--rounds 3] [--settle 16] [--file-db] [--no-write]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineTiming } from './baseline-jobs';
 import { cpuDelta, treeCpuMs } from './cpu';
+import { integerFlag } from './flags';
+import { git } from './git';
 import { countHistory, type HistoryCount } from './history';
 import { CHAIN_VALUE, createNoopWorkflow, getJob, runOrdoJob, type OrdoJobTiming } from './ordo-jobs';
 import { formatReport, type BenchResult } from './report';
@@ -34,12 +35,7 @@ const { values: flags } = parseArgs({
     'file-db': { type: 'boolean', default: false },
   },
 });
-const integer = (name: string, raw: string, min: number): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer of at least ${min}, got '${raw}'`);
-  return n;
-};
-const positive = (name: string, raw: string): number => integer(name, raw, 1);
+const positive = (name: string, raw: string): number => integerFlag(name, raw, 1);
 const config = {
   steps: positive('steps', flags.steps),
   reps: positive('reps', flags.reps),
@@ -47,7 +43,7 @@ const config = {
   job_steps: positive('job-steps', flags['job-steps']),
   concurrency: positive('concurrency', flags.concurrency),
   rounds: positive('rounds', flags.rounds),
-  settle_s: integer('settle', flags.settle, 0),
+  settle_s: integerFlag('settle', flags.settle, 0),
 };
 
 const log = (line: string): void => console.error(`bench: ${line}`);
@@ -245,10 +241,3 @@ function pick(histories: readonly HistoryCount[]): Record<string, number> {
   return histories[0]?.by_type ?? {};
 }
 
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8', cwd: benchRoot }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
