@@ -7,7 +7,7 @@ import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { nullableRefsAsAnyOf, ProblemRef, route, toolStepTypeOptionalInRequests } from './openapi';
-import { methodNotAllowed, pathMethods } from './path-methods';
+import { methodNotAllowed, methodNotAllowedProblem, pathMethods } from './path-methods';
 import { pathParamCheck } from './path-params';
 import { ApiProblem } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
@@ -63,9 +63,7 @@ export function createApp(deps: AppDeps) {
     const allowed = methodsOf(c.req.path);
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
-      throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`, [
-        { field: 'method', message: `must be one of ${allowed.join(', ')}` },
-      ]);
+      throw methodNotAllowedProblem(c.req.method, c.req.path, allowed);
     }
     throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`, [{ field: 'path', message: 'must be a path of this API (see /openapi.json)' }]);
   });

@@ -40,8 +40,15 @@ export function methodNotAllowed(methodsOf: (path: string) => string[]): Middlew
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     if (allowed.length === 0 || allowed.includes(method)) return next();
     c.header('Allow', allowed.join(', '));
-    throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+    throw methodNotAllowedProblem(c.req.method, c.req.path, allowed);
   };
+}
+
+/** The 405 for a method the path does not have, naming `method` and the ones it has (the caller sets `Allow`). */
+export function methodNotAllowedProblem(method: string, path: string, allowed: readonly string[]): ApiProblem {
+  return new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, [
+    { field: 'method', message: `must be one of ${allowed.join(', ')}` },
+  ]);
 }
 
 /** A route path such as `/v1/jobs/:job_id/start` as a pattern matching concrete paths. */
