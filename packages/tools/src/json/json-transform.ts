@@ -9,6 +9,14 @@ export const MAX_RESULT_BYTES = 1024 * 1024;
 export const MAX_EVALUATION_DEPTH = 500;
 /** Longest sequence an expression may build, so one expression cannot fill the worker's memory. */
 export const MAX_SEQUENCE_LENGTH = 1_000_000;
+/** json_transform's thread heap: the input, the expression's intermediate values and the result. */
+export const JSON_TRANSFORM_MEMORY_MIB = 512;
+/**
+ * How long past `timeout_ms` the thread is stopped. JSONata checks its own time box on entry
+ * to each sub-expression and then fails with its message; the hard stop is for what never
+ * reaches that check (one regular expression backtracking, one huge $pad).
+ */
+export const HARD_STOP_GRACE_MS = 100;
 
 export const JsonTransformParams = z.object({
   input: z.unknown().describe('Any JSON value: the data the expression reads (`$` in JSONata).'),
@@ -28,24 +36,32 @@ export const JsonTransformOutputs = z.object({
 });
 export type JsonTransformOutputs = z.infer<typeof JsonTransformOutputs>;
 
-/** Reshapes data between steps with a JSONata expression, bounded in time, depth and result size. */
+/** Reshapes data between steps with a JSONata expression, bounded in time, depth, memory and result size. */
 export const jsonTransform = defineTool({
   tool_id: 'json_transform',
   name: 'JSON Transform',
   description:
     'Computes a new JSON value from `input` with a JSONata expression, to reshape data between steps. ' +
-    `Evaluation is bounded in time (timeout_ms) and depth; the result may be at most ${MAX_RESULT_BYTES} bytes of JSON.`,
-  version: '1.0.0',
+    `Evaluation is bounded in time (timeout_ms), depth and memory; the result may be at most ${MAX_RESULT_BYTES} bytes of JSON.`,
+  version: '1.1.0',
   params: JsonTransformParams,
   outputs: JsonTransformOutputs,
+  // Evaluation runs in a thread, stopped at timeout_ms whatever the expression does.
+  thread: {
+    module: import.meta.url,
+    memoryLimitMiB: JSON_TRANSFORM_MEMORY_MIB,
+    timeLimit: ({ timeout_ms }) => ({
+      ms: timeout_ms + HARD_STOP_GRACE_MS,
+      error: () => new ToolError('EXPRESSION_FAILED', `expression: Evaluation timeout after ${timeout_ms} milliseconds: the evaluation was stopped`),
+    }),
+  },
   async run({ input, expression, timeout_ms }, { signal }) {
     signal.throwIfAborted();
     const compiled = compile(expression, timeout_ms);
     let value: unknown;
     try {
-      // JSONata checks the time box and depth on entry to every sub-expression (errors D1011, D1012).
-      // Evaluation never yields to the event loop, so the time box is also what keeps a heartbeat-less
-      // stretch short; that is why timeout_ms is capped at 10 s.
+      // JSONata checks the time box and depth on entry to every sub-expression (errors D1011, D1012);
+      // what it cannot check (a regular expression, one built-in call) the thread's hard stop ends.
       value = await compiled.evaluate(input);
     } catch (err) {
       throw new ToolError('EXPRESSION_FAILED', `expression: ${jsonataMessage(err)}`, { cause: err });
