@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { ToolRunDefaults } from '@ordo/core';
-import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition } from '@ordo/tools';
+import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
@@ -21,6 +21,8 @@ export interface CreateWorkerOptions {
   http?: HttpToolConfig;
   /** Values over this many bytes travel by reference (default 256 KiB). */
   inlineLimitBytes?: number;
+  /** Where heavy tools run; without it, one `ToolThreads` shared by the process, one thread per core. */
+  threads?: ToolThreads;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -47,6 +49,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         recorder: createStepAttemptRecorder(options.store),
         ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
         ...(options.http !== undefined && { http: options.http }),
+        ...(options.threads !== undefined && { threads: options.threads }),
       }),
       ...createRunStoreActivities(options.store, defaults),
       // v1 runs (started before the run-state design) persist through this; their job rows no
