@@ -6,7 +6,8 @@ import type { AppDeps } from './deps';
 import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
-import { ProblemRef, route } from './openapi';
+import { nullableRefsAsAnyOf, ProblemRef, route, toolStepTypeOptionalInRequests } from './openapi';
+import { methodNotAllowed, methodNotAllowedProblem, pathMethods } from './path-methods';
 import { pathParamCheck } from './path-params';
 import { ApiProblem } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
@@ -24,11 +25,13 @@ import { workflowRoutes } from './routes/workflows';
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   // In this order: a foreign Host is refused before anything else, a caller without a key
-  // before any body is read, IDs in the path before the body, and idempotency keys are looked
-  // up for authenticated callers with bodies already checked.
+  // before any body is read, IDs in the path and a method the path does not have before the
+  // body, and idempotency keys are looked up for authenticated callers with bodies already checked.
   app.use(hostCheck(deps.allowedHosts));
   app.use(apiKeyAuth(deps.auth));
   app.use(pathParamCheck(() => app.routes));
+  const methodsOf = pathMethods(() => app.routes);
+  app.use(methodNotAllowed(methodsOf));
   app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(idempotency(deps.store, { now: deps.now, leaseMs: deps.idempotencyLeaseMs }));
   app.route('/', healthRoutes(deps));
@@ -44,20 +47,23 @@ export function createApp(deps: AppDeps) {
     description: 'An API key from `ORDO_API_KEYS`, as `Authorization: Bearer <key>`. `./ordo dev` makes one and prints it.',
   });
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
-  // Built once, on first request, from every route registered by then; idempotency headers added.
+  // Built once, on first request, from every route registered by then; idempotency headers added,
+  // and what the generator writes short of what the API does put right.
   app.get(OPENAPI_PATH, (c) =>
-    c.json((document ??= documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' })), 200),
+    c.json(
+      (document ??= toolStepTypeOptionalInRequests(
+        nullableRefsAsAnyOf(documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' })),
+      )),
+      200,
+    ),
   );
 
   // Hono answers a known path with an unknown method as not found; say which methods it has.
-  const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
   app.notFound((c) => {
-    const allowed = [...new Set(routes.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))].sort();
+    const allowed = methodsOf(c.req.path);
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
-      throw new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`, [
-        { field: 'method', message: `must be one of ${allowed.join(', ')}` },
-      ]);
+      throw methodNotAllowedProblem(c.req.method, c.req.path, allowed);
     }
     throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`, [{ field: 'path', message: 'must be a path of this API (see /openapi.json)' }]);
   });
@@ -78,12 +84,6 @@ export function createApp(deps: AppDeps) {
 
 /** The default cap on JSON request bodies. */
 export const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
-
-/** A route path such as `/v1/jobs/:job_id/start` as a pattern matching concrete paths. */
-function pathPattern(path: string): RegExp {
-  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[A-Za-z_][A-Za-z0-9_]*/g, '/[^/]+').replace(/\/\*$/, '(/.*)?');
-  return new RegExp(`^${escaped}/?$`);
-}
 
 /** The document's fixed part; paths and components come from the routes' schemas. */
 const OPENAPI_INFO = {

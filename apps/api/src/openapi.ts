@@ -58,13 +58,14 @@ export function problemResponses(statuses: readonly ProblemStatus[]) {
 }
 
 /**
- * `schema` as the named component `id` of the OpenAPI document (referenced, not inlined).
+ * `schema` as the named component `id` of the OpenAPI document (referenced, not inlined),
+ * with `extra` JSON Schema keywords for what zod's schema checks in code (a rule across fields).
  * Called through the prototype because zod gives an instance its methods when it is built,
  * and core's schemas are built before `@hono/zod-openapi` adds `openapi` to zod.
  */
-export function component<T extends z.ZodType>(schema: T, id: string): T {
-  const { openapi } = z.ZodType.prototype as unknown as { openapi: (this: T, refId: string) => T };
-  return openapi.call(schema, id);
+export function component<T extends z.ZodType>(schema: T, id: string, extra?: Record<string, unknown>): T {
+  const { openapi } = z.ZodType.prototype as unknown as { openapi: (this: T, refId: string, metadata?: Record<string, unknown>) => T };
+  return openapi.call(schema, id, extra);
 }
 
 /** `Problem` as a named component of the OpenAPI document. */
@@ -80,6 +81,22 @@ export const ProblemRef = component(Problem, 'Problem');
 export const SchemaValueRef = component(SchemaValue, 'SchemaValue');
 /** The `schema` of an input variable. */
 export const VariableSchemaRef = component(VariableSchema, 'VariableSchema');
+
+/**
+ * OpenAPI links from an answer to the operations it opens, by reference (`operationRef`: the
+ * routes carry no operationId): `{ GetJob: ['get', '/v1/jobs/{job_id}', 'The job'] }`, each
+ * taking `parameters` (`{ job_id: '$response.body#/job_id' }`) from the answer. Clients, and
+ * the fuzzer's stateful phase, follow them.
+ */
+export function links(parameters: Record<string, string>, targets: Record<string, [method: string, path: string, description: string]>) {
+  return Object.fromEntries(
+    Object.entries(targets).map(([name, [method, path, description]]) => [
+      name,
+      // A JSON pointer in a URI fragment: `~` and `/` escaped as JSON pointers do, braces percent-encoded.
+      { operationRef: `#/paths/${encodeURIComponent(path.replaceAll('~', '~0').replaceAll('/', '~1'))}/${method}`, parameters, description },
+    ]),
+  );
+}
 
 /** Named examples of a body, as OpenAPI's `examples` map: `{ name: { summary, value } }`. */
 export type Examples = Record<string, { summary: string; value: unknown }>;
@@ -118,3 +135,64 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
   // Typed as the route's own config: problems are thrown, never returned by a handler.
   return createRoute({ ...rest, ...(middleware.length > 0 && { middleware }), responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);
 }
+
+/**
+ * Rewrites each nullable reference the generator writes, `oneOf: [{ $ref }, { type: 'null' }]`,
+ * as `anyOf`. `oneOf` refuses a value both members accept, and a referenced schema may accept
+ * null itself: `SchemaValue` does, so a null nested in a value (`[null]`, `{ "a": null }`)
+ * matched both members of its items' and values' `oneOf` and broke the document.
+ */
+export function nullableRefsAsAnyOf<T>(document: T): T {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const schema = node as Record<string, unknown>;
+    const members = schema.oneOf;
+    if (Array.isArray(members) && members.length === 2 && members.some((m) => isRef(m)) && members.some((m) => isNullType(m))) {
+      schema.anyOf = members;
+      delete schema.oneOf;
+    }
+    for (const value of Object.values(schema)) visit(value);
+  };
+  visit(document);
+  return document;
+}
+
+const isRef = (schema: unknown) => typeof schema === 'object' && schema !== null && typeof (schema as { $ref?: unknown }).$ref === 'string';
+const isNullType = (schema: unknown) => typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'null' && Object.keys(schema).length === 1;
+
+/**
+ * Lets a tool step leave out `type` in the request bodies that take steps, as the API does
+ * (seed 002 writes tool steps without one; a step without `type` but with `tool` is a tool
+ * step): the generator writes the stored step, whose `type` is always there, for both. Only
+ * the components request bodies refer to change; answers keep `type` required.
+ */
+export function toolStepTypeOptionalInRequests<T extends { paths?: object; components?: { schemas?: object } }>(document: T): T {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: { steps?: { items?: { oneOf?: unknown[] } } } }>;
+  const requested = new Set<string>();
+  for (const item of Object.values((document.paths ?? {}) as Record<string, PathItem>)) {
+    for (const operation of Object.values(item)) {
+      for (const media of Object.values(operation?.requestBody?.content ?? {})) {
+        const ref = media.schema?.$ref;
+        if (ref?.startsWith('#/components/schemas/')) requested.add(ref.slice('#/components/schemas/'.length));
+      }
+    }
+  }
+  for (const name of requested) {
+    const items = schemas[name]?.properties?.steps?.items;
+    if (!items?.oneOf) continue;
+    items.oneOf = items.oneOf.map((member) => {
+      const step = member as { properties?: { type?: { enum?: unknown[] } }; required?: string[] };
+      if (step.properties?.type?.enum?.length !== 1 || step.properties.type.enum[0] !== 'tool' || !step.required) return member;
+      // A copy: the generator may share this object with the answers' schemas.
+      return { ...step, required: step.required.filter((field) => field !== 'type') };
+    });
+  }
+  return document;
+}
+
+/** The part of a path item `toolStepTypeOptionalInRequests` reads: its operations' request bodies. */
+type PathItem = Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } } | undefined>;

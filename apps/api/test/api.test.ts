@@ -267,6 +267,14 @@ describe('Ordo API over app.request() with a real store and Temporal', () => {
       expect(wrongMethod.headers.get('allow')).toBe('POST');
       expect((await problem(await req('/v1/jobs', { method: 'DELETE' }), 405)).detail).toBe('DELETE is not allowed on /v1/jobs; allowed: GET, POST');
       await problem(await req('/v1/nothing-here'), 404);
+      // A path a fixed route has is that route's alone, as the document reads it: not also a
+      // value of a less specific template's parameter (an input named `validate`, a workflow named `validate`).
+      for (const [method, path] of [['OPTIONS', '/v1/jobs/job_x/inputs/validate'], ['PUT', '/v1/jobs/job_x/inputs/validate'], ['GET', '/v1/workflows/validate']] as const) {
+        const refused = await req(path, json(method, method === 'PUT' ? { value: 1 } : undefined));
+        expect((await problem(refused, 405)).code, `${method} ${path}`).toBe('METHOD_NOT_ALLOWED');
+        expect(refused.headers.get('allow'), `${method} ${path}`).toBe('POST');
+      }
+      expect((await req('/v1/jobs/job_x/inputs/depth', json('PUT', { value: 'basic' }))).status).toBe(404);
       // A start with no body at all is still a start (its body is optional).
       expect((await problem(await req('/v1/jobs/job_missing/start', { method: 'POST' }), 404)).code).toBe('NOT_FOUND');
     });

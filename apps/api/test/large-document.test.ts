@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { freePort, pollUntil, seedFile, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
+import { freePort, ordoProcessEnv, pollUntil, seedFile, startOrdoProcess, tempDataDir, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
 import { LARGE_LAST_PAGE, pdfFixture } from '@ordo/tools/fixtures';
 import { fetchChecked } from './openapi-check';
 
@@ -24,15 +24,7 @@ describe('a document too large for a Temporal payload', () => {
     dataDir = await tempDataDir('large');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      ORDO_TASK_QUEUE: uniqueTaskQueue('large'),
-      ORDO_DATA_DIR: dataDir.path,
-      DATABASE_URL: '',
-    };
+    const env = ordoProcessEnv({ label: 'large', port, dataDir: dataDir.path });
     processes.push(startOrdoProcess('api', env), startOrdoProcess('worker', env));
     await waitForOk(`${base}/ready`);
   });

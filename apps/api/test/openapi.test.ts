@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ResponseChecker, ResponseMismatch, seedFile, type OpenApiDocument } from '@ordo/testing';
-import { problem, startApiStack, type ApiStack } from './harness';
+import { createJob, problem, startApiStack, toolStep, type ApiStack } from './harness';
 import { checkedApp, PENDING_OPENAPI_PATHS } from './openapi-check';
 
 interface Operation {
@@ -122,6 +122,64 @@ describe('the OpenAPI document', () => {
     expect(examples).toBeGreaterThanOrEqual(15);
   });
 
+  /** A check of a JSON body against the request schema of `method path`, through the response checker's validator. */
+  const asRequest = (path: string, method: string) => {
+    const schema = doc.paths[path]![method]!.requestBody!.content['application/json']!.schema;
+    const checker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { 'application/json': { schema } } } } } } } });
+    return (body: unknown) => checker.check({ method, path: path.replace(/\{[^}]+\}/g, 'x'), status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+  };
+
+  it('requires the `value` of an input to set, null included, as the API does', () => {
+    const setInput = asRequest('/v1/jobs/{job_id}/inputs/{variable_id}', 'put');
+    expect(() => setInput({ value: null })).not.toThrow();
+    expect(() => setInput({ value: { file_id: 'file_1', name: 'a.pdf' } })).not.toThrow();
+    expect(() => setInput({})).toThrow(/must have required property 'value'/);
+  });
+
+  it("takes seed 002's workflow, whose tool steps have no `type`, as the API does; stored steps keep `type` required", () => {
+    const seed = JSON.parse(seedFile('wf_analyze_document.json')) as { steps: Record<string, unknown>[] };
+    expect(seed.steps.every((step) => !('type' in step))).toBe(true);
+    expect(() => asRequest('/v1/workflows', 'post')(seed)).not.toThrow();
+    expect(() => asRequest('/v1/workflows/validate', 'post')(seed)).not.toThrow();
+    // …and anything else: the route answers every way a body breaks the schema as an error.
+    for (const body of [5, [], { workflow_id: 7 }]) expect(() => asRequest('/v1/workflows/validate', 'post')(body)).not.toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n', steps: seed.steps })).not.toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions/{version}', 'patch')({ steps: seed.steps })).not.toThrow();
+    // Other step types still need their `type`, and a new version needs `from_version` or `name` and `steps`.
+    expect(() => asRequest('/v1/workflows', 'post')({ ...seed, steps: [{ step_id: 'w', wait: { duration: '1s' } }] })).toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n' })).toThrow(/must have required property 'steps'/);
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ from_version: 1 })).not.toThrow();
+    const storedStep = (doc.components!.schemas!.WorkflowVersion as { properties: { steps: { items: { oneOf: { required: string[] }[] } } } }).properties.steps.items.oneOf;
+    expect(storedStep.every((member) => member.required.includes('type'))).toBe(true);
+  });
+
+  it('links what a creation answers to the operations it opens, each link to an operation of the document and all its path parameters', () => {
+    type Link = { operationRef: string; parameters: Record<string, string> };
+    const linksOf = (path: string, method: string, status: string) =>
+      (doc.paths[path]![method]!.responses[status] as { links?: Record<string, Link> }).links ?? {};
+    expect(Object.keys(linksOf('/v1/jobs', 'post', '201'))).toEqual(expect.arrayContaining(['GetJob', 'StartJob', 'PauseJob', 'CancelJob']));
+    expect(Object.keys(linksOf('/v1/jobs', 'post', '202'))).toEqual(expect.arrayContaining(['GetJob', 'PauseJob', 'CancelJob']));
+    expect(Object.keys(linksOf('/v1/files', 'post', '201'))).toEqual(['GetFile', 'GetFileContent', 'DeleteFile']);
+    expect(Object.keys(linksOf('/v1/workflows', 'post', '201'))).toEqual(expect.arrayContaining(['ListVersions', 'CreateVersion', 'GetVersion', 'PublishVersion']));
+    expect(Object.keys(linksOf('/v1/workflows/{workflow_id}/versions', 'post', '201'))).toEqual(expect.arrayContaining(['GetVersion', 'EditVersion', 'PublishVersion']));
+    let count = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          for (const [name, link] of Object.entries((response as { links?: Record<string, Link> }).links ?? {})) {
+            count++;
+            const [, targetPath, targetMethod] = /^#\/paths\/(.+)\/([a-z]+)$/.exec(link.operationRef) ?? [];
+            const target = doc.paths[decodeURIComponent(targetPath ?? '').replaceAll('~1', '/').replaceAll('~0', '~')]?.[targetMethod ?? ''];
+            expect(target, `${method} ${path} ${status} ${name}`).toBeDefined();
+            const pathParams = [...decodeURIComponent(targetPath ?? '').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+            expect(Object.keys(link.parameters).sort(), `${method} ${path} ${status} ${name}`).toEqual(pathParams.sort());
+          }
+        }
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(30);
+  });
+
   it('holds the response checker to it: a wrong body fails, naming the route, the status and the error', () => {
     const checker = new ResponseChecker(doc);
     const job = doc.paths['/v1/jobs']!.post!.responses['201']!.content!['application/json']!.examples!.seed002!.value as Record<string, unknown>;
@@ -142,6 +200,17 @@ describe('the OpenAPI document', () => {
     app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'test', version: '1' } });
     const checked = checkedApp(app);
     await expect(Promise.resolve(checked.request('/thing'))).rejects.toThrow(/GET \/thing → 200: the body does not match the application\/json schema: \/n must be number/);
+  });
+
+  it('declares values holding nulls at any depth (a nested null once matched both branches of a oneOf)', async () => {
+    const nested = ['a', null, [null, { deep: null }]];
+    const job = await createJob(stack, { input_variables: [{ name: 'tags', variable_id: 'tags', schema: { type: 'array' } }], steps: [toolStep('s', 'noop')] }, { tags: nested });
+    // Each answer passes through the checked app, which validates it against the document.
+    for (const path of [`/v1/jobs/${job.job_id}`, `/v1/jobs/${job.job_id}/inputs`, `/v1/jobs/${job.job_id}/outputs/tags`]) {
+      const res = await stack.request(path);
+      expect(res.status, path).toBe(200);
+    }
+    expect(((await (await stack.request(`/v1/jobs/${job.job_id}/outputs/tags`)).json()) as { value: unknown }).value).toEqual(nested);
   });
 
   it('serves the interactive reference at /docs, offline, reading /openapi.json', async () => {

@@ -299,6 +299,10 @@ describe('workflow templates and versions over app.request()', () => {
       expect(duplicate).toEqual({ valid: false, errors: [{ field: 'steps.1.step_id', message: "duplicate step_id 'step_1'", rule: 'unique_step_ids', step_id: 'step_1' }] });
       const noSteps = await ok<{ valid: boolean; errors: { field: string }[] }>(req('/v1/workflows/validate', json('POST', { ...s, workflow_id: id, steps: [] })));
       expect(noSteps).toEqual({ valid: false, errors: [{ field: 'steps', message: 'a workflow needs at least one step' }] });
+      // Any JSON is a definition to check, as the document says: what is not one is named.
+      expect(await ok(req('/v1/workflows/validate', json('POST', '5')))).toEqual({ valid: false, errors: [{ field: '(body)', message: expect.stringContaining('expected object') as string }] });
+      const wrongTypes = await ok<{ valid: boolean; errors: { field: string }[] }>(req('/v1/workflows/validate', json('POST', { ...s, workflow_id: 7, input_variables: [{ name: 'n', variable_id: 'v', schema: { type: false } }] })));
+      expect(wrongTypes.errors.map((e) => e.field)).toEqual(['workflow_id', 'input_variables.0.schema']);
       await refused(req(`/v1/workflows/${id}`), 404);
     });
 

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { EnvError } from '@ordo/core';
+import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
 import { loadEnv } from './env';
 
 describe("the worker's environment", () => {
   it('has working defaults', () => {
     expect(loadEnv({})).toMatchObject({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', ORDO_TASK_QUEUE: 'ordo-jobs', ORDO_HTTP_ALLOWED_HOSTS: [], ORDO_INLINE_VALUE_LIMIT_BYTES: 256 * 1024 });
+  });
+
+  it('runs one heavy tool per core at once unless ORDO_TOOL_THREADS says otherwise', () => {
+    expect(loadEnv({}).ORDO_TOOL_THREADS).toBe(DEFAULT_TOOL_THREADS);
+    expect(loadEnv({ ORDO_TOOL_THREADS: '3' }).ORDO_TOOL_THREADS).toBe(3);
+    expect(() => loadEnv({ ORDO_TOOL_THREADS: '0' })).toThrow(/ORDO_TOOL_THREADS: must be at least 1/);
   });
 
   it('takes the allowlist of http_request hosts in each accepted form', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
+import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
 
 /** A host `http_request` may call: `api.example.com`, `*.example.com`, `host:8080`, `[::1]:8080`. */
 const HttpAllowedHost = z
@@ -36,6 +37,13 @@ const Env = z.object({
       .refine((n) => n === 0 || (n >= 2 && n <= 100_000), 'must be 0 (no cache) or from 2 to 100000: the SDK has no cache of 1')
       .optional(),
   ),
+  /** Heavy tool runs (pdf_extractor, text_analyzer, json_transform) at once, each in a worker thread; one per core by default. */
+  ORDO_TOOL_THREADS: z.coerce
+    .number({ message: 'must be a number of threads' })
+    .int('must be a whole number of threads')
+    .min(1, 'must be at least 1')
+    .max(64, 'must be at most 64')
+    .default(DEFAULT_TOOL_THREADS),
   /** `1` registers the test tools (noop, sleep, flaky, fail, tally) beside the catalog: for benchmarks and tests only. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */

@@ -2,13 +2,14 @@ import { join, resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
-import { TEST_TOOLS, TOOLS } from '@ordo/tools';
+import { TEST_TOOLS, TOOLS, ToolThreads } from '@ordo/tools';
 import { loadEnv, type Env } from './env';
 import { createWorker } from './worker';
 
 const env: Env = loadEnvOrExit(loadEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 const connection = await NativeConnection.connect(temporalConnectionOptions(env));
+const threads = new ToolThreads({ maxThreads: env.ORDO_TOOL_THREADS });
 try {
   const worker = await createWorker({
     connection,
@@ -20,12 +21,16 @@ try {
     http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
     inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
     ...(env.ORDO_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS }),
+    threads,
   });
-  console.log(`Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`);
+  console.log(
+    `Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ${threads.maxThreads} tool threads`,
+  );
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight
   // activities finish or are cancelled, then run() resolves.
   await worker.run();
 } finally {
+  await threads.close();
   await connection.close();
   await store.close();
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { ToolRunDefaults } from '@ordo/core';
-import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition } from '@ordo/tools';
+import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
@@ -25,6 +25,8 @@ export interface CreateWorkerOptions {
   inlineLimitBytes?: number;
   /** Workflow executions kept in the worker's cache; the SDK's default (from the process's memory) when unset. */
   maxCachedWorkflows?: number;
+  /** Where heavy tools run; without it, one `ToolThreads` shared by the process, one thread per core. */
+  threads?: ToolThreads;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -67,6 +69,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
         ...(options.http !== undefined && { http: options.http }),
         ...(options.testLedgerPath !== undefined && { testLedgerPath: options.testLedgerPath }),
+        ...(options.threads !== undefined && { threads: options.threads }),
       }),
       ...createRunStoreActivities(options.store, defaults),
       // v1 runs (started before the run-state design) persist through this; their job rows no

@@ -9,6 +9,8 @@ const TestEnv = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
   ),
+  /** The seed of the OpenAPI fuzzer's run (`runSchemathesis`), to replay one a run printed; random otherwise. */
+  ORDO_FUZZ_SEED: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().nonnegative().optional()),
 });
 export type TestEnv = z.infer<typeof TestEnv>;
 

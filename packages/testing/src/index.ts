@@ -4,8 +4,9 @@
  * `postgres-setup.ts`) with a database per test, PostgreSQL servers and databases of a
  * tool's own (`startPostgres`, `createDatabase`: the fault suite halts and resumes one),
  * the loop over database dialects, unique task queues, fresh data folders, real test PDFs,
- * the check of responses against the OpenAPI document, dev servers of a test's own
- * (`startDevServer`) and whole dev stacks (`startDevStack`: `infra/dev.sh`).
+ * the check of responses against the OpenAPI document, the OpenAPI fuzzer (Schemathesis)
+ * and the data it works on, dev servers of a test's own (`startDevServer`) and whole dev
+ * stacks (`startDevStack`: `infra/dev.sh`).
  */
 export { TEST_API_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
@@ -17,14 +18,19 @@ export { createDatabase, createTestDatabase, forEachDialect, TEST_DIALECTS, test
 export type { TestDialect, TestStoreConfig } from './dialects';
 export { childProcessEnv } from './env';
 export { applicationFailureOf } from './failure';
-export { makePdf } from './pdf';
+export { seedFuzzData } from './fuzz-data';
+export type { FuzzData, FuzzJobs } from './fuzz-data';
+export { makePdf, makeTextBombPdf } from './pdf';
+export type { TextBombOptions } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type { CheckedExchange, OpenApiDocument, OpenApiOperation, OpenApiResponse, ResponseCheckOptions } from './openapi-responses';
 export { pollUntil } from './poll';
 export { startPostgres } from './postgres';
 export type { PostgresServer } from './postgres';
-export { freePort, startOrdoProcess, waitForOk, waitForReady } from './processes';
+export { freePort, ordoProcessEnv, startOrdoProcess, waitForOk, waitForReady } from './processes';
 export type { OrdoProcess, ReadyCheck } from './processes';
+export { installSchemathesis, runSchemathesis, SchemathesisReport } from './schemathesis';
+export type { SchemathesisOptions, SchemathesisRun } from './schemathesis';
 export { seedFile } from './seed';
 export { temporalCli, temporalCliPath } from './temporal-cli';
 export { connectClient, connectWorker, temporalAddress, unreachableTemporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';

@@ -87,7 +87,10 @@ describe('ResponseChecker', () => {
 
   it('picks the most literal template, and the method, when several match a path', () => {
     expect(() => checker.check(exchange('POST', '/v1/jobs/j/inputs/validate', 200, { valid: true }))).not.toThrow();
-    expect(() => checker.check(exchange('PUT', '/v1/jobs/j/inputs/validate', 200, { job_id: 'j', status: 'PENDING' }))).not.toThrow();
+    // The path is the literal template's alone: no PUT of /inputs/{variable_id} there, as OpenAPI matches.
+    expect(() => checker.check(exchange('PUT', '/v1/jobs/j/inputs/validate', 200, { job_id: 'j', status: 'PENDING' }))).toThrow(/no PUT on \/v1\/jobs\/\{job_id\}\/inputs\/validate, so the answer must be 405/);
+    expect(() => checker.check(exchange('PUT', '/v1/jobs/j/inputs/validate', 405, { status: 405, code: 'METHOD_NOT_ALLOWED' }, { ...PROBLEM_TYPE, allow: 'POST' }))).not.toThrow();
+    expect(() => checker.check(exchange('PUT', '/v1/jobs/j/inputs/depth', 200, { job_id: 'j', status: 'PENDING' }))).not.toThrow();
     expect(() => checker.check(exchange('POST', '/v1/jobs/j/inputs/validate', 200, { job_id: 'j', status: 'PENDING' }))).toThrow(/required property 'valid'/);
   });
 

@@ -102,7 +102,9 @@ export class ResponseChecker {
     const method = exchange.method.toLowerCase();
     const path = pathOf(exchange.path);
     const matching = this.templates.filter((t) => t.pattern.test(path)).sort((a, b) => b.weight - a.weight);
-    const template = matching.find((t) => t.operations.has(method));
+    // The path is the most specific matching templates' alone (OpenAPI matches concrete parts
+    // first): `/inputs/validate` is not also a value of `/inputs/{variable_id}`.
+    const template = matching.find((t) => t.weight === matching[0]!.weight && t.operations.has(method));
     if (template) {
       const operation = template.operations.get(method)!;
       const route = `${exchange.method.toUpperCase()} ${template.path}`;

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_API_KEY, withApiKey } from './api-key';
 import { childProcessEnv } from './env';
+import { temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -18,6 +19,25 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The environment of an API and a worker process of a test, for {@link startOrdoProcess}: the
+ * run's Temporal dev server, a task queue of their own, the API on `127.0.0.1:<port>`, their
+ * database and files in `dataDir` (SQLite, unless `databaseUrl`), and `extra`.
+ */
+export function ordoProcessEnv(options: { label: string; port: number; dataDir: string; databaseUrl?: string; extra?: Record<string, string> }): Record<string, string> {
+  return {
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    ORDO_TASK_QUEUE: uniqueTaskQueue(options.label),
+    ORDO_DATA_DIR: options.dataDir,
+    // Empty means SQLite under ORDO_DATA_DIR (startOrdoProcess passes the test's own environment through).
+    DATABASE_URL: options.databaseUrl ?? '',
+    ...options.extra,
+  };
 }
 
 /** One of Ordo's own processes, started as `./ordo dev` starts it. */

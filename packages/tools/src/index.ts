@@ -2,7 +2,8 @@
  * @ordo/tools: the tools a job step can run and the activity layer that runs them. Each
  * tool is one `defineTool` module (zod schemas for parameters and outputs, `run(params,
  * ctx)`); `createToolActivities` turns a list of tools into Temporal activities registered
- * under their `tool_id`s, and `describeTool` into catalog entries with JSON Schemas.
+ * under their `tool_id`s (heavy tools running in worker threads, `ToolThreads`), and
+ * `describeTool` into catalog entries with JSON Schemas.
  * Production tools are `TOOLS`; test-only tools are `TEST_TOOLS`, never in the catalog.
  */
 export { TEST_TOOL_DESCRIPTORS, TEST_TOOLS, TOOL_DESCRIPTORS, TOOLS } from './tool-catalog';
@@ -14,7 +15,10 @@ export type { ConfigurableTool, ToolSettings } from './configurable-tool';
 export type { TallyEntry } from './testing/tally';
 export type { ProgressTiming } from './progress';
 export { defineTool } from './tool-definition';
-export type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema } from './tool-definition';
+export type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema, ToolThreadSettings } from './tool-definition';
+export { DEFAULT_TOOL_THREADS, ToolThreads } from './threads/tool-threads';
+export type { ToolThreadsOptions } from './threads/tool-threads';
+export { MAX_TEXT_CHARS } from './text-limit';
 export { ToolError } from './tool-error';
 export type { FileReader, StoredFile } from './file-reader';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './http/http-config';

@@ -18,6 +18,7 @@ import { temporalActivityAttempt, type ActivityAttemptSource } from './activity-
 import { isConfigurableTool, type ToolSettings } from './configurable-tool';
 import type { FileReader } from './file-reader';
 import { AttemptProgress, DEFAULT_PROGRESS_TIMING, type ProgressTiming } from './progress';
+import { sharedToolThreads, type ThreadedTool, type ToolThreads } from './threads/tool-threads';
 import type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema } from './tool-definition';
 import { ToolError } from './tool-error';
 
@@ -38,6 +39,8 @@ export interface ToolDependencies extends ToolSettings {
   startRecordDelayMs?: number;
   /** Test seam: heartbeat and progress-record intervals. */
   progressTiming?: ProgressTiming;
+  /** Where tools with `thread` settings run; default one shared `ToolThreads` with the default limits. */
+  threads?: ToolThreads;
 }
 
 const START_RECORD_DELAY_MS = 500;
@@ -47,6 +50,8 @@ export function createToolActivities(tools: readonly ToolDefinition[], deps: Too
   const activities: ToolActivities = {};
   for (const tool of tools) {
     if (tool.tool_id in activities) throw new Error(`Two tools have the tool_id '${tool.tool_id}'`);
+    // The thread imports the tool from its module, unconfigured.
+    if (tool.thread !== undefined && isConfigurableTool(tool)) throw new Error(`Tool '${tool.tool_id}' needs settings, so it cannot run in a thread`);
     activities[tool.tool_id] = toolActivity(isConfigurableTool(tool) ? tool.configure(deps) : tool, deps);
   }
   return activities;
@@ -54,14 +59,15 @@ export function createToolActivities(tools: readonly ToolDefinition[], deps: Too
 
 /**
  * One tool as an activity. Around `run` it resolves stored values in the parameters, checks
- * them against the tool's schema (a mapping error is permanent: never retried), heartbeats
- * while the tool works, checks the outputs against the tool's own schema (a mismatch is a
+ * them against the tool's schema (a mapping error is permanent: never retried), runs it (in
+ * its worker thread when it has `thread` settings), heartbeats while the tool works, checks the outputs against the tool's own schema (a mismatch is a
  * bug in the tool), stores large outputs by reference so no payload nears Temporal's limit,
  * and turns every failure into the `ApplicationFailure` that tells Temporal whether to retry.
  */
 function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivity {
   const currentAttempt = deps.attempt ?? temporalActivityAttempt;
   const inlineLimit = deps.inlineLimitBytes ?? DEFAULT_INLINE_VALUE_LIMIT_BYTES;
+  const runTool = runner(tool, deps);
   return async ({ step, params, run }) => {
     const { attempt, signal, heartbeat, log: temporalLog } = currentAttempt();
     const log = taggedLogger(temporalLog ?? deps.log ?? SILENT_LOGGER, {
@@ -106,7 +112,7 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
         attempt,
         log,
       };
-      const outputs = parseOutputs(tool, await tool.run(input, context));
+      const outputs = parseOutputs(tool, await runTool(input, context));
       const result = await storeLargeValues(outputs, deps.blobs, inlineLimit);
       // Debug: Temporal's history already records every completion; a line per attempt is noise at volume.
       log.debug('Tool completed', { duration_ms: Date.now() - startedAt });
@@ -140,6 +146,17 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       clearTimeout(startTimer);
     }
   };
+}
+
+/** How the activity calls the tool: in its thread when it has `thread` settings, else right here. */
+function runner(tool: ToolDefinition, deps: ToolDependencies): (params: z.output<ToolObjectSchema>, ctx: ToolContext) => Promise<unknown> {
+  if (!isThreaded(tool)) return (params, ctx) => tool.run(params, ctx);
+  const threads = deps.threads ?? sharedToolThreads();
+  return (params, ctx) => threads.run(tool, params, ctx);
+}
+
+function isThreaded(tool: ToolDefinition): tool is ThreadedTool {
+  return tool.thread !== undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { StepAddress, ToolRunDefaults } from '@ordo/core';
 import type { FileReader } from './file-reader';
+import type { ToolError } from './tool-error';
 
 /** Structured log lines of a tool, tagged with the job and step by the activity layer. */
 export interface ToolLogger {
@@ -28,6 +29,22 @@ export interface ToolContext {
   log: ToolLogger;
 }
 
+/**
+ * Where a tool whose work is CPU- or memory-heavy runs: a worker thread, so the worker's
+ * event loop stays free (heartbeats, other jobs' workflow tasks and activities go on), its
+ * heap capped, and stopped at once on cancellation or at its time limit even while the
+ * tool never yields. The activity layer sends the parameters there and gets the outputs
+ * back; files, progress and log lines travel as messages (see `threads/`).
+ */
+export interface ToolThreadSettings<P = unknown> {
+  /** The module that exports the tool (its `import.meta.url`): the thread imports it and finds the tool by `tool_id`. */
+  module: string;
+  /** The thread's heap limit (V8's old generation), MiB. A run that needs more fails for good with RESOURCE_LIMIT_EXCEEDED. */
+  memoryLimitMiB: number;
+  /** A hard limit on a run's time, from its parameters: past `ms` the thread is stopped and the attempt fails with `error()`. */
+  timeLimit?(params: P): { ms: number; error: () => ToolError } | undefined;
+}
+
 /** A tool's parameters or outputs: one named field each, each with a `.describe()` text. */
 export type ToolObjectSchema = z.ZodObject<Record<string, z.ZodType>>;
 
@@ -46,6 +63,8 @@ export interface ToolDefinition<P extends ToolObjectSchema = ToolObjectSchema, O
   outputs: O;
   /** Retry policy and timeouts unless a step overrides them; unset fields use the platform's. */
   defaults?: ToolRunDefaults;
+  /** Set for a tool whose work is CPU- or memory-heavy: `run` then runs in a worker thread of its own. */
+  thread?: ToolThreadSettings<z.output<P>>;
   // Method syntax on purpose: it lets tools with different schemas share one list.
   run(params: z.output<P>, ctx: ToolContext): Promise<z.input<O>>;
 }

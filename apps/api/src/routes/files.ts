@@ -5,7 +5,7 @@ import { fileMetadata, toFileValue } from '@ordo/storage';
 import type { AppDeps } from '../deps';
 import { checkFileName, contentDisposition } from '../file-name';
 import { detectMimeType } from '../mime-type';
-import { component, createRouter, jsonResponse, route } from '../openapi';
+import { component, createRouter, jsonResponse, links, route } from '../openapi';
 import { ApiProblem, notFound, validationProblem } from '../problem';
 
 const FileValueRef = component(FileValue, 'FileValue');
@@ -45,7 +45,18 @@ const uploadFile = route({
     },
   },
   responses: {
-    201: { ...jsonResponse(FileValueRef, 'The stored file, as jobs reference it'), headers: { Location: { description: 'The file\u2019s metadata', schema: { type: 'string' } } } },
+    201: {
+      ...jsonResponse(FileValueRef, 'The stored file, as jobs reference it'),
+      headers: { Location: { description: 'The file\u2019s metadata', schema: { type: 'string' } } },
+      links: links(
+        { file_id: '$response.body#/file_id' },
+        {
+          GetFile: ['get', '/v1/files/{file_id}', 'Its metadata'],
+          GetFileContent: ['get', '/v1/files/{file_id}/content', 'Its bytes'],
+          DeleteFile: ['delete', '/v1/files/{file_id}', 'Delete it'],
+        },
+      ),
+    },
   },
   problems: [400, 413, 415, 422],
 });

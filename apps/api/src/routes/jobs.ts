@@ -5,14 +5,15 @@ import type { AppDeps } from '../deps';
 import { JobService } from '../job-service';
 import { idempotencyOf } from '../idempotency';
 import { ListJobsQuery } from '../list-jobs-query';
-import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
+import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
 import { JOB_EXAMPLES } from '../openapi-examples';
 
 // Core's schemas as named components of the document (referenced, not inlined, wherever used).
 const JobRef = component(Job, 'Job');
 const RetryPlanRef = component(RetryPlan, 'RetryPlan');
 const CreateJobRequestRef = component(CreateJobRequest, 'CreateJobRequest');
-const SetInputValueRequestRef = component(SetInputValueRequest, 'SetInputValueRequest');
+// `value` may be null (which clears the input) but not left out: zod's `unknown` reads as optional to the generator.
+const SetInputValueRequestRef = component(SetInputValueRequest, 'SetInputValueRequest', { required: ['value'] });
 
 /** The body of `POST /v1/jobs/{job_id}/start`: optional inputs set and validated as one change before starting. */
 export const StartJobRequest = component(
@@ -84,6 +85,23 @@ const JobOutputParams = JobIdParam.extend({ variable: z.string().min(1).max(128)
 const TAGS = ['jobs'];
 const JobLocation = z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") });
 
+/** What a created job opens: reading it, its inputs, and controlling it. */
+const JOB_LINKS = links(
+  { job_id: '$response.body#/job_id' },
+  {
+    GetJob: ['get', '/v1/jobs/{job_id}', 'The job'],
+    GetExecutionState: ['get', '/v1/jobs/{job_id}/execution-state', 'Its execution state'],
+    GetInputs: ['get', '/v1/jobs/{job_id}/inputs', 'Whether its inputs are valid'],
+    ValidateInputs: ['post', '/v1/jobs/{job_id}/inputs/validate', 'Its inputs checked again'],
+    StartJob: ['post', '/v1/jobs/{job_id}/start', 'Start it'],
+    PauseJob: ['post', '/v1/jobs/{job_id}/pause', 'Pause it'],
+    ResumeJob: ['post', '/v1/jobs/{job_id}/resume', 'Resume it'],
+    CancelJob: ['post', '/v1/jobs/{job_id}/cancel', 'Cancel it'],
+    ResetJob: ['post', '/v1/jobs/{job_id}/reset', 'Reset it'],
+    RetryJob: ['post', '/v1/jobs/{job_id}/retry', 'Retry it once failed'],
+  },
+);
+
 const createJob = route({
   method: 'post',
   path: '/',
@@ -98,10 +116,11 @@ const createJob = route({
     body: jsonRequest(CreateJobRequestRef, { examples: JOB_EXAMPLES.createJobRequest }),
   },
   responses: {
-    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: JobLocation },
+    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: JobLocation, links: JOB_LINKS },
     202: {
       ...jsonResponse(JobRef, 'With `start: true`: the job, RUNNING. A request retried with the Idempotency-Key of the one that created the job: that job as it is now, once started (RUNNING or ended)', JOB_EXAMPLES.runningJob),
       headers: JobLocation,
+      links: JOB_LINKS,
     },
   },
   // 409: the named version is DRAFT or ARCHIVED (or was archived while the job was created). 503: `start` could not reach Temporal (the job stays, PENDING).

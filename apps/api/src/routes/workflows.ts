@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WorkflowDefinition } from '@ordo/core';
 import { WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import type { AppDeps } from '../deps';
-import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
+import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
 import { FieldError, zodFieldErrors } from '../problem';
 import { CreateWorkflowVersionRequest, ListVersionsQuery, ListWorkflowsQuery, VersionPath, WorkflowDraftPatch, WorkflowPath } from '../workflow-requests';
 import { WorkflowService } from '../workflow-service';
@@ -39,9 +39,33 @@ export const WorkflowValidation = component(
 export type WorkflowValidation = z.infer<typeof WorkflowValidation>;
 
 const PatchRef = component(WorkflowDraftPatch, 'WorkflowDraftPatch');
-const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflowVersionRequest');
+const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflowVersionRequest', {
+  // The service's rule, stated: a version is copied from `from_version`, or made of `name` and `steps`.
+  anyOf: [{ required: ['from_version'] }, { required: ['name', 'steps'] }],
+});
 
 const TAGS = ['workflows'];
+
+/** What a saved version opens: the version itself, and its workflow's other versions. */
+const VERSION_LINKS = {
+  ...links(
+    { workflow_id: '$response.body#/workflow_id' },
+    {
+      GetWorkflow: ['get', '/v1/workflows/{workflow_id}', 'Its workflow'],
+      ListVersions: ['get', '/v1/workflows/{workflow_id}/versions', "Its workflow's versions"],
+      CreateVersion: ['post', '/v1/workflows/{workflow_id}/versions', 'A new draft of its workflow'],
+    },
+  ),
+  ...links(
+    { workflow_id: '$response.body#/workflow_id', version: '$response.body#/version' },
+    {
+      GetVersion: ['get', '/v1/workflows/{workflow_id}/versions/{version}', 'The version'],
+      EditVersion: ['patch', '/v1/workflows/{workflow_id}/versions/{version}', 'Edit it while a draft'],
+      PublishVersion: ['post', '/v1/workflows/{workflow_id}/versions/{version}/publish', 'Publish it'],
+      ArchiveVersion: ['post', '/v1/workflows/{workflow_id}/versions/{version}/archive', 'Archive it'],
+    },
+  ),
+};
 
 const createWorkflow = route({
   method: 'post',
@@ -51,7 +75,7 @@ const createWorkflow = route({
   description:
     'Version 1 is DRAFT unless `status` is PUBLISHED. The structural rules are checked at every save; a workflow created PUBLISHED is checked against the tool catalog too (422 `DEFINITION_INVALID` listing each broken rule). 409 when the workflow_id exists.',
   request: { body: jsonRequest(DefinitionRef) },
-  responses: { 201: { ...jsonResponse(VersionRef, 'Version 1 of the new workflow'), headers: z.object({ Location: z.string() }) } },
+  responses: { 201: { ...jsonResponse(VersionRef, 'Version 1 of the new workflow'), headers: z.object({ Location: z.string() }), links: VERSION_LINKS } },
   problems: [409],
 });
 
@@ -65,13 +89,21 @@ const listWorkflows = route({
   responses: { 200: jsonResponse(WorkflowList, 'A page of workflows') },
 });
 
+/**
+ * The body of `POST /v1/workflows/validate`: a definition to check, whatever it holds. Declared as
+ * a `WorkflowDefinition` or anything else, so the document neither refuses what the route takes
+ * (it answers every way a body breaks the schema as an error) nor hides the shape it checks for.
+ */
+const DefinitionToCheck = z.unknown().openapi({ anyOf: [{ $ref: '#/components/schemas/WorkflowDefinition' }, {}] });
+
 const validateWorkflow = route({
   method: 'post',
   path: '/validate',
   tags: TAGS,
   summary: 'Check a definition against every rule, saving nothing',
-  description: 'Every rule a publish runs. A definition that is JSON but breaks rules is answered 200 with `valid: false` and the errors, each naming its rule.',
-  request: { body: jsonRequest(DefinitionRef) },
+  description:
+    'Every rule a publish runs. Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule).',
+  request: { body: jsonRequest(DefinitionToCheck) },
   responses: { 200: jsonResponse(WorkflowValidation, 'Whether the definition could be published, and why not') },
 });
 
@@ -103,7 +135,7 @@ const createVersion = route({
   summary: 'Create a new DRAFT version',
   description: 'Copied from `from_version` with the fields given replacing the copy\'s, or made of the fields given alone (`name` and `steps` required). Numbered after the latest version.',
   request: { params: WorkflowPath, body: jsonRequest(CreateVersionRef) },
-  responses: { 201: { ...jsonResponse(VersionRef, 'The new draft'), headers: z.object({ Location: z.string() }) } },
+  responses: { 201: { ...jsonResponse(VersionRef, 'The new draft'), headers: z.object({ Location: z.string() }), links: VERSION_LINKS } },
   problems: [404],
 });
 
@@ -160,15 +192,12 @@ export function workflowRoutes(deps: AppDeps) {
       return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}` });
     })
     .openapi(listWorkflows, async (c) => c.json(await workflows.list(c.req.valid('query')), 200))
-    .openapi(
-      validateWorkflow,
-      async (c) => c.json(await workflows.validate(c.req.valid('json')), 200),
+    .openapi(validateWorkflow, async (c) => {
       // A definition that breaks the schema or a structural rule is an answer here, not a refusal.
-      (result, c) => {
-        if (!result.success && result.target === 'json') return c.json({ valid: false, errors: zodFieldErrors(result.error) }, 200);
-        return undefined;
-      },
-    )
+      const definition = WorkflowDefinition.safeParse(c.req.valid('json'));
+      if (!definition.success) return c.json({ valid: false, errors: zodFieldErrors(definition.error) }, 200);
+      return c.json(await workflows.validate(definition.data), 200);
+    })
     .openapi(getWorkflow, async (c) => c.json(await workflows.get(c.req.valid('param').workflow_id), 200))
     .openapi(listVersions, async (c) => c.json(await workflows.listVersions(c.req.valid('param').workflow_id, c.req.valid('query')), 200))
     .openapi(createVersion, async (c) => {

@@ -23,6 +23,10 @@ export const ToolErrorCode = z.enum([
   'EXPRESSION_INVALID',
   'EXPRESSION_FAILED',
   'TIMEOUT',
+  /** A tool needed more memory than its thread's limit (see `ToolThreadSettings`); retrying hits the same wall. */
+  'RESOURCE_LIMIT_EXCEEDED',
+  /** More text than a tool produces or reads (`MAX_TEXT_CHARS`): a PDF's extracted text, text_analyzer's input. */
+  'TEXT_TOO_LARGE',
   /** Test tools: a deliberate failure. */
   'DELIBERATE_FAILURE',
   /** Anything unexpected; retryable, since we cannot tell it is permanent. */

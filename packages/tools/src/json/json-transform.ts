@@ -23,6 +23,14 @@ export const JSON_TRANSFORM_LIMITS: ExpressionLimits = {
   max_value: 16_000_000,
   max_result_bytes: MAX_RESULT_BYTES,
 };
+/** json_transform's thread heap: the input, the expression's intermediate values and the result. */
+export const JSON_TRANSFORM_MEMORY_MIB = 512;
+/**
+ * How long past `timeout_ms` the thread is stopped. The evaluator checks its own time box on
+ * entry to each sub-expression and then fails with its message; the hard stop is for what never
+ * reaches that check.
+ */
+export const HARD_STOP_GRACE_MS = 100;
 
 export const JsonTransformParams = z.object({
   input: z.unknown().describe('Any JSON value: the data the expression reads (`$` in JSONata).'),
@@ -42,22 +50,30 @@ export const JsonTransformOutputs = z.object({
 });
 export type JsonTransformOutputs = z.infer<typeof JsonTransformOutputs>;
 
-/** Reshapes data between steps with a JSONata expression, bounded in time, depth and result size. */
+/** Reshapes data between steps with a JSONata expression, bounded in time, depth, memory and result size. */
 export const jsonTransform = defineTool({
   tool_id: 'json_transform',
   name: 'JSON Transform',
   description:
     'Computes a new JSON value from `input` with a JSONata expression, to reshape data between steps. ' +
-    `Evaluation is bounded in time (timeout_ms) and depth; the result may be at most ${MAX_RESULT_BYTES} bytes of JSON.`,
-  version: '1.0.0',
+    `Evaluation is bounded in time (timeout_ms), depth and memory; the result may be at most ${MAX_RESULT_BYTES} bytes of JSON.`,
+  version: '1.1.0',
   params: JsonTransformParams,
   outputs: JsonTransformOutputs,
+  // Evaluation runs in a thread, stopped at timeout_ms whatever the expression does.
+  thread: {
+    module: import.meta.url,
+    memoryLimitMiB: JSON_TRANSFORM_MEMORY_MIB,
+    timeLimit: ({ timeout_ms }) => ({
+      ms: timeout_ms + HARD_STOP_GRACE_MS,
+      error: () => new ToolError('EXPRESSION_FAILED', `expression: Evaluation timeout after ${timeout_ms} milliseconds: the evaluation was stopped`),
+    }),
+  },
   async run({ input, expression, timeout_ms }, { signal }) {
     signal.throwIfAborted();
     // JSONata checks the time box and depth on entry to every sub-expression (errors D1011, D1012),
     // and the evaluator bounds what one built-in or regex may do between two entries.
-    // Evaluation never yields to the event loop, so the time box is also what keeps a heartbeat-less
-    // stretch short; that is why timeout_ms is capped at 10 s.
+    // The tool runs in a thread of its own (see `thread` above), stopped at the deadline whatever it does.
     const evaluated = await evaluateExpression(expression, input, { limits: JSON_TRANSFORM_LIMITS, timeoutMs: timeout_ms });
     if (!evaluated.ok) throw toolErrorOf(evaluated);
     return { result: toJson(evaluated.value) };

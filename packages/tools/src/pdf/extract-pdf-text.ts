@@ -31,6 +31,12 @@ export interface ExtractOptions {
   onPage?(page: number, pageCount: number, fraction: number): void;
   /** Checked before each page: once aborted, no further page is read and its reason is thrown. */
   signal?: AbortSignal;
+  /**
+   * The most text to read, in characters: the page that takes the text past it stops the
+   * reading with a ToolError TEXT_TOO_LARGE (a few kilobytes of compressed content can
+   * inflate to megabytes of text per page).
+   */
+  maxTextChars?: number;
 }
 
 // pdf.js keeps parsed fonts and resources of every page it has seen until told otherwise;
@@ -39,7 +45,8 @@ const CLEANUP_EVERY_PAGES = 100;
 
 /**
  * Extracts the text and metadata of a PDF with pdf.js, page by page. Throws a ToolError
- * PDF_PASSWORD_PROTECTED for an encrypted file and PDF_INVALID when pdf.js cannot parse it.
+ * PDF_PASSWORD_PROTECTED for an encrypted file, PDF_INVALID when pdf.js cannot parse it,
+ * and TEXT_TOO_LARGE past `maxTextChars`.
  */
 export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions): Promise<PdfText> {
   const pdfjs = await loadPdfjs();
@@ -64,11 +71,22 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
     const pages = options.selectPages(doc.numPages);
     const metadata = pdfMetadata(await readingPdf(doc.getMetadata()), (value) => pdfjs.PDFDateString.toDateObject(value));
     const texts: string[] = [];
+    // The text's length as joined: each page after the first adds its blank-line separator.
+    let length = 0;
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
       const text = await readingPdf(pageText(doc, page));
-      if (text.length > 0) texts.push(text);
+      if (text.length > 0) {
+        length += text.length + (texts.length > 0 ? 2 : 0);
+        if (options.maxTextChars !== undefined && length > options.maxTextChars) {
+          throw new ToolError(
+            'TEXT_TOO_LARGE',
+            `Failed to process PDF: its text is over the limit of ${options.maxTextChars} characters (passed on page ${page} of ${doc.numPages})`,
+          );
+        }
+        texts.push(text);
+      }
       if ((index + 1) % CLEANUP_EVERY_PAGES === 0) await doc.cleanup();
     }
     return { text: texts.join('\n\n'), pageCount: doc.numPages, pagesRead: pages.length, metadata };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FileValue } from '@ordo/core';
+import { MAX_TEXT_CHARS } from '../text-limit';
 import { defineTool } from '../tool-definition';
 import { ToolError } from '../tool-error';
 import { extractPdfText } from './extract-pdf-text';
@@ -52,6 +53,9 @@ export const PdfExtractorOutputs = z.object({
 });
 export type PdfExtractorOutputs = z.infer<typeof PdfExtractorOutputs>;
 
+/** pdf_extractor's thread heap: pdf.js reading `MAX_TEXT_CHARS` characters of text takes about 200 MiB. */
+export const PDF_EXTRACTOR_MEMORY_MIB = 1024;
+
 /** Reads the text and metadata of an uploaded PDF. */
 export const pdfExtractor = defineTool({
   tool_id: 'pdf_extractor',
@@ -59,14 +63,15 @@ export const pdfExtractor = defineTool({
   description:
     'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
     'pages separated by a blank line, with the page count and the document metadata. ' +
-    'Fails without retry for a password-protected, corrupt or non-PDF file; a PDF without a text layer gives empty text and a note.',
-  version: '2.0.0',
+    'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
+    `${MAX_TEXT_CHARS} characters; a PDF without a text layer gives empty text and a note.`,
+  version: '2.1.0',
   params: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
-  // worker is retried. The activity layer heartbeats every 2 s while the tool awaits, and
-  // pdf.js holds the event loop for one page at a time: at most 0.6 s on a 1,100-page
-  // document on a loaded 2-core machine, far inside 15 s.
+  // worker is retried. The work runs in a thread of its own (below), so the activity
+  // heartbeats every 2 s however long the tool computes.
+  thread: { module: import.meta.url, memoryLimitMiB: PDF_EXTRACTOR_MEMORY_MIB },
   async run({ input_file, extraction_mode, pages }, ctx) {
     const file = await ctx.files.read(input_file.file_id);
     if (file === undefined) {
@@ -82,6 +87,7 @@ export const pdfExtractor = defineTool({
       selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
       onPage: (page, pageCount, fraction) => ctx.progress(`Processing page ${page} of ${pageCount}`, fraction),
       signal: ctx.signal,
+      maxTextChars: MAX_TEXT_CHARS,
     });
     const outputs: PdfExtractorOutputs = {
       extracted_text: pdf.text,

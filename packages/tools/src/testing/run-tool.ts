@@ -3,6 +3,7 @@ import type { BlobStore, StepAddress, StepAttemptRecorder, ToolOutputs, ToolPara
 import type { FileReader } from '../file-reader';
 import type { HttpToolConfig } from '../http/http-config';
 import type { ProgressTiming } from '../progress';
+import type { ToolThreads } from '../threads/tool-threads';
 import { createToolActivities } from '../tool-activities';
 import type { ToolDefinition, ToolLogger } from '../tool-definition';
 
@@ -47,6 +48,8 @@ export interface RunToolOptions {
   progressTiming?: ProgressTiming;
   startRecordDelayMs?: number;
   step?: StepAddress;
+  /** Where tools with `thread` settings run; default the shared one. */
+  threads?: ToolThreads;
 }
 
 const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
@@ -69,6 +72,7 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
     log: options.log,
     progressTiming: options.progressTiming,
     startRecordDelayMs: options.startRecordDelayMs,
+    threads: options.threads,
     attempt: () => ({ attempt: options.attempt ?? 1, signal, heartbeat: options.heartbeat ?? (() => undefined), log: undefined }),
   });
   return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);

@@ -217,15 +217,22 @@ function keywordsIn(sentence: string): KeywordMatch[] {
  * A movement word right before "to" is skipped: "churn fell to 4%" is about churn.
  */
 function nearestLabel(sentence: string, keywords: readonly KeywordMatch[], kind: FigureKind, start: number, end: number): string | null {
-  let best: { label: string; distance: number } | undefined;
-  for (const { keyword, start: kStart, end: kEnd } of keywords) {
-    if (!keyword.kinds.includes(kind)) continue;
-    if (keyword.movement && kEnd <= start && /^\s*to\s*$/iu.test(sentence.slice(kEnd, start))) continue;
-    const distance =
-      kEnd <= start ? gapWords(sentence.slice(kEnd, start)) : kStart >= end ? gapWords(sentence.slice(end, kStart)) * 2 + 1 : undefined;
-    if (distance === undefined || distance > MAX_LABEL_DISTANCE) continue;
-    if (best === undefined || distance < best.distance) best = { label: keyword.label, distance };
+  // Keywords are in text order and each is a word of its own, so on either side of the
+  // figure the nearest keyword that can name it is also the nearest by words: only those
+  // two are measured (measuring every keyword cost a pass over the sentence for each pair).
+  let before: { label: string; distance: number } | undefined;
+  for (let i = keywords.length - 1; i >= 0 && before === undefined; i--) {
+    const { keyword, end: kEnd } = keywords[i]!;
+    if (kEnd > start || !keyword.kinds.includes(kind)) continue;
+    if (keyword.movement && /^\s*to\s*$/iu.test(sentence.slice(kEnd, start))) continue;
+    before = { label: keyword.label, distance: gapWords(sentence.slice(kEnd, start)) };
   }
+  const next = keywords.find(({ keyword, start: kStart }) => kStart >= end && keyword.kinds.includes(kind));
+  const after = next === undefined ? undefined : { label: next.keyword.label, distance: gapWords(sentence.slice(end, next.start)) * 2 + 1 };
+  type Candidate = NonNullable<typeof before>;
+  const near = [before, after].filter((c): c is Candidate => c !== undefined && c.distance <= MAX_LABEL_DISTANCE);
+  // The keyword before wins a tie: it comes first in the text.
+  const best = near.length === 2 && near[1]!.distance < near[0]!.distance ? near[1] : near[0];
   return best?.label ?? null;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeText } from './analyze-text';
 import { pdfFixture } from '../../fixtures/pdf-fixtures';
 import { LARGE_LAST_PAGE } from '../../fixtures/postscript';
 import { pdfExtractor, PdfExtractorParams } from '../pdf/pdf-extractor';
@@ -41,4 +42,25 @@ describe('a document of more than 1,000 pages and 3 MB of text', () => {
     },
     TIMEOUT_MS,
   );
+});
+
+describe('text built to defeat the analysis', () => {
+  // Each of these took minutes before (a segment's lines re-scanned and copied for every line
+  // joined, every figure measured against every keyword of its sentence, an abbreviation
+  // looked up from the sentence's start): the analysis must stay linear in the text.
+  const MIB = 1024 * 1024;
+  const fill = (unit: string, size: number): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+
+  it.each([
+    ['3 MiB of figures and keywords that never end a sentence', fill('revenue grew $1.5 million and margin 5% ', 3 * MIB)],
+    ['a paragraph of 70,000 wrapped lines', fill('Revenue grew 15% to $10.5 million in the third\n', 3 * MIB)],
+    ['3 MiB of abbreviations that never end a sentence', fill('Acme Inc. Acme Inc. ', 3 * MIB)],
+  ])('analyses %s within a minute of CPU', { timeout: 180_000 }, (_, text) => {
+    // CPU time, not wall time: other processes on a busy machine do not count against it.
+    const cpu = process.cpuUsage();
+    const analysis = analyzeText(text, 'comprehensive');
+    const used = process.cpuUsage(cpu);
+    expect(analysis.statistics.word_count).toBeGreaterThan(100_000);
+    expect((used.user + used.system) / 1_000).toBeLessThan(60_000);
+  });
 });

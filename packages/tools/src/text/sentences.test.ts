@@ -52,6 +52,14 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('cuts a run too long to be a sentence at word boundaries', () => {
+    const run = Array.from({ length: 1_000 }, (_, i) => `word${i}`).join(' ');
+    const pieces = texts(run);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.every((p) => p.length <= 2_000)).toBe(true);
+    expect(pieces.join(' ')).toBe(run);
+  });
+
   it('finds nothing in text without words', () => {
     expect(splitSentences(' \n\n ... -- \n')).toEqual([]);
   });

@@ -25,6 +25,8 @@ const ABBREVIATIONS = new Set(
 const TERMINAL = /[.!?…:;,"”'’)\]]$/u;
 const BULLET = /^\s*(?:[•●▪◦‣∙*–—-]|\(?\d{1,2}[.)])\s+/u;
 const MAX_HEADING_WORDS = 10;
+// Longer than any real sentence (a summary sentence has at most 80 words): a longer run is cut.
+const MAX_SENTENCE_CHARS = 2_000;
 
 /**
  * Splits text into sentences. Built for text extracted from documents: blank lines separate
@@ -55,34 +57,47 @@ function segments(block: string): Segment[] {
     .map((l) => l.trim())
     .filter((l) => /[\p{L}\p{N}]/u.test(l));
   const out: Segment[] = [];
-  let current: Segment = { text: '', kind: 'prose' };
+  // A segment's lines are collected and joined once it ends: appending each line to one
+  // growing string and testing its end cost a pass over the whole paragraph per line, which
+  // made a page of a thousand wrapped lines quadratic.
+  let parts: string[] = [];
+  let kind: SentenceKind = 'prose';
+  const close = (): void => {
+    out.push({ text: parts.join(''), kind });
+    parts = [];
+    kind = 'prose';
+  };
   for (const [i, line] of lines.entries()) {
     const next = lines[i + 1];
     const item = line.replace(BULLET, '');
-    if (item !== line && current.text.length > 0) {
-      out.push(current);
-      current = { text: '', kind: 'prose' };
-    }
-    if (item !== line) current.kind = 'item';
-    const alone = current.text.length === 0;
-    current.text = joinLine(current.text, item);
+    if (item !== line && parts.length > 0) close();
+    if (item !== line) kind = 'item';
+    const alone = parts.length === 0;
+    joinLine(parts, item);
     // A heading is a line on its own: introducing the next line, or a block by itself ("Outlook").
-    if (alone && current.kind === 'prose' && looksLikeHeading(line) && (next === undefined ? lines.length === 1 : introduces(next))) {
-      current.kind = 'heading';
+    if (alone && kind === 'prose' && looksLikeHeading(line) && (next === undefined ? lines.length === 1 : introduces(next))) {
+      kind = 'heading';
     }
-    if (next === undefined || isHeading(line, next) || BULLET.test(next)) {
-      out.push(current);
-      current = { text: '', kind: 'prose' };
-    }
+    if (next === undefined || isHeading(line, next) || BULLET.test(next)) close();
   }
   return out;
 }
 
-function joinLine(current: string, line: string): string {
-  if (current.length === 0) return line;
+/** Appends a wrapped line to the parts of its segment. */
+function joinLine(parts: string[], line: string): void {
+  const last = parts.at(-1);
+  if (last === undefined) {
+    parts.push(line);
+    return;
+  }
   // "finan-" + "cial" was one word split by wrapping; "year-" + "End" is left alone.
-  if (/\p{L}-$/u.test(current) && /^\p{Ll}/u.test(line)) return current.slice(0, -1) + line;
-  return `${current} ${line}`;
+  // Only the end of the line is looked at: a test anchored at the end scans the whole string.
+  if (/\p{L}-$/u.test(last.slice(-3)) && /^\p{Ll}/u.test(line)) {
+    parts[parts.length - 1] = last.slice(0, -1);
+    parts.push(line);
+    return;
+  }
+  parts.push(' ', line);
 }
 
 function isHeading(line: string, next: string): boolean {
@@ -99,7 +114,7 @@ function looksLikeHeading(line: string): boolean {
   return !TERMINAL.test(line) && line.split(/\s+/).length <= MAX_HEADING_WORDS && /^[\p{Lu}\p{N}]/u.test(line);
 }
 
-/** Cuts after . ! ? when the next sentence starts with a capital, digit or quote. */
+/** Cuts after . ! ? when the next sentence starts with a capital, digit or quote; and cuts a run too long for a sentence. */
 function splitSegment(segment: string): string[] {
   const out: string[] = [];
   let start = 0;
@@ -107,18 +122,41 @@ function splitSegment(segment: string): string[] {
     const end = match.index + match[0].length;
     const nextChar = segment.charAt(end);
     if (!/[\p{Lu}\p{N}"'“‘([$€£¥]/u.test(nextChar)) continue;
-    if (match[0].startsWith('.') && !match[0].startsWith('..') && isAbbreviation(segment.slice(start, match.index))) continue;
-    out.push(segment.slice(start, end).trim());
+    if (match[0].startsWith('.') && !match[0].startsWith('..') && isAbbreviation(segment, start, match.index)) continue;
+    out.push(...bounded(segment.slice(start, end).trim()));
     start = end;
   }
-  const rest = segment.slice(start).trim();
-  if (rest.length > 0) out.push(rest);
+  out.push(...bounded(segment.slice(start).trim()));
   return out.filter((s) => /[\p{L}\p{N}]/u.test(s));
 }
 
-/** Whether the text before a period ends in an abbreviation or an initial ("J."). */
-function isAbbreviation(before: string): boolean {
-  const last = /(\S+)$/u.exec(before)?.[1]?.toLowerCase() ?? '';
-  const word = last.replace(/^["'“‘(]+/u, '');
+/**
+ * A sentence as it is, or a run of text too long to be one (a table flattened into a line,
+ * text without punctuation) cut at word boundaries into pieces of at most
+ * `MAX_SENTENCE_CHARS`. Everything later done per sentence (figures and their labels,
+ * dates) may then cost more than linear time in a sentence's length without costing more
+ * than linear time in the text's.
+ */
+function bounded(sentence: string): string[] {
+  if (sentence.length <= MAX_SENTENCE_CHARS) return sentence.length > 0 ? [sentence] : [];
+  const pieces: string[] = [];
+  let start = 0;
+  while (sentence.length - start > MAX_SENTENCE_CHARS) {
+    const space = sentence.lastIndexOf(' ', start + MAX_SENTENCE_CHARS);
+    const end = space > start ? space : start + MAX_SENTENCE_CHARS;
+    pieces.push(sentence.slice(start, end).trim());
+    start = end;
+  }
+  pieces.push(sentence.slice(start).trim());
+  return pieces.filter((p) => p.length > 0);
+}
+
+/** Whether the text of `segment` from `start` to the period at `at` ends in an abbreviation or an initial ("J."). */
+function isAbbreviation(segment: string, start: number, at: number): boolean {
+  // The last word only, found backwards: a pattern anchored at the end would scan from `start`
+  // on every period, quadratic in a run of abbreviations that never ends a sentence.
+  let from = at;
+  while (from > start && !/\s/u.test(segment.charAt(from - 1))) from--;
+  const word = segment.slice(from, at).toLowerCase().replace(/^["'“‘(]+/u, '');
   return ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word);
 }

@@ -5,6 +5,8 @@ import { pdfFixture } from '../../fixtures/pdf-fixtures';
 import { REPORT_APPENDIX, REPORT_EXECUTIVE_SUMMARY } from '../../fixtures/postscript';
 import { pdfExtractor, PdfExtractorParams } from '../pdf/pdf-extractor';
 import { memoryFiles, testingContext } from '../testing-context';
+import { MAX_TEXT_CHARS } from '../text-limit';
+import { ToolError } from '../tool-error';
 import type { BasicAnalysis, ComprehensiveAnalysis, DetailedAnalysis, TextAnalysis } from './text-analysis';
 import { textAnalyzer, TextAnalyzerOutputs, TextAnalyzerParams } from './text-analyzer';
 
@@ -153,6 +155,16 @@ describe('text_analyzer', () => {
     const ctx = testingContext();
     await textAnalyzer.run(TextAnalyzerParams.parse({ text: PARK_NEWS }), ctx);
     expect(ctx.progressReports).toEqual([{ message: `Analysing ${PARK_NEWS.length} characters (basic)` }]);
+  });
+
+  it(`refuses more than ${MAX_TEXT_CHARS} characters for good, before analysing any`, async () => {
+    const err = await analyse({ text: 'word '.repeat(MAX_TEXT_CHARS / 5) + 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolError);
+    expect([(err as ToolError).code, (err as ToolError).retryable, (err as ToolError).message]).toEqual([
+      'TEXT_TOO_LARGE',
+      false,
+      `text: ${MAX_TEXT_CHARS + 1} characters, over text_analyzer's limit of ${MAX_TEXT_CHARS} characters`,
+    ]);
   });
 
   it('describes its outputs precisely enough for a useful JSON Schema', () => {

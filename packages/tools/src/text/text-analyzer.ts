@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_TEXT_CHARS } from '../text-limit';
 import { defineTool } from '../tool-definition';
+import { ToolError } from '../tool-error';
 import { analyzeText } from './analyze-text';
 import { AnalysisLevel, TextAnalysis } from './text-analysis';
 
@@ -7,7 +9,7 @@ export const TextAnalyzerParams = z.object({
   text: z
     .string()
     .refine((text) => /[\p{L}\p{N}]/u.test(text), 'must contain words')
-    .describe('The text to analyse, e.g. the extracted_text of pdf_extractor.'),
+    .describe(`The text to analyse, e.g. the extracted_text of pdf_extractor; at most ${MAX_TEXT_CHARS} characters.`),
   analysis_level: AnalysisLevel.default('basic').describe(
     "'basic': a short extractive summary, key metrics and counts; 'detailed': adds every labelled amount, percentage " +
       "and date with its sentence, top terms and more statistics; 'comprehensive': adds a summary per section and " +
@@ -21,6 +23,9 @@ export const TextAnalyzerOutputs = z.object({
 });
 export type TextAnalyzerOutputs = z.infer<typeof TextAnalyzerOutputs>;
 
+/** text_analyzer's thread heap: analysing `MAX_TEXT_CHARS` characters takes about 450 MiB. */
+export const TEXT_ANALYZER_MEMORY_MIB = 1024;
+
 /** Summarises a text and pulls out its figures, deterministically. */
 export const textAnalyzer = defineTool({
   tool_id: 'text_analyzer',
@@ -29,15 +34,17 @@ export const textAnalyzer = defineTool({
     'Analyses a text without any model or network, the same way every time: an extractive summary that prefers the ' +
     "document's own summary section, key metrics (amounts and percentages labelled by what they measure, e.g. revenue " +
     '"10.5M", growth "15%"), counts, and at higher levels dates, top terms, section summaries and readability scores.',
-  version: '2.0.0',
+  version: '2.1.0',
   params: TextAnalyzerParams,
   outputs: TextAnalyzerOutputs,
-  // The analysis is synchronous: on a text of several MB it holds the event loop for a few
-  // seconds (2.3-3.8 s on 3.5 MB with the machine's 2 cores loaded 4 times over), during
-  // which the activity layer cannot heartbeat. The price: an attempt on a crashed worker is
-  // retried after 60 s, not the platform's 15 s, until the analysis runs off the event loop.
-  defaults: { heartbeat_timeout_seconds: 60 },
+  // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
+  // worker is retried. The work runs in a thread of its own (below), so the activity
+  // heartbeats every 2 s however long the tool computes.
+  thread: { module: import.meta.url, memoryLimitMiB: TEXT_ANALYZER_MEMORY_MIB },
   run({ text, analysis_level }, ctx) {
+    if (text.length > MAX_TEXT_CHARS) {
+      throw new ToolError('TEXT_TOO_LARGE', `text: ${text.length} characters, over text_analyzer's limit of ${MAX_TEXT_CHARS} characters`);
+    }
     ctx.progress(`Analysing ${text.length} characters (${analysis_level})`);
     return Promise.resolve({ analysis_results: analyzeText(text, analysis_level) });
   },

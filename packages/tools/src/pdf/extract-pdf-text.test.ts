@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { makePdf, makeTextBombPdf } from '@ordo/testing';
+import { ToolError } from '../tool-error';
+import { extractPdfText } from './extract-pdf-text';
+
+const every = (pageCount: number): number[] => Array.from({ length: pageCount }, (_, i) => i + 1);
+
+describe('extractPdfText', () => {
+  it('reads documents open at the same time in one thread, each with its own page count', async () => {
+    // pdf.js 5.4 kept the page count of the document opened last in a process-wide
+    // singleton and checked every getPage against it: the one-page document opened here
+    // while the large one is being read made the large one fail with "Invalid page request.".
+    const large = await makePdf(Array.from({ length: 40 }, (_, p) => [`Large page ${p + 1}`]));
+    const small = await makePdf([['Small document']]);
+    let opened: Promise<unknown> | undefined;
+    const reading = extractPdfText(large, {
+      selectPages: every,
+      onPage: (page) => {
+        if (page === 2) opened = extractPdfText(small, { selectPages: every });
+      },
+    });
+    const [read, smallRead] = await Promise.all([reading, reading.then(() => opened)]);
+    expect([read.pagesRead, read.text.split('\n\n').at(-1)]).toEqual([40, 'Large page 40']);
+    expect(smallRead).toMatchObject({ pageCount: 1, text: 'Small document' });
+  });
+
+  it('stops with TEXT_TOO_LARGE on the page whose text passes maxTextChars', async () => {
+    // Five pages sharing one compressed content stream of 20,000 characters of text each.
+    const bomb = await makeTextBombPdf({ pages: 5, textCharsPerPage: 20_000 });
+    const seen: number[] = [];
+    const err = await extractPdfText(bomb, { selectPages: every, onPage: (page) => seen.push(page), maxTextChars: 50_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolError);
+    expect([(err as ToolError).code, (err as ToolError).retryable]).toEqual(['TEXT_TOO_LARGE', false]);
+    expect((err as ToolError).message).toBe('Failed to process PDF: its text is over the limit of 50000 characters (passed on page 3 of 5)');
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});
