@@ -17,8 +17,9 @@ function verdict(m: ScenarioMeasures) {
  * SIGKILLed mid-activity, then Temporal SIGKILLed and restarted, on a dev server of the
  * test's own (its database in a file, so it restarts on its state); beside them, on the run's
  * server, the API SIGKILLed with idempotent creates and starts in flight, whose retries wait
- * out the 2 minutes after which a dead request's key is freed. All on the run's PostgreSQL,
- * a database per scenario.
+ * out the lease (10 s unrenewed) after which a dead request's key is freed. All on the run's
+ * PostgreSQL, a database per scenario (the database outage, which needs a server of its own to
+ * stop, is `database-outage.test.ts`).
  */
 describe('the fault suite, short form', () => {
   let own: FaultStack | undefined;

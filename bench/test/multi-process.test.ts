@@ -126,8 +126,8 @@ describe('two APIs and two workers on one database', () => {
   it('loses nothing and runs nothing twice when one worker and one API are SIGKILLed under load', { timeout: 420_000 }, async () => {
     const batch = Array.from({ length: 24 }, (_, i) => newLaunch('mp2', i, i % 3 === 2 ? seed : steps, i % 2 === 0 ? 'two-requests' : 'one-request'));
     launches.push(...batch);
-    // Past the 2 minutes after which a request whose API died frees its key.
-    const launched = launchAll((attempt) => alternate(0)(attempt), batch, batch.length, Date.now() + 200_000);
+    // Well past the lease (10 s unrenewed) after which a request whose API died frees its key.
+    const launched = launchAll((attempt) => alternate(0)(attempt), batch, batch.length, Date.now() + 120_000);
     await pollUntil(() => Promise.resolve(batch.filter((l) => l.done_at !== undefined).length), (n) => n >= 8, { timeoutMs: 60_000, intervalMs: 5 });
     const at = Date.now();
     await Promise.all([scenario.kill(workers[0]!), scenario.kill(apis[0]!.process)]);

@@ -9,7 +9,8 @@ import { jsonBody } from './json-body';
 import { nullableRefsAsAnyOf, ProblemRef, route, toolStepTypeOptionalInRequests } from './openapi';
 import { methodNotAllowed, methodNotAllowedProblem, pathMethods } from './path-methods';
 import { pathParamCheck } from './path-params';
-import { ApiProblem } from './problem';
+import { isDatabaseUnavailable } from '@ordo/storage';
+import { ApiProblem, DATABASE_RETRY_AFTER_S, databaseUnavailable } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
@@ -70,13 +71,17 @@ export function createApp(deps: AppDeps) {
 
   app.onError((err, c) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
+    const unavailable = problem.code === 'DATABASE_UNAVAILABLE';
+    // An outage is one line per request, not a stack trace each.
+    if (unavailable) console.warn(`${c.req.method} ${c.req.path}: database unavailable: ${err.message}`);
+    else if (problem.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
     const headers: Record<string, string> = { 'Content-Type': 'application/problem+json' };
     // Headers a refusal set before it was thrown: Allow (405), WWW-Authenticate (401), Retry-After (409).
     for (const name of ['Allow', 'WWW-Authenticate', 'Retry-After']) {
       const value = c.res.headers.get(name);
       if (value !== null) headers[name] = value;
     }
+    if (unavailable) headers['Retry-After'] = String(DATABASE_RETRY_AFTER_S);
     return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, headers);
   });
   return app;
@@ -168,6 +173,7 @@ function documentApp(app: OpenAPIHono) {
 
 function toProblem(err: Error): ApiProblem {
   if (err instanceof ApiProblem) return err;
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   if (err instanceof HTTPException) {
     // Hono raises these for malformed JSON bodies and similar protocol errors.
     const status = err.status;

@@ -18,8 +18,9 @@ export interface AppDeps {
   /** Host names served besides localhost, 127.0.0.1 and [::1] (any port); `*` serves any. */
   allowedHosts?: readonly string[];
   /**
-   * How long a request holding an Idempotency-Key may run before the key counts as abandoned
-   * (its process died) and a retry runs: 2 minutes by default; tests shorten it.
+   * How long an Idempotency-Key stays held by a request that stopped renewing its lease (its
+   * process died) before a retry runs: 10 s by default. A running request renews it every
+   * 3 s (a third of a shorter lease), so a slow request keeps its key however long it runs.
    */
   idempotencyLeaseMs?: number;
 }

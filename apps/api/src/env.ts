@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape, type EnvIssue } from '@ordo/core';
+import { IDEMPOTENCY_LEASE_MS } from './idempotency-lease';
 
 /** A comma-separated list; blanks around items and empty items are ignored. */
 function list(item: z.ZodType<string, string>) {
@@ -46,8 +47,8 @@ const Env = z.object({
   ORDO_AUTH: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
   /** Host names the API answers to besides localhost, 127.0.0.1, [::1] and HOST (DNS-rebinding guard). */
   ORDO_API_ALLOWED_HOSTS: list(AllowedHost),
-  /** How long a request holding an Idempotency-Key may run before a retry may take the key over (its process died). */
-  ORDO_IDEMPOTENCY_LEASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').default(2 * 60 * 1000),
+  /** How long an Idempotency-Key stays held by a request that stopped renewing it (its process died) before a retry takes it over. */
+  ORDO_IDEMPOTENCY_LEASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').default(IDEMPOTENCY_LEASE_MS),
   /** How often runs closed in Temporal without their ending recorded (terminated) are ended in the store; 0 turns the sweep off. */
   ORDO_RUN_SWEEP_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(60_000),
 });

@@ -2,15 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { JobIdempotency, OrdoStore } from '@ordo/storage';
 import { principalOf } from './auth';
+import { IDEMPOTENCY_LEASE_MS, renewWhileRunning } from './idempotency-lease';
 import { ApiProblem } from './problem';
 
 /** How long a key answers with its first response: as on Stripe's API, 24 hours. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
-/**
- * How long a request may run before its key is taken to be abandoned (its API process died):
- * well past the longest route (a cancel or reset waits 15 s for the run, then terminates it).
- */
-export const IDEMPOTENCY_LEASE_MS = 2 * 60 * 1000;
 /** The request header, as Stripe's API and the IETF draft name it. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** Set to `true` on a response that is a replay of the key's first one. */
@@ -50,10 +46,10 @@ export function idempotencyKeyReused(): ApiProblem {
   ]);
 }
 
-/** How the middleware keeps keys: the clock, and how long an unanswered request holds its key. */
+/** How the middleware keeps keys: the clock, and how long a request that stopped renewing its lease still holds its key. */
 export interface IdempotencyOptions {
   now?: (() => Date) | undefined;
-  /** See {@link IDEMPOTENCY_LEASE_MS}, the default. */
+  /** See {@link IDEMPOTENCY_LEASE_MS}, the default; the lease is renewed while the request runs. */
   leaseMs?: number | undefined;
 }
 
@@ -63,8 +59,10 @@ export interface IdempotencyOptions {
  * a retry with the same key, method, path and body (from the same API key) gets that
  * response again, marked `Idempotent-Replayed: true`, without running; the same key with
  * another request is a 422, and with a request still running a 409. A 5xx frees the key, so
- * a retry runs. Keys expire 24 hours after first use. Runs after authentication (keys are
- * scoped to the caller) and after the JSON body checks (the body is read, within its cap).
+ * a retry runs. A running request holds its key by a short lease that it renews while it runs;
+ * the key of a request whose process died is free once the lease runs out. Keys expire 24 hours
+ * after first use. Runs after authentication (keys are scoped to the caller) and after the JSON
+ * body checks (the body is read, within its cap).
  */
 export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}): MiddlewareHandler {
   const now = options.now ?? (() => new Date());
@@ -113,10 +111,11 @@ export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}):
         break;
     }
     // What the request creates keeps the key for its whole life: a job created under it is
-    // found again by a retry after this record is gone (freed by a 5xx, taken over after the
-    // lease, expired).
+    // found again by a retry after this record is gone (freed by a 5xx, taken over once its
+    // lease ran out unrenewed, expired).
     c.set('ordoIdempotency', { id: createHash('sha256').update(JSON.stringify([principal, key])).digest('hex'), request_hash: hash });
     let completed = false;
+    const stopRenewing = renewWhileRunning(store, { principal, key, token: begun.token }, leaseMs, now);
     try {
       await next();
       const res = c.res;
@@ -129,6 +128,7 @@ export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}):
         completed = await store.idempotency.complete(principal, key, begun.token, { status: res.status, headers, body: await res.clone().text() });
       }
     } finally {
+      stopRenewing();
       // A 5xx, or a failure storing the response: the request did not complete, so a retry runs it.
       if (!completed) await store.idempotency.release(principal, key, begun.token).catch(() => undefined);
     }

@@ -35,14 +35,17 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   422: 'The request broke a rule; `errors` names each field and rule',
   431: 'Request line or headers too large',
   500: 'Unexpected error; logged, nothing internal revealed',
-  503: 'A dependency (Temporal or the database) is unavailable',
+  503: 'A dependency is unavailable: Temporal (`TEMPORAL_UNAVAILABLE`), or the database (`DATABASE_UNAVAILABLE`, naming `database`, with `Retry-After`)',
 };
 
 /**
- * Statuses every route can answer with, whatever it does; 401 too unless the route is open
- * (`security: []`). 400 and 431 are the server's own refusals, made before any route is found.
+ * Statuses every route can answer with, whatever it does; 401 and 503 too unless the route is
+ * open (`security: []`): every route behind the API key uses the database, which may be
+ * unavailable. 400 and 431 are the server's own refusals, made before any route is found.
  */
 const ALWAYS: readonly ProblemStatus[] = [400, 421, 431, 500];
+/** Statuses of every route behind the API key. */
+const WITH_API_KEY: readonly ProblemStatus[] = [401, 503];
 /** Statuses every route taking a JSON body can answer with. */
 const WITH_JSON_BODY: readonly ProblemStatus[] = [413, 415, 422];
 /** Statuses of any POST, PUT or PATCH, body or not: the JSON body guard refuses a body before the route runs (`jsonBody`). */
@@ -117,7 +120,7 @@ export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?
 
 /**
  * `createRoute` with Ordo's conventions: the problem responses every route has (400, 421, 431,
- * 500, and 401 unless it is open to all; 413/415/422 with a body and on any POST, PUT or PATCH;
+ * 500, and 401 and 503 unless it is open to all; 413/415/422 with a body and on any POST, PUT or PATCH;
  * 422 with query, path or header parameters) added to the route's own `problems`, so the
  * document lists every error a route can give. A route whose JSON body is required refuses a
  * request without one with a 422 naming `(body)` (`requireJsonBody`).
@@ -126,7 +129,7 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
   const { problems = [], ...rest } = config;
   const request = rest.request;
   const open = Array.isArray(rest.security) && rest.security.length === 0;
-  const statuses: ProblemStatus[] = [...ALWAYS, ...(open ? [] : [401 as const]), ...problems];
+  const statuses: ProblemStatus[] = [...ALWAYS, ...(open ? [] : WITH_API_KEY), ...problems];
   if (request?.body) statuses.push(...WITH_JSON_BODY);
   if (rest.method === 'post' || rest.method === 'put' || rest.method === 'patch') statuses.push(...WITH_ANY_BODY);
   if (request?.query || request?.params || request?.headers) statuses.push(422);

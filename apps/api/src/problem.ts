@@ -35,6 +35,7 @@ export const ProblemCode = z.enum([
   'IDEMPOTENCY_KEY_IN_USE',
   'NOT_READY',
   'FILE_IN_USE',
+  'DATABASE_UNAVAILABLE',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 
@@ -117,6 +118,20 @@ export function jobConflict(code: ProblemCode, detail: string, state: { status: 
 /** A 503: Temporal did not answer in time, so nothing was done there (`extensions` say what was done here). */
 export function temporalUnavailable(detail: string, extensions: Record<string, unknown> = {}): ApiProblem {
   return new ApiProblem(503, 'TEMPORAL_UNAVAILABLE', 'Temporal unavailable', detail, [], extensions);
+}
+
+/** How long a client is told to wait (`Retry-After`, seconds) before retrying a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_S = 2;
+
+/**
+ * A 503: the database could not be reached (PostgreSQL down, restarting or unreachable; SQLite
+ * locked past its busy timeout). The request stopped where the database failed it, as a crash
+ * there would stop it; a retry (with the same `Idempotency-Key`) finishes it.
+ */
+export function databaseUnavailable(): ApiProblem {
+  return new ApiProblem(503, 'DATABASE_UNAVAILABLE', 'Database unavailable', `the database could not be reached; retry in ${DATABASE_RETRY_AFTER_S} s (Retry-After)`, [
+    { field: 'database', message: 'is unavailable' },
+  ]);
 }
 
 export function notFound(what: string, id: string): ApiProblem {

@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import { applyOutputMappings, completedRunHeader, type RunHeader, type StepAttemptRecorder, type StepRun } from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
+import { waitingOutDatabaseOutage } from './database-outage-wait';
 
 /**
  * Records tool attempts in the job's stored run as they happen, so the stored view shows
@@ -18,7 +19,8 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
       await store.jobs.recordAttemptProgress(step, attempt, message, at);
     },
     claim(claim) {
-      return store.jobs.confirmPreparedClaim(claim, new Date().toISOString());
+      // Without its claim the attempt runs no tool: it waits out an outage rather than failing.
+      return waitingOutDatabaseOutage('claim the job', () => store.jobs.confirmPreparedClaim(claim, new Date().toISOString()));
     },
     async succeeded(step, attempt, outputs, startedAt, at, run) {
       if (run === undefined) {

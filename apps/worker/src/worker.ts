@@ -4,6 +4,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { ToolRunDefaults } from '@ordo/core';
 import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
+import { waitingOutDatabaseOutage } from './database-outage-wait';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
 
@@ -63,7 +64,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     maxHeartbeatThrottleInterval: '2 seconds',
     activities: {
       ...createToolActivities(tools, {
-        files: options.store.files,
+        // A tool reads its file whatever the database's state: it waits out an outage.
+        files: { read: (fileId) => waitingOutDatabaseOutage('read a file', () => options.store.files.read(fileId)) },
         blobs: options.store.blobs,
         recorder: createStepAttemptRecorder(options.store),
         ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),

@@ -147,8 +147,8 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
    */
   async 'api-kill-idempotent'(scenario, { jobs, log }) {
     const { api, launches } = await prepare(scenario, { tag: 'aki', jobs, steps: 2, ms: 1000, workers: 1, modes: ['two-requests', 'one-request'] });
-    // Past the 2 minutes after which a dead request's key is freed, so a retry can run.
-    const launched = launchAll(() => api.http, launches, jobs, Date.now() + 200_000);
+    // Well past the lease (10 s unrenewed) after which a dead request's key is freed, so a retry can run.
+    const launched = launchAll(() => api.http, launches, jobs, Date.now() + 120_000);
     // Early, so that many requests are mid-way (a create written, its answer not yet stored).
     while (launches.filter((l) => l.done_at !== undefined).length < Math.max(1, Math.round(jobs / 10))) await sleep(5);
     const start = Date.now();

@@ -44,11 +44,28 @@ function sqliteDialect(path: string): Dialect {
   return new SqliteDialect({ database: cachingStatements(sqlite) });
 }
 
+/**
+ * How long opening a connection may take before the call fails as the database unavailable:
+ * a server that drops packets instead of refusing them must not hold a request or an activity
+ * for the kernel's TCP timeout.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** TCP keepalive probes start after this long idle, so a connection to a vanished host is noticed. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
+/**
+ * A pool of `pg` clients that survives the server going away. A connection the server drops
+ * (a crash, a restart, a failover) makes its client emit `error`, and an `error` event nobody
+ * listens to kills the process. `pg-pool` listens only to its idle clients (and re-emits on
+ * itself, heard here); a client Kysely has checked out, mid-query or between a transaction's
+ * statements, has no listener, so every client gets one of its own when it connects. The call
+ * on a broken client fails instead (see `isDatabaseUnavailable`), and the pool discards the
+ * client when it is released (it is no longer queryable), so the next call connects afresh.
+ */
 function postgresDialect(connectionString: string): Dialect {
-  const pool = new Pool({ connectionString, max: 10 });
-  // An idle connection the server drops (restart, failover) must not crash the process:
-  // the pool discards it and the next query opens a new one.
+  const pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS });
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new PostgresDialect({ pool });
 }
 

@@ -19,7 +19,7 @@ export interface IdempotencyRequest {
   now: Date;
   /** How long the key lives after its first use. */
   ttl_ms: number;
-  /** How long a request may run before its key counts as abandoned (its process died). */
+  /** How long the key stays held without a renewal before it counts as abandoned (its process died). */
   lease_ms: number;
 }
 
@@ -38,8 +38,9 @@ export type IdempotencyBegin =
  * Idempotency keys (as Stripe's API has them), in the database so they hold across restarts
  * and API instances. Each step is one conditional statement, never a transaction that reads
  * then writes (which SQLite would refuse with SQLITE_BUSY under a concurrent writer): the
- * insert claims a new key, a conditional update takes over an abandoned one, and the
- * completion is stored only under the claimer's lease.
+ * insert claims a new key, a conditional update takes over an abandoned one (its lease not
+ * renewed in time), a running request renews its lease under its token, and the completion is
+ * stored only under the claimer's lease.
  */
 export class IdempotencyRepository {
   constructor(private readonly db: OrdoDatabase) {}
@@ -106,6 +107,23 @@ export class IdempotencyRepository {
     }
     // Five rounds lost to concurrent claimers: tell the caller to come back, as for one in flight.
     return { outcome: 'in_flight' };
+  }
+
+  /**
+   * Extends the lease of the request holding the key under `token` to `lockedUntil` (a request
+   * still running renews it every few seconds); reports whether it still held the key (false:
+   * it completed, was released, or was taken over after its lease ran out).
+   */
+  async renew(principal: string, key: string, token: string, lockedUntil: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('idempotency_keys')
+      .set({ locked_until: lockedUntil.toISOString() })
+      .where('principal', '=', principal)
+      .where('idempotency_key', '=', key)
+      .where('lease_token', '=', token)
+      .where('state', '=', 'in_flight')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Stores the response of the request holding the key under `token`; reports whether it did. */

@@ -6,6 +6,7 @@
 export { DiskBlobStore, isSha256Hex } from './blob-store';
 export type { BlobStream, FileBlobStore } from './blob-store';
 export { openDatabase } from './database';
+export { isDatabaseUnavailable } from './database-unavailable';
 export type { OrdoDatabase } from './database';
 export { FileStore, fileMetadata, toFileValue } from './file-store';
 export type { DeleteFileResult, StoredFile } from './file-store';

@@ -105,7 +105,7 @@ export interface IdempotencyKeyTable {
   state: string;
   /** Who runs the request now; a completion is stored only under its own lease. */
   lease_token: string | null;
-  /** An in-flight request not done by then is taken to have died with its process. */
+  /** The lease: its request renews it while it runs; not done nor renewed by then, it is taken to have died with its process. */
   locked_until: string;
   response_status: number | null;
   /** The response headers worth replaying (JSON object). */

@@ -77,6 +77,23 @@ forEachDialect('idempotency keys', (dialect) => {
     expect(await store.idempotency.begin(request({ now: at(62_000) }))).toMatchObject({ outcome: 'replay', response });
   });
 
+  it('keeps a renewed key in flight past its first lease, and lets only the holder renew', async () => {
+    const first = await store.idempotency.begin(request());
+    if (first.outcome !== 'proceed') throw new Error(first.outcome);
+    expect(await store.idempotency.renew('p1', 'key-1', first.token, at(120_000))).toBe(true);
+    expect(await store.idempotency.renew('p1', 'key-1', 'another-token', at(600_000))).toBe(false);
+    expect(await store.idempotency.begin(request({ now: at(90_000) }))).toEqual({ outcome: 'in_flight' });
+    // Not renewed again: once the renewed lease has passed, a retry takes the key over, and the old holder can renew no more.
+    const second = await store.idempotency.begin(request({ now: at(121_000) }));
+    expect(second.outcome).toBe('proceed');
+    expect(await store.idempotency.renew('p1', 'key-1', first.token, at(200_000))).toBe(false);
+    if (second.outcome !== 'proceed') throw new Error(second.outcome);
+    expect(await store.idempotency.complete('p1', 'key-1', second.token, response)).toBe(true);
+    // A completed key is no longer renewed: its response is kept as stored.
+    expect(await store.idempotency.renew('p1', 'key-1', second.token, at(300_000))).toBe(false);
+    expect(await store.idempotency.begin(request({ now: at(122_000) }))).toMatchObject({ outcome: 'replay', response });
+  });
+
   it('lets exactly one of many concurrent first uses, from two stores on one database, run', async () => {
     const other = await openStore(target.config);
     try {

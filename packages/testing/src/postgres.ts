@@ -15,7 +15,7 @@ const SERVER_USER = 'ordo-pg';
 export interface PostgresServer {
   url: string;
   stop: () => Promise<void>;
-  /** Stops the server at once, as a crash would (`pg_ctl stop -m immediate`: no checkpoint, clients cut off); its data stays. */
+  /** Stops the server at once, as a crash would (`pg_ctl stop -m immediate`: no checkpoint, clients cut off); every acknowledged commit stays. */
   halt: () => Promise<void>;
   /** Starts a halted server again on the same data, port and options; resolves once it accepts connections. */
   resume: () => Promise<void>;
@@ -24,9 +24,9 @@ export interface PostgresServer {
 /**
  * Starts a PostgreSQL server for one test run: binaries from infra/install-postgres.sh
  * (which installs Debian's package when there are none), a new cluster in a temporary
- * folder, a free port on 127.0.0.1, its socket in that folder, and durability switched off
- * because the data lives only as long as the run. PostgreSQL refuses to run as root, so
- * under root the server runs as the unprivileged `ordo-pg`.
+ * folder, a free port on 127.0.0.1, its socket in that folder, and fsync switched off
+ * because the data lives only as long as the run (commits stay synchronous: see `halt`).
+ * PostgreSQL refuses to run as root, so under root the server runs as the unprivileged `ordo-pg`.
  */
 export async function startPostgres(): Promise<PostgresServer> {
   const bindir = execFileSync('bash', [join(repoRoot, 'infra', 'install-postgres.sh')], {
@@ -55,8 +55,10 @@ export async function startPostgres(): Promise<PostgresServer> {
         `-k ${folder}`,
         '-c listen_addresses=127.0.0.1',
         '-c max_connections=300',
+        // No fsync: the data need not outlive the machine, only the server. Commits stay
+        // synchronous, so a commit's WAL is written (to the OS) before it is acknowledged and a
+        // halted server (a crash) comes back with every commit it acknowledged.
         '-c fsync=off',
-        '-c synchronous_commit=off',
         '-c full_page_writes=off',
       ].join(' ');
       try {

@@ -252,14 +252,16 @@ async function bestEffort<T>(log: ToolLogger, what: string, write: () => Promise
 
 /**
  * Claims the job for a run begun from a prepared start. A refusal is final (the run does
- * nothing: `JOB_NOT_STARTABLE`); a database that cannot be reached is retried like any
- * failed attempt.
+ * nothing: `JOB_NOT_STARTABLE`); a claim that could not be written fails the attempt, to be
+ * retried (the worker's recorder first waits out a database outage within the attempt), and
+ * an attempt cancelled meanwhile reports its cancellation.
  */
 async function claimJob(recorder: StepAttemptRecorder, claim: RunClaim): Promise<void> {
   let result: Awaited<ReturnType<StepAttemptRecorder['claim']>>;
   try {
     result = await recorder.claim(claim);
   } catch (err) {
+    if (err instanceof CancelledFailure) throw err;
     throw ApplicationFailure.create({ type: 'TOOL_FAILED', message: `Could not claim the job for this run: ${err instanceof Error ? err.message : String(err)}`, nonRetryable: false });
   }
   if (!result.ok) throw ApplicationFailure.create({ type: 'JOB_NOT_STARTABLE', message: result.message, nonRetryable: true });
