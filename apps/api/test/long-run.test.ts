@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, RUN_STATE_WINDOW, runStateQuery, type RunContinuation, type RuntimeWorkflowExecution } from '@ordo/core';
-import { pollUntil, startDevServer } from '@ordo/testing';
+import { Worker } from '@temporalio/worker';
+import { pollUntil, startDevServer, workflowBundle } from '@ordo/testing';
 import { createJob, getJob, json, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 /** Temporal suggests continue-as-new past this many events: a run of 300 steps continues as new about 15 times. */
@@ -140,6 +141,16 @@ describe('a run that continues as new', () => {
     expect(chain.length).toBeGreaterThanOrEqual(10);
     // Every execution stayed near the suggestion: continue-as-new keeps the histories short.
     expect(Math.max(...chain.map((e) => e.events))).toBeLessThan(SUGGEST_AFTER + 40);
+    // And every one of them replays: a continued execution begins with a local activity
+    // (resumeRun) whose result may come in a workflow task of its own, and the code must ask
+    // its patches where the history holds their markers (a query to an execution the worker
+    // no longer caches, or a restarted worker, replays it).
+    const failures: string[] = [];
+    for (const execution of chain) {
+      const history = await stack.client.workflow.getHandle(job.job_id, execution.runId).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, execution.runId).catch((err: unknown) => failures.push(`${execution.runId}: ${String(err)}`));
+    }
+    expect(failures).toEqual([]);
   }, 180_000);
 
   it('cancels a run that has continued as new: FAILED "Job cancelled by user", Temporal status Cancelled', async () => {

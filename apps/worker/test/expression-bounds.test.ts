@@ -44,7 +44,7 @@ async function historyFacts(handle: WorkflowHandle): Promise<HistoryFacts> {
  */
 async function pacedWaits(texts: readonly string[], document: Record<string, unknown>): Promise<number> {
   let waits = 0;
-  const budget = new ExpressionPacer(() => {
+  const budget = new ExpressionPacer(true, () => {
     waits++;
     return Promise.resolve();
   }).stepBudget();

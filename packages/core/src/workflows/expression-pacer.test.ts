@@ -5,7 +5,7 @@ import { ExpressionPacer, STEPS_PER_ACTIVATION, STEPS_PER_JOB_STEP } from './exp
 /** A pacer whose pauses are counted (in a run, each is a 1 ms durable timer). */
 function countingPacer(): { pacer: ExpressionPacer; pauses: () => number } {
   let pauses = 0;
-  const pacer = new ExpressionPacer(() => {
+  const pacer = new ExpressionPacer(true, () => {
     pauses++;
     return Promise.resolve();
   });

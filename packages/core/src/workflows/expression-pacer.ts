@@ -1,9 +1,15 @@
-import { patched, sleep } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import { ExpressionOverrun, type StepBudget } from '../model/expression-meter';
 import { EXPRESSION_LIMITS, evaluateExpression, type ExpressionResult } from '../model/expressions';
 import type { ExpressionEvaluator } from '../model/mappings';
 
-/** The patch behind the calibrated bounds, RE2 and pacing: runs recorded before it replay with the old evaluator. */
+/**
+ * The patch behind the calibrated bounds, RE2 and pacing: runs recorded before it replay with
+ * the old evaluator. The job workflow asks it once, first thing in every execution, before any
+ * command: asked where an expression is first evaluated, a replay could meet its marker in a
+ * later workflow task than the code asks (a local activity's result delivered in a task of its
+ * own), and fail as nondeterministic.
+ */
 export const BOUNDED_EXPRESSIONS_PATCH = 'ordo-bounded-expressions';
 
 /**
@@ -39,16 +45,21 @@ export const STEPS_PER_JOB_STEP = 10 * EXPRESSION_LIMITS.max_steps;
  * Signals and queries are handled meanwhile as at any other wait; a pause takes effect at
  * the next step boundary.
  *
- * Runs recorded before these bounds (no `ordo-bounded-expressions` marker where they
- * evaluated) replay with the old evaluator and without pacing: their expressions decide
- * as they did. Evaluations a run makes live (after replay, or in a new run) are bounded.
+ * Runs recorded before these bounds (no `ordo-bounded-expressions` marker) replay with the
+ * old evaluator and without pacing (`bounded` false): their expressions decide as they did.
  */
 export class ExpressionPacer {
   /** Steps the current activation may still spend. */
   private left = STEPS_PER_ACTIVATION;
 
-  /** @param pause ends the activation: a 1 ms durable timer (unit tests count calls instead). */
-  constructor(private readonly pause: () => Promise<void> = () => sleep(1, { summary: 'expression pacing' })) {}
+  /**
+   * @param bounded whether the execution runs with these bounds (`patched(BOUNDED_EXPRESSIONS_PATCH)`, asked at its start)
+   * @param pause ends the activation: a 1 ms durable timer (unit tests count calls instead)
+   */
+  constructor(
+    private readonly bounded: boolean,
+    private readonly pause: () => Promise<void> = () => sleep(1, { summary: 'expression pacing' }),
+  ) {}
 
   /** The run waited for Temporal: a new activation began. */
   waited(): void {
@@ -71,7 +82,7 @@ export class ExpressionPacer {
   forStep(): ExpressionEvaluator {
     const budget = this.stepBudget();
     return async (texts, document) => {
-      if (!patched(BOUNDED_EXPRESSIONS_PATCH)) return Promise.all(texts.map((text) => evaluateExpression(text, document, { legacy: true })));
+      if (!this.bounded) return Promise.all(texts.map((text) => evaluateExpression(text, document, { legacy: true })));
       const results: ExpressionResult[] = [];
       for (const text of texts) results.push(await evaluateExpression(text, document, { budget }));
       return results;

@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -33,7 +34,7 @@ import type { ValueScope } from '../model/mappings';
 import { expressionDocumentOf, jobStatusOf } from '../model/run-views';
 import { runStateWindow, windowedExecutionState } from '../model/run-window';
 import { activationOf, type Activation } from './activation';
-import { ExpressionPacer } from './expression-pacer';
+import { BOUNDED_EXPRESSIONS_PATCH, ExpressionPacer } from './expression-pacer';
 import { StepInbox } from './step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
@@ -109,6 +110,8 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   const read = readJobWorkflowInput(rawInput);
   if (!read.ok) throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${read.message}`, failureType('INVALID_WORKFLOW_INPUT'));
   const input = read.input;
+  // Asked before any command, so every replay meets the marker where the code asks for it.
+  const pacer = new ExpressionPacer(patched(BOUNDED_EXPRESSIONS_PATCH));
   const info = workflowInfo();
   const runId = info.firstExecutionRunId;
   let start: RunStart;
@@ -152,7 +155,7 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   tagRun(run, info.typedSearchAttributes.get(OrdoJobStatus) === undefined);
 
   try {
-    const end = await interpret(run, start, declared, persistence, inbox, chain);
+    const end = await interpret(run, start, declared, persistence, inbox, chain, pacer);
     const failed = end.failed;
     const at = end.ended_at ?? now();
     const persisting = finish(
@@ -188,9 +191,16 @@ function notStartable(message: string): ApplicationFailure {
 }
 
 /** The loop: activation, pause gate, dispatch, record; until a step fails or none is left. */
-async function interpret(run: RunState, start: RunStart, declared: ReadonlySet<string>, persistence: Persistence, inbox: StepInbox, chain: RunChain): Promise<LoopEnd> {
+async function interpret(
+  run: RunState,
+  start: RunStart,
+  declared: ReadonlySet<string>,
+  persistence: Persistence,
+  inbox: StepInbox,
+  chain: RunChain,
+  pacer: ExpressionPacer,
+): Promise<LoopEnd> {
   let batch = start.first;
-  const pacer = new ExpressionPacer();
   for (let index = persistence.from; index < run.total_steps; index++) {
     // A retry reuses the recorded outputs of steps that completed before the failure.
     if (run.steps[index]?.reused_from_run !== undefined) continue;
