@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
-import type { TallyEntry } from '@ordo/tools';
+import { readTallyLedger } from '@ordo/tools';
 import type { OrdoHttp } from './http';
 import type { Launch } from './workload';
 
@@ -106,7 +105,7 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   }
   const jobs = await Promise.all(summaries.map((s) => http.get<ApiJob>(`/v1/jobs/${s.job_id}`)));
   const chains = await readChains(input.client, input.taskQueue);
-  const ledger = await readLedger(input.ledgerPath);
+  const ledger = await readTallyLedger(input.ledgerPath);
 
   const examples: Record<string, string[]> = {};
   const note = (measure: string, text: string): void => {
@@ -333,15 +332,6 @@ function stepIndexOf(data: Uint8Array | null | undefined): number | undefined {
 function timeOf(ts: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined): number {
   if (!ts) return 0;
   return Number(ts.seconds?.toString() ?? 0) * 1000 + (ts.nanos ?? 0) / 1e6;
-}
-
-/** The ledger's entries; none when no `tally` step completed. */
-async function readLedger(path: string): Promise<TallyEntry[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as TallyEntry);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
