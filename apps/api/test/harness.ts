@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
 import { connectWorker, pollUntil, temporalAddress, temporalNamespace, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, withApiKey, workflowBundle, type TestDialect } from '@ordo/testing';
-import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
+import { describeTool, tallyLedgerPath, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
 import { checkedApp, fetchChecked } from './openapi-check';
@@ -94,6 +94,8 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
       tools,
       workflowBundle: workflowBundle(),
       http: { allowedHosts: options.allowedHosts ?? [] },
+      // Where `tally` counts its executions, as a worker process with the test tools does.
+      testLedgerPath: tallyLedgerPath(storeConfig.config.dataDir),
       ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
     });
     running = worker.run();
@@ -203,4 +205,21 @@ export function waitForJob(stack: ApiRequester, jobId: string, until: (job: Job)
 /** Polls a job until it is COMPLETED or FAILED. */
 export function waitForEnd(stack: ApiRequester, jobId: string, timeoutMs = 60_000): Promise<Job> {
   return waitForJob(stack, jobId, (job) => job.status === 'COMPLETED' || job.status === 'FAILED', timeoutMs);
+}
+
+/**
+ * Waits for the job's workflow to close in Temporal (its result, or its failure thrown): the
+ * store may show a run ended before Temporal has closed it (its last step's activity records
+ * the ending), and only Temporal can say that no attempt of a step is still to come.
+ */
+export async function waitForClose(stack: Pick<ApiStack, 'client'>, jobId: string, timeoutMs = 120_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the workflow of job ${jobId} did not close within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([stack.client.workflow.getHandle(jobId).result(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
