@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_WORKFLOW_TYPE, type StepRun } from '@ordo/core';
-import { pollUntil, startOrdoProcess, temporalAddress, temporalNamespace, type OrdoProcess } from '@ordo/testing';
+import { pollUntil, temporalAddress, type OrdoProcess } from '@ordo/testing';
 import { readTallyLedger, tallyLedgerPath } from '@ordo/tools';
-import { createJob, startApiStack, startJob, toolStep, waitForClose, waitForEnd, type ApiStack } from './harness';
+import { createJob, startApiStack, startJob, startWorkerProcess, toolStep, waitForClose, waitForEnd, type ApiStack } from './harness';
 import { HoldingProxy } from './holding-proxy';
 
 /** Long enough to hold the worker's connection while the tool still runs (its start is recorded after 500 ms). */
@@ -25,22 +25,8 @@ describe('a retry of a step whose tool already completed', () => {
 
   /** A worker process on the stack's task queue and database, reaching Temporal at `address`, polling once this resolves. */
   async function startWorker(address: string): Promise<OrdoProcess> {
-    const worker = startOrdoProcess('worker', {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      ORDO_TASK_QUEUE: stack.taskQueue,
-      ORDO_DATA_DIR: stack.dataDir,
-      ORDO_TEST_TOOLS: '1',
-      // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
-      DATABASE_URL: '',
-    });
+    const worker = await startWorkerProcess(stack, address);
     workers.push(worker);
-    await pollUntil(
-      () => Promise.resolve(worker.output()),
-      (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
-    expect(worker.child.exitCode, worker.output()).toBeNull();
     return worker;
   }
 

@@ -3,7 +3,20 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
-import { connectWorker, pollUntil, temporalAddress, temporalNamespace, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, withApiKey, workflowBundle, type TestDialect } from '@ordo/testing';
+import {
+  connectWorker,
+  pollUntil,
+  startOrdoProcess,
+  temporalAddress,
+  temporalNamespace,
+  TEST_API_KEY,
+  testStoreConfig,
+  uniqueTaskQueue,
+  withApiKey,
+  workflowBundle,
+  type OrdoProcess,
+  type TestDialect,
+} from '@ordo/testing';
 import { describeTool, tallyLedgerPath, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
@@ -120,6 +133,36 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
       await storeConfig.remove();
     },
   };
+}
+
+/**
+ * A worker process (`apps/worker/src/main.ts`, the test tools) on a stack's task queue and
+ * SQLite database, reaching Temporal at `temporal` (the run's server by default); resolves
+ * once it polls. The stack's own worker may be off (`worker: false`) so jobs run only on
+ * such processes, which a test can kill.
+ */
+export async function startWorkerProcess(stack: Pick<ApiStack, 'taskQueue' | 'dataDir'>, temporal = temporalAddress()): Promise<OrdoProcess> {
+  const worker = startOrdoProcess('worker', {
+    TEMPORAL_ADDRESS: temporal,
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    ORDO_TASK_QUEUE: stack.taskQueue,
+    ORDO_DATA_DIR: stack.dataDir,
+    ORDO_TEST_TOOLS: '1',
+    // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
+    DATABASE_URL: '',
+  });
+  try {
+    await pollUntil(
+      () => Promise.resolve(worker.output()),
+      (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+  } catch (err) {
+    await worker.kill();
+    throw err;
+  }
+  return worker;
 }
 
 /** JSON request init for `app.request`. */

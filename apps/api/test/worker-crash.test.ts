@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil, startOrdoProcess, temporalAddress, temporalNamespace, type OrdoProcess } from '@ordo/testing';
-import { createJob, getJob, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import type { OrdoProcess } from '@ordo/testing';
+import { createJob, getJob, startApiStack, startJob, startWorkerProcess, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 const SLEEP_MS = 20_000;
 const HEARTBEAT_TIMEOUT_S = 3;
@@ -16,22 +16,8 @@ describe('a worker crash mid-step', () => {
 
   /** A worker process on the stack's task queue and database, polling once this resolves. */
   async function startWorker(): Promise<OrdoProcess> {
-    const worker = startOrdoProcess('worker', {
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      ORDO_TASK_QUEUE: stack.taskQueue,
-      ORDO_DATA_DIR: stack.dataDir,
-      ORDO_TEST_TOOLS: '1',
-      // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
-      DATABASE_URL: '',
-    });
+    const worker = await startWorkerProcess(stack);
     workers.push(worker);
-    await pollUntil(
-      () => Promise.resolve(worker.output()),
-      (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
-    expect(worker.child.exitCode, worker.output()).toBeNull();
     return worker;
   }
 
