@@ -163,10 +163,12 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
 }
 
 /**
- * What an activity returns for a completion an earlier attempt recorded: exactly what that
- * attempt would have returned, so the workflow goes on as if its result had arrived (the
- * step shows the attempt that ran the tool, and its times); for a prepared run, that the
- * step, and the run's ending if that attempt recorded it, need no write of the workflow's.
+ * What an activity returns for a completion an earlier attempt recorded: what that attempt
+ * returned, so the workflow goes on as if its result had arrived, the step showing the
+ * attempt that ran the tool; with the recorded completion time also for a run started with
+ * only a job_id (whose workflow would otherwise stamp the time the retry's result arrived);
+ * for a prepared run, that the step, and the run's ending if that attempt recorded it, need
+ * no write of the workflow's.
  */
 function recordedResult(earlier: RecordedCompletion, run: RunRecording | undefined): ToolActivityResult {
   return {
