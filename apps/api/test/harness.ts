@@ -3,8 +3,21 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
-import { connectWorker, pollUntil, temporalAddress, temporalNamespace, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, withApiKey, workflowBundle, type TestDialect } from '@ordo/testing';
-import { describeTool, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
+import {
+  connectWorker,
+  pollUntil,
+  startOrdoProcess,
+  temporalAddress,
+  temporalNamespace,
+  TEST_API_KEY,
+  testStoreConfig,
+  uniqueTaskQueue,
+  withApiKey,
+  workflowBundle,
+  type OrdoProcess,
+  type TestDialect,
+} from '@ordo/testing';
+import { describeTool, tallyLedgerPath, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
 import { checkedApp, fetchChecked } from './openapi-check';
@@ -94,6 +107,8 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
       tools,
       workflowBundle: workflowBundle(),
       http: { allowedHosts: options.allowedHosts ?? [] },
+      // Where `tally` counts its executions, as a worker process with the test tools does.
+      testLedgerPath: tallyLedgerPath(storeConfig.config.dataDir),
       ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
     });
     running = worker.run();
@@ -118,6 +133,36 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
       await storeConfig.remove();
     },
   };
+}
+
+/**
+ * A worker process (`apps/worker/src/main.ts`, the test tools) on a stack's task queue and
+ * SQLite database, reaching Temporal at `temporal` (the run's server by default); resolves
+ * once it polls. The stack's own worker may be off (`worker: false`) so jobs run only on
+ * such processes, which a test can kill.
+ */
+export async function startWorkerProcess(stack: Pick<ApiStack, 'taskQueue' | 'dataDir'>, temporal = temporalAddress()): Promise<OrdoProcess> {
+  const worker = startOrdoProcess('worker', {
+    TEMPORAL_ADDRESS: temporal,
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    ORDO_TASK_QUEUE: stack.taskQueue,
+    ORDO_DATA_DIR: stack.dataDir,
+    ORDO_TEST_TOOLS: '1',
+    // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
+    DATABASE_URL: '',
+  });
+  try {
+    await pollUntil(
+      () => Promise.resolve(worker.output()),
+      (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+  } catch (err) {
+    await worker.kill();
+    throw err;
+  }
+  return worker;
 }
 
 /** JSON request init for `app.request`. */
@@ -203,4 +248,21 @@ export function waitForJob(stack: ApiRequester, jobId: string, until: (job: Job)
 /** Polls a job until it is COMPLETED or FAILED. */
 export function waitForEnd(stack: ApiRequester, jobId: string, timeoutMs = 60_000): Promise<Job> {
   return waitForJob(stack, jobId, (job) => job.status === 'COMPLETED' || job.status === 'FAILED', timeoutMs);
+}
+
+/**
+ * Waits for the job's workflow to close in Temporal (its result, or its failure thrown): the
+ * store may show a run ended before Temporal has closed it (its last step's activity records
+ * the ending), and only Temporal can say that no attempt of a step is still to come.
+ */
+export async function waitForClose(stack: Pick<ApiStack, 'client'>, jobId: string, timeoutMs = 120_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the workflow of job ${jobId} did not close within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([stack.client.workflow.getHandle(jobId).result(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDevServer } from '@ordo/testing';
-import { createJob, getJob, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import { readTallyLedger, tallyLedgerPath } from '@ordo/tools';
+import { createJob, getJob, startApiStack, startJob, toolStep, waitForClose, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 /** Shorter than the outage and than the heartbeat timeout: the first attempt ends while the server is down. */
 const STEP_MS = 8_000;
@@ -12,9 +13,11 @@ const OUTAGE_MS = 30_000;
 
 /**
  * The Temporal server stopped for 30 s in the middle of a tool step, then started again on
- * its own database: Temporal runs the step again (its first attempt's heartbeats stopped),
- * and the job's stored record must say so: the attempt that ran last and its times, never a
- * completion of the first attempt hiding the second.
+ * its own database. The step's first attempt completes while the server is down: it records
+ * its completion (and, as the run's last step, the run's ending) but cannot report it, so
+ * once the server is back Temporal runs the step again (attempt 1's heartbeats stopped).
+ * That attempt must return attempt 1's recorded result, not run the tool again: the `tally`
+ * ledger counts one execution, and the job completes with attempt 1's outputs and times.
  */
 describe('a step run again after a Temporal outage', () => {
   let server: TestWorkflowEnvironment | undefined;
@@ -34,15 +37,15 @@ describe('a step run again after a Temporal outage', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('records the attempt Temporal ran last, with its times', async () => {
+  it('runs the tool once: the retry returns the completion attempt 1 recorded, and the record is attempt 1\'s', async () => {
     const job = await createJob(stack, {
       steps: [
-        toolStep('nap', 'sleep', { ms: STEP_MS }, { slept_ms: 'slept' }, {
+        toolStep('nap', 'tally', { ms: STEP_MS, value: 'from attempt 1' }, { value: 'out' }, {
           heartbeat_timeout_seconds: 15,
           retry_policy: { maximum_attempts: 3, initial_interval_ms: 100, backoff_coefficient: 1 },
         }),
       ],
-      output_variables: ['slept'],
+      output_variables: ['out'],
     });
     await startJob(stack, job.job_id);
     await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING', 30_000);
@@ -51,37 +54,36 @@ describe('a step run again after a Temporal outage', () => {
     await server!.teardown();
     server = undefined;
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    // Attempt 1 ended meanwhile and recorded its completion with the run's ending.
+    const ledger = tallyLedgerPath(stack.dataDir);
+    const ran = (await readTallyLedger(ledger)).filter((e) => e.job_id === job.job_id);
+    expect(ran.map((e) => e.attempt)).toEqual([1]);
+    const recorded = await getJob(stack, job.job_id);
+    expect(recorded).toMatchObject({ status: 'COMPLETED', output_data: { out: 'from attempt 1' }, steps: [expect.objectContaining({ status: 'COMPLETED', attempt: 1 })] });
     server = await startDevServer({ dbFilename: join(dir, 'temporal.db'), port });
     console.log(`temporal-outage: server back after ${Date.now() - stoppedAt} ms`);
 
-    // While Temporal runs the step again, the job shows it running again, not the ending the
-    // first attempt recorded (Temporal never heard of it).
-    const rerun = await waitForJob(stack, job.job_id, (j) => (j.steps[0]?.attempt ?? 0) > 1, 120_000);
-    expect(rerun).toMatchObject({ status: 'RUNNING', steps: [expect.objectContaining({ status: 'RUNNING', attempt: 2 })] });
-    expect(rerun.completed_at).toBeUndefined();
-    expect(rerun.runs).toEqual([expect.objectContaining({ status: 'RUNNING' })]);
-
     // Temporal's word is final once the workflow has closed.
-    const handle = stack.client.workflow.getHandle(job.job_id);
-    await Promise.race([handle.result(), new Promise((_, reject) => setTimeout(() => reject(new Error('the workflow did not close within 180 s')), 180_000))]);
-    const done = await waitForEnd(stack, job.job_id, 30_000);
-    // What Temporal ran: the attempt its history holds for the step, started and completed when it says.
-    const history = await handle.fetchHistory();
-    console.log(`temporal-outage: history ${JSON.stringify((history.events ?? []).map((e) => [e.eventType, e.activityTaskStartedEventAttributes?.attempt, e.activityTaskCompletedEventAttributes ? 'completed' : undefined]))}`);
+    await waitForClose(stack, job.job_id, 180_000);
+    const history = await stack.client.workflow.getHandle(job.job_id).fetchHistory();
     const events = history.events ?? [];
+    console.log(`temporal-outage: history ${JSON.stringify(events.map((e) => [e.eventType, e.activityTaskStartedEventAttributes?.attempt, e.activityTaskCompletedEventAttributes ? 'completed' : undefined]))}`);
     const started = events.filter((e) => e.activityTaskStartedEventAttributes);
     const completed = events.filter((e) => e.activityTaskCompletedEventAttributes);
-    const lastStarted = started.at(-1)!;
-    const ranAttempt = lastStarted.activityTaskStartedEventAttributes!.attempt!;
-    const ranStartedAt = new Date(Number(lastStarted.eventTime!.seconds) * 1000 + Math.floor((lastStarted.eventTime!.nanos ?? 0) / 1e6));
-    console.log(`temporal-outage: Temporal ran attempt ${ranAttempt}; the job shows attempt ${done.steps[0]?.attempt}, completed at ${done.steps[0]?.completed_at}`);
     expect(completed).toHaveLength(1);
-    expect(done.status).toBe('COMPLETED');
-    expect(done.steps[0]).toMatchObject({ status: 'COMPLETED', attempt: ranAttempt });
-    // Its completion is the attempt that ran last's: after that attempt began.
-    expect(new Date(done.steps[0]!.completed_at!).getTime()).toBeGreaterThanOrEqual(ranStartedAt.getTime() - 1000);
+    // Temporal ran the step again, and that attempt's result names attempt 1, the one that ran the tool.
+    const ranAttempt = started.at(-1)!.activityTaskStartedEventAttributes!.attempt!;
+    expect(ranAttempt).toBeGreaterThan(1);
+    const payload = completed[0]!.activityTaskCompletedEventAttributes!.result!.payloads![0]!;
+    expect(JSON.parse(Buffer.from(payload.data!).toString('utf8'))).toMatchObject({ outputs: { value: 'from attempt 1' }, attempt: 1, ended_at: recorded.completed_at });
+
+    // The tool ran once, and the job is what attempt 1 recorded: its outputs, its attempt, its times.
+    expect((await readTallyLedger(ledger)).filter((e) => e.job_id === job.job_id)).toEqual(ran);
+    const done = await waitForEnd(stack, job.job_id, 30_000);
+    console.log(`temporal-outage: Temporal ran attempt ${ranAttempt}; the job shows attempt ${done.steps[0]?.attempt}, completed at ${done.steps[0]?.completed_at}`);
+    expect(done).toEqual(recorded);
     expect(done.completed_at).toBe(done.steps[0]!.completed_at);
-    // The same through a read of the store alone.
-    expect((await getJob(stack, job.job_id)).steps[0]).toMatchObject({ attempt: ranAttempt });
+    expect(new Date(done.completed_at!).getTime()).toBeGreaterThanOrEqual(new Date(ran[0]!.at).getTime());
+    expect(new Date(done.completed_at!).getTime()).toBeLessThan(stoppedAt + OUTAGE_MS);
   });
 });

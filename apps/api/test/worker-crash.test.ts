@@ -1,30 +1,16 @@
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { pollUntil, startOrdoProcess, temporalAddress, temporalNamespace, type OrdoProcess } from '@ordo/testing';
-import { createJob, getJob, json, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import { pollUntil, type OrdoProcess } from '@ordo/testing';
+import { createJob, getJob, json, startApiStack, startJob, startWorkerProcess, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 const SLEEP_MS = 20_000;
 const HEARTBEAT_TIMEOUT_S = 3;
 
 /** A worker process on the stack's task queue and database (added to `workers`), polling once this resolves. */
-async function startWorkerProcess(stack: ApiStack, workers: OrdoProcess[]): Promise<OrdoProcess> {
-  const worker = startOrdoProcess('worker', {
-    TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_NAMESPACE: temporalNamespace(),
-    ORDO_TASK_QUEUE: stack.taskQueue,
-    ORDO_DATA_DIR: stack.dataDir,
-    ORDO_TEST_TOOLS: '1',
-    // SQLite, the same file as the stack's: startOrdoProcess passes the test's own environment through.
-    DATABASE_URL: '',
-  });
+async function startWorker(stack: ApiStack, workers: OrdoProcess[]): Promise<OrdoProcess> {
+  const worker = await startWorkerProcess(stack);
   workers.push(worker);
-  await pollUntil(
-    () => Promise.resolve(worker.output()),
-    (output) => output.includes('Ordo worker polling') || worker.child.exitCode !== null,
-    { timeoutMs: 60_000, intervalMs: 100 },
-  );
-  expect(worker.child.exitCode, worker.output()).toBeNull();
   return worker;
 }
 
@@ -47,8 +33,7 @@ describe('a worker crash mid-step', () => {
   });
 
   it('retries the step on another worker within seconds, and the job completes on attempt 2', async () => {
-    const startWorker = (): Promise<OrdoProcess> => startWorkerProcess(stack, workers);
-    const first = await startWorker();
+    const first = await startWorker(stack, workers);
     const job = await createJob(stack, {
       steps: [
         toolStep('nap', 'sleep', { ms: SLEEP_MS }, {}, {
@@ -62,7 +47,7 @@ describe('a worker crash mid-step', () => {
 
     // The replacement is up before the crash, so what is measured is Temporal noticing the
     // lost attempt, not how long a worker takes to start.
-    await startWorker();
+    await startWorker(stack, workers);
     const before = await getJob(stack, job.job_id);
     expect(before.steps[0]).toMatchObject({ status: 'RUNNING', attempt: 1 });
 
@@ -104,7 +89,7 @@ describe('a worker crash between steps, with the workflow in its cache', () => {
   });
 
   it('resumes the paused job on the other worker, the resume answered and the next step started within seconds', async () => {
-    const both = [await startWorkerProcess(stack, workers), await startWorkerProcess(stack, workers)];
+    const both = [await startWorker(stack, workers), await startWorker(stack, workers)];
     const job = await createJob(stack, { steps: [toolStep('nap', 'sleep', { ms: 2_000 }), toolStep('next', 'noop', { value: 'v' }, { value: 'out' })], output_variables: ['out'] });
     await startJob(stack, job.job_id);
     await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING', 30_000);

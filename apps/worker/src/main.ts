@@ -1,8 +1,8 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
-import { TEST_TOOLS, TOOLS, ToolThreads } from '@ordo/tools';
+import { tallyLedgerPath, TEST_TOOLS, TOOLS, ToolThreads } from '@ordo/tools';
 import { loadEnv, type Env } from './env';
 import { createWorker } from './worker';
 
@@ -17,7 +17,7 @@ try {
     taskQueue: env.ORDO_TASK_QUEUE,
     store,
     tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOLS, ...TEST_TOOLS] : TOOLS,
-    ...(env.ORDO_TEST_TOOLS === '1' && { testLedgerPath: join(resolve(env.ORDO_DATA_DIR), 'test-ledger.jsonl') }),
+    ...(env.ORDO_TEST_TOOLS === '1' && { testLedgerPath: tallyLedgerPath(resolve(env.ORDO_DATA_DIR)) }),
     http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
     inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
     ...(env.ORDO_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS }),

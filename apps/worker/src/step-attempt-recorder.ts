@@ -12,8 +12,8 @@ import { waitingOutDatabaseOutage } from './database-outage-wait';
  */
 export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepAttemptRecorder {
   return {
-    async started(step, attempt, at) {
-      await store.jobs.recordAttemptStarted({ ...step, type: 'tool' }, attempt, undefined, at);
+    started(step, attempt, at) {
+      return store.jobs.recordAttemptStarted({ ...step, type: 'tool' }, attempt, undefined, at);
     },
     async progress(step, attempt, message, _fraction, at) {
       await store.jobs.recordAttemptProgress(step, attempt, message, at);

@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { TallyEntry } from '@ordo/tools';
+import { readTallyLedger } from '@ordo/tools';
 import type { OrdoHttp } from './http';
 import { tasksOf, waitsOnDeadWorkers, type RunTask } from './tasks';
 import { describeHistory, timeOf, type HistoryEvent } from './timeline';
@@ -121,7 +121,7 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   }
   const jobs = await Promise.all(summaries.map((s) => http.get<ApiJob>(`/v1/jobs/${s.job_id}`)));
   const chains = await readChains(input.client, input.taskQueue);
-  const ledger = await readLedger(input.ledgerPath);
+  const ledger = await readTallyLedger(input.ledgerPath);
   if (input.historiesDir !== undefined) await writeHistories(input.historiesDir, chains, input.faults);
 
   const examples: Record<string, string[]> = {};
@@ -389,15 +389,6 @@ async function writeHistories(dir: string, chains: readonly Chain[], faults: rea
     const body = chain.executions.flatMap((x) => [`execution ${x.run_id}`, ...describeHistory(x.events, origin)]);
     await writeFile(join(dir, `${chain.job_id}.txt`), [...header, ...body, ''].join('\n'));
   }
-}
-
-/** The ledger's entries; none when no `tally` step completed. */
-async function readLedger(path: string): Promise<TallyEntry[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as TallyEntry);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
 import { createDatabase, freePort, startOrdoProcess, startPostgres, waitForOk, type OrdoProcess, type PostgresServer } from '@ordo/testing';
+import { tallyLedgerPath } from '@ordo/tools';
 import { connectWhenUp } from '../stack';
 import { OrdoHttp } from './http';
 
@@ -169,7 +170,7 @@ export class ScenarioStack {
 
   /** Where the workers' `tally` steps count their completed executions. */
   get ledgerPath(): string {
-    return join(this.dataDir, 'test-ledger.jsonl');
+    return tallyLedgerPath(this.dataDir);
   }
 
   private env(extra: Record<string, string> = {}): Record<string, string> {

@@ -9,7 +9,7 @@ import './model/expression-engine';
 export * from './job-workflow-contract';
 export { ComposedJobInput, ControlRefusal, JobRunInput, JobWorkflowInput, JobWorkflowResult, RetryFrom, RunContinuation } from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';
-export type { RecordedEnding, RunRecording, StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
+export type { RecordedCompletion, RecordedEnding, RunRecording, StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
 export { JobErrorCode, ToolErrorCode } from './model/error-codes';
 export { ExecutionState, StepExecutionResult } from './model/execution-state';

@@ -7,10 +7,10 @@ import {
   RunHeader,
   StepRun,
   jobStatusOf,
-  runReopened,
   storedRunState,
   type BeginRunRequest,
   type JobStatus,
+  type RecordedCompletion,
   type RunClaim,
   type RunClaimResult,
   type RunRecord,
@@ -377,58 +377,49 @@ export class JobRepository {
 
   /**
    * Records that a tool attempt began. Steps move only forward in attempt order (see
-   * {@link attemptMayWrite}): a late write of an earlier attempt changes nothing, and an
-   * attempt that runs after an earlier one recorded its completion (Temporal never heard of
-   * that completion, say during an outage, and ran the step again) shows as running again.
+   * {@link attemptMayWrite}): a late write of an earlier attempt changes nothing. A step
+   * already completed is not started again: when a retry finds that an earlier attempt of
+   * the run recorded the step's completion (its result never reached Temporal: the worker
+   * died, Temporal was down), nothing is written and that completion is answered, so the
+   * retry returns it instead of running the tool again. One conditional upsert; only a
+   * retry that wrote nothing reads the row (one indexed read, with the run's status).
    */
-  async recordAttemptStarted(at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string }, attempt: number, maxAttempts: number | undefined, now: string): Promise<void> {
-    // Only a retry can follow a completion Temporal never heard of.
-    if (attempt > 1) await this.reopenRun(at, attempt, now);
+  async recordAttemptStarted(
+    at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
+    attempt: number,
+    maxAttempts: number | undefined,
+    now: string,
+  ): Promise<RecordedCompletion | undefined> {
     const row = stepRunRow(at.run_id, at.job_id, { index: at.step_index, step_id: at.step_id, type: at.type, status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
-    await this.db
+    const written = await this.db
       .insertInto('step_runs')
       .values(row)
       .onConflict((oc) =>
         oc
           .columns(['run_id', 'step_index'])
           .doUpdateSet({ status: 'InProgress', attempt, progress: null, outputs: null, completed_at: null, updated_at: now })
-          .where((eb) => attemptMayWrite(eb, attempt)),
+          .where((eb) => attemptMayWrite(eb, attempt, false)),
       )
-      .execute();
-  }
-
-  /**
-   * Reopens a run whose last step an earlier attempt recorded as completed, with the run's
-   * ending, when Temporal runs that step again (`attempt`): that completion never reached
-   * Temporal, so the run has not ended. One conditional write of the job row, fenced by its
-   * revision and by the run still ending with that step's earlier attempt; nothing otherwise.
-   */
-  private async reopenRun(at: { run_id: string; job_id: string; step_index: number }, attempt: number, now: string): Promise<void> {
+      .executeTakeFirst();
+    // A first attempt cannot follow a completion; a retry that wrote its start did not.
+    if (attempt === 1 || Number(written.numInsertedOrUpdatedRows ?? 0n) > 0) return undefined;
     const found = await this.db
-      .selectFrom('jobs')
-      .innerJoin('step_runs', (join) => join.onRef('step_runs.run_id', '=', 'jobs.run_id'))
-      .select(['jobs.run', 'jobs.revision'])
-      .where('jobs.job_id', '=', at.job_id)
-      .where('jobs.run_id', '=', at.run_id)
-      .where('jobs.status', '=', 'COMPLETED')
+      .selectFrom('step_runs')
+      .leftJoin('runs', 'runs.run_id', 'step_runs.run_id')
+      .selectAll('step_runs')
+      .select(['runs.status as run_status', 'runs.completed_at as run_completed_at'])
+      .where('step_runs.run_id', '=', at.run_id)
       .where('step_runs.step_index', '=', at.step_index)
       .where('step_runs.status', '=', 'Completed')
       .where('step_runs.attempt', '<', attempt)
       .executeTakeFirst();
-    if (!found?.run) return;
-    const header = RunHeader.parse(JSON.parse(found.run));
-    runReopened(header, at.step_index, attempt, now);
-    await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('jobs')
-        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
-        .where('job_id', '=', at.job_id)
-        .where('run_id', '=', at.run_id)
-        .where('revision', '=', found.revision)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) return;
-      await trx.updateTable('runs').set({ status: 'InProgress', completed_at: null }).where('run_id', '=', at.run_id).where('status', '=', 'Completed').execute();
-    });
+    if (found === undefined) return undefined;
+    const { run_status, run_completed_at, ...stepRow } = found;
+    const step = stepRunOf(stepRow);
+    if (step.completed_at === undefined) return undefined;
+    // The last step's activity writes the run's ending with the step, at the same time.
+    const runEnded = run_status === 'Completed' && run_completed_at === step.completed_at;
+    return { outputs: step.outputs ?? {}, attempt: step.attempt, completed_at: step.completed_at, run_ended: runEnded };
   }
 
   /** Records a running attempt's progress message. */
@@ -448,8 +439,8 @@ export class JobRepository {
    * One upsert: an attempt that ended before its start was recorded (the activity layer
    * records a first attempt's start only once it has run a moment) writes its row here.
    * Steps move only forward in attempt order ({@link attemptMayWrite}): an earlier attempt
-   * that timed out may still report late, and a later attempt's ending replaces an earlier
-   * attempt's recorded completion.
+   * that timed out may still report late, and only a later attempt's completion replaces an
+   * earlier attempt's recorded completion (a failure leaves it for the next retry to return).
    */
   async recordAttemptEnded(
     at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
@@ -484,7 +475,7 @@ export class JobRepository {
               ? { status: 'Completed', attempt, outputs: row.outputs, error: null, progress: null, completed_at: now, updated_at: now }
               : { status: 'InProgress', attempt, error: row.error, outputs: null, progress: null, completed_at: null, updated_at: now },
           )
-          .where((eb) => attemptMayWrite(eb, attempt)),
+          .where((eb) => attemptMayWrite(eb, attempt, completed)),
       )
       .execute();
   }
@@ -506,7 +497,7 @@ export class JobRepository {
           oc
             .columns(['run_id', 'step_index'])
             .doUpdateSet(withoutKeys(row))
-            .where((eb) => attemptMayWrite(eb, step.attempt)),
+            .where((eb) => attemptMayWrite(eb, step.attempt, true)),
         )
         .execute();
     if (final === undefined) {
@@ -615,16 +606,16 @@ export class JobRepository {
 
 /**
  * Whether a tool attempt's write may change a step row: steps move only forward in attempt
- * order. The same or a later attempt moves a step that has not ended; a later attempt also
- * moves one an earlier attempt recorded as completed (that completion never reached
- * Temporal, which ran the step again). Nothing moves a step the workflow failed, nor any
- * row for an earlier attempt than the one it holds.
+ * order. The same or a later attempt moves a step that has not ended. A completion stands:
+ * only a later attempt's completion replaces it (a retry that could not read the record ran
+ * the tool again, and Temporal has that attempt's outputs), never a start or a failure,
+ * so the next retry still finds it. Nothing moves a step the workflow failed, nor any row
+ * for an earlier attempt than the one it holds.
  */
-function attemptMayWrite(eb: ExpressionBuilder<OnConflictDatabase<Database, 'step_runs'>, OnConflictTables<'step_runs'>>, attempt: number) {
-  return eb.or([
-    eb.and([eb('step_runs.status', 'in', ['NotStarted', 'InProgress']), eb('step_runs.attempt', '<=', attempt)]),
-    eb.and([eb('step_runs.status', '=', 'Completed'), eb('step_runs.attempt', '<', attempt)]),
-  ]);
+function attemptMayWrite(eb: ExpressionBuilder<OnConflictDatabase<Database, 'step_runs'>, OnConflictTables<'step_runs'>>, attempt: number, completion: boolean) {
+  const notEnded = eb.and([eb('step_runs.status', 'in', ['NotStarted', 'InProgress']), eb('step_runs.attempt', '<=', attempt)]);
+  if (!completion) return notEnded;
+  return eb.or([notEnded, eb.and([eb('step_runs.status', '=', 'Completed'), eb('step_runs.attempt', '<', attempt)])]);
 }
 
 /** The row of a new, PENDING job: no run yet. */

@@ -517,6 +517,8 @@ forEachDialect('store', (dialect) => {
       await claim(job, 'run_1', at(10));
       await store.jobs.recordAttemptEnded(address(job, 'run_1', 0), 1, at(11), { outputs: { analysis_results: 'quick' } }, at(12));
       expect(await store.jobs.stepRuns('run_1')).toEqual([step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'quick' } })]);
+      // Its retry (the result never reached Temporal) is answered that completion: a run started with only its job_id records no ending with it.
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 0), 2, 3, at(13))).toEqual({ outputs: { analysis_results: 'quick' }, attempt: 1, completed_at: at(12), run_ended: false });
       // A failed first attempt likewise, then its retry's start moves the same row.
       await store.jobs.recordAttemptEnded(address(job, 'run_1', 1), 1, at(13), { error: { code: 'FLAKY', message: 'again' } }, at(14));
       await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 2, 3, at(15));
@@ -540,12 +542,15 @@ forEachDialect('store', (dialect) => {
       await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
       await store.jobs.recordAttemptStarted(at0, 1, 3, at(16));
       await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(17));
-      // Only a later attempt may move a completed step (see the next test); a failed one stays.
-      if (status === 'Failed') await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
+      // A later attempt's start moves neither: a completed step's retry is answered its completion instead.
+      const retried = await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
+      if (status === 'Completed') expect(retried).toMatchObject({ outputs: { analysis_results: 'final' }, attempt: 1, completed_at: at(13) });
+      else expect(retried).toBeUndefined();
+      await store.jobs.recordAttemptEnded(at0, 2, at(16), { error: { code: 'LATE', message: 'late' } }, at(17));
       expect(await store.jobs.stepRuns('run_1')).toEqual([ended]);
     });
 
-    it('shows a later attempt over a completion Temporal never heard of, the run in progress again, until that attempt ends', async () => {
+    it("answers a retry the completion an earlier attempt recorded, writing nothing, and keeps it and the run's ending", async () => {
       const job = await insertJob();
       expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
       const run = { run_id: 'run_1', job_id: job.job_id };
@@ -553,34 +558,30 @@ forEachDialect('store', (dialect) => {
         step(index, { status: 'Completed', attempt, max_attempts: 3, started_at: at(11), completed_at: at(second), outputs: { analysis_results: `out ${index} of ${attempt}` } });
       await store.jobs.recordStepCompleted(run, done(0, 1, 12), undefined, at(12));
       await store.jobs.recordStepCompleted(run, done(1, 1, 13), undefined, at(13));
-      // The last step's first attempt records its completion with the run's ending, while Temporal is down...
+      // The last step's first attempt records its completion with the run's ending; Temporal never hears of it (its worker died, the server was down)...
       const final = (second: number) => header(job, 'run_1', at(10), { status: 'Completed', current_step_index: 2, completed_at: at(second), live_output: 'Completed 3 of 3 steps', output_data: { result: 'R' } });
       await store.jobs.recordStepCompleted(run, done(2, 1, 14), final(14), at(14));
-      expect((await store.jobs.getStored(job.job_id))?.run?.status).toBe('Completed');
+      const completed = await store.jobs.getStored(job.job_id);
+      expect(completed?.run).toEqual({ ...final(14), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 1, 14)] });
 
-      // ...which never hears of it, and runs the step again: attempt 2.
-      await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20));
-      let stored = await store.jobs.getStored(job.job_id);
-      expect(stored?.run).toMatchObject({ status: 'InProgress', current_step_index: 2 });
-      expect(stored?.run?.completed_at).toBeUndefined();
-      expect(stored?.run?.output_data).toBeUndefined();
-      expect(stored?.run?.steps[2]).toEqual(step(2, { status: 'InProgress', attempt: 2, max_attempts: 3, started_at: at(11) }));
-      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_1', started_at: at(10), completed_at: null });
-      // Earlier steps and the first attempt's late writes change nothing.
-      await store.jobs.recordStepCompleted(run, done(2, 1, 21), final(21), at(21));
+      // ...and runs the step again: attempt 2 is answered attempt 1's completion, and that the run's ending is recorded.
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20))).toEqual({ outputs: { analysis_results: 'out 2 of 1' }, attempt: 1, completed_at: at(14), run_ended: true });
+      // A step that was not the last: its completion, the run still in progress.
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 3, 3, at(20))).toEqual({ outputs: { analysis_results: 'out 1 of 1' }, attempt: 1, completed_at: at(13), run_ended: false });
+      // Nothing was written; nor is anything by a later attempt's failure, or by the earlier attempt's late writes.
+      await store.jobs.recordAttemptEnded(address(job, 'run_1', 2), 2, at(20), { error: { code: 'TOOL_FAILED', message: 'no luck' } }, at(21));
       await store.jobs.recordAttemptEnded(address(job, 'run_1', 2), 1, at(11), { outputs: { analysis_results: 'late' } }, at(21));
-      expect((await store.jobs.stepRuns('run_1'))[2]).toMatchObject({ status: 'InProgress', attempt: 2 });
-      expect((await store.jobs.stepRuns('run_1'))[0]).toEqual(done(0, 1, 12));
+      await store.jobs.recordStepCompleted(run, done(2, 1, 22), final(22), at(22));
+      expect(await store.jobs.getStored(job.job_id)).toEqual(completed);
+      expect(await jobRow(job.job_id)).toEqual({ status: 'COMPLETED', run_id: 'run_1', started_at: at(10), completed_at: at(14) });
+      // So the next retry still finds it.
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 3, 3, at(23))).toMatchObject({ attempt: 1, run_ended: true });
 
-      // Attempt 2 ends it, for good.
-      await store.jobs.recordStepCompleted(run, done(2, 2, 25), final(25), at(25));
-      stored = await store.jobs.getStored(job.job_id);
-      expect(stored?.run).toEqual({ ...final(25), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 2, 25)] });
+      // A later attempt's completion replaces it, with the run's ending (a retry that could not read the record ran the tool: Temporal has its outputs).
+      await store.jobs.recordStepCompleted(run, done(2, 3, 25), final(25), at(25));
+      const stored = await store.jobs.getStored(job.job_id);
+      expect(stored?.run).toEqual({ ...final(25), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 3, 25)] });
       expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(25) }]);
-      // A repeated start of the attempt that ended changes nothing.
-      await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(26));
-      expect((await store.jobs.getStored(job.job_id))?.run?.status).toBe('Completed');
     });
 
     it("ignores the late end of an attempt after the step's next attempt started", async () => {
@@ -743,6 +744,9 @@ forEachDialect('store', (dialect) => {
         ['NotStarted', undefined],
         ['NotStarted', undefined],
       ]);
+      // Its tool runs in the new run, a retry of it too: run_1's completion of the step is not run_2's.
+      expect(await store.jobs.recordAttemptStarted({ run_id: 'run_2', job_id: job.job_id, step_index: 1, step_id: 'analyze', type: 'tool' }, 2, 3, at(22))).toBeUndefined();
+      expect((await store.jobs.stepRuns('run_2'))[1]).toMatchObject({ status: 'InProgress', attempt: 2 });
     });
 
     it("refuses a retry naming another run than the job's current one, or of a job that has not failed", async () => {

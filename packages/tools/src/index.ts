@@ -12,6 +12,7 @@ export { createToolActivities } from './tool-activities';
 export type { ToolDependencies } from './tool-activities';
 export type { ActivityAttempt, ActivityAttemptSource } from './activity-attempt';
 export type { ConfigurableTool, ToolSettings } from './configurable-tool';
+export { readTallyLedger, tallyLedgerPath } from './testing/tally';
 export type { TallyEntry } from './testing/tally';
 export type { ProgressTiming } from './progress';
 export { defineTool } from './tool-definition';

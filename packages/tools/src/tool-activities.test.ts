@@ -147,7 +147,7 @@ describe('failures', () => {
 describe('attempts and progress', () => {
   function recorder() {
     return {
-      started: vi.fn<StepAttemptRecorder['started']>(() => Promise.resolve()),
+      started: vi.fn<StepAttemptRecorder['started']>(() => Promise.resolve(undefined)),
       progress: vi.fn<StepAttemptRecorder['progress']>(() => Promise.resolve()),
       succeeded: vi.fn<StepAttemptRecorder['succeeded']>(() => Promise.resolve(undefined)),
       failed: vi.fn<StepAttemptRecorder['failed']>(() => Promise.resolve()),
@@ -242,12 +242,12 @@ describe('attempts and progress', () => {
   describe('for a run begun from a prepared start', () => {
     const claim = { job_id: 'job_test', run_id: 'run_test', started_at: '2031-01-01T00:00:00.000Z', revision: 3 };
     const run = { step_started_at: '2031-01-01T00:00:01.000Z', max_attempts: 3, claim };
-    const activity = (rec: StepAttemptRecorder, tool = lengthOf) =>
+    const activity = (rec: StepAttemptRecorder, tool = lengthOf, attempt = 1) =>
       createToolActivities([tool], {
         files: { read: () => Promise.resolve(undefined) },
         blobs: new MemoryBlobStore(),
         recorder: rec,
-        attempt: () => ({ attempt: 1, signal: new AbortController().signal, heartbeat: () => undefined, log: undefined }),
+        attempt: () => ({ attempt, signal: new AbortController().signal, heartbeat: () => undefined, log: undefined }),
       })[tool.tool_id]!;
 
     it('claims the job before the tool runs, and answers when and what it recorded', async () => {
@@ -278,12 +278,79 @@ describe('attempts and progress', () => {
       expect(rec.failed).not.toHaveBeenCalled();
     });
 
+    it("returns a completion an earlier attempt recorded, saying whether that attempt recorded the run's ending, and runs no tool", async () => {
+      for (const run_ended of [true, false]) {
+        const rec = recorder();
+        const earlier = { outputs: { length: 7 }, attempt: 1, completed_at: '2031-01-01T00:00:05.000Z', run_ended };
+        rec.started.mockImplementation(() => Promise.resolve(earlier));
+        const ran = vi.fn(() => Promise.resolve({ length: 0 }));
+        const result = await activity(rec, probe(ran), 2)({ step: TEST_STEP, params: { text: 'abc' }, run });
+        expect(result).toEqual({ outputs: { length: 7 }, attempt: 1, ended_at: '2031-01-01T00:00:05.000Z', recorded: run_ended ? 'run' : 'step' });
+        expect(ran).not.toHaveBeenCalled();
+        // The claim still comes first: a run that may no longer have the job takes nothing from it.
+        expect(rec.claim).toHaveBeenCalledWith(claim);
+        expect(rec.started.mock.calls.map((call) => call.slice(0, 2))).toEqual([[TEST_STEP, 2]]);
+        expect(rec.succeeded).not.toHaveBeenCalled();
+        expect(rec.failed).not.toHaveBeenCalled();
+      }
+    });
+
     it('fails the attempt, to be retried, when the claim cannot be written', async () => {
       const rec = recorder();
       rec.claim.mockImplementation(() => Promise.reject(new Error('database is locked')));
       const failure = await applicationFailureOf(activity(rec)({ step: TEST_STEP, params: { text: 'abc' }, run }));
       expect(failure).toMatchObject({ type: 'TOOL_FAILED', nonRetryable: false });
       expect(failure.message).toContain('database is locked');
+    });
+  });
+
+  describe('a retry of a step an earlier attempt completed', () => {
+    const earlier = { outputs: { length: 7 }, attempt: 1, completed_at: '2031-01-01T00:00:05.000Z', run_ended: false };
+
+    it('returns the recorded outputs, attempt and time of a run started with only its job_id, and runs no tool', async () => {
+      const rec = recorder();
+      rec.started.mockImplementation(() => Promise.resolve(earlier));
+      const ran = vi.fn(() => Promise.resolve({ length: 0 }));
+      const info = vi.fn();
+      const activity = createToolActivities([probe(ran)], {
+        files: { read: () => Promise.resolve(undefined) },
+        blobs: new MemoryBlobStore(),
+        recorder: rec,
+        attempt: () => ({ attempt: 3, signal: new AbortController().signal, heartbeat: () => undefined, log: undefined }),
+        log: { debug: vi.fn(), info, warn: vi.fn(), error: vi.fn() },
+      }).probe!;
+      expect(await activity({ step: TEST_STEP, params: { text: 'abc' } })).toEqual({ outputs: { length: 7 }, attempt: 1, ended_at: earlier.completed_at });
+      expect(ran).not.toHaveBeenCalled();
+      expect(rec.succeeded).not.toHaveBeenCalled();
+      expect(info).toHaveBeenCalledWith('Step already completed by an earlier attempt; returning its recorded result', expect.objectContaining({ attempt: 3, completed_by_attempt: 1 }));
+    });
+
+    it('is checked as its start is recorded, after the parameters are resolved, right before the tool runs', async () => {
+      const blobs = new MemoryBlobStore();
+      const params = await storeLargeValues({ text: 'x'.repeat(5_000) }, blobs, 1_000);
+      const order: string[] = [];
+      const rec = recorder();
+      rec.started.mockImplementation(() => Promise.resolve(void order.push('started')));
+      const get = blobs.get.bind(blobs);
+      blobs.get = (sha256) => {
+        order.push('resolved');
+        return get(sha256);
+      };
+      const tool = probe(({ text }) => {
+        order.push('tool');
+        return Promise.resolve({ length: text.length });
+      });
+      await runTool(tool, params, { attempt: 2, recorder: rec, blobs });
+      expect(order).toEqual(['resolved', 'started', 'tool']);
+    });
+
+    it('runs the tool when the record cannot be read, as an attempt that cannot record does', async () => {
+      const rec = recorder();
+      rec.started.mockImplementation(() => Promise.reject(new Error('database is locked')));
+      const ran = vi.fn(() => Promise.resolve({ length: 2 }));
+      expect(await runTool(probe(ran), { text: 'ab' }, { attempt: 2, recorder: rec, log: { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() } })).toEqual({ length: 2 });
+      expect(ran).toHaveBeenCalledOnce();
+      expect(rec.succeeded.mock.calls[0]!.slice(0, 3)).toEqual([TEST_STEP, 2, { length: 2 }]);
     });
   });
 

@@ -6,11 +6,14 @@ import {
   resolveValueRecord,
   storeLargeValues,
   type BlobStore,
+  type RecordedCompletion,
   type RunClaim,
+  type RunRecording,
   type SchemaValue,
   type StepAttemptRecorder,
   type ToolActivities,
   type ToolActivity,
+  type ToolActivityResult,
   type ToolOutputs,
   type ToolParams,
 } from '@ordo/core';
@@ -84,12 +87,11 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
     const attemptStartedAt = new Date().toISOString();
     // A first attempt's start is recorded only once it has run a moment (or reports
     // progress): most steps end sooner, and their end is one write that says it all. A
-    // retry is recorded at once, so the attempt number shows while it runs.
-    let startRecorded: Promise<void> | undefined;
-    const recordStart = (): Promise<void> =>
-      (startRecorded ??= recorder === undefined ? Promise.resolve() : bestEffort(log, 'attempt start', () => recorder.started(step, attempt, attemptStartedAt)));
+    // retry's is recorded right before its tool runs (see below).
+    let startRecorded: Promise<RecordedCompletion | undefined> | undefined;
+    const recordStart = (): Promise<RecordedCompletion | undefined> =>
+      (startRecorded ??= recorder === undefined ? Promise.resolve(undefined) : bestEffort(log, 'attempt start', () => recorder.started(step, attempt, attemptStartedAt)));
     const startTimer = attempt > 1 ? undefined : setTimeout(() => void recordStart(), deps.startRecordDelayMs ?? START_RECORD_DELAY_MS);
-    if (attempt > 1) await recordStart();
     const progress = new AttemptProgress(
       {
         heartbeat,
@@ -104,6 +106,18 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
     progress.start();
     try {
       const input = parseParams(tool, await resolveParams(params, deps.blobs));
+      // A retry may follow an attempt whose tool completed and recorded it, but whose result
+      // never reached Temporal (its worker died, Temporal was down): it returns that result
+      // instead of running the tool again. Its start is recorded, unless the step is already
+      // completed, in one conditional write as late as it can be, right before the tool runs,
+      // so a completion recorded meanwhile is still seen. Only a completion recorded after
+      // that (an earlier attempt still running, its heartbeats lost) lets both run; and a
+      // record that cannot be read runs the tool, as an attempt that cannot record does.
+      const earlier = attempt > 1 ? await recordStart() : undefined;
+      if (earlier !== undefined) {
+        log.info('Step already completed by an earlier attempt; returning its recorded result', { completed_by_attempt: earlier.attempt });
+        return recordedResult(earlier, run);
+      }
       const context: ToolContext = {
         progress: (message, fraction) => progress.report(message, fraction),
         signal,
@@ -145,6 +159,23 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       progress.stop();
       clearTimeout(startTimer);
     }
+  };
+}
+
+/**
+ * What an activity returns for a completion an earlier attempt recorded: what that attempt
+ * returned, so the workflow goes on as if its result had arrived, the step showing the
+ * attempt that ran the tool; with the recorded completion time also for a run started with
+ * only a job_id (whose workflow would otherwise stamp the time the retry's result arrived);
+ * for a prepared run, that the step, and the run's ending if that attempt recorded it, need
+ * no write of the workflow's.
+ */
+function recordedResult(earlier: RecordedCompletion, run: RunRecording | undefined): ToolActivityResult {
+  return {
+    outputs: earlier.outputs,
+    attempt: earlier.attempt,
+    ended_at: earlier.completed_at,
+    ...(run !== undefined && { recorded: earlier.run_ended ? 'run' : 'step' }),
   };
 }
 

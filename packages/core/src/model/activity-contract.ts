@@ -55,11 +55,30 @@ export type RecordedEnding = 'step' | 'run';
 /** What a tool activity returns: the tool's outputs and the attempt that produced them. */
 export interface ToolActivityResult {
   outputs: ToolOutputs;
+  /** The attempt that ran the tool: an earlier one than Temporal's when a retry returned its recorded completion. */
   attempt: number;
-  /** With `run`: the time the step's completion was recorded with (the workflow records the same). */
+  /**
+   * With `run`, or from a retry that returned an earlier attempt's recorded completion: the
+   * time the step's completion was recorded with (the workflow records the same).
+   */
   ended_at?: string;
   /** With `run`: what was recorded; absent when the record could not be written (the workflow then writes it). */
   recorded?: RecordedEnding;
+}
+
+/**
+ * A step's completion that an attempt of the same run recorded: a retry of the step (its
+ * result never reached Temporal: the worker died, Temporal was down) returns it instead of
+ * running the tool again.
+ */
+export interface RecordedCompletion {
+  /** The outputs as recorded (large values as references). */
+  outputs: ToolOutputs;
+  /** The attempt that ran the tool. */
+  attempt: number;
+  completed_at: string;
+  /** That attempt recorded the run's ending with the step (the run's last step, begun from a prepared start). */
+  run_ended: boolean;
 }
 
 /**
@@ -78,9 +97,11 @@ export interface StepAttemptRecorder {
   /**
    * An attempt began (1-based `attempt`, Temporal's count). The activity layer reports a
    * first attempt only once it has run a moment (or reports progress), so a fast step
-   * costs one write, when it ends; a retry is reported at once.
+   * costs one write, when it ends; a retry right before its tool runs. A step that an
+   * earlier attempt of the run recorded as completed is not started again: nothing is
+   * written, and that completion is answered (never to a first attempt).
    */
-  started(step: StepAddress, attempt: number, at: string): Promise<void>;
+  started(step: StepAddress, attempt: number, at: string): Promise<RecordedCompletion | undefined>;
   /** The tool reported progress; called at most about once a second per attempt. */
   progress(step: StepAddress, attempt: number, message: string, fraction: number | undefined, at: string): Promise<void>;
   /**

@@ -239,22 +239,6 @@ export function runEndedOutside(run: RunState, ending: OutsideEnding, outputVari
   endRun(run, 'Failed', error, error.message, outputVariables, at);
 }
 
-/**
- * A run whose ending its last step's activity recorded turns out not to have ended: Temporal
- * never heard of that completion (an outage) and runs the step again, as `attempt`. The run
- * is in progress again at that step, until the new attempt records its own ending.
- */
-export function runReopened(run: RunHeader, index: number, attempt: number, at: string): void {
-  run.status = 'InProgress';
-  delete run.completed_at;
-  delete run.output_data;
-  delete run.error;
-  delete run.failed_at;
-  run.current_step_index = index;
-  run.last_activity_at = at;
-  run.live_output = `Running step ${index + 1} of ${run.total_steps} again (attempt ${attempt})`;
-}
-
 /** What every ending sets: the status, its times, the outputs the output rule picks, the last message. */
 function endRun(run: RunHeader, status: 'Completed' | 'Failed' | 'Cancelled', error: RunError | undefined, liveOutput: string, outputVariables: readonly string[], at: string): void {
   run.status = status;

@@ -1,4 +1,5 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { ConfigurableTool, ToolSettings } from '../configurable-tool';
 import { defineTool, type ToolDefinition } from '../tool-definition';
@@ -56,3 +57,20 @@ export const tally: ConfigurableTool = {
     });
   },
 };
+
+/** Where a worker with the test tools keeps its `tally` ledger: `test-ledger.jsonl` in its data folder (`ORDO_DATA_DIR`). */
+export function tallyLedgerPath(dataDir: string): string {
+  return join(dataDir, 'test-ledger.jsonl');
+}
+
+/** The entries of a `tally` ledger, in the order they were written; none when no `tally` execution completed. */
+export async function readTallyLedger(path: string): Promise<TallyEntry[]> {
+  const text = await readFile(path, 'utf8').catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  });
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as TallyEntry);
+}

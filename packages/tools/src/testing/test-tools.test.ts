@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
@@ -9,7 +9,7 @@ import { flaky } from './flaky';
 import { noop } from './noop';
 import { runTool } from './run-tool';
 import { sleep } from './sleep';
-import { tally, type TallyEntry } from './tally';
+import { readTallyLedger, tally } from './tally';
 
 describe('noop', () => {
   it('echoes its value, null when absent', async () => {
@@ -89,7 +89,7 @@ describe('tally', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 20);
       expect(await runTool(tally, { ms: 60_000 }, { testLedgerPath, signal: controller.signal }).catch((e: unknown) => e)).toBeInstanceOf(CancelledFailure);
-      const lines = (await readFile(testLedgerPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as TallyEntry);
+      const lines = await readTallyLedger(testLedgerPath);
       expect(lines.map(({ job_id, run_id, step_id, step_index, attempt }) => ({ job_id, run_id, step_id, step_index, attempt }))).toEqual([
         { job_id: 'job_test', run_id: 'run_test', step_id: 'step_test', step_index: 0, attempt: 1 },
         { job_id: 'job_test', run_id: 'run_test', step_id: 'step_test', step_index: 0, attempt: 2 },
@@ -101,5 +101,6 @@ describe('tally', () => {
 
   it('counts nothing without a ledger', async () => {
     expect(await runTool(tally, { value: 1 })).toEqual({ value: 1 });
+    expect(await readTallyLedger(join(tmpdir(), 'ordo-no-such-ledger', 'test-ledger.jsonl'))).toEqual([]);
   });
 });
