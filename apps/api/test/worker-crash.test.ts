@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { pollUntil, type OrdoProcess } from '@ordo/testing';
+import type { OrdoProcess } from '@ordo/testing';
 import { createJob, getJob, json, startApiStack, startJob, startWorkerProcess, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
 
 const SLEEP_MS = 20_000;
