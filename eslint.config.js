@@ -43,7 +43,14 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@ordo/*/src/*', '@ordo/*/src'], message: 'Import another package through its public entry, never its src/.' }] },
+        {
+          patterns: [
+            {
+              group: ['@ordo/*/src/*', '@ordo/*/src'],
+              message: 'Import another package through its public entry, never its src/.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -55,9 +62,15 @@ export default tseslint.config(
         {
           paths: workflowForbiddenImports.map((name) => ({
             name,
-            message: 'Workflow code must stay deterministic: no Node built-ins, I/O or activity implementations (see packages/core/src/workflows/README).',
+            message:
+              'Workflow code must stay deterministic: no Node built-ins, I/O or activity implementations (see packages/core/src/workflows/README).',
           })),
-          patterns: [{ group: ['@ordo/*/src/*', '@ordo/*/src'], message: 'Import another package through its public entry, never its src/.' }],
+          patterns: [
+            {
+              group: ['@ordo/*/src/*', '@ordo/*/src'],
+              message: 'Import another package through its public entry, never its src/.',
+            },
+          ],
         },
       ],
       // Types only: the worker re-initialises every module a workflow imports for each
@@ -65,7 +78,15 @@ export default tseslint.config(
       // built outside workflow code (see packages/core/src/workflows/README.md).
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'zod', allowTypeImports: true, message: 'Workflow code loads no zod at run time: import its types only, build schemas in the model.' }] },
+        {
+          paths: [
+            {
+              name: 'zod',
+              allowTypeImports: true,
+              message: 'Workflow code loads no zod at run time: import its types only, build schemas in the model.',
+            },
+          ],
+        },
       ],
       'no-restricted-globals': [
         'error',

@@ -19,7 +19,11 @@ export async function runBaseline(client: Client, steps: number): Promise<Baseli
   const workflowId = `baseline-${randomUUID()}`;
   const input: EchoChainInput = { steps, value: CHAIN_VALUE };
   const t0 = performance.now();
-  const handle = await client.workflow.start('echoChain', { workflowId, taskQueue: BASELINE_TASK_QUEUE, args: [input] });
+  const handle = await client.workflow.start('echoChain', {
+    workflowId,
+    taskQueue: BASELINE_TASK_QUEUE,
+    args: [input],
+  });
   const t1 = performance.now();
   const result = (await handle.result()) as EchoValue;
   const t2 = performance.now();

@@ -38,7 +38,10 @@ export function treeCpuMs(rootPid: number | undefined): number | undefined {
 }
 
 /** CPU used by each named process tree between two readings. */
-export function cpuDelta(before: Record<string, number | undefined>, after: Record<string, number | undefined>): Record<string, number> {
+export function cpuDelta(
+  before: Record<string, number | undefined>,
+  after: Record<string, number | undefined>,
+): Record<string, number> {
   const delta: Record<string, number> = {};
   for (const [name, value] of Object.entries(after)) {
     const start = before[name];

@@ -35,14 +35,30 @@ const workDir = mkdtempSync(join(tmpdir(), 'ordo-bench-fuzz-'));
 let found = 0;
 try {
   const { data } = await seedFuzzData(stack.api);
-  log(`seeded; fuzzing for ${minutes} min, ${examples} examples per operation and phase (Schemathesis' output follows)`);
-  const run = await runSchemathesis({ baseUrl: stack.api, data, maxExamples: examples, maxTimeSeconds: minutes * 60, seed, workDir, onLine: (line) => console.error(line) });
+  log(
+    `seeded; fuzzing for ${minutes} min, ${examples} examples per operation and phase (Schemathesis' output follows)`,
+  );
+  const run = await runSchemathesis({
+    baseUrl: stack.api,
+    data,
+    maxExamples: examples,
+    maxTimeSeconds: minutes * 60,
+    seed,
+    workDir,
+    onLine: (line) => console.error(line),
+  });
   const { report } = run;
   found = report.failures.length + report.errors.length;
   const result = {
     date: new Date().toISOString(),
     ...checkout(),
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, load_before, load_after: loadavg()[0]! },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      load_before,
+      load_after: loadavg()[0]!,
+    },
     schemathesis: report.schemathesis_version,
     seed: report.seed,
     max_examples: examples,
@@ -57,8 +73,12 @@ try {
     warnings: Object.fromEntries(Object.entries(report.warnings).filter(([, v]) => Array.isArray(v) && v.length > 0)),
     summary: run.summary,
   };
-  console.log(`Ordo fuzz run, ${result.date} (commit ${result.commit}${result.dirty ? ', uncommitted changes' : ''}), Schemathesis ${result.schemathesis}`);
-  console.log(`machine: ${result.machine.cores} cores (${result.machine.cpu}), Node ${result.machine.node}; load (1 min) ${load_before.toFixed(2)} before, ${result.machine.load_after.toFixed(2)} after\n`);
+  console.log(
+    `Ordo fuzz run, ${result.date} (commit ${result.commit}${result.dirty ? ', uncommitted changes' : ''}), Schemathesis ${result.schemathesis}`,
+  );
+  console.log(
+    `machine: ${result.machine.cores} cores (${result.machine.cpu}), Node ${result.machine.node}; load (1 min) ${load_before.toFixed(2)} before, ${result.machine.load_after.toFixed(2)} after\n`,
+  );
   console.log(run.summary);
   if (!flags['no-write']) {
     log(`results written to ${writeResults('fuzz-latest', result.date, result)}`);
@@ -68,4 +88,3 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 process.exitCode = found > 0 ? 1 : 0;
-

@@ -19,9 +19,12 @@ import { startStack } from './stack';
 import { checkout } from './git';
 
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: flags } = parseArgs({ options: { steps: { type: 'string', default: '10000' }, 'no-write': { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { steps: { type: 'string', default: '10000' }, 'no-write': { type: 'boolean', default: false } },
+});
 const steps = Number(flags.steps);
-if (!Number.isInteger(steps) || steps < 1 || steps > 10_000) throw new Error(`--steps must be a whole number from 1 to 10000, got '${flags.steps}'`);
+if (!Number.isInteger(steps) || steps < 1 || steps > 10_000)
+  throw new Error(`--steps must be a whole number from 1 to 10000, got '${flags.steps}'`);
 const log = (line: string): void => console.error(`bench:long: ${line}`);
 
 /** What one long run measured. */
@@ -46,23 +49,33 @@ interface LongRunResult {
 
 const load_before = loadavg()[0]!;
 // A 10,000-step definition is about 1.2 MB of JSON: above the API's default 1 MiB body limit.
-const stack = await startStack({ fileDb: false, baseline: false, ordoEnv: { ORDO_MAX_JSON_BYTES: String(16 * 1024 * 1024) } }, log);
+const stack = await startStack(
+  { fileDb: false, baseline: false, ordoEnv: { ORDO_MAX_JSON_BYTES: String(16 * 1024 * 1024) } },
+  log,
+);
 try {
   const { client, api } = stack;
   const workflowId = `bench_long_${steps}`;
-  await post(api, '/v1/workflows', {
-    workflow_id: workflowId,
-    name: `Bench: ${steps} counting steps`,
-    status: 'PUBLISHED',
-    steps: Array.from({ length: steps }, (_, i) => ({
-      step_id: `s${i + 1}`,
-      tool: { tool_id: 'noop', name: 'noop' },
-      parameter_mappings: { value: i === 0 ? { const: 1 } : { expr: 'count + 1' } },
-      output_mappings: { value: 'count' },
-    })),
-    output_variables: ['count'],
-  }, 201);
-  const job = (await post(api, '/v1/jobs', { workflow_id: workflowId, name: 'long bench job' }, 201)) as { job_id: string };
+  await post(
+    api,
+    '/v1/workflows',
+    {
+      workflow_id: workflowId,
+      name: `Bench: ${steps} counting steps`,
+      status: 'PUBLISHED',
+      steps: Array.from({ length: steps }, (_, i) => ({
+        step_id: `s${i + 1}`,
+        tool: { tool_id: 'noop', name: 'noop' },
+        parameter_mappings: { value: i === 0 ? { const: 1 } : { expr: 'count + 1' } },
+        output_mappings: { value: 'count' },
+      })),
+      output_variables: ['count'],
+    },
+    201,
+  );
+  const job = (await post(api, '/v1/jobs', { workflow_id: workflowId, name: 'long bench job' }, 201)) as {
+    job_id: string;
+  };
   const t0 = performance.now();
   await post(api, `/v1/jobs/${job.job_id}/start`, {}, 202);
   // The job run is the chain's first execution.
@@ -76,12 +89,17 @@ try {
   const sampling = (async () => {
     let lastLog = 0;
     while (!done) {
-      const answer = await client.workflow.getHandle(job.job_id).query(runStateQuery).catch(() => undefined);
+      const answer = await client.workflow
+        .getHandle(job.job_id)
+        .query(runStateQuery)
+        .catch(() => undefined);
       if (answer) {
         largestAnswer = Math.max(largestAnswer, JSON.stringify(answer).length);
         if (performance.now() - lastLog > 30_000) {
           lastLog = performance.now();
-          log(`step ${answer.current_step_index + 1} of ${answer.total_steps}, ${Math.round((performance.now() - t0) / 1000)} s`);
+          log(
+            `step ${answer.current_step_index + 1} of ${answer.total_steps}, ${Math.round((performance.now() - t0) / 1000)} s`,
+          );
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -94,14 +112,22 @@ try {
 
   const view = (await get(api, `/v1/jobs/${job.job_id}`)) as { status: string; output_data: { count?: unknown } };
   if (result.status !== 'Completed' || view.status !== 'COMPLETED' || view.output_data.count !== steps) {
-    throw new Error(`job ${job.job_id} ended ${String(result.status)} / ${view.status} with output ${JSON.stringify(view.output_data)}`);
+    throw new Error(
+      `job ${job.job_id} ended ${String(result.status)} / ${view.status} with output ${JSON.stringify(view.output_data)}`,
+    );
   }
   const chain = await chainOf(client, job.job_id, firstRunId);
   const largest = chain.reduce((a, b) => (b.largest_payload_bytes > a.largest_payload_bytes ? b : a));
   const report: LongRunResult = {
     date: new Date().toISOString(),
     ...checkout(),
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, load_before, load_after: loadavg()[0]! },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      load_before,
+      load_after: loadavg()[0]!,
+    },
     steps,
     wall_ms: Math.round(wall),
     steps_per_s: Math.round((steps / wall) * 1000 * 10) / 10,
@@ -139,9 +165,13 @@ try {
 }
 
 async function post(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
-  const res = await fetch(`${api}${path}`, withApiKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const res = await fetch(
+    `${api}${path}`,
+    withApiKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  );
   const text = await res.text();
-  if (res.status !== expected) throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
+  if (res.status !== expected)
+    throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
   return JSON.parse(text) as unknown;
 }
 

@@ -25,14 +25,22 @@ export async function chainOf(client: Client, workflowId: string, firstRunId: st
     let largest = 0;
     let carrier = '';
     for (const event of events) {
-      const type = Object.entries(event).find(([k, v]) => k.endsWith('EventAttributes') && v != null)?.[0]?.replace(/EventAttributes$/, '') ?? 'unknown';
+      const type =
+        Object.entries(event)
+          .find(([k, v]) => k.endsWith('EventAttributes') && v != null)?.[0]
+          ?.replace(/EventAttributes$/, '') ?? 'unknown';
       const size = largestPayload(event);
       if (size > largest) {
         largest = size;
         carrier = type;
       }
     }
-    chain.push({ run_id: runId, events: events.length, largest_payload_bytes: largest, largest_payload_event: carrier });
+    chain.push({
+      run_id: runId,
+      events: events.length,
+      largest_payload_bytes: largest,
+      largest_payload_event: carrier,
+    });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return chain;

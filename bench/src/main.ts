@@ -17,7 +17,6 @@ import { startStack, type BenchStack } from './stack';
 import { checkout } from './git';
 import { writeResults } from './results';
 
-
 const { values: flags } = parseArgs({
   options: {
     steps: { type: 'string', default: '40' },
@@ -97,7 +96,9 @@ async function run(stack: BenchStack): Promise<BenchResult> {
       baselineSingle.push(await runBaseline(client, config.steps));
       ordoSingle.push(await runOrdoJob(api, client, longWorkflow));
     }
-    log(`single job rep ${rep + 1}/${config.reps}: ordo ${ordoSingle.at(-1)!.start_to_result_ms.toFixed(0)} ms, baseline ${baselineSingle.at(-1)!.start_to_result_ms.toFixed(0)} ms`);
+    log(
+      `single job rep ${rep + 1}/${config.reps}: ordo ${ordoSingle.at(-1)!.start_to_result_ms.toFixed(0)} ms, baseline ${baselineSingle.at(-1)!.start_to_result_ms.toFixed(0)} ms`,
+    );
   }
 
   // (b) History events of those runs.
@@ -106,11 +107,26 @@ async function run(stack: BenchStack): Promise<BenchResult> {
 
   // (c) Throughput, rounds rotating which side goes first. Ordo twice: created and started
   // in two requests (the measure), and in one (`start: true`).
-  const throughput = { ordo: [] as ThroughputRound<OrdoJobTiming>[], ordoOne: [] as ThroughputRound<OrdoJobTiming>[], baseline: [] as ThroughputRound<BaselineTiming>[] };
+  const throughput = {
+    ordo: [] as ThroughputRound<OrdoJobTiming>[],
+    ordoOne: [] as ThroughputRound<OrdoJobTiming>[],
+    baseline: [] as ThroughputRound<BaselineTiming>[],
+  };
   const sides = [
-    async () => throughput.baseline.push(await timed(() => pool(config.jobs, config.concurrency, () => runBaseline(client, config.job_steps)))),
-    async () => throughput.ordo.push(await timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow)))),
-    async () => throughput.ordoOne.push(await timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow, 'one-request')))),
+    async () =>
+      throughput.baseline.push(
+        await timed(() => pool(config.jobs, config.concurrency, () => runBaseline(client, config.job_steps))),
+      ),
+    async () =>
+      throughput.ordo.push(
+        await timed(() => pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow))),
+      ),
+    async () =>
+      throughput.ordoOne.push(
+        await timed(() =>
+          pool(config.jobs, config.concurrency, () => runOrdoJob(api, client, shortWorkflow, 'one-request')),
+        ),
+      ),
   ];
   for (let r = 0; r < config.rounds; r++) {
     for (let i = 0; i < sides.length; i++) {
@@ -121,11 +137,18 @@ async function run(stack: BenchStack): Promise<BenchResult> {
       await sides[(r + i) % sides.length]!();
     }
     const rate = (rounds: readonly ThroughputRound<unknown>[]) => (config.jobs / rounds.at(-1)!.seconds).toFixed(1);
-    log(`throughput round ${r + 1}/${config.rounds}: ordo ${rate(throughput.ordo)} jobs/s (one request ${rate(throughput.ordoOne)}), baseline ${rate(throughput.baseline)} jobs/s`);
+    log(
+      `throughput round ${r + 1}/${config.rounds}: ordo ${rate(throughput.ordo)} jobs/s (one request ${rate(throughput.ordoOne)}), baseline ${rate(throughput.baseline)} jobs/s`,
+    );
   }
 
   // Ordo's jobs must really have completed, with the chain's value, as the API answers them.
-  const checked = [...ordoSingle.map((t) => [t.job_id, config.steps] as const), ...[...throughput.ordo, ...throughput.ordoOne].flatMap((r) => r.timings.slice(0, 10).map((t) => [t.job_id, config.job_steps] as const))];
+  const checked = [
+    ...ordoSingle.map((t) => [t.job_id, config.steps] as const),
+    ...[...throughput.ordo, ...throughput.ordoOne].flatMap((r) =>
+      r.timings.slice(0, 10).map((t) => [t.job_id, config.job_steps] as const),
+    ),
+  ];
   for (const [jobId, steps] of checked) {
     const job = await getJob(api, jobId);
     if (job.status !== 'COMPLETED' || job.output_data[`v${steps}`] !== CHAIN_VALUE) {
@@ -194,16 +217,31 @@ async function run(stack: BenchStack): Promise<BenchResult> {
       ordo_start_to_result_ms: latencies(ordoJobs, (t) => t.start_to_result_ms),
       baseline_job_ms: latencies(baselineJobs, (t) => t.start_to_result_ms),
       baseline_start_request_ms: latencies(baselineJobs, (t) => t.start_ms),
-      ordo_cpu_ms_per_job: cpuPerJob(throughput.ordo.map((r) => r.cpu_ms), config.jobs),
+      ordo_cpu_ms_per_job: cpuPerJob(
+        throughput.ordo.map((r) => r.cpu_ms),
+        config.jobs,
+      ),
       one_request: {
         ordo_jobs_per_s: ordoOneRate,
         ordo_rounds_jobs_per_s: throughput.ordoOne.map((r) => round(config.jobs / r.seconds)),
         ratio: round(ordoOneRate / baselineRate, 3),
-        ordo_job_ms: latencies(throughput.ordoOne.flatMap((r) => r.timings), (t) => t.start_to_result_ms),
-        ordo_request_ms: latencies(throughput.ordoOne.flatMap((r) => r.timings), (t) => t.create_ms),
-        ordo_cpu_ms_per_job: cpuPerJob(throughput.ordoOne.map((r) => r.cpu_ms), config.jobs),
+        ordo_job_ms: latencies(
+          throughput.ordoOne.flatMap((r) => r.timings),
+          (t) => t.start_to_result_ms,
+        ),
+        ordo_request_ms: latencies(
+          throughput.ordoOne.flatMap((r) => r.timings),
+          (t) => t.create_ms,
+        ),
+        ordo_cpu_ms_per_job: cpuPerJob(
+          throughput.ordoOne.map((r) => r.cpu_ms),
+          config.jobs,
+        ),
       },
-      baseline_cpu_ms_per_job: cpuPerJob(throughput.baseline.map((r) => r.cpu_ms), config.jobs),
+      baseline_cpu_ms_per_job: cpuPerJob(
+        throughput.baseline.map((r) => r.cpu_ms),
+        config.jobs,
+      ),
     },
   };
 }
@@ -215,7 +253,6 @@ interface ThroughputRound<T> {
   timings: T[];
 }
 
-
 function latencies<T>(items: readonly T[], of: (t: T) => number): { p50: number; p95: number } {
   const values = items.map(of);
   return { p50: round(median(values), 1), p95: round(percentile(values, 95), 1) };
@@ -224,8 +261,13 @@ function latencies<T>(items: readonly T[], of: (t: T) => number): { p50: number;
 /** The median CPU per job of each process over the rounds, and their sum. */
 function cpuPerJob(rounds: readonly Record<string, number>[], jobs: number): Record<string, number> {
   const names = [...new Set(rounds.flatMap((r) => Object.keys(r)))];
-  const perJob: Record<string, number> = Object.fromEntries(names.map((n) => [n, round(median(rounds.map((r) => (r[n] ?? 0) / jobs)), 1)]));
-  perJob.total = round(Object.values(perJob).reduce((a, b) => a + b, 0), 1);
+  const perJob: Record<string, number> = Object.fromEntries(
+    names.map((n) => [n, round(median(rounds.map((r) => (r[n] ?? 0) / jobs)), 1)]),
+  );
+  perJob.total = round(
+    Object.values(perJob).reduce((a, b) => a + b, 0),
+    1,
+  );
   return perJob;
 }
 

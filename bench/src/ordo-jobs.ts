@@ -50,17 +50,29 @@ export type StartMode = 'two-requests' | 'one-request';
  * Runs one Ordo job as a client of the API would: create and start it (`mode`), then wait
  * for its Temporal run (workflow ID = job_id) to complete.
  */
-export async function runOrdoJob(api: string, client: Client, workflowId: string, mode: StartMode = 'two-requests'): Promise<OrdoJobTiming> {
+export async function runOrdoJob(
+  api: string,
+  client: Client,
+  workflowId: string,
+  mode: StartMode = 'two-requests',
+): Promise<OrdoJobTiming> {
   const t0 = performance.now();
   const create = { workflow_id: workflowId, name: 'bench job' };
   const input_values = { v0: CHAIN_VALUE };
-  const created = (await (mode === 'one-request' ? postJson(api, '/v1/jobs', { ...create, input_values, start: true }, 202) : postJson(api, '/v1/jobs', create, 201))) as StartedJob;
+  const created = (await (mode === 'one-request'
+    ? postJson(api, '/v1/jobs', { ...create, input_values, start: true }, 202)
+    : postJson(api, '/v1/jobs', create, 201))) as StartedJob;
   const t1 = performance.now();
-  const started = mode === 'two-requests' ? ((await postJson(api, `/v1/jobs/${created.job_id}/start`, { input_values }, 202)) as StartedJob) : created;
+  const started =
+    mode === 'two-requests'
+      ? ((await postJson(api, `/v1/jobs/${created.job_id}/start`, { input_values }, 202)) as StartedJob)
+      : created;
   const t2 = performance.now();
   // The run the start answered with, as the baseline's client waits on the run it started
   // (without a run ID, Temporal first looks up the workflow ID's current run).
-  const result = (await client.workflow.getHandle(created.job_id, started.runs.at(-1)?.run_id).result()) as { status?: string };
+  const result = (await client.workflow.getHandle(created.job_id, started.runs.at(-1)?.run_id).result()) as {
+    status?: string;
+  };
   const t3 = performance.now();
   if (result.status !== 'Completed') throw new Error(`job ${created.job_id} ended ${String(result.status)}`);
   // With one request the start was sent with the creation.
@@ -75,7 +87,10 @@ interface StartedJob {
 }
 
 /** The job as the API answers it, to check it is COMPLETED with the chain's value. */
-export async function getJob(api: string, jobId: string): Promise<{ status: string; output_data: Record<string, unknown> }> {
+export async function getJob(
+  api: string,
+  jobId: string,
+): Promise<{ status: string; output_data: Record<string, unknown> }> {
   const res = await fetch(`${api}/v1/jobs/${jobId}`, withApiKey());
   if (!res.ok) throw new Error(`GET /v1/jobs/${jobId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { status: string; output_data: Record<string, unknown> };
@@ -83,8 +98,12 @@ export async function getJob(api: string, jobId: string): Promise<{ status: stri
 
 async function postJson(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
   // The API the bench starts accepts the test key (startOrdoProcess).
-  const res = await fetch(`${api}${path}`, withApiKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const res = await fetch(
+    `${api}${path}`,
+    withApiKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  );
   const text = await res.text();
-  if (res.status !== expected) throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
+  if (res.status !== expected)
+    throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
   return JSON.parse(text) as unknown;
 }

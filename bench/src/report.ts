@@ -3,7 +3,15 @@ export interface BenchResult {
   date: string;
   commit: string;
   dirty: boolean;
-  machine: { cores: number; cpu: string; memory_gib: number; node: string; platform: string; load_1m_before: number; load_1m_after: number };
+  machine: {
+    cores: number;
+    cpu: string;
+    memory_gib: number;
+    node: string;
+    platform: string;
+    load_1m_before: number;
+    load_1m_after: number;
+  };
   config: { steps: number; reps: number; jobs: number; job_steps: number; concurrency: number; rounds: number };
   wall_time: {
     steps: number;
@@ -103,7 +111,11 @@ export function formatReport(r: BenchResult): string {
     ],
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]): string => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd();
+  const line = (row: string[]): string =>
+    row
+      .map((cell, col) => cell.padEnd(widths[col]!))
+      .join('  ')
+      .trimEnd();
   const t = r.throughput;
   return [
     `Ordo interpretation benchmark, ${r.date} (commit ${r.commit}${r.dirty ? ', uncommitted changes' : ''})`,

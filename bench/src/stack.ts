@@ -53,10 +53,30 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-    const [port, httpPort, metricsPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    const [port, httpPort, metricsPort, apiPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const temporalAddress = `127.0.0.1:${port}`;
-    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort)];
+    const args = [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--http-port',
+      String(httpPort),
+      '--metrics-port',
+      String(metricsPort),
+    ];
     // In memory by default: both sides pay the same for it, and a disk shared with other work adds noise.
     if (options.fileDb) args.push('--db-filename', join(dir, 'temporal.db'));
     args.push('--namespace', NAMESPACE, '--log-level', 'error');
@@ -66,7 +86,9 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
     for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
     children.push(spawnChild('temporal', cli, args));
-    log(`temporal dev server on ${temporalAddress} (${options.fileDb ? `db ${join(dir, 'temporal.db')}` : 'in-memory db'})`);
+    log(
+      `temporal dev server on ${temporalAddress} (${options.fileDb ? `db ${join(dir, 'temporal.db')}` : 'in-memory db'})`,
+    );
     const client = await connectWhenUp(temporalAddress);
     children.push({ name: 'client', stop: () => client.connection.close(), output: () => '' });
 
@@ -86,12 +108,25 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     children.push(named('ordo-api', api));
     if (options.baseline !== false) {
       const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
-      children.push(spawnChild('baseline-worker', tsx, [join(benchRoot, 'src', 'handwritten', 'worker-main.ts'), temporalAddress, NAMESPACE, BASELINE_TASK_QUEUE]));
+      children.push(
+        spawnChild('baseline-worker', tsx, [
+          join(benchRoot, 'src', 'handwritten', 'worker-main.ts'),
+          temporalAddress,
+          NAMESPACE,
+          BASELINE_TASK_QUEUE,
+        ]),
+      );
     }
     const base = `http://127.0.0.1:${apiPort}`;
     await waitForOk(`${base}/ready`, 120_000);
     log(`ordo api on ${base}`);
-    return { client, api: base, temporalAddress, stop, pids: () => Object.fromEntries(children.filter((c) => c.pid !== undefined).map((c) => [c.name, c.pid])) };
+    return {
+      client,
+      api: base,
+      temporalAddress,
+      stop,
+      pids: () => Object.fromEntries(children.filter((c) => c.pid !== undefined).map((c) => [c.name, c.pid])),
+    };
   } catch (err) {
     for (const child of children) {
       const output = child.output().trim();
@@ -137,7 +172,8 @@ export async function connectWhenUp(address: string, server?: ChildProcess): Pro
       return client;
     } catch (err) {
       if (server && server.exitCode !== null) throw new Error(`Temporal exited with ${server.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`Temporal did not answer on ${address} within 60 s: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`Temporal did not answer on ${address} within 60 s: ${(err as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

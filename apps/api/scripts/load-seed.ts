@@ -11,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3000';
 const key = (await text(process.stdin)).trim();
-const seedPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra', 'seed', 'wf_analyze_document.json');
+const seedPath = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'infra',
+  'seed',
+  'wf_analyze_document.json',
+);
 const headers: Record<string, string> = key === '' ? {} : { authorization: `Bearer ${key}` };
 
 async function waitForReady(deadline: number): Promise<void> {
@@ -34,7 +42,11 @@ const existing = await fetch(`${base}/v1/workflows/${workflow_id}`, { headers })
 if (existing.ok) {
   console.log(`seed: workflow '${workflow_id}' already exists`);
 } else {
-  const res = await fetch(`${base}/v1/workflows`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${base}/v1/workflows`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body,
+  });
   if (!res.ok) throw new Error(`seed: creating '${workflow_id}' failed: ${res.status} ${await res.text()}`);
   console.log(`seed: created workflow '${workflow_id}' (PUBLISHED)`);
 }

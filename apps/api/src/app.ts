@@ -45,7 +45,8 @@ export function createApp(deps: AppDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', SECURITY_SCHEME, {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key from `ORDO_API_KEYS`, as `Authorization: Bearer <key>`. `./ordo dev` makes one and prints it.',
+    description:
+      'An API key from `ORDO_API_KEYS`, as `Authorization: Bearer <key>`. `./ordo dev` makes one and prints it.',
   });
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   // Built once, on first request, from every route registered by then; idempotency headers added,
@@ -53,7 +54,11 @@ export function createApp(deps: AppDeps) {
   app.get(OPENAPI_PATH, (c) =>
     c.json(
       (document ??= toolStepTypeOptionalInRequests(
-        nullableRefsAsAnyOf(documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), { $ref: '#/components/schemas/Problem' })),
+        nullableRefsAsAnyOf(
+          documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), {
+            $ref: '#/components/schemas/Problem',
+          }),
+        ),
       )),
       200,
     ),
@@ -66,7 +71,9 @@ export function createApp(deps: AppDeps) {
       c.header('Allow', allowed.join(', '));
       throw methodNotAllowedProblem(c.req.method, c.req.path, allowed);
     }
-    throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`, [{ field: 'path', message: 'must be a path of this API (see /openapi.json)' }]);
+    throw new ApiProblem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`, [
+      { field: 'path', message: 'must be a path of this API (see /openapi.json)' },
+    ]);
   });
 
   app.onError((err, c) => {
@@ -138,29 +145,43 @@ function documentApp(app: OpenAPIHono) {
       summary: 'This OpenAPI 3.1 document',
       description: 'Generated from the zod schemas the routes validate with; `/docs` shows it.',
       security: [],
-      responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ openapi: z.string() }).loose() } } } },
+      responses: {
+        200: {
+          description: 'The document',
+          content: { 'application/json': { schema: z.object({ openapi: z.string() }).loose() } },
+        },
+      },
     }),
   );
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
-  app.openAPIRegistry.registerComponent('responses', 'NotFound', { description: 'No route has this path (`code`: `NOT_FOUND`)', content: problem });
+  app.openAPIRegistry.registerComponent('responses', 'NotFound', {
+    description: 'No route has this path (`code`: `NOT_FOUND`)',
+    content: problem,
+  });
   app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
-    description: 'The path has routes, none for this method (`code`: `METHOD_NOT_ALLOWED`); `Allow` lists the methods it has',
-    headers: { Allow: { description: 'The methods the path has, e.g. `GET, POST`', required: true, schema: { type: 'string' } } },
+    description:
+      'The path has routes, none for this method (`code`: `METHOD_NOT_ALLOWED`); `Allow` lists the methods it has',
+    headers: {
+      Allow: { description: 'The methods the path has, e.g. `GET, POST`', required: true, schema: { type: 'string' } },
+    },
     content: problem,
   });
   // Refused before any routing, so also on paths no route has.
   app.openAPIRegistry.registerComponent('responses', 'Unauthorized', {
-    description: 'A missing or wrong API key (`code`: `UNAUTHORIZED`), checked before routing, so on any path but the open ones',
+    description:
+      'A missing or wrong API key (`code`: `UNAUTHORIZED`), checked before routing, so on any path but the open ones',
     headers: { 'WWW-Authenticate': { description: '`Bearer`', required: true, schema: { type: 'string' } } },
     content: problem,
   });
   app.openAPIRegistry.registerComponent('responses', 'HostNotAllowed', {
-    description: 'A `Host` the API does not serve (`code`: `HOST_NOT_ALLOWED`), checked before anything else, against DNS rebinding',
+    description:
+      'A `Host` the API does not serve (`code`: `HOST_NOT_ALLOWED`), checked before anything else, against DNS rebinding',
     content: problem,
   });
   // The server's own refusals, made before the app sees the request: on any path.
   app.openAPIRegistry.registerComponent('responses', 'BadRequest', {
-    description: 'A request the server cannot route (`code`: `MALFORMED_REQUEST`): no `Host` or an unusable one, a method HTTP does not have, a malformed request line or header; `errors` names which',
+    description:
+      'A request the server cannot route (`code`: `MALFORMED_REQUEST`): no `Host` or an unusable one, a method HTTP does not have, a malformed request line or header; `errors` names which',
     content: problem,
   });
   app.openAPIRegistry.registerComponent('responses', 'HeadersTooLarge', {
@@ -177,8 +198,18 @@ function toProblem(err: Error): ApiProblem {
   if (err instanceof HTTPException) {
     // Hono raises these for malformed JSON bodies and similar protocol errors.
     const status = err.status;
-    if (status === 415) return new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as application/json', [{ field: 'content-type', message: 'must be application/json' }]);
-    if (status === 400) return new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', err.message, [{ field: '(body)', message: 'must be well-formed' }]);
+    if (status === 415)
+      return new ApiProblem(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Unsupported media type',
+        'send the body as application/json',
+        [{ field: 'content-type', message: 'must be application/json' }],
+      );
+    if (status === 400)
+      return new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', err.message, [
+        { field: '(body)', message: 'must be well-formed' },
+      ]);
     return new ApiProblem(status, 'INTERNAL', 'Request failed', err.message);
   }
   return new ApiProblem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred; it has been logged');

@@ -13,7 +13,9 @@ export const SECURITY_SCHEME = 'bearerAuth';
 
 /** Paths served without a key: probes, the API's own description and its reference page. */
 export function isOpenPath(path: string): boolean {
-  return path === '/health' || path === '/ready' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
+  return (
+    path === '/health' || path === '/ready' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/')
+  );
 }
 
 declare module 'hono' {
@@ -45,16 +47,31 @@ function digest(value: string): Buffer {
  */
 export function apiKeyAuth(auth: ApiAuth | undefined): MiddlewareHandler {
   // No configuration accepts no key: a forgotten setting closes the API rather than opening it.
-  const keys = auth === 'off' ? [] : (auth?.keys ?? []).map((key) => ({ digest: digest(key), principal: digest(`ordo-principal:${key}`).toString('hex').slice(0, 32) }));
+  const keys =
+    auth === 'off'
+      ? []
+      : (auth?.keys ?? []).map((key) => ({
+          digest: digest(key),
+          principal: digest(`ordo-principal:${key}`).toString('hex').slice(0, 32),
+        }));
   return async (c, next) => {
     if (auth === 'off' || isOpenPath(c.req.path)) return next();
     const header = c.req.header('authorization');
     const match = header === undefined ? undefined : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (!match) {
       c.header('WWW-Authenticate', 'Bearer realm="ordo"');
-      throw new ApiProblem(401, 'UNAUTHORIZED', 'Authentication required', 'send an API key as `Authorization: Bearer <key>`', [
-        { field: 'authorization', message: header === undefined ? 'is required: Bearer <API key>' : 'must be `Bearer <API key>`' },
-      ]);
+      throw new ApiProblem(
+        401,
+        'UNAUTHORIZED',
+        'Authentication required',
+        'send an API key as `Authorization: Bearer <key>`',
+        [
+          {
+            field: 'authorization',
+            message: header === undefined ? 'is required: Bearer <API key>' : 'must be `Bearer <API key>`',
+          },
+        ],
+      );
     }
     const presented = digest(match[1]!);
     let principal: string | undefined;
@@ -63,7 +80,9 @@ export function apiKeyAuth(auth: ApiAuth | undefined): MiddlewareHandler {
     }
     if (principal === undefined) {
       c.header('WWW-Authenticate', 'Bearer realm="ordo", error="invalid_token"');
-      throw new ApiProblem(401, 'UNAUTHORIZED', 'Authentication failed', 'the API key is not valid', [{ field: 'authorization', message: 'must hold a valid API key' }]);
+      throw new ApiProblem(401, 'UNAUTHORIZED', 'Authentication failed', 'the API key is not valid', [
+        { field: 'authorization', message: 'must hold a valid API key' },
+      ]);
     }
     c.set('ordoPrincipal', principal);
     return next();

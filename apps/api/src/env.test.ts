@@ -17,19 +17,34 @@ function issues(source: Record<string, string>): string[] {
 describe("the API's environment", () => {
   it('has working defaults once a key is given', () => {
     const env = loadEnv({ ORDO_API_KEYS: KEY });
-    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', ORDO_AUTH: 'on', ORDO_API_KEYS: [KEY], ORDO_API_ALLOWED_HOSTS: [] });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      ORDO_AUTH: 'on',
+      ORDO_API_KEYS: [KEY],
+      ORDO_API_ALLOWED_HOSTS: [],
+    });
   });
 
   it('takes several keys for rotation, and allowed hosts', () => {
-    const env = loadEnv({ ORDO_API_KEYS: ` ${KEY} , ${'n'.repeat(24)},`, ORDO_API_ALLOWED_HOSTS: 'ordo.example.com, 10.0.0.5,[fd00::1]' });
+    const env = loadEnv({
+      ORDO_API_KEYS: ` ${KEY} , ${'n'.repeat(24)},`,
+      ORDO_API_ALLOWED_HOSTS: 'ordo.example.com, 10.0.0.5,[fd00::1]',
+    });
     expect(env.ORDO_API_KEYS).toEqual([KEY, 'n'.repeat(24)]);
     expect(env.ORDO_API_ALLOWED_HOSTS).toEqual(['ordo.example.com', '10.0.0.5', '[fd00::1]']);
   });
 
   it('refuses to start without a key unless authentication is turned off explicitly', () => {
-    expect(issues({})).toEqual(['ORDO_API_KEYS: must hold at least one API key (comma-separated) while authentication is on; set ORDO_AUTH=off to run without keys']);
+    expect(issues({})).toEqual([
+      'ORDO_API_KEYS: must hold at least one API key (comma-separated) while authentication is on; set ORDO_AUTH=off to run without keys',
+    ]);
     expect(loadEnv({ ORDO_AUTH: 'off' }).ORDO_API_KEYS).toEqual([]);
-    expect(issues({ ORDO_AUTH: 'off', ORDO_API_KEYS: KEY })).toEqual(['ORDO_AUTH: is off, but ORDO_API_KEYS is set: unset one of them']);
+    expect(issues({ ORDO_AUTH: 'off', ORDO_API_KEYS: KEY })).toEqual([
+      'ORDO_AUTH: is off, but ORDO_API_KEYS is set: unset one of them',
+    ]);
   });
 
   it('names every bad variable at once, one line each, with its rule', () => {
@@ -61,6 +76,8 @@ describe("the API's environment", () => {
   });
 
   it('says so in the error message a process prints', () => {
-    expect(() => loadEnv({ PORT: 'x', ORDO_API_KEYS: KEY })).toThrow('Invalid API environment (1 problem):\n  PORT: must be a port number');
+    expect(() => loadEnv({ PORT: 'x', ORDO_API_KEYS: KEY })).toThrow(
+      'Invalid API environment (1 problem):\n  PORT: must be a port number',
+    );
   });
 });

@@ -7,7 +7,12 @@ function list(item: z.ZodType<string, string>) {
   return z
     .string()
     .default('')
-    .transform((raw) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
     .pipe(z.array(item));
 }
 
@@ -23,10 +28,18 @@ const ApiKey = z
 /** A host name (or IP address) the API answers to; any port. `*` turns the check off. */
 const AllowedHost = z
   .string()
-  .regex(/^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, 'each entry must be a host name or IP address without scheme or port ([::1] for IPv6), or *');
+  .regex(
+    /^(\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/,
+    'each entry must be a host name or IP address without scheme or port ([::1] for IPv6), or *',
+  );
 
 const Env = z.object({
-  PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(3000),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0–65535')
+    .max(65535, 'must be 0–65535')
+    .default(3000),
   /** The address the API listens on; also a host name it answers to. */
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   ...TemporalEnvShape,
@@ -35,22 +48,45 @@ const Env = z.object({
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
   ),
   /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail, tally): for benchmarks and tests, with a worker that has them too. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
-  ORDO_MAX_UPLOAD_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int('must be a whole number of bytes').positive('must be positive').default(50 * 1024 * 1024),
-  ORDO_MAX_JSON_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int('must be a whole number of bytes').min(1024, 'must be at least 1024').max(64 * 1024 * 1024, 'must be at most 64 MiB').default(1024 * 1024),
+  ORDO_MAX_UPLOAD_BYTES: z.coerce
+    .number({ message: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .positive('must be positive')
+    .default(50 * 1024 * 1024),
+  ORDO_MAX_JSON_BYTES: z.coerce
+    .number({ message: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024')
+    .max(64 * 1024 * 1024, 'must be at most 64 MiB')
+    .default(1024 * 1024),
   /** API keys accepted as `Authorization: Bearer <key>`, comma-separated; several at once for rotation. */
   ORDO_API_KEYS: list(ApiKey),
   /** `off` serves every route without a key: only for a machine nobody else reaches. */
-  ORDO_AUTH: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
+  ORDO_AUTH: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  ),
   /** Host names the API answers to besides localhost, 127.0.0.1, [::1] and HOST (DNS-rebinding guard). */
   ORDO_API_ALLOWED_HOSTS: list(AllowedHost),
   /** How long an Idempotency-Key stays held by a request that stopped renewing it (its process died) before a retry takes it over. */
-  ORDO_IDEMPOTENCY_LEASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').default(IDEMPOTENCY_LEASE_MS),
+  ORDO_IDEMPOTENCY_LEASE_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1000, 'must be at least 1000')
+    .default(IDEMPOTENCY_LEASE_MS),
   /** How often runs closed in Temporal without their ending recorded (terminated) are ended in the store; 0 turns the sweep off. */
-  ORDO_RUN_SWEEP_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').default(60_000),
+  ORDO_RUN_SWEEP_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(0, 'must be 0 or more')
+    .default(60_000),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -60,7 +96,11 @@ function crossIssues(source: Readonly<Record<string, string | undefined>>): EnvI
   const keys = (source.ORDO_API_KEYS ?? '').split(',').some((k) => k.trim() !== '');
   const auth = source.ORDO_AUTH || 'on';
   if (auth !== 'off' && !keys) {
-    issues.push({ variable: 'ORDO_API_KEYS', message: 'must hold at least one API key (comma-separated) while authentication is on; set ORDO_AUTH=off to run without keys' });
+    issues.push({
+      variable: 'ORDO_API_KEYS',
+      message:
+        'must hold at least one API key (comma-separated) while authentication is on; set ORDO_AUTH=off to run without keys',
+    });
   }
   if (auth === 'off' && keys) {
     issues.push({ variable: 'ORDO_AUTH', message: 'is off, but ORDO_API_KEYS is set: unset one of them' });

@@ -18,11 +18,17 @@ export type FileNameCheck = { ok: true; name: string } | { ok: false; message: s
 export function checkFileName(sent: string): FileNameCheck {
   const name = sent.normalize('NFC');
   if (name === '') return { ok: true, name: DEFAULT_FILE_NAME };
-  if (name.search(CONTROL_CHARACTERS) >= 0) return { ok: false, message: 'the file name must not contain control characters' };
-  if (name.search(BIDI_CONTROLS) >= 0) return { ok: false, message: 'the file name must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069)' };
+  if (name.search(CONTROL_CHARACTERS) >= 0)
+    return { ok: false, message: 'the file name must not contain control characters' };
+  if (name.search(BIDI_CONTROLS) >= 0)
+    return {
+      ok: false,
+      message: 'the file name must not contain bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069)',
+    };
   if (name.search(LONE_SURROGATES) >= 0) return { ok: false, message: 'the file name must be valid Unicode' };
   const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > MAX_FILE_NAME_BYTES) return { ok: false, message: `the file name must be at most ${MAX_FILE_NAME_BYTES} bytes of UTF-8 (got ${bytes})` };
+  if (bytes > MAX_FILE_NAME_BYTES)
+    return { ok: false, message: `the file name must be at most ${MAX_FILE_NAME_BYTES} bytes of UTF-8 (got ${bytes})` };
   return { ok: true, name };
 }
 
@@ -33,7 +39,11 @@ export function checkFileName(sent: string): FileNameCheck {
  * limit is cut to it, its extension kept.
  */
 export function contentDisposition(stored: string): string {
-  let name = stored.normalize('NFC').replace(CONTROL_CHARACTERS, '_').replace(BIDI_CONTROLS, '_').replace(LONE_SURROGATES, '\ufffd');
+  let name = stored
+    .normalize('NFC')
+    .replace(CONTROL_CHARACTERS, '_')
+    .replace(BIDI_CONTROLS, '_')
+    .replace(LONE_SURROGATES, '\ufffd');
   if (Buffer.byteLength(name, 'utf8') > MAX_FILE_NAME_BYTES) name = shorten(name);
   return create(name || DEFAULT_FILE_NAME);
 }

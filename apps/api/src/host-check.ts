@@ -20,9 +20,13 @@ export function hostCheck(allowed: readonly string[] = []): MiddlewareHandler {
     const host = hostnameOf(c.req.url);
     if (host === undefined || !hosts.has(host)) {
       // The allowed names are not listed: the caller may be the foreign page itself.
-      throw new ApiProblem(421, 'HOST_NOT_ALLOWED', 'Host not allowed', `this API does not answer to the host '${(host ?? '').slice(0, 255)}' (its operator can add names with ORDO_API_ALLOWED_HOSTS)`, [
-        { field: 'host', message: 'must name a host this API answers to' },
-      ]);
+      throw new ApiProblem(
+        421,
+        'HOST_NOT_ALLOWED',
+        'Host not allowed',
+        `this API does not answer to the host '${(host ?? '').slice(0, 255)}' (its operator can add names with ORDO_API_ALLOWED_HOSTS)`,
+        [{ field: 'host', message: 'must name a host this API answers to' }],
+      );
     }
     return next();
   };

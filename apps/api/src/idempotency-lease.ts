@@ -40,7 +40,10 @@ export function renewWhileRunning(store: OrdoStore, held: HeldKey, leaseMs: numb
     timer = setTimeout(() => {
       void store.idempotency.renew(held.principal, held.key, held.token, new Date(now().getTime() + leaseMs)).then(
         (holding) => {
-          if (!holding && !stopped) console.warn(`Idempotency-Key lease lost while its request ran (taken over after ${leaseMs} ms without a renewal)`);
+          if (!holding && !stopped)
+            console.warn(
+              `Idempotency-Key lease lost while its request ran (taken over after ${leaseMs} ms without a renewal)`,
+            );
           if (holding && !stopped) schedule();
         },
         () => {

@@ -15,7 +15,10 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 /** The routes that accept `Idempotency-Key`, as OpenAPI paths: creating a job, starting it, and the controls. */
 export const IDEMPOTENT_OPERATIONS: readonly { method: 'post'; path: string }[] = [
   { method: 'post', path: '/v1/jobs' },
-  ...['start', 'pause', 'resume', 'cancel', 'reset', 'retry'].map((action) => ({ method: 'post' as const, path: `/v1/jobs/{job_id}/${action}` })),
+  ...['start', 'pause', 'resume', 'cancel', 'reset', 'retry'].map((action) => ({
+    method: 'post' as const,
+    path: `/v1/jobs/{job_id}/${action}`,
+  })),
 ];
 
 const IDEMPOTENT_PATH = /^\/v1\/jobs(\/[^/]+\/(start|pause|resume|cancel|reset|retry))?\/?$/;
@@ -41,9 +44,13 @@ export function idempotencyOf(c: Context): JobIdempotency | undefined {
 
 /** The same key with another request: 422, whether the key's stored response or the job it created told. */
 export function idempotencyKeyReused(): ApiProblem {
-  return new ApiProblem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', 'this Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request', [
-    { field: 'header.idempotency-key', message: 'was already used with a different request' },
-  ]);
+  return new ApiProblem(
+    422,
+    'IDEMPOTENCY_KEY_REUSED',
+    'Idempotency key reused',
+    'this Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request',
+    [{ field: 'header.idempotency-key', message: 'was already used with a different request' }],
+  );
 }
 
 /** How the middleware keeps keys: the clock, and how long a request that stopped renewing its lease still holds its key. */
@@ -73,9 +80,13 @@ export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}):
     const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
     if (key === undefined) return next();
     if (!KEY.test(key)) {
-      throw new ApiProblem(422, 'VALIDATION_FAILED', 'Request validation failed', 'Idempotency-Key must be 1 to 255 printable ASCII characters', [
-        { field: 'header.idempotency-key', message: 'must be 1 to 255 printable ASCII characters' },
-      ]);
+      throw new ApiProblem(
+        422,
+        'VALIDATION_FAILED',
+        'Request validation failed',
+        'Idempotency-Key must be 1 to 255 printable ASCII characters',
+        [{ field: 'header.idempotency-key', message: 'must be 1 to 255 printable ASCII characters' }],
+      );
     }
     const started = now();
     if (started.getTime() - lastPurge > PURGE_EVERY_MS) {
@@ -104,16 +115,25 @@ export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}):
         throw idempotencyKeyReused();
       case 'in_flight':
         c.header('Retry-After', '1');
-        throw new ApiProblem(409, 'IDEMPOTENCY_KEY_IN_USE', 'Idempotency key in use', 'a request with this Idempotency-Key is still running; retry once it has finished', [
-          { field: 'header.idempotency-key', message: 'is in use by a request still running' },
-        ]);
+        throw new ApiProblem(
+          409,
+          'IDEMPOTENCY_KEY_IN_USE',
+          'Idempotency key in use',
+          'a request with this Idempotency-Key is still running; retry once it has finished',
+          [{ field: 'header.idempotency-key', message: 'is in use by a request still running' }],
+        );
       case 'proceed':
         break;
     }
     // What the request creates keeps the key for its whole life: a job created under it is
     // found again by a retry after this record is gone (freed by a 5xx, taken over once its
     // lease ran out unrenewed, expired).
-    c.set('ordoIdempotency', { id: createHash('sha256').update(JSON.stringify([principal, key])).digest('hex'), request_hash: hash });
+    c.set('ordoIdempotency', {
+      id: createHash('sha256')
+        .update(JSON.stringify([principal, key]))
+        .digest('hex'),
+      request_hash: hash,
+    });
     let completed = false;
     const stopRenewing = renewWhileRunning(store, { principal, key, token: begun.token }, leaseMs, now);
     try {
@@ -125,7 +145,11 @@ export function idempotency(store: OrdoStore, options: IdempotencyOptions = {}):
           const value = res.headers.get(name);
           if (value !== null) headers[name] = value;
         }
-        completed = await store.idempotency.complete(principal, key, begun.token, { status: res.status, headers, body: await res.clone().text() });
+        completed = await store.idempotency.complete(principal, key, begun.token, {
+          status: res.status,
+          headers,
+          body: await res.clone().text(),
+        });
       }
     } finally {
       stopRenewing();
@@ -149,13 +173,19 @@ function requestHash(method: string, url: URL, body: string): string {
       // not JSON: compared as sent
     }
   }
-  return createHash('sha256').update(JSON.stringify([method, url.pathname.replace(/\/$/, ''), query, canonicalBody])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([method, url.pathname.replace(/\/$/, ''), query, canonicalBody]))
+    .digest('hex');
 }
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }
@@ -177,7 +207,11 @@ export function documentIdempotency<T extends { paths?: object }>(document: T, p
     if (!operation) continue;
     const parameters = operation.parameters ?? [];
     // Header names are case-insensitive: a route that declares the header itself keeps its own.
-    const declared = (p: unknown) => typeof p === 'object' && p !== null && (p as { name?: string; in?: string }).in === 'header' && (p as { name?: string }).name?.toLowerCase() === IDEMPOTENCY_KEY_HEADER.toLowerCase();
+    const declared = (p: unknown) =>
+      typeof p === 'object' &&
+      p !== null &&
+      (p as { name?: string; in?: string }).in === 'header' &&
+      (p as { name?: string }).name?.toLowerCase() === IDEMPOTENCY_KEY_HEADER.toLowerCase();
     if (!parameters.some(declared)) {
       parameters.push({
         name: IDEMPOTENCY_KEY_HEADER,
@@ -195,11 +229,19 @@ export function documentIdempotency<T extends { paths?: object }>(document: T, p
       if (!status.startsWith('2')) continue;
       response.headers = {
         ...response.headers,
-        [IDEMPOTENT_REPLAYED_HEADER]: { description: '`true` when this response is the replay of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+        [IDEMPOTENT_REPLAYED_HEADER]: {
+          description: '`true` when this response is the replay of an earlier request with the same Idempotency-Key',
+          schema: { type: 'string', enum: ['true'] },
+        },
       };
     }
-    const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
-    responses['409'] ??= problem('Not possible in the current state, or a request with the same Idempotency-Key is still running');
+    const problem = (description: string) => ({
+      description,
+      content: { 'application/problem+json': { schema: problemSchema } },
+    });
+    responses['409'] ??= problem(
+      'Not possible in the current state, or a request with the same Idempotency-Key is still running',
+    );
     responses['422'] ??= problem('The request broke a rule, or its Idempotency-Key was used with a different request');
   }
   return document;

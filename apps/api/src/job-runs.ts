@@ -1,4 +1,11 @@
-import { WorkflowClient, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowClient,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ControlRefusal,
@@ -26,7 +33,8 @@ const QUERY_DEADLINE_MS = 2000;
 const START_DEADLINE_MS = 10_000;
 const CONTROL_DEADLINE_MS = 10_000;
 
-export type StartRunResult = { ok: true; run_id: string } | { ok: false; code: 'ALREADY_RUNNING' | 'TEMPORAL_UNAVAILABLE'; message: string };
+export type StartRunResult =
+  { ok: true; run_id: string } | { ok: false; code: 'ALREADY_RUNNING' | 'TEMPORAL_UNAVAILABLE'; message: string };
 
 /** The memo field naming the Idempotency-Key (its digest) of the request that started a run. */
 const IDEMPOTENCY_MEMO = 'ordo_idempotency_id';
@@ -37,7 +45,13 @@ const IDEMPOTENCY_MEMO = 'ordo_idempotency_id';
  * a new one (reset and start again, retry). `idempotencyId`, the start request's key, is
  * kept in the run's memo, so a retry of that request can tell the run it started.
  */
-export async function startRun(client: Client, taskQueue: string, job: JobRecord, input: JobRunInput, idempotencyId?: string): Promise<StartRunResult> {
+export async function startRun(
+  client: Client,
+  taskQueue: string,
+  job: JobRecord,
+  input: JobRunInput,
+  idempotencyId?: string,
+): Promise<StartRunResult> {
   try {
     const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
       client.workflow.start(JOB_WORKFLOW_TYPE, {
@@ -54,8 +68,13 @@ export async function startRun(client: Client, taskQueue: string, job: JobRecord
     );
     return { ok: true, run_id: handle.firstExecutionRunId };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, code: 'ALREADY_RUNNING', message: 'a run of this job is already in progress' };
-    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not start the job's workflow: ${(err as Error).message}` };
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return { ok: false, code: 'ALREADY_RUNNING', message: 'a run of this job is already in progress' };
+    return {
+      ok: false,
+      code: 'TEMPORAL_UNAVAILABLE',
+      message: `could not start the job's workflow: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -70,7 +89,9 @@ function runHandle(client: Client, jobId: string, runId: string): WorkflowHandle
  */
 export async function openRunOf(client: Client, jobId: string): Promise<string | undefined> {
   try {
-    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId).describe());
+    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      client.workflow.getHandle(jobId).describe(),
+    );
     if (description.status.name !== 'RUNNING') return undefined;
     // The job run is the chain's first execution: a run that continued as new is still the run it began as.
     return description.raw.workflowExecutionInfo?.firstRunId || description.runId;
@@ -83,9 +104,16 @@ export async function openRunOf(client: Client, jobId: string): Promise<string |
  * Whether the run `runId` of a job (its chain's first execution) was started by a request
  * with the Idempotency-Key `idempotencyId`; undefined when Temporal does not answer.
  */
-export async function runStartedWith(client: Client, jobId: string, runId: string, idempotencyId: string): Promise<boolean | undefined> {
+export async function runStartedWith(
+  client: Client,
+  jobId: string,
+  runId: string,
+  idempotencyId: string,
+): Promise<boolean | undefined> {
   try {
-    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId, runId).describe());
+    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      client.workflow.getHandle(jobId, runId).describe(),
+    );
     return description.memo?.[IDEMPOTENCY_MEMO] === idempotencyId;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
@@ -98,7 +126,8 @@ export async function runStartedWith(client: Client, jobId: string, runId: strin
  * the run could not have recorded its ending: terminated, timed out, failed), or unknown
  * (Temporal does not answer, or a later run of the job is all it describes).
  */
-export type ChainState = { state: 'open' } | { state: 'closed'; ending: OutsideEnding | undefined } | { state: 'unknown' };
+export type ChainState =
+  { state: 'open' } | { state: 'closed'; ending: OutsideEnding | undefined } | { state: 'unknown' };
 
 /**
  * How the chain that began with `runId` stands now: its latest execution described, and for
@@ -106,7 +135,9 @@ export type ChainState = { state: 'open' } | { state: 'closed'; ending: OutsideE
  */
 export async function chainStateOf(client: Client, jobId: string, runId: string): Promise<ChainState> {
   try {
-    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(jobId).describe());
+    const description = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      client.workflow.getHandle(jobId).describe(),
+    );
     // The latest execution of the workflow ID; continue-as-new keeps the chain's first run ID on it.
     const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
     if (firstRunId !== runId) return { state: 'unknown' };
@@ -135,8 +166,14 @@ export async function chainStateOf(client: Client, jobId: string, runId: string)
         );
         const last = history.history?.events?.[0];
         return description.status.name === 'TERMINATED'
-          ? { state: 'closed', ending: { kind: 'terminated', reason: last?.workflowExecutionTerminatedEventAttributes?.reason ?? '' } }
-          : { state: 'closed', ending: { kind: 'failed', reason: last?.workflowExecutionFailedEventAttributes?.failure?.message ?? '' } };
+          ? {
+              state: 'closed',
+              ending: { kind: 'terminated', reason: last?.workflowExecutionTerminatedEventAttributes?.reason ?? '' },
+            }
+          : {
+              state: 'closed',
+              ending: { kind: 'failed', reason: last?.workflowExecutionFailedEventAttributes?.failure?.message ?? '' },
+            };
       }
     }
   } catch {
@@ -156,7 +193,14 @@ function openOnlyQueries(client: Client): WorkflowClient {
   if (!workflows) {
     // Everything but the reject condition as the client's own: its data converter, identity and interceptors.
     const { namespace, dataConverter, identity, interceptors } = client.workflow.options;
-    workflows = new WorkflowClient({ connection: client.connection, namespace, dataConverter, identity, interceptors, queryRejectCondition: 'NOT_OPEN' });
+    workflows = new WorkflowClient({
+      connection: client.connection,
+      namespace,
+      dataConverter,
+      identity,
+      interceptors,
+      queryRejectCondition: 'NOT_OPEN',
+    });
     openOnlyClients.set(client, workflows);
   }
   return workflows;
@@ -173,7 +217,9 @@ export async function liveRunState(client: Client, jobId: string, runId: string)
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUERY_DEADLINE_MS)));
   const workflows = openOnlyQueries(client);
   const query = workflows
-    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => workflows.getHandle(jobId, undefined, { firstExecutionRunId: runId }).query(runStateQuery))
+    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      workflows.getHandle(jobId, undefined, { firstExecutionRunId: runId }).query(runStateQuery),
+    )
     .then((raw) => RunState.safeParse(raw).data)
     .catch(() => undefined);
   try {
@@ -183,55 +229,99 @@ export async function liveRunState(client: Client, jobId: string, runId: string)
   }
 }
 
-export type SetPausedResult = { ok: true; paused: boolean } | { ok: false; code: ControlRefusal | 'TEMPORAL_UNAVAILABLE'; message: string };
+export type SetPausedResult =
+  { ok: true; paused: boolean } | { ok: false; code: ControlRefusal | 'TEMPORAL_UNAVAILABLE'; message: string };
 
 /** Pauses or resumes a run through the `setPaused` update: answered once the workflow applied it. */
-export async function setRunPaused(client: Client, jobId: string, runId: string, paused: boolean): Promise<SetPausedResult> {
+export async function setRunPaused(
+  client: Client,
+  jobId: string,
+  runId: string,
+  paused: boolean,
+): Promise<SetPausedResult> {
   try {
     const result = await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () =>
       runHandle(client, jobId, runId).executeUpdate(setPausedUpdate, { args: [{ paused }] }),
     );
     return { ok: true, paused: result.paused };
   } catch (err) {
-    const refusal = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? ControlRefusal.safeParse(err.cause.type).data : undefined;
-    if (refusal) return { ok: false, code: refusal, message: (err as WorkflowUpdateFailedError).cause?.message ?? refusal };
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
-    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not reach the job's workflow: ${(err as Error).message}` };
+    const refusal =
+      err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure
+        ? ControlRefusal.safeParse(err.cause.type).data
+        : undefined;
+    if (refusal)
+      return { ok: false, code: refusal, message: (err as WorkflowUpdateFailedError).cause?.message ?? refusal };
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err))
+      return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+    return {
+      ok: false,
+      code: 'TEMPORAL_UNAVAILABLE',
+      message: `could not reach the job's workflow: ${(err as Error).message}`,
+    };
   }
 }
 
-export type ConfirmStepResult = { ok: true } | { ok: false; code: 'CONFIRMATION_REFUSED' | 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string };
+export type ConfirmStepResult =
+  { ok: true } | { ok: false; code: 'CONFIRMATION_REFUSED' | 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string };
 
 /** Confirms a waiting `sys.human_confirm` step through the `confirm` update: answered once the workflow took it. */
-export async function confirmRunStep(client: Client, jobId: string, runId: string, stepId: string, payload: SchemaValue | undefined): Promise<ConfirmStepResult> {
+export async function confirmRunStep(
+  client: Client,
+  jobId: string,
+  runId: string,
+  stepId: string,
+  payload: SchemaValue | undefined,
+): Promise<ConfirmStepResult> {
   try {
     await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () =>
-      runHandle(client, jobId, runId).executeUpdate(confirmUpdate, { args: [{ step_id: stepId, ...(payload !== undefined && { payload }) }] }),
+      runHandle(client, jobId, runId).executeUpdate(confirmUpdate, {
+        args: [{ step_id: stepId, ...(payload !== undefined && { payload }) }],
+      }),
     );
     return { ok: true };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'CONFIRMATION_REFUSED') {
+    if (
+      err instanceof WorkflowUpdateFailedError &&
+      err.cause instanceof ApplicationFailure &&
+      err.cause.type === 'CONFIRMATION_REFUSED'
+    ) {
       return { ok: false, code: 'CONFIRMATION_REFUSED', message: err.cause.message };
     }
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
-    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not reach the job's workflow: ${(err as Error).message}` };
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err))
+      return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+    return {
+      ok: false,
+      code: 'TEMPORAL_UNAVAILABLE',
+      message: `could not reach the job's workflow: ${(err as Error).message}`,
+    };
   }
 }
 
-export type CancelRunResult = { ok: true; closed: boolean } | { ok: false; code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string };
+export type CancelRunResult =
+  { ok: true; closed: boolean } | { ok: false; code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string };
 
 /**
  * Requests Temporal's native cancellation of a run (the same as `temporal workflow cancel`
  * or the Web UI's button), then waits up to `waitMs` for the run to close, so the caller
  * usually answers with the final state.
  */
-export async function cancelRun(client: Client, jobId: string, runId: string, waitMs: number): Promise<CancelRunResult> {
+export async function cancelRun(
+  client: Client,
+  jobId: string,
+  runId: string,
+  waitMs: number,
+): Promise<CancelRunResult> {
   const handle = runHandle(client, jobId, runId);
   try {
     await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () => handle.cancel());
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
-    return { ok: false, code: 'TEMPORAL_UNAVAILABLE', message: `could not cancel the job's workflow: ${(err as Error).message}` };
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err))
+      return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+    return {
+      ok: false,
+      code: 'TEMPORAL_UNAVAILABLE',
+      message: `could not cancel the job's workflow: ${(err as Error).message}`,
+    };
   }
   return { ok: true, closed: await waitForClose(client, handle, waitMs) };
 }
@@ -239,7 +329,9 @@ export async function cancelRun(client: Client, jobId: string, runId: string, wa
 /** Ends a run at once, without letting it clean up: only for a run that did not close when cancelled. */
 export async function terminateRun(client: Client, jobId: string, runId: string, reason: string): Promise<void> {
   try {
-    await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () => runHandle(client, jobId, runId).terminate(reason));
+    await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () =>
+      runHandle(client, jobId, runId).terminate(reason),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return;
     throw err;
@@ -257,10 +349,12 @@ async function waitForClose(client: Client, handle: WorkflowHandle, waitMs: numb
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
   // result() rejects when the run fails or is cancelled: either way it has closed. Aborting
   // it on time-out ends its long poll instead of leaving it open until the run closes.
-  const closed = client.withAbortSignal(controller.signal, () => handle.result()).then(
-    () => true,
-    (err: unknown) => !controller.signal.aborted && !(err instanceof Error && err.name === 'AbortError'),
-  );
+  const closed = client
+    .withAbortSignal(controller.signal, () => handle.result())
+    .then(
+      () => true,
+      (err: unknown) => !controller.signal.aborted && !(err instanceof Error && err.name === 'AbortError'),
+    );
   try {
     return await Promise.race([closed, timeout]);
   } finally {

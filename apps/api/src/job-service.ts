@@ -33,7 +33,17 @@ import {
 import { checkJobInputs, newId, subWorkflowVersions, type JobIdempotency, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
 import { idempotencyKeyReused } from './idempotency';
-import { awaitRunClosed, cancelRun, confirmRunStep, openRunOf, runStartedWith, setRunPaused, startRun, terminateRun, type StartRunResult } from './job-runs';
+import {
+  awaitRunClosed,
+  cancelRun,
+  confirmRunStep,
+  openRunOf,
+  runStartedWith,
+  setRunPaused,
+  startRun,
+  terminateRun,
+  type StartRunResult,
+} from './job-runs';
 import { endRunIfClosed } from './run-reconciler';
 import type { ListJobsQuery } from './list-jobs-query';
 import { ApiProblem, jobConflict, notFound, temporalUnavailable, validationProblem, type FieldError } from './problem';
@@ -91,7 +101,11 @@ export class JobService {
    * whole life: it is written with the job, and a request with that key finds the job again
    * (see {@link answerCreated}) instead of creating a second one.
    */
-  async create(request: CreateJobRequest, correlationId: string | undefined, idempotency?: JobIdempotency): Promise<Job> {
+  async create(
+    request: CreateJobRequest,
+    correlationId: string | undefined,
+    idempotency?: JobIdempotency,
+  ): Promise<Job> {
     if (idempotency !== undefined) {
       const found = await this.deps.store.jobs.findByIdempotency(idempotency.id);
       if (found) return this.answerCreated(found, request, idempotency);
@@ -102,7 +116,10 @@ export class JobService {
       if (mismatches.length > 0) throw validationProblem(mismatches);
     }
     const values = request.input_values ?? {};
-    const inputs = request.input_values === undefined && !request.start ? undefined : await this.checkInputs(workflow.input_variables, values);
+    const inputs =
+      request.input_values === undefined && !request.start
+        ? undefined
+        : await this.checkInputs(workflow.input_variables, values);
     if (inputs !== undefined) refuseInvalidInputs(inputs.errors, request.start ? undefined : givenInputs(values));
     const now = this.now();
     const job = newJobRecord(
@@ -125,19 +142,31 @@ export class JobService {
       switch (inserted.code) {
         case 'IDEMPOTENCY_KEY_TAKEN': {
           // A request with the same key inserted its job first (an earlier attempt still running past its lease).
-          const found = idempotency === undefined ? undefined : await this.deps.store.jobs.findByIdempotency(idempotency.id);
-          if (!found || idempotency === undefined) throw new Error(`job insert refused for an idempotency key that names no job`);
+          const found =
+            idempotency === undefined ? undefined : await this.deps.store.jobs.findByIdempotency(idempotency.id);
+          if (!found || idempotency === undefined)
+            throw new Error(`job insert refused for an idempotency key that names no job`);
           return this.answerCreated(found, request, idempotency);
         }
         case 'VERSION_NOT_FOUND':
-          throw validationProblem([{ field: 'workflow_version', message: `workflow '${job.workflow_id}' version ${job.workflow_version} does not exist` }]);
+          throw validationProblem([
+            {
+              field: 'workflow_version',
+              message: `workflow '${job.workflow_id}' version ${job.workflow_version} does not exist`,
+            },
+          ]);
         case 'VERSION_NOT_PUBLISHED':
           throw notPublished({ workflow_id: job.workflow_id, version: job.workflow_version, status: inserted.status });
         case 'FILE_NOT_FOUND':
           throw fileDeletedMeanwhile();
       }
     }
-    if (!request.start) return this.view({ stored: { job, run: undefined, runs: [], updated_at: now, revision: 0 }, run: undefined, stale: false });
+    if (!request.start)
+      return this.view({
+        stored: { job, run: undefined, runs: [], updated_at: now, revision: 0 },
+        run: undefined,
+        stale: false,
+      });
     return this.launch(job, 0, [], createdUnstarted(job.job_id), idempotency?.id);
   }
 
@@ -147,10 +176,15 @@ export class JobService {
    * and the job is still PENDING with no run (the first attempt died before starting it, or
    * answered 503 with Temporal down). The same key with another request is a 422.
    */
-  private async answerCreated(found: { stored: StoredJob; request_hash: string }, request: CreateJobRequest, idempotency: JobIdempotency): Promise<Job> {
+  private async answerCreated(
+    found: { stored: StoredJob; request_hash: string },
+    request: CreateJobRequest,
+    idempotency: JobIdempotency,
+  ): Promise<Job> {
     if (found.request_hash !== idempotency.request_hash) throw idempotencyKeyReused();
     const jobId = found.stored.job.job_id;
-    if (request.start === true && !found.stored.run) return this.startStored(found.stored, undefined, createdUnstarted(jobId), idempotency.id);
+    if (request.start === true && !found.stored.run)
+      return this.startStored(found.stored, undefined, createdUnstarted(jobId), idempotency.id);
     return this.get(jobId);
   }
 
@@ -163,9 +197,18 @@ export class JobService {
     const job = await this.requirePending(jobId);
     const variable = job.input_variables.find((v) => v.variable_id === variableId);
     if (!variable) {
-      throw new ApiProblem(404, 'NOT_FOUND', 'Input variable not found', `job '${jobId}' has no input variable '${variableId}'`, [
-        { field: 'variable_id', message: `must be one of ${job.input_variables.map((v) => v.variable_id).join(', ')}` },
-      ]);
+      throw new ApiProblem(
+        404,
+        'NOT_FOUND',
+        'Input variable not found',
+        `job '${jobId}' has no input variable '${variableId}'`,
+        [
+          {
+            field: 'variable_id',
+            message: `must be one of ${job.input_variables.map((v) => v.variable_id).join(', ')}`,
+          },
+        ],
+      );
     }
     const values: Record<string, unknown> = { ...job.input_values };
     if (value === null) delete values[variableId];
@@ -187,11 +230,18 @@ export class JobService {
    * seed 002's `validateInputs` when `store` is set (a pending job's `input_errors` are
    * updated), `areInputsValid` when not.
    */
-  async checkStoredInputs(jobId: string, store: boolean): Promise<{ valid: boolean; input_values: Record<string, SchemaValue>; input_errors: Record<string, string> }> {
+  async checkStoredInputs(
+    jobId: string,
+    store: boolean,
+  ): Promise<{ valid: boolean; input_values: Record<string, SchemaValue>; input_errors: Record<string, string> }> {
     const job = store ? await this.requirePending(jobId) : await this.require(jobId);
     const checked = await this.checkInputs(job.input_variables, job.input_values);
     if (store) await this.saveInputs(job, job.input_values, checked.errors);
-    return { valid: Object.keys(checked.errors).length === 0, input_values: effectiveInputs(job.input_variables, job.input_values), input_errors: checked.errors };
+    return {
+      valid: Object.keys(checked.errors).length === 0,
+      input_values: effectiveInputs(job.input_variables, job.input_values),
+      input_errors: checked.errors,
+    };
   }
 
   /**
@@ -200,15 +250,29 @@ export class JobService {
    * was. The job's workflow records RUNNING itself when it begins, so an API that dies
    * mid-start leaves the job PENDING (no run) or running (a run), never stuck between.
    */
-  async start(jobId: string, inputValues: Record<string, unknown> | undefined, idempotency?: JobIdempotency): Promise<Job> {
+  async start(
+    jobId: string,
+    inputValues: Record<string, unknown> | undefined,
+    idempotency?: JobIdempotency,
+  ): Promise<Job> {
     const stored = await this.requireStored(jobId);
     // A start retried with its key after its run began answers that run.
-    if (stored.run && idempotency !== undefined && (await runStartedWith(this.deps.temporal.client, jobId, stored.run.run_id, idempotency.id))) return this.get(jobId);
+    if (
+      stored.run &&
+      idempotency !== undefined &&
+      (await runStartedWith(this.deps.temporal.client, jobId, stored.run.run_id, idempotency.id))
+    )
+      return this.get(jobId);
     return this.startStored(stored, inputValues, (message) => temporalUnavailable(message), idempotency?.id);
   }
 
   /** {@link start} of a job as just read: 409 unless it is PENDING. */
-  private async startStored(stored: StoredJob, inputValues: Record<string, unknown> | undefined, unavailable: (message: string) => ApiProblem, idempotencyId: string | undefined): Promise<Job> {
+  private async startStored(
+    stored: StoredJob,
+    inputValues: Record<string, unknown> | undefined,
+    unavailable: (message: string) => ApiProblem,
+    idempotencyId: string | undefined,
+  ): Promise<Job> {
     const pending = this.requirePendingOf(stored);
     let job = pending.job;
     let revision = pending.revision;
@@ -231,13 +295,22 @@ export class JobService {
    * finds the run open (this start reached Temporal, its answer did not reach the caller)
    * answers that run instead of a 409.
    */
-  private async launch(job: JobRecord, revision: number, runs: readonly RunSummary[], unavailable: (message: string) => ApiProblem, idempotencyId?: string): Promise<Job> {
+  private async launch(
+    job: JobRecord,
+    revision: number,
+    runs: readonly RunSummary[],
+    unavailable: (message: string) => ApiProblem,
+    idempotencyId?: string,
+  ): Promise<Job> {
     const jobId = job.job_id;
     const startedAt = this.now();
     // The run is handed its start as just read, so it begins without reading the job again;
     // it still claims the job itself, fenced by this revision.
     const prepared = preparedStartOf(job, revision, this.toolDefaults);
-    const input = JSON.stringify(prepared).length <= MAX_PREPARED_START_BYTES ? { job_id: jobId, started_at: startedAt, prepared } : { job_id: jobId, started_at: startedAt };
+    const input =
+      JSON.stringify(prepared).length <= MAX_PREPARED_START_BYTES
+        ? { job_id: jobId, started_at: startedAt, prepared }
+        : { job_id: jobId, started_at: startedAt };
     const started = await this.startAfterClose(job, input, runs, idempotencyId);
     switch (started.ok) {
       case true: {
@@ -246,22 +319,40 @@ export class JobService {
         // what the claim stored, with no wait for a worker. Should this process die before
         // the claim, the run claims the job itself. A run given only the job ID claims it
         // through its `beginRun`: that is waited for, briefly.
-        const claimed = input.prepared !== undefined ? await this.claimStarted(jobId, started.run_id, startedAt, revision) : await this.awaitClaim(jobId, started.run_id);
+        const claimed =
+          input.prepared !== undefined
+            ? await this.claimStarted(jobId, started.run_id, startedAt, revision)
+            : await this.awaitClaim(jobId, started.run_id);
         const run = storedRunState(job, initialRunHeader(runHeaderSource(job), started.run_id, startedAt), []);
-        const listed = [...runs, ...(claimed ? [{ run_id: started.run_id, status: 'RUNNING' as const, started_at: startedAt }] : [])];
-        return this.view({ stored: { job: { ...job, run_id: started.run_id }, run, runs: listed, updated_at: startedAt, revision }, run, stale: false });
+        const listed = [
+          ...runs,
+          ...(claimed ? [{ run_id: started.run_id, status: 'RUNNING' as const, started_at: startedAt }] : []),
+        ];
+        return this.view({
+          stored: { job: { ...job, run_id: started.run_id }, run, runs: listed, updated_at: startedAt, revision },
+          run,
+          stale: false,
+        });
       }
       case false:
         switch (started.code) {
           case 'ALREADY_RUNNING': {
             const open = idempotencyId === undefined ? undefined : await openRunOf(this.deps.temporal.client, jobId);
-            if (open !== undefined && idempotencyId !== undefined && (await runStartedWith(this.deps.temporal.client, jobId, open, idempotencyId))) {
+            if (
+              open !== undefined &&
+              idempotencyId !== undefined &&
+              (await runStartedWith(this.deps.temporal.client, jobId, open, idempotencyId))
+            ) {
               // This request's own run, started by an attempt that died before claiming the job:
               // the run claims it itself (fenced by the revision it was prepared from).
               await this.awaitClaim(jobId, open);
               return this.get(jobId);
             }
-            throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' already has a run in progress; only PENDING jobs can start`, { status: 'RUNNING' });
+            throw jobConflict(
+              'JOB_NOT_PENDING',
+              `job '${jobId}' already has a run in progress; only PENDING jobs can start`,
+              { status: 'RUNNING' },
+            );
           }
           case 'TEMPORAL_UNAVAILABLE':
             throw unavailable(started.message);
@@ -275,7 +366,12 @@ export class JobService {
    * so a job reset right after may find that run still open for a moment: Temporal refuses
    * a second open run, and the start waits for the ended one to close and tries again.
    */
-  private async startAfterClose(job: JobRecord, input: JobRunInput, runs: readonly RunSummary[], idempotencyId?: string): Promise<StartRunResult> {
+  private async startAfterClose(
+    job: JobRecord,
+    input: JobRunInput,
+    runs: readonly RunSummary[],
+    idempotencyId?: string,
+  ): Promise<StartRunResult> {
     const client = this.deps.temporal.client;
     const started = await startRun(client, this.deps.temporal.taskQueue, job, input, idempotencyId);
     if (started.ok || started.code !== 'ALREADY_RUNNING') return started;
@@ -304,9 +400,16 @@ export class JobService {
     if (!result.ok) {
       switch (result.code) {
         case 'ALREADY_PAUSED':
-          throw jobConflict('JOB_ALREADY_PAUSED', `job '${jobId}' is already paused`, { status: 'RUNNING', is_paused: true });
+          throw jobConflict('JOB_ALREADY_PAUSED', `job '${jobId}' is already paused`, {
+            status: 'RUNNING',
+            is_paused: true,
+          });
         case 'NOT_PAUSED':
-          throw jobConflict('JOB_NOT_PAUSED', `job '${jobId}' is running and not paused; only a paused job can resume`, { status: 'RUNNING', is_paused: false });
+          throw jobConflict(
+            'JOB_NOT_PAUSED',
+            `job '${jobId}' is running and not paused; only a paused job can resume`,
+            { status: 'RUNNING', is_paused: false },
+          );
         case 'RUN_FINISHED':
         case 'TEMPORAL_UNAVAILABLE':
           return this.runUnreachable(jobId, result.code, result.message);
@@ -338,7 +441,9 @@ export class JobService {
           // Closed in Temporal: ended there without its ending recorded (terminated), the store learns it now.
           await endRunIfClosed(this.deps, await this.requireStored(jobId));
           const after = await this.current(jobId);
-          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished; only a running job can be cancelled`, { status: jobStatusOf(after.run?.status) });
+          throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished; only a running job can be cancelled`, {
+            status: jobStatusOf(after.run?.status),
+          });
         }
         case 'TEMPORAL_UNAVAILABLE':
           throw temporalUnavailable(result.message);
@@ -356,7 +461,10 @@ export class JobService {
   async reset(jobId: string): Promise<Job> {
     const stored = await this.requireStored(jobId);
     const run = stored.run;
-    if (!run) throw jobConflict('JOB_NOT_STARTED', `job '${jobId}' is PENDING and has no run; there is nothing to reset`, { status: 'PENDING' });
+    if (!run)
+      throw jobConflict('JOB_NOT_STARTED', `job '${jobId}' is PENDING and has no run; there is nothing to reset`, {
+        status: 'PENDING',
+      });
     if (run.status === 'InProgress') {
       const cancelled = await cancelRun(this.deps.temporal.client, jobId, run.run_id, CLOSE_WAIT_MS);
       if (!cancelled.ok && cancelled.code === 'TEMPORAL_UNAVAILABLE') throw temporalUnavailable(cancelled.message);
@@ -375,9 +483,13 @@ export class JobService {
           throw notFound('Job', jobId);
         case 'RUN_CHANGED': {
           const after = await this.current(jobId);
-          throw jobConflict('JOB_CHANGED', `job '${jobId}' changed while it was being reset (another reset, start or retry won)`, {
-            status: jobStatusOf(after.run?.status),
-          });
+          throw jobConflict(
+            'JOB_CHANGED',
+            `job '${jobId}' changed while it was being reset (another reset, start or retry won)`,
+            {
+              status: jobStatusOf(after.run?.status),
+            },
+          );
         }
       }
     }
@@ -393,7 +505,10 @@ export class JobService {
     const stored = await this.requireStored(jobId);
     const status = jobStatusOf(stored.run?.status);
     if (!stored.run || status !== 'FAILED') {
-      throw jobConflict('JOB_NOT_FAILED', `job '${jobId}' is ${status}; only a FAILED job can be retried`, { status, ...(stored.run && { is_paused: stored.run.paused }) });
+      throw jobConflict('JOB_NOT_FAILED', `job '${jobId}' is ${status}; only a FAILED job can be retried`, {
+        status,
+        ...(stored.run && { is_paused: stored.run.paused }),
+      });
     }
     const planned = retryPlan(stored.job, stored.run, fromStep);
     if (!planned.ok) {
@@ -432,7 +547,10 @@ export class JobService {
    * and does nothing, and the caller gets the job's state as it now is.
    */
   private async claimStarted(jobId: string, runId: string, startedAt: string, revision: number): Promise<true> {
-    const claim = await this.deps.store.jobs.claimPrepared({ job_id: jobId, run_id: runId, started_at: startedAt, revision }, this.now());
+    const claim = await this.deps.store.jobs.claimPrepared(
+      { job_id: jobId, run_id: runId, started_at: startedAt, revision },
+      this.now(),
+    );
     if (claim.ok) return true;
     switch (claim.code) {
       case 'JOB_NOT_FOUND':
@@ -440,7 +558,11 @@ export class JobService {
       case 'JOB_CHANGED':
       case 'JOB_NOT_STARTABLE': {
         const now = await this.requireStored(jobId);
-        throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' changed while it was starting; nothing was started: ${claim.message}`, { status: jobStatusOf(now.run?.status) });
+        throw jobConflict(
+          'JOB_NOT_PENDING',
+          `job '${jobId}' changed while it was starting; nothing was started: ${claim.message}`,
+          { status: jobStatusOf(now.run?.status) },
+        );
       }
     }
   }
@@ -460,11 +582,24 @@ export class JobService {
   async list(query: ListJobsQuery): Promise<{ items: JobSummary[]; next_cursor: string | null }> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // One extra row tells whether another page exists without a count query.
-    const rows = await this.deps.store.jobs.list({ workflow_id: query.workflow_id, status: query.status, limit: query.limit + 1, after });
+    const rows = await this.deps.store.jobs.list({
+      workflow_id: query.workflow_id,
+      status: query.status,
+      limit: query.limit + 1,
+      after,
+    });
     const page = rows.slice(0, query.limit);
-    const items = page.map((stored) => JobSummary.parse(jobView(stored.job, stored.run, stored.runs, { updated_at: stored.updated_at })));
+    const items = page.map((stored) =>
+      JobSummary.parse(jobView(stored.job, stored.run, stored.runs, { updated_at: stored.updated_at })),
+    );
     const last = page.at(-1);
-    return { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.job.created_at, job_id: last.job.job_id }) : null };
+    return {
+      items,
+      next_cursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ created_at: last.job.created_at, job_id: last.job.job_id })
+          : null,
+    };
   }
 
   /** A job: as stored once finished, live from its workflow while it runs (or marked stale). */
@@ -480,13 +615,19 @@ export class JobService {
     return {
       ...state,
       variables: await resolveValueRecord(state.variables, blobs),
-      step_results: await Promise.all(state.step_results.map(async (r) => ({ ...r, outputs: await resolveValueRecord(r.outputs, blobs) }))),
+      step_results: await Promise.all(
+        state.step_results.map(async (r) => ({ ...r, outputs: await resolveValueRecord(r.outputs, blobs) })),
+      ),
       ...(now.stale && { stale: true as const }),
     };
   }
 
   /** What a control update met instead of the run: its end (409 with the job's state now), or no answer from Temporal (503). */
-  private async runUnreachable(jobId: string, code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE', message: string): Promise<never> {
+  private async runUnreachable(
+    jobId: string,
+    code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE',
+    message: string,
+  ): Promise<never> {
     if (code === 'TEMPORAL_UNAVAILABLE') throw temporalUnavailable(message);
     const after = await this.current(jobId);
     throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' has finished`, { status: jobStatusOf(after.run?.status) });
@@ -498,7 +639,15 @@ export class JobService {
     const view = runtimeExecutionOf(now.stored.job, now.run);
     const blobs = this.deps.store.blobs;
     const steps = await Promise.all(
-      Object.entries(view.steps).map(async ([id, step]) => [id, step.outputData ? { ...step, outputData: await resolveValueRecord(step.outputData as Record<string, SchemaValue>, blobs) } : step] as const),
+      Object.entries(view.steps).map(
+        async ([id, step]) =>
+          [
+            id,
+            step.outputData
+              ? { ...step, outputData: await resolveValueRecord(step.outputData as Record<string, SchemaValue>, blobs) }
+              : step,
+          ] as const,
+      ),
     );
     return { ...view, steps: Object.fromEntries(steps), ...(now.stale && { stale: true as const }) };
   }
@@ -513,7 +662,12 @@ export class JobService {
     const step = stored.job.steps.find((s) => s.step_id === stepId);
     if (!step) throw notFound('Step', stepId);
     if (step.type !== 'sys.human_confirm') {
-      throw validationProblem([{ field: 'step_id', message: `step '${stepId}' is a ${step.type} step; only sys.human_confirm steps are confirmed` }]);
+      throw validationProblem([
+        {
+          field: 'step_id',
+          message: `step '${stepId}' is a ${step.type} step; only sys.human_confirm steps are confirmed`,
+        },
+      ]);
     }
     const invalid = confirmationRefusal(step, payload);
     if (invalid !== undefined) throw validationProblem([{ field: 'payload', message: invalid }]);
@@ -534,12 +688,22 @@ export class JobService {
   /** One job variable, whole: an input, or an output some step wrote. */
   async variable(jobId: string, name: string): Promise<{ variable: string; value: SchemaValue }> {
     const now = await this.current(jobId);
-    const variables = now.run?.variables ?? effectiveInputs(now.stored.job.input_variables, now.stored.job.input_values);
+    const variables =
+      now.run?.variables ?? effectiveInputs(now.stored.job.input_variables, now.stored.job.input_values);
     const value = variables[name];
     if (value === undefined) {
-      throw new ApiProblem(404, 'NOT_FOUND', 'Variable not found', `job '${jobId}' has no value for variable '${name}'`, [
-        { field: 'variable', message: `must name a variable with a value: ${Object.keys(variables).join(', ') || 'none yet'}` },
-      ]);
+      throw new ApiProblem(
+        404,
+        'NOT_FOUND',
+        'Variable not found',
+        `job '${jobId}' has no value for variable '${name}'`,
+        [
+          {
+            field: 'variable',
+            message: `must name a variable with a value: ${Object.keys(variables).join(', ') || 'none yet'}`,
+          },
+        ],
+      );
     }
     return { variable: name, value: await resolveValueRefs(value, this.deps.store.blobs) };
   }
@@ -575,14 +739,25 @@ export class JobService {
     const blobs = this.deps.store.blobs;
     const base = `/v1/jobs/${job.job_id}/outputs`;
     const readable = async (values: Record<string, SchemaValue>, names: (name: string) => string) =>
-      Object.fromEntries(await Promise.all(Object.entries(values).map(async ([k, v]) => [k, await readableValue(v, blobs, `${base}/${names(k)}`)] as const)));
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(values).map(
+            async ([k, v]) => [k, await readableValue(v, blobs, `${base}/${names(k)}`)] as const,
+          ),
+        ),
+      );
     const stepTargets = new Map(job.steps.map((s) => [s.step_id, s.type === 'tool' ? s.output_mappings : {}]));
     return {
       ...view,
       output_data: await readable(view.output_data, (k) => k),
       steps: await Promise.all(
         view.steps.map(async (step) =>
-          step.output_data === undefined ? step : { ...step, output_data: await readable(step.output_data, (k) => stepTargets.get(step.step_id)?.[k] ?? k) },
+          step.output_data === undefined
+            ? step
+            : {
+                ...step,
+                output_data: await readable(step.output_data, (k) => stepTargets.get(step.step_id)?.[k] ?? k),
+              },
         ),
       ),
     };
@@ -612,7 +787,11 @@ export class JobService {
     const jobId = stored.job.job_id;
     if (stored.run) {
       const status = jobStatusOf(stored.run.status);
-      throw jobConflict('JOB_NOT_PENDING', `job '${jobId}' is ${status}; this is possible only while it is PENDING (reset it first)`, { status, is_paused: stored.run.paused });
+      throw jobConflict(
+        'JOB_NOT_PENDING',
+        `job '${jobId}' is ${status}; this is possible only while it is PENDING (reset it first)`,
+        { status, is_paused: stored.run.paused },
+      );
     }
     return stored;
   }
@@ -622,7 +801,10 @@ export class JobService {
     const run = current.run;
     if (!run || run.status !== 'InProgress') {
       const status = jobStatusOf(run?.status);
-      throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' is ${status}; only a RUNNING job can ${action}`, { status, ...(run && { is_paused: run.paused }) });
+      throw jobConflict('JOB_NOT_RUNNING', `job '${jobId}' is ${status}; only a RUNNING job can ${action}`, {
+        status,
+        ...(run && { is_paused: run.paused }),
+      });
     }
     return run;
   }
@@ -632,19 +814,29 @@ export class JobService {
     return checkJobInputs(this.deps.store.files, variables, values);
   }
 
-  private async saveInputs(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<Job> {
+  private async saveInputs(
+    job: JobRecord,
+    values: Record<string, SchemaValue>,
+    errors: Record<string, string>,
+  ): Promise<Job> {
     await this.saveInputRecord(job, values, errors);
     return this.get(job.job_id);
   }
 
-  private async saveInputRecord(job: JobRecord, values: Record<string, SchemaValue>, errors: Record<string, string>): Promise<{ job: JobRecord; revision: number }> {
+  private async saveInputRecord(
+    job: JobRecord,
+    values: Record<string, SchemaValue>,
+    errors: Record<string, string>,
+  ): Promise<{ job: JobRecord; revision: number }> {
     const result = await this.deps.store.jobs.setInputs(job.job_id, values, errors, this.now());
     if (result.ok) return { job: result.job, revision: result.revision };
     switch (result.code) {
       case 'JOB_NOT_FOUND':
         throw notFound('Job', job.job_id);
       case 'JOB_NOT_PENDING':
-        throw jobConflict('JOB_NOT_PENDING', `job '${job.job_id}' started while its inputs were being set`, { status: 'RUNNING' });
+        throw jobConflict('JOB_NOT_PENDING', `job '${job.job_id}' started while its inputs were being set`, {
+          status: 'RUNNING',
+        });
       case 'FILE_NOT_FOUND':
         throw fileDeletedMeanwhile();
     }
@@ -653,12 +845,21 @@ export class JobService {
 
 /** The 503 of a create with `start` whose job was created but could not start: it names the job. */
 function createdUnstarted(jobId: string): (message: string) => ApiProblem {
-  return (message) => temporalUnavailable(`the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${jobId}/start, or send this request again with its Idempotency-Key`, { job_id: jobId });
+  return (message) =>
+    temporalUnavailable(
+      `the job was created, PENDING, but could not start: ${message}; start it with POST /v1/jobs/${jobId}/start, or send this request again with its Idempotency-Key`,
+      { job_id: jobId },
+    );
 }
 
 /** A file the inputs name was deleted between their check and their write: nothing was written. */
 function fileDeletedMeanwhile(): ApiProblem {
-  return validationProblem([{ field: 'input_values', message: 'a file these inputs name was deleted while they were being set; upload it again' }]);
+  return validationProblem([
+    {
+      field: 'input_values',
+      message: 'a file these inputs name was deleted while they were being set; upload it again',
+    },
+  ]);
 }
 
 /**
@@ -671,7 +872,11 @@ function withRecordedAttempts(live: RunState, stored: RunState): RunState {
     steps: live.steps.map((step) => {
       const recorded = stored.steps[step.index];
       if (step.status !== 'InProgress' || !recorded || recorded.attempt < step.attempt) return step;
-      return { ...step, attempt: recorded.attempt, ...(recorded.progress !== undefined && { progress: recorded.progress }) };
+      return {
+        ...step,
+        attempt: recorded.attempt,
+        ...(recorded.progress !== undefined && { progress: recorded.progress }),
+      };
     }),
   };
 }
@@ -688,7 +893,9 @@ function refuseInvalidInputs(errors: Record<string, string>, given: readonly str
     422,
     'INPUTS_INVALID',
     'Job inputs invalid',
-    given === undefined ? 'every required input must be set and valid before the job starts; nothing was changed' : 'every input value given must be valid; nothing was changed',
+    given === undefined
+      ? 'every required input must be set and valid before the job starts; nothing was changed'
+      : 'every input value given must be valid; nothing was changed',
     refused.map(([field, message]) => ({ field: `input_values.${field}`, message })),
     { input_errors: Object.fromEntries(refused) },
   );
@@ -710,18 +917,28 @@ function compareInputVariables(requested: readonly InputVariable[], declared: re
     const expected = byId.get(variable.variable_id);
     seen.add(variable.variable_id);
     if (!expected) {
-      errors.push({ field: `input_variables.${i}.variable_id`, message: `the workflow has no input variable '${variable.variable_id}'` });
+      errors.push({
+        field: `input_variables.${i}.variable_id`,
+        message: `the workflow has no input variable '${variable.variable_id}'`,
+      });
       return;
     }
     if (JSON.stringify(canonical(variable.schema)) !== JSON.stringify(canonical(expected.schema))) {
-      errors.push({ field: `input_variables.${i}.schema`, message: `must equal the workflow's schema for '${variable.variable_id}': ${JSON.stringify(expected.schema)}` });
+      errors.push({
+        field: `input_variables.${i}.schema`,
+        message: `must equal the workflow's schema for '${variable.variable_id}': ${JSON.stringify(expected.schema)}`,
+      });
     }
     if (variable.required !== expected.required) {
-      errors.push({ field: `input_variables.${i}.required`, message: `must be ${expected.required}, as the workflow declares` });
+      errors.push({
+        field: `input_variables.${i}.required`,
+        message: `must be ${expected.required}, as the workflow declares`,
+      });
     }
   });
   for (const v of declared) {
-    if (!seen.has(v.variable_id)) errors.push({ field: 'input_variables', message: `is missing the workflow's input variable '${v.variable_id}'` });
+    if (!seen.has(v.variable_id))
+      errors.push({ field: 'input_variables', message: `is missing the workflow's input variable '${v.variable_id}'` });
   }
   return errors;
 }
@@ -730,7 +947,11 @@ function compareInputVariables(requested: readonly InputVariable[], declared: re
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }

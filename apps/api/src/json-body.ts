@@ -51,11 +51,18 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
     try {
       text = utf8.decode(bytes);
     } catch {
-      throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', 'the body is not valid UTF-8 (JSON is always UTF-8)', [{ field: '(body)', message: 'must be valid UTF-8' }]);
+      throw new ApiProblem(
+        400,
+        'MALFORMED_REQUEST',
+        'Malformed request',
+        'the body is not valid UTF-8 (JSON is always UTF-8)',
+        [{ field: '(body)', message: 'must be valid UTF-8' }],
+      );
     }
     const parsed = parseStrictJson(text);
     if (!parsed.ok) {
-      if (parsed.code === 'NOT_JSON') throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', parsed.detail, parsed.errors);
+      if (parsed.code === 'NOT_JSON')
+        throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', parsed.detail, parsed.errors);
       throw validationProblem(parsed.errors, parsed.detail);
     }
     // What the routes read (json(), text()) is this text: Hono keeps each body it read as the
@@ -71,7 +78,11 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
  * a request that came without one is a 422 naming `(body)`, not a list of every missing member.
  */
 export const requireJsonBody: MiddlewareHandler = async (c, next) => {
-  if (c.get('ordoNoBody')) throw validationProblem([{ field: '(body)', message: 'is required: a JSON object' }], 'this request needs a JSON body; none was sent');
+  if (c.get('ordoNoBody'))
+    throw validationProblem(
+      [{ field: '(body)', message: 'is required: a JSON object' }],
+      'this request needs a JSON body; none was sent',
+    );
   return next();
 };
 
@@ -79,12 +90,19 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
 async function readBounded(c: Parameters<MiddlewareHandler>[0], maxBytes: number): Promise<Uint8Array> {
   let bytes = new Uint8Array();
   // Hono's body limit counts the bytes as they stream in, so a body without a length is cut off at the cap too.
-  const limited = bodyLimit({ maxSize: maxBytes, onError: () => { throw tooLarge(maxBytes); } });
+  const limited = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw tooLarge(maxBytes);
+    },
+  });
   await limited(c, async () => {
     try {
       bytes = new Uint8Array(await c.req.raw.arrayBuffer());
     } catch {
-      throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', 'the body could not be read whole', [{ field: '(body)', message: 'must arrive whole' }]);
+      throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', 'the body could not be read whole', [
+        { field: '(body)', message: 'must arrive whole' },
+      ]);
     }
   });
   return bytes;
@@ -116,9 +134,15 @@ const ESSENCE = new RegExp(`^${TOKEN}/${TOKEN}$`);
 /** A `Content-Type` value (RFC 9110 §8.3.1), or undefined when absent or not one media type. */
 function parseMediaType(header: string | undefined): MediaType | undefined {
   if (header === undefined) return undefined;
-  const [essence = '', ...parameters] = header.toLowerCase().split(';').map((part) => part.trim());
+  const [essence = '', ...parameters] = header
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
   if (!ESSENCE.test(essence)) return undefined;
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"(.*)"$/, '$1');
   return { essence, ...(charset !== undefined && { charset }) };
 }
 
@@ -130,13 +154,21 @@ function isJson(media: MediaType | undefined): boolean {
 
 function unsupported(contentType: string | undefined): ApiProblem {
   const shown = contentType === undefined ? 'none' : contentType.slice(0, 100);
-  return new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', `send the body as application/json in UTF-8 (Content-Type: ${shown})`, [
-    { field: 'content-type', message: 'must be application/json (UTF-8)' },
-  ]);
+  return new ApiProblem(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Unsupported media type',
+    `send the body as application/json in UTF-8 (Content-Type: ${shown})`,
+    [{ field: 'content-type', message: 'must be application/json (UTF-8)' }],
+  );
 }
 
 function tooLarge(maxBytes: number): ApiProblem {
-  return new ApiProblem(413, 'PAYLOAD_TOO_LARGE', 'Request body too large', `JSON bodies may be at most ${maxBytes} bytes`, [
-    { field: '(body)', message: `must be at most ${maxBytes} bytes` },
-  ]);
+  return new ApiProblem(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'Request body too large',
+    `JSON bodies may be at most ${maxBytes} bytes`,
+    [{ field: '(body)', message: `must be at most ${maxBytes} bytes` }],
+  );
 }

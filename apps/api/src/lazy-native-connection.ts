@@ -1,5 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CallContext, ConnectionLike, ConnectionPlugin, Metadata, OperatorService, WorkflowService } from '@temporalio/client';
+import type {
+  CallContext,
+  ConnectionLike,
+  ConnectionPlugin,
+  Metadata,
+  OperatorService,
+  WorkflowService,
+} from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 
 // The gRPC status codes the SDK's client reads: the server cannot be reached; the caller gave up.
@@ -104,7 +111,8 @@ export class LazyNativeConnection implements ConnectionLike {
 
   private call(service: 'workflowService' | 'operatorService', method: string, request: unknown): Promise<unknown> {
     const connection = this.connection;
-    if (connection === undefined) return Promise.reject(new TemporalCallError(GRPC_UNAVAILABLE, `not connected to Temporal (${this.lastError})`));
+    if (connection === undefined)
+      return Promise.reject(new TemporalCallError(GRPC_UNAVAILABLE, `not connected to Temporal (${this.lastError})`));
     const { deadline, metadata, abortSignal } = this.callContext.getStore() ?? {};
     if (abortSignal?.aborted) return Promise.reject(new TemporalCallError(GRPC_CANCELLED, 'the call was aborted'));
     const methods = connection[service] as unknown as Record<string, (request: unknown) => Promise<unknown>>;

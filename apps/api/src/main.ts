@@ -26,12 +26,19 @@ const app = createApp({
 });
 const temporal = { client, taskQueue: env.ORDO_TASK_QUEUE };
 // Runs ended in Temporal without their ending recorded (terminated) must not stay RUNNING in lists.
-const sweep = env.ORDO_RUN_SWEEP_INTERVAL_MS > 0 ? startRunSweep({ store, temporal }, env.ORDO_RUN_SWEEP_INTERVAL_MS, (message) => console.log(message)) : undefined;
+const sweep =
+  env.ORDO_RUN_SWEEP_INTERVAL_MS > 0
+    ? startRunSweep({ store, temporal }, env.ORDO_RUN_SWEEP_INTERVAL_MS, (message) => console.log(message))
+    : undefined;
 
 const server = await startApiServer(app.fetch, { hostname: env.HOST, port: env.PORT });
 console.log(`Ordo API listening on ${server.url}`);
-if (env.ORDO_AUTH === 'off') console.warn('Ordo API: authentication is OFF (ORDO_AUTH=off): every route is open to anyone who reaches this address');
-else console.log(`Ordo API: ${env.ORDO_API_KEYS.length} API ${env.ORDO_API_KEYS.length === 1 ? 'key' : 'keys'} accepted`);
+if (env.ORDO_AUTH === 'off')
+  console.warn(
+    'Ordo API: authentication is OFF (ORDO_AUTH=off): every route is open to anyone who reaches this address',
+  );
+else
+  console.log(`Ordo API: ${env.ORDO_API_KEYS.length} API ${env.ORDO_API_KEYS.length === 1 ? 'key' : 'keys'} accepted`);
 
 let stopping = false;
 /** Stops taking requests, lets in-flight ones finish, then releases Temporal and the database. */

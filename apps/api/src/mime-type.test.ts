@@ -7,7 +7,9 @@ describe('detectMimeType', () => {
   it('trusts content, not the declared type', () => {
     expect(detectMimeType(bytes('%PDF-1.7\n…'), 'application/octet-stream')).toBe('application/pdf');
     expect(detectMimeType(bytes('just some words'), 'application/pdf')).toBe('text/plain');
-    expect(detectMimeType(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), 'application/pdf')).toBe('image/png');
+    expect(detectMimeType(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), 'application/pdf')).toBe(
+      'image/png',
+    );
     expect(detectMimeType(new Uint8Array([0, 1, 2, 3, 0xff]), 'application/pdf')).toBe('application/octet-stream');
   });
 

@@ -11,8 +11,18 @@ import type { Examples } from './openapi';
 
 /** Seed 002's input variables: a PDF and an analysis depth. */
 const INPUT_VARIABLES: InputVariable[] = [
-  { name: 'document', variable_id: 'input_doc', required: true, schema: { type: 'file', mime_types: ['application/pdf'] } },
-  { name: 'analysis_depth', variable_id: 'depth', required: true, schema: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] } },
+  {
+    name: 'document',
+    variable_id: 'input_doc',
+    required: true,
+    schema: { type: 'file', mime_types: ['application/pdf'] },
+  },
+  {
+    name: 'analysis_depth',
+    variable_id: 'depth',
+    required: true,
+    schema: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] },
+  },
 ];
 
 /** Seed 002's example CreateJobRequest, as infra/seed/create-job-request.json holds it. */
@@ -43,12 +53,26 @@ const STEP_DEFINITIONS = [
   },
 ] as const;
 
-const INPUT_VALUES = { input_doc: { file_id: 'file_xyz789', name: 'Q4_2023_Report.pdf', mime_type: 'application/pdf', size: 48213 }, depth: 'detailed' };
+const INPUT_VALUES = {
+  input_doc: { file_id: 'file_xyz789', name: 'Q4_2023_Report.pdf', mime_type: 'application/pdf', size: 48213 },
+  depth: 'detailed',
+};
 const RUN_ID = '0195b1f2-8c4e-7a31-9d2e-3f4a5b6c7d8e';
 const FINAL_ANALYSIS = { summary: 'The Q4 2023 report shows...', key_metrics: { revenue: '10.5M', growth: '15%' } };
 
-function step(index: 0 | 1, runtime: Omit<JobStep, keyof (typeof STEP_DEFINITIONS)[0] | 'job_id' | 'sequence_number'>): JobStep {
-  return { ...STEP_DEFINITIONS[index], parameter_mappings: { ...STEP_DEFINITIONS[index].parameter_mappings }, output_mappings: { ...STEP_DEFINITIONS[index].output_mappings }, tool: { ...STEP_DEFINITIONS[index].tool }, job_id: 'job_abc123', sequence_number: index, ...runtime };
+function step(
+  index: 0 | 1,
+  runtime: Omit<JobStep, keyof (typeof STEP_DEFINITIONS)[0] | 'job_id' | 'sequence_number'>,
+): JobStep {
+  return {
+    ...STEP_DEFINITIONS[index],
+    parameter_mappings: { ...STEP_DEFINITIONS[index].parameter_mappings },
+    output_mappings: { ...STEP_DEFINITIONS[index].output_mappings },
+    tool: { ...STEP_DEFINITIONS[index].tool },
+    job_id: 'job_abc123',
+    sequence_number: index,
+    ...runtime,
+  };
 }
 
 /** Seed 002's "Example created Job". */
@@ -82,7 +106,14 @@ const RUNNING_JOB: Job = {
   input_values: INPUT_VALUES,
   input_errors: {},
   steps: [
-    step(0, { status: 'COMPLETED', attempt: 1, max_attempts: 3, output_data: { extracted_text: 'Financial Report Q4 2023...' }, started_at: '2024-03-20T10:31:01Z', completed_at: '2024-03-20T10:31:05Z' }),
+    step(0, {
+      status: 'COMPLETED',
+      attempt: 1,
+      max_attempts: 3,
+      output_data: { extracted_text: 'Financial Report Q4 2023...' },
+      started_at: '2024-03-20T10:31:01Z',
+      completed_at: '2024-03-20T10:31:05Z',
+    }),
     step(1, { status: 'RUNNING', attempt: 1, max_attempts: 3, started_at: '2024-03-20T10:31:05Z' }),
   ],
   execution_progress: { current_step: 1, total_steps: 2, is_paused: false },
@@ -98,12 +129,21 @@ const COMPLETED_JOB: Job = {
   completed_at: '2024-03-20T10:31:10Z',
   steps: [
     RUNNING_JOB.steps[0]!,
-    step(1, { status: 'COMPLETED', attempt: 1, max_attempts: 3, output_data: { analysis_results: FINAL_ANALYSIS }, started_at: '2024-03-20T10:31:05Z', completed_at: '2024-03-20T10:31:10Z' }),
+    step(1, {
+      status: 'COMPLETED',
+      attempt: 1,
+      max_attempts: 3,
+      output_data: { analysis_results: FINAL_ANALYSIS },
+      started_at: '2024-03-20T10:31:05Z',
+      completed_at: '2024-03-20T10:31:10Z',
+    }),
   ],
   execution_progress: { current_step: 2, total_steps: 2, is_paused: false },
   live_output: 'Completed',
   output_data: { final_analysis: FINAL_ANALYSIS },
-  runs: [{ run_id: RUN_ID, status: 'COMPLETED', started_at: '2024-03-20T10:31:00Z', completed_at: '2024-03-20T10:31:10Z' }],
+  runs: [
+    { run_id: RUN_ID, status: 'COMPLETED', started_at: '2024-03-20T10:31:00Z', completed_at: '2024-03-20T10:31:10Z' },
+  ],
 };
 
 /** Seed 002's "Example Error State". */
@@ -114,12 +154,21 @@ const FAILED_JOB: Job = {
   completed_at: '2024-03-20T10:31:02Z',
   error_message: 'Failed to process PDF: File is password protected',
   steps: [
-    step(0, { status: 'FAILED', attempt: 1, max_attempts: 3, error_message: 'Failed to process PDF: File is password protected', started_at: '2024-03-20T10:31:01Z', completed_at: '2024-03-20T10:31:02Z' }),
+    step(0, {
+      status: 'FAILED',
+      attempt: 1,
+      max_attempts: 3,
+      error_message: 'Failed to process PDF: File is password protected',
+      started_at: '2024-03-20T10:31:01Z',
+      completed_at: '2024-03-20T10:31:02Z',
+    }),
     step(1, { status: 'PENDING', attempt: 0 }),
   ],
   execution_progress: { current_step: 0, total_steps: 2, is_paused: false },
   live_output: 'Failed to process PDF: File is password protected',
-  runs: [{ run_id: RUN_ID, status: 'FAILED', started_at: '2024-03-20T10:31:00Z', completed_at: '2024-03-20T10:31:02Z' }],
+  runs: [
+    { run_id: RUN_ID, status: 'FAILED', started_at: '2024-03-20T10:31:00Z', completed_at: '2024-03-20T10:31:02Z' },
+  ],
 };
 
 /** Seed 002's "Example Cancelled Job". */
@@ -129,9 +178,27 @@ const CANCELLED_JOB: Job = {
   updated_at: '2024-03-20T10:31:15Z',
   completed_at: '2024-03-20T10:31:15Z',
   error_message: 'Job cancelled by user',
-  steps: [RUNNING_JOB.steps[0]!, step(1, { status: 'FAILED', attempt: 1, max_attempts: 3, error_message: 'Job cancelled by user', started_at: '2024-03-20T10:31:05Z', completed_at: '2024-03-20T10:31:15Z' })],
+  steps: [
+    RUNNING_JOB.steps[0]!,
+    step(1, {
+      status: 'FAILED',
+      attempt: 1,
+      max_attempts: 3,
+      error_message: 'Job cancelled by user',
+      started_at: '2024-03-20T10:31:05Z',
+      completed_at: '2024-03-20T10:31:15Z',
+    }),
+  ],
   live_output: 'Job cancelled by user',
-  runs: [{ run_id: RUN_ID, status: 'FAILED', cancelled: true, started_at: '2024-03-20T10:31:00Z', completed_at: '2024-03-20T10:31:15Z' }],
+  runs: [
+    {
+      run_id: RUN_ID,
+      status: 'FAILED',
+      cancelled: true,
+      started_at: '2024-03-20T10:31:00Z',
+      completed_at: '2024-03-20T10:31:15Z',
+    },
+  ],
 };
 
 /** Seed 000's executionState of the running job, with seed 002's "Example Step Execution Result". */
@@ -153,17 +220,34 @@ const EXECUTION_STATE: ExecutionState = {
   ],
 };
 
-const RETRY_PLAN: RetryPlan = { run_id: RUN_ID, from_step_index: 0, from_step_id: 'step_1', reused: [], runs: ['step_1', 'step_2'] };
+const RETRY_PLAN: RetryPlan = {
+  run_id: RUN_ID,
+  from_step_index: 0,
+  from_step_id: 'step_1',
+  reused: [],
+  runs: ['step_1', 'step_2'],
+};
 
 /** The failed job retried: a new run, the failed one kept in `runs`. */
 const RETRIED_JOB: Job = {
   ...RUNNING_JOB,
   updated_at: '2024-03-20T10:35:00Z',
   started_at: '2024-03-20T10:35:00Z',
-  steps: [step(0, { status: 'RUNNING', attempt: 1, max_attempts: 3, started_at: '2024-03-20T10:35:00Z' }), step(1, { status: 'PENDING', attempt: 0 })],
+  steps: [
+    step(0, { status: 'RUNNING', attempt: 1, max_attempts: 3, started_at: '2024-03-20T10:35:00Z' }),
+    step(1, { status: 'PENDING', attempt: 0 }),
+  ],
   execution_progress: { current_step: 0, total_steps: 2, is_paused: false },
   live_output: '',
-  runs: [FAILED_JOB.runs[0]!, { run_id: '0195b1f9-1d2c-7e40-8a1b-2c3d4e5f6a7b', status: 'RUNNING', started_at: '2024-03-20T10:35:00Z', retry_of: { run_id: RUN_ID, from_step_index: 0 } }],
+  runs: [
+    FAILED_JOB.runs[0]!,
+    {
+      run_id: '0195b1f9-1d2c-7e40-8a1b-2c3d4e5f6a7b',
+      status: 'RUNNING',
+      started_at: '2024-03-20T10:35:00Z',
+      retry_of: { run_id: RUN_ID, from_step_index: 0 },
+    },
+  ],
 };
 
 /** The examples of the `/v1/jobs` routes, by body. */
@@ -172,7 +256,12 @@ export const JOB_EXAMPLES = {
     seed002: { summary: "Seed 002's CreateJobRequest", value: CREATE_JOB_REQUEST },
     createAndStart: {
       summary: 'Created and started in one request (202, RUNNING)',
-      value: { workflow_id: CREATE_JOB_REQUEST.workflow_id, name: CREATE_JOB_REQUEST.name, input_values: { input_doc: { file_id: 'file_xyz789' }, depth: 'detailed' }, start: true },
+      value: {
+        workflow_id: CREATE_JOB_REQUEST.workflow_id,
+        name: CREATE_JOB_REQUEST.name,
+        input_values: { input_doc: { file_id: 'file_xyz789' }, depth: 'detailed' },
+        start: true,
+      },
     },
   },
   createdJob: { seed002: { summary: "Seed 002's created job: PENDING, its inputs still to set", value: CREATED_JOB } },
@@ -186,19 +275,40 @@ export const JOB_EXAMPLES = {
   cancelledJob: { seed002: { summary: 'Cancelled: FAILED, "Job cancelled by user" (seed 002)', value: CANCELLED_JOB } },
   executionState: { seed000: { summary: "Seed 000's executionState while step_2 runs", value: EXECUTION_STATE } },
   inputsCheck: {
-    valid: { summary: "Every input set (seed 002's example input values)", value: { valid: true, input_values: INPUT_VALUES, input_errors: {} } },
+    valid: {
+      summary: "Every input set (seed 002's example input values)",
+      value: { valid: true, input_values: INPUT_VALUES, input_errors: {} },
+    },
     missing: {
       summary: 'The analysis depth still missing',
-      value: { valid: false, input_values: { input_doc: INPUT_VALUES.input_doc }, input_errors: { depth: 'analysis_depth is required' } },
+      value: {
+        valid: false,
+        input_values: { input_doc: INPUT_VALUES.input_doc },
+        input_errors: { depth: 'analysis_depth is required' },
+      },
     },
   },
   setInputValueRequest: {
-    file: { summary: 'A file uploaded with POST /v1/files', value: { value: { file_id: 'file_xyz789', name: 'Q4_2023_Report.pdf' } } },
+    file: {
+      summary: 'A file uploaded with POST /v1/files',
+      value: { value: { file_id: 'file_xyz789', name: 'Q4_2023_Report.pdf' } },
+    },
     enum: { summary: 'One of the enum values', value: { value: 'detailed' } },
     clear: { summary: 'Clear the value', value: { value: null } },
   },
-  startJobRequest: { lastInput: { summary: 'The last input given with the start', value: { input_values: { depth: 'detailed' } } } },
-  variableValue: { seed002: { summary: "Seed 002's final analysis", value: { variable: 'final_analysis', value: FINAL_ANALYSIS } } },
-  retryDryRun: { fromFailed: { summary: 'Retry from the step that failed', value: { plan: RETRY_PLAN, dry_run: true } } },
-  retryStarted: { fromFailed: { summary: 'A new run from the step that failed, reusing nothing before it', value: { plan: RETRY_PLAN, job: RETRIED_JOB } } },
+  startJobRequest: {
+    lastInput: { summary: 'The last input given with the start', value: { input_values: { depth: 'detailed' } } },
+  },
+  variableValue: {
+    seed002: { summary: "Seed 002's final analysis", value: { variable: 'final_analysis', value: FINAL_ANALYSIS } },
+  },
+  retryDryRun: {
+    fromFailed: { summary: 'Retry from the step that failed', value: { plan: RETRY_PLAN, dry_run: true } },
+  },
+  retryStarted: {
+    fromFailed: {
+      summary: 'A new run from the step that failed, reusing nothing before it',
+      value: { plan: RETRY_PLAN, job: RETRIED_JOB },
+    },
+  },
 } satisfies Record<string, Examples>;

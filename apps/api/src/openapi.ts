@@ -15,7 +15,8 @@ import { Problem, validationProblem, zodFieldErrors } from './problem';
 export function createRouter() {
   return new OpenAPIHono({
     defaultHook: (result) => {
-      if (!result.success) throw validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
+      if (!result.success)
+        throw validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
     },
   });
 }
@@ -53,9 +54,15 @@ const WITH_ANY_BODY: readonly ProblemStatus[] = [413, 415, 422];
 
 /** The problem responses of a route, for its `responses` map. */
 export function problemResponses(statuses: readonly ProblemStatus[]) {
-  const responses: Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemRef } } }> = {};
+  const responses: Record<
+    number,
+    { description: string; content: { 'application/problem+json': { schema: typeof ProblemRef } } }
+  > = {};
   for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
-    responses[status] = { description: PROBLEM_DESCRIPTIONS[status], content: { 'application/problem+json': { schema: ProblemRef } } };
+    responses[status] = {
+      description: PROBLEM_DESCRIPTIONS[status],
+      content: { 'application/problem+json': { schema: ProblemRef } },
+    };
   }
   return responses;
 }
@@ -67,7 +74,9 @@ export function problemResponses(statuses: readonly ProblemStatus[]) {
  * and core's schemas are built before `@hono/zod-openapi` adds `openapi` to zod.
  */
 export function component<T extends z.ZodType>(schema: T, id: string, extra?: Record<string, unknown>): T {
-  const { openapi } = z.ZodType.prototype as unknown as { openapi: (this: T, refId: string, metadata?: Record<string, unknown>) => T };
+  const { openapi } = z.ZodType.prototype as unknown as {
+    openapi: (this: T, refId: string, metadata?: Record<string, unknown>) => T;
+  };
   return openapi.call(schema, id, extra);
 }
 
@@ -91,12 +100,19 @@ export const VariableSchemaRef = component(VariableSchema, 'VariableSchema');
  * taking `parameters` (`{ job_id: '$response.body#/job_id' }`) from the answer. Clients, and
  * the fuzzer's stateful phase, follow them.
  */
-export function links(parameters: Record<string, string>, targets: Record<string, [method: string, path: string, description: string]>) {
+export function links(
+  parameters: Record<string, string>,
+  targets: Record<string, [method: string, path: string, description: string]>,
+) {
   return Object.fromEntries(
     Object.entries(targets).map(([name, [method, path, description]]) => [
       name,
       // A JSON pointer in a URI fragment: `~` and `/` escaped as JSON pointers do, braces percent-encoded.
-      { operationRef: `#/paths/${encodeURIComponent(path.replaceAll('~', '~0').replaceAll('/', '~1'))}/${method}`, parameters, description },
+      {
+        operationRef: `#/paths/${encodeURIComponent(path.replaceAll('~', '~0').replaceAll('/', '~1'))}/${method}`,
+        parameters,
+        description,
+      },
     ]),
   );
 }
@@ -110,7 +126,10 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 /** A JSON request body for a route's `request` map; `required` unless said otherwise. */
-export function jsonRequest<T extends z.ZodType>(schema: T, options: { required?: boolean; description?: string; examples?: Examples } = {}) {
+export function jsonRequest<T extends z.ZodType>(
+  schema: T,
+  options: { required?: boolean; description?: string; examples?: Examples } = {},
+) {
   return {
     content: { 'application/json': { schema, ...(options.examples && { examples: options.examples }) } },
     required: options.required ?? true,
@@ -136,7 +155,11 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
   const bodyRequired = request?.body?.required === true && request.body.content['application/json'] !== undefined;
   const middleware = [...(bodyRequired ? [requireJsonBody] : []), ...[rest.middleware ?? []].flat()];
   // Typed as the route's own config: problems are thrown, never returned by a handler.
-  return createRoute({ ...rest, ...(middleware.length > 0 && { middleware }), responses: { ...problemResponses(statuses), ...rest.responses } } as unknown as R);
+  return createRoute({
+    ...rest,
+    ...(middleware.length > 0 && { middleware }),
+    responses: { ...problemResponses(statuses), ...rest.responses },
+  } as unknown as R);
 }
 
 /**
@@ -154,7 +177,12 @@ export function nullableRefsAsAnyOf<T>(document: T): T {
     if (typeof node !== 'object' || node === null) return;
     const schema = node as Record<string, unknown>;
     const members = schema.oneOf;
-    if (Array.isArray(members) && members.length === 2 && members.some((m) => isRef(m)) && members.some((m) => isNullType(m))) {
+    if (
+      Array.isArray(members) &&
+      members.length === 2 &&
+      members.some((m) => isRef(m)) &&
+      members.some((m) => isNullType(m))
+    ) {
       schema.anyOf = members;
       delete schema.oneOf;
     }
@@ -164,8 +192,13 @@ export function nullableRefsAsAnyOf<T>(document: T): T {
   return document;
 }
 
-const isRef = (schema: unknown) => typeof schema === 'object' && schema !== null && typeof (schema as { $ref?: unknown }).$ref === 'string';
-const isNullType = (schema: unknown) => typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'null' && Object.keys(schema).length === 1;
+const isRef = (schema: unknown) =>
+  typeof schema === 'object' && schema !== null && typeof (schema as { $ref?: unknown }).$ref === 'string';
+const isNullType = (schema: unknown) =>
+  typeof schema === 'object' &&
+  schema !== null &&
+  (schema as { type?: unknown }).type === 'null' &&
+  Object.keys(schema).length === 1;
 
 /**
  * Lets a tool step leave out `type` in the request bodies that take steps, as the API does
@@ -173,8 +206,13 @@ const isNullType = (schema: unknown) => typeof schema === 'object' && schema !==
  * step): the generator writes the stored step, whose `type` is always there, for both. Only
  * the components request bodies refer to change; answers keep `type` required.
  */
-export function toolStepTypeOptionalInRequests<T extends { paths?: object; components?: { schemas?: object } }>(document: T): T {
-  const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: { steps?: { items?: { oneOf?: unknown[] } } } }>;
+export function toolStepTypeOptionalInRequests<T extends { paths?: object; components?: { schemas?: object } }>(
+  document: T,
+): T {
+  const schemas = (document.components?.schemas ?? {}) as Record<
+    string,
+    { properties?: { steps?: { items?: { oneOf?: unknown[] } } } }
+  >;
   const requested = new Set<string>();
   for (const item of Object.values((document.paths ?? {}) as Record<string, PathItem>)) {
     for (const operation of Object.values(item)) {
@@ -189,7 +227,8 @@ export function toolStepTypeOptionalInRequests<T extends { paths?: object; compo
     if (!items?.oneOf) continue;
     items.oneOf = items.oneOf.map((member) => {
       const step = member as { properties?: { type?: { enum?: unknown[] } }; required?: string[] };
-      if (step.properties?.type?.enum?.length !== 1 || step.properties.type.enum[0] !== 'tool' || !step.required) return member;
+      if (step.properties?.type?.enum?.length !== 1 || step.properties.type.enum[0] !== 'tool' || !step.required)
+        return member;
       // A copy: the generator may share this object with the answers' schemas.
       return { ...step, required: step.required.filter((field) => field !== 'type') };
     });
@@ -198,4 +237,7 @@ export function toolStepTypeOptionalInRequests<T extends { paths?: object; compo
 }
 
 /** The part of a path item `toolStepTypeOptionalInRequests` reads: its operations' request bodies. */
-type PathItem = Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } } | undefined>;
+type PathItem = Record<
+  string,
+  { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } } | undefined
+>;

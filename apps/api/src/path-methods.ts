@@ -21,7 +21,11 @@ export function pathMethods(routes: () => readonly { method: string; path: strin
   return (path) => {
     compiled ??= routes()
       .filter((r) => r.method !== 'ALL')
-      .map((r) => ({ method: r.method, pattern: pathPattern(r.path), literals: r.path.split('/').filter((s) => s !== '' && !s.startsWith(':') && s !== '*').length }));
+      .map((r) => ({
+        method: r.method,
+        pattern: pathPattern(r.path),
+        literals: r.path.split('/').filter((s) => s !== '' && !s.startsWith(':') && s !== '*').length,
+      }));
     const matching = compiled.filter((r) => r.pattern.test(path));
     const best = Math.max(...matching.map((r) => r.literals));
     return [...new Set(matching.filter((r) => r.literals === best).map((r) => r.method))].sort();
@@ -46,13 +50,20 @@ export function methodNotAllowed(methodsOf: (path: string) => string[]): Middlew
 
 /** The 405 for a method the path does not have, naming `method` and the ones it has (the caller sets `Allow`). */
 export function methodNotAllowedProblem(method: string, path: string, allowed: readonly string[]): ApiProblem {
-  return new ApiProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, [
-    { field: 'method', message: `must be one of ${allowed.join(', ')}` },
-  ]);
+  return new ApiProblem(
+    405,
+    'METHOD_NOT_ALLOWED',
+    'Method not allowed',
+    `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+    [{ field: 'method', message: `must be one of ${allowed.join(', ')}` }],
+  );
 }
 
 /** A route path such as `/v1/jobs/:job_id/start` as a pattern matching concrete paths. */
 function pathPattern(path: string): RegExp {
-  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[A-Za-z_][A-Za-z0-9_]*/g, '/[^/]+').replace(/\/\*$/, '(/.*)?');
+  const escaped = path
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\/:[A-Za-z_][A-Za-z0-9_]*/g, '/[^/]+')
+    .replace(/\/\*$/, '(/.*)?');
   return new RegExp(`^${escaped}/?$`);
 }

@@ -33,7 +33,9 @@ export function pathParamCheck(routes: () => readonly { method: string; path: st
     compiled ??= routes()
       .filter((r) => r.method !== 'ALL' && r.path.includes('/:'))
       .map((r) => compile(r.method, r.path));
-    const route = compiled.find((r) => r.method === c.req.method && r.pattern.test(path)) ?? compiled.find((r) => r.pattern.test(path));
+    const route =
+      compiled.find((r) => r.method === c.req.method && r.pattern.test(path)) ??
+      compiled.find((r) => r.pattern.test(path));
     if (!route) return next();
     const match = route.pattern.exec(path)!;
     const errors = route.names.flatMap((name, i): FieldError[] => {
@@ -53,7 +55,8 @@ function paramProblem(segment: string): string | undefined {
   } catch {
     return 'must be percent-encoded UTF-8';
   }
-  if (value.length > MAX_PATH_PARAM_LENGTH) return `must be at most ${MAX_PATH_PARAM_LENGTH} characters (got ${value.length})`;
+  if (value.length > MAX_PATH_PARAM_LENGTH)
+    return `must be at most ${MAX_PATH_PARAM_LENGTH} characters (got ${value.length})`;
   if (!ID.test(value)) return 'must be visible ASCII characters, without / or \\';
   if (value === '.' || value === '..') return 'must not be . or ..';
   return undefined;

@@ -41,10 +41,19 @@ export type ProblemCode = z.infer<typeof ProblemCode>;
 
 /** One invalid field of a request, as it appears in a problem body's `errors`. */
 export const FieldError = z.object({
-  field: z.string().describe('Where the error is: a dotted path into the body (`steps.0.tool.tool_id`), or `query.limit`, `param.job_id`, `content-type`'),
+  field: z
+    .string()
+    .describe(
+      'Where the error is: a dotted path into the body (`steps.0.tool.tool_id`), or `query.limit`, `param.job_id`, `content-type`',
+    ),
   message: z.string().describe('The rule the field broke, in one sentence'),
-  rule: z.string().optional().describe('The stable name of the definition rule broken (see the README\'s rule table), when a workflow definition broke one'),
-  step_id: z.string().optional().describe('The step the error is in, when it is in a workflow definition\'s step'),
+  rule: z
+    .string()
+    .optional()
+    .describe(
+      "The stable name of the definition rule broken (see the README's rule table), when a workflow definition broke one",
+    ),
+  step_id: z.string().optional().describe("The step the error is in, when it is in a workflow definition's step"),
 });
 export type FieldError = z.infer<typeof FieldError>;
 
@@ -62,7 +71,10 @@ export const Problem = z.looseObject({
   errors: z.array(FieldError).optional(),
   job_status: JobStatus.optional().describe("On a 409 about a job: the job's current status"),
   is_paused: z.boolean().optional().describe('On a 409 about a job: whether it is paused'),
-  input_errors: z.record(z.string(), z.string()).optional().describe('On a 422 `INPUTS_INVALID`: what is wrong with each input, by variable_id'),
+  input_errors: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('On a 422 `INPUTS_INVALID`: what is wrong with each input, by variable_id'),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -108,8 +120,12 @@ export function validationProblem(errors: FieldError[], detail?: string): ApiPro
  * A 409: the operation means nothing in the job's current state. The body names that
  * state (`job_status`, `is_paused`), and nothing was changed.
  */
-export function jobConflict(code: ProblemCode, detail: string, state: { status: string; is_paused?: boolean }): ApiProblem {
-  return new ApiProblem(409, code, 'Not possible in the job\'s current state', detail, [], {
+export function jobConflict(
+  code: ProblemCode,
+  detail: string,
+  state: { status: string; is_paused?: boolean },
+): ApiProblem {
+  return new ApiProblem(409, code, "Not possible in the job's current state", detail, [], {
     job_status: state.status,
     ...(state.is_paused !== undefined && { is_paused: state.is_paused }),
   });
@@ -129,9 +145,13 @@ export const DATABASE_RETRY_AFTER_S = 2;
  * there would stop it; a retry (with the same `Idempotency-Key`) finishes it.
  */
 export function databaseUnavailable(): ApiProblem {
-  return new ApiProblem(503, 'DATABASE_UNAVAILABLE', 'Database unavailable', `the database could not be reached; retry in ${DATABASE_RETRY_AFTER_S} s (Retry-After)`, [
-    { field: 'database', message: 'is unavailable' },
-  ]);
+  return new ApiProblem(
+    503,
+    'DATABASE_UNAVAILABLE',
+    'Database unavailable',
+    `the database could not be reached; retry in ${DATABASE_RETRY_AFTER_S} s (Retry-After)`,
+    [{ field: 'database', message: 'is unavailable' }],
+  );
 }
 
 export function notFound(what: string, id: string): ApiProblem {
@@ -142,7 +162,8 @@ export function notFound(what: string, id: string): ApiProblem {
 export function zodFieldErrors(error: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): FieldError[] {
   return error.issues.map((issue) => {
     // A definition rule's issue names its rule and step (see WorkflowDefinition in @ordo/core).
-    const params = issue.code === 'custom' ? (issue.params as { rule?: unknown; step_id?: unknown } | undefined) : undefined;
+    const params =
+      issue.code === 'custom' ? (issue.params as { rule?: unknown; step_id?: unknown } | undefined) : undefined;
     return {
       field: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(body)',
       message: issue.message,
@@ -156,7 +177,11 @@ export function zodFieldErrors(error: { issues: readonly z.core.$ZodIssue[] }, p
  * A 409: the change means nothing for the workflow version in its current status. The
  * body names the version and that status (`version_status`), and nothing was changed.
  */
-export function versionConflict(code: ProblemCode, detail: string, version: { workflow_id: string; version: number; status: string }): ApiProblem {
+export function versionConflict(
+  code: ProblemCode,
+  detail: string,
+  version: { workflow_id: string; version: number; status: string },
+): ApiProblem {
   return new ApiProblem(409, code, "Not possible in the workflow version's current status", detail, [], {
     workflow_id: version.workflow_id,
     version: version.version,

@@ -18,7 +18,10 @@ export type ReconcileOutcome = 'open' | 'ended' | 'unknown';
  * run's ID and by the stored run still being in progress, so a run that recorded its own
  * ending meanwhile, or a job reset meanwhile, keeps what it has.
  */
-export async function endRunIfClosed(deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>, stored: StoredJob): Promise<ReconcileOutcome> {
+export async function endRunIfClosed(
+  deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>,
+  stored: StoredJob,
+): Promise<ReconcileOutcome> {
   const run = stored.run;
   if (!run || run.status !== 'InProgress') return 'ended';
   const chain = await chainStateOf(deps.temporal.client, stored.job.job_id, run.run_id);
@@ -28,7 +31,10 @@ export async function endRunIfClosed(deps: Pick<AppDeps, 'store' | 'temporal' | 
   const ended = structuredClone<RunState>(run);
   runEndedOutside(ended, chain.ending, stored.job.output_variables, at);
   const { steps, ...header } = ended;
-  const result = await deps.store.jobs.endRunOutside({ header, steps: steps.filter((step, i) => step.status !== run.steps[i]?.status) }, at);
+  const result = await deps.store.jobs.endRunOutside(
+    { header, steps: steps.filter((step, i) => step.status !== run.steps[i]?.status) },
+    at,
+  );
   if (result.ok) return 'ended';
   switch (result.code) {
     case 'RUN_ENDED':

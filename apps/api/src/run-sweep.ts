@@ -29,9 +29,15 @@ export interface SweepReport {
  * {@link SWEEP_LIMIT} executions) and safe with several API processes at once: every ending
  * is a conditional write, so two sweeps ending one run write it once.
  */
-export async function sweepEndedRuns(deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>, since?: Date): Promise<SweepReport> {
+export async function sweepEndedRuns(
+  deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>,
+  since?: Date,
+): Promise<SweepReport> {
   const report: SweepReport = { examined: 0, ended: 0, complete: true };
-  for await (const execution of deps.temporal.client.workflow.list({ query: sweepQuery(deps.temporal.taskQueue, since), pageSize: 100 })) {
+  for await (const execution of deps.temporal.client.workflow.list({
+    query: sweepQuery(deps.temporal.taskQueue, since),
+    pageSize: 100,
+  })) {
     if (report.examined >= SWEEP_LIMIT) {
       report.complete = false;
       break;
@@ -59,7 +65,11 @@ export interface RunSweep {
  * candidate; later ones at executions closed since the last complete sweep began (less a
  * margin for visibility's lag). A failed sweep (Temporal unreachable) is tried at the next tick.
  */
-export function startRunSweep(deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>, intervalMs: number, log: (message: string) => void = () => undefined): RunSweep {
+export function startRunSweep(
+  deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>,
+  intervalMs: number,
+  log: (message: string) => void = () => undefined,
+): RunSweep {
   let since: Date | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -68,9 +78,13 @@ export function startRunSweep(deps: Pick<AppDeps, 'store' | 'temporal' | 'now'>,
     running = sweepEndedRuns(deps, since).then(
       (report) => {
         if (report.complete) since = new Date(began.getTime() - Math.max(intervalMs, 60_000));
-        if (report.ended > 0) log(`Ordo run sweep: ended ${report.ended} run(s) closed in Temporal without their ending recorded`);
+        if (report.ended > 0)
+          log(`Ordo run sweep: ended ${report.ended} run(s) closed in Temporal without their ending recorded`);
       },
-      (err: unknown) => log(`Ordo run sweep failed, trying again in ${intervalMs} ms: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) =>
+        log(
+          `Ordo run sweep failed, trying again in ${intervalMs} ms: ${err instanceof Error ? err.message : String(err)}`,
+        ),
     );
     void running.then(() => {
       if (!stopped) timer = setTimeout(tick, intervalMs);

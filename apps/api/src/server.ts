@@ -21,7 +21,10 @@ export interface ApiServer {
  * missing one, `@hono/node-server` an empty text/plain 400 for one it cannot read). Host names
  * are case-insensitive (RFC 9110 §4.2.3), so `Host: Localhost:3100` is served like `localhost`.
  */
-export async function startApiServer(fetch: (request: Request) => Response | Promise<Response>, options: { hostname: string; port: number }): Promise<ApiServer> {
+export async function startApiServer(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: { hostname: string; port: number },
+): Promise<ApiServer> {
   const listener = getRequestListener(fetch, { errorHandler: answerRequestError });
   // Without a Host, node-server refuses the request (to the errorHandler) instead of Node answering an empty 400.
   const server = createServer({ requireHostHeader: false }, (incoming: IncomingMessage, outgoing: ServerResponse) => {
@@ -64,11 +67,22 @@ function answerRequestError(err: unknown): Response {
   const problem =
     err instanceof RequestError
       ? /path|absolute url/i.test(err.message)
-        ? new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', `the request target is not usable: ${err.message}`, [{ field: 'path', message: 'must be a path without backslashes' }])
-        : new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', 'the Host header is missing or names no host', [{ field: 'host', message: 'must be a host name or address, with an optional port' }])
+        ? new ApiProblem(
+            400,
+            'MALFORMED_REQUEST',
+            'Malformed request',
+            `the request target is not usable: ${err.message}`,
+            [{ field: 'path', message: 'must be a path without backslashes' }],
+          )
+        : new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', 'the Host header is missing or names no host', [
+            { field: 'host', message: 'must be a host name or address, with an optional port' },
+          ])
       : new ApiProblem(500, 'INTERNAL', 'Internal error', 'an unexpected error occurred; it has been logged');
   if (problem.status >= 500) console.error('the API server failed to take a request', err);
-  return new Response(JSON.stringify(problem.toJSON('')), { status: problem.status, headers: { 'Content-Type': 'application/problem+json' } });
+  return new Response(JSON.stringify(problem.toJSON('')), {
+    status: problem.status,
+    headers: { 'Content-Type': 'application/problem+json' },
+  });
 }
 
 /** The part of a request each of Node's parse errors is about, as a problem names it. */
@@ -92,9 +106,17 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   }
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW' || err.code === 'HPE_REQUEST_HEADER_FIELDS_TOO_LARGE';
   const field = PARSE_ERROR_FIELDS[err.code ?? ''] ?? (/header/i.test(err.message) ? 'headers' : '(request)');
-  const errors: FieldError[] = tooLarge ? [{ field: 'headers', message: 'request line and headers must be at most 16 KiB' }] : [{ field, message: `must be valid HTTP/1.1 (${err.code ?? 'parse error'})` }];
+  const errors: FieldError[] = tooLarge
+    ? [{ field: 'headers', message: 'request line and headers must be at most 16 KiB' }]
+    : [{ field, message: `must be valid HTTP/1.1 (${err.code ?? 'parse error'})` }];
   const problem = tooLarge
-    ? new ApiProblem(431, 'HEADERS_TOO_LARGE', 'Request header fields too large', 'the request line and headers together may be at most 16 KiB; IDs in paths are at most 128 characters', errors)
+    ? new ApiProblem(
+        431,
+        'HEADERS_TOO_LARGE',
+        'Request header fields too large',
+        'the request line and headers together may be at most 16 KiB; IDs in paths are at most 128 characters',
+        errors,
+      )
     : new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed request', 'the request is not valid HTTP/1.1', errors);
   const body = JSON.stringify(problem.toJSON(''));
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';

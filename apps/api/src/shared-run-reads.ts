@@ -31,7 +31,12 @@ export function readMark(): number {
  * answer in time), from a query sent after `mark`: shared with every other read that
  * began before that query was sent.
  */
-export function readRunState(client: Client, jobId: string, runId: string, mark: number): Promise<RunState | undefined> {
+export function readRunState(
+  client: Client,
+  jobId: string,
+  runId: string,
+  mark: number,
+): Promise<RunState | undefined> {
   let reads = readsByClient.get(client);
   if (!reads) readsByClient.set(client, (reads = new Map<string, RunReads>()));
   const runs = reads;

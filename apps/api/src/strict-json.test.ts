@@ -19,7 +19,10 @@ describe('scanJson', () => {
 
 describe('parseStrictJson', () => {
   it('takes ordinary JSON, -0 and big finite numbers as they are', () => {
-    expect(parseStrictJson('{"a":[1,"two",{"b":null}],"c":-0,"d":1e300,"e":"\\ud83d\\ude00"}')).toEqual({ ok: true, value: { a: [1, 'two', { b: null }], c: -0, d: 1e300, e: '😀' } });
+    expect(parseStrictJson('{"a":[1,"two",{"b":null}],"c":-0,"d":1e300,"e":"\\ud83d\\ude00"}')).toEqual({
+      ok: true,
+      value: { a: [1, 'two', { b: null }], c: -0, d: 1e300, e: '😀' },
+    });
   });
 
   it('refuses text that is not JSON with NOT_JSON naming (body)', () => {
@@ -30,18 +33,28 @@ describe('parseStrictJson', () => {
 
   it('refuses nesting beyond 64 levels before parsing', () => {
     expect(parseStrictJson(`${'['.repeat(64)}${']'.repeat(64)}`).ok).toBe(true);
-    expect(refused(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toMatchObject({ code: 'TOO_DEEP', errors: [{ field: '(body)' }] });
+    expect(refused(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toMatchObject({
+      code: 'TOO_DEEP',
+      errors: [{ field: '(body)' }],
+    });
   });
 
   it('names each member it refuses by its path', () => {
-    expect(refused('{"a":{"b":[0,1e400]}}').errors).toEqual([{ field: 'a.b.1', message: 'must be a finite number (at most about ±1.8e308)' }]);
+    expect(refused('{"a":{"b":[0,1e400]}}').errors).toEqual([
+      { field: 'a.b.1', message: 'must be a finite number (at most about ±1.8e308)' },
+    ]);
     expect(refused('[-1e999]').errors[0]?.field).toBe('0');
-    expect(refused('{"name":"x\\u0000"}').errors[0]).toEqual({ field: 'name', message: 'must not contain U+0000 (NUL)' });
+    expect(refused('{"name":"x\\u0000"}').errors[0]).toEqual({
+      field: 'name',
+      message: 'must not contain U+0000 (NUL)',
+    });
     expect(refused('{"name":"\\ud800x"}').errors[0]?.field).toBe('name');
     expect(refused('{"name":"x\\udc00"}').errors[0]?.field).toBe('name');
     expect(refused('{"o":{"\\ud800":1}}').errors[0]?.field).toBe('o.\ud800');
     expect(refused('{"o":{"a\\u0000":1}}').errors[0]?.message).toBe('as a member name, must not contain U+0000 (NUL)');
-    expect(refused('{"i":{"__proto__":{"x":1}}}').errors).toEqual([{ field: 'i.__proto__', message: 'is not accepted as a member name' }]);
+    expect(refused('{"i":{"__proto__":{"x":1}}}').errors).toEqual([
+      { field: 'i.__proto__', message: 'is not accepted as a member name' },
+    ]);
   });
 
   it('names a member given twice, at any depth, and only then', () => {

@@ -40,7 +40,9 @@ export function parseStrictJson(text: string): StrictJsonResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return fail('NOT_JSON', `the body is not valid JSON: ${(err as Error).message}`, [{ field: '(body)', message: 'must be valid JSON' }]);
+    return fail('NOT_JSON', `the body is not valid JSON: ${(err as Error).message}`, [
+      { field: '(body)', message: 'must be valid JSON' },
+    ]);
   }
   const errors: FieldError[] = [];
   const names = checkValue(value, [], errors);
@@ -73,17 +75,20 @@ function checkValue(value: unknown, path: (string | number)[], errors: FieldErro
     return 0;
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) errors.push({ field: fieldOf(path), message: 'must be a finite number (at most about ±1.8e308)' });
+    if (!Number.isFinite(value))
+      errors.push({ field: fieldOf(path), message: 'must be a finite number (at most about ±1.8e308)' });
     return 0;
   }
-  if (Array.isArray(value)) return value.reduce((sum: number, item, i) => sum + checkValue(item, [...path, i], errors), 0);
+  if (Array.isArray(value))
+    return value.reduce((sum: number, item, i) => sum + checkValue(item, [...path, i], errors), 0);
   if (value === null || typeof value !== 'object') return 0;
   let names = 0;
   for (const [key, item] of Object.entries(value)) {
     names++;
     const at = [...path, key];
     const problem = key === '__proto__' ? 'is not accepted as a member name' : stringProblem(key);
-    if (problem) errors.push({ field: fieldOf(at), message: key === '__proto__' ? problem : `as a member name, ${problem}` });
+    if (problem)
+      errors.push({ field: fieldOf(at), message: key === '__proto__' ? problem : `as a member name, ${problem}` });
     names += checkValue(item, at, errors);
   }
   return names;
@@ -92,7 +97,8 @@ function checkValue(value: unknown, path: (string | number)[], errors: FieldErro
 /** Lone surrogates and NUL, the characters the databases cannot store alike. */
 function stringProblem(value: string): string | undefined {
   if (value.includes('\u0000')) return 'must not contain U+0000 (NUL)';
-  if (hasLoneSurrogate(value)) return 'must be valid Unicode: it holds a lone surrogate (an unpaired \\ud800–\\udfff escape)';
+  if (hasLoneSurrogate(value))
+    return 'must be valid Unicode: it holds a lone surrogate (an unpaired \\ud800–\\udfff escape)';
   return undefined;
 }
 
@@ -106,7 +112,8 @@ function duplicateMembers(text: string): FieldError[] {
     onObjectProperty: (name, _offset, _length, _line, _column, pathSupplier) => {
       const names = seen[seen.length - 1];
       if (!names) return;
-      if (names.has(name) && errors.length < MAX_REPORTED) errors.push({ field: fieldOf([...pathSupplier(), name]), message: 'must appear only once in its object' });
+      if (names.has(name) && errors.length < MAX_REPORTED)
+        errors.push({ field: fieldOf([...pathSupplier(), name]), message: 'must appear only once in its object' });
       names.add(name);
     },
   });
@@ -125,7 +132,8 @@ export function scanJson(text: string): { depth: number; members: number } {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // a backslash escapes the next character
+      if (ch === 0x5c)
+        i++; // a backslash escapes the next character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) {
       inString = true;

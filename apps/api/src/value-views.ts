@@ -12,7 +12,8 @@ export const VIEW_STRING_LIMIT = 100_000;
  * with a note saying how long they are and where the whole value is.
  */
 export async function readableValue(value: SchemaValue, blobs: BlobStore, wholeAt: string): Promise<SchemaValue> {
-  const resolved = isValueRef(value) || (typeof value === 'object' && value !== null) ? await resolveValueRefs(value, blobs) : value;
+  const resolved =
+    isValueRef(value) || (typeof value === 'object' && value !== null) ? await resolveValueRefs(value, blobs) : value;
   return capStrings(resolved, wholeAt);
 }
 
@@ -22,6 +23,7 @@ function capStrings(value: SchemaValue, wholeAt: string): SchemaValue {
     return `${value.slice(0, VIEW_STRING_LIMIT)}… [cut: ${value.length} characters in all; GET ${wholeAt} returns the whole value]`;
   }
   if (Array.isArray(value)) return value.map((v) => capStrings(v, wholeAt));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capStrings(v, wholeAt)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capStrings(v, wholeAt)]));
   return value;
 }

@@ -22,6 +22,12 @@ describe('workerPolls', () => {
 
   it('reads seconds as a number or a protobuf Long as well as a string', () => {
     const long = { toNumber: () => Math.floor(now / 1000) };
-    expect(workerPolls([{ lastAccessTime: { seconds: now / 1000 } }], [{ lastAccessTime: { seconds: long, nanos: 0 } }], now)).toBe(true);
+    expect(
+      workerPolls(
+        [{ lastAccessTime: { seconds: now / 1000 } }],
+        [{ lastAccessTime: { seconds: long, nanos: 0 } }],
+        now,
+      ),
+    ).toBe(true);
   });
 });

@@ -25,7 +25,11 @@ export interface PollerInfo {
  * the workflow task queue's pollers, and one among the activity task queue's (an Ordo worker
  * polls both: a worker that runs no activities runs no tool).
  */
-export function workerPolls(workflowPollers: readonly PollerInfo[], activityPollers: readonly PollerInfo[], now: number): boolean {
+export function workerPolls(
+  workflowPollers: readonly PollerInfo[],
+  activityPollers: readonly PollerInfo[],
+  now: number,
+): boolean {
   const recent = (pollers: readonly PollerInfo[]) => pollers.some((p) => now - accessedAt(p) <= WORKER_POLL_WINDOW_MS);
   return recent(workflowPollers) && recent(activityPollers);
 }
@@ -34,7 +38,8 @@ function accessedAt(poller: PollerInfo): number {
   const time = poller.lastAccessTime;
   if (!time) return Number.NEGATIVE_INFINITY;
   // `seconds` is a protobuf int64: a Long, a number or a string depending on the decoder.
-  const seconds = typeof time.seconds === 'object' && time.seconds !== null ? time.seconds.toNumber() : Number(time.seconds ?? 0);
+  const seconds =
+    typeof time.seconds === 'object' && time.seconds !== null ? time.seconds.toNumber() : Number(time.seconds ?? 0);
   return seconds * 1000 + (time.nanos ?? 0) / 1e6;
 }
 
@@ -46,7 +51,12 @@ function accessedAt(poller: PollerInfo): number {
  *
  * @param now the clock poll times are compared with (a test may move it)
  */
-export function workerCheck(client: Client, taskQueue: string, deadlineMs: number, now: () => Date = () => new Date()): () => Promise<boolean> {
+export function workerCheck(
+  client: Client,
+  taskQueue: string,
+  deadlineMs: number,
+  now: () => Date = () => new Date(),
+): () => Promise<boolean> {
   let cached: { until: number; answer: Promise<boolean> } | undefined;
   const describe = async (type: protoTypes.api.enums.v1.TaskQueueType) => {
     const response = await client.withDeadline(Date.now() + deadlineMs, () =>
@@ -59,7 +69,10 @@ export function workerCheck(client: Client, taskQueue: string, deadlineMs: numbe
     return response.pollers;
   };
   const ask = async (): Promise<boolean> => {
-    const [workflow, activity] = await Promise.all([describe(temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), describe(temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
+    const [workflow, activity] = await Promise.all([
+      describe(temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
+      describe(temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY),
+    ]);
     return workerPolls(workflow, activity, now().getTime());
   };
   return () => {

@@ -8,14 +8,26 @@ import {
   type DefinitionShape,
   type WorkflowStatus,
 } from '@ordo/core';
-import { notPublishedVersion, versionForNewJob as jobVersion, type OrdoStore, type WorkflowContent, type WorkflowRecord, type WorkflowVersionSummary } from '@ordo/storage';
+import {
+  notPublishedVersion,
+  versionForNewJob as jobVersion,
+  type OrdoStore,
+  type WorkflowContent,
+  type WorkflowRecord,
+  type WorkflowVersionSummary,
+} from '@ordo/storage';
 import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from './cursor';
 import type { AppDeps } from './deps';
 import { createLiteralCheck } from './literal-check';
 import { workflowLookupFor } from './sub-workflow-lookup';
 import { ApiProblem, notFound, validationProblem, versionConflict, zodFieldErrors, type FieldError } from './problem';
-import type { CreateWorkflowVersionRequest, ListVersionsQuery, ListWorkflowsQuery, WorkflowDraftPatch } from './workflow-requests';
+import type {
+  CreateWorkflowVersionRequest,
+  ListVersionsQuery,
+  ListWorkflowsQuery,
+  WorkflowDraftPatch,
+} from './workflow-requests';
 
 /** A workflow as `GET /v1/workflows/{workflow_id}` answers it: its latest version, and the one new jobs take. */
 export type WorkflowView = WorkflowRecord & { published_version: number | null };
@@ -64,11 +76,18 @@ export class WorkflowService {
   async create(definition: WorkflowDefinition): Promise<WorkflowRecord> {
     switch (definition.status) {
       case 'ARCHIVED':
-        throw validationProblem([{ field: 'status', message: 'must be DRAFT or PUBLISHED: a new workflow cannot begin archived' }]);
+        throw validationProblem([
+          { field: 'status', message: 'must be DRAFT or PUBLISHED: a new workflow cannot begin archived' },
+        ]);
       case 'PUBLISHED':
         this.refuseIssues(
           definition,
-          checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps)),
+          checkDefinitionAgainstTools(
+            definition,
+            this.deps.tools,
+            this.checkLiteral,
+            await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps),
+          ),
           `workflow '${definition.workflow_id}' cannot be created PUBLISHED`,
         );
         break;
@@ -79,22 +98,32 @@ export class WorkflowService {
     if (result.ok) return result.workflow;
     switch (result.code) {
       case 'WORKFLOW_EXISTS':
-        throw new ApiProblem(409, 'WORKFLOW_EXISTS', 'Workflow exists', `workflow '${definition.workflow_id}' already exists; add a version with POST /v1/workflows/${definition.workflow_id}/versions`, [
-          { field: 'workflow_id', message: 'must be unique' },
-        ]);
+        throw new ApiProblem(
+          409,
+          'WORKFLOW_EXISTS',
+          'Workflow exists',
+          `workflow '${definition.workflow_id}' already exists; add a version with POST /v1/workflows/${definition.workflow_id}/versions`,
+          [{ field: 'workflow_id', message: 'must be unique' }],
+        );
     }
   }
 
   /** A definition checked against every rule, nothing saved (the structural rules passed when the body was read). */
   async validate(definition: WorkflowDefinition): Promise<ValidationResult> {
     const workflows = await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps);
-    const errors = definitionErrors(definition, checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, workflows));
+    const errors = definitionErrors(
+      definition,
+      checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, workflows),
+    );
     return { valid: errors.length === 0, errors };
   }
 
   /** One version per workflow, by workflow_id: the latest, or with `status` the latest with that status. */
   async list(query: ListWorkflowsQuery): Promise<Page<WorkflowVersionSummary>> {
-    const after = query.cursor === undefined ? undefined : decodePageCursor(query.cursor, WorkflowCursor, 'GET /v1/workflows').workflow_id;
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : decodePageCursor(query.cursor, WorkflowCursor, 'GET /v1/workflows').workflow_id;
     // One extra row tells whether another page exists without a count query.
     const rows = await this.deps.store.workflows.list({ status: query.status, limit: query.limit + 1, after });
     return page(rows, query.limit, (last) => ({ workflow_id: last.workflow_id }));
@@ -104,13 +133,17 @@ export class WorkflowService {
   async get(workflowId: string): Promise<WorkflowView> {
     const latest = await this.deps.store.workflows.get(workflowId);
     if (!latest) throw notFound('Workflow', workflowId);
-    const published = latest.status === 'PUBLISHED' ? latest : await this.deps.store.workflows.latestPublished(workflowId);
+    const published =
+      latest.status === 'PUBLISHED' ? latest : await this.deps.store.workflows.latestPublished(workflowId);
     return { ...latest, published_version: published?.version ?? null };
   }
 
   /** A workflow's versions, newest first. */
   async listVersions(workflowId: string, query: ListVersionsQuery): Promise<Page<WorkflowVersionSummary>> {
-    const before = query.cursor === undefined ? undefined : decodePageCursor(query.cursor, VersionCursor, `GET /v1/workflows/${workflowId}/versions`).version;
+    const before =
+      query.cursor === undefined
+        ? undefined
+        : decodePageCursor(query.cursor, VersionCursor, `GET /v1/workflows/${workflowId}/versions`).version;
     const rows = await this.deps.store.workflows.listVersions(workflowId, { limit: query.limit + 1, before });
     if (rows.length === 0 && !(await this.deps.store.workflows.get(workflowId))) throw notFound('Workflow', workflowId);
     return page(rows, query.limit, (last) => ({ version: last.version }));
@@ -130,11 +163,17 @@ export class WorkflowService {
     let base: WorkflowContent | undefined;
     if (from !== undefined) {
       const source = await this.deps.store.workflows.get(workflowId, from);
-      if (!source) throw validationProblem([{ field: 'from_version', message: `workflow '${workflowId}' has no version ${from}` }]);
+      if (!source)
+        throw validationProblem([
+          { field: 'from_version', message: `workflow '${workflowId}' has no version ${from}` },
+        ]);
       base = contentOf(source);
     } else {
       const missing = (['name', 'steps'] as const).filter((field) => fields[field] === undefined);
-      if (missing.length > 0) throw validationProblem(missing.map((field) => ({ field, message: 'is required unless from_version names a version to copy' })));
+      if (missing.length > 0)
+        throw validationProblem(
+          missing.map((field) => ({ field, message: 'is required unless from_version names a version to copy' })),
+        );
     }
     const content = checkedContent(workflowId, base, fields);
     const result = await this.deps.store.workflows.createVersion(workflowId, content, this.now());
@@ -152,7 +191,13 @@ export class WorkflowService {
       if (!stored) throw versionNotFound(workflowId, version);
       if (stored.workflow.status !== 'DRAFT') throw notDraft(stored.workflow, 'edited');
       const content = checkedContent(workflowId, contentOf(stored.workflow), patch);
-      const result = await this.deps.store.workflows.updateDraft(workflowId, version, content, stored.revision, this.now());
+      const result = await this.deps.store.workflows.updateDraft(
+        workflowId,
+        version,
+        content,
+        stored.revision,
+        this.now(),
+      );
       if (result.ok) return result.workflow;
       switch (result.code) {
         case 'VERSION_NOT_FOUND':
@@ -176,7 +221,11 @@ export class WorkflowService {
     if (!stored) throw versionNotFound(workflowId, version);
     if (stored.workflow.status !== 'DRAFT') throw notDraft(stored.workflow, 'published');
     const workflows = await workflowLookupFor(this.deps.store, workflowId, stored.workflow.steps);
-    this.refuseIssues(stored.workflow, checkDefinition(stored.workflow, this.deps.tools, this.checkLiteral, workflows), `version ${version} of workflow '${workflowId}' cannot be published`);
+    this.refuseIssues(
+      stored.workflow,
+      checkDefinition(stored.workflow, this.deps.tools, this.checkLiteral, workflows),
+      `version ${version} of workflow '${workflowId}' cannot be published`,
+    );
     const result = await this.deps.store.workflows.publish(workflowId, version, stored.revision, this.now());
     if (result.ok) return result.workflow;
     switch (result.code) {
@@ -197,7 +246,11 @@ export class WorkflowService {
       case 'VERSION_NOT_FOUND':
         throw versionNotFound(workflowId, version);
       case 'ALREADY_ARCHIVED':
-        throw versionConflict('WORKFLOW_VERSION_ARCHIVED', `version ${version} of workflow '${workflowId}' is already ARCHIVED`, { workflow_id: workflowId, version, status: 'ARCHIVED' });
+        throw versionConflict(
+          'WORKFLOW_VERSION_ARCHIVED',
+          `version ${version} of workflow '${workflowId}' is already ARCHIVED`,
+          { workflow_id: workflowId, version, status: 'ARCHIVED' },
+        );
     }
   }
 
@@ -205,7 +258,13 @@ export class WorkflowService {
   private refuseIssues(def: DefinitionShape, issues: DefinitionIssue[], what: string): void {
     if (issues.length === 0) return;
     const rules = [...new Set(issues.map((i) => i.rule))];
-    throw new ApiProblem(422, 'DEFINITION_INVALID', 'Workflow definition breaks rules', `${what}: ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'} (${rules.join(', ')})`, definitionErrors(def, issues));
+    throw new ApiProblem(
+      422,
+      'DEFINITION_INVALID',
+      'Workflow definition breaks rules',
+      `${what}: ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'} (${rules.join(', ')})`,
+      definitionErrors(def, issues),
+    );
   }
 }
 
@@ -213,7 +272,11 @@ export class WorkflowService {
  * The version a new job of `workflowId` pins: `version` when named (409 unless it is
  * PUBLISHED), else the latest PUBLISHED one (422 when there is none).
  */
-export async function versionForNewJob(store: OrdoStore, workflowId: string, version: number | undefined): Promise<WorkflowRecord> {
+export async function versionForNewJob(
+  store: OrdoStore,
+  workflowId: string,
+  version: number | undefined,
+): Promise<WorkflowRecord> {
   const resolved = await jobVersion(store.workflows, workflowId, version);
   if (resolved.ok) return resolved.workflow;
   switch (resolved.code) {
@@ -223,7 +286,9 @@ export async function versionForNewJob(store: OrdoStore, workflowId: string, ver
     case 'VERSION_NOT_PUBLISHED':
       throw notPublished(resolved.version);
     case 'WORKFLOW_NOT_PUBLISHED':
-      throw new ApiProblem(422, 'WORKFLOW_NOT_PUBLISHED', 'Workflow not published', resolved.detail, [{ field: resolved.field, message: resolved.message }]);
+      throw new ApiProblem(422, 'WORKFLOW_NOT_PUBLISHED', 'Workflow not published', resolved.detail, [
+        { field: resolved.field, message: resolved.message },
+      ]);
   }
 }
 
@@ -234,10 +299,18 @@ export function notPublished(version: { workflow_id: string; version: number; st
 }
 
 /** Definition issues as a problem's `errors`: the path as `field`, with the rule and the step. */
-export function definitionErrors(def: Pick<DefinitionShape, 'steps'>, issues: readonly DefinitionIssue[]): FieldError[] {
+export function definitionErrors(
+  def: Pick<DefinitionShape, 'steps'>,
+  issues: readonly DefinitionIssue[],
+): FieldError[] {
   return issues.map((issue) => {
     const stepId = issueStepId(def, issue.path);
-    return { field: issue.path.join('.'), message: issue.message, rule: issue.rule, ...(stepId !== undefined && { step_id: stepId }) };
+    return {
+      field: issue.path.join('.'),
+      message: issue.message,
+      rule: issue.rule,
+      ...(stepId !== undefined && { step_id: stepId }),
+    };
   });
 }
 
@@ -248,7 +321,11 @@ function contentOf(record: WorkflowRecord): WorkflowContent {
 }
 
 /** `base` with `fields` applied (null removes an optional field), checked against the structural rules. */
-function checkedContent(workflowId: string, base: WorkflowContent | undefined, fields: WorkflowDraftPatch): WorkflowContent {
+function checkedContent(
+  workflowId: string,
+  base: WorkflowContent | undefined,
+  fields: WorkflowDraftPatch,
+): WorkflowContent {
   const merged: Record<string, unknown> = { ...base, workflow_id: workflowId, status: 'DRAFT' };
   for (const [key, value] of Object.entries(fields)) {
     if (value === null) delete merged[key];
@@ -267,12 +344,27 @@ function page<T>(rows: T[], limit: number, cursorOf: (last: T) => unknown): Page
 }
 
 function versionNotFound(workflowId: string, version: number): ApiProblem {
-  return new ApiProblem(404, 'NOT_FOUND', 'Workflow version not found', `workflow '${workflowId}' has no version ${version}`);
+  return new ApiProblem(
+    404,
+    'NOT_FOUND',
+    'Workflow version not found',
+    `workflow '${workflowId}' has no version ${version}`,
+  );
 }
 
-function notDraft(version: { workflow_id: string; version: number; status: WorkflowStatus }, action: 'edited' | 'published'): ApiProblem {
-  const hint = action === 'edited' ? `; create a new draft with POST /v1/workflows/${version.workflow_id}/versions and from_version ${version.version}` : '';
-  return versionConflict('WORKFLOW_VERSION_NOT_DRAFT', `version ${version.version} of workflow '${version.workflow_id}' is ${version.status}; only a DRAFT can be ${action}${hint}`, version);
+function notDraft(
+  version: { workflow_id: string; version: number; status: WorkflowStatus },
+  action: 'edited' | 'published',
+): ApiProblem {
+  const hint =
+    action === 'edited'
+      ? `; create a new draft with POST /v1/workflows/${version.workflow_id}/versions and from_version ${version.version}`
+      : '';
+  return versionConflict(
+    'WORKFLOW_VERSION_NOT_DRAFT',
+    `version ${version.version} of workflow '${version.workflow_id}' is ${version.status}; only a DRAFT can be ${action}${hint}`,
+    version,
+  );
 }
 
 function changed(workflowId: string, version: number, action: 'edited' | 'published'): ApiProblem {

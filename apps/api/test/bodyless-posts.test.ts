@@ -10,9 +10,15 @@ const NO_BODY = {
   /** `curl -X POST`: neither a length nor a type. */
   none: [],
   /** A client that always sends JSON: the type, and an empty body. */
-  jsonEmpty: [['Content-Type', 'application/json'], ['Content-Length', '0']],
+  jsonEmpty: [
+    ['Content-Type', 'application/json'],
+    ['Content-Length', '0'],
+  ],
   /** The same, with a charset, framed as an empty chunked body. */
-  jsonChunked: [['Content-Type', 'application/json; charset=utf-8'], ['Transfer-Encoding', 'chunked']],
+  jsonChunked: [
+    ['Content-Type', 'application/json; charset=utf-8'],
+    ['Transfer-Encoding', 'chunked'],
+  ],
   /** A JSON type and nothing but a line break. */
   jsonBlank: [['Content-Type', 'application/json']],
 } as const;
@@ -39,12 +45,21 @@ describe('POSTs without a body', () => {
     await stack?.stop();
   });
 
-  async function post(path: string, framing: keyof typeof NO_BODY, extra: [string, string][] = []): Promise<RawResponse> {
+  async function post(
+    path: string,
+    framing: keyof typeof NO_BODY,
+    extra: [string, string][] = [],
+  ): Promise<RawResponse> {
     const body = framing === 'jsonChunked' ? '0\r\n\r\n' : framing === 'jsonBlank' ? '\n' : undefined;
     const res = await rawRequest(port, {
       method: 'POST',
       path,
-      headers: [['Host', `localhost:${port}`], ['Authorization', `Bearer ${TEST_API_KEY}`], ...NO_BODY[framing], ...extra],
+      headers: [
+        ['Host', `localhost:${port}`],
+        ['Authorization', `Bearer ${TEST_API_KEY}`],
+        ...NO_BODY[framing],
+        ...extra,
+      ],
       ...(body !== undefined && { body }),
     });
     checker.check({ method: 'POST', path, status: res.status, headers: res.headers, body: res.body });
@@ -53,7 +68,9 @@ describe('POSTs without a body', () => {
   const jobOf = (res: RawResponse) => Job.parse(JSON.parse(res.body));
 
   it('runs start, pause, resume, cancel, retry, reset and validate with no body, however it is framed', async () => {
-    const job = await createJob(stack, { steps: [toolStep('wait', 'sleep', { ms: 30_000 }), toolStep('after', 'noop')] });
+    const job = await createJob(stack, {
+      steps: [toolStep('wait', 'sleep', { ms: 30_000 }), toolStep('after', 'noop')],
+    });
     const started = await post(`/v1/jobs/${job.job_id}/start`, 'none');
     expect(started.status, started.body).toBe(202);
     expect(jobOf(started).status).toBe('RUNNING');

@@ -20,7 +20,9 @@ export interface CheckedProxy {
  * what the client sent.
  */
 export async function startCheckedProxy(target: string): Promise<CheckedProxy> {
-  const checker = new ResponseChecker((await (await fetch(`${target}/openapi.json`)).json()) as OpenApiDocument, { pending: PENDING_OPENAPI_PATHS });
+  const checker = new ResponseChecker((await (await fetch(`${target}/openapi.json`)).json()) as OpenApiDocument, {
+    pending: PENDING_OPENAPI_PATHS,
+  });
   const mismatches: string[] = [];
   const server = createServer((incoming, outgoing) => {
     const method = incoming.method ?? 'GET';
@@ -36,10 +38,14 @@ export async function startCheckedProxy(target: string): Promise<CheckedProxy> {
         const status = answer.statusCode ?? 502;
         const answerHeaders = new Headers();
         for (const [name, value] of Object.entries(answer.headers)) {
-          if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection')
+            answerHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
         }
         answerHeaders.set('content-length', String(body.length));
-        const response = new Response([204, 205, 304].includes(status) ? null : body, { status, headers: answerHeaders });
+        const response = new Response([204, 205, 304].includes(status) ? null : body, {
+          status,
+          headers: answerHeaders,
+        });
         // Checked before the client has the answer, so a mismatch is recorded by the time its command ends.
         void checker
           .checkResponse(method, path, response)

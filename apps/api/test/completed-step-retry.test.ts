@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_WORKFLOW_TYPE, type StepRun } from '@ordo/core';
 import { pollUntil, temporalAddress, type OrdoProcess } from '@ordo/testing';
 import { readTallyLedger, tallyLedgerPath } from '@ordo/tools';
-import { createJob, startApiStack, startJob, startWorkerProcess, toolStep, waitForClose, waitForEnd, type ApiStack } from './harness';
+import {
+  createJob,
+  startApiStack,
+  startJob,
+  startWorkerProcess,
+  toolStep,
+  waitForClose,
+  waitForEnd,
+  type ApiStack,
+} from './harness';
 import { HoldingProxy } from './holding-proxy';
 
 /** Long enough to hold the worker's connection while the tool still runs (its start is recorded after 500 ms). */
@@ -31,11 +40,17 @@ describe('a retry of a step whose tool already completed', () => {
   }
 
   /** The step's row in the store, once `until` holds. */
-  async function stepRow(jobId: string, index: number, until: (step: StepRun | undefined) => boolean): Promise<StepRun | undefined> {
+  async function stepRow(
+    jobId: string,
+    index: number,
+    until: (step: StepRun | undefined) => boolean,
+  ): Promise<StepRun | undefined> {
     return pollUntil(
       async () => {
         const runId = await stack.store.jobs.currentRunId(jobId);
-        return runId === undefined ? undefined : (await stack.store.jobs.stepRuns(runId)).find((s) => s.index === index);
+        return runId === undefined
+          ? undefined
+          : (await stack.store.jobs.stepRuns(runId)).find((s) => s.index === index);
       },
       until,
       { timeoutMs: 60_000, intervalMs: 50 },
@@ -71,14 +86,22 @@ describe('a retry of a step whose tool already completed', () => {
 
   /** The ledger's executions of a job's step. */
   async function executions(jobId: string, index: number) {
-    return (await readTallyLedger(tallyLedgerPath(stack.dataDir))).filter((e) => e.job_id === jobId && e.step_index === index);
+    return (await readTallyLedger(tallyLedgerPath(stack.dataDir))).filter(
+      (e) => e.job_id === jobId && e.step_index === index,
+    );
   }
 
   const tallyStep = (id: string, value: string, output: string) =>
-    toolStep(id, 'tally', { ms: TALLY_MS, value }, { value: output }, {
-      heartbeat_timeout_seconds: HEARTBEAT_TIMEOUT_S,
-      retry_policy: { maximum_attempts: 3, initial_interval_ms: 100, backoff_coefficient: 1 },
-    });
+    toolStep(
+      id,
+      'tally',
+      { ms: TALLY_MS, value },
+      { value: output },
+      {
+        heartbeat_timeout_seconds: HEARTBEAT_TIMEOUT_S,
+        retry_policy: { maximum_attempts: 3, initial_interval_ms: 100, backoff_coefficient: 1 },
+      },
+    );
 
   beforeAll(async () => {
     // The API in process, with no worker of its own: the job runs only on the worker processes.
@@ -92,7 +115,10 @@ describe('a retry of a step whose tool already completed', () => {
 
   it("returns the recorded result of the run's last step, started by the API, whose activity also recorded the run's ending", async () => {
     const { jobId, recorded, done } = await killedAfterCompletion(async () => {
-      const job = await createJob(stack, { steps: [tallyStep('only', 'from attempt 1', 'out')], output_variables: ['out'] });
+      const job = await createJob(stack, {
+        steps: [tallyStep('only', 'from attempt 1', 'out')],
+        output_variables: ['out'],
+      });
       await startJob(stack, job.job_id);
       return job.job_id;
     }, 0);
@@ -102,23 +128,39 @@ describe('a retry of a step whose tool already completed', () => {
     expect(recorded).toMatchObject({ status: 'Completed', attempt: 1, outputs: { value: 'from attempt 1' } });
     expect(done).toMatchObject({ status: 'COMPLETED', output_data: { out: 'from attempt 1' } });
     // The record is attempt 1's, the one that did the work, with its times; so is the run's ending.
-    expect(done.steps[0]).toMatchObject({ status: 'COMPLETED', attempt: 1, completed_at: recorded.completed_at, output_data: { value: 'from attempt 1' } });
+    expect(done.steps[0]).toMatchObject({
+      status: 'COMPLETED',
+      attempt: 1,
+      completed_at: recorded.completed_at,
+      output_data: { value: 'from attempt 1' },
+    });
     expect(done.completed_at).toBe(recorded.completed_at);
     expect(done.runs).toEqual([expect.objectContaining({ status: 'COMPLETED', completed_at: recorded.completed_at })]);
 
     // Temporal ran the activity again and got attempt 1's result from it.
     const history = await stack.client.workflow.getHandle(jobId).fetchHistory();
     const events = history.events ?? [];
-    expect(events.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([2]);
+    expect(
+      events
+        .filter((e) => e.activityTaskStartedEventAttributes)
+        .map((e) => e.activityTaskStartedEventAttributes!.attempt),
+    ).toEqual([2]);
     expect(events.filter((e) => e.activityTaskCompletedEventAttributes)).toHaveLength(1);
     expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(true);
   });
 
   it('returns the recorded result to a run started with only its job_id, and goes on to the next step', async () => {
     const { jobId, recorded, done } = await killedAfterCompletion(async () => {
-      const job = await createJob(stack, { steps: [tallyStep('first', 'one', 'a'), tallyStep('second', 'two', 'b')], output_variables: ['a', 'b'] });
+      const job = await createJob(stack, {
+        steps: [tallyStep('first', 'one', 'a'), tallyStep('second', 'two', 'b')],
+        output_variables: ['a', 'b'],
+      });
       // As the Temporal CLI or a parent workflow starts one: the run claims and reads its job itself.
-      await stack.client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue: stack.taskQueue, args: [{ job_id: job.job_id }] });
+      await stack.client.workflow.start(JOB_WORKFLOW_TYPE, {
+        workflowId: job.job_id,
+        taskQueue: stack.taskQueue,
+        args: [{ job_id: job.job_id }],
+      });
       return job.job_id;
     }, 0);
 

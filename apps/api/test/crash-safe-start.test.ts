@@ -39,7 +39,11 @@ describe('a start survives the API dying mid-start', () => {
 
   const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
   const send = (method: string, path: string, body: unknown) =>
-    call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    call(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const readJob = async (jobId: string) => {
     const res = await call(`/v1/jobs/${jobId}`);
     expect(res.status).toBe(200);
@@ -70,7 +74,9 @@ describe('a start survives the API dying mid-start', () => {
     const created = await send('POST', '/v1/jobs', seedFile('create-job-request.json'));
     expect(created.status).toBe(201);
     const job = Job.parse(await created.json());
-    expect((await send('PUT', `/v1/jobs/${job.job_id}/inputs/input_doc`, { value: { file_id: fileId } })).status).toBe(200);
+    expect((await send('PUT', `/v1/jobs/${job.job_id}/inputs/input_doc`, { value: { file_id: fileId } })).status).toBe(
+      200,
+    );
     const ready = await send('PUT', `/v1/jobs/${job.job_id}/inputs/depth`, { value: 'basic' });
     expect(ready.status).toBe(200);
     expect(Job.parse(await ready.json()).input_errors).toEqual({});
@@ -107,7 +113,13 @@ describe('a start survives the API dying mid-start', () => {
     api = await startApi();
     expect((await send('POST', '/v1/workflows', seedFile('wf_analyze_document.json'))).status).toBe(201);
     const form = new FormData();
-    form.append('file', new Blob([await makePdf([['Northwind results', 'Revenue reached $7.5 million, with growth of 12%.']])], { type: 'application/pdf' }), 'northwind.pdf');
+    form.append(
+      'file',
+      new Blob([await makePdf([['Northwind results', 'Revenue reached $7.5 million, with growth of 12%.']])], {
+        type: 'application/pdf',
+      }),
+      'northwind.pdf',
+    );
     const uploaded = await call('/v1/files', { method: 'POST', body: form });
     expect(uploaded.status).toBe(201);
     fileId = ((await uploaded.json()) as { file_id: string }).file_id;
@@ -153,7 +165,11 @@ describe('a start survives the API dying mid-start', () => {
     worker = start('worker');
     const started = await call(`/v1/jobs/${job.job_id}/start`, { method: 'POST' });
     expect(started.status, await started.clone().text()).toBe(202);
-    const done = await pollUntil(() => readJob(job.job_id), (j) => j.status === 'COMPLETED' || j.status === 'FAILED', { timeoutMs: 60_000, intervalMs: 200 });
+    const done = await pollUntil(
+      () => readJob(job.job_id),
+      (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     expect(done.status).toBe('COMPLETED');
     expect(Object.keys(done.output_data)).toEqual(['final_analysis']);
     expect(done.runs).toHaveLength(1);
@@ -171,7 +187,11 @@ describe('a start survives the API dying mid-start', () => {
       (err: unknown) => ({ failed: String(err) }),
     );
     // Temporal has the run; the API's answer from Temporal is held, so the API cannot know.
-    const described = await pollUntil(() => describeRun(job.job_id), (d) => d !== undefined, { timeoutMs: 10_000, intervalMs: 50 });
+    const described = await pollUntil(
+      () => describeRun(job.job_id),
+      (d) => d !== undefined,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
     await kill(api!);
     proxy.drop();
     proxy.release();
@@ -191,9 +211,20 @@ describe('a start survives the API dying mid-start', () => {
 
     // A worker comes: the workflow records RUNNING itself and runs the job to the end.
     worker = start('worker');
-    const done = await pollUntil(() => readJob(job.job_id), (j) => j.status === 'COMPLETED' || j.status === 'FAILED', { timeoutMs: 60_000, intervalMs: 200 });
+    const done = await pollUntil(
+      () => readJob(job.job_id),
+      (j) => j.status === 'COMPLETED' || j.status === 'FAILED',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     expect(done.status).toBe('COMPLETED');
-    expect(done.runs).toEqual([expect.objectContaining({ run_id: runId, status: 'COMPLETED', started_at: done.started_at, completed_at: done.completed_at })]);
+    expect(done.runs).toEqual([
+      expect.objectContaining({
+        run_id: runId,
+        status: 'COMPLETED',
+        started_at: done.started_at,
+        completed_at: done.completed_at,
+      }),
+    ]);
     expect(done.steps.map((s) => [s.status, s.attempt])).toEqual([
       ['COMPLETED', 1],
       ['COMPLETED', 1],

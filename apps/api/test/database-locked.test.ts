@@ -12,11 +12,24 @@ import { json, problem, startApiStack, toolStep, type ApiStack } from './harness
 describe('a locked SQLite database', () => {
   let stack: ApiStack;
   const workflowId = 'wf_locked';
-  const create = () => stack.request('/v1/jobs', { ...json('POST', { workflow_id: workflowId, name: 'while locked' }), headers: { 'content-type': 'application/json', 'Idempotency-Key': 'locked-1' } });
+  const create = () =>
+    stack.request('/v1/jobs', {
+      ...json('POST', { workflow_id: workflowId, name: 'while locked' }),
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'locked-1' },
+    });
 
   beforeAll(async () => {
     stack = await startApiStack('db-locked', { worker: false });
-    const created = await stack.request('/v1/workflows', json('POST', { workflow_id: workflowId, name: workflowId, status: 'PUBLISHED', input_variables: [], steps: [toolStep('nap', 'sleep', { ms: 1 })] }));
+    const created = await stack.request(
+      '/v1/workflows',
+      json('POST', {
+        workflow_id: workflowId,
+        name: workflowId,
+        status: 'PUBLISHED',
+        input_variables: [],
+        steps: [toolStep('nap', 'sleep', { ms: 1 })],
+      }),
+    );
     expect(created.status, await created.clone().text()).toBe(201);
   });
   afterAll(async () => {
@@ -40,7 +53,10 @@ describe('a locked SQLite database', () => {
       const refused = await create();
       expect(refused.headers.get('retry-after')).toBe('2');
       const body = await problem(refused, 503);
-      expect(body).toMatchObject({ code: 'DATABASE_UNAVAILABLE', errors: [{ field: 'database', message: 'is unavailable' }] });
+      expect(body).toMatchObject({
+        code: 'DATABASE_UNAVAILABLE',
+        errors: [{ field: 'database', message: 'is unavailable' }],
+      });
       expect((await stack.request(`/v1/workflows/${workflowId}`)).status).toBe(200);
     } finally {
       release();
@@ -52,7 +68,9 @@ describe('a locked SQLite database', () => {
     expect(created.headers.get('idempotent-replayed')).toBeNull();
     const job = Job.parse(await created.json());
     // The refused request left nothing: one job of the workflow, the one the retry created.
-    const list = (await (await stack.request(`/v1/jobs?workflow_id=${workflowId}`)).json()) as { items: { job_id: string }[] };
+    const list = (await (await stack.request(`/v1/jobs?workflow_id=${workflowId}`)).json()) as {
+      items: { job_id: string }[];
+    };
     expect(list.items.map((j) => j.job_id)).toEqual([job.job_id]);
   });
 });

@@ -3,7 +3,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { devStackConfig, pollUntil, seedFile, startDevStack, tempDataDir, waitForOk, type DevStack, type DevStackConfig } from '@ordo/testing';
+import {
+  devStackConfig,
+  pollUntil,
+  seedFile,
+  startDevStack,
+  tempDataDir,
+  waitForOk,
+  type DevStack,
+  type DevStackConfig,
+} from '@ordo/testing';
 import { createJob, remoteApi, startJob, toolStep, waitForEnd, waitForJob } from './harness';
 import { fetchChecked } from './openapi-check';
 
@@ -58,17 +67,36 @@ describe('the dev stack (infra/dev.sh)', () => {
     const auth = { authorization: `Bearer ${key}` };
     /** fetch, with the stack's key on requests to its API. */
     // Answers of the API are checked against its OpenAPI document, as everywhere in the API tests.
-    const call = (url: string, init: RequestInit = {}) => (url.startsWith(api) ? fetchChecked(url, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } }) : fetch(url, init));
+    const call = (url: string, init: RequestInit = {}) =>
+      url.startsWith(api)
+        ? fetchChecked(url, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+        : fetch(url, init);
     // The seed workflow is loaded by the stack itself.
     await waitForOk(`${api}/v1/workflows/wf_analyze_document`, 30_000, key);
     expect((await call(ui)).status).toBe(200);
 
     const form = new FormData();
-    form.append('file', new Blob([await readFile(join(repoRoot, 'infra', 'seed', 'q4-report.pdf'))], { type: 'application/pdf' }), 'q4-report.pdf');
+    form.append(
+      'file',
+      new Blob([await readFile(join(repoRoot, 'infra', 'seed', 'q4-report.pdf'))], { type: 'application/pdf' }),
+      'q4-report.pdf',
+    );
     const file = (await (await call(`${api}/v1/files`, { method: 'POST', body: form })).json()) as { file_id: string };
-    const job = Job.parse(await (await call(`${api}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedFile('create-job-request.json') })).json());
+    const job = Job.parse(
+      await (
+        await call(`${api}/v1/jobs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: seedFile('create-job-request.json'),
+        })
+      ).json(),
+    );
     const put = (variable: string, value: unknown) =>
-      call(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+      call(`${api}/v1/jobs/${job.job_id}/inputs/${variable}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value }),
+      });
     expect((await put('input_doc', { file_id: file.file_id })).status).toBe(200);
     expect((await put('depth', 'basic')).status).toBe(200);
     expect((await call(`${api}/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
@@ -81,7 +109,11 @@ describe('the dev stack (infra/dev.sh)', () => {
 
     // The Web UI's own API lists the job's run under its job_id.
     const listRuns = async () =>
-      ((await (await call(`${ui}/api/v1/namespaces/default/workflows`)).json()) as { executions?: { execution: { workflowId: string } }[] }).executions ?? [];
+      (
+        (await (await call(`${ui}/api/v1/namespaces/default/workflows`)).json()) as {
+          executions?: { execution: { workflowId: string } }[];
+        }
+      ).executions ?? [];
     expect((await listRuns()).map((e) => e.execution.workflowId)).toContain(job.job_id);
 
     // Ctrl-C stops it all, and nothing is restarted.
@@ -111,7 +143,15 @@ describe('the dev stack (infra/dev.sh)', () => {
     /** A job of one `sleep` step, started; a lost attempt is noticed after a 2 s heartbeat timeout. */
     const startSleeper = async (ms: number) => {
       const job = await createJob(remote, {
-        steps: [toolStep('nap', 'sleep', { ms }, {}, { heartbeat_timeout_seconds: 2, retry_policy: { maximum_attempts: 5, initial_interval_ms: 200 } })],
+        steps: [
+          toolStep(
+            'nap',
+            'sleep',
+            { ms },
+            {},
+            { heartbeat_timeout_seconds: 2, retry_policy: { maximum_attempts: 5, initial_interval_ms: 200 } },
+          ),
+        ],
       });
       await startJob(remote, job.job_id);
       return job.job_id;
@@ -123,7 +163,11 @@ describe('the dev stack (infra/dev.sh)', () => {
       expect(pid, stack.output()).toBeDefined();
       process.kill(pid as number, 'SIGKILL');
       await stack.waitForOutput(new RegExp(`^dev: ${name} exited \\(signal KILL\\); restarting in \\d+ s$`, 'm'));
-      await pollUntil(() => Promise.resolve(stack.pids(name)), (now) => now.length === pids.length + 1, { timeoutMs: 60_000, intervalMs: 100 });
+      await pollUntil(
+        () => Promise.resolve(stack.pids(name)),
+        (now) => now.length === pids.length + 1,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
     };
 
     // The worker dies while a step runs: it comes back, and the step runs again on it.

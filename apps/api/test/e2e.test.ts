@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { forEachDialect, freePort, makePdf, seedFile, startOrdoProcess, testStoreConfig, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, waitForReady, withApiKey, type OrdoProcess, type TestStoreConfig } from '@ordo/testing';
+import {
+  forEachDialect,
+  freePort,
+  makePdf,
+  seedFile,
+  startOrdoProcess,
+  testStoreConfig,
+  temporalAddress,
+  temporalNamespace,
+  uniqueTaskQueue,
+  waitForOk,
+  waitForReady,
+  withApiKey,
+  type OrdoProcess,
+  type TestStoreConfig,
+} from '@ordo/testing';
 import { fetchChecked } from './openapi-check';
 
 /**
@@ -43,7 +58,11 @@ forEachDialect('seed 002 end to end over HTTP', (dialect) => {
 
   const call = async (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
   const send = (method: string, path: string, body: string | object) =>
-    call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    call(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('runs the seed job over HTTP, shows live state, and keeps everything across a restart', async () => {
     const api = start('api');
@@ -70,7 +89,13 @@ forEachDialect('seed 002 end to end over HTTP', (dialect) => {
     expect(created.status).toBe(201);
     const job = Job.parse(await created.json());
     expect(job.input_errors).toEqual({ input_doc: 'document is required', depth: 'analysis_depth is required' });
-    expect((await send('PUT', `/v1/jobs/${job.job_id}/inputs/input_doc`, { value: { file_id: file.file_id, name: file.name } })).status).toBe(200);
+    expect(
+      (
+        await send('PUT', `/v1/jobs/${job.job_id}/inputs/input_doc`, {
+          value: { file_id: file.file_id, name: file.name },
+        })
+      ).status,
+    ).toBe(200);
     expect((await send('PUT', `/v1/jobs/${job.job_id}/inputs/depth`, { value: 'detailed' })).status).toBe(200);
     expect((await call(`/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
 
@@ -84,7 +109,15 @@ forEachDialect('seed 002 end to end over HTTP', (dialect) => {
       // Seed 000's fields, plus `stale: true` on an answer the live query could not give in time (a loaded machine).
       const { stale, ...fields } = raw;
       expect(stale === undefined || stale === true).toBe(true);
-      expect(Object.keys(fields).sort()).toEqual(['current_step_index', 'is_paused', 'live_output', 'status', 'step_results', 'total_steps', 'variables']);
+      expect(Object.keys(fields).sort()).toEqual([
+        'current_step_index',
+        'is_paused',
+        'live_output',
+        'status',
+        'step_results',
+        'total_steps',
+        'variables',
+      ]);
       expect(typeof raw.current_step_index).toBe('number');
       expect(typeof raw.total_steps).toBe('number');
       expect(typeof raw.is_paused).toBe('boolean');

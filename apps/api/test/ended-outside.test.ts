@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job, type JobSummary } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
 import { sweepEndedRuns } from '../src/run-sweep';
-import { createJob, getJob, json, problem, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import {
+  createJob,
+  getJob,
+  json,
+  problem,
+  startApiStack,
+  startJob,
+  toolStep,
+  waitForEnd,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 /**
  * A run ended in Temporal without recording its ending (terminated from the CLI, the Web UI
@@ -23,7 +34,13 @@ describe('a run terminated in Temporal', () => {
   async function runningJob(ms: number): Promise<Job> {
     const job = await createJob(
       stack,
-      { input_variables: [{ name: 'milliseconds', variable_id: 'ms', schema: { type: 'number', integer: true }, required: true }], steps: [toolStep('nap', 'sleep', { ms: 'ms' }, { slept_ms: 'slept' })], output_variables: ['slept'] },
+      {
+        input_variables: [
+          { name: 'milliseconds', variable_id: 'ms', schema: { type: 'number', integer: true }, required: true },
+        ],
+        steps: [toolStep('nap', 'sleep', { ms: 'ms' }, { slept_ms: 'slept' })],
+        output_variables: ['slept'],
+      },
       { ms },
     );
     await startJob(stack, job.job_id);
@@ -47,9 +64,15 @@ describe('a run terminated in Temporal', () => {
 
     const ended = await waitForJob(stack, job.job_id, (j) => j.status !== 'RUNNING' || j.stale === true, 30_000);
     expect(ended.stale).toBeUndefined();
-    expect(ended).toMatchObject({ status: 'FAILED', error_message: 'The run was terminated in Temporal: operator stopped it' });
+    expect(ended).toMatchObject({
+      status: 'FAILED',
+      error_message: 'The run was terminated in Temporal: operator stopped it',
+    });
     expect(ended.completed_at).toBeDefined();
-    expect(ended.steps[0]).toMatchObject({ status: 'FAILED', error_message: 'The run was terminated in Temporal: operator stopped it' });
+    expect(ended.steps[0]).toMatchObject({
+      status: 'FAILED',
+      error_message: 'The run was terminated in Temporal: operator stopped it',
+    });
     expect(ended.runs).toEqual([expect.objectContaining({ run_id: job.runs[0]!.run_id, status: 'FAILED' })]);
     // Stored so: the list, which never asks Temporal, agrees.
     expect((await listed(job.job_id))?.status).toBe('FAILED');
@@ -69,7 +92,10 @@ describe('a run terminated in Temporal', () => {
     await terminate(job.job_id, 'gone');
     const cancelled = await stack.request(`/v1/jobs/${job.job_id}/cancel`, json('POST'));
     expect(await problem(cancelled, 409)).toMatchObject({ code: 'JOB_NOT_RUNNING', job_status: 'FAILED' });
-    expect(await getJob(stack, job.job_id)).toMatchObject({ status: 'FAILED', error_message: 'The run was terminated in Temporal: gone' });
+    expect(await getJob(stack, job.job_id)).toMatchObject({
+      status: 'FAILED',
+      error_message: 'The run was terminated in Temporal: gone',
+    });
   });
 
   it('reset of a terminated job keeps its old run FAILED and leaves the job PENDING', async () => {

@@ -1,6 +1,17 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, installSchemathesis, ordoProcessEnv, pollUntil, runSchemathesis, seedFuzzData, startOrdoProcess, tempDataDir, waitForOk, type OrdoProcess } from '@ordo/testing';
+import {
+  freePort,
+  installSchemathesis,
+  ordoProcessEnv,
+  pollUntil,
+  runSchemathesis,
+  seedFuzzData,
+  startOrdoProcess,
+  tempDataDir,
+  waitForOk,
+  type OrdoProcess,
+} from '@ordo/testing';
 
 /** The fuzzer's budget in this suite: about 2.5 of the test's 3–4 minutes (`pnpm bench:fuzz` runs far longer). */
 const MAX_TIME_S = 150;
@@ -29,7 +40,11 @@ describe('the API fuzzed against its own OpenAPI document', () => {
     const env = ordoProcessEnv({ label: 'fuzz', port, dataDir: dataDir.path, extra: { ORDO_TEST_TOOLS: '1' } });
     const worker = startOrdoProcess('worker', env);
     processes.push(worker, startOrdoProcess('api', env));
-    await pollUntil(() => Promise.resolve(worker.output()), (out) => out.includes('Ordo worker polling') || worker.child.exitCode !== null, { timeoutMs: 120_000, intervalMs: 200 });
+    await pollUntil(
+      () => Promise.resolve(worker.output()),
+      (out) => out.includes('Ordo worker polling') || worker.child.exitCode !== null,
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
     await waitForOk(`${base}/ready`, 120_000);
   }, 300_000);
 
@@ -40,16 +55,24 @@ describe('the API fuzzed against its own OpenAPI document', () => {
 
   it('finds no server error and no answer the document does not declare', async () => {
     const { data } = await seedFuzzData(base);
-    const run = await runSchemathesis({ baseUrl: base, data, maxExamples: MAX_EXAMPLES, maxTimeSeconds: MAX_TIME_S, workDir: join(dataDir.path, 'schemathesis') });
+    const run = await runSchemathesis({
+      baseUrl: base,
+      data,
+      maxExamples: MAX_EXAMPLES,
+      maxTimeSeconds: MAX_TIME_S,
+      workDir: join(dataDir.path, 'schemathesis'),
+    });
     console.log(`fuzz: Schemathesis ${run.report.schemathesis_version}\n${run.summary}`);
-    if (run.report.filtered > 0) console.log(`fuzz: ${run.report.filtered} failure(s) set aside by Schemathesis' filters`);
+    if (run.report.filtered > 0)
+      console.log(`fuzz: ${run.report.filtered} failure(s) set aside by Schemathesis' filters`);
     const { report } = run;
 
     expect(report.failures, run.failures.slice(0, 30_000)).toEqual([]);
     expect(report.errors, run.output.slice(-10_000)).toEqual([]);
     // It reached everything: a run that tested nothing would pass the two above.
     expect(report.operations.tested).toBe(report.operations.total);
-    for (const phase of ['examples', 'coverage', 'fuzzing', 'stateful']) expect(report.phases[phase]?.status, phase).toBe('success');
+    for (const phase of ['examples', 'coverage', 'fuzzing', 'stateful'])
+      expect(report.phases[phase]?.status, phase).toBe('success');
     expect(report.test_cases.generated).toBeGreaterThan(1000);
     // Neither process fell over under it.
     for (const p of processes) expect(p.child.exitCode, p.output().slice(-5000)).toBeNull();

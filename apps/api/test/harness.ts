@@ -65,7 +65,8 @@ export const TEST_AUTH = { keys: [TEST_API_KEY] } as const;
 export function sendingTestKey<A extends OrdoApp>(app: A): A {
   const request = app.request.bind(app);
   // A Request object carries its own headers: sent as it is.
-  app.request = (input, init, ...rest) => (input instanceof Request ? request(input, init, ...rest) : request(input, withApiKey(init), ...rest));
+  app.request = (input, init, ...rest) =>
+    input instanceof Request ? request(input, init, ...rest) : request(input, withApiKey(init), ...rest);
   return app;
 }
 
@@ -92,7 +93,10 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
   // The API's own connection (main.ts), so every API test goes through it.
   const apiConnection = new LazyNativeConnection({ address: options.temporal?.address ?? temporalAddress() });
   await apiConnection.ensureConnected();
-  const client = new Client({ connection: apiConnection, namespace: options.temporal?.namespace ?? temporalNamespace() });
+  const client = new Client({
+    connection: apiConnection,
+    namespace: options.temporal?.namespace ?? temporalNamespace(),
+  });
   const taskQueue = uniqueTaskQueue(label);
   let connection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -113,7 +117,14 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
     });
     running = worker.run();
   }
-  const deps: AppDeps = { store, temporal: { client, taskQueue }, tools: tools.map(describeTool), maxUploadBytes: 5 * 1024 * 1024, auth: TEST_AUTH, ...options.deps };
+  const deps: AppDeps = {
+    store,
+    temporal: { client, taskQueue },
+    tools: tools.map(describeTool),
+    maxUploadBytes: 5 * 1024 * 1024,
+    auth: TEST_AUTH,
+    ...options.deps,
+  };
   const app = checkedApp(sendingTestKey(createApp(deps)));
   return {
     app,
@@ -141,7 +152,10 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
  * once it polls. The stack's own worker may be off (`worker: false`) so jobs run only on
  * such processes, which a test can kill.
  */
-export async function startWorkerProcess(stack: Pick<ApiStack, 'taskQueue' | 'dataDir'>, temporal = temporalAddress()): Promise<OrdoProcess> {
+export async function startWorkerProcess(
+  stack: Pick<ApiStack, 'taskQueue' | 'dataDir'>,
+  temporal = temporalAddress(),
+): Promise<OrdoProcess> {
   const worker = startOrdoProcess('worker', {
     TEMPORAL_ADDRESS: temporal,
     TEMPORAL_NAMESPACE: temporalNamespace(),
@@ -168,7 +182,11 @@ export async function startWorkerProcess(stack: Pick<ApiStack, 'taskQueue' | 'da
 /** JSON request init for `app.request`. */
 export function json(method: string, body?: unknown): RequestInit {
   if (body === undefined) return { method };
-  return { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+  return {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
 }
 
 /** A multipart upload of bytes in the `file` field. */
@@ -202,7 +220,13 @@ export async function problem(res: Response, status: number): Promise<Problem> {
 }
 
 /** A tool step of a test workflow. */
-export function toolStep(step_id: string, tool_id: string, parameter_mappings: Record<string, unknown> = {}, output_mappings: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+export function toolStep(
+  step_id: string,
+  tool_id: string,
+  parameter_mappings: Record<string, unknown> = {},
+  output_mappings: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+) {
   return { step_id, tool: { tool_id, name: tool_id }, parameter_mappings, output_mappings, ...extra };
 }
 
@@ -213,7 +237,16 @@ export async function createJob(
   inputValues: Record<string, unknown> = {},
 ): Promise<Job> {
   const workflowId = `wf_${Math.random().toString(36).slice(2, 10)}`;
-  const created = await stack.request('/v1/workflows', json('POST', { workflow_id: workflowId, name: workflowId, status: 'PUBLISHED', input_variables: [], ...definition }));
+  const created = await stack.request(
+    '/v1/workflows',
+    json('POST', {
+      workflow_id: workflowId,
+      name: workflowId,
+      status: 'PUBLISHED',
+      input_variables: [],
+      ...definition,
+    }),
+  );
   expect(created.status, await created.clone().text()).toBe(201);
   const res = await stack.request('/v1/jobs', json('POST', { workflow_id: workflowId, name: `job of ${workflowId}` }));
   expect(res.status).toBe(201);
@@ -241,7 +274,12 @@ export async function startJob(stack: ApiRequester, jobId: string, body?: unknow
 }
 
 /** Polls a job until `until` holds. */
-export function waitForJob(stack: ApiRequester, jobId: string, until: (job: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+export function waitForJob(
+  stack: ApiRequester,
+  jobId: string,
+  until: (job: Job) => boolean,
+  timeoutMs = 60_000,
+): Promise<Job> {
   return pollUntil(() => getJob(stack, jobId), until, { timeoutMs, intervalMs: 100 });
 }
 
@@ -258,7 +296,10 @@ export function waitForEnd(stack: ApiRequester, jobId: string, timeoutMs = 60_00
 export async function waitForClose(stack: Pick<ApiStack, 'client'>, jobId: string, timeoutMs = 120_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the workflow of job ${jobId} did not close within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the workflow of job ${jobId} did not close within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([stack.client.workflow.getHandle(jobId).result(), deadline]);

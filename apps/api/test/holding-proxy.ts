@@ -130,7 +130,7 @@ const HTTP2_PADDED = 0x8;
 /** The complete gRPC messages in a run of HTTP/2 frames (one stream's DATA is enough here). */
 function grpcMessages(bytes: Buffer): Buffer[] {
   const data: Buffer[] = [];
-  for (let at = 0; at + HTTP2_FRAME_HEADER <= bytes.length; ) {
+  for (let at = 0; at + HTTP2_FRAME_HEADER <= bytes.length;) {
     const length = bytes.readUIntBE(at, 3);
     const type = bytes[at + 3];
     const flags = bytes[at + 4]!;
@@ -143,7 +143,7 @@ function grpcMessages(bytes: Buffer): Buffer[] {
   const stream = Buffer.concat(data);
   const messages: Buffer[] = [];
   // Each message: a compressed flag, a 4-byte length, the message.
-  for (let at = 0; at + 5 <= stream.length; ) {
+  for (let at = 0; at + 5 <= stream.length;) {
     const compressed = stream[at] === 1;
     const length = stream.readUInt32BE(at + 1);
     const message = stream.subarray(at + 5, at + 5 + length);

@@ -1,7 +1,19 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { connectClient, freePort, pollUntil, startOrdoProcess, tempDataDir, temporalAddress, temporalNamespace, uniqueTaskQueue, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
+import {
+  connectClient,
+  freePort,
+  pollUntil,
+  startOrdoProcess,
+  tempDataDir,
+  temporalAddress,
+  temporalNamespace,
+  uniqueTaskQueue,
+  waitForOk,
+  withApiKey,
+  type OrdoProcess,
+} from '@ordo/testing';
 import { fetchChecked } from './openapi-check';
 
 const CREATES = 30;
@@ -64,7 +76,20 @@ describe('Idempotency-Key across the API dying mid-create', () => {
     const created = await call('/v1/workflows', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow_id: workflowId, name: workflowId, status: 'PUBLISHED', input_variables: [], steps: [{ step_id: 'nap', tool: { tool_id: 'sleep', name: 'sleep' }, parameter_mappings: { ms: 200 }, output_mappings: {} }] }),
+      body: JSON.stringify({
+        workflow_id: workflowId,
+        name: workflowId,
+        status: 'PUBLISHED',
+        input_variables: [],
+        steps: [
+          {
+            step_id: 'nap',
+            tool: { tool_id: 'sleep', name: 'sleep' },
+            parameter_mappings: { ms: 200 },
+            output_mappings: {},
+          },
+        ],
+      }),
     });
     expect(created.status, await created.clone().text()).toBe(201);
   });
@@ -86,7 +111,11 @@ describe('Idempotency-Key across the API dying mid-create', () => {
       ),
     );
     // Killed while most are still in flight: some have inserted their job, some started its run, some neither.
-    await pollUntil(() => Promise.resolve(answered.size), (n) => n >= 3, { timeoutMs: 60_000, intervalMs: 5 });
+    await pollUntil(
+      () => Promise.resolve(answered.size),
+      (n) => n >= 3,
+      { timeoutMs: 60_000, intervalMs: 5 },
+    );
     const killedAt = Date.now();
     await api!.kill();
     expect(api!.child.signalCode).toBe('SIGKILL');
@@ -96,13 +125,21 @@ describe('Idempotency-Key across the API dying mid-create', () => {
 
     api = await startApi();
     // The jobs the dead requests created before they died, answered or not: their keys name them.
-    const before = ((await (await call(`/v1/jobs?workflow_id=${workflowId}&limit=200`)).json()) as { items: { job_id: string; name: string }[] }).items;
+    const before = (
+      (await (await call(`/v1/jobs?workflow_id=${workflowId}&limit=200`)).json()) as {
+        items: { job_id: string; name: string }[];
+      }
+    ).items;
     const createdBefore = new Map(before.map((j) => [j.name, j.job_id]));
     const jobIds = new Map<number, string>();
     let lastUsableAt = killedAt;
     for (let i = 0; i < CREATES; i++) {
       // Until the dead request's lease has run out unrenewed, its key answers 409 IDEMPOTENCY_KEY_IN_USE.
-      const res = await pollUntil(() => create(i), (r) => r.status !== 409, { timeoutMs: Math.max(1, killedAt + USABLE_WITHIN_MS - Date.now()), intervalMs: 250 });
+      const res = await pollUntil(
+        () => create(i),
+        (r) => r.status !== 409,
+        { timeoutMs: Math.max(1, killedAt + USABLE_WITHIN_MS - Date.now()), intervalMs: 250 },
+      );
       lastUsableAt = Math.max(lastUsableAt, Date.now());
       expect([201, 202], await res.clone().text()).toContain(res.status);
       const job = Job.parse(await res.json());
@@ -110,7 +147,9 @@ describe('Idempotency-Key across the API dying mid-create', () => {
       if (answered.has(i)) expect(job.job_id).toBe(answered.get(i));
       if (createdBefore.has(`job ${i}`)) expect(job.job_id, `job ${i}`).toBe(createdBefore.get(`job ${i}`));
     }
-    console.log(`idempotency-crash: every key usable ${lastUsableAt - killedAt} ms after the SIGKILL; ${createdBefore.size - answered.size} retried keys answered the job their dead request had created`);
+    console.log(
+      `idempotency-crash: every key usable ${lastUsableAt - killedAt} ms after the SIGKILL; ${createdBefore.size - answered.size} retried keys answered the job their dead request had created`,
+    );
     expect(new Set(jobIds.values()).size).toBe(CREATES);
 
     // Every job ends COMPLETED, having run once; the workflow has no other job.
@@ -131,7 +170,8 @@ describe('Idempotency-Key across the API dying mid-create', () => {
       expect(job.steps[0]?.attempt, job_id).toBe(1);
       // One Temporal execution per job: its tool ran once.
       const executions: string[] = [];
-      for await (const execution of temporal.workflow.list({ query: `WorkflowId = "${job_id}"` })) executions.push(execution.runId);
+      for await (const execution of temporal.workflow.list({ query: `WorkflowId = "${job_id}"` }))
+        executions.push(execution.runId);
       expect(executions, job_id).toEqual([job.runs[0]!.run_id]);
     }
   });

@@ -23,7 +23,8 @@ describe('an Idempotency-Key held by a slow request', () => {
   it('stays in use while the request runs, long past its lease, and replays the answer after', async () => {
     const job = await createJob(stack, { steps: [toolStep('nap', 'sleep', { ms: 1000 })] });
     await startJob(stack, job.job_id);
-    const cancel = () => stack.request(`/v1/jobs/${job.job_id}/cancel`, { method: 'POST', headers: { 'Idempotency-Key': 'slow-cancel' } });
+    const cancel = () =>
+      stack.request(`/v1/jobs/${job.job_id}/cancel`, { method: 'POST', headers: { 'Idempotency-Key': 'slow-cancel' } });
 
     const sentAt = Date.now();
     const first = cancel();
@@ -43,7 +44,9 @@ describe('an Idempotency-Key held by a slow request', () => {
     }
     const answer = await first;
     const firstBody = await answer.text();
-    console.log(`idempotency-lease: the cancel answered ${answer.status} after ${answeredAt! - sentAt} ms; ${refused} retries refused meanwhile`);
+    console.log(
+      `idempotency-lease: the cancel answered ${answer.status} after ${answeredAt! - sentAt} ms; ${refused} retries refused meanwhile`,
+    );
     expect(answeredAt! - sentAt).toBeGreaterThan(5 * LEASE_MS);
     expect(refused).toBeGreaterThan(5);
     expect(answer.status, firstBody).toBe(202);

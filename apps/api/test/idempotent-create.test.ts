@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { unreachableTemporalAddress } from '@ordo/testing';
 import { createApp, LazyNativeConnection, type OrdoApp } from '../src/index';
-import { checkedApp, json, problem, sendingTestKey, startApiStack, toolStep, waitForEnd, type ApiStack } from './harness';
+import {
+  checkedApp,
+  json,
+  problem,
+  sendingTestKey,
+  startApiStack,
+  toolStep,
+  waitForEnd,
+  type ApiStack,
+} from './harness';
 
 /**
  * An Idempotency-Key names the job it created for the job's whole life: not only while its
@@ -16,7 +25,10 @@ describe('an Idempotency-Key names one job for its whole life', () => {
   let connection: LazyNativeConnection;
   const workflowId = `wf_idem_${Math.random().toString(36).slice(2, 8)}`;
 
-  const withKey = (key: string, body: unknown): RequestInit => ({ ...json('POST', body), headers: { 'content-type': 'application/json', 'Idempotency-Key': key } });
+  const withKey = (key: string, body: unknown): RequestInit => ({
+    ...json('POST', body),
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+  });
   const createBody = (name: string, start: boolean) => ({ workflow_id: workflowId, name, start });
 
   async function jobsOfWorkflow(): Promise<{ job_id: string; name: string; status: string }[]> {
@@ -34,8 +46,21 @@ describe('an Idempotency-Key names one job for its whole life', () => {
     stack = await startApiStack('idem-create');
     // A second API over the same database whose Temporal is unreachable: the same store, the same caller.
     connection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
-    down = checkedApp(sendingTestKey(createApp({ ...stack.deps, temporal: { client: new Client({ connection }), taskQueue: stack.taskQueue } })));
-    const created = await stack.request('/v1/workflows', json('POST', { workflow_id: workflowId, name: workflowId, status: 'PUBLISHED', input_variables: [], steps: [toolStep('nap', 'sleep', { ms: 50 })] }));
+    down = checkedApp(
+      sendingTestKey(
+        createApp({ ...stack.deps, temporal: { client: new Client({ connection }), taskQueue: stack.taskQueue } }),
+      ),
+    );
+    const created = await stack.request(
+      '/v1/workflows',
+      json('POST', {
+        workflow_id: workflowId,
+        name: workflowId,
+        status: 'PUBLISHED',
+        input_variables: [],
+        steps: [toolStep('nap', 'sleep', { ms: 50 })],
+      }),
+    );
     expect(created.status, await created.clone().text()).toBe(201);
   });
   afterAll(async () => {
@@ -45,12 +70,17 @@ describe('an Idempotency-Key names one job for its whole life', () => {
 
   it('Temporal down: 503 with the job kept PENDING; the same key once Temporal is back starts that job, and creates no second one', async () => {
     const body = createBody('while down', true);
-    const refused = (await problem(await down.request('/v1/jobs', withKey('down-1', body)), 503)) as { code: string; job_id?: string };
+    const refused = (await problem(await down.request('/v1/jobs', withKey('down-1', body)), 503)) as {
+      code: string;
+      job_id?: string;
+    };
     expect(refused.code).toBe('TEMPORAL_UNAVAILABLE');
     const jobId = refused.job_id!;
     expect(jobId).toMatch(/^job_/);
     // Still down: the same job again, still not started.
-    expect(((await problem(await down.request('/v1/jobs', withKey('down-1', body)), 503)) as { job_id?: string }).job_id).toBe(jobId);
+    expect(
+      ((await problem(await down.request('/v1/jobs', withKey('down-1', body)), 503)) as { job_id?: string }).job_id,
+    ).toBe(jobId);
 
     const retried = await stack.request('/v1/jobs', withKey('down-1', body));
     expect(retried.status, await retried.clone().text()).toBe(202);
@@ -89,7 +119,9 @@ describe('an Idempotency-Key names one job for its whole life', () => {
     expect(Job.parse(await later.json())).toMatchObject({ job_id: jobId, status: 'COMPLETED' });
 
     await forgetStoredResponses();
-    expect(await problem(await stack.request('/v1/jobs', withKey('kept-1', createBody('another', false))), 422)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(
+      await problem(await stack.request('/v1/jobs', withKey('kept-1', createBody('another', false))), 422),
+    ).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect((await jobsOfWorkflow()).filter((j) => j.name === 'kept' || j.name === 'another')).toHaveLength(1);
   });
 
@@ -105,7 +137,9 @@ describe('an Idempotency-Key names one job for its whole life', () => {
     expect(retried.status, await retried.clone().text()).toBe(202);
     expect(Job.parse(await retried.json()).runs.map((r) => r.run_id)).toEqual([runId]);
     // Another start, with another key, is still refused.
-    expect(await problem(await stack.request(`/v1/jobs/${jobId}/start`, withKey('start-2', {})), 409)).toMatchObject({ code: 'JOB_NOT_PENDING' });
+    expect(await problem(await stack.request(`/v1/jobs/${jobId}/start`, withKey('start-2', {})), 409)).toMatchObject({
+      code: 'JOB_NOT_PENDING',
+    });
     const done = await waitForEnd(stack, jobId);
     expect(done.runs.map((r) => r.run_id)).toEqual([runId]);
   });

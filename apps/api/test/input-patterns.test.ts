@@ -18,13 +18,17 @@ describe('input patterns and regexes run in linear time', () => {
 
   it('answers a catastrophic pattern at once, and /health meanwhile', async () => {
     const job = await createJob(stack, {
-      input_variables: [{ name: 'p', variable_id: 'p', required: true, schema: { type: 'string', pattern: '^(a+)+$' } }],
+      input_variables: [
+        { name: 'p', variable_id: 'p', required: true, schema: { type: 'string', pattern: '^(a+)+$' } },
+      ],
       steps: [toolStep('s0', 'noop', { value: 'p' }, { value: 'out' })],
     });
     const put = stack.request(`/v1/jobs/${job.job_id}/inputs/p`, json('PUT', { value: `${'a'.repeat(32)}!` }));
     const health = stack.request('/health');
     const refused = await problem(await put, 422);
-    expect(refused.errors).toEqual([expect.objectContaining({ field: 'value', message: 'p must match the pattern ^(a+)+$' })]);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ field: 'value', message: 'p must match the pattern ^(a+)+$' }),
+    ]);
     expect((await health).status).toBe(200);
     const accepted = await stack.request(`/v1/jobs/${job.job_id}/inputs/p`, json('PUT', { value: 'a'.repeat(32) }));
     expect(accepted.status).toBe(200);
@@ -42,7 +46,12 @@ describe('input patterns and regexes run in linear time', () => {
       }),
     );
     const body = await problem(res, 422);
-    expect(body.errors).toContainEqual(expect.objectContaining({ field: expect.stringMatching(/^input_variables\.0\.schema/), message: expect.stringContaining('RE2') }));
+    expect(body.errors).toContainEqual(
+      expect.objectContaining({
+        field: expect.stringMatching(/^input_variables\.0\.schema/),
+        message: expect.stringContaining('RE2'),
+      }),
+    );
   });
 
   it('refuses at save a JSONata regex RE2 cannot run, with rule expressions_parse, the step and the position', async () => {
@@ -58,7 +67,11 @@ describe('input patterns and regexes run in linear time', () => {
     );
     const body = await problem(res, 422);
     expect(body.errors).toContainEqual(
-      expect.objectContaining({ field: 'steps.0.parameter_mappings.value', rule: 'expressions_parse', message: expect.stringMatching(/step 's0'.*position \d+.*RE2/) }),
+      expect.objectContaining({
+        field: 'steps.0.parameter_mappings.value',
+        rule: 'expressions_parse',
+        message: expect.stringMatching(/step 's0'.*position \d+.*RE2/),
+      }),
     );
   });
 });

@@ -3,7 +3,19 @@ import { z } from 'zod';
 import { ExecutionState, Job } from '@ordo/core';
 import { makePdf, pollUntil, temporalCli } from '@ordo/testing';
 import { defineTool, ToolError } from '@ordo/tools';
-import { createJob, getJob, json, problem, startApiStack, startJob, toolStep, upload, waitForEnd, waitForJob, type ApiStack } from './harness';
+import {
+  createJob,
+  getJob,
+  json,
+  problem,
+  startApiStack,
+  startJob,
+  toolStep,
+  upload,
+  waitForEnd,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 /** Tools whose behaviour the tests steer: how often `counted` ran, whether `gate` lets a job through. */
 const calls = { counted: 0 };
@@ -28,11 +40,15 @@ const testTools = [
     version: '1.0.0',
     params: z.object({ value: z.string() }),
     outputs: z.object({ passed: z.string() }),
-    run: ({ value }) => (gateOpen ? Promise.resolve({ passed: value }) : Promise.reject(new ToolError('DELIBERATE_FAILURE', 'the gate is shut'))),
+    run: ({ value }) =>
+      gateOpen
+        ? Promise.resolve({ passed: value })
+        : Promise.reject(new ToolError('DELIBERATE_FAILURE', 'the gate is shut')),
   }),
 ];
 
-const sleepSteps = (n: number, ms: number) => Array.from({ length: n }, (_, i) => toolStep(`sleep_${i + 1}`, 'sleep', { ms }));
+const sleepSteps = (n: number, ms: number) =>
+  Array.from({ length: n }, (_, i) => toolStep(`sleep_${i + 1}`, 'sleep', { ms }));
 
 describe('job control over the API, against the real server', () => {
   let stack: ApiStack;
@@ -46,7 +62,15 @@ describe('job control over the API, against the real server', () => {
   describe('retries', () => {
     it('shows the attempt while a flaky tool runs, and succeeds on attempt 3', async () => {
       const job = await createJob(stack, {
-        steps: [toolStep('flaky', 'flaky', { failures: 2, delay_ms: 1500 }, {}, { retry_policy: { maximum_attempts: 3, initial_interval_ms: 100 } })],
+        steps: [
+          toolStep(
+            'flaky',
+            'flaky',
+            { failures: 2, delay_ms: 1500 },
+            {},
+            { retry_policy: { maximum_attempts: 3, initial_interval_ms: 100 } },
+          ),
+        ],
       });
       await startJob(stack, job.job_id);
       const third = await waitForJob(stack, job.job_id, (j) => j.steps[0]?.attempt === 3 && j.status === 'RUNNING');
@@ -54,18 +78,38 @@ describe('job control over the API, against the real server', () => {
       expect(third.live_output).toMatch(/^Running step 1 of 1: flaky.*\(attempt 3 of 3\)$/);
       const done = await waitForEnd(stack, job.job_id);
       expect(done.status).toBe('COMPLETED');
-      expect(done.steps[0]).toMatchObject({ status: 'COMPLETED', attempt: 3, output_data: { attempt: 3, value: null } });
+      expect(done.steps[0]).toMatchObject({
+        status: 'COMPLETED',
+        attempt: 3,
+        output_data: { attempt: 3, value: null },
+      });
     });
 
     it('fails the job after one attempt when the tool says retrying cannot help', async () => {
-      const job = await createJob(stack, { steps: [toolStep('boom', 'fail', { code: 'PDF_PASSWORD_PROTECTED', message: 'Failed to process PDF: File is password protected' })] });
+      const job = await createJob(stack, {
+        steps: [
+          toolStep('boom', 'fail', {
+            code: 'PDF_PASSWORD_PROTECTED',
+            message: 'Failed to process PDF: File is password protected',
+          }),
+        ],
+      });
       await startJob(stack, job.job_id);
       const done = await waitForEnd(stack, job.job_id);
-      expect(done).toMatchObject({ status: 'FAILED', error_message: 'Failed to process PDF: File is password protected' });
+      expect(done).toMatchObject({
+        status: 'FAILED',
+        error_message: 'Failed to process PDF: File is password protected',
+      });
       expect(done.completed_at).toEqual(expect.any(String));
-      expect(done.steps[0]).toMatchObject({ status: 'FAILED', attempt: 1, error_message: 'Failed to process PDF: File is password protected' });
+      expect(done.steps[0]).toMatchObject({
+        status: 'FAILED',
+        attempt: 1,
+        error_message: 'Failed to process PDF: File is password protected',
+      });
       const history = await stack.client.workflow.getHandle(job.job_id).fetchHistory();
-      const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
+      const attempts = history.events
+        ?.filter((e) => e.activityTaskStartedEventAttributes)
+        .map((e) => e.activityTaskStartedEventAttributes?.attempt);
       expect(attempts).toEqual([1]);
     });
   });
@@ -127,7 +171,11 @@ describe('job control over the API, against the real server', () => {
       expect(done.steps.map((s) => s.status)).toEqual(['FAILED', 'PENDING']);
       expect(done.steps[0]?.error_message).toBe('Job cancelled by user');
       // The ending is persisted before the run closes in Temporal, so Temporal may say so a moment later.
-      const description = await pollUntil(() => stack.client.workflow.getHandle(job.job_id).describe(), (d) => d.status.name !== 'RUNNING', { timeoutMs: 10_000, intervalMs: 100 });
+      const description = await pollUntil(
+        () => stack.client.workflow.getHandle(job.job_id).describe(),
+        (d) => d.status.name !== 'RUNNING',
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
       expect(description.status.name).toBe('CANCELLED');
       // Persisted: the stored job says the same with no workflow asked.
       const stored = await stack.store.jobs.getStored(job.job_id);
@@ -135,19 +183,34 @@ describe('job control over the API, against the real server', () => {
     });
 
     it('an API cancel stops a many-page PDF extraction between pages', async () => {
-      const pages = Array.from({ length: 1500 }, (_, i) => [`Page ${i + 1} of the annual report.`, 'Revenue grew 12% to $4.2 million in the quarter.']);
+      const pages = Array.from({ length: 1500 }, (_, i) => [
+        `Page ${i + 1} of the annual report.`,
+        'Revenue grew 12% to $4.2 million in the quarter.',
+      ]);
       const uploaded = await req('/v1/files', upload(await makePdf(pages), 'long.pdf'));
       const file = (await uploaded.json()) as { file_id: string };
       const job = await createJob(
         stack,
         {
-          input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file', mime_types: ['application/pdf'] } }],
+          input_variables: [
+            {
+              name: 'document',
+              variable_id: 'doc',
+              required: true,
+              schema: { type: 'file', mime_types: ['application/pdf'] },
+            },
+          ],
           steps: [toolStep('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' })],
         },
         { doc: { file_id: file.file_id } },
       );
       await startJob(stack, job.job_id);
-      const reading = await waitForJob(stack, job.job_id, (j) => /Processing page \d+ of 1500/.test(j.live_output), 30_000);
+      const reading = await waitForJob(
+        stack,
+        job.job_id,
+        (j) => /Processing page \d+ of 1500/.test(j.live_output),
+        30_000,
+      );
       const pageSeen = Number(/Processing page (\d+)/.exec(reading.live_output)?.[1]);
       const cancelled = await req(`/v1/jobs/${job.job_id}/cancel`, json('POST'));
       expect(cancelled.status).toBe(202);
@@ -167,7 +230,10 @@ describe('job control over the API, against the real server', () => {
       await startJob(stack, job.job_id);
       await req(`/v1/jobs/${job.job_id}/pause`, json('POST'));
       await waitForJob(stack, job.job_id, (j) => j.live_output === 'Paused before step 2 of 2');
-      const [a, b] = await Promise.all([req(`/v1/jobs/${job.job_id}/cancel`, json('POST')), req(`/v1/jobs/${job.job_id}/cancel`, json('POST'))]);
+      const [a, b] = await Promise.all([
+        req(`/v1/jobs/${job.job_id}/cancel`, json('POST')),
+        req(`/v1/jobs/${job.job_id}/cancel`, json('POST')),
+      ]);
       expect([a.status, b.status].sort()).toEqual(expect.arrayContaining([202]));
       for (const res of [a, b]) if (res.status !== 202) expect((await problem(res, 409)).code).toBe('JOB_NOT_RUNNING');
       const done = await waitForEnd(stack, job.job_id);
@@ -187,7 +253,12 @@ describe('job control over the API, against the real server', () => {
       const reset = await req(`/v1/jobs/${job.job_id}/reset`, json('POST'));
       expect(reset.status).toBe(200);
       const pending = Job.parse(await reset.json());
-      expect(pending).toMatchObject({ status: 'PENDING', output_data: {}, live_output: '', execution_progress: { current_step: 0, total_steps: 1, is_paused: false } });
+      expect(pending).toMatchObject({
+        status: 'PENDING',
+        output_data: {},
+        live_output: '',
+        execution_progress: { current_step: 0, total_steps: 1, is_paused: false },
+      });
       expect(pending.started_at).toBeUndefined();
       expect(pending.completed_at).toBeUndefined();
       expect(pending.steps[0]).toMatchObject({ status: 'PENDING', attempt: 0 });
@@ -199,14 +270,18 @@ describe('job control over the API, against the real server', () => {
       expect(second.runs.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
       expect(second.runs[0]?.run_id).not.toBe(second.runs[1]?.run_id);
       const executions = [];
-      for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${job.job_id}'` })) executions.push(execution.runId);
+      for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${job.job_id}'` }))
+        executions.push(execution.runId);
       expect(executions.sort()).toEqual(second.runs.map((r) => r.run_id).sort());
     });
 
     it('resets a running job: its run is cancelled first, then the job is PENDING with its inputs', async () => {
       const job = await createJob(
         stack,
-        { input_variables: [{ name: 'label', variable_id: 'label', required: true, schema: { type: 'string' } }], steps: sleepSteps(1, 30_000) },
+        {
+          input_variables: [{ name: 'label', variable_id: 'label', required: true, schema: { type: 'string' } }],
+          steps: sleepSteps(1, 30_000),
+        },
         { label: 'kept' },
       );
       await startJob(stack, job.job_id);
@@ -223,7 +298,10 @@ describe('job control over the API, against the real server', () => {
       const job = await createJob(stack, { steps: sleepSteps(1, 30_000) });
       await startJob(stack, job.job_id);
       await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
-      const [reset, cancel] = await Promise.all([req(`/v1/jobs/${job.job_id}/reset`, json('POST')), req(`/v1/jobs/${job.job_id}/cancel`, json('POST'))]);
+      const [reset, cancel] = await Promise.all([
+        req(`/v1/jobs/${job.job_id}/reset`, json('POST')),
+        req(`/v1/jobs/${job.job_id}/cancel`, json('POST')),
+      ]);
       expect(reset.status).toBe(200);
       // The cancel either reached the run (202) or found the reset had already ended it (409).
       expect([202, 409]).toContain(cancel.status);
@@ -241,7 +319,10 @@ describe('job control over the API, against the real server', () => {
       gateOpen = false;
       calls.counted = 0;
       const job = await createJob(stack, {
-        steps: [toolStep('first', 'counted', { value: 'hello' }, { value: 'greeting' }), toolStep('second', 'gate', { value: 'greeting' }, { passed: 'result' })],
+        steps: [
+          toolStep('first', 'counted', { value: 'hello' }, { value: 'greeting' }),
+          toolStep('second', 'gate', { value: 'greeting' }, { passed: 'result' }),
+        ],
       });
       await startJob(stack, job.job_id);
       const failed = await waitForEnd(stack, job.job_id);
@@ -252,7 +333,13 @@ describe('job control over the API, against the real server', () => {
       expect(dry.status).toBe(200);
       expect(await dry.json()).toEqual({
         dry_run: true,
-        plan: { run_id: failed.runs[0]?.run_id, from_step_index: 1, from_step_id: 'second', reused: ['first'], runs: ['second'] },
+        plan: {
+          run_id: failed.runs[0]?.run_id,
+          from_step_index: 1,
+          from_step_id: 'second',
+          reused: ['first'],
+          runs: ['second'],
+        },
       });
       expect((await getJob(stack, job.job_id)).runs).toHaveLength(1);
 
@@ -266,11 +353,18 @@ describe('job control over the API, against the real server', () => {
       expect(done.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED']);
       expect(done.runs).toEqual([
         expect.objectContaining({ status: 'FAILED' }),
-        expect.objectContaining({ status: 'COMPLETED', retry_of: { run_id: failed.runs[0]?.run_id, from_step_index: 1 } }),
+        expect.objectContaining({
+          status: 'COMPLETED',
+          retry_of: { run_id: failed.runs[0]?.run_id, from_step_index: 1 },
+        }),
       ]);
       // Only the gate ran in the retry's Temporal run.
       const history = await stack.client.workflow.getHandle(job.job_id).fetchHistory();
-      expect(history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual(['gate']);
+      expect(
+        history.events
+          ?.filter((e) => e.activityTaskScheduledEventAttributes)
+          .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name),
+      ).toEqual(['gate']);
 
       const earlier = await req(`/v1/jobs/${job.job_id}/retry`, json('POST'));
       expect((await problem(earlier, 409)).code).toBe('JOB_NOT_FAILED');
@@ -280,11 +374,18 @@ describe('job control over the API, against the real server', () => {
       gateOpen = false;
       calls.counted = 0;
       const job = await createJob(stack, {
-        steps: [toolStep('first', 'counted', { value: 'x' }, { value: 'v' }), toolStep('second', 'gate', { value: 'v' }, { passed: 'out' }), toolStep('third', 'noop', {})],
+        steps: [
+          toolStep('first', 'counted', { value: 'x' }, { value: 'v' }),
+          toolStep('second', 'gate', { value: 'v' }, { passed: 'out' }),
+          toolStep('third', 'noop', {}),
+        ],
       });
       await startJob(stack, job.job_id);
       await waitForEnd(stack, job.job_id);
-      const late = await problem(await req(`/v1/jobs/${job.job_id}/retry?from_step=third&dry_run=true`, json('POST')), 422);
+      const late = await problem(
+        await req(`/v1/jobs/${job.job_id}/retry?from_step=third&dry_run=true`, json('POST')),
+        422,
+      );
       expect(late.errors?.[0]?.field).toBe('from_step');
       gateOpen = true;
       expect((await req(`/v1/jobs/${job.job_id}/retry?from_step=first`, json('POST'))).status).toBe(202);
@@ -304,10 +405,21 @@ describe('job control over the API, against the real server', () => {
       const running = await createJob(stack, { steps: sleepSteps(1, 3000) });
       await startJob(stack, running.job_id);
       await waitForJob(stack, running.job_id, (j) => j.steps[0]?.status === 'RUNNING');
-      expect(await problem(await req(`/v1/jobs/${running.job_id}/start`, json('POST')), 409)).toMatchObject({ code: 'JOB_NOT_PENDING', job_status: 'RUNNING' });
-      expect(await problem(await req(`/v1/jobs/${running.job_id}/resume`, json('POST')), 409)).toMatchObject({ code: 'JOB_NOT_PAUSED', is_paused: false });
-      expect(await problem(await req(`/v1/jobs/${running.job_id}/retry`, json('POST')), 409)).toMatchObject({ code: 'JOB_NOT_FAILED', job_status: 'RUNNING' });
-      expect(await problem(await req(`/v1/jobs/${running.job_id}/inputs`, { method: 'DELETE' }), 409)).toMatchObject({ code: 'JOB_NOT_PENDING' });
+      expect(await problem(await req(`/v1/jobs/${running.job_id}/start`, json('POST')), 409)).toMatchObject({
+        code: 'JOB_NOT_PENDING',
+        job_status: 'RUNNING',
+      });
+      expect(await problem(await req(`/v1/jobs/${running.job_id}/resume`, json('POST')), 409)).toMatchObject({
+        code: 'JOB_NOT_PAUSED',
+        is_paused: false,
+      });
+      expect(await problem(await req(`/v1/jobs/${running.job_id}/retry`, json('POST')), 409)).toMatchObject({
+        code: 'JOB_NOT_FAILED',
+        job_status: 'RUNNING',
+      });
+      expect(await problem(await req(`/v1/jobs/${running.job_id}/inputs`, { method: 'DELETE' }), 409)).toMatchObject({
+        code: 'JOB_NOT_PENDING',
+      });
       const done = await waitForEnd(stack, running.job_id);
       expect(done.status).toBe('COMPLETED');
       for (const [action, code] of [
@@ -317,9 +429,15 @@ describe('job control over the API, against the real server', () => {
         ['start', 'JOB_NOT_PENDING'],
         ['retry', 'JOB_NOT_FAILED'],
       ] as const) {
-        expect(await problem(await req(`/v1/jobs/${running.job_id}/${action}`, json('POST')), 409)).toMatchObject({ code, job_status: 'COMPLETED' });
+        expect(await problem(await req(`/v1/jobs/${running.job_id}/${action}`, json('POST')), 409)).toMatchObject({
+          code,
+          job_status: 'COMPLETED',
+        });
       }
-      expect(await getJob(stack, running.job_id)).toMatchObject({ status: 'COMPLETED', runs: [expect.objectContaining({ status: 'COMPLETED' })] });
+      expect(await getJob(stack, running.job_id)).toMatchObject({
+        status: 'COMPLETED',
+        runs: [expect.objectContaining({ status: 'COMPLETED' })],
+      });
     });
   });
 
@@ -328,38 +446,74 @@ describe('job control over the API, against the real server', () => {
       { name: 'title', variable_id: 'title', required: true, schema: { type: 'string', min_length: 2 } },
       { name: 'pages', variable_id: 'pages', required: true, schema: { type: 'number', integer: true, minimum: 1 } },
       { name: 'strict', variable_id: 'strict', required: false, schema: { type: 'boolean' }, default: false },
-      { name: 'tags', variable_id: 'tags', required: false, schema: { type: 'array', items: { type: 'string' }, max_items: 2 } },
+      {
+        name: 'tags',
+        variable_id: 'tags',
+        required: false,
+        schema: { type: 'array', items: { type: 'string' }, max_items: 2 },
+      },
       {
         name: 'owner',
         variable_id: 'owner',
         required: false,
-        schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'number', integer: true } }, required: ['name'] },
+        schema: {
+          type: 'object',
+          properties: { name: { type: 'string' }, age: { type: 'number', integer: true } },
+          required: ['name'],
+        },
       },
-      { name: 'document', variable_id: 'doc', required: false, schema: { type: 'file', mime_types: ['application/pdf'], max_size_bytes: 50_000 } },
+      {
+        name: 'document',
+        variable_id: 'doc',
+        required: false,
+        schema: { type: 'file', mime_types: ['application/pdf'], max_size_bytes: 50_000 },
+      },
     ];
 
     it('checks every type, names the variable and the rule, and stores nothing invalid', async () => {
-      const job = await createJob(stack, { input_variables: variables, steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })] });
+      const job = await createJob(stack, {
+        input_variables: variables,
+        steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })],
+      });
       expect(job.input_errors).toEqual({ title: 'title is required', pages: 'pages is required' });
       const put = (id: string, value: unknown) => req(`/v1/jobs/${job.job_id}/inputs/${id}`, json('PUT', { value }));
-      const refused = async (id: string, value: unknown) => (await problem(await put(id, value), 422)).errors?.[0]?.message;
+      const refused = async (id: string, value: unknown) =>
+        (await problem(await put(id, value), 422)).errors?.[0]?.message;
 
       expect(await refused('title', 'x')).toBe('title must be at least 2 characters long');
       expect(await refused('pages', 2.5)).toBe('pages must be a whole number, got 2.5');
       expect(await refused('pages', '3')).toBe('pages must be a number, got the string "3"');
-      expect(await refused('strict', 'true')).toBe('strict must be true or false (a JSON boolean), got the string "true"');
+      expect(await refused('strict', 'true')).toBe(
+        'strict must be true or false (a JSON boolean), got the string "true"',
+      );
       expect(await refused('tags', ['a', 'b', 'c'])).toBe('tags must have at most 2 items');
       expect(await refused('tags', ['a', 3])).toBe('tags[1] must be a string, got number 3');
       expect(await refused('owner', { age: 3 })).toBe('owner must have the field name');
-      expect(await refused('owner', { name: 'Ada', age: 'old' })).toBe('owner.age must be a number, got the string "old"');
-      const text = (await (await req('/v1/files', upload(new TextEncoder().encode('plain words'), 'notes.pdf', 'application/pdf'))).json()) as { file_id: string };
-      expect(await refused('doc', { file_id: text.file_id })).toBe("document must be a file of type application/pdf; 'notes.pdf' is text/plain");
-      const big = (await (await req('/v1/files', upload(await makePdf(Array.from({ length: 400 }, () => ['x'.repeat(80)])), 'big.pdf'))).json()) as { file_id: string; size: number };
+      expect(await refused('owner', { name: 'Ada', age: 'old' })).toBe(
+        'owner.age must be a number, got the string "old"',
+      );
+      const text = (await (
+        await req('/v1/files', upload(new TextEncoder().encode('plain words'), 'notes.pdf', 'application/pdf'))
+      ).json()) as { file_id: string };
+      expect(await refused('doc', { file_id: text.file_id })).toBe(
+        "document must be a file of type application/pdf; 'notes.pdf' is text/plain",
+      );
+      const big = (await (
+        await req('/v1/files', upload(await makePdf(Array.from({ length: 400 }, () => ['x'.repeat(80)])), 'big.pdf'))
+      ).json()) as { file_id: string; size: number };
       expect(big.size).toBeGreaterThan(50_000);
-      expect(await refused('doc', { file_id: big.file_id })).toMatch(/^document must be at most 50000 bytes; 'big.pdf' has \d+$/);
+      expect(await refused('doc', { file_id: big.file_id })).toMatch(
+        /^document must be at most 50000 bytes; 'big.pdf' has \d+$/,
+      );
       expect((await stack.store.jobs.get(job.job_id))?.input_values).toEqual({});
 
-      for (const [id, value] of Object.entries({ title: 'Report', pages: 3, tags: ['a'], owner: { name: 'Ada', age: 36 } })) expect((await put(id, value)).status).toBe(200);
+      for (const [id, value] of Object.entries({
+        title: 'Report',
+        pages: 3,
+        tags: ['a'],
+        owner: { name: 'Ada', age: 36 },
+      }))
+        expect((await put(id, value)).status).toBe(200);
       const checked = await req(`/v1/jobs/${job.job_id}/inputs`);
       expect(await checked.json()).toEqual({
         valid: true,
@@ -375,8 +529,14 @@ describe('job control over the API, against the real server', () => {
     });
 
     it('starts with input_values in the body as one change, or refuses them all and leaves the job as it was', async () => {
-      const job = await createJob(stack, { input_variables: variables.slice(0, 3), steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })] });
-      const bad = await problem(await req(`/v1/jobs/${job.job_id}/start`, json('POST', { input_values: { title: 'Report', pages: 0 } })), 422);
+      const job = await createJob(stack, {
+        input_variables: variables.slice(0, 3),
+        steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })],
+      });
+      const bad = await problem(
+        await req(`/v1/jobs/${job.job_id}/start`, json('POST', { input_values: { title: 'Report', pages: 0 } })),
+        422,
+      );
       expect(bad.code).toBe('INPUTS_INVALID');
       expect(bad.input_errors).toEqual({ pages: 'pages must be at least 1' });
       expect(await getJob(stack, job.job_id)).toMatchObject({ status: 'PENDING', input_values: {} });
@@ -388,19 +548,33 @@ describe('job control over the API, against the real server', () => {
       const state = ExecutionState.parse(await (await req(`/v1/jobs/${job.job_id}/execution-state`)).json());
       expect(state.variables).toMatchObject({ title: 'Report', pages: 2, strict: false });
       const done = await waitForEnd(stack, job.job_id);
-      expect(done).toMatchObject({ status: 'COMPLETED', output_data: { out: 'Report' }, started_at: started.started_at });
+      expect(done).toMatchObject({
+        status: 'COMPLETED',
+        output_data: { out: 'Report' },
+        started_at: started.started_at,
+      });
     });
 
     it('creates with input_values, and with start: true creates and starts in one request, or creates nothing', async () => {
-      const template = await createJob(stack, { input_variables: variables.slice(0, 3).concat(variables[5]!), steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })] });
-      const create = (body: Record<string, unknown>) => req('/v1/jobs', json('POST', { workflow_id: template.workflow_id, name: 'one request', ...body }));
-      const countJobs = async () => (await stack.store.jobs.list({ workflow_id: template.workflow_id, limit: 100 })).length;
+      const template = await createJob(stack, {
+        input_variables: variables.slice(0, 3).concat(variables[5]!),
+        steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })],
+      });
+      const create = (body: Record<string, unknown>) =>
+        req('/v1/jobs', json('POST', { workflow_id: template.workflow_id, name: 'one request', ...body }));
+      const countJobs = async () =>
+        (await stack.store.jobs.list({ workflow_id: template.workflow_id, limit: 100 })).length;
       const before = await countJobs();
 
       // An invalid value refuses the creation; so does a missing required input when it is to start.
       const invalid = await problem(await create({ input_values: { title: 'Report', pages: 'three' } }), 422);
-      expect(invalid).toMatchObject({ code: 'INPUTS_INVALID', input_errors: { pages: 'pages must be a number, got the string "three"' } });
-      expect(invalid.errors).toEqual([{ field: 'input_values.pages', message: 'pages must be a number, got the string "three"' }]);
+      expect(invalid).toMatchObject({
+        code: 'INPUTS_INVALID',
+        input_errors: { pages: 'pages must be a number, got the string "three"' },
+      });
+      expect(invalid.errors).toEqual([
+        { field: 'input_values.pages', message: 'pages must be a number, got the string "three"' },
+      ]);
       const missing = await problem(await create({ input_values: { title: 'Report' }, start: true }), 422);
       expect(missing).toMatchObject({ code: 'INPUTS_INVALID', input_errors: { pages: 'pages is required' } });
       expect(await countJobs()).toBe(before);
@@ -408,13 +582,19 @@ describe('job control over the API, against the real server', () => {
       // Without start: PENDING with the values given, the rest listed.
       const partial = await create({ input_values: { title: 'Report', pages: null } });
       expect(partial.status).toBe(201);
-      expect(Job.parse(await partial.json())).toMatchObject({ status: 'PENDING', input_values: { title: 'Report' }, input_errors: { pages: 'pages is required' } });
+      expect(Job.parse(await partial.json())).toMatchObject({
+        status: 'PENDING',
+        input_values: { title: 'Report' },
+        input_errors: { pages: 'pages is required' },
+      });
 
       // A file input is referenced as setting it alone would be: the file cannot be deleted under the job.
-      const pdf = (await (await req('/v1/files', upload(await makePdf([['one page']]), 'one.pdf'))).json()) as { file_id: string };
+      const pdf = (await (await req('/v1/files', upload(await makePdf([['one page']]), 'one.pdf'))).json()) as {
+        file_id: string;
+      };
       const withFile = await create({ input_values: { title: 'Report', pages: 1, doc: { file_id: pdf.file_id } } });
       expect(withFile.status).toBe(201);
-      expect((Job.parse(await withFile.json())).input_values).toMatchObject({ doc: { file_id: pdf.file_id } });
+      expect(Job.parse(await withFile.json()).input_values).toMatchObject({ doc: { file_id: pdf.file_id } });
       expect((await req(`/v1/files/${pdf.file_id}`, { method: 'DELETE' })).status).toBe(409);
 
       const started = await create({ input_values: { title: 'Report', pages: 2 }, start: true });
@@ -437,7 +617,10 @@ describe('job control over the API, against the real server', () => {
         stack,
         {
           input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }],
-          steps: [toolStep('wait', 'sleep', { ms: 1200 }, { slept_ms: 'waited' }), toolStep('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' })],
+          steps: [
+            toolStep('wait', 'sleep', { ms: 1200 }, { slept_ms: 'waited' }),
+            toolStep('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' }),
+          ],
         },
         { doc: { file_id: file.file_id } },
       );
@@ -451,8 +634,14 @@ describe('job control over the API, against the real server', () => {
       expect(done.steps[1]).toMatchObject({ status: 'FAILED', error_message: done.error_message, attempt: 1 });
       expect(done.steps[0]).toMatchObject({ status: 'COMPLETED', output_data: { slept_ms: expect.any(Number) } });
       // Reading the stored inputs again says what is wrong now.
-      const inputs = (await (await req(`/v1/jobs/${job.job_id}/inputs`)).json()) as { valid: boolean; input_errors: Record<string, string> };
-      expect(inputs).toMatchObject({ valid: false, input_errors: { doc: `document must name an uploaded file; file '${file.file_id}' does not exist` } });
+      const inputs = (await (await req(`/v1/jobs/${job.job_id}/inputs`)).json()) as {
+        valid: boolean;
+        input_errors: Record<string, string>;
+      };
+      expect(inputs).toMatchObject({
+        valid: false,
+        input_errors: { doc: `document must name an uploaded file; file '${file.file_id}' does not exist` },
+      });
     });
   });
 

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job } from '@ordo/core';
-import { freePort, ordoProcessEnv, pollUntil, seedFile, startOrdoProcess, tempDataDir, waitForOk, withApiKey, type OrdoProcess } from '@ordo/testing';
+import {
+  freePort,
+  ordoProcessEnv,
+  pollUntil,
+  seedFile,
+  startOrdoProcess,
+  tempDataDir,
+  waitForOk,
+  withApiKey,
+  type OrdoProcess,
+} from '@ordo/testing';
 import { LARGE_LAST_PAGE, pdfFixture } from '@ordo/tools/fixtures';
 import { fetchChecked } from './openapi-check';
 
@@ -36,7 +46,11 @@ describe('a document too large for a Temporal payload', () => {
 
   const call = (path: string, init?: RequestInit) => fetchChecked(`${base}${path}`, withApiKey(init));
   const send = (method: string, path: string, body: string | object) =>
-    call(path, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    call(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('runs seed 002 on a 1,100-page report: completes, with the last page figures, and the whole text on request', async () => {
     expect((await send('POST', '/v1/workflows', seedFile('wf_analyze_document.json'))).status).toBe(201);
@@ -44,7 +58,9 @@ describe('a document too large for a Temporal payload', () => {
     form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'ledger.pdf');
     const file = (await (await call('/v1/files', { method: 'POST', body: form })).json()) as { file_id: string };
     const job = Job.parse(await (await send('POST', '/v1/jobs', seedFile('create-job-request.json'))).json());
-    const started = await send('POST', `/v1/jobs/${job.job_id}/start`, { input_values: { input_doc: { file_id: file.file_id }, depth: 'detailed' } });
+    const started = await send('POST', `/v1/jobs/${job.job_id}/start`, {
+      input_values: { input_doc: { file_id: file.file_id }, depth: 'detailed' },
+    });
     expect(started.status, await started.clone().text()).toBe(202);
 
     const done = await pollUntil(
@@ -60,7 +76,11 @@ describe('a document too large for a Temporal payload', () => {
 
     // The Job view cuts the text for reading and says where the whole of it is…
     const shown = done.steps[0]?.output_data?.extracted_text as string;
-    expect(shown).toMatch(new RegExp(`… \\[cut: \\d+ characters in all; GET /v1/jobs/${job.job_id}/outputs/document_text returns the whole value\\]$`));
+    expect(shown).toMatch(
+      new RegExp(
+        `… \\[cut: \\d+ characters in all; GET /v1/jobs/${job.job_id}/outputs/document_text returns the whole value\\]$`,
+      ),
+    );
     // …which is the whole text, over 3 MB, down to its last page.
     const whole = (await (await call(`/v1/jobs/${job.job_id}/outputs/document_text`)).json()) as { value: string };
     expect(Buffer.byteLength(whole.value)).toBeGreaterThan(3_000_000);

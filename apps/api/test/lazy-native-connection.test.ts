@@ -26,7 +26,9 @@ describe('LazyNativeConnection', () => {
     expect(refused).toBeInstanceOf(TemporalCallError);
     expect(refused).toMatchObject({ code: 14 });
     // What the job service answers as TEMPORAL_UNAVAILABLE: a failed start, not a hang.
-    await expect(client.workflow.start('jobWorkflow', { workflowId: 'never', taskQueue: 'nowhere', args: [] })).rejects.toMatchObject({ cause: { code: 14 } });
+    await expect(
+      client.workflow.start('jobWorkflow', { workflowId: 'never', taskQueue: 'nowhere', args: [] }),
+    ).rejects.toMatchObject({ cause: { code: 14 } });
 
     // Temporal comes up on that address: the background retries connect without any call.
     const proxy = await HoldingProxy.start(temporalAddress(), Number(address.split(':')[1]));
@@ -35,7 +37,9 @@ describe('LazyNativeConnection', () => {
     const info = await client.workflowService.getSystemInfo({});
     expect(info.capabilities).toBeDefined();
     // The server's answers reach the client as its typed errors, which the job service reads.
-    await expect(client.workflow.getHandle(`none-${Date.now()}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(client.workflow.getHandle(`none-${Date.now()}`).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
   }, 30_000);
 
   it('holds a call to its deadline when the server does not answer', async () => {
@@ -48,7 +52,9 @@ describe('LazyNativeConnection', () => {
 
     proxy.hold('to-client');
     const began = Date.now();
-    await expect(client.withDeadline(Date.now() + 500, () => client.workflow.getHandle('held').describe())).rejects.toThrow();
+    await expect(
+      client.withDeadline(Date.now() + 500, () => client.workflow.getHandle('held').describe()),
+    ).rejects.toThrow();
     expect(Date.now() - began).toBeLessThan(3000);
   }, 30_000);
 
@@ -60,7 +66,11 @@ describe('LazyNativeConnection', () => {
     const controller = new AbortController();
     // A long poll of a task queue nobody serves: the server would hold it for a minute.
     const poll = client.withAbortSignal(controller.signal, () =>
-      client.workflowService.pollActivityTaskQueue({ namespace: temporalNamespace(), taskQueue: { name: `held-${Date.now()}` }, identity: 'test' }),
+      client.workflowService.pollActivityTaskQueue({
+        namespace: temporalNamespace(),
+        taskQueue: { name: `held-${Date.now()}` },
+        identity: 'test',
+      }),
     );
     setTimeout(() => controller.abort(), 200);
     const began = Date.now();

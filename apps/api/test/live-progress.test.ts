@@ -39,8 +39,18 @@ describe('a running job over the API', () => {
       status: 'PUBLISHED',
       input_variables: [{ name: 'text', variable_id: 'text', required: true, schema: { type: 'string' } }],
       steps: [
-        { step_id: 'pages', tool: { tool_id: 'slow_pages', name: 'Slow Pages' }, parameter_mappings: { text: 'text' }, output_mappings: { text: 'paged' } },
-        { step_id: 'analyze', tool: { tool_id: 'text_analyzer', name: 'Text Analysis Tool' }, parameter_mappings: { text: 'paged', analysis_level: 'basic' }, output_mappings: { analysis_results: 'analysis' } },
+        {
+          step_id: 'pages',
+          tool: { tool_id: 'slow_pages', name: 'Slow Pages' },
+          parameter_mappings: { text: 'text' },
+          output_mappings: { text: 'paged' },
+        },
+        {
+          step_id: 'analyze',
+          tool: { tool_id: 'text_analyzer', name: 'Text Analysis Tool' },
+          parameter_mappings: { text: 'paged', analysis_level: 'basic' },
+          output_mappings: { analysis_results: 'analysis' },
+        },
       ],
     };
     expect((await req('/v1/workflows', json('POST', workflow))).status).toBe(201);
@@ -52,7 +62,10 @@ describe('a running job over the API', () => {
 
   it('shows the running step, progress and the tool progress message, then the result', async () => {
     const job = Job.parse(await (await req('/v1/jobs', json('POST', { workflow_id: 'wf_live', name: 'live' }))).json());
-    await req(`/v1/jobs/${job.job_id}/inputs/text`, json('PUT', { value: 'Orders grew 9% in May. Revenue was $4 million.' }));
+    await req(
+      `/v1/jobs/${job.job_id}/inputs/text`,
+      json('PUT', { value: 'Orders grew 9% in May. Revenue was $4 million.' }),
+    );
     expect((await req(`/v1/jobs/${job.job_id}/start`, { method: 'POST' })).status).toBe(202);
 
     const readJob = async () => Job.parse(await (await req(`/v1/jobs/${job.job_id}`)).json());
@@ -64,7 +77,11 @@ describe('a running job over the API', () => {
     });
     expect(live.steps.map((s) => s.status)).toEqual(['RUNNING', 'PENDING']);
     const state = ExecutionState.parse(await (await req(`/v1/jobs/${job.job_id}/execution-state`)).json());
-    expect(state).toMatchObject({ status: 'RUNNING', current_step_index: 0, live_output: 'Running step 1 of 2: Slow Pages: Processing page 3 of 10' });
+    expect(state).toMatchObject({
+      status: 'RUNNING',
+      current_step_index: 0,
+      live_output: 'Running step 1 of 2: Slow Pages: Processing page 3 of 10',
+    });
 
     release();
     const done = await pollUntil(readJob, (j) => j.status === 'COMPLETED' || j.status === 'FAILED');

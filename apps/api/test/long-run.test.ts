@@ -1,10 +1,26 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionState, RUN_STATE_WINDOW, runStateQuery, type RunContinuation, type RuntimeWorkflowExecution } from '@ordo/core';
+import {
+  ExecutionState,
+  RUN_STATE_WINDOW,
+  runStateQuery,
+  type RunContinuation,
+  type RuntimeWorkflowExecution,
+} from '@ordo/core';
 import { Worker } from '@temporalio/worker';
 import { pollUntil, startDevServer, workflowBundle } from '@ordo/testing';
-import { createJob, getJob, json, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import {
+  createJob,
+  getJob,
+  json,
+  startApiStack,
+  startJob,
+  toolStep,
+  waitForEnd,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 /** Temporal suggests continue-as-new past this many events: a run of 300 steps continues as new about 15 times. */
 const SUGGEST_AFTER = 120;
@@ -30,7 +46,8 @@ async function chainOf(client: Client, jobId: string, firstRunId: string): Promi
     const input = started?.input?.payloads?.[0]?.data;
     const arg = input ? (JSON.parse(Buffer.from(input).toString('utf8')) as { continued?: RunContinuation }) : {};
     const last = events.at(-1);
-    const next: string | undefined = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    const next: string | undefined =
+      last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     const status = (await client.workflow.getHandle(jobId, runId).describe()).status.name;
     chain.push({ runId, events: events.length, status, ...(arg.continued && { continued: arg.continued }) });
     runId = next;
@@ -49,7 +66,9 @@ describe('a run that continues as new', () => {
 
   beforeAll(async () => {
     env = await startDevServer({ suggestContinueAsNewAfterEvents: SUGGEST_AFTER });
-    stack = await startApiStack('long-run', { temporal: { address: env.address, namespace: env.namespace ?? 'default' } });
+    stack = await startApiStack('long-run', {
+      temporal: { address: env.address, namespace: env.namespace ?? 'default' },
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -57,22 +76,45 @@ describe('a run that continues as new', () => {
   });
 
   /** 150 counting steps, a confirmation, 148 more, and a last step that reads variables and `__steps__` of the first execution. */
-  const counted = (id: string, first: boolean) => toolStep(id, 'noop', { value: first ? { const: 1 } : { expr: 'count + 1' } }, { value: 'count' });
+  const counted = (id: string, first: boolean) =>
+    toolStep(id, 'noop', { value: first ? { const: 1 } : { expr: 'count + 1' } }, { value: 'count' });
   const steps = [
     ...Array.from({ length: 150 }, (_, i) => counted(`s${i + 1}`, i === 0)),
-    { step_id: 'gate', type: 'sys.human_confirm', confirm: { prompt: 'Go on?', schema: { type: 'object', properties: { go: { type: 'boolean' } }, required: ['go'] } }, output_mappings: { go: 'went_on' } },
+    {
+      step_id: 'gate',
+      type: 'sys.human_confirm',
+      confirm: {
+        prompt: 'Go on?',
+        schema: { type: 'object', properties: { go: { type: 'boolean' } }, required: ['go'] },
+      },
+      output_mappings: { go: 'went_on' },
+    },
     ...Array.from({ length: 148 }, (_, i) => counted(`s${i + 151}`, false)),
-    toolStep('final', 'noop', { value: { count: { var: 'count' }, first: { expr: '__steps__.s1.outputData.value' }, went_on: { var: 'went_on' } } }, { value: 'result' }),
+    toolStep(
+      'final',
+      'noop',
+      {
+        value: {
+          count: { var: 'count' },
+          first: { expr: '__steps__.s1.outputData.value' },
+          went_on: { var: 'went_on' },
+        },
+      },
+      { value: 'result' },
+    ),
   ];
   const definition = { steps, output_variables: ['result'] };
 
-  const executionState = async (jobId: string) => ExecutionState.parse(await (await stack.request(`/v1/jobs/${jobId}/execution-state`)).json());
-  const runtime = async (jobId: string) => (await (await stack.request(`/v1/jobs/${jobId}/execution`)).json()) as RuntimeWorkflowExecution;
+  const executionState = async (jobId: string) =>
+    ExecutionState.parse(await (await stack.request(`/v1/jobs/${jobId}/execution-state`)).json());
+  const runtime = async (jobId: string) =>
+    (await (await stack.request(`/v1/jobs/${jobId}/execution`)).json()) as RuntimeWorkflowExecution;
   const control = async (jobId: string, action: string, body?: unknown) => {
     const res = await stack.request(`/v1/jobs/${jobId}/${action}`, json('POST', body));
     expect(res.status, await res.clone().text()).toBeLessThan(300);
   };
-  const historyLength = async (jobId: string) => (await stack.client.workflow.getHandle(jobId).describe()).historyLength;
+  const historyLength = async (jobId: string) =>
+    (await stack.client.workflow.getHandle(jobId).describe()).historyLength;
 
   it('runs 300 steps over several executions: views, variables, __steps__, pause and resume across a boundary, output_data', async () => {
     const job = await createJob(stack, definition);
@@ -84,7 +126,8 @@ describe('a run that continues as new', () => {
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(before.slice(0, -1).every((e) => e.status === 'CONTINUED_AS_NEW')).toBe(true);
     // Each continuation is a few fields, whatever the run holds; the run stays the chain's first.
-    for (const e of before.slice(1)) expect(e.continued).toMatchObject({ run_id: runId, prepared: true, paused: false });
+    for (const e of before.slice(1))
+      expect(e.continued).toMatchObject({ run_id: runId, prepared: true, paused: false });
 
     // The views at the confirmation: 150 steps done, in executions long gone, composed from the store.
     expect(waiting.status).toBe('RUNNING');
@@ -92,11 +135,21 @@ describe('a run that continues as new', () => {
     expect(runLengths(waiting.steps.map((s) => s.status))).toEqual(['COMPLETED x150', 'RUNNING x1', 'PENDING x149']);
     expect(waiting.steps[0]?.output_data).toEqual({ value: 1 });
     const state = await executionState(job.job_id);
-    expect(state).toMatchObject({ status: 'RUNNING', current_step_index: 150, total_steps: 300, is_paused: false, variables: { count: 150 } });
+    expect(state).toMatchObject({
+      status: 'RUNNING',
+      current_step_index: 150,
+      total_steps: 300,
+      is_paused: false,
+      variables: { count: 150 },
+    });
     expect(state.step_results.map((r) => r.step_id)).toEqual(steps.slice(0, 150).map((s) => s.step_id));
     expect(state.step_results.every((r, i) => r.success && r.outputs.value === i + 1)).toBe(true);
     const view = await runtime(job.job_id);
-    expect(runLengths(Object.values(view.steps).map((s) => s.status))).toEqual(['Completed x150', 'InProgress x1', 'NotStarted x149']);
+    expect(runLengths(Object.values(view.steps).map((s) => s.status))).toEqual([
+      'Completed x150',
+      'InProgress x1',
+      'NotStarted x149',
+    ]);
     expect(view.runtimeStatus).toBe('InProgress');
     // The workflow itself answers a bounded window of its steps.
     const answered = await stack.client.workflow.getHandle(job.job_id).query(runStateQuery);
@@ -112,7 +165,10 @@ describe('a run that continues as new', () => {
       paused = !paused;
     }
     expect((await getJob(stack, job.job_id)).execution_progress.is_paused).toBe(true);
-    const confirmed = await stack.request(`/v1/jobs/${job.job_id}/steps/gate/confirm`, json('POST', { payload: { go: true } }));
+    const confirmed = await stack.request(
+      `/v1/jobs/${job.job_id}/steps/gate/confirm`,
+      json('POST', { payload: { go: true } }),
+    );
     expect(confirmed.status, await confirmed.clone().text()).toBe(200);
     const held = await waitForJob(stack, job.job_id, (j) => j.live_output === 'Paused before step 152 of 300');
     expect(held.execution_progress).toEqual({ current_step: 151, total_steps: 300, is_paused: true });
@@ -122,7 +178,11 @@ describe('a run that continues as new', () => {
     expect(afterPause.at(-1)?.continued).toMatchObject({ from: 151, paused: true });
     // Still paused a while later, in the new execution.
     await new Promise((r) => setTimeout(r, 500));
-    expect((await getJob(stack, job.job_id)).execution_progress).toEqual({ current_step: 151, total_steps: 300, is_paused: true });
+    expect((await getJob(stack, job.job_id)).execution_progress).toEqual({
+      current_step: 151,
+      total_steps: 300,
+      is_paused: true,
+    });
     await control(job.job_id, 'resume');
 
     const done = await waitForEnd(stack, job.job_id, 120_000);
@@ -148,7 +208,9 @@ describe('a run that continues as new', () => {
     const failures: string[] = [];
     for (const execution of chain) {
       const history = await stack.client.workflow.getHandle(job.job_id, execution.runId).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, execution.runId).catch((err: unknown) => failures.push(`${execution.runId}: ${String(err)}`));
+      await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, execution.runId).catch(
+        (err: unknown) => failures.push(`${execution.runId}: ${String(err)}`),
+      );
     }
     expect(failures).toEqual([]);
   }, 180_000);
@@ -178,7 +240,10 @@ describe('a run that continues as new', () => {
     const job = await createJob(stack, {
       steps: [
         ...Array.from({ length: 130 }, (_, i) => counted(`s${i + 1}`, i === 0)),
-        toolStep('boom', 'fail', { code: 'DELIBERATE_FAILURE', message: { expr: "'first was ' & $string(__steps__.s1.outputData.value) & ', count ' & $string(count)" } }),
+        toolStep('boom', 'fail', {
+          code: 'DELIBERATE_FAILURE',
+          message: { expr: "'first was ' & $string(__steps__.s1.outputData.value) & ', count ' & $string(count)" },
+        }),
       ],
     });
     await startJob(stack, job.job_id);
@@ -197,7 +262,9 @@ describe('a run that continues as new', () => {
     const events = history.events ?? [];
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(1);
     // beginRun's answer (a marker) carries s1's record, not the 130 it reused: it does not grow with the steps done.
-    const markerBytes = events.filter((e) => e.markerRecordedEventAttributes).map((e) => JSON.stringify(e.markerRecordedEventAttributes).length);
+    const markerBytes = events
+      .filter((e) => e.markerRecordedEventAttributes)
+      .map((e) => JSON.stringify(e.markerRecordedEventAttributes).length);
     expect(Math.max(...markerBytes)).toBeLessThan(16 * 1024);
   });
 });

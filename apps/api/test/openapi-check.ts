@@ -19,7 +19,9 @@ export function checkedApp<A extends { request: Requester }>(app: A): A {
   let checker: Promise<ResponseChecker> | undefined;
   const checked: Requester = async (input, init) => {
     const res = await request(input, init);
-    checker ??= Promise.resolve(request('/openapi.json')).then(async (doc) => new ResponseChecker((await doc.json()) as OpenApiDocument, { pending: PENDING_OPENAPI_PATHS }));
+    checker ??= Promise.resolve(request('/openapi.json')).then(
+      async (doc) => new ResponseChecker((await doc.json()) as OpenApiDocument, { pending: PENDING_OPENAPI_PATHS }),
+    );
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     await (await checker).checkResponse(method, input instanceof Request ? input.url : String(input), res);
     return res;
@@ -42,7 +44,9 @@ export async function fetchChecked(url: string, init?: RequestInit): Promise<Res
   let checker = processCheckers.get(origin);
   if (!checker) {
     checker = fetch(`${origin}/openapi.json`)
-      .then(async (doc) => new ResponseChecker((await doc.json()) as OpenApiDocument, { pending: PENDING_OPENAPI_PATHS }))
+      .then(
+        async (doc) => new ResponseChecker((await doc.json()) as OpenApiDocument, { pending: PENDING_OPENAPI_PATHS }),
+      )
       .catch((error: unknown) => {
         // The process may be restarting: fetch the document again with the next answer.
         processCheckers.delete(origin);

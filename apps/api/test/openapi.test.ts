@@ -7,11 +7,19 @@ import { createJob, problem, startApiStack, toolStep, type ApiStack } from './ha
 import { checkedApp, PENDING_OPENAPI_PATHS } from './openapi-check';
 
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: unknown; examples?: Record<string, { value: unknown }> }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: unknown; examples?: Record<string, { value: unknown }> }> }
+  >;
   requestBody?: { content: Record<string, { schema?: unknown; examples?: Record<string, { value: unknown }> }> };
   security?: unknown[];
 }
-type Document = OpenApiDocument & { paths: Record<string, Record<string, Operation>>; servers?: { url: string }[]; tags?: { name: string }[]; info: { description: string } };
+type Document = OpenApiDocument & {
+  paths: Record<string, Record<string, Operation>>;
+  servers?: { url: string }[];
+  tags?: { name: string }[];
+  info: { description: string };
+};
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
@@ -41,7 +49,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('catches an invalid document, so the check above can fail', async () => {
-    const badStatus = structuredClone(doc) as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const badStatus = structuredClone(doc) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     badStatus.paths['/v1/jobs/{job_id}']!.get!.responses['2xx'] = { description: 'not a status' };
     expect((await new Validator().validate(badStatus)).valid).toBe(false);
     const noInfo: Partial<Document> = structuredClone(doc);
@@ -51,22 +61,48 @@ describe('the OpenAPI document', () => {
 
   it('has every route the app serves, and no route it does not', () => {
     // Hono writes path parameters as `:name`, OpenAPI as `{name}`; `ALL` entries are middleware.
-    const served = new Set(stack.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`)));
+    const served = new Set(
+      stack.app.routes
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`),
+    );
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => METHODS.includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
     const undocumented = [...served].filter((route) => !documented.has(route) && !isPending(route.split(' ')[1]!));
     expect(undocumented, 'routes the app serves that the document lacks').toEqual([]);
-    expect([...documented].filter((route) => !served.has(route)), 'routes the document lists that the app does not serve').toEqual([]);
-    for (const route of ['GET /v1/jobs', 'POST /v1/jobs/{job_id}/retry', 'GET /docs', 'GET /openapi.json', 'GET /v1/tools/{tool_id}']) expect(documented).toContain(route);
+    expect(
+      [...documented].filter((route) => !served.has(route)),
+      'routes the document lists that the app does not serve',
+    ).toEqual([]);
+    for (const route of [
+      'GET /v1/jobs',
+      'POST /v1/jobs/{job_id}/retry',
+      'GET /docs',
+      'GET /openapi.json',
+      'GET /v1/tools/{tool_id}',
+    ])
+      expect(documented).toContain(route);
   });
 
   it('lists each route’s problem statuses with the Problem body, and the 404 and 405 answers', () => {
     const problemRef = { $ref: '#/components/schemas/Problem' };
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        expect(operation.responses['500']?.content?.['application/problem+json']?.schema, `${method} ${path} 500`).toEqual(problemRef);
+        expect(
+          operation.responses['500']?.content?.['application/problem+json']?.schema,
+          `${method} ${path} 500`,
+        ).toEqual(problemRef);
         for (const [status, response] of Object.entries(operation.responses)) {
           // A 503 may carry the route's own answer (/health names what is down); every other refusal is a Problem.
-          if (Number(status) >= 400 && status !== '503') expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual(['application/problem+json']);
+          if (Number(status) >= 400 && status !== '503')
+            expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual([
+              'application/problem+json',
+            ]);
         }
         // Open routes cannot refuse a key; every other route can, and uses the database, which may be down.
         const open = Array.isArray(operation.security) && operation.security.length === 0;
@@ -75,25 +111,66 @@ describe('the OpenAPI document', () => {
       }
     }
     const start = doc.paths['/v1/jobs/{job_id}/start']!.post!;
-    expect(Object.keys(start.responses).sort()).toEqual(['202', '400', '401', '404', '409', '413', '415', '421', '422', '431', '500', '503']);
+    expect(Object.keys(start.responses).sort()).toEqual([
+      '202',
+      '400',
+      '401',
+      '404',
+      '409',
+      '413',
+      '415',
+      '421',
+      '422',
+      '431',
+      '500',
+      '503',
+    ]);
     // 400 and 431 on every route: the server refuses a request it cannot parse or route before any route runs.
-    expect(Object.keys(doc.paths['/v1/jobs/{job_id}']!.get!.responses).sort()).toEqual(['200', '400', '401', '404', '421', '422', '431', '500', '503']);
-    expect(Object.keys(doc.components?.responses ?? {})).toEqual(expect.arrayContaining(['NotFound', 'MethodNotAllowed', 'BadRequest', 'HeadersTooLarge']));
-    expect(doc.components?.schemas?.Problem).toMatchObject({ required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail', 'instance']) });
+    expect(Object.keys(doc.paths['/v1/jobs/{job_id}']!.get!.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '421',
+      '422',
+      '431',
+      '500',
+      '503',
+    ]);
+    expect(Object.keys(doc.components?.responses ?? {})).toEqual(
+      expect.arrayContaining(['NotFound', 'MethodNotAllowed', 'BadRequest', 'HeadersTooLarge']),
+    );
+    expect(doc.components?.schemas?.Problem).toMatchObject({
+      required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail', 'instance']),
+    });
   });
 
   it('names core’s schemas as components and says how to authenticate, where the server is, and what the tags are', () => {
     expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
-      expect.arrayContaining(['Job', 'JobSummary', 'JobList', 'ExecutionState', 'InputsCheck', 'RetryPlan', 'RetryDryRun', 'RetryStarted', 'VariableValue', 'CreateJobRequest', 'SchemaValue', 'VariableSchema']),
+      expect.arrayContaining([
+        'Job',
+        'JobSummary',
+        'JobList',
+        'ExecutionState',
+        'InputsCheck',
+        'RetryPlan',
+        'RetryDryRun',
+        'RetryStarted',
+        'VariableValue',
+        'CreateJobRequest',
+        'SchemaValue',
+        'VariableSchema',
+      ]),
     );
     expect(doc.info.description).toContain('Authorization: Bearer');
     expect(doc.servers?.[0]?.url).toBe('/');
     expect(doc.tags?.map((t) => t.name)).toEqual(['workflows', 'jobs', 'files', 'tools', 'operations']);
     // Every pattern is a plain regex source (a generator once wrote `…$/u`, a pattern nothing matches).
-    for (const [, pattern] of JSON.stringify(doc).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g)) expect(JSON.parse(`"${pattern}"`)).not.toMatch(/\/[a-z]+$/);
+    for (const [, pattern] of JSON.stringify(doc).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g))
+      expect(JSON.parse(`"${pattern}"`)).not.toMatch(/\/[a-z]+$/);
   });
 
-  it("takes its examples from the seeds, and each one validates against its schema", () => {
+  it('takes its examples from the seeds, and each one validates against its schema', () => {
     const createJob = doc.paths['/v1/jobs']!.post!.requestBody!.content['application/json']!;
     expect(createJob.examples?.seed002?.value).toEqual(JSON.parse(seedFile('create-job-request.json')));
     const checker = new ResponseChecker(doc);
@@ -106,17 +183,40 @@ describe('the OpenAPI document', () => {
               examples++;
               const concrete = path.replace(/\{[^}]+\}/g, 'job_abc123');
               const headers = new Headers({ 'content-type': type, location: '/v1/jobs/job_abc123' });
-              expect(() => checker.check({ method, path: concrete, status: Number(status), headers, body: JSON.stringify(example.value) }), `${method} ${path} ${status} example ${name}`).not.toThrow();
+              expect(
+                () =>
+                  checker.check({
+                    method,
+                    path: concrete,
+                    status: Number(status),
+                    headers,
+                    body: JSON.stringify(example.value),
+                  }),
+                `${method} ${path} ${status} example ${name}`,
+              ).not.toThrow();
             }
           }
         }
         // Request examples: against the request schema, through the same validator.
         for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
-          const requestChecker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { [type]: { schema: media.schema } } } } } } } });
+          const requestChecker = new ResponseChecker({
+            ...doc,
+            paths: { [path]: { [method]: { responses: { 200: { content: { [type]: { schema: media.schema } } } } } } },
+          });
           for (const [name, example] of Object.entries(media.examples ?? {})) {
             examples++;
             const concrete = path.replace(/\{[^}]+\}/g, 'x');
-            expect(() => requestChecker.check({ method, path: concrete, status: 200, headers: new Headers({ 'content-type': type }), body: JSON.stringify(example.value) }), `${method} ${path} request example ${name}`).not.toThrow();
+            expect(
+              () =>
+                requestChecker.check({
+                  method,
+                  path: concrete,
+                  status: 200,
+                  headers: new Headers({ 'content-type': type }),
+                  body: JSON.stringify(example.value),
+                }),
+              `${method} ${path} request example ${name}`,
+            ).not.toThrow();
           }
         }
       }
@@ -127,8 +227,18 @@ describe('the OpenAPI document', () => {
   /** A check of a JSON body against the request schema of `method path`, through the response checker's validator. */
   const asRequest = (path: string, method: string) => {
     const schema = doc.paths[path]![method]!.requestBody!.content['application/json']!.schema;
-    const checker = new ResponseChecker({ ...doc, paths: { [path]: { [method]: { responses: { 200: { content: { 'application/json': { schema } } } } } } } });
-    return (body: unknown) => checker.check({ method, path: path.replace(/\{[^}]+\}/g, 'x'), status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+    const checker = new ResponseChecker({
+      ...doc,
+      paths: { [path]: { [method]: { responses: { 200: { content: { 'application/json': { schema } } } } } } },
+    });
+    return (body: unknown) =>
+      checker.check({
+        method,
+        path: path.replace(/\{[^}]+\}/g, 'x'),
+        status: 200,
+        headers: new Headers({ 'content-type': 'application/json' }),
+        body: JSON.stringify(body),
+      });
   };
 
   it('requires the `value` of an input to set, null included, as the API does', () => {
@@ -144,14 +254,27 @@ describe('the OpenAPI document', () => {
     expect(() => asRequest('/v1/workflows', 'post')(seed)).not.toThrow();
     expect(() => asRequest('/v1/workflows/validate', 'post')(seed)).not.toThrow();
     // …and anything else: the route answers every way a body breaks the schema as an error.
-    for (const body of [5, [], { workflow_id: 7 }]) expect(() => asRequest('/v1/workflows/validate', 'post')(body)).not.toThrow();
-    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n', steps: seed.steps })).not.toThrow();
-    expect(() => asRequest('/v1/workflows/{workflow_id}/versions/{version}', 'patch')({ steps: seed.steps })).not.toThrow();
+    for (const body of [5, [], { workflow_id: 7 }])
+      expect(() => asRequest('/v1/workflows/validate', 'post')(body)).not.toThrow();
+    expect(() =>
+      asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n', steps: seed.steps }),
+    ).not.toThrow();
+    expect(() =>
+      asRequest('/v1/workflows/{workflow_id}/versions/{version}', 'patch')({ steps: seed.steps }),
+    ).not.toThrow();
     // Other step types still need their `type`, and a new version needs `from_version` or `name` and `steps`.
-    expect(() => asRequest('/v1/workflows', 'post')({ ...seed, steps: [{ step_id: 'w', wait: { duration: '1s' } }] })).toThrow();
-    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n' })).toThrow(/must have required property 'steps'/);
+    expect(() =>
+      asRequest('/v1/workflows', 'post')({ ...seed, steps: [{ step_id: 'w', wait: { duration: '1s' } }] }),
+    ).toThrow();
+    expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ name: 'n' })).toThrow(
+      /must have required property 'steps'/,
+    );
     expect(() => asRequest('/v1/workflows/{workflow_id}/versions', 'post')({ from_version: 1 })).not.toThrow();
-    const storedStep = (doc.components!.schemas!.WorkflowVersion as { properties: { steps: { items: { oneOf: { required: string[] }[] } } } }).properties.steps.items.oneOf;
+    const storedStep = (
+      doc.components!.schemas!.WorkflowVersion as {
+        properties: { steps: { items: { oneOf: { required: string[] }[] } } };
+      }
+    ).properties.steps.items.oneOf;
     expect(storedStep.every((member) => member.required.includes('type'))).toBe(true);
   });
 
@@ -159,11 +282,19 @@ describe('the OpenAPI document', () => {
     type Link = { operationRef: string; parameters: Record<string, string> };
     const linksOf = (path: string, method: string, status: string) =>
       (doc.paths[path]![method]!.responses[status] as { links?: Record<string, Link> }).links ?? {};
-    expect(Object.keys(linksOf('/v1/jobs', 'post', '201'))).toEqual(expect.arrayContaining(['GetJob', 'StartJob', 'PauseJob', 'CancelJob']));
-    expect(Object.keys(linksOf('/v1/jobs', 'post', '202'))).toEqual(expect.arrayContaining(['GetJob', 'PauseJob', 'CancelJob']));
+    expect(Object.keys(linksOf('/v1/jobs', 'post', '201'))).toEqual(
+      expect.arrayContaining(['GetJob', 'StartJob', 'PauseJob', 'CancelJob']),
+    );
+    expect(Object.keys(linksOf('/v1/jobs', 'post', '202'))).toEqual(
+      expect.arrayContaining(['GetJob', 'PauseJob', 'CancelJob']),
+    );
     expect(Object.keys(linksOf('/v1/files', 'post', '201'))).toEqual(['GetFile', 'GetFileContent', 'DeleteFile']);
-    expect(Object.keys(linksOf('/v1/workflows', 'post', '201'))).toEqual(expect.arrayContaining(['ListVersions', 'CreateVersion', 'GetVersion', 'PublishVersion']));
-    expect(Object.keys(linksOf('/v1/workflows/{workflow_id}/versions', 'post', '201'))).toEqual(expect.arrayContaining(['GetVersion', 'EditVersion', 'PublishVersion']));
+    expect(Object.keys(linksOf('/v1/workflows', 'post', '201'))).toEqual(
+      expect.arrayContaining(['ListVersions', 'CreateVersion', 'GetVersion', 'PublishVersion']),
+    );
+    expect(Object.keys(linksOf('/v1/workflows/{workflow_id}/versions', 'post', '201'))).toEqual(
+      expect.arrayContaining(['GetVersion', 'EditVersion', 'PublishVersion']),
+    );
     let count = 0;
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
@@ -171,10 +302,17 @@ describe('the OpenAPI document', () => {
           for (const [name, link] of Object.entries((response as { links?: Record<string, Link> }).links ?? {})) {
             count++;
             const [, targetPath, targetMethod] = /^#\/paths\/(.+)\/([a-z]+)$/.exec(link.operationRef) ?? [];
-            const target = doc.paths[decodeURIComponent(targetPath ?? '').replaceAll('~1', '/').replaceAll('~0', '~')]?.[targetMethod ?? ''];
+            const target =
+              doc.paths[
+                decodeURIComponent(targetPath ?? '')
+                  .replaceAll('~1', '/')
+                  .replaceAll('~0', '~')
+              ]?.[targetMethod ?? ''];
             expect(target, `${method} ${path} ${status} ${name}`).toBeDefined();
             const pathParams = [...decodeURIComponent(targetPath ?? '').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-            expect(Object.keys(link.parameters).sort(), `${method} ${path} ${status} ${name}`).toEqual(pathParams.sort());
+            expect(Object.keys(link.parameters).sort(), `${method} ${path} ${status} ${name}`).toEqual(
+              pathParams.sort(),
+            );
           }
         }
       }
@@ -184,12 +322,23 @@ describe('the OpenAPI document', () => {
 
   it('holds the response checker to it: a wrong body fails, naming the route, the status and the error', () => {
     const checker = new ResponseChecker(doc);
-    const job = doc.paths['/v1/jobs']!.post!.responses['201']!.content!['application/json']!.examples!.seed002!.value as Record<string, unknown>;
-    const answer = (body: unknown, status = 200) => ({ method: 'GET', path: '/v1/jobs/job_abc123', status, headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+    const job = doc.paths['/v1/jobs']!.post!.responses['201']!.content!['application/json']!.examples!.seed002!
+      .value as Record<string, unknown>;
+    const answer = (body: unknown, status = 200) => ({
+      method: 'GET',
+      path: '/v1/jobs/job_abc123',
+      status,
+      headers: new Headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
     expect(() => checker.check(answer(job))).not.toThrow();
     expect(() => checker.check(answer({ ...job, status: 'DONE' }))).toThrow(ResponseMismatch);
-    expect(() => checker.check(answer({ ...job, status: 'DONE' }))).toThrow(/GET \/v1\/jobs\/\{job_id\} → 200: .*\/status must be equal to one of the allowed values/);
-    expect(() => checker.check(answer({ ...job, execution_progress: undefined }))).toThrow(/must have required property 'execution_progress'/);
+    expect(() => checker.check(answer({ ...job, status: 'DONE' }))).toThrow(
+      /GET \/v1\/jobs\/\{job_id\} → 200: .*\/status must be equal to one of the allowed values/,
+    );
+    expect(() => checker.check(answer({ ...job, execution_progress: undefined }))).toThrow(
+      /must have required property 'execution_progress'/,
+    );
     expect(() => checker.check(answer({ ...job, steps: [{ step_id: 'step_1' }] }))).toThrow(/\/steps\/0/);
     expect(() => checker.check(answer(job, 409))).toThrow(/status 409 is not declared/);
   });
@@ -197,22 +346,43 @@ describe('the OpenAPI document', () => {
   it('fails a request made through a checked app when the answer breaks the document', async () => {
     // A tiny app declaring one route whose handler answers a body its own schema refuses.
     const app = new OpenAPIHono();
-    const declared = { method: 'get', path: '/thing', responses: { 200: { description: 'a thing', content: { 'application/json': { schema: z.object({ n: z.number() }) } } } } } as const;
+    const declared = {
+      method: 'get',
+      path: '/thing',
+      responses: {
+        200: { description: 'a thing', content: { 'application/json': { schema: z.object({ n: z.number() }) } } },
+      },
+    } as const;
     app.openapi(declared, (c) => c.json({ n: 'not a number' } as unknown as { n: number }, 200));
     app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'test', version: '1' } });
     const checked = checkedApp(app);
-    await expect(Promise.resolve(checked.request('/thing'))).rejects.toThrow(/GET \/thing → 200: the body does not match the application\/json schema: \/n must be number/);
+    await expect(Promise.resolve(checked.request('/thing'))).rejects.toThrow(
+      /GET \/thing → 200: the body does not match the application\/json schema: \/n must be number/,
+    );
   });
 
   it('declares values holding nulls at any depth (a nested null once matched both branches of a oneOf)', async () => {
     const nested = ['a', null, [null, { deep: null }]];
-    const job = await createJob(stack, { input_variables: [{ name: 'tags', variable_id: 'tags', schema: { type: 'array' } }], steps: [toolStep('s', 'noop')] }, { tags: nested });
+    const job = await createJob(
+      stack,
+      {
+        input_variables: [{ name: 'tags', variable_id: 'tags', schema: { type: 'array' } }],
+        steps: [toolStep('s', 'noop')],
+      },
+      { tags: nested },
+    );
     // Each answer passes through the checked app, which validates it against the document.
-    for (const path of [`/v1/jobs/${job.job_id}`, `/v1/jobs/${job.job_id}/inputs`, `/v1/jobs/${job.job_id}/outputs/tags`]) {
+    for (const path of [
+      `/v1/jobs/${job.job_id}`,
+      `/v1/jobs/${job.job_id}/inputs`,
+      `/v1/jobs/${job.job_id}/outputs/tags`,
+    ]) {
       const res = await stack.request(path);
       expect(res.status, path).toBe(200);
     }
-    expect(((await (await stack.request(`/v1/jobs/${job.job_id}/outputs/tags`)).json()) as { value: unknown }).value).toEqual(nested);
+    expect(
+      ((await (await stack.request(`/v1/jobs/${job.job_id}/outputs/tags`)).json()) as { value: unknown }).value,
+    ).toEqual(nested);
   });
 
   it('serves the interactive reference at /docs, offline, reading /openapi.json', async () => {
@@ -240,7 +410,9 @@ describe('the OpenAPI document', () => {
     expect((await stack.request('/docs/swagger-ui.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
     // Only the listed files: nothing else of the package folder, nor anything outside it.
     expect((await problem(await stack.request('/docs/package.json'), 404)).code).toBe('NOT_FOUND');
-    expect((await problem(await stack.request('/docs/..%2F..%2Fpackage.json'), 422)).errors?.[0]?.field).toBe('param.asset');
+    expect((await problem(await stack.request('/docs/..%2F..%2Fpackage.json'), 422)).errors?.[0]?.field).toBe(
+      'param.asset',
+    );
     await problem(await stack.request(`/docs/${'a'.repeat(200)}`), 422);
   });
 

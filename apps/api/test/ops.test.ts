@@ -14,13 +14,19 @@ describe('the API secured and safe to retry', () => {
   const req = (path: string, init?: RequestInit) => stack.app.request(path, init);
 
   beforeAll(async () => {
-    stack = await startApiStack('ops', { worker: false, deps: { auth: { keys: [TEST_API_KEY, 'second_key_for_rotation_0123456789'] } } });
+    stack = await startApiStack('ops', {
+      worker: false,
+      deps: { auth: { keys: [TEST_API_KEY, 'second_key_for_rotation_0123456789'] } },
+    });
     expect((await req('/v1/workflows', json('POST', seedFile('wf_analyze_document.json')))).status).toBe(201);
   });
   afterAll(async () => stack.stop());
 
   const createRequest = () => json('POST', seedFile('create-job-request.json'));
-  const withKey = (init: RequestInit, key: string) => ({ ...init, headers: { ...(init.headers as Record<string, string>), 'Idempotency-Key': key } });
+  const withKey = (init: RequestInit, key: string) => ({
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), 'Idempotency-Key': key },
+  });
 
   describe('authentication', () => {
     it('refuses a request without a key, with a malformed header, or with a wrong key: 401 problem with WWW-Authenticate', async () => {
@@ -37,12 +43,21 @@ describe('the API secured and safe to retry', () => {
       await problem(await req('/v1/tools', { headers: { authorization: `Bearer ${TEST_API_KEY}x` } }), 401);
       // Refused before anything else is looked at: not a 404, 405 or 415.
       await problem(await req('/v1/nothing-here', { headers: { authorization: '' } }), 401);
-      await problem(await req('/v1/jobs', { method: 'POST', headers: { authorization: '', 'content-type': 'text/plain' }, body: 'x' }), 401);
+      await problem(
+        await req('/v1/jobs', {
+          method: 'POST',
+          headers: { authorization: '', 'content-type': 'text/plain' },
+          body: 'x',
+        }),
+        401,
+      );
     });
 
     it('accepts every configured key (rotation), in any case of the scheme', async () => {
       expect((await req('/v1/tools')).status).toBe(200);
-      expect((await req('/v1/tools', { headers: { authorization: 'Bearer second_key_for_rotation_0123456789' } })).status).toBe(200);
+      expect(
+        (await req('/v1/tools', { headers: { authorization: 'Bearer second_key_for_rotation_0123456789' } })).status,
+      ).toBe(200);
       expect((await req('/v1/tools', { headers: { authorization: `bearer ${TEST_API_KEY}` } })).status).toBe(200);
     });
 
@@ -105,7 +120,9 @@ describe('the API secured and safe to retry', () => {
       const long = 'j'.repeat(129);
       const p = await problem(await req(`/v1/jobs/${long}`), 422);
       expect(p.errors).toEqual([{ field: 'param.job_id', message: 'must be at most 128 characters (got 129)' }]);
-      expect((await problem(await req(`/v1/jobs/${long}/start`, { method: 'POST' }), 422)).errors?.[0]?.field).toBe('param.job_id');
+      expect((await problem(await req(`/v1/jobs/${long}/start`, { method: 'POST' }), 422)).errors?.[0]?.field).toBe(
+        'param.job_id',
+      );
       expect((await problem(await req(`/v1/files/${'f'.repeat(300)}`), 422)).errors?.[0]?.field).toBe('param.file_id');
       // At the cap it is an ordinary lookup.
       await problem(await req(`/v1/jobs/${'j'.repeat(128)}`), 404);
@@ -120,7 +137,11 @@ describe('the API secured and safe to retry', () => {
     });
 
     it('refuses a JSON body over the cap with 413', async () => {
-      const big = JSON.stringify({ workflow_id: 'wf_analyze_document', name: 'x', description: 'd'.repeat(1024 * 1024) });
+      const big = JSON.stringify({
+        workflow_id: 'wf_analyze_document',
+        name: 'x',
+        description: 'd'.repeat(1024 * 1024),
+      });
       expect((await problem(await req('/v1/jobs', json('POST', big)), 413)).code).toBe('PAYLOAD_TOO_LARGE');
     });
   });
@@ -137,8 +158,12 @@ describe('the API secured and safe to retry', () => {
       expect(again.headers.get('location')).toBe(`/v1/jobs/${job.job_id}`);
       expect(Job.parse(await again.json()).job_id).toBe(job.job_id);
       // The same body with its keys in another order is the same request.
-      const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(seedFile('create-job-request.json')) as object).reverse()));
-      expect(Job.parse(await (await req('/v1/jobs', withKey(json('POST', reordered), 'create-1'))).json()).job_id).toBe(job.job_id);
+      const reordered = JSON.stringify(
+        Object.fromEntries(Object.entries(JSON.parse(seedFile('create-job-request.json')) as object).reverse()),
+      );
+      expect(Job.parse(await (await req('/v1/jobs', withKey(json('POST', reordered), 'create-1'))).json()).job_id).toBe(
+        job.job_id,
+      );
       // Without a key, every request creates.
       const other = Job.parse(await (await req('/v1/jobs', createRequest())).json());
       expect(other.job_id).not.toBe(job.job_id);
@@ -162,28 +187,55 @@ describe('the API secured and safe to retry', () => {
       const other = json('POST', { workflow_id: 'wf_analyze_document', name: 'another job' });
       const p = await problem(await req('/v1/jobs', withKey(other, 'create-3')), 422);
       expect(p.code).toBe('IDEMPOTENCY_KEY_REUSED');
-      expect(p.errors).toEqual([{ field: 'header.idempotency-key', message: 'was already used with a different request' }]);
-      expect((await problem(await req('/v1/jobs/job_x/cancel', withKey({ method: 'POST' }, 'create-3')), 422)).code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(p.errors).toEqual([
+        { field: 'header.idempotency-key', message: 'was already used with a different request' },
+      ]);
+      expect(
+        (await problem(await req('/v1/jobs/job_x/cancel', withKey({ method: 'POST' }, 'create-3')), 422)).code,
+      ).toBe('IDEMPOTENCY_KEY_REUSED');
       // The other API key has its own key space.
-      const otherCaller = await req('/v1/jobs', withKey({ ...other, headers: { ...(other.headers as Record<string, string>), authorization: 'Bearer second_key_for_rotation_0123456789' } }, 'create-3'));
+      const otherCaller = await req(
+        '/v1/jobs',
+        withKey(
+          {
+            ...other,
+            headers: {
+              ...(other.headers as Record<string, string>),
+              authorization: 'Bearer second_key_for_rotation_0123456789',
+            },
+          },
+          'create-3',
+        ),
+      );
       expect(otherCaller.status).toBe(201);
       expect(otherCaller.headers.get('idempotent-replayed')).toBeNull();
     });
 
     it('replays a 4xx answer too, and refuses a malformed key', async () => {
-      const missing = await problem(await req('/v1/jobs/job_missing/pause', withKey({ method: 'POST' }, 'pause-1')), 404);
+      const missing = await problem(
+        await req('/v1/jobs/job_missing/pause', withKey({ method: 'POST' }, 'pause-1')),
+        404,
+      );
       const replay = await req('/v1/jobs/job_missing/pause', withKey({ method: 'POST' }, 'pause-1'));
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect(await problem(replay, 404)).toEqual(missing);
-      expect((await problem(await req('/v1/jobs', withKey(createRequest(), 'k'.repeat(256))), 422)).errors?.[0]?.field).toBe('header.idempotency-key');
-      expect((await problem(await req('/v1/jobs', withKey(createRequest(), '')), 422)).errors?.[0]?.field).toBe('header.idempotency-key');
+      expect(
+        (await problem(await req('/v1/jobs', withKey(createRequest(), 'k'.repeat(256))), 422)).errors?.[0]?.field,
+      ).toBe('header.idempotency-key');
+      expect((await problem(await req('/v1/jobs', withKey(createRequest(), '')), 422)).errors?.[0]?.field).toBe(
+        'header.idempotency-key',
+      );
     });
 
     it('frees the key when the first request fails with a 5xx, so a retry runs it', async () => {
       const job = Job.parse(await (await req('/v1/jobs', createRequest())).json());
       const pause = () => req(`/v1/jobs/${job.job_id}/pause`, withKey({ method: 'POST' }, 'pause-5xx'));
       // A real fault in the database, not a stand-in: the job's row unreadable for a moment.
-      const { steps } = await stack.store.db.selectFrom('jobs').select('steps').where('job_id', '=', job.job_id).executeTakeFirstOrThrow();
+      const { steps } = await stack.store.db
+        .selectFrom('jobs')
+        .select('steps')
+        .where('job_id', '=', job.job_id)
+        .executeTakeFirstOrThrow();
       await stack.store.db.updateTable('jobs').set({ steps: '{not json' }).where('job_id', '=', job.job_id).execute();
       try {
         expect((await problem(await pause(), 500)).code).toBe('INTERNAL');
@@ -200,13 +252,27 @@ describe('the API secured and safe to retry', () => {
       const job = Job.parse(await (await req('/v1/jobs', createRequest())).json());
       const file = await req('/v1/files', { method: 'POST', body: pdfForm() });
       const { file_id } = (await file.json()) as { file_id: string };
-      const start = () => req(`/v1/jobs/${job.job_id}/start`, withKey(json('POST', { input_values: { input_doc: { file_id }, depth: 'basic' } }), 'start-1'));
+      const start = () =>
+        req(
+          `/v1/jobs/${job.job_id}/start`,
+          withKey(json('POST', { input_values: { input_doc: { file_id }, depth: 'basic' } }), 'start-1'),
+        );
       // The first start is held while Temporal's answer to it is: the API reaches Temporal through a proxy holding its replies.
       const proxy = await HoldingProxy.start(temporalAddress());
       const connection = await Connection.connect({ address: proxy.address });
-      const held = checkedApp(sendingTestKey(createApp({ ...stack.deps, temporal: { ...stack.deps.temporal, client: new Client({ connection, namespace: temporalNamespace() }) } })));
+      const held = checkedApp(
+        sendingTestKey(
+          createApp({
+            ...stack.deps,
+            temporal: { ...stack.deps.temporal, client: new Client({ connection, namespace: temporalNamespace() }) },
+          }),
+        ),
+      );
       proxy.hold('to-client');
-      const first = held.request(`/v1/jobs/${job.job_id}/start`, withKey(json('POST', { input_values: { input_doc: { file_id }, depth: 'basic' } }), 'start-1'));
+      const first = held.request(
+        `/v1/jobs/${job.job_id}/start`,
+        withKey(json('POST', { input_values: { input_doc: { file_id }, depth: 'basic' } }), 'start-1'),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const second = await start();
       expect((await problem(second, 409)).code).toBe('IDEMPOTENCY_KEY_IN_USE');

@@ -26,7 +26,12 @@ export interface RawResponse {
  */
 export function rawRequest(port: number, request: RawRequest): Promise<RawResponse> {
   const headers = [...(request.headers ?? [])];
-  const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body === undefined ? undefined : Buffer.from(request.body);
+  const body =
+    typeof request.body === 'string'
+      ? Buffer.from(request.body, 'utf8')
+      : request.body === undefined
+        ? undefined
+        : Buffer.from(request.body);
   const framed = headers.some(([name]) => /^(content-length|transfer-encoding)$/i.test(name));
   if (body !== undefined && !framed) headers.push(['Content-Length', String(body.length)]);
   headers.push(['Connection', 'close']);
@@ -39,7 +44,9 @@ export function rawRequest(port: number, request: RawRequest): Promise<RawRespon
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // The server may answer and close before it has read the whole body (a 413): what it said counts.
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+    );
     socket.on('close', () => {
       try {
         resolve(parseResponse(Buffer.concat(chunks)));

@@ -5,7 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionState, Job, RetryPlan } from '@ordo/core';
-import { childProcessEnv, devStackConfig, startDevStack, temporalCliPath, waitForOk, type DevStack, type DevStackConfig } from '@ordo/testing';
+import {
+  childProcessEnv,
+  devStackConfig,
+  startDevStack,
+  temporalCliPath,
+  waitForOk,
+  type DevStack,
+  type DevStackConfig,
+} from '@ordo/testing';
 import { startCheckedProxy, type CheckedProxy } from './checked-proxy';
 import { createJob, getJob, remoteApi, startJob, toolStep, waitForEnd, waitForJob, type ApiRequester } from './harness';
 import { fencedBlocks, sectionOf, shellCommands } from './markdown-sections';
@@ -42,11 +50,14 @@ const API_LINE = 'API=http://127.0.0.1:3000';
 function readmeBlocks(): { walkThrough: string; control: string } {
   const section = sectionOf(README, WALK_THROUGH_HEADING);
   const [before, after, ...more] = section.split(CONTROL_LEAD);
-  if (after === undefined || more.length > 0) throw new Error(`the walk-through should have one '${CONTROL_LEAD}' paragraph`);
+  if (after === undefined || more.length > 0)
+    throw new Error(`the walk-through should have one '${CONTROL_LEAD}' paragraph`);
   const walkThrough = fencedBlocks(before ?? '', 'sh');
   const control = fencedBlocks(after, 'sh');
-  if (walkThrough.length !== 1) throw new Error(`the walk-through should have one sh block before '${CONTROL_LEAD}', not ${walkThrough.length}`);
-  if (control.length !== 1) throw new Error(`the '${CONTROL_LEAD}' paragraph should have one sh block, not ${control.length}`);
+  if (walkThrough.length !== 1)
+    throw new Error(`the walk-through should have one sh block before '${CONTROL_LEAD}', not ${walkThrough.length}`);
+  if (control.length !== 1)
+    throw new Error(`the '${CONTROL_LEAD}' paragraph should have one sh block, not ${control.length}`);
   return { walkThrough: walkThrough[0] ?? '', control: control[0] ?? '' };
 }
 
@@ -70,7 +81,8 @@ function printed(run: LineRun): unknown {
 /** What a command that should succeed printed: a problem instead (415, 409, …) fails naming it. */
 function answered(run: LineRun): Record<string, unknown> {
   const body = printed(run) as Record<string, unknown>;
-  if (typeof body.status === 'number') throw new Error(`it answered ${body.status} ${String(body.code)}: ${String(body.detail)}`);
+  if (typeof body.status === 'number')
+    throw new Error(`it answered ${body.status} ${String(body.code)}: ${String(body.detail)}`);
   return body;
 }
 
@@ -120,9 +132,12 @@ describe('the README, executed against a real dev stack', () => {
         expect(run.status, `exit status; stderr: ${run.stderr.slice(0, 1000)}`).toBe(0);
         await expectation.check(run);
       } catch (error) {
-        failures.push(`${command}\n    → ${error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n      ') : String(error)}${run ? `\n    printed: ${run.stdout.slice(0, 300)}` : ''}`);
+        failures.push(
+          `${command}\n    → ${error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n      ') : String(error)}${run ? `\n    printed: ${run.stdout.slice(0, 300)}` : ''}`,
+        );
       }
-      for (const mismatch of proxy.takeMismatches()) failures.push(`${command}\n    → an answer the OpenAPI document does not declare: ${mismatch}`);
+      for (const mismatch of proxy.takeMismatches())
+        failures.push(`${command}\n    → an answer the OpenAPI document does not declare: ${mismatch}`);
     }
     expect(failures, `README lines that did not do what the README says:\n\n${failures.join('\n\n')}`).toEqual([]);
   }
@@ -145,7 +160,8 @@ describe('the README, executed against a real dev stack', () => {
     root = await mkdtemp(join(tmpdir(), 'ordo-readme-'));
     const checkout = join(root, 'checkout');
     await mkdir(checkout);
-    for (const entry of await readdir(repoRoot)) if (entry !== '.data') await symlink(join(repoRoot, entry), join(checkout, entry));
+    for (const entry of await readdir(repoRoot))
+      if (entry !== '.data') await symlink(join(repoRoot, entry), join(checkout, entry));
     const dataDir = join(checkout, '.data');
     await mkdir(dataDir);
     const bin = join(root, 'bin');
@@ -161,7 +177,16 @@ describe('the README, executed against a real dev stack', () => {
     api = remoteApi(config.api, key);
     proxy = await startCheckedProxy(config.api);
 
-    const variables = found instanceof Error ? [] : [...new Set(shellCommands(`${found.walkThrough}\n${found.control}`).flatMap((c) => /^([A-Za-z_]\w*)=/.exec(c)?.[1] ?? []))];
+    const variables =
+      found instanceof Error
+        ? []
+        : [
+            ...new Set(
+              shellCommands(`${found.walkThrough}\n${found.control}`).flatMap(
+                (c) => /^([A-Za-z_]\w*)=/.exec(c)?.[1] ?? [],
+              ),
+            ),
+          ];
     shell = await ShellSession.create({
       cwd: checkout,
       env: childProcessEnv({ TEMPORAL_ADDRESS: config.temporalAddress }, [bin, dirname(process.execPath)]),
@@ -189,7 +214,10 @@ describe('the README, executed against a real dev stack', () => {
     let jobId = '';
     await runBlock(walkThrough, [
       { command: /^API=/, check: async () => expect(await shell.get('API')).toBe(proxy.url) },
-      { command: /^ORDO_API_KEY=\$\(cat \.data\/api-key\)/, check: async () => expect(await shell.get('ORDO_API_KEY')).toMatch(/^ordo_dev_/) },
+      {
+        command: /^ORDO_API_KEY=\$\(cat \.data\/api-key\)/,
+        check: async () => expect(await shell.get('ORDO_API_KEY')).toMatch(/^ordo_dev_/),
+      },
       { command: /^api\(\) \{/, check: () => {} },
       { command: /^json\(\) \{/, check: () => {} },
       {
@@ -207,7 +235,11 @@ describe('the README, executed against a real dev stack', () => {
           jobId = await shell.get('JOB_ID');
           // The create's answer went to `json v.job_id`; the job it made is read back as it is now.
           const job = await getJob(api, jobId);
-          expect(job).toMatchObject({ status: 'PENDING', input_errors: inputErrors, workflow_id: 'wf_analyze_document' });
+          expect(job).toMatchObject({
+            status: 'PENDING',
+            input_errors: inputErrors,
+            workflow_id: 'wf_analyze_document',
+          });
         },
       },
       {
@@ -219,11 +251,19 @@ describe('the README, executed against a real dev stack', () => {
       },
       {
         command: /inputs\/input_doc /,
-        check: (run) => expect(answeredJob(run).input_values).toMatchObject({ input_doc: { file_id: fileId, name: 'q4-report.pdf' } }),
+        check: (run) =>
+          expect(answeredJob(run).input_values).toMatchObject({
+            input_doc: { file_id: fileId, name: 'q4-report.pdf' },
+          }),
       },
       {
         command: /^api \$API\/v1\/jobs\/\$JOB_ID\/inputs\s/,
-        check: (run) => expect(printed(run)).toMatchObject({ valid: false, input_values: { input_doc: { file_id: fileId } }, input_errors: { depth: inputErrors.depth } }),
+        check: (run) =>
+          expect(printed(run)).toMatchObject({
+            valid: false,
+            input_values: { input_doc: { file_id: fileId } },
+            input_errors: { depth: inputErrors.depth },
+          }),
       },
       {
         command: /\/start .*"depth": "detailed"/,
@@ -240,11 +280,16 @@ describe('the README, executed against a real dev stack', () => {
           expect(seen.at(-1)).toMatch(/^COMPLETED /);
         },
       },
-      { command: /\/execution-state/, check: (run) => expect(ExecutionState.parse(printed(run)).status).toBe('COMPLETED') },
+      {
+        command: /\/execution-state/,
+        check: (run) => expect(ExecutionState.parse(printed(run)).status).toBe('COMPLETED'),
+      },
       {
         command: /output_data, null, 2/,
         check: async (run) => {
-          const output = printed(run) as { final_analysis?: { summary?: unknown; key_metrics?: Record<string, unknown> } };
+          const output = printed(run) as {
+            final_analysis?: { summary?: unknown; key_metrics?: Record<string, unknown> };
+          };
           expect(Object.keys(output)).toEqual(['final_analysis']);
           expect(output.final_analysis?.summary).toEqual(expect.any(String));
           expect(output.final_analysis?.key_metrics).toMatchObject({ revenue: '10.5M', growth: '15%' });
@@ -261,7 +306,8 @@ describe('the README, executed against a real dev stack', () => {
     let running: Job | undefined;
     let failed: Job | undefined;
     let signalled: Job | undefined;
-    const cancelled = (job: Job) => expect(job).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
+    const cancelled = (job: Job) =>
+      expect(job).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
     const { control } = blocks();
     expect(control).toContain('"Job cancelled by user"');
     expect(control).toContain('is_paused: true');
@@ -270,9 +316,14 @@ describe('the README, executed against a real dev stack', () => {
       {
         command: /\/pause\s/,
         before: async () => setJob((running = await runningJob())),
-        check: (run) => expect(answeredJob(run)).toMatchObject({ status: 'RUNNING', execution_progress: { is_paused: true } }),
+        check: (run) =>
+          expect(answeredJob(run)).toMatchObject({ status: 'RUNNING', execution_progress: { is_paused: true } }),
       },
-      { command: /\/resume\s*$/, check: (run) => expect(answeredJob(run)).toMatchObject({ status: 'RUNNING', execution_progress: { is_paused: false } }) },
+      {
+        command: /\/resume\s*$/,
+        check: (run) =>
+          expect(answeredJob(run)).toMatchObject({ status: 'RUNNING', execution_progress: { is_paused: false } }),
+      },
       { command: /\/cancel\s/, check: (run) => cancelled(answeredJob(run)) },
       {
         command: /\/reset\s/,
@@ -286,7 +337,12 @@ describe('the README, executed against a real dev stack', () => {
         command: /\/retry\?dry_run=true"/,
         before: async () => {
           // A run that failed at its second step: the first one's output is what a retry reuses.
-          const job = await createJob(api, { steps: [toolStep('prepare', 'noop', { value: 'ready' }), toolStep('check', 'fail', { code: 'DELIBERATE_FAILURE', message: 'the check failed' })] });
+          const job = await createJob(api, {
+            steps: [
+              toolStep('prepare', 'noop', { value: 'ready' }),
+              toolStep('check', 'fail', { code: 'DELIBERATE_FAILURE', message: 'the check failed' }),
+            ],
+          });
           await startJob(api, job.job_id);
           failed = await waitForEnd(api, job.job_id);
           expect(failed.status).toBe('FAILED');
@@ -295,7 +351,11 @@ describe('the README, executed against a real dev stack', () => {
         check: (run) => {
           const answer = answered(run);
           expect(answer.dry_run).toBe(true);
-          expect(RetryPlan.parse(answer.plan)).toMatchObject({ from_step_id: 'check', reused: ['prepare'], runs: ['check'] });
+          expect(RetryPlan.parse(answer.plan)).toMatchObject({
+            from_step_id: 'check',
+            reused: ['prepare'],
+            runs: ['check'],
+          });
         },
       },
       {
@@ -310,13 +370,22 @@ describe('the README, executed against a real dev stack', () => {
       {
         command: /^temporal workflow signal --workflow-id \$JOB_ID --name pause$/,
         before: async () => setJob((signalled = await runningJob())),
-        check: async () => expect((await waitForJob(api, signalled?.job_id ?? '', (j) => j.execution_progress.is_paused)).status).toBe('RUNNING'),
+        check: async () =>
+          expect((await waitForJob(api, signalled?.job_id ?? '', (j) => j.execution_progress.is_paused)).status).toBe(
+            'RUNNING',
+          ),
       },
       {
         command: /^temporal workflow signal --workflow-id \$JOB_ID --name resume$/,
-        check: async () => expect((await waitForJob(api, signalled?.job_id ?? '', (j) => !j.execution_progress.is_paused)).status).toBe('RUNNING'),
+        check: async () =>
+          expect((await waitForJob(api, signalled?.job_id ?? '', (j) => !j.execution_progress.is_paused)).status).toBe(
+            'RUNNING',
+          ),
       },
-      { command: /^temporal workflow cancel --workflow-id \$JOB_ID$/, check: async () => cancelled(await waitForEnd(api, signalled?.job_id ?? '')) },
+      {
+        command: /^temporal workflow cancel --workflow-id \$JOB_ID$/,
+        check: async () => cancelled(await waitForEnd(api, signalled?.job_id ?? '')),
+      },
     ]);
   }, 300_000);
 });

@@ -4,8 +4,17 @@ import { Job } from '@ordo/core';
 import { pollUntil, unreachableTemporalAddress } from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createApp, LazyNativeConnection, type OrdoApp } from '../src/index';
-import { checkedApp, createJob, sendingTestKey, startApiStack, startJob, TEST_AUTH, toolStep, waitForJob, type ApiStack } from './harness';
-
+import {
+  checkedApp,
+  createJob,
+  sendingTestKey,
+  startApiStack,
+  startJob,
+  TEST_AUTH,
+  toolStep,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 /** How many reads the burst sends at once. */
 const BURST = 200;
@@ -23,7 +32,10 @@ describe('reads of a running job under failure', () => {
   let offlineConnection: LazyNativeConnection;
 
   /** One GET on an app, with how long it took. */
-  async function timedGet(app: OrdoApp, path: string): Promise<{ ms: number; status: number; body: Record<string, unknown> }> {
+  async function timedGet(
+    app: OrdoApp,
+    path: string,
+  ): Promise<{ ms: number; status: number; body: Record<string, unknown> }> {
     const began = Date.now();
     const res = await app.request(path);
     const body = (await res.json()) as Record<string, unknown>;
@@ -43,39 +55,74 @@ describe('reads of a running job under failure', () => {
         return next(input);
       },
     };
-    const client = new Client({ connection: stack.client.connection, namespace: stack.client.options.namespace, interceptors: { workflow: [counter] } });
-    const app = checkedApp(sendingTestKey(createApp({ store: stack.store, temporal: { client, taskQueue: stack.taskQueue }, tools: [...TOOLS, ...TEST_TOOLS].map(describeTool), maxUploadBytes: 1024, auth: TEST_AUTH })));
+    const client = new Client({
+      connection: stack.client.connection,
+      namespace: stack.client.options.namespace,
+      interceptors: { workflow: [counter] },
+    });
+    const app = checkedApp(
+      sendingTestKey(
+        createApp({
+          store: stack.store,
+          temporal: { client, taskQueue: stack.taskQueue },
+          tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
+          maxUploadBytes: 1024,
+          auth: TEST_AUTH,
+        }),
+      ),
+    );
     return { app, queries: () => queries };
   }
 
   beforeAll(async () => {
     stack = await startApiStack('reads-failure');
     const job = await createJob(stack, {
-      steps: [toolStep('first', 'noop', { value: 1 }), toolStep('second', 'noop', { value: 2 }), toolStep('long', 'sleep', { ms: 60_000 })],
+      steps: [
+        toolStep('first', 'noop', { value: 1 }),
+        toolStep('second', 'noop', { value: 2 }),
+        toolStep('long', 'sleep', { ms: 60_000 }),
+      ],
     });
     jobId = job.job_id;
     await startJob(stack, jobId);
     // Two steps done and recorded, the third running: the stored progress is past step 0.
-    await waitForJob(stack, jobId, (j) => j.steps[2]?.status === 'RUNNING' && j.execution_progress.current_step === 2, 30_000);
+    await waitForJob(
+      stack,
+      jobId,
+      (j) => j.steps[2]?.status === 'RUNNING' && j.execution_progress.current_step === 2,
+      30_000,
+    );
     // The stale view is the stored one: wait until the third step's attempt is stored too (a
     // first attempt's start is recorded once it has run 500 ms).
-    await pollUntil(() => stack.store.jobs.getStored(jobId), (s) => s?.run?.steps[2]?.status === 'InProgress', { timeoutMs: 10_000 });
+    await pollUntil(
+      () => stack.store.jobs.getStored(jobId),
+      (s) => s?.run?.steps[2]?.status === 'InProgress',
+      { timeoutMs: 10_000 },
+    );
 
     // A port nothing listens on: the API's own connection, as in production with Temporal down.
     offlineConnection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
-    offline = checkedApp(sendingTestKey(
-      createApp({
-        store: stack.store,
-        temporal: { client: new Client({ connection: offlineConnection, namespace: stack.client.options.namespace }), taskQueue: stack.taskQueue },
-        tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
-        maxUploadBytes: 1024,
-        auth: TEST_AUTH,
-      }),
-    ));
+    offline = checkedApp(
+      sendingTestKey(
+        createApp({
+          store: stack.store,
+          temporal: {
+            client: new Client({ connection: offlineConnection, namespace: stack.client.options.namespace }),
+            taskQueue: stack.taskQueue,
+          },
+          tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
+          maxUploadBytes: 1024,
+          auth: TEST_AUTH,
+        }),
+      ),
+    );
   });
   afterAll(async () => {
     // Ends the 60 s step now rather than waiting for it.
-    await stack?.client.workflow.getHandle(jobId).terminate('test over').catch(() => undefined);
+    await stack?.client.workflow
+      .getHandle(jobId)
+      .terminate('test over')
+      .catch(() => undefined);
     await offlineConnection?.close();
     await stack?.stop();
   });
@@ -86,7 +133,11 @@ describe('reads of a running job under failure', () => {
     expect(read.status).toBe(200);
     expect(read.ms).toBeLessThan(5_000);
     const job = Job.parse(read.body);
-    expect(job).toMatchObject({ status: 'RUNNING', stale: true, execution_progress: { current_step: 2, total_steps: 3 } });
+    expect(job).toMatchObject({
+      status: 'RUNNING',
+      stale: true,
+      execution_progress: { current_step: 2, total_steps: 3 },
+    });
     expect(job.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'RUNNING']);
     expect(job.steps[0]?.output_data).toEqual({ value: 1 });
     expect(job.steps[2]?.attempt).toBe(1);
@@ -97,8 +148,16 @@ describe('reads of a running job under failure', () => {
     console.log(`reads-under-failure: GET execution-state with Temporal down answered in ${read.ms} ms`);
     expect(read.status).toBe(200);
     expect(read.ms).toBeLessThan(5_000);
-    expect(read.body).toMatchObject({ status: 'RUNNING', stale: true, current_step_index: 2, total_steps: 3, is_paused: false });
-    expect((read.body.step_results as { step_id: string; success: boolean }[]).map((r) => [r.step_id, r.success])).toEqual([
+    expect(read.body).toMatchObject({
+      status: 'RUNNING',
+      stale: true,
+      current_step_index: 2,
+      total_steps: 3,
+      is_paused: false,
+    });
+    expect(
+      (read.body.step_results as { step_id: string; success: boolean }[]).map((r) => [r.step_id, r.success]),
+    ).toEqual([
       ['first', true],
       ['second', true],
     ]);
@@ -116,7 +175,9 @@ describe('reads of a running job under failure', () => {
     const wallMs = Date.now() - began;
     const slowest = Math.max(...reads.map((r) => r.ms));
     const staleCount = reads.filter((r) => r.body.stale === true).length;
-    console.log(`reads-under-failure: ${BURST} concurrent GETs in ${wallMs} ms, slowest ${slowest} ms, ${staleCount} stale`);
+    console.log(
+      `reads-under-failure: ${BURST} concurrent GETs in ${wallMs} ms, slowest ${slowest} ms, ${staleCount} stale`,
+    );
 
     for (const read of reads) {
       expect(read.status).toBe(200);
@@ -143,7 +204,11 @@ describe('reads of a running job under failure', () => {
     let open!: () => void;
     const held = countingApp(new Promise<void>((resolve) => (open = resolve)));
     const first = timedGet(held.app, `/v1/jobs/${jobId}`);
-    await pollUntil(() => Promise.resolve(held.queries()), (n) => n === 1, { timeoutMs: 5_000, intervalMs: 5 });
+    await pollUntil(
+      () => Promise.resolve(held.queries()),
+      (n) => n === 1,
+      { timeoutMs: 5_000, intervalMs: 5 },
+    );
     const later = Array.from({ length: 50 }, () => timedGet(held.app, `/v1/jobs/${jobId}`));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(held.queries()).toBe(1);

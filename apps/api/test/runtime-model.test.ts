@@ -3,7 +3,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUpdate, type RuntimeWorkflowExecution } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
-import { createJob, json, problem, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import {
+  createJob,
+  json,
+  problem,
+  startApiStack,
+  startJob,
+  toolStep,
+  waitForEnd,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 /** Seed 001's runtime model against the real server: expressions, `__steps__`, activation policies, confirmations. */
 describe('runtime model: expressions, activation policies and confirmations', () => {
@@ -19,20 +29,48 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     {
       step_id: 'verify',
       type: 'sys.human_confirm',
-      confirm: { prompt: 'Is the document genuine?', schema: { type: 'object', properties: { verified: { type: 'boolean' } }, required: ['verified'] } },
+      confirm: {
+        prompt: 'Is the document genuine?',
+        schema: { type: 'object', properties: { verified: { type: 'boolean' } }, required: ['verified'] },
+      },
     },
-    toolStep('publish', 'noop', { value: { expr: "'published ' & __context__.job_id" } }, { value: 'published' }, { activation_policy: { when: '__steps__.verify.outputData.verified' } }),
-    toolStep('archive', 'noop', { value: { const: 'archived' } }, { value: 'archived' }, { activation_policy: { when: '$not(__steps__.verify.outputData.verified)' } }),
-    toolStep('report', 'noop', { value: { status: { expr: "$exists(published) ? 'published' : 'not published'" }, archived: { var: 'archived' } } }, { value: 'report' }),
+    toolStep(
+      'publish',
+      'noop',
+      { value: { expr: "'published ' & __context__.job_id" } },
+      { value: 'published' },
+      { activation_policy: { when: '__steps__.verify.outputData.verified' } },
+    ),
+    toolStep(
+      'archive',
+      'noop',
+      { value: { const: 'archived' } },
+      { value: 'archived' },
+      { activation_policy: { when: '$not(__steps__.verify.outputData.verified)' } },
+    ),
+    toolStep(
+      'report',
+      'noop',
+      {
+        value: {
+          status: { expr: "$exists(published) ? 'published' : 'not published'" },
+          archived: { var: 'archived' },
+        },
+      },
+      { value: 'report' },
+    ),
   ];
 
   /** Straight to the workflow's `confirm` update, as another team's client would. */
   async function confirm(jobId: string, stepId: string, payload?: unknown) {
-    return stack.client.workflow.getHandle(jobId).executeUpdate(confirmUpdate, { args: [{ step_id: stepId, ...(payload !== undefined && { payload: payload as never }) }] });
+    return stack.client.workflow.getHandle(jobId).executeUpdate(confirmUpdate, {
+      args: [{ step_id: stepId, ...(payload !== undefined && { payload: payload as never }) }],
+    });
   }
 
   /** Through the API. */
-  const confirmed = (jobId: string, stepId: string, body: unknown) => stack.request(`/v1/jobs/${jobId}/steps/${stepId}/confirm`, json('POST', body));
+  const confirmed = (jobId: string, stepId: string, body: unknown) =>
+    stack.request(`/v1/jobs/${jobId}/steps/${stepId}/confirm`, json('POST', body));
 
   async function refusal(jobId: string, stepId: string, payload?: unknown): Promise<string> {
     const err = await confirm(jobId, stepId, payload).then(
@@ -53,16 +91,24 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     expect(waiting.live_output).toContain('waiting for confirmation: Is the document genuine?');
 
     // The workflow's own validator refuses what the API would, for callers that go straight to Temporal.
-    expect(await refusal(job.job_id, 'publish', { verified: true })).toBe("step 'publish' is not waiting for a confirmation");
-    expect(await refusal(job.job_id, 'verify', { verified: 'yes' })).toBe('payload.verified must be true or false (a JSON boolean), got the string "yes"');
+    expect(await refusal(job.job_id, 'publish', { verified: true })).toBe(
+      "step 'publish' is not waiting for a confirmation",
+    );
+    expect(await refusal(job.job_id, 'verify', { verified: 'yes' })).toBe(
+      'payload.verified must be true or false (a JSON boolean), got the string "yes"',
+    );
     expect(await refusal(job.job_id, 'verify', [1])).toBe('payload must be a JSON object');
     // The API refuses before sending anything.
-    expect((await problem(await confirmed(job.job_id, 'verify', { payload: { verified: 'yes' } }), 422)).errors).toEqual([
+    expect(
+      (await problem(await confirmed(job.job_id, 'verify', { payload: { verified: 'yes' } }), 422)).errors,
+    ).toEqual([
       { field: 'payload', message: 'payload.verified must be true or false (a JSON boolean), got the string "yes"' },
     ]);
     expect((await problem(await confirmed(job.job_id, 'publish', {}), 422)).errors?.[0]?.field).toBe('step_id');
     await problem(await confirmed(job.job_id, 'nope', {}), 404);
-    const runtimeWaiting = (await (await stack.request(`/v1/jobs/${job.job_id}/execution`)).json()) as RuntimeWorkflowExecution;
+    const runtimeWaiting = (await (
+      await stack.request(`/v1/jobs/${job.job_id}/execution`)
+    ).json()) as RuntimeWorkflowExecution;
     expect(Object.values(runtimeWaiting.steps).map((s) => [s.stepId, s.status])).toEqual([
       ['verify', 'InProgress'],
       ['publish', 'NotStarted'],
@@ -70,7 +116,9 @@ describe('runtime model: expressions, activation policies and confirmations', ()
       ['report', 'NotStarted'],
     ]);
     expect((await confirmed(job.job_id, 'verify', { payload: { verified: true } })).status).toBe(200);
-    expect((await problem(await confirmed(job.job_id, 'verify', { payload: { verified: true } }), 409)).code).toMatch(/^(STEP_NOT_WAITING|JOB_NOT_RUNNING)$/);
+    expect((await problem(await confirmed(job.job_id, 'verify', { payload: { verified: true } }), 409)).code).toMatch(
+      /^(STEP_NOT_WAITING|JOB_NOT_RUNNING)$/,
+    );
 
     const done = await waitForEnd(stack, job.job_id);
     expect(done.status).toBe('COMPLETED');
@@ -85,17 +133,34 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     expect(done.output_data).toEqual({ report: { status: 'published' } });
 
     const stored = await stack.store.jobs.getStored(job.job_id);
-    expect(stored?.run?.steps[2]).toMatchObject({ status: 'Disabled', note: 'activation_policy.when ($not(__steps__.verify.outputData.verified)) gave false' });
+    expect(stored?.run?.steps[2]).toMatchObject({
+      status: 'Disabled',
+      note: 'activation_policy.when ($not(__steps__.verify.outputData.verified)) gave false',
+    });
     const res = await stack.request(`/v1/jobs/${job.job_id}/execution`);
     expect(res.status).toBe(200);
     const runtime = (await res.json()) as RuntimeWorkflowExecution;
-    expect(runtime).toMatchObject({ id: job.job_id, correlationId: job.correlation_id, workflowTemplateVersionId: `${job.workflow_id}@1` });
-    expect(Object.keys(runtime.steps)).toEqual(['verify', 'publish', 'archive', 'report'].map((id) => `${stored?.run?.run_id}:${id}`));
+    expect(runtime).toMatchObject({
+      id: job.job_id,
+      correlationId: job.correlation_id,
+      workflowTemplateVersionId: `${job.workflow_id}@1`,
+    });
+    expect(Object.keys(runtime.steps)).toEqual(
+      ['verify', 'publish', 'archive', 'report'].map((id) => `${stored?.run?.run_id}:${id}`),
+    );
     expect(runtime.runtimeStatus).toBe('Completed');
     const byStep = Object.fromEntries(Object.values(runtime.steps).map((s) => [s.stepId, s]));
-    expect(byStep.verify).toMatchObject({ type: 'sys.human_confirm', status: 'Completed', outputData: { verified: true } });
+    expect(byStep.verify).toMatchObject({
+      type: 'sys.human_confirm',
+      status: 'Completed',
+      outputData: { verified: true },
+    });
     expect(byStep.archive).toMatchObject({ type: 'tool', status: 'Disabled', attempt: 0 });
-    expect(runtime.context).toMatchObject({ job_id: job.job_id, workflow_id: job.workflow_id, correlation_id: job.correlation_id });
+    expect(runtime.context).toMatchObject({
+      job_id: job.job_id,
+      workflow_id: job.workflow_id,
+      correlation_id: job.correlation_id,
+    });
   });
 
   it('takes the other branch when the person says no', async () => {
@@ -111,7 +176,13 @@ describe('runtime model: expressions, activation policies and confirmations', ()
   it('turns a step off with enabled: false, and fails a step whose expression fails, naming the expression', async () => {
     const job = await createJob(stack, {
       steps: [
-        toolStep('skipped', 'noop', { value: 1 }, { value: 'skipped_value' }, { activation_policy: { enabled: false } }),
+        toolStep(
+          'skipped',
+          'noop',
+          { value: 1 },
+          { value: 'skipped_value' },
+          { activation_policy: { enabled: false } },
+        ),
         toolStep('broken', 'noop', { value: { expr: '$number("not a number") + 1' } }),
       ],
     });
@@ -120,7 +191,9 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     expect(done.status).toBe('FAILED');
     expect(done.steps[0]?.status).toBe('DISABLED');
     expect(done.steps[1]?.status).toBe('FAILED');
-    expect(done.error_message).toMatch(/^The expression of parameter 'value' \(\$number\("not a number"\) \+ 1\) failed: /);
+    expect(done.error_message).toMatch(
+      /^The expression of parameter 'value' \(\$number\("not a number"\) \+ 1\) failed: /,
+    );
   });
 
   it('keeps search attributes current, so a job is found by status, version and correlation ID', async () => {
@@ -132,14 +205,31 @@ describe('runtime model: expressions, activation policies and confirmations', ()
       return ids;
     };
     const running = `OrdoCorrelationId='${job.correlation_id}' AND OrdoJobStatus='RUNNING' AND OrdoWorkflowVersion='1' AND OrdoWorkflowId='${job.workflow_id}'`;
-    expect(await pollUntil(() => find(running), (ids) => ids.length > 0, { timeoutMs: 10_000, intervalMs: 200 })).toEqual([job.job_id]);
+    expect(
+      await pollUntil(
+        () => find(running),
+        (ids) => ids.length > 0,
+        { timeoutMs: 10_000, intervalMs: 200 },
+      ),
+    ).toEqual([job.job_id]);
     await waitForEnd(stack, job.job_id);
     const completed = `OrdoJobId='${job.job_id}' AND OrdoJobStatus='COMPLETED'`;
-    expect(await pollUntil(() => find(completed), (ids) => ids.length > 0, { timeoutMs: 10_000, intervalMs: 200 })).toEqual([job.job_id]);
+    expect(
+      await pollUntil(
+        () => find(completed),
+        (ids) => ids.length > 0,
+        { timeoutMs: 10_000, intervalMs: 200 },
+      ),
+    ).toEqual([job.job_id]);
   });
 
   it('waits durably with sys.wait, dueAt set while it waits', async () => {
-    const job = await createJob(stack, { steps: [{ step_id: 'breathe', type: 'sys.wait', wait: { duration: '1500ms' } }, toolStep('after', 'noop', { value: 'x' })] });
+    const job = await createJob(stack, {
+      steps: [
+        { step_id: 'breathe', type: 'sys.wait', wait: { duration: '1500ms' } },
+        toolStep('after', 'noop', { value: 'x' }),
+      ],
+    });
     await startJob(stack, job.job_id);
     await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
     const during = await stack.store.jobs.getStored(job.job_id);

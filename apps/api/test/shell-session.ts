@@ -35,7 +35,8 @@ export class ShellSession {
   static async create(options: { cwd: string; env: NodeJS.ProcessEnv; variables: string[] }): Promise<ShellSession> {
     const dir = await mkdtemp(join(tmpdir(), 'ordo-shell-'));
     await writeFile(join(dir, 'state'), '');
-    for (const name of options.variables) if (!/^[A-Za-z_]\w*$/.test(name)) throw new Error(`'${name}' is not a shell variable name`);
+    for (const name of options.variables)
+      if (!/^[A-Za-z_]\w*$/.test(name)) throw new Error(`'${name}' is not a shell variable name`);
     return new ShellSession(dir, options.cwd, options.env, options.variables);
   }
 

@@ -14,13 +14,22 @@ describe('start-up configuration', () => {
   it('the API refuses to start without a key (unless ORDO_AUTH=off), listing each bad variable on its own line', async () => {
     const dir = await tempDataDir('startup');
     try {
-      const api = startOrdoProcess('api', { ORDO_API_KEYS: '', ORDO_AUTH: '', PORT: '99999', TEMPORAL_TLS_CLIENT_KEY_PATH: '/nonexistent/key.pem', ORDO_DATA_DIR: dir.path, DATABASE_URL: '' });
+      const api = startOrdoProcess('api', {
+        ORDO_API_KEYS: '',
+        ORDO_AUTH: '',
+        PORT: '99999',
+        TEMPORAL_TLS_CLIENT_KEY_PATH: '/nonexistent/key.pem',
+        ORDO_DATA_DIR: dir.path,
+        DATABASE_URL: '',
+      });
       expect(await exitCode(api)).toBe(1);
       expect(api.output()).toContain('Invalid API environment (4 problems):');
       expect(api.output()).toContain('  PORT: must be 0–65535');
       expect(api.output()).toContain('  TEMPORAL_TLS_CLIENT_KEY_PATH: must name a file this process can read');
       expect(api.output()).toContain('  ORDO_API_KEYS: must hold at least one API key');
-      expect(api.output()).toContain('  TEMPORAL_TLS_CLIENT_CERT_PATH: is required when TEMPORAL_TLS_CLIENT_KEY_PATH is set');
+      expect(api.output()).toContain(
+        '  TEMPORAL_TLS_CLIENT_CERT_PATH: is required when TEMPORAL_TLS_CLIENT_KEY_PATH is set',
+      );
       // No stack trace: the list is the message.
       expect(api.output()).not.toMatch(/\n\s+at /);
     } finally {
@@ -29,18 +38,31 @@ describe('start-up configuration', () => {
   });
 
   it('the worker refuses a bad environment the same way', async () => {
-    const worker = startOrdoProcess('worker', { TEMPORAL_ADDRESS: 'nowhere', ORDO_HTTP_ALLOWED_HOSTS: 'https://x.example/' });
+    const worker = startOrdoProcess('worker', {
+      TEMPORAL_ADDRESS: 'nowhere',
+      ORDO_HTTP_ALLOWED_HOSTS: 'https://x.example/',
+    });
     expect(await exitCode(worker)).toBe(1);
-    expect(worker.output()).toContain('Invalid worker environment (2 problems):\n  TEMPORAL_ADDRESS: must be host:port, e.g. 127.0.0.1:7233\n  ORDO_HTTP_ALLOWED_HOSTS.0:');
+    expect(worker.output()).toContain(
+      'Invalid worker environment (2 problems):\n  TEMPORAL_ADDRESS: must be host:port, e.g. 127.0.0.1:7233\n  ORDO_HTTP_ALLOWED_HOSTS.0:',
+    );
   });
 
   it('the API starts with authentication off when told so explicitly, and says so', async () => {
     const dir = await tempDataDir('startup-off');
     const port = await freePort();
-    const api = startOrdoProcess('api', { ORDO_API_KEYS: '', ORDO_AUTH: 'off', PORT: String(port), HOST: '127.0.0.1', ORDO_DATA_DIR: dir.path, DATABASE_URL: '' });
+    const api = startOrdoProcess('api', {
+      ORDO_API_KEYS: '',
+      ORDO_AUTH: 'off',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORDO_DATA_DIR: dir.path,
+      DATABASE_URL: '',
+    });
     try {
       const deadline = Date.now() + 60_000;
-      while (!api.output().includes('listening') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!api.output().includes('listening') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(api.output()).toContain('authentication is OFF');
       expect((await fetch(`http://127.0.0.1:${port}/v1/tools`)).status).toBe(200);
     } finally {

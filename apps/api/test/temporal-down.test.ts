@@ -7,7 +7,6 @@ import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp, LazyNativeConnection } from '../src/index';
 import { checkedApp, json, problem, sendingTestKey, TEST_AUTH } from './harness';
 
-
 /** With Temporal unreachable the API says so, and a refused start leaves the job as it was. */
 describe('API with Temporal unreachable', () => {
   let store: OrdoStore;
@@ -21,15 +20,17 @@ describe('API with Temporal unreachable', () => {
     store = await openStore({ dataDir: dir.path });
     // A port nothing listens on: the API's own connection, failing every call at once.
     connection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
-    app = checkedApp(sendingTestKey(
-      createApp({
-        store,
-        temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
-        tools: TOOL_DESCRIPTORS,
-        maxUploadBytes: 1024,
-        auth: TEST_AUTH,
-      }),
-    ));
+    app = checkedApp(
+      sendingTestKey(
+        createApp({
+          store,
+          temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
+          tools: TOOL_DESCRIPTORS,
+          maxUploadBytes: 1024,
+          auth: TEST_AUTH,
+        }),
+      ),
+    );
   });
   afterAll(async () => {
     await connection.close();
@@ -41,7 +42,10 @@ describe('API with Temporal unreachable', () => {
     const began = Date.now();
     const notReady = await problem(await app.request('/ready'), 503);
     expect(Date.now() - began).toBeLessThan(5000);
-    expect(notReady).toMatchObject({ code: 'NOT_READY', checks: { database: 'ok', temporal: 'unavailable', worker: 'unavailable' } });
+    expect(notReady).toMatchObject({
+      code: 'NOT_READY',
+      checks: { database: 'ok', temporal: 'unavailable', worker: 'unavailable' },
+    });
     expect(notReady.detail).toMatch(/^unavailable: temporal, worker/);
     expect(notReady.errors?.map((e) => e.field)).toEqual(['checks.temporal', 'checks.worker']);
     const live = await app.request('/health');
@@ -51,7 +55,11 @@ describe('API with Temporal unreachable', () => {
 
   it('refuses to start a job with 503 and leaves it PENDING, ready to start again', async () => {
     expect((await app.request('/v1/workflows', json('POST', seedFile('wf_analyze_document.json')))).status).toBe(201);
-    const job = Job.parse(await (await app.request('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'offline' }))).json());
+    const job = Job.parse(
+      await (
+        await app.request('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'offline' }))
+      ).json(),
+    );
     const form = new FormData();
     form.append('file', new Blob([new TextEncoder().encode('%PDF-1.4 tiny')], { type: 'application/pdf' }), 'tiny.pdf');
     const file = (await (await app.request('/v1/files', { method: 'POST', body: form })).json()) as { file_id: string };
@@ -70,12 +78,24 @@ describe('API with Temporal unreachable', () => {
     expect(view.started_at).toBeUndefined();
 
     // Created and started in one request: the job is kept, PENDING with its inputs, and the problem names it.
-    const both = await app.request('/v1/jobs', json('POST', { workflow_id: 'wf_analyze_document', name: 'offline too', input_values: { input_doc: { file_id: file.file_id }, depth: 'basic' }, start: true }));
+    const both = await app.request(
+      '/v1/jobs',
+      json('POST', {
+        workflow_id: 'wf_analyze_document',
+        name: 'offline too',
+        input_values: { input_doc: { file_id: file.file_id }, depth: 'basic' },
+        start: true,
+      }),
+    );
     const refused = (await problem(both, 503)) as { code: string; job_id?: string; detail?: string };
     expect(refused.code).toBe('TEMPORAL_UNAVAILABLE');
     expect(refused.detail).toContain(`start it with POST /v1/jobs/${refused.job_id}/start`);
     const kept = Job.parse(await (await app.request(`/v1/jobs/${refused.job_id}`)).json());
-    expect(kept).toMatchObject({ status: 'PENDING', input_values: { input_doc: { file_id: file.file_id }, depth: 'basic' }, input_errors: {} });
+    expect(kept).toMatchObject({
+      status: 'PENDING',
+      input_values: { input_doc: { file_id: file.file_id }, depth: 'basic' },
+      input_errors: {},
+    });
     expect(kept.runs).toEqual([]);
   });
 

@@ -2,7 +2,18 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import type { OrdoProcess } from '@ordo/testing';
-import { createJob, getJob, json, startApiStack, startJob, startWorkerProcess, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import {
+  createJob,
+  getJob,
+  json,
+  startApiStack,
+  startJob,
+  startWorkerProcess,
+  toolStep,
+  waitForEnd,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 const SLEEP_MS = 20_000;
 const HEARTBEAT_TIMEOUT_S = 3;
@@ -36,10 +47,16 @@ describe('a worker crash mid-step', () => {
     const first = await startWorker(stack, workers);
     const job = await createJob(stack, {
       steps: [
-        toolStep('nap', 'sleep', { ms: SLEEP_MS }, {}, {
-          heartbeat_timeout_seconds: HEARTBEAT_TIMEOUT_S,
-          retry_policy: { maximum_attempts: 3, initial_interval_ms: 100, backoff_coefficient: 1 },
-        }),
+        toolStep(
+          'nap',
+          'sleep',
+          { ms: SLEEP_MS },
+          {},
+          {
+            heartbeat_timeout_seconds: HEARTBEAT_TIMEOUT_S,
+            retry_policy: { maximum_attempts: 3, initial_interval_ms: 100, backoff_coefficient: 1 },
+          },
+        ),
       ],
     });
     await startJob(stack, job.job_id);
@@ -56,7 +73,9 @@ describe('a worker crash mid-step', () => {
     expect(first.child.signalCode).toBe('SIGKILL');
     const retried = await waitForJob(stack, job.job_id, (j) => j.steps[0]?.attempt === 2, 60_000);
     const retryDelayMs = Date.now() - killedAt;
-    console.log(`worker-crash: attempt 2 began ${retryDelayMs} ms after the SIGKILL (heartbeat timeout ${HEARTBEAT_TIMEOUT_S} s)`);
+    console.log(
+      `worker-crash: attempt 2 began ${retryDelayMs} ms after the SIGKILL (heartbeat timeout ${HEARTBEAT_TIMEOUT_S} s)`,
+    );
     expect(retried.steps[0]).toMatchObject({ status: 'RUNNING', attempt: 2 });
     expect(retried.status).toBe('RUNNING');
     // Seconds, not the 300 s start-to-close timeout: heartbeat timeout (3 s) plus retry interval and dispatch.
@@ -90,18 +109,27 @@ describe('a worker crash between steps, with the workflow in its cache', () => {
 
   it('resumes the paused job on the other worker, the resume answered and the next step started within seconds', async () => {
     const both = [await startWorker(stack, workers), await startWorker(stack, workers)];
-    const job = await createJob(stack, { steps: [toolStep('nap', 'sleep', { ms: 2_000 }), toolStep('next', 'noop', { value: 'v' }, { value: 'out' })], output_variables: ['out'] });
+    const job = await createJob(stack, {
+      steps: [toolStep('nap', 'sleep', { ms: 2_000 }), toolStep('next', 'noop', { value: 'v' }, { value: 'out' })],
+      output_variables: ['out'],
+    });
     await startJob(stack, job.job_id);
     await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING', 30_000);
     const paused = await stack.request(`/v1/jobs/${job.job_id}/pause`, json('POST'));
     expect(paused.status, await paused.clone().text()).toBe(200);
-    await waitForJob(stack, job.job_id, (j) => j.execution_progress.is_paused && j.steps[0]?.status === 'COMPLETED', 30_000);
+    await waitForJob(
+      stack,
+      job.job_id,
+      (j) => j.execution_progress.is_paused && j.steps[0]?.status === 'COMPLETED',
+      30_000,
+    );
 
     // The worker that completed the workflow's last task caches it, and polls its sticky queue
     // for the next one: Temporal keeps sending there while a poll was seen in the last 10 s.
     const handle = stack.client.workflow.getHandle(job.job_id);
     const before = (await handle.fetchHistory()).events ?? [];
-    const holder = before.findLast((e) => e.workflowTaskCompletedEventAttributes)?.workflowTaskCompletedEventAttributes?.identity;
+    const holder = before.findLast((e) => e.workflowTaskCompletedEventAttributes)?.workflowTaskCompletedEventAttributes
+      ?.identity;
     const victim = both.find((w) => `${w.child.pid}@${hostname()}` === holder)!;
     const survivor = both.find((w) => w !== victim)!;
     expect(victim, `the workflow's last task completed by ${holder}`).toBeDefined();
@@ -129,7 +157,8 @@ describe('a worker crash between steps, with the workflow in its cache', () => {
     // sticky queue for the worker's 5 s, not the SDK's default 10 s, then ran on the other
     // worker, which started the next step.
     const events = (await handle.fetchHistory()).events ?? [];
-    const at = (e: (typeof events)[number]): number => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+    const at = (e: (typeof events)[number]): number =>
+      Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
     const stranded = events.findIndex((e) => e.workflowTaskTimedOutEventAttributes && at(e) > killedAt);
     expect(stranded, 'a workflow task timed out on the dead worker').toBeGreaterThan(0);
     const scheduled = events.slice(0, stranded).findLast((e) => e.workflowTaskScheduledEventAttributes)!;

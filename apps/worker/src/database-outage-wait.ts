@@ -28,7 +28,9 @@ export async function waitingOutDatabaseOutage<T>(what: string, call: () => Prom
       if (context === undefined || !isDatabaseUnavailable(err)) throw err;
       if (!warned) {
         warned = true;
-        context.log.warn(`The database is unavailable; waiting for it to ${what}`, { error: err instanceof Error ? err.message : String(err) });
+        context.log.warn(`The database is unavailable; waiting for it to ${what}`, {
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
       context.heartbeat();
       await context.sleep(pause);

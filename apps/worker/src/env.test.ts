@@ -5,7 +5,13 @@ import { loadEnv } from './env';
 
 describe("the worker's environment", () => {
   it('has working defaults', () => {
-    expect(loadEnv({})).toMatchObject({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', ORDO_TASK_QUEUE: 'ordo-jobs', ORDO_HTTP_ALLOWED_HOSTS: [], ORDO_INLINE_VALUE_LIMIT_BYTES: 256 * 1024 });
+    expect(loadEnv({})).toMatchObject({
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      ORDO_TASK_QUEUE: 'ordo-jobs',
+      ORDO_HTTP_ALLOWED_HOSTS: [],
+      ORDO_INLINE_VALUE_LIMIT_BYTES: 256 * 1024,
+    });
   });
 
   it('runs one heavy tool per core at once unless ORDO_TOOL_THREADS says otherwise', () => {
@@ -15,7 +21,10 @@ describe("the worker's environment", () => {
   });
 
   it('takes the allowlist of http_request hosts in each accepted form', () => {
-    expect(loadEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' }).ORDO_HTTP_ALLOWED_HOSTS).toEqual(['api.example.com', '*.example.org', 'host:8080', '[::1]:9000']);
+    expect(
+      loadEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' })
+        .ORDO_HTTP_ALLOWED_HOSTS,
+    ).toEqual(['api.example.com', '*.example.org', 'host:8080', '[::1]:9000']);
   });
 
   it('takes a workflow cache size of 0 or from 2, and refuses 1 (the SDK has no cache of 1)', () => {
@@ -24,14 +33,21 @@ describe("the worker's environment", () => {
     expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '0' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
     expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(2);
     for (const bad of ['1', '-1', '2.5', 'many']) {
-      expect(() => loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(/ORDO_WORKER_MAX_CACHED_WORKFLOWS: must be/);
+      expect(() => loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(
+        /ORDO_WORKER_MAX_CACHED_WORKFLOWS: must be/,
+      );
     }
   });
 
   it('names every bad variable at once, one line each', () => {
     let error: unknown;
     try {
-      loadEnv({ TEMPORAL_API_KEY: 'key with spaces', ORDO_HTTP_ALLOWED_HOSTS: 'https://api.example.com/v1', ORDO_INLINE_VALUE_LIMIT_BYTES: '10', TEMPORAL_TLS: 'false' });
+      loadEnv({
+        TEMPORAL_API_KEY: 'key with spaces',
+        ORDO_HTTP_ALLOWED_HOSTS: 'https://api.example.com/v1',
+        ORDO_INLINE_VALUE_LIMIT_BYTES: '10',
+        TEMPORAL_TLS: 'false',
+      });
     } catch (err) {
       error = err;
     }

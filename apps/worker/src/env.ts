@@ -5,7 +5,10 @@ import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
 /** A host `http_request` may call: `api.example.com`, `*.example.com`, `host:8080`, `[::1]:8080`. */
 const HttpAllowedHost = z
   .string()
-  .regex(/^(\*\.)?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/, 'each entry must be a host name, *.domain, or host:port, without scheme or path');
+  .regex(
+    /^(\*\.)?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/,
+    'each entry must be a host name, *.domain, or host:port, without scheme or path',
+  );
 
 const Env = z.object({
   ...TemporalEnvShape,
@@ -15,7 +18,12 @@ const Env = z.object({
   ORDO_HTTP_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((raw) => raw.split(',').map((h) => h.trim()).filter((h) => h.length > 0))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h.length > 0),
+    )
     .pipe(z.array(HttpAllowedHost)),
   /** Values larger than this travel between steps by reference (bytes of their JSON). */
   ORDO_INLINE_VALUE_LIMIT_BYTES: z.coerce
@@ -34,7 +42,10 @@ const Env = z.object({
     z.coerce
       .number({ message: 'must be a number of workflow executions' })
       .int('must be a whole number')
-      .refine((n) => n === 0 || (n >= 2 && n <= 100_000), 'must be 0 (no cache) or from 2 to 100000: the SDK has no cache of 1')
+      .refine(
+        (n) => n === 0 || (n >= 2 && n <= 100_000),
+        'must be 0 (no cache) or from 2 to 100000: the SDK has no cache of 1',
+      )
       .optional(),
   ),
   /** Heavy tool runs (pdf_extractor, text_analyzer, json_transform) at once, each in a worker thread; one per core by default. */
@@ -49,7 +60,10 @@ const Env = z.object({
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
   ),
 });
 export type Env = z.infer<typeof Env>;

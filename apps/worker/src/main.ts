@@ -20,7 +20,9 @@ try {
     ...(env.ORDO_TEST_TOOLS === '1' && { testLedgerPath: tallyLedgerPath(resolve(env.ORDO_DATA_DIR)) }),
     http: { allowedHosts: env.ORDO_HTTP_ALLOWED_HOSTS },
     inlineLimitBytes: env.ORDO_INLINE_VALUE_LIMIT_BYTES,
-    ...(env.ORDO_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS }),
+    ...(env.ORDO_WORKER_MAX_CACHED_WORKFLOWS !== undefined && {
+      maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS,
+    }),
     threads,
   });
   console.log(

@@ -19,7 +19,13 @@ import {
   type StepRun,
   type ToolRunDefaults,
 } from '@ordo/core';
-import { checkJobInputs, subWorkflowVersions, versionForNewJob, type ClaimRunResult, type OrdoStore } from '@ordo/storage';
+import {
+  checkJobInputs,
+  subWorkflowVersions,
+  versionForNewJob,
+  type ClaimRunResult,
+  type OrdoStore,
+} from '@ordo/storage';
 
 /**
  * The local activities through which the job workflow claims its job, reads its steps and
@@ -27,7 +33,10 @@ import { checkJobInputs, subWorkflowVersions, versionForNewJob, type ClaimRunRes
  * naming any other tool is refused at once by the workflow instead of being retried as a
  * missing activity.
  */
-export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>, tools: Readonly<Record<string, ToolRunDefaults>>): RunStoreActivities {
+export function createRunStoreActivities(
+  store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>,
+  tools: Readonly<Record<string, ToolRunDefaults>>,
+): RunStoreActivities {
   /** The run's start from its claim of the job. */
   const startOf = (request: BeginRunRequest, claim: Extract<ClaimRunResult, { ok: true }>): RunStart => {
     const job = claim.job;
@@ -55,21 +64,40 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
         // Archived between the read and the insert, or inserted meanwhile by the same run's earlier attempt.
         if (!inserted.ok) {
           job = await store.jobs.get(request.job_id);
-          if (!job) return { ok: false, code: 'WORKFLOW_NOT_PUBLISHED', message: `version ${created.job.workflow_version} of workflow '${request.workflow_id}' is no longer PUBLISHED; jobs can be created only from a PUBLISHED version` };
+          if (!job)
+            return {
+              ok: false,
+              code: 'WORKFLOW_NOT_PUBLISHED',
+              message: `version ${created.job.workflow_version} of workflow '${request.workflow_id}' is no longer PUBLISHED; jobs can be created only from a PUBLISHED version`,
+            };
         } else {
           job = created.job;
         }
       }
-      if (job.run_id !== undefined && job.run_id !== request.run_id && request.parent_job_id !== undefined && job.parent_job_id === request.parent_job_id) {
+      if (
+        job.run_id !== undefined &&
+        job.run_id !== request.run_id &&
+        request.parent_job_id !== undefined &&
+        job.parent_job_id === request.parent_job_id
+      ) {
         job = await rerunChild(store, job, job.run_id, request);
       }
       const errors = Object.entries(job.input_errors);
       if (errors.length > 0 && job.run_id === undefined) {
-        return { ok: false, code: 'INPUTS_INVALID', message: `Job '${job.job_id}' inputs invalid: ${errors.map(([field, message]) => `input_values.${field}: ${message}`).join('; ')}` };
+        return {
+          ok: false,
+          code: 'INPUTS_INVALID',
+          message: `Job '${job.job_id}' inputs invalid: ${errors.map(([field, message]) => `input_values.${field}: ${message}`).join('; ')}`,
+        };
       }
       const begin = { job_id: request.job_id, run_id: request.run_id, started_at: request.started_at };
       const claim = await store.jobs.claimRun(begin, new Date().toISOString());
-      if (!claim.ok) return { ok: false, code: 'JOB_NOT_STARTABLE', message: `Job '${request.job_id}' exists and is ${claim.code === 'JOB_NOT_STARTABLE' ? (claim.status ?? 'unknown') : 'gone'}, not a new job of this run: this run does nothing` };
+      if (!claim.ok)
+        return {
+          ok: false,
+          code: 'JOB_NOT_STARTABLE',
+          message: `Job '${request.job_id}' exists and is ${claim.code === 'JOB_NOT_STARTABLE' ? (claim.status ?? 'unknown') : 'gone'}, not a new job of this run: this run does nothing`,
+        };
       return { ok: true, start: startOf(begin, claim) };
     },
 
@@ -111,7 +139,13 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
         ok: true,
         header,
         referenced,
-        start: { ...jobStartFields(job, header.variables, from, tools), job_id, run_id, started_at: header.started_at, reused: [] },
+        start: {
+          ...jobStartFields(job, header.variables, from, tools),
+          job_id,
+          run_id,
+          started_at: header.started_at,
+          reused: [],
+        },
       };
     },
 
@@ -123,7 +157,11 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
       }
       const applied = await store.jobs.recordRun(record, new Date().toISOString());
       // A reset moved the job on while this run was still in flight: its writes are dropped on purpose.
-      if (!applied) log.info('Run is no longer the job current run; its state was not recorded on the job', { job_id: record.header.job_id, run_id: record.header.run_id });
+      if (!applied)
+        log.info('Run is no longer the job current run; its state was not recorded on the job', {
+          job_id: record.header.job_id,
+          run_id: record.header.run_id,
+        });
       return { applied };
     },
   };
@@ -135,7 +173,12 @@ export function createRunStoreActivities(store: Pick<OrdoStore, 'jobs' | 'workfl
  * goes back to PENDING (its old run kept as history) with this run's inputs, for this run to
  * claim. A child still running is left alone, and the claim then refuses.
  */
-async function rerunChild(store: Pick<OrdoStore, 'jobs' | 'files'>, job: JobRecord, previousRun: string, request: CreateRunRequest): Promise<JobRecord> {
+async function rerunChild(
+  store: Pick<OrdoStore, 'jobs' | 'files'>,
+  job: JobRecord,
+  previousRun: string,
+  request: CreateRunRequest,
+): Promise<JobRecord> {
   const stored = await store.jobs.getStored(job.job_id);
   if (stored?.run === undefined || !isFinishedRun(stored.run.status)) return job;
   const now = new Date().toISOString();
@@ -153,12 +196,22 @@ async function rerunChild(store: Pick<OrdoStore, 'jobs' | 'files'>, job: JobReco
  * Invalid inputs still give a record (PENDING, its `input_errors` naming each problem), so
  * the refused job is visible in the API; the run then fails without claiming it.
  */
-async function newJobOf(store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>, request: CreateRunRequest): Promise<{ ok: true; job: JobRecord } | Extract<CreateRunResult, { ok: false }>> {
+async function newJobOf(
+  store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>,
+  request: CreateRunRequest,
+): Promise<{ ok: true; job: JobRecord } | Extract<CreateRunResult, { ok: false }>> {
   const resolved = await versionForNewJob(store.workflows, request.workflow_id, request.version);
   if (!resolved.ok) {
-    const code = resolved.code === 'WORKFLOW_NOT_FOUND' || resolved.code === 'VERSION_NOT_FOUND' ? 'WORKFLOW_NOT_FOUND' : 'WORKFLOW_NOT_PUBLISHED';
+    const code =
+      resolved.code === 'WORKFLOW_NOT_FOUND' || resolved.code === 'VERSION_NOT_FOUND'
+        ? 'WORKFLOW_NOT_FOUND'
+        : 'WORKFLOW_NOT_PUBLISHED';
     const field = resolved.field === 'workflow_version' ? 'version' : 'workflow_id';
-    return { ok: false, code, message: `${field}: ${resolved.code === 'WORKFLOW_NOT_PUBLISHED' ? resolved.detail : resolved.message}` };
+    return {
+      ok: false,
+      code,
+      message: `${field}: ${resolved.code === 'WORKFLOW_NOT_PUBLISHED' ? resolved.detail : resolved.message}`,
+    };
   }
   const workflow = resolved.workflow;
   const parent = request.parent_job_id !== undefined ? await store.jobs.get(request.parent_job_id) : undefined;

@@ -1,5 +1,11 @@
 import { log } from '@temporalio/activity';
-import { applyOutputMappings, completedRunHeader, type RunHeader, type StepAttemptRecorder, type StepRun } from '@ordo/core';
+import {
+  applyOutputMappings,
+  completedRunHeader,
+  type RunHeader,
+  type StepAttemptRecorder,
+  type StepRun,
+} from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
 
@@ -20,7 +26,9 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
     },
     claim(claim) {
       // Without its claim the attempt runs no tool: it waits out an outage rather than failing.
-      return waitingOutDatabaseOutage('claim the job', () => store.jobs.confirmPreparedClaim(claim, new Date().toISOString()));
+      return waitingOutDatabaseOutage('claim the job', () =>
+        store.jobs.confirmPreparedClaim(claim, new Date().toISOString()),
+      );
     },
     async succeeded(step, attempt, outputs, startedAt, at, run) {
       if (run === undefined) {
@@ -49,7 +57,13 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
       return final === undefined ? 'step' : 'run';
     },
     async failed(step, attempt, error, retryable, startedAt, at) {
-      if (!retryable) log.info('Tool attempt failed for good', { job_id: step.job_id, step_id: step.step_id, attempt, code: error.code });
+      if (!retryable)
+        log.info('Tool attempt failed for good', {
+          job_id: step.job_id,
+          step_id: step.step_id,
+          attempt,
+          code: error.code,
+        });
       await store.jobs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { error }, at);
     },
   };

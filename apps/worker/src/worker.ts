@@ -77,7 +77,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       // v1 runs (started before the run-state design) persist through this; their job rows no
       // longer have the columns it wrote, so it only lets such a run finish.
       recordJobState: (update: { job_id: string; status: string }) => {
-        log.warn('A v1 job run reported its state; v1 state is no longer stored', { job_id: update.job_id, status: update.status });
+        log.warn('A v1 job run reported its state; v1 state is no longer stored', {
+          job_id: update.job_id,
+          status: update.status,
+        });
         return Promise.resolve();
       },
     },

@@ -1,9 +1,23 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_WORKFLOW_TYPE, resolveValueRecord, WorkflowDefinition, type JobRecord, type JobWorkflowResult } from '@ordo/core';
+import {
+  JOB_WORKFLOW_TYPE,
+  resolveValueRecord,
+  WorkflowDefinition,
+  type JobRecord,
+  type JobWorkflowResult,
+} from '@ordo/core';
 import { openStore, toFileValue, type OrdoStore } from '@ordo/storage';
-import { connectClient, connectWorker, makePdf, pollUntil, tempDataDir, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
+import {
+  connectClient,
+  connectWorker,
+  makePdf,
+  pollUntil,
+  tempDataDir,
+  uniqueTaskQueue,
+  workflowBundle,
+} from '@ordo/testing';
 import { TOOLS } from '@ordo/tools';
 import { createWorker } from '../src/index';
 import { insertJob } from './insert-job';
@@ -11,7 +25,9 @@ import { insertJob } from './insert-job';
 const extractOnly = WorkflowDefinition.parse({
   workflow_id: 'wf_extract',
   name: 'Extract',
-  input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file', mime_types: ['application/pdf'] } }],
+  input_variables: [
+    { name: 'document', variable_id: 'doc', required: true, schema: { type: 'file', mime_types: ['application/pdf'] } },
+  ],
   steps: [
     {
       step_id: 'extract',
@@ -49,7 +65,14 @@ describe('PDF extraction under concurrency', () => {
     store = await openStore({ dataDir: dir.path });
     client = await connectClient();
     connection = await connectWorker();
-    worker = await createWorker({ connection, namespace: client.options.namespace, taskQueue, store, tools: TOOLS, workflowBundle: workflowBundle() });
+    worker = await createWorker({
+      connection,
+      namespace: client.options.namespace,
+      taskQueue,
+      store,
+      tools: TOOLS,
+      workflowBundle: workflowBundle(),
+    });
     running = worker.run();
   });
 
@@ -64,25 +87,46 @@ describe('PDF extraction under concurrency', () => {
 
   it(`extracts ${LARGE_DOCUMENTS} large and ${SMALL_DOCUMENTS} small PDFs at once, every one on its first attempt`, async () => {
     const large = await makePdf(
-      Array.from({ length: LARGE_PAGES }, (_, p) => Array.from({ length: 30 }, (_, l) => `Large page ${p + 1} line ${l + 1}: revenue grew 5% to $10.5 million.`)),
+      Array.from({ length: LARGE_PAGES }, (_, p) =>
+        Array.from({ length: 30 }, (_, l) => `Large page ${p + 1} line ${l + 1}: revenue grew 5% to $10.5 million.`),
+      ),
     );
     const documents = [
-      ...Array.from({ length: LARGE_DOCUMENTS }, (_, i) => ({ name: `large-${i}.pdf`, bytes: large, pages: LARGE_PAGES, last: `Large page ${LARGE_PAGES} line 30` })),
+      ...Array.from({ length: LARGE_DOCUMENTS }, (_, i) => ({
+        name: `large-${i}.pdf`,
+        bytes: large,
+        pages: LARGE_PAGES,
+        last: `Large page ${LARGE_PAGES} line 30`,
+      })),
       ...(await Promise.all(
-        Array.from({ length: SMALL_DOCUMENTS }, async (_, i) => ({ name: `small-${i}.pdf`, bytes: await makePdf([[`Small document ${i}.`]]), pages: 1, last: `Small document ${i}.` })),
+        Array.from({ length: SMALL_DOCUMENTS }, async (_, i) => ({
+          name: `small-${i}.pdf`,
+          bytes: await makePdf([[`Small document ${i}.`]]),
+          pages: 1,
+          last: `Small document ${i}.`,
+        })),
       )),
     ];
     const jobs = await Promise.all(
       documents.map(async (doc) => {
-        const file = await store.files.save({ name: doc.name, mime_type: 'application/pdf', bytes: doc.bytes }, new Date().toISOString());
+        const file = await store.files.save(
+          { name: doc.name, mime_type: 'application/pdf', bytes: doc.bytes },
+          new Date().toISOString(),
+        );
         return { doc, job: await insertJob(store, extractOnly, { doc: toFileValue(file) }) };
       }),
     );
-    const start = (job: JobRecord) => client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id }] });
+    const start = (job: JobRecord) =>
+      client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id }] });
     // The large ones first; the small ones once a large one is being read, so they open while it reads its pages.
     const handles = await Promise.all(jobs.slice(0, LARGE_DOCUMENTS).map(({ job }) => start(job)));
     await pollUntil(
-      async () => Promise.all(jobs.slice(0, LARGE_DOCUMENTS).map(async ({ job }) => (await store.jobs.getStored(job.job_id))?.run?.steps[0]?.progress ?? '')),
+      async () =>
+        Promise.all(
+          jobs
+            .slice(0, LARGE_DOCUMENTS)
+            .map(async ({ job }) => (await store.jobs.getStored(job.job_id))?.run?.steps[0]?.progress ?? ''),
+        ),
       (outputs) => outputs.some((o) => o.startsWith('Processing page')),
       { timeoutMs: 60_000, intervalMs: 50 },
     );
@@ -92,13 +136,24 @@ describe('PDF extraction under concurrency', () => {
     const outcomes = await Promise.all(
       jobs.map(async ({ doc, job }, i) => {
         const step = (await store.jobs.getStored(job.job_id))?.run?.steps[0];
-        return { doc: doc.name, status: results[i]?.status, attempt: step?.attempt, pages: step?.outputs?.page_count, error: step?.error };
+        return {
+          doc: doc.name,
+          status: results[i]?.status,
+          attempt: step?.attempt,
+          pages: step?.outputs?.page_count,
+          error: step?.error,
+        };
       }),
     );
-    expect(outcomes).toEqual(jobs.map(({ doc }) => ({ doc: doc.name, status: 'Completed', attempt: 1, pages: doc.pages, error: undefined })));
+    expect(outcomes).toEqual(
+      jobs.map(({ doc }) => ({ doc: doc.name, status: 'Completed', attempt: 1, pages: doc.pages, error: undefined })),
+    );
     // Each job got its own document's text, down to its last line (large texts are stored by reference).
     for (const { doc, job } of jobs) {
-      const { text } = await resolveValueRecord({ text: (await store.jobs.getStored(job.job_id))?.run?.variables.text ?? null }, store.blobs);
+      const { text } = await resolveValueRecord(
+        { text: (await store.jobs.getStored(job.job_id))?.run?.variables.text ?? null },
+        store.blobs,
+      );
       expect(typeof text === 'string' && text.includes(doc.last), doc.name).toBe(true);
     }
   });

@@ -1,9 +1,27 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_WORKFLOW_TYPE, WorkflowDefinition, type JobRecord, type JobWorkflowInput, type JobWorkflowResult } from '@ordo/core';
+import {
+  JOB_WORKFLOW_TYPE,
+  WorkflowDefinition,
+  type JobRecord,
+  type JobWorkflowInput,
+  type JobWorkflowResult,
+} from '@ordo/core';
 import { openStore, toFileValue, type OrdoStore } from '@ordo/storage';
-import { connectClient, connectWorker, createDatabase, makePdf, pollUntil, seedFile, startPostgres, tempDataDir, uniqueTaskQueue, workflowBundle, type PostgresServer } from '@ordo/testing';
+import {
+  connectClient,
+  connectWorker,
+  createDatabase,
+  makePdf,
+  pollUntil,
+  seedFile,
+  startPostgres,
+  tempDataDir,
+  uniqueTaskQueue,
+  workflowBundle,
+  type PostgresServer,
+} from '@ordo/testing';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createWorker } from '../src/index';
 import { insertJob } from './insert-job';
@@ -13,8 +31,14 @@ import { preparedInput } from './prepared-start';
 const OUTAGE_MS = 10_000;
 const TOOLSET = [...TOOLS, ...TEST_TOOLS];
 const seed = WorkflowDefinition.parse(JSON.parse(seedFile('wf_analyze_document.json')));
-const definition = (name: string, steps: unknown[]) => WorkflowDefinition.parse({ workflow_id: name, name, input_variables: [], steps });
-const nap = (step_id: string, ms: number) => ({ step_id, tool: { tool_id: 'sleep', name: 'Sleep' }, parameter_mappings: { ms: { const: ms } }, output_mappings: {} });
+const definition = (name: string, steps: unknown[]) =>
+  WorkflowDefinition.parse({ workflow_id: name, name, input_variables: [], steps });
+const nap = (step_id: string, ms: number) => ({
+  step_id,
+  tool: { tool_id: 'sleep', name: 'Sleep' },
+  parameter_mappings: { ms: { const: ms } },
+  output_mappings: {},
+});
 
 /**
  * The worker's side of a PostgreSQL outage (a server of the test's own, stopped at once and
@@ -38,10 +62,20 @@ describe('job runs across a PostgreSQL outage', () => {
     server = await startPostgres();
     const dir = await tempDataDir('db-outage');
     removeDir = dir.remove;
-    store = await openStore({ dataDir: dir.path, databaseUrl: (await createDatabase(server.url, 'worker_outage')).url });
+    store = await openStore({
+      dataDir: dir.path,
+      databaseUrl: (await createDatabase(server.url, 'worker_outage')).url,
+    });
     client = await connectClient();
     connection = await connectWorker();
-    worker = await createWorker({ connection, namespace: client.options.namespace, taskQueue, store, tools: TOOLSET, workflowBundle: workflowBundle() });
+    worker = await createWorker({
+      connection,
+      namespace: client.options.namespace,
+      taskQueue,
+      store,
+      tools: TOOLSET,
+      workflowBundle: workflowBundle(),
+    });
     running = worker.run();
   });
 
@@ -55,25 +89,52 @@ describe('job runs across a PostgreSQL outage', () => {
     await removeDir?.();
   });
 
-  const start = (job: JobRecord, input: Partial<JobWorkflowInput> = {}) => client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id, ...input }] });
+  const start = (job: JobRecord, input: Partial<JobWorkflowInput> = {}) =>
+    client.workflow.start(JOB_WORKFLOW_TYPE, {
+      workflowId: job.job_id,
+      taskQueue,
+      args: [{ job_id: job.job_id, ...input }],
+    });
 
   it('begins, ends and records every run once the database is back, each step on its first attempt', async () => {
     const pdf = await makePdf([['Northwind Traders Annual Report 2031', 'Revenue reached $42.7 million this year.']]);
-    const file = await store.files.save({ name: 'northwind.pdf', mime_type: 'application/pdf', bytes: pdf }, new Date().toISOString());
+    const file = await store.files.save(
+      { name: 'northwind.pdf', mime_type: 'application/pdf', bytes: pdf },
+      new Date().toISOString(),
+    );
     const seedJob = await insertJob(store, seed, { input_doc: toFileValue(file), depth: 'basic' });
     const napsJob = await insertJob(store, definition('wf_naps', [nap('a', 300), nap('b', 300)]), {});
     const endingJob = await insertJob(store, definition('wf_ending', [nap('long', 3000)]), {});
-    const failingJob = await insertJob(store, definition('wf_failing', [nap('long', 3000), { step_id: 'boom', tool: { tool_id: 'fail', name: 'Fail' }, parameter_mappings: { code: { const: 'TOOL_FAILED' }, message: { const: 'failed on purpose' } }, output_mappings: {} }]), {});
+    const failingJob = await insertJob(
+      store,
+      definition('wf_failing', [
+        nap('long', 3000),
+        {
+          step_id: 'boom',
+          tool: { tool_id: 'fail', name: 'Fail' },
+          parameter_mappings: { code: { const: 'TOOL_FAILED' }, message: { const: 'failed on purpose' } },
+          output_mappings: {},
+        },
+      ]),
+      {},
+    );
     const plainJob = await insertJob(store, definition('wf_plain', [nap('a', 300)]), {});
 
     // Two runs whose first step is running (claimed) when the database stops, and ends while it is down.
     const ending = await start(endingJob, preparedInput(endingJob, TOOLSET));
     const failing = await start(failingJob, preparedInput(failingJob, TOOLSET));
-    await pollUntil(() => Promise.all([endingJob, failingJob].map((j) => store.jobs.getStored(j.job_id))), (jobs) => jobs.every((j) => j?.run !== undefined));
+    await pollUntil(
+      () => Promise.all([endingJob, failingJob].map((j) => store.jobs.getStored(j.job_id))),
+      (jobs) => jobs.every((j) => j?.run !== undefined),
+    );
     await server.halt();
     const haltedAt = Date.now();
     // Three runs begun while it is down: two prepared by the API (their first tool claims the job), one given only its job (a local activity claims it).
-    const begun = [await start(seedJob, preparedInput(seedJob, TOOLSET)), await start(napsJob, preparedInput(napsJob, TOOLSET)), await start(plainJob)];
+    const begun = [
+      await start(seedJob, preparedInput(seedJob, TOOLSET)),
+      await start(napsJob, preparedInput(napsJob, TOOLSET)),
+      await start(plainJob),
+    ];
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - haltedAt)));
     await server.resume();
 
@@ -84,10 +145,16 @@ describe('job runs across a PostgreSQL outage', () => {
     for (const job of [seedJob, napsJob, plainJob, endingJob]) {
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run?.status, job.name).toBe('Completed');
-      expect(stored?.run?.steps.map((s) => [s.status, s.attempt]), job.name).toEqual(job.steps.map(() => ['Completed', 1]));
+      expect(
+        stored?.run?.steps.map((s) => [s.status, s.attempt]),
+        job.name,
+      ).toEqual(job.steps.map(() => ['Completed', 1]));
     }
     const failed = await store.jobs.getStored(failingJob.job_id);
-    expect(failed?.run).toMatchObject({ status: 'Failed', error: { code: 'TOOL_FAILED', message: 'failed on purpose' } });
+    expect(failed?.run).toMatchObject({
+      status: 'Failed',
+      error: { code: 'TOOL_FAILED', message: 'failed on purpose' },
+    });
     expect(failed?.run?.steps.map((s) => [s.status, s.attempt])).toEqual([
       ['Completed', 1],
       ['Failed', 1],
@@ -95,8 +162,13 @@ describe('job runs across a PostgreSQL outage', () => {
     // Each tool ran once: one activity scheduled per step, none retried.
     for (const handle of [...begun, ending, failing]) {
       const history = await handle.fetchHistory();
-      const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
-      expect(attempts?.every((a) => a === 1), `${handle.workflowId}: ${JSON.stringify(attempts)}`).toBe(true);
+      const attempts = history.events
+        ?.filter((e) => e.activityTaskStartedEventAttributes)
+        .map((e) => e.activityTaskStartedEventAttributes?.attempt);
+      expect(
+        attempts?.every((a) => a === 1),
+        `${handle.workflowId}: ${JSON.stringify(attempts)}`,
+      ).toBe(true);
     }
   });
 });

@@ -30,7 +30,8 @@ interface HistoryFacts {
 async function historyFacts(handle: WorkflowHandle): Promise<HistoryFacts> {
   const events = (await handle.fetchHistory()).events ?? [];
   return {
-    failedTasks: events.filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes).length,
+    failedTasks: events.filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes)
+      .length,
     // The jobs here have no other timer than the pacer's.
     timers: events.filter((e) => e.timerStartedEventAttributes).length,
     events: events.length,
@@ -77,7 +78,14 @@ describe('bounded expressions in the job workflow', () => {
     store = await openStore({ dataDir: dir.path });
     client = await connectClient();
     connection = await connectWorker();
-    worker = await createWorker({ connection, namespace: client.options.namespace, taskQueue, store, tools, workflowBundle: workflowBundle() });
+    worker = await createWorker({
+      connection,
+      namespace: client.options.namespace,
+      taskQueue,
+      store,
+      tools,
+      workflowBundle: workflowBundle(),
+    });
     running = worker.run();
   });
 
@@ -90,15 +98,31 @@ describe('bounded expressions in the job workflow', () => {
     await removeDir();
   });
 
-  const noopStep = (step_id: string, value: unknown, out: string) => ({ step_id, tool: { tool_id: 'noop', name: 'Noop' }, parameter_mappings: { value }, output_mappings: { value: out } });
+  const noopStep = (step_id: string, value: unknown, out: string) => ({
+    step_id,
+    tool: { tool_id: 'noop', name: 'Noop' },
+    parameter_mappings: { value },
+    output_mappings: { value: out },
+  });
 
-  async function startJob(name: string, steps: unknown[], input: (job: JobRecord) => JobWorkflowInput = (job) => preparedInput(job, tools)) {
-    const job = await insertJob(store, WorkflowDefinition.parse({ workflow_id: name, name, input_variables: [], steps }), {});
+  async function startJob(
+    name: string,
+    steps: unknown[],
+    input: (job: JobRecord) => JobWorkflowInput = (job) => preparedInput(job, tools),
+  ) {
+    const job = await insertJob(
+      store,
+      WorkflowDefinition.parse({ workflow_id: name, name, input_variables: [], steps }),
+      {},
+    );
     return client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [input(job)] });
   }
 
   /** Runs a one-step job whose `noop` parameter is the expression: its result, and what its history says. */
-  async function runExpression(name: string, expr: string): Promise<{ result: JobWorkflowResult | undefined } & HistoryFacts> {
+  async function runExpression(
+    name: string,
+    expr: string,
+  ): Promise<{ result: JobWorkflowResult | undefined } & HistoryFacts> {
     const handle = await startJob(name, [noopStep('s0', { expr }, 'out')]);
     let result: JobWorkflowResult | undefined;
     try {
@@ -112,7 +136,8 @@ describe('bounded expressions in the job workflow', () => {
 
   /** Waits (for liveness only) until the run's history holds a pacing timer: an evaluation is suspended, or about to be. */
   async function untilPaced(handle: WorkflowHandle): Promise<void> {
-    for (let i = 0; i < 1200 && (await historyFacts(handle)).timers === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 1200 && (await historyFacts(handle)).timers === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect((await historyFacts(handle)).timers).toBeGreaterThan(0);
   }
 
@@ -120,7 +145,9 @@ describe('bounded expressions in the job workflow', () => {
     const expr = '$length($pad("", 200000000))';
     const { result, failedTasks } = await runExpression('wf_crash', expr);
     expect(result).toMatchObject({ status: 'Failed', error: { code: 'EXPRESSION_FAILED' } });
-    expect(result?.error?.message).toMatch(/\$pad would build a string of 200000000 characters; at most \d+ are allowed/);
+    expect(result?.error?.message).toMatch(
+      /\$pad would build a string of 200000000 characters; at most \d+ are allowed/,
+    );
     expect(result?.error?.message).toContain(expr);
     expect(failedTasks).toBe(0);
   });
@@ -150,7 +177,10 @@ describe('bounded expressions in the job workflow', () => {
     const orders = Array.from({ length: 500 }, (_, i) => ({ price: (i % 17) + 0.5, quantity: (i % 5) + 1 }));
     const total = '$sum(orders.(price * quantity))';
     const doubled = '$map([1..3000], function($v){ $v * 2 })';
-    const handle = await startJob('wf_paced_mapping', [noopStep('s0', { const: orders }, 'orders'), noopStep('s1', { total: { expr: total }, doubled: { expr: doubled } }, 'mapped')]);
+    const handle = await startJob('wf_paced_mapping', [
+      noopStep('s0', { const: orders }, 'orders'),
+      noopStep('s1', { total: { expr: total }, doubled: { expr: doubled } }, 'mapped'),
+    ]);
     const result = (await handle.result()) as JobWorkflowResult;
     expect(result.status).toBe('Completed');
     expect(result.output_data.mapped).toEqual({
@@ -167,12 +197,16 @@ describe('bounded expressions in the job workflow', () => {
 
   it('answers queries while an evaluation is suspended, and a pause sent meanwhile takes effect at the next step boundary', async () => {
     const doubled = '$map([1..3000], function($v){ $v * 2 })';
-    const handle = await startJob('wf_paced_pause', [noopStep('s0', { expr: doubled }, 'doubled'), noopStep('s1', { expr: '$count(doubled)' }, 'count')]);
+    const handle = await startJob('wf_paced_pause', [
+      noopStep('s0', { expr: doubled }, 'doubled'),
+      noopStep('s1', { expr: '$count(doubled)' }, 'count'),
+    ]);
     await untilPaced(handle);
     expect((await handle.query(runStateQuery)).steps[0]?.status).toBe('InProgress');
     await handle.signal(pauseSignal);
     // The evaluation goes on; the run holds before step 2 and records the pause.
-    for (let i = 0; i < 1200 && (await store.jobs.getStored(handle.workflowId))?.run?.paused !== true; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 1200 && (await store.jobs.getStored(handle.workflowId))?.run?.paused !== true; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const paused = await handle.query(runStateQuery);
     expect(paused).toMatchObject({ paused: true, status: 'InProgress' });
     expect(paused.steps.map((s) => s.status)).toEqual(['Completed', 'NotStarted']);
@@ -183,13 +217,20 @@ describe('bounded expressions in the job workflow', () => {
 
   it('a cancellation while an evaluation waits on the pacer cancels the job ("Job cancelled by user"), not EXPRESSION_FAILED', async () => {
     // Given only its job ID, the run claims the job first, so its cancellation is recorded.
-    const handle = await startJob('wf_paced_cancel', [noopStep('s0', { expr: '($loop := function($n){ $loop($n + 1) }; $loop(0))' }, 'out')], (job) => ({ job_id: job.job_id }));
+    const handle = await startJob(
+      'wf_paced_cancel',
+      [noopStep('s0', { expr: '($loop := function($n){ $loop($n + 1) }; $loop(0))' }, 'out')],
+      (job) => ({ job_id: job.job_id }),
+    );
     await untilPaced(handle);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     const stored = await store.jobs.getStored(handle.workflowId);
-    expect(stored?.run).toMatchObject({ status: 'Cancelled', error: { code: 'CANCELLED', message: 'Job cancelled by user' } });
+    expect(stored?.run).toMatchObject({
+      status: 'Cancelled',
+      error: { code: 'CANCELLED', message: 'Job cancelled by user' },
+    });
     expect(stored?.run?.steps[0]).toMatchObject({ status: 'Failed', error: { code: 'CANCELLED' } });
     const facts = await historyFacts(handle);
     expect(facts.failedTasks).toBe(0);
@@ -197,7 +238,10 @@ describe('bounded expressions in the job workflow', () => {
   }, 600_000);
 
   it('the same worker then runs another job to the end', async () => {
-    const { result, failedTasks } = await runExpression('wf_after', '($f := function($x){ $x < 20 ? $f($x + 1) : $x }; $f(0))');
+    const { result, failedTasks } = await runExpression(
+      'wf_after',
+      '($f := function($x){ $x < 20 ? $f($x + 1) : $x }; $f(0))',
+    );
     expect(result).toMatchObject({ status: 'Completed', output_data: { out: 20 } });
     expect(failedTasks).toBe(0);
   });

@@ -2,7 +2,11 @@ import { orderedSteps, outputVariableNames, validateInputs, type JobRecord, type
 import { newId, type OrdoStore } from '@ordo/storage';
 
 /** Stores a workflow version and a PENDING job of it, as the API would, for tests that start runs directly. */
-export async function insertJob(store: OrdoStore, definition: WorkflowDefinition, values: JobRecord['input_values']): Promise<JobRecord> {
+export async function insertJob(
+  store: OrdoStore,
+  definition: WorkflowDefinition,
+  values: JobRecord['input_values'],
+): Promise<JobRecord> {
   const now = new Date().toISOString();
   const workflowId = `${definition.workflow_id}_${newId('job').slice(4, 12)}`;
   await store.workflows.create({ ...definition, workflow_id: workflowId }, now);

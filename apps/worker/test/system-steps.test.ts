@@ -26,7 +26,14 @@ describe('system steps on the time-skipping server', () => {
     const dir = await tempDataDir('system-steps');
     removeDir = dir.remove;
     store = await openStore({ dataDir: dir.path });
-    worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, store, tools: [...TOOLS, ...TEST_TOOLS], workflowBundle: workflowBundle() });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      store,
+      tools: [...TOOLS, ...TEST_TOOLS],
+      workflowBundle: workflowBundle(),
+    });
     running = worker.run();
   }, 120_000);
 
@@ -38,17 +45,30 @@ describe('system steps on the time-skipping server', () => {
     await removeDir();
   });
 
-  const definition = (steps: unknown[]) => WorkflowDefinition.parse({ workflow_id: 'wf_system', name: 'System steps', status: 'PUBLISHED', steps });
-  const noop = (step_id: string, value: unknown) => ({ step_id, tool: { tool_id: 'noop', name: 'noop' }, parameter_mappings: { value }, output_mappings: { value: `${step_id}_value` } });
+  const definition = (steps: unknown[]) =>
+    WorkflowDefinition.parse({ workflow_id: 'wf_system', name: 'System steps', status: 'PUBLISHED', steps });
+  const noop = (step_id: string, value: unknown) => ({
+    step_id,
+    tool: { tool_id: 'noop', name: 'noop' },
+    parameter_mappings: { value },
+    output_mappings: { value: `${step_id}_value` },
+  });
 
   async function run(steps: unknown[]) {
     const job = await insertJob(store, definition(steps), {});
-    const handle = await env.client.workflow.start(JOB_WORKFLOW_TYPE, { workflowId: job.job_id, taskQueue, args: [{ job_id: job.job_id }] });
+    const handle = await env.client.workflow.start(JOB_WORKFLOW_TYPE, {
+      workflowId: job.job_id,
+      taskQueue,
+      args: [{ job_id: job.job_id }],
+    });
     return { job, handle };
   }
 
   it('waits a week with sys.wait, with dueAt a week after the step began', async () => {
-    const { handle } = await run([{ step_id: 'pause_a_week', type: 'sys.wait', wait: { duration: '7d' } }, noop('after', 'done')]);
+    const { handle } = await run([
+      { step_id: 'pause_a_week', type: 'sys.wait', wait: { duration: '7d' } },
+      noop('after', 'done'),
+    ]);
     const result = (await handle.result()) as JobWorkflowResult;
     expect(result.status).toBe('Completed');
     const wait = (await store.jobs.getStored(result.job_id))?.run?.steps[0];
@@ -58,7 +78,10 @@ describe('system steps on the time-skipping server', () => {
   });
 
   it('fails a confirmation nobody gives by its due time (on_timeout: fail)', async () => {
-    const { handle } = await run([{ step_id: 'approve', type: 'sys.human_confirm', confirm: { prompt: 'Approve?', due_in: '1d' } }, noop('after', 'done')]);
+    const { handle } = await run([
+      { step_id: 'approve', type: 'sys.human_confirm', confirm: { prompt: 'Approve?', due_in: '1d' } },
+      noop('after', 'done'),
+    ]);
     const failure = await handle.result().then(
       () => undefined,
       (err: unknown) => err,
@@ -71,7 +94,17 @@ describe('system steps on the time-skipping server', () => {
 
   it('goes on past an unanswered confirmation with on_timeout: continue, later steps seeing no outputs', async () => {
     const { handle } = await run([
-      { step_id: 'approve', type: 'sys.human_confirm', confirm: { prompt: 'Approve?', due_in: '2h', on_timeout: 'continue', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } }, output_mappings: { ok: 'approved' } },
+      {
+        step_id: 'approve',
+        type: 'sys.human_confirm',
+        confirm: {
+          prompt: 'Approve?',
+          due_in: '2h',
+          on_timeout: 'continue',
+          schema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+        },
+        output_mappings: { ok: 'approved' },
+      },
       { ...noop('after', { expr: "$exists(approved) ? approved : 'no answer'" }) },
     ]);
     const result = (await handle.result()) as JobWorkflowResult;

@@ -17,7 +17,9 @@ describe('the workflow bundle', () => {
 
   it('loads no zod, directly or through the model', () => {
     expect(code).not.toMatch(/node_modules\/\.pnpm\/zod@/);
-    expect(code).not.toMatch(/packages\/core\/src\/model\/(step-definition|run-state|variable-schema|schema-value|job|workflow-definition)\.ts/);
+    expect(code).not.toMatch(
+      /packages\/core\/src\/model\/(step-definition|run-state|variable-schema|schema-value|job|workflow-definition)\.ts/,
+    );
   });
 
   it('loads JSONata only on demand: no static require of it, one eager import() in the expression evaluator', () => {

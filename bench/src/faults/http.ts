@@ -46,7 +46,15 @@ export class OrdoHttp {
     try {
       res = await fetch(`${this.base}${path}`, init);
     } catch (err) {
-      return { status: 0, body: undefined, replayed: false, error: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err) };
+      return {
+        status: 0,
+        body: undefined,
+        replayed: false,
+        error:
+          err instanceof Error
+            ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`
+            : String(err),
+      };
     }
     let text: string;
     try {
@@ -68,7 +76,8 @@ export class OrdoHttp {
   /** `GET` of a JSON resource that must answer 200. */
   async get<T>(path: string): Promise<T> {
     const answer = await this.send('GET', path);
-    if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${answer.error ?? JSON.stringify(answer.body).slice(0, 500)}`);
+    if (answer.status !== 200)
+      throw new Error(`GET ${path}: ${answer.status} ${answer.error ?? JSON.stringify(answer.body).slice(0, 500)}`);
     return answer.body as T;
   }
 

@@ -16,12 +16,21 @@ import { FaultStack } from './stack';
 import { checkout } from '../git';
 import { writeResults } from '../results';
 
-const { values: flags } = parseArgs({ options: { jobs: { type: 'string', default: '45' }, only: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, histories: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '45' },
+    only: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+    histories: { type: 'string' },
+  },
+});
 const jobs = Number(flags.jobs);
-if (!Number.isInteger(jobs) || jobs < 3 || jobs > 100) throw new Error(`--jobs must be a whole number from 3 to 100, got '${flags.jobs}'`);
+if (!Number.isInteger(jobs) || jobs < 3 || jobs > 100)
+  throw new Error(`--jobs must be a whole number from 3 to 100, got '${flags.jobs}'`);
 const only = flags.only?.split(',').map((s) => s.trim()) ?? [...SCENARIO_NAMES];
 const unknown = only.filter((name) => !(SCENARIO_NAMES as readonly string[]).includes(name));
-if (unknown.length > 0) throw new Error(`--only: no scenario ${unknown.join(', ')}; the scenarios are ${SCENARIO_NAMES.join(', ')}`);
+if (unknown.length > 0)
+  throw new Error(`--only: no scenario ${unknown.join(', ')}; the scenarios are ${SCENARIO_NAMES.join(', ')}`);
 const log = (line: string): void => console.error(`bench:faults: ${line}`);
 
 const t0 = Date.now();
@@ -31,7 +40,11 @@ const scenarios: ScenarioResult[] = [];
 try {
   for (const name of only as ScenarioName[]) {
     log(`${name}: starting (${jobs} jobs)`);
-    const result = await runScenario(stack, name, { jobs, log, ...(flags.histories !== undefined && { historiesDir: resolve(flags.histories) }) });
+    const result = await runScenario(stack, name, {
+      jobs,
+      log,
+      ...(flags.histories !== undefined && { historiesDir: resolve(flags.histories) }),
+    });
     log(`${name}: done in ${result.duration_s} s: ${JSON.stringify({ ...result.measures, examples: undefined })}`);
     scenarios.push(result);
   }
@@ -41,7 +54,13 @@ try {
 const result: FaultSuiteResult = {
   date: new Date().toISOString(),
   ...checkout(),
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, load_1m_before, load_1m_after: Math.round(loadavg()[0]! * 100) / 100 },
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    load_1m_before,
+    load_1m_after: Math.round(loadavg()[0]! * 100) / 100,
+  },
   jobs,
   duration_s: Math.round((Date.now() - t0) / 1000),
   scenarios,

@@ -115,7 +115,8 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   let summaries: ApiJob[] = [];
   for (;;) {
     summaries = (await listJobs(http)).filter((j) => names.has(j.name));
-    const running = summaries.some((j) => j.status === 'RUNNING') || (await openExecutions(input.client, input.taskQueue)) > 0;
+    const running =
+      summaries.some((j) => j.status === 'RUNNING') || (await openExecutions(input.client, input.taskQueue)) > 0;
     if (!running || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -131,7 +132,8 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   };
   const jobsByName = groupBy(jobs, (j) => j.name);
   const chainsByJob = groupBy(chains, (c) => c.job_id);
-  const ran = (job: ApiJob): boolean => job.runs.length > 0 || job.status !== 'PENDING' || (chainsByJob.get(job.job_id)?.length ?? 0) > 0;
+  const ran = (job: ApiJob): boolean =>
+    job.runs.length > 0 || job.status !== 'PENDING' || (chainsByJob.get(job.job_id)?.length ?? 0) > 0;
 
   let completed = 0;
   let failed = 0;
@@ -141,18 +143,27 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
     const own = jobsByName.get(launch.name) ?? [];
     if (own.length > 1) {
       duplicated += own.length - 1;
-      note('duplicated', `${launch.name}: ${own.length} jobs (${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}); answers ${answersOf(launch)}`);
+      note(
+        'duplicated',
+        `${launch.name}: ${own.length} jobs (${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}); answers ${answersOf(launch)}`,
+      );
     }
     if (own.length === 0 || !own.some(ran)) {
       lost++;
-      note('lost', `${launch.name}: ${own.length === 0 ? 'no job' : `${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}, never ran`}; answers ${answersOf(launch)}`);
+      note(
+        'lost',
+        `${launch.name}: ${own.length === 0 ? 'no job' : `${own.map((j) => `${j.job_id} ${j.status}`).join(', ')}, never ran`}; answers ${answersOf(launch)}`,
+      );
       continue;
     }
     if (own.some((j) => j.status === 'COMPLETED' && launch.kind.expected(j.output_data))) completed++;
     else if (own.some((j) => j.status === 'COMPLETED' || j.status === 'FAILED')) {
       failed++;
       const ended = own.find((j) => ENDED.has(j.status))!;
-      note('failed', `${launch.name} ${ended.job_id}: ${ended.status} ${ended.error_message ?? JSON.stringify(ended.output_data).slice(0, 200)}`);
+      note(
+        'failed',
+        `${launch.name} ${ended.job_id}: ${ended.status} ${ended.error_message ?? JSON.stringify(ended.output_data).slice(0, 200)}`,
+      );
     }
   }
 
@@ -162,16 +173,28 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
     const working = own.filter((c) => c.completed_activities > 0);
     if (working.length > 1) {
       duplicated += working.length - 1;
-      note('duplicated', `${job.job_id}: ${working.length} Temporal runs did work (${working.map((c) => c.run_id).join(', ')})`);
+      note(
+        'duplicated',
+        `${job.job_id}: ${working.length} Temporal runs did work (${working.map((c) => c.run_id).join(', ')})`,
+      );
     }
     if (!ran(job)) continue;
     const open = own.some((c) => c.closed_at === undefined);
     if (!ENDED.has(job.status)) {
       stuck++;
-      note('stuck', `${job.job_id} ${job.name}: ${job.status} in the API, Temporal ${own.map((c) => `${c.run_id} ${c.status}`).join(', ') || 'no run'}`);
+      note(
+        'stuck',
+        `${job.job_id} ${job.name}: ${job.status} in the API, Temporal ${own.map((c) => `${c.run_id} ${c.status}`).join(', ') || 'no run'}`,
+      );
     } else if (open) {
       stuck++;
-      note('stuck', `${job.job_id} ${job.name}: ${job.status} in the API while Temporal still runs ${own.filter((c) => c.closed_at === undefined).map((c) => c.run_id).join(', ')}`);
+      note(
+        'stuck',
+        `${job.job_id} ${job.name}: ${job.status} in the API while Temporal still runs ${own
+          .filter((c) => c.closed_at === undefined)
+          .map((c) => c.run_id)
+          .join(', ')}`,
+      );
     }
   }
 
@@ -181,7 +204,10 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   for (const chain of chains) {
     for (const [index, step] of chain.steps) {
       if (step.completed > 1 || step.scheduled_after_completion > 0) {
-        rerun.set(`${chain.job_id}|${chain.run_id}|${index}`, `${chain.job_id} run ${chain.run_id} step ${index}: history ${step.scheduled} scheduled, ${step.completed} completed`);
+        rerun.set(
+          `${chain.job_id}|${chain.run_id}|${index}`,
+          `${chain.job_id} run ${chain.run_id} step ${index}: history ${step.scheduled} scheduled, ${step.completed} completed`,
+        );
       }
     }
   }
@@ -200,7 +226,8 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
   // whose create was retried may have a second job, and only one of them runs).
   const launchOf = new Map<string, Launch>();
   for (const launch of launches) for (const job of jobsByName.get(launch.name) ?? []) launchOf.set(job.job_id, launch);
-  const chainsOf = (launch: Launch): Chain[] => (jobsByName.get(launch.name) ?? []).flatMap((j) => chainsByJob.get(j.job_id) ?? []);
+  const chainsOf = (launch: Launch): Chain[] =>
+    (jobsByName.get(launch.name) ?? []).flatMap((j) => chainsByJob.get(j.job_id) ?? []);
   const jobsOf = (launch: Launch): string => (jobsByName.get(launch.name) ?? []).map((j) => j.job_id).join(', ');
   const kills = input.faults.filter((f) => f.worker_identity !== undefined);
   const measuredAt = Date.now();
@@ -230,15 +257,22 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
         slowest = Math.max(slowest ?? 0, wait_s);
         if (wait_s <= limit) continue;
         overBound++;
-        const started = wait_s >= (measuredAt - fault.end) / 1000 ? 'not started again on a live worker' : `started again ${wait_s.toFixed(1)} s after`;
-        note('recovery_over_bound', `${launch.name} (${jobsOf(launch)}): ${task.what} ${started} ${fault.what} (${task.heartbeat_s ? `heartbeat timeout ${task.heartbeat_s} s, ` : ''}bound ${limit} s)`);
+        const started =
+          wait_s >= (measuredAt - fault.end) / 1000
+            ? 'not started again on a live worker'
+            : `started again ${wait_s.toFixed(1)} s after`;
+        note(
+          'recovery_over_bound',
+          `${launch.name} (${jobsOf(launch)}): ${task.what} ${started} ${fault.what} (${task.heartbeat_s ? `heartbeat timeout ${task.heartbeat_s} s, ` : ''}bound ${limit} s)`,
+        );
       }
       continue;
     }
     const affected = new Set<Launch>();
     for (const chain of chains) {
       const launch = launchOf.get(chain.job_id);
-      if (launch && chain.started_at < fault.end && (chain.closed_at === undefined || chain.closed_at > fault.end)) affected.add(launch);
+      if (launch && chain.started_at < fault.end && (chain.closed_at === undefined || chain.closed_at > fault.end))
+        affected.add(launch);
     }
     for (const launch of launches) {
       if ((launch.done_at !== undefined && launch.done_at < fault.start) || launch.sent_at > fault.end) continue;
@@ -255,8 +289,13 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
       if (recovery > limit) {
         overBound++;
         // The attempts say how the time went: a retried step's attempt 3 lost two attempts.
-        const retried = chainsOf(launch).flatMap((c) => [...c.steps].filter(([, st]) => st.attempt > 1).map(([i, st]) => `step ${i} attempt ${st.attempt}`));
-        note('recovery_over_bound', `${launch.name} (${jobsOf(launch)}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)${retried.length > 0 ? `; ${retried.join(', ')}` : ''}`);
+        const retried = chainsOf(launch).flatMap((c) =>
+          [...c.steps].filter(([, st]) => st.attempt > 1).map(([i, st]) => `step ${i} attempt ${st.attempt}`),
+        );
+        note(
+          'recovery_over_bound',
+          `${launch.name} (${jobsOf(launch)}) after ${fault.what}: ${Number.isFinite(recovery) ? `${recovery.toFixed(1)} s` : 'no progress'} (bound ${limit} s)${retried.length > 0 ? `; ${retried.join(', ')}` : ''}`,
+        );
       }
       slowest = Math.max(slowest ?? 0, recovery);
     }
@@ -288,7 +327,9 @@ async function listJobs(http: OrdoHttp): Promise<ApiJob[]> {
   const all: ApiJob[] = [];
   let cursor: string | undefined;
   do {
-    const page = await http.get<{ items: ApiJob[]; next_cursor?: string | null }>(`/v1/jobs?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await http.get<{ items: ApiJob[]; next_cursor?: string | null }>(
+      `/v1/jobs?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     all.push(...page.items);
     cursor = page.next_cursor ?? undefined;
   } while (cursor);
@@ -314,10 +355,24 @@ async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
     const started = events[0]?.workflowExecutionStartedEventAttributes;
     const firstRunId = started?.firstExecutionRunId || e.runId;
     const key = `${e.workflowId}|${firstRunId}`;
-    const chain: Chain = chains.get(key) ?? { job_id: e.workflowId, run_id: firstRunId, started_at: Infinity, status: 'RUNNING', progress: [], steps: new Map(), completed_activities: 0, tasks: [], executions: [] };
+    const chain: Chain = chains.get(key) ?? {
+      job_id: e.workflowId,
+      run_id: firstRunId,
+      started_at: Infinity,
+      status: 'RUNNING',
+      progress: [],
+      steps: new Map(),
+      completed_activities: 0,
+      tasks: [],
+      executions: [],
+    };
     chains.set(key, chain);
     chain.executions.push({ run_id: e.runId, events });
-    chain.tasks.push(...tasksOf(events, (scheduled) => stepIndexOf(scheduled.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data)));
+    chain.tasks.push(
+      ...tasksOf(events, (scheduled) =>
+        stepIndexOf(scheduled.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data),
+      ),
+    );
     const stepOf = new Map<number, number>();
     let closedAt: number | undefined;
     for (const event of events) {
@@ -330,7 +385,12 @@ async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
         const index = stepIndexOf(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data);
         if (index === undefined) continue;
         stepOf.set(id, index);
-        const step = chain.steps.get(index) ?? { scheduled: 0, scheduled_after_completion: 0, completed: 0, attempt: 0 };
+        const step = chain.steps.get(index) ?? {
+          scheduled: 0,
+          scheduled_after_completion: 0,
+          completed: 0,
+          attempt: 0,
+        };
         step.scheduled++;
         if (step.completed > 0) step.scheduled_after_completion++;
         chain.steps.set(index, step);
@@ -385,7 +445,10 @@ async function writeHistories(dir: string, chains: readonly Chain[], faults: rea
   await mkdir(dir, { recursive: true });
   for (const chain of chains) {
     const origin = faults[0]?.end ?? chain.started_at;
-    const header = faults.map((f) => `fault: ${f.what} at +${((f.end - origin) / 1000).toFixed(2)} s${f.worker_identity ? ` (${f.worker_identity})` : ''}`);
+    const header = faults.map(
+      (f) =>
+        `fault: ${f.what} at +${((f.end - origin) / 1000).toFixed(2)} s${f.worker_identity ? ` (${f.worker_identity})` : ''}`,
+    );
     const body = chain.executions.flatMap((x) => [`execution ${x.run_id}`, ...describeHistory(x.events, origin)]);
     await writeFile(join(dir, `${chain.job_id}.txt`), [...header, ...body, ''].join('\n'));
   }

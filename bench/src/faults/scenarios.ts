@@ -4,10 +4,25 @@ import type { OrdoProcess } from '@ordo/testing';
 import type { OrdoHttp } from './http';
 import { measure, type FaultWindow, type ScenarioMeasures } from './records';
 import type { ApiProcess, FaultStack, ScenarioStack } from './stack';
-import { launchAll, newLaunch, publishSeedWorkflow, publishStepsWorkflow, type JobKind, type Launch, type LaunchMode } from './workload';
+import {
+  launchAll,
+  newLaunch,
+  publishSeedWorkflow,
+  publishStepsWorkflow,
+  type JobKind,
+  type Launch,
+  type LaunchMode,
+} from './workload';
 
 /** The fault suite's scenarios, in the order the suite runs them. */
-export const SCENARIO_NAMES = ['worker-kill-activity', 'worker-kill-workflow-task', 'temporal-kill', 'api-kill-idempotent', 'database-outage', 'small-cache'] as const;
+export const SCENARIO_NAMES = [
+  'worker-kill-activity',
+  'worker-kill-workflow-task',
+  'temporal-kill',
+  'api-kill-idempotent',
+  'database-outage',
+  'small-cache',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** What a scenario did and measured. */
@@ -36,7 +51,11 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const SETTLE_MS = 150_000;
 
 /** Runs one scenario on its own database, data folder, task queue and processes, and measures it. */
-export async function runScenario(stack: FaultStack, name: ScenarioName, options: ScenarioOptions): Promise<ScenarioResult> {
+export async function runScenario(
+  stack: FaultStack,
+  name: ScenarioName,
+  options: ScenarioOptions,
+): Promise<ScenarioResult> {
   const t0 = Date.now();
   const scenario = await stack.scenario(name);
   try {
@@ -44,7 +63,18 @@ export async function runScenario(stack: FaultStack, name: ScenarioName, options
     const { description, faults, launches, http } = await run(scenario, options);
     options.log(`${name}: measuring`);
     const historiesDir = options.historiesDir === undefined ? undefined : join(options.historiesDir, name);
-    const measures = await measure({ http, client: stack.temporal.client, taskQueue: scenario.taskQueue, ledgerPath: scenario.ledgerPath, launches, faults, settleMs: SETTLE_MS, log: options.log, exits: () => scenario.exits, ...(historiesDir !== undefined && { historiesDir }) });
+    const measures = await measure({
+      http,
+      client: stack.temporal.client,
+      taskQueue: scenario.taskQueue,
+      ledgerPath: scenario.ledgerPath,
+      launches,
+      faults,
+      settleMs: SETTLE_MS,
+      log: options.log,
+      exits: () => scenario.exits,
+      ...(historiesDir !== undefined && { historiesDir }),
+    });
     if (historiesDir !== undefined) await scenario.writeOutputs(historiesDir);
     return { name, description, faults, measures, duration_s: Math.round((Date.now() - t0) / 1000) };
   } finally {
@@ -63,7 +93,13 @@ interface ScenarioRun {
 type Scenario = (scenario: ScenarioStack, options: ScenarioOptions) => Promise<ScenarioRun>;
 
 /** `count` launches, a third of them the seed workflow (at least one), the rest `steps`; alternately in two requests and in one. */
-function mixedLaunches(tag: string, count: number, seed: JobKind, steps: JobKind, modes: readonly LaunchMode[] = ['two-requests']): Launch[] {
+function mixedLaunches(
+  tag: string,
+  count: number,
+  seed: JobKind,
+  steps: JobKind,
+  modes: readonly LaunchMode[] = ['two-requests'],
+): Launch[] {
   const isSeed = (i: number): boolean => i % 3 === 2 || (count < 3 && i === count - 1);
   return Array.from({ length: count }, (_, i) => newLaunch(tag, i, isSeed(i) ? seed : steps, modes[i % modes.length]!));
 }
@@ -80,8 +116,14 @@ interface Load {
 }
 
 /** Starts the scenario's API and workers, publishes its two workflows, and makes (does not send) its launches. */
-async function prepare(scenario: ScenarioStack, load: Load): Promise<{ api: ApiProcess; workers: OrdoProcess[]; launches: Launch[] }> {
-  const [api, workers] = await Promise.all([scenario.startApi(), Promise.all(Array.from({ length: load.workers }, () => scenario.startWorker(load.workerEnv)))]);
+async function prepare(
+  scenario: ScenarioStack,
+  load: Load,
+): Promise<{ api: ApiProcess; workers: OrdoProcess[]; launches: Launch[] }> {
+  const [api, workers] = await Promise.all([
+    scenario.startApi(),
+    Promise.all(Array.from({ length: load.workers }, () => scenario.startWorker(load.workerEnv))),
+  ]);
   const steps = await publishStepsWorkflow(api.http, load.steps, load.ms);
   const seed = await publishSeedWorkflow(api.http);
   return { api, workers, launches: mixedLaunches(load.tag, load.jobs, seed, steps, load.modes) };
@@ -99,8 +141,15 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     await sleep(2500);
     const at = Date.now();
     await scenario.kill(workers[0]!);
-    log(`worker-kill-activity: one of two workers SIGKILLed ${seconds(at - launches[0]!.sent_at)} after the first launch`);
-    return { description: `${jobs} jobs (3 tally steps of 6 s, and seed jobs) on two workers; one worker SIGKILLed mid-activity`, faults: [{ what: 'worker SIGKILL', start: at, end: at, worker_identity: identityOf(workers[0]!) }], launches, http: api.http };
+    log(
+      `worker-kill-activity: one of two workers SIGKILLed ${seconds(at - launches[0]!.sent_at)} after the first launch`,
+    );
+    return {
+      description: `${jobs} jobs (3 tally steps of 6 s, and seed jobs) on two workers; one worker SIGKILLed mid-activity`,
+      faults: [{ what: 'worker SIGKILL', start: at, end: at, worker_identity: identityOf(workers[0]!) }],
+      launches,
+      http: api.http,
+    };
   },
 
   /**
@@ -109,7 +158,11 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
    * carries on meanwhile).
    */
   async 'worker-kill-workflow-task'(scenario, { jobs, log }) {
-    const { api, workers: live, launches } = await prepare(scenario, { tag: 'wkw', jobs, steps: 30, ms: 0, workers: 2 });
+    const {
+      api,
+      workers: live,
+      launches,
+    } = await prepare(scenario, { tag: 'wkw', jobs, steps: 30, ms: 0, workers: 2 });
     const launched = launchAll(() => api.http, launches, 25, Date.now() + 120_000);
     const faults: FaultWindow[] = [];
     for (let k = 0; k < 3; k++) {
@@ -123,7 +176,12 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
       live.push(await scenario.startWorker());
     }
     await launched;
-    return { description: `${jobs} jobs (30 tally steps of 0 ms, and seed jobs) on two workers; a worker SIGKILLed and replaced 3 times at random moments`, faults, launches, http: api.http };
+    return {
+      description: `${jobs} jobs (30 tally steps of 0 ms, and seed jobs) on two workers; a worker SIGKILLed and replaced 3 times at random moments`,
+      faults,
+      launches,
+      http: api.http,
+    };
   },
 
   /** One worker; jobs of 4 tally steps of 3 s and seed jobs; Temporal SIGKILLed mid-run, started again 5 s later on the same database. */
@@ -137,7 +195,12 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     await scenario.stack.temporal.restart();
     const end = Date.now();
     log(`temporal-kill: Temporal down ${seconds(end - start)}`);
-    return { description: `${jobs} jobs (4 tally steps of 3 s, and seed jobs) on one worker; Temporal SIGKILLed and restarted on its database after 5 s`, faults: [{ what: 'Temporal SIGKILL', start, end }], launches, http: api.http };
+    return {
+      description: `${jobs} jobs (4 tally steps of 3 s, and seed jobs) on one worker; Temporal SIGKILLed and restarted on its database after 5 s`,
+      faults: [{ what: 'Temporal SIGKILL', start, end }],
+      launches,
+      http: api.http,
+    };
   },
 
   /**
@@ -146,7 +209,14 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
    * answers, started again at once; the client retries everything unanswered with the same keys.
    */
   async 'api-kill-idempotent'(scenario, { jobs, log }) {
-    const { api, launches } = await prepare(scenario, { tag: 'aki', jobs, steps: 2, ms: 1000, workers: 1, modes: ['two-requests', 'one-request'] });
+    const { api, launches } = await prepare(scenario, {
+      tag: 'aki',
+      jobs,
+      steps: 2,
+      ms: 1000,
+      workers: 1,
+      modes: ['two-requests', 'one-request'],
+    });
     // Well past the lease (10 s unrenewed) after which a dead request's key is freed, so a retry can run.
     const launched = launchAll(() => api.http, launches, jobs, Date.now() + 120_000);
     // Early, so that many requests are mid-way (a create written, its answer not yet stored).
@@ -157,7 +227,9 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     // On the same port: the client's retries (and its record of undeclared answers) go on through `api.http`.
     await scenario.startApi(api.port);
     const end = Date.now();
-    log(`api-kill-idempotent: API SIGKILLed with ${jobs - answered} of ${jobs} launches unanswered, back after ${seconds(end - start)}; retrying`);
+    log(
+      `api-kill-idempotent: API SIGKILLed with ${jobs - answered} of ${jobs} launches unanswered, back after ${seconds(end - start)}; retrying`,
+    );
     await launched;
     log(`api-kill-idempotent: every launch answered ${seconds(Date.now() - end)} after the restart`);
     return {
@@ -181,13 +253,30 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
     await postgres.resume();
     const end = Date.now();
     log(`database-outage: PostgreSQL down ${seconds(end - start)}`);
-    return { description: `${jobs} jobs (4 tally steps of 3 s, and seed jobs) on one worker; PostgreSQL stopped for 20 s mid-run`, faults: [{ what: 'PostgreSQL stopped', start, end }], launches, http: api.http };
+    return {
+      description: `${jobs} jobs (4 tally steps of 3 s, and seed jobs) on one worker; PostgreSQL stopped for 20 s mid-run`,
+      faults: [{ what: 'PostgreSQL stopped', start, end }],
+      launches,
+      http: api.http,
+    };
   },
 
   /** One worker with the smallest workflow cache (2; the SDK has none of 1): every job's workflow task replays its history. */
   async 'small-cache'(scenario, { jobs }) {
-    const { api, launches } = await prepare(scenario, { tag: 'sc', jobs, steps: 15, ms: 0, workers: 1, workerEnv: { ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' } });
+    const { api, launches } = await prepare(scenario, {
+      tag: 'sc',
+      jobs,
+      steps: 15,
+      ms: 0,
+      workers: 1,
+      workerEnv: { ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' },
+    });
     await launchAll(() => api.http, launches, 25, Date.now() + 120_000);
-    return { description: `${jobs} jobs (15 tally steps of 0 ms, and seed jobs) on one worker caching 2 workflows`, faults: [], launches, http: api.http };
+    return {
+      description: `${jobs} jobs (15 tally steps of 0 ms, and seed jobs) on one worker caching 2 workflows`,
+      faults: [],
+      launches,
+      http: api.http,
+    };
   },
 };

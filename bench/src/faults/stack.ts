@@ -5,7 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
-import { createDatabase, freePort, startOrdoProcess, startPostgres, waitForOk, type OrdoProcess, type PostgresServer } from '@ordo/testing';
+import {
+  createDatabase,
+  freePort,
+  startOrdoProcess,
+  startPostgres,
+  waitForOk,
+  type OrdoProcess,
+  type PostgresServer,
+} from '@ordo/testing';
 import { tallyLedgerPath } from '@ordo/tools';
 import { connectWhenUp } from '../stack';
 import { OrdoHttp } from './http';
@@ -30,10 +38,25 @@ export class TemporalServer {
 
   /** Starts a dev server whose database is `<dir>/temporal.db`; resolves once it answers. */
   static async start(dir: string): Promise<TemporalServer> {
-    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const address = `127.0.0.1:${port}`;
-    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort)];
+    const args = [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--http-port',
+      String(httpPort),
+      '--metrics-port',
+      String(metricsPort),
+    ];
     args.push('--db-filename', join(dir, 'temporal.db'), '--namespace', NAMESPACE, '--log-level', 'error');
     args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
     for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
@@ -120,8 +143,13 @@ export class FaultStack {
     let postgres: PostgresServer | undefined;
     try {
       postgres = options.postgresUrl === undefined ? await startPostgres() : undefined;
-      const temporal = options.temporalAddress === undefined ? await TemporalServer.start(dir) : await TemporalServer.external(options.temporalAddress);
-      options.log(`temporal on ${temporal.address}${options.temporalAddress === undefined ? ` (database ${join(dir, 'temporal.db')})` : ''}; postgres ${postgres ? 'of its own' : 'given'}`);
+      const temporal =
+        options.temporalAddress === undefined
+          ? await TemporalServer.start(dir)
+          : await TemporalServer.external(options.temporalAddress);
+      options.log(
+        `temporal on ${temporal.address}${options.temporalAddress === undefined ? ` (database ${join(dir, 'temporal.db')})` : ''}; postgres ${postgres ? 'of its own' : 'given'}`,
+      );
       return new FaultStack(dir, temporal, options.postgresUrl ?? postgres!.url, postgres, options.log);
     } catch (err) {
       await postgres?.stop();
@@ -219,7 +247,11 @@ export class ScenarioStack {
   /** Writes each Ordo process's output to `<dir>/<app>-<pid>.log`. */
   async writeOutputs(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    await Promise.all(this.processes.map((p) => writeFile(join(dir, `${this.apps.get(p) ?? 'process'}-${p.child.pid}.log`), p.output())));
+    await Promise.all(
+      this.processes.map((p) =>
+        writeFile(join(dir, `${this.apps.get(p) ?? 'process'}-${p.child.pid}.log`), p.output()),
+      ),
+    );
   }
 
   /** Stops every process still running (SIGTERM) and drops the scenario's database. */
@@ -233,7 +265,8 @@ export class ScenarioStack {
     this.processes.push(p);
     this.apps.set(p, app);
     p.child.once('exit', (code, signal) => {
-      if (!this.ending.has(p)) this.exits.push(`${app} ${p.child.pid} exited (${signal ?? `code ${code}`}): ${p.output().slice(-1500)}`);
+      if (!this.ending.has(p))
+        this.exits.push(`${app} ${p.child.pid} exited (${signal ?? `code ${code}`}): ${p.output().slice(-1500)}`);
     });
     return p;
   }
@@ -249,7 +282,8 @@ async function waitForTemporal(client: Client, timeoutMs: number, child: ChildPr
       return;
     } catch (err) {
       if (child.exitCode !== null) throw new Error(`Temporal exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`Temporal did not answer again within ${timeoutMs} ms: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`Temporal did not answer again within ${timeoutMs} ms: ${(err as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -8,16 +8,29 @@ const LIVE = '2@host';
 
 /** A history from `[seconds after the kill, attributes]` pairs (plain numbers where the client has Longs). */
 function history(...events: [number, Record<string, unknown>][]): HistoryEvent[] {
-  return events.map(([s, attributes], i) => ({ eventId: i + 1, eventTime: { seconds: Math.floor((KILL + s * 1000) / 1000), nanos: ((KILL + s * 1000) % 1000) * 1e6 }, ...attributes }) as unknown as HistoryEvent);
+  return events.map(
+    ([s, attributes], i) =>
+      ({
+        eventId: i + 1,
+        eventTime: { seconds: Math.floor((KILL + s * 1000) / 1000), nanos: ((KILL + s * 1000) % 1000) * 1e6 },
+        ...attributes,
+      }) as unknown as HistoryEvent,
+  );
 }
 
 const scheduled = (kind: 1 | 2) => ({ workflowTaskScheduledEventAttributes: { taskQueue: { name: 'q', kind } } });
 const started = (identity: string) => ({ workflowTaskStartedEventAttributes: { identity } });
 const completed = (identity: string) => ({ workflowTaskCompletedEventAttributes: { identity } });
 const timedOut = (timeoutType: 1 | 2) => ({ workflowTaskTimedOutEventAttributes: { timeoutType } });
-const activity = (heartbeat: number) => ({ activityTaskScheduledEventAttributes: { activityType: { name: 'tally' }, heartbeatTimeout: { seconds: heartbeat } } });
-const activityStarted = (scheduledEventId: number, attempt: number, identity: string) => ({ activityTaskStartedEventAttributes: { scheduledEventId, attempt, identity } });
-const activityCompleted = (scheduledEventId: number) => ({ activityTaskCompletedEventAttributes: { scheduledEventId } });
+const activity = (heartbeat: number) => ({
+  activityTaskScheduledEventAttributes: { activityType: { name: 'tally' }, heartbeatTimeout: { seconds: heartbeat } },
+});
+const activityStarted = (scheduledEventId: number, attempt: number, identity: string) => ({
+  activityTaskStartedEventAttributes: { scheduledEventId, attempt, identity },
+});
+const activityCompleted = (scheduledEventId: number) => ({
+  activityTaskCompletedEventAttributes: { scheduledEventId },
+});
 
 const kills = [{ end: KILL, worker_identity: DEAD }];
 /** Per task, what it is and how long it waited on the dead worker (undefined: it did not). */
@@ -29,7 +42,14 @@ const waits = (events: HistoryEvent[], killed = kills) =>
 
 describe('what a worker death held up, from Temporal histories', () => {
   it('an activity attempt lost with the worker: from the kill to the next attempt starting', () => {
-    const events = history([-3, scheduled(1)], [-3, started(DEAD)], [-2.9, completed(DEAD)], [-2.9, activity(15)], [14.2, activityStarted(4, 2, LIVE)], [14.3, activityCompleted(4)]);
+    const events = history(
+      [-3, scheduled(1)],
+      [-3, started(DEAD)],
+      [-2.9, completed(DEAD)],
+      [-2.9, activity(15)],
+      [14.2, activityStarted(4, 2, LIVE)],
+      [14.3, activityCompleted(4)],
+    );
     expect(waits(events)).toEqual([undefined, ['step 0 (tally) attempt 2', 14.2]]);
   });
 
@@ -48,11 +68,22 @@ describe('what a worker death held up, from Temporal histories', () => {
       [13.4, started(LIVE)],
       [13.5, completed(LIVE)],
     );
-    expect(waits(events)).toEqual([undefined, undefined, ['workflow task #7 (schedule-to-start timeout)', expect.closeTo(10.4, 5) as number]]);
+    expect(waits(events)).toEqual([
+      undefined,
+      undefined,
+      ['workflow task #7 (schedule-to-start timeout)', expect.closeTo(10.4, 5) as number],
+    ]);
   });
 
   it('a workflow task the worker had started when it died: from the kill to its start elsewhere', () => {
-    const events = history([-1, scheduled(1)], [-0.5, started(DEAD)], [9.5, timedOut(1)], [9.5, scheduled(1)], [11, started(LIVE)], [11.2, completed(LIVE)]);
+    const events = history(
+      [-1, scheduled(1)],
+      [-0.5, started(DEAD)],
+      [9.5, timedOut(1)],
+      [9.5, scheduled(1)],
+      [11, started(LIVE)],
+      [11.2, completed(LIVE)],
+    );
     expect(waits(events)).toEqual([['workflow task #1 (start-to-close timeout)', 11]]);
   });
 
@@ -76,8 +107,20 @@ describe('what a worker death held up, from Temporal histories', () => {
 
   it('a workflow task held up by two deaths in turn: each from its kill to the next start elsewhere', () => {
     const SECOND = '3@host';
-    const events = history([-1, scheduled(1)], [-0.5, started(DEAD)], [9.5, timedOut(1)], [9.5, scheduled(1)], [11, started(SECOND)], [21, timedOut(1)], [21, scheduled(1)], [24, started(LIVE)], [24.5, completed(LIVE)]);
-    expect(waits(events, [...kills, { end: KILL + 12_000, worker_identity: SECOND }])).toEqual([['workflow task #1 (start-to-close timeout, start-to-close timeout)', 11, 12]]);
+    const events = history(
+      [-1, scheduled(1)],
+      [-0.5, started(DEAD)],
+      [9.5, timedOut(1)],
+      [9.5, scheduled(1)],
+      [11, started(SECOND)],
+      [21, timedOut(1)],
+      [21, scheduled(1)],
+      [24, started(LIVE)],
+      [24.5, completed(LIVE)],
+    );
+    expect(waits(events, [...kills, { end: KILL + 12_000, worker_identity: SECOND }])).toEqual([
+      ['workflow task #1 (start-to-close timeout, start-to-close timeout)', 11, 12],
+    ]);
   });
 
   it('a task pending at the kill that never started waits until the measure', () => {

@@ -24,10 +24,18 @@ export interface RunTask {
 
 /** `TASK_QUEUE_KIND_STICKY`: a worker's own queue for the workflows it caches. */
 const STICKY = 2;
-const TIMEOUT_TYPES: Record<number, string> = { 1: 'start-to-close', 2: 'schedule-to-start', 3: 'schedule-to-close', 4: 'heartbeat' };
+const TIMEOUT_TYPES: Record<number, string> = {
+  1: 'start-to-close',
+  2: 'schedule-to-start',
+  3: 'schedule-to-close',
+  4: 'heartbeat',
+};
 
 /** The tasks of one execution's history, in the order they were scheduled. */
-export function tasksOf(events: readonly HistoryEvent[], stepOf: (scheduled: HistoryEvent) => number | undefined): RunTask[] {
+export function tasksOf(
+  events: readonly HistoryEvent[],
+  stepOf: (scheduled: HistoryEvent) => number | undefined,
+): RunTask[] {
   const tasks: RunTask[] = [];
   const activities = new Map<number, RunTask>();
   let workflowTask: (RunTask & { id: number; lost: string[]; sticky: boolean; started_by?: string }) | undefined;
@@ -37,7 +45,17 @@ export function tasksOf(events: readonly HistoryEvent[], stepOf: (scheduled: His
     const at = timeOf(event.eventTime);
     const id = Number(event.eventId ?? 0);
     if (event.workflowTaskScheduledEventAttributes) {
-      workflowTask ??= { what: '', kind: 'workflow task', scheduled_at: at, starts: [], retried: false, lost_on: [], id, lost: [], sticky: false };
+      workflowTask ??= {
+        what: '',
+        kind: 'workflow task',
+        scheduled_at: at,
+        starts: [],
+        retried: false,
+        lost_on: [],
+        id,
+        lost: [],
+        sticky: false,
+      };
       workflowTask.sticky = Number(event.workflowTaskScheduledEventAttributes.taskQueue?.kind) === STICKY;
     } else if (event.workflowTaskStartedEventAttributes && workflowTask) {
       workflowTask.started_at = at;
@@ -46,7 +64,8 @@ export function tasksOf(events: readonly HistoryEvent[], stepOf: (scheduled: His
     } else if ((event.workflowTaskTimedOutEventAttributes || event.workflowTaskFailedEventAttributes) && workflowTask) {
       // The task is scheduled again (on the normal queue): the same piece of work, retried.
       const timeout = event.workflowTaskTimedOutEventAttributes?.timeoutType;
-      const type = timeout !== undefined && timeout !== null ? (TIMEOUT_TYPES[Number(timeout)] ?? String(timeout)) : undefined;
+      const type =
+        timeout !== undefined && timeout !== null ? (TIMEOUT_TYPES[Number(timeout)] ?? String(timeout)) : undefined;
       workflowTask.lost.push(type !== undefined ? `${type} timeout` : 'failed');
       const on = type === 'schedule-to-start' && workflowTask.sticky ? cachedOn : workflowTask.started_by;
       if (on !== undefined) workflowTask.lost_on.push(on);
@@ -90,7 +109,9 @@ export function tasksOf(events: readonly HistoryEvent[], stepOf: (scheduled: His
   return tasks;
 }
 
-function closeWorkflowTask(task: RunTask & { id: number; lost: string[]; sticky: boolean; started_by?: string }): RunTask {
+function closeWorkflowTask(
+  task: RunTask & { id: number; lost: string[]; sticky: boolean; started_by?: string },
+): RunTask {
   const { id, lost, sticky: _sticky, started_by: _startedBy, ...rest } = task;
   return { ...rest, what: `workflow task #${id}${lost.length > 0 ? ` (${lost.join(', ')})` : ''}` };
 }
@@ -107,10 +128,17 @@ export interface WorkerKill {
  * which lost it) until it next started on another worker, or `now` if it has not. A task
  * pending at no kill, or lost after one on a live worker, waited on no dead worker.
  */
-export function waitsOnDeadWorkers<F extends WorkerKill>(task: RunTask, kills: readonly F[], now: number): { fault: F; wait_ms: number }[] {
+export function waitsOnDeadWorkers<F extends WorkerKill>(
+  task: RunTask,
+  kills: readonly F[],
+  now: number,
+): { fault: F; wait_ms: number }[] {
   const through = task.started_at ?? Infinity;
-  const resumed = (after: number, dead: string | undefined): number => task.starts.find((s) => s.at > after && s.by !== dead)?.at ?? now;
-  const waits = kills.filter((k) => task.scheduled_at <= k.end && k.end < through).map((k) => ({ fault: k, wait_ms: resumed(k.end, k.worker_identity) - k.end }));
+  const resumed = (after: number, dead: string | undefined): number =>
+    task.starts.find((s) => s.at > after && s.by !== dead)?.at ?? now;
+  const waits = kills
+    .filter((k) => task.scheduled_at <= k.end && k.end < through)
+    .map((k) => ({ fault: k, wait_ms: resumed(k.end, k.worker_identity) - k.end }));
   if (waits.length > 0 || !task.retried) return waits;
   // Scheduled after a kill and lost to the dead worker: a workflow task on its sticky queue
   // (or started by its poll as it died); an activity attempt its poll took (Temporal keeps

@@ -17,7 +17,12 @@ function secondsOf(d: Timestamp): string {
 
 // Temporal's enums as their protobuf numbers name them.
 const QUEUE_KINDS: Record<number, string> = { 1: 'normal', 2: 'sticky' };
-const TIMEOUT_TYPES: Record<number, string> = { 1: 'start-to-close', 2: 'schedule-to-start', 3: 'schedule-to-close', 4: 'heartbeat' };
+const TIMEOUT_TYPES: Record<number, string> = {
+  1: 'start-to-close',
+  2: 'schedule-to-start',
+  3: 'schedule-to-close',
+  4: 'heartbeat',
+};
 
 /**
  * One event of a history as a line to read: its time in seconds from `origin` (a fault), its
@@ -37,7 +42,9 @@ export function describeEvent(event: HistoryEvent, origin: number): string {
   } else if (event.workflowTaskCompletedEventAttributes) {
     detail = `by ${event.workflowTaskCompletedEventAttributes.identity ?? '?'}`;
   } else if (event.workflowTaskTimedOutEventAttributes) {
-    detail = TIMEOUT_TYPES[Number(event.workflowTaskTimedOutEventAttributes.timeoutType)] ?? String(event.workflowTaskTimedOutEventAttributes.timeoutType);
+    detail =
+      TIMEOUT_TYPES[Number(event.workflowTaskTimedOutEventAttributes.timeoutType)] ??
+      String(event.workflowTaskTimedOutEventAttributes.timeoutType);
   } else if (event.workflowTaskFailedEventAttributes) {
     detail = `${String(event.workflowTaskFailedEventAttributes.cause)} by ${event.workflowTaskFailedEventAttributes.identity ?? '?'}`;
   } else if (event.activityTaskScheduledEventAttributes) {

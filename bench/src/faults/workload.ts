@@ -47,24 +47,42 @@ export async function publishStepsWorkflow(http: OrdoHttp, steps: number, ms: nu
       output_variables: [`v${steps}`],
     },
   });
-  if (answer.status !== 201) throw new Error(`publishing ${workflow_id}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return { kind: 'steps', workflow_id, input_values: { v0: CHAIN_VALUE }, expected: (output) => output[`v${steps}`] === CHAIN_VALUE, heartbeat_s: STEPS_HEARTBEAT_S };
+  if (answer.status !== 201)
+    throw new Error(`publishing ${workflow_id}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return {
+    kind: 'steps',
+    workflow_id,
+    input_values: { v0: CHAIN_VALUE },
+    expected: (output) => output[`v${steps}`] === CHAIN_VALUE,
+    heartbeat_s: STEPS_HEARTBEAT_S,
+  };
 }
 
 /** Publishes seed 002's workflow, uploads infra/seed/q4-report.pdf, and returns the kind of job that analyses it. */
 export async function publishSeedWorkflow(http: OrdoHttp): Promise<JobKind> {
-  const published = await http.send('POST', '/v1/workflows', { json: JSON.parse(readFileSync(join(seedDir, 'wf_analyze_document.json'), 'utf8')) });
-  if (published.status !== 201) throw new Error(`publishing the seed workflow: ${published.status} ${JSON.stringify(published.body)}`);
+  const published = await http.send('POST', '/v1/workflows', {
+    json: JSON.parse(readFileSync(join(seedDir, 'wf_analyze_document.json'), 'utf8')),
+  });
+  if (published.status !== 201)
+    throw new Error(`publishing the seed workflow: ${published.status} ${JSON.stringify(published.body)}`);
   const form = new FormData();
-  form.append('file', new Blob([readFileSync(join(seedDir, 'q4-report.pdf'))], { type: 'application/pdf' }), 'q4-report.pdf');
+  form.append(
+    'file',
+    new Blob([readFileSync(join(seedDir, 'q4-report.pdf'))], { type: 'application/pdf' }),
+    'q4-report.pdf',
+  );
   const uploaded = await http.send('POST', '/v1/files', { form });
-  if (uploaded.status !== 201) throw new Error(`uploading q4-report.pdf: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  if (uploaded.status !== 201)
+    throw new Error(`uploading q4-report.pdf: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
   const file_id = (uploaded.body as { file_id: string }).file_id;
   return {
     kind: 'seed',
     workflow_id: 'wf_analyze_document',
     input_values: { input_doc: { file_id }, depth: 'detailed' },
-    expected: (output) => Object.keys(output).join() === 'final_analysis' && typeof output.final_analysis === 'object' && output.final_analysis !== null,
+    expected: (output) =>
+      Object.keys(output).join() === 'final_analysis' &&
+      typeof output.final_analysis === 'object' &&
+      output.final_analysis !== null,
     heartbeat_s: PLATFORM_HEARTBEAT_S,
   };
 }
@@ -101,11 +119,18 @@ export interface Launch {
  */
 export async function launchJob(api: (attempt: number) => OrdoHttp, launch: Launch, deadline: number): Promise<Launch> {
   let attempt = 0;
-  const sendUntilAnswered = async (what: string, path: string, json: unknown, key: string): Promise<ApiAnswer | undefined> => {
+  const sendUntilAnswered = async (
+    what: string,
+    path: string,
+    json: unknown,
+    key: string,
+  ): Promise<ApiAnswer | undefined> => {
     for (;;) {
       const answer = await api(attempt++).send('POST', path, { json, key, timeoutMs: 20_000 });
       const code = (answer.body as { code?: string } | undefined)?.code;
-      launch.answers.push(`${what} ${answer.status}${answer.replayed ? ' replayed' : ''}${code ? `: ${code}` : answer.error ? `: ${answer.error}` : ''}`);
+      launch.answers.push(
+        `${what} ${answer.status}${answer.replayed ? ' replayed' : ''}${code ? `: ${code}` : answer.error ? `: ${answer.error}` : ''}`,
+      );
       const again = answer.status === 0 || answer.status >= 500 || code === 'IDEMPOTENCY_KEY_IN_USE';
       if (!again) return answer;
       if (Date.now() > deadline) return undefined;
@@ -114,14 +139,29 @@ export async function launchJob(api: (attempt: number) => OrdoHttp, launch: Laun
   };
   const { kind } = launch;
   if (launch.mode === 'one-request') {
-    const created = await sendUntilAnswered('create+start', '/v1/jobs', { workflow_id: kind.workflow_id, name: launch.name, input_values: kind.input_values, start: true }, launch.keys[0]!);
+    const created = await sendUntilAnswered(
+      'create+start',
+      '/v1/jobs',
+      { workflow_id: kind.workflow_id, name: launch.name, input_values: kind.input_values, start: true },
+      launch.keys[0]!,
+    );
     launch.job_id = (created?.body as { job_id?: string } | undefined)?.job_id;
     launch.ok = created?.status === 202;
   } else {
-    const created = await sendUntilAnswered('create', '/v1/jobs', { workflow_id: kind.workflow_id, name: launch.name }, launch.keys[0]!);
+    const created = await sendUntilAnswered(
+      'create',
+      '/v1/jobs',
+      { workflow_id: kind.workflow_id, name: launch.name },
+      launch.keys[0]!,
+    );
     launch.job_id = (created?.body as { job_id?: string } | undefined)?.job_id;
     if (created?.status === 201 && launch.job_id !== undefined) {
-      const started = await sendUntilAnswered('start', `/v1/jobs/${launch.job_id}/start`, { input_values: kind.input_values }, launch.keys[1]!);
+      const started = await sendUntilAnswered(
+        'start',
+        `/v1/jobs/${launch.job_id}/start`,
+        { input_values: kind.input_values },
+        launch.keys[1]!,
+      );
       const code = (started?.body as { code?: string } | undefined)?.code;
       launch.ok = started?.status === 202 || code === 'JOB_NOT_PENDING';
     }
@@ -133,12 +173,18 @@ export async function launchJob(api: (attempt: number) => OrdoHttp, launch: Laun
 /** A new launch of `kind`, named and keyed by `tag` and its number. */
 export function newLaunch(tag: string, index: number, kind: JobKind, mode: LaunchMode): Launch {
   const name = `faults ${tag} ${index}`;
-  const keys = mode === 'one-request' ? [`${tag}-${index}-create-start`] : [`${tag}-${index}-create`, `${tag}-${index}-start`];
+  const keys =
+    mode === 'one-request' ? [`${tag}-${index}-create-start`] : [`${tag}-${index}-create`, `${tag}-${index}-start`];
   return { name, kind, mode, keys, sent_at: Date.now(), answers: [], ok: false };
 }
 
 /** Runs `launches` at most `concurrency` at a time; resolves when all have their answers. */
-export async function launchAll(api: (attempt: number) => OrdoHttp, launches: Launch[], concurrency: number, deadline: number): Promise<Launch[]> {
+export async function launchAll(
+  api: (attempt: number) => OrdoHttp,
+  launches: Launch[],
+  concurrency: number,
+  deadline: number,
+): Promise<Launch[]> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < launches.length) {

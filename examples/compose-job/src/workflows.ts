@@ -30,7 +30,14 @@ export async function reviewWithOrdo(request: ReviewRequest): Promise<ReviewResu
   const child = await startChild<ComposedJobWorkflow>(JOB_WORKFLOW_TYPE, {
     workflowId: `${workflowInfo().workflowId}--ordo`,
     taskQueue: request.ordo_task_queue ?? 'ordo-jobs',
-    args: [{ workflow_id: request.ordo_workflow_id, input_values: { n: request.n }, name: `Review ${request.n}`, context: { requested_by: 'review-team' } }],
+    args: [
+      {
+        workflow_id: request.ordo_workflow_id,
+        input_values: { n: request.n },
+        name: `Review ${request.n}`,
+        context: { requested_by: 'review-team' },
+      },
+    ],
   });
   // Held for a while (it pauses at its next step boundary), then let go.
   await child.signal(pauseSignal);

@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type OrdoApp } from '@ordo/api';
 import { Job, RuntimeWorkflowExecution } from '@ordo/core';
 import { openStore, type OrdoStore } from '@ordo/storage';
-import { connectClient, connectWorker, pollUntil, ResponseChecker, TEST_API_KEY, testStoreConfig, uniqueTaskQueue, workflowBundle, type OpenApiDocument } from '@ordo/testing';
+import {
+  connectClient,
+  connectWorker,
+  pollUntil,
+  ResponseChecker,
+  TEST_API_KEY,
+  testStoreConfig,
+  uniqueTaskQueue,
+  workflowBundle,
+  type OpenApiDocument,
+} from '@ordo/testing';
 import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import type { ReviewResult } from '../src/workflows';
@@ -33,10 +43,29 @@ describe('compose-job example: another team runs an Ordo job as a child workflow
     const ordo = await connectWorker();
     const team = await connectWorker();
     connections.push(ordo, team);
-    const ordoWorker = await createWorker({ connection: ordo, namespace: client.options.namespace, taskQueue: ordoQueue, store, tools, workflowBundle: workflowBundle(), http: { allowedHosts: [] } });
-    const teamWorker = await Worker.create({ connection: team, namespace: client.options.namespace, taskQueue: teamQueue, workflowsPath: fileURLToPath(new URL('../src/workflows.ts', import.meta.url)) });
+    const ordoWorker = await createWorker({
+      connection: ordo,
+      namespace: client.options.namespace,
+      taskQueue: ordoQueue,
+      store,
+      tools,
+      workflowBundle: workflowBundle(),
+      http: { allowedHosts: [] },
+    });
+    const teamWorker = await Worker.create({
+      connection: team,
+      namespace: client.options.namespace,
+      taskQueue: teamQueue,
+      workflowsPath: fileURLToPath(new URL('../src/workflows.ts', import.meta.url)),
+    });
     for (const worker of [ordoWorker, teamWorker]) workers.push({ worker, running: worker.run() });
-    app = createApp({ store, temporal: { client, taskQueue: ordoQueue }, tools: tools.map(describeTool), maxUploadBytes: 1024 * 1024, auth: { keys: [TEST_API_KEY] } });
+    app = createApp({
+      store,
+      temporal: { client, taskQueue: ordoQueue },
+      tools: tools.map(describeTool),
+      maxUploadBytes: 1024 * 1024,
+      auth: { keys: [TEST_API_KEY] },
+    });
     // The Ordo workflow the team composes, published through the API.
     const created = await api('/v1/workflows', {
       method: 'POST',
@@ -48,7 +77,12 @@ describe('compose-job example: another team runs an Ordo job as a child workflow
         input_variables: [{ variable_id: 'n', name: 'n', schema: { type: 'number' }, required: true }],
         steps: [
           { step_id: 'rest', tool: { tool_id: 'sleep', name: 'Rest' }, parameter_mappings: { ms: 300 } },
-          { step_id: 'double', tool: { tool_id: 'noop', name: 'Double' }, parameter_mappings: { value: { expr: 'n * 2' } }, output_mappings: { value: 'doubled' } },
+          {
+            step_id: 'double',
+            tool: { tool_id: 'noop', name: 'Double' },
+            parameter_mappings: { value: { expr: 'n * 2' } },
+            output_mappings: { value: 'doubled' },
+          },
         ],
         output_variables: ['doubled'],
       }),
@@ -68,7 +102,10 @@ describe('compose-job example: another team runs an Ordo job as a child workflow
   let checker: ResponseChecker | undefined;
   /** `app.request` with the test key, every answer checked against the OpenAPI document the app serves. */
   async function api(path: string, init: RequestInit = {}): Promise<Response> {
-    const res = await app.request(path, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(init.headers as Record<string, string> | undefined) } });
+    const res = await app.request(path, {
+      ...init,
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(init.headers as Record<string, string> | undefined) },
+    });
     checker ??= new ResponseChecker((await (await app.request('/openapi.json')).json()) as OpenApiDocument);
     await checker.checkResponse(init.method ?? 'GET', path, res);
     return res;
@@ -76,7 +113,11 @@ describe('compose-job example: another team runs an Ordo job as a child workflow
 
   it('runs the job as its child, pauses and resumes it with the exported signals, uses its result; the job is in the API with the parent set', async () => {
     const parentId = `review-${Date.now()}`;
-    const handle = await client.workflow.start('reviewWithOrdo', { workflowId: parentId, taskQueue: teamQueue, args: [{ ordo_workflow_id: 'compose_double', n: 21, ordo_task_queue: ordoQueue, hold_ms: 2_000 }] });
+    const handle = await client.workflow.start('reviewWithOrdo', {
+      workflowId: parentId,
+      taskQueue: teamQueue,
+      args: [{ ordo_workflow_id: 'compose_double', n: 21, ordo_task_queue: ordoQueue, hold_ms: 2_000 }],
+    });
     const jobId = `${parentId}--ordo`;
     // Held paused by the parent's signal, as the API shows it.
     const paused = await pollUntil(
@@ -87,12 +128,23 @@ describe('compose-job example: another team runs an Ordo job as a child workflow
       (job) => job?.execution_progress.is_paused === true,
       { timeoutMs: 20_000, intervalMs: 100 },
     );
-    expect(paused).toMatchObject({ status: 'RUNNING', workflow_id: 'compose_double', name: 'Review 21', parent_job_id: parentId, context: { requested_by: 'review-team' } });
+    expect(paused).toMatchObject({
+      status: 'RUNNING',
+      workflow_id: 'compose_double',
+      name: 'Review 21',
+      parent_job_id: parentId,
+      context: { requested_by: 'review-team' },
+    });
 
     const result: ReviewResult = await handle.result();
     expect(result).toEqual({ ordo_job_id: jobId, doubled: 42, summary: '21 doubled is 42' });
     const job = Job.parse(await (await api(`/v1/jobs/${jobId}`)).json());
-    expect(job).toMatchObject({ status: 'COMPLETED', output_data: { doubled: 42 }, input_values: { n: 21 }, parent_job_id: parentId });
+    expect(job).toMatchObject({
+      status: 'COMPLETED',
+      output_data: { doubled: 42 },
+      input_values: { n: 21 },
+      parent_job_id: parentId,
+    });
     const execution = RuntimeWorkflowExecution.parse(await (await api(`/v1/jobs/${jobId}/execution`)).json());
     expect(execution.parentWorkflowExecutionId).toBe(parentId);
     expect(execution.runtimeStatus).toBe('Completed');

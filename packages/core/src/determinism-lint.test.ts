@@ -42,10 +42,17 @@ describe('the determinism boundary (eslint.config.js)', () => {
   });
 
   it('lets workflow code import zod types but not zod itself', async () => {
-    expect(await ruleIds('packages/core/src/workflows/probe.ts', `import { z } from 'zod';\nexport const s = z.string();\n`)).toContain(
-      '@typescript-eslint/no-restricted-imports',
-    );
-    expect(await ruleIds('packages/core/src/workflows/probe.ts', `import type { z } from 'zod';\nexport type S = z.ZodString;\n`)).toEqual([]);
-    expect(await ruleIds('packages/core/src/model/probe.ts', `import { z } from 'zod';\nexport const s = z.string();\n`)).toEqual([]);
+    expect(
+      await ruleIds('packages/core/src/workflows/probe.ts', `import { z } from 'zod';\nexport const s = z.string();\n`),
+    ).toContain('@typescript-eslint/no-restricted-imports');
+    expect(
+      await ruleIds(
+        'packages/core/src/workflows/probe.ts',
+        `import type { z } from 'zod';\nexport type S = z.ZodString;\n`,
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleIds('packages/core/src/model/probe.ts', `import { z } from 'zod';\nexport const s = z.string();\n`),
+    ).toEqual([]);
   });
 });

@@ -7,26 +7,95 @@
 // First: expressions parse in every process that imports Ordo's model.
 import './model/expression-engine';
 export * from './job-workflow-contract';
-export { ComposedJobInput, ControlRefusal, JobRunInput, JobWorkflowInput, JobWorkflowResult, RetryFrom, RunContinuation } from './model/job-workflow-input';
+export {
+  ComposedJobInput,
+  ControlRefusal,
+  JobRunInput,
+  JobWorkflowInput,
+  JobWorkflowResult,
+  RetryFrom,
+  RunContinuation,
+} from './model/job-workflow-input';
 export { StepAddress } from './model/activity-contract';
-export type { RecordedCompletion, RecordedEnding, RunRecording, StepAttemptRecorder, ToolActivities, ToolActivity, ToolActivityInput, ToolActivityResult, ToolOutputs, ToolParams } from './model/activity-contract';
+export type {
+  RecordedCompletion,
+  RecordedEnding,
+  RunRecording,
+  StepAttemptRecorder,
+  ToolActivities,
+  ToolActivity,
+  ToolActivityInput,
+  ToolActivityResult,
+  ToolOutputs,
+  ToolParams,
+} from './model/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
 export { JobErrorCode, ToolErrorCode } from './model/error-codes';
 export { ExecutionState, StepExecutionResult } from './model/execution-state';
 export { checkInputValue, effectiveInputs, fileIdsIn, validateInputs } from './model/input-validation';
 export type { FileLookup, InputCheck } from './model/input-validation';
-export { CreateJobRequest, ExecutionProgress, Job, JobRecord, JobStep, JobStepRuntime, JobSummary, RunSummary, SetInputValueRequest } from './model/job';
-export { applyOutputMappings, literalValueOf, providerOf, resolveMappings, resolveValue, sourceUses, type ValueProvider, type ValueScope } from './model/mappings';
+export {
+  CreateJobRequest,
+  ExecutionProgress,
+  Job,
+  JobRecord,
+  JobStep,
+  JobStepRuntime,
+  JobSummary,
+  RunSummary,
+  SetInputValueRequest,
+} from './model/job';
+export {
+  applyOutputMappings,
+  literalValueOf,
+  providerOf,
+  resolveMappings,
+  resolveValue,
+  sourceUses,
+  type ValueProvider,
+  type ValueScope,
+} from './model/mappings';
 export { EXPRESSION_LIMITS, evaluateExpression, parseExpression } from './model/expressions';
-export type { EvaluationOptions, ExpressionFailure, ExpressionLimits, ExpressionResult, StepBudget } from './model/expressions';
+export type {
+  EvaluationOptions,
+  ExpressionFailure,
+  ExpressionLimits,
+  ExpressionResult,
+  StepBudget,
+} from './model/expressions';
 export { ExpressionPacer, STEPS_PER_ACTIVATION, STEPS_PER_JOB_STEP } from './workflows/expression-pacer';
 export { REGEX_SYNTAX } from './model/linear-regex';
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
 export { RuntimeStepExecution, RuntimeWorkflowExecution } from './model/runtime-execution';
-export { BeginRunRefusal, BeginRunRequest, CreateRunRefusal, CreateRunRequest, PreparedStart, ResumeRunRequest, RunClaim, RunHeader, RunRecord, RunStart, StepBatch } from './model/run-store-contract';
-export type { BeginRunResult, CreateRunResult, RecordRunResult, ResumeRunResult, RunClaimResult, RunStoreActivities } from './model/run-store-contract';
-export { composeRunState, RUN_STATE_WINDOW, runStateWindow, UNRECORDED_LIMIT, windowedExecutionState } from './model/run-window';
+export {
+  BeginRunRefusal,
+  BeginRunRequest,
+  CreateRunRefusal,
+  CreateRunRequest,
+  PreparedStart,
+  ResumeRunRequest,
+  RunClaim,
+  RunHeader,
+  RunRecord,
+  RunStart,
+  StepBatch,
+} from './model/run-store-contract';
+export type {
+  BeginRunResult,
+  CreateRunResult,
+  RecordRunResult,
+  ResumeRunResult,
+  RunClaimResult,
+  RunStoreActivities,
+} from './model/run-store-contract';
+export {
+  composeRunState,
+  RUN_STATE_WINDOW,
+  runStateWindow,
+  UNRECORDED_LIMIT,
+  windowedExecutionState,
+} from './model/run-window';
 export type { WindowBounds } from './model/run-window';
 export { MAX_REFERENCED_BYTES, referencedStepIds } from './model/step-references';
 export { jobStartFields, preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
@@ -41,7 +110,13 @@ export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from '.
 export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';
 export { StepRetryPolicy } from './model/step';
 export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './model/tool-descriptor';
-export { requiredToolParameters, toolOutputNames, toolOutputSchema, toolParameterNames, toolParameterSchema } from './model/tool-json-schema';
+export {
+  requiredToolParameters,
+  toolOutputNames,
+  toolOutputSchema,
+  toolParameterNames,
+  toolParameterSchema,
+} from './model/tool-json-schema';
 export {
   DEFAULT_INLINE_VALUE_LIMIT_BYTES,
   isValueRef,
@@ -53,7 +128,19 @@ export {
   ValueRef,
 } from './model/value-ref';
 export type { BlobStore } from './model/value-ref';
-export { ArraySchema, BooleanSchema, FileSchema, Identifier, InputVariable, InputVariables, NumberSchema, ObjectSchema, PlainText, StringSchema, VariableSchema } from './model/variable-schema';
+export {
+  ArraySchema,
+  BooleanSchema,
+  FileSchema,
+  Identifier,
+  InputVariable,
+  InputVariables,
+  NumberSchema,
+  ObjectSchema,
+  PlainText,
+  StringSchema,
+  VariableSchema,
+} from './model/variable-schema';
 export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
 export type { DefinitionShape } from './model/definition-queries';
 export {
@@ -68,15 +155,53 @@ export {
 } from './model/workflow-definition';
 export type { DefinitionRule, DefinitionRuleStage } from './model/workflow-definition';
 export { schemaMismatch, variableJsonSchema } from './model/schema-compatibility';
-export { jobSearchAttributes, ORDO_SEARCH_ATTRIBUTES, OrdoCorrelationId, OrdoJobId, OrdoJobStatus, OrdoParentJobId, OrdoWorkflowId, OrdoWorkflowVersion } from './search-attributes';
-export { HumanConfirmStep, StepDefinition, StepDefinitionSchema, SubWorkflowStep, ToolRef, ToolStep, WaitStep } from './model/step-definition';
-export { childJobId, DEFAULT_SUB_WORKFLOW_CONCURRENCY, MAX_SUB_WORKFLOW_CONCURRENCY, MAX_SUB_WORKFLOW_DEPTH } from './workflows/steps/sub-workflow-step';
+export {
+  jobSearchAttributes,
+  ORDO_SEARCH_ATTRIBUTES,
+  OrdoCorrelationId,
+  OrdoJobId,
+  OrdoJobStatus,
+  OrdoParentJobId,
+  OrdoWorkflowId,
+  OrdoWorkflowVersion,
+} from './search-attributes';
+export {
+  HumanConfirmStep,
+  StepDefinition,
+  StepDefinitionSchema,
+  SubWorkflowStep,
+  ToolRef,
+  ToolStep,
+  WaitStep,
+} from './model/step-definition';
+export {
+  childJobId,
+  DEFAULT_SUB_WORKFLOW_CONCURRENCY,
+  MAX_SUB_WORKFLOW_CONCURRENCY,
+  MAX_SUB_WORKFLOW_DEPTH,
+} from './workflows/steps/sub-workflow-step';
 export { newJobRecord, subWorkflowRefs } from './model/new-job';
 export type { NewJobFields } from './model/new-job';
 export { STEP_TYPES, stepTypeOf } from './workflows/steps';
 export { confirmationRefusal } from './workflows/steps/human-confirm-step';
-export type { SchemaKit, StepExecution, StepOutcome, StepType, SubWorkflowRef, SubWorkflowTarget, WorkflowLookup } from './workflows/steps/step-type';
+export type {
+  SchemaKit,
+  StepExecution,
+  StepOutcome,
+  StepType,
+  SubWorkflowRef,
+  SubWorkflowTarget,
+  WorkflowLookup,
+} from './workflows/steps/step-type';
 export { toolRunOptions } from './workflows/steps/tool-step';
 export type { ToolRunOptions } from './workflows/steps/tool-step';
-export { EnvError, envIssuesOf, loadEnvOrExit, TemporalEnv, TemporalEnvShape, temporalConnectionOptions, temporalEnvIssues } from './temporal-connection';
+export {
+  EnvError,
+  envIssuesOf,
+  loadEnvOrExit,
+  TemporalEnv,
+  TemporalEnvShape,
+  temporalConnectionOptions,
+  temporalEnvIssues,
+} from './temporal-connection';
 export type { EnvIssue, TemporalConnectionOptions, TemporalTlsOptions } from './temporal-connection';

@@ -13,7 +13,14 @@ export const OrdoJobStatus = defineSearchAttributeKey('OrdoJobStatus', SearchAtt
 export const OrdoCorrelationId = defineSearchAttributeKey('OrdoCorrelationId', SearchAttributeType.KEYWORD);
 export const OrdoParentJobId = defineSearchAttributeKey('OrdoParentJobId', SearchAttributeType.KEYWORD);
 
-export const ORDO_SEARCH_ATTRIBUTES = [OrdoJobId, OrdoWorkflowId, OrdoWorkflowVersion, OrdoJobStatus, OrdoCorrelationId, OrdoParentJobId] as const;
+export const ORDO_SEARCH_ATTRIBUTES = [
+  OrdoJobId,
+  OrdoWorkflowId,
+  OrdoWorkflowVersion,
+  OrdoJobStatus,
+  OrdoCorrelationId,
+  OrdoParentJobId,
+] as const;
 
 /** The search attributes a job's run starts with (its status `RUNNING`; the run keeps it current). */
 export function jobSearchAttributes(job: {

@@ -35,7 +35,11 @@ describe('temporalConnectionOptions', () => {
     );
     expect(options.address).toBe('ordo.a1b2c.tmprl.cloud:7233');
     expect(options.apiKey).toBeUndefined();
-    const tls = options.tls as { clientCertPair: { crt: Uint8Array; key: Uint8Array }; serverRootCACertificate: Uint8Array; serverNameOverride: string };
+    const tls = options.tls as {
+      clientCertPair: { crt: Uint8Array; key: Uint8Array };
+      serverRootCACertificate: Uint8Array;
+      serverNameOverride: string;
+    };
     expect(text(tls.clientCertPair.crt)).toBe('CLIENT CERT');
     expect(text(tls.clientCertPair.key)).toBe('CLIENT KEY');
     expect(text(tls.serverRootCACertificate)).toBe('SERVER CA');
@@ -43,8 +47,19 @@ describe('temporalConnectionOptions', () => {
   });
 
   it('sends a Temporal Cloud API key over TLS, with the namespace header', () => {
-    const options = temporalConnectionOptions(TemporalEnv.parse({ TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'ordo.a1b2c', TEMPORAL_API_KEY: 'eyJhbGciOi.key' }));
-    expect(options).toEqual({ address: 'us-east-1.aws.api.temporal.io:7233', tls: true, apiKey: 'eyJhbGciOi.key', metadata: { 'temporal-namespace': 'ordo.a1b2c' } });
+    const options = temporalConnectionOptions(
+      TemporalEnv.parse({
+        TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233',
+        TEMPORAL_NAMESPACE: 'ordo.a1b2c',
+        TEMPORAL_API_KEY: 'eyJhbGciOi.key',
+      }),
+    );
+    expect(options).toEqual({
+      address: 'us-east-1.aws.api.temporal.io:7233',
+      tls: true,
+      apiKey: 'eyJhbGciOi.key',
+      metadata: { 'temporal-namespace': 'ordo.a1b2c' },
+    });
   });
 
   it('turns TLS on alone with TEMPORAL_TLS=true', () => {
@@ -54,7 +69,11 @@ describe('temporalConnectionOptions', () => {
 
 describe('the Temporal variables', () => {
   it('name each bad variable and its rule', () => {
-    const parsed = TemporalEnv.safeParse({ TEMPORAL_ADDRESS: 'no-port', TEMPORAL_TLS: 'yes', TEMPORAL_TLS_SERVER_CA_CERT_PATH: join(dir, 'missing.pem') });
+    const parsed = TemporalEnv.safeParse({
+      TEMPORAL_ADDRESS: 'no-port',
+      TEMPORAL_TLS: 'yes',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: join(dir, 'missing.pem'),
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['TEMPORAL_ADDRESS', 'must be host:port, e.g. 127.0.0.1:7233'],
@@ -65,12 +84,20 @@ describe('the Temporal variables', () => {
 
   it('require a certificate and its key together, and no TLS setting with TLS off', () => {
     expect(temporalEnvIssues({ TEMPORAL_TLS_CLIENT_CERT_PATH: cert })).toEqual([
-      { variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: 'is required when TEMPORAL_TLS_CLIENT_CERT_PATH is set (the client certificate needs its private key)' },
+      {
+        variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+        message: 'is required when TEMPORAL_TLS_CLIENT_CERT_PATH is set (the client certificate needs its private key)',
+      },
     ]);
     expect(temporalEnvIssues({ TEMPORAL_TLS_CLIENT_KEY_PATH: key, TEMPORAL_TLS_CLIENT_CERT_PATH: '' })).toEqual([
-      { variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', message: 'is required when TEMPORAL_TLS_CLIENT_KEY_PATH is set (the private key needs its client certificate)' },
+      {
+        variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+        message: 'is required when TEMPORAL_TLS_CLIENT_KEY_PATH is set (the private key needs its client certificate)',
+      },
     ]);
-    expect(temporalEnvIssues({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' })).toEqual([{ variable: 'TEMPORAL_API_KEY', message: 'needs TLS, but TEMPORAL_TLS is false' }]);
+    expect(temporalEnvIssues({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' })).toEqual([
+      { variable: 'TEMPORAL_API_KEY', message: 'needs TLS, but TEMPORAL_TLS is false' },
+    ]);
     expect(temporalEnvIssues({ TEMPORAL_TLS_CLIENT_CERT_PATH: cert, TEMPORAL_TLS_CLIENT_KEY_PATH: key })).toEqual([]);
   });
 
@@ -80,6 +107,8 @@ describe('the Temporal variables', () => {
       { variable: 'PORT', message: 'a second rule' },
       { variable: 'TEMPORAL_TLS', message: 'must be true or false' },
     ]);
-    expect(error.message).toBe('Invalid API environment (2 problems):\n  PORT: must be 0–65535\n  TEMPORAL_TLS: must be true or false');
+    expect(error.message).toBe(
+      'Invalid API environment (2 problems):\n  PORT: must be 0–65535\n  TEMPORAL_TLS: must be true or false',
+    );
   });
 });

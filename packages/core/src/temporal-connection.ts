@@ -31,7 +31,11 @@ const ReadableFile = z.string().refine(
 export const TemporalEnvShape = {
   /** `host:port` of the Temporal frontend (`<namespace>.<account>.tmprl.cloud:7233` on Cloud). */
   TEMPORAL_ADDRESS: z.string().regex(HOST_PORT, 'must be host:port, e.g. 127.0.0.1:7233').default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').default('default'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters')
+    .default('default'),
   /** `true` connects with TLS even without client certificates (server verified against the system's CAs or the given CA). */
   TEMPORAL_TLS: optional(z.enum(['true', 'false'], { message: 'must be true or false' })),
   /** mTLS: the client certificate (PEM) and its private key; both or neither. */
@@ -58,13 +62,25 @@ export function temporalEnvIssues(source: Readonly<Record<string, string | undef
   const set = (name: string) => (source[name] ?? '') !== '';
   const issues: EnvIssue[] = [];
   if (set('TEMPORAL_TLS_CLIENT_CERT_PATH') && !set('TEMPORAL_TLS_CLIENT_KEY_PATH')) {
-    issues.push({ variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: 'is required when TEMPORAL_TLS_CLIENT_CERT_PATH is set (the client certificate needs its private key)' });
+    issues.push({
+      variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      message: 'is required when TEMPORAL_TLS_CLIENT_CERT_PATH is set (the client certificate needs its private key)',
+    });
   }
   if (set('TEMPORAL_TLS_CLIENT_KEY_PATH') && !set('TEMPORAL_TLS_CLIENT_CERT_PATH')) {
-    issues.push({ variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', message: 'is required when TEMPORAL_TLS_CLIENT_KEY_PATH is set (the private key needs its client certificate)' });
+    issues.push({
+      variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      message: 'is required when TEMPORAL_TLS_CLIENT_KEY_PATH is set (the private key needs its client certificate)',
+    });
   }
   if (source.TEMPORAL_TLS === 'false') {
-    for (const name of ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY']) {
+    for (const name of [
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+      'TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_API_KEY',
+    ]) {
       if (set(name)) issues.push({ variable: name, message: 'needs TLS, but TEMPORAL_TLS is false' });
     }
   }
@@ -95,12 +111,19 @@ export interface TemporalConnectionOptions {
  * one place both processes build their connection from configuration, so a TLS or API-key
  * setup that works for one works for the other.
  */
-export function temporalConnectionOptions(env: TemporalEnv, readFile: (path: string) => Uint8Array = readFileSync): TemporalConnectionOptions {
+export function temporalConnectionOptions(
+  env: TemporalEnv,
+  readFile: (path: string) => Uint8Array = readFileSync,
+): TemporalConnectionOptions {
   const tls: TemporalTlsOptions = {};
   if (env.TEMPORAL_TLS_SERVER_NAME !== undefined) tls.serverNameOverride = env.TEMPORAL_TLS_SERVER_NAME;
-  if (env.TEMPORAL_TLS_SERVER_CA_CERT_PATH !== undefined) tls.serverRootCACertificate = readFile(env.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
+  if (env.TEMPORAL_TLS_SERVER_CA_CERT_PATH !== undefined)
+    tls.serverRootCACertificate = readFile(env.TEMPORAL_TLS_SERVER_CA_CERT_PATH);
   if (env.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined && env.TEMPORAL_TLS_CLIENT_KEY_PATH !== undefined) {
-    tls.clientCertPair = { crt: readFile(env.TEMPORAL_TLS_CLIENT_CERT_PATH), key: readFile(env.TEMPORAL_TLS_CLIENT_KEY_PATH) };
+    tls.clientCertPair = {
+      crt: readFile(env.TEMPORAL_TLS_CLIENT_CERT_PATH),
+      key: readFile(env.TEMPORAL_TLS_CLIENT_KEY_PATH),
+    };
   }
   const wantsTls = env.TEMPORAL_TLS === 'true' || Object.keys(tls).length > 0 || env.TEMPORAL_API_KEY !== undefined;
   const options: TemporalConnectionOptions = { address: env.TEMPORAL_ADDRESS };
@@ -121,7 +144,10 @@ export interface EnvIssue {
 
 /** A zod error on an environment schema as one issue per variable (the first rule each broke). */
 export function envIssuesOf(error: { issues: readonly z.core.$ZodIssue[] } | undefined): EnvIssue[] {
-  return (error?.issues ?? []).map((issue) => ({ variable: issue.path.map(String).join('.') || '(environment)', message: issue.message }));
+  return (error?.issues ?? []).map((issue) => ({
+    variable: issue.path.map(String).join('.') || '(environment)',
+    message: issue.message,
+  }));
 }
 
 /**
@@ -135,7 +161,9 @@ export class EnvError extends Error {
     const byVariable = new Map<string, EnvIssue>();
     for (const issue of issues) if (!byVariable.has(issue.variable)) byVariable.set(issue.variable, issue);
     const unique = [...byVariable.values()];
-    super(`Invalid ${processName} environment (${unique.length} ${unique.length === 1 ? 'problem' : 'problems'}):\n${unique.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    super(
+      `Invalid ${processName} environment (${unique.length} ${unique.length === 1 ? 'problem' : 'problems'}):\n${unique.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`,
+    );
     this.name = 'EnvError';
     this.issues = unique;
   }

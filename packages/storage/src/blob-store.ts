@@ -134,7 +134,8 @@ export class DiskBlobStore implements FileBlobStore {
   }
 
   private pathOf(sha256: string): string {
-    if (!isSha256Hex(sha256)) throw new Error(`blob hash must be 64 lowercase hex digits, got ${JSON.stringify(sha256.slice(0, 80))}`);
+    if (!isSha256Hex(sha256))
+      throw new Error(`blob hash must be 64 lowercase hex digits, got ${JSON.stringify(sha256.slice(0, 80))}`);
     return join(this.directory, sha256.slice(0, 2), sha256);
   }
 }

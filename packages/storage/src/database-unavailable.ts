@@ -5,7 +5,18 @@
  */
 const POSTGRES_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
 /** Node's socket errors on the way to the server: it is down, restarting or unreachable. */
-const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /**
  * What `pg` says, without a code, when a connection ends under it or cannot be had in time
  * (its `client.js` and `pg-pool`): the server went away or never answered.
@@ -34,7 +45,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 function unavailable(err: unknown, depth: number): boolean {
   if (typeof err !== 'object' || err === null || depth > 5) return false;
-  const { code, message, cause, errors } = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { code, message, cause, errors } = err as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
   if (typeof code === 'string') {
     if (POSTGRES_UNAVAILABLE.test(code) || SOCKET_ERRORS.has(code)) return true;
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;

@@ -18,7 +18,10 @@ export type OrdoDatabase = Kysely<Database>;
 export async function openDatabase(config: StoreConfig): Promise<OrdoDatabase> {
   const parsed = parseStoreConfig(config);
   const db = new Kysely<Database>({
-    dialect: parsed.databaseUrl === undefined ? sqliteDialect(join(parsed.dataDir, 'ordo.db')) : postgresDialect(parsed.databaseUrl),
+    dialect:
+      parsed.databaseUrl === undefined
+        ? sqliteDialect(join(parsed.dataDir, 'ordo.db'))
+        : postgresDialect(parsed.databaseUrl),
   });
   try {
     await migrateToLatest(db);
@@ -63,7 +66,13 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * client when it is released (it is no longer queryable), so the next call connects afresh.
  */
 function postgresDialect(connectionString: string): Dialect {
-  const pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS });
+  const pool = new Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+  });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return new PostgresDialect({ pool });

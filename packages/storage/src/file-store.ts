@@ -36,7 +36,14 @@ export class FileStore {
   /** Stores bytes and their metadata; the bytes are in place before the row that names them. */
   async save(input: { name: string; mime_type: string; bytes: Uint8Array }, now: string): Promise<StoredFile> {
     const { sha256, size } = await this.blobs.put(input.bytes);
-    const file: StoredFile = { file_id: newId('file'), name: input.name, mime_type: input.mime_type, size, sha256, created_at: now };
+    const file: StoredFile = {
+      file_id: newId('file'),
+      name: input.name,
+      mime_type: input.mime_type,
+      size,
+      sha256,
+      created_at: now,
+    };
     // No clean-up of the bytes if the insert fails: other files may share them.
     await this.db.insertInto('files').values(file).execute();
     // A delete of another file with these bytes may have removed them between the put and
@@ -54,7 +61,8 @@ export class FileStore {
     const file = await this.get(fileId);
     if (!file) return undefined;
     const bytes = (await this.blobs.get(file.sha256)) ?? (await this.adoptLegacy(file));
-    if (!bytes) throw new Error(`the content of file ${file.file_id} (sha256 ${file.sha256}) is missing from the blob store`);
+    if (!bytes)
+      throw new Error(`the content of file ${file.file_id} (sha256 ${file.sha256}) is missing from the blob store`);
     return { ...file, bytes };
   }
 
@@ -64,7 +72,8 @@ export class FileStore {
     if (!file) return undefined;
     let content = await this.blobs.open(file.sha256);
     if (!content && (await this.adoptLegacy(file))) content = await this.blobs.open(file.sha256);
-    if (!content) throw new Error(`the content of file ${file.file_id} (sha256 ${file.sha256}) is missing from the blob store`);
+    if (!content)
+      throw new Error(`the content of file ${file.file_id} (sha256 ${file.sha256}) is missing from the blob store`);
     return { ...file, content };
   }
 
@@ -83,7 +92,9 @@ export class FileStore {
         await trx
           .deleteFrom('job_files')
           .where('file_id', '=', fileId)
-          .where('job_id', 'in', (eb) => eb.selectFrom('jobs').select('job_id').where('status', 'not in', ['PENDING', 'RUNNING']))
+          .where('job_id', 'in', (eb) =>
+            eb.selectFrom('jobs').select('job_id').where('status', 'not in', ['PENDING', 'RUNNING']),
+          )
           .execute();
         const row = await trx.selectFrom('files').select('sha256').where('file_id', '=', fileId).executeTakeFirst();
         if (!row) return;
@@ -96,7 +107,12 @@ export class FileStore {
     }
     if (sha256 === undefined) return { ok: false, code: 'FILE_NOT_FOUND' };
     const hash = sha256;
-    const content_removed = await this.blobs.remove(hash, async () => (await this.db.selectFrom('files').select('file_id').where('sha256', '=', hash).limit(1).executeTakeFirst()) !== undefined);
+    const content_removed = await this.blobs.remove(
+      hash,
+      async () =>
+        (await this.db.selectFrom('files').select('file_id').where('sha256', '=', hash).limit(1).executeTakeFirst()) !==
+        undefined,
+    );
     return { ok: true, content_removed };
   }
 
@@ -139,8 +155,22 @@ export class FileStore {
 }
 
 /** A stored file's metadata as the API shows it. */
-export function fileMetadata(file: StoredFile): { file_id: string; name: string; mime_type: string; size: number; sha256: string; created_at: string } {
-  return { file_id: file.file_id, name: file.name, mime_type: file.mime_type, size: file.size, sha256: file.sha256, created_at: file.created_at };
+export function fileMetadata(file: StoredFile): {
+  file_id: string;
+  name: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+} {
+  return {
+    file_id: file.file_id,
+    name: file.name,
+    mime_type: file.mime_type,
+    size: file.size,
+    sha256: file.sha256,
+    created_at: file.created_at,
+  };
 }
 
 /** The reference a job carries for a stored file. */

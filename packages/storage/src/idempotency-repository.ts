@@ -90,7 +90,11 @@ export class IdempotencyRepository {
         return {
           outcome: 'replay',
           created_at: row.created_at,
-          response: { status: row.response_status, headers: z.record(z.string(), z.string()).parse(JSON.parse(row.response_headers ?? '{}')), body: row.response_body ?? '' },
+          response: {
+            status: row.response_status,
+            headers: z.record(z.string(), z.string()).parse(JSON.parse(row.response_headers ?? '{}')),
+            body: row.response_body ?? '',
+          },
         };
       }
       if (row.locked_until > now) return { outcome: 'in_flight' };
@@ -157,7 +161,10 @@ export class IdempotencyRepository {
 
   /** Deletes every key expired at `now`; returns how many. */
   async purgeExpired(now: Date): Promise<number> {
-    const result = await this.db.deleteFrom('idempotency_keys').where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('expires_at', '<=', now.toISOString())
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

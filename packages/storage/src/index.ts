@@ -16,7 +16,16 @@ export { newId } from './ids';
 export { checkJobInputs, notPublishedVersion, subWorkflowVersions, versionForNewJob } from './new-job';
 export type { JobVersionResult } from './new-job';
 export { JobRepository } from './job-repository';
-export type { ClaimRunResult, EndRunOutsideResult, InsertJobResult, JobIdempotency, JobListQuery, ResetResult, SetInputsResult, StoredJob } from './job-repository';
+export type {
+  ClaimRunResult,
+  EndRunOutsideResult,
+  InsertJobResult,
+  JobIdempotency,
+  JobListQuery,
+  ResetResult,
+  SetInputsResult,
+  StoredJob,
+} from './job-repository';
 export { openStore } from './store';
 export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';

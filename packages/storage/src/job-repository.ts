@@ -19,7 +19,15 @@ import {
   type Variables,
   type WorkflowStatus,
 } from '@ordo/core';
-import { sql, type ExpressionBuilder, type Insertable, type Kysely, type OnConflictDatabase, type OnConflictTables, type Selectable } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type OnConflictDatabase,
+  type OnConflictTables,
+  type Selectable,
+} from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors';
 import type { OrdoDatabase } from './database';
 import { ParseCache } from './parse-cache';
@@ -44,7 +52,9 @@ export interface StoredJob {
   revision: number;
 }
 
-export type SetInputsResult = { ok: true; job: JobRecord; revision: number } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'FILE_NOT_FOUND' };
+export type SetInputsResult =
+  | { ok: true; job: JobRecord; revision: number }
+  | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'FILE_NOT_FOUND' };
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
@@ -88,7 +98,11 @@ export class JobRepository {
    */
   async insertIfPublished(job: JobRecord, idempotency?: JobIdempotency): Promise<InsertJobResult> {
     const insert = async (db: Kysely<Database>): Promise<boolean> => {
-      const row = { ...newJobRow(job), idempotency_id: idempotency?.id ?? null, idempotency_request_hash: idempotency?.request_hash ?? null };
+      const row = {
+        ...newJobRow(job),
+        idempotency_id: idempotency?.id ?? null,
+        idempotency_request_hash: idempotency?.request_hash ?? null,
+      };
       const columns = Object.keys(row) as (keyof typeof row)[];
       const inserted = await db
         .insertInto('jobs')
@@ -97,7 +111,11 @@ export class JobRepository {
           eb
             .selectFrom('workflows')
             // Typed casts: PostgreSQL must know each parameter's type in a SELECT list.
-            .select(columns.map((column) => sql`cast(${row[column]} as ${sql.raw(column === 'workflow_version' ? 'integer' : 'text')})`.as(column)))
+            .select(
+              columns.map((column) =>
+                sql`cast(${row[column]} as ${sql.raw(column === 'workflow_version' ? 'integer' : 'text')})`.as(column),
+              ),
+            )
             .where('workflow_id', '=', job.workflow_id)
             .where('version', '=', job.workflow_version)
             .where('status', '=', 'PUBLISHED'),
@@ -130,12 +148,18 @@ export class JobRepository {
       .where('workflow_id', '=', job.workflow_id)
       .where('version', '=', job.workflow_version)
       .executeTakeFirst();
-    return version ? { ok: false, code: 'VERSION_NOT_PUBLISHED', status: version.status as WorkflowStatus } : { ok: false, code: 'VERSION_NOT_FOUND' };
+    return version
+      ? { ok: false, code: 'VERSION_NOT_PUBLISHED', status: version.status as WorkflowStatus }
+      : { ok: false, code: 'VERSION_NOT_FOUND' };
   }
 
   /** The job an Idempotency-Key created, as {@link getStored} reads it, with the digest of the request that created it. */
   async findByIdempotency(id: string): Promise<{ stored: StoredJob; request_hash: string } | undefined> {
-    const row = await this.db.selectFrom('jobs').select(['job_id', 'idempotency_request_hash']).where('idempotency_id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('jobs')
+      .select(['job_id', 'idempotency_request_hash'])
+      .where('idempotency_id', '=', id)
+      .executeTakeFirst();
     if (!row) return undefined;
     const stored = await this.getStored(row.job_id);
     return stored && { stored, request_hash: row.idempotency_request_hash ?? '' };
@@ -170,21 +194,35 @@ export class JobRepository {
     const after = query.after;
     if (after) {
       select = select.where((eb) =>
-        eb.or([eb('created_at', '<', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('job_id', '<', after.job_id)])]),
+        eb.or([
+          eb('created_at', '<', after.created_at),
+          eb.and([eb('created_at', '=', after.created_at), eb('job_id', '<', after.job_id)]),
+        ]),
       );
     }
     const rows = await select.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(query.limit).execute();
     return Promise.all(
       rows.map(async (row) => {
         const job = recordOf(row);
-        return { job, run: await this.runStateOf(job, row), runs: await this.runsOf(job.job_id), updated_at: row.updated_at, revision: row.revision };
+        return {
+          job,
+          run: await this.runStateOf(job, row),
+          runs: await this.runsOf(job.job_id),
+          updated_at: row.updated_at,
+          revision: row.revision,
+        };
       }),
     );
   }
 
   /** The step rows of a run, by index. */
   async stepRuns(runId: string): Promise<StepRun[]> {
-    const rows = await this.db.selectFrom('step_runs').selectAll().where('run_id', '=', runId).orderBy('step_index').execute();
+    const rows = await this.db
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('step_index')
+      .execute();
     return rows.map(stepRunOf);
   }
 
@@ -197,14 +235,24 @@ export class JobRepository {
    * in `errors` (one the caller found) deleted meanwhile fails the change (`FILE_NOT_FOUND`)
    * instead of going unreferenced.
    */
-  async setInputs(jobId: string, values: Variables, errors: Record<string, string>, now: string): Promise<SetInputsResult> {
+  async setInputs(
+    jobId: string,
+    values: Variables,
+    errors: Record<string, string>,
+    now: string,
+  ): Promise<SetInputsResult> {
     let outcome: SetInputsResult | undefined;
     try {
       await this.db.transaction().execute(async (trx) => {
         // RETURNING: the row as written, read in the same statement (references touch no job column).
         const written = await trx
           .updateTable('jobs')
-          .set((eb) => ({ input_values: JSON.stringify(values), input_errors: JSON.stringify(errors), updated_at: now, revision: eb('revision', '+', 1) }))
+          .set((eb) => ({
+            input_values: JSON.stringify(values),
+            input_errors: JSON.stringify(errors),
+            updated_at: now,
+            revision: eb('revision', '+', 1),
+          }))
           .where('job_id', '=', jobId)
           .where('status', '=', 'PENDING')
           .returningAll()
@@ -245,20 +293,35 @@ export class JobRepository {
       // Claimed before by this run: its start time is the first claim's.
       startedAt = row.started_at ?? startedAt;
     } else {
-      const claimable = retry ? row.status === 'FAILED' && row.run_id === retry.run_id : row.status === 'PENDING' && row.input_errors === '{}';
+      const claimable = retry
+        ? row.status === 'FAILED' && row.run_id === retry.run_id
+        : row.status === 'PENDING' && row.input_errors === '{}';
       const refused = { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
       if (!claimable) return refused;
-      if (await this.db.selectFrom('runs').select('run_id').where('run_id', '=', request.run_id).executeTakeFirst()) return refused;
+      if (await this.db.selectFrom('runs').select('run_id').where('run_id', '=', request.run_id).executeTakeFirst())
+        return refused;
       const updated = await this.db
         .updateTable('jobs')
-        .set((eb) => ({ status: 'RUNNING', run_id: request.run_id, started_at: startedAt, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
+        .set((eb) => ({
+          status: 'RUNNING',
+          run_id: request.run_id,
+          started_at: startedAt,
+          completed_at: null,
+          run: null,
+          updated_at: now,
+          revision: eb('revision', '+', 1),
+        }))
         .where('job_id', '=', request.job_id)
         // Optimistic: the row must still be as read above, so of two concurrent claims (on
         // either database) exactly one updates it and the other finds it changed.
         .where('revision', '=', row.revision)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) {
-        const current = await this.db.selectFrom('jobs').select('status').where('job_id', '=', request.job_id).executeTakeFirst();
+        const current = await this.db
+          .selectFrom('jobs')
+          .select('status')
+          .where('job_id', '=', request.job_id)
+          .executeTakeFirst();
         return { ...refused, status: (current?.status ?? row.status) as JobStatus };
       }
     }
@@ -278,7 +341,14 @@ export class JobRepository {
     if (retry) {
       const copies = (await this.stepRuns(retry.run_id))
         .filter((step) => step.index < retry.from_step_index && step.status === 'Completed')
-        .map((step) => stepRunRow(request.run_id, request.job_id, { ...step, reused_from_run: step.reused_from_run ?? retry.run_id }, now));
+        .map((step) =>
+          stepRunRow(
+            request.run_id,
+            request.job_id,
+            { ...step, reused_from_run: step.reused_from_run ?? retry.run_id },
+            now,
+          ),
+        );
       // In slices: a 10,000-step job must stay under PostgreSQL's 65,535 parameters per statement.
       for (let i = 0; i < copies.length; i += 500) {
         await this.db
@@ -302,24 +372,52 @@ export class JobRepository {
   async claimPrepared(claim: RunClaim, now: string): Promise<RunClaimResult> {
     const updated = await this.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'RUNNING', run_id: claim.run_id, started_at: claim.started_at, completed_at: null, run: null, updated_at: now, revision: eb('revision', '+', 1) }))
+      .set((eb) => ({
+        status: 'RUNNING',
+        run_id: claim.run_id,
+        started_at: claim.started_at,
+        completed_at: null,
+        run: null,
+        updated_at: now,
+        revision: eb('revision', '+', 1),
+      }))
       .where('job_id', '=', claim.job_id)
       .where('status', '=', 'PENDING')
       .where('revision', '=', claim.revision)
       .where('input_errors', '=', '{}')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
-      const row = await this.db.selectFrom('jobs').select(['run_id', 'status']).where('job_id', '=', claim.job_id).executeTakeFirst();
+      const row = await this.db
+        .selectFrom('jobs')
+        .select(['run_id', 'status'])
+        .where('job_id', '=', claim.job_id)
+        .executeTakeFirst();
       if (!row) return { ok: false, code: 'JOB_NOT_FOUND', message: `Job '${claim.job_id}' does not exist` };
       if (row.run_id !== claim.run_id) {
         return row.status === 'PENDING'
-          ? { ok: false, code: 'JOB_CHANGED', message: `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing` }
-          : { ok: false, code: 'JOB_NOT_STARTABLE', message: `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing` };
+          ? {
+              ok: false,
+              code: 'JOB_CHANGED',
+              message: `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing`,
+            }
+          : {
+              ok: false,
+              code: 'JOB_NOT_STARTABLE',
+              message: `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing`,
+            };
       }
     }
     await this.db
       .insertInto('runs')
-      .values({ run_id: claim.run_id, job_id: claim.job_id, status: 'InProgress', started_at: claim.started_at, completed_at: null, retry_of_run_id: null, from_step_index: null })
+      .values({
+        run_id: claim.run_id,
+        job_id: claim.job_id,
+        status: 'InProgress',
+        started_at: claim.started_at,
+        completed_at: null,
+        retry_of_run_id: null,
+        from_step_index: null,
+      })
       .onConflict((oc) => oc.column('run_id').doNothing())
       .execute();
     return { ok: true };
@@ -390,14 +488,34 @@ export class JobRepository {
     maxAttempts: number | undefined,
     now: string,
   ): Promise<RecordedCompletion | undefined> {
-    const row = stepRunRow(at.run_id, at.job_id, { index: at.step_index, step_id: at.step_id, type: at.type, status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
+    const row = stepRunRow(
+      at.run_id,
+      at.job_id,
+      {
+        index: at.step_index,
+        step_id: at.step_id,
+        type: at.type,
+        status: 'InProgress',
+        attempt,
+        max_attempts: maxAttempts,
+        started_at: now,
+      },
+      now,
+    );
     const written = await this.db
       .insertInto('step_runs')
       .values(row)
       .onConflict((oc) =>
         oc
           .columns(['run_id', 'step_index'])
-          .doUpdateSet({ status: 'InProgress', attempt, progress: null, outputs: null, completed_at: null, updated_at: now })
+          .doUpdateSet({
+            status: 'InProgress',
+            attempt,
+            progress: null,
+            outputs: null,
+            completed_at: null,
+            updated_at: now,
+          })
           .where((eb) => attemptMayWrite(eb, attempt, false)),
       )
       .executeTakeFirst();
@@ -423,7 +541,12 @@ export class JobRepository {
   }
 
   /** Records a running attempt's progress message. */
-  async recordAttemptProgress(at: { run_id: string; step_index: number }, attempt: number, message: string, now: string): Promise<void> {
+  async recordAttemptProgress(
+    at: { run_id: string; step_index: number },
+    attempt: number,
+    message: string,
+    now: string,
+  ): Promise<void> {
     await this.db
       .updateTable('step_runs')
       .set({ progress: message, updated_at: now })
@@ -472,8 +595,24 @@ export class JobRepository {
           .columns(['run_id', 'step_index'])
           .doUpdateSet(
             completed
-              ? { status: 'Completed', attempt, outputs: row.outputs, error: null, progress: null, completed_at: now, updated_at: now }
-              : { status: 'InProgress', attempt, error: row.error, outputs: null, progress: null, completed_at: null, updated_at: now },
+              ? {
+                  status: 'Completed',
+                  attempt,
+                  outputs: row.outputs,
+                  error: null,
+                  progress: null,
+                  completed_at: now,
+                  updated_at: now,
+                }
+              : {
+                  status: 'InProgress',
+                  attempt,
+                  error: row.error,
+                  outputs: null,
+                  progress: null,
+                  completed_at: null,
+                  updated_at: now,
+                },
           )
           .where((eb) => attemptMayWrite(eb, attempt, completed)),
       )
@@ -487,7 +626,12 @@ export class JobRepository {
    * `recordAttemptEnded`, steps move only forward in attempt order; like
    * `recordRun`, the job's header is written only while the run is the job's current run.
    */
-  async recordStepCompleted(at: { run_id: string; job_id: string }, step: StepRun, final: RunHeader | undefined, now: string): Promise<void> {
+  async recordStepCompleted(
+    at: { run_id: string; job_id: string },
+    step: StepRun,
+    final: RunHeader | undefined,
+    now: string,
+  ): Promise<void> {
     const row = stepRunRow(at.run_id, at.job_id, step, now);
     const upsert = (db: Kysely<Database>) =>
       db
@@ -515,7 +659,11 @@ export class JobRepository {
         .where('job_id', '=', final.job_id)
         .where('run_id', '=', final.run_id)
         .execute();
-      await trx.updateTable('runs').set({ status: final.status, completed_at: final.completed_at ?? null }).where('run_id', '=', final.run_id).execute();
+      await trx
+        .updateTable('runs')
+        .set({ status: final.status, completed_at: final.completed_at ?? null })
+        .where('run_id', '=', final.run_id)
+        .execute();
     });
   }
 
@@ -527,7 +675,15 @@ export class JobRepository {
   async reset(jobId: string, expectedRunId: string, now: string): Promise<ResetResult> {
     const result = await this.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'PENDING', run_id: null, run: null, started_at: null, completed_at: null, updated_at: now, revision: eb('revision', '+', 1) }))
+      .set((eb) => ({
+        status: 'PENDING',
+        run_id: null,
+        run: null,
+        started_at: null,
+        completed_at: null,
+        updated_at: now,
+        revision: eb('revision', '+', 1),
+      }))
       .where('job_id', '=', jobId)
       .where('run_id', '=', expectedRunId)
       .executeTakeFirst();
@@ -543,7 +699,10 @@ export class JobRepository {
    * the step rows `ended` carries (those not yet ended); the run's own row is closed even
    * when a reset moved the job on.
    */
-  async endRunOutside(ended: { header: RunHeader; steps: readonly StepRun[] }, now: string): Promise<EndRunOutsideResult> {
+  async endRunOutside(
+    ended: { header: RunHeader; steps: readonly StepRun[] },
+    now: string,
+  ): Promise<EndRunOutsideResult> {
     const { header } = ended;
     const applied = await this.db.transaction().execute(async (trx) => {
       const updated = await trx
@@ -553,56 +712,91 @@ export class JobRepository {
         .where('run_id', '=', header.run_id)
         .where('status', '=', 'RUNNING')
         .executeTakeFirst();
-      await trx.updateTable('runs').set({ status: header.status, completed_at: header.completed_at ?? null }).where('run_id', '=', header.run_id).where('status', '=', 'InProgress').execute();
+      await trx
+        .updateTable('runs')
+        .set({ status: header.status, completed_at: header.completed_at ?? null })
+        .where('run_id', '=', header.run_id)
+        .where('status', '=', 'InProgress')
+        .execute();
       if (Number(updated.numUpdatedRows) !== 1) return false;
       for (const step of ended.steps) {
         const row = stepRunRow(header.run_id, header.job_id, step, now);
         await trx
           .insertInto('step_runs')
           .values(row)
-          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doUpdateSet(withoutKeys(row)).where('step_runs.status', 'in', ['NotStarted', 'InProgress']))
+          .onConflict((oc) =>
+            oc
+              .columns(['run_id', 'step_index'])
+              .doUpdateSet(withoutKeys(row))
+              .where('step_runs.status', 'in', ['NotStarted', 'InProgress']),
+          )
           .execute();
       }
       return true;
     });
     if (applied) return { ok: true };
-    const row = await this.db.selectFrom('jobs').select(['run_id']).where('job_id', '=', header.job_id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('jobs')
+      .select(['run_id'])
+      .where('job_id', '=', header.job_id)
+      .executeTakeFirst();
     if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
     return { ok: false, code: row.run_id === header.run_id ? 'RUN_ENDED' : 'RUN_NOT_CURRENT' };
   }
 
   /** Marks a run the store holds as in progress, whose workflow is gone, as cancelled (used by reset when Temporal lost it). */
   async closeRun(runId: string, status: 'Cancelled', now: string): Promise<void> {
-    await this.db.updateTable('runs').set({ status, completed_at: now }).where('run_id', '=', runId).where('status', '=', 'InProgress').execute();
+    await this.db
+      .updateTable('runs')
+      .set({ status, completed_at: now })
+      .where('run_id', '=', runId)
+      .where('status', '=', 'InProgress')
+      .execute();
   }
-
 
   private async runStateOf(job: JobRecord, row: Selectable<JobTable>): Promise<RunState | undefined> {
     if (row.run_id === null) return undefined;
-    const raw = await this.db.selectFrom('step_runs').selectAll().where('run_id', '=', row.run_id).orderBy('step_index').execute();
+    const raw = await this.db
+      .selectFrom('step_runs')
+      .selectAll()
+      .where('run_id', '=', row.run_id)
+      .orderBy('step_index')
+      .execute();
     const rows = raw.map(stepRunOf);
     // Tool attempts write their step rows without touching the job row: while the run is in
     // progress, its last activity is the latest of the header's and theirs.
-    const lastWrite = raw.reduce<string | undefined>((latest, r) => (latest === undefined || r.updated_at > latest ? r.updated_at : latest), undefined);
+    const lastWrite = raw.reduce<string | undefined>(
+      (latest, r) => (latest === undefined || r.updated_at > latest ? r.updated_at : latest),
+      undefined,
+    );
     const withLastWrite = (run: RunState): RunState =>
-      run.status === 'InProgress' && lastWrite !== undefined && (run.last_activity_at === undefined || lastWrite > run.last_activity_at)
+      run.status === 'InProgress' &&
+      lastWrite !== undefined &&
+      (run.last_activity_at === undefined || lastWrite > run.last_activity_at)
         ? { ...run, last_activity_at: lastWrite }
         : run;
     if (row.run === null) {
       // Claimed but not yet recorded by its workflow: the run has begun (the claim set the
       // job row's started_at), nothing more is known.
       if (row.started_at === null) return undefined;
-      return withLastWrite(storedRunState(job, initialRunHeader(runHeaderSource(job), row.run_id, row.started_at), rows));
+      return withLastWrite(
+        storedRunState(job, initialRunHeader(runHeaderSource(job), row.run_id, row.started_at), rows),
+      );
     }
     return withLastWrite(storedRunState(job, RunHeader.parse(JSON.parse(row.run)), rows));
   }
 
   private async runsOf(jobId: string): Promise<RunSummary[]> {
-    const rows = await this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId).orderBy('started_at').orderBy('run_id').execute();
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('started_at')
+      .orderBy('run_id')
+      .execute();
     return rows.map(runSummaryOf);
   }
 }
-
 
 /**
  * Whether a tool attempt's write may change a step row: steps move only forward in attempt
@@ -612,8 +806,15 @@ export class JobRepository {
  * so the next retry still finds it. Nothing moves a step the workflow failed, nor any row
  * for an earlier attempt than the one it holds.
  */
-function attemptMayWrite(eb: ExpressionBuilder<OnConflictDatabase<Database, 'step_runs'>, OnConflictTables<'step_runs'>>, attempt: number, completion: boolean) {
-  const notEnded = eb.and([eb('step_runs.status', 'in', ['NotStarted', 'InProgress']), eb('step_runs.attempt', '<=', attempt)]);
+function attemptMayWrite(
+  eb: ExpressionBuilder<OnConflictDatabase<Database, 'step_runs'>, OnConflictTables<'step_runs'>>,
+  attempt: number,
+  completion: boolean,
+) {
+  const notEnded = eb.and([
+    eb('step_runs.status', 'in', ['NotStarted', 'InProgress']),
+    eb('step_runs.attempt', '<=', attempt),
+  ]);
   if (!completion) return notEnded;
   return eb.or([notEnded, eb.and([eb('step_runs.status', '=', 'Completed'), eb('step_runs.attempt', '<', attempt)])]);
 }
@@ -660,16 +861,32 @@ function fileIdsOf(variables: readonly InputVariable[], values: Variables): Set<
  * already flagged invalid in `errors` (its file deleted) is kept, with a reference only if
  * its file exists.
  */
-async function writeFileReferences(trx: Kysely<Database>, jobId: string, variables: readonly InputVariable[], values: Variables, errors: Record<string, string>): Promise<void> {
+async function writeFileReferences(
+  trx: Kysely<Database>,
+  jobId: string,
+  variables: readonly InputVariable[],
+  values: Variables,
+  errors: Record<string, string>,
+): Promise<void> {
   const fileIds = [...fileIdsOf(variables, values)];
   if (fileIds.length === 0) return;
-  const required = fileIdsOf(variables.filter((v) => errors[v.variable_id] === undefined), values);
+  const required = fileIdsOf(
+    variables.filter((v) => errors[v.variable_id] === undefined),
+    values,
+  );
   await trx
     .insertInto('job_files')
     .columns(['job_id', 'file_id'])
-    .expression((eb) => eb.selectFrom('files').select((s) => [s.val(jobId).as('job_id'), 'file_id']).where('file_id', 'in', fileIds))
+    .expression((eb) =>
+      eb
+        .selectFrom('files')
+        .select((s) => [s.val(jobId).as('job_id'), 'file_id'])
+        .where('file_id', 'in', fileIds),
+    )
     .execute();
-  const referenced = new Set((await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id));
+  const referenced = new Set(
+    (await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id),
+  );
   if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
 }
 /** A job row's definition parts, the same text for every job of a workflow version: parsed once per text. */
@@ -717,7 +934,9 @@ function runSummaryOf(row: Selectable<RunTable>): RunSummary {
     ...(status === 'Cancelled' && { cancelled: true }),
     started_at: row.started_at,
     ...(row.completed_at !== null && { completed_at: row.completed_at }),
-    ...(row.retry_of_run_id !== null && { retry_of: { run_id: row.retry_of_run_id, from_step_index: row.from_step_index ?? 0 } }),
+    ...(row.retry_of_run_id !== null && {
+      retry_of: { run_id: row.retry_of_run_id, from_step_index: row.from_step_index ?? 0 },
+    }),
   };
 }
 

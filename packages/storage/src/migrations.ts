@@ -2,7 +2,6 @@ import { fileIdsIn, InputVariable } from '@ordo/core';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { z } from 'zod';
 
-
 // Migrations are code, in order, never edited once released: a new change is a new entry.
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -49,7 +48,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('output_data', 'text', (c) => c.notNull())
         .addColumn('error_message', 'text')
         .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
-        .addForeignKeyConstraint('jobs_workflow_fk', ['workflow_id', 'workflow_version'], 'workflows', ['workflow_id', 'version'])
+        .addForeignKeyConstraint('jobs_workflow_fk', ['workflow_id', 'workflow_version'], 'workflows', [
+          'workflow_id',
+          'version',
+        ])
         .execute();
       await db.schema.createIndex('jobs_workflow_idx').on('jobs').columns(['workflow_id', 'created_at']).execute();
       await db.schema.createIndex('jobs_created_idx').on('jobs').columns(['created_at', 'job_id']).execute();
@@ -63,11 +65,20 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('jobs').addColumn('run_id', 'text').execute();
       await db.schema.alterTable('jobs').addColumn('run', 'text').execute();
-      await db.schema.alterTable('jobs').addColumn('correlation_id', 'text', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.alterTable('jobs').addColumn('context', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await db.schema
+        .alterTable('jobs')
+        .addColumn('correlation_id', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('jobs')
+        .addColumn('context', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute();
       await db.schema.alterTable('jobs').addColumn('parent_job_id', 'text').execute();
       await db.schema.alterTable('jobs').addColumn('root_job_id', 'text').execute();
-      await db.schema.alterTable('jobs').addColumn('output_variables', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema
+        .alterTable('jobs')
+        .addColumn('output_variables', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
       for (const column of ['execution_progress', 'live_output', 'output_data', 'error_message']) {
         await db.schema.alterTable('jobs').dropColumn(column).execute();
       }
@@ -112,10 +123,17 @@ const migrations: Record<string, Migration> = {
     // conditional UPDATE: `revision` lets publishing require the draft it checked to be the
     // one it publishes. The index serves "the latest version with this status" per workflow.
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('workflows').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.createIndex('workflows_status_idx').on('workflows').columns(['workflow_id', 'status', 'version']).execute();
-      },
+      await db.schema
+        .alterTable('workflows')
+        .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('workflows_status_idx')
+        .on('workflows')
+        .columns(['workflow_id', 'status', 'version'])
+        .execute();
     },
+  },
   '0004_idempotency_keys': {
     // Idempotency-Key records live in the database, not in a process, so a retry is answered
     // the same after an API restart and by any API instance sharing the database.
@@ -171,7 +189,8 @@ const StoredInputs = z.object({ job_id: z.string(), input_variables: z.string(),
 
 /** References for the jobs stored before `job_files` existed, to files that still exist. */
 async function backfillJobFiles(db: Kysely<unknown>): Promise<void> {
-  const rows = await sql<unknown>`select job_id, input_variables, input_values from jobs where input_values <> '{}'`.execute(db);
+  const rows =
+    await sql<unknown>`select job_id, input_variables, input_values from jobs where input_values <> '{}'`.execute(db);
   for (const raw of rows.rows) {
     const row = StoredInputs.parse(raw);
     const variables = z.array(InputVariable).safeParse(JSON.parse(row.input_variables));
@@ -179,7 +198,9 @@ async function backfillJobFiles(db: Kysely<unknown>): Promise<void> {
     if (!variables.success) continue;
     const ids = [...new Set(variables.data.flatMap((v) => fileIdsIn(v.schema, values[v.variable_id])))];
     for (const fileId of ids) {
-      await sql`insert into job_files (job_id, file_id) select ${row.job_id}, file_id from files where file_id = ${fileId}`.execute(db);
+      await sql`insert into job_files (job_id, file_id) select ${row.job_id}, file_id from files where file_id = ${fileId}`.execute(
+        db,
+      );
     }
   }
 }

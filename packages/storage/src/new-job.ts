@@ -1,4 +1,13 @@
-import { fileIdsIn, subWorkflowRefs, validateInputs, type FileValue, type InputVariable, type SchemaValue, type StepDefinition, type WorkflowStatus } from '@ordo/core';
+import {
+  fileIdsIn,
+  subWorkflowRefs,
+  validateInputs,
+  type FileValue,
+  type InputVariable,
+  type SchemaValue,
+  type StepDefinition,
+  type WorkflowStatus,
+} from '@ordo/core';
 import type { FileStore } from './file-store';
 import { toFileValue } from './file-store';
 import type { WorkflowRecord, WorkflowRepository } from './workflow-repository';
@@ -9,22 +18,49 @@ import type { WorkflowRecord, WorkflowRepository } from './workflow-repository';
  */
 export type JobVersionResult =
   | { ok: true; workflow: WorkflowRecord }
-  | { ok: false; code: 'WORKFLOW_NOT_FOUND' | 'VERSION_NOT_FOUND'; field: 'workflow_id' | 'workflow_version'; message: string }
-  | { ok: false; code: 'VERSION_NOT_PUBLISHED'; field: 'workflow_version'; version: { workflow_id: string; version: number; status: WorkflowStatus }; message: string }
+  | {
+      ok: false;
+      code: 'WORKFLOW_NOT_FOUND' | 'VERSION_NOT_FOUND';
+      field: 'workflow_id' | 'workflow_version';
+      message: string;
+    }
+  | {
+      ok: false;
+      code: 'VERSION_NOT_PUBLISHED';
+      field: 'workflow_version';
+      version: { workflow_id: string; version: number; status: WorkflowStatus };
+      message: string;
+    }
   | { ok: false; code: 'WORKFLOW_NOT_PUBLISHED'; field: 'workflow_id'; message: string; detail: string };
 
 /** `version` of `workflowId` when named (it must be PUBLISHED), else its latest PUBLISHED version. */
-export async function versionForNewJob(workflows: Pick<WorkflowRepository, 'get' | 'latestPublished'>, workflowId: string, version: number | undefined): Promise<JobVersionResult> {
+export async function versionForNewJob(
+  workflows: Pick<WorkflowRepository, 'get' | 'latestPublished'>,
+  workflowId: string,
+  version: number | undefined,
+): Promise<JobVersionResult> {
   if (version !== undefined) {
     const named = await workflows.get(workflowId, version);
-    if (!named) return { ok: false, code: 'VERSION_NOT_FOUND', field: 'workflow_version', message: `workflow '${workflowId}' version ${version} does not exist` };
+    if (!named)
+      return {
+        ok: false,
+        code: 'VERSION_NOT_FOUND',
+        field: 'workflow_version',
+        message: `workflow '${workflowId}' version ${version} does not exist`,
+      };
     if (named.status !== 'PUBLISHED') return notPublishedVersion(named);
     return { ok: true, workflow: named };
   }
   const published = await workflows.latestPublished(workflowId);
   if (published) return { ok: true, workflow: published };
   const latest = await workflows.get(workflowId);
-  if (!latest) return { ok: false, code: 'WORKFLOW_NOT_FOUND', field: 'workflow_id', message: `workflow '${workflowId}' does not exist` };
+  if (!latest)
+    return {
+      ok: false,
+      code: 'WORKFLOW_NOT_FOUND',
+      field: 'workflow_id',
+      message: `workflow '${workflowId}' does not exist`,
+    };
   return {
     ok: false,
     code: 'WORKFLOW_NOT_PUBLISHED',
@@ -35,7 +71,11 @@ export async function versionForNewJob(workflows: Pick<WorkflowRepository, 'get'
 }
 
 /** The refusal of a version that is not PUBLISHED (named, or archived as the job was being created). */
-export function notPublishedVersion(version: { workflow_id: string; version: number; status: WorkflowStatus }): Extract<JobVersionResult, { code: 'VERSION_NOT_PUBLISHED' }> {
+export function notPublishedVersion(version: {
+  workflow_id: string;
+  version: number;
+  status: WorkflowStatus;
+}): Extract<JobVersionResult, { code: 'VERSION_NOT_PUBLISHED' }> {
   return {
     ok: false,
     code: 'VERSION_NOT_PUBLISHED',
@@ -50,8 +90,17 @@ export function notPublishedVersion(version: { workflow_id: string; version: num
  * target's latest PUBLISHED version now, so the job, its replays and every child it starts
  * agree on it. A target with none stays unpinned; its child then fails, saying so.
  */
-export async function subWorkflowVersions(workflows: Pick<WorkflowRepository, 'latestPublished'>, steps: readonly StepDefinition[]): Promise<Record<string, number>> {
-  const unpinned = [...new Set(subWorkflowRefs(steps).filter((ref) => ref.version === undefined).map((ref) => ref.workflow_id))];
+export async function subWorkflowVersions(
+  workflows: Pick<WorkflowRepository, 'latestPublished'>,
+  steps: readonly StepDefinition[],
+): Promise<Record<string, number>> {
+  const unpinned = [
+    ...new Set(
+      subWorkflowRefs(steps)
+        .filter((ref) => ref.version === undefined)
+        .map((ref) => ref.workflow_id),
+    ),
+  ];
   const pins: Record<string, number> = {};
   await Promise.all(
     unpinned.map(async (workflowId) => {

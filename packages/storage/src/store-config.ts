@@ -26,6 +26,7 @@ export function dialectOf(config: StoreConfig): DatabaseDialect {
 /** Validates a configuration, with a message naming the field and the rule it broke. */
 export function parseStoreConfig(config: StoreConfig): StoreConfig {
   const parsed = StoreConfig.safeParse(config);
-  if (!parsed.success) throw new Error(`Invalid store configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Invalid store configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
 }

@@ -47,7 +47,10 @@ export type DraftWriteResult =
   | { ok: false; code: 'VERSION_NOT_FOUND' }
   | { ok: false; code: 'NOT_DRAFT'; status: WorkflowStatus }
   | { ok: false; code: 'DRAFT_CHANGED' };
-export type ArchiveResult = { ok: true; workflow: WorkflowRecord } | { ok: false; code: 'VERSION_NOT_FOUND' } | { ok: false; code: 'ALREADY_ARCHIVED' };
+export type ArchiveResult =
+  | { ok: true; workflow: WorkflowRecord }
+  | { ok: false; code: 'VERSION_NOT_FOUND' }
+  | { ok: false; code: 'ALREADY_ARCHIVED' };
 
 /** Which workflows to list: by workflow_id, `limit` at a time, continuing after `after`. */
 export interface WorkflowListQuery {
@@ -67,7 +70,15 @@ export interface VersionListQuery {
 // and the loser takes the next. Bounded, so a fault cannot spin forever.
 const MAX_VERSION_ATTEMPTS = 8;
 
-const SUMMARY_COLUMNS = ['workflow_id', 'version', 'status', 'name', 'description', 'created_at', 'updated_at'] as const;
+const SUMMARY_COLUMNS = [
+  'workflow_id',
+  'version',
+  'status',
+  'name',
+  'description',
+  'created_at',
+  'updated_at',
+] as const;
 
 /**
  * Versioned workflow templates. A version is DRAFT (editable), PUBLISHED (immutable; jobs
@@ -101,7 +112,14 @@ export class WorkflowRepository {
         .where('workflow_id', '=', workflowId)
         .executeTakeFirst();
       if (latest?.latest === undefined || latest.latest === null) return { ok: false, code: 'WORKFLOW_NOT_FOUND' };
-      const record: WorkflowRecord = { ...content, workflow_id: workflowId, status: 'DRAFT', version: Number(latest.latest) + 1, created_at: now, updated_at: now };
+      const record: WorkflowRecord = {
+        ...content,
+        workflow_id: workflowId,
+        status: 'DRAFT',
+        version: Number(latest.latest) + 1,
+        created_at: now,
+        updated_at: now,
+      };
       // The primary key (workflow_id, version) is the condition: a number taken meanwhile inserts nothing.
       const inserted = await this.db
         .insertInto('workflows')
@@ -123,7 +141,12 @@ export class WorkflowRepository {
 
   /** One version with its revision, for a change conditional on it. */
   async getVersion(workflowId: string, version: number): Promise<StoredWorkflowVersion | undefined> {
-    const row = await this.db.selectFrom('workflows').selectAll().where('workflow_id', '=', workflowId).where('version', '=', version).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('workflow_id', '=', workflowId)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return row ? { workflow: fromRow(row), revision: row.revision } : undefined;
   }
 
@@ -147,7 +170,10 @@ export class WorkflowRepository {
       .selectFrom('workflows as w')
       .select(SUMMARY_COLUMNS.map((c) => `w.${c}` as const))
       .where((eb) => {
-        let latest = eb.selectFrom('workflows as v').select((v) => v.fn.max('v.version').as('latest')).whereRef('v.workflow_id', '=', 'w.workflow_id');
+        let latest = eb
+          .selectFrom('workflows as v')
+          .select((v) => v.fn.max('v.version').as('latest'))
+          .whereRef('v.workflow_id', '=', 'w.workflow_id');
         if (status !== undefined) latest = latest.where('v.status', '=', status);
         return eb('w.version', '=', latest);
       });
@@ -166,11 +192,30 @@ export class WorkflowRepository {
   }
 
   /** Replaces a draft's definition, only while it is a draft at `expectedRevision`. */
-  async updateDraft(workflowId: string, version: number, content: WorkflowContent, expectedRevision: number, now: string): Promise<DraftWriteResult> {
-    const row = toRow({ ...content, workflow_id: workflowId, version, status: 'DRAFT', created_at: now, updated_at: now });
+  async updateDraft(
+    workflowId: string,
+    version: number,
+    content: WorkflowContent,
+    expectedRevision: number,
+    now: string,
+  ): Promise<DraftWriteResult> {
+    const row = toRow({
+      ...content,
+      workflow_id: workflowId,
+      version,
+      status: 'DRAFT',
+      created_at: now,
+      updated_at: now,
+    });
     const updated = await this.db
       .updateTable('workflows')
-      .set((eb) => ({ name: row.name, description: row.description, definition: row.definition, updated_at: now, revision: eb('revision', '+', 1) }))
+      .set((eb) => ({
+        name: row.name,
+        description: row.description,
+        definition: row.definition,
+        updated_at: now,
+        revision: eb('revision', '+', 1),
+      }))
       .where('workflow_id', '=', workflowId)
       .where('version', '=', version)
       .where('status', '=', 'DRAFT')
@@ -207,7 +252,9 @@ export class WorkflowRepository {
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 1) return { ok: true, workflow: (await this.get(workflowId, version))! };
     // ARCHIVED is final, so a version the UPDATE did not match is archived, or absent.
-    return (await this.get(workflowId, version)) ? { ok: false, code: 'ALREADY_ARCHIVED' } : { ok: false, code: 'VERSION_NOT_FOUND' };
+    return (await this.get(workflowId, version))
+      ? { ok: false, code: 'ALREADY_ARCHIVED' }
+      : { ok: false, code: 'VERSION_NOT_FOUND' };
   }
 
   /** The answer of a draft-only write: the version as written, or why the write matched nothing (read after it, to report). */
@@ -240,7 +287,10 @@ const StoredWorkflows = new ParseCache(WorkflowRecord);
 
 function fromRow(row: Selectable<WorkflowTable>): WorkflowRecord {
   const columns = { status: row.status, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
-  return StoredWorkflows.parseKeyed(`${JSON.stringify(columns)}\n${row.definition}`, () => ({ ...(JSON.parse(row.definition) as Record<string, unknown>), ...columns }));
+  return StoredWorkflows.parseKeyed(`${JSON.stringify(columns)}\n${row.definition}`, () => ({
+    ...(JSON.parse(row.definition) as Record<string, unknown>),
+    ...columns,
+  }));
 }
 
 function summaryOf(row: Pick<Selectable<WorkflowTable>, (typeof SUMMARY_COLUMNS)[number]>): WorkflowVersionSummary {

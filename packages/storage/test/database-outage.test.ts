@@ -9,11 +9,23 @@ const WORKFLOW = {
   name: 'wf',
   status: 'DRAFT' as const,
   input_variables: [],
-  steps: [{ type: 'tool' as const, step_id: 'nap', tool: { tool_id: 'sleep', name: 'Sleep' }, parameter_mappings: { ms: { const: 1 } }, output_mappings: {} }],
+  steps: [
+    {
+      type: 'tool' as const,
+      step_id: 'nap',
+      tool: { tool_id: 'sleep', name: 'Sleep' },
+      parameter_mappings: { ms: { const: 1 } },
+      output_mappings: {},
+    },
+  ],
 };
 
 /** What a promise settled with: its value, or the error it was rejected with. */
-const settled = <T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settled = <T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 /**
  * PostgreSQL stopped at once (`pg_ctl stop -m immediate`, as a crash) under a store that is
@@ -40,7 +52,9 @@ describe('a PostgreSQL outage under an open store', () => {
   });
 
   it('fails calls as unavailable while the server is down, keeps the process up, and answers again once it is back', async () => {
-    expect((await store.workflows.create({ workflow_id: 'before', ...WORKFLOW }, new Date().toISOString())).ok).toBe(true);
+    expect((await store.workflows.create({ workflow_id: 'before', ...WORKFLOW }, new Date().toISOString())).ok).toBe(
+      true,
+    );
     // Several idle connections in the pool, one busy with a query, one held by a transaction between statements.
     await Promise.all(Array.from({ length: 4 }, () => store.ping()));
     const running = settled(sql`select pg_sleep(30)`.execute(store.db));
@@ -50,14 +64,33 @@ describe('a PostgreSQL outage under an open store', () => {
     const begun = new Promise<void>((resolve) => (inTransaction = resolve));
     const transaction = settled(
       store.db.transaction().execute(async (trx) => {
-        await trx.insertInto('workflows').values({ workflow_id: 'half', version: 1, name: 'half', description: null, status: 'DRAFT', definition: '{}', created_at: '', updated_at: '', revision: 0 }).execute();
+        await trx
+          .insertInto('workflows')
+          .values({
+            workflow_id: 'half',
+            version: 1,
+            name: 'half',
+            description: null,
+            status: 'DRAFT',
+            definition: '{}',
+            created_at: '',
+            updated_at: '',
+            revision: 0,
+          })
+          .execute();
         inTransaction();
         await held;
         await sql`select 1`.execute(trx);
       }),
     );
     await begun;
-    await pollUntil(() => sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep%'`.execute(store.db), (r) => r.rows[0]!.n > 0);
+    await pollUntil(
+      () =>
+        sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep%'`.execute(
+          store.db,
+        ),
+      (r) => r.rows[0]!.n > 0,
+    );
 
     await server.halt();
     const query = await running;
@@ -65,18 +98,30 @@ describe('a PostgreSQL outage under an open store', () => {
     release();
     const ended = await transaction;
     expect('error' in ended && isDatabaseUnavailable(ended.error), JSON.stringify(ended)).toBe(true);
-    for (const call of [() => store.ping(), () => store.workflows.get('before'), () => store.workflows.create({ workflow_id: 'during', ...WORKFLOW }, new Date().toISOString())] as (() => Promise<unknown>)[]) {
+    for (const call of [
+      () => store.ping(),
+      () => store.workflows.get('before'),
+      () => store.workflows.create({ workflow_id: 'during', ...WORKFLOW }, new Date().toISOString()),
+    ] as (() => Promise<unknown>)[]) {
       const outcome = await settled(call());
       expect('error' in outcome && isDatabaseUnavailable(outcome.error), JSON.stringify(outcome)).toBe(true);
     }
 
     await server.resume();
     // Connections the outage broke are gone from the pool: the next calls open new ones.
-    await pollUntil(() => settled(store.ping()), (outcome) => 'value' in outcome, { timeoutMs: 30_000, intervalMs: 200 });
+    await pollUntil(
+      () => settled(store.ping()),
+      (outcome) => 'value' in outcome,
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect((await store.workflows.get('before'))?.workflow_id).toBe('before');
-    expect((await store.workflows.create({ workflow_id: 'after', ...WORKFLOW }, new Date().toISOString())).ok).toBe(true);
+    expect((await store.workflows.create({ workflow_id: 'after', ...WORKFLOW }, new Date().toISOString())).ok).toBe(
+      true,
+    );
     // The transaction cut off by the outage left nothing behind.
-    expect(await store.db.selectFrom('workflows').select('workflow_id').where('workflow_id', '=', 'half').execute()).toEqual([]);
+    expect(
+      await store.db.selectFrom('workflows').select('workflow_id').where('workflow_id', '=', 'half').execute(),
+    ).toEqual([]);
   });
 });
 
@@ -99,27 +144,45 @@ describe('a locked SQLite database', () => {
   });
 
   it('fails writes as unavailable while another connection holds the write lock, reads on, and writes again once it is released', async () => {
-    expect((await store.workflows.create({ workflow_id: 'before', ...WORKFLOW }, new Date().toISOString())).ok).toBe(true);
+    expect((await store.workflows.create({ workflow_id: 'before', ...WORKFLOW }, new Date().toISOString())).ok).toBe(
+      true,
+    );
     const other = new SqliteDatabase(join(data.path, 'ordo.db'));
     try {
       other.exec('BEGIN EXCLUSIVE');
-      const write = await settled(store.workflows.create({ workflow_id: 'locked', ...WORKFLOW }, new Date().toISOString()));
+      const write = await settled(
+        store.workflows.create({ workflow_id: 'locked', ...WORKFLOW }, new Date().toISOString()),
+      );
       expect('error' in write && isDatabaseUnavailable(write.error), JSON.stringify(write)).toBe(true);
       expect((await store.workflows.get('before'))?.workflow_id).toBe('before');
       other.exec('COMMIT');
     } finally {
       other.close();
     }
-    expect((await store.workflows.create({ workflow_id: 'after', ...WORKFLOW }, new Date().toISOString())).ok).toBe(true);
+    expect((await store.workflows.create({ workflow_id: 'after', ...WORKFLOW }, new Date().toISOString())).ok).toBe(
+      true,
+    );
   });
 
   it('tells other errors from an unavailable database', () => {
-    expect(isDatabaseUnavailable(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(false);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' })),
+    ).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
-    expect(isDatabaseUnavailable(new Error('wrapped', { cause: Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }) }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Error('wrapped', { cause: Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }) }),
+      ),
+    ).toBe(true);
     expect(isDatabaseUnavailable('text')).toBe(false);
   });
 });

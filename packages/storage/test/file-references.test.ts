@@ -9,7 +9,14 @@ const INPUTS: InputVariable[] = [
   { name: 'Attachments', variable_id: 'more', required: false, schema: { type: 'array', items: { type: 'file' } } },
 ];
 const STEPS: StepDefinition[] = [
-  { type: 'tool', step_id: 'read', name: 'Read', tool: { tool_id: 'pdf_extractor', name: 'PDF' }, parameter_mappings: { input_file: 'doc' }, output_mappings: { extracted_text: 'text' } },
+  {
+    type: 'tool',
+    step_id: 'read',
+    name: 'Read',
+    tool: { tool_id: 'pdf_extractor', name: 'PDF' },
+    parameter_mappings: { input_file: 'doc' },
+    output_mappings: { extracted_text: 'text' },
+  },
 ];
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -20,7 +27,14 @@ forEachDialect('file references', (dialect) => {
   beforeEach(async () => {
     target = await testStoreConfig(dialect, 'file-refs');
     store = await openStore(target.config);
-    expect((await store.workflows.create({ workflow_id: 'wf', name: 'wf', status: 'PUBLISHED', input_variables: INPUTS, steps: STEPS }, now())).ok).toBe(true);
+    expect(
+      (
+        await store.workflows.create(
+          { workflow_id: 'wf', name: 'wf', status: 'PUBLISHED', input_variables: INPUTS, steps: STEPS },
+          now(),
+        )
+      ).ok,
+    ).toBe(true);
   });
   afterEach(async () => {
     await store.close();
@@ -52,14 +66,32 @@ forEachDialect('file references', (dialect) => {
     return job;
   }
 
-  const refs = async () => (await store.db.selectFrom('job_files').selectAll().orderBy('file_id').execute()).map((r) => [r.job_id, r.file_id]);
-  const setStatus = (jobId: string, status: string) => store.db.updateTable('jobs').set({ status }).where('job_id', '=', jobId).execute();
+  const refs = async () =>
+    (await store.db.selectFrom('job_files').selectAll().orderBy('file_id').execute()).map((r) => [r.job_id, r.file_id]);
+  const setStatus = (jobId: string, status: string) =>
+    store.db.updateTable('jobs').set({ status }).where('job_id', '=', jobId).execute();
 
   it('writes the files named by the inputs (nested in arrays too) with the inputs, and replaces them', async () => {
-    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => store.files.save({ name: n, mime_type: 'text/plain', bytes: text(n) }, now())));
+    const [a, b, c] = await Promise.all(
+      ['a', 'b', 'c'].map((n) => store.files.save({ name: n, mime_type: 'text/plain', bytes: text(n) }, now())),
+    );
     const job = await pendingJob();
-    expect((await store.jobs.setInputs(job.job_id, { doc: { file_id: a!.file_id }, more: [{ file_id: b!.file_id }, { file_id: a!.file_id }] }, {}, now())).ok).toBe(true);
-    expect(await refs()).toEqual([[job.job_id, a!.file_id], [job.job_id, b!.file_id]].sort((x, y) => x[1]!.localeCompare(y[1]!)));
+    expect(
+      (
+        await store.jobs.setInputs(
+          job.job_id,
+          { doc: { file_id: a!.file_id }, more: [{ file_id: b!.file_id }, { file_id: a!.file_id }] },
+          {},
+          now(),
+        )
+      ).ok,
+    ).toBe(true);
+    expect(await refs()).toEqual(
+      [
+        [job.job_id, a!.file_id],
+        [job.job_id, b!.file_id],
+      ].sort((x, y) => x[1]!.localeCompare(y[1]!)),
+    );
     expect((await store.jobs.setInputs(job.job_id, { doc: { file_id: c!.file_id } }, {}, now())).ok).toBe(true);
     expect(await refs()).toEqual([[job.job_id, c!.file_id]]);
   });
@@ -67,7 +99,10 @@ forEachDialect('file references', (dialect) => {
   it('refuses an input change naming a file that no longer exists, changing nothing', async () => {
     const a = await store.files.save({ name: 'a', mime_type: 'text/plain', bytes: text('a') }, now());
     const job = await pendingJob();
-    expect(await store.jobs.setInputs(job.job_id, { doc: { file_id: 'file_gone' } }, {}, now())).toEqual({ ok: false, code: 'FILE_NOT_FOUND' });
+    expect(await store.jobs.setInputs(job.job_id, { doc: { file_id: 'file_gone' } }, {}, now())).toEqual({
+      ok: false,
+      code: 'FILE_NOT_FOUND',
+    });
     expect((await store.jobs.get(job.job_id))?.input_values).toEqual({});
     expect((await store.jobs.setInputs(job.job_id, { doc: { file_id: a.file_id } }, {}, now())).ok).toBe(true);
   });
@@ -88,7 +123,12 @@ forEachDialect('file references', (dialect) => {
     const a = await store.files.save({ name: 'a', mime_type: 'text/plain', bytes: text('kept a') }, now());
     const job = await pendingJob();
     const errors = { doc: "Document must name an uploaded file; file 'file_gone' does not exist" };
-    const set = await store.jobs.setInputs(job.job_id, { doc: { file_id: 'file_gone' }, more: [{ file_id: a.file_id }] }, errors, now());
+    const set = await store.jobs.setInputs(
+      job.job_id,
+      { doc: { file_id: 'file_gone' }, more: [{ file_id: a.file_id }] },
+      errors,
+      now(),
+    );
     expect(set).toMatchObject({ ok: true, job: { input_errors: errors } });
     expect(await refs()).toEqual([[job.job_id, a.file_id]]);
   });
@@ -97,7 +137,11 @@ forEachDialect('file references', (dialect) => {
     const a = await store.files.save({ name: 'a', mime_type: 'text/plain', bytes: text('only a') }, now());
     const job = await pendingJob();
     await store.jobs.setInputs(job.job_id, { doc: { file_id: a.file_id } }, {}, now());
-    expect(await store.files.deleteIfUnused(a.file_id)).toEqual({ ok: false, code: 'FILE_IN_USE', job_ids: [job.job_id] });
+    expect(await store.files.deleteIfUnused(a.file_id)).toEqual({
+      ok: false,
+      code: 'FILE_IN_USE',
+      job_ids: [job.job_id],
+    });
     await setStatus(job.job_id, 'RUNNING');
     expect(await store.files.deleteIfUnused(a.file_id)).toMatchObject({ ok: false, code: 'FILE_IN_USE' });
     expect(await store.blobs.has(a.sha256)).toBe(true);
@@ -134,7 +178,10 @@ forEachDialect('file references', (dialect) => {
       const other = dialect === 'postgres' ? await openStore(target.config) : store;
       try {
         for (let round = 0; round < 10; round++) {
-          const file = await store.files.save({ name: `f${round}`, mime_type: 'text/plain', bytes: text(`race ${round}`) }, now());
+          const file = await store.files.save(
+            { name: `f${round}`, mime_type: 'text/plain', bytes: text(`race ${round}`) },
+            now(),
+          );
           const job = await pendingJob();
           const [set, deleted] = await Promise.all([
             store.jobs.setInputs(job.job_id, { doc: { file_id: file.file_id } }, {}, now()),

@@ -28,7 +28,11 @@ forEachDialect('idempotency keys', (dialect) => {
     lease_ms: 60_000,
     ...patch,
   });
-  const response = { status: 201, headers: { 'content-type': 'application/json', location: '/v1/jobs/job_1' }, body: '{"job_id":"job_1"}' };
+  const response = {
+    status: 201,
+    headers: { 'content-type': 'application/json', location: '/v1/jobs/job_1' },
+    body: '{"job_id":"job_1"}',
+  };
 
   it('lets the first use run, refuses a concurrent one, then replays the stored response', async () => {
     const first = await store.idempotency.begin(request());
@@ -36,7 +40,11 @@ forEachDialect('idempotency keys', (dialect) => {
     expect(await store.idempotency.begin(request({ now: at(1000) }))).toEqual({ outcome: 'in_flight' });
     if (first.outcome !== 'proceed') throw new Error('unreachable');
     expect(await store.idempotency.complete('p1', 'key-1', first.token, response)).toBe(true);
-    expect(await store.idempotency.begin(request({ now: at(2000) }))).toEqual({ outcome: 'replay', response, created_at: T0.toISOString() });
+    expect(await store.idempotency.begin(request({ now: at(2000) }))).toEqual({
+      outcome: 'replay',
+      response,
+      created_at: T0.toISOString(),
+    });
     // Across a reopening (an API restart) too.
     await store.close();
     store = await openStore(target.config);
@@ -48,7 +56,9 @@ forEachDialect('idempotency keys', (dialect) => {
     if (first.outcome !== 'proceed') throw new Error(first.outcome);
     await store.idempotency.complete('p1', 'key-1', first.token, response);
     expect(await store.idempotency.begin(request({ request_hash: 'hash-b' }))).toEqual({ outcome: 'mismatch' });
-    expect((await store.idempotency.begin(request({ principal: 'p2', request_hash: 'hash-b' }))).outcome).toBe('proceed');
+    expect((await store.idempotency.begin(request({ principal: 'p2', request_hash: 'hash-b' }))).outcome).toBe(
+      'proceed',
+    );
   });
 
   it('frees a released key (a 5xx) and an expired one, and purges expired keys', async () => {
@@ -59,7 +69,9 @@ forEachDialect('idempotency keys', (dialect) => {
     if (second.outcome !== 'proceed') throw new Error(second.outcome);
     await store.idempotency.complete('p1', 'key-1', second.token, response);
     // 24 hours on, the key is new again, whatever it was used for.
-    expect((await store.idempotency.begin(request({ request_hash: 'hash-c', now: at(24 * HOUR) }))).outcome).toBe('proceed');
+    expect((await store.idempotency.begin(request({ request_hash: 'hash-c', now: at(24 * HOUR) }))).outcome).toBe(
+      'proceed',
+    );
     await store.idempotency.begin(request({ key: 'key-2' }));
     expect(await store.idempotency.purgeExpired(at(24 * HOUR + 1))).toBe(1);
     expect(await store.idempotency.purgeExpired(at(48 * HOUR))).toBe(1);
@@ -97,7 +109,9 @@ forEachDialect('idempotency keys', (dialect) => {
   it('lets exactly one of many concurrent first uses, from two stores on one database, run', async () => {
     const other = await openStore(target.config);
     try {
-      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).idempotency.begin(request())));
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).idempotency.begin(request())),
+      );
       expect(outcomes.filter((o) => o.outcome === 'proceed')).toHaveLength(1);
       expect(outcomes.filter((o) => o.outcome === 'in_flight')).toHaveLength(7);
     } finally {

@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initialRunHeader, runHeaderSource, type InputVariable, type JobRecord, type RunHeader, type StepDefinition, type StepRun } from '@ordo/core';
+import {
+  initialRunHeader,
+  runHeaderSource,
+  type InputVariable,
+  type JobRecord,
+  type RunHeader,
+  type StepDefinition,
+  type StepRun,
+} from '@ordo/core';
 import { sql } from 'kysely';
 import { forEachDialect, testStoreConfig, type TestStoreConfig } from '@ordo/testing';
 import { newId, openStore, type OrdoStore } from '../src/index';
@@ -14,9 +22,30 @@ const at = (seconds: number) => new Date(Date.UTC(2031, 0, 1, 0, 0, seconds)).to
 
 const INPUTS: InputVariable[] = [{ name: 'Text', variable_id: 'text', required: true, schema: { type: 'string' } }];
 const STEPS: StepDefinition[] = [
-  { type: 'tool', step_id: 'extract', name: 'Extract', tool: { tool_id: 'text_analyzer', name: 'Analyzer' }, parameter_mappings: { text: 'text' }, output_mappings: { analysis_results: 'first' } },
-  { type: 'tool', step_id: 'analyze', name: 'Analyze', tool: { tool_id: 'text_analyzer', name: 'Analyzer' }, parameter_mappings: { text: 'first' }, output_mappings: { analysis_results: 'second' } },
-  { type: 'tool', step_id: 'summarize', name: 'Summarize', tool: { tool_id: 'text_analyzer', name: 'Analyzer' }, parameter_mappings: { text: 'second' }, output_mappings: { analysis_results: 'result' } },
+  {
+    type: 'tool',
+    step_id: 'extract',
+    name: 'Extract',
+    tool: { tool_id: 'text_analyzer', name: 'Analyzer' },
+    parameter_mappings: { text: 'text' },
+    output_mappings: { analysis_results: 'first' },
+  },
+  {
+    type: 'tool',
+    step_id: 'analyze',
+    name: 'Analyze',
+    tool: { tool_id: 'text_analyzer', name: 'Analyzer' },
+    parameter_mappings: { text: 'first' },
+    output_mappings: { analysis_results: 'second' },
+  },
+  {
+    type: 'tool',
+    step_id: 'summarize',
+    name: 'Summarize',
+    tool: { tool_id: 'text_analyzer', name: 'Analyzer' },
+    parameter_mappings: { text: 'second' },
+    output_mappings: { analysis_results: 'result' },
+  },
 ];
 
 forEachDialect('store', (dialect) => {
@@ -28,7 +57,10 @@ forEachDialect('store', (dialect) => {
     store = await openStore(target.config);
     expect(store.dialect).toBe(dialect);
     for (const workflow_id of ['wf', 'wf_other']) {
-      const created = await store.workflows.create({ workflow_id, name: workflow_id, status: 'PUBLISHED', input_variables: INPUTS, steps: STEPS }, now());
+      const created = await store.workflows.create(
+        { workflow_id, name: workflow_id, status: 'PUBLISHED', input_variables: INPUTS, steps: STEPS },
+        now(),
+      );
       expect(created.ok).toBe(true);
     }
   });
@@ -82,7 +114,11 @@ forEachDialect('store', (dialect) => {
 
   /** The job row's run-derived columns, which lists and filters read. */
   async function jobRow(jobId: string) {
-    return store.db.selectFrom('jobs').select(['status', 'run_id', 'started_at', 'completed_at']).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+    return store.db
+      .selectFrom('jobs')
+      .select(['status', 'run_id', 'started_at', 'completed_at'])
+      .where('job_id', '=', jobId)
+      .executeTakeFirstOrThrow();
   }
 
   /**
@@ -103,8 +139,21 @@ forEachDialect('store', (dialect) => {
           output_data: {},
         }),
         steps: [
-          step(0, { status: 'Completed', attempt: 1, started_at: at(startedAt + 1), completed_at: at(startedAt + 2), outputs: { analysis_results: `first of ${runId}` } }),
-          step(1, { status: 'Failed', attempt: 3, started_at: at(startedAt + 3), completed_at: at(startedAt + 5), failed_at: at(startedAt + 5), error: { code: 'TOOL_FAILED', message: 'boom' } }),
+          step(0, {
+            status: 'Completed',
+            attempt: 1,
+            started_at: at(startedAt + 1),
+            completed_at: at(startedAt + 2),
+            outputs: { analysis_results: `first of ${runId}` },
+          }),
+          step(1, {
+            status: 'Failed',
+            attempt: 3,
+            started_at: at(startedAt + 3),
+            completed_at: at(startedAt + 5),
+            failed_at: at(startedAt + 5),
+            error: { code: 'TOOL_FAILED', message: 'boom' },
+          }),
           step(2, {}),
         ],
       },
@@ -114,7 +163,10 @@ forEachDialect('store', (dialect) => {
   }
 
   it('refuses a second workflow with the same id', async () => {
-    const again = await store.workflows.create({ workflow_id: 'wf', name: 'other', status: 'DRAFT', input_variables: [], steps: STEPS }, now());
+    const again = await store.workflows.create(
+      { workflow_id: 'wf', name: 'other', status: 'DRAFT', input_variables: [], steps: STEPS },
+      now(),
+    );
     expect(again).toEqual({ ok: false, code: 'WORKFLOW_EXISTS' });
     expect((await store.workflows.get('wf'))?.name).toBe('wf');
   });
@@ -123,8 +175,19 @@ forEachDialect('store', (dialect) => {
     it('stores a pending job with no run and reads it back whole', async () => {
       const job = await insertJob();
       expect(await store.jobs.get(job.job_id)).toEqual(job);
-      expect(await store.jobs.getStored(job.job_id)).toEqual({ job, run: undefined, runs: [], updated_at: job.updated_at, revision: 0 });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+      expect(await store.jobs.getStored(job.job_id)).toEqual({
+        job,
+        run: undefined,
+        runs: [],
+        updated_at: job.updated_at,
+        revision: 0,
+      });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
       expect(await store.jobs.get('job_unknown')).toBeUndefined();
       expect(await store.jobs.getStored('job_unknown')).toBeUndefined();
     });
@@ -159,16 +222,25 @@ forEachDialect('store', (dialect) => {
       expect(ids(running)).toEqual([tiedA.job_id]);
       expect(running[0]?.run).toMatchObject({ run_id: 'run_a', status: 'InProgress', started_at: at(10) });
       expect(running[0]?.runs).toEqual([{ run_id: 'run_a', status: 'RUNNING', started_at: at(10) }]);
-      expect(ids(await store.jobs.list({ limit: 10, status: 'PENDING', workflow_id: 'wf' }))).toEqual([newest, tiedB, oldest].map((j) => j.job_id));
+      expect(ids(await store.jobs.list({ limit: 10, status: 'PENDING', workflow_id: 'wf' }))).toEqual(
+        [newest, tiedB, oldest].map((j) => j.job_id),
+      );
     });
 
     it('replaces inputs only while the job is pending', async () => {
       const job = await insertJob({ valid: false });
       const set = await store.jobs.setInputs(job.job_id, { text: 'hi' }, {}, at(5));
-      expect(set).toEqual({ ok: true, job: { ...job, input_values: { text: 'hi' }, input_errors: {}, updated_at: at(5) }, revision: 1 });
+      expect(set).toEqual({
+        ok: true,
+        job: { ...job, input_values: { text: 'hi' }, input_errors: {}, updated_at: at(5) },
+        revision: 1,
+      });
 
       await claim(job, 'run_1', at(10));
-      expect(await store.jobs.setInputs(job.job_id, { text: 'changed' }, {}, at(11))).toEqual({ ok: false, code: 'JOB_NOT_PENDING' });
+      expect(await store.jobs.setInputs(job.job_id, { text: 'changed' }, {}, at(11))).toEqual({
+        ok: false,
+        code: 'JOB_NOT_PENDING',
+      });
       expect((await store.jobs.get(job.job_id))?.input_values).toEqual({ text: 'hi' });
       expect(await store.jobs.setInputs('job_unknown', {}, {}, at(11))).toEqual({ ok: false, code: 'JOB_NOT_FOUND' });
     });
@@ -183,20 +255,40 @@ forEachDialect('store', (dialect) => {
         status: 'PENDING',
       });
       expect(await store.jobs.getStored(job.job_id)).toMatchObject({ run: undefined, runs: [] });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
-      expect(await store.jobs.claimRun({ job_id: 'job_unknown', run_id: 'run_2', started_at: at(10) }, now())).toEqual({ ok: false, code: 'JOB_NOT_FOUND' });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
+      expect(await store.jobs.claimRun({ job_id: 'job_unknown', run_id: 'run_2', started_at: at(10) }, now())).toEqual({
+        ok: false,
+        code: 'JOB_NOT_FOUND',
+      });
     });
 
     it('claims a pending job: RUNNING under the run, which shows as begun until its first record', async () => {
       const job = await insertJob();
       const claimed = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, at(11));
       expect(claimed).toEqual({ ok: true, job: { ...job }, reused: [], started_at: at(10) });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_1', started_at: at(10), completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'RUNNING',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: null,
+      });
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.job.run_id).toBe('run_1');
       expect(stored?.updated_at).toBe(at(11));
       expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
-      expect(stored?.run).toMatchObject({ run_id: 'run_1', status: 'InProgress', started_at: at(10), current_step_index: 0, total_steps: 3, live_output: 'Starting' });
+      expect(stored?.run).toMatchObject({
+        run_id: 'run_1',
+        status: 'InProgress',
+        started_at: at(10),
+        current_step_index: 0,
+        total_steps: 3,
+        live_output: 'Starting',
+      });
       expect(stored?.run?.steps.map((s) => s.status)).toEqual(['NotStarted', 'NotStarted', 'NotStarted']);
     });
 
@@ -232,37 +324,76 @@ forEachDialect('store', (dialect) => {
         reused: [],
         started_at: at(10),
       });
-      expect(await store.jobs.recordRun({ header: header(job, 'run_1', at(10), { live_output: 'Paused before step 1 of 3', paused: true }), steps: [] }, now())).toBe(true);
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(30) }, now())).toMatchObject({ ok: true, started_at: at(10) });
-      expect((await store.jobs.getStored(job.job_id))?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
+      expect(
+        await store.jobs.recordRun(
+          {
+            header: header(job, 'run_1', at(10), { live_output: 'Paused before step 1 of 3', paused: true }),
+            steps: [],
+          },
+          now(),
+        ),
+      ).toBe(true);
+      expect(
+        await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(30) }, now()),
+      ).toMatchObject({ ok: true, started_at: at(10) });
+      expect((await store.jobs.getStored(job.job_id))?.runs).toEqual([
+        { run_id: 'run_1', status: 'RUNNING', started_at: at(10) },
+      ]);
       expect(await jobRow(job.job_id)).toMatchObject({ status: 'RUNNING', started_at: at(10) });
     });
 
     it('refuses a start of a job another run holds, and the claim of a run that a reset moved the job away from', async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20) }, now())).toEqual({ ok: false, code: 'JOB_NOT_STARTABLE', status: 'RUNNING' });
+      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20) }, now())).toEqual({
+        ok: false,
+        code: 'JOB_NOT_STARTABLE',
+        status: 'RUNNING',
+      });
       expect((await store.jobs.reset(job.job_id, 'run_1', now())).ok).toBe(true);
       // run_1's claim arriving again (a retried activity) must not take the reset job back.
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({ ok: false, code: 'JOB_NOT_STARTABLE', status: 'PENDING' });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({
+        ok: false,
+        code: 'JOB_NOT_STARTABLE',
+        status: 'PENDING',
+      });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
     });
   });
 
   describe('claimPrepared', () => {
-    const claimOf = (job: JobRecord, runId: string, revision: number) => ({ job_id: job.job_id, run_id: runId, started_at: at(10), revision });
+    const claimOf = (job: JobRecord, runId: string, revision: number) => ({
+      job_id: job.job_id,
+      run_id: runId,
+      started_at: at(10),
+      revision,
+    });
 
     it('claims a pending job still at the revision its start was prepared from, once per run', async () => {
       const job = await insertJob();
       expect((await store.jobs.getStored(job.job_id))?.revision).toBe(0);
       expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({ ok: true });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_1', started_at: at(10), completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'RUNNING',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: null,
+      });
       // A retried activity claims again: the same answer, nothing changed.
       expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(12))).toEqual({ ok: true });
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
       expect(stored?.run).toMatchObject({ run_id: 'run_1', status: 'InProgress', started_at: at(10) });
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({ ok: false, code: 'JOB_NOT_STARTABLE', message: `Job '${job.job_id}' is RUNNING, not PENDING with valid inputs: this run does nothing` });
+      expect(await store.jobs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({
+        ok: false,
+        code: 'JOB_NOT_STARTABLE',
+        message: `Job '${job.job_id}' is RUNNING, not PENDING with valid inputs: this run does nothing`,
+      });
     });
 
     it('refuses a job whose inputs changed since, one that does not exist, and one a reset took from the run', async () => {
@@ -274,18 +405,37 @@ forEachDialect('store', (dialect) => {
         code: 'JOB_CHANGED',
         message: `Job '${job.job_id}' changed after this run was started (its inputs were set again): this run does nothing`,
       });
-      expect(await store.jobs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({ ok: false, code: 'JOB_NOT_FOUND', message: "Job 'job_unknown' does not exist" });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+      expect(await store.jobs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({
+        ok: false,
+        code: 'JOB_NOT_FOUND',
+        message: "Job 'job_unknown' does not exist",
+      });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
 
       expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(11))).toEqual({ ok: true });
       expect((await store.jobs.reset(job.job_id, 'run_1', at(12))).ok).toBe(true);
       expect((await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(13))).ok).toBe(false);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
     });
   });
 
   describe('confirmPreparedClaim', () => {
-    const claimOf = (job: JobRecord, runId: string, revision: number) => ({ job_id: job.job_id, run_id: runId, started_at: at(10), revision });
+    const claimOf = (job: JobRecord, runId: string, revision: number) => ({
+      job_id: job.job_id,
+      run_id: runId,
+      started_at: at(10),
+      revision,
+    });
 
     it("answers from one read once the start's claim is written, and claims, or completes a claim, otherwise", async () => {
       // Claimed by the start first: confirmed, nothing written (updated_at stays the claim's).
@@ -293,17 +443,27 @@ forEachDialect('store', (dialect) => {
       expect(await store.jobs.claimPrepared(claimOf(first, 'run_1', 0), at(11))).toEqual({ ok: true });
       expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_1', 0), at(12))).toEqual({ ok: true });
       expect((await store.jobs.getStored(first.job_id))?.updated_at).toBe(at(11));
-      expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_2', 0), at(13))).toMatchObject({ ok: false, code: 'JOB_NOT_STARTABLE' });
+      expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_2', 0), at(13))).toMatchObject({
+        ok: false,
+        code: 'JOB_NOT_STARTABLE',
+      });
 
       // The start died before its claim: the run claims.
       const second = await insertJob();
       expect(await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(14))).toEqual({ ok: true });
-      expect(await jobRow(second.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_3', started_at: at(10), completed_at: null });
+      expect(await jobRow(second.job_id)).toEqual({
+        status: 'RUNNING',
+        run_id: 'run_3',
+        started_at: at(10),
+        completed_at: null,
+      });
 
       // The start died between the claim and the run's row: the run writes the row.
       await store.db.deleteFrom('runs').where('run_id', '=', 'run_3').execute();
       expect(await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(15))).toEqual({ ok: true });
-      expect((await store.jobs.getStored(second.job_id))?.runs).toEqual([{ run_id: 'run_3', status: 'RUNNING', started_at: at(10) }]);
+      expect((await store.jobs.getStored(second.job_id))?.runs).toEqual([
+        { run_id: 'run_3', status: 'RUNNING', started_at: at(10) },
+      ]);
 
       // A reset took the job from the run: refused.
       expect((await store.jobs.reset(second.job_id, 'run_3', at(16))).ok).toBe(true);
@@ -318,7 +478,10 @@ forEachDialect('store', (dialect) => {
       const found = await store.jobs.findByIdempotency('key-1');
       expect(found?.stored.job.job_id).toBe(job.job_id);
       expect(found?.request_hash).toBe('hash-1');
-      expect(await store.jobs.insertIfPublished(pendingJob(), { id: 'key-1', request_hash: 'hash-2' })).toEqual({ ok: false, code: 'IDEMPOTENCY_KEY_TAKEN' });
+      expect(await store.jobs.insertIfPublished(pendingJob(), { id: 'key-1', request_hash: 'hash-2' })).toEqual({
+        ok: false,
+        code: 'IDEMPOTENCY_KEY_TAKEN',
+      });
       expect(await store.jobs.findByIdempotency('key-2')).toBeUndefined();
       // Jobs without a key never collide.
       expect(await store.jobs.insertIfPublished(pendingJob())).toEqual({ ok: true });
@@ -330,59 +493,146 @@ forEachDialect('store', (dialect) => {
   describe('endRunOutside', () => {
     it("ends a run still in progress, once, fenced by the run's ID", async () => {
       const job = await insertJob();
-      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
-      await store.jobs.recordAttemptStarted({ run_id: 'run_1', job_id: job.job_id, step_index: 0, step_id: 'extract', type: 'tool' }, 1, 3, at(11));
+      expect(
+        (
+          await store.jobs.claimPrepared(
+            { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
+            at(10),
+          )
+        ).ok,
+      ).toBe(true);
+      await store.jobs.recordAttemptStarted(
+        { run_id: 'run_1', job_id: job.job_id, step_index: 0, step_id: 'extract', type: 'tool' },
+        1,
+        3,
+        at(11),
+      );
       const error = { code: 'RUN_TERMINATED', message: 'The run was terminated in Temporal: gone' };
-      const failedStep = step(0, { status: 'Failed', attempt: 1, max_attempts: 3, started_at: at(11), completed_at: at(20), failed_at: at(20), error });
-      const ended = { header: header(job, 'run_1', at(10), { status: 'Failed', error, failed_at: at(20), completed_at: at(20), live_output: error.message, output_data: {} }), steps: [failedStep] };
+      const failedStep = step(0, {
+        status: 'Failed',
+        attempt: 1,
+        max_attempts: 3,
+        started_at: at(11),
+        completed_at: at(20),
+        failed_at: at(20),
+        error,
+      });
+      const ended = {
+        header: header(job, 'run_1', at(10), {
+          status: 'Failed',
+          error,
+          failed_at: at(20),
+          completed_at: at(20),
+          live_output: error.message,
+          output_data: {},
+        }),
+        steps: [failedStep],
+      };
       // Another run's ending touches nothing.
-      expect(await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, run_id: 'run_0' } }, at(20))).toEqual({ ok: false, code: 'RUN_NOT_CURRENT' });
+      expect(
+        await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, run_id: 'run_0' } }, at(20)),
+      ).toEqual({ ok: false, code: 'RUN_NOT_CURRENT' });
       expect(await store.jobs.endRunOutside(ended, at(20))).toEqual({ ok: true });
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toMatchObject({ status: 'Failed', error, completed_at: at(20) });
       expect(stored?.run?.steps[0]).toEqual(failedStep);
       expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'FAILED', started_at: at(10), completed_at: at(20) }]);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'FAILED', run_id: 'run_1', started_at: at(10), completed_at: at(20) });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'FAILED',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: at(20),
+      });
       // Ended already: a second ending (another process noticing too) writes nothing.
-      expect(await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, completed_at: at(30) } }, at(30))).toEqual({ ok: false, code: 'RUN_ENDED' });
+      expect(
+        await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, completed_at: at(30) } }, at(30)),
+      ).toEqual({ ok: false, code: 'RUN_ENDED' });
       expect((await store.jobs.getStored(job.job_id))?.run?.completed_at).toBe(at(20));
-      expect(await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, job_id: 'job_none' } }, at(30))).toEqual({ ok: false, code: 'JOB_NOT_FOUND' });
+      expect(
+        await store.jobs.endRunOutside({ ...ended, header: { ...ended.header, job_id: 'job_none' } }, at(30)),
+      ).toEqual({ ok: false, code: 'JOB_NOT_FOUND' });
     });
   });
 
   describe('recordStepCompleted', () => {
     it("records a completed step as given, and with the run's ending the job row and the run's status in the same write", async () => {
       const job = await insertJob();
-      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      expect(
+        (
+          await store.jobs.claimPrepared(
+            { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
+            at(10),
+          )
+        ).ok,
+      ).toBe(true);
       const done = (index: number, second: number) =>
-        step(index, { status: 'Completed', attempt: 1, max_attempts: 3, started_at: at(second), completed_at: at(second + 1), outputs: { analysis_results: `out ${index}` } });
+        step(index, {
+          status: 'Completed',
+          attempt: 1,
+          max_attempts: 3,
+          started_at: at(second),
+          completed_at: at(second + 1),
+          outputs: { analysis_results: `out ${index}` },
+        });
       await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(0, 11), undefined, at(12));
       await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(1, 13), undefined, at(14));
       let stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run?.steps).toEqual([done(0, 11), done(1, 13), step(2, {})]);
       expect(stored?.run).toMatchObject({ status: 'InProgress', current_step_index: 1, last_activity_at: at(14) });
 
-      const final = header(job, 'run_1', at(10), { status: 'Completed', current_step_index: 2, completed_at: at(16), live_output: 'Completed 3 of 3 steps', output_data: { result: 'R' } });
+      const final = header(job, 'run_1', at(10), {
+        status: 'Completed',
+        current_step_index: 2,
+        completed_at: at(16),
+        live_output: 'Completed 3 of 3 steps',
+        output_data: { result: 'R' },
+      });
       await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(2, 15), final, at(16));
       stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toEqual({ ...final, steps: [done(0, 11), done(1, 13), done(2, 15)] });
-      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(16) }]);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'COMPLETED', run_id: 'run_1', started_at: at(10), completed_at: at(16) });
+      expect(stored?.runs).toEqual([
+        { run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(16) },
+      ]);
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'COMPLETED',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: at(16),
+      });
 
       // A late, earlier attempt of an ended step changes nothing.
-      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, { ...done(2, 15), attempt: 0, outputs: { analysis_results: 'late' } }, undefined, at(17));
+      await store.jobs.recordStepCompleted(
+        { run_id: 'run_1', job_id: job.job_id },
+        { ...done(2, 15), attempt: 0, outputs: { analysis_results: 'late' } },
+        undefined,
+        at(17),
+      );
       expect((await store.jobs.stepRuns('run_1'))[2]).toEqual(done(2, 15));
     });
 
-    it("writes the ending of a run a reset moved the job away from on the run alone", async () => {
+    it('writes the ending of a run a reset moved the job away from on the run alone', async () => {
       const job = await insertJob();
-      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      expect(
+        (
+          await store.jobs.claimPrepared(
+            { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
+            at(10),
+          )
+        ).ok,
+      ).toBe(true);
       expect((await store.jobs.reset(job.job_id, 'run_1', at(11))).ok).toBe(true);
       const final = header(job, 'run_1', at(10), { status: 'Completed', completed_at: at(13), output_data: {} });
-      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, step(0, { status: 'Completed', attempt: 1, completed_at: at(13) }), final, at(13));
+      await store.jobs.recordStepCompleted(
+        { run_id: 'run_1', job_id: job.job_id },
+        step(0, { status: 'Completed', attempt: 1, completed_at: at(13) }),
+        final,
+        at(13),
+      );
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toBeUndefined();
-      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(13) }]);
+      expect(stored?.runs).toEqual([
+        { run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(13) },
+      ]);
     });
   });
 
@@ -390,13 +640,24 @@ forEachDialect('store', (dialect) => {
     it("writes the run's header and steps, the job row's status and times, and the run's status", async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      const running = header(job, 'run_1', at(10), { current_step_index: 1, live_output: 'Running step 2 of 3: Analyze', last_activity_at: at(13), variables: { text: 'hello', first: 'F' } });
+      const running = header(job, 'run_1', at(10), {
+        current_step_index: 1,
+        live_output: 'Running step 2 of 3: Analyze',
+        last_activity_at: at(13),
+        variables: { text: 'hello', first: 'F' },
+      });
       expect(
         await store.jobs.recordRun(
           {
             header: running,
             steps: [
-              step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'F' } }),
+              step(0, {
+                status: 'Completed',
+                attempt: 1,
+                started_at: at(11),
+                completed_at: at(12),
+                outputs: { analysis_results: 'F' },
+              }),
               step(1, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(13), progress: 'half way' }),
             ],
           },
@@ -410,12 +671,23 @@ forEachDialect('store', (dialect) => {
         // The run's last activity is its latest write, header or step rows (here the record at 14).
         last_activity_at: at(14),
         steps: [
-          step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'F' } }),
+          step(0, {
+            status: 'Completed',
+            attempt: 1,
+            started_at: at(11),
+            completed_at: at(12),
+            outputs: { analysis_results: 'F' },
+          }),
           step(1, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(13), progress: 'half way' }),
           step(2, {}),
         ],
       });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_1', started_at: at(10), completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'RUNNING',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: null,
+      });
 
       const completed = header(job, 'run_1', at(10), {
         status: 'Completed',
@@ -426,38 +698,104 @@ forEachDialect('store', (dialect) => {
         output_data: { result: 'R' },
       });
       const finalSteps = [
-        step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'F' } }),
-        step(1, { status: 'Completed', attempt: 2, max_attempts: 3, started_at: at(13), completed_at: at(16), outputs: { analysis_results: 'S' } }),
-        step(2, { status: 'Completed', attempt: 1, started_at: at(17), completed_at: at(19), outputs: { analysis_results: 'R' } }),
+        step(0, {
+          status: 'Completed',
+          attempt: 1,
+          started_at: at(11),
+          completed_at: at(12),
+          outputs: { analysis_results: 'F' },
+        }),
+        step(1, {
+          status: 'Completed',
+          attempt: 2,
+          max_attempts: 3,
+          started_at: at(13),
+          completed_at: at(16),
+          outputs: { analysis_results: 'S' },
+        }),
+        step(2, {
+          status: 'Completed',
+          attempt: 1,
+          started_at: at(17),
+          completed_at: at(19),
+          outputs: { analysis_results: 'R' },
+        }),
       ];
       expect(await store.jobs.recordRun({ header: completed, steps: finalSteps }, at(21))).toBe(true);
       stored = await store.jobs.getStored(job.job_id);
       // The progress message of the running attempt is gone with the row's rewrite.
       expect(stored?.run).toEqual({ ...completed, steps: finalSteps });
-      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(20) }]);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'COMPLETED', run_id: 'run_1', started_at: at(10), completed_at: at(20) });
+      expect(stored?.runs).toEqual([
+        { run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(20) },
+      ]);
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'COMPLETED',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: at(20),
+      });
       expect(await store.jobs.list({ limit: 10, status: 'COMPLETED' })).toHaveLength(1);
     });
 
     it('writes nothing on the job for a run a reset moved the job away from, but records its own outcome', async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      expect(await store.jobs.recordRun({ header: header(job, 'run_1', at(10)), steps: [step(0, { status: 'InProgress', attempt: 1, started_at: at(11) })] }, now())).toBe(true);
+      expect(
+        await store.jobs.recordRun(
+          {
+            header: header(job, 'run_1', at(10)),
+            steps: [step(0, { status: 'InProgress', attempt: 1, started_at: at(11) })],
+          },
+          now(),
+        ),
+      ).toBe(true);
       expect((await store.jobs.reset(job.job_id, 'run_1', now())).ok).toBe(true);
 
       // Before the next start: the old run's final record leaves the job PENDING with no run.
-      const cancelled = header(job, 'run_1', at(10), { status: 'Cancelled', completed_at: at(15), error: { code: 'CANCELLED', message: 'Job cancelled by user' } });
-      const cancelledStep = step(0, { status: 'Failed', attempt: 1, started_at: at(11), completed_at: at(15), failed_at: at(15), error: { code: 'CANCELLED', message: 'Job cancelled by user' } });
+      const cancelled = header(job, 'run_1', at(10), {
+        status: 'Cancelled',
+        completed_at: at(15),
+        error: { code: 'CANCELLED', message: 'Job cancelled by user' },
+      });
+      const cancelledStep = step(0, {
+        status: 'Failed',
+        attempt: 1,
+        started_at: at(11),
+        completed_at: at(15),
+        failed_at: at(15),
+        error: { code: 'CANCELLED', message: 'Job cancelled by user' },
+      });
       expect(await store.jobs.recordRun({ header: cancelled, steps: [cancelledStep] }, now())).toBe(false);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
       expect((await store.jobs.getStored(job.job_id))?.run).toBeUndefined();
 
       // After the next start: the old run's late writes do not touch the new run's state.
       await claim(job, 'run_2', at(20));
-      const failed = header(job, 'run_1', at(10), { status: 'Failed', completed_at: at(25), error: { code: 'TOOL_FAILED', message: 'late' } });
-      const failedStep = step(0, { status: 'Failed', attempt: 2, started_at: at(11), completed_at: at(25), failed_at: at(25), error: { code: 'TOOL_FAILED', message: 'late' } });
+      const failed = header(job, 'run_1', at(10), {
+        status: 'Failed',
+        completed_at: at(25),
+        error: { code: 'TOOL_FAILED', message: 'late' },
+      });
+      const failedStep = step(0, {
+        status: 'Failed',
+        attempt: 2,
+        started_at: at(11),
+        completed_at: at(25),
+        failed_at: at(25),
+        error: { code: 'TOOL_FAILED', message: 'late' },
+      });
       expect(await store.jobs.recordRun({ header: failed, steps: [failedStep] }, at(26))).toBe(false);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_2', started_at: at(20), completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'RUNNING',
+        run_id: 'run_2',
+        started_at: at(20),
+        completed_at: null,
+      });
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toMatchObject({ run_id: 'run_2', status: 'InProgress', started_at: at(20) });
       expect(stored?.run?.error).toBeUndefined();
@@ -473,14 +811,29 @@ forEachDialect('store', (dialect) => {
 
   it('recordRun writes nothing at all for a run that never claimed its job', async () => {
     const job = await insertJob();
-    const cancelled = header(job, 'run_x', at(10), { status: 'Cancelled', completed_at: at(11), error: { code: 'CANCELLED', message: 'Job cancelled by user' } });
-    expect(await store.jobs.recordRun({ header: cancelled, steps: [step(0, { status: 'Failed', attempt: 0, completed_at: at(11) })] }, at(11))).toBe(false);
+    const cancelled = header(job, 'run_x', at(10), {
+      status: 'Cancelled',
+      completed_at: at(11),
+      error: { code: 'CANCELLED', message: 'Job cancelled by user' },
+    });
+    expect(
+      await store.jobs.recordRun(
+        { header: cancelled, steps: [step(0, { status: 'Failed', attempt: 0, completed_at: at(11) })] },
+        at(11),
+      ),
+    ).toBe(false);
     expect(await store.jobs.stepRuns('run_x')).toEqual([]);
     expect(await store.jobs.getStored(job.job_id)).toMatchObject({ run: undefined, runs: [] });
   });
 
   describe('attempts', () => {
-    const address = (job: JobRecord, runId: string, index: number) => ({ run_id: runId, job_id: job.job_id, step_index: index, step_id: STEPS[index]!.step_id, type: 'tool' });
+    const address = (job: JobRecord, runId: string, index: number) => ({
+      run_id: runId,
+      job_id: job.job_id,
+      step_index: index,
+      step_id: STEPS[index]!.step_id,
+      type: 'tool',
+    });
 
     it('moves a running step through started, progress, a failed attempt, a retry and its outputs', async () => {
       const job = await insertJob();
@@ -489,7 +842,9 @@ forEachDialect('store', (dialect) => {
       const stepOf = async () => (await store.jobs.stepRuns('run_1'))[0];
 
       await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
-      expect(await stepOf()).toEqual(step(0, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(11) }));
+      expect(await stepOf()).toEqual(
+        step(0, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(11) }),
+      );
       // Attempts write their step rows only; the run's last activity follows them.
       expect((await store.jobs.getStored(job.job_id))?.run?.last_activity_at).toBe(at(11));
 
@@ -500,7 +855,15 @@ forEachDialect('store', (dialect) => {
       expect(await stepOf()).toMatchObject({ attempt: 1, progress: 'page 1 of 3' });
 
       await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'FLAKY', message: 'try again' } }, at(13));
-      expect(await stepOf()).toEqual(step(0, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(11), error: { code: 'FLAKY', message: 'try again' } }));
+      expect(await stepOf()).toEqual(
+        step(0, {
+          status: 'InProgress',
+          attempt: 1,
+          max_attempts: 3,
+          started_at: at(11),
+          error: { code: 'FLAKY', message: 'try again' },
+        }),
+      );
 
       await store.jobs.recordAttemptStarted(at0, 2, 3, at(14));
       // The step started with its first attempt; the retry keeps that start.
@@ -508,80 +871,196 @@ forEachDialect('store', (dialect) => {
       expect((await stepOf())?.progress).toBeUndefined();
 
       await store.jobs.recordAttemptEnded(at0, 2, at(11), { outputs: { analysis_results: 'done' } }, at(15));
-      expect(await stepOf()).toEqual(step(0, { status: 'Completed', attempt: 2, max_attempts: 3, started_at: at(11), completed_at: at(15), outputs: { analysis_results: 'done' } }));
+      expect(await stepOf()).toEqual(
+        step(0, {
+          status: 'Completed',
+          attempt: 2,
+          max_attempts: 3,
+          started_at: at(11),
+          completed_at: at(15),
+          outputs: { analysis_results: 'done' },
+        }),
+      );
       expect((await store.jobs.getStored(job.job_id))?.run?.last_activity_at).toBe(at(15));
     });
 
     it('writes the whole row of an attempt that ended before its start was recorded', async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      await store.jobs.recordAttemptEnded(address(job, 'run_1', 0), 1, at(11), { outputs: { analysis_results: 'quick' } }, at(12));
-      expect(await store.jobs.stepRuns('run_1')).toEqual([step(0, { status: 'Completed', attempt: 1, started_at: at(11), completed_at: at(12), outputs: { analysis_results: 'quick' } })]);
+      await store.jobs.recordAttemptEnded(
+        address(job, 'run_1', 0),
+        1,
+        at(11),
+        { outputs: { analysis_results: 'quick' } },
+        at(12),
+      );
+      expect(await store.jobs.stepRuns('run_1')).toEqual([
+        step(0, {
+          status: 'Completed',
+          attempt: 1,
+          started_at: at(11),
+          completed_at: at(12),
+          outputs: { analysis_results: 'quick' },
+        }),
+      ]);
       // Its retry (the result never reached Temporal) is answered that completion: a run started with only its job_id records no ending with it.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 0), 2, 3, at(13))).toEqual({ outputs: { analysis_results: 'quick' }, attempt: 1, completed_at: at(12), run_ended: false });
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 0), 2, 3, at(13))).toEqual({
+        outputs: { analysis_results: 'quick' },
+        attempt: 1,
+        completed_at: at(12),
+        run_ended: false,
+      });
       // A failed first attempt likewise, then its retry's start moves the same row.
-      await store.jobs.recordAttemptEnded(address(job, 'run_1', 1), 1, at(13), { error: { code: 'FLAKY', message: 'again' } }, at(14));
+      await store.jobs.recordAttemptEnded(
+        address(job, 'run_1', 1),
+        1,
+        at(13),
+        { error: { code: 'FLAKY', message: 'again' } },
+        at(14),
+      );
       await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 2, 3, at(15));
-      expect((await store.jobs.stepRuns('run_1'))[1]).toMatchObject({ status: 'InProgress', attempt: 2, started_at: at(13), error: { code: 'FLAKY', message: 'again' } });
+      expect((await store.jobs.stepRuns('run_1'))[1]).toMatchObject({
+        status: 'InProgress',
+        attempt: 2,
+        started_at: at(13),
+        error: { code: 'FLAKY', message: 'again' },
+      });
     });
 
-    it.each(['Failed', 'Completed'] as const)('changes nothing in a step the final record marked %s', async (status) => {
-      const job = await insertJob();
-      await claim(job, 'run_1', at(10));
-      const at0 = address(job, 'run_1', 0);
-      await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
-      const ended =
-        status === 'Failed'
-          ? step(0, { status, attempt: 1, max_attempts: 3, started_at: at(11), completed_at: at(13), failed_at: at(13), error: { code: 'CANCELLED', message: 'Job cancelled by user' } })
-          : step(0, { status, attempt: 1, max_attempts: 3, started_at: at(11), completed_at: at(13), outputs: { analysis_results: 'final' } });
-      const runStatus = status === 'Failed' ? 'Cancelled' : 'Completed';
-      expect(await store.jobs.recordRun({ header: header(job, 'run_1', at(10), { status: runStatus }), steps: [ended] }, at(13))).toBe(true);
+    it.each(['Failed', 'Completed'] as const)(
+      'changes nothing in a step the final record marked %s',
+      async (status) => {
+        const job = await insertJob();
+        await claim(job, 'run_1', at(10));
+        const at0 = address(job, 'run_1', 0);
+        await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
+        const ended =
+          status === 'Failed'
+            ? step(0, {
+                status,
+                attempt: 1,
+                max_attempts: 3,
+                started_at: at(11),
+                completed_at: at(13),
+                failed_at: at(13),
+                error: { code: 'CANCELLED', message: 'Job cancelled by user' },
+              })
+            : step(0, {
+                status,
+                attempt: 1,
+                max_attempts: 3,
+                started_at: at(11),
+                completed_at: at(13),
+                outputs: { analysis_results: 'final' },
+              });
+        const runStatus = status === 'Failed' ? 'Cancelled' : 'Completed';
+        expect(
+          await store.jobs.recordRun(
+            { header: header(job, 'run_1', at(10), { status: runStatus }), steps: [ended] },
+            at(13),
+          ),
+        ).toBe(true);
 
-      await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(14));
-      await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
-      await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
-      await store.jobs.recordAttemptStarted(at0, 1, 3, at(16));
-      await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(17));
-      // A later attempt's start moves neither: a completed step's retry is answered its completion instead.
-      const retried = await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
-      if (status === 'Completed') expect(retried).toMatchObject({ outputs: { analysis_results: 'final' }, attempt: 1, completed_at: at(13) });
-      else expect(retried).toBeUndefined();
-      await store.jobs.recordAttemptEnded(at0, 2, at(16), { error: { code: 'LATE', message: 'late' } }, at(17));
-      expect(await store.jobs.stepRuns('run_1')).toEqual([ended]);
-    });
+        await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(14));
+        await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
+        await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
+        await store.jobs.recordAttemptStarted(at0, 1, 3, at(16));
+        await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(17));
+        // A later attempt's start moves neither: a completed step's retry is answered its completion instead.
+        const retried = await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
+        if (status === 'Completed')
+          expect(retried).toMatchObject({ outputs: { analysis_results: 'final' }, attempt: 1, completed_at: at(13) });
+        else expect(retried).toBeUndefined();
+        await store.jobs.recordAttemptEnded(at0, 2, at(16), { error: { code: 'LATE', message: 'late' } }, at(17));
+        expect(await store.jobs.stepRuns('run_1')).toEqual([ended]);
+      },
+    );
 
     it("answers a retry the completion an earlier attempt recorded, writing nothing, and keeps it and the run's ending", async () => {
       const job = await insertJob();
-      expect((await store.jobs.claimPrepared({ job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 }, at(10))).ok).toBe(true);
+      expect(
+        (
+          await store.jobs.claimPrepared(
+            { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
+            at(10),
+          )
+        ).ok,
+      ).toBe(true);
       const run = { run_id: 'run_1', job_id: job.job_id };
       const done = (index: number, attempt: number, second: number) =>
-        step(index, { status: 'Completed', attempt, max_attempts: 3, started_at: at(11), completed_at: at(second), outputs: { analysis_results: `out ${index} of ${attempt}` } });
+        step(index, {
+          status: 'Completed',
+          attempt,
+          max_attempts: 3,
+          started_at: at(11),
+          completed_at: at(second),
+          outputs: { analysis_results: `out ${index} of ${attempt}` },
+        });
       await store.jobs.recordStepCompleted(run, done(0, 1, 12), undefined, at(12));
       await store.jobs.recordStepCompleted(run, done(1, 1, 13), undefined, at(13));
       // The last step's first attempt records its completion with the run's ending; Temporal never hears of it (its worker died, the server was down)...
-      const final = (second: number) => header(job, 'run_1', at(10), { status: 'Completed', current_step_index: 2, completed_at: at(second), live_output: 'Completed 3 of 3 steps', output_data: { result: 'R' } });
+      const final = (second: number) =>
+        header(job, 'run_1', at(10), {
+          status: 'Completed',
+          current_step_index: 2,
+          completed_at: at(second),
+          live_output: 'Completed 3 of 3 steps',
+          output_data: { result: 'R' },
+        });
       await store.jobs.recordStepCompleted(run, done(2, 1, 14), final(14), at(14));
       const completed = await store.jobs.getStored(job.job_id);
       expect(completed?.run).toEqual({ ...final(14), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 1, 14)] });
 
       // ...and runs the step again: attempt 2 is answered attempt 1's completion, and that the run's ending is recorded.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20))).toEqual({ outputs: { analysis_results: 'out 2 of 1' }, attempt: 1, completed_at: at(14), run_ended: true });
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20))).toEqual({
+        outputs: { analysis_results: 'out 2 of 1' },
+        attempt: 1,
+        completed_at: at(14),
+        run_ended: true,
+      });
       // A step that was not the last: its completion, the run still in progress.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 3, 3, at(20))).toEqual({ outputs: { analysis_results: 'out 1 of 1' }, attempt: 1, completed_at: at(13), run_ended: false });
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 3, 3, at(20))).toEqual({
+        outputs: { analysis_results: 'out 1 of 1' },
+        attempt: 1,
+        completed_at: at(13),
+        run_ended: false,
+      });
       // Nothing was written; nor is anything by a later attempt's failure, or by the earlier attempt's late writes.
-      await store.jobs.recordAttemptEnded(address(job, 'run_1', 2), 2, at(20), { error: { code: 'TOOL_FAILED', message: 'no luck' } }, at(21));
-      await store.jobs.recordAttemptEnded(address(job, 'run_1', 2), 1, at(11), { outputs: { analysis_results: 'late' } }, at(21));
+      await store.jobs.recordAttemptEnded(
+        address(job, 'run_1', 2),
+        2,
+        at(20),
+        { error: { code: 'TOOL_FAILED', message: 'no luck' } },
+        at(21),
+      );
+      await store.jobs.recordAttemptEnded(
+        address(job, 'run_1', 2),
+        1,
+        at(11),
+        { outputs: { analysis_results: 'late' } },
+        at(21),
+      );
       await store.jobs.recordStepCompleted(run, done(2, 1, 22), final(22), at(22));
       expect(await store.jobs.getStored(job.job_id)).toEqual(completed);
-      expect(await jobRow(job.job_id)).toEqual({ status: 'COMPLETED', run_id: 'run_1', started_at: at(10), completed_at: at(14) });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'COMPLETED',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: at(14),
+      });
       // So the next retry still finds it.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 3, 3, at(23))).toMatchObject({ attempt: 1, run_ended: true });
+      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 3, 3, at(23))).toMatchObject({
+        attempt: 1,
+        run_ended: true,
+      });
 
       // A later attempt's completion replaces it, with the run's ending (a retry that could not read the record ran the tool: Temporal has its outputs).
       await store.jobs.recordStepCompleted(run, done(2, 3, 25), final(25), at(25));
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toEqual({ ...final(25), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 3, 25)] });
-      expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(25) }]);
+      expect(stored?.runs).toEqual([
+        { run_id: 'run_1', status: 'COMPLETED', started_at: at(10), completed_at: at(25) },
+      ]);
     });
 
     it("ignores the late end of an attempt after the step's next attempt started", async () => {
@@ -593,7 +1072,9 @@ forEachDialect('store', (dialect) => {
       await store.jobs.recordAttemptStarted(at0, 2, 3, at(12));
       await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'stale' } }, at(13));
       await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'TIMEOUT', message: 'stale' } }, at(13));
-      expect(await store.jobs.stepRuns('run_1')).toEqual([step(0, { status: 'InProgress', attempt: 2, max_attempts: 3, started_at: at(11) })]);
+      expect(await store.jobs.stepRuns('run_1')).toEqual([
+        step(0, { status: 'InProgress', attempt: 2, max_attempts: 3, started_at: at(11) }),
+      ]);
     });
 
     it('shows the furthest started step as current while the step rows are ahead of the header', async () => {
@@ -601,14 +1082,32 @@ forEachDialect('store', (dialect) => {
       await claim(job, 'run_1', at(10));
       // Before the run's first record, the first attempt already shows as the running step.
       await store.jobs.recordAttemptStarted(address(job, 'run_1', 0), 1, undefined, at(11));
-      expect((await store.jobs.getStored(job.job_id))?.run).toMatchObject({ current_step_index: 0, live_output: 'Running step 1 of 3: Extract' });
+      expect((await store.jobs.getStored(job.job_id))?.run).toMatchObject({
+        current_step_index: 0,
+        live_output: 'Running step 1 of 3: Extract',
+      });
 
-      expect(await store.jobs.recordRun({ header: header(job, 'run_1', at(10), { live_output: 'Running step 1 of 3: Extract' }), steps: [] }, at(12))).toBe(true);
-      await store.jobs.recordAttemptEnded(address(job, 'run_1', 0), 1, at(11), { outputs: { analysis_results: 'F' } }, at(13));
+      expect(
+        await store.jobs.recordRun(
+          { header: header(job, 'run_1', at(10), { live_output: 'Running step 1 of 3: Extract' }), steps: [] },
+          at(12),
+        ),
+      ).toBe(true);
+      await store.jobs.recordAttemptEnded(
+        address(job, 'run_1', 0),
+        1,
+        at(11),
+        { outputs: { analysis_results: 'F' } },
+        at(13),
+      );
       await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 1, 3, at(14));
       await store.jobs.recordAttemptProgress(address(job, 'run_1', 1), 1, 'page 2 of 5', at(15));
       const run = (await store.jobs.getStored(job.job_id))?.run;
-      expect(run).toMatchObject({ status: 'InProgress', current_step_index: 1, live_output: 'Running step 2 of 3: Analyze' });
+      expect(run).toMatchObject({
+        status: 'InProgress',
+        current_step_index: 1,
+        live_output: 'Running step 2 of 3: Analyze',
+      });
       expect(run?.steps.map((s) => [s.status, s.attempt, s.progress])).toEqual([
         ['Completed', 1, undefined],
         ['InProgress', 1, 'page 2 of 5'],
@@ -616,8 +1115,22 @@ forEachDialect('store', (dialect) => {
       ]);
 
       // A paused header at that step keeps its own message.
-      await store.jobs.recordRun({ header: header(job, 'run_1', at(10), { current_step_index: 1, paused: true, live_output: 'Paused before step 2 of 3' }), steps: [] }, at(16));
-      expect((await store.jobs.getStored(job.job_id))?.run).toMatchObject({ current_step_index: 1, paused: true, live_output: 'Paused before step 2 of 3' });
+      await store.jobs.recordRun(
+        {
+          header: header(job, 'run_1', at(10), {
+            current_step_index: 1,
+            paused: true,
+            live_output: 'Paused before step 2 of 3',
+          }),
+          steps: [],
+        },
+        at(16),
+      );
+      expect((await store.jobs.getStored(job.job_id))?.run).toMatchObject({
+        current_step_index: 1,
+        paused: true,
+        live_output: 'Paused before step 2 of 3',
+      });
     });
   });
 
@@ -628,11 +1141,24 @@ forEachDialect('store', (dialect) => {
       await failAtStep1(job, 'run_1', 10);
 
       expect(await store.jobs.reset(job.job_id, 'run_other', at(30))).toEqual({ ok: false, code: 'RUN_CHANGED' });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'FAILED', run_id: 'run_1', started_at: at(10), completed_at: at(15) });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'FAILED',
+        run_id: 'run_1',
+        started_at: at(10),
+        completed_at: at(15),
+      });
       expect(await store.jobs.reset('job_unknown', 'run_1', at(30))).toEqual({ ok: false, code: 'JOB_NOT_FOUND' });
 
-      expect(await store.jobs.reset(job.job_id, 'run_1', at(31))).toEqual({ ok: true, job: { ...job, updated_at: at(31) } });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'PENDING', run_id: null, started_at: null, completed_at: null });
+      expect(await store.jobs.reset(job.job_id, 'run_1', at(31))).toEqual({
+        ok: true,
+        job: { ...job, updated_at: at(31) },
+      });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'PENDING',
+        run_id: null,
+        started_at: null,
+        completed_at: null,
+      });
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.job.input_values).toEqual({ text: 'hello' });
       expect(stored?.run).toBeUndefined();
@@ -672,10 +1198,18 @@ forEachDialect('store', (dialect) => {
       await failAtStep1(job, 'run_1', 10);
       const firstStep = (await store.jobs.stepRuns('run_1'))[0]!;
 
-      const retried = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } }, now());
+      const retried = await store.jobs.claimRun(
+        { job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } },
+        now(),
+      );
       const reused = { ...firstStep, reused_from_run: 'run_1' };
       expect(retried).toMatchObject({ ok: true, started_at: at(20), reused: [reused] });
-      expect(await jobRow(job.job_id)).toEqual({ status: 'RUNNING', run_id: 'run_2', started_at: at(20), completed_at: null });
+      expect(await jobRow(job.job_id)).toEqual({
+        status: 'RUNNING',
+        run_id: 'run_2',
+        started_at: at(20),
+        completed_at: null,
+      });
       let stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run?.run_id).toBe('run_2');
       // The reused step is not the running one: the run is still at its start.
@@ -686,7 +1220,12 @@ forEachDialect('store', (dialect) => {
         { run_id: 'run_2', status: 'RUNNING', started_at: at(20), retry_of: { run_id: 'run_1', from_step_index: 1 } },
       ]);
       // The claim is idempotent for the retry too: the same reused steps.
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(21), retry: { run_id: 'run_1', from_step_index: 1 } }, now())).toMatchObject({
+      expect(
+        await store.jobs.claimRun(
+          { job_id: job.job_id, run_id: 'run_2', started_at: at(21), retry: { run_id: 'run_1', from_step_index: 1 } },
+          now(),
+        ),
+      ).toMatchObject({
         ok: true,
         started_at: at(20),
         reused: [reused],
@@ -695,7 +1234,10 @@ forEachDialect('store', (dialect) => {
       // A retry of the retry, from the last step: only Completed steps are reused (step 1
       // failed again in run_2, which ran step 0 itself in this record).
       await failAtStep1(job, 'run_2', 20);
-      const third = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_3', started_at: at(30), retry: { run_id: 'run_2', from_step_index: 2 } }, now());
+      const third = await store.jobs.claimRun(
+        { job_id: job.job_id, run_id: 'run_3', started_at: at(30), retry: { run_id: 'run_2', from_step_index: 2 } },
+        now(),
+      );
       expect(third.ok && third.reused.map((s) => [s.index, s.reused_from_run])).toEqual([[0, 'run_2']]);
       stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run?.steps.map((s) => s.status)).toEqual(['Completed', 'NotStarted', 'NotStarted']);
@@ -706,38 +1248,84 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
       await failAtStep1(job, 'run_1', 10);
-      const second = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } }, now());
+      const second = await store.jobs.claimRun(
+        { job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } },
+        now(),
+      );
       expect(second.ok).toBe(true);
       // run_2's final record writes every step, the reused one included, and fails at step 1 again.
       const reused = (await store.jobs.stepRuns('run_2'))[0]!;
       expect(
         await store.jobs.recordRun(
           {
-            header: header(job, 'run_2', at(20), { status: 'Failed', current_step_index: 1, completed_at: at(25), error: { code: 'TOOL_FAILED', message: 'again' } }),
-            steps: [reused, step(1, { status: 'Failed', attempt: 1, started_at: at(21), completed_at: at(25), error: { code: 'TOOL_FAILED', message: 'again' } }), step(2, {})],
+            header: header(job, 'run_2', at(20), {
+              status: 'Failed',
+              current_step_index: 1,
+              completed_at: at(25),
+              error: { code: 'TOOL_FAILED', message: 'again' },
+            }),
+            steps: [
+              reused,
+              step(1, {
+                status: 'Failed',
+                attempt: 1,
+                started_at: at(21),
+                completed_at: at(25),
+                error: { code: 'TOOL_FAILED', message: 'again' },
+              }),
+              step(2, {}),
+            ],
           },
           now(),
         ),
       ).toBe(true);
-      const third = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_3', started_at: at(30), retry: { run_id: 'run_2', from_step_index: 1 } }, now());
+      const third = await store.jobs.claimRun(
+        { job_id: job.job_id, run_id: 'run_3', started_at: at(30), retry: { run_id: 'run_2', from_step_index: 1 } },
+        now(),
+      );
       expect(third.ok && third.reused).toEqual([{ ...reused, reused_from_run: 'run_1' }]);
     });
 
     it('reuses no completed step at or after the step the retry begins at', async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      const completed = (index: number) => step(index, { status: 'Completed', attempt: 1, started_at: at(11 + index), completed_at: at(12 + index), outputs: { analysis_results: `R${index}` } });
+      const completed = (index: number) =>
+        step(index, {
+          status: 'Completed',
+          attempt: 1,
+          started_at: at(11 + index),
+          completed_at: at(12 + index),
+          outputs: { analysis_results: `R${index}` },
+        });
       expect(
         await store.jobs.recordRun(
           {
-            header: header(job, 'run_1', at(10), { status: 'Failed', current_step_index: 2, completed_at: at(15), error: { code: 'TOOL_FAILED', message: 'last' } }),
-            steps: [completed(0), completed(1), step(2, { status: 'Failed', attempt: 1, started_at: at(13), completed_at: at(15), error: { code: 'TOOL_FAILED', message: 'last' } })],
+            header: header(job, 'run_1', at(10), {
+              status: 'Failed',
+              current_step_index: 2,
+              completed_at: at(15),
+              error: { code: 'TOOL_FAILED', message: 'last' },
+            }),
+            steps: [
+              completed(0),
+              completed(1),
+              step(2, {
+                status: 'Failed',
+                attempt: 1,
+                started_at: at(13),
+                completed_at: at(15),
+                error: { code: 'TOOL_FAILED', message: 'last' },
+              }),
+            ],
           },
           now(),
         ),
       ).toBe(true);
       // from_step 1: step 1 completed in run_1 but is run again, so only step 0 is reused.
-      const retried = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } }, now());
+      const retried = await store.jobs.claimRun(
+        { job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } },
+        now(),
+      );
       expect(retried.ok && retried.reused).toEqual([{ ...completed(0), reused_from_run: 'run_1' }]);
       expect((await store.jobs.getStored(job.job_id))?.run?.steps.map((s) => [s.status, s.reused_from_run])).toEqual([
         ['Completed', 'run_1'],
@@ -745,13 +1333,24 @@ forEachDialect('store', (dialect) => {
         ['NotStarted', undefined],
       ]);
       // Its tool runs in the new run, a retry of it too: run_1's completion of the step is not run_2's.
-      expect(await store.jobs.recordAttemptStarted({ run_id: 'run_2', job_id: job.job_id, step_index: 1, step_id: 'analyze', type: 'tool' }, 2, 3, at(22))).toBeUndefined();
+      expect(
+        await store.jobs.recordAttemptStarted(
+          { run_id: 'run_2', job_id: job.job_id, step_index: 1, step_id: 'analyze', type: 'tool' },
+          2,
+          3,
+          at(22),
+        ),
+      ).toBeUndefined();
       expect((await store.jobs.stepRuns('run_2'))[1]).toMatchObject({ status: 'InProgress', attempt: 2 });
     });
 
     it("refuses a retry naming another run than the job's current one, or of a job that has not failed", async () => {
       const job = await insertJob();
-      const retryOf = (runId: string, retried: string) => store.jobs.claimRun({ job_id: job.job_id, run_id: runId, started_at: at(50), retry: { run_id: retried, from_step_index: 0 } }, now());
+      const retryOf = (runId: string, retried: string) =>
+        store.jobs.claimRun(
+          { job_id: job.job_id, run_id: runId, started_at: at(50), retry: { run_id: retried, from_step_index: 0 } },
+          now(),
+        );
       // Pending, never run.
       expect(await retryOf('run_x', 'run_0')).toEqual({ ok: false, code: 'JOB_NOT_STARTABLE', status: 'PENDING' });
       await claim(job, 'run_1', at(10));
@@ -797,15 +1396,30 @@ forEachDialect('store', (dialect) => {
     });
 
     it('reports a file whose content is missing from the blob store instead of inventing bytes', async () => {
-      const file = await store.files.save({ name: 'a.txt', mime_type: 'text/plain', bytes: new TextEncoder().encode('gone') }, now());
+      const file = await store.files.save(
+        { name: 'a.txt', mime_type: 'text/plain', bytes: new TextEncoder().encode('gone') },
+        now(),
+      );
       await rm(join(target.config.dataDir, 'blobs'), { recursive: true });
-      await expect(store.files.read(file.file_id)).rejects.toThrow(`the content of file ${file.file_id} (sha256 ${file.sha256}) is missing`);
+      await expect(store.files.read(file.file_id)).rejects.toThrow(
+        `the content of file ${file.file_id} (sha256 ${file.sha256}) is missing`,
+      );
     });
 
     it('reads a file saved before the blob store from the old files folder, and moves it in', async () => {
       const bytes = new TextEncoder().encode('legacy');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await store.db.insertInto('files').values({ file_id: 'file_legacy', name: 'old.txt', mime_type: 'text/plain', size: bytes.byteLength, sha256, created_at: now() }).execute();
+      await store.db
+        .insertInto('files')
+        .values({
+          file_id: 'file_legacy',
+          name: 'old.txt',
+          mime_type: 'text/plain',
+          size: bytes.byteLength,
+          sha256,
+          created_at: now(),
+        })
+        .execute();
       await mkdir(join(target.config.dataDir, 'files'), { recursive: true });
       await writeFile(join(target.config.dataDir, 'files', 'file_legacy'), bytes);
       expect(new TextDecoder().decode((await store.files.read('file_legacy'))?.bytes)).toBe('legacy');
@@ -819,10 +1433,15 @@ forEachDialect('store', (dialect) => {
       const stores = await Promise.all([openStore(fresh.config), openStore(fresh.config), openStore(fresh.config)]);
       try {
         for (const s of stores) await s.ping();
-        const created = await stores[0].workflows.create({ workflow_id: 'w', name: 'w', status: 'DRAFT', input_variables: [], steps: STEPS }, now());
+        const created = await stores[0].workflows.create(
+          { workflow_id: 'w', name: 'w', status: 'DRAFT', input_variables: [], steps: STEPS },
+          now(),
+        );
         expect(created.ok).toBe(true);
         expect((await stores[2].workflows.get('w'))?.name).toBe('w');
-        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[1].db);
+        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+          stores[1].db,
+        );
         expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(await migrationProvider.getMigrations()).sort());
       } finally {
         await Promise.all(stores.map((s) => s.close()));
@@ -835,5 +1454,7 @@ forEachDialect('store', (dialect) => {
 
 it('refuses a configuration that names no folder or a database URL of another kind', async () => {
   await expect(openStore({ dataDir: '' })).rejects.toThrow('dataDir: must name a folder');
-  await expect(openStore({ dataDir: '/tmp/x', databaseUrl: 'mysql://localhost/db' })).rejects.toThrow('databaseUrl: must be a postgres:// or postgresql:// URL');
+  await expect(openStore({ dataDir: '/tmp/x', databaseUrl: 'mysql://localhost/db' })).rejects.toThrow(
+    'databaseUrl: must be a postgres:// or postgresql:// URL',
+  );
 });

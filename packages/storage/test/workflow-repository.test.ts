@@ -14,7 +14,12 @@ const step = (step_id: string, output: string): StepDefinition => ({
   parameter_mappings: { text: 'text' },
   output_mappings: { analysis_results: output },
 });
-const CONTENT: WorkflowContent = { workflow_id: 'wf', name: 'wf', input_variables: INPUTS, steps: [step('analyze', 'result')] };
+const CONTENT: WorkflowContent = {
+  workflow_id: 'wf',
+  name: 'wf',
+  input_variables: INPUTS,
+  steps: [step('analyze', 'result')],
+};
 
 forEachDialect('workflow versions', (dialect) => {
   let target: TestStoreConfig;
@@ -44,12 +49,22 @@ forEachDialect('workflow versions', (dialect) => {
 
   describe('create and createVersion', () => {
     it('stores version 1 once, and numbers each new draft after the latest version', async () => {
-      expect(await store.workflows.create({ ...CONTENT, name: 'other', status: 'DRAFT' }, at(1))).toEqual({ ok: false, code: 'WORKFLOW_EXISTS' });
+      expect(await store.workflows.create({ ...CONTENT, name: 'other', status: 'DRAFT' }, at(1))).toEqual({
+        ok: false,
+        code: 'WORKFLOW_EXISTS',
+      });
       expect(await draft()).toBe(2);
       expect(await draft()).toBe(3);
-      expect(await store.workflows.get('wf', 3)).toMatchObject({ version: 3, status: 'DRAFT', steps: [{ output_mappings: { analysis_results: 'draft_result' } }] });
+      expect(await store.workflows.get('wf', 3)).toMatchObject({
+        version: 3,
+        status: 'DRAFT',
+        steps: [{ output_mappings: { analysis_results: 'draft_result' } }],
+      });
       expect(await store.workflows.get('wf')).toMatchObject({ version: 3 });
-      expect(await store.workflows.createVersion('wf_none', CONTENT, at(1))).toEqual({ ok: false, code: 'WORKFLOW_NOT_FOUND' });
+      expect(await store.workflows.createVersion('wf_none', CONTENT, at(1))).toEqual({
+        ok: false,
+        code: 'WORKFLOW_NOT_FOUND',
+      });
     });
 
     it('gives two stores creating drafts at once different numbers', async () => {
@@ -71,20 +86,39 @@ forEachDialect('workflow versions', (dialect) => {
     it('replaces a draft at the revision read, and bumps the revision', async () => {
       const version = await draft();
       const before = await revisionOf(version);
-      const edited = await store.workflows.updateDraft('wf', version, { ...CONTENT, name: 'renamed', description: 'now described' }, before, at(2));
-      expect(edited).toMatchObject({ ok: true, workflow: { version, status: 'DRAFT', name: 'renamed', description: 'now described', updated_at: at(2) } });
+      const edited = await store.workflows.updateDraft(
+        'wf',
+        version,
+        { ...CONTENT, name: 'renamed', description: 'now described' },
+        before,
+        at(2),
+      );
+      expect(edited).toMatchObject({
+        ok: true,
+        workflow: { version, status: 'DRAFT', name: 'renamed', description: 'now described', updated_at: at(2) },
+      });
       expect(await revisionOf(version)).toBe(before + 1);
     });
 
     it('refuses a stale revision, a version that is not a draft, and one that does not exist, changing nothing', async () => {
       const version = await draft();
       const stale = await revisionOf(version);
-      expect((await store.workflows.updateDraft('wf', version, { ...CONTENT, name: 'first' }, stale, at(2))).ok).toBe(true);
-      expect(await store.workflows.updateDraft('wf', version, { ...CONTENT, name: 'second' }, stale, at(3))).toEqual({ ok: false, code: 'DRAFT_CHANGED' });
+      expect((await store.workflows.updateDraft('wf', version, { ...CONTENT, name: 'first' }, stale, at(2))).ok).toBe(
+        true,
+      );
+      expect(await store.workflows.updateDraft('wf', version, { ...CONTENT, name: 'second' }, stale, at(3))).toEqual({
+        ok: false,
+        code: 'DRAFT_CHANGED',
+      });
       expect((await store.workflows.get('wf', version))?.name).toBe('first');
-      expect(await store.workflows.updateDraft('wf', 1, { ...CONTENT, name: 'changed' }, await revisionOf(1), at(3))).toEqual({ ok: false, code: 'NOT_DRAFT', status: 'PUBLISHED' });
+      expect(
+        await store.workflows.updateDraft('wf', 1, { ...CONTENT, name: 'changed' }, await revisionOf(1), at(3)),
+      ).toEqual({ ok: false, code: 'NOT_DRAFT', status: 'PUBLISHED' });
       expect((await store.workflows.get('wf', 1))?.name).toBe('wf');
-      expect(await store.workflows.updateDraft('wf', 99, CONTENT, 0, at(3))).toEqual({ ok: false, code: 'VERSION_NOT_FOUND' });
+      expect(await store.workflows.updateDraft('wf', 99, CONTENT, 0, at(3))).toEqual({
+        ok: false,
+        code: 'VERSION_NOT_FOUND',
+      });
     });
   });
 
@@ -95,7 +129,11 @@ forEachDialect('workflow versions', (dialect) => {
       const published = await store.workflows.publish('wf', version, await revisionOf(version), at(2));
       expect(published).toMatchObject({ ok: true, workflow: { version, status: 'PUBLISHED', updated_at: at(2) } });
       expect((await store.workflows.latestPublished('wf'))?.version).toBe(version);
-      expect(await store.workflows.publish('wf', version, await revisionOf(version), at(3))).toEqual({ ok: false, code: 'NOT_DRAFT', status: 'PUBLISHED' });
+      expect(await store.workflows.publish('wf', version, await revisionOf(version), at(3))).toEqual({
+        ok: false,
+        code: 'NOT_DRAFT',
+        status: 'PUBLISHED',
+      });
     });
 
     it('refuses a draft edited or archived after it was checked', async () => {
@@ -108,7 +146,11 @@ forEachDialect('workflow versions', (dialect) => {
       const archived = await draft();
       const read = await revisionOf(archived);
       expect((await store.workflows.archive('wf', archived, at(2))).ok).toBe(true);
-      expect(await store.workflows.publish('wf', archived, read, at(3))).toEqual({ ok: false, code: 'NOT_DRAFT', status: 'ARCHIVED' });
+      expect(await store.workflows.publish('wf', archived, read, at(3))).toEqual({
+        ok: false,
+        code: 'NOT_DRAFT',
+        status: 'ARCHIVED',
+      });
       expect((await store.workflows.get('wf', archived))?.status).toBe('ARCHIVED');
       expect(await store.workflows.publish('wf', 99, 0, at(3))).toEqual({ ok: false, code: 'VERSION_NOT_FOUND' });
     });
@@ -144,7 +186,10 @@ forEachDialect('workflow versions', (dialect) => {
         for (let round = 0; round < 5; round++) {
           const version = await draft();
           const revision = await revisionOf(version);
-          const [published, archived] = await Promise.all([store.workflows.publish('wf', version, revision, at(2)), other.workflows.archive('wf', version, at(2))]);
+          const [published, archived] = await Promise.all([
+            store.workflows.publish('wf', version, revision, at(2)),
+            other.workflows.archive('wf', version, at(2)),
+          ]);
           // The archive applies to a draft or to the version just published; a publish after it is refused.
           expect(archived.ok, `round ${round}`).toBe(true);
           if (!published.ok) expect(published).toEqual({ ok: false, code: 'NOT_DRAFT', status: 'ARCHIVED' });
@@ -159,8 +204,14 @@ forEachDialect('workflow versions', (dialect) => {
   describe('archive', () => {
     it('archives a draft or a published version once', async () => {
       const version = await draft();
-      expect(await store.workflows.archive('wf', version, at(2))).toMatchObject({ ok: true, workflow: { version, status: 'ARCHIVED' } });
-      expect(await store.workflows.archive('wf', 1, at(2))).toMatchObject({ ok: true, workflow: { version: 1, status: 'ARCHIVED' } });
+      expect(await store.workflows.archive('wf', version, at(2))).toMatchObject({
+        ok: true,
+        workflow: { version, status: 'ARCHIVED' },
+      });
+      expect(await store.workflows.archive('wf', 1, at(2))).toMatchObject({
+        ok: true,
+        workflow: { version: 1, status: 'ARCHIVED' },
+      });
       expect(await store.workflows.archive('wf', 1, at(3))).toEqual({ ok: false, code: 'ALREADY_ARCHIVED' });
       expect(await store.workflows.archive('wf', 99, at(3))).toEqual({ ok: false, code: 'VERSION_NOT_FOUND' });
       expect(await store.workflows.latestPublished('wf')).toBeUndefined();
@@ -168,18 +219,28 @@ forEachDialect('workflow versions', (dialect) => {
   });
 
   describe('lists', () => {
-    it("lists one version per workflow (the latest, or the latest with a status), by workflow_id, after a cursor", async () => {
+    it('lists one version per workflow (the latest, or the latest with a status), by workflow_id, after a cursor', async () => {
       await draft();
-      for (const workflow_id of ['wf_a', 'wf_b']) await store.workflows.create({ ...CONTENT, workflow_id, status: 'DRAFT' }, at(1));
+      for (const workflow_id of ['wf_a', 'wf_b'])
+        await store.workflows.create({ ...CONTENT, workflow_id, status: 'DRAFT' }, at(1));
       const all = await store.workflows.list({ limit: 10 });
       expect(all.map((w) => [w.workflow_id, w.version, w.status])).toEqual([
         ['wf', 2, 'DRAFT'],
         ['wf_a', 1, 'DRAFT'],
         ['wf_b', 1, 'DRAFT'],
       ]);
-      expect(all[0]).toEqual({ workflow_id: 'wf', version: 2, status: 'DRAFT', name: 'wf', created_at: at(1), updated_at: at(1) });
-      expect((await store.workflows.list({ status: 'PUBLISHED', limit: 10 })).map((w) => [w.workflow_id, w.version])).toEqual([['wf', 1]]);
-      expect((await store.workflows.list({ status: 'ARCHIVED', limit: 10 }))).toEqual([]);
+      expect(all[0]).toEqual({
+        workflow_id: 'wf',
+        version: 2,
+        status: 'DRAFT',
+        name: 'wf',
+        created_at: at(1),
+        updated_at: at(1),
+      });
+      expect(
+        (await store.workflows.list({ status: 'PUBLISHED', limit: 10 })).map((w) => [w.workflow_id, w.version]),
+      ).toEqual([['wf', 1]]);
+      expect(await store.workflows.list({ status: 'ARCHIVED', limit: 10 })).toEqual([]);
       expect((await store.workflows.list({ limit: 1, after: 'wf' })).map((w) => w.workflow_id)).toEqual(['wf_a']);
     });
 
@@ -217,12 +278,20 @@ forEachDialect('workflow versions', (dialect) => {
       expect(await store.jobs.get(published.job_id)).toEqual(published);
 
       const draftJob = job(await draft());
-      expect(await store.jobs.insertIfPublished(draftJob)).toEqual({ ok: false, code: 'VERSION_NOT_PUBLISHED', status: 'DRAFT' });
+      expect(await store.jobs.insertIfPublished(draftJob)).toEqual({
+        ok: false,
+        code: 'VERSION_NOT_PUBLISHED',
+        status: 'DRAFT',
+      });
       expect(await store.jobs.get(draftJob.job_id)).toBeUndefined();
 
       await store.workflows.archive('wf', 1, at(6));
       const late = job(1);
-      expect(await store.jobs.insertIfPublished(late)).toEqual({ ok: false, code: 'VERSION_NOT_PUBLISHED', status: 'ARCHIVED' });
+      expect(await store.jobs.insertIfPublished(late)).toEqual({
+        ok: false,
+        code: 'VERSION_NOT_PUBLISHED',
+        status: 'ARCHIVED',
+      });
       expect(await store.jobs.get(late.job_id)).toBeUndefined();
       // The job created before the archive is still there.
       expect(await store.jobs.get(published.job_id)).toEqual(published);

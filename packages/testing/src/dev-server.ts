@@ -27,7 +27,10 @@ export interface DevServerOptions {
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
   const extraArgs: string[] = [];
   if (options.suggestContinueAsNewAfterEvents !== undefined) {
-    extraArgs.push('--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`);
+    extraArgs.push(
+      '--dynamic-config-value',
+      `limit.historyCount.suggestContinueAsNew=${options.suggestContinueAsNewAfterEvents}`,
+    );
   }
   return TestWorkflowEnvironment.createLocal({
     server: {

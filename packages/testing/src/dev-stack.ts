@@ -101,14 +101,17 @@ export function startDevStack(config: DevStackConfig): DevStack {
   return {
     child,
     output: () => output,
-    pids: (name) => [...output.matchAll(new RegExp(`^dev: ${name} running \\(pid (\\d+)\\)$`, 'gm'))].map((m) => Number(m[1])),
+    pids: (name) =>
+      [...output.matchAll(new RegExp(`^dev: ${name} running \\(pid (\\d+)\\)$`, 'gm'))].map((m) => Number(m[1])),
     waitForOutput: async (pattern, timeoutMs = 60_000) => {
       const found = await pollUntil(
         () => Promise.resolve(pattern.exec(output)),
         (match) => match !== null,
         { timeoutMs, intervalMs: 100 },
       ).catch((error: unknown) => {
-        throw new Error(`the dev stack did not print ${String(pattern)}: ${String(error)}\n--- its output ---\n${output.slice(-8000)}`);
+        throw new Error(
+          `the dev stack did not print ${String(pattern)}: ${String(error)}\n--- its output ---\n${output.slice(-8000)}`,
+        );
       });
       return found as RegExpExecArray;
     },
@@ -140,7 +143,10 @@ function processGroupMembers(group: number): { pid: number; command: string }[] 
       // Fields after the command, which is in parentheses and may hold spaces: state, ppid, pgrp.
       const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(pgrp) !== group || state === 'Z') continue;
-      members.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() });
+      members.push({
+        pid: Number(entry),
+        command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(),
+      });
     } catch {
       // exited while being read
     }

@@ -47,15 +47,24 @@ export function createTestDatabase(label: string): Promise<{ url: string; drop: 
  * A new, empty database named after `label` on the PostgreSQL server whose superuser's URL is
  * `adminUrl`; `drop` removes it even while connections to it are still open.
  */
-export async function createDatabase(adminUrl: string, label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(
+  adminUrl: string,
+  label: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   // Only [a-z0-9_] reaches the statement: the name is an identifier and cannot be a parameter.
-  const name = `ordo_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(6).toString('hex')}`;
+  const name = `ordo_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30)}_${randomBytes(6).toString('hex')}`;
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

@@ -7,7 +7,10 @@ const TestEnv = z.object({
    */
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
   ),
   /** The seed of the OpenAPI fuzzer's run (`runSchemathesis`), to replay one a run printed; random otherwise. */
   ORDO_FUZZ_SEED: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().nonnegative().optional()),
@@ -18,7 +21,9 @@ export type TestEnv = z.infer<typeof TestEnv>;
 export function loadTestEnv(source: NodeJS.ProcessEnv = process.env): TestEnv {
   const parsed = TestEnv.safeParse(source);
   if (!parsed.success) {
-    throw new Error(`Invalid test environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid test environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -36,17 +36,30 @@ const GATE_WORKFLOW = {
   input_variables: [
     { name: 'tags', variable_id: 'tags', schema: { type: 'array' } },
     { name: 'note', variable_id: 'note', schema: { type: 'object' } },
-    { name: 'limit', variable_id: 'limit', schema: { type: 'number', integer: true, minimum: 0, maximum: 100 }, default: 3 },
+    {
+      name: 'limit',
+      variable_id: 'limit',
+      schema: { type: 'number', integer: true, minimum: 0, maximum: 100 },
+      default: 3,
+    },
     { name: 'label', variable_id: 'label', schema: { type: 'string', max_length: 40 } },
   ],
   steps: [
     {
       step_id: 'gate',
       type: 'sys.human_confirm',
-      confirm: { prompt: 'Go on?', schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } },
+      confirm: {
+        prompt: 'Go on?',
+        schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+      },
       output_mappings: { ok: 'went_on' },
     },
-    { step_id: 'nap', tool: { tool_id: 'sleep', name: 'Sleep' }, parameter_mappings: { ms: 600_000 }, output_mappings: { slept_ms: 'slept' } },
+    {
+      step_id: 'nap',
+      tool: { tool_id: 'sleep', name: 'Sleep' },
+      parameter_mappings: { ms: 600_000 },
+      output_mappings: { slept_ms: 'slept' },
+    },
   ],
 };
 
@@ -73,7 +86,14 @@ const DRAFT_WORKFLOW = {
   name: 'Fuzz: draft',
   status: 'DRAFT',
   input_variables: [{ name: 'text', variable_id: 'text', required: true, schema: { type: 'string' } }],
-  steps: [{ step_id: 'analyze', tool: { tool_id: 'text_analyzer', name: 'Analyze' }, parameter_mappings: { text: 'text' }, output_mappings: { analysis_results: 'analysis' } }],
+  steps: [
+    {
+      step_id: 'analyze',
+      tool: { tool_id: 'text_analyzer', name: 'Analyze' },
+      parameter_mappings: { text: 'text' },
+      output_mappings: { analysis_results: 'analysis' },
+    },
+  ],
 };
 
 /**
@@ -83,13 +103,30 @@ const DRAFT_WORKFLOW = {
  * workflow with a second version, two uploaded files. The worker must run the test tools
  * (`ORDO_TEST_TOOLS=1`). Resolves once every job is in the state it is named after.
  */
-export async function seedFuzzData(baseUrl: string, apiKey: string = TEST_API_KEY): Promise<{ data: FuzzData; jobs: FuzzJobs }> {
-  const call = async (method: string, path: string, body?: unknown, expected: number[] = [200, 201, 202]): Promise<Record<string, unknown>> => {
+export async function seedFuzzData(
+  baseUrl: string,
+  apiKey: string = TEST_API_KEY,
+): Promise<{ data: FuzzData; jobs: FuzzJobs }> {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    expected: number[] = [200, 201, 202],
+  ): Promise<Record<string, unknown>> => {
     const init: RequestInit =
-      body instanceof FormData ? { method, body } : { method, ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }) };
+      body instanceof FormData
+        ? { method, body }
+        : {
+            method,
+            ...(body !== undefined && {
+              body: typeof body === 'string' ? body : JSON.stringify(body),
+              headers: { 'content-type': 'application/json' },
+            }),
+          };
     const res = await fetch(`${baseUrl}${path}`, withApiKey(init, apiKey));
     const text = await res.text();
-    if (!expected.includes(res.status)) throw new Error(`seeding: ${method} ${path} answered ${res.status}: ${text.slice(0, 1000)}`);
+    if (!expected.includes(res.status))
+      throw new Error(`seeding: ${method} ${path} answered ${res.status}: ${text.slice(0, 1000)}`);
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   };
   const upload = async (name: string, bytes: Uint8Array, type: string) => {
@@ -98,12 +135,17 @@ export async function seedFuzzData(baseUrl: string, apiKey: string = TEST_API_KE
     return (await call('POST', '/v1/files', form)).file_id as string;
   };
   const jobStatus = (jobId: string) => call('GET', `/v1/jobs/${jobId}`);
-  const waitFor = (jobId: string, until: (job: Record<string, unknown>) => boolean) => pollUntil(() => jobStatus(jobId), until, { timeoutMs: 90_000, intervalMs: 250 });
-  const stepOf = (job: Record<string, unknown>, stepId: string) => (job.steps as { step_id: string; status: string }[]).find((s) => s.step_id === stepId);
+  const waitFor = (jobId: string, until: (job: Record<string, unknown>) => boolean) =>
+    pollUntil(() => jobStatus(jobId), until, { timeoutMs: 90_000, intervalMs: 250 });
+  const stepOf = (job: Record<string, unknown>, stepId: string) =>
+    (job.steps as { step_id: string; status: string }[]).find((s) => s.step_id === stepId);
 
   await call('POST', '/v1/workflows', seedFile('wf_analyze_document.json'));
   for (const workflow of [GATE_WORKFLOW, FAIL_WORKFLOW, DRAFT_WORKFLOW]) await call('POST', '/v1/workflows', workflow);
-  await call('POST', '/v1/workflows/wf_analyze_document/versions', { from_version: 1, name: 'Analyze document, draft 2' });
+  await call('POST', '/v1/workflows/wf_analyze_document/versions', {
+    from_version: 1,
+    name: 'Analyze document, draft 2',
+  });
 
   const pdf = await upload('q4-report.pdf', readFileSync(join(seedDir, 'q4-report.pdf')), 'application/pdf');
   const text = await upload('notes.txt', new TextEncoder().encode('Revenue grew 15% to 10.5M.\n'), 'text/plain');
@@ -111,12 +153,20 @@ export async function seedFuzzData(baseUrl: string, apiKey: string = TEST_API_KE
   const seedJob = JSON.parse(seedFile('create-job-request.json')) as Record<string, unknown>;
   const inputs = { input_doc: { file_id: pdf, name: 'q4-report.pdf' }, depth: 'basic' };
   const pending = (await call('POST', '/v1/jobs', { ...seedJob, input_values: inputs })).job_id as string;
-  const completed = (await call('POST', '/v1/jobs', { ...seedJob, input_values: inputs, start: true })).job_id as string;
+  const completed = (await call('POST', '/v1/jobs', { ...seedJob, input_values: inputs, start: true }))
+    .job_id as string;
   const gateInputs = { tags: ['a', null, [null, { deep: null }]], note: { by: 'fuzz', empty: null }, label: 'held' };
-  const gateJob = { workflow_id: GATE_WORKFLOW.workflow_id, name: 'Fuzz: held at the gate', input_values: gateInputs, start: true };
+  const gateJob = {
+    workflow_id: GATE_WORKFLOW.workflow_id,
+    name: 'Fuzz: held at the gate',
+    input_values: gateInputs,
+    start: true,
+  };
   const waiting = (await call('POST', '/v1/jobs', gateJob)).job_id as string;
   const sleeping = (await call('POST', '/v1/jobs', { ...gateJob, name: 'Fuzz: sleeping' })).job_id as string;
-  const failed = (await call('POST', '/v1/jobs', { workflow_id: FAIL_WORKFLOW.workflow_id, name: 'Fuzz: failed', start: true })).job_id as string;
+  const failed = (
+    await call('POST', '/v1/jobs', { workflow_id: FAIL_WORKFLOW.workflow_id, name: 'Fuzz: failed', start: true })
+  ).job_id as string;
 
   await waitFor(waiting, (job) => stepOf(job, 'gate')?.status === 'RUNNING');
   await waitFor(sleeping, (job) => stepOf(job, 'gate')?.status === 'RUNNING');
@@ -134,10 +184,26 @@ export async function seedFuzzData(baseUrl: string, apiKey: string = TEST_API_KE
   const dictionaries: FuzzData['dictionaries'] = {
     job_ids: Object.values(jobs),
     file_ids: [pdf, text],
-    workflow_ids: ['wf_analyze_document', GATE_WORKFLOW.workflow_id, FAIL_WORKFLOW.workflow_id, DRAFT_WORKFLOW.workflow_id],
+    workflow_ids: [
+      'wf_analyze_document',
+      GATE_WORKFLOW.workflow_id,
+      FAIL_WORKFLOW.workflow_id,
+      DRAFT_WORKFLOW.workflow_id,
+    ],
     versions: [1, 2],
     step_ids: ['step_1', 'step_2', 'gate', 'nap', 'warm', 'boom'],
-    variables: ['input_doc', 'depth', 'document_text', 'final_analysis', 'tags', 'note', 'limit', 'label', 'went_on', 'slept'],
+    variables: [
+      'input_doc',
+      'depth',
+      'document_text',
+      'final_analysis',
+      'tags',
+      'note',
+      'limit',
+      'label',
+      'went_on',
+      'slept',
+    ],
     input_ids: ['input_doc', 'depth', 'tags', 'note', 'limit', 'label'],
     tool_ids: tools,
     assets,

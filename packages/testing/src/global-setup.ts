@@ -31,7 +31,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   // One workflow bundle per run: bundling takes seconds, and every test worker runs the same code.
   const bundlePath = join(tmpdir(), `ordo-workflow-bundle-${process.pid}.js`);
-  const { code } = await bundleWorkflowCode({ workflowsPath: createRequire(import.meta.url).resolve('@ordo/core/workflows'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: createRequire(import.meta.url).resolve('@ordo/core/workflows'),
+    logger: quietLogger,
+  });
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('temporalAddress', env.address);

@@ -23,7 +23,13 @@ export type { FuzzData, FuzzJobs } from './fuzz-data';
 export { makePdf, makeTextBombPdf } from './pdf';
 export type { TextBombOptions } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
-export type { CheckedExchange, OpenApiDocument, OpenApiOperation, OpenApiResponse, ResponseCheckOptions } from './openapi-responses';
+export type {
+  CheckedExchange,
+  OpenApiDocument,
+  OpenApiOperation,
+  OpenApiResponse,
+  ResponseCheckOptions,
+} from './openapi-responses';
 export { pollUntil } from './poll';
 export { startPostgres } from './postgres';
 export type { PostgresServer } from './postgres';
@@ -33,5 +39,13 @@ export { installSchemathesis, runSchemathesis, SchemathesisReport } from './sche
 export type { SchemathesisOptions, SchemathesisRun } from './schemathesis';
 export { seedFile } from './seed';
 export { temporalCli, temporalCliPath } from './temporal-cli';
-export { connectClient, connectWorker, temporalAddress, unreachableTemporalAddress, temporalNamespace, uniqueTaskQueue, workflowBundle } from './temporal';
+export {
+  connectClient,
+  connectWorker,
+  temporalAddress,
+  unreachableTemporalAddress,
+  temporalNamespace,
+  uniqueTaskQueue,
+  workflowBundle,
+} from './temporal';
 export { startTimeSkippingServer } from './time-skipping';

@@ -77,7 +77,8 @@ export class ResponseChecker {
     readonly document: OpenApiDocument,
     private readonly options: ResponseCheckOptions = {},
   ) {
-    if (!document.openapi.startsWith('3.1')) throw new Error(`expected an OpenAPI 3.1 document, got ${document.openapi}`);
+    if (!document.openapi.startsWith('3.1'))
+      throw new Error(`expected an OpenAPI 3.1 document, got ${document.openapi}`);
     // Not strict: the schemas are the generator's output, checked by the document validity test;
     // here they only have to validate bodies. OpenAPI's own schema keywords are known words.
     this.ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true });
@@ -87,7 +88,12 @@ export class ResponseChecker {
     this.ajv.addSchema(document, DOCUMENT_ID);
     this.templates = Object.entries(document.paths).map(([path, item]) => ({
       path,
-      pattern: new RegExp(`^${path.split(/\{[^}]+\}/).map(escapeRegExp).join('[^/]+')}$`),
+      pattern: new RegExp(
+        `^${path
+          .split(/\{[^}]+\}/)
+          .map(escapeRegExp)
+          .join('[^/]+')}$`,
+      ),
       weight: path.replace(/\{[^}]+\}/g, '').length,
       operations: new Map(
         Object.entries(item)
@@ -110,7 +116,11 @@ export class ResponseChecker {
       const route = `${exchange.method.toUpperCase()} ${template.path}`;
       const key = responseKey(operation.responses, exchange.status);
       if (key === undefined) {
-        throw this.mismatch(exchange, route, `status ${exchange.status} is not declared; the document declares ${Object.keys(operation.responses).join(', ')}`);
+        throw this.mismatch(
+          exchange,
+          route,
+          `status ${exchange.status} is not declared; the document declares ${Object.keys(operation.responses).join(', ')}`,
+        );
       }
       const declared = this.resolve(operation.responses[key]!);
       this.checkAgainst(exchange, route, declared, `${pointer(['paths', template.path, method, 'responses', key])}`);
@@ -121,11 +131,24 @@ export class ResponseChecker {
     // No operation: the app's own answers for what it has no route for, or a refusal made
     // before any routing (a missing key, a foreign Host), declared as named responses.
     const refusedFirst = BEFORE_ROUTING[exchange.status];
-    const expected = refusedFirst ? { status: exchange.status, name: refusedFirst } : matching.length > 0 ? { status: 405, name: 'MethodNotAllowed' } : { status: 404, name: 'NotFound' };
-    const why = matching.length > 0 ? `the document has no ${method.toUpperCase()} on ${matching[0]!.path}` : 'no path of the document matches';
-    if (exchange.status !== expected.status) throw this.mismatch(exchange, route, `${why}, so the answer must be ${expected.status} (components.responses.${expected.name})`);
+    const expected = refusedFirst
+      ? { status: exchange.status, name: refusedFirst }
+      : matching.length > 0
+        ? { status: 405, name: 'MethodNotAllowed' }
+        : { status: 404, name: 'NotFound' };
+    const why =
+      matching.length > 0
+        ? `the document has no ${method.toUpperCase()} on ${matching[0]!.path}`
+        : 'no path of the document matches';
+    if (exchange.status !== expected.status)
+      throw this.mismatch(
+        exchange,
+        route,
+        `${why}, so the answer must be ${expected.status} (components.responses.${expected.name})`,
+      );
     const declared = this.document.components?.responses?.[expected.name];
-    if (!declared) throw this.mismatch(exchange, route, `${why}, and the document has no components.responses.${expected.name}`);
+    if (!declared)
+      throw this.mismatch(exchange, route, `${why}, and the document has no components.responses.${expected.name}`);
     this.checkAgainst(exchange, route, declared, pointer(['components', 'responses', expected.name]));
   }
 
@@ -138,17 +161,33 @@ export class ResponseChecker {
 
   private checkAgainst(exchange: CheckedExchange, route: string, declared: OpenApiResponse, at: string): void {
     for (const [name, header] of Object.entries(declared.headers ?? {})) {
-      if ('required' in header && header.required && !exchange.headers.has(name)) throw this.mismatch(exchange, route, `the required header ${name} is missing`);
+      if ('required' in header && header.required && !exchange.headers.has(name))
+        throw this.mismatch(exchange, route, `the required header ${name} is missing`);
     }
     const content = declared.content ?? {};
     const type = mediaTypeOf(exchange.headers.get('content-type'));
     if (Object.keys(content).length === 0) {
-      if (exchange.body !== '') throw this.mismatch(exchange, route, `the document declares no body, but one came (${type ?? 'no content-type'})`);
+      if (exchange.body !== '')
+        throw this.mismatch(
+          exchange,
+          route,
+          `the document declares no body, but one came (${type ?? 'no content-type'})`,
+        );
       return;
     }
-    if (type === undefined) throw this.mismatch(exchange, route, `the response has no content-type; the document declares ${Object.keys(content).join(', ')}`);
+    if (type === undefined)
+      throw this.mismatch(
+        exchange,
+        route,
+        `the response has no content-type; the document declares ${Object.keys(content).join(', ')}`,
+      );
     const mediaType = Object.keys(content).find((declaredType) => mediaTypeMatches(declaredType, type));
-    if (mediaType === undefined) throw this.mismatch(exchange, route, `content-type ${type} is not declared; the document declares ${Object.keys(content).join(', ')}`);
+    if (mediaType === undefined)
+      throw this.mismatch(
+        exchange,
+        route,
+        `content-type ${type} is not declared; the document declares ${Object.keys(content).join(', ')}`,
+      );
     if (!isJson(type) || content[mediaType]?.schema === undefined) return;
     let body: unknown;
     try {
@@ -157,7 +196,12 @@ export class ResponseChecker {
       throw this.mismatch(exchange, route, `the body is not JSON although the content-type is ${type}`);
     }
     const validate = this.validator(`${at}${pointer(['content', mediaType, 'schema'])}`);
-    if (!validate(body)) throw this.mismatch(exchange, route, `the body does not match the ${mediaType} schema: ${describeErrors(validate.errors ?? [])}`);
+    if (!validate(body))
+      throw this.mismatch(
+        exchange,
+        route,
+        `the body does not match the ${mediaType} schema: ${describeErrors(validate.errors ?? [])}`,
+      );
   }
 
   private validator(schemaPointer: string): ValidateFunction {
@@ -179,7 +223,9 @@ export class ResponseChecker {
 
   private mismatch(exchange: CheckedExchange, route: string, what: string): ResponseMismatch {
     const body = exchange.body.length > 600 ? `${exchange.body.slice(0, 600)}…` : exchange.body;
-    return new ResponseMismatch(`response not as the OpenAPI document declares: ${route} → ${exchange.status}: ${what}\n  body: ${body}`);
+    return new ResponseMismatch(
+      `response not as the OpenAPI document declares: ${route} → ${exchange.status}: ${what}\n  body: ${body}`,
+    );
   }
 }
 
@@ -206,7 +252,12 @@ function escapeRegExp(text: string): string {
 }
 
 /** Answers a server gives before it routes a request, by status: the named responses that document them. */
-const BEFORE_ROUTING: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 421: 'HostNotAllowed', 431: 'HeadersTooLarge' };
+const BEFORE_ROUTING: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  421: 'HostNotAllowed',
+  431: 'HeadersTooLarge',
+};
 
 function mediaTypeOf(header: string | null): string | undefined {
   const type = header?.split(';')[0]?.trim().toLowerCase();
@@ -229,6 +280,9 @@ function isTextual(type: string): boolean {
 function describeErrors(errors: readonly ErrorObject[]): string {
   return errors
     .slice(0, 5)
-    .map((e) => `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`,
+    )
     .join('; ');
 }

@@ -28,7 +28,11 @@ export interface TextBombOptions {
  * Flate-compressed content stream, which inflates to `textCharsPerPage` characters of
  * text on every page (100 pages of 1 MiB each make about 20 KB that read as 100 MiB).
  */
-export async function makeTextBombPdf({ pages, textCharsPerPage, sentence = 'Revenue grew 15% to $10.5 million in the third quarter. ' }: TextBombOptions): Promise<Uint8Array> {
+export async function makeTextBombPdf({
+  pages,
+  textCharsPerPage,
+  sentence = 'Revenue grew 15% to $10.5 million in the third quarter. ',
+}: TextBombOptions): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   // Lines of about 1,000 characters, each a text-showing operator on a line of its own.

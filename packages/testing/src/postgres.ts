@@ -65,7 +65,9 @@ export async function startPostgres(): Promise<PostgresServer> {
         await pg('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', options]);
       } catch (err) {
         if (attempt < 3) continue;
-        throw new Error(`PostgreSQL did not start: ${String(err)}\n${readFileSync(log, 'utf8').slice(-4000)}`, { cause: err });
+        throw new Error(`PostgreSQL did not start: ${String(err)}\n${readFileSync(log, 'utf8').slice(-4000)}`, {
+          cause: err,
+        });
       }
       return {
         url: `postgres://ordo@127.0.0.1:${port}/postgres`,

@@ -26,7 +26,13 @@ export async function freePort(): Promise<number> {
  * run's Temporal dev server, a task queue of their own, the API on `127.0.0.1:<port>`, their
  * database and files in `dataDir` (SQLite, unless `databaseUrl`), and `extra`.
  */
-export function ordoProcessEnv(options: { label: string; port: number; dataDir: string; databaseUrl?: string; extra?: Record<string, string> }): Record<string, string> {
+export function ordoProcessEnv(options: {
+  label: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     PORT: String(options.port),
     HOST: '127.0.0.1',
@@ -103,7 +109,11 @@ export type ReadyCheck = 'database' | 'temporal' | 'worker';
  * test that runs the API without a worker (yet) waits for `['database', 'temporal']`: `/ready`
  * itself answers 503 until a worker polls, naming each check's state in `checks`.
  */
-export async function waitForReady(base: string, need: readonly ReadyCheck[] = ['database', 'temporal', 'worker'], timeoutMs = 60_000): Promise<void> {
+export async function waitForReady(
+  base: string,
+  need: readonly ReadyCheck[] = ['database', 'temporal', 'worker'],
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   for (;;) {
@@ -115,7 +125,8 @@ export async function waitForReady(base: string, need: readonly ReadyCheck[] = [
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${base}/ready did not show ${need.join(', ')} ok within ${timeoutMs} ms (last: ${last})`);
+    if (Date.now() > deadline)
+      throw new Error(`${base}/ready did not show ${need.join(', ')} ok within ${timeoutMs} ms (last: ${last})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

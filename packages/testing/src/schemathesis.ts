@@ -12,7 +12,10 @@ const repoRoot = join(here, '..', '..', '..');
 
 /** The path of Schemathesis' `st`, installed by `infra/install-schemathesis.sh` when missing or when its pins changed. */
 export function installSchemathesis(): string {
-  return execFileSync('bash', [join(repoRoot, 'infra', 'install-schemathesis.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync('bash', [join(repoRoot, 'infra', 'install-schemathesis.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 /** The parts of Schemathesis' JSON run report (`--report json`) the fuzz run reads. */
@@ -22,10 +25,23 @@ export const SchemathesisReport = z.looseObject({
   running_time: z.number(),
   stop_reason: z.string().nullable(),
   exit_code: z.number(),
-  operations: z.looseObject({ total: z.number(), selected: z.number(), tested: z.number(), errored: z.number(), skipped: z.number() }),
+  operations: z.looseObject({
+    total: z.number(),
+    selected: z.number(),
+    tested: z.number(),
+    errored: z.number(),
+    skipped: z.number(),
+  }),
   phases: z.record(z.string(), z.looseObject({ status: z.string(), skip_reason: z.string().nullable() })),
-  test_cases: z.looseObject({ generated: z.number(), with_failures: z.number(), unique_failures: z.number(), errored: z.number() }),
-  failures: z.array(z.looseObject({ code: z.string(), title: z.string(), count: z.number(), operations: z.array(z.string()) })),
+  test_cases: z.looseObject({
+    generated: z.number(),
+    with_failures: z.number(),
+    unique_failures: z.number(),
+    errored: z.number(),
+  }),
+  failures: z.array(
+    z.looseObject({ code: z.string(), title: z.string(), count: z.number(), operations: z.array(z.string()) }),
+  ),
   errors: z.array(z.unknown()),
   warnings: z.record(z.string(), z.unknown()),
   /** Failures set aside by Schemathesis' filters (none are configured: any would show here). */
@@ -122,10 +138,19 @@ export async function runSchemathesis(options: SchemathesisOptions): Promise<Sch
   if (pending) options.onLine?.(pending);
   await writeFile(join(options.workDir, 'st-output.txt'), output);
 
-  const reportFile = (await readdir(reportDir).catch(() => [])).find((f) => f.startsWith('json-') && f.endsWith('.json'));
-  if (!reportFile) throw new Error(`Schemathesis wrote no JSON report (exit ${exitCode}); its output ends:\n${output.slice(-5000)}`);
+  const reportFile = (await readdir(reportDir).catch(() => [])).find(
+    (f) => f.startsWith('json-') && f.endsWith('.json'),
+  );
+  if (!reportFile)
+    throw new Error(`Schemathesis wrote no JSON report (exit ${exitCode}); its output ends:\n${output.slice(-5000)}`);
   const report = SchemathesisReport.parse(JSON.parse(await readFile(join(reportDir, reportFile), 'utf8')));
-  return { report, output, summary: section(output, 'SUMMARY'), failures: section(output, 'FAILURES', 'WARNINGS'), exitCode };
+  return {
+    report,
+    output,
+    summary: section(output, 'SUMMARY'),
+    failures: section(output, 'FAILURES', 'WARNINGS'),
+    exitCode,
+  };
 }
 
 /** The section of st's output under the banner `=== name ===`, up to the next banner named `until` (or the end). */

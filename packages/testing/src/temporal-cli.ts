@@ -18,6 +18,12 @@ export async function temporalCliPath(): Promise<string> {
  * would (`temporal workflow signal …`, `temporal workflow cancel …`), and returns its output.
  */
 export async function temporalCli(args: string[]): Promise<string> {
-  const { stdout } = await run(await temporalCliPath(), [...args, '--address', temporalAddress(), '--namespace', temporalNamespace()]);
+  const { stdout } = await run(await temporalCliPath(), [
+    ...args,
+    '--address',
+    temporalAddress(),
+    '--namespace',
+    temporalNamespace(),
+  ]);
   return stdout;
 }

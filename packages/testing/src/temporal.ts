@@ -39,7 +39,6 @@ export async function connectWorker(address = temporalAddress()): Promise<Native
   return NativeConnection.connect({ address });
 }
 
-
 // What the global setup hands to every test file through vitest's provide/inject.
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -17,7 +17,9 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const { stdout } = await run('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'test-server']);
   const path = stdout.trim().split('\n').pop() ?? '';
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
   // All of Ordo's search attributes are keywords (IndexedValueType 2).
   const keyword = 2;
   await env.connection.operatorService.addSearchAttributes({

@@ -24,5 +24,12 @@ export { ToolError } from './tool-error';
 export type { FileReader, StoredFile } from './file-reader';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './http/http-config';
 export type { HttpToolConfig } from './http/http-config';
-export { AnalysisLevel, BasicAnalysis, ComprehensiveAnalysis, DetailedAnalysis, Metric, TextAnalysis } from './text/text-analysis';
+export {
+  AnalysisLevel,
+  BasicAnalysis,
+  ComprehensiveAnalysis,
+  DetailedAnalysis,
+  Metric,
+  TextAnalysis,
+} from './text/text-analysis';
 export { TermCount } from './text/term-frequency';

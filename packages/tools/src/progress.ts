@@ -57,7 +57,9 @@ export class AttemptProgress {
 
   /** A tool's `ctx.progress`. A fraction outside 0..1 is clamped; a non-number is left out. */
   report(message: string, fraction?: number): void {
-    const details: ProgressDetails = Number.isFinite(fraction) ? { message, fraction: Math.min(1, Math.max(0, fraction!)) } : { message };
+    const details: ProgressDetails = Number.isFinite(fraction)
+      ? { message, fraction: Math.min(1, Math.max(0, fraction!)) }
+      : { message };
     this.last = details;
     this.sinks.heartbeat(details);
     const wait = this.lastRecordedAt + this.timing.recordIntervalMs - this.now();

@@ -25,7 +25,11 @@ export interface TestingContextOptions {
 /** A ToolContext that records what the tool reported, for tests that call `run` directly. */
 export interface TestingContext extends ToolContext {
   readonly progressReports: ProgressReport[];
-  readonly logLines: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> }[];
+  readonly logLines: {
+    level: 'debug' | 'info' | 'warn' | 'error';
+    message: string;
+    fields?: Record<string, unknown>;
+  }[];
 }
 
 /**
@@ -50,7 +54,14 @@ export function testingContext(options: TestingContextOptions = {}): TestingCont
     },
     signal: options.signal ?? new AbortController().signal,
     files: options.files ?? memoryFiles({}),
-    step: { job_id: 'job_test', run_id: 'run_test', workflow_id: 'wf_test', step_index: 0, step_id: 'step_1', correlation_id: 'corr_test' },
+    step: {
+      job_id: 'job_test',
+      run_id: 'run_test',
+      workflow_id: 'wf_test',
+      step_index: 0,
+      step_id: 'step_1',
+      correlation_id: 'corr_test',
+    },
     attempt: 1,
     log,
     progressReports,

@@ -11,7 +11,9 @@ import { defineTool, type ToolContext } from './tool-definition';
 import { ToolError } from './tool-error';
 
 /** A tool whose behaviour each test chooses. */
-function probe(run: (params: { text: string; level: 'short' | 'long' }, ctx: ToolContext) => Promise<Record<string, unknown>>) {
+function probe(
+  run: (params: { text: string; level: 'short' | 'long' }, ctx: ToolContext) => Promise<Record<string, unknown>>,
+) {
   return defineTool({
     tool_id: 'probe',
     name: 'Probe',
@@ -42,7 +44,11 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 describe('parameters', () => {
   it('refuses missing and mistyped parameters non-retryably, naming each parameter and rule', async () => {
     const missing = await applicationFailureOf(runTool(lengthOf, {}));
-    expect([missing.type, missing.nonRetryable, missing.message]).toEqual(['INVALID_PARAMETERS', true, 'text: is required']);
+    expect([missing.type, missing.nonRetryable, missing.message]).toEqual([
+      'INVALID_PARAMETERS',
+      true,
+      'text: is required',
+    ]);
 
     const wrong = await applicationFailureOf(runTool(lengthOf, { text: 3, level: 'medium' }));
     expect(wrong.type).toBe('INVALID_PARAMETERS');
@@ -75,7 +81,9 @@ describe('outputs', () => {
     const buggy = probe(() => Promise.resolve({ length: 'long' }));
     const failure = await applicationFailureOf(runTool(buggy, { text: 'a' }));
     expect([failure.type, failure.nonRetryable]).toEqual(['INVALID_OUTPUT', true]);
-    expect(failure.message).toMatch(/^Tool 'probe' returned invalid outputs \(a bug in the tool\): length: .*expected number/);
+    expect(failure.message).toMatch(
+      /^Tool 'probe' returned invalid outputs \(a bug in the tool\): length: .*expected number/,
+    );
 
     const forgetful = probe(() => Promise.resolve({}));
     expect((await applicationFailureOf(runTool(forgetful, { text: 'a' }))).message).toMatch(/: length: is required$/);
@@ -100,7 +108,12 @@ describe('failures', () => {
     const cause = new Error('disk said no');
     const permanent = probe(() => Promise.reject(new ToolError('PDF_INVALID', 'not a PDF', { cause })));
     const failure = await applicationFailureOf(runTool(permanent, { text: 'a' }));
-    expect([failure.type, failure.nonRetryable, failure.message, failure.cause?.message]).toEqual(['PDF_INVALID', true, 'not a PDF', 'disk said no']);
+    expect([failure.type, failure.nonRetryable, failure.message, failure.cause?.message]).toEqual([
+      'PDF_INVALID',
+      true,
+      'not a PDF',
+      'disk said no',
+    ]);
 
     const transient = probe(() => Promise.reject(new ToolError('HTTP_SERVER_ERROR', 'HTTP 503', { retryable: true })));
     const retried = await applicationFailureOf(runTool(transient, { text: 'a' }));
@@ -110,12 +123,18 @@ describe('failures', () => {
   it('reports an unexpected exception as a retryable TOOL_FAILED naming the tool', async () => {
     const crashing = probe(() => Promise.reject(new Error('database is locked')));
     const failure = await applicationFailureOf(runTool(crashing, { text: 'a' }));
-    expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['TOOL_FAILED', false, "Tool 'probe' failed: database is locked"]);
+    expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
+      'TOOL_FAILED',
+      false,
+      "Tool 'probe' failed: database is locked",
+    ]);
     expect(failure.cause?.message).toBe('database is locked');
 
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a tool may reject with anything
     const throwingString = probe(() => Promise.reject('boom'));
-    expect((await applicationFailureOf(runTool(throwingString, { text: 'a' }))).message).toBe("Tool 'probe' failed: boom");
+    expect((await applicationFailureOf(runTool(throwingString, { text: 'a' }))).message).toBe(
+      "Tool 'probe' failed: boom",
+    );
   });
 
   it("passes Temporal's own failures through untouched", async () => {
@@ -157,30 +176,51 @@ describe('attempts and progress', () => {
 
   it('records how each attempt ended, and puts the attempt in the failure it throws', async () => {
     const rec = recorder();
-    await runTool(probe(() => Promise.resolve({ length: 5 })), { text: 'a' }, { attempt: 2, recorder: rec });
+    await runTool(
+      probe(() => Promise.resolve({ length: 5 })),
+      { text: 'a' },
+      { attempt: 2, recorder: rec },
+    );
     expect(rec.succeeded.mock.calls[0]!.slice(0, 3)).toEqual([TEST_STEP, 2, { length: 5 }]);
 
     const failing = probe(() => Promise.reject(new ToolError('DELIBERATE_FAILURE', 'no luck', { retryable: true })));
     const failure = await applicationFailureOf(runTool(failing, { text: 'a' }, { attempt: 3, recorder: rec }));
     expect(failure.details).toEqual([{ attempt: 3 }]);
     expect(failure.nonRetryable).toBe(false);
-    expect(rec.failed.mock.calls[0]!.slice(0, 4)).toEqual([TEST_STEP, 3, { code: 'DELIBERATE_FAILURE', message: 'no luck' }, true]);
+    expect(rec.failed.mock.calls[0]!.slice(0, 4)).toEqual([
+      TEST_STEP,
+      3,
+      { code: 'DELIBERATE_FAILURE', message: 'no luck' },
+      true,
+    ]);
   });
 
   it('records a quick first attempt in one write, when it ends; a slow one, a retry or one reporting progress, when it starts', async () => {
     const quick = recorder();
-    await runTool(probe(() => Promise.resolve({ length: 1 })), { text: 'a' }, { recorder: quick, startRecordDelayMs: 1000 });
+    await runTool(
+      probe(() => Promise.resolve({ length: 1 })),
+      { text: 'a' },
+      { recorder: quick, startRecordDelayMs: 1000 },
+    );
     expect(quick.started).not.toHaveBeenCalled();
     expect(quick.succeeded).toHaveBeenCalledOnce();
     expect(quick.succeeded.mock.calls[0]![3]).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const slow = recorder();
-    await runTool(probe(() => new Promise((resolve) => setTimeout(() => resolve({ length: 1 }), 60))), { text: 'a' }, { recorder: slow, startRecordDelayMs: 10 });
+    await runTool(
+      probe(() => new Promise((resolve) => setTimeout(() => resolve({ length: 1 }), 60))),
+      { text: 'a' },
+      { recorder: slow, startRecordDelayMs: 10 },
+    );
     expect(slow.started).toHaveBeenCalledOnce();
     expect(slow.started.mock.calls[0]![2]).toBe(slow.succeeded.mock.calls[0]![3]);
 
     const retry = recorder();
-    await runTool(probe(() => Promise.resolve({ length: 1 })), { text: 'a' }, { attempt: 2, recorder: retry, startRecordDelayMs: 1000 });
+    await runTool(
+      probe(() => Promise.resolve({ length: 1 })),
+      { text: 'a' },
+      { attempt: 2, recorder: retry, startRecordDelayMs: 1000 },
+    );
     expect(retry.started).toHaveBeenCalledOnce();
 
     const reporting = recorder();
@@ -213,12 +253,16 @@ describe('attempts and progress', () => {
       ctx.progress('d');
       return { length: 0 };
     });
-    await runTool(tool, { text: 'a' }, {
-      attempt: 3,
-      recorder: rec,
-      heartbeat: (d) => heartbeats.push(d),
-      progressTiming: { heartbeatIntervalMs: 20, recordIntervalMs: 100 },
-    });
+    await runTool(
+      tool,
+      { text: 'a' },
+      {
+        attempt: 3,
+        recorder: rec,
+        heartbeat: (d) => heartbeats.push(d),
+        progressTiming: { heartbeatIntervalMs: 20, recordIntervalMs: 100 },
+      },
+    );
 
     expect(rec.started).toHaveBeenCalledOnce();
     expect(rec.started.mock.calls[0]!.slice(0, 2)).toEqual([TEST_STEP, 3]);
@@ -257,7 +301,12 @@ describe('attempts and progress', () => {
       expect(rec.claim).toHaveBeenCalledWith(claim);
       expect(rec.succeeded.mock.calls[0]!.slice(0, 3)).toEqual([TEST_STEP, 1, { length: 3 }]);
       expect(rec.succeeded.mock.calls[0]![5]).toEqual(run);
-      expect(result).toEqual({ outputs: { length: 3 }, attempt: 1, ended_at: rec.succeeded.mock.calls[0]![4], recorded: 'run' });
+      expect(result).toEqual({
+        outputs: { length: 3 },
+        attempt: 1,
+        ended_at: rec.succeeded.mock.calls[0]![4],
+        recorded: 'run',
+      });
     });
 
     it('says nothing was recorded when the record could not be written', async () => {
@@ -270,10 +319,18 @@ describe('attempts and progress', () => {
 
     it('runs no tool when the job refuses the claim, and fails for good with JOB_NOT_STARTABLE', async () => {
       const rec = recorder();
-      rec.claim.mockImplementation(() => Promise.resolve({ ok: false, code: 'JOB_NOT_STARTABLE', message: "Job 'job_test' is COMPLETED" }));
+      rec.claim.mockImplementation(() =>
+        Promise.resolve({ ok: false, code: 'JOB_NOT_STARTABLE', message: "Job 'job_test' is COMPLETED" }),
+      );
       const ran = vi.fn(() => Promise.resolve({ length: 0 }));
-      const failure = await applicationFailureOf(activity(rec, probe(ran))({ step: TEST_STEP, params: { text: 'abc' }, run }));
-      expect(failure).toMatchObject({ type: 'JOB_NOT_STARTABLE', message: "Job 'job_test' is COMPLETED", nonRetryable: true });
+      const failure = await applicationFailureOf(
+        activity(rec, probe(ran))({ step: TEST_STEP, params: { text: 'abc' }, run }),
+      );
+      expect(failure).toMatchObject({
+        type: 'JOB_NOT_STARTABLE',
+        message: "Job 'job_test' is COMPLETED",
+        nonRetryable: true,
+      });
       expect(ran).not.toHaveBeenCalled();
       expect(rec.failed).not.toHaveBeenCalled();
     });
@@ -285,7 +342,12 @@ describe('attempts and progress', () => {
         rec.started.mockImplementation(() => Promise.resolve(earlier));
         const ran = vi.fn(() => Promise.resolve({ length: 0 }));
         const result = await activity(rec, probe(ran), 2)({ step: TEST_STEP, params: { text: 'abc' }, run });
-        expect(result).toEqual({ outputs: { length: 7 }, attempt: 1, ended_at: '2031-01-01T00:00:05.000Z', recorded: run_ended ? 'run' : 'step' });
+        expect(result).toEqual({
+          outputs: { length: 7 },
+          attempt: 1,
+          ended_at: '2031-01-01T00:00:05.000Z',
+          recorded: run_ended ? 'run' : 'step',
+        });
         expect(ran).not.toHaveBeenCalled();
         // The claim still comes first: a run that may no longer have the job takes nothing from it.
         expect(rec.claim).toHaveBeenCalledWith(claim);
@@ -316,13 +378,25 @@ describe('attempts and progress', () => {
         files: { read: () => Promise.resolve(undefined) },
         blobs: new MemoryBlobStore(),
         recorder: rec,
-        attempt: () => ({ attempt: 3, signal: new AbortController().signal, heartbeat: () => undefined, log: undefined }),
+        attempt: () => ({
+          attempt: 3,
+          signal: new AbortController().signal,
+          heartbeat: () => undefined,
+          log: undefined,
+        }),
         log: { debug: vi.fn(), info, warn: vi.fn(), error: vi.fn() },
       }).probe!;
-      expect(await activity({ step: TEST_STEP, params: { text: 'abc' } })).toEqual({ outputs: { length: 7 }, attempt: 1, ended_at: earlier.completed_at });
+      expect(await activity({ step: TEST_STEP, params: { text: 'abc' } })).toEqual({
+        outputs: { length: 7 },
+        attempt: 1,
+        ended_at: earlier.completed_at,
+      });
       expect(ran).not.toHaveBeenCalled();
       expect(rec.succeeded).not.toHaveBeenCalled();
-      expect(info).toHaveBeenCalledWith('Step already completed by an earlier attempt; returning its recorded result', expect.objectContaining({ attempt: 3, completed_by_attempt: 1 }));
+      expect(info).toHaveBeenCalledWith(
+        'Step already completed by an earlier attempt; returning its recorded result',
+        expect.objectContaining({ attempt: 3, completed_by_attempt: 1 }),
+      );
     });
 
     it('is checked as its start is recorded, after the parameters are resolved, right before the tool runs', async () => {
@@ -348,7 +422,13 @@ describe('attempts and progress', () => {
       const rec = recorder();
       rec.started.mockImplementation(() => Promise.reject(new Error('database is locked')));
       const ran = vi.fn(() => Promise.resolve({ length: 2 }));
-      expect(await runTool(probe(ran), { text: 'ab' }, { attempt: 2, recorder: rec, log: { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() } })).toEqual({ length: 2 });
+      expect(
+        await runTool(
+          probe(ran),
+          { text: 'ab' },
+          { attempt: 2, recorder: rec, log: { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() } },
+        ),
+      ).toEqual({ length: 2 });
       expect(ran).toHaveBeenCalledOnce();
       expect(rec.succeeded.mock.calls[0]!.slice(0, 3)).toEqual([TEST_STEP, 2, { length: 2 }]);
     });
@@ -367,10 +447,18 @@ describe('attempts and progress', () => {
       ctx.progress('working');
       return Promise.resolve({ length: 1 });
     });
-    await expect(runTool(tool, { text: 'a' }, { recorder: failing, log: { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() } })).resolves.toEqual({ length: 1 });
+    await expect(
+      runTool(tool, { text: 'a' }, { recorder: failing, log: { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() } }),
+    ).resolves.toEqual({ length: 1 });
     expect(warn).toHaveBeenCalledWith(
       'Could not record the attempt start; continuing',
-      expect.objectContaining({ error: 'database is locked', job_id: 'job_test', step_id: 'step_test', attempt: 1, correlation_id: 'corr_test' }),
+      expect.objectContaining({
+        error: 'database is locked',
+        job_id: 'job_test',
+        step_id: 'step_test',
+        attempt: 1,
+        correlation_id: 'corr_test',
+      }),
     );
   });
 
@@ -395,7 +483,10 @@ describe('createToolActivities', () => {
     );
     const tool: ConfigurableTool = { ...probe(() => Promise.resolve({ length: -1 })), configure: configured };
     const activities = createToolActivities([tool], { ...deps, http: { allowedHosts: ['a.example', 'b.example'] } });
-    await expect(activities.probe!({ step: TEST_STEP, params: { text: 'x' } })).resolves.toEqual({ outputs: { length: 2 }, attempt: 1 });
+    await expect(activities.probe!({ step: TEST_STEP, params: { text: 'x' } })).resolves.toEqual({
+      outputs: { length: 2 },
+      attempt: 1,
+    });
   });
 });
 

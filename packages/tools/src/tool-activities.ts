@@ -54,7 +54,8 @@ export function createToolActivities(tools: readonly ToolDefinition[], deps: Too
   for (const tool of tools) {
     if (tool.tool_id in activities) throw new Error(`Two tools have the tool_id '${tool.tool_id}'`);
     // The thread imports the tool from its module, unconfigured.
-    if (tool.thread !== undefined && isConfigurableTool(tool)) throw new Error(`Tool '${tool.tool_id}' needs settings, so it cannot run in a thread`);
+    if (tool.thread !== undefined && isConfigurableTool(tool))
+      throw new Error(`Tool '${tool.tool_id}' needs settings, so it cannot run in a thread`);
     activities[tool.tool_id] = toolActivity(isConfigurableTool(tool) ? tool.configure(deps) : tool, deps);
   }
   return activities;
@@ -90,14 +91,22 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
     // retry's is recorded right before its tool runs (see below).
     let startRecorded: Promise<RecordedCompletion | undefined> | undefined;
     const recordStart = (): Promise<RecordedCompletion | undefined> =>
-      (startRecorded ??= recorder === undefined ? Promise.resolve(undefined) : bestEffort(log, 'attempt start', () => recorder.started(step, attempt, attemptStartedAt)));
-    const startTimer = attempt > 1 ? undefined : setTimeout(() => void recordStart(), deps.startRecordDelayMs ?? START_RECORD_DELAY_MS);
+      (startRecorded ??=
+        recorder === undefined
+          ? Promise.resolve(undefined)
+          : bestEffort(log, 'attempt start', () => recorder.started(step, attempt, attemptStartedAt)));
+    const startTimer =
+      attempt > 1 ? undefined : setTimeout(() => void recordStart(), deps.startRecordDelayMs ?? START_RECORD_DELAY_MS);
     const progress = new AttemptProgress(
       {
         heartbeat,
         record: ({ message, fraction }) => {
           if (recorder === undefined) return;
-          void recordStart().then(() => bestEffort(log, 'progress', () => recorder.progress(step, attempt, message, fraction, new Date().toISOString())));
+          void recordStart().then(() =>
+            bestEffort(log, 'progress', () =>
+              recorder.progress(step, attempt, message, fraction, new Date().toISOString()),
+            ),
+          );
         },
       },
       deps.progressTiming ?? DEFAULT_PROGRESS_TIMING,
@@ -115,7 +124,9 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       // record that cannot be read runs the tool, as an attempt that cannot record does.
       const earlier = attempt > 1 ? await recordStart() : undefined;
       if (earlier !== undefined) {
-        log.info('Step already completed by an earlier attempt; returning its recorded result', { completed_by_attempt: earlier.attempt });
+        log.info('Step already completed by an earlier attempt; returning its recorded result', {
+          completed_by_attempt: earlier.attempt,
+        });
         return recordedResult(earlier, run);
       }
       const context: ToolContext = {
@@ -134,8 +145,17 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       clearTimeout(startTimer);
       await startRecorded;
       const endedAt = new Date().toISOString();
-      const recorded = recorder === undefined ? undefined : await bestEffort(log, 'attempt result', () => recorder.succeeded(step, attempt, result, attemptStartedAt, endedAt, run));
-      return { outputs: result, attempt, ...(run !== undefined && { ended_at: endedAt, ...(recorded !== undefined && { recorded }) }) };
+      const recorded =
+        recorder === undefined
+          ? undefined
+          : await bestEffort(log, 'attempt result', () =>
+              recorder.succeeded(step, attempt, result, attemptStartedAt, endedAt, run),
+            );
+      return {
+        outputs: result,
+        attempt,
+        ...(run !== undefined && { ended_at: endedAt, ...(recorded !== undefined && { recorded }) }),
+      };
     } catch (err) {
       const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
       const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
@@ -152,7 +172,9 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       await startRecorded;
       if (recorder !== undefined && failure instanceof ApplicationFailure) {
         const error = { code: failure.type ?? 'TOOL_FAILED', message: failure.message };
-        await bestEffort(log, 'attempt failure', () => recorder.failed(step, attempt, error, retryable, attemptStartedAt, new Date().toISOString()));
+        await bestEffort(log, 'attempt failure', () =>
+          recorder.failed(step, attempt, error, retryable, attemptStartedAt, new Date().toISOString()),
+        );
       }
       throw failure;
     } finally {
@@ -180,7 +202,10 @@ function recordedResult(earlier: RecordedCompletion, run: RunRecording | undefin
 }
 
 /** How the activity calls the tool: in its thread when it has `thread` settings, else right here. */
-function runner(tool: ToolDefinition, deps: ToolDependencies): (params: z.output<ToolObjectSchema>, ctx: ToolContext) => Promise<unknown> {
+function runner(
+  tool: ToolDefinition,
+  deps: ToolDependencies,
+): (params: z.output<ToolObjectSchema>, ctx: ToolContext) => Promise<unknown> {
   if (!isThreaded(tool)) return (params, ctx) => tool.run(params, ctx);
   const threads = deps.threads ?? sharedToolThreads();
   return (params, ctx) => threads.run(tool, params, ctx);
@@ -209,17 +234,24 @@ async function resolveParams(params: ToolParams, blobs: BlobStore): Promise<Tool
   try {
     return await resolveValueRecord(params, blobs);
   } catch (err) {
-    if (err instanceof MissingValueError) throw ApplicationFailure.create({ type: 'VALUE_MISSING', message: err.message, nonRetryable: true });
+    if (err instanceof MissingValueError)
+      throw ApplicationFailure.create({ type: 'VALUE_MISSING', message: err.message, nonRetryable: true });
     throw err;
   }
 }
 
 // A missing value reads better as "is required" than zod's "expected string, received undefined".
-const requiredMessage = (issue: z.core.$ZodRawIssue): string | undefined => (issue.input === undefined ? 'is required' : undefined);
+const requiredMessage = (issue: z.core.$ZodRawIssue): string | undefined =>
+  issue.input === undefined ? 'is required' : undefined;
 
 function parseParams(tool: ToolDefinition, params: ToolParams): z.output<ToolObjectSchema> {
   const parsed = tool.params.safeParse(params, { error: requiredMessage });
-  if (!parsed.success) throw ApplicationFailure.create({ type: 'INVALID_PARAMETERS', message: formatIssues(parsed.error.issues), nonRetryable: true });
+  if (!parsed.success)
+    throw ApplicationFailure.create({
+      type: 'INVALID_PARAMETERS',
+      message: formatIssues(parsed.error.issues),
+      nonRetryable: true,
+    });
   return parsed.data;
 }
 
@@ -238,7 +270,9 @@ function parseOutputs(tool: ToolDefinition, outputs: unknown): ToolOutputs {
 
 /** `<path>: <rule>` for each problem, e.g. `input_file.file_id: is required`. */
 function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
+  return issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
 }
 
 /**
@@ -252,7 +286,9 @@ export function activityFailure(err: unknown, toolId: string, signal: AbortSigna
     if (err instanceof CancelledFailure) return err;
     const reason: unknown = signal.reason;
     if (reason instanceof CancelledFailure) return reason;
-    return new CancelledFailure(reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'Activity cancelled');
+    return new CancelledFailure(
+      reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'Activity cancelled',
+    );
   }
   if (err instanceof TemporalFailure) return err;
   if (err instanceof ToolError) {
@@ -293,9 +329,14 @@ async function claimJob(recorder: StepAttemptRecorder, claim: RunClaim): Promise
     result = await recorder.claim(claim);
   } catch (err) {
     if (err instanceof CancelledFailure) throw err;
-    throw ApplicationFailure.create({ type: 'TOOL_FAILED', message: `Could not claim the job for this run: ${err instanceof Error ? err.message : String(err)}`, nonRetryable: false });
+    throw ApplicationFailure.create({
+      type: 'TOOL_FAILED',
+      message: `Could not claim the job for this run: ${err instanceof Error ? err.message : String(err)}`,
+      nonRetryable: false,
+    });
   }
-  if (!result.ok) throw ApplicationFailure.create({ type: 'JOB_NOT_STARTABLE', message: result.message, nonRetryable: true });
+  if (!result.ok)
+    throw ApplicationFailure.create({ type: 'JOB_NOT_STARTABLE', message: result.message, nonRetryable: true });
 }
 
 function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogger {
@@ -307,4 +348,9 @@ function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogg
   };
 }
 
-const SILENT_LOGGER: ToolLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const SILENT_LOGGER: ToolLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -53,7 +53,10 @@ export type ToolObjectSchema = z.ZodObject<Record<string, z.ZodType>>;
  * satisfy, how it is run by default, and what it does. The catalog descriptor (with JSON
  * Schemas) and the Temporal activity are both derived from it, so they cannot drift apart.
  */
-export interface ToolDefinition<P extends ToolObjectSchema = ToolObjectSchema, O extends ToolObjectSchema = ToolObjectSchema> {
+export interface ToolDefinition<
+  P extends ToolObjectSchema = ToolObjectSchema,
+  O extends ToolObjectSchema = ToolObjectSchema,
+> {
   tool_id: string;
   name: string;
   description: string;
@@ -70,6 +73,8 @@ export interface ToolDefinition<P extends ToolObjectSchema = ToolObjectSchema, O
 }
 
 /** Infers a tool's types from its definition, so `run` is checked against `params` and `outputs`. */
-export function defineTool<P extends ToolObjectSchema, O extends ToolObjectSchema>(tool: ToolDefinition<P, O>): ToolDefinition<P, O> {
+export function defineTool<P extends ToolObjectSchema, O extends ToolObjectSchema>(
+  tool: ToolDefinition<P, O>,
+): ToolDefinition<P, O> {
   return tool;
 }

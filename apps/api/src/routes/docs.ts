@@ -58,7 +58,8 @@ const PAGE = `<!DOCTYPE html>
 `;
 
 /** Only same-origin resources: the page loads nothing from elsewhere, and nothing else can inject any. */
-const PAGE_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+const PAGE_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
 const docsPage = route({
   method: 'get',
@@ -76,11 +77,23 @@ const docsAsset = route({
   tags: ['operations'],
   summary: "A file of the API reference's page",
   security: [],
-  request: { params: z.object({ asset: z.string().min(1).max(128).describe(`One of ${DOCS_ASSETS.join(', ')}`) }) },
+  request: {
+    params: z.object({
+      asset: z
+        .string()
+        .min(1)
+        .max(128)
+        .describe(`One of ${DOCS_ASSETS.join(', ')}`),
+    }),
+  },
   responses: {
     200: {
       description: 'The file',
-      content: { 'text/css': { schema: z.string() }, 'text/javascript': { schema: z.string() }, 'image/png': { schema: z.string().describe('binary') } },
+      content: {
+        'text/css': { schema: z.string() },
+        'text/javascript': { schema: z.string() },
+        'image/png': { schema: z.string().describe('binary') },
+      },
     },
   },
   problems: [404],
@@ -100,13 +113,22 @@ export function docsRoutes() {
     return bytes;
   };
   return createRouter()
-    .openapi(docsPage, (c) => c.body(PAGE, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PAGE_POLICY }))
+    .openapi(docsPage, (c) =>
+      c.body(PAGE, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': PAGE_POLICY }),
+    )
     .openapi(docsAsset, async (c) => {
       const { asset } = c.req.valid('param');
-      if (asset === 'ordo-docs.js') return c.body(START_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+      if (asset === 'ordo-docs.js')
+        return c.body(START_SCRIPT, 200, {
+          'Content-Type': 'text/javascript; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        });
       const entry = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
       if (!entry) throw notFound('Reference file', asset);
       const bytes = await read(entry.file);
-      return c.body(new Uint8Array(bytes), 200, { 'Content-Type': entry.type, 'Cache-Control': 'public, max-age=86400' });
+      return c.body(new Uint8Array(bytes), 200, {
+        'Content-Type': entry.type,
+        'Cache-Control': 'public, max-age=86400',
+      });
     });
 }

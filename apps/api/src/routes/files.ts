@@ -17,7 +17,10 @@ export const FileMetadata = component(
     name: z.string(),
     mime_type: z.string().describe('Detected from the content when uploaded, never from the name or the declared type'),
     size: z.number().int().nonnegative().describe('Bytes'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the content, lowercase hex'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 of the content, lowercase hex'),
     created_at: z.string(),
   }),
   'FileMetadata',
@@ -39,7 +42,11 @@ const uploadFile = route({
       // A plain schema, not zod: the handler reads the multipart body itself, streaming it under the size cap.
       content: {
         'multipart/form-data': {
-          schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The file' } } },
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary', description: 'The file' } },
+          },
         },
       },
     },
@@ -83,7 +90,10 @@ const getFileContent = route({
     200: {
       description: 'The content',
       headers: {
-        'Content-Disposition': { description: '`attachment`, with the file name (RFC 6266, RFC 5987 for non-ASCII)', schema: { type: 'string' } },
+        'Content-Disposition': {
+          description: '`attachment`, with the file name (RFC 6266, RFC 5987 for non-ASCII)',
+          schema: { type: 'string' },
+        },
         'X-Content-Type-Options': { description: 'Always `nosniff`', schema: { type: 'string' } },
       },
       // Served with the type stored for the file (detected from its content at upload).
@@ -116,27 +126,44 @@ export function fileRoutes(deps: AppDeps) {
       {
         ...uploadFile,
         // Counts the bytes as they stream in: a body over the cap is never read whole.
-        middleware: [bodyLimit({ maxSize: deps.maxUploadBytes, onError: () => { throw tooLarge(); } })],
+        middleware: [
+          bodyLimit({
+            maxSize: deps.maxUploadBytes,
+            onError: () => {
+              throw tooLarge();
+            },
+          }),
+        ],
       },
       async (c) => {
         const contentType = c.req.header('content-type') ?? '';
         if (!/^multipart\/form-data\s*(;|$)/i.test(contentType)) {
-          throw new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the file as multipart/form-data in a field named "file"', [
-            { field: 'content-type', message: 'must be multipart/form-data' },
-          ]);
+          throw new ApiProblem(
+            415,
+            'UNSUPPORTED_MEDIA_TYPE',
+            'Unsupported media type',
+            'send the file as multipart/form-data in a field named "file"',
+            [{ field: 'content-type', message: 'must be multipart/form-data' }],
+          );
         }
         let body: Record<string, unknown>;
         try {
           body = await c.req.parseBody();
         } catch (err) {
           if (err instanceof ApiProblem) throw err;
-          throw new ApiProblem(400, 'MALFORMED_REQUEST', 'Malformed multipart body', 'the multipart/form-data body could not be parsed', [
-            { field: '(body)', message: 'must be multipart/form-data with its boundary' },
-          ]);
+          throw new ApiProblem(
+            400,
+            'MALFORMED_REQUEST',
+            'Malformed multipart body',
+            'the multipart/form-data body could not be parsed',
+            [{ field: '(body)', message: 'must be multipart/form-data with its boundary' }],
+          );
         }
         const file = body.file;
         if (!(file instanceof File)) {
-          throw validationProblem([{ field: 'file', message: 'is required: a multipart field named "file" holding the file' }]);
+          throw validationProblem([
+            { field: 'file', message: 'is required: a multipart field named "file" holding the file' },
+          ]);
         }
         if (file.size === 0) throw validationProblem([{ field: 'file', message: 'must not be empty' }]);
         const name = checkFileName(file.name);

@@ -22,7 +22,9 @@ export const Ready = component(
     checks: z.object({
       database: CheckStatus.describe('The database answers a query'),
       temporal: CheckStatus.describe('Temporal answers its system info'),
-      worker: CheckStatus.describe(`A worker polls the task queue: Temporal saw both its workflow and its activity pollers within ${WORKER_POLL_WINDOW_MS / 1000} s (asked at most every ${WORKER_CHECK_TTL_MS / 1000} s)`),
+      worker: CheckStatus.describe(
+        `A worker polls the task queue: Temporal saw both its workflow and its activity pollers within ${WORKER_POLL_WINDOW_MS / 1000} s (asked at most every ${WORKER_CHECK_TTL_MS / 1000} s)`,
+      ),
     }),
   }),
   'Ready',
@@ -59,7 +61,13 @@ async function check(work: () => Promise<unknown>): Promise<CheckStatus> {
     timer = setTimeout(() => resolve('unavailable'), READY_CHECK_DEADLINE_MS);
   });
   try {
-    return await Promise.race([work().then(() => 'ok' as const, () => 'unavailable' as const), deadline]);
+    return await Promise.race([
+      work().then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -77,15 +85,30 @@ export function healthRoutes(deps: AppDeps) {
     .openapi(ready, async (c) => {
       const [database, temporal, worker] = await Promise.all([
         check(() => deps.store.ping()),
-        check(() => client.withDeadline(Date.now() + READY_CHECK_DEADLINE_MS, () => client.workflowService.getSystemInfo({}))),
+        check(() =>
+          client.withDeadline(Date.now() + READY_CHECK_DEADLINE_MS, () => client.workflowService.getSystemInfo({})),
+        ),
         check(async () => {
           if (!(await workerPolls())) throw new Error('no worker polls');
         }),
       ]);
       const checks = { database, temporal, worker };
-      if (database === 'ok' && temporal === 'ok' && worker === 'ok') return c.json({ status: 'ready' as const, checks }, 200);
-      const down = Object.entries(checks).filter(([, s]) => s !== 'ok').map(([name]) => name);
-      const why = worker === 'ok' ? '' : ` (no worker has polled task queue '${deps.temporal.taskQueue}' in the last ${WORKER_POLL_WINDOW_MS / 1000} s)`;
-      throw new ApiProblem(503, 'NOT_READY', 'Not ready', `unavailable: ${down.join(', ')}${why}`, down.map((name) => ({ field: `checks.${name}`, message: 'is unavailable' })), { checks });
+      if (database === 'ok' && temporal === 'ok' && worker === 'ok')
+        return c.json({ status: 'ready' as const, checks }, 200);
+      const down = Object.entries(checks)
+        .filter(([, s]) => s !== 'ok')
+        .map(([name]) => name);
+      const why =
+        worker === 'ok'
+          ? ''
+          : ` (no worker has polled task queue '${deps.temporal.taskQueue}' in the last ${WORKER_POLL_WINDOW_MS / 1000} s)`;
+      throw new ApiProblem(
+        503,
+        'NOT_READY',
+        'Not ready',
+        `unavailable: ${down.join(', ')}${why}`,
+        down.map((name) => ({ field: `checks.${name}`, message: 'is unavailable' })),
+        { checks },
+      );
     });
 }

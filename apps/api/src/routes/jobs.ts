@@ -1,6 +1,16 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateJobRequest, ExecutionState, Job, JobSummary, RetryPlan, RuntimeWorkflowExecution, SchemaValue, SetInputValueRequest, Variables } from '@ordo/core';
+import {
+  CreateJobRequest,
+  ExecutionState,
+  Job,
+  JobSummary,
+  RetryPlan,
+  RuntimeWorkflowExecution,
+  SchemaValue,
+  SetInputValueRequest,
+  Variables,
+} from '@ordo/core';
 import type { AppDeps } from '../deps';
 import { JobService } from '../job-service';
 import { idempotencyOf } from '../idempotency';
@@ -30,7 +40,12 @@ export type StartJobRequest = z.infer<typeof StartJobRequest>;
 /** The query of `POST /v1/jobs/{job_id}/retry`. */
 export const RetryJobQuery = z.strictObject({
   /** A step at or before the one that failed to start from; the failed step by default. */
-  from_step: z.string().min(1).max(128).optional().describe('A step at or before the one the run stopped at; that step by default'),
+  from_step: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('A step at or before the one the run stopped at; that step by default'),
   dry_run: z.enum(['true', 'false']).optional().describe('`true`: answer the plan and start nothing'),
 });
 export type RetryJobQuery = z.infer<typeof RetryJobQuery>;
@@ -48,7 +63,12 @@ export type JobList = z.infer<typeof JobList>;
 /** The answer of `GET /v1/jobs/{job_id}/execution-state`: seed 000's executionState, every value whole. */
 export const ExecutionStateAnswer = component(
   ExecutionState.extend({
-    stale: z.literal(true).optional().describe('Present when the running workflow could not be asked in time: the state is the last one the run persisted'),
+    stale: z
+      .literal(true)
+      .optional()
+      .describe(
+        'Present when the running workflow could not be asked in time: the state is the last one the run persisted',
+      ),
   }),
   'ExecutionState',
 );
@@ -79,8 +99,12 @@ export type RetryDryRun = z.infer<typeof RetryDryRun>;
 
 /** IDs in paths: generated IDs are far shorter; a longer one is refused before any lookup. */
 const JobIdParam = z.object({ job_id: z.string().min(1).max(128).describe('The job_id returned by POST /v1/jobs') });
-const JobVariableParams = JobIdParam.extend({ variable_id: z.string().min(1).max(128).describe("One of the job's input variables") });
-const JobOutputParams = JobIdParam.extend({ variable: z.string().min(1).max(128).describe('A job variable: an input, or one a step wrote') });
+const JobVariableParams = JobIdParam.extend({
+  variable_id: z.string().min(1).max(128).describe("One of the job's input variables"),
+});
+const JobOutputParams = JobIdParam.extend({
+  variable: z.string().min(1).max(128).describe('A job variable: an input, or one a step wrote'),
+});
 
 const TAGS = ['jobs'];
 const JobLocation = z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") });
@@ -111,14 +135,25 @@ const createJob = route({
     "Creates a PENDING job from a PUBLISHED workflow version (the latest unless `workflow_version` is given), with seed 002's CreateJobRequest. `input_variables`, when given, must equal the workflow's. `input_values` are set with the creation (an invalid one: 422 `INPUTS_INVALID`, nothing created); `input_errors` lists the inputs still to set. With `start: true` the job also starts, as `POST /v1/jobs/{job_id}/start` would: 202 with the job RUNNING, or 422 `INPUTS_INVALID` when any input is missing or invalid, and nothing is created.",
   request: {
     headers: z.object({
-      'x-correlation-id': z.string().optional().describe('Carried by the job and its runs (1–128 visible ASCII characters; a random UUID otherwise)'),
+      'x-correlation-id': z
+        .string()
+        .optional()
+        .describe('Carried by the job and its runs (1–128 visible ASCII characters; a random UUID otherwise)'),
     }),
     body: jsonRequest(CreateJobRequestRef, { examples: JOB_EXAMPLES.createJobRequest }),
   },
   responses: {
-    201: { ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob), headers: JobLocation, links: JOB_LINKS },
+    201: {
+      ...jsonResponse(JobRef, 'The job, PENDING', JOB_EXAMPLES.createdJob),
+      headers: JobLocation,
+      links: JOB_LINKS,
+    },
     202: {
-      ...jsonResponse(JobRef, 'With `start: true`: the job, RUNNING. A request retried with the Idempotency-Key of the one that created the job: that job as it is now, once started (RUNNING or ended)', JOB_EXAMPLES.runningJob),
+      ...jsonResponse(
+        JobRef,
+        'With `start: true`: the job, RUNNING. A request retried with the Idempotency-Key of the one that created the job: that job as it is now, once started (RUNNING or ended)',
+        JOB_EXAMPLES.runningJob,
+      ),
       headers: JobLocation,
       links: JOB_LINKS,
     },
@@ -132,7 +167,8 @@ const listJobs = route({
   path: '/',
   tags: TAGS,
   summary: 'List jobs',
-  description: 'Job summaries newest first (no steps, inputs or outputs). Pass `next_cursor` as `cursor` for the next page.',
+  description:
+    'Job summaries newest first (no steps, inputs or outputs). Pass `next_cursor` as `cursor` for the next page.',
   request: { query: ListJobsQuery },
   responses: { 200: jsonResponse(JobList, 'A page of jobs') },
 });
@@ -142,7 +178,8 @@ const getJob = route({
   path: '/{job_id}',
   tags: TAGS,
   summary: 'Get a job',
-  description: 'As stored once finished; live from its workflow while it runs (`stale: true` when the workflow could not be asked in time). Large values are replaced by a reference to `GET /v1/jobs/{job_id}/outputs/{variable}`.',
+  description:
+    'As stored once finished; live from its workflow while it runs (`stale: true` when the workflow could not be asked in time). Large values are replaced by a reference to `GET /v1/jobs/{job_id}/outputs/{variable}`.',
   request: { params: JobIdParam },
   responses: { 200: jsonResponse(JobRef, 'The job', JOB_EXAMPLES.job) },
   problems: [404],
@@ -159,7 +196,10 @@ const getExecutionState = route({
   problems: [404],
 });
 
-const ExecutionAnswer = component(RuntimeWorkflowExecution.extend({ stale: z.literal(true).optional() }), 'RuntimeWorkflowExecution');
+const ExecutionAnswer = component(
+  RuntimeWorkflowExecution.extend({ stale: z.literal(true).optional() }),
+  'RuntimeWorkflowExecution',
+);
 
 const getExecution = route({
   method: 'get',
@@ -174,7 +214,12 @@ const getExecution = route({
 });
 
 /** The body of `POST /v1/jobs/{job_id}/steps/{step_id}/confirm`. */
-export const ConfirmStepRequest = z.strictObject({ payload: z.record(z.string(), SchemaValue).optional().describe("The confirmation's data, checked against the step's `schema`; becomes the step's outputs") });
+export const ConfirmStepRequest = z.strictObject({
+  payload: z
+    .record(z.string(), SchemaValue)
+    .optional()
+    .describe("The confirmation's data, checked against the step's `schema`; becomes the step's outputs"),
+});
 export type ConfirmStepRequest = z.infer<typeof ConfirmStepRequest>;
 
 const confirmStep = route({
@@ -184,7 +229,10 @@ const confirmStep = route({
   summary: 'Confirm a waiting sys.human_confirm step',
   description:
     "Sends the workflow's `confirm` update. 422 when the payload breaks the step's `schema` or the step is not a confirmation; 409 when the job is not running or the step is not waiting (not reached yet, already confirmed, or past its due time).",
-  request: { params: JobIdParam.extend({ step_id: z.string().min(1).max(128) }), body: jsonRequest(ConfirmStepRequest, { required: false }) },
+  request: {
+    params: JobIdParam.extend({ step_id: z.string().min(1).max(128) }),
+    body: jsonRequest(ConfirmStepRequest, { required: false }),
+  },
   responses: { 200: jsonResponse(JobRef, 'The job, the confirmation taken') },
   problems: [404, 409, 503],
 });
@@ -227,7 +275,10 @@ const setInput = route({
   tags: TAGS,
   summary: 'Set one input of a pending job (setInputValue)',
   description: '`null` clears it. An invalid value is refused with 422 naming the rule, and nothing is stored.',
-  request: { params: JobVariableParams, body: jsonRequest(SetInputValueRequestRef, { examples: JOB_EXAMPLES.setInputValueRequest }) },
+  request: {
+    params: JobVariableParams,
+    body: jsonRequest(SetInputValueRequestRef, { examples: JOB_EXAMPLES.setInputValueRequest }),
+  },
   responses: { 200: jsonResponse(JobRef, 'The job with the value set') },
   problems: [404, 409],
 });
@@ -249,13 +300,21 @@ const startJob = route({
   summary: 'Start a pending job (startJob)',
   description:
     'Optional `input_values` are set and validated with the start as one change: when any input is missing or invalid the answer is 422 `INPUTS_INVALID` with `input_errors`, and nothing changes.',
-  request: { params: JobIdParam, body: jsonRequest(StartJobRequest, { required: false, examples: JOB_EXAMPLES.startJobRequest }) },
+  request: {
+    params: JobIdParam,
+    body: jsonRequest(StartJobRequest, { required: false, examples: JOB_EXAMPLES.startJobRequest }),
+  },
   responses: { 202: jsonResponse(JobRef, 'The job, RUNNING', JOB_EXAMPLES.runningJob) },
   problems: [404, 409, 503],
 });
 
 /** A control route: no body; the job after the change, or 409 naming its state. */
-function controlRoute<A extends 'pause' | 'resume' | 'cancel' | 'reset', R extends RouteConfig['responses']>(action: A, summary: string, description: string, responses: R) {
+function controlRoute<A extends 'pause' | 'resume' | 'cancel' | 'reset', R extends RouteConfig['responses']>(
+  action: A,
+  summary: string,
+  description: string,
+  responses: R,
+) {
   return route({
     method: 'post',
     path: `/{job_id}/${action}`,
@@ -268,26 +327,39 @@ function controlRoute<A extends 'pause' | 'resume' | 'cancel' | 'reset', R exten
   });
 }
 
-const pauseJob = controlRoute('pause', 'Pause a running job', 'Takes effect at the next step boundary; answered once the workflow applied it.', {
-  200: jsonResponse(JobRef, 'The job, `execution_progress.is_paused: true`'),
+const pauseJob = controlRoute(
+  'pause',
+  'Pause a running job',
+  'Takes effect at the next step boundary; answered once the workflow applied it.',
+  {
+    200: jsonResponse(JobRef, 'The job, `execution_progress.is_paused: true`'),
+  },
+);
+const resumeJob = controlRoute('resume', 'Resume a paused job', 'Answered once the workflow applied it.', {
+  200: jsonResponse(JobRef, 'The job, no longer paused'),
 });
-const resumeJob = controlRoute('resume', 'Resume a paused job', 'Answered once the workflow applied it.', { 200: jsonResponse(JobRef, 'The job, no longer paused') });
 const cancelJob = controlRoute(
   'cancel',
   'Cancel a running job (cancelJob)',
-  "Temporal's native cancellation: the running tool is told to stop and the job ends FAILED with \"Job cancelled by user\". Waits up to 15 s for the run to end.",
+  'Temporal\'s native cancellation: the running tool is told to stop and the job ends FAILED with "Job cancelled by user". Waits up to 15 s for the run to end.',
   { 202: jsonResponse(JobRef, 'The job; FAILED once the run has ended', JOB_EXAMPLES.cancelledJob) },
 );
-const resetJob = controlRoute('reset', 'Reset a job to PENDING (resetJob)', 'Steps, outputs, errors and progress cleared, inputs kept; a running run is cancelled first. A new start is a new run.', {
-  200: jsonResponse(JobRef, 'The job, PENDING'),
-});
+const resetJob = controlRoute(
+  'reset',
+  'Reset a job to PENDING (resetJob)',
+  'Steps, outputs, errors and progress cleared, inputs kept; a running run is cancelled first. A new start is a new run.',
+  {
+    200: jsonResponse(JobRef, 'The job, PENDING'),
+  },
+);
 
 const retryJob = route({
   method: 'post',
   path: '/{job_id}/retry',
   tags: TAGS,
   summary: 'Retry a failed job',
-  description: "A new run from the step that failed (or `from_step`, at or before it), reusing the completed steps' recorded outputs. With `dry_run=true`, only the plan.",
+  description:
+    "A new run from the step that failed (or `from_step`, at or before it), reusing the completed steps' recorded outputs. With `dry_run=true`, only the plan.",
   request: { params: JobIdParam, query: RetryJobQuery },
   responses: {
     200: jsonResponse(RetryDryRun, 'The plan (dry run); nothing started', JOB_EXAMPLES.retryDryRun),
@@ -308,7 +380,11 @@ export function jobRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(createJob, async (c) => {
       const request = c.req.valid('json');
-      const job = await jobs.create(request, correlationId(c.req.valid('header')['x-correlation-id']), idempotencyOf(c));
+      const job = await jobs.create(
+        request,
+        correlationId(c.req.valid('header')['x-correlation-id']),
+        idempotencyOf(c),
+      );
       const location = { Location: `/v1/jobs/${job.job_id}` };
       // A create retried with its Idempotency-Key answers its job as it is now: started or ended since, a 202.
       return job.status === 'PENDING' ? c.json(job, 201, location) : c.json(job, 202, location);
@@ -326,13 +402,17 @@ export function jobRoutes(deps: AppDeps) {
       return c.json(await jobs.variable(job_id, variable), 200);
     })
     .openapi(getInputs, async (c) => c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, false), 200))
-    .openapi(validateJobInputs, async (c) => c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, true), 200))
+    .openapi(validateJobInputs, async (c) =>
+      c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, true), 200),
+    )
     .openapi(setInput, async (c) => {
       const { job_id, variable_id } = c.req.valid('param');
       return c.json(await jobs.setInput(job_id, variable_id, c.req.valid('json').value), 200);
     })
     .openapi(clearInputs, async (c) => c.json(await jobs.clearInputs(c.req.valid('param').job_id), 200))
-    .openapi(startJob, async (c) => c.json(await jobs.start(c.req.valid('param').job_id, c.req.valid('json').input_values, idempotencyOf(c)), 202))
+    .openapi(startJob, async (c) =>
+      c.json(await jobs.start(c.req.valid('param').job_id, c.req.valid('json').input_values, idempotencyOf(c)), 202),
+    )
     .openapi(pauseJob, async (c) => c.json(await jobs.pause(c.req.valid('param').job_id), 200))
     .openapi(resumeJob, async (c) => c.json(await jobs.resume(c.req.valid('param').job_id), 200))
     .openapi(cancelJob, async (c) => c.json(await jobs.cancel(c.req.valid('param').job_id), 202))
@@ -340,6 +420,8 @@ export function jobRoutes(deps: AppDeps) {
     .openapi(retryJob, async (c) => {
       const query = c.req.valid('query');
       const result = await jobs.retry(c.req.valid('param').job_id, query.from_step, query.dry_run === 'true');
-      return result.job ? c.json({ plan: result.plan, job: result.job }, 202) : c.json({ plan: result.plan, dry_run: true as const }, 200);
+      return result.job
+        ? c.json({ plan: result.plan, job: result.job }, 202)
+        : c.json({ plan: result.plan, dry_run: true as const }, 200);
     });
 }

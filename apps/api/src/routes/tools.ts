@@ -15,7 +15,8 @@ const listTools = route({
   path: '/',
   tags: ['tools'],
   summary: 'List the tool catalog',
-  description: "Each entry's `parameters` and `outputs` are JSON Schemas generated from the tool's own zod schemas, the ones its activity validates with and publish-time checks read.",
+  description:
+    "Each entry's `parameters` and `outputs` are JSON Schemas generated from the tool's own zod schemas, the ones its activity validates with and publish-time checks read.",
   responses: { 200: jsonResponse(ToolList, 'The catalog, by tool_id') },
 });
 

@@ -4,7 +4,14 @@ import { WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import type { AppDeps } from '../deps';
 import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
 import { FieldError, zodFieldErrors } from '../problem';
-import { CreateWorkflowVersionRequest, ListVersionsQuery, ListWorkflowsQuery, VersionPath, WorkflowDraftPatch, WorkflowPath } from '../workflow-requests';
+import {
+  CreateWorkflowVersionRequest,
+  ListVersionsQuery,
+  ListWorkflowsQuery,
+  VersionPath,
+  WorkflowDraftPatch,
+  WorkflowPath,
+} from '../workflow-requests';
 import { WorkflowService } from '../workflow-service';
 
 const DefinitionRef = component(WorkflowDefinition, 'WorkflowDefinition');
@@ -14,25 +21,38 @@ const SummaryRef = component(WorkflowVersionSummary, 'WorkflowVersionSummary');
 /** The answer of `GET /v1/workflows/{workflow_id}`: its latest version, and the version new jobs take. */
 export const Workflow = component(
   WorkflowRecord.safeExtend({
-    published_version: z.number().int().positive().nullable().describe('The version new jobs take when they name none: the latest PUBLISHED one; null when none is'),
+    published_version: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .describe('The version new jobs take when they name none: the latest PUBLISHED one; null when none is'),
   }),
   'Workflow',
 );
 export type Workflow = z.infer<typeof Workflow>;
 
 /** The answer of `GET /v1/workflows`: one version per workflow, by workflow_id. */
-export const WorkflowList = component(z.object({ items: z.array(SummaryRef), next_cursor: z.string().nullable() }), 'WorkflowList');
+export const WorkflowList = component(
+  z.object({ items: z.array(SummaryRef), next_cursor: z.string().nullable() }),
+  'WorkflowList',
+);
 export type WorkflowList = z.infer<typeof WorkflowList>;
 
 /** The answer of `GET /v1/workflows/{workflow_id}/versions`: newest first. */
-export const WorkflowVersionList = component(z.object({ items: z.array(SummaryRef), next_cursor: z.string().nullable() }), 'WorkflowVersionList');
+export const WorkflowVersionList = component(
+  z.object({ items: z.array(SummaryRef), next_cursor: z.string().nullable() }),
+  'WorkflowVersionList',
+);
 export type WorkflowVersionList = z.infer<typeof WorkflowVersionList>;
 
 /** The answer of `POST /v1/workflows/validate`. */
 export const WorkflowValidation = component(
   z.object({
     valid: z.boolean(),
-    errors: z.array(FieldError).describe('Each broken rule: `field` is its path in the definition, `rule` its name, `step_id` its step'),
+    errors: z
+      .array(FieldError)
+      .describe('Each broken rule: `field` is its path in the definition, `rule` its name, `step_id` its step'),
   }),
   'WorkflowValidation',
 );
@@ -75,7 +95,13 @@ const createWorkflow = route({
   description:
     'Version 1 is DRAFT unless `status` is PUBLISHED. The structural rules are checked at every save; a workflow created PUBLISHED is checked against the tool catalog too (422 `DEFINITION_INVALID` listing each broken rule). 409 when the workflow_id exists.',
   request: { body: jsonRequest(DefinitionRef) },
-  responses: { 201: { ...jsonResponse(VersionRef, 'Version 1 of the new workflow'), headers: z.object({ Location: z.string() }), links: VERSION_LINKS } },
+  responses: {
+    201: {
+      ...jsonResponse(VersionRef, 'Version 1 of the new workflow'),
+      headers: z.object({ Location: z.string() }),
+      links: VERSION_LINKS,
+    },
+  },
   problems: [409],
 });
 
@@ -84,7 +110,8 @@ const listWorkflows = route({
   path: '/',
   tags: TAGS,
   summary: 'List workflows',
-  description: 'One version per workflow, by workflow_id: the latest, or with `status` the latest with that status (`status=PUBLISHED`: the versions new jobs take). `limit` 1-200, default 50; `next_cursor` continues.',
+  description:
+    'One version per workflow, by workflow_id: the latest, or with `status` the latest with that status (`status=PUBLISHED`: the versions new jobs take). `limit` 1-200, default 50; `next_cursor` continues.',
   request: { query: ListWorkflowsQuery },
   responses: { 200: jsonResponse(WorkflowList, 'A page of workflows') },
 });
@@ -133,9 +160,16 @@ const createVersion = route({
   path: '/{workflow_id}/versions',
   tags: TAGS,
   summary: 'Create a new DRAFT version',
-  description: 'Copied from `from_version` with the fields given replacing the copy\'s, or made of the fields given alone (`name` and `steps` required). Numbered after the latest version.',
+  description:
+    "Copied from `from_version` with the fields given replacing the copy's, or made of the fields given alone (`name` and `steps` required). Numbered after the latest version.",
   request: { params: WorkflowPath, body: jsonRequest(CreateVersionRef) },
-  responses: { 201: { ...jsonResponse(VersionRef, 'The new draft'), headers: z.object({ Location: z.string() }), links: VERSION_LINKS } },
+  responses: {
+    201: {
+      ...jsonResponse(VersionRef, 'The new draft'),
+      headers: z.object({ Location: z.string() }),
+      links: VERSION_LINKS,
+    },
+  },
   problems: [404],
 });
 
@@ -154,7 +188,8 @@ const patchVersion = route({
   path: '/{workflow_id}/versions/{version}',
   tags: TAGS,
   summary: 'Edit a DRAFT version',
-  description: 'Replaces the fields given (`null` removes an optional one); the result is checked against the structural rules. 409 `WORKFLOW_VERSION_NOT_DRAFT` naming the status when the version is not a draft.',
+  description:
+    'Replaces the fields given (`null` removes an optional one); the result is checked against the structural rules. 409 `WORKFLOW_VERSION_NOT_DRAFT` naming the status when the version is not a draft.',
   request: { params: VersionPath, body: jsonRequest(PatchRef) },
   responses: { 200: jsonResponse(VersionRef, 'The edited draft') },
   problems: [404, 409],
@@ -177,7 +212,8 @@ const archiveVersion = route({
   path: '/{workflow_id}/versions/{version}/archive',
   tags: TAGS,
   summary: 'Archive a version',
-  description: 'A DRAFT or PUBLISHED version becomes ARCHIVED: no new jobs from it; jobs already created from it go on. 409 when it is ARCHIVED already.',
+  description:
+    'A DRAFT or PUBLISHED version becomes ARCHIVED: no new jobs from it; jobs already created from it go on. 409 when it is ARCHIVED already.',
   request: { params: VersionPath },
   responses: { 200: jsonResponse(VersionRef, 'The archived version') },
   problems: [404, 409],
@@ -199,7 +235,9 @@ export function workflowRoutes(deps: AppDeps) {
       return c.json(await workflows.validate(definition.data), 200);
     })
     .openapi(getWorkflow, async (c) => c.json(await workflows.get(c.req.valid('param').workflow_id), 200))
-    .openapi(listVersions, async (c) => c.json(await workflows.listVersions(c.req.valid('param').workflow_id, c.req.valid('query')), 200))
+    .openapi(listVersions, async (c) =>
+      c.json(await workflows.listVersions(c.req.valid('param').workflow_id, c.req.valid('query')), 200),
+    )
     .openapi(createVersion, async (c) => {
       const created = await workflows.createVersion(c.req.valid('param').workflow_id, c.req.valid('json'));
       return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}/versions/${created.version}` });

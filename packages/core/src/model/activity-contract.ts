@@ -103,16 +103,36 @@ export interface StepAttemptRecorder {
    */
   started(step: StepAddress, attempt: number, at: string): Promise<RecordedCompletion | undefined>;
   /** The tool reported progress; called at most about once a second per attempt. */
-  progress(step: StepAddress, attempt: number, message: string, fraction: number | undefined, at: string): Promise<void>;
+  progress(
+    step: StepAddress,
+    attempt: number,
+    message: string,
+    fraction: number | undefined,
+    at: string,
+  ): Promise<void>;
   /**
    * The attempt succeeded with these outputs (large values already stored by reference).
    * The step shows as completed at once; the workflow's own record stays authoritative.
    * With `run`, the step's row is written as the workflow records it, and with `run.finish`
    * the run's ending too (unless the outputs do not map): answers what was recorded.
    */
-  succeeded(step: StepAddress, attempt: number, outputs: ToolOutputs, startedAt: string, at: string, run?: RunRecording): Promise<RecordedEnding | undefined>;
+  succeeded(
+    step: StepAddress,
+    attempt: number,
+    outputs: ToolOutputs,
+    startedAt: string,
+    at: string,
+    run?: RunRecording,
+  ): Promise<RecordedEnding | undefined>;
   /** Claims the job for a run begun from a prepared start, before its first tool runs. */
   claim(claim: RunClaim): Promise<RunClaimResult>;
   /** The attempt failed; `retryable` tells whether Temporal may try again. */
-  failed(step: StepAddress, attempt: number, error: { code: string; message: string }, retryable: boolean, startedAt: string, at: string): Promise<void>;
+  failed(
+    step: StepAddress,
+    attempt: number,
+    error: { code: string; message: string },
+    retryable: boolean,
+    startedAt: string,
+    at: string,
+  ): Promise<void>;
 }

@@ -17,12 +17,71 @@ type Focus = unknown;
  * the limits, and calls JSONata's own function, so results are JSONata's exactly.
  */
 export const JSONATA_BUILT_INS = [
-  'sum', 'count', 'max', 'min', 'average', 'string', 'substring', 'substringBefore', 'substringAfter', 'lowercase', 'uppercase',
-  'length', 'trim', 'pad', 'match', 'contains', 'replace', 'split', 'join', 'formatNumber', 'formatBase', 'formatInteger',
-  'parseInteger', 'number', 'floor', 'ceil', 'round', 'abs', 'sqrt', 'power', 'random', 'boolean', 'not', 'map', 'zip', 'filter',
-  'single', 'reduce', 'sift', 'keys', 'lookup', 'append', 'exists', 'spread', 'merge', 'reverse', 'each', 'error', 'assert', 'type',
-  'sort', 'shuffle', 'distinct', 'base64encode', 'base64decode', 'encodeUrlComponent', 'encodeUrl', 'decodeUrlComponent', 'decodeUrl',
-  'eval', 'toMillis', 'fromMillis', 'clone', 'now', 'millis',
+  'sum',
+  'count',
+  'max',
+  'min',
+  'average',
+  'string',
+  'substring',
+  'substringBefore',
+  'substringAfter',
+  'lowercase',
+  'uppercase',
+  'length',
+  'trim',
+  'pad',
+  'match',
+  'contains',
+  'replace',
+  'split',
+  'join',
+  'formatNumber',
+  'formatBase',
+  'formatInteger',
+  'parseInteger',
+  'number',
+  'floor',
+  'ceil',
+  'round',
+  'abs',
+  'sqrt',
+  'power',
+  'random',
+  'boolean',
+  'not',
+  'map',
+  'zip',
+  'filter',
+  'single',
+  'reduce',
+  'sift',
+  'keys',
+  'lookup',
+  'append',
+  'exists',
+  'spread',
+  'merge',
+  'reverse',
+  'each',
+  'error',
+  'assert',
+  'type',
+  'sort',
+  'shuffle',
+  'distinct',
+  'base64encode',
+  'base64decode',
+  'encodeUrlComponent',
+  'encodeUrl',
+  'decodeUrlComponent',
+  'decodeUrl',
+  'eval',
+  'toMillis',
+  'fromMillis',
+  'clone',
+  'now',
+  'millis',
 ] as const;
 export type BuiltInName = (typeof JSONATA_BUILT_INS)[number];
 
@@ -45,7 +104,8 @@ function shallowSize(value: unknown): number {
 }
 
 /** JSONata's width and count arguments are numbers; anything else is left for its own checks. */
-const asNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const asNumber = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 /**
  * The checked replacement of built-in `name`, or undefined when the original is missing.
@@ -60,10 +120,13 @@ export function checkedFunction(name: BuiltInName, ctx: CheckedContext): Jsonata
   const { meter } = ctx;
   const { limits } = meter;
   const call = (focus: Focus, args: unknown[]): unknown => implementer.implementation.apply(focus, args);
-  const tooLong = (what: string, length: number): never => meter.fail(`${what} would build a string of ${length} characters; at most ${limits.max_string} are allowed`);
-  const cappedCount = (limit: unknown): number => Math.min(asNumber(limit) ?? Number.POSITIVE_INFINITY, limits.max_array + 1);
+  const tooLong = (what: string, length: number): never =>
+    meter.fail(`${what} would build a string of ${length} characters; at most ${limits.max_string} are allowed`);
+  const cappedCount = (limit: unknown): number =>
+    Math.min(asNumber(limit) ?? Number.POSITIVE_INFINITY, limits.max_array + 1);
   const listTooLong = (what: string, list: unknown): unknown => {
-    if (Array.isArray(list) && list.length > limits.max_array) meter.fail(`${what} would build a list of more than ${limits.max_array} items`);
+    if (Array.isArray(list) && list.length > limits.max_array)
+      meter.fail(`${what} would build a list of more than ${limits.max_array} items`);
     return list;
   };
 
@@ -98,7 +161,10 @@ export function checkedFunction(name: BuiltInName, ctx: CheckedContext): Jsonata
         if (typeof arg !== 'string' || name === 'clone') {
           const length = jsonLengthWithin(arg, limits.max_string, limits.max_nesting, prettify === true ? 2 : 0);
           meter.charge(length);
-          if (length > limits.max_string) meter.fail(`$${name} would build a string of more than ${limits.max_string} characters (or a value nested more than ${limits.max_nesting} levels deep)`);
+          if (length > limits.max_string)
+            meter.fail(
+              `$${name} would build a string of more than ${limits.max_string} characters (or a value nested more than ${limits.max_nesting} levels deep)`,
+            );
         }
         return call(this, name === 'clone' ? [arg] : [arg, prettify]);
       };
@@ -122,7 +188,8 @@ export function checkedFunction(name: BuiltInName, ctx: CheckedContext): Jsonata
     case 'distinct':
       implementation = function (this: Focus, arr) {
         // Each item is compared with every distinct one kept before it.
-        if (Array.isArray(arr)) meter.affordUnits(arr.length * measure(arr, limits.max_value, limits.max_nesting).units, '$distinct');
+        if (Array.isArray(arr))
+          meter.affordUnits(arr.length * measure(arr, limits.max_value, limits.max_nesting).units, '$distinct');
         meter.charge(shallowSize(arr));
         return call(this, [arr]);
       };
@@ -160,8 +227,10 @@ export function checkedFunction(name: BuiltInName, ctx: CheckedContext): Jsonata
         // JSONata matches a picture with a JavaScript regex of one unbounded group per component:
         // adjacent components on a long text backtrack polynomially, so both are kept short.
         if (typeof picture === 'string') {
-          if (typeof timestamp === 'string' && timestamp.length > 64) meter.fail(`$toMillis with a picture reads at most 64 characters, not ${timestamp.length}`);
-          if (/(\[[^\]]*\]){4}/.test(picture)) meter.fail('$toMillis takes pictures with at most three components in a row without text between them');
+          if (typeof timestamp === 'string' && timestamp.length > 64)
+            meter.fail(`$toMillis with a picture reads at most 64 characters, not ${timestamp.length}`);
+          if (/(\[[^\]]*\]){4}/.test(picture))
+            meter.fail('$toMillis takes pictures with at most three components in a row without text between them');
         }
         meter.charge(shallowSize(timestamp) + shallowSize(picture));
         return call(this, [timestamp, picture]);
@@ -190,7 +259,14 @@ interface Match {
  * length it builds so it stops before passing the string limit: a short replacement
  * repeated for every character, or `$0` repeated in it, multiplies a string's length.
  */
-async function replaceChecked(this: unknown, meter: ExpressionMeter, str: unknown, pattern: unknown, replacement: unknown, limit: unknown): Promise<unknown> {
+async function replaceChecked(
+  this: unknown,
+  meter: ExpressionMeter,
+  str: unknown,
+  pattern: unknown,
+  replacement: unknown,
+  limit: unknown,
+): Promise<unknown> {
   if (typeof str === 'undefined') return undefined;
   if (typeof str !== 'string') return str;
   if (pattern === '') throw jsonataError({ code: 'D3010', value: pattern, index: 2 });
@@ -247,10 +323,14 @@ function jsonataError(fields: { code: string; value?: unknown; index?: number })
 
 /** Calls a matcher (a regex, or a function returning JSONata's match structure) as JSONata's `evaluateMatcher` does. */
 async function matchOf(focus: unknown, matcher: unknown, str: string | undefined): Promise<Match | undefined> {
-  let result = (matcher as { apply: (self: unknown, args: unknown[]) => unknown }).apply(focus, str === undefined ? [] : [str]);
+  let result = (matcher as { apply: (self: unknown, args: unknown[]) => unknown }).apply(
+    focus,
+    str === undefined ? [] : [str],
+  );
   if (result instanceof Promise) result = await (result as Promise<unknown>);
   const m = result as Match | undefined;
-  if (m && !(typeof m.start === 'number' || Array.isArray(m.groups) || typeof m.next === 'function')) throw jsonataError({ code: 'T1010' });
+  if (m && !(typeof m.start === 'number' || Array.isArray(m.groups) || typeof m.next === 'function'))
+    throw jsonataError({ code: 'T1010' });
   return m ?? undefined;
 }
 
@@ -276,7 +356,8 @@ function substitute(replacement: string, m: Match, max: number, meter: Expressio
     } else {
       const maxDigits = m.groups.length === 0 ? 1 : Math.floor(Math.log(m.groups.length) * Math.LOG10E) + 1;
       let group = parseInt(replacement.substring(position, position + maxDigits), 10);
-      if (maxDigits > 1 && group > m.groups.length) group = parseInt(replacement.substring(position, position + maxDigits - 1), 10);
+      if (maxDigits > 1 && group > m.groups.length)
+        group = parseInt(replacement.substring(position, position + maxDigits - 1), 10);
       if (!Number.isNaN(group)) {
         if (m.groups.length > 0) grow(m.groups[group - 1] ?? '');
         position += group.toString().length;

@@ -34,7 +34,10 @@ export function declaredVariables(def: DefinitionShape): Set<string> {
 /** The job variables a step reads: through its type's fields and through its activation policy. */
 export function stepReads(step: StepDefinition, declared: ReadonlySet<string>): VariableUse[] {
   const policy = step.activation_policy;
-  const policyReads = policy !== undefined && 'when' in policy ? sourceReads({ expr: policy.when }, declared, ['activation_policy', 'when']) : [];
+  const policyReads =
+    policy !== undefined && 'when' in policy
+      ? sourceReads({ expr: policy.when }, declared, ['activation_policy', 'when'])
+      : [];
   return [...stepTypeOf(step).reads(step, declared), ...policyReads];
 }
 
@@ -55,9 +58,10 @@ export function outputVariableNames(def: DefinitionShape): string[] {
   });
   const names: string[] = [];
   for (const [name, writer] of lastWriter) {
-    const readLater = steps.slice(writer + 1).some((step) => stepReads(step, declared).some((use) => use.variable === name));
+    const readLater = steps
+      .slice(writer + 1)
+      .some((step) => stepReads(step, declared).some((use) => use.variable === name));
     if (!readLater) names.push(name);
   }
   return names;
 }
-

@@ -39,5 +39,21 @@ export type ToolErrorCode = z.infer<typeof ToolErrorCode>;
  * could not be started by this run, a step failed (the job's own state then says which
  * and why), or the job named a tool no worker offers.
  */
-export const JobErrorCode = z.enum(['INVALID_WORKFLOW_INPUT', 'JOB_NOT_STARTABLE', 'JOB_FAILED', 'UNKNOWN_TOOL', 'MAPPING_FAILED', 'EXPRESSION_FAILED', 'CONFIRMATION_TIMED_OUT', 'CONFIRMATION_REFUSED', 'WAIT_INVALID', 'CANCELLED', 'WORKFLOW_NOT_FOUND', 'WORKFLOW_NOT_PUBLISHED', 'INPUTS_INVALID', 'SUB_WORKFLOW_FAILED', 'BATCH_TOO_LARGE']);
+export const JobErrorCode = z.enum([
+  'INVALID_WORKFLOW_INPUT',
+  'JOB_NOT_STARTABLE',
+  'JOB_FAILED',
+  'UNKNOWN_TOOL',
+  'MAPPING_FAILED',
+  'EXPRESSION_FAILED',
+  'CONFIRMATION_TIMED_OUT',
+  'CONFIRMATION_REFUSED',
+  'WAIT_INVALID',
+  'CANCELLED',
+  'WORKFLOW_NOT_FOUND',
+  'WORKFLOW_NOT_PUBLISHED',
+  'INPUTS_INVALID',
+  'SUB_WORKFLOW_FAILED',
+  'BATCH_TOO_LARGE',
+]);
 export type JobErrorCode = z.infer<typeof JobErrorCode>;

@@ -34,7 +34,10 @@ export const SCANNED_PER_STEP = 500;
 
 /** A bound an evaluation ran into: it ends the evaluation, whatever JSONata does with the error. */
 export class ExpressionOverrun extends Error {
-  constructor(message: string, readonly position?: number) {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
     super(message);
     this.name = 'ExpressionOverrun';
   }
@@ -133,12 +136,15 @@ export class ExpressionMeter implements ScanMeter {
 
   /** Throws, before the work, when `units` more would overrun the steps left. */
   affordUnits(units: number, what: string): void {
-    if (this.steps + units / UNITS_PER_STEP > this.limits.max_steps) this.fail(`${what} would take more than the ${this.limits.max_steps} evaluation steps allowed`);
+    if (this.steps + units / UNITS_PER_STEP > this.limits.max_steps)
+      this.fail(`${what} would take more than the ${this.limits.max_steps} evaluation steps allowed`);
   }
 
   afford(characters: number): void {
     if (this.steps + characters / SCANNED_PER_STEP > this.limits.max_steps) {
-      this.fail(`a regular expression would scan ${characters} characters, more than the ${this.limits.max_steps} evaluation steps allowed can pay for`);
+      this.fail(
+        `a regular expression would scan ${characters} characters, more than the ${this.limits.max_steps} evaluation steps allowed can pay for`,
+      );
     }
   }
 
@@ -147,7 +153,10 @@ export class ExpressionMeter implements ScanMeter {
   }
 
   private check(): void {
-    if (this.steps > this.limits.max_steps) this.fail(`it took more than ${this.limits.max_steps} evaluation steps (sub-expressions evaluated; values built count one step per ${UNITS_PER_STEP} characters or items; a json_transform step takes larger transforms)`);
+    if (this.steps > this.limits.max_steps)
+      this.fail(
+        `it took more than ${this.limits.max_steps} evaluation steps (sub-expressions evaluated; values built count one step per ${UNITS_PER_STEP} characters or items; a json_transform step takes larger transforms)`,
+      );
   }
 
   /**
@@ -156,16 +165,19 @@ export class ExpressionMeter implements ScanMeter {
    */
   checkValue(value: unknown): void {
     if (typeof value === 'string') {
-      if (value.length > this.limits.max_string) this.fail(`it built a string of more than ${this.limits.max_string} characters`);
+      if (value.length > this.limits.max_string)
+        this.fail(`it built a string of more than ${this.limits.max_string} characters`);
       this.charge(value.length);
       return;
     }
     if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value) && value.length > this.limits.max_array) this.fail(`it built a list of more than ${this.limits.max_array} items`);
+    if (Array.isArray(value) && value.length > this.limits.max_array)
+      this.fail(`it built a list of more than ${this.limits.max_array} items`);
     const size = measure(value, this.limits.max_value, this.limits.max_nesting);
     this.charge(size.units);
     if (size.nested) this.fail(`it built a value nested more than ${this.limits.max_nesting} levels deep`);
-    if (size.units > this.limits.max_value) this.fail(`it built a value of more than ${this.limits.max_value} characters and members`);
+    if (size.units > this.limits.max_value)
+      this.fail(`it built a value of more than ${this.limits.max_value} characters and members`);
   }
 }
 

@@ -18,13 +18,19 @@ describe('expressions', () => {
   });
 
   it('evaluates against a document and gives plain JSON', async () => {
-    expect(await evaluateExpression('items.price', { items: [{ price: 1 }, { price: 2 }] })).toEqual({ ok: true, value: [1, 2] });
+    expect(await evaluateExpression('items.price', { items: [{ price: 1 }, { price: 2 }] })).toEqual({
+      ok: true,
+      value: [1, 2],
+    });
     expect(await evaluateExpression('missing', {})).toEqual({ ok: true, value: undefined });
     expect(await evaluateExpression('$sum([1..100])', {})).toEqual({ ok: true, value: 5050 });
   });
 
   it('bounds evaluation by a count of steps, so the bound falls at the same point on replay', async () => {
-    const result = await evaluateExpression('$map([1..3000], function($i){ $map([1..3000], function($j){ $i * $j }) })', {});
+    const result = await evaluateExpression(
+      '$map([1..3000], function($i){ $map([1..3000], function($j){ $i * $j }) })',
+      {},
+    );
     expect(result).toMatchObject({ ok: false });
     expect(result.ok ? '' : result.message).toContain(`more than ${EXPRESSION_LIMITS.max_steps} evaluation steps`);
   });
@@ -41,28 +47,45 @@ describe('expressions', () => {
   };
 
   it('refuses $pad of 200 million characters before building it (V8 aborted the worker on it)', async () => {
-    expect(await failureOf('$length($pad("", 200000000))')).toMatch(/^\$pad would build a string of 200000000 characters; at most 1000000 are allowed/);
+    expect(await failureOf('$length($pad("", 200000000))')).toMatch(
+      /^\$pad would build a string of 200000000 characters; at most 1000000 are allowed/,
+    );
     // The same through $eval.
-    expect(await failureOf('$eval("$pad(\\"\\", 200000000)")')).toMatch(/\$pad would build a string of 200000000 characters/);
+    expect(await failureOf('$eval("$pad(\\"\\", 200000000)")')).toMatch(
+      /\$pad would build a string of 200000000 characters/,
+    );
   });
 
   it('stops a string that doubles itself with & once it passes the string limit', async () => {
-    expect(await failureOf('($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("x", 40)))')).toMatch(/built a string of more than 1000000 characters|more than \d+ evaluation steps/);
+    expect(
+      await failureOf('($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("x", 40)))'),
+    ).toMatch(/built a string of more than 1000000 characters|more than \d+ evaluation steps/);
   });
 
   it('counts the values ranges build as work: many ranges of 100,000 end the evaluation early', async () => {
-    expect(await failureOf('$sum($map([1..3000], function($i){ $count([1..100000]) }))')).toMatch(/more than \d+ evaluation steps/);
+    expect(await failureOf('$sum($map([1..3000], function($i){ $count([1..100000]) }))')).toMatch(
+      /more than \d+ evaluation steps/,
+    );
   });
 
   it('counts tail calls: an endless tail recursion ends at the step bound, one of 5,000 (45,011 steps) completes', async () => {
-    expect(await failureOf('($loop := function($n){ $loop($n + 1) }; $loop(0))')).toMatch(/more than 100000 evaluation steps/);
-    expect(await evaluateExpression('($f := function($x){ $x < 5000 ? $f($x + 1) : $x }; $f(0))', {})).toEqual({ ok: true, value: 5000 });
+    expect(await failureOf('($loop := function($n){ $loop($n + 1) }; $loop(0))')).toMatch(
+      /more than 100000 evaluation steps/,
+    );
+    expect(await evaluateExpression('($f := function($x){ $x < 5000 ? $f($x + 1) : $x }; $f(0))', {})).toEqual({
+      ok: true,
+      value: 5000,
+    });
   });
 
   it('stops values that share their parts before they are compared or written out', async () => {
-    expect(await failureOf('($f := function($o, $n){ $n = 0 ? $o : $f({"x": $o, "y": $o}, $n - 1) }; $f({"a": 1}, 40) = 1)')).toMatch(/evaluation steps|value of more than/);
+    expect(
+      await failureOf('($f := function($o, $n){ $n = 0 ? $o : $f({"x": $o, "y": $o}, $n - 1) }; $f({"a": 1}, 40) = 1)'),
+    ).toMatch(/evaluation steps|value of more than/);
     expect(await failureOf('$fromMillis(0, "[Y,*-1000000000]")')).toMatch(/\$fromMillis would build a string/);
-    expect(await failureOf('$replace($pad("", 1000, "a"), "a", $pad("", 5000, "b"))')).toMatch(/\$replace would build a string of more than 1000000 characters/);
+    expect(await failureOf('$replace($pad("", 1000, "a"), "a", $pad("", 5000, "b"))')).toMatch(
+      /\$replace would build a string of more than 1000000 characters/,
+    );
   });
 
   it('runs regexes in RE2: catastrophic patterns answer at once in $match, $replace and $contains', async () => {
@@ -70,12 +93,19 @@ describe('expressions', () => {
     expect(await evaluateExpression('$match(s, /^(a+)+$/)', document)).toEqual({ ok: true, value: undefined });
     expect(await evaluateExpression('$replace(s, /^(a+)+$/, "b")', document)).toEqual({ ok: true, value: document.s });
     expect(await evaluateExpression('$contains(s, /^(a+)+$/)', document)).toEqual({ ok: true, value: false });
-    expect(await evaluateExpression('$match("abcabc", /(b)(c)/).groups', {})).toEqual({ ok: true, value: ['b', 'c', 'b', 'c'] });
+    expect(await evaluateExpression('$match("abcabc", /(b)(c)/).groups', {})).toEqual({
+      ok: true,
+      value: ['b', 'c', 'b', 'c'],
+    });
     expect(await evaluateExpression('$replace("hello", /(l+)/, "[$1]")', {})).toEqual({ ok: true, value: 'he[ll]o' });
   });
 
   it('refuses, at parse and at run time, a regex RE2 cannot run', async () => {
-    expect(parseExpression('$match(x, /(a)\\1/)')).toMatchObject({ ok: false, message: expect.stringContaining('RE2'), position: expect.any(Number) });
+    expect(parseExpression('$match(x, /(a)\\1/)')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('RE2'),
+      position: expect.any(Number),
+    });
     expect(await failureOf('$eval("$match(\\"aa\\", /(a)\\\\1/)")')).toMatch(/not supported by RE2/);
   });
 
@@ -88,7 +118,10 @@ describe('expressions', () => {
 });
 
 /** A budget of `size` steps a wait, recording the steps drawn before each wait; `wait` answers each wait. */
-function budgetOf(size: number, wait: () => Promise<void> = () => Promise.resolve()): StepBudget & { waits: number[]; drawn: number } {
+function budgetOf(
+  size: number,
+  wait: () => Promise<void> = () => Promise.resolve(),
+): StepBudget & { waits: number[]; drawn: number } {
   let left = size;
   const budget = {
     waits: [] as number[],
@@ -121,7 +154,9 @@ describe("expressions drawing from a budget (the job workflow's pacer)", () => {
   });
 
   it('keeps the bound of one evaluation, whatever the budget', async () => {
-    expect(await evaluateExpression('($loop := function($n){ $loop($n + 1) }; $loop(0))', {}, { budget: budgetOf(1_000) })).toMatchObject({
+    expect(
+      await evaluateExpression('($loop := function($n){ $loop($n + 1) }; $loop(0))', {}, { budget: budgetOf(1_000) }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining('more than 100000 evaluation steps'),
     });
@@ -131,7 +166,13 @@ describe("expressions drawing from a budget (the job workflow's pacer)", () => {
     const cancelled = new Error('cancelled while waiting');
     const budget = budgetOf(500, () => Promise.reject(cancelled));
     await expect(evaluateExpression(mapping, {}, { budget })).rejects.toBe(cancelled);
-    await expect(evaluateExpression(`$eval(${JSON.stringify(mapping)})`, {}, { budget: budgetOf(500, () => Promise.reject(cancelled)) })).rejects.toBe(cancelled);
+    await expect(
+      evaluateExpression(
+        `$eval(${JSON.stringify(mapping)})`,
+        {},
+        { budget: budgetOf(500, () => Promise.reject(cancelled)) },
+      ),
+    ).rejects.toBe(cancelled);
   });
 
   it("fails the evaluation with the budget's own overrun", async () => {
@@ -140,13 +181,25 @@ describe("expressions drawing from a budget (the job workflow's pacer)", () => {
         throw new ExpressionOverrun("the step's expressions took more than 10 evaluation steps together");
       },
     };
-    expect(await evaluateExpression(mapping, {}, { budget })).toMatchObject({ ok: false, message: expect.stringContaining("the step's expressions took more than 10 evaluation steps together") });
+    expect(await evaluateExpression(mapping, {}, { budget })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("the step's expressions took more than 10 evaluation steps together"),
+    });
   });
 });
 
 describe('activation truth', () => {
   it('follows JSONata $boolean', () => {
     expect([true, 1, 'x', [0, 1], { a: 1 }].map(isTruthy)).toEqual([true, true, true, true, true]);
-    expect([false, 0, '', [], {}, null, undefined, [false]].map(isTruthy)).toEqual([false, false, false, false, false, false, false, false]);
+    expect([false, 0, '', [], {}, null, undefined, [false]].map(isTruthy)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -1,6 +1,14 @@
 import type jsonata from 'jsonata';
 import { checkedFunction, JSONATA_BUILT_INS, type BuiltInName, type JsonataFunction } from './checked-functions';
-import { ExpressionOverrun, ExpressionMeter, isFunctionValue, jsonLengthWithin, measure, type ExpressionLimits, type StepBudget } from './expression-meter';
+import {
+  ExpressionOverrun,
+  ExpressionMeter,
+  isFunctionValue,
+  jsonLengthWithin,
+  measure,
+  type ExpressionLimits,
+  type StepBudget,
+} from './expression-meter';
 import { linearRegexEngine, loadRegexEngine, patternProblem } from './linear-regex';
 import type { SchemaValue } from './schema-value';
 
@@ -36,7 +44,13 @@ export const EXPRESSION_LIMITS: ExpressionLimits = {
  * regexes and no size checks: runs recorded before keep them on replay (`patched`), so an
  * expression that succeeded then decides the same way now.
  */
-const LEGACY_LIMITS = { max_length: 10_000, max_steps: 200_000, max_depth: 300, max_sequence: 100_000, max_result_bytes: 256 * 1024 } as const;
+const LEGACY_LIMITS = {
+  max_length: 10_000,
+  max_steps: 200_000,
+  max_depth: 300,
+  max_sequence: 100_000,
+  max_result_bytes: 256 * 1024,
+} as const;
 
 /** What parsing an expression found: the variable names it reads at its top level, or where it is wrong. */
 export type ParsedExpression = { ok: true; names: string[] } | { ok: false; message: string; position?: number };
@@ -104,7 +118,8 @@ async function evaluationEngine(): Promise<JsonataEngine> {
 }
 
 function parsingEngine(): JsonataEngine {
-  if (engine === undefined) throw new Error('JSONata is not loaded: import @ordo/core, whose index loads it, before parsing expressions');
+  if (engine === undefined)
+    throw new Error('JSONata is not loaded: import @ordo/core, whose index loads it, before parsing expressions');
   return engine;
 }
 
@@ -113,7 +128,11 @@ function parsingEngine(): JsonataEngine {
  * regex literal RE2 cannot run (a backreference, a lookaround) is refused here, with its position.
  */
 export function parseExpression(text: string): ParsedExpression {
-  if (text.length > EXPRESSION_LIMITS.max_length) return { ok: false, message: `is ${text.length} characters long; at most ${EXPRESSION_LIMITS.max_length} are allowed` };
+  if (text.length > EXPRESSION_LIMITS.max_length)
+    return {
+      ok: false,
+      message: `is ${text.length} characters long; at most ${EXPRESSION_LIMITS.max_length} are allowed`,
+    };
   let ast: jsonata.ExprNode;
   try {
     ast = parsingEngine()(text).ast();
@@ -128,7 +147,12 @@ export function parseExpression(text: string): ParsedExpression {
   const uses = usesOf(ast);
   for (const regex of uses.regexes) {
     const problem = patternProblem(regex.literal.source, regex.literal.flags);
-    if (problem !== undefined) return { ok: false, message: `the regular expression /${regex.literal.source}/ is not supported: regexes run in RE2 syntax, which matches in linear time (no backreferences or lookaround): ${problem}`, ...(regex.position !== undefined && { position: regex.position }) };
+    if (problem !== undefined)
+      return {
+        ok: false,
+        message: `the regular expression /${regex.literal.source}/ is not supported: regexes run in RE2 syntax, which matches in linear time (no backreferences or lookaround): ${problem}`,
+        ...(regex.position !== undefined && { position: regex.position }),
+      };
   }
   return { ok: true, names: topLevelNames(ast) };
 }
@@ -148,11 +172,16 @@ const DEEP_COMPARISONS = new Set(['=', '!=', 'in']);
  * measured before it is written. Any overrun, JSONata error or exception is a failure;
  * only a rejection of the budget's wait (`options.budget`) is rethrown.
  */
-export async function evaluateExpression(text: string, document: unknown, options: EvaluationOptions = {}): Promise<ExpressionResult> {
+export async function evaluateExpression(
+  text: string,
+  document: unknown,
+  options: EvaluationOptions = {},
+): Promise<ExpressionResult> {
   if (options.legacy) return evaluateLegacy(text, document);
   const limits = options.limits ?? EXPRESSION_LIMITS;
   const jsonataOf = await evaluationEngine();
-  if (text.length > limits.max_length) return failure('parse', { message: `the expression is longer than ${limits.max_length} characters` }, limits);
+  if (text.length > limits.max_length)
+    return failure('parse', { message: `the expression is longer than ${limits.max_length} characters` }, limits);
   const meter = new ExpressionMeter(limits, options.budget);
   let compiled: jsonata.Expression;
   try {
@@ -181,7 +210,8 @@ export async function evaluateExpression(text: string, document: unknown, option
     }
   };
   const beforeEval = async (source: string): Promise<void> => {
-    if (source.length > limits.max_length) meter.fail(`$eval was given ${source.length} characters of expression; at most ${limits.max_length} are allowed`);
+    if (source.length > limits.max_length)
+      meter.fail(`$eval was given ${source.length} characters of expression; at most ${limits.max_length} are allowed`);
     let ast: jsonata.ExprNode;
     try {
       ast = jsonataOf(source).ast();
@@ -199,17 +229,26 @@ export async function evaluateExpression(text: string, document: unknown, option
     meter.step(expr.position);
     return meter.pace();
   });
-  compiled.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (expr: jsonata.ExprNode & { lhs?: unknown; rhs?: unknown; group?: unknown }, _input: unknown, _env: unknown, result: unknown) => {
-    meter.stopped();
-    if (expr.type === 'binary' && DEEP_COMPARISONS.has(expr.value as string)) {
-      for (const operand of [values.get(expr.lhs), values.get(expr.rhs)]) {
-        if (operand !== null && typeof operand === 'object') meter.charge(measure(operand, limits.max_value, limits.max_nesting).units);
+  compiled.assign(
+    Symbol.for('jsonata.__evaluate_exit') as unknown as string,
+    (
+      expr: jsonata.ExprNode & { lhs?: unknown; rhs?: unknown; group?: unknown },
+      _input: unknown,
+      _env: unknown,
+      result: unknown,
+    ) => {
+      meter.stopped();
+      if (expr.type === 'binary' && DEEP_COMPARISONS.has(expr.value as string)) {
+        for (const operand of [values.get(expr.lhs), values.get(expr.rhs)]) {
+          if (operand !== null && typeof operand === 'object')
+            meter.charge(measure(operand, limits.max_value, limits.max_nesting).units);
+        }
       }
-    }
-    values.set(expr, result);
-    if (BUILDING.has(expr.type) || expr.group !== undefined) meter.checkValue(result);
-    return meter.pace();
-  });
+      values.set(expr, result);
+      if (BUILDING.has(expr.type) || expr.group !== undefined) meter.checkValue(result);
+      return meter.pace();
+    },
+  );
   let value: unknown;
   try {
     await prepare(compiled.ast());
@@ -226,10 +265,15 @@ export async function evaluateExpression(text: string, document: unknown, option
 const originalsCache = new Map<string, JsonataFunction>();
 
 /** JSONata's own function values of `names` (and `$fromMillis`, which `$now` and `$millis` use), read by evaluating them. */
-async function originalFunctions(jsonataOf: JsonataEngine, names: readonly string[]): Promise<ReadonlyMap<string, JsonataFunction>> {
+async function originalFunctions(
+  jsonataOf: JsonataEngine,
+  names: readonly string[],
+): Promise<ReadonlyMap<string, JsonataFunction>> {
   const missing = [...new Set([...names, 'fromMillis'])].filter((name) => !originalsCache.has(name));
   if (missing.length > 0) {
-    const found = (await jsonataOf(`[${missing.map((name) => `$${name}`).join(', ')}]`).evaluate({})) as JsonataFunction[];
+    const found = (await jsonataOf(`[${missing.map((name) => `$${name}`).join(', ')}]`).evaluate(
+      {},
+    )) as JsonataFunction[];
     missing.forEach((name, i) => {
       const fn = found[i];
       if (fn !== undefined) originalsCache.set(name, fn);
@@ -239,7 +283,10 @@ async function originalFunctions(jsonataOf: JsonataEngine, names: readonly strin
 }
 
 /** What an expression's tree holds that evaluation must prepare for: regex literals and the built-ins it names. */
-function usesOf(ast: jsonata.ExprNode): { regexes: { literal: RegExp; position: number | undefined }[]; builtIns: Set<BuiltInName> } {
+function usesOf(ast: jsonata.ExprNode): {
+  regexes: { literal: RegExp; position: number | undefined }[];
+  builtIns: Set<BuiltInName>;
+} {
   const regexes: { literal: RegExp; position: number | undefined }[] = [];
   const builtIns = new Set<BuiltInName>();
   const known = new Set<string>(JSONATA_BUILT_INS);
@@ -254,7 +301,8 @@ function usesOf(ast: jsonata.ExprNode): { regexes: { literal: RegExp; position: 
     }
     const n = node as { type?: unknown; value?: unknown; position?: number };
     if (n.type === 'regex' && n.value instanceof RegExp) regexes.push({ literal: n.value, position: n.position });
-    if (n.type === 'variable' && typeof n.value === 'string' && known.has(n.value)) builtIns.add(n.value as BuiltInName);
+    if (n.type === 'variable' && typeof n.value === 'string' && known.has(n.value))
+      builtIns.add(n.value as BuiltInName);
     // A transform clones its input with `$clone`.
     if (n.type === 'transform') builtIns.add('clone');
     for (const [key, child] of Object.entries(n)) if (key !== 'value' || typeof child === 'object') visitNode(child);
@@ -269,13 +317,18 @@ function usesOf(ast: jsonata.ExprNode): { regexes: { literal: RegExp; position: 
  */
 function toJsonValue(value: unknown, limits: ExpressionLimits): ExpressionResult {
   if (value === undefined) return { ok: true, value: undefined };
-  const tooLarge = (): ExpressionResult => failure('result', { message: `its value is larger than ${limits.max_result_bytes} bytes of JSON` }, limits);
+  const tooLarge = (): ExpressionResult =>
+    failure('result', { message: `its value is larger than ${limits.max_result_bytes} bytes of JSON` }, limits);
   if (jsonLengthWithin(value, limits.max_result_bytes, limits.max_nesting) > limits.max_result_bytes) return tooLarge();
   let text: string | undefined;
   try {
     text = JSON.stringify(value, (_key, v: unknown) => (isFunctionValue(v) ? undefined : v));
   } catch (err) {
-    return failure('result', { message: `its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})` }, limits);
+    return failure(
+      'result',
+      { message: `its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})` },
+      limits,
+    );
   }
   if (text === undefined) return { ok: true, value: undefined };
   // Characters, not bytes: no TextEncoder in every sandbox, and a character is at least one byte.
@@ -318,14 +371,16 @@ async function evaluateLegacy(text: string, document: unknown): Promise<Expressi
   const jsonataOf = await evaluationEngine();
   let compiled: jsonata.Expression;
   try {
-    if (text.length > LEGACY_LIMITS.max_length) throw new Error(`the expression is longer than ${LEGACY_LIMITS.max_length} characters`);
+    if (text.length > LEGACY_LIMITS.max_length)
+      throw new Error(`the expression is longer than ${LEGACY_LIMITS.max_length} characters`);
     compiled = jsonataOf(text, { stack: LEGACY_LIMITS.max_depth, sequence: LEGACY_LIMITS.max_sequence });
   } catch (err) {
     return legacyFailure(err);
   }
   let steps = 0;
   compiled.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => {
-    if (++steps > LEGACY_LIMITS.max_steps) throw new Error(`evaluation took more than ${LEGACY_LIMITS.max_steps} steps`);
+    if (++steps > LEGACY_LIMITS.max_steps)
+      throw new Error(`evaluation took more than ${LEGACY_LIMITS.max_steps} steps`);
   });
   let value: unknown;
   try {
@@ -338,10 +393,13 @@ async function evaluateLegacy(text: string, document: unknown): Promise<Expressi
   try {
     text2 = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v));
   } catch (err) {
-    return legacyFailure(new Error(`its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`));
+    return legacyFailure(
+      new Error(`its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`),
+    );
   }
   if (text2 === undefined) return { ok: true, value: undefined };
-  if (text2.length > LEGACY_LIMITS.max_result_bytes) return legacyFailure(new Error(`its value is larger than ${LEGACY_LIMITS.max_result_bytes} bytes of JSON`));
+  if (text2.length > LEGACY_LIMITS.max_result_bytes)
+    return legacyFailure(new Error(`its value is larger than ${LEGACY_LIMITS.max_result_bytes} bytes of JSON`));
   return { ok: true, value: JSON.parse(text2) as SchemaValue };
 }
 
@@ -349,7 +407,13 @@ function legacyFailure(err: unknown): ExpressionFailure {
   const f = err as JsonataFailure;
   const detail = f.message ?? (typeof f.code === 'string' ? `JSONata error ${f.code}` : String(err));
   const position = typeof f.position === 'number' ? f.position : undefined;
-  return { ok: false, stage: 'evaluate', message: position !== undefined ? `${detail} (at position ${position})` : detail, detail, ...(position !== undefined && { position }) };
+  return {
+    ok: false,
+    stage: 'evaluate',
+    message: position !== undefined ? `${detail} (at position ${position})` : detail,
+    detail,
+    ...(position !== undefined && { position }),
+  };
 }
 
 /**
@@ -368,7 +432,19 @@ function visit(node: unknown, names: Set<string>, top: boolean): void {
     for (const child of node) visit(child, names, top);
     return;
   }
-  const n = node as jsonata.ExprNode & { steps?: jsonata.ExprNode[]; stages?: unknown; predicate?: unknown; group?: unknown; then?: unknown; else?: unknown; condition?: unknown; pattern?: unknown; update?: unknown; delete?: unknown; body?: unknown };
+  const n = node as jsonata.ExprNode & {
+    steps?: jsonata.ExprNode[];
+    stages?: unknown;
+    predicate?: unknown;
+    group?: unknown;
+    then?: unknown;
+    else?: unknown;
+    condition?: unknown;
+    pattern?: unknown;
+    update?: unknown;
+    delete?: unknown;
+    body?: unknown;
+  };
   if (n.type === 'name' && top && typeof n.value === 'string') names.add(n.value);
   if ((n.type as string) === 'path' && Array.isArray(n.steps)) {
     n.steps.forEach((step, i) => {

@@ -20,8 +20,10 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
     case 'string': {
       if (typeof value !== 'string') return fail(`must be a string, got ${describe(value)}`);
       if (schema.enum && !schema.enum.includes(value)) return fail(`must be one of ${schema.enum.join(', ')}`);
-      if (schema.min_length !== undefined && value.length < schema.min_length) return fail(`must be at least ${schema.min_length} characters long`);
-      if (schema.max_length !== undefined && value.length > schema.max_length) return fail(`must be at most ${schema.max_length} characters long`);
+      if (schema.min_length !== undefined && value.length < schema.min_length)
+        return fail(`must be at least ${schema.min_length} characters long`);
+      if (schema.max_length !== undefined && value.length > schema.max_length)
+        return fail(`must be at most ${schema.max_length} characters long`);
       if (schema.pattern !== undefined) {
         const problem = patternMismatch(schema.pattern, value);
         if (problem !== undefined) return fail(problem);
@@ -32,34 +34,45 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`must be a number, got ${describe(value)}`);
       if (schema.integer && !Number.isInteger(value)) return fail(`must be a whole number, got ${value}`);
       // Past 2^53 a JSON number is no longer the integer that was written (9007199254740993 reads as ...992).
-      if (schema.integer && !Number.isSafeInteger(value)) return fail(`must be a whole number between -9007199254740991 and 9007199254740991, got ${value}`);
+      if (schema.integer && !Number.isSafeInteger(value))
+        return fail(`must be a whole number between -9007199254740991 and 9007199254740991, got ${value}`);
       if (schema.minimum !== undefined && value < schema.minimum) return fail(`must be at least ${schema.minimum}`);
       if (schema.maximum !== undefined && value > schema.maximum) return fail(`must be at most ${schema.maximum}`);
       return { ok: true, value };
     }
     case 'boolean':
-      return typeof value === 'boolean' ? { ok: true, value } : fail(`must be true or false (a JSON boolean), got ${describe(value)}`);
+      return typeof value === 'boolean'
+        ? { ok: true, value }
+        : fail(`must be true or false (a JSON boolean), got ${describe(value)}`);
     case 'array': {
       if (!Array.isArray(value)) return fail(`must be a list, got ${describe(value)}`);
-      if (schema.min_items !== undefined && value.length < schema.min_items) return fail(`must have at least ${schema.min_items} ${plural(schema.min_items, 'item')}`);
-      if (schema.max_items !== undefined && value.length > schema.max_items) return fail(`must have at most ${schema.max_items} ${plural(schema.max_items, 'item')}`);
+      if (schema.min_items !== undefined && value.length < schema.min_items)
+        return fail(`must have at least ${schema.min_items} ${plural(schema.min_items, 'item')}`);
+      if (schema.max_items !== undefined && value.length > schema.max_items)
+        return fail(`must have at most ${schema.max_items} ${plural(schema.max_items, 'item')}`);
       const items: SchemaValue[] = [];
       for (const [i, item] of value.entries()) {
-        const check = schema.items ? checkInputValue(schema.items, item, `${label}[${i}]`, files) : checkAny(item, `${label}[${i}]`);
+        const check = schema.items
+          ? checkInputValue(schema.items, item, `${label}[${i}]`, files)
+          : checkAny(item, `${label}[${i}]`);
         if (!check.ok) return check;
         items.push(check.value);
       }
       return { ok: true, value: items };
     }
     case 'object': {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`must be an object, got ${describe(value)}`);
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return fail(`must be an object, got ${describe(value)}`);
       const record = value as Record<string, unknown>;
       const missing = (schema.required ?? []).filter((k) => record[k] === undefined || record[k] === null);
-      if (missing.length > 0) return fail(`must have ${missing.length === 1 ? 'the field' : 'the fields'} ${missing.join(', ')}`);
+      if (missing.length > 0)
+        return fail(`must have ${missing.length === 1 ? 'the field' : 'the fields'} ${missing.join(', ')}`);
       const out: Record<string, SchemaValue> = {};
       for (const [key, item] of Object.entries(record)) {
         const property = schema.properties?.[key];
-        const check = property ? checkInputValue(property, item, `${label}.${key}`, files) : checkAny(item, `${label}.${key}`);
+        const check = property
+          ? checkInputValue(property, item, `${label}.${key}`, files)
+          : checkAny(item, `${label}.${key}`);
         if (!check.ok) return check;
         out[key] = check.value;
       }
@@ -70,10 +83,14 @@ export function checkInputValue(schema: VariableSchema, value: unknown, label: s
       if (fileId === undefined) return fail('must be a file reference { "file_id": "…" } from POST /v1/files');
       const stored = files ? files(fileId) : fileValueOf(value);
       if (!stored) {
-        return files ? fail(`must name an uploaded file; file '${fileId}' does not exist`) : fail('must be a file reference { "file_id": "…", "name": "…" }');
+        return files
+          ? fail(`must name an uploaded file; file '${fileId}' does not exist`)
+          : fail('must be a file reference { "file_id": "…", "name": "…" }');
       }
       if (schema.mime_types && stored.mime_type !== undefined && !schema.mime_types.includes(stored.mime_type)) {
-        return fail(`must be a file of type ${schema.mime_types.join(' or ')}; '${stored.name}' is ${stored.mime_type}`);
+        return fail(
+          `must be a file of type ${schema.mime_types.join(' or ')}; '${stored.name}' is ${stored.mime_type}`,
+        );
       }
       if (schema.max_size_bytes !== undefined && stored.size !== undefined && stored.size > schema.max_size_bytes) {
         return fail(`must be at most ${schema.max_size_bytes} bytes; '${stored.name}' has ${stored.size}`);
@@ -97,13 +114,19 @@ function fileValueOf(value: unknown): FileValue | undefined {
   if (fileId === undefined || typeof v.name !== 'string' || v.name.length === 0) return undefined;
   if (v.mime_type !== undefined && (typeof v.mime_type !== 'string' || v.mime_type.length === 0)) return undefined;
   if (v.size !== undefined && (typeof v.size !== 'number' || !Number.isInteger(v.size) || v.size < 0)) return undefined;
-  return { file_id: fileId, name: v.name, ...(typeof v.mime_type === 'string' && { mime_type: v.mime_type }), ...(typeof v.size === 'number' && { size: v.size }) };
+  return {
+    file_id: fileId,
+    name: v.name,
+    ...(typeof v.mime_type === 'string' && { mime_type: v.mime_type }),
+    ...(typeof v.size === 'number' && { size: v.size }),
+  };
 }
 
 /** Any JSON value is fine where a schema says nothing more. */
 function checkAny(value: unknown, label: string): InputCheck {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return { ok: true, value };
-  if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: `${label} must be a finite number` };
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: `${label} must be a finite number` };
   if (Array.isArray(value)) {
     const items: SchemaValue[] = [];
     for (const [i, item] of value.entries()) {
@@ -129,12 +152,16 @@ function checkAny(value: unknown, label: string): InputCheck {
 export function fileIdsIn(schema: VariableSchema, value: unknown): string[] {
   switch (schema.type) {
     case 'file':
-      return typeof value === 'object' && value !== null && 'file_id' in value && typeof value.file_id === 'string' ? [value.file_id] : [];
+      return typeof value === 'object' && value !== null && 'file_id' in value && typeof value.file_id === 'string'
+        ? [value.file_id]
+        : [];
     case 'array':
       return Array.isArray(value) && schema.items ? value.flatMap((item) => fileIdsIn(schema.items!, item)) : [];
     case 'object':
       return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? Object.entries(schema.properties ?? {}).flatMap(([key, property]) => fileIdsIn(property, (value as Record<string, unknown>)[key]))
+        ? Object.entries(schema.properties ?? {}).flatMap(([key, property]) =>
+            fileIdsIn(property, (value as Record<string, unknown>)[key]),
+          )
         : [];
     case 'string':
     case 'number':
@@ -144,7 +171,10 @@ export function fileIdsIn(schema: VariableSchema, value: unknown): string[] {
 }
 
 /** The values a run uses: the ones set, and each unset variable's default. */
-export function effectiveInputs(variables: readonly InputVariable[], values: Readonly<Record<string, SchemaValue>>): Record<string, SchemaValue> {
+export function effectiveInputs(
+  variables: readonly InputVariable[],
+  values: Readonly<Record<string, SchemaValue>>,
+): Record<string, SchemaValue> {
   const out: Record<string, SchemaValue> = {};
   for (const variable of variables) {
     const value = values[variable.variable_id] ?? (variable.default as SchemaValue | undefined);
@@ -169,7 +199,8 @@ export function validateInputs(
   for (const variable of variables) {
     const value = values[variable.variable_id];
     if (value === undefined || value === null) {
-      if (variable.required && variable.default === undefined) errors[variable.variable_id] = `${variable.name} is required`;
+      if (variable.required && variable.default === undefined)
+        errors[variable.variable_id] = `${variable.name} is required`;
       continue;
     }
     const check = checkInputValue(variable.schema, value, variable.name, files);
@@ -177,7 +208,8 @@ export function validateInputs(
     else errors[variable.variable_id] = check.message;
   }
   for (const id of Object.keys(values)) {
-    if (!known.has(id)) errors[id] = `${id} is not an input of this workflow; its inputs are ${[...known].join(', ') || 'none'}`;
+    if (!known.has(id))
+      errors[id] = `${id} is not an input of this workflow; its inputs are ${[...known].join(', ') || 'none'}`;
   }
   return { values: checked, errors };
 }
@@ -190,7 +222,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -200,7 +233,8 @@ function describe(value: unknown): string {
  * input error naming it, never a crash.
  */
 function patternMismatch(pattern: string, value: string): string | undefined {
-  if (!regexEngineLoaded()) return `cannot be checked against the pattern ${pattern}: the regular expression engine is not loaded`;
+  if (!regexEngineLoaded())
+    return `cannot be checked against the pattern ${pattern}: the regular expression engine is not loaded`;
   const compiled = compileLinearPattern(pattern);
   if (!compiled.ok) return `cannot be checked: its pattern ${pattern} is not supported by ${REGEX_SYNTAX}`;
   return compiled.pattern.test(value) ? undefined : `must match the pattern ${pattern}`;

@@ -58,15 +58,16 @@ export type ComposedJobInput = z.infer<typeof ComposedJobInput>;
  * (The workflow checks it with `readJobWorkflowInput`, which must agree with this schema:
  * workflow code loads no zod, see `workflows/README.md`.)
  */
-export const JobRunInput = z.strictObject({
-  job_id: z.string().min(1),
-  /** When the start was requested; the run records this exact time as `started_at`. */
-  started_at: z.iso.datetime().optional(),
-  retry: RetryFrom.optional(),
-  prepared: PreparedStart.optional(),
-  /** Set by the workflow itself when it continues as new: the rest of a run already begun. */
-  continued: RunContinuation.optional(),
-})
+export const JobRunInput = z
+  .strictObject({
+    job_id: z.string().min(1),
+    /** When the start was requested; the run records this exact time as `started_at`. */
+    started_at: z.iso.datetime().optional(),
+    retry: RetryFrom.optional(),
+    prepared: PreparedStart.optional(),
+    /** Set by the workflow itself when it continues as new: the rest of a run already begun. */
+    continued: RunContinuation.optional(),
+  })
   .refine((input) => input.prepared === undefined || input.retry === undefined, {
     path: ['prepared'],
     message: 'a prepared start is for a first run, not for a retry',

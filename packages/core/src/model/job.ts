@@ -10,7 +10,11 @@ export const CreateJobRequest = z.strictObject({
   /** The version to run; the latest PUBLISHED one when absent. */
   workflow_version: z.number().int().positive().optional(),
   name: PlainText.min(1).max(200),
-  description: z.string().max(10_000).regex(NO_CONTROL_EXCEPT_WHITESPACE, 'must not contain control characters (other than tab and line breaks)').optional(),
+  description: z
+    .string()
+    .max(10_000)
+    .regex(NO_CONTROL_EXCEPT_WHITESPACE, 'must not contain control characters (other than tab and line breaks)')
+    .optional(),
   /** The workflow's input variables as the caller knows them; checked against the published version. */
   input_variables: z.array(InputVariable).optional(),
   /** Global data for expressions (`__context__`) and child jobs, e.g. `{ "customerId": "123" }`. */

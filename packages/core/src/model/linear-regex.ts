@@ -44,7 +44,8 @@ function re2Flags(re2: Re2Module, flags: string): number {
 
 /** Compiles a JavaScript-syntax pattern with RE2. Throws only when RE2 is not loaded. */
 export function compileLinearPattern(source: string, flags = ''): LinearPattern {
-  if (engine === undefined) throw new Error('RE2 is not loaded: import @ordo/core, or await loadRegexEngine() in workflow code');
+  if (engine === undefined)
+    throw new Error('RE2 is not loaded: import @ordo/core, or await loadRegexEngine() in workflow code');
   try {
     return { ok: true, pattern: engine.RE2JS.compile(engine.RE2JS.translateRegExp(source), re2Flags(engine, flags)) };
   } catch (err) {
@@ -73,7 +74,9 @@ export interface ScanMeter {
  * `[0]`, `index` and the groups. This class does the same over RE2, counting the
  * characters each search may scan before it scans them (`meter` throws to stop).
  */
-export function linearRegexEngine(meter: ScanMeter): new (literal: RegExp) => { lastIndex: number; exec(input: string): RegExpExecArray | null } {
+export function linearRegexEngine(
+  meter: ScanMeter,
+): new (literal: RegExp) => { lastIndex: number; exec(input: string): RegExpExecArray | null } {
   return class LinearRegExp {
     lastIndex = 0;
     private readonly pattern: Re2.RE2JS;

@@ -16,7 +16,8 @@ import type { SchemaValue } from './schema-value';
  * A source that has no value (an unset variable, an expression giving nothing) is absent:
  * a parameter is left out, an object member dropped, an array element null.
  */
-export type ValueProvider = { kind: 'const'; value: SchemaValue } | { kind: 'var'; name: string } | { kind: 'expr'; text: string };
+export type ValueProvider =
+  { kind: 'const'; value: SchemaValue } | { kind: 'var'; name: string } | { kind: 'expr'; text: string };
 
 /** The provider an object stands for, when it is exactly `{const}`, `{var: string}` or `{expr: string}`. */
 export function providerOf(source: SchemaValue): ValueProvider | undefined {
@@ -30,10 +31,14 @@ export function providerOf(source: SchemaValue): ValueProvider | undefined {
 }
 
 /** Evaluates expressions against one document, each result at its text's index. */
-export type ExpressionEvaluator = (texts: readonly string[], document: Readonly<Record<string, unknown>>) => Promise<ExpressionResult[]>;
+export type ExpressionEvaluator = (
+  texts: readonly string[],
+  document: Readonly<Record<string, unknown>>,
+) => Promise<ExpressionResult[]>;
 
 /** Each expression evaluated on its own with the default bounds: for callers outside a run. */
-export const evaluateEach: ExpressionEvaluator = (texts, document) => Promise.all(texts.map((text) => evaluateExpression(text, document)));
+export const evaluateEach: ExpressionEvaluator = (texts, document) =>
+  Promise.all(texts.map((text) => evaluateExpression(text, document)));
 
 /** What resolving a source needs: the variables, which names are variables, and the expression document. */
 export interface ValueScope {
@@ -46,7 +51,9 @@ export interface ValueScope {
 }
 
 /** A resolved source, or the expression that failed and why (`path` locates it inside the source). */
-export type ResolvedValue = { ok: true; value: SchemaValue | undefined } | { ok: false; path: (string | number)[]; expression: string; message: string };
+export type ResolvedValue =
+  | { ok: true; value: SchemaValue | undefined }
+  | { ok: false; path: (string | number)[]; expression: string; message: string };
 
 /** Each expression a source holds, evaluated: the source resolves without waiting once they are. */
 type Evaluated = ReadonlyMap<string, ExpressionResult>;
@@ -55,25 +62,37 @@ type Evaluated = ReadonlyMap<string, ExpressionResult>;
  * Resolves one value source (see `ValueProvider`). A source with no expression resolves at
  * once, with no promise: workflow code pays for every promise (the SDK tracks each).
  */
-export function resolveValue(source: SchemaValue, scope: ValueScope, path: (string | number)[] = []): ResolvedValue | Promise<ResolvedValue> {
-  return withEvaluated(expressionsIn(source, new Set()), scope, (evaluated) => resolveWith(source, scope, evaluated, path));
+export function resolveValue(
+  source: SchemaValue,
+  scope: ValueScope,
+  path: (string | number)[] = [],
+): ResolvedValue | Promise<ResolvedValue> {
+  return withEvaluated(expressionsIn(source, new Set()), scope, (evaluated) =>
+    resolveWith(source, scope, evaluated, path),
+  );
 }
 
 /** A step's resolved mappings, or the one that failed. */
-export type ResolvedMappings = { ok: true; values: ToolParams } | { ok: false; name: string; path: (string | number)[]; expression: string; message: string };
+export type ResolvedMappings =
+  | { ok: true; values: ToolParams }
+  | { ok: false; name: string; path: (string | number)[]; expression: string; message: string };
 
 /**
  * Resolves a mapping object (`parameter_mappings`, `input_mappings`) member by member,
  * leaving out the members that have no value; at once when it holds no expression.
  */
-export function resolveMappings(mappings: Readonly<Record<string, SchemaValue>>, scope: ValueScope): ResolvedMappings | Promise<ResolvedMappings> {
+export function resolveMappings(
+  mappings: Readonly<Record<string, SchemaValue>>,
+  scope: ValueScope,
+): ResolvedMappings | Promise<ResolvedMappings> {
   const texts = new Set<string>();
   for (const source of Object.values(mappings)) expressionsIn(source, texts);
   return withEvaluated(texts, scope, (evaluated) => {
     const values: ToolParams = {};
     for (const [name, source] of Object.entries(mappings)) {
       const resolved = resolveWith(source, scope, evaluated, [name]);
-      if (!resolved.ok) return { ok: false, name, path: resolved.path, expression: resolved.expression, message: resolved.message };
+      if (!resolved.ok)
+        return { ok: false, name, path: resolved.path, expression: resolved.expression, message: resolved.message };
       if (resolved.value !== undefined) values[name] = resolved.value;
     }
     return { ok: true, values };
@@ -81,10 +100,16 @@ export function resolveMappings(mappings: Readonly<Record<string, SchemaValue>>,
 }
 
 /** Runs `then` once the expressions `texts` are evaluated: at once when there are none. */
-function withEvaluated<T>(texts: ReadonlySet<string>, scope: ValueScope, then: (evaluated: Evaluated) => T): T | Promise<T> {
+function withEvaluated<T>(
+  texts: ReadonlySet<string>,
+  scope: ValueScope,
+  then: (evaluated: Evaluated) => T,
+): T | Promise<T> {
   if (texts.size === 0) return then(new Map());
   const list = [...texts];
-  return (scope.evaluate ?? evaluateEach)(list, scope.document()).then((results) => then(new Map(list.map((text, i) => [text, results[i] as ExpressionResult]))));
+  return (scope.evaluate ?? evaluateEach)(list, scope.document()).then((results) =>
+    then(new Map(list.map((text, i) => [text, results[i] as ExpressionResult]))),
+  );
 }
 
 /** Adds the text of every `{expr}` in `source` to `into`. */
@@ -100,7 +125,12 @@ function expressionsIn(source: SchemaValue, into: Set<string>): Set<string> {
   return into;
 }
 
-function resolveWith(source: SchemaValue, scope: ValueScope, evaluated: Evaluated, path: (string | number)[]): ResolvedValue {
+function resolveWith(
+  source: SchemaValue,
+  scope: ValueScope,
+  evaluated: Evaluated,
+  path: (string | number)[],
+): ResolvedValue {
   const provider = providerOf(source);
   if (provider) {
     switch (provider.kind) {
@@ -115,7 +145,8 @@ function resolveWith(source: SchemaValue, scope: ValueScope, evaluated: Evaluate
       }
     }
   }
-  if (typeof source === 'string') return { ok: true, value: scope.declared.has(source) ? scope.variables[source] : source };
+  if (typeof source === 'string')
+    return { ok: true, value: scope.declared.has(source) ? scope.variables[source] : source };
   if (Array.isArray(source)) {
     const items: SchemaValue[] = [];
     for (const [i, item] of source.entries()) {
@@ -147,7 +178,11 @@ export interface SourceUse {
 }
 
 /** Every variable a source reads and every expression it holds: for ordering rules, the output rule and parse checks. */
-export function sourceUses(source: SchemaValue, declared: ReadonlySet<string>, path: (string | number)[] = []): SourceUse[] {
+export function sourceUses(
+  source: SchemaValue,
+  declared: ReadonlySet<string>,
+  path: (string | number)[] = [],
+): SourceUse[] {
   const provider = providerOf(source);
   if (provider) {
     switch (provider.kind) {
@@ -158,15 +193,27 @@ export function sourceUses(source: SchemaValue, declared: ReadonlySet<string>, p
       case 'expr': {
         const parsed = parseExpression(provider.text);
         if (!parsed.ok) {
-          return [{ path, expression: { text: provider.text, error: { message: parsed.message, ...(parsed.position !== undefined && { position: parsed.position }) } } }];
+          return [
+            {
+              path,
+              expression: {
+                text: provider.text,
+                error: { message: parsed.message, ...(parsed.position !== undefined && { position: parsed.position }) },
+              },
+            },
+          ];
         }
-        return [{ path, expression: { text: provider.text } }, ...parsed.names.filter((n) => declared.has(n)).map((variable) => ({ path, variable }))];
+        return [
+          { path, expression: { text: provider.text } },
+          ...parsed.names.filter((n) => declared.has(n)).map((variable) => ({ path, variable })),
+        ];
       }
     }
   }
   if (typeof source === 'string') return declared.has(source) ? [{ path, variable: source }] : [];
   if (Array.isArray(source)) return source.flatMap((item, i) => sourceUses(item, declared, [...path, i]));
-  if (source !== null && typeof source === 'object') return Object.entries(source).flatMap(([key, member]) => sourceUses(member, declared, [...path, key]));
+  if (source !== null && typeof source === 'object')
+    return Object.entries(source).flatMap(([key, member]) => sourceUses(member, declared, [...path, key]));
   return [];
 }
 
@@ -177,7 +224,11 @@ export function literalValueOf(source: SchemaValue, declared: ReadonlySet<string
   if (provider?.kind === 'const') return { value: provider.value };
   if (Array.isArray(source)) return { value: source.map((item) => literalValueOf(item, declared)?.value ?? null) };
   if (source !== null && typeof source === 'object' && !provider) {
-    return { value: Object.fromEntries(Object.entries(source).map(([k, v]) => [k, literalValueOf(v, declared)?.value ?? null])) };
+    return {
+      value: Object.fromEntries(
+        Object.entries(source).map(([k, v]) => [k, literalValueOf(v, declared)?.value ?? null]),
+      ),
+    };
   }
   return { value: source };
 }
@@ -185,7 +236,10 @@ export function literalValueOf(source: SchemaValue, declared: ReadonlySet<string
 export type OutputMappingResult = { ok: true; written: Record<string, SchemaValue> } | { ok: false; missing: string[] };
 
 /** Reads a tool's outputs into job variables by `output_mappings` (tool output → variable). */
-export function applyOutputMappings(mappings: Readonly<Record<string, string>>, outputs: ToolOutputs): OutputMappingResult {
+export function applyOutputMappings(
+  mappings: Readonly<Record<string, string>>,
+  outputs: ToolOutputs,
+): OutputMappingResult {
   const written: Record<string, SchemaValue> = {};
   const missing: string[] = [];
   for (const [output, variable] of Object.entries(mappings)) {

@@ -44,7 +44,9 @@ export function newJobRecord(workflow: NewJobSource, fields: NewJobFields, now: 
     const numbered = { ...step, sequence_number: index };
     if (numbered.type !== 'sys.sub_workflow' || numbered.sub_workflow.version !== undefined) return numbered;
     const pinned = pins[numbered.sub_workflow.workflow_id];
-    return pinned === undefined ? numbered : { ...numbered, sub_workflow: { ...numbered.sub_workflow, version: pinned } };
+    return pinned === undefined
+      ? numbered
+      : { ...numbered, sub_workflow: { ...numbered.sub_workflow, version: pinned } };
   });
   const inputs = fields.inputs ?? { values: {}, errors: validateInputs(workflow.input_variables, {}).errors };
   return {
@@ -70,6 +72,13 @@ export function newJobRecord(workflow: NewJobSource, fields: NewJobFields, now: 
 /** The workflows a definition's sub-workflow steps run, each with its pinned version if any. */
 export function subWorkflowRefs(steps: readonly StepDefinition[]): SubWorkflowRef[] {
   return steps.flatMap((step) =>
-    step.type === 'sys.sub_workflow' ? [{ workflow_id: step.sub_workflow.workflow_id, ...(step.sub_workflow.version !== undefined && { version: step.sub_workflow.version }) }] : [],
+    step.type === 'sys.sub_workflow'
+      ? [
+          {
+            workflow_id: step.sub_workflow.workflow_id,
+            ...(step.sub_workflow.version !== undefined && { version: step.sub_workflow.version }),
+          },
+        ]
+      : [],
   );
 }

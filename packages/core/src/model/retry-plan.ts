@@ -16,7 +16,9 @@ export const RetryPlan = z.object({
 });
 export type RetryPlan = z.infer<typeof RetryPlan>;
 
-export type RetryPlanResult = { ok: true; plan: RetryPlan } | { ok: false; code: 'NOT_FAILED' | 'UNKNOWN_STEP' | 'STEP_AFTER_FAILURE'; message: string };
+export type RetryPlanResult =
+  | { ok: true; plan: RetryPlan }
+  | { ok: false; code: 'NOT_FAILED' | 'UNKNOWN_STEP' | 'STEP_AFTER_FAILURE'; message: string };
 
 /**
  * The plan for retrying a failed run from the step that failed, or from `fromStepId` when
@@ -25,7 +27,11 @@ export type RetryPlanResult = { ok: true; plan: RetryPlan } | { ok: false; code:
  */
 export function retryPlan(job: Pick<JobRecord, 'steps'>, run: RunState, fromStepId?: string): RetryPlanResult {
   if (run.status !== 'Failed' && run.status !== 'Cancelled') {
-    return { ok: false, code: 'NOT_FAILED', message: `the job's run is ${run.status}; only a failed or cancelled run can be retried` };
+    return {
+      ok: false,
+      code: 'NOT_FAILED',
+      message: `the job's run is ${run.status}; only a failed or cancelled run can be retried`,
+    };
   }
   const failedIndex = run.steps.findIndex((s) => s.status === 'Failed');
   // A run cancelled between steps failed no step: it resumes where it stopped.
@@ -46,6 +52,12 @@ export function retryPlan(job: Pick<JobRecord, 'steps'>, run: RunState, fromStep
   const ids = job.steps.map((s) => s.step_id);
   return {
     ok: true,
-    plan: { run_id: run.run_id, from_step_index: from, from_step_id: ids[from] ?? '', reused: ids.slice(0, from), runs: ids.slice(from) },
+    plan: {
+      run_id: run.run_id,
+      from_step_index: from,
+      from_step_id: ids[from] ?? '',
+      reused: ids.slice(0, from),
+      runs: ids.slice(from),
+    },
   };
 }

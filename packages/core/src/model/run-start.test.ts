@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { JobWorkflowInput } from './job-workflow-input';
 import type { JobRecord } from './job';
 import { preparedStartOf, stepBatchOf } from './run-start';
-import { beginRunState, completedRunHeader, runCompleted, setPaused, stepCompleted, stepStarted } from './run-transitions';
+import {
+  beginRunState,
+  completedRunHeader,
+  runCompleted,
+  setPaused,
+  stepCompleted,
+  stepStarted,
+} from './run-transitions';
 
 const job: JobRecord = {
   job_id: 'job_1',
@@ -50,7 +57,9 @@ describe('a prepared start', () => {
     });
     // The workflow input it makes is one the schema (and so the workflow's own check) accepts.
     expect(JobWorkflowInput.safeParse({ job_id: 'job_1', started_at: t(1), prepared }).success).toBe(true);
-    expect(JobWorkflowInput.safeParse({ job_id: 'job_1', prepared, retry: { run_id: 'r', from_step_index: 0 } }).success).toBe(false);
+    expect(
+      JobWorkflowInput.safeParse({ job_id: 'job_1', prepared, retry: { run_id: 'r', from_step_index: 0 } }).success,
+    ).toBe(false);
   });
 
   it('sends a batch of steps, leaving out tools the runs are not offered', () => {
@@ -60,7 +69,13 @@ describe('a prepared start', () => {
 
 describe('completedRunHeader', () => {
   it('is what stepCompleted and then runCompleted make of the header, whatever a pause did meanwhile', () => {
-    const run = beginRunState({ ...preparedStartOf(job, 0, { noop: {}, sleep: {} }), job_id: 'job_1', run_id: 'run_1', started_at: t(1), reused: [] });
+    const run = beginRunState({
+      ...preparedStartOf(job, 0, { noop: {}, sleep: {} }),
+      job_id: 'job_1',
+      run_id: 'run_1',
+      started_at: t(1),
+      reused: [],
+    });
     stepStarted(run, 0, 'Tool', t(2));
     stepCompleted(run, 0, { outputs: { value: 'b' }, written: { v1: 'b' }, attempt: 1 }, t(3));
     stepStarted(run, 1, 'Tool', t(4));
@@ -72,7 +87,12 @@ describe('completedRunHeader', () => {
     const { steps: _after, ...expected } = run;
 
     expect(completedRunHeader(header, { v2: 'c' }, ['v2'], t(6))).toEqual(expected);
-    expect(expected).toMatchObject({ status: 'Completed', paused: false, output_data: { v2: 'c' }, completed_at: t(6) });
+    expect(expected).toMatchObject({
+      status: 'Completed',
+      paused: false,
+      output_data: { v2: 'c' },
+      completed_at: t(6),
+    });
     // The header it was given is left as it was.
     expect(header.status).toBe('InProgress');
   });

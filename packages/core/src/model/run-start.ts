@@ -17,7 +17,11 @@ const MAX_BATCH_BYTES = 256 * 1024;
  * The slice of a job's steps from `from` that a run is sent at once, with the run defaults
  * of the tools it uses among `tools` (a tool missing there is unknown to the run).
  */
-export function stepBatchOf(job: Pick<JobRecord, 'steps'>, from: number, tools: Readonly<Record<string, ToolRunDefaults>>): StepBatch {
+export function stepBatchOf(
+  job: Pick<JobRecord, 'steps'>,
+  from: number,
+  tools: Readonly<Record<string, ToolRunDefaults>>,
+): StepBatch {
   const steps = [];
   let bytes = 0;
   for (let i = from; i < job.steps.length && steps.length < MAX_STEPS_PER_BATCH; i++) {
@@ -35,11 +39,15 @@ export function stepBatchOf(job: Pick<JobRecord, 'steps'>, from: number, tools: 
  * What a run begins with: the inputs, unset ones with their defaults (exactly what
  * validation accepted), and for a retry the variables its reused steps wrote, in order.
  */
-export function runStartVariables(job: Pick<JobRecord, 'input_variables' | 'input_values' | 'steps'>, reused: readonly StepRun[]): Variables {
+export function runStartVariables(
+  job: Pick<JobRecord, 'input_variables' | 'input_values' | 'steps'>,
+  reused: readonly StepRun[],
+): Variables {
   const variables: Variables = effectiveInputs(job.input_variables, job.input_values);
   for (const step of [...reused].sort((a, b) => a.index - b.index)) {
     const definition = job.steps[step.index];
-    if (definition && step.outputs) Object.assign(variables, stepTypeOf(definition).variablesFrom(definition, step.outputs));
+    if (definition && step.outputs)
+      Object.assign(variables, stepTypeOf(definition).variablesFrom(definition, step.outputs));
   }
   return variables;
 }
@@ -51,7 +59,12 @@ export type JobStartFields = Omit<PreparedStart, 'revision'>;
  * The part of a run's start read from its job (see `RunStart`): the same for a first run, a
  * retry and a continued execution, which differ in `variables` and where they begin.
  */
-export function jobStartFields(job: JobRecord, variables: Variables, from: number, tools: Readonly<Record<string, ToolRunDefaults>>): JobStartFields {
+export function jobStartFields(
+  job: JobRecord,
+  variables: Variables,
+  from: number,
+  tools: Readonly<Record<string, ToolRunDefaults>>,
+): JobStartFields {
   return {
     ...runLineageOf(job),
     name: job.name,
@@ -67,6 +80,10 @@ export function jobStartFields(job: JobRecord, variables: Variables, from: numbe
  * A first run's start, prepared from a PENDING job as stored at `revision` (see
  * `PreparedStart`), with the run defaults of `tools`, the tools the runs are offered.
  */
-export function preparedStartOf(job: JobRecord, revision: number, tools: Readonly<Record<string, ToolRunDefaults>>): PreparedStart {
+export function preparedStartOf(
+  job: JobRecord,
+  revision: number,
+  tools: Readonly<Record<string, ToolRunDefaults>>,
+): PreparedStart {
   return { ...jobStartFields(job, runStartVariables(job, []), 0, tools), revision };
 }

@@ -83,4 +83,3 @@ export const RunState = z.object({
   steps: z.array(StepRun),
 });
 export type RunState = z.infer<typeof RunState>;
-

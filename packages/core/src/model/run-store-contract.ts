@@ -35,7 +35,12 @@ export const CreateRunRequest = z.object({
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 
 /** Why a run could not create its job: the `type` of the failure the run then ends with (a `JobErrorCode`). */
-export const CreateRunRefusal = z.enum(['WORKFLOW_NOT_FOUND', 'WORKFLOW_NOT_PUBLISHED', 'INPUTS_INVALID', 'JOB_NOT_STARTABLE']);
+export const CreateRunRefusal = z.enum([
+  'WORKFLOW_NOT_FOUND',
+  'WORKFLOW_NOT_PUBLISHED',
+  'INPUTS_INVALID',
+  'JOB_NOT_STARTABLE',
+]);
 export type CreateRunRefusal = z.infer<typeof CreateRunRefusal>;
 
 /** A slice of a job's steps in execution order, with the run defaults of the tools they use. */
@@ -102,7 +107,8 @@ export type RunClaim = z.infer<typeof RunClaim>;
  * start was prepared (`JOB_CHANGED`, still PENDING), or held by another run or finished
  * (`JOB_NOT_STARTABLE`).
  */
-export type RunClaimResult = { ok: true } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_CHANGED' | 'JOB_NOT_STARTABLE'; message: string };
+export type RunClaimResult =
+  { ok: true } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_CHANGED' | 'JOB_NOT_STARTABLE'; message: string };
 
 /** Why a job could not begin this run. */
 export const BeginRunRefusal = z.enum(['JOB_NOT_FOUND', 'JOB_NOT_STARTABLE']);
@@ -150,7 +156,8 @@ export type ResumeRunRequest = z.infer<typeof ResumeRunRequest>;
  * steps that the remaining steps' expressions name through `__steps__` (see
  * `referencedStepIds`), at most `MAX_REFERENCED_BYTES` of them, the latest first.
  */
-export type ResumeRunResult = { ok: true; start: RunStart; header: RunHeader; referenced: StepRun[] } | { ok: false; message: string };
+export type ResumeRunResult =
+  { ok: true; start: RunStart; header: RunHeader; referenced: StepRun[] } | { ok: false; message: string };
 
 /**
  * Activities through which the job workflow reads its job and persists its run. The

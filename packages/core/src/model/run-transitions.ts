@@ -35,22 +35,57 @@ export function beginRunState(start: RunStart): RunState {
       steps.push(done);
     } else {
       const definition = index >= start.first.from ? start.first.steps[index - start.first.from] : undefined;
-      steps.push({ index, step_id: definition?.step_id ?? '', type: definition?.type ?? 'tool', status: 'NotStarted', attempt: 0 });
+      steps.push({
+        index,
+        step_id: definition?.step_id ?? '',
+        type: definition?.type ?? 'tool',
+        status: 'NotStarted',
+        attempt: 0,
+      });
     }
   }
   return { ...initialRunHeader(start, start.run_id, start.started_at), steps };
 }
 
 /** What a run's header is made from: a run's start, or a job as stored (see `runHeaderSource`). */
-export type RunHeaderSource = Pick<RunStart, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'total_steps' | 'variables'>;
+export type RunHeaderSource = Pick<
+  RunStart,
+  | 'job_id'
+  | 'workflow_id'
+  | 'workflow_version'
+  | 'correlation_id'
+  | 'context'
+  | 'parent_job_id'
+  | 'root_job_id'
+  | 'total_steps'
+  | 'variables'
+>;
 
 /** A stored job as the source of its run's header: its inputs are the variables a run begins with. */
-export function runHeaderSource(job: Pick<JobRecord, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'steps' | 'input_values'>): RunHeaderSource {
+export function runHeaderSource(
+  job: Pick<
+    JobRecord,
+    | 'job_id'
+    | 'workflow_id'
+    | 'workflow_version'
+    | 'correlation_id'
+    | 'context'
+    | 'parent_job_id'
+    | 'root_job_id'
+    | 'steps'
+    | 'input_values'
+  >,
+): RunHeaderSource {
   return { ...job, total_steps: job.steps.length, variables: job.input_values };
 }
 
 /** What a run carries of its job's identity and lineage: its workflow version, correlation, context, parent and root. */
-export function runLineageOf(source: Pick<RunHeaderSource, 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id'>) {
+export function runLineageOf(
+  source: Pick<
+    RunHeaderSource,
+    'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id'
+  >,
+) {
   return {
     workflow_id: source.workflow_id,
     workflow_version: source.workflow_version,
@@ -82,7 +117,11 @@ export function initialRunHeader(source: RunHeaderSource, runId: string, started
 }
 
 /** Fills in the ids of steps loaded after the run began. */
-export function describeLoadedSteps(run: RunState, from: number, steps: readonly { step_id: string; type: string }[]): void {
+export function describeLoadedSteps(
+  run: RunState,
+  from: number,
+  steps: readonly { step_id: string; type: string }[],
+): void {
   steps.forEach((definition, offset) => {
     const step = run.steps[from + offset];
     if (step && step.status === 'NotStarted') {
@@ -109,7 +148,12 @@ export function stepStarted(run: RunState, index: number, label: string, at: str
 }
 
 /** A step finished with outputs; the variables it wrote join the job's. */
-export function stepCompleted(run: RunState, index: number, outcome: { outputs: Variables; written: Variables; attempt?: number | undefined }, at: string): void {
+export function stepCompleted(
+  run: RunState,
+  index: number,
+  outcome: { outputs: Variables; written: Variables; attempt?: number | undefined },
+  at: string,
+): void {
   const step = stepAt(run, index);
   step.status = 'Completed';
   step.outputs = outcome.outputs;
@@ -143,7 +187,12 @@ export function stepDisabled(run: RunState, index: number, note: string, at: str
  * exactly what `stepCompleted` and then `runCompleted` make of `header`. The activity of a
  * run's last step records it, so the run's ending needs no write of the workflow's own.
  */
-export function completedRunHeader(header: RunHeader, written: Variables, outputVariables: readonly string[], at: string): RunHeader {
+export function completedRunHeader(
+  header: RunHeader,
+  written: Variables,
+  outputVariables: readonly string[],
+  at: string,
+): RunHeader {
   const run: RunHeader = { ...header, variables: { ...header.variables } };
   headerAfterStep(run, written, at);
   runCompleted(run, outputVariables, at);
@@ -151,7 +200,13 @@ export function completedRunHeader(header: RunHeader, written: Variables, output
 }
 
 /** A step failed; the run fails with it. */
-export function stepFailed(run: RunState, index: number, error: RunError, attempt: number | undefined, at: string): void {
+export function stepFailed(
+  run: RunState,
+  index: number,
+  error: RunError,
+  attempt: number | undefined,
+  at: string,
+): void {
   const step = stepAt(run, index);
   step.status = 'Failed';
   step.error = error;
@@ -180,8 +235,21 @@ export function runCompleted(run: RunHeader, outputVariables: readonly string[],
 }
 
 /** A step failed: the run failed, keeping the outputs of the steps that completed. */
-export function runFailed(run: RunState, index: number, error: RunError, outputVariables: readonly string[], at: string): void {
-  endRun(run, 'Failed', error, `Step ${run.steps[index]?.step_id ?? index + 1} failed: ${error.message}`, outputVariables, at);
+export function runFailed(
+  run: RunState,
+  index: number,
+  error: RunError,
+  outputVariables: readonly string[],
+  at: string,
+): void {
+  endRun(
+    run,
+    'Failed',
+    error,
+    `Step ${run.steps[index]?.step_id ?? index + 1} failed: ${error.message}`,
+    outputVariables,
+    at,
+  );
 }
 
 /** The run was cancelled: the running step fails, the job fails with "Job cancelled by user" (seed 002 §4). */
@@ -204,17 +272,24 @@ export function runCancelled(run: RunState, outputVariables: readonly string[], 
  * (`temporal workflow terminate`, the Web UI), past its execution timeout, or failed in a
  * way the workflow could not record.
  */
-export type OutsideEnding = { kind: 'terminated'; reason: string } | { kind: 'timed_out' } | { kind: 'failed'; reason: string };
+export type OutsideEnding =
+  { kind: 'terminated'; reason: string } | { kind: 'timed_out' } | { kind: 'failed'; reason: string };
 
 /** The error a run ended outside Ordo fails with: a code and the message the job shows. */
 export function outsideEndingError(ending: OutsideEnding): RunError {
   switch (ending.kind) {
     case 'terminated':
-      return { code: 'RUN_TERMINATED', message: `The run was terminated in Temporal${ending.reason === '' ? '' : `: ${ending.reason}`}` };
+      return {
+        code: 'RUN_TERMINATED',
+        message: `The run was terminated in Temporal${ending.reason === '' ? '' : `: ${ending.reason}`}`,
+      };
     case 'timed_out':
       return { code: 'RUN_TIMED_OUT', message: 'The run timed out in Temporal' };
     case 'failed':
-      return { code: 'RUN_FAILED', message: `The run failed in Temporal${ending.reason === '' ? '' : `: ${ending.reason}`}` };
+      return {
+        code: 'RUN_FAILED',
+        message: `The run failed in Temporal${ending.reason === '' ? '' : `: ${ending.reason}`}`,
+      };
   }
 }
 
@@ -224,7 +299,12 @@ export function outsideEndingError(ending: OutsideEnding): RunError {
  * running, or else the first that had not begun), with the same error. Applied by whoever
  * notices, never by the workflow, which can no longer run.
  */
-export function runEndedOutside(run: RunState, ending: OutsideEnding, outputVariables: readonly string[], at: string): void {
+export function runEndedOutside(
+  run: RunState,
+  ending: OutsideEnding,
+  outputVariables: readonly string[],
+  at: string,
+): void {
   const error = outsideEndingError(ending);
   const running = run.steps.filter((step) => step.status === 'InProgress');
   const first = run.steps.find((step) => step.status === 'NotStarted');
@@ -240,7 +320,14 @@ export function runEndedOutside(run: RunState, ending: OutsideEnding, outputVari
 }
 
 /** What every ending sets: the status, its times, the outputs the output rule picks, the last message. */
-function endRun(run: RunHeader, status: 'Completed' | 'Failed' | 'Cancelled', error: RunError | undefined, liveOutput: string, outputVariables: readonly string[], at: string): void {
+function endRun(
+  run: RunHeader,
+  status: 'Completed' | 'Failed' | 'Cancelled',
+  error: RunError | undefined,
+  liveOutput: string,
+  outputVariables: readonly string[],
+  at: string,
+): void {
   run.status = status;
   if (error !== undefined) {
     run.error = error;

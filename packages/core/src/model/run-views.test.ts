@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from './job';
 import { retryPlan } from './retry-plan';
-import { beginRunState, initialRunHeader, runEndedOutside, runHeaderSource, runCancelled, runCompleted, runFailed, setPaused, stepCompleted, stepFailed, stepStarted } from './run-transitions';
+import {
+  beginRunState,
+  initialRunHeader,
+  runEndedOutside,
+  runHeaderSource,
+  runCancelled,
+  runCompleted,
+  runFailed,
+  setPaused,
+  stepCompleted,
+  stepFailed,
+  stepStarted,
+} from './run-transitions';
 import { executionStateOf, jobView, liveOutputOf } from './run-views';
 import type { RunStart } from './run-store-contract';
 import { storedRunState } from './stored-run';
@@ -56,7 +68,11 @@ describe('a run ended outside Ordo', () => {
     stepStarted(run, 1, 'Tool analyze', t(4));
     runEndedOutside(run, { kind: 'terminated', reason: 'stuck' }, start.output_variables, t(9));
     const view = jobView(job, run, []);
-    expect(view).toMatchObject({ status: 'FAILED', error_message: 'The run was terminated in Temporal: stuck', completed_at: t(9) });
+    expect(view).toMatchObject({
+      status: 'FAILED',
+      error_message: 'The run was terminated in Temporal: stuck',
+      completed_at: t(9),
+    });
     expect(view.steps.map((s) => [s.status, s.error_message])).toEqual([
       ['COMPLETED', undefined],
       ['FAILED', 'The run was terminated in Temporal: stuck'],
@@ -71,7 +87,11 @@ describe('a run ended outside Ordo', () => {
     stepCompleted(run, 0, { outputs: { value: 'A' }, written: { extract_out: 'A' }, attempt: 1 }, t(3));
     runEndedOutside(run, { kind: 'timed_out' }, start.output_variables, t(9));
     expect(run.steps.map((s) => s.status)).toEqual(['Completed', 'Failed', 'NotStarted']);
-    expect(jobView(job, run, [])).toMatchObject({ status: 'FAILED', error_message: 'The run timed out in Temporal', execution_progress: { current_step: 1 } });
+    expect(jobView(job, run, [])).toMatchObject({
+      status: 'FAILED',
+      error_message: 'The run timed out in Temporal',
+      execution_progress: { current_step: 1 },
+    });
   });
 });
 
@@ -91,7 +111,9 @@ describe('run state and its views', () => {
       is_paused: false,
       live_output: 'Running step 2 of 3: Tool analyze: Processing page 3 of 10 (attempt 2 of 3)',
       variables: { input_doc: 'text', extract_out: 'A' },
-      step_results: [{ step_id: 'extract', success: true, outputs: { value: 'A' }, started_at: t(2), completed_at: t(3) }],
+      step_results: [
+        { step_id: 'extract', success: true, outputs: { value: 'A' }, started_at: t(2), completed_at: t(3) },
+      ],
     });
     const view = jobView(job, run, []);
     expect(view.status).toBe('RUNNING');
@@ -124,7 +146,12 @@ describe('run state and its views', () => {
     }
     runCompleted(run, start.output_variables, t(9));
     const view = jobView(job, run, []);
-    expect(view).toMatchObject({ status: 'COMPLETED', completed_at: t(9), output_data: { publish_out: 'publish' }, live_output: 'Completed 3 of 3 steps' });
+    expect(view).toMatchObject({
+      status: 'COMPLETED',
+      completed_at: t(9),
+      output_data: { publish_out: 'publish' },
+      live_output: 'Completed 3 of 3 steps',
+    });
     expect(view.steps.every((s) => s.status === 'COMPLETED')).toBe(true);
   });
 
@@ -138,7 +165,12 @@ describe('run state and its views', () => {
     runFailed(run, 1, error, start.output_variables, t(5));
     const view = jobView(job, run, []);
     expect(view).toMatchObject({ status: 'FAILED', error_message: error.message, completed_at: t(5) });
-    expect(view.steps[1]).toMatchObject({ status: 'FAILED', error_message: error.message, started_at: t(4), completed_at: t(5) });
+    expect(view.steps[1]).toMatchObject({
+      status: 'FAILED',
+      error_message: error.message,
+      started_at: t(4),
+      completed_at: t(5),
+    });
     expect(view.steps[0]?.output_data).toEqual({ value: 'A' });
     expect(executionStateOf(job, run).step_results.map((r) => r.success)).toEqual([true, false]);
   });
@@ -160,7 +192,16 @@ describe('run state and its views', () => {
     stepStarted(run, 1, 'analyze', t(4));
     stepFailed(run, 1, { code: 'X', message: 'x' }, 3, t(5));
     runFailed(run, 1, { code: 'X', message: 'x' }, [], t(5));
-    expect(retryPlan(job, run)).toEqual({ ok: true, plan: { run_id: 'run_1', from_step_index: 1, from_step_id: 'analyze', reused: ['extract'], runs: ['analyze', 'publish'] } });
+    expect(retryPlan(job, run)).toEqual({
+      ok: true,
+      plan: {
+        run_id: 'run_1',
+        from_step_index: 1,
+        from_step_id: 'analyze',
+        reused: ['extract'],
+        runs: ['analyze', 'publish'],
+      },
+    });
     expect(retryPlan(job, run, 'extract')).toMatchObject({ ok: true, plan: { from_step_index: 0, reused: [] } });
     expect(retryPlan(job, run, 'publish')).toMatchObject({ ok: false, code: 'STEP_AFTER_FAILURE' });
     expect(retryPlan(job, run, 'nope')).toMatchObject({ ok: false, code: 'UNKNOWN_STEP' });
@@ -168,7 +209,9 @@ describe('run state and its views', () => {
 
   it('rebuilds a stored run so that it never goes behind what its activities recorded', () => {
     const header = initialRunHeader(runHeaderSource(job), 'run_1', t(1));
-    const run = storedRunState(job, header, [{ index: 1, step_id: 'analyze', type: 'tool', status: 'InProgress', attempt: 2, progress: 'page 3' }]);
+    const run = storedRunState(job, header, [
+      { index: 1, step_id: 'analyze', type: 'tool', status: 'InProgress', attempt: 2, progress: 'page 3' },
+    ]);
     expect(run.current_step_index).toBe(1);
     expect(run.steps.map((s) => s.status)).toEqual(['NotStarted', 'InProgress', 'NotStarted']);
     expect(liveOutputOf(run)).toBe('Running step 2 of 3: Tool analyze: page 3 (attempt 2)');

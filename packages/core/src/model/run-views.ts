@@ -73,15 +73,18 @@ function stepResult(step: StepRun, startedFallback: string): StepExecutionResult
 }
 
 /** Seed 000's `executionState` of a job: from its run, or for a job not started, from its inputs. */
-export function executionStateOf(job: Pick<JobRecord, 'steps' | 'input_values'>, run: RunState | undefined): ExecutionState {
+export function executionStateOf(
+  job: Pick<JobRecord, 'steps' | 'input_values'>,
+  run: RunState | undefined,
+): ExecutionState {
   if (run) return runExecutionState(run);
   return {
-      status: 'PENDING',
-      current_step_index: 0,
-      total_steps: job.steps.length,
-      is_paused: false,
-      live_output: '',
-      variables: { ...job.input_values },
+    status: 'PENDING',
+    current_step_index: 0,
+    total_steps: job.steps.length,
+    is_paused: false,
+    live_output: '',
+    variables: { ...job.input_values },
     step_results: [],
   };
 }
@@ -100,7 +103,12 @@ export function runExecutionState(run: RunState): ExecutionState {
 }
 
 /** Seed 002's Job: the stored record with its current run's state, and every run it had. */
-export function jobView(job: JobRecord, run: RunState | undefined, runs: readonly RunSummary[], options: { stale?: boolean; updated_at?: string } = {}): Job {
+export function jobView(
+  job: JobRecord,
+  run: RunState | undefined,
+  runs: readonly RunSummary[],
+  options: { stale?: boolean; updated_at?: string } = {},
+): Job {
   const steps: JobStep[] = job.steps.map((definition, index) => {
     const stepRun = run?.steps[index];
     return {
@@ -134,7 +142,11 @@ export function jobView(job: JobRecord, run: RunState | undefined, runs: readonl
     input_values: job.input_values,
     input_errors: job.input_errors,
     steps,
-    execution_progress: { current_step: state.current_step_index, total_steps: state.total_steps, is_paused: state.is_paused },
+    execution_progress: {
+      current_step: state.current_step_index,
+      total_steps: state.total_steps,
+      is_paused: state.is_paused,
+    },
     live_output: state.live_output,
     // Accumulated outputs while running, the final ones once finished: the output rule's variables either way.
     output_data: run?.output_data ?? (run ? pickVariables(run.variables, job.output_variables) : {}),
@@ -144,7 +156,9 @@ export function jobView(job: JobRecord, run: RunState | undefined, runs: readonl
     ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
     ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
     // The current run's entry is a view of the same run state as everything else here.
-    runs: runs.map((summary) => (run && summary.run_id === run.run_id ? { ...summary, ...runSummaryOf(run) } : summary)),
+    runs: runs.map((summary) =>
+      run && summary.run_id === run.run_id ? { ...summary, ...runSummaryOf(run) } : summary,
+    ),
     ...(options.stale === true && { stale: true }),
   };
 }
@@ -170,8 +184,15 @@ export function templateVersionId(workflowId: string, version: number): string {
 }
 
 /** The execution context of a job: its `context` with its identity; `__context__` in expressions. */
-export function executionContextOf(source: Pick<RunState, 'job_id' | 'workflow_id' | 'correlation_id' | 'context'>): Record<string, unknown> {
-  return { ...source.context, job_id: source.job_id, workflow_id: source.workflow_id, correlation_id: source.correlation_id };
+export function executionContextOf(
+  source: Pick<RunState, 'job_id' | 'workflow_id' | 'correlation_id' | 'context'>,
+): Record<string, unknown> {
+  return {
+    ...source.context,
+    job_id: source.job_id,
+    workflow_id: source.workflow_id,
+    correlation_id: source.correlation_id,
+  };
 }
 
 /** Seed 001's runtime record of one step of a run. */
@@ -196,12 +217,29 @@ export function runtimeStepOf(runId: string, step: StepRun): RuntimeStepExecutio
  * every step `NotStarted`. The same state as the Job view, mapped (see the README's table).
  */
 export function runtimeExecutionOf(
-  job: Pick<JobRecord, 'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id' | 'steps'>,
+  job: Pick<
+    JobRecord,
+    | 'job_id'
+    | 'workflow_id'
+    | 'workflow_version'
+    | 'correlation_id'
+    | 'context'
+    | 'parent_job_id'
+    | 'root_job_id'
+    | 'steps'
+  >,
   run: RunState | undefined,
 ): RuntimeWorkflowExecution {
   const runId = run?.run_id ?? 'pending';
   const stepRuns: StepRun[] =
-    run?.steps ?? job.steps.map((s, index) => ({ index, step_id: s.step_id, type: s.type, status: 'NotStarted' as const, attempt: 0 }));
+    run?.steps ??
+    job.steps.map((s, index) => ({
+      index,
+      step_id: s.step_id,
+      type: s.type,
+      status: 'NotStarted' as const,
+      attempt: 0,
+    }));
   const steps: Record<string, RuntimeStepExecution> = {};
   for (const step of stepRuns) {
     const view = runtimeStepOf(runId, step);
@@ -241,7 +279,10 @@ export function expressionDocumentOf(run: RunState, each?: { item: unknown }): R
   let steps: Record<string, RuntimeStepExecution> | undefined;
   let context: Record<string, unknown> | undefined;
   Object.defineProperty(document, '__steps__', { enumerable: true, get: () => (steps ??= stepsDocumentOf(run)) });
-  Object.defineProperty(document, '__context__', { enumerable: true, get: () => (context ??= executionContextOf(run)) });
+  Object.defineProperty(document, '__context__', {
+    enumerable: true,
+    get: () => (context ??= executionContextOf(run)),
+  });
   if (each !== undefined) document.__each__ = each.item;
   return document;
 }

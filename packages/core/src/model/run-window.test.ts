@@ -27,7 +27,9 @@ function runOf(total: number, current: number, outputs = ''): RunState {
     paused: false,
     live_output: `Running step ${current + 1} of ${total}: noop`,
     variables: { count: current },
-    steps: Array.from({ length: total }, (_, i) => (i < current ? step(i, 'Completed', { value: outputs }) : step(i, i === current ? 'InProgress' : 'NotStarted'))),
+    steps: Array.from({ length: total }, (_, i) =>
+      i < current ? step(i, 'Completed', { value: outputs }) : step(i, i === current ? 'InProgress' : 'NotStarted'),
+    ),
   };
 }
 
@@ -44,7 +46,9 @@ describe('runStateWindow', () => {
     expect(window.steps.at(-1)?.index).toBe(5_000);
     expect(window.variables).toEqual({ count: 5_000 });
     // Early in a long run, the rest of the count goes to the steps after the current one.
-    expect(runStateWindow(runOf(10_000, 10)).steps.map((s) => s.index)).toEqual(Array.from({ length: RUN_STATE_WINDOW.max_steps }, (_, i) => i));
+    expect(runStateWindow(runOf(10_000, 10)).steps.map((s) => s.index)).toEqual(
+      Array.from({ length: RUN_STATE_WINDOW.max_steps }, (_, i) => i),
+    );
   });
 
   it('stays within max_bytes of step records, but always holds the current step and every unrecorded one', () => {

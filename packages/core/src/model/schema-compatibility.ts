@@ -32,7 +32,12 @@ export function variableJsonSchema(schema: VariableSchema): JsonSchemaDocument {
       return {
         type: 'object',
         [FILE_MARK]: true,
-        properties: { file_id: { type: 'string' }, name: { type: 'string' }, mime_type: { type: 'string' }, size: { type: 'integer' } },
+        properties: {
+          file_id: { type: 'string' },
+          name: { type: 'string' },
+          mime_type: { type: 'string' },
+          size: { type: 'integer' },
+        },
         required: ['file_id', 'name', 'mime_type', 'size'],
       };
     case 'array':
@@ -40,7 +45,9 @@ export function variableJsonSchema(schema: VariableSchema): JsonSchemaDocument {
     case 'object':
       return {
         type: 'object',
-        ...(schema.properties && { properties: Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, variableJsonSchema(v)])) }),
+        ...(schema.properties && {
+          properties: Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, variableJsonSchema(v)])),
+        }),
         ...(schema.required && { required: [...schema.required] }),
       };
   }
@@ -69,17 +76,22 @@ function mismatchAt(source: JsonSchemaDocument, target: JsonSchemaDocument, wher
     if (refused.length === 1 && refused[0] === 'number' && targetTypes.has('integer')) {
       return `may hold a non-integer number${at}; the parameter expects an integer (declare the variable with integer: true)`;
     }
-    const kind = sourceTypes.size === refused.length ? `is ${describe(source, sourceTypes)}` : `may be ${refused.map(article).join(' or ')}`;
+    const kind =
+      sourceTypes.size === refused.length
+        ? `is ${describe(source, sourceTypes)}`
+        : `may be ${refused.map(article).join(' or ')}`;
     return `${kind}${at}; the parameter expects ${describeTypes(targetTypes)}`;
   }
 
   const allowed = valuesOf(target);
   if (allowed !== undefined) {
     const values = valuesOf(source);
-    if (values === undefined) return `may be any ${describeTypes(sourceTypes, false)}${at}; the parameter accepts only ${listValues(allowed)}`;
+    if (values === undefined)
+      return `may be any ${describeTypes(sourceTypes, false)}${at}; the parameter accepts only ${listValues(allowed)}`;
     const keys = new Set(allowed.map((v) => JSON.stringify(v)));
     const extra = values.filter((v) => !keys.has(JSON.stringify(v)));
-    if (extra.length > 0) return `may be ${listValues(extra)}${at}, which the parameter does not accept; it accepts only ${listValues(allowed)}`;
+    if (extra.length > 0)
+      return `may be ${listValues(extra)}${at}, which the parameter does not accept; it accepts only ${listValues(allowed)}`;
   }
 
   // Deeper only where both sides are one shape: a union's branches are not compared.
@@ -182,7 +194,9 @@ function isJsonType(value: unknown): value is JsonType {
 }
 
 function schemaOrUndefined(value: unknown): JsonSchemaDocument | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonSchemaDocument) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as JsonSchemaDocument)
+    : undefined;
 }
 
 function propertiesOf(schema: JsonSchemaDocument): Record<string, JsonSchemaDocument> | undefined {

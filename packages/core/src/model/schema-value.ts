@@ -13,7 +13,9 @@ export type FileValue = z.infer<typeof FileValue>;
 export type SchemaValue = string | number | boolean | null | SchemaValue[] | { [key: string]: SchemaValue };
 
 export const SchemaValue: z.ZodType<SchemaValue> = z
-  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(SchemaValue), z.record(z.string(), SchemaValue)]))
+  .lazy(() =>
+    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(SchemaValue), z.record(z.string(), SchemaValue)]),
+  )
   // Named, so documents generated from it (the API's OpenAPI document) refer to its recursion by name instead of recursing forever.
   .meta({ id: 'SchemaValue' });
 

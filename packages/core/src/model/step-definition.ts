@@ -32,7 +32,12 @@ export const SubWorkflowStep = subWorkflowStepSchema(kit);
 export type SubWorkflowStep = z.infer<typeof SubWorkflowStep>;
 
 /** The step DSL as stored and returned: a discriminated union on `type`, one member per step type module. */
-export const StepDefinitionSchema = z.discriminatedUnion('type', [ToolStep, HumanConfirmStep, WaitStep, SubWorkflowStep]);
+export const StepDefinitionSchema = z.discriminatedUnion('type', [
+  ToolStep,
+  HumanConfirmStep,
+  WaitStep,
+  SubWorkflowStep,
+]);
 
 /** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
 function defaultStepType(raw: unknown): unknown {

@@ -3,7 +3,13 @@ import type { StepDefinition } from './step-definition';
 import { referencedStepIds } from './step-references';
 
 const tool = (step_id: string, value: unknown): StepDefinition =>
-  ({ type: 'tool', step_id, tool: { tool_id: 'noop', name: 'noop' }, parameter_mappings: { value }, output_mappings: {} }) as StepDefinition;
+  ({
+    type: 'tool',
+    step_id,
+    tool: { tool_id: 'noop', name: 'noop' },
+    parameter_mappings: { value },
+    output_mappings: {},
+  }) as StepDefinition;
 
 describe('referencedStepIds', () => {
   const steps = [

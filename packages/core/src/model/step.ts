@@ -38,9 +38,11 @@ export const StepRunSettings = {
   heartbeat_timeout_seconds: z.number().int().min(1).max(3_600).optional(),
 };
 
-
 /** A duration such as `"30s"`, `"15m"`, `"2h"`, `"7d"` (see `duration.ts`), more than 0 and at most a year. */
 export const Duration = z
   .string()
-  .refine((text) => durationMs(text) !== undefined, 'must be a duration such as "30s", "15m", "2h" or "7d" (units ms, s, m, h, d), more than 0 and at most a year');
+  .refine(
+    (text) => durationMs(text) !== undefined,
+    'must be a duration such as "30s", "15m", "2h" or "7d" (units ms, s, m, h, d), more than 0 and at most a year',
+  );
 export type Duration = z.infer<typeof Duration>;

@@ -8,7 +8,9 @@ import type { JsonSchemaDocument, ToolDescriptor } from './tool-descriptor';
 
 function properties(schema: JsonSchemaDocument): Record<string, JsonSchemaDocument> {
   const props = schema.properties;
-  return typeof props === 'object' && props !== null && !Array.isArray(props) ? (props as Record<string, JsonSchemaDocument>) : {};
+  return typeof props === 'object' && props !== null && !Array.isArray(props)
+    ? (props as Record<string, JsonSchemaDocument>)
+    : {};
 }
 
 /** The names of a tool's parameters. */

@@ -18,7 +18,13 @@ export type ValueRef = z.infer<typeof ValueRef>;
 
 /** Whether a value is a reference to a stored value. */
 export function isValueRef(value: unknown): value is ValueRef {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && '$ref' in value && ValueRef.safeParse(value).success;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    '$ref' in value &&
+    ValueRef.safeParse(value).success
+  );
 }
 
 /** The content hash a reference names. */
@@ -58,7 +64,11 @@ export async function storeLargeValues(
   limitBytes: number,
 ): Promise<Record<string, SchemaValue>> {
   const encoder = new TextEncoder();
-  const encoded = Object.entries(values).map(([name, value]) => ({ name, value, bytes: encoder.encode(JSON.stringify(value)) }));
+  const encoded = Object.entries(values).map(([name, value]) => ({
+    name,
+    value,
+    bytes: encoder.encode(JSON.stringify(value)),
+  }));
   const out: Record<string, SchemaValue> = {};
   let inline = encoded.reduce((sum, e) => sum + e.bytes.byteLength, 0);
   const bySizeDesc = [...encoded].sort((a, b) => b.bytes.byteLength - a.bytes.byteLength);
@@ -98,11 +108,16 @@ export async function resolveValueRefs(value: SchemaValue, blobs: BlobStore): Pr
     return JSON.parse(new TextDecoder().decode(bytes)) as SchemaValue;
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolveValueRefs(v, blobs)));
-  const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveValueRefs(v, blobs)] as const));
+  const entries = await Promise.all(
+    Object.entries(value).map(async ([k, v]) => [k, await resolveValueRefs(v, blobs)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
 /** `resolveValueRefs` over a record of values, e.g. a tool's parameters. */
-export async function resolveValueRecord(values: Readonly<Record<string, SchemaValue>>, blobs: BlobStore): Promise<Record<string, SchemaValue>> {
+export async function resolveValueRecord(
+  values: Readonly<Record<string, SchemaValue>>,
+  blobs: BlobStore,
+): Promise<Record<string, SchemaValue>> {
   return (await resolveValueRefs({ ...values }, blobs)) as Record<string, SchemaValue>;
 }

@@ -4,7 +4,10 @@ import { patternProblem } from './linear-regex';
 /** Identifiers of variables and steps: they appear in mappings and expressions, so keep them plain. */
 export const Identifier = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must start with a letter or underscore and hold only letters, digits and underscores (at most 128)');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+    'must start with a letter or underscore and hold only letters, digits and underscores (at most 128)',
+  );
 
 // Control characters (Unicode's Cc: U+0000–U+001F and U+007F–U+009F) spelled as ranges, not
 // as \p{Cc} with the `u` flag: the patterns are also written into the OpenAPI document, whose
@@ -39,7 +42,11 @@ const Pattern = z
     if (!isValidRegExp(pattern)) ctx.addIssue({ code: 'custom', message: 'must be a valid regular expression' });
     else {
       const problem = patternProblem(pattern);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must be in RE2 syntax, which matches in linear time (no backreferences or lookaround): ${problem}` });
+      if (problem !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be in RE2 syntax, which matches in linear time (no backreferences or lookaround): ${problem}`,
+        });
     }
   });
 
@@ -116,7 +123,11 @@ export const ObjectSchema: z.ZodType<ObjectSchema> = z
   .superRefine((schema, ctx) => {
     for (const name of schema.required ?? []) {
       if (schema.properties !== undefined && !(name in schema.properties)) {
-        ctx.addIssue({ code: 'custom', path: ['required'], message: `'${name}' is required but not among the properties` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['required'],
+          message: `'${name}' is required but not among the properties`,
+        });
       }
     }
   });
@@ -124,7 +135,8 @@ export const ObjectSchema: z.ZodType<ObjectSchema> = z
 export const VariableSchema: z.ZodType<VariableSchema> = z
   .lazy(() => z.union([StringSchema, NumberSchema, BooleanSchema, FileSchema, ArraySchema, ObjectSchema]))
   .superRefine((schema, ctx) => {
-    if (schemaDepth(schema) > MAX_SCHEMA_DEPTH) ctx.addIssue({ code: 'custom', message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` });
+    if (schemaDepth(schema) > MAX_SCHEMA_DEPTH)
+      ctx.addIssue({ code: 'custom', message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` });
   })
   // Named, so documents generated from it (the API's OpenAPI document) refer to its recursion by name instead of recursing forever.
   .meta({ id: 'VariableSchema' });
@@ -156,12 +168,15 @@ export const InputVariable = z.strictObject({
 export type InputVariable = z.infer<typeof InputVariable>;
 
 /** A list of input variables whose variable_ids are unique. */
-export const InputVariables = z.array(InputVariable).max(500).superRefine((vars, ctx) => {
-  const seen = new Set<string>();
-  vars.forEach((v, i) => {
-    if (seen.has(v.variable_id)) {
-      ctx.addIssue({ code: 'custom', path: [i, 'variable_id'], message: `duplicate variable_id '${v.variable_id}'` });
-    }
-    seen.add(v.variable_id);
+export const InputVariables = z
+  .array(InputVariable)
+  .max(500)
+  .superRefine((vars, ctx) => {
+    const seen = new Set<string>();
+    vars.forEach((v, i) => {
+      if (seen.has(v.variable_id)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'variable_id'], message: `duplicate variable_id '${v.variable_id}'` });
+      }
+      seen.add(v.variable_id);
+    });
   });
-});

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolDescriptor } from './tool-descriptor';
 import { declaredVariables, orderedSteps, outputVariableNames } from './definition-queries';
-import { checkDefinition, checkDefinitionAgainstTools, DEFINITION_RULES, WorkflowDefinition, WorkflowDefinitionFields } from './workflow-definition';
+import {
+  checkDefinition,
+  checkDefinitionAgainstTools,
+  DEFINITION_RULES,
+  WorkflowDefinition,
+  WorkflowDefinitionFields,
+} from './workflow-definition';
 
 const schema = (props: Record<string, object>, required: string[]) => ({ type: 'object', properties: props, required });
 const tools: ToolDescriptor[] = [
@@ -10,8 +16,14 @@ const tools: ToolDescriptor[] = [
     name: 'PDF',
     description: '',
     version: '1',
-    parameters: schema({ input_file: { type: 'object' }, extraction_mode: { type: 'string', default: 'full' } }, ['input_file', 'extraction_mode']),
-    outputs: schema({ extracted_text: { type: 'string' }, page_count: { type: 'integer' } }, ['extracted_text', 'page_count']),
+    parameters: schema({ input_file: { type: 'object' }, extraction_mode: { type: 'string', default: 'full' } }, [
+      'input_file',
+      'extraction_mode',
+    ]),
+    outputs: schema({ extracted_text: { type: 'string' }, page_count: { type: 'integer' } }, [
+      'extracted_text',
+      'page_count',
+    ]),
     defaults: {},
   },
   {
@@ -30,12 +42,32 @@ const seed = {
   name: 'Analyze',
   status: 'PUBLISHED',
   input_variables: [
-    { name: 'document', variable_id: 'input_doc', required: true, schema: { type: 'file', mime_types: ['application/pdf'] } },
-    { name: 'analysis_depth', variable_id: 'depth', required: true, schema: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] } },
+    {
+      name: 'document',
+      variable_id: 'input_doc',
+      required: true,
+      schema: { type: 'file', mime_types: ['application/pdf'] },
+    },
+    {
+      name: 'analysis_depth',
+      variable_id: 'depth',
+      required: true,
+      schema: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] },
+    },
   ],
   steps: [
-    { step_id: 'step_1', tool: { tool_id: 'pdf_extractor', name: 'PDF Text Extractor' }, parameter_mappings: { input_file: 'input_doc', extraction_mode: 'full' }, output_mappings: { extracted_text: 'document_text' } },
-    { step_id: 'step_2', tool: { tool_id: 'text_analyzer', name: 'Text Analysis Tool' }, parameter_mappings: { text: 'document_text', analysis_level: 'depth' }, output_mappings: { analysis_results: 'final_analysis' } },
+    {
+      step_id: 'step_1',
+      tool: { tool_id: 'pdf_extractor', name: 'PDF Text Extractor' },
+      parameter_mappings: { input_file: 'input_doc', extraction_mode: 'full' },
+      output_mappings: { extracted_text: 'document_text' },
+    },
+    {
+      step_id: 'step_2',
+      tool: { tool_id: 'text_analyzer', name: 'Text Analysis Tool' },
+      parameter_mappings: { text: 'document_text', analysis_level: 'depth' },
+      output_mappings: { analysis_results: 'final_analysis' },
+    },
   ],
 };
 
@@ -69,12 +101,23 @@ describe('WorkflowDefinition', () => {
   });
 
   it('reports a duplicate variable_id once, as the rule unique_variable_ids', () => {
-    const result = WorkflowDefinition.safeParse({ ...seed, input_variables: [seed.input_variables[0], seed.input_variables[0], seed.input_variables[1]] });
-    expect(result.error?.issues.map((i): unknown[] => [i.path.join('.'), i.code === 'custom' ? (i.params as { rule?: string } | undefined)?.rule : undefined])).toEqual([['input_variables.1.variable_id', 'unique_variable_ids']]);
+    const result = WorkflowDefinition.safeParse({
+      ...seed,
+      input_variables: [seed.input_variables[0], seed.input_variables[0], seed.input_variables[1]],
+    });
+    expect(
+      result.error?.issues.map((i): unknown[] => [
+        i.path.join('.'),
+        i.code === 'custom' ? (i.params as { rule?: string } | undefined)?.rule : undefined,
+      ]),
+    ).toEqual([['input_variables.1.variable_id', 'unique_variable_ids']]);
   });
 
   it('runs the structural rules again on a definition read without them (a version saved under older rules)', () => {
-    const stored = WorkflowDefinitionFields.parse({ ...seed, steps: [seed.steps[0], { ...seed.steps[1], step_id: 'step_1' }] });
+    const stored = WorkflowDefinitionFields.parse({
+      ...seed,
+      steps: [seed.steps[0], { ...seed.steps[1], step_id: 'step_1' }],
+    });
     expect(checkDefinition(stored, tools).map((i) => i.rule)).toEqual(['unique_step_ids']);
     expect(Object.keys(DEFINITION_RULES)).toContain('unique_step_ids');
   });
@@ -85,14 +128,20 @@ describe('WorkflowDefinition', () => {
   });
 
   it('orders steps by sequence_number, then by position', () => {
-    expect(orderedSteps([{ id: 'a', sequence_number: 2 }, { id: 'b' }, { id: 'c', sequence_number: 0 }]).map((s) => s.id)).toEqual(['c', 'b', 'a']);
+    expect(
+      orderedSteps([{ id: 'a', sequence_number: 2 }, { id: 'b' }, { id: 'c', sequence_number: 0 }]).map((s) => s.id),
+    ).toEqual(['c', 'b', 'a']);
   });
 
   it('checks tools, required parameters and outputs against the catalog', () => {
     const def = WorkflowDefinition.parse({
       ...seed,
       steps: [
-        { ...seed.steps[0], parameter_mappings: { extraction_mode: 'full', colour: 'red' }, output_mappings: { words: 'document_text' } },
+        {
+          ...seed.steps[0],
+          parameter_mappings: { extraction_mode: 'full', colour: 'red' },
+          output_mappings: { words: 'document_text' },
+        },
         { ...seed.steps[1], tool: { tool_id: 'nope', name: 'Nope' } },
       ],
     });
@@ -105,55 +154,102 @@ describe('WorkflowDefinition', () => {
   });
 
   it('checks the types of mapped variables: an enum input must be a subset of the parameter enum', () => {
-    const analyzer: ToolDescriptor = { ...tools[1]!, parameters: schema({ text: { type: 'string' }, analysis_level: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] } }, ['text']) };
+    const analyzer: ToolDescriptor = {
+      ...tools[1]!,
+      parameters: schema(
+        { text: { type: 'string' }, analysis_level: { type: 'string', enum: ['basic', 'detailed', 'comprehensive'] } },
+        ['text'],
+      ),
+    };
     const catalog = [tools[0]!, analyzer];
     // The seed maps its enum input to the parameter enum and the extracted text to a string: compatible.
     expect(checkDefinitionAgainstTools(WorkflowDefinition.parse(seed), catalog)).toEqual([]);
     const def = WorkflowDefinition.parse({
       ...seed,
-      input_variables: [seed.input_variables[0], { name: 'depth', variable_id: 'depth', required: true, schema: { type: 'string', enum: ['basic', 'deep'] } }],
+      input_variables: [
+        seed.input_variables[0],
+        { name: 'depth', variable_id: 'depth', required: true, schema: { type: 'string', enum: ['basic', 'deep'] } },
+      ],
       steps: [seed.steps[0], seed.steps[1]],
     });
     expect(checkDefinitionAgainstTools(def, catalog)).toEqual([
       {
         rule: 'parameter_types_compatible',
         path: ['steps', 1, 'parameter_mappings', 'analysis_level'],
-        message: "variable 'depth' cannot be passed to parameter 'analysis_level' of tool 'text_analyzer': it may be \"deep\", which the parameter does not accept; it accepts only \"basic\", \"detailed\", \"comprehensive\"",
+        message:
+          'variable \'depth\' cannot be passed to parameter \'analysis_level\' of tool \'text_analyzer\': it may be "deep", which the parameter does not accept; it accepts only "basic", "detailed", "comprehensive"',
       },
     ]);
   });
 
-  it('takes a variable\'s type from the step that wrote it last before the reader', () => {
-    const numbers: ToolDescriptor = { tool_id: 'counter', name: 'Counter', description: '', version: '1', parameters: schema({}, []), outputs: schema({ n: { type: 'integer' } }, ['n']), defaults: {} };
-    const words: ToolDescriptor = { tool_id: 'words', name: 'Words', description: '', version: '1', parameters: schema({}, []), outputs: schema({ w: { type: 'string' } }, ['w']), defaults: {} };
+  it("takes a variable's type from the step that wrote it last before the reader", () => {
+    const numbers: ToolDescriptor = {
+      tool_id: 'counter',
+      name: 'Counter',
+      description: '',
+      version: '1',
+      parameters: schema({}, []),
+      outputs: schema({ n: { type: 'integer' } }, ['n']),
+      defaults: {},
+    };
+    const words: ToolDescriptor = {
+      tool_id: 'words',
+      name: 'Words',
+      description: '',
+      version: '1',
+      parameters: schema({}, []),
+      outputs: schema({ w: { type: 'string' } }, ['w']),
+      defaults: {},
+    };
     const catalog = [...tools, numbers, words];
     const def = WorkflowDefinition.parse({
       workflow_id: 'wf',
       name: 'wf',
       steps: [
         { step_id: 'count', tool: { tool_id: 'counter', name: 'c' }, output_mappings: { n: 'value' } },
-        { step_id: 'first', tool: { tool_id: 'text_analyzer', name: 't' }, parameter_mappings: { text: 'value' }, output_mappings: { analysis_results: 'a' } },
+        {
+          step_id: 'first',
+          tool: { tool_id: 'text_analyzer', name: 't' },
+          parameter_mappings: { text: 'value' },
+          output_mappings: { analysis_results: 'a' },
+        },
         { step_id: 'word', tool: { tool_id: 'words', name: 'w' }, output_mappings: { w: 'value' } },
-        { step_id: 'second', tool: { tool_id: 'text_analyzer', name: 't' }, parameter_mappings: { text: 'value' }, output_mappings: { analysis_results: 'b' } },
+        {
+          step_id: 'second',
+          tool: { tool_id: 'text_analyzer', name: 't' },
+          parameter_mappings: { text: 'value' },
+          output_mappings: { analysis_results: 'b' },
+        },
       ],
     });
     expect(checkDefinitionAgainstTools(def, catalog).map((i) => [i.rule, i.path.join('.'), i.message])).toEqual([
-      ['parameter_types_compatible', 'steps.1.parameter_mappings.text', "variable 'value' cannot be passed to parameter 'text' of tool 'text_analyzer': it is an integer; the parameter expects a string"],
+      [
+        'parameter_types_compatible',
+        'steps.1.parameter_mappings.text',
+        "variable 'value' cannot be passed to parameter 'text' of tool 'text_analyzer': it is an integer; the parameter expects a string",
+      ],
     ]);
   });
 
   it('derives output_data from the variables no later step reads, unless output_variables says otherwise', () => {
     const def = WorkflowDefinition.parse(seed);
     expect(outputVariableNames(def)).toEqual(['final_analysis']);
-    expect(outputVariableNames(WorkflowDefinition.parse({ ...seed, output_variables: ['document_text', 'final_analysis'] }))).toEqual(['document_text', 'final_analysis']);
+    expect(
+      outputVariableNames(WorkflowDefinition.parse({ ...seed, output_variables: ['document_text', 'final_analysis'] })),
+    ).toEqual(['document_text', 'final_analysis']);
     const unknown = WorkflowDefinition.safeParse({ ...seed, output_variables: ['nothing'] });
-    expect(unknown.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(["output_variables.0: output variable 'nothing' is not an input and no step writes it"]);
+    expect(unknown.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      "output_variables.0: output variable 'nothing' is not an input and no step writes it",
+    ]);
   });
 
   it('checks literal parameters with the validator it is given, and never variable references', () => {
     const def = WorkflowDefinition.parse({
       ...seed,
-      steps: [{ ...seed.steps[0], parameter_mappings: { input_file: 'input_doc', extraction_mode: 'bogus' } }, seed.steps[1]],
+      steps: [
+        { ...seed.steps[0], parameter_mappings: { input_file: 'input_doc', extraction_mode: 'bogus' } },
+        seed.steps[1],
+      ],
     });
     const seen: unknown[] = [];
     const checkLiteral = (schema: Record<string, unknown>, value: unknown) => {
@@ -161,7 +257,11 @@ describe('WorkflowDefinition', () => {
       return value === 'bogus' ? `must be one of ${JSON.stringify(schema.default)}` : undefined;
     };
     expect(checkDefinitionAgainstTools(def, tools, checkLiteral)).toEqual([
-      { rule: 'literal_parameters_match_schema', path: ['steps', 0, 'parameter_mappings', 'extraction_mode'], message: 'the literal value of \'extraction_mode\' must be one of "full"' },
+      {
+        rule: 'literal_parameters_match_schema',
+        path: ['steps', 0, 'parameter_mappings', 'extraction_mode'],
+        message: 'the literal value of \'extraction_mode\' must be one of "full"',
+      },
     ]);
     // input_doc, document_text and depth name variables: only the literal was checked.
     expect(seen).toEqual(['bogus']);
@@ -174,33 +274,64 @@ describe('expressions and activation policies in definitions', () => {
 
   it('refuses an expression that does not parse at every save, naming the step, the parameter and the position (rule expressions_parse)', () => {
     const parsed = WorkflowDefinition.safeParse(
-      withSteps([seed.steps[0], { ...seed.steps[1], parameter_mappings: { text: { expr: 'document_text &' }, analysis_level: 'depth' } }]),
+      withSteps([
+        seed.steps[0],
+        { ...seed.steps[1], parameter_mappings: { text: { expr: 'document_text &' }, analysis_level: 'depth' } },
+      ]),
     );
     expect(parsed.error?.issues).toEqual([
       expect.objectContaining({
         path: ['steps', 1, 'parameter_mappings', 'text'],
-        message: expect.stringMatching(/^step 'step_2': the expression in parameter_mappings\.text does not parse at position 15: /),
+        message: expect.stringMatching(
+          /^step 'step_2': the expression in parameter_mappings\.text does not parse at position 15: /,
+        ),
         params: { rule: 'expressions_parse', step_id: 'step_2' },
       }),
     ]);
   });
 
   it('checks activation policy expressions at every save, and orders their reads', () => {
-    const bad = WorkflowDefinition.safeParse(withSteps([seed.steps[0], { ...seed.steps[1], activation_policy: { when: '$count(' } }]));
+    const bad = WorkflowDefinition.safeParse(
+      withSteps([seed.steps[0], { ...seed.steps[1], activation_policy: { when: '$count(' } }]),
+    );
     expect(bad.success).toBe(false);
-    expect(bad.error?.issues[0]).toMatchObject({ path: ['steps', 1, 'activation_policy', 'when'], message: expect.stringContaining("step 'step_2'") });
+    expect(bad.error?.issues[0]).toMatchObject({
+      path: ['steps', 1, 'activation_policy', 'when'],
+      message: expect.stringContaining("step 'step_2'"),
+    });
 
-    const early = WorkflowDefinition.safeParse(withSteps([{ ...seed.steps[0], activation_policy: { when: '$length(final_analysis) > 0' } }, seed.steps[1]]));
-    expect(early.error?.issues.map((i) => i.message)).toEqual(["variable 'final_analysis' is only produced by a later step"]);
+    const early = WorkflowDefinition.safeParse(
+      withSteps([{ ...seed.steps[0], activation_policy: { when: '$length(final_analysis) > 0' } }, seed.steps[1]]),
+    );
+    expect(early.error?.issues.map((i) => i.message)).toEqual([
+      "variable 'final_analysis' is only produced by a later step",
+    ]);
 
-    const fine = WorkflowDefinition.safeParse(withSteps([seed.steps[0], { ...seed.steps[1], activation_policy: { when: "__steps__.step_1.outputData.page_count > 1 and $exists(document_text)" } }]));
+    const fine = WorkflowDefinition.safeParse(
+      withSteps([
+        seed.steps[0],
+        {
+          ...seed.steps[1],
+          activation_policy: { when: '__steps__.step_1.outputData.page_count > 1 and $exists(document_text)' },
+        },
+      ]),
+    );
     expect(fine.success).toBe(true);
-    expect(WorkflowDefinition.safeParse(withSteps([{ ...seed.steps[0], activation_policy: { enabled: false, when: 'x' } }])).success).toBe(false);
+    expect(
+      WorkflowDefinition.safeParse(withSteps([{ ...seed.steps[0], activation_policy: { enabled: false, when: 'x' } }]))
+        .success,
+    ).toBe(false);
   });
 
   it('counts variables read by {var} and expressions for the output rule', () => {
     const def = WorkflowDefinition.parse(
-      withSteps([seed.steps[0], { ...seed.steps[1], parameter_mappings: { text: { expr: '$substring(document_text, 0, 100)' }, analysis_level: { var: 'depth' } } }]),
+      withSteps([
+        seed.steps[0],
+        {
+          ...seed.steps[1],
+          parameter_mappings: { text: { expr: '$substring(document_text, 0, 100)' }, analysis_level: { var: 'depth' } },
+        },
+      ]),
     );
     expect(outputVariableNames(def)).toEqual(['final_analysis']);
   });

@@ -40,7 +40,12 @@ export type WorkflowDefinitionFields = z.infer<typeof WorkflowDefinitionFields>;
 export const WorkflowDefinition = WorkflowDefinitionFields.superRefine((def, ctx) => {
   for (const issue of checkDefinitionStructure(def)) {
     const stepId = issueStepId(def, issue.path);
-    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { rule: issue.rule, ...(stepId !== undefined && { step_id: stepId }) } });
+    ctx.addIssue({
+      code: 'custom',
+      path: issue.path,
+      message: issue.message,
+      params: { rule: issue.rule, ...(stepId !== undefined && { step_id: stepId }) },
+    });
   }
 });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
@@ -79,7 +84,10 @@ export const DEFINITION_RULES = {
 export type DefinitionRule = keyof typeof DEFINITION_RULES;
 
 /** The `step_id` of the step an issue's path points into, if it does. */
-export function issueStepId(def: Pick<DefinitionShape, 'steps'>, path: readonly (string | number)[]): string | undefined {
+export function issueStepId(
+  def: Pick<DefinitionShape, 'steps'>,
+  path: readonly (string | number)[],
+): string | undefined {
   if (path[0] !== 'steps' || typeof path[1] !== 'number') return undefined;
   return def.steps[path[1]]?.step_id;
 }
@@ -96,7 +104,11 @@ export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[
 
   def.input_variables.forEach((variable, i) => {
     if (inputs.has(variable.variable_id)) {
-      issues.push({ rule: 'unique_variable_ids', path: ['input_variables', i, 'variable_id'], message: `duplicate variable_id '${variable.variable_id}'` });
+      issues.push({
+        rule: 'unique_variable_ids',
+        path: ['input_variables', i, 'variable_id'],
+        message: `duplicate variable_id '${variable.variable_id}'`,
+      });
     }
     inputs.add(variable.variable_id);
   });
@@ -104,24 +116,42 @@ export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[
   def.input_variables.forEach((variable, i) => {
     if (variable.schema === undefined || variable.default === undefined) return;
     const check = checkInputValue(variable.schema, variable.default, `the default of ${variable.name}`);
-    if (!check.ok) issues.push({ rule: 'defaults_match_schema', path: ['input_variables', i, 'default'], message: check.message });
+    if (!check.ok)
+      issues.push({ rule: 'defaults_match_schema', path: ['input_variables', i, 'default'], message: check.message });
   });
 
   def.steps.forEach((step, i) => {
     const policy = step.activation_policy;
-    if (policy !== undefined && 'when' in policy) issues.push(...expressionIssues({ expr: policy.when }, step.step_id, ['steps', i], ['activation_policy', 'when']));
-    for (const { source, path } of stepTypeOf(step).sources(step)) issues.push(...expressionIssues(source, step.step_id, ['steps', i], path));
-    if (stepIds.has(step.step_id)) issues.push({ rule: 'unique_step_ids', path: ['steps', i, 'step_id'], message: `duplicate step_id '${step.step_id}'` });
+    if (policy !== undefined && 'when' in policy)
+      issues.push(
+        ...expressionIssues({ expr: policy.when }, step.step_id, ['steps', i], ['activation_policy', 'when']),
+      );
+    for (const { source, path } of stepTypeOf(step).sources(step))
+      issues.push(...expressionIssues(source, step.step_id, ['steps', i], path));
+    if (stepIds.has(step.step_id))
+      issues.push({
+        rule: 'unique_step_ids',
+        path: ['steps', i, 'step_id'],
+        message: `duplicate step_id '${step.step_id}'`,
+      });
     stepIds.add(step.step_id);
     if (step.sequence_number !== undefined) {
       if (sequenceNumbers.has(step.sequence_number)) {
-        issues.push({ rule: 'unique_sequence_numbers', path: ['steps', i, 'sequence_number'], message: `duplicate sequence_number ${step.sequence_number}` });
+        issues.push({
+          rule: 'unique_sequence_numbers',
+          path: ['steps', i, 'sequence_number'],
+          message: `duplicate sequence_number ${step.sequence_number}`,
+        });
       }
       sequenceNumbers.add(step.sequence_number);
     }
     for (const use of stepTypeOf(step).writes(step)) {
       if (inputs.has(use.variable)) {
-        issues.push({ rule: 'inputs_read_only', path: ['steps', i, ...use.path], message: `'${use.variable}' is an input variable; steps cannot overwrite inputs` });
+        issues.push({
+          rule: 'inputs_read_only',
+          path: ['steps', i, ...use.path],
+          message: `'${use.variable}' is an input variable; steps cannot overwrite inputs`,
+        });
       }
     }
   });
@@ -136,7 +166,11 @@ export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[
     const type = stepTypeOf(step);
     for (const use of stepReads(step, declared)) {
       if (!inputs.has(use.variable) && !produced.has(use.variable)) {
-        issues.push({ rule: 'reads_available_variables', path: ['steps', i, ...use.path], message: `variable '${use.variable}' is only produced by a later step` });
+        issues.push({
+          rule: 'reads_available_variables',
+          path: ['steps', i, ...use.path],
+          message: `variable '${use.variable}' is only produced by a later step`,
+        });
       }
     }
     for (const use of type.writes(step)) produced.add(use.variable);
@@ -144,7 +178,11 @@ export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[
 
   (def.output_variables ?? []).forEach((name, i) => {
     if (!produced.has(name) && !inputs.has(name)) {
-      issues.push({ rule: 'output_variables_written', path: ['output_variables', i], message: `output variable '${name}' is not an input and no step writes it` });
+      issues.push({
+        rule: 'output_variables_written',
+        path: ['output_variables', i],
+        message: `output variable '${name}' is not an input and no step writes it`,
+      });
     }
   });
   return issues;
@@ -177,7 +215,12 @@ export function checkDefinitionAgainstTools(
 }
 
 /** Every definition rule, structural and catalog: what publishing runs. */
-export function checkDefinition(def: DefinitionShape, tools: readonly ToolDescriptor[], checkLiteral?: StepCheckContext['checkLiteral'], workflows?: StepCheckContext['workflows']): DefinitionIssue[] {
+export function checkDefinition(
+  def: DefinitionShape,
+  tools: readonly ToolDescriptor[],
+  checkLiteral?: StepCheckContext['checkLiteral'],
+  workflows?: StepCheckContext['workflows'],
+): DefinitionIssue[] {
   return [...checkDefinitionStructure(def), ...checkDefinitionAgainstTools(def, tools, checkLiteral, workflows)];
 }
 
@@ -185,7 +228,10 @@ export function checkDefinition(def: DefinitionShape, tools: readonly ToolDescri
  * The JSON Schema of each variable as each step sees it, in execution order: the inputs'
  * schemas, then what each step writes (where the catalog knows it) for the steps after it.
  */
-function variablesSeenBySteps(def: DefinitionShape, tools: ReadonlyMap<string, ToolDescriptor>): Map<DefinitionShape['steps'][number], ReadonlyMap<string, JsonSchemaDocument>> {
+function variablesSeenBySteps(
+  def: DefinitionShape,
+  tools: ReadonlyMap<string, ToolDescriptor>,
+): Map<DefinitionShape['steps'][number], ReadonlyMap<string, JsonSchemaDocument>> {
   const current = new Map<string, JsonSchemaDocument>();
   for (const variable of def.input_variables) {
     if (variable.schema !== undefined) current.set(variable.variable_id, variableJsonSchema(variable.schema));

@@ -39,8 +39,13 @@ describe('the expression pacer', () => {
       messages.push(result.ok ? 'ok' : result.message);
     }
     expect(messages.slice(0, -1).every((m) => m.includes('more than 100000 evaluation steps'))).toBe(true);
-    expect(messages.at(-1)).toContain(`the step's expressions took more than ${STEPS_PER_JOB_STEP} evaluation steps together`);
+    expect(messages.at(-1)).toContain(
+      `the step's expressions took more than ${STEPS_PER_JOB_STEP} evaluation steps together`,
+    );
     // Another step's budget starts from nothing.
-    expect(await evaluateExpression('$sum([1..10])', {}, { budget: pacer.stepBudget() })).toEqual({ ok: true, value: 55 });
+    expect(await evaluateExpression('$sum([1..10])', {}, { budget: pacer.stepBudget() })).toEqual({
+      ok: true,
+      value: 55,
+    });
   }, 60_000);
 });

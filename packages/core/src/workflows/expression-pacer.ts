@@ -72,7 +72,10 @@ export class ExpressionPacer {
     return {
       draw: (steps) => {
         taken += steps;
-        if (taken > STEPS_PER_JOB_STEP) throw new ExpressionOverrun(`the step's expressions took more than ${STEPS_PER_JOB_STEP} evaluation steps together`);
+        if (taken > STEPS_PER_JOB_STEP)
+          throw new ExpressionOverrun(
+            `the step's expressions took more than ${STEPS_PER_JOB_STEP} evaluation steps together`,
+          );
         return this.draw(steps);
       },
     };

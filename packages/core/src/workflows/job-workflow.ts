@@ -11,7 +11,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { confirmUpdate, type ConfirmRequest, executionStateQuery, pauseSignal, resumeSignal, runStateQuery, setPausedUpdate } from '../job-workflow-contract';
+import {
+  confirmUpdate,
+  type ConfirmRequest,
+  executionStateQuery,
+  pauseSignal,
+  resumeSignal,
+  runStateQuery,
+  setPausedUpdate,
+} from '../job-workflow-contract';
 import type { JobErrorCode } from '../model/error-codes';
 import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../model/job-workflow-input';
 import type { RunError, RunState } from '../model/run-state';
@@ -108,7 +116,11 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   // Runs recorded before the run-state design carried their steps in the start argument.
   if (isV1Input(rawInput)) return jobWorkflowV1(rawInput);
   const read = readJobWorkflowInput(rawInput);
-  if (!read.ok) throw ApplicationFailure.nonRetryable(`Invalid job workflow input: ${read.message}`, failureType('INVALID_WORKFLOW_INPUT'));
+  if (!read.ok)
+    throw ApplicationFailure.nonRetryable(
+      `Invalid job workflow input: ${read.message}`,
+      failureType('INVALID_WORKFLOW_INPUT'),
+    );
   const input = read.input;
   // Asked before any command, so every replay meets the marker where the code asks for it.
   const pacer = new ExpressionPacer(patched(BOUNDED_EXPRESSIONS_PATCH));
@@ -126,13 +138,23 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   } else if (input.continued !== undefined) {
     // The rest of a run that continued as new: its state is reloaded from the run store.
     ({ start, run: resumed } = await resumeRun(runStore, input.job_id, input.continued));
-    persistence = { prepared: input.continued.prepared, claim: undefined, stepsRecorded: input.continued.prepared, from: input.continued.from };
+    persistence = {
+      prepared: input.continued.prepared,
+      claim: undefined,
+      stepsRecorded: input.continued.prepared,
+      from: input.continued.from,
+    };
   } else if (input.prepared !== undefined) {
     // Which way a run persists itself follows from its input alone, so replaying it takes the same way.
     const { revision, ...prepared } = input.prepared;
     const startedAt = input.started_at ?? now();
     start = { ...prepared, job_id: input.job_id, run_id: runId, started_at: startedAt, reused: [] };
-    persistence = { prepared: true, claim: { job_id: input.job_id, run_id: runId, started_at: startedAt, revision }, stepsRecorded: true, from: 0 };
+    persistence = {
+      prepared: true,
+      claim: { job_id: input.job_id, run_id: runId, started_at: startedAt, revision },
+      stepsRecorded: true,
+      from: 0,
+    };
   } else {
     const begun = await runStore.beginRun({
       job_id: input.job_id,
@@ -148,7 +170,9 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
   const run = resumed ?? beginRunState(start);
   const declared = new Set(start.declared);
   const reusedUntil = start.reused.reduce((max, step) => Math.max(max, step.index + 1), 0);
-  const chain = new RunChain(persistence.from, reusedUntil, persistence.prepared, (write) => record(run, write, persistence));
+  const chain = new RunChain(persistence.from, reusedUntil, persistence.prepared, (write) =>
+    record(run, write, persistence),
+  );
 
   const inbox = new StepInbox();
   registerHandlers(run, inbox, chain);
@@ -160,7 +184,10 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
     const at = end.ended_at ?? now();
     const persisting = finish(
       run,
-      (final) => (failed ? runFailed(final, failed.index, failed.error, start.output_variables, at) : runCompleted(final, start.output_variables, at)),
+      (final) =>
+        failed
+          ? runFailed(final, failed.index, failed.error, start.output_variables, at)
+          : runCompleted(final, start.output_variables, at),
       end.recorded ? undefined : persistence,
     );
     if (persisting) await persisting;
@@ -168,7 +195,10 @@ export async function jobWorkflow(rawInput: unknown): Promise<JobWorkflowResult 
     if (!isCancellation(err)) throw err;
     // No claim with a cancellation: a run cancelled before it claimed its job leaves the job
     // as it was (PENDING), and one that did claim it is recorded through the usual fence.
-    await finish(run, (final) => runCancelled(final, start.output_variables, now()), { ...persistence, claim: undefined });
+    await finish(run, (final) => runCancelled(final, start.output_variables, now()), {
+      ...persistence,
+      claim: undefined,
+    });
     log.info('Job cancelled', { job_id: run.job_id });
     throw err;
   }
@@ -224,7 +254,8 @@ async function interpret(
     const type = stepTypeOf(step);
     const scope = scopeOf(run, declared, pacer);
     // Most steps have no policy: no await, so the per-step hot path gains no promise.
-    const activation = step.activation_policy === undefined ? ALWAYS_ACTIVE : await activationOf(step.activation_policy, scope);
+    const activation =
+      step.activation_policy === undefined ? ALWAYS_ACTIVE : await activationOf(step.activation_policy, scope);
     if ('failed' in activation) {
       stepStarted(run, index, step.name ?? type.label(step), now());
       const error = { code: failureType('EXPRESSION_FAILED'), message: activation.message };
@@ -250,7 +281,14 @@ async function interpret(
     const outcome = await type.execute(step, {
       run,
       index,
-      address: { job_id: run.job_id, run_id: run.run_id, workflow_id: run.workflow_id, step_index: index, step_id: step.step_id, correlation_id: run.correlation_id },
+      address: {
+        job_id: run.job_id,
+        run_id: run.run_id,
+        workflow_id: run.workflow_id,
+        step_index: index,
+        step_id: step.step_id,
+        correlation_id: run.correlation_id,
+      },
       variables: run.variables,
       declared,
       scope,
@@ -276,7 +314,8 @@ async function interpret(
       }
       case 'Failed':
         // The first activity found the job changed or taken: the run does nothing, as `beginRun` refusing it.
-        if (persistence.claim !== undefined && outcome.error.code === failureType('JOB_NOT_STARTABLE')) throw notStartable(outcome.error.message);
+        if (persistence.claim !== undefined && outcome.error.code === failureType('JOB_NOT_STARTABLE'))
+          throw notStartable(outcome.error.message);
         stepFailed(run, index, outcome.error, outcome.attempt, now());
         return { failed: { index, error: outcome.error }, recorded: false };
     }
@@ -285,19 +324,32 @@ async function interpret(
 }
 
 /** What a step's activity records of a prepared run: its claim until confirmed, and for the last step the ending. */
-function recordingFor(run: RunState, start: RunStart, persistence: Persistence, last: boolean): StepExecution['recording'] {
+function recordingFor(
+  run: RunState,
+  start: RunStart,
+  persistence: Persistence,
+  last: boolean,
+): StepExecution['recording'] {
   const header = last && persistence.stepsRecorded ? headerOf(run) : undefined;
   const finish =
     header !== undefined && JSON.stringify(header).length <= MAX_FINISH_HEADER_BYTES
       ? { header, output_variables: start.output_variables }
       : undefined;
-  return { ...(persistence.claim !== undefined && { claim: persistence.claim }), ...(finish !== undefined && { finish }) };
+  return {
+    ...(persistence.claim !== undefined && { claim: persistence.claim }),
+    ...(finish !== undefined && { finish }),
+  };
 }
 
 /** How a step's value sources resolve: the run's variables, the expression document built at most once, the run's pacer. */
 function scopeOf(run: RunState, declared: ReadonlySet<string>, pacer: ExpressionPacer): ValueScope {
   let document: Record<string, unknown> | undefined;
-  return { variables: run.variables, declared, document: () => (document ??= expressionDocumentOf(run)), evaluate: pacer.forStep() };
+  return {
+    variables: run.variables,
+    declared,
+    document: () => (document ??= expressionDocumentOf(run)),
+    evaluate: pacer.forStep(),
+  };
 }
 
 /** Holds the run at a step boundary while it is paused, recording the pause and the resumption. */
@@ -330,13 +382,20 @@ async function record(run: RunState, write: RunRecord, persistence: Persistence 
  * activity has recorded the ending already, and the run ends at once; only a write is
  * awaited (every promise of workflow code is tracked by the SDK, at a cost per job).
  */
-function finish(run: RunState, end: (final: RunState) => void, persistence: Persistence | undefined): Promise<void> | undefined {
+function finish(
+  run: RunState,
+  end: (final: RunState) => void,
+  persistence: Persistence | undefined,
+): Promise<void> | undefined {
   const final = JSON.parse(JSON.stringify(run)) as RunState;
   end(final);
   upsertSearchAttributes([{ key: OrdoJobStatus, value: jobStatusOf(final.status) }]);
   if (persistence === undefined) return adopt(run, final);
   // The steps of this execution: an earlier one of the run recorded those before it.
-  const write = { header: headerOf(final), steps: persistence.from === 0 ? final.steps : final.steps.slice(persistence.from) };
+  const write = {
+    header: headerOf(final),
+    steps: persistence.from === 0 ? final.steps : final.steps.slice(persistence.from),
+  };
   // A `beginRun` run records exactly as it always has, so its recorded histories replay.
   const persisted = persistence.prepared
     ? CancellationScope.nonCancellable(() => record(final, write, persistence))

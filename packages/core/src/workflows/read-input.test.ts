@@ -12,7 +12,19 @@ const prepared = {
   declared: ['v0', 'v1'],
   output_variables: ['v1'],
   total_steps: 1,
-  first: { from: 0, steps: [{ type: 'tool', step_id: 's', tool: { tool_id: 'noop', name: 'Noop' }, parameter_mappings: { value: 'v0' }, output_mappings: { value: 'v1' } }], tools: { noop: {} } },
+  first: {
+    from: 0,
+    steps: [
+      {
+        type: 'tool',
+        step_id: 's',
+        tool: { tool_id: 'noop', name: 'Noop' },
+        parameter_mappings: { value: 'v0' },
+        output_mappings: { value: 'v1' },
+      },
+    ],
+    tools: { noop: {} },
+  },
   revision: 3,
 };
 
@@ -20,7 +32,11 @@ const continued = { run_id: 'r', from: 120, started_at: '2031-01-01T00:00:00.000
 
 const samples: unknown[] = [
   { job_id: 'job_1', prepared },
-  { job_id: 'job_1', started_at: '2031-01-01T00:00:00.000Z', prepared: { ...prepared, parent_job_id: 'job_0', extra: 'ignored' } },
+  {
+    job_id: 'job_1',
+    started_at: '2031-01-01T00:00:00.000Z',
+    prepared: { ...prepared, parent_job_id: 'job_0', extra: 'ignored' },
+  },
   { job_id: 'job_1', prepared, retry: { run_id: 'r', from_step_index: 0 } },
   { job_id: 'job_1', prepared: null },
   { job_id: 'job_1', prepared: { ...prepared, revision: -1 } },
@@ -29,7 +45,10 @@ const samples: unknown[] = [
   { job_id: 'job_1', prepared: { ...prepared, declared: [1] } },
   { job_id: 'job_1', prepared: { ...prepared, context: [] } },
   { job_id: 'job_1', prepared: { ...prepared, first: { ...prepared.first, tools: [] } } },
-  { job_id: 'job_1', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } } },
+  {
+    job_id: 'job_1',
+    prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } },
+  },
   { job_id: 'job_1', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'tool', step_id: '' }] } } },
   { job_id: 'job_1', prepared: { ...prepared, variables: undefined } },
   { job_id: 'job_1' },
@@ -80,9 +99,18 @@ describe('readJobWorkflowInput', () => {
   });
 
   it('reads the composition form, naming the field and the rule of a bad one', () => {
-    expect(readJobWorkflowInput({ workflow_id: 'wf', input_values: { a: 1 } })).toEqual({ ok: true, input: { workflow_id: 'wf', input_values: { a: 1 } } });
-    expect(readJobWorkflowInput({ workflow_id: 'wf', version: 0 })).toEqual({ ok: false, message: 'version: must be a whole number, 1 or more' });
-    expect(readJobWorkflowInput({ workflow_id: 'wf', input_values: [] })).toEqual({ ok: false, message: 'input_values: must be an object of values by variable_id' });
+    expect(readJobWorkflowInput({ workflow_id: 'wf', input_values: { a: 1 } })).toEqual({
+      ok: true,
+      input: { workflow_id: 'wf', input_values: { a: 1 } },
+    });
+    expect(readJobWorkflowInput({ workflow_id: 'wf', version: 0 })).toEqual({
+      ok: false,
+      message: 'version: must be a whole number, 1 or more',
+    });
+    expect(readJobWorkflowInput({ workflow_id: 'wf', input_values: [] })).toEqual({
+      ok: false,
+      message: 'input_values: must be an object of values by variable_id',
+    });
   });
 
   it('says what is wrong', () => {
@@ -90,10 +118,19 @@ describe('readJobWorkflowInput', () => {
       ok: false,
       message: 'retry.from_step_index: must be a whole number, 0 or more',
     });
-    expect(readJobWorkflowInput({ job_id: 'j', prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } } })).toEqual({
+    expect(
+      readJobWorkflowInput({
+        job_id: 'j',
+        prepared: { ...prepared, first: { ...prepared.first, steps: [{ type: 'teleport', step_id: 's' }] } },
+      }),
+    ).toEqual({
       ok: false,
-      message: 'prepared.first.steps.0: must be a step definition with a step_id and a known type (tool, sys.human_confirm, sys.wait, sys.sub_workflow)',
+      message:
+        'prepared.first.steps.0: must be a step definition with a step_id and a known type (tool, sys.human_confirm, sys.wait, sys.sub_workflow)',
     });
-    expect(readJobWorkflowInput({ job_id: 'j', continued: { ...continued, from: 1.5 } })).toEqual({ ok: false, message: 'continued.from: must be a whole number, 0 or more' });
+    expect(readJobWorkflowInput({ job_id: 'j', continued: { ...continued, from: 1.5 } })).toEqual({
+      ok: false,
+      message: 'continued.from: must be a whole number, 0 or more',
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { JobErrorCode } from '../model/error-codes';
 import type { JobWorkflowInput, RunContinuation } from '../model/job-workflow-input';
 import type { RunState } from '../model/run-state';
@@ -58,7 +65,8 @@ export class RunChain {
    */
   atBoundary(run: RunState, index: number): Promise<void> | undefined {
     const suggested = workflowInfo().continueAsNewSuggested && index >= this.reusedUntil;
-    const full = this.unrecorded.length >= UNRECORDED_LIMIT.max_steps || this.unrecordedBytes >= UNRECORDED_LIMIT.max_bytes;
+    const full =
+      this.unrecorded.length >= UNRECORDED_LIMIT.max_steps || this.unrecordedBytes >= UNRECORDED_LIMIT.max_bytes;
     if (!suggested && !full) return undefined;
     if (!patched(CHAIN_PATCH)) return undefined;
     return suggested ? this.continueAsNew(run, index) : this.writeUnrecorded(run);
@@ -78,13 +86,23 @@ export class RunChain {
     await this.writeUnrecorded(run);
     // An update's handler must not be cut off by the new execution (nor its caller left unanswered).
     await condition(allHandlersFinished);
-    const continued: RunContinuation = { run_id: run.run_id, from: index, started_at: run.started_at, prepared: this.prepared, paused: run.paused };
+    const continued: RunContinuation = {
+      run_id: run.run_id,
+      from: index,
+      started_at: run.started_at,
+      prepared: this.prepared,
+      paused: run.paused,
+    };
     return continueAsNew<(input: JobWorkflowInput) => Promise<unknown>>({ job_id: run.job_id, continued });
   }
 }
 
 /** The run's start and state as a continued execution reloads them from the run store. */
-export async function resumeRun(runStore: Pick<RunStoreActivities, 'resumeRun'>, jobId: string, continued: RunContinuation): Promise<{ start: RunStart; run: RunState }> {
+export async function resumeRun(
+  runStore: Pick<RunStoreActivities, 'resumeRun'>,
+  jobId: string,
+  continued: RunContinuation,
+): Promise<{ start: RunStart; run: RunState }> {
   const resumed = await runStore.resumeRun({ job_id: jobId, run_id: continued.run_id, from: continued.from });
   if (!resumed.ok) throw ApplicationFailure.nonRetryable(resumed.message, failureType('JOB_NOT_STARTABLE'));
   const run = beginRunState(resumed.start);

@@ -7,7 +7,10 @@ import type { SchemaValue } from '../model/schema-value';
  * before it reaches the history.
  */
 export class StepInbox {
-  private readonly open = new Map<string, { check: (payload: SchemaValue | undefined) => string | undefined; received?: { payload: SchemaValue | undefined } }>();
+  private readonly open = new Map<
+    string,
+    { check: (payload: SchemaValue | undefined) => string | undefined; received?: { payload: SchemaValue | undefined } }
+  >();
 
   /** Starts accepting a message for `stepId`; `check` answers what is wrong with a payload, or undefined. */
   expect(stepId: string, check: (payload: SchemaValue | undefined) => string | undefined): void {

@@ -33,7 +33,9 @@ describe('HostAllowlist', () => {
   });
 
   it('refuses an entry that is not a host', () => {
-    expect(() => new HostAllowlist(['https://example.com/path'])).toThrow("Allowed host 'https://example.com/path' is not a host name, host:port or *.domain");
+    expect(() => new HostAllowlist(['https://example.com/path'])).toThrow(
+      "Allowed host 'https://example.com/path' is not a host name, host:port or *.domain",
+    );
     expect(() => new HostAllowlist(['exa mple.com'])).toThrow(/is not a host name/);
   });
 });

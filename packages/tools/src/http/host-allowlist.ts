@@ -44,7 +44,11 @@ function parseEntry(raw: string): AllowlistEntry {
   }
   // `new URL('http://h:80').port` is '' (the scheme's default), so an explicit port is read from the text.
   const explicitPort = /:(\d+)$/.exec(trimmed)?.[1];
-  return { host: normalizeHost(parsed.hostname), port: explicitPort === undefined ? undefined : String(Number(explicitPort)), wildcard };
+  return {
+    host: normalizeHost(parsed.hostname),
+    port: explicitPort === undefined ? undefined : String(Number(explicitPort)),
+    wildcard,
+  };
 }
 
 function normalizeHost(host: string): string {

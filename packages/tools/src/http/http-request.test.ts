@@ -16,7 +16,13 @@ const routes: Record<string, Handler> = {
     res.end('hello, world');
   },
   '/echo': (req, res, body) =>
-    json(res, 200, { method: req.method, url: req.url, content_type: req.headers['content-type'] ?? null, auth: req.headers.authorization ?? null, body }),
+    json(res, 200, {
+      method: req.method,
+      url: req.url,
+      content_type: req.headers['content-type'] ?? null,
+      auth: req.headers.authorization ?? null,
+      body,
+    }),
   '/not-found': (_req, res) => json(res, 404, { error: 'no such thing' }),
   '/too-many': (_req, res) => json(res, 429, { error: 'slow down' }),
   '/unavailable': (_req, res) => {
@@ -127,12 +133,19 @@ describe('http_request', () => {
 
   it('refuses a body with GET', async () => {
     const failure = await applicationFailureOf(call({ url: `${base}/echo`, body: { a: 1 } }));
-    expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['INVALID_PARAMETERS', true, 'body: is not allowed with GET']);
+    expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
+      'INVALID_PARAMETERS',
+      true,
+      'body: is not allowed with GET',
+    ]);
   });
 
   it('refuses a URL that is not http or https', async () => {
     const failure = await applicationFailureOf(call({ url: 'file:///etc/passwd' }));
-    expect([failure.type, failure.message]).toEqual(['INVALID_PARAMETERS', 'url: must be an absolute http or https URL']);
+    expect([failure.type, failure.message]).toEqual([
+      'INVALID_PARAMETERS',
+      'url: must be an absolute http or https URL',
+    ]);
   });
 
   it('fails non-retryably on a 4xx answer, quoting status and body', async () => {
@@ -188,7 +201,9 @@ describe('http_request', () => {
 
   it('refuses non-retryably a redirect to a host not on the allowlist', async () => {
     const elsewhere = base.replace('127.0.0.1', 'localhost');
-    const failure = await applicationFailureOf(call({ url: `${base}/redirect?to=${encodeURIComponent(`${elsewhere}/json`)}` }));
+    const failure = await applicationFailureOf(
+      call({ url: `${base}/redirect?to=${encodeURIComponent(`${elsewhere}/json`)}` }),
+    );
     expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
       'HOST_NOT_ALLOWED',
       true,
@@ -198,11 +213,17 @@ describe('http_request', () => {
 
   it('gives up after five redirects', async () => {
     const failure = await applicationFailureOf(call({ url: `${base}/loop` }));
-    expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['HTTP_CLIENT_ERROR', true, `GET ${base}/loop: more than 5 redirects`]);
+    expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
+      'HTTP_CLIENT_ERROR',
+      true,
+      `GET ${base}/loop: more than 5 redirects`,
+    ]);
   });
 
   it('refuses non-retryably a host not on the allowlist, and every host by default', async () => {
-    const failure = await applicationFailureOf(call({ url: `${base}/json` }, { http: { allowedHosts: ['api.example.com'] } }));
+    const failure = await applicationFailureOf(
+      call({ url: `${base}/json` }, { http: { allowedHosts: ['api.example.com'] } }),
+    );
     const host = new URL(base).host;
     expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
       'HOST_NOT_ALLOWED',
@@ -231,7 +252,9 @@ describe('http_request', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new CancelledFailure('CANCELLED')), 100);
     const started = Date.now();
-    const err = await call({ url: `${base}/slow`, timeout_ms: 60_000 }, { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await call({ url: `${base}/slow`, timeout_ms: 60_000 }, { signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CancelledFailure);
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -24,7 +24,9 @@ export const HttpRequestParams = z.object({
   body: z
     .unknown()
     .optional()
-    .describe('Any JSON value, sent as JSON (content-type application/json unless `headers` set one). Not allowed with GET or HEAD.'),
+    .describe(
+      'Any JSON value, sent as JSON (content-type application/json unless `headers` set one). Not allowed with GET or HEAD.',
+    ),
   timeout_ms: z
     .number()
     .int()
@@ -37,8 +39,12 @@ export type HttpRequestParams = z.infer<typeof HttpRequestParams>;
 
 export const HttpRequestOutputs = z.object({
   status: z.number().int().describe('The HTTP status of the final response (after redirects).'),
-  headers: z.record(z.string(), z.string()).describe('Response headers by lower-case name; repeated headers joined with ", ".'),
-  body: z.unknown().describe('The response body: parsed when the response is JSON, else its text; null when there is none.'),
+  headers: z
+    .record(z.string(), z.string())
+    .describe('Response headers by lower-case name; repeated headers joined with ", ".'),
+  body: z
+    .unknown()
+    .describe('The response body: parsed when the response is JSON, else its text; null when there is none.'),
 });
 export type HttpRequestOutputs = z.infer<typeof HttpRequestOutputs>;
 
@@ -66,7 +72,12 @@ export function createHttpRequestTool(config: HttpToolConfig | undefined): Confi
 /** The catalog's `http_request`: without worker configuration it refuses every host. */
 export const httpRequest = createHttpRequestTool(undefined);
 
-async function sendRequest(params: HttpRequestParams, ctx: ToolContext, allowlist: HostAllowlist, maxResponseBytes: number): Promise<HttpRequestOutputs> {
+async function sendRequest(
+  params: HttpRequestParams,
+  ctx: ToolContext,
+  allowlist: HostAllowlist,
+  maxResponseBytes: number,
+): Promise<HttpRequestOutputs> {
   let url = new URL(params.url);
   for (const [name, value] of Object.entries(params.query)) url.searchParams.append(name, String(value));
   let method: string = params.method;
@@ -96,22 +107,33 @@ async function sendRequest(params: HttpRequestParams, ctx: ToolContext, allowlis
       }
       const next = new URL(location, url);
       // As browsers do: 303 turns any request but HEAD into a GET, and 301/302 turn a POST into one.
-      if ((response.status === 303 && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (
+        (response.status === 303 && method !== 'HEAD') ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
         method = 'GET';
         body = undefined;
         headers.delete('content-type');
       }
       // Credentials meant for one origin must not be handed to another.
-      if (next.origin !== url.origin) for (const name of ['authorization', 'cookie', 'proxy-authorization']) headers.delete(name);
+      if (next.origin !== url.origin)
+        for (const name of ['authorization', 'cookie', 'proxy-authorization']) headers.delete(name);
       ctx.log.info('Following redirect', { status: response.status, to: describeUrl(next) });
       url = next;
     }
   } catch (err) {
     if (err instanceof ToolError || ctx.signal.aborted) throw err;
     if (timeout.aborted) {
-      throw new ToolError('TIMEOUT', `${method} ${describeUrl(url)}: no complete response within ${params.timeout_ms} ms`, { retryable: true, cause: err });
+      throw new ToolError(
+        'TIMEOUT',
+        `${method} ${describeUrl(url)}: no complete response within ${params.timeout_ms} ms`,
+        { retryable: true, cause: err },
+      );
     }
-    throw new ToolError('NETWORK_ERROR', `${method} ${describeUrl(url)}: ${networkErrorMessage(err)}`, { retryable: true, cause: err });
+    throw new ToolError('NETWORK_ERROR', `${method} ${describeUrl(url)}: ${networkErrorMessage(err)}`, {
+      retryable: true,
+      cause: err,
+    });
   }
 }
 
@@ -121,21 +143,35 @@ function checkAllowed(url: URL, allowlist: HostAllowlist, redirected: boolean): 
     throw new ToolError('HOST_NOT_ALLOWED', `${via} ${url.protocol} URL refused: only http and https are allowed`);
   }
   if (!allowlist.allows(url)) {
-    throw new ToolError('HOST_NOT_ALLOWED', `${via} host '${url.host}' refused: it is not on the worker's allowed hosts`);
+    throw new ToolError(
+      'HOST_NOT_ALLOWED',
+      `${via} host '${url.host}' refused: it is not on the worker's allowed hosts`,
+    );
   }
 }
 
-async function finalResponse(response: Response, method: string, url: URL, maxResponseBytes: number): Promise<HttpRequestOutputs> {
+async function finalResponse(
+  response: Response,
+  method: string,
+  url: URL,
+  maxResponseBytes: number,
+): Promise<HttpRequestOutputs> {
   if (response.status >= 400) {
     // An error answer is read only far enough to quote it.
     const snippet = (await readResponseBody(response, 500, 'truncate')).text.replace(/\s+/g, ' ').trim();
     const message = `HTTP ${response.status} ${response.statusText} from ${method} ${describeUrl(url)}${snippet === '' ? '' : `: ${snippet}`}`;
     if (response.status >= 500) throw new ToolError('HTTP_SERVER_ERROR', message, { retryable: true });
     // 408 and 429 say "not now", not "never".
-    throw new ToolError('HTTP_CLIENT_ERROR', message, { retryable: response.status === 408 || response.status === 429 });
+    throw new ToolError('HTTP_CLIENT_ERROR', message, {
+      retryable: response.status === 408 || response.status === 429,
+    });
   }
   const { text, empty } = await readResponseBody(response, maxResponseBytes, 'refuse', `${method} ${describeUrl(url)}`);
-  return { status: response.status, headers: responseHeaders(response.headers), body: empty ? null : parseBody(text, response.headers.get('content-type')) };
+  return {
+    status: response.status,
+    headers: responseHeaders(response.headers),
+    body: empty ? null : parseBody(text, response.headers.get('content-type')),
+  };
 }
 
 function parseBody(text: string, contentType: string | null): unknown {

@@ -12,7 +12,12 @@ export interface ResponseText {
  * Beyond the limit it either refuses (non-retryable RESPONSE_TOO_LARGE, naming `what`) or
  * keeps what it has (`truncate`, for quoting error answers).
  */
-export async function readResponseBody(response: Response, limitBytes: number, overLimit: 'refuse' | 'truncate', what = 'response'): Promise<ResponseText> {
+export async function readResponseBody(
+  response: Response,
+  limitBytes: number,
+  overLimit: 'refuse' | 'truncate',
+  what = 'response',
+): Promise<ResponseText> {
   if (response.body === null) return { text: '', empty: true };
   const tooLarge = (): ToolError =>
     new ToolError('RESPONSE_TOO_LARGE', `${what}: the response body is larger than the limit of ${limitBytes} bytes`);

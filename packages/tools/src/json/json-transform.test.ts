@@ -23,7 +23,9 @@ describe('json_transform', () => {
   });
 
   it('returns plain JSON: a single match is a value, a JSONata sequence an array, no value null', async () => {
-    expect(await runTool(jsonTransform, { input: ORDERS, expression: 'orders[id = "o2"].items' })).toEqual({ result: 1 });
+    expect(await runTool(jsonTransform, { input: ORDERS, expression: 'orders[id = "o2"].items' })).toEqual({
+      result: 1,
+    });
     expect(await runTool(jsonTransform, { input: ORDERS, expression: 'orders.items' })).toEqual({ result: [3, 1, 2] });
     expect(await runTool(jsonTransform, { input: ORDERS, expression: 'nothing.here' })).toEqual({ result: null });
     expect(await runTool(jsonTransform, { input: [1, 2], expression: '$' })).toEqual({ result: [1, 2] });
@@ -31,26 +33,38 @@ describe('json_transform', () => {
   });
 
   it('refuses a syntax error non-retryably with its position', async () => {
-    const failure = await applicationFailureOf(runTool(jsonTransform, { input: ORDERS, expression: 'orders[total > 50' }));
+    const failure = await applicationFailureOf(
+      runTool(jsonTransform, { input: ORDERS, expression: 'orders[total > 50' }),
+    );
     expect([failure.type, failure.nonRetryable]).toEqual(['EXPRESSION_INVALID', true]);
     expect(failure.message).toMatch(/^expression: .+ at position \d+ \(JSONata S0\d{3}\)$/);
   });
 
   it('reports an evaluation error non-retryably', async () => {
-    const failure = await applicationFailureOf(runTool(jsonTransform, { input: ORDERS, expression: 'customer.name + 1' }));
+    const failure = await applicationFailureOf(
+      runTool(jsonTransform, { input: ORDERS, expression: 'customer.name + 1' }),
+    );
     expect([failure.type, failure.nonRetryable]).toEqual(['EXPRESSION_FAILED', true]);
-    expect(failure.message).toMatch(/^expression: The left side of the "\+" operator must evaluate to a number at position \d+ \(JSONata T2001\)$/);
+    expect(failure.message).toMatch(
+      /^expression: The left side of the "\+" operator must evaluate to a number at position \d+ \(JSONata T2001\)$/,
+    );
   });
 
   it('stops an endless recursion with the time box', async () => {
     // A tail call: JSONata does not deepen the stack for it, so only the time box can stop it.
     const started = Date.now();
     const failure = await applicationFailureOf(
-      runTool(jsonTransform, { input: {}, expression: '($loop := function($n) { $loop($n + 1) }; $loop(0))', timeout_ms: 200 }),
+      runTool(jsonTransform, {
+        input: {},
+        expression: '($loop := function($n) { $loop($n + 1) }; $loop(0))',
+        timeout_ms: 200,
+      }),
     );
     expect([failure.type, failure.nonRetryable]).toEqual(['EXPRESSION_FAILED', true]);
     // The evaluator's time box, its step bound, or the thread's hard stop 100 ms later on a busy machine.
-    expect(failure.message).toMatch(/^expression: Evaluation timeout after 200 milliseconds|more than \d+ evaluation steps/);
+    expect(failure.message).toMatch(
+      /^expression: Evaluation timeout after 200 milliseconds|more than \d+ evaluation steps/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -96,17 +110,27 @@ describe('json_transform', () => {
       runTool(jsonTransform, { input: { s: 'x'.repeat(1_000) }, expression: '[1..1100].($$.s)' }),
     );
     expect([failure.type, failure.nonRetryable]).toEqual(['RESPONSE_TOO_LARGE', true]);
-    expect(failure.message).toMatch(new RegExp(`^result: (more than )?\\d+ bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes$`));
+    expect(failure.message).toMatch(
+      new RegExp(`^result: (more than )?\\d+ bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes$`),
+    );
   });
 
   it('refuses $pad of 300 million characters before building it, whatever the time box', async () => {
-    const failure = await applicationFailureOf(runTool(jsonTransform, { input: {}, expression: '$length($pad("", 300000000))', timeout_ms: 1_000 }));
+    const failure = await applicationFailureOf(
+      runTool(jsonTransform, { input: {}, expression: '$length($pad("", 300000000))', timeout_ms: 1_000 }),
+    );
     expect([failure.type, failure.nonRetryable]).toEqual(['EXPRESSION_FAILED', true]);
-    expect(failure.message).toMatch(/^expression: \$pad would build a string of 300000000 characters; at most \d+ are allowed/);
+    expect(failure.message).toMatch(
+      /^expression: \$pad would build a string of 300000000 characters; at most \d+ are allowed/,
+    );
   });
 
   it('runs regexes in RE2: a catastrophic pattern answers at once', async () => {
-    const outputs = await runTool(jsonTransform, { input: { s: `${'a'.repeat(40)}!` }, expression: '[$contains(s, /^(a+)+$/), $replace(s, /(a+)+$/, "x")]', timeout_ms: 1_000 });
+    const outputs = await runTool(jsonTransform, {
+      input: { s: `${'a'.repeat(40)}!` },
+      expression: '[$contains(s, /^(a+)+$/), $replace(s, /(a+)+$/, "x")]',
+      timeout_ms: 1_000,
+    });
     expect(outputs).toEqual({ result: [false, `${'a'.repeat(40)}!`] });
   });
 });

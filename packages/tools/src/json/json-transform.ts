@@ -34,7 +34,10 @@ export const HARD_STOP_GRACE_MS = 100;
 
 export const JsonTransformParams = z.object({
   input: z.unknown().describe('Any JSON value: the data the expression reads (`$` in JSONata).'),
-  expression: z.string().min(1).describe('A JSONata expression (https://jsonata.org) computing the result from `input`.'),
+  expression: z
+    .string()
+    .min(1)
+    .describe('A JSONata expression (https://jsonata.org) computing the result from `input`.'),
   timeout_ms: z
     .number()
     .int()
@@ -66,7 +69,11 @@ export const jsonTransform = defineTool({
     memoryLimitMiB: JSON_TRANSFORM_MEMORY_MIB,
     timeLimit: ({ timeout_ms }) => ({
       ms: timeout_ms + HARD_STOP_GRACE_MS,
-      error: () => new ToolError('EXPRESSION_FAILED', `expression: Evaluation timeout after ${timeout_ms} milliseconds: the evaluation was stopped`),
+      error: () =>
+        new ToolError(
+          'EXPRESSION_FAILED',
+          `expression: Evaluation timeout after ${timeout_ms} milliseconds: the evaluation was stopped`,
+        ),
     }),
   },
   async run({ input, expression, timeout_ms }, { signal }) {
@@ -74,7 +81,10 @@ export const jsonTransform = defineTool({
     // JSONata checks the time box and depth on entry to every sub-expression (errors D1011, D1012),
     // and the evaluator bounds what one built-in or regex may do between two entries.
     // The tool runs in a thread of its own (see `thread` above), stopped at the deadline whatever it does.
-    const evaluated = await evaluateExpression(expression, input, { limits: JSON_TRANSFORM_LIMITS, timeoutMs: timeout_ms });
+    const evaluated = await evaluateExpression(expression, input, {
+      limits: JSON_TRANSFORM_LIMITS,
+      timeoutMs: timeout_ms,
+    });
     if (!evaluated.ok) throw toolErrorOf(evaluated);
     return { result: toJson(evaluated.value) };
   },
@@ -89,7 +99,10 @@ function toolErrorOf(failure: ExpressionFailure): ToolError {
       return new ToolError('EXPRESSION_FAILED', `expression: ${jsonataMessage(failure)}`);
     case 'result':
       return failure.detail.startsWith('its value is larger')
-        ? new ToolError('RESPONSE_TOO_LARGE', `result: more than ${MAX_RESULT_BYTES} bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes`)
+        ? new ToolError(
+            'RESPONSE_TOO_LARGE',
+            `result: more than ${MAX_RESULT_BYTES} bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes`,
+          )
         : new ToolError('EXPRESSION_FAILED', `expression: ${failure.detail}`);
   }
 }
@@ -105,19 +118,26 @@ function toJson(value: unknown): unknown {
     // undefined for undefined or a function, whatever JSON.stringify's declared type says.
     text = JSON.stringify(value, withoutFunctions);
   } catch (err) {
-    throw new ToolError('EXPRESSION_FAILED', `expression: its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new ToolError(
+      'EXPRESSION_FAILED',
+      `expression: its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   if (text === undefined) return null;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RESULT_BYTES) {
-    throw new ToolError('RESPONSE_TOO_LARGE', `result: ${bytes} bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes`);
+    throw new ToolError(
+      'RESPONSE_TOO_LARGE',
+      `result: ${bytes} bytes of JSON, over the limit of ${MAX_RESULT_BYTES} bytes`,
+    );
   }
   return JSON.parse(text) as unknown;
 }
 
 // A JSONata function value is an object holding its (circular) environment: it has no JSON form.
 function withoutFunctions(_key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && ('_jsonata_lambda' in value || '_jsonata_function' in value)) return undefined;
+  if (typeof value === 'object' && value !== null && ('_jsonata_lambda' in value || '_jsonata_function' in value))
+    return undefined;
   return value;
 }
 

@@ -28,10 +28,16 @@ describe('extractPdfText', () => {
     // Five pages sharing one compressed content stream of 20,000 characters of text each.
     const bomb = await makeTextBombPdf({ pages: 5, textCharsPerPage: 20_000 });
     const seen: number[] = [];
-    const err = await extractPdfText(bomb, { selectPages: every, onPage: (page) => seen.push(page), maxTextChars: 50_000 }).catch((e: unknown) => e);
+    const err = await extractPdfText(bomb, {
+      selectPages: every,
+      onPage: (page) => seen.push(page),
+      maxTextChars: 50_000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolError);
     expect([(err as ToolError).code, (err as ToolError).retryable]).toEqual(['TEXT_TOO_LARGE', false]);
-    expect((err as ToolError).message).toBe('Failed to process PDF: its text is over the limit of 50000 characters (passed on page 3 of 5)');
+    expect((err as ToolError).message).toBe(
+      'Failed to process PDF: its text is over the limit of 50000 characters (passed on page 3 of 5)',
+    );
     expect(seen).toEqual([1, 2, 3]);
   });
 });

@@ -69,7 +69,9 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
   try {
     const doc = await readingPdf(task.promise);
     const pages = options.selectPages(doc.numPages);
-    const metadata = pdfMetadata(await readingPdf(doc.getMetadata()), (value) => pdfjs.PDFDateString.toDateObject(value));
+    const metadata = pdfMetadata(await readingPdf(doc.getMetadata()), (value) =>
+      pdfjs.PDFDateString.toDateObject(value),
+    );
     const texts: string[] = [];
     // The text's length as joined: each page after the first adds its blank-line separator.
     let length = 0;
@@ -124,7 +126,12 @@ function toTextRun(item: TextItem): TextRun {
 
 // What pdf.js throws for a file it cannot read as a PDF: its own exception classes, and
 // UnknownErrorException wrapping a parser error (e.g. a FormatError) from its worker.
-const INVALID_PDF_ERRORS = new Set(['InvalidPDFException', 'UnknownErrorException', 'FormatError', 'XRefParseException']);
+const INVALID_PDF_ERRORS = new Set([
+  'InvalidPDFException',
+  'UnknownErrorException',
+  'FormatError',
+  'XRefParseException',
+]);
 
 /** Maps what pdf.js says about the document to our codes; other errors stay as they are. */
 async function readingPdf<T>(work: Promise<T>): Promise<T> {
@@ -133,19 +140,27 @@ async function readingPdf<T>(work: Promise<T>): Promise<T> {
   } catch (err) {
     const name = pdfjsErrorName(err);
     if (name === 'PasswordException') {
-      throw new ToolError('PDF_PASSWORD_PROTECTED', 'Failed to process PDF: File is password protected', { cause: err });
-    }
-    if (name !== undefined && INVALID_PDF_ERRORS.has(name)) {
-      throw new ToolError('PDF_INVALID', `Failed to process PDF: the file is corrupt or not a valid PDF (${(err as Error).message})`, {
+      throw new ToolError('PDF_PASSWORD_PROTECTED', 'Failed to process PDF: File is password protected', {
         cause: err,
       });
+    }
+    if (name !== undefined && INVALID_PDF_ERRORS.has(name)) {
+      throw new ToolError(
+        'PDF_INVALID',
+        `Failed to process PDF: the file is corrupt or not a valid PDF (${(err as Error).message})`,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }
 }
 
 function pdfjsErrorName(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string' ? err.name : undefined;
+  return typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string'
+    ? err.name
+    : undefined;
 }
 
 // Loaded on first use: pdf.js is large, and importing @ordo/tools should stay cheap.

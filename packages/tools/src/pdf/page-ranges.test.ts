@@ -3,8 +3,20 @@ import { parsePageRanges, selectPages } from './page-ranges';
 
 describe('parsePageRanges', () => {
   it('reads page numbers and inclusive ranges, spaces allowed', () => {
-    expect(parsePageRanges('1-3,7')).toEqual({ ok: true, ranges: [{ from: 1, to: 3 }, { from: 7, to: 7 }] });
-    expect(parsePageRanges(' 2 - 4 , 9 ')).toEqual({ ok: true, ranges: [{ from: 2, to: 4 }, { from: 9, to: 9 }] });
+    expect(parsePageRanges('1-3,7')).toEqual({
+      ok: true,
+      ranges: [
+        { from: 1, to: 3 },
+        { from: 7, to: 7 },
+      ],
+    });
+    expect(parsePageRanges(' 2 - 4 , 9 ')).toEqual({
+      ok: true,
+      ranges: [
+        { from: 2, to: 4 },
+        { from: 9, to: 9 },
+      ],
+    });
   });
 
   it.each([
@@ -25,14 +37,34 @@ describe('parsePageRanges', () => {
 
 describe('selectPages', () => {
   it('lists each page once, in document order', () => {
-    expect(selectPages([{ from: 7, to: 7 }, { from: 1, to: 3 }, { from: 2, to: 2 }], 10)).toEqual({ ok: true, pages: [1, 2, 3, 7] });
+    expect(
+      selectPages(
+        [
+          { from: 7, to: 7 },
+          { from: 1, to: 3 },
+          { from: 2, to: 2 },
+        ],
+        10,
+      ),
+    ).toEqual({ ok: true, pages: [1, 2, 3, 7] });
   });
 
   it('refuses pages beyond the document, saying how many it has', () => {
-    expect(selectPages([{ from: 1, to: 3 }, { from: 12, to: 12 }], 10)).toEqual({
+    expect(
+      selectPages(
+        [
+          { from: 1, to: 3 },
+          { from: 12, to: 12 },
+        ],
+        10,
+      ),
+    ).toEqual({
       ok: false,
       message: 'asks for page 12, but the document has 10 pages',
     });
-    expect(selectPages([{ from: 1, to: 2 }], 1)).toEqual({ ok: false, message: 'asks for pages 1-2, but the document has 1 page' });
+    expect(selectPages([{ from: 1, to: 2 }], 1)).toEqual({
+      ok: false,
+      message: 'asks for pages 1-2, but the document has 1 page',
+    });
   });
 });

@@ -22,7 +22,10 @@ export function parsePageRanges(spec: string): { ok: true; ranges: PageRange[] }
     if (part.length === 0) return { ok: false, message: 'has an empty entry: a comma at either end or two in a row' };
     const match = PART.exec(part);
     if (match === null) {
-      return { ok: false, message: `"${part}" is not a page number or a range like "1-3" (expected a list such as "1-3,7")` };
+      return {
+        ok: false,
+        message: `"${part}" is not a page number or a range like "1-3" (expected a list such as "1-3,7")`,
+      };
     }
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
@@ -39,11 +42,17 @@ export function parsePageRanges(spec: string): { ok: true; ranges: PageRange[] }
  * beyond the document is a problem, not silently dropped: the caller asked for text that
  * is not there.
  */
-export function selectPages(ranges: readonly PageRange[], pageCount: number): { ok: true; pages: number[] } | PageRangesProblem {
+export function selectPages(
+  ranges: readonly PageRange[],
+  pageCount: number,
+): { ok: true; pages: number[] } | PageRangesProblem {
   const beyond = ranges.find((r) => r.to > pageCount);
   if (beyond !== undefined) {
     const asked = beyond.from === beyond.to ? `page ${beyond.to}` : `pages ${beyond.from}-${beyond.to}`;
-    return { ok: false, message: `asks for ${asked}, but the document has ${pageCount} page${pageCount === 1 ? '' : 's'}` };
+    return {
+      ok: false,
+      message: `asks for ${asked}, but the document has ${pageCount} page${pageCount === 1 ? '' : 's'}`,
+    };
   }
   const pages = new Set<number>();
   for (const { from, to } of ranges) for (let page = from; page <= to; page++) pages.add(page);

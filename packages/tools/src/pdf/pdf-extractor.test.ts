@@ -15,8 +15,15 @@ const files = memoryFiles({
   truncated: { bytes: pdfFixture('truncated'), name: 'truncated.pdf' },
   // The store may hand back a Node Buffer; pdf.js itself refuses one.
   buffer: { bytes: Buffer.from(pdfFixture('letter')) },
-  notes: { bytes: new TextEncoder().encode('Revenue reached $10.5 million.'), name: 'notes.txt', mime_type: 'text/plain' },
-  garbage: { bytes: new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a PDF body\n'), name: 'garbage.pdf' },
+  notes: {
+    bytes: new TextEncoder().encode('Revenue reached $10.5 million.'),
+    name: 'notes.txt',
+    mime_type: 'text/plain',
+  },
+  garbage: {
+    bytes: new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a PDF body\n'),
+    name: 'garbage.pdf',
+  },
 });
 
 const ref = (file_id: string) => ({ file_id, name: `${file_id}.pdf` });
@@ -68,7 +75,11 @@ describe('pdf_extractor', () => {
     for (const sentence of REPORT_EXECUTIVE_SUMMARY) expect(flat).toContain(sentence);
     // Page 2 starts after a blank line; the appendix (page 3) is last.
     expect(outputs.extracted_text).toContain('throughout the year.\n\nSegment Review\n');
-    expect(outputs.extracted_text.trimEnd().endsWith('Growth: the change in revenue from the same quarter of the previous year.')).toBe(true);
+    expect(
+      outputs.extracted_text
+        .trimEnd()
+        .endsWith('Growth: the change in revenue from the same quarter of the previous year.'),
+    ).toBe(true);
   });
 
   it('reports the document metadata, with the creation date as ISO 8601', async () => {
@@ -87,8 +98,14 @@ describe('pdf_extractor', () => {
     for (const id of ['letter', 'buffer']) {
       const { outputs } = await extract({ input_file: ref(id) });
       expect(outputs).toMatchObject({ page_count: 1, pages_read: 1 });
-      expect(outputs.extracted_text).toMatch(/^Northwind Traders, 14 Harbour Street, Bristol\nFebruary 15, 2024\nDear Shareholder,/);
-      expect(outputs.metadata).toMatchObject({ title: 'Letter to Shareholders', author: 'Ada Lindqvist', creation_date: '2024-02-15T12:00:00.000Z' });
+      expect(outputs.extracted_text).toMatch(
+        /^Northwind Traders, 14 Harbour Street, Bristol\nFebruary 15, 2024\nDear Shareholder,/,
+      );
+      expect(outputs.metadata).toMatchObject({
+        title: 'Letter to Shareholders',
+        author: 'Ada Lindqvist',
+        creation_date: '2024-02-15T12:00:00.000Z',
+      });
     }
   });
 
@@ -146,7 +163,10 @@ describe('pdf_extractor', () => {
     const controller = new AbortController();
     controller.abort();
     const reports: string[] = [];
-    const err: unknown = await extract({ input_file: ref('report') }, { signal: controller.signal, onProgress: (r) => reports.push(r.message) }).then(
+    const err: unknown = await extract(
+      { input_file: ref('report') },
+      { signal: controller.signal, onProgress: (r) => reports.push(r.message) },
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -186,7 +206,9 @@ describe('pdf_extractor', () => {
     const err = await failure({ input_file: ref('notes') });
     expect(err.code).toBe('UNSUPPORTED_FILE_TYPE');
     expect(err.retryable).toBe(false);
-    expect(err.message).toBe("Failed to process PDF: file 'notes.txt' is not a PDF (stored as text/plain; no %PDF- header)");
+    expect(err.message).toBe(
+      "Failed to process PDF: file 'notes.txt' is not a PDF (stored as text/plain; no %PDF- header)",
+    );
   });
 
   it('fails without retry as FILE_NOT_FOUND, naming the file, when the upload does not exist', async () => {
@@ -206,7 +228,11 @@ describe('pdf_extractor', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ToolError);
-    expect(err).toMatchObject({ code: 'INVALID_PARAMETERS', retryable: false, message: 'pages: asks for pages 2-5, but the document has 3 pages' });
+    expect(err).toMatchObject({
+      code: 'INVALID_PARAMETERS',
+      retryable: false,
+      message: 'pages: asks for pages 2-5, but the document has 3 pages',
+    });
     expect(reports).toEqual([]);
   });
 
@@ -235,7 +261,11 @@ describe('pdf_extractor', () => {
   it('keeps the refined parameters an object whose JSON Schema lists every field', () => {
     expect(z.toJSONSchema(PdfExtractorParams, { io: 'input' })).toMatchObject({
       type: 'object',
-      properties: { input_file: { type: 'object' }, extraction_mode: { enum: ['full', 'first_page', 'pages'], default: 'full' }, pages: { type: 'string' } },
+      properties: {
+        input_file: { type: 'object' },
+        extraction_mode: { enum: ['full', 'first_page', 'pages'], default: 'full' },
+        pages: { type: 'string' },
+      },
       required: ['input_file'],
     });
     expect(z.toJSONSchema(PdfExtractorOutputs, { io: 'output' })).toMatchObject({
@@ -245,7 +275,9 @@ describe('pdf_extractor', () => {
   });
 
   it('runs several extractions at once', async () => {
-    const outs = await Promise.all(['report', 'letter', 'report', 'letter'].map((id) => extract({ input_file: ref(id) })));
+    const outs = await Promise.all(
+      ['report', 'letter', 'report', 'letter'].map((id) => extract({ input_file: ref(id) })),
+    );
     expect(outs.map(({ outputs }) => outputs.page_count)).toEqual([3, 1, 3, 1]);
     expect(outs[2]!.outputs.extracted_text).toBe(report);
   });

@@ -18,7 +18,9 @@ export const PdfExtractorParams = z
     extraction_mode: z
       .enum(['full', 'first_page', 'pages'])
       .default('full')
-      .describe("'full' reads every page, 'first_page' only the first, 'pages' those listed in `pages`; defaults to 'full'."),
+      .describe(
+        "'full' reads every page, 'first_page' only the first, 'pages' those listed in `pages`; defaults to 'full'.",
+      ),
     pages: z
       .string()
       .superRefine((spec, ctx) => {
@@ -27,7 +29,7 @@ export const PdfExtractorParams = z
       })
       .optional()
       .describe(
-        "With extraction_mode 'pages': the pages to read, 1-based numbers and ranges separated by commas, e.g. \"1-3,7\". " +
+        'With extraction_mode \'pages\': the pages to read, 1-based numbers and ranges separated by commas, e.g. "1-3,7". ' +
           'Read once each, in document order.',
       ),
   })
@@ -37,7 +39,11 @@ export const PdfExtractorParams = z
       ctx.addIssue({ code: 'custom', path: ['pages'], message: "is required when extraction_mode is 'pages'" });
     }
     if (params.extraction_mode !== 'pages' && params.pages !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['pages'], message: `is only read when extraction_mode is 'pages', not '${params.extraction_mode}'` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pages'],
+        message: `is only read when extraction_mode is 'pages', not '${params.extraction_mode}'`,
+      });
     }
   });
 export type PdfExtractorParams = z.infer<typeof PdfExtractorParams>;
@@ -45,11 +51,18 @@ export type PdfExtractorParams = z.infer<typeof PdfExtractorParams>;
 export const PdfExtractorOutputs = z.object({
   extracted_text: z
     .string()
-    .describe('The text of the pages read, line by line, pages separated by a blank line; empty when they have no text layer.'),
+    .describe(
+      'The text of the pages read, line by line, pages separated by a blank line; empty when they have no text layer.',
+    ),
   page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
   pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
-  metadata: PdfMetadata.describe('What the document says about itself (title, author, creation date, ...), where it says it.'),
-  note: z.string().optional().describe('Something the reader of the text should know, e.g. that the PDF has no text layer.'),
+  metadata: PdfMetadata.describe(
+    'What the document says about itself (title, author, creation date, ...), where it says it.',
+  ),
+  note: z
+    .string()
+    .optional()
+    .describe('Something the reader of the text should know, e.g. that the PDF has no text layer.'),
 });
 export type PdfExtractorOutputs = z.infer<typeof PdfExtractorOutputs>;
 
@@ -100,7 +113,11 @@ export const pdfExtractor = defineTool({
   },
 });
 
-function pagesToRead(mode: PdfExtractorParams['extraction_mode'], spec: string | undefined, pageCount: number): number[] {
+function pagesToRead(
+  mode: PdfExtractorParams['extraction_mode'],
+  spec: string | undefined,
+  pageCount: number,
+): number[] {
   switch (mode) {
     case 'full':
       return Array.from({ length: pageCount }, (_, i) => i + 1);

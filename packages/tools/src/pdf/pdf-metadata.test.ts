@@ -9,7 +9,14 @@ describe('pdfMetadata', () => {
   it('reads the info dictionary, trimmed, with the creation date as ISO 8601', () => {
     const metadata = pdfMetadata(
       {
-        info: { Title: ' Q4 Report\0', Author: 'Finance', Subject: '', Creator: 'Writer', Producer: 'GPL Ghostscript', CreationDate: 'D:20240131090000Z' },
+        info: {
+          Title: ' Q4 Report\0',
+          Author: 'Finance',
+          Subject: '',
+          Creator: 'Writer',
+          Producer: 'GPL Ghostscript',
+          CreationDate: 'D:20240131090000Z',
+        },
         metadata: null,
       },
       (value) => (value === 'D:20240131090000Z' ? new Date(Date.UTC(2024, 0, 31, 9)) : null),
@@ -28,7 +35,10 @@ describe('pdfMetadata', () => {
       ['dc:title', 'From XMP'],
       ['dc:creator', ['Ann', 'Bo']],
     ]);
-    expect(pdfMetadata({ info: {}, metadata: { get: (name) => xmp.get(name) } }, neverParsed)).toEqual({ title: 'From XMP', author: 'Ann, Bo' });
+    expect(pdfMetadata({ info: {}, metadata: { get: (name) => xmp.get(name) } }, neverParsed)).toEqual({
+      title: 'From XMP',
+      author: 'Ann, Bo',
+    });
   });
 
   it('leaves out a creation date it cannot read, and tolerates a missing info dictionary', () => {

@@ -10,7 +10,9 @@ export const PdfMetadata = z.object({
   creation_date: z
     .string()
     .optional()
-    .describe('When the document was created, as an ISO 8601 timestamp; left out when the PDF states none or an unreadable one.'),
+    .describe(
+      'When the document was created, as an ISO 8601 timestamp; left out when the PDF states none or an unreadable one.',
+    ),
 });
 export type PdfMetadata = z.infer<typeof PdfMetadata>;
 

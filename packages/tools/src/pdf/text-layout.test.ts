@@ -14,7 +14,9 @@ const run = (text: string, x: number, y: number, extra: Partial<TextRun> = {}): 
 
 describe('layoutPageText', () => {
   it('breaks lines where pdf.js marks an end of line', () => {
-    expect(layoutPageText([run('First line', 72, 700, { endsLine: true }), run('Second line', 72, 700)])).toBe('First line\nSecond line');
+    expect(layoutPageText([run('First line', 72, 700, { endsLine: true }), run('Second line', 72, 700)])).toBe(
+      'First line\nSecond line',
+    );
   });
 
   it('breaks lines where the baseline moves, even without a marked end of line', () => {
@@ -22,9 +24,9 @@ describe('layoutPageText', () => {
   });
 
   it('keeps runs on one baseline together, adding a space only across a visible gap', () => {
-    expect(layoutPageText([run('Reve', 72, 700), run('nue', 96, 700), run('reached', 200, 700), run('x', 260, 702)])).toBe(
-      'Revenue reached x',
-    );
+    expect(
+      layoutPageText([run('Reve', 72, 700), run('nue', 96, 700), run('reached', 200, 700), run('x', 260, 702)]),
+    ).toBe('Revenue reached x');
   });
 
   it('keeps one blank line between paragraphs and trims the page', () => {
@@ -48,7 +50,9 @@ describe('layoutPageText', () => {
       run('A new paragraph', 72, 634),
       run('goes on', 72, 621),
     ];
-    expect(layoutPageText(runs)).toBe('Heading\n\nFirst line of a paragraph\nsecond line\nthird line\n\nA new paragraph\ngoes on');
+    expect(layoutPageText(runs)).toBe(
+      'Heading\n\nFirst line of a paragraph\nsecond line\nthird line\n\nA new paragraph\ngoes on',
+    );
   });
 
   it('does not split a double-spaced page into one paragraph per line', () => {

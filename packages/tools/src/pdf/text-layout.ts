@@ -92,7 +92,8 @@ function withParagraphBreaks(lines: readonly PlacedLine[]): string {
     if (above !== undefined) {
       const drop = above.y - line.y;
       const usual = spacing ?? DEFAULT_LEADING * Math.max(line.height, above.height);
-      if (drop > usual * PARAGRAPH_SPACING && drop - usual > PARAGRAPH_MIN_EXTRA * Math.max(line.height, 1)) texts.push('');
+      if (drop > usual * PARAGRAPH_SPACING && drop - usual > PARAGRAPH_MIN_EXTRA * Math.max(line.height, 1))
+        texts.push('');
     }
     texts.push(text);
     above = line;

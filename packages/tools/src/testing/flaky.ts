@@ -13,7 +13,13 @@ export const flaky = defineTool({
   version: '1.0.0',
   params: z.object({
     failures: z.number().int().min(0).describe('How many attempts fail before one succeeds.'),
-    delay_ms: z.number().int().min(0).max(600_000).default(0).describe('How long each attempt works before it fails or succeeds, in milliseconds.'),
+    delay_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(0)
+      .describe('How long each attempt works before it fails or succeeds, in milliseconds.'),
     value: z.unknown().optional().describe('Any JSON value, returned by the successful attempt.'),
   }),
   outputs: z.object({

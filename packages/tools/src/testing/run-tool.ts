@@ -73,7 +73,12 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
     progressTiming: options.progressTiming,
     startRecordDelayMs: options.startRecordDelayMs,
     threads: options.threads,
-    attempt: () => ({ attempt: options.attempt ?? 1, signal, heartbeat: options.heartbeat ?? (() => undefined), log: undefined }),
+    attempt: () => ({
+      attempt: options.attempt ?? 1,
+      signal,
+      heartbeat: options.heartbeat ?? (() => undefined),
+      log: undefined,
+    }),
   });
   return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
 }

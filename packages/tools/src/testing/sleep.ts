@@ -6,7 +6,8 @@ import { defineTool, type ToolContext } from '../tool-definition';
 export const sleep = defineTool({
   tool_id: 'sleep',
   name: 'Sleep (test)',
-  description: 'Test tool: waits `ms` milliseconds, reporting progress each second; stops at once when the job is cancelled.',
+  description:
+    'Test tool: waits `ms` milliseconds, reporting progress each second; stops at once when the job is cancelled.',
   version: '1.0.0',
   params: z.object({
     ms: z.number().int().min(0).max(600_000).describe('How long to wait, in milliseconds (at most 10 minutes).'),

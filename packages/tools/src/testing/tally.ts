@@ -29,7 +29,13 @@ const definition = defineTool({
     'test ledger (`test-ledger.jsonl` in its data folder) and returns `value`: every completed execution is counted, also one whose result Temporal never heard of.',
   version: '1.0.0',
   params: z.object({
-    ms: z.number().int().min(0).max(600_000).default(0).describe('How long to wait before completing, in milliseconds (at most 10 minutes).'),
+    ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(0)
+      .describe('How long to wait before completing, in milliseconds (at most 10 minutes).'),
     value: z.unknown().optional().describe('Any JSON value, returned as is.'),
   }),
   outputs: z.object({
@@ -48,7 +54,14 @@ export const tally: ConfigurableTool = {
         await sleepReporting(ms, ctx);
         if (settings.testLedgerPath !== undefined) {
           const { job_id, run_id, step_id, step_index } = ctx.step;
-          const entry: TallyEntry = { job_id, run_id, step_id, step_index, attempt: ctx.attempt, at: new Date().toISOString() };
+          const entry: TallyEntry = {
+            job_id,
+            run_id,
+            step_id,
+            step_index,
+            attempt: ctx.attempt,
+            at: new Date().toISOString(),
+          };
           // One short O_APPEND write per line: whole lines, also from several worker processes.
           await appendFile(settings.testLedgerPath, `${JSON.stringify(entry)}\n`);
         }

@@ -38,7 +38,10 @@ describe('sleep', () => {
 
   it('refuses more than ten minutes', async () => {
     const failure = await applicationFailureOf(runTool(sleep, { ms: 600_001 }));
-    expect([failure.type, failure.message]).toEqual(['INVALID_PARAMETERS', 'ms: Too big: expected number to be <=600000']);
+    expect([failure.type, failure.message]).toEqual([
+      'INVALID_PARAMETERS',
+      'ms: Too big: expected number to be <=600000',
+    ]);
   });
 });
 
@@ -46,7 +49,11 @@ describe('flaky', () => {
   it('fails retryably while the attempt is at most `failures`, then returns the attempt and value', async () => {
     for (const attempt of [1, 2]) {
       const failure = await applicationFailureOf(runTool(flaky, { failures: 2, value: 'v' }, { attempt }));
-      expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['DELIBERATE_FAILURE', false, `flaky: attempt ${attempt} of 3`]);
+      expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
+        'DELIBERATE_FAILURE',
+        false,
+        `flaky: attempt ${attempt} of 3`,
+      ]);
     }
     expect(await runTool(flaky, { failures: 2, value: 'v' }, { attempt: 3 })).toEqual({ attempt: 3, value: 'v' });
     expect(await runTool(flaky, { failures: 0 })).toEqual({ attempt: 1, value: null });
@@ -59,7 +66,9 @@ describe('flaky', () => {
 
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const err = await runTool(flaky, { failures: 1, delay_ms: 60_000 }, { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await runTool(flaky, { failures: 1, delay_ms: 60_000 }, { signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CancelledFailure);
   });
 });
@@ -68,7 +77,9 @@ describe('fail', () => {
   it('fails with the chosen code and message, non-retryably by default', async () => {
     const failure = await applicationFailureOf(runTool(fail, { code: 'PDF_INVALID', message: 'chosen failure' }));
     expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['PDF_INVALID', true, 'chosen failure']);
-    const retryable = await applicationFailureOf(runTool(fail, { code: 'NETWORK_ERROR', message: 'try again', retryable: true }));
+    const retryable = await applicationFailureOf(
+      runTool(fail, { code: 'NETWORK_ERROR', message: 'try again', retryable: true }),
+    );
     expect([retryable.type, retryable.nonRetryable]).toEqual(['NETWORK_ERROR', false]);
   });
 
@@ -88,9 +99,19 @@ describe('tally', () => {
       expect(await runTool(tally, { ms: 10 }, { testLedgerPath, attempt: 2 })).toEqual({ value: null });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 20);
-      expect(await runTool(tally, { ms: 60_000 }, { testLedgerPath, signal: controller.signal }).catch((e: unknown) => e)).toBeInstanceOf(CancelledFailure);
+      expect(
+        await runTool(tally, { ms: 60_000 }, { testLedgerPath, signal: controller.signal }).catch((e: unknown) => e),
+      ).toBeInstanceOf(CancelledFailure);
       const lines = await readTallyLedger(testLedgerPath);
-      expect(lines.map(({ job_id, run_id, step_id, step_index, attempt }) => ({ job_id, run_id, step_id, step_index, attempt }))).toEqual([
+      expect(
+        lines.map(({ job_id, run_id, step_id, step_index, attempt }) => ({
+          job_id,
+          run_id,
+          step_id,
+          step_index,
+          attempt,
+        })),
+      ).toEqual([
         { job_id: 'job_test', run_id: 'run_test', step_id: 'step_test', step_index: 0, attempt: 1 },
         { job_id: 'job_test', run_id: 'run_test', step_id: 'step_test', step_index: 0, attempt: 2 },
       ]);

@@ -24,12 +24,18 @@ export const threadProbe = defineTool({
   }),
   outputs: z.object({
     thread_id: z.number().int(),
-    file: z.object({ name: z.string(), size: z.number().int(), first_bytes: z.array(z.number().int()) }).nullable().optional(),
+    file: z
+      .object({ name: z.string(), size: z.number().int(), first_bytes: z.array(z.number().int()) })
+      .nullable()
+      .optional(),
   }),
   thread: {
     module: import.meta.url,
     memoryLimitMiB: THREAD_PROBE_MEMORY_MIB,
-    timeLimit: ({ limit_ms }) => (limit_ms === undefined ? undefined : { ms: limit_ms, error: () => new ToolError('TIMEOUT', `stopped after ${limit_ms} ms`) }),
+    timeLimit: ({ limit_ms }) =>
+      limit_ms === undefined
+        ? undefined
+        : { ms: limit_ms, error: () => new ToolError('TIMEOUT', `stopped after ${limit_ms} ms`) },
   },
   async run({ action, file_id }, ctx) {
     ctx.progress(`Probing: ${action}`, 0.5);
@@ -48,7 +54,13 @@ export const threadProbe = defineTool({
       }
       case 'read_file': {
         const file = await ctx.files.read(file_id ?? '');
-        return { thread_id: threadId, file: file === undefined ? null : { name: file.name, size: file.size, first_bytes: [...file.bytes.subarray(0, 4)] } };
+        return {
+          thread_id: threadId,
+          file:
+            file === undefined
+              ? null
+              : { name: file.name, size: file.size, first_bytes: [...file.bytes.subarray(0, 4)] },
+        };
       }
       case 'tool_error':
         throw new ToolError('PDF_INVALID', 'the probe says the file is corrupt');

@@ -9,10 +9,24 @@ import type { Sentence } from './sentences';
 import { summarize } from './summarize';
 import type { SummaryCandidate } from './summarize';
 import { termFrequencies, topTerms } from './term-frequency';
-import type { AnalysisLevel, BasicStatistics, DetailedStatistics, Metric, SectionSummary, TextAnalysis } from './text-analysis';
+import type {
+  AnalysisLevel,
+  BasicStatistics,
+  DetailedStatistics,
+  Metric,
+  SectionSummary,
+  TextAnalysis,
+} from './text-analysis';
 import { contentWords, words } from './words';
 
-export type { AnalysisLevel, BasicAnalysis, ComprehensiveAnalysis, DetailedAnalysis, Metric, TextAnalysis } from './text-analysis';
+export type {
+  AnalysisLevel,
+  BasicAnalysis,
+  ComprehensiveAnalysis,
+  DetailedAnalysis,
+  Metric,
+  TextAnalysis,
+} from './text-analysis';
 
 // Summaries grow with the level; a short text gets a one-sentence basic summary.
 const SUMMARY_SENTENCES = { basic: 2, detailed: 3, comprehensive: 5 } as const;
@@ -97,7 +111,14 @@ export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
   const metrics = selectMetrics(figures, new Set(key.values()), findDates(texts), texts);
   const frequencies = termFrequencies(sentences.flatMap((s) => s.terms));
   if (level === 'detailed') {
-    return { analysis_level: level, summary, key_metrics, statistics, metrics, top_terms: topTerms(frequencies, TOP_TERMS.detailed) };
+    return {
+      analysis_level: level,
+      summary,
+      key_metrics,
+      statistics,
+      metrics,
+      top_terms: topTerms(frequencies, TOP_TERMS.detailed),
+    };
   }
 
   const sectionSummaries: SectionSummary[] = sections.slice(0, MAX_SECTIONS).map((section) => {
@@ -133,22 +154,40 @@ interface Located {
  * total stated on a long document's last page is listed), then the others in document
  * order; listed in document order.
  */
-function selectMetrics(figures: readonly Figure[], key: ReadonlySet<Figure>, dates: ReturnType<typeof findDates>, texts: readonly string[]): Metric[] {
+function selectMetrics(
+  figures: readonly Figure[],
+  key: ReadonlySet<Figure>,
+  dates: ReturnType<typeof findDates>,
+  texts: readonly string[],
+): Metric[] {
   const all: Located[] = [];
   for (const figure of figures) {
     if (figure.label === null) continue;
     all.push({
-      metric: { label: figure.label, value: figure.value, kind: figure.kind === 'money' ? 'amount' : 'percentage', sentence: clip(texts[figure.sentence] ?? '') },
+      metric: {
+        label: figure.label,
+        value: figure.value,
+        kind: figure.kind === 'money' ? 'amount' : 'percentage',
+        sentence: clip(texts[figure.sentence] ?? ''),
+      },
       sentence: figure.sentence,
       order: all.length,
       key: key.has(figure),
     });
   }
   for (const date of dates) {
-    all.push({ metric: { label: date.label, value: date.value, kind: 'date', sentence: clip(texts[date.sentence] ?? '') }, sentence: date.sentence, order: all.length, key: false });
+    all.push({
+      metric: { label: date.label, value: date.value, kind: 'date', sentence: clip(texts[date.sentence] ?? '') },
+      sentence: date.sentence,
+      order: all.length,
+      key: false,
+    });
   }
   const keyed = all.filter((m) => m.key).slice(0, MAX_METRICS);
-  const others = all.filter((m) => !m.key).sort(byPlace).slice(0, Math.max(0, MAX_METRICS - keyed.length));
+  const others = all
+    .filter((m) => !m.key)
+    .sort(byPlace)
+    .slice(0, Math.max(0, MAX_METRICS - keyed.length));
   return [...keyed, ...others].sort(byPlace).map((m) => m.metric);
 }
 
@@ -157,7 +196,9 @@ function byPlace(a: Located, b: Located): number {
 }
 
 function clip(sentence: string): string {
-  return sentence.length <= MAX_METRIC_SENTENCE_CHARS ? sentence : `${sentence.slice(0, MAX_METRIC_SENTENCE_CHARS - 1)}…`;
+  return sentence.length <= MAX_METRIC_SENTENCE_CHARS
+    ? sentence
+    : `${sentence.slice(0, MAX_METRIC_SENTENCE_CHARS - 1)}…`;
 }
 
 function codePoints(text: string): number {

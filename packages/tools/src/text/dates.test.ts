@@ -19,6 +19,12 @@ describe('findDates', () => {
   });
 
   it('leaves out dates without a year, relative dates and bare years, so the result never depends on today', () => {
-    expect(findDates(['We met on March 15 and again next Friday.', 'In 2024 we expect growth.', 'Revenue rose 15% to $10.5 million.'])).toEqual([]);
+    expect(
+      findDates([
+        'We met on March 15 and again next Friday.',
+        'In 2024 we expect growth.',
+        'Revenue rose 15% to $10.5 million.',
+      ]),
+    ).toEqual([]);
   });
 });

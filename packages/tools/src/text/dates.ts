@@ -14,7 +14,8 @@ export interface DateFigure {
 
 // chrono is thorough but not cheap: only sentences that could hold a date are parsed
 // (a month name, or digits with date separators), which keeps a 3 MB text fast.
-const MAYBE_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/iu;
+const MAYBE_DATE =
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b/iu;
 
 // chrono resolves a date without a year against a reference date (today by default); only
 // dates that state their year are kept, and this fixed reference keeps the result the same
@@ -31,7 +32,10 @@ const DATE_KEYWORDS = [
   { label: 'publication_date', pattern: 'published|dated|issued|released' },
   { label: 'start_date', pattern: 'starts?|started|starting|begins?|began|launch(?:es|ed)?|opens?|opened|opening' },
   { label: 'completion_date', pattern: 'complete[sd]?|completion|closes?|closed|closing' },
-].map(({ label, pattern }) => ({ label, pattern: new RegExp(String.raw`(?<![\p{L}])(?:${pattern})(?![\p{L}])`, 'giu') }));
+].map(({ label, pattern }) => ({
+  label,
+  pattern: new RegExp(String.raw`(?<![\p{L}])(?:${pattern})(?![\p{L}])`, 'giu'),
+}));
 const LABEL_WINDOW_WORDS = 6;
 
 /** The dates in the sentences that state their year and month, in text order. */
@@ -44,7 +48,9 @@ export function findDates(sentences: readonly string[]): DateFigure[] {
       if (!start.isCertain('year') || !start.isCertain('month')) continue;
       const year = String(start.get('year')).padStart(4, '0');
       const month = String(start.get('month')).padStart(2, '0');
-      const value = start.isCertain('day') ? `${year}-${month}-${String(start.get('day')).padStart(2, '0')}` : `${year}-${month}`;
+      const value = start.isCertain('day')
+        ? `${year}-${month}-${String(start.get('day')).padStart(2, '0')}`
+        : `${year}-${month}`;
       dates.push({ label: dateLabel(sentence.slice(0, result.index)), value, text: result.text, sentence: index });
     }
   }

@@ -66,14 +66,26 @@ describe('key metrics', () => {
 
   it('takes the longest keyword where several start at one place', () => {
     expect(metricsOf('Cash flow from operations was $3 million.')).toEqual({ cash_flow: '3M' });
-    expect(metricsOf('The EBITDA margin was 31%, on EBITDA of $4 million.')).toEqual({ ebitda_margin: '31%', ebitda: '4M' });
+    expect(metricsOf('The EBITDA margin was 31%, on EBITDA of $4 million.')).toEqual({
+      ebitda_margin: '31%',
+      ebitda: '4M',
+    });
     expect(metricsOf('Income from operations was $5 million.')).toEqual({ operating_income: '5M' });
   });
 
   it('lists figures without a nearby keyword with a null label, and keeps them out of key metrics', () => {
     const figures = findFigures(['The fund raised USD 1,250,000 from its partners.']);
     expect(figures).toEqual([
-      { kind: 'money', label: null, value: '1.25M', amount: 1_250_000, currency: 'USD', text: 'USD 1,250,000', sentence: 0, headline: false },
+      {
+        kind: 'money',
+        label: null,
+        value: '1.25M',
+        amount: 1_250_000,
+        currency: 'USD',
+        text: 'USD 1,250,000',
+        sentence: 0,
+        headline: false,
+      },
     ]);
     expect(keyMetrics(figures)).toEqual({});
   });

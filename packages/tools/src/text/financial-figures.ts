@@ -38,16 +38,39 @@ const MONEY = new RegExp(
   'giu',
 );
 // "15%", "15 percent", "-3.5 per cent".
-const PERCENTAGE = new RegExp(String.raw`(?<![\p{L}\p{N}.,])(?<sign>[-+−]?)(?<num>\d+(?:\.\d+)?)\s?(?:%|(?:percent|per cent|pct)(?![\p{L}]))`, 'giu');
+const PERCENTAGE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}.,])(?<sign>[-+−]?)(?<num>\d+(?:\.\d+)?)\s?(?:%|(?:percent|per cent|pct)(?![\p{L}]))`,
+  'giu',
+);
 
 const CURRENCY_CODES: Readonly<Record<string, string>> = {
-  '$': 'USD', 'us$': 'USD', usd: 'USD', dollars: 'USD',
-  'a$': 'AUD', aud: 'AUD', 'c$': 'CAD', cad: 'CAD',
-  '€': 'EUR', eur: 'EUR', euro: 'EUR', euros: 'EUR',
-  '£': 'GBP', gbp: 'GBP', pounds: 'GBP',
-  '¥': 'JPY', jpy: 'JPY', chf: 'CHF',
+  $: 'USD',
+  us$: 'USD',
+  usd: 'USD',
+  dollars: 'USD',
+  a$: 'AUD',
+  aud: 'AUD',
+  c$: 'CAD',
+  cad: 'CAD',
+  '€': 'EUR',
+  eur: 'EUR',
+  euro: 'EUR',
+  euros: 'EUR',
+  '£': 'GBP',
+  gbp: 'GBP',
+  pounds: 'GBP',
+  '¥': 'JPY',
+  jpy: 'JPY',
+  chf: 'CHF',
 };
-const CURRENCY_PREFIX: Readonly<Record<string, string>> = { EUR: '€', GBP: '£', JPY: '¥', AUD: 'A$', CAD: 'C$', CHF: 'CHF ' };
+const CURRENCY_PREFIX: Readonly<Record<string, string>> = {
+  EUR: '€',
+  GBP: '£',
+  JPY: '¥',
+  AUD: 'A$',
+  CAD: 'C$',
+  CHF: 'CHF ',
+};
 
 const UNITS = [
   { suffix: 'T', size: 1e12 },
@@ -56,12 +79,23 @@ const UNITS = [
   { suffix: 'K', size: 1e3 },
 ] as const;
 const SCALE_SUFFIX: Readonly<Record<string, 'K' | 'M' | 'B' | 'T'>> = {
-  thousand: 'K', k: 'K', million: 'M', mn: 'M', mm: 'M', m: 'M', billion: 'B', bn: 'B', b: 'B', trillion: 'T', t: 'T',
+  thousand: 'K',
+  k: 'K',
+  million: 'M',
+  mn: 'M',
+  mm: 'M',
+  m: 'M',
+  billion: 'B',
+  bn: 'B',
+  b: 'B',
+  trillion: 'T',
+  t: 'T',
 };
 
 // Words that mark a sentence as stating the figure a reader asks for first: the total,
 // the year's, the final one, rather than a part, a week's or an interim one.
-const HEADLINE = /(?<![\p{L}])(?:total(?:s|ed|led|ing)?|overall|consolidated|annual|full[- ]year|final|fiscal year|for the year)(?![\p{L}])/iu;
+const HEADLINE =
+  /(?<![\p{L}])(?:total(?:s|ed|led|ing)?|overall|consolidated|annual|full[- ]year|final|fiscal year|for the year)(?![\p{L}])/iu;
 
 // A keyword this many words from a figure is about something else.
 const MAX_LABEL_DISTANCE = 15;
@@ -79,7 +113,12 @@ export function findFigures(sentences: readonly string[]): Figure[] {
       const label = nearestLabel(sentence, keywords, figure.kind, start, end);
       // "Revenue increased by $2 million to $12 million": the first amount is a change, not the revenue.
       const isChange = figure.kind === 'money' && /\bby\s*$/iu.test(sentence.slice(0, start));
-      figures.push({ ...figure, label: label !== null && isChange ? `${label}_change` : label, sentence: index, headline });
+      figures.push({
+        ...figure,
+        label: label !== null && isChange ? `${label}_change` : label,
+        sentence: index,
+        headline,
+      });
     }
   }
   return figures;
@@ -130,7 +169,8 @@ export function formatAmount(digits: string, scale: string | undefined): { value
     const scaled = Number((base / unit.size).toFixed(2));
     // 999,999 rounds to 1000K: show it as 1M instead.
     const larger = UNITS[i - 1];
-    if (scaled >= 1000 && larger !== undefined) return { value: `${Number((base / larger.size).toFixed(2))}${larger.suffix}`, amount: base };
+    if (scaled >= 1000 && larger !== undefined)
+      return { value: `${Number((base / larger.size).toFixed(2))}${larger.suffix}`, amount: base };
     return { value: `${scaled}${unit.suffix}`, amount: base };
   }
   return { value: plain, amount: base };
@@ -154,7 +194,13 @@ function moneyIn(sentence: string): Located[] {
     out.push({
       start: match.index,
       end: match.index + match[0].length,
-      figure: { kind: 'money', value: `${CURRENCY_PREFIX[currency] ?? ''}${value}`, amount, currency, text: match[0].trim() },
+      figure: {
+        kind: 'money',
+        value: `${CURRENCY_PREFIX[currency] ?? ''}${value}`,
+        amount,
+        currency,
+        text: match[0].trim(),
+      },
     });
   }
   return out;
@@ -169,7 +215,13 @@ function percentagesIn(sentence: string): Located[] {
     out.push({
       start: match.index,
       end: match.index + match[0].length,
-      figure: { kind: 'percentage', value: `${sign}${digits}%`, amount: Number(`${sign}${digits}`), currency: null, text: match[0] },
+      figure: {
+        kind: 'percentage',
+        value: `${sign}${digits}%`,
+        amount: Number(`${sign}${digits}`),
+        currency: null,
+        text: match[0],
+      },
     });
   }
   return out;
@@ -186,7 +238,10 @@ interface KeywordMatch {
 // pattern instead costs forty passes over every sentence, seconds on a 3 MB text.
 // The patterns are ASCII, so \b is the word boundary they need.
 const ANY_KEYWORD = new RegExp(String.raw`\b(?:${METRIC_KEYWORDS.map((k) => k.pattern).join('|')})\b`, 'gi');
-const KEYWORD_AT = METRIC_KEYWORDS.map((keyword) => ({ keyword, pattern: new RegExp(String.raw`(?:${keyword.pattern})\b`, 'iy') }));
+const KEYWORD_AT = METRIC_KEYWORDS.map((keyword) => ({
+  keyword,
+  pattern: new RegExp(String.raw`(?:${keyword.pattern})\b`, 'iy'),
+}));
 
 /** Keyword occurrences in a sentence, longest first where several start at one place; none inside another. */
 function keywordsIn(sentence: string): KeywordMatch[] {
@@ -216,7 +271,13 @@ function keywordsIn(sentence: string): KeywordMatch[] {
  * clause break counts as a few more words, since the keyword is then in another clause.
  * A movement word right before "to" is skipped: "churn fell to 4%" is about churn.
  */
-function nearestLabel(sentence: string, keywords: readonly KeywordMatch[], kind: FigureKind, start: number, end: number): string | null {
+function nearestLabel(
+  sentence: string,
+  keywords: readonly KeywordMatch[],
+  kind: FigureKind,
+  start: number,
+  end: number,
+): string | null {
   // Keywords are in text order and each is a word of its own, so on either side of the
   // figure the nearest keyword that can name it is also the nearest by words: only those
   // two are measured (measuring every keyword cost a pass over the sentence for each pair).
@@ -228,7 +289,10 @@ function nearestLabel(sentence: string, keywords: readonly KeywordMatch[], kind:
     before = { label: keyword.label, distance: gapWords(sentence.slice(kEnd, start)) };
   }
   const next = keywords.find(({ keyword, start: kStart }) => kStart >= end && keyword.kinds.includes(kind));
-  const after = next === undefined ? undefined : { label: next.keyword.label, distance: gapWords(sentence.slice(end, next.start)) * 2 + 1 };
+  const after =
+    next === undefined
+      ? undefined
+      : { label: next.keyword.label, distance: gapWords(sentence.slice(end, next.start)) * 2 + 1 };
   type Candidate = NonNullable<typeof before>;
   const near = [before, after].filter((c): c is Candidate => c !== undefined && c.distance <= MAX_LABEL_DISTANCE);
   // The keyword before wins a tie: it comes first in the text.

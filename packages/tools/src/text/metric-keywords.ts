@@ -64,6 +64,18 @@ export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
   { label: 'return_on_investment', pattern: 'return on investment|roi', kinds: PERCENT },
   { label: 'churn', pattern: 'churn(?: rate)?', kinds: PERCENT },
   { label: 'unemployment', pattern: 'unemployment(?: rate)?', kinds: PERCENT },
-  { label: 'growth', pattern: 'growth|grow(?:s|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher', kinds: PERCENT, movement: true },
-  { label: 'decline', pattern: 'declin(?:e|es|ed|ing)|decrease[sd]?|decreasing|fell|fall(?:s|en)?|drop(?:s|ped)?|down|lower|shr[ai]nk|contract(?:s|ed)', kinds: PERCENT, movement: true },
+  {
+    label: 'growth',
+    pattern:
+      'growth|grow(?:s|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher',
+    kinds: PERCENT,
+    movement: true,
+  },
+  {
+    label: 'decline',
+    pattern:
+      'declin(?:e|es|ed|ing)|decrease[sd]?|decreasing|fell|fall(?:s|en)?|drop(?:s|ped)?|down|lower|shr[ai]nk|contract(?:s|ed)',
+    kinds: PERCENT,
+    movement: true,
+  },
 ];

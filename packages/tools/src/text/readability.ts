@@ -3,8 +3,12 @@ import { z } from 'zod';
 
 /** Classic readability scores of a text (English formulas). */
 export const Readability = z.object({
-  flesch_reading_ease: z.number().describe('Flesch Reading Ease (1948): 0-100, higher is easier; 60-70 is plain English.'),
-  flesch_kincaid_grade: z.number().describe('Flesch-Kincaid Grade Level (1975): the US school grade needed to read it.'),
+  flesch_reading_ease: z
+    .number()
+    .describe('Flesch Reading Ease (1948): 0-100, higher is easier; 60-70 is plain English.'),
+  flesch_kincaid_grade: z
+    .number()
+    .describe('Flesch-Kincaid Grade Level (1975): the US school grade needed to read it.'),
   gunning_fog: z.number().describe('Gunning fog index (1952): years of schooling needed on a first reading.'),
   smog_index: z.number().describe('SMOG grade (1969), from words of three or more syllables.'),
   coleman_liau_index: z.number().describe('Coleman-Liau index (1975), from letters per word rather than syllables.'),

@@ -26,7 +26,13 @@ describe('findSections', () => {
   });
 
   it('keeps everything after an appendix heading in the back matter', () => {
-    const sentences = [p('Intro text.'), h('Appendix A: Tables'), p('Table one.'), h('Summary of Tables'), p('Both tables.')];
+    const sentences = [
+      p('Intro text.'),
+      h('Appendix A: Tables'),
+      p('Table one.'),
+      h('Summary of Tables'),
+      p('Both tables.'),
+    ];
     expect(findSections(sentences).map((s) => [s.heading, s.role])).toEqual([
       [null, 'body'],
       ['Appendix A: Tables', 'back'],

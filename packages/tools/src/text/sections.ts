@@ -43,7 +43,12 @@ export function findSections(sentences: readonly Pick<Sentence, 'text' | 'kind'>
     if (sentence.kind !== 'heading') continue;
     close(index);
     if (APPENDIX_HEADING.test(sentence.text)) inAppendix = true;
-    current = { heading: sentence.text, role: headingRole(sentence.text, inAppendix), start: index + 1, end: index + 1 };
+    current = {
+      heading: sentence.text,
+      role: headingRole(sentence.text, inAppendix),
+      start: index + 1,
+      end: index + 1,
+    };
   }
   close(sentences.length);
   return sections;

@@ -5,7 +5,11 @@ const texts = (text: string) => splitSentences(text).map((s) => s.text);
 
 describe('splitSentences', () => {
   it('splits on sentence punctuation but not inside numbers or after abbreviations and initials', () => {
-    expect(texts('Dr. J. Smith of Acme Corp. said revenue was $10.5 million. The U.S. market grew 3.5% in 2023! Was it "great"? Yes.')).toEqual([
+    expect(
+      texts(
+        'Dr. J. Smith of Acme Corp. said revenue was $10.5 million. The U.S. market grew 3.5% in 2023! Was it "great"? Yes.',
+      ),
+    ).toEqual([
       'Dr. J. Smith of Acme Corp. said revenue was $10.5 million.',
       'The U.S. market grew 3.5% in 2023!',
       'Was it "great"?',
@@ -40,7 +44,8 @@ describe('splitSentences', () => {
   });
 
   it('takes a short unpunctuated line alone in its block, or introducing a list, for a heading', () => {
-    const text = 'Executive Summary\n\nRevenue rose. Costs fell.\n\nKey points\n- Margins widened\n\nquarterly revenue update';
+    const text =
+      'Executive Summary\n\nRevenue rose. Costs fell.\n\nKey points\n- Margins widened\n\nquarterly revenue update';
     expect(splitSentences(text).map((s) => [s.kind, s.text])).toEqual([
       ['heading', 'Executive Summary'],
       ['prose', 'Revenue rose.'],

@@ -75,7 +75,12 @@ function segments(block: string): Segment[] {
     const alone = parts.length === 0;
     joinLine(parts, item);
     // A heading is a line on its own: introducing the next line, or a block by itself ("Outlook").
-    if (alone && kind === 'prose' && looksLikeHeading(line) && (next === undefined ? lines.length === 1 : introduces(next))) {
+    if (
+      alone &&
+      kind === 'prose' &&
+      looksLikeHeading(line) &&
+      (next === undefined ? lines.length === 1 : introduces(next))
+    ) {
       kind = 'heading';
     }
     if (next === undefined || isHeading(line, next) || BULLET.test(next)) close();
@@ -157,6 +162,9 @@ function isAbbreviation(segment: string, start: number, at: number): boolean {
   // on every period, quadratic in a run of abbreviations that never ends a sentence.
   let from = at;
   while (from > start && !/\s/u.test(segment.charAt(from - 1))) from--;
-  const word = segment.slice(from, at).toLowerCase().replace(/^["'“‘(]+/u, '');
+  const word = segment
+    .slice(from, at)
+    .toLowerCase()
+    .replace(/^["'“‘(]+/u, '');
   return ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word);
 }

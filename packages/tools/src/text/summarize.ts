@@ -59,7 +59,11 @@ const NEAR_DUPLICATE = 0.6;
  * repeats the words of one already chosen is passed over. Ties keep document order, so the
  * result is deterministic, and a longer summary keeps every sentence of a shorter one.
  */
-export function summarize(candidates: readonly SummaryCandidate[], spread: ReadonlyMap<string, number>, maxSentences: number): string {
+export function summarize(
+  candidates: readonly SummaryCandidate[],
+  spread: ReadonlyMap<string, number>,
+  maxSentences: number,
+): string {
   const chosen: { ranked: Ranked; terms: Set<string> }[] = [];
   for (const ranked of rankSentences(candidates, spread)) {
     if (chosen.length >= maxSentences) break;
@@ -102,13 +106,19 @@ function rankSentences(candidates: readonly SummaryCandidate[], spread: Readonly
   }
   // Best: complete sentences of ordinary length; failing that, any of ordinary length
   // (text without punctuation); failing that, anything with words, headings last.
-  const sized = unique.filter(({ candidate: c }) => c.kind !== 'heading' && c.wordCount >= MIN_WORDS && c.wordCount <= MAX_WORDS);
+  const sized = unique.filter(
+    ({ candidate: c }) => c.kind !== 'heading' && c.wordCount >= MIN_WORDS && c.wordCount <= MAX_WORDS,
+  );
   const complete = sized.filter(({ candidate }) => COMPLETE.test(candidate.text));
   const prose = unique.filter(({ candidate: c }) => c.kind !== 'heading' && c.wordCount > 0);
   const any = unique.filter(({ candidate }) => candidate.wordCount > 0);
   const pool = [complete, sized, prose, any].find((c) => c.length > 0) ?? [];
   return pool
-    .map(({ candidate, index }) => ({ candidate, index, score: centrality(candidate, spread, maxSpread) * weight(candidate) }))
+    .map(({ candidate, index }) => ({
+      candidate,
+      index,
+      score: centrality(candidate, spread, maxSpread) * weight(candidate),
+    }))
     .sort((a, b) => b.score - a.score || a.index - b.index);
 }
 

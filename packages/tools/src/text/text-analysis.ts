@@ -9,7 +9,9 @@ export type AnalysisLevel = z.infer<typeof AnalysisLevel>;
 /** A figure found in the text, labelled by what it measures, with the sentence that states it. */
 export const Metric = z.object({
   label: z.string().describe('What the figure measures, e.g. revenue, growth, net_income, payment_date.'),
-  value: z.string().describe('Normalised: "10.5M" (US dollars), "€2.3B", "15%", or an ISO date "2024-03-15" / "2024-03".'),
+  value: z
+    .string()
+    .describe('Normalised: "10.5M" (US dollars), "€2.3B", "15%", or an ISO date "2024-03-15" / "2024-03".'),
   kind: z.enum(['amount', 'percentage', 'date']),
   sentence: z.string().describe('The sentence it was found in (long ones cut at 300 characters).'),
 });
@@ -47,7 +49,7 @@ export type SectionSummary = z.infer<typeof SectionSummary>;
 const summary = z
   .string()
   .describe(
-    'Extractive summary: the most representative sentences, in their original order, preferring the document\'s own ' +
+    "Extractive summary: the most representative sentences, in their original order, preferring the document's own " +
       'summary section and early sentences and leaving out appendix and boilerplate text.',
   );
 const keyMetrics = z
@@ -72,18 +74,26 @@ export const DetailedAnalysis = z.object({
   statistics: DetailedStatistics,
   metrics: z
     .array(Metric)
-    .describe('Labelled amounts, percentages and dates in document order: those behind key_metrics and the first others, at most 50.'),
+    .describe(
+      'Labelled amounts, percentages and dates in document order: those behind key_metrics and the first others, at most 50.',
+    ),
   top_terms: z.array(TermCount).describe('The most frequent content words, most frequent first.'),
 });
 export type DetailedAnalysis = z.infer<typeof DetailedAnalysis>;
 
 export const ComprehensiveAnalysis = DetailedAnalysis.extend({
   analysis_level: z.literal('comprehensive'),
-  sections: z.array(SectionSummary).describe('A summary of each section, in order; the first 100 sections (statistics.section_count has them all).'),
+  sections: z
+    .array(SectionSummary)
+    .describe('A summary of each section, in order; the first 100 sections (statistics.section_count has them all).'),
   readability: Readability,
 });
 export type ComprehensiveAnalysis = z.infer<typeof ComprehensiveAnalysis>;
 
 /** The `analysis_results` output of `text_analyzer`, by `analysis_level`. */
-export const TextAnalysis = z.discriminatedUnion('analysis_level', [BasicAnalysis, DetailedAnalysis, ComprehensiveAnalysis]);
+export const TextAnalysis = z.discriminatedUnion('analysis_level', [
+  BasicAnalysis,
+  DetailedAnalysis,
+  ComprehensiveAnalysis,
+]);
 export type TextAnalysis = z.infer<typeof TextAnalysis>;

@@ -62,11 +62,16 @@ describe('text_analyzer', () => {
     expect(picked).toHaveLength(2);
     expect(picked[0]).toBe(REPORT_SENTENCES[0]);
     expect(result.key_metrics).toMatchObject({ revenue: '10.5M', growth: '15%' });
-    expect(result.statistics).toEqual({ word_count: 82, sentence_count: 7, paragraph_count: 3, character_count: Q4_REPORT.length });
+    expect(result.statistics).toEqual({
+      word_count: 82,
+      sentence_count: 7,
+      paragraph_count: 3,
+      character_count: Q4_REPORT.length,
+    });
     expect(Object.keys(result).sort()).toEqual(['analysis_level', 'key_metrics', 'statistics', 'summary']);
   });
 
-  it('labels amounts and percentages by what they measure, keeping seed 002\'s key_metrics shape', async () => {
+  it("labels amounts and percentages by what they measure, keeping seed 002's key_metrics shape", async () => {
     const result = await analyse({ text: Q4_REPORT, analysis_level: 'detailed' });
     expect(result.key_metrics).toEqual({
       revenue: '10.5M',
@@ -93,7 +98,12 @@ describe('text_analyzer', () => {
     ]);
     expect(result.top_terms).toHaveLength(5);
     expect(result.top_terms[0]).toEqual({ term: 'revenue', count: 2 });
-    expect(result.statistics).toMatchObject({ word_count: 82, sentence_count: 7, section_count: 1, average_sentence_length: 10.9 });
+    expect(result.statistics).toMatchObject({
+      word_count: 82,
+      sentence_count: 7,
+      section_count: 1,
+      average_sentence_length: 10.9,
+    });
   });
 
   it('derives everything from the text: different documents, different results', async () => {
@@ -110,8 +120,13 @@ describe('text_analyzer', () => {
   it('gives longer summaries and more detail at higher levels, each keeping what the level below chose', async () => {
     const basic = await analyse({ text: Q4_REPORT, analysis_level: 'basic' });
     const detailed = (await analyse({ text: Q4_REPORT, analysis_level: 'detailed' })) as DetailedAnalysis;
-    const comprehensive = (await analyse({ text: Q4_REPORT, analysis_level: 'comprehensive' })) as ComprehensiveAnalysis;
-    const [fromBasic, fromDetailed, fromComprehensive] = [basic, detailed, comprehensive].map((r) => summarySentences(r.summary));
+    const comprehensive = (await analyse({
+      text: Q4_REPORT,
+      analysis_level: 'comprehensive',
+    })) as ComprehensiveAnalysis;
+    const [fromBasic, fromDetailed, fromComprehensive] = [basic, detailed, comprehensive].map((r) =>
+      summarySentences(r.summary),
+    );
     expect(fromBasic).toHaveLength(2);
     expect(fromDetailed).toHaveLength(3);
     expect(fromComprehensive).toHaveLength(5);
@@ -135,9 +150,12 @@ describe('text_analyzer', () => {
   });
 
   it('prefers complete sentences over headings', async () => {
-    const text = 'Northwind Traders Annual Report 2031\nRevenue reached $42.7 million this year.\n\nOperating margin improved and customer growth was 23% across all regions.';
+    const text =
+      'Northwind Traders Annual Report 2031\nRevenue reached $42.7 million this year.\n\nOperating margin improved and customer growth was 23% across all regions.';
     const result = await analyse({ text, analysis_level: 'detailed' });
-    expect(result.summary).toBe('Revenue reached $42.7 million this year. Operating margin improved and customer growth was 23% across all regions.');
+    expect(result.summary).toBe(
+      'Revenue reached $42.7 million this year. Operating margin improved and customer growth was 23% across all regions.',
+    );
     expect(result.key_metrics).toEqual({ revenue: '42.7M', growth: '23%' });
   });
 
@@ -178,7 +196,10 @@ describe('text_analyzer', () => {
     [{ text: '' }, 'text: must contain words'],
     [{ text: '  \n\t ' }, 'text: must contain words'],
     [{ text: 42 }, 'text: Invalid input: expected string, received number'],
-    [{ text: 'Fine.', analysis_level: 'deep' }, 'analysis_level: Invalid option: expected one of "basic"|"detailed"|"comprehensive"'],
+    [
+      { text: 'Fine.', analysis_level: 'deep' },
+      'analysis_level: Invalid option: expected one of "basic"|"detailed"|"comprehensive"',
+    ],
   ])('rejects %j, naming the parameter', (params, message) => {
     expect(paramProblems(params)).toEqual([message]);
   });
@@ -189,7 +210,10 @@ describe('text_analyzer on the financial report fixture', () => {
 
   beforeAll(async () => {
     const ctx = testingContext({ files: memoryFiles({ report: { bytes: pdfFixture('financial-report') } }) });
-    const outputs = await pdfExtractor.run(PdfExtractorParams.parse({ input_file: { file_id: 'report', name: 'report.pdf' } }), ctx);
+    const outputs = await pdfExtractor.run(
+      PdfExtractorParams.parse({ input_file: { file_id: 'report', name: 'report.pdf' } }),
+      ctx,
+    );
     text = outputs.extracted_text;
   });
 
@@ -210,7 +234,13 @@ describe('text_analyzer on the financial report fixture', () => {
 
   it('finds its figures and dates, each with its sentence', async () => {
     const result = (await analyse({ text, analysis_level: 'detailed' })) as DetailedAnalysis;
-    expect(result.key_metrics).toMatchObject({ revenue: '10.5M', growth: '15%', net_income: '2.1M', gross_margin: '42%', cash: '6.8M' });
+    expect(result.key_metrics).toMatchObject({
+      revenue: '10.5M',
+      growth: '15%',
+      net_income: '2.1M',
+      gross_margin: '42%',
+      cash: '6.8M',
+    });
     expect(result.metrics).toContainEqual({
       label: 'payment_date',
       value: '2024-03-15',
@@ -236,10 +266,13 @@ describe('text_analyzer on the financial report fixture', () => {
 });
 
 describe("text_analyzer on seed 002's sample PDF", () => {
-  it('gives the key metrics of seed 002\'s example output', async () => {
+  it("gives the key metrics of seed 002's example output", async () => {
     const bytes = readFileSync(new URL('../../../../infra/seed/q4-report.pdf', import.meta.url));
     const ctx = testingContext({ files: memoryFiles({ q4: { bytes } }) });
-    const { extracted_text } = await pdfExtractor.run(PdfExtractorParams.parse({ input_file: { file_id: 'q4', name: 'q4-report.pdf' } }), ctx);
+    const { extracted_text } = await pdfExtractor.run(
+      PdfExtractorParams.parse({ input_file: { file_id: 'q4', name: 'q4-report.pdf' } }),
+      ctx,
+    );
     for (const analysis_level of ['basic', 'detailed', 'comprehensive'] as const) {
       const result = await analyse({ text: extracted_text, analysis_level });
       expect(result.key_metrics).toMatchObject({ revenue: '10.5M', growth: '15%' });

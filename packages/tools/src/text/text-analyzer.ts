@@ -43,7 +43,10 @@ export const textAnalyzer = defineTool({
   thread: { module: import.meta.url, memoryLimitMiB: TEXT_ANALYZER_MEMORY_MIB },
   run({ text, analysis_level }, ctx) {
     if (text.length > MAX_TEXT_CHARS) {
-      throw new ToolError('TEXT_TOO_LARGE', `text: ${text.length} characters, over text_analyzer's limit of ${MAX_TEXT_CHARS} characters`);
+      throw new ToolError(
+        'TEXT_TOO_LARGE',
+        `text: ${text.length} characters, over text_analyzer's limit of ${MAX_TEXT_CHARS} characters`,
+      );
     }
     ctx.progress(`Analysing ${text.length} characters (${analysis_level})`);
     return Promise.resolve({ analysis_results: analyzeText(text, analysis_level) });

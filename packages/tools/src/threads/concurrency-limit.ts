@@ -7,7 +7,8 @@ export class ConcurrencyLimit {
   private readonly waiting: { grant: () => void }[] = [];
 
   constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`A concurrency limit must be a whole number of at least 1, not ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`A concurrency limit must be a whole number of at least 1, not ${max}`);
   }
 
   /** How many hold a place now. */

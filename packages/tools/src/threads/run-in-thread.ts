@@ -20,7 +20,8 @@ export async function runInThread(task: ThreadTask): Promise<ThreadResult> {
   try {
     const tool = await findTool(task.module, task.tool_id);
     const context: ToolContext = {
-      progress: (message, fraction) => send(port, fraction === undefined ? { kind: 'progress', message } : { kind: 'progress', message, fraction }),
+      progress: (message, fraction) =>
+        send(port, fraction === undefined ? { kind: 'progress', message } : { kind: 'progress', message, fraction }),
       signal: NEVER_ABORTED,
       files,
       step: task.step,
@@ -45,7 +46,9 @@ function findTool(module: string, toolId: string): Promise<ToolDefinition> {
   let found = tools.get(key);
   if (found === undefined) {
     found = import(module).then((exports: Record<string, unknown>) => {
-      const tool = Object.values(exports).find((value): value is ToolDefinition => isTool(value) && value.tool_id === toolId);
+      const tool = Object.values(exports).find(
+        (value): value is ToolDefinition => isTool(value) && value.tool_id === toolId,
+      );
       if (tool === undefined) throw new Error(`${module} exports no tool '${toolId}'`);
       return tool;
     });
@@ -55,7 +58,13 @@ function findTool(module: string, toolId: string): Promise<ToolDefinition> {
 }
 
 function isTool(value: unknown): value is ToolDefinition {
-  return typeof value === 'object' && value !== null && 'tool_id' in value && 'run' in value && typeof value.run === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'tool_id' in value &&
+    'run' in value &&
+    typeof value.run === 'function'
+  );
 }
 
 function threadError(err: unknown): ThreadError {
@@ -85,7 +94,10 @@ function portLogger(port: MessagePort): ToolLogger {
 /** Files by request to the activity, which reads them from the store and moves their bytes here. */
 class PortFileReader {
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (file: StoredFile | undefined) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (file: StoredFile | undefined) => void; reject: (err: Error) => void }
+  >();
   private readonly onReply = (reply: FileReply): void => {
     const waiting = this.pending.get(reply.request);
     if (waiting === undefined) return;

@@ -24,7 +24,9 @@ export interface ThreadTask {
 export type ThreadResult = { ok: true; outputs: unknown } | { ok: false; error: ThreadError };
 
 /** A `ToolError` (kept whole: code and retryability), or any other error by its name and message. */
-export type ThreadError = { tool: true; code: ToolErrorCode; message: string; retryable: boolean } | { tool: false; name: string; message: string };
+export type ThreadError =
+  | { tool: true; code: ToolErrorCode; message: string; retryable: boolean }
+  | { tool: false; name: string; message: string };
 
 /** The thread's messages to the activity. */
 export type ThreadMessage =

@@ -52,22 +52,37 @@ export class ToolThreads {
 
   /** Runs `tool.run(params, ctx)` in the tool's thread and resolves with its outputs. */
   async run(tool: ThreadedTool, params: unknown, ctx: ToolContext): Promise<unknown> {
-    const release = await this.limit.acquire(ctx.signal, () => ctx.progress(`Waiting for a free tool thread (${this.limit.max} busy)`));
+    const release = await this.limit.acquire(ctx.signal, () =>
+      ctx.progress(`Waiting for a free tool thread (${this.limit.max} busy)`),
+    );
     const timeLimit = tool.thread.timeLimit?.(params);
     const stop = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (message: ThreadMessage) => {
       // The time limit counts from the tool's start in its thread: a new thread first loads the tool's modules.
-      if (message.kind === 'started') timer = timeLimit === undefined ? undefined : setTimeout(() => stop.abort(TIME_LIMIT), timeLimit.ms);
+      if (message.kind === 'started')
+        timer = timeLimit === undefined ? undefined : setTimeout(() => stop.abort(TIME_LIMIT), timeLimit.ms);
       else handle(message, port1, ctx);
     });
     try {
-      const task: ThreadTask = { module: tool.thread.module, tool_id: tool.tool_id, params, step: ctx.step, attempt: ctx.attempt, port: port2 };
-      const result = await this.pool(tool).run(task, { signal: AbortSignal.any([ctx.signal, stop.signal]), transferList: [port2] });
+      const task: ThreadTask = {
+        module: tool.thread.module,
+        tool_id: tool.tool_id,
+        params,
+        step: ctx.step,
+        attempt: ctx.attempt,
+        port: port2,
+      };
+      const result = await this.pool(tool).run(task, {
+        signal: AbortSignal.any([ctx.signal, stop.signal]),
+        transferList: [port2],
+      });
       if (!result.ok) {
         const { error } = result;
-        throw error.tool ? new ToolError(error.code, error.message, { retryable: error.retryable }) : Object.assign(new Error(error.message), { name: error.name });
+        throw error.tool
+          ? new ToolError(error.code, error.message, { retryable: error.retryable })
+          : Object.assign(new Error(error.message), { name: error.name });
       }
       return result.outputs;
     } catch (err) {
@@ -147,7 +162,10 @@ function handle(message: Exclude<ThreadMessage, { kind: 'started' }>, port: Mess
   }
 }
 
-async function readFile(files: FileReader, fileId: string): Promise<{ file: StoredFile | undefined } | { error: string }> {
+async function readFile(
+  files: FileReader,
+  fileId: string,
+): Promise<{ file: StoredFile | undefined } | { error: string }> {
   try {
     const file = await files.read(fileId);
     // A copy the thread can own: the reader may keep (cache) the buffer it returned; the

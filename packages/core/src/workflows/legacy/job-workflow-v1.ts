@@ -1,4 +1,12 @@
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { executionStateQuery } from '../../job-workflow-contract';
 import { declaredVariables, orderedSteps } from '../../model/definition-queries';
 import type { StepExecutionResult } from '../../model/execution-state';
@@ -63,7 +71,13 @@ export interface JobStoreActivitiesV1 {
 type ToolActivitiesV1 = Record<string, (params: Record<string, SchemaValue>) => Promise<Record<string, SchemaValue>>>;
 
 const DEFAULT_STEP_TIMEOUT_SECONDS = 300;
-const NON_RETRYABLE_TOOL_ERRORS = ['INVALID_PARAMETERS', 'FILE_NOT_FOUND', 'UNSUPPORTED_FILE_TYPE', 'PDF_INVALID', 'PDF_PASSWORD_PROTECTED'];
+const NON_RETRYABLE_TOOL_ERRORS = [
+  'INVALID_PARAMETERS',
+  'FILE_NOT_FOUND',
+  'UNSUPPORTED_FILE_TYPE',
+  'PDF_INVALID',
+  'PDF_PASSWORD_PROTECTED',
+];
 
 const store = proxyActivities<JobStoreActivitiesV1>({
   startToCloseTimeout: '30 seconds',
@@ -175,7 +189,14 @@ async function runToolStep(step: ToolStep, params: Record<string, SchemaValue>):
   const failed = (error: string): StepOutcomeV1 => {
     const completedAt = new Date().toISOString();
     return {
-      result: { step_id: step.step_id, success: false, error, outputs: {}, started_at: startedAt, completed_at: completedAt },
+      result: {
+        step_id: step.step_id,
+        success: false,
+        error,
+        outputs: {},
+        started_at: startedAt,
+        completed_at: completedAt,
+      },
       runtime: { status: 'FAILED', error_message: error, started_at: startedAt, completed_at: completedAt },
       written: {},
     };
@@ -190,7 +211,9 @@ async function runToolStep(step: ToolStep, params: Record<string, SchemaValue>):
   }
   const mapped = applyOutputMappings(step.output_mappings, outputs);
   if (!mapped.ok) {
-    return failed(`Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}`);
+    return failed(
+      `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}`,
+    );
   }
   const completedAt = new Date().toISOString();
   return {
@@ -210,7 +233,11 @@ function failureMessage(err: unknown): string {
  * v1's parameter resolution, frozen with it: a string naming a declared variable reads it
  * (left out while unset); anything else is a literal. (Value providers came later.)
  */
-function resolveParameters(mappings: Readonly<Record<string, SchemaValue>>, variables: Readonly<Record<string, SchemaValue>>, declared: ReadonlySet<string>): ToolParams {
+function resolveParameters(
+  mappings: Readonly<Record<string, SchemaValue>>,
+  variables: Readonly<Record<string, SchemaValue>>,
+  declared: ReadonlySet<string>,
+): ToolParams {
   const params: ToolParams = {};
   for (const [name, source] of Object.entries(mappings)) {
     if (typeof source === 'string' && declared.has(source)) {

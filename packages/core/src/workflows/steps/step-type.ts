@@ -110,7 +110,14 @@ export interface StepExecution {
  * what it recorded.
  */
 export type StepOutcome =
-  | { status: 'Completed'; outputs: Variables; written: Variables; attempt?: number; ended_at?: string; recorded?: RecordedEnding }
+  | {
+      status: 'Completed';
+      outputs: Variables;
+      written: Variables;
+      attempt?: number;
+      ended_at?: string;
+      recorded?: RecordedEnding;
+    }
   | { status: 'Failed'; error: RunError; attempt?: number };
 
 /**

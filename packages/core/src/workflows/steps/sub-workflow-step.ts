@@ -19,7 +19,14 @@ import { expressionDocumentOf } from '../../model/run-views';
 import type { RunError } from '../../model/run-state';
 import type { SchemaValue, Variables } from '../../model/schema-value';
 import { mappingReads, sourceReads } from './mapping-rules';
-import { defineStepType, type SchemaKit, type StepCheckContext, type StepExecution, type StepOutcome, type WorkflowLookup } from './step-type';
+import {
+  defineStepType,
+  type SchemaKit,
+  type StepCheckContext,
+  type StepExecution,
+  type StepOutcome,
+  type WorkflowLookup,
+} from './step-type';
 
 /** The most children a BATCH step runs at once. */
 export const MAX_SUB_WORKFLOW_CONCURRENCY = 100;
@@ -78,14 +85,25 @@ export const subWorkflowStep = defineStepType<SubWorkflowStep>({
   recordsRun: false,
   label: (step) => subWorkflowLabel(step),
   sources: (step) => [
-    ...Object.entries(step.sub_workflow.input_mappings).map(([name, source]) => ({ source, path: ['sub_workflow', 'input_mappings', name] })),
-    ...(step.sub_workflow.iterable !== undefined ? [{ source: step.sub_workflow.iterable, path: ['sub_workflow', 'iterable'] }] : []),
+    ...Object.entries(step.sub_workflow.input_mappings).map(([name, source]) => ({
+      source,
+      path: ['sub_workflow', 'input_mappings', name],
+    })),
+    ...(step.sub_workflow.iterable !== undefined
+      ? [{ source: step.sub_workflow.iterable, path: ['sub_workflow', 'iterable'] }]
+      : []),
   ],
   reads: (step, declared) => [
-    ...mappingReads(step.sub_workflow.input_mappings, declared, 'sub_workflow').map((use) => ({ ...use, path: ['sub_workflow', 'input_mappings', ...use.path.slice(1)] })),
-    ...(step.sub_workflow.iterable !== undefined ? sourceReads(step.sub_workflow.iterable, declared, ['sub_workflow', 'iterable']) : []),
+    ...mappingReads(step.sub_workflow.input_mappings, declared, 'sub_workflow').map((use) => ({
+      ...use,
+      path: ['sub_workflow', 'input_mappings', ...use.path.slice(1)],
+    })),
+    ...(step.sub_workflow.iterable !== undefined
+      ? sourceReads(step.sub_workflow.iterable, declared, ['sub_workflow', 'iterable'])
+      : []),
   ],
-  writes: (step) => Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
+  writes: (step) =>
+    Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
   variablesFrom: (step, outputs) => {
     const mapped = applyOutputMappings(step.output_mappings, outputs);
     return mapped.ok ? mapped.written : {};
@@ -101,30 +119,51 @@ function checkSubWorkflowStep(step: SubWorkflowStep, ctx: StepCheckContext): Def
   const sub = step.sub_workflow;
   const at = (...path: (string | number)[]): (string | number)[] => [...ctx.path, ...path];
   if (sub.mode === 'BATCH' && sub.iterable === undefined) {
-    issues.push({ rule: 'batch_iterable', path: at('sub_workflow', 'iterable'), message: `step '${step.step_id}': a BATCH sub-workflow needs an iterable (the list to run one child per item of)` });
+    issues.push({
+      rule: 'batch_iterable',
+      path: at('sub_workflow', 'iterable'),
+      message: `step '${step.step_id}': a BATCH sub-workflow needs an iterable (the list to run one child per item of)`,
+    });
   }
   if (sub.mode === 'SINGLE' && sub.iterable !== undefined) {
-    issues.push({ rule: 'batch_iterable', path: at('sub_workflow', 'iterable'), message: `step '${step.step_id}': a SINGLE sub-workflow runs one child and takes no iterable; use mode BATCH` });
+    issues.push({
+      rule: 'batch_iterable',
+      path: at('sub_workflow', 'iterable'),
+      message: `step '${step.step_id}': a SINGLE sub-workflow runs one child and takes no iterable; use mode BATCH`,
+    });
   }
-  if (sub.max_concurrency !== undefined && (sub.mode !== 'BATCH' || sub.max_concurrency < 1 || sub.max_concurrency > MAX_SUB_WORKFLOW_CONCURRENCY)) {
+  if (
+    sub.max_concurrency !== undefined &&
+    (sub.mode !== 'BATCH' || sub.max_concurrency < 1 || sub.max_concurrency > MAX_SUB_WORKFLOW_CONCURRENCY)
+  ) {
     issues.push({
       rule: 'batch_concurrency_in_range',
       path: at('sub_workflow', 'max_concurrency'),
-      message: sub.mode !== 'BATCH'
-        ? `step '${step.step_id}': max_concurrency applies to BATCH sub-workflows only`
-        : `step '${step.step_id}': max_concurrency must be from 1 to ${MAX_SUB_WORKFLOW_CONCURRENCY}, not ${sub.max_concurrency}`,
+      message:
+        sub.mode !== 'BATCH'
+          ? `step '${step.step_id}': max_concurrency applies to BATCH sub-workflows only`
+          : `step '${step.step_id}': max_concurrency must be from 1 to ${MAX_SUB_WORKFLOW_CONCURRENCY}, not ${sub.max_concurrency}`,
     });
   }
   if (sub.mode === 'BATCH') {
     for (const output of Object.keys(step.output_mappings)) {
-      if (output !== BATCH_OUTPUT) issues.push({ rule: 'known_outputs', path: at('output_mappings', output), message: `a BATCH sub-workflow has one output, '${BATCH_OUTPUT}', not '${output}'` });
+      if (output !== BATCH_OUTPUT)
+        issues.push({
+          rule: 'known_outputs',
+          path: at('output_mappings', output),
+          message: `a BATCH sub-workflow has one output, '${BATCH_OUTPUT}', not '${output}'`,
+        });
     }
   }
   const lookup = ctx.workflows;
   if (lookup === undefined) return issues;
   const target = lookup.resolve(sub.workflow_id, sub.version);
   if (!target.found) {
-    issues.push({ rule: 'sub_workflow_published', path: at('sub_workflow', sub.version !== undefined ? 'version' : 'workflow_id'), message: `step '${step.step_id}': ${target.message}` });
+    issues.push({
+      rule: 'sub_workflow_published',
+      path: at('sub_workflow', sub.version !== undefined ? 'version' : 'workflow_id'),
+      message: `step '${step.step_id}': ${target.message}`,
+    });
     return issues;
   }
   if (sub.mode === 'SINGLE') {
@@ -140,7 +179,11 @@ function checkSubWorkflowStep(step: SubWorkflowStep, ctx: StepCheckContext): Def
   }
   const chain = cycleThrough(lookup, lookup.self, sub.workflow_id, sub.version);
   if (chain !== undefined) {
-    issues.push({ rule: 'sub_workflow_no_cycle', path: at('sub_workflow', 'workflow_id'), message: `step '${step.step_id}': sub-workflows lead back in a cycle: ${chain.join(' → ')}` });
+    issues.push({
+      rule: 'sub_workflow_no_cycle',
+      path: at('sub_workflow', 'workflow_id'),
+      message: `step '${step.step_id}': sub-workflows lead back in a cycle: ${chain.join(' → ')}`,
+    });
     return issues;
   }
   const depth = depthOf(lookup, sub.workflow_id, sub.version, 0);
@@ -155,7 +198,12 @@ function checkSubWorkflowStep(step: SubWorkflowStep, ctx: StepCheckContext): Def
 }
 
 /** The first cycle reachable from a target (the workflow being checked counts as on the path), as workflow IDs. */
-function cycleThrough(lookup: WorkflowLookup, self: string | undefined, workflowId: string, version: number | undefined): string[] | undefined {
+function cycleThrough(
+  lookup: WorkflowLookup,
+  self: string | undefined,
+  workflowId: string,
+  version: number | undefined,
+): string[] | undefined {
   const walk = (id: string, pinned: number | undefined, path: string[]): string[] | undefined => {
     if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
     const target = lookup.resolve(id, pinned);
@@ -175,7 +223,8 @@ function depthOf(lookup: WorkflowLookup, workflowId: string, version: number | u
   const target = lookup.resolve(workflowId, version);
   if (!target.found) return 1;
   let deepest = 0;
-  for (const ref of target.sub_workflows) deepest = Math.max(deepest, depthOf(lookup, ref.workflow_id, ref.version, above + 1));
+  for (const ref of target.sub_workflows)
+    deepest = Math.max(deepest, depthOf(lookup, ref.workflow_id, ref.version, above + 1));
   return deepest + 1;
 }
 
@@ -191,7 +240,14 @@ async function runSingle(step: SubWorkflowStep, ctx: StepExecution): Promise<Ste
     const outputs = outcome.result.output_data;
     const mapped = applyOutputMappings(step.output_mappings, outputs);
     if (!mapped.ok) {
-      return { status: 'Failed', error: { code: 'MAPPING_FAILED', message: `Sub-workflow job '${id}' has no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` }, attempt: 1 };
+      return {
+        status: 'Failed',
+        error: {
+          code: 'MAPPING_FAILED',
+          message: `Sub-workflow job '${id}' has no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}`,
+        },
+        attempt: 1,
+      };
     }
     return { status: 'Completed', outputs, written: mapped.written, attempt: 1 };
   } finally {
@@ -206,12 +262,22 @@ async function runBatch(step: SubWorkflowStep, ctx: StepExecution): Promise<Step
   if (!iterable.ok) return expressionFailed('iterable', iterable.expression, iterable.message);
   const items = iterable.value ?? [];
   if (!Array.isArray(items)) {
-    return { status: 'Failed', error: { code: 'MAPPING_FAILED', message: `The iterable of step '${step.step_id}' gave ${JSON.stringify(items)}, not a list` }, attempt: 1 };
+    return {
+      status: 'Failed',
+      error: {
+        code: 'MAPPING_FAILED',
+        message: `The iterable of step '${step.step_id}' gave ${JSON.stringify(items)}, not a list`,
+      },
+      attempt: 1,
+    };
   }
   if (items.length > MAX_BATCH_ITEMS) {
     return {
       status: 'Failed',
-      error: { code: 'BATCH_TOO_LARGE', message: `The iterable of step '${step.step_id}' gave ${items.length} items; a BATCH runs at most ${MAX_BATCH_ITEMS} (split the list across steps or nested sub-workflows)` },
+      error: {
+        code: 'BATCH_TOO_LARGE',
+        message: `The iterable of step '${step.step_id}' gave ${items.length} items; a BATCH runs at most ${MAX_BATCH_ITEMS} (split the list across steps or nested sub-workflows)`,
+      },
       attempt: 1,
     };
   }
@@ -220,10 +286,18 @@ async function runBatch(step: SubWorkflowStep, ctx: StepExecution): Promise<Step
   for (const [i, item] of items.entries()) {
     const scope: ValueScope = { ...ctx.scope, document: () => expressionDocumentOf(ctx.run, { item }) };
     const resolved = await resolveMappings(sub.input_mappings, scope);
-    if (!resolved.ok) return expressionFailed(`input '${resolved.path.join('.')}' for item ${i}`, resolved.expression, resolved.message);
+    if (!resolved.ok)
+      return expressionFailed(
+        `input '${resolved.path.join('.')}' for item ${i}`,
+        resolved.expression,
+        resolved.message,
+      );
     inputs.push(resolved.values);
   }
-  const limit = Math.min(Math.max(1, sub.max_concurrency ?? DEFAULT_SUB_WORKFLOW_CONCURRENCY), MAX_SUB_WORKFLOW_CONCURRENCY);
+  const limit = Math.min(
+    Math.max(1, sub.max_concurrency ?? DEFAULT_SUB_WORKFLOW_CONCURRENCY),
+    MAX_SUB_WORKFLOW_CONCURRENCY,
+  );
   const children = new ChildSet(ctx);
   const results: SchemaValue[] = new Array<SchemaValue>(items.length).fill(null);
   let failure: RunError | undefined;
@@ -265,7 +339,11 @@ async function runBatch(step: SubWorkflowStep, ctx: StepExecution): Promise<Step
 }
 
 function expressionFailed(where: string, expression: string, message: string): StepOutcome {
-  return { status: 'Failed', error: { code: 'EXPRESSION_FAILED', message: `The expression of ${where} (${expression}) failed: ${message}` }, attempt: 1 };
+  return {
+    status: 'Failed',
+    error: { code: 'EXPRESSION_FAILED', message: `The expression of ${where} (${expression}) failed: ${message}` },
+    attempt: 1,
+  };
 }
 
 /**
@@ -286,7 +364,11 @@ class ChildSet {
   }
 
   /** Starts one child and waits for it: its result, or the failure that ends it (a cancellation of the parent is rethrown). */
-  async run(step: SubWorkflowStep, id: string, inputValues: Variables): Promise<{ ok: true; result: JobWorkflowResult } | { ok: false; error: RunError }> {
+  async run(
+    step: SubWorkflowStep,
+    id: string,
+    inputValues: Variables,
+  ): Promise<{ ok: true; result: JobWorkflowResult } | { ok: false; error: RunError }> {
     const { run } = this.ctx;
     const input: ComposedJobInput = {
       workflow_id: step.sub_workflow.workflow_id,
@@ -298,23 +380,32 @@ class ChildSet {
     let handle: ChildWorkflowHandle<ComposedJobWorkflow>;
     try {
       handle = await startChild<ComposedJobWorkflow>(JOB_WORKFLOW_TYPE, {
-      workflowId: id,
-      taskQueue: workflowInfo().taskQueue,
-      args: [input],
-      // The step ends only once its children have stopped, so none outlives a cancelled step;
-      // a parent that closes anyway (terminated) asks its children to cancel.
-      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      // The Web UI names the child by its step, as it names a tool step's activity.
-      staticSummary: `${step.step_id}: ${step.name ?? subWorkflowLabel(step)}`,
+        workflowId: id,
+        taskQueue: workflowInfo().taskQueue,
+        args: [input],
+        // The step ends only once its children have stopped, so none outlives a cancelled step;
+        // a parent that closes anyway (terminated) asks its children to cancel.
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        // The Web UI names the child by its step, as it names a tool step's activity.
+        staticSummary: `${step.step_id}: ${step.name ?? subWorkflowLabel(step)}`,
       });
     } catch (err) {
       if (isCancellation(err)) throw err;
       // A workflow of that ID still running (an earlier run's child not yet stopped): the step fails, saying so.
-      return { ok: false, error: { code: 'SUB_WORKFLOW_FAILED', message: `Sub-workflow job '${id}' could not start: ${err instanceof Error ? err.message : String(err)}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'SUB_WORKFLOW_FAILED',
+          message: `Sub-workflow job '${id}' could not start: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      };
     }
     this.started.push({ id });
-    this.ctx.update({ children: [...this.started], progress: `${this.started.length} child ${this.started.length === 1 ? 'job' : 'jobs'} started` });
+    this.ctx.update({
+      children: [...this.started],
+      progress: `${this.started.length} child ${this.started.length === 1 ? 'job' : 'jobs'} started`,
+    });
     this.running.add(handle);
     // A child started while the parent is paused pauses too.
     if (this.relayed) await handle.signal(pauseSignal);
@@ -345,13 +436,16 @@ class ChildSet {
   }
 }
 
-
 /** A child's failure as the step's error: the child's own message. */
 function childFailure(id: string, err: unknown): RunError {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
   const message = cause instanceof Error ? cause.message : String(cause);
-  const code = cause instanceof ApplicationFailure && cause.type !== undefined && cause.type !== null ? cause.type : 'JOB_FAILED';
-  return { code: code === 'JOB_FAILED' ? 'SUB_WORKFLOW_FAILED' : code, message: `Sub-workflow job '${id}' failed: ${message}` };
+  const code =
+    cause instanceof ApplicationFailure && cause.type !== undefined && cause.type !== null ? cause.type : 'JOB_FAILED';
+  return {
+    code: code === 'JOB_FAILED' ? 'SUB_WORKFLOW_FAILED' : code,
+    message: `Sub-workflow job '${id}' failed: ${message}`,
+  };
 }
 
 /** How a sub-workflow step is named when it has no `name`. */

@@ -1,13 +1,31 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { RunRecording, ToolActivityResult, ToolActivities } from '../../model/activity-contract';
 import type { DefinitionIssue } from '../../model/definition-issue';
-import { applyOutputMappings, literalValueOf, providerOf, resolveMappings, type ResolvedMappings } from '../../model/mappings';
+import {
+  applyOutputMappings,
+  literalValueOf,
+  providerOf,
+  resolveMappings,
+  type ResolvedMappings,
+} from '../../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
 import type { StepRetryPolicy } from '../../model/step';
 import type { JsonSchemaDocument, ToolRunDefaults } from '../../model/tool-descriptor';
 import { schemaMismatch } from '../../model/schema-compatibility';
-import { requiredToolParameters, toolOutputNames, toolOutputSchema, toolParameterNames, toolParameterSchema } from '../../model/tool-json-schema';
+import {
+  requiredToolParameters,
+  toolOutputNames,
+  toolOutputSchema,
+  toolParameterNames,
+  toolParameterSchema,
+} from '../../model/tool-json-schema';
 import { mappingReads } from './mapping-rules';
 import { defineStepType, type SchemaKit, type StepExecution, type StepOutcome } from './step-type';
 
@@ -39,9 +57,16 @@ export interface ToolRunOptions {
 /** Resolves a tool step's run options field by field. */
 export function toolRunOptions(step: ToolStep, tool: ToolRunDefaults): ToolRunOptions {
   return {
-    retry: { ...PLATFORM_STEP_DEFAULTS.retry_policy, ...definedOnly(tool.retry_policy), ...definedOnly(step.retry_policy) },
+    retry: {
+      ...PLATFORM_STEP_DEFAULTS.retry_policy,
+      ...definedOnly(tool.retry_policy),
+      ...definedOnly(step.retry_policy),
+    },
     timeout_seconds: step.timeout_seconds ?? tool.timeout_seconds ?? PLATFORM_STEP_DEFAULTS.timeout_seconds,
-    heartbeat_timeout_seconds: step.heartbeat_timeout_seconds ?? tool.heartbeat_timeout_seconds ?? PLATFORM_STEP_DEFAULTS.heartbeat_timeout_seconds,
+    heartbeat_timeout_seconds:
+      step.heartbeat_timeout_seconds ??
+      tool.heartbeat_timeout_seconds ??
+      PLATFORM_STEP_DEFAULTS.heartbeat_timeout_seconds,
   };
 }
 
@@ -55,9 +80,11 @@ export const toolStep = defineStepType<ToolStep>({
   schema: toolStepSchema,
   recordsRun: true,
   label: (step) => step.tool.name,
-  sources: (step) => Object.entries(step.parameter_mappings).map(([name, source]) => ({ source, path: ['parameter_mappings', name] })),
+  sources: (step) =>
+    Object.entries(step.parameter_mappings).map(([name, source]) => ({ source, path: ['parameter_mappings', name] })),
   reads: (step, declared) => mappingReads(step.parameter_mappings, declared, 'parameter_mappings'),
-  writes: (step) => Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
+  writes: (step) =>
+    Object.entries(step.output_mappings).map(([output, variable]) => ({ variable, path: ['output_mappings', output] })),
   variablesFrom: (step, outputs) => {
     const mapped = applyOutputMappings(step.output_mappings, outputs);
     return mapped.ok ? mapped.written : {};
@@ -95,7 +122,11 @@ export const toolStep = defineStepType<ToolStep>({
     const params = new Set(toolParameterNames(tool));
     for (const [name, source] of Object.entries(step.parameter_mappings)) {
       if (!params.has(name)) {
-        issues.push({ rule: 'known_parameters', path: [...ctx.path, 'parameter_mappings', name], message: `tool '${tool.tool_id}' has no parameter '${name}'` });
+        issues.push({
+          rule: 'known_parameters',
+          path: [...ctx.path, 'parameter_mappings', name],
+          message: `tool '${tool.tool_id}' has no parameter '${name}'`,
+        });
         continue;
       }
       // A literal (anything but the name of a declared variable) must be a value the tool
@@ -103,7 +134,12 @@ export const toolStep = defineStepType<ToolStep>({
       const schema = toolParameterSchema(tool, name);
       if (schema === undefined) continue;
       const provider = providerOf(source);
-      const variableName = provider?.kind === 'var' ? provider.name : typeof source === 'string' && ctx.declared.has(source) ? source : undefined;
+      const variableName =
+        provider?.kind === 'var'
+          ? provider.name
+          : typeof source === 'string' && ctx.declared.has(source)
+            ? source
+            : undefined;
       if (variableName !== undefined) {
         // A variable: every value it may hold must be one the parameter accepts, where both types are known.
         const variable = ctx.variables.get(variableName);
@@ -121,7 +157,11 @@ export const toolStep = defineStepType<ToolStep>({
       const literal = literalValueOf(source, ctx.declared);
       const problem = literal !== undefined ? ctx.checkLiteral?.(schema, literal.value) : undefined;
       if (problem !== undefined) {
-        issues.push({ rule: 'literal_parameters_match_schema', path: [...ctx.path, 'parameter_mappings', name], message: `the literal value of '${name}' ${problem}` });
+        issues.push({
+          rule: 'literal_parameters_match_schema',
+          path: [...ctx.path, 'parameter_mappings', name],
+          message: `the literal value of '${name}' ${problem}`,
+        });
       }
     }
     const outputs = toolOutputNames(tool);
@@ -142,7 +182,11 @@ export const toolStep = defineStepType<ToolStep>({
     const toolDefaults = ctx.tools[step.tool.tool_id];
     if (toolDefaults === undefined) {
       // Refused at once: no worker offers this tool, so retrying the activity cannot help.
-      return Promise.resolve({ status: 'Failed', error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` }, attempt: 0 });
+      return Promise.resolve({
+        status: 'Failed',
+        error: { code: 'UNKNOWN_TOOL', message: `Unknown tool '${step.tool.tool_id}': no worker offers it` },
+        attempt: 0,
+      });
     }
     const options = toolRunOptions(step, toolDefaults);
     ctx.update({ attempt: 1, max_attempts: options.retry.maximum_attempts });
@@ -162,7 +206,9 @@ export const toolStep = defineStepType<ToolStep>({
     const activity = activities[step.tool.tool_id];
     if (activity === undefined) throw new Error(`no activity proxy for '${step.tool.tool_id}'`);
     const resolved = resolveMappings(step.parameter_mappings, ctx.scope);
-    return resolved instanceof Promise ? resolved.then((r) => runTool(step, ctx, activity, options, r)) : runTool(step, ctx, activity, options, resolved);
+    return resolved instanceof Promise
+      ? resolved.then((r) => runTool(step, ctx, activity, options, r))
+      : runTool(step, ctx, activity, options, resolved);
   },
 });
 
@@ -172,7 +218,10 @@ function outcomeOf(step: ToolStep, result: ToolActivityResult): StepOutcome {
   if (!mapped.ok) {
     return {
       status: 'Failed',
-      error: { code: 'MAPPING_FAILED', message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}` },
+      error: {
+        code: 'MAPPING_FAILED',
+        message: `Tool '${step.tool.tool_id}' returned no output named ${mapped.missing.map((m) => `'${m}'`).join(', ')}`,
+      },
       attempt: result.attempt,
     };
   }
@@ -187,11 +236,20 @@ function outcomeOf(step: ToolStep, result: ToolActivityResult): StepOutcome {
 }
 
 /** Runs the step's tool with its resolved parameters, the run's recording attached for a prepared start. */
-function runTool(step: ToolStep, ctx: StepExecution, activity: ToolActivities[string], options: ToolRunOptions, resolved: ResolvedMappings): Promise<StepOutcome> {
+function runTool(
+  step: ToolStep,
+  ctx: StepExecution,
+  activity: ToolActivities[string],
+  options: ToolRunOptions,
+  resolved: ResolvedMappings,
+): Promise<StepOutcome> {
   if (!resolved.ok) {
     return Promise.resolve({
       status: 'Failed',
-      error: { code: 'EXPRESSION_FAILED', message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}` },
+      error: {
+        code: 'EXPRESSION_FAILED',
+        message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}`,
+      },
       attempt: 0,
     });
   }
@@ -203,7 +261,9 @@ function runTool(step: ToolStep, ctx: StepExecution, activity: ToolActivities[st
           step_started_at: ctx.run.steps[ctx.index]?.started_at ?? '',
           max_attempts: options.retry.maximum_attempts,
           ...(ctx.recording.claim !== undefined && { claim: ctx.recording.claim }),
-          ...(ctx.recording.finish !== undefined && { finish: { ...ctx.recording.finish, output_mappings: step.output_mappings } }),
+          ...(ctx.recording.finish !== undefined && {
+            finish: { ...ctx.recording.finish, output_mappings: step.output_mappings },
+          }),
         };
   return activity(run === undefined ? { step: ctx.address, params } : { step: ctx.address, params, run }).then(
     (result) => outcomeOf(step, result),
@@ -219,9 +279,16 @@ function toolFailure(err: unknown): { error: { code: string; message: string }; 
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     const details: unknown = cause.details?.[0];
-    const attempt = typeof details === 'object' && details !== null && 'attempt' in details && typeof details.attempt === 'number' ? details.attempt : undefined;
-    return { error: { code: cause.type ?? 'TOOL_FAILED', message: cause.message }, ...(attempt !== undefined && { attempt }) };
+    const attempt =
+      typeof details === 'object' && details !== null && 'attempt' in details && typeof details.attempt === 'number'
+        ? details.attempt
+        : undefined;
+    return {
+      error: { code: cause.type ?? 'TOOL_FAILED', message: cause.message },
+      ...(attempt !== undefined && { attempt }),
+    };
   }
-  if (cause instanceof Error) return { error: { code: cause.name === 'TimeoutFailure' ? 'TIMEOUT' : 'TOOL_FAILED', message: cause.message } };
+  if (cause instanceof Error)
+    return { error: { code: cause.name === 'TimeoutFailure' ? 'TIMEOUT' : 'TOOL_FAILED', message: cause.message } };
   return { error: { code: 'TOOL_FAILED', message: String(cause) } };
 }

@@ -28,7 +28,8 @@ export const waitStep = defineStepType<WaitStep>({
   recordsRun: false,
   label: (step) => (step.wait.duration !== undefined ? `Wait ${step.wait.duration}` : 'Wait until a time'),
   sources: (step) => (step.wait.until !== undefined ? [{ source: step.wait.until, path: ['wait', 'until'] }] : []),
-  reads: (step, declared) => (step.wait.until !== undefined ? sourceReads(step.wait.until, declared, ['wait', 'until']) : []),
+  reads: (step, declared) =>
+    step.wait.until !== undefined ? sourceReads(step.wait.until, declared, ['wait', 'until']) : [],
   writes: () => [],
   variablesFrom: () => ({}),
   writtenSchemas: () => ({}),
@@ -37,7 +38,11 @@ export const waitStep = defineStepType<WaitStep>({
     const issues: DefinitionIssue[] = [];
     const literal = literalValueOf(step.wait.until, ctx.declared);
     if (literal !== undefined && (typeof literal.value !== 'string' || Number.isNaN(Date.parse(literal.value)))) {
-      issues.push({ rule: 'wait_until_is_time', path: [...ctx.path, 'wait', 'until'], message: 'wait.until must be an ISO 8601 date-time such as "2026-12-01T09:00:00Z"' });
+      issues.push({
+        rule: 'wait_until_is_time',
+        path: [...ctx.path, 'wait', 'until'],
+        message: 'wait.until must be an ISO 8601 date-time such as "2026-12-01T09:00:00Z"',
+      });
     }
     return issues;
   },
@@ -47,9 +52,25 @@ export const waitStep = defineStepType<WaitStep>({
       ms = durationMs(step.wait.duration) ?? 0;
     } else {
       const until = await resolveValue(step.wait.until ?? null, ctx.scope, ['wait', 'until']);
-      if (!until.ok) return { status: 'Failed', error: { code: 'EXPRESSION_FAILED', message: `The expression of wait.until (${until.expression}) failed: ${until.message}` }, attempt: 1 };
+      if (!until.ok)
+        return {
+          status: 'Failed',
+          error: {
+            code: 'EXPRESSION_FAILED',
+            message: `The expression of wait.until (${until.expression}) failed: ${until.message}`,
+          },
+          attempt: 1,
+        };
       const at = typeof until.value === 'string' ? Date.parse(until.value) : Number.NaN;
-      if (Number.isNaN(at)) return { status: 'Failed', error: { code: 'WAIT_INVALID', message: `wait.until gave ${JSON.stringify(until.value ?? null)}, not an ISO 8601 date-time` }, attempt: 1 };
+      if (Number.isNaN(at))
+        return {
+          status: 'Failed',
+          error: {
+            code: 'WAIT_INVALID',
+            message: `wait.until gave ${JSON.stringify(until.value ?? null)}, not an ISO 8601 date-time`,
+          },
+          attempt: 1,
+        };
       ms = Math.min(Math.max(0, at - Date.now()), MAX_DURATION_MS);
     }
     // Measured from the step's start, which the run may have spent recording itself.
