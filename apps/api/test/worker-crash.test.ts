@@ -153,22 +153,29 @@ describe('a worker crash between steps, with the workflow in its cache', () => {
       ['COMPLETED', 1],
     ]);
 
-    // Temporal's record: the workflow task the resume caused waited on the dead worker's
-    // sticky queue for the worker's 5 s, not the SDK's default 10 s, then ran on the other
-    // worker, which started the next step.
+    // Temporal's record. When the server still counted the dead worker's sticky poller (one seen
+    // in the last 10 s), the workflow task the resume caused waited on its sticky queue for the
+    // worker's 5 s, not the SDK's default 10 s, then ran on the other worker. When the server had
+    // already dropped that poller (its connection closed with the process), the task went to the
+    // normal queue at once and nothing timed out: both are Temporal's to choose, seen in full runs.
     const events = (await handle.fetchHistory()).events ?? [];
     const at = (e: (typeof events)[number]): number =>
       Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
     const stranded = events.findIndex((e) => e.workflowTaskTimedOutEventAttributes && at(e) > killedAt);
-    expect(stranded, 'a workflow task timed out on the dead worker').toBeGreaterThan(0);
-    const scheduled = events.slice(0, stranded).findLast((e) => e.workflowTaskScheduledEventAttributes)!;
-    // Schedule-to-start: only a sticky queue's tasks time out waiting for a worker. (The update's
-    // task is recorded as scheduled on the normal queue once it has timed out on the sticky one.)
-    expect(Number(events[stranded]!.workflowTaskTimedOutEventAttributes!.timeoutType)).toBe(2);
-    const waitedMs = at(events[stranded]!) - at(scheduled);
-    console.log(`worker-crash: the workflow task waited ${Math.round(waitedMs)} ms on the dead worker's sticky queue`);
-    // Temporal's timer fires at the timeout or later, never before: under 10 s only with the 5 s timeout.
-    expect(waitedMs).toBeLessThan(10_000);
+    if (stranded >= 0) {
+      const scheduled = events.slice(0, stranded).findLast((e) => e.workflowTaskScheduledEventAttributes)!;
+      // Schedule-to-start: only a sticky queue's tasks time out waiting for a worker. (The update's
+      // task is recorded as scheduled on the normal queue once it has timed out on the sticky one.)
+      expect(Number(events[stranded]!.workflowTaskTimedOutEventAttributes!.timeoutType)).toBe(2);
+      const waitedMs = at(events[stranded]!) - at(scheduled);
+      console.log(
+        `worker-crash: the workflow task waited ${Math.round(waitedMs)} ms on the dead worker's sticky queue`,
+      );
+      // Temporal's timer fires at the timeout or later, never before: under 10 s only with the 5 s timeout.
+      expect(waitedMs).toBeLessThan(10_000);
+    } else {
+      console.log("worker-crash: the server had dropped the dead worker's sticky poller; no task waited on it");
+    }
     const nextStep = events.find((e) => e.activityTaskStartedEventAttributes && at(e) > killedAt);
     expect(nextStep?.activityTaskStartedEventAttributes?.identity).toBe(`${survivor.child.pid}@${hostname()}`);
     // The platform's promise after a crash, the heartbeat timeout (15 s) plus 5 s: a bound, not a measure.
