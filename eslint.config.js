@@ -55,7 +55,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/core/src/workflows/**/*.ts'],
+    // The step types are workflow code too: their executors run in the workflow.
+    files: ['packages/core/src/workflows/**/*.ts', 'packages/core/src/steps/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -12,7 +12,7 @@ describe('the workflow bundle', () => {
 
   it('holds the job workflow and its step types', () => {
     expect(code).toContain('packages/core/src/workflows/job-workflow.ts');
-    expect(code).toContain('packages/core/src/workflows/steps/tool-step.ts');
+    expect(code).toContain('packages/core/src/steps/tool-step.ts');
   });
 
   it('loads no zod, directly or through the model', () => {

@@ -179,11 +179,11 @@ export {
   DEFAULT_SUB_WORKFLOW_CONCURRENCY,
   MAX_SUB_WORKFLOW_CONCURRENCY,
   MAX_SUB_WORKFLOW_DEPTH,
-} from './workflows/steps/sub-workflow-step';
+} from './steps/sub-workflow-step';
 export { newJobRecord, subWorkflowRefs } from './model/new-job';
 export type { NewJobFields } from './model/new-job';
-export { STEP_TYPES, stepTypeOf } from './workflows/steps';
-export { confirmationRefusal } from './workflows/steps/human-confirm-step';
+export { STEP_TYPES, stepTypeOf } from './steps';
+export { confirmationRefusal } from './steps/human-confirm-step';
 export type {
   SchemaKit,
   StepExecution,
@@ -192,9 +192,9 @@ export type {
   SubWorkflowRef,
   SubWorkflowTarget,
   WorkflowLookup,
-} from './workflows/steps/step-type';
-export { toolRunOptions } from './workflows/steps/tool-step';
-export type { ToolRunOptions } from './workflows/steps/tool-step';
+} from './steps/step-type';
+export { toolRunOptions } from './steps/tool-step';
+export type { ToolRunOptions } from './steps/tool-step';
 export {
   EnvError,
   envIssuesOf,

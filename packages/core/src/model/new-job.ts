@@ -1,5 +1,5 @@
-import type { StepDefinition } from '../workflows/steps';
-import type { SubWorkflowRef } from '../workflows/steps/step-type';
+import type { StepDefinition } from '../steps';
+import type { SubWorkflowRef } from '../steps/step-type';
 import { orderedSteps, outputVariableNames } from './definition-queries';
 import { validateInputs } from './input-validation';
 import type { JobRecord } from './job';

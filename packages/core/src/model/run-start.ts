@@ -5,7 +5,7 @@ import type { PreparedStart, StepBatch } from './run-store-contract';
 import type { StepRun } from './run-state';
 import type { Variables } from './schema-value';
 import type { ToolRunDefaults } from './tool-descriptor';
-import { stepTypeOf } from '../workflows/steps';
+import { stepTypeOf } from '../steps';
 import { runLineageOf } from './run-transitions';
 
 /** Steps sent to the workflow per batch, at most: a slice of a 10,000-step job stays well under the payload limit. */

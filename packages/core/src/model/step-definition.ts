@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { StepDefinition as StepDefinitionType } from '../workflows/steps';
-import type { SchemaKit } from '../workflows/steps/step-type';
-import { humanConfirmStepSchema } from '../workflows/steps/human-confirm-step';
-import { subWorkflowStepSchema } from '../workflows/steps/sub-workflow-step';
-import { toolStepSchema } from '../workflows/steps/tool-step';
-import { waitStepSchema } from '../workflows/steps/wait-step';
+import type { StepDefinition as StepDefinitionType } from '../steps';
+import type { SchemaKit } from '../steps/step-type';
+import { humanConfirmStepSchema } from '../steps/human-confirm-step';
+import { subWorkflowStepSchema } from '../steps/sub-workflow-step';
+import { toolStepSchema } from '../steps/tool-step';
+import { waitStepSchema } from '../steps/wait-step';
 import { SchemaValue } from './schema-value';
 import { Duration, StepBase, StepRunSettings } from './step';
 import { Identifier, VariableSchema } from './variable-schema';
@@ -12,22 +12,22 @@ import { Identifier, VariableSchema } from './variable-schema';
 /** The shared schema pieces step types build their schemas from. */
 const kit: SchemaKit = { z, Identifier, SchemaValue, StepBase, StepRunSettings, VariableSchema, Duration };
 
-/** A step that runs a tool (see `workflows/steps/tool-step.ts`). */
+/** A step that runs a tool (see `steps/tool-step.ts`). */
 export const ToolStep = toolStepSchema(kit);
 export type ToolStep = z.infer<typeof ToolStep>;
 
 export const ToolRef = ToolStep.shape.tool;
 export type ToolRef = z.infer<typeof ToolRef>;
 
-/** A step that waits for a person's confirmation (see `workflows/steps/human-confirm-step.ts`). */
+/** A step that waits for a person's confirmation (see `steps/human-confirm-step.ts`). */
 export const HumanConfirmStep = humanConfirmStepSchema(kit);
 export type HumanConfirmStep = z.infer<typeof HumanConfirmStep>;
 
-/** A durable timer step (see `workflows/steps/wait-step.ts`). */
+/** A durable timer step (see `steps/wait-step.ts`). */
 export const WaitStep = waitStepSchema(kit);
 export type WaitStep = z.infer<typeof WaitStep>;
 
-/** A step that runs other published workflows as child jobs (see `workflows/steps/sub-workflow-step.ts`). */
+/** A step that runs other published workflows as child jobs (see `steps/sub-workflow-step.ts`). */
 export const SubWorkflowStep = subWorkflowStepSchema(kit);
 export type SubWorkflowStep = z.infer<typeof SubWorkflowStep>;
 

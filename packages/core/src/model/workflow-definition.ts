@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { STEP_TYPES, stepTypeOf } from '../workflows/steps';
-import type { StepCheckContext } from '../workflows/steps/step-type';
+import { STEP_TYPES, stepTypeOf } from '../steps';
+import type { StepCheckContext } from '../steps/step-type';
 import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from './definition-queries';
-import { expressionIssues } from '../workflows/steps/mapping-rules';
+import { expressionIssues } from '../steps/mapping-rules';
 import type { DefinitionIssue } from './definition-issue';
 import { variableJsonSchema } from './schema-compatibility';
 import { StepDefinition } from './step-definition';

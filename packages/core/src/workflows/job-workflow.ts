@@ -49,8 +49,8 @@ import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-wo
 import { createRunRequestOf } from './composed-start';
 import { readJobWorkflowInput } from './read-input';
 import { resumeRun, RunChain } from './run-chain';
-import { stepTypeOf, type StepDefinition } from './steps';
-import type { StepExecution } from './steps/step-type';
+import { stepTypeOf, type StepDefinition } from '../steps';
+import type { StepExecution } from '../steps/step-type';
 
 // The run store is Ordo's own database, next to the worker: local activities keep its
 // reads and writes off the task queue and out of the history but for one marker each.

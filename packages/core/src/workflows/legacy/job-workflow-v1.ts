@@ -16,7 +16,7 @@ import type { SchemaValue, Variables } from '../../model/schema-value';
 import type { JobStatus } from '../../model/status';
 import type { InputVariable } from '../../model/variable-schema';
 import { OrdoJobStatus } from '../../search-attributes';
-import type { ToolStep } from '../steps/tool-step';
+import type { ToolStep } from '../../steps/tool-step';
 
 /**
  * The job workflow as it was first released (v1), frozen so that runs recorded before the

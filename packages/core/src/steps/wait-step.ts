@@ -1,8 +1,8 @@
 import { sleep } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { DefinitionIssue } from '../../model/definition-issue';
-import { durationMs, MAX_DURATION_MS } from '../../model/duration';
-import { literalValueOf, resolveValue } from '../../model/mappings';
+import type { DefinitionIssue } from '../model/definition-issue';
+import { durationMs, MAX_DURATION_MS } from '../model/duration';
+import { literalValueOf, resolveValue } from '../model/mappings';
 import { sourceReads } from './mapping-rules';
 import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
 

@@ -1,12 +1,12 @@
 import { condition } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { DefinitionIssue } from '../../model/definition-issue';
-import { durationMs } from '../../model/duration';
-import { checkInputValue } from '../../model/input-validation';
-import { loadRegexEngine } from '../../model/linear-regex';
-import type { SchemaValue, Variables } from '../../model/schema-value';
-import { variableJsonSchema } from '../../model/schema-compatibility';
-import type { JsonSchemaDocument } from '../../model/tool-descriptor';
+import type { DefinitionIssue } from '../model/definition-issue';
+import { durationMs } from '../model/duration';
+import { checkInputValue } from '../model/input-validation';
+import { loadRegexEngine } from '../model/linear-regex';
+import type { SchemaValue, Variables } from '../model/schema-value';
+import { variableJsonSchema } from '../model/schema-compatibility';
+import type { JsonSchemaDocument } from '../model/tool-descriptor';
 import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
 
 /**

@@ -6,26 +6,26 @@ import {
   proxyActivities,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { RunRecording, ToolActivityResult, ToolActivities } from '../../model/activity-contract';
-import type { DefinitionIssue } from '../../model/definition-issue';
+import type { RunRecording, ToolActivityResult, ToolActivities } from '../model/activity-contract';
+import type { DefinitionIssue } from '../model/definition-issue';
 import {
   applyOutputMappings,
   literalValueOf,
   providerOf,
   resolveMappings,
   type ResolvedMappings,
-} from '../../model/mappings';
-import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
-import type { StepRetryPolicy } from '../../model/step';
-import type { JsonSchemaDocument, ToolRunDefaults } from '../../model/tool-descriptor';
-import { schemaMismatch } from '../../model/schema-compatibility';
+} from '../model/mappings';
+import { PLATFORM_STEP_DEFAULTS } from '../model/platform-defaults';
+import type { StepRetryPolicy } from '../model/step';
+import type { JsonSchemaDocument, ToolRunDefaults } from '../model/tool-descriptor';
+import { schemaMismatch } from '../model/schema-compatibility';
 import {
   requiredToolParameters,
   toolOutputNames,
   toolOutputSchema,
   toolParameterNames,
   toolParameterSchema,
-} from '../../model/tool-json-schema';
+} from '../model/tool-json-schema';
 import { mappingReads } from './mapping-rules';
 import { defineStepType, type SchemaKit, type StepExecution, type StepOutcome } from './step-type';
 
