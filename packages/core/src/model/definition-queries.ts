@@ -1,4 +1,4 @@
-import type { InputVariable } from './variable-schema';
+import type { InputVariable } from '../schemas/variable-schema';
 import { stepTypeOf, type StepDefinition } from '../steps';
 import { sourceReads } from '../steps/mapping-rules';
 import type { VariableUse } from '../steps/step-type';

@@ -2,9 +2,9 @@ import type { StepDefinition } from '../steps';
 import type { SubWorkflowRef } from '../steps/step-type';
 import { orderedSteps, outputVariableNames } from './definition-queries';
 import { validateInputs } from './input-validation';
-import type { JobRecord } from './job';
-import type { SchemaValue } from './schema-value';
-import type { InputVariable } from './variable-schema';
+import type { JobRecord } from '../schemas/job';
+import type { SchemaValue } from '../schemas/schema-value';
+import type { InputVariable } from '../schemas/variable-schema';
 
 /** The published version a new job copies: its definition, number and name. */
 export interface NewJobSource {

@@ -1,6 +1,6 @@
-import type { JobRecord } from './job';
-import type { RunHeader } from './run-store-contract';
-import type { RunState, StepRun } from './run-state';
+import type { JobRecord } from '../schemas/job';
+import type { RunHeader } from '../schemas/run-store-contract';
+import type { RunState, StepRun } from '../schemas/run-state';
 import { stepTypeOf } from '../steps';
 
 /**

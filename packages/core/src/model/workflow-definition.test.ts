@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolDescriptor } from './tool-descriptor';
+import type { ToolDescriptor } from '../schemas/tool-descriptor';
 import { declaredVariables, orderedSteps, outputVariableNames } from './definition-queries';
 import {
   checkDefinition,
@@ -7,7 +7,7 @@ import {
   DEFINITION_RULES,
   WorkflowDefinition,
   WorkflowDefinitionFields,
-} from './workflow-definition';
+} from '../schemas/workflow-definition';
 
 const schema = (props: Record<string, object>, required: string[]) => ({ type: 'object', properties: props, required });
 const tools: ToolDescriptor[] = [

@@ -4,9 +4,9 @@ import type { DefinitionIssue } from '../model/definition-issue';
 import { durationMs } from '../model/duration';
 import { checkInputValue } from '../model/input-validation';
 import { loadRegexEngine } from '../model/linear-regex';
-import type { SchemaValue, Variables } from '../model/schema-value';
+import type { SchemaValue, Variables } from '../schemas/schema-value';
 import { variableJsonSchema } from '../model/schema-compatibility';
-import type { JsonSchemaDocument } from '../model/tool-descriptor';
+import type { JsonSchemaDocument } from '../schemas/tool-descriptor';
 import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
 
 /**

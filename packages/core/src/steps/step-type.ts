@@ -1,14 +1,14 @@
 import type { z } from 'zod';
-import type { StepBase, StepRunSettings } from '../model/step';
-import type { Identifier, VariableSchema } from '../model/variable-schema';
-import type { Duration } from '../model/step';
-import type { RecordedEnding, RunRecording, StepAddress } from '../model/activity-contract';
+import type { StepBase, StepRunSettings } from '../schemas/step';
+import type { Identifier, VariableSchema } from '../schemas/variable-schema';
+import type { Duration } from '../schemas/step';
+import type { RecordedEnding, RunRecording, StepAddress } from '../schemas/activity-contract';
 import type { DefinitionIssue } from '../model/definition-issue';
-import type { RunError, RunState, StepRun } from '../model/run-state';
-import type { SchemaValue, Variables } from '../model/schema-value';
+import type { RunError, RunState, StepRun } from '../schemas/run-state';
+import type { SchemaValue, Variables } from '../schemas/schema-value';
 import type { ValueScope } from '../model/mappings';
 import type { StepInbox } from '../workflows/step-inbox';
-import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../model/tool-descriptor';
+import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../schemas/tool-descriptor';
 
 /**
  * What a step type's schema is built from. Step modules are workflow code, and workflow

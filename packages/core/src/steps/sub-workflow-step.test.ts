@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newJobRecord } from '../model/new-job';
-import { checkDefinitionAgainstTools, WorkflowDefinition } from '../model/workflow-definition';
+import { checkDefinitionAgainstTools, WorkflowDefinition } from '../schemas/workflow-definition';
 import type { SubWorkflowRef, SubWorkflowTarget, WorkflowLookup } from './step-type';
 import { childJobId, MAX_SUB_WORKFLOW_DEPTH } from './sub-workflow-step';
 

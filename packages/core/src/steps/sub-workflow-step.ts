@@ -13,11 +13,11 @@ import {
 import type { z } from 'zod';
 import { JOB_WORKFLOW_TYPE, pauseSignal, resumeSignal, type ComposedJobWorkflow } from '../job-workflow-contract';
 import type { DefinitionIssue } from '../model/definition-issue';
-import type { ComposedJobInput, JobWorkflowResult } from '../model/job-workflow-input';
+import type { ComposedJobInput, JobWorkflowResult } from '../schemas/job-workflow-input';
 import { applyOutputMappings, resolveMappings, resolveValue, type ValueScope } from '../model/mappings';
 import { expressionDocumentOf } from '../model/run-views';
-import type { RunError } from '../model/run-state';
-import type { SchemaValue, Variables } from '../model/schema-value';
+import type { RunError } from '../schemas/run-state';
+import type { SchemaValue, Variables } from '../schemas/schema-value';
 import { mappingReads, sourceReads } from './mapping-rules';
 import {
   defineStepType,

@@ -6,7 +6,7 @@ import {
   proxyActivities,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { RunRecording, ToolActivityResult, ToolActivities } from '../model/activity-contract';
+import type { RunRecording, ToolActivityResult, ToolActivities } from '../schemas/activity-contract';
 import type { DefinitionIssue } from '../model/definition-issue';
 import {
   applyOutputMappings,
@@ -16,8 +16,8 @@ import {
   type ResolvedMappings,
 } from '../model/mappings';
 import { PLATFORM_STEP_DEFAULTS } from '../model/platform-defaults';
-import type { StepRetryPolicy } from '../model/step';
-import type { JsonSchemaDocument, ToolRunDefaults } from '../model/tool-descriptor';
+import type { StepRetryPolicy } from '../schemas/step';
+import type { JsonSchemaDocument, ToolRunDefaults } from '../schemas/tool-descriptor';
 import { schemaMismatch } from '../model/schema-compatibility';
 import {
   requiredToolParameters,

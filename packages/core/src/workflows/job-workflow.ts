@@ -20,10 +20,10 @@ import {
   runStateQuery,
   setPausedUpdate,
 } from '../job-workflow-contract';
-import type { JobErrorCode } from '../model/error-codes';
-import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../model/job-workflow-input';
-import type { RunError, RunState } from '../model/run-state';
-import type { RunClaim, RunRecord, RunStart, RunStoreActivities } from '../model/run-store-contract';
+import type { JobErrorCode } from '../schemas/error-codes';
+import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../schemas/job-workflow-input';
+import type { RunError, RunState } from '../schemas/run-state';
+import type { RunClaim, RunRecord, RunStart, RunStoreActivities } from '../schemas/run-store-contract';
 import {
   beginRunState,
   isFinishedRun,

@@ -1,4 +1,4 @@
-import type { ComposedJobInput, JobWorkflowInput } from '../model/job-workflow-input';
+import type { ComposedJobInput, JobWorkflowInput } from '../schemas/job-workflow-input';
 import { STEP_TYPES } from '../steps';
 
 /**

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { STEP_TYPES, stepTypeOf } from '../steps';
 import type { StepCheckContext } from '../steps/step-type';
-import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from './definition-queries';
+import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from '../model/definition-queries';
 import { expressionIssues } from '../steps/mapping-rules';
-import type { DefinitionIssue } from './definition-issue';
-import { variableJsonSchema } from './schema-compatibility';
+import type { DefinitionIssue } from '../model/definition-issue';
+import { variableJsonSchema } from '../model/schema-compatibility';
 import { StepDefinition } from './step-definition';
 import { WorkflowStatus } from './status';
 import type { JsonSchemaDocument, ToolDescriptor } from './tool-descriptor';
-import { checkInputValue } from './input-validation';
+import { checkInputValue } from '../model/input-validation';
 import { Identifier, InputVariable, PlainText } from './variable-schema';
 
 /**
