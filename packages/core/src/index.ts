@@ -185,7 +185,6 @@ export type { NewJobFields } from './model/new-job';
 export { STEP_TYPES, stepTypeOf } from './steps';
 export { confirmationRefusal } from './steps/human-confirm-step';
 export type {
-  SchemaKit,
   StepExecution,
   StepOutcome,
   StepType,

@@ -16,7 +16,7 @@ import type { SchemaValue, Variables } from '../../schemas/schema-value';
 import type { JobStatus } from '../../schemas/status';
 import type { InputVariable } from '../../schemas/variable-schema';
 import { OrdoJobStatus } from '../../search-attributes';
-import type { ToolStep } from '../../steps/tool-step';
+import type { ToolStep } from '../../schemas/step-definition';
 
 /**
  * The job workflow as it was first released (v1), frozen so that runs recorded before the
