@@ -98,11 +98,11 @@ export {
 } from './model/run-window';
 export type { WindowBounds } from './model/run-window';
 export { MAX_REFERENCED_BYTES, referencedStepIds } from './model/step-references';
-export { jobStartFields, preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
-export type { JobStartFields } from './model/run-start';
+export { jobStartFields, preparedStartOf, runStartVariables, stepBatchOf } from './jobs/run-start';
+export type { JobStartFields } from './jobs/run-start';
 export * from './model/run-transitions';
 export * from './model/run-views';
-export { storedRunState } from './model/stored-run';
+export { storedRunState } from './jobs/stored-run';
 export { RetryPlan, retryPlan } from './schemas/retry-plan';
 export type { RetryPlanResult } from './schemas/retry-plan';
 export { FileValue, SchemaValue, Variables } from './schemas/schema-value';
@@ -141,8 +141,8 @@ export {
   StringSchema,
   VariableSchema,
 } from './schemas/variable-schema';
-export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
-export type { DefinitionShape } from './model/definition-queries';
+export { declaredVariables, orderedSteps, outputVariableNames } from './jobs/definition-queries';
+export type { DefinitionShape } from './jobs/definition-queries';
 export {
   checkDefinition,
   checkDefinitionAgainstTools,
@@ -150,10 +150,9 @@ export {
   DEFINITION_RULES,
   issueStepId,
   STEP_TYPE_NAMES,
-  WorkflowDefinition,
-  WorkflowDefinitionFields,
-} from './schemas/workflow-definition';
-export type { DefinitionRule, DefinitionRuleStage } from './schemas/workflow-definition';
+} from './jobs/definition-checks';
+export { WorkflowDefinition, WorkflowDefinitionFields } from './schemas/workflow-definition';
+export type { DefinitionRule, DefinitionRuleStage } from './jobs/definition-checks';
 export { schemaMismatch, variableJsonSchema } from './model/schema-compatibility';
 export {
   jobSearchAttributes,
@@ -180,8 +179,8 @@ export {
   MAX_SUB_WORKFLOW_CONCURRENCY,
   MAX_SUB_WORKFLOW_DEPTH,
 } from './steps/sub-workflow-step';
-export { newJobRecord, subWorkflowRefs } from './model/new-job';
-export type { NewJobFields } from './model/new-job';
+export { newJobRecord, subWorkflowRefs } from './jobs/new-job';
+export type { NewJobFields } from './jobs/new-job';
 export { STEP_TYPES, stepTypeOf } from './steps';
 export { confirmationRefusal } from './steps/human-confirm-step';
 export type {

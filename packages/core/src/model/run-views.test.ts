@@ -16,7 +16,7 @@ import {
 } from './run-transitions';
 import { executionStateOf, jobView, liveOutputOf } from './run-views';
 import type { RunStart } from '../schemas/run-store-contract';
-import { storedRunState } from './stored-run';
+import { storedRunState } from '../jobs/stored-run';
 
 const job: JobRecord = {
   job_id: 'job_1',

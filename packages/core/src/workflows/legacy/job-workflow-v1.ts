@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { executionStateQuery } from '../../job-workflow-contract';
-import { declaredVariables, orderedSteps } from '../../model/definition-queries';
+import { declaredVariables, orderedSteps } from '../../jobs/definition-queries';
 import type { StepExecutionResult } from '../../schemas/execution-state';
 import { applyOutputMappings } from '../../model/mappings';
 import type { ToolParams } from '../../schemas/activity-contract';

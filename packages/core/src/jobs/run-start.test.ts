@@ -9,7 +9,7 @@ import {
   setPaused,
   stepCompleted,
   stepStarted,
-} from './run-transitions';
+} from '../model/run-transitions';
 
 const job: JobRecord = {
   job_id: 'job_1',

@@ -1,7 +1,7 @@
 import type { StepDefinition } from '../steps';
 import type { SubWorkflowRef } from '../steps/step-type';
 import { orderedSteps, outputVariableNames } from './definition-queries';
-import { validateInputs } from './input-validation';
+import { validateInputs } from '../model/input-validation';
 import type { JobRecord } from '../schemas/job';
 import type { SchemaValue } from '../schemas/schema-value';
 import type { InputVariable } from '../schemas/variable-schema';
