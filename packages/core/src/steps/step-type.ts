@@ -3,7 +3,7 @@ import type { DefinitionIssue } from '../model/definition-issue';
 import type { RunError, RunState, StepRun } from '../schemas/run-state';
 import type { SchemaValue, Variables } from '../schemas/schema-value';
 import type { ValueScope } from '../model/mappings';
-import type { StepInbox } from '../workflows/step-inbox';
+import type { StepInbox } from './step-inbox';
 import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../schemas/tool-descriptor';
 
 /** A job variable a step reads or writes, and where in the step (a path relative to the step). */

@@ -43,7 +43,7 @@ import { expressionDocumentOf, jobStatusOf } from '../model/run-views';
 import { runStateWindow, windowedExecutionState } from '../model/run-window';
 import { activationOf, type Activation } from './activation';
 import { BOUNDED_EXPRESSIONS_PATCH, ExpressionPacer } from './expression-pacer';
-import { StepInbox } from './step-inbox';
+import { StepInbox } from '../steps/step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
 import { createRunRequestOf } from './composed-start';
