@@ -12,14 +12,16 @@ describe('the workflow bundle', () => {
 
   it('holds the job workflow and its step types', () => {
     expect(code).toContain('packages/core/src/workflows/job-workflow.ts');
-    expect(code).toContain('packages/core/src/workflows/steps/tool-step.ts');
+    expect(code).toContain('packages/core/src/steps/tool-step.ts');
   });
 
   it('loads no zod, directly or through the model', () => {
     expect(code).not.toMatch(/node_modules\/\.pnpm\/zod@/);
     expect(code).not.toMatch(
-      /packages\/core\/src\/model\/(step-definition|run-state|variable-schema|schema-value|job|workflow-definition)\.ts/,
+      /packages\/core\/src\/schemas\/(step-definition|run-state|variable-schema|schema-value|job|workflow-definition)\.ts/,
     );
+    // Nor any other schema module: the folder holds every module that loads zod.
+    expect(code).not.toMatch(/packages\/core\/src\/schemas\//);
   });
 
   it('loads JSONata only on demand: no static require of it, one eager import() in the expression evaluator', () => {

@@ -15,8 +15,8 @@ export {
   JobWorkflowResult,
   RetryFrom,
   RunContinuation,
-} from './model/job-workflow-input';
-export { StepAddress } from './model/activity-contract';
+} from './schemas/job-workflow-input';
+export { StepAddress } from './schemas/activity-contract';
 export type {
   RecordedCompletion,
   RecordedEnding,
@@ -28,10 +28,10 @@ export type {
   ToolActivityResult,
   ToolOutputs,
   ToolParams,
-} from './model/activity-contract';
+} from './schemas/activity-contract';
 export type { DefinitionIssue } from './model/definition-issue';
-export { JobErrorCode, ToolErrorCode } from './model/error-codes';
-export { ExecutionState, StepExecutionResult } from './model/execution-state';
+export { JobErrorCode, ToolErrorCode } from './schemas/error-codes';
+export { ExecutionState, StepExecutionResult } from './schemas/execution-state';
 export { checkInputValue, effectiveInputs, fileIdsIn, validateInputs } from './model/input-validation';
 export type { FileLookup, InputCheck } from './model/input-validation';
 export {
@@ -44,7 +44,7 @@ export {
   JobSummary,
   RunSummary,
   SetInputValueRequest,
-} from './model/job';
+} from './schemas/job';
 export {
   applyOutputMappings,
   literalValueOf,
@@ -66,8 +66,8 @@ export type {
 export { ExpressionPacer, STEPS_PER_ACTIVATION, STEPS_PER_JOB_STEP } from './workflows/expression-pacer';
 export { REGEX_SYNTAX } from './model/linear-regex';
 export type { OutputMappingResult } from './model/mappings';
-export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './model/run-state';
-export { RuntimeStepExecution, RuntimeWorkflowExecution } from './model/runtime-execution';
+export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './schemas/run-state';
+export { RuntimeStepExecution, RuntimeWorkflowExecution } from './schemas/runtime-execution';
 export {
   BeginRunRefusal,
   BeginRunRequest,
@@ -80,7 +80,7 @@ export {
   RunRecord,
   RunStart,
   StepBatch,
-} from './model/run-store-contract';
+} from './schemas/run-store-contract';
 export type {
   BeginRunResult,
   CreateRunResult,
@@ -88,7 +88,7 @@ export type {
   ResumeRunResult,
   RunClaimResult,
   RunStoreActivities,
-} from './model/run-store-contract';
+} from './schemas/run-store-contract';
 export {
   composeRunState,
   RUN_STATE_WINDOW,
@@ -98,18 +98,18 @@ export {
 } from './model/run-window';
 export type { WindowBounds } from './model/run-window';
 export { MAX_REFERENCED_BYTES, referencedStepIds } from './model/step-references';
-export { jobStartFields, preparedStartOf, runStartVariables, stepBatchOf } from './model/run-start';
-export type { JobStartFields } from './model/run-start';
+export { jobStartFields, preparedStartOf, runStartVariables, stepBatchOf } from './jobs/run-start';
+export type { JobStartFields } from './jobs/run-start';
 export * from './model/run-transitions';
 export * from './model/run-views';
-export { storedRunState } from './model/stored-run';
-export { RetryPlan, retryPlan } from './model/retry-plan';
-export type { RetryPlanResult } from './model/retry-plan';
-export { FileValue, SchemaValue, Variables } from './model/schema-value';
-export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './model/status';
+export { storedRunState } from './jobs/stored-run';
+export { RetryPlan, retryPlan } from './schemas/retry-plan';
+export type { RetryPlanResult } from './schemas/retry-plan';
+export { FileValue, SchemaValue, Variables } from './schemas/schema-value';
+export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './schemas/status';
 export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';
-export { StepRetryPolicy } from './model/step';
-export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './model/tool-descriptor';
+export { StepRetryPolicy } from './schemas/step';
+export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './schemas/tool-descriptor';
 export {
   requiredToolParameters,
   toolOutputNames,
@@ -126,8 +126,8 @@ export {
   resolveValueRefs,
   storeLargeValues,
   ValueRef,
-} from './model/value-ref';
-export type { BlobStore } from './model/value-ref';
+} from './schemas/value-ref';
+export type { BlobStore } from './schemas/value-ref';
 export {
   ArraySchema,
   BooleanSchema,
@@ -140,9 +140,9 @@ export {
   PlainText,
   StringSchema,
   VariableSchema,
-} from './model/variable-schema';
-export { declaredVariables, orderedSteps, outputVariableNames } from './model/definition-queries';
-export type { DefinitionShape } from './model/definition-queries';
+} from './schemas/variable-schema';
+export { declaredVariables, orderedSteps, outputVariableNames } from './jobs/definition-queries';
+export type { DefinitionShape } from './jobs/definition-queries';
 export {
   checkDefinition,
   checkDefinitionAgainstTools,
@@ -150,10 +150,9 @@ export {
   DEFINITION_RULES,
   issueStepId,
   STEP_TYPE_NAMES,
-  WorkflowDefinition,
-  WorkflowDefinitionFields,
-} from './model/workflow-definition';
-export type { DefinitionRule, DefinitionRuleStage } from './model/workflow-definition';
+} from './jobs/definition-checks';
+export { WorkflowDefinition, WorkflowDefinitionFields } from './schemas/workflow-definition';
+export type { DefinitionRule, DefinitionRuleStage } from './jobs/definition-checks';
 export { schemaMismatch, variableJsonSchema } from './model/schema-compatibility';
 export {
   jobSearchAttributes,
@@ -173,28 +172,27 @@ export {
   ToolRef,
   ToolStep,
   WaitStep,
-} from './model/step-definition';
+} from './schemas/step-definition';
 export {
   childJobId,
   DEFAULT_SUB_WORKFLOW_CONCURRENCY,
   MAX_SUB_WORKFLOW_CONCURRENCY,
   MAX_SUB_WORKFLOW_DEPTH,
-} from './workflows/steps/sub-workflow-step';
-export { newJobRecord, subWorkflowRefs } from './model/new-job';
-export type { NewJobFields } from './model/new-job';
-export { STEP_TYPES, stepTypeOf } from './workflows/steps';
-export { confirmationRefusal } from './workflows/steps/human-confirm-step';
+} from './steps/sub-workflow-step';
+export { newJobRecord, subWorkflowRefs } from './jobs/new-job';
+export type { NewJobFields } from './jobs/new-job';
+export { STEP_TYPES, stepTypeOf } from './steps';
+export { confirmationRefusal } from './steps/human-confirm-step';
 export type {
-  SchemaKit,
   StepExecution,
   StepOutcome,
   StepType,
   SubWorkflowRef,
   SubWorkflowTarget,
   WorkflowLookup,
-} from './workflows/steps/step-type';
-export { toolRunOptions } from './workflows/steps/tool-step';
-export type { ToolRunOptions } from './workflows/steps/tool-step';
+} from './steps/step-type';
+export { toolRunOptions } from './steps/tool-step';
+export type { ToolRunOptions } from './steps/tool-step';
 export {
   EnvError,
   envIssuesOf,

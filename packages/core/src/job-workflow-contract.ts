@@ -1,15 +1,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ExecutionState } from './model/execution-state';
-import type { ComposedJobInput, JobWorkflowInput, JobWorkflowResult } from './model/job-workflow-input';
-import type { RunState, RunStatus } from './model/run-state';
-import type { SchemaValue } from './model/schema-value';
+import type { ExecutionState } from './schemas/execution-state';
+import type { ComposedJobInput, JobWorkflowInput, JobWorkflowResult } from './schemas/job-workflow-input';
+import type { RunState, RunStatus } from './schemas/run-state';
+import type { SchemaValue } from './schemas/schema-value';
 
 /**
  * The job workflow's contract: its type name and every signal, query and update it
  * answers. The workflow, the API and other teams' workflows and clients import these
  * definitions; nothing addresses the job workflow by a string of its own. Its input and
  * result (`JobWorkflowInput`, `JobWorkflowResult`) and `ControlRefusal` are schemas in
- * `model/job-workflow-input.ts`, exported beside these from `@ordo/core`. This file loads
+ * `schemas/job-workflow-input.ts`, exported beside these from `@ordo/core`. This file loads
  * no zod, since workflow code imports it (see `workflows/README.md`).
  */
 

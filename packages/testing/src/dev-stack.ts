@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childProcessEnv } from './env';
 import { pollUntil } from './poll';
-import { freePort } from './processes';
+import { freePort } from './free-port';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

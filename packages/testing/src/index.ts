@@ -33,7 +33,8 @@ export type {
 export { pollUntil } from './poll';
 export { startPostgres } from './postgres';
 export type { PostgresServer } from './postgres';
-export { freePort, ordoProcessEnv, startOrdoProcess, waitForOk, waitForReady } from './processes';
+export { freePort } from './free-port';
+export { ordoProcessEnv, startOrdoProcess, waitForOk, waitForReady } from './processes';
 export type { OrdoProcess, ReadyCheck } from './processes';
 export { installSchemathesis, runSchemathesis, SchemathesisReport } from './schemathesis';
 export type { SchemathesisOptions, SchemathesisRun } from './schemathesis';

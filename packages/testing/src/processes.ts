@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_API_KEY, withApiKey } from './api-key';
@@ -7,19 +6,6 @@ import { childProcessEnv } from './env';
 import { temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/** A TCP port that was free a moment ago, for a server a test starts. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The environment of an API and a worker process of a test, for {@link startOrdoProcess}: the

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { freePort } from './processes';
+import { freePort } from './free-port';
 
 /** The address of the run's Temporal dev server, started by the global setup. */
 export function temporalAddress(): string {

@@ -10,7 +10,7 @@ import {
   type StepBudget,
 } from './expression-meter';
 import { linearRegexEngine, loadRegexEngine, patternProblem } from './linear-regex';
-import type { SchemaValue } from './schema-value';
+import type { SchemaValue } from '../schemas/schema-value';
 
 export type { ExpressionLimits, StepBudget } from './expression-meter';
 

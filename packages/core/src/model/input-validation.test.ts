@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkInputValue, effectiveInputs, fileIdsIn, validateInputs } from './input-validation';
-import type { FileValue } from './schema-value';
-import { StringSchema, type InputVariable, type VariableSchema } from './variable-schema';
+import type { FileValue } from '../schemas/schema-value';
+import { StringSchema, type InputVariable, type VariableSchema } from '../schemas/variable-schema';
 
 const files = new Map<string, FileValue>([
   ['file_pdf', { file_id: 'file_pdf', name: 'report.pdf', mime_type: 'application/pdf', size: 2048 }],

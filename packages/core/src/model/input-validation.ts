@@ -1,6 +1,6 @@
 import { compileLinearPattern, regexEngineLoaded, REGEX_SYNTAX } from './linear-regex';
-import type { FileValue, SchemaValue } from './schema-value';
-import type { InputVariable, VariableSchema } from './variable-schema';
+import type { FileValue, SchemaValue } from '../schemas/schema-value';
+import type { InputVariable, VariableSchema } from '../schemas/variable-schema';
 
 /** An uploaded file's reference by `file_id`, or undefined when there is no such file. */
 export type FileLookup = (fileId: string) => FileValue | undefined;

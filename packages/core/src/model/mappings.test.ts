@@ -8,7 +8,7 @@ import {
   sourceUses,
   type ValueScope,
 } from './mappings';
-import type { SchemaValue } from './schema-value';
+import type { SchemaValue } from '../schemas/schema-value';
 
 const declared = new Set(['input_doc', 'depth', 'document_text', 'score']);
 

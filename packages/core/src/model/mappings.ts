@@ -1,6 +1,6 @@
-import type { ToolOutputs, ToolParams } from './activity-contract';
+import type { ToolOutputs, ToolParams } from '../schemas/activity-contract';
 import { evaluateExpression, parseExpression, type ExpressionResult } from './expressions';
-import type { SchemaValue } from './schema-value';
+import type { SchemaValue } from '../schemas/schema-value';
 
 /**
  * Value sources: what a mapping value (`parameter_mappings`, `input_mappings`, a policy)

@@ -1,4 +1,4 @@
-import type { StepRetryPolicy } from './step';
+import type { StepRetryPolicy } from '../schemas/step';
 /**
  * The platform's defaults for an activity step: used where neither the step nor its tool
  * says otherwise. Three attempts with exponential backoff; a heartbeat timeout of seconds

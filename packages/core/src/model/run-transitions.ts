@@ -1,7 +1,7 @@
-import type { JobRecord } from './job';
-import type { RunHeader, RunStart } from './run-store-contract';
-import type { RunError, RunState, RunStatus, StepRun } from './run-state';
-import type { Variables } from './schema-value';
+import type { JobRecord } from '../schemas/job';
+import type { RunHeader, RunStart } from '../schemas/run-store-contract';
+import type { RunError, RunState, RunStatus, StepRun } from '../schemas/run-state';
+import type { Variables } from '../schemas/schema-value';
 
 /** The message a cancelled job shows (seed 002 §4). */
 export const CANCELLED_MESSAGE = 'Job cancelled by user';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRecord } from './job';
-import { retryPlan } from './retry-plan';
+import type { JobRecord } from '../schemas/job';
+import { retryPlan } from '../schemas/retry-plan';
 import {
   beginRunState,
   initialRunHeader,
@@ -15,8 +15,8 @@ import {
   stepStarted,
 } from './run-transitions';
 import { executionStateOf, jobView, liveOutputOf } from './run-views';
-import type { RunStart } from './run-store-contract';
-import { storedRunState } from './stored-run';
+import type { RunStart } from '../schemas/run-store-contract';
+import { storedRunState } from '../jobs/stored-run';
 
 const job: JobRecord = {
   job_id: 'job_1',

@@ -1,9 +1,9 @@
-import type { ExecutionState, StepExecutionResult } from './execution-state';
-import type { Job, JobRecord, JobStep, RunSummary } from './job';
-import type { RunState, RunStatus, StepRun, StepRunStatus } from './run-state';
-import type { RuntimeStepExecution, RuntimeWorkflowExecution } from './runtime-execution';
+import type { ExecutionState, StepExecutionResult } from '../schemas/execution-state';
+import type { Job, JobRecord, JobStep, RunSummary } from '../schemas/job';
+import type { RunState, RunStatus, StepRun, StepRunStatus } from '../schemas/run-state';
+import type { RuntimeStepExecution, RuntimeWorkflowExecution } from '../schemas/runtime-execution';
 import { CANCELLED_MESSAGE, pickVariables } from './run-transitions';
-import type { JobStatus, JobStepStatus } from './status';
+import type { JobStatus, JobStepStatus } from '../schemas/status';
 
 /**
  * The views of a job run. Each is a pure function of the job's record and its run state,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunState, StepRun } from './run-state';
+import type { RunState, StepRun } from '../schemas/run-state';
 import { composeRunState, RUN_STATE_WINDOW, runStateWindow, windowedExecutionState } from './run-window';
 
 const step = (index: number, status: StepRun['status'], outputs?: Record<string, string>): StepRun => ({

@@ -1,5 +1,5 @@
-import type { ExecutionState } from './execution-state';
-import type { RunState } from './run-state';
+import type { ExecutionState } from '../schemas/execution-state';
+import type { RunState } from '../schemas/run-state';
 import { liveOutputOf, runExecutionState } from './run-views';
 
 /**

@@ -1,5 +1,5 @@
-import type { JsonSchemaDocument } from './tool-descriptor';
-import type { VariableSchema } from './variable-schema';
+import type { JsonSchemaDocument } from '../schemas/tool-descriptor';
+import type { VariableSchema } from '../schemas/variable-schema';
 
 /**
  * Publish-time type checks of parameter mappings (the rule `parameter_types_compatible`):

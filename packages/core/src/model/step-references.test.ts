@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepDefinition } from './step-definition';
+import type { StepDefinition } from '../schemas/step-definition';
 import { referencedStepIds } from './step-references';
 
 const tool = (step_id: string, value: unknown): StepDefinition =>

@@ -1,4 +1,4 @@
-import type { StepDefinition } from './step-definition';
+import type { StepDefinition } from '../schemas/step-definition';
 
 /** Bytes of earlier steps' records a continued run reloads for `__steps__`, at most. */
 export const MAX_REFERENCED_BYTES = 512 * 1024;

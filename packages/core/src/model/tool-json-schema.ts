@@ -1,4 +1,4 @@
-import type { JsonSchemaDocument, ToolDescriptor } from './tool-descriptor';
+import type { JsonSchemaDocument, ToolDescriptor } from '../schemas/tool-descriptor';
 
 /**
  * Reading a tool's parameters and outputs from its catalog entry's JSON Schemas. Plain

@@ -1,4 +1,4 @@
-import type { ActivationPolicy } from '../model/step';
+import type { ActivationPolicy } from '../schemas/step';
 import { evaluateEach, type ValueScope } from '../model/mappings';
 
 /** Whether a step runs, and if not, why; or the policy expression that failed. */

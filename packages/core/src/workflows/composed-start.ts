@@ -1,6 +1,6 @@
 import type { WorkflowInfo } from '@temporalio/workflow';
-import type { ComposedJobInput } from '../model/job-workflow-input';
-import type { CreateRunRequest } from '../model/run-store-contract';
+import type { ComposedJobInput } from '../schemas/job-workflow-input';
+import type { CreateRunRequest } from '../schemas/run-store-contract';
 
 /**
  * What a run started with the composition input asks `createRun` for: its job is its own

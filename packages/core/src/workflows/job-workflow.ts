@@ -20,10 +20,10 @@ import {
   runStateQuery,
   setPausedUpdate,
 } from '../job-workflow-contract';
-import type { JobErrorCode } from '../model/error-codes';
-import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../model/job-workflow-input';
-import type { RunError, RunState } from '../model/run-state';
-import type { RunClaim, RunRecord, RunStart, RunStoreActivities } from '../model/run-store-contract';
+import type { JobErrorCode } from '../schemas/error-codes';
+import type { ControlRefusal, JobWorkflowInput, JobWorkflowResult } from '../schemas/job-workflow-input';
+import type { RunError, RunState } from '../schemas/run-state';
+import type { RunClaim, RunRecord, RunStart, RunStoreActivities } from '../schemas/run-store-contract';
 import {
   beginRunState,
   isFinishedRun,
@@ -43,14 +43,14 @@ import { expressionDocumentOf, jobStatusOf } from '../model/run-views';
 import { runStateWindow, windowedExecutionState } from '../model/run-window';
 import { activationOf, type Activation } from './activation';
 import { BOUNDED_EXPRESSIONS_PATCH, ExpressionPacer } from './expression-pacer';
-import { StepInbox } from './step-inbox';
+import { StepInbox } from '../steps/step-inbox';
 import { jobSearchAttributes, OrdoJobStatus } from '../search-attributes';
 import { isV1Input, jobWorkflowV1, type JobStateUpdateV1 } from './legacy/job-workflow-v1';
 import { createRunRequestOf } from './composed-start';
 import { readJobWorkflowInput } from './read-input';
 import { resumeRun, RunChain } from './run-chain';
-import { stepTypeOf, type StepDefinition } from './steps';
-import type { StepExecution } from './steps/step-type';
+import { stepTypeOf, type StepDefinition } from '../steps';
+import type { StepExecution } from '../steps/step-type';
 
 // The run store is Ordo's own database, next to the worker: local activities keep its
 // reads and writes off the task queue and out of the history but for one marker each.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobWorkflowInput } from '../model/job-workflow-input';
+import { JobWorkflowInput } from '../schemas/job-workflow-input';
 import { readJobWorkflowInput } from './read-input';
 
 const prepared = {

@@ -1,5 +1,5 @@
-import type { ComposedJobInput, JobWorkflowInput } from '../model/job-workflow-input';
-import { STEP_TYPES } from './steps';
+import type { ComposedJobInput, JobWorkflowInput } from '../schemas/job-workflow-input';
+import { STEP_TYPES } from '../steps';
 
 /**
  * Checks a job workflow's start argument without zod (workflow code loads no zod: see

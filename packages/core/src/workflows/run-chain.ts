@@ -6,10 +6,10 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JobErrorCode } from '../model/error-codes';
-import type { JobWorkflowInput, RunContinuation } from '../model/job-workflow-input';
-import type { RunState } from '../model/run-state';
-import type { RunRecord, RunStart, RunStoreActivities } from '../model/run-store-contract';
+import type { JobErrorCode } from '../schemas/error-codes';
+import type { JobWorkflowInput, RunContinuation } from '../schemas/job-workflow-input';
+import type { RunState } from '../schemas/run-state';
+import type { RunRecord, RunStart, RunStoreActivities } from '../schemas/run-store-contract';
 import { beginRunState } from '../model/run-transitions';
 import { UNRECORDED_LIMIT, type WindowBounds } from '../model/run-window';
 

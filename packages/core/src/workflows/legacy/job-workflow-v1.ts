@@ -8,15 +8,15 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { executionStateQuery } from '../../job-workflow-contract';
-import { declaredVariables, orderedSteps } from '../../model/definition-queries';
-import type { StepExecutionResult } from '../../model/execution-state';
+import { declaredVariables, orderedSteps } from '../../jobs/definition-queries';
+import type { StepExecutionResult } from '../../schemas/execution-state';
 import { applyOutputMappings } from '../../model/mappings';
-import type { ToolParams } from '../../model/activity-contract';
-import type { SchemaValue, Variables } from '../../model/schema-value';
-import type { JobStatus } from '../../model/status';
-import type { InputVariable } from '../../model/variable-schema';
+import type { ToolParams } from '../../schemas/activity-contract';
+import type { SchemaValue, Variables } from '../../schemas/schema-value';
+import type { JobStatus } from '../../schemas/status';
+import type { InputVariable } from '../../schemas/variable-schema';
 import { OrdoJobStatus } from '../../search-attributes';
-import type { ToolStep } from '../steps/tool-step';
+import type { ToolStep } from '../../schemas/step-definition';
 
 /**
  * The job workflow as it was first released (v1), frozen so that runs recorded before the

@@ -1,54 +1,11 @@
-import { z } from 'zod';
-import { STEP_TYPES, stepTypeOf } from '../workflows/steps';
-import type { StepCheckContext } from '../workflows/steps/step-type';
+import { STEP_TYPES, stepTypeOf } from '../steps';
+import type { StepCheckContext } from '../steps/step-type';
 import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from './definition-queries';
-import { expressionIssues } from '../workflows/steps/mapping-rules';
-import type { DefinitionIssue } from './definition-issue';
-import { variableJsonSchema } from './schema-compatibility';
-import { StepDefinition } from './step-definition';
-import { WorkflowStatus } from './status';
-import type { JsonSchemaDocument, ToolDescriptor } from './tool-descriptor';
-import { checkInputValue } from './input-validation';
-import { Identifier, InputVariable, PlainText } from './variable-schema';
-
-/**
- * The fields of a workflow definition, without the rules across them: how a stored
- * version is read back (the rules ran when it was saved, and run again when it is
- * published, so a version saved under older rules can still be read and then fixed).
- */
-export const WorkflowDefinitionFields = z.strictObject({
-  workflow_id: Identifier,
-  name: PlainText.min(1).max(200),
-  description: z.string().max(10_000).optional(),
-  status: WorkflowStatus.default('DRAFT'),
-  // Unique variable_ids are a structural rule below (`unique_variable_ids`), reported once with its name.
-  input_variables: z.array(InputVariable).max(500).default([]),
-  steps: z.array(StepDefinition).min(1, 'a workflow needs at least one step').max(10_000),
-  /**
-   * The variables that make up a finished job's `output_data`. Without it, `output_data`
-   * holds every variable a step writes that no later step reads (see `outputVariableNames`).
-   */
-  output_variables: z.array(Identifier).max(1000).optional(),
-});
-export type WorkflowDefinitionFields = z.infer<typeof WorkflowDefinitionFields>;
-
-/**
- * The body of `POST /v1/workflows`: a template with typed inputs and ordered steps.
- * The structural rules (those that need no tool catalog) are part of the schema, so every
- * save checks them, drafts included; each issue carries its rule's name in `params.rule`.
- */
-export const WorkflowDefinition = WorkflowDefinitionFields.superRefine((def, ctx) => {
-  for (const issue of checkDefinitionStructure(def)) {
-    const stepId = issueStepId(def, issue.path);
-    ctx.addIssue({
-      code: 'custom',
-      path: issue.path,
-      message: issue.message,
-      params: { rule: issue.rule, ...(stepId !== undefined && { step_id: stepId }) },
-    });
-  }
-});
-export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
+import { expressionIssues } from '../steps/mapping-rules';
+import type { DefinitionIssue } from '../model/definition-issue';
+import { variableJsonSchema } from '../model/schema-compatibility';
+import type { JsonSchemaDocument, ToolDescriptor } from '../schemas/tool-descriptor';
+import { checkInputValue } from '../model/input-validation';
 
 /** When a definition rule runs: at every save (drafts too), or when a version is published (and created PUBLISHED). */
 export type DefinitionRuleStage = 'save' | 'publish';

@@ -1,7 +1,7 @@
-import type { InputVariable } from './variable-schema';
-import { stepTypeOf, type StepDefinition } from '../workflows/steps';
-import { sourceReads } from '../workflows/steps/mapping-rules';
-import type { VariableUse } from '../workflows/steps/step-type';
+import type { InputVariable } from '../schemas/variable-schema';
+import { stepTypeOf, type StepDefinition } from '../steps';
+import { sourceReads } from '../steps/mapping-rules';
+import type { VariableUse } from '../steps/step-type';
 
 /**
  * Questions asked of a definition (a template's or a job's): step order, declared

@@ -1,7 +1,7 @@
-import type { JobRecord } from './job';
-import type { RunHeader } from './run-store-contract';
-import type { RunState, StepRun } from './run-state';
-import { stepTypeOf } from '../workflows/steps';
+import type { JobRecord } from '../schemas/job';
+import type { RunHeader } from '../schemas/run-store-contract';
+import type { RunState, StepRun } from '../schemas/run-state';
+import { stepTypeOf } from '../steps';
 
 /**
  * A run's state as persisted: the header its workflow last recorded, with the step rows

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration';
+import { durationMs } from '../model/duration';
 import { Identifier } from './variable-schema';
 
 /** How often a step's activity is tried before the step fails. Unset fields fall back to the tool's, then the platform's. */

@@ -1,6 +1,6 @@
-import type { DefinitionIssue } from '../../model/definition-issue';
-import { sourceUses } from '../../model/mappings';
-import type { SchemaValue } from '../../model/schema-value';
+import type { DefinitionIssue } from '../model/definition-issue';
+import { sourceUses } from '../model/mappings';
+import type { SchemaValue } from '../schemas/schema-value';
 import type { VariableUse } from './step-type';
 
 /**

@@ -1,30 +1,14 @@
 import { sleep } from '@temporalio/workflow';
-import type { z } from 'zod';
-import type { DefinitionIssue } from '../../model/definition-issue';
-import { durationMs, MAX_DURATION_MS } from '../../model/duration';
-import { literalValueOf, resolveValue } from '../../model/mappings';
+import type { DefinitionIssue } from '../model/definition-issue';
+import { durationMs, MAX_DURATION_MS } from '../model/duration';
+import { literalValueOf, resolveValue } from '../model/mappings';
 import { sourceReads } from './mapping-rules';
-import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
-
-/**
- * A durable timer: `wait.duration` (`"15m"`) from when the step is reached, or
- * `wait.until`, an ISO 8601 time given as a value source (a literal, a variable, an
- * expression). `dueAt` is set while it waits; a time already past completes at once.
- */
-export const waitStepSchema = ({ z, SchemaValue, StepBase, Duration }: SchemaKit) =>
-  z.strictObject({
-    type: z.literal('sys.wait'),
-    ...StepBase,
-    wait: z
-      .strictObject({ duration: Duration.optional(), until: SchemaValue.optional() })
-      .refine((w) => (w.duration === undefined) !== (w.until === undefined), 'give exactly one of duration and until'),
-  });
-export type WaitStep = z.infer<ReturnType<typeof waitStepSchema>>;
+import type { WaitStep } from '../schemas/step-definition';
+import { defineStepType, stepBeganAt } from './step-type';
 
 /** The wait step type. */
 export const waitStep = defineStepType<WaitStep>({
   type: 'sys.wait',
-  schema: waitStepSchema,
   recordsRun: false,
   label: (step) => (step.wait.duration !== undefined ? `Wait ${step.wait.duration}` : 'Wait until a time'),
   sources: (step) => (step.wait.until !== undefined ? [{ source: step.wait.until, path: ['wait', 'until'] }] : []),

@@ -1,4 +1,4 @@
-import type { SchemaValue } from '../model/schema-value';
+import type { SchemaValue } from '../schemas/schema-value';
 
 /**
  * Messages for steps that wait for one (a human confirmation), delivered by the workflow's

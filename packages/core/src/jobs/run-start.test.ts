@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JobWorkflowInput } from './job-workflow-input';
-import type { JobRecord } from './job';
+import { JobWorkflowInput } from '../schemas/job-workflow-input';
+import type { JobRecord } from '../schemas/job';
 import { preparedStartOf, stepBatchOf } from './run-start';
 import {
   beginRunState,
@@ -9,7 +9,7 @@ import {
   setPaused,
   stepCompleted,
   stepStarted,
-} from './run-transitions';
+} from '../model/run-transitions';
 
 const job: JobRecord = {
   job_id: 'job_1',

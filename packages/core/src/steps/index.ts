@@ -1,14 +1,12 @@
+import type { StepDefinition } from '../schemas/step-definition';
 import type { StepType } from './step-type';
-import { humanConfirmStep, type HumanConfirmStep } from './human-confirm-step';
-import { subWorkflowStep, type SubWorkflowStep } from './sub-workflow-step';
-import { toolStep, type ToolStep } from './tool-step';
-import { waitStep, type WaitStep } from './wait-step';
+import { humanConfirmStep } from './human-confirm-step';
+import { subWorkflowStep } from './sub-workflow-step';
+import { toolStep } from './tool-step';
+import { waitStep } from './wait-step';
 
-/**
- * The step DSL as a type: one member per step type module. Its zod schema is built from
- * the same modules in `model/step-definition.ts`, which checks that the two agree.
- */
-export type StepDefinition = ToolStep | HumanConfirmStep | WaitStep | SubWorkflowStep;
+/** The step DSL as a type: the union of `schemas/step-definition.ts`, one member per step type. */
+export type { StepDefinition };
 export type StepKind = StepDefinition['type'];
 
 /**

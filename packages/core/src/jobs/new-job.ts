@@ -1,10 +1,10 @@
-import type { StepDefinition } from '../workflows/steps';
-import type { SubWorkflowRef } from '../workflows/steps/step-type';
+import type { StepDefinition } from '../steps';
+import type { SubWorkflowRef } from '../steps/step-type';
 import { orderedSteps, outputVariableNames } from './definition-queries';
-import { validateInputs } from './input-validation';
-import type { JobRecord } from './job';
-import type { SchemaValue } from './schema-value';
-import type { InputVariable } from './variable-schema';
+import { validateInputs } from '../model/input-validation';
+import type { JobRecord } from '../schemas/job';
+import type { SchemaValue } from '../schemas/schema-value';
+import type { InputVariable } from '../schemas/variable-schema';
 
 /** The published version a new job copies: its definition, number and name. */
 export interface NewJobSource {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolDescriptor } from './tool-descriptor';
+import type { ToolDescriptor } from '../schemas/tool-descriptor';
 import { declaredVariables, orderedSteps, outputVariableNames } from './definition-queries';
-import {
-  checkDefinition,
-  checkDefinitionAgainstTools,
-  DEFINITION_RULES,
-  WorkflowDefinition,
-  WorkflowDefinitionFields,
-} from './workflow-definition';
+import { checkDefinition, checkDefinitionAgainstTools, DEFINITION_RULES } from './definition-checks';
+import { WorkflowDefinition, WorkflowDefinitionFields } from '../schemas/workflow-definition';
 
 const schema = (props: Record<string, object>, required: string[]) => ({ type: 'object', properties: props, required });
 const tools: ToolDescriptor[] = [

@@ -1,31 +1,10 @@
-import type { z } from 'zod';
-import type { StepBase, StepRunSettings } from '../../model/step';
-import type { Identifier, VariableSchema } from '../../model/variable-schema';
-import type { Duration } from '../../model/step';
-import type { RecordedEnding, RunRecording, StepAddress } from '../../model/activity-contract';
-import type { DefinitionIssue } from '../../model/definition-issue';
-import type { RunError, RunState, StepRun } from '../../model/run-state';
-import type { SchemaValue, Variables } from '../../model/schema-value';
-import type { ValueScope } from '../../model/mappings';
-import type { StepInbox } from '../step-inbox';
-import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../../model/tool-descriptor';
-
-/**
- * What a step type's schema is built from. Step modules are workflow code, and workflow
- * code loads no zod (the worker re-initialises every module a workflow imports for each
- * workflow execution, and zod's initialisation was most of a job's CPU), so a step type
- * declares its schema as a function of this kit, imported as types only; the model builds
- * the schemas (`model/step-definition.ts`), outside the workflow bundle.
- */
-export interface SchemaKit {
-  z: typeof z;
-  Identifier: typeof Identifier;
-  SchemaValue: typeof SchemaValue;
-  StepBase: typeof StepBase;
-  StepRunSettings: typeof StepRunSettings;
-  VariableSchema: typeof VariableSchema;
-  Duration: typeof Duration;
-}
+import type { RecordedEnding, RunRecording, StepAddress } from '../schemas/activity-contract';
+import type { DefinitionIssue } from '../model/definition-issue';
+import type { RunError, RunState, StepRun } from '../schemas/run-state';
+import type { SchemaValue, Variables } from '../schemas/schema-value';
+import type { ValueScope } from '../model/mappings';
+import type { StepInbox } from './step-inbox';
+import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../schemas/tool-descriptor';
 
 /** A job variable a step reads or writes, and where in the step (a path relative to the step). */
 export interface VariableUse {
@@ -121,14 +100,12 @@ export type StepOutcome =
   | { status: 'Failed'; error: RunError; attempt?: number };
 
 /**
- * One step type: its schema, what it reads and writes, its publish-time check, and its
- * executor. The interpreter knows step types only through this interface, found in the
+ * One step type: what it reads and writes, its publish-time check, and its executor (its
+ * schema is in `schemas/step-definition.ts`). The interpreter knows step types only through this interface, found in the
  * exhaustive `STEP_TYPES` map, so a new step type is a new file, not a new branch.
  */
 export interface StepType<S extends { type: string; step_id: string }> {
   type: S['type'];
-  /** Builds the step's zod schema (a strict object with a literal `type`) from the kit. */
-  schema(kit: SchemaKit): z.ZodType<S> & z.ZodObject;
   /** How the step is named in live output and the Web UI when it has no `name`. */
   label(step: S): string;
   /**

@@ -1,12 +1,12 @@
 import { declaredVariables } from './definition-queries';
-import { effectiveInputs } from './input-validation';
-import type { JobRecord } from './job';
-import type { PreparedStart, StepBatch } from './run-store-contract';
-import type { StepRun } from './run-state';
-import type { Variables } from './schema-value';
-import type { ToolRunDefaults } from './tool-descriptor';
-import { stepTypeOf } from '../workflows/steps';
-import { runLineageOf } from './run-transitions';
+import { effectiveInputs } from '../model/input-validation';
+import type { JobRecord } from '../schemas/job';
+import type { PreparedStart, StepBatch } from '../schemas/run-store-contract';
+import type { StepRun } from '../schemas/run-state';
+import type { Variables } from '../schemas/schema-value';
+import type { ToolRunDefaults } from '../schemas/tool-descriptor';
+import { stepTypeOf } from '../steps';
+import { runLineageOf } from '../model/run-transitions';
 
 /** Steps sent to the workflow per batch, at most: a slice of a 10,000-step job stays well under the payload limit. */
 const MAX_STEPS_PER_BATCH = 200;

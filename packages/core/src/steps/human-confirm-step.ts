@@ -1,35 +1,13 @@
 import { condition } from '@temporalio/workflow';
-import type { z } from 'zod';
-import type { DefinitionIssue } from '../../model/definition-issue';
-import { durationMs } from '../../model/duration';
-import { checkInputValue } from '../../model/input-validation';
-import { loadRegexEngine } from '../../model/linear-regex';
-import type { SchemaValue, Variables } from '../../model/schema-value';
-import { variableJsonSchema } from '../../model/schema-compatibility';
-import type { JsonSchemaDocument } from '../../model/tool-descriptor';
-import { defineStepType, stepBeganAt, type SchemaKit } from './step-type';
-
-/**
- * A step that waits for a person: the `confirm` update (`POST /v1/jobs/{job_id}/steps/{step_id}/confirm`)
- * completes it, its optional payload (an object, checked against `schema`) becoming the
- * step's outputs, mapped to job variables by `output_mappings` (payload field → variable).
- * With `due_in`, the step is due at that time (`dueAt`); past it, `on_timeout` applies:
- * `fail` (the default) fails the step, `continue` completes it with no outputs.
- */
-export const humanConfirmStepSchema = ({ z, Identifier, StepBase, VariableSchema, Duration }: SchemaKit) =>
-  z.strictObject({
-    type: z.literal('sys.human_confirm'),
-    ...StepBase,
-    confirm: z.strictObject({
-      prompt: z.string().min(1).max(2000),
-      /** What the payload must be: an object schema in the input-variable schema language. */
-      schema: VariableSchema.optional(),
-      due_in: Duration.optional(),
-      on_timeout: z.enum(['fail', 'continue']).default('fail'),
-    }),
-    output_mappings: z.record(z.string(), Identifier).default({}),
-  });
-export type HumanConfirmStep = z.infer<ReturnType<typeof humanConfirmStepSchema>>;
+import type { DefinitionIssue } from '../model/definition-issue';
+import { durationMs } from '../model/duration';
+import { checkInputValue } from '../model/input-validation';
+import { loadRegexEngine } from '../model/linear-regex';
+import type { SchemaValue, Variables } from '../schemas/schema-value';
+import { variableJsonSchema } from '../model/schema-compatibility';
+import type { JsonSchemaDocument } from '../schemas/tool-descriptor';
+import type { HumanConfirmStep } from '../schemas/step-definition';
+import { defineStepType, stepBeganAt } from './step-type';
 
 /** Why a confirmation payload is refused, or undefined when it is accepted. */
 export function confirmationRefusal(step: HumanConfirmStep, payload: SchemaValue | undefined): string | undefined {
@@ -54,7 +32,6 @@ function writtenFrom(step: HumanConfirmStep, outputs: Variables): Variables {
 /** The human confirmation step type. */
 export const humanConfirmStep = defineStepType<HumanConfirmStep>({
   type: 'sys.human_confirm',
-  schema: humanConfirmStepSchema,
   recordsRun: false,
   label: (step) =>
     `Confirmation: ${step.confirm.prompt.length > 60 ? `${step.confirm.prompt.slice(0, 60)}…` : step.confirm.prompt}`,

@@ -5,47 +5,29 @@ import {
   isCancellation,
   proxyActivities,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
-import type { RunRecording, ToolActivityResult, ToolActivities } from '../../model/activity-contract';
-import type { DefinitionIssue } from '../../model/definition-issue';
+import type { RunRecording, ToolActivityResult, ToolActivities } from '../schemas/activity-contract';
+import type { DefinitionIssue } from '../model/definition-issue';
 import {
   applyOutputMappings,
   literalValueOf,
   providerOf,
   resolveMappings,
   type ResolvedMappings,
-} from '../../model/mappings';
-import { PLATFORM_STEP_DEFAULTS } from '../../model/platform-defaults';
-import type { StepRetryPolicy } from '../../model/step';
-import type { JsonSchemaDocument, ToolRunDefaults } from '../../model/tool-descriptor';
-import { schemaMismatch } from '../../model/schema-compatibility';
+} from '../model/mappings';
+import { PLATFORM_STEP_DEFAULTS } from '../model/platform-defaults';
+import type { StepRetryPolicy } from '../schemas/step';
+import type { JsonSchemaDocument, ToolRunDefaults } from '../schemas/tool-descriptor';
+import { schemaMismatch } from '../model/schema-compatibility';
 import {
   requiredToolParameters,
   toolOutputNames,
   toolOutputSchema,
   toolParameterNames,
   toolParameterSchema,
-} from '../../model/tool-json-schema';
+} from '../model/tool-json-schema';
 import { mappingReads } from './mapping-rules';
-import { defineStepType, type SchemaKit, type StepExecution, type StepOutcome } from './step-type';
-
-/**
- * A step that runs a tool as a Temporal activity named by `tool.tool_id`.
- * `parameter_mappings` map tool parameters to value sources (a job variable, a literal,
- * `{const}`, `{var}`, `{expr}`, or objects of them: see `model/mappings.ts`);
- * `output_mappings` map tool outputs to job variables.
- */
-export const toolStepSchema = ({ z, Identifier, SchemaValue, StepBase, StepRunSettings }: SchemaKit) =>
-  z.strictObject({
-    type: z.literal('tool'),
-    ...StepBase,
-    tool: z.strictObject({ tool_id: Identifier, name: z.string().min(1) }),
-    parameter_mappings: z.record(z.string(), SchemaValue).default({}),
-    output_mappings: z.record(z.string(), Identifier).default({}),
-    ...StepRunSettings,
-  });
-export type ToolStep = z.infer<ReturnType<typeof toolStepSchema>>;
-export type ToolRef = ToolStep['tool'];
+import type { ToolStep } from '../schemas/step-definition';
+import { defineStepType, type StepExecution, type StepOutcome } from './step-type';
 
 /** The options one tool step's activity runs with: the step's, else its tool's, else the platform's. */
 export interface ToolRunOptions {
@@ -77,7 +59,6 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
 /** The tool step type: a tool run as an activity with retries, heartbeats and cancellation. */
 export const toolStep = defineStepType<ToolStep>({
   type: 'tool',
-  schema: toolStepSchema,
   recordsRun: true,
   label: (step) => step.tool.name,
   sources: (step) =>

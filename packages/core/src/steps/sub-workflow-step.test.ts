@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { newJobRecord } from '../../model/new-job';
-import { checkDefinitionAgainstTools, WorkflowDefinition } from '../../model/workflow-definition';
+import { newJobRecord } from '../jobs/new-job';
+import { checkDefinitionAgainstTools } from '../jobs/definition-checks';
+import { WorkflowDefinition } from '../schemas/workflow-definition';
 import type { SubWorkflowRef, SubWorkflowTarget, WorkflowLookup } from './step-type';
 import { childJobId, MAX_SUB_WORKFLOW_DEPTH } from './sub-workflow-step';
 

@@ -10,18 +10,17 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
-import { JOB_WORKFLOW_TYPE, pauseSignal, resumeSignal, type ComposedJobWorkflow } from '../../job-workflow-contract';
-import type { DefinitionIssue } from '../../model/definition-issue';
-import type { ComposedJobInput, JobWorkflowResult } from '../../model/job-workflow-input';
-import { applyOutputMappings, resolveMappings, resolveValue, type ValueScope } from '../../model/mappings';
-import { expressionDocumentOf } from '../../model/run-views';
-import type { RunError } from '../../model/run-state';
-import type { SchemaValue, Variables } from '../../model/schema-value';
+import { JOB_WORKFLOW_TYPE, pauseSignal, resumeSignal, type ComposedJobWorkflow } from '../job-workflow-contract';
+import type { DefinitionIssue } from '../model/definition-issue';
+import type { ComposedJobInput, JobWorkflowResult } from '../schemas/job-workflow-input';
+import { applyOutputMappings, resolveMappings, resolveValue, type ValueScope } from '../model/mappings';
+import { expressionDocumentOf } from '../model/run-views';
+import type { RunError } from '../schemas/run-state';
+import type { SchemaValue, Variables } from '../schemas/schema-value';
+import type { SubWorkflowStep } from '../schemas/step-definition';
 import { mappingReads, sourceReads } from './mapping-rules';
 import {
   defineStepType,
-  type SchemaKit,
   type StepCheckContext,
   type StepExecution,
   type StepOutcome,
@@ -40,36 +39,6 @@ export const MAX_SUB_WORKFLOW_DEPTH = 5;
  */
 export const MAX_BATCH_ITEMS = 1_000;
 
-/**
- * A step that runs another published workflow as child jobs: real Temporal child workflows
- * of the job workflow, each a job of its own (its `job_id` is its workflow ID,
- * `<job_id>--<step_id>` or `<job_id>--<step_id>--<i>`). SINGLE runs one child with inputs
- * from `input_mappings` (value sources, as a tool's `parameter_mappings`), and maps its
- * `output_data` fields to job variables by `output_mappings`. BATCH evaluates `iterable`
- * to a list and runs one child per item (`__each__` is the item in expressions), at most
- * `max_concurrency` at a time; its one output `results` is the children's `output_data` in
- * item order. With `failure_policy` `fail_fast` (the default) the first failure cancels the
- * other children and fails the step; with `continue` a failed child's result is `{ error }`.
- * The version run is `version`, else the latest PUBLISHED one when the job was created
- * (the job's copy of the step records it).
- */
-export const subWorkflowStepSchema = ({ z, Identifier, SchemaValue, StepBase }: SchemaKit) =>
-  z.strictObject({
-    type: z.literal('sys.sub_workflow'),
-    ...StepBase,
-    sub_workflow: z.strictObject({
-      workflow_id: Identifier,
-      version: z.number().int().positive().optional(),
-      mode: z.enum(['SINGLE', 'BATCH']),
-      input_mappings: z.record(z.string(), SchemaValue).default({}),
-      iterable: SchemaValue.optional(),
-      max_concurrency: z.number().int().optional(),
-      failure_policy: z.enum(['fail_fast', 'continue']).default('fail_fast'),
-    }),
-    output_mappings: z.record(z.string(), Identifier).default({}),
-  });
-export type SubWorkflowStep = z.infer<ReturnType<typeof subWorkflowStepSchema>>;
-
 /** The one output of a BATCH step. */
 const BATCH_OUTPUT = 'results';
 
@@ -81,7 +50,6 @@ export function childJobId(jobId: string, stepId: string, item?: number): string
 /** The sub-workflow step type. */
 export const subWorkflowStep = defineStepType<SubWorkflowStep>({
   type: 'sys.sub_workflow',
-  schema: subWorkflowStepSchema,
   recordsRun: false,
   label: (step) => subWorkflowLabel(step),
   sources: (step) => [

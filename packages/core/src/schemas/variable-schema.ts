@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patternProblem } from './linear-regex';
+import { patternProblem } from '../model/linear-regex';
 
 /** Identifiers of variables and steps: they appear in mappings and expressions, so keep them plain. */
 export const Identifier = z
