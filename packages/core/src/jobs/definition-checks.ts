@@ -12,7 +12,7 @@ export type DefinitionRuleStage = 'save' | 'publish';
 
 /**
  * Every definition rule by its stable name (the `rule` of a `DefinitionIssue` and of a
- * refused request's `errors[]`), with when it runs. The README's rule table lists the same
+ * refused request's `errors[]`), with when it runs. The rule table in docs/workflow-versions.md lists the same
  * names; a test holds the two together.
  */
 export const DEFINITION_RULES = {

@@ -2,6 +2,6 @@
 export interface DefinitionIssue {
   path: (string | number)[];
   message: string;
-  /** The stable name of the rule that was broken (`DEFINITION_RULES`; the README's rule table). */
+  /** The stable name of the rule that was broken (`DEFINITION_RULES`; the rule table in docs/workflow-versions.md). */
   rule: string;
 }

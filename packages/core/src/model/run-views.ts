@@ -214,7 +214,7 @@ export function runtimeStepOf(runId: string, step: StepRun): RuntimeStepExecutio
 
 /**
  * Seed 001's `TRuntimeWorkflowExecution` of a job: from its run, or for a job not started,
- * every step `NotStarted`. The same state as the Job view, mapped (see the README's table).
+ * every step `NotStarted`. The same state as the Job view, mapped (see the table in docs/runtime-model.md).
  */
 export function runtimeExecutionOf(
   job: Pick<

@@ -14,7 +14,7 @@ export const RetryFrom = z.strictObject({
 export type RetryFrom = z.infer<typeof RetryFrom>;
 
 /**
- * Where a run continued as new picks up (see README.md, *Unbounded length*): small and of a
+ * Where a run continued as new picks up (see docs/job-state.md, *Unbounded length*): small and of a
  * fixed size whatever the job holds. The run's state is in the run store (the job's `run`
  * header and its step rows), written before continuing; the new execution reloads it.
  */

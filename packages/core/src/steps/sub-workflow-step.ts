@@ -81,7 +81,7 @@ export const subWorkflowStep = defineStepType<SubWorkflowStep>({
   execute: (step, ctx) => (step.sub_workflow.mode === 'SINGLE' ? runSingle(step, ctx) : runBatch(step, ctx)),
 });
 
-/** Publish-time rules of a sub-workflow step (see the README's rule table). */
+/** Publish-time rules of a sub-workflow step (see the rule table in docs/workflow-versions.md). */
 function checkSubWorkflowStep(step: SubWorkflowStep, ctx: StepCheckContext): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const sub = step.sub_workflow;

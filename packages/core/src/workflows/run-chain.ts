@@ -21,7 +21,7 @@ import { UNRECORDED_LIMIT, type WindowBounds } from '../model/run-window';
 const CHAIN_PATCH = 'ordo-run-chain';
 
 /**
- * A job run as a chain of Temporal executions (see README.md, *Unbounded length*). A run
+ * A job run as a chain of Temporal executions (see docs/job-state.md, *Unbounded length*). A run
  * continues as new when Temporal suggests it, at a step boundary, once its handlers have
  * finished; it hands on only a `RunContinuation` (fixed in size), having written its state
  * to the run store first, and the next execution reloads it (`resumeRun`). Along the way
