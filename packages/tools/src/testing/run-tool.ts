@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { BlobStore, StepAddress, StepAttemptRecorder, ToolOutputs, ToolParams } from '@ordo/core';
+import type { BlobStore, StepAddress, ToolOutputs, ToolParams } from '@ordo/core';
+import type { WatchAttempt } from '../attempt-watcher';
 import type { FileReader } from '../file-reader';
 import type { HttpToolConfig } from '../http/http-config';
 import type { ProgressTiming } from '../progress';
@@ -38,7 +39,6 @@ export interface RunToolOptions {
   signal?: AbortSignal;
   files?: FileReader;
   blobs?: BlobStore;
-  recorder?: StepAttemptRecorder;
   http?: HttpToolConfig;
   testLedgerPath?: string;
   inlineLimitBytes?: number;
@@ -46,10 +46,11 @@ export interface RunToolOptions {
   heartbeat?: (details: unknown) => void;
   log?: ToolLogger;
   progressTiming?: ProgressTiming;
-  startRecordDelayMs?: number;
   step?: StepAddress;
   /** Where tools with `thread` settings run; default the shared one. */
   threads?: ToolThreads;
+  /** Follows the attempt, as the worker's step recording does. */
+  watch?: WatchAttempt;
 }
 
 const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
@@ -65,13 +66,11 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
   const activities = createToolActivities([tool], {
     files: options.files ?? NO_FILES,
     blobs: options.blobs ?? new MemoryBlobStore(),
-    recorder: options.recorder,
     http: options.http,
     testLedgerPath: options.testLedgerPath,
     inlineLimitBytes: options.inlineLimitBytes,
     log: options.log,
     progressTiming: options.progressTiming,
-    startRecordDelayMs: options.startRecordDelayMs,
     threads: options.threads,
     attempt: () => ({
       attempt: options.attempt ?? 1,
@@ -80,5 +79,7 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
       log: undefined,
     }),
   });
-  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
+  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }, options.watch).then(
+    (result) => result.outputs,
+  );
 }
