@@ -1,42 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { storeLargeValues, type ToolParams } from '@ordo/core';
 import { applicationFailureOf } from '@ordo/testing';
 import {
   createToolActivities as toolKitActivities,
-  defineTool,
   ToolError,
-  type ToolContext,
   type ToolDefinition,
   type ToolDependencies,
 } from '@ordo/tools';
-import { MemoryBlobStore, TEST_STEP, type RunToolOptions } from '@ordo/tools/testing';
+import { MemoryBlobStore, probe, runTool as runToolKit, TEST_STEP, type RunToolOptions } from '@ordo/tools/testing';
 import { recordedToolActivities } from './recorded-tool-activities';
 import type { StepAttemptRecorder } from './step-attempt-recorder';
 
 // Moved from packages/tools/src/tool-activities.test.ts with the step recording it tests.
-
-/** A tool whose behaviour each test chooses. */
-function probe(
-  run: (params: { text: string; level: 'short' | 'long' }, ctx: ToolContext) => Promise<Record<string, unknown>>,
-) {
-  return defineTool({
-    tool_id: 'probe',
-    name: 'Probe',
-    description: 'Test tool.',
-    version: '1.0.0',
-    params: z.object({
-      text: z.string().describe('Some text.'),
-      level: z.enum(['short', 'long']).default('short').describe('A level.'),
-    }),
-    outputs: z.object({
-      length: z.number().int().describe('Length of the text.'),
-      text: z.string().optional().describe('The text, when asked for.'),
-    }),
-    // Some tests return outputs that break the schema on purpose.
-    run: (params, ctx) => run(params, ctx) as Promise<{ length: number }>,
-  });
-}
 
 const lengthOf = probe(({ text }) => Promise.resolve({ length: text.length }));
 
@@ -51,28 +26,20 @@ function createToolActivities(
   });
 }
 
-/** Runs one tool with its step recorded, as `runTool` of the tool kit runs it without. */
+/** Runs one tool with its step recorded, through the tool kit's `runTool`. */
 function runTool(
   tool: ToolDefinition,
   params: ToolParams,
-  options: Omit<RunToolOptions, 'watch'> & { recorder: StepAttemptRecorder; startRecordDelayMs?: number },
+  options: Omit<RunToolOptions, 'wrap'> & { recorder: StepAttemptRecorder; startRecordDelayMs?: number },
 ) {
-  const signal = options.signal ?? new AbortController().signal;
-  const activities = createToolActivities([tool], {
-    files: options.files ?? { read: () => Promise.resolve(undefined) },
-    blobs: options.blobs ?? new MemoryBlobStore(),
-    recorder: options.recorder,
-    log: options.log,
-    progressTiming: options.progressTiming,
-    startRecordDelayMs: options.startRecordDelayMs,
-    attempt: () => ({
-      attempt: options.attempt ?? 1,
-      signal,
-      heartbeat: options.heartbeat ?? (() => undefined),
-      log: undefined,
-    }),
+  const { recorder, startRecordDelayMs, ...rest } = options;
+  return runToolKit(tool, params, {
+    ...rest,
+    wrap: (activities) =>
+      recordedToolActivities(activities, recorder, {
+        ...(startRecordDelayMs !== undefined && { startRecordDelayMs }),
+      }),
   });
-  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
 }
 
 describe('step recording around a tool activity', () => {

@@ -1,36 +1,13 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { isValueRef, resolveValueRecord, storeLargeValues } from '@ordo/core';
 import { applicationFailureOf } from '@ordo/testing';
 import { temporalActivityAttempt } from './activity-attempt';
 import type { ConfigurableTool } from './configurable-tool';
+import { probe } from './testing/probe-tool';
 import { MemoryBlobStore, runTool, TEST_STEP } from './testing/run-tool';
 import { createToolActivities } from './tool-activities';
-import { defineTool, type ToolContext } from './tool-definition';
 import { ToolError } from './tool-error';
-
-/** A tool whose behaviour each test chooses. */
-function probe(
-  run: (params: { text: string; level: 'short' | 'long' }, ctx: ToolContext) => Promise<Record<string, unknown>>,
-) {
-  return defineTool({
-    tool_id: 'probe',
-    name: 'Probe',
-    description: 'Test tool.',
-    version: '1.0.0',
-    params: z.object({
-      text: z.string().describe('Some text.'),
-      level: z.enum(['short', 'long']).default('short').describe('A level.'),
-    }),
-    outputs: z.object({
-      length: z.number().int().describe('Length of the text.'),
-      text: z.string().optional().describe('The text, when asked for.'),
-    }),
-    // Some tests return outputs that break the schema on purpose.
-    run: (params, ctx) => run(params, ctx) as Promise<{ length: number }>,
-  });
-}
 
 const lengthOf = probe(({ text }) => Promise.resolve({ length: text.length }));
 

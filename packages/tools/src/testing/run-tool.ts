@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore, StepAddress, ToolOutputs, ToolParams } from '@ordo/core';
-import type { WatchAttempt } from '../attempt-watcher';
 import type { FileReader } from '../file-reader';
 import type { HttpToolConfig } from '../http/http-config';
 import type { ProgressTiming } from '../progress';
 import type { ToolThreads } from '../threads/tool-threads';
 import { createToolActivities } from '../tool-activities';
+import type { ToolActivity, ToolCall, ToolCallResult } from '../tool-call';
 import type { ToolDefinition, ToolLogger } from '../tool-definition';
 
 /** A content-addressed blob store in memory, for unit tests. */
@@ -49,8 +49,8 @@ export interface RunToolOptions {
   step?: StepAddress;
   /** Where tools with `thread` settings run; default the shared one. */
   threads?: ToolThreads;
-  /** Follows the attempt, as the worker's step recording does. */
-  watch?: WatchAttempt;
+  /** Wraps the tool's activity before it is called (the worker's step recording, in its tests). */
+  wrap?: (activities: Record<string, ToolActivity>) => Record<string, (call: ToolCall) => Promise<ToolCallResult>>;
 }
 
 const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
@@ -63,7 +63,7 @@ const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
  */
 export function runTool(tool: ToolDefinition, params: ToolParams, options: RunToolOptions = {}): Promise<ToolOutputs> {
   const signal = options.signal ?? new AbortController().signal;
-  const activities = createToolActivities([tool], {
+  const created = createToolActivities([tool], {
     files: options.files ?? NO_FILES,
     blobs: options.blobs ?? new MemoryBlobStore(),
     http: options.http,
@@ -79,7 +79,6 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
       log: undefined,
     }),
   });
-  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }, options.watch).then(
-    (result) => result.outputs,
-  );
+  const activities = options.wrap?.(created) ?? created;
+  return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
 }
