@@ -17,8 +17,9 @@ import { waitingOutDatabaseOutage } from './database-outage-wait';
 
 /**
  * Where the worker's step recording (`recordedToolActivities`) reports a tool attempt while
- * it runs, so the job's stored state shows the attempt number and progress live. Writes are fenced by `step.run_id`: an
- * attempt of a run that is no longer the job's current run records nothing.
+ * it runs, so the job's stored state shows the attempt number and progress live. Writes
+ * are fenced by `step.run_id`: an attempt of a run that is no longer the job's current run
+ * records nothing.
  */
 export interface StepAttemptRecorder {
   /**

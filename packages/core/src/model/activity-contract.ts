@@ -9,7 +9,7 @@ export type ToolOutputs = Record<string, SchemaValue>;
 
 /**
  * Which step of which run an activity works for. It travels with every tool call so the
- * activity layer can record the attempt against the right run (a reset leaves an old run
+ * worker can record the attempt against the right run (a reset leaves an old run
  * in flight, and its writes must not land on the new one) and tools can log and correlate.
  */
 export const StepAddress = z.object({
