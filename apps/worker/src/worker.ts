@@ -5,6 +5,7 @@ import type { ToolRunDefaults } from '@ordo/core';
 import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
+import { recordedToolActivities } from './recorded-tool-activities';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
 
@@ -47,7 +48,8 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
 
 /**
  * A worker that runs the job workflow and, on the same task queue, every tool as an
- * activity named by its `tool_id`, plus the run store's local activities.
+ * activity named by its `tool_id` (its step recorded around it: `recordedToolActivities`),
+ * plus the run store's local activities.
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
@@ -63,16 +65,19 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '2 seconds',
     activities: {
-      ...createToolActivities(tools, {
-        // A tool reads its file whatever the database's state: it waits out an outage.
-        files: { read: (fileId) => waitingOutDatabaseOutage('read a file', () => options.store.files.read(fileId)) },
-        blobs: options.store.blobs,
-        recorder: createStepAttemptRecorder(options.store),
-        ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
-        ...(options.http !== undefined && { http: options.http }),
-        ...(options.testLedgerPath !== undefined && { testLedgerPath: options.testLedgerPath }),
-        ...(options.threads !== undefined && { threads: options.threads }),
-      }),
+      // Each tool's step is recorded around its activity, in the same activity.
+      ...recordedToolActivities(
+        createToolActivities(tools, {
+          // A tool reads its file whatever the database's state: it waits out an outage.
+          files: { read: (fileId) => waitingOutDatabaseOutage('read a file', () => options.store.files.read(fileId)) },
+          blobs: options.store.blobs,
+          ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
+          ...(options.http !== undefined && { http: options.http }),
+          ...(options.testLedgerPath !== undefined && { testLedgerPath: options.testLedgerPath }),
+          ...(options.threads !== undefined && { threads: options.threads }),
+        }),
+        createStepAttemptRecorder(options.store),
+      ),
       ...createRunStoreActivities(options.store, defaults),
       // v1 runs (started before the run-state design) persist through this; their job rows no
       // longer have the columns it wrote, so it only lets such a run finish.

@@ -21,7 +21,6 @@ export type {
   RecordedCompletion,
   RecordedEnding,
   RunRecording,
-  StepAttemptRecorder,
   ToolActivities,
   ToolActivity,
   ToolActivityInput,

@@ -3,18 +3,22 @@
  * tool is one `defineTool` module (zod schemas for parameters and outputs, `run(params,
  * ctx)`); `createToolActivities` turns a list of tools into Temporal activities registered
  * under their `tool_id`s (heavy tools running in worker threads, `ToolThreads`), and
- * `describeTool` into catalog entries with JSON Schemas.
+ * `describeTool` into catalog entries with JSON Schemas. It knows tools, files, progress and
+ * cancellation, nothing of job runs: the worker records a step around its activity (an
+ * `AttemptWatcher` follows each attempt).
  * Production tools are `TOOLS`; test-only tools are `TEST_TOOLS`, never in the catalog.
  */
 export { TEST_TOOL_DESCRIPTORS, TEST_TOOLS, TOOL_DESCRIPTORS, TOOLS } from './tool-catalog';
 export { describeTool } from './tool-descriptors';
 export { createToolActivities } from './tool-activities';
 export type { ToolDependencies } from './tool-activities';
+export type { ToolActivity, ToolCall, ToolCallResult } from './tool-call';
+export type { AttemptWatcher, WatchAttempt } from './tool-call';
 export type { ActivityAttempt, ActivityAttemptSource } from './activity-attempt';
 export type { ConfigurableTool, ToolSettings } from './configurable-tool';
 export { readTallyLedger, tallyLedgerPath } from './testing/tally';
 export type { TallyEntry } from './testing/tally';
-export type { ProgressTiming } from './progress';
+export type { ProgressDetails, ProgressTiming } from './progress';
 export { defineTool } from './tool-definition';
 export type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema, ToolThreadSettings } from './tool-definition';
 export { DEFAULT_TOOL_THREADS, ToolThreads } from './threads/tool-threads';

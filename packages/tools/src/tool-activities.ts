@@ -6,22 +6,17 @@ import {
   resolveValueRecord,
   storeLargeValues,
   type BlobStore,
-  type RecordedCompletion,
-  type RunClaim,
-  type RunRecording,
   type SchemaValue,
-  type StepAttemptRecorder,
-  type ToolActivities,
-  type ToolActivity,
-  type ToolActivityResult,
   type ToolOutputs,
   type ToolParams,
 } from '@ordo/core';
 import { temporalActivityAttempt, type ActivityAttemptSource } from './activity-attempt';
+import type { AttemptWatcher } from './tool-call';
 import { isConfigurableTool, type ToolSettings } from './configurable-tool';
 import type { FileReader } from './file-reader';
 import { AttemptProgress, DEFAULT_PROGRESS_TIMING, type ProgressTiming } from './progress';
 import { sharedToolThreads, type ThreadedTool, type ToolThreads } from './threads/tool-threads';
+import type { ToolActivity } from './tool-call';
 import type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema } from './tool-definition';
 import { ToolError } from './tool-error';
 
@@ -30,27 +25,24 @@ export interface ToolDependencies extends ToolSettings {
   files: FileReader;
   /** Where values over `inlineLimitBytes` are stored, and references are resolved from. */
   blobs: BlobStore;
-  /** Records each attempt's start and progress in the job's state; without it they are only heartbeated. */
-  recorder?: StepAttemptRecorder;
   /** Output values above this size (bytes of JSON) leave the activity as references; default 256 KiB. */
   inlineLimitBytes?: number;
   /** Where logs go outside a Temporal activity (scripts, tests); inside one, Temporal's activity logger is used. */
   log?: ToolLogger;
   /** Test seam: where the attempt number, cancellation signal and heartbeat come from; default Temporal's activity context. */
   attempt?: ActivityAttemptSource;
-  /** How long a first attempt runs before its start is recorded (default 500 ms). */
-  startRecordDelayMs?: number;
   /** Test seam: heartbeat and progress-record intervals. */
   progressTiming?: ProgressTiming;
   /** Where tools with `thread` settings run; default one shared `ToolThreads` with the default limits. */
   threads?: ToolThreads;
 }
 
-const START_RECORD_DELAY_MS = 500;
-
 /** Registers every tool as an activity under its `tool_id`. */
-export function createToolActivities(tools: readonly ToolDefinition[], deps: ToolDependencies): ToolActivities {
-  const activities: ToolActivities = {};
+export function createToolActivities(
+  tools: readonly ToolDefinition[],
+  deps: ToolDependencies,
+): Record<string, ToolActivity> {
+  const activities: Record<string, ToolActivity> = {};
   for (const tool of tools) {
     if (tool.tool_id in activities) throw new Error(`Two tools have the tool_id '${tool.tool_id}'`);
     // The thread imports the tool from its module, unconfigured.
@@ -67,12 +59,13 @@ export function createToolActivities(tools: readonly ToolDefinition[], deps: Too
  * its worker thread when it has `thread` settings), heartbeats while the tool works, checks the outputs against the tool's own schema (a mismatch is a
  * bug in the tool), stores large outputs by reference so no payload nears Temporal's limit,
  * and turns every failure into the `ApplicationFailure` that tells Temporal whether to retry.
+ * A `watch` given by the caller follows the attempt (see `AttemptWatcher`).
  */
 function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivity {
   const currentAttempt = deps.attempt ?? temporalActivityAttempt;
   const inlineLimit = deps.inlineLimitBytes ?? DEFAULT_INLINE_VALUE_LIMIT_BYTES;
   const runTool = runner(tool, deps);
-  return async ({ step, params, run }) => {
+  return async ({ step, params }, watch) => {
     const { attempt, signal, heartbeat, log: temporalLog } = currentAttempt();
     const log = taggedLogger(temporalLog ?? deps.log ?? SILENT_LOGGER, {
       tool_id: tool.tool_id,
@@ -82,53 +75,17 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       attempt,
       correlation_id: step.correlation_id,
     });
-    const recorder = deps.recorder;
-    // The run's claim comes first: a run that may not have the job runs no tool.
-    if (run?.claim !== undefined && recorder !== undefined) await claimJob(recorder, run.claim);
-    const attemptStartedAt = new Date().toISOString();
-    // A first attempt's start is recorded only once it has run a moment (or reports
-    // progress): most steps end sooner, and their end is one write that says it all. A
-    // retry's is recorded right before its tool runs (see below).
-    let startRecorded: Promise<RecordedCompletion | undefined> | undefined;
-    const recordStart = (): Promise<RecordedCompletion | undefined> =>
-      (startRecorded ??=
-        recorder === undefined
-          ? Promise.resolve(undefined)
-          : bestEffort(log, 'attempt start', () => recorder.started(step, attempt, attemptStartedAt)));
-    const startTimer =
-      attempt > 1 ? undefined : setTimeout(() => void recordStart(), deps.startRecordDelayMs ?? START_RECORD_DELAY_MS);
+    const watcher: AttemptWatcher | undefined = watch?.({ attempt, log });
     const progress = new AttemptProgress(
-      {
-        heartbeat,
-        record: ({ message, fraction }) => {
-          if (recorder === undefined) return;
-          void recordStart().then(() =>
-            bestEffort(log, 'progress', () =>
-              recorder.progress(step, attempt, message, fraction, new Date().toISOString()),
-            ),
-          );
-        },
-      },
+      { heartbeat, record: (details) => watcher?.progress(details) },
       deps.progressTiming ?? DEFAULT_PROGRESS_TIMING,
     );
     const startedAt = Date.now();
     progress.start();
     try {
       const input = parseParams(tool, await resolveParams(params, deps.blobs));
-      // A retry may follow an attempt whose tool completed and recorded it, but whose result
-      // never reached Temporal (its worker died, Temporal was down): it returns that result
-      // instead of running the tool again. Its start is recorded, unless the step is already
-      // completed, in one conditional write as late as it can be, right before the tool runs,
-      // so a completion recorded meanwhile is still seen. Only a completion recorded after
-      // that (an earlier attempt still running, its heartbeats lost) lets both run; and a
-      // record that cannot be read runs the tool, as an attempt that cannot record does.
-      const earlier = attempt > 1 ? await recordStart() : undefined;
-      if (earlier !== undefined) {
-        log.info('Step already completed by an earlier attempt; returning its recorded result', {
-          completed_by_attempt: earlier.attempt,
-        });
-        return recordedResult(earlier, run);
-      }
+      const earlier = await watcher?.beforeRun();
+      if (earlier !== undefined) return earlier;
       const context: ToolContext = {
         progress: (message, fraction) => progress.report(message, fraction),
         signal,
@@ -141,21 +98,7 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       const result = await storeLargeValues(outputs, deps.blobs, inlineLimit);
       // Debug: Temporal's history already records every completion; a line per attempt is noise at volume.
       log.debug('Tool completed', { duration_ms: Date.now() - startedAt });
-      progress.stop();
-      clearTimeout(startTimer);
-      await startRecorded;
-      const endedAt = new Date().toISOString();
-      const recorded =
-        recorder === undefined
-          ? undefined
-          : await bestEffort(log, 'attempt result', () =>
-              recorder.succeeded(step, attempt, result, attemptStartedAt, endedAt, run),
-            );
-      return {
-        outputs: result,
-        attempt,
-        ...(run !== undefined && { ended_at: endedAt, ...(recorded !== undefined && { recorded }) }),
-      };
+      return { outputs: result, attempt };
     } catch (err) {
       const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
       const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
@@ -167,37 +110,10 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
         retryable,
         error: failure.message,
       });
-      progress.stop();
-      clearTimeout(startTimer);
-      await startRecorded;
-      if (recorder !== undefined && failure instanceof ApplicationFailure) {
-        const error = { code: failure.type ?? 'TOOL_FAILED', message: failure.message };
-        await bestEffort(log, 'attempt failure', () =>
-          recorder.failed(step, attempt, error, retryable, attemptStartedAt, new Date().toISOString()),
-        );
-      }
       throw failure;
     } finally {
       progress.stop();
-      clearTimeout(startTimer);
     }
-  };
-}
-
-/**
- * What an activity returns for a completion an earlier attempt recorded: what that attempt
- * returned, so the workflow goes on as if its result had arrived, the step showing the
- * attempt that ran the tool; with the recorded completion time also for a run started with
- * only a job_id (whose workflow would otherwise stamp the time the retry's result arrived);
- * for a prepared run, that the step, and the run's ending if that attempt recorded it, need
- * no write of the workflow's.
- */
-function recordedResult(earlier: RecordedCompletion, run: RunRecording | undefined): ToolActivityResult {
-  return {
-    outputs: earlier.outputs,
-    attempt: earlier.attempt,
-    ended_at: earlier.completed_at,
-    ...(run !== undefined && { recorded: earlier.run_ended ? 'run' : 'step' }),
   };
 }
 
@@ -305,38 +221,6 @@ export function activityFailure(err: unknown, toolId: string, signal: AbortSigna
     nonRetryable: false,
     cause: err instanceof Error ? err : undefined,
   });
-}
-
-async function bestEffort<T>(log: ToolLogger, what: string, write: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await write();
-  } catch (err) {
-    // The job's stored state is a view of the run; failing to update it must not fail the tool.
-    log.warn(`Could not record the ${what}; continuing`, { error: err instanceof Error ? err.message : String(err) });
-    return undefined;
-  }
-}
-
-/**
- * Claims the job for a run begun from a prepared start. A refusal is final (the run does
- * nothing: `JOB_NOT_STARTABLE`); a claim that could not be written fails the attempt, to be
- * retried (the worker's recorder first waits out a database outage within the attempt), and
- * an attempt cancelled meanwhile reports its cancellation.
- */
-async function claimJob(recorder: StepAttemptRecorder, claim: RunClaim): Promise<void> {
-  let result: Awaited<ReturnType<StepAttemptRecorder['claim']>>;
-  try {
-    result = await recorder.claim(claim);
-  } catch (err) {
-    if (err instanceof CancelledFailure) throw err;
-    throw ApplicationFailure.create({
-      type: 'TOOL_FAILED',
-      message: `Could not claim the job for this run: ${err instanceof Error ? err.message : String(err)}`,
-      nonRetryable: false,
-    });
-  }
-  if (!result.ok)
-    throw ApplicationFailure.create({ type: 'JOB_NOT_STARTABLE', message: result.message, nonRetryable: true });
 }
 
 function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogger {

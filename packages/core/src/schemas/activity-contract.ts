@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunClaim, RunClaimResult, RunHeader } from './run-store-contract';
+import type { RunClaim, RunHeader } from './run-store-contract';
 import type { SchemaValue } from './schema-value';
 
 /** Parameters a tool receives after `parameter_mappings` are resolved. */
@@ -9,7 +9,7 @@ export type ToolOutputs = Record<string, SchemaValue>;
 
 /**
  * Which step of which run an activity works for. It travels with every tool call so the
- * activity layer can record the attempt against the right run (a reset leaves an old run
+ * worker can record the attempt against the right run (a reset leaves an old run
  * in flight, and its writes must not land on the new one) and tools can log and correlate.
  */
 export const StepAddress = z.object({
@@ -87,52 +87,3 @@ export interface RecordedCompletion {
  */
 export type ToolActivity = (input: ToolActivityInput) => Promise<ToolActivityResult>;
 export type ToolActivities = Record<string, ToolActivity>;
-
-/**
- * Where the activity layer reports a tool attempt while it runs, so the job's stored state
- * shows the attempt number and progress live. Writes are fenced by `step.run_id`: an
- * attempt of a run that is no longer the job's current run records nothing.
- */
-export interface StepAttemptRecorder {
-  /**
-   * An attempt began (1-based `attempt`, Temporal's count). The activity layer reports a
-   * first attempt only once it has run a moment (or reports progress), so a fast step
-   * costs one write, when it ends; a retry right before its tool runs. A step that an
-   * earlier attempt of the run recorded as completed is not started again: nothing is
-   * written, and that completion is answered (never to a first attempt).
-   */
-  started(step: StepAddress, attempt: number, at: string): Promise<RecordedCompletion | undefined>;
-  /** The tool reported progress; called at most about once a second per attempt. */
-  progress(
-    step: StepAddress,
-    attempt: number,
-    message: string,
-    fraction: number | undefined,
-    at: string,
-  ): Promise<void>;
-  /**
-   * The attempt succeeded with these outputs (large values already stored by reference).
-   * The step shows as completed at once; the workflow's own record stays authoritative.
-   * With `run`, the step's row is written as the workflow records it, and with `run.finish`
-   * the run's ending too (unless the outputs do not map): answers what was recorded.
-   */
-  succeeded(
-    step: StepAddress,
-    attempt: number,
-    outputs: ToolOutputs,
-    startedAt: string,
-    at: string,
-    run?: RunRecording,
-  ): Promise<RecordedEnding | undefined>;
-  /** Claims the job for a run begun from a prepared start, before its first tool runs. */
-  claim(claim: RunClaim): Promise<RunClaimResult>;
-  /** The attempt failed; `retryable` tells whether Temporal may try again. */
-  failed(
-    step: StepAddress,
-    attempt: number,
-    error: { code: string; message: string },
-    retryable: boolean,
-    startedAt: string,
-    at: string,
-  ): Promise<void>;
-}

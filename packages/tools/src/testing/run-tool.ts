@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { BlobStore, StepAddress, StepAttemptRecorder, ToolOutputs, ToolParams } from '@ordo/core';
+import type { BlobStore, StepAddress, ToolOutputs, ToolParams } from '@ordo/core';
 import type { FileReader } from '../file-reader';
 import type { HttpToolConfig } from '../http/http-config';
 import type { ProgressTiming } from '../progress';
 import type { ToolThreads } from '../threads/tool-threads';
 import { createToolActivities } from '../tool-activities';
+import type { ToolActivity, ToolCall, ToolCallResult } from '../tool-call';
 import type { ToolDefinition, ToolLogger } from '../tool-definition';
 
 /** A content-addressed blob store in memory, for unit tests. */
@@ -38,7 +39,6 @@ export interface RunToolOptions {
   signal?: AbortSignal;
   files?: FileReader;
   blobs?: BlobStore;
-  recorder?: StepAttemptRecorder;
   http?: HttpToolConfig;
   testLedgerPath?: string;
   inlineLimitBytes?: number;
@@ -46,10 +46,11 @@ export interface RunToolOptions {
   heartbeat?: (details: unknown) => void;
   log?: ToolLogger;
   progressTiming?: ProgressTiming;
-  startRecordDelayMs?: number;
   step?: StepAddress;
   /** Where tools with `thread` settings run; default the shared one. */
   threads?: ToolThreads;
+  /** Wraps the tool's activity before it is called (the worker's step recording, in its tests). */
+  wrap?: (activities: Record<string, ToolActivity>) => Record<string, (call: ToolCall) => Promise<ToolCallResult>>;
 }
 
 const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
@@ -62,16 +63,14 @@ const NO_FILES: FileReader = { read: () => Promise.resolve(undefined) };
  */
 export function runTool(tool: ToolDefinition, params: ToolParams, options: RunToolOptions = {}): Promise<ToolOutputs> {
   const signal = options.signal ?? new AbortController().signal;
-  const activities = createToolActivities([tool], {
+  const created = createToolActivities([tool], {
     files: options.files ?? NO_FILES,
     blobs: options.blobs ?? new MemoryBlobStore(),
-    recorder: options.recorder,
     http: options.http,
     testLedgerPath: options.testLedgerPath,
     inlineLimitBytes: options.inlineLimitBytes,
     log: options.log,
     progressTiming: options.progressTiming,
-    startRecordDelayMs: options.startRecordDelayMs,
     threads: options.threads,
     attempt: () => ({
       attempt: options.attempt ?? 1,
@@ -80,5 +79,6 @@ export function runTool(tool: ToolDefinition, params: ToolParams, options: RunTo
       log: undefined,
     }),
   });
+  const activities = options.wrap?.(created) ?? created;
   return activities[tool.tool_id]!({ step: options.step ?? TEST_STEP, params }).then((result) => result.outputs);
 }
