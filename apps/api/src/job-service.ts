@@ -16,6 +16,7 @@ import {
   resolveValueRefs,
   retryPlan,
   storedRunState,
+  toolRunDefaultsById,
   validateInputs,
   type CreateJobRequest,
   type ExecutionState,
@@ -83,7 +84,7 @@ export class JobService {
   private readonly toolDefaults: Readonly<Record<string, ToolRunDefaults>>;
 
   constructor(private readonly deps: AppDeps) {
-    this.toolDefaults = Object.fromEntries(deps.tools.map((tool) => [tool.tool_id, tool.defaults]));
+    this.toolDefaults = toolRunDefaultsById(deps.tools);
   }
 
   private now(): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
+import { DatabaseUrlEnv, EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
 import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
 
 /** A host `http_request` may call: `api.example.com`, `*.example.com`, `host:8080`, `[::1]:8080`. */
@@ -58,13 +58,7 @@ const Env = z.object({
   /** `1` registers the test tools (noop, sleep, flaky, fail, tally) beside the catalog: for benchmarks and tests only. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
-  DATABASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
+  DATABASE_URL: DatabaseUrlEnv,
 });
 export type Env = z.infer<typeof Env>;
 

@@ -205,3 +205,5 @@ export {
   temporalEnvIssues,
 } from './temporal-connection';
 export type { EnvIssue, TemporalConnectionOptions, TemporalTlsOptions } from './temporal-connection';
+export { DatabaseUrlEnv, PostgresUrl } from './database-url';
+export { toolRunDefaultsById } from './model/tool-run-defaults-by-id';
