@@ -10,6 +10,7 @@ import {
   jobStatusOf,
   jobView,
   newJobRecord,
+  pinSubWorkflowVersions,
   JobSummary,
   preparedStartOf,
   resolveValueRecord,
@@ -18,6 +19,7 @@ import {
   storedRunState,
   toolRunDefaultsById,
   validateInputs,
+  validateInputsWithFiles,
   type CreateJobRequest,
   type ExecutionState,
   type InputVariable,
@@ -31,7 +33,7 @@ import {
   type SchemaValue,
   type ToolRunDefaults,
 } from '@ordo/core';
-import { checkJobInputs, newId, subWorkflowVersions, type JobIdempotency, type StoredJob } from '@ordo/storage';
+import { newId, type JobIdempotency, type StoredJob } from '@ordo/storage';
 import type { AppDeps } from './deps';
 import { idempotencyKeyReused } from './idempotency';
 import {
@@ -51,7 +53,7 @@ import { ApiProblem, jobConflict, notFound, temporalUnavailable, validationProbl
 import { readableValue } from './value-views';
 import { readMark, readRunState } from './shared-run-reads';
 import { decodeCursor, encodeCursor } from './cursor';
-import { notPublished, versionForNewJob } from './workflow-service';
+import { notPublished, requireNewJobVersion } from './workflow-service';
 
 /** How long cancel and reset wait for a run to close before answering. */
 const CLOSE_WAIT_MS = 15_000;
@@ -111,7 +113,7 @@ export class JobService {
       const found = await this.deps.store.jobs.findByIdempotency(idempotency.id);
       if (found) return this.answerCreated(found, request, idempotency);
     }
-    const workflow = await versionForNewJob(this.deps.store, request.workflow_id, request.workflow_version);
+    const workflow = await requireNewJobVersion(this.deps.store, request.workflow_id, request.workflow_version);
     if (request.input_variables) {
       const mismatches = compareInputVariables(request.input_variables, workflow.input_variables);
       if (mismatches.length > 0) throw validationProblem(mismatches);
@@ -131,7 +133,7 @@ export class JobService {
         description: request.description,
         correlation_id: correlationId ?? randomUUID(),
         context: request.context ?? {},
-        sub_workflow_versions: await subWorkflowVersions(this.deps.store.workflows, workflow.steps),
+        sub_workflow_versions: await pinSubWorkflowVersions(this.deps.store.workflows, workflow.steps),
         ...(inputs !== undefined && { inputs }),
       },
       now,
@@ -812,7 +814,7 @@ export class JobService {
 
   /** Checks values against the job's variables, looking up every file they name. */
   private async checkInputs(variables: readonly InputVariable[], values: Record<string, unknown>) {
-    return checkJobInputs(this.deps.store.files, variables, values);
+    return validateInputsWithFiles(this.deps.store.files, variables, values);
   }
 
   private async saveInputs(

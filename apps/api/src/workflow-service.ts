@@ -3,19 +3,14 @@ import {
   checkDefinitionAgainstTools,
   Identifier,
   issueStepId,
+  notPublishedRefusal,
+  resolveNewJobVersion,
   WorkflowDefinition,
   type DefinitionIssue,
   type DefinitionShape,
   type WorkflowStatus,
 } from '@ordo/core';
-import {
-  notPublishedVersion,
-  versionForNewJob as jobVersion,
-  type OrdoStore,
-  type WorkflowContent,
-  type WorkflowRecord,
-  type WorkflowVersionSummary,
-} from '@ordo/storage';
+import { type OrdoStore, type WorkflowContent, type WorkflowRecord, type WorkflowVersionSummary } from '@ordo/storage';
 import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from './cursor';
 import type { AppDeps } from './deps';
@@ -272,12 +267,12 @@ export class WorkflowService {
  * The version a new job of `workflowId` pins: `version` when named (409 unless it is
  * PUBLISHED), else the latest PUBLISHED one (422 when there is none).
  */
-export async function versionForNewJob(
+export async function requireNewJobVersion(
   store: OrdoStore,
   workflowId: string,
   version: number | undefined,
 ): Promise<WorkflowRecord> {
-  const resolved = await jobVersion(store.workflows, workflowId, version);
+  const resolved = await resolveNewJobVersion(store.workflows, workflowId, version);
   if (resolved.ok) return resolved.workflow;
   switch (resolved.code) {
     case 'WORKFLOW_NOT_FOUND':
@@ -294,7 +289,7 @@ export async function versionForNewJob(
 
 /** The 409 for a job asked of a version that is not PUBLISHED (named, or archived as the job was being created). */
 export function notPublished(version: { workflow_id: string; version: number; status: WorkflowStatus }): ApiProblem {
-  const refusal = notPublishedVersion(version);
+  const refusal = notPublishedRefusal(version);
   return versionConflict('WORKFLOW_VERSION_NOT_PUBLISHED', refusal.message, refusal.version);
 }
 

@@ -13,8 +13,6 @@ export type { DeleteFileResult, StoredFile } from './file-store';
 export { IdempotencyRepository, StoredResponse } from './idempotency-repository';
 export type { IdempotencyBegin, IdempotencyRequest } from './idempotency-repository';
 export { newId } from './ids';
-export { checkJobInputs, notPublishedVersion, subWorkflowVersions, versionForNewJob } from './new-job';
-export type { JobVersionResult } from './new-job';
 export { JobRepository } from './job-repository';
 export type {
   ClaimRunResult,
