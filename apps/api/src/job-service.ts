@@ -550,7 +550,7 @@ export class JobService {
    * and does nothing, and the caller gets the job's state as it now is.
    */
   private async claimStarted(jobId: string, runId: string, startedAt: string, revision: number): Promise<true> {
-    const claim = await this.deps.store.jobs.claimPrepared(
+    const claim = await this.deps.store.runs.claimPrepared(
       { job_id: jobId, run_id: runId, started_at: startedAt, revision },
       this.now(),
     );

@@ -31,7 +31,7 @@ import type { ClaimRunResult, OrdoStore } from '@ordo/storage';
  * missing activity.
  */
 export function createRunStoreActivities(
-  store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>,
+  store: Pick<OrdoStore, 'jobs' | 'runs' | 'workflows' | 'files'>,
   tools: Readonly<Record<string, ToolRunDefaults>>,
 ): RunStoreActivities {
   /** The run's start from its claim of the job. */
@@ -88,7 +88,7 @@ export function createRunStoreActivities(
         };
       }
       const begin = { job_id: request.job_id, run_id: request.run_id, started_at: request.started_at };
-      const claim = await store.jobs.claimRun(begin, new Date().toISOString());
+      const claim = await store.runs.claimRun(begin, new Date().toISOString());
       if (!claim.ok)
         return {
           ok: false,
@@ -99,7 +99,7 @@ export function createRunStoreActivities(
     },
 
     async beginRun(request): Promise<BeginRunResult> {
-      const claim = await store.jobs.claimRun(request, new Date().toISOString());
+      const claim = await store.runs.claimRun(request, new Date().toISOString());
       if (!claim.ok) {
         switch (claim.code) {
           case 'JOB_NOT_FOUND':
@@ -149,10 +149,10 @@ export function createRunStoreActivities(
     async recordRun(record) {
       if (record.claim) {
         // A run begun from a prepared start whose claim no tool activity confirmed: claim first.
-        const claim = await store.jobs.confirmPreparedClaim(record.claim, new Date().toISOString());
+        const claim = await store.runs.confirmPreparedClaim(record.claim, new Date().toISOString());
         if (!claim.ok) return { applied: false, refused: claim.message };
       }
-      const applied = await store.jobs.recordRun(record, new Date().toISOString());
+      const applied = await store.runs.recordRun(record, new Date().toISOString());
       // A reset moved the job on while this run was still in flight: its writes are dropped on purpose.
       if (!applied)
         log.info('Run is no longer the job current run; its state was not recorded on the job', {

@@ -15,7 +15,6 @@ export type { IdempotencyBegin, IdempotencyRequest } from './idempotency-reposit
 export { newId } from './ids';
 export { JobRepository } from './job-repository';
 export type {
-  ClaimRunResult,
   EndRunOutsideResult,
   InsertJobResult,
   JobIdempotency,
@@ -24,6 +23,8 @@ export type {
   SetInputsResult,
   StoredJob,
 } from './job-repository';
+export { RunRepository } from './run-repository';
+export type { ClaimRunResult } from './run-repository';
 export { openStore } from './store';
 export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';
