@@ -98,29 +98,39 @@ export function runSummaryOf(row: Selectable<RunTable>): RunSummary {
   };
 }
 
-/** A step record as its row (the StepRun ⇄ row mapping, with {@link stepRunOf}). */
+/**
+ * The StepRun ⇄ step row mapping, written once: each record field beside its column, and
+ * how it is kept there (`value` as is; `optional` absent as NULL; `json` as JSON text,
+ * absent as NULL). {@link stepRunRow} and {@link stepRunOf} both follow it.
+ */
+const STEP_RUN_COLUMNS = [
+  ['index', 'step_index', 'value'],
+  ['step_id', 'step_id', 'value'],
+  ['type', 'type', 'value'],
+  ['status', 'status', 'value'],
+  ['attempt', 'attempt', 'value'],
+  ['max_attempts', 'max_attempts', 'optional'],
+  ['started_at', 'started_at', 'optional'],
+  ['completed_at', 'completed_at', 'optional'],
+  ['failed_at', 'failed_at', 'optional'],
+  ['due_at', 'due_at', 'optional'],
+  ['progress', 'progress', 'optional'],
+  ['note', 'note', 'optional'],
+  ['reused_from_run', 'reused_from_run', 'optional'],
+  ['outputs', 'outputs', 'json'],
+  ['error', 'error', 'json'],
+  ['children', 'children', 'json'],
+] as const satisfies readonly (readonly [keyof StepRun, keyof StepRunTable, 'value' | 'optional' | 'json'])[];
+
+/** A step record as its row, in run `runId` of job `jobId`, written at `now`. */
 export function stepRunRow(runId: string, jobId: string, step: StepRun, now: string): StepRunTable {
-  return {
-    run_id: runId,
-    step_index: step.index,
-    job_id: jobId,
-    step_id: step.step_id,
-    type: step.type,
-    status: step.status,
-    attempt: step.attempt,
-    max_attempts: step.max_attempts ?? null,
-    started_at: step.started_at ?? null,
-    completed_at: step.completed_at ?? null,
-    failed_at: step.failed_at ?? null,
-    due_at: step.due_at ?? null,
-    progress: step.progress ?? null,
-    note: step.note ?? null,
-    reused_from_run: step.reused_from_run ?? null,
-    outputs: step.outputs === undefined ? null : JSON.stringify(step.outputs),
-    error: step.error === undefined ? null : JSON.stringify(step.error),
-    children: step.children === undefined ? null : JSON.stringify(step.children),
-    updated_at: now,
-  };
+  const columns: Record<string, unknown> = { run_id: runId, job_id: jobId, updated_at: now };
+  for (const [field, column, kept] of STEP_RUN_COLUMNS) {
+    const value = step[field];
+    columns[column] =
+      kept === 'value' ? value : value === undefined ? null : kept === 'json' ? JSON.stringify(value) : value;
+  }
+  return columns as unknown as StepRunTable;
 }
 
 /** A step row's columns an upsert may replace: all but its key. */
@@ -131,22 +141,17 @@ export function withoutKeys(row: StepRunTable): Omit<StepRunTable, 'run_id' | 's
 
 /** A step row as its record. */
 export function stepRunOf(row: Selectable<StepRunTable>): StepRun {
-  return StepRun.parse({
-    index: row.step_index,
-    step_id: row.step_id,
-    type: row.type,
-    status: row.status,
-    attempt: row.attempt,
-    max_attempts: row.max_attempts ?? undefined,
-    started_at: row.started_at ?? undefined,
-    completed_at: row.completed_at ?? undefined,
-    failed_at: row.failed_at ?? undefined,
-    due_at: row.due_at ?? undefined,
-    progress: row.progress ?? undefined,
-    note: row.note ?? undefined,
-    reused_from_run: row.reused_from_run ?? undefined,
-    outputs: row.outputs === null ? undefined : (JSON.parse(row.outputs) as unknown),
-    error: row.error === null ? undefined : (JSON.parse(row.error) as unknown),
-    children: row.children === null ? undefined : (JSON.parse(row.children) as unknown),
-  });
+  const fields: Record<string, unknown> = {};
+  for (const [field, column, kept] of STEP_RUN_COLUMNS) {
+    const value = row[column];
+    fields[field] =
+      kept === 'value'
+        ? value
+        : value === null
+          ? undefined
+          : kept === 'json'
+            ? (JSON.parse(value as string) as unknown)
+            : value;
+  }
+  return StepRun.parse(fields);
 }

@@ -14,7 +14,7 @@ import type { ExpressionBuilder, Kysely, OnConflictDatabase, OnConflictTables } 
 import type { OrdoDatabase } from './database';
 import { claimedJobColumns, jobColumnsOf, recordOf, runEndingColumns, stepRunOf, stepRunRow } from './job-rows';
 import { selectStepRunRows, upsertStepRun } from './step-run-statements';
-import type { Database } from './schema';
+import type { Database, StepRunTable } from './schema';
 
 export type ClaimRunResult =
   | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
@@ -200,25 +200,12 @@ export class RunRepository {
    * retry that wrote nothing reads the row (one indexed read, with the run's status).
    */
   async recordAttemptStarted(
-    at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
+    at: AttemptAt,
     attempt: number,
     maxAttempts: number | undefined,
     now: string,
   ): Promise<RecordedCompletion | undefined> {
-    const row = stepRunRow(
-      at.run_id,
-      at.job_id,
-      {
-        index: at.step_index,
-        step_id: at.step_id,
-        type: at.type,
-        status: 'InProgress',
-        attempt,
-        max_attempts: maxAttempts,
-        started_at: now,
-      },
-      now,
-    );
+    const row = attemptRow(at, { status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
     const written = await this.db
       .insertInto('step_runs')
       .values(row)
@@ -283,20 +270,16 @@ export class RunRepository {
    * earlier attempt's recorded completion (a failure leaves it for the next retry to return).
    */
   async recordAttemptEnded(
-    at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
+    at: AttemptAt,
     attempt: number,
     startedAt: string,
     ending: { outputs: Variables } | { error: { code: string; message: string } },
     now: string,
   ): Promise<void> {
     const completed = 'outputs' in ending;
-    const row = stepRunRow(
-      at.run_id,
-      at.job_id,
+    const row = attemptRow(
+      at,
       {
-        index: at.step_index,
-        step_id: at.step_id,
-        type: at.type,
         status: completed ? 'Completed' : 'InProgress',
         attempt,
         started_at: startedAt,
@@ -391,6 +374,14 @@ export class RunRepository {
       .onConflict((oc) => oc.column('run_id').doNothing())
       .execute();
   }
+}
+
+/** The step a tool attempt runs: its run and job, and its place and type in the job. */
+type AttemptAt = { run_id: string; job_id: string; step_index: number; step_id: string; type: string };
+
+/** The step row a tool attempt writes: the step `at` names, as `step` says it now is. */
+function attemptRow(at: AttemptAt, step: Omit<StepRun, 'index' | 'step_id' | 'type'>, now: string): StepRunTable {
+  return stepRunRow(at.run_id, at.job_id, { index: at.step_index, step_id: at.step_id, type: at.type, ...step }, now);
 }
 
 /**
