@@ -106,7 +106,7 @@ function crossIssues(source: Readonly<Record<string, string | undefined>>): EnvI
  * The API's configuration; the only place the API reads `process.env`. A bad environment
  * is refused whole with an {@link EnvError} naming every bad variable.
  */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = Env.safeParse(source);
   const issues = [...envIssuesOf(parsed.error), ...crossIssues(source)];
   if (issues.length > 0 || !parsed.success) throw new EnvError('API', issues);

@@ -66,7 +66,7 @@ export type Env = z.infer<typeof Env>;
  * The worker's configuration; the only place the worker reads `process.env`. A bad
  * environment is refused whole with an {@link EnvError} naming every bad variable.
  */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = Env.safeParse(source);
   const issues = [...envIssuesOf(parsed.error), ...temporalEnvIssues(source)];
   if (issues.length > 0 || !parsed.success) throw new EnvError('worker', issues);

@@ -20,9 +20,9 @@ import {
   JobInputVariables,
   jobColumnsOf,
   newJobRow,
-  recordOf,
+  jobRecordOfRow,
   runEndingColumns,
-  runSummaryOf,
+  runSummaryOfRow,
   stepRunOf,
   stepRunRow,
 } from './job-rows';
@@ -161,7 +161,7 @@ export class JobRepository {
   /** A job's record, without its runs. */
   async get(jobId: string): Promise<JobRecord | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
-    return row ? recordOf(row) : undefined;
+    return row ? jobRecordOfRow(row) : undefined;
   }
 
   /** The job's current run, or undefined (no such job, or no run): one indexed read, nothing parsed. */
@@ -174,7 +174,7 @@ export class JobRepository {
   async getStored(jobId: string): Promise<StoredJob | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     if (!row) return undefined;
-    const job = recordOf(row);
+    const job = jobRecordOfRow(row);
     const [run, runs] = await Promise.all([this.runStateOf(job, row), this.runsOf(jobId)]);
     return { job, run, runs, updated_at: row.updated_at, revision: row.revision };
   }
@@ -196,7 +196,7 @@ export class JobRepository {
     const rows = await select.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(query.limit).execute();
     return Promise.all(
       rows.map(async (row) => {
-        const job = recordOf(row);
+        const job = jobRecordOfRow(row);
         return {
           job,
           run: await this.runStateOf(job, row),
@@ -247,7 +247,7 @@ export class JobRepository {
         if (written === undefined) return;
         await trx.deleteFrom('job_files').where('job_id', '=', jobId).execute();
         await writeFileReferences(trx, jobId, JobInputVariables.parse(written.input_variables), values, errors);
-        outcome = { ok: true, job: recordOf(written), revision: written.revision };
+        outcome = { ok: true, job: jobRecordOfRow(written), revision: written.revision };
       });
     } catch (err) {
       if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
@@ -371,7 +371,7 @@ export class JobRepository {
       .orderBy('started_at')
       .orderBy('run_id')
       .execute();
-    return rows.map(runSummaryOf);
+    return rows.map(runSummaryOfRow);
   }
 }
 

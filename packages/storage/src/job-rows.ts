@@ -62,7 +62,7 @@ export function claimedJobColumns(runId: string, startedAt: string, now: string)
 }
 
 /** A job row as its record. */
-export function recordOf(row: Selectable<JobTable>): JobRecord {
+export function jobRecordOfRow(row: Selectable<JobTable>): JobRecord {
   const rest = JobRecordRest.parse({
     job_id: row.job_id,
     workflow_id: row.workflow_id,
@@ -84,7 +84,7 @@ export function recordOf(row: Selectable<JobTable>): JobRecord {
 }
 
 /** A run row as the summary every job lists. */
-export function runSummaryOf(row: Selectable<RunTable>): RunSummary {
+export function runSummaryOfRow(row: Selectable<RunTable>): RunSummary {
   const status = row.status as RunState['status'];
   return {
     run_id: row.run_id,

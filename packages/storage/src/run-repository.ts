@@ -12,7 +12,7 @@ import {
 } from '@ordo/core';
 import type { ExpressionBuilder, Kysely, OnConflictDatabase, OnConflictTables } from 'kysely';
 import type { OrdoDatabase } from './database';
-import { claimedJobColumns, jobColumnsOf, recordOf, runEndingColumns, stepRunOf, stepRunRow } from './job-rows';
+import { claimedJobColumns, jobColumnsOf, jobRecordOfRow, runEndingColumns, stepRunOf, stepRunRow } from './job-rows';
 import { selectStepRunRows, upsertStepRun } from './step-run-statements';
 import type { Database, StepRunTable } from './schema';
 
@@ -45,7 +45,7 @@ export class RunRepository {
   async claimRun(request: BeginRunRequest, now: string): Promise<ClaimRunResult> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', request.job_id).executeTakeFirst();
     if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
-    const job = recordOf(row);
+    const job = jobRecordOfRow(row);
     const retry = request.retry;
     let startedAt = request.started_at;
     if (row.run_id === request.run_id) {
