@@ -13,12 +13,12 @@ import {
 import { newId, type JobIdempotency, type StoredJob } from '@ordo/storage';
 import { idempotencyKeyReused } from '../idempotency';
 import { ApiProblem, validationProblem, type FieldError } from '../problem';
-import { notPublished, requireNewJobVersion } from '../workflow-service';
 import { checkInputValues, fileDeletedMeanwhile, refuseInvalidInputs, saveInputRecord } from './job-input-writes';
 import type { JobLaunches } from './job-launches';
 import { createdUnstarted } from './job-launches';
 import type { JobReads } from './job-reads';
 import type { JobResources } from './job-resources';
+import { notPublished, requireNewJobVersion } from './new-job-version';
 
 /**
  * A job's inputs: creating a job (with its inputs, and started at once when asked), and
