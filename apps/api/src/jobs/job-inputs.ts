@@ -37,7 +37,7 @@ export class JobInputs {
    * `workflow_version`, else the latest PUBLISHED one. The job keeps its own copy of that
    * version's steps, so later versions never change what it runs. `input_values` are set with
    * it (an invalid one refuses the request, nothing created); with `start` the job also starts
-   * as {@link start} starts it, every required input then set and valid.
+   * as {@link JobLaunches.start} starts it, every required input then set and valid.
    *
    * With an Idempotency-Key (`idempotency`), the key names the job it creates for the job's
    * whole life: it is written with the job, and a request with that key finds the job again

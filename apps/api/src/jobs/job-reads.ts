@@ -150,6 +150,7 @@ export class JobReads {
     return { stored, run: withRecordedAttempts(composeRunState(live, run), run), stale: false };
   }
 
+  /** The job as the API answers it: the seed view, with each output a readable value (large ones as links). */
   async view(now: JobNow): Promise<Job> {
     const { job } = now.stored;
     const view = jobView(job, now.run, now.stored.runs, { stale: now.stale, updated_at: now.stored.updated_at });
@@ -180,18 +181,21 @@ export class JobReads {
     };
   }
 
+  /** The stored job, or 404. */
   async requireStored(jobId: string): Promise<StoredJob> {
     const stored = await this.resources.store.jobs.getStored(jobId);
     if (!stored) throw notFound('Job', jobId);
     return stored;
   }
 
+  /** The job's record without its runs, or 404. */
   async requireRecord(jobId: string): Promise<JobRecord> {
     const job = await this.resources.store.jobs.get(jobId);
     if (!job) throw notFound('Job', jobId);
     return job;
   }
 
+  /** The record of a PENDING job: 404 when there is none, 409 when it has a run. */
   async requirePending(jobId: string): Promise<JobRecord> {
     return (await this.requirePendingStored(jobId)).job;
   }
@@ -200,6 +204,7 @@ export class JobReads {
     return this.requirePendingOf(await this.requireStored(jobId));
   }
 
+  /** `stored`, when it is PENDING (no run); else 409 `JOB_NOT_PENDING` with its status. */
   requirePendingOf(stored: StoredJob): StoredJob {
     const jobId = stored.job.job_id;
     if (stored.run) {
@@ -213,6 +218,7 @@ export class JobReads {
     return stored;
   }
 
+  /** The run of a RUNNING job, read live; else 409 `JOB_NOT_RUNNING` saying it cannot `action`. */
   async requireRunning(jobId: string, action: string): Promise<RunState> {
     const current = await this.current(jobId);
     const run = current.run;
