@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EnvError } from '@ordo/core';
-import { loadEnv } from './env';
+import { loadApiEnv } from './env';
 
 const KEY = 'k'.repeat(32);
 
 function issues(source: Record<string, string>): string[] {
   try {
-    loadEnv(source);
+    loadApiEnv(source);
   } catch (err) {
     if (err instanceof EnvError) return err.issues.map((i) => `${i.variable}: ${i.message}`);
     throw err;
@@ -16,7 +16,7 @@ function issues(source: Record<string, string>): string[] {
 
 describe("the API's environment", () => {
   it('has working defaults once a key is given', () => {
-    const env = loadEnv({ ORDO_API_KEYS: KEY });
+    const env = loadApiEnv({ ORDO_API_KEYS: KEY });
     expect(env).toMatchObject({
       PORT: 3000,
       HOST: '127.0.0.1',
@@ -29,7 +29,7 @@ describe("the API's environment", () => {
   });
 
   it('takes several keys for rotation, and allowed hosts', () => {
-    const env = loadEnv({
+    const env = loadApiEnv({
       ORDO_API_KEYS: ` ${KEY} , ${'n'.repeat(24)},`,
       ORDO_API_ALLOWED_HOSTS: 'ordo.example.com, 10.0.0.5,[fd00::1]',
     });
@@ -41,7 +41,7 @@ describe("the API's environment", () => {
     expect(issues({})).toEqual([
       'ORDO_API_KEYS: must hold at least one API key (comma-separated) while authentication is on; set ORDO_AUTH=off to run without keys',
     ]);
-    expect(loadEnv({ ORDO_AUTH: 'off' }).ORDO_API_KEYS).toEqual([]);
+    expect(loadApiEnv({ ORDO_AUTH: 'off' }).ORDO_API_KEYS).toEqual([]);
     expect(issues({ ORDO_AUTH: 'off', ORDO_API_KEYS: KEY })).toEqual([
       'ORDO_AUTH: is off, but ORDO_API_KEYS is set: unset one of them',
     ]);
@@ -76,7 +76,7 @@ describe("the API's environment", () => {
   });
 
   it('says so in the error message a process prints', () => {
-    expect(() => loadEnv({ PORT: 'x', ORDO_API_KEYS: KEY })).toThrow(
+    expect(() => loadApiEnv({ PORT: 'x', ORDO_API_KEYS: KEY })).toThrow(
       'Invalid API environment (1 problem):\n  PORT: must be a port number',
     );
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape, type EnvIssue } from '@ordo/core';
+import { DatabaseUrlEnv, EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape, type EnvIssue } from '@ordo/core';
 import { IDEMPOTENCY_LEASE_MS } from './idempotency-lease';
 
 /** A comma-separated list; blanks around items and empty items are ignored. */
@@ -46,13 +46,7 @@ const Env = z.object({
   ORDO_TASK_QUEUE: z.string().min(1, 'must not be empty').default('ordo-jobs'),
   ORDO_DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
-  DATABASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
+  DATABASE_URL: DatabaseUrlEnv,
   /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail, tally): for benchmarks and tests, with a worker that has them too. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   ORDO_MAX_UPLOAD_BYTES: z.coerce
@@ -112,7 +106,7 @@ function crossIssues(source: Readonly<Record<string, string | undefined>>): EnvI
  * The API's configuration; the only place the API reads `process.env`. A bad environment
  * is refused whole with an {@link EnvError} naming every bad variable.
  */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = Env.safeParse(source);
   const issues = [...envIssuesOf(parsed.error), ...crossIssues(source)];
   if (issues.length > 0 || !parsed.success) throw new EnvError('API', issues);

@@ -251,13 +251,7 @@ export async function setRunPaused(
         : undefined;
     if (refusal)
       return { ok: false, code: refusal, message: (err as WorkflowUpdateFailedError).cause?.message ?? refusal };
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err))
-      return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
-    return {
-      ok: false,
-      code: 'TEMPORAL_UNAVAILABLE',
-      message: `could not reach the job's workflow: ${(err as Error).message}`,
-    };
+    return runUnreachable(err, 'reach');
   }
 }
 
@@ -287,13 +281,7 @@ export async function confirmRunStep(
     ) {
       return { ok: false, code: 'CONFIRMATION_REFUSED', message: err.cause.message };
     }
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err))
-      return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
-    return {
-      ok: false,
-      code: 'TEMPORAL_UNAVAILABLE',
-      message: `could not reach the job's workflow: ${(err as Error).message}`,
-    };
+    return runUnreachable(err, 'reach');
   }
 }
 
@@ -315,13 +303,7 @@ export async function cancelRun(
   try {
     await client.withDeadline(Date.now() + CONTROL_DEADLINE_MS, () => handle.cancel());
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err))
-      return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
-    return {
-      ok: false,
-      code: 'TEMPORAL_UNAVAILABLE',
-      message: `could not cancel the job's workflow: ${(err as Error).message}`,
-    };
+    return runUnreachable(err, 'cancel');
   }
   return { ok: true, closed: await waitForClose(client, handle, waitMs) };
 }
@@ -365,4 +347,21 @@ async function waitForClose(client: Client, handle: WorkflowHandle, waitMs: numb
 
 function isCompletedError(err: unknown): boolean {
   return err instanceof Error && /already completed|not found/i.test(err.message);
+}
+
+/**
+ * What a control call that failed met instead of the run: its end (the workflow is gone or
+ * closed), or no answer from Temporal, saying what could not be done (`reach`, `cancel`).
+ */
+function runUnreachable(
+  err: unknown,
+  verb: 'reach' | 'cancel',
+): { ok: false; code: 'RUN_FINISHED' | 'TEMPORAL_UNAVAILABLE'; message: string } {
+  if (err instanceof WorkflowNotFoundError || isCompletedError(err))
+    return { ok: false, code: 'RUN_FINISHED', message: 'the run has finished' };
+  return {
+    ok: false,
+    code: 'TEMPORAL_UNAVAILABLE',
+    message: `could not ${verb} the job's workflow: ${(err as Error).message}`,
+  };
 }

@@ -5,11 +5,11 @@ import { openStore } from '@ordo/storage';
 import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
 import { LazyNativeConnection } from './lazy-native-connection';
-import { loadEnv, type Env } from './env';
+import { loadApiEnv, type Env } from './env';
 import { startRunSweep } from './run-sweep';
 import { startApiServer } from './server';
 
-const env: Env = loadEnvOrExit(loadEnv);
+const env: Env = loadEnvOrExit(loadApiEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 // Lazy: the API serves stored jobs and /ready (reporting Temporal down) even before Temporal is up.
 const connection = new LazyNativeConnection(temporalConnectionOptions(env));

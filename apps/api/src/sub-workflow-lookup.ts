@@ -1,11 +1,12 @@
 import {
   outputVariableNames,
+  resolveNewJobVersion,
   subWorkflowRefs,
   type StepDefinition,
   type SubWorkflowTarget,
   type WorkflowLookup,
 } from '@ordo/core';
-import { versionForNewJob, type OrdoStore } from '@ordo/storage';
+import type { OrdoStore } from '@ordo/storage';
 
 /** How many workflows one check loads at most: a chain or cycle beyond the depth limit needs no more. */
 const MAX_LOADED = 200;
@@ -28,7 +29,7 @@ export async function workflowLookupFor(
     for (const ref of frontier) {
       const k = key(ref.workflow_id, ref.version);
       if (targets.has(k)) continue;
-      const resolved = await versionForNewJob(store.workflows, ref.workflow_id, ref.version);
+      const resolved = await resolveNewJobVersion(store.workflows, ref.workflow_id, ref.version);
       if (!resolved.ok) {
         targets.set(k, {
           found: false,

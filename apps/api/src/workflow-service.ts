@@ -8,14 +8,7 @@ import {
   type DefinitionShape,
   type WorkflowStatus,
 } from '@ordo/core';
-import {
-  notPublishedVersion,
-  versionForNewJob as jobVersion,
-  type OrdoStore,
-  type WorkflowContent,
-  type WorkflowRecord,
-  type WorkflowVersionSummary,
-} from '@ordo/storage';
+import type { WorkflowContent, WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from './cursor';
 import type { AppDeps } from './deps';
@@ -266,36 +259,6 @@ export class WorkflowService {
       definitionErrors(def, issues),
     );
   }
-}
-
-/**
- * The version a new job of `workflowId` pins: `version` when named (409 unless it is
- * PUBLISHED), else the latest PUBLISHED one (422 when there is none).
- */
-export async function versionForNewJob(
-  store: OrdoStore,
-  workflowId: string,
-  version: number | undefined,
-): Promise<WorkflowRecord> {
-  const resolved = await jobVersion(store.workflows, workflowId, version);
-  if (resolved.ok) return resolved.workflow;
-  switch (resolved.code) {
-    case 'WORKFLOW_NOT_FOUND':
-    case 'VERSION_NOT_FOUND':
-      throw validationProblem([{ field: resolved.field, message: resolved.message }]);
-    case 'VERSION_NOT_PUBLISHED':
-      throw notPublished(resolved.version);
-    case 'WORKFLOW_NOT_PUBLISHED':
-      throw new ApiProblem(422, 'WORKFLOW_NOT_PUBLISHED', 'Workflow not published', resolved.detail, [
-        { field: resolved.field, message: resolved.message },
-      ]);
-  }
-}
-
-/** The 409 for a job asked of a version that is not PUBLISHED (named, or archived as the job was being created). */
-export function notPublished(version: { workflow_id: string; version: number; status: WorkflowStatus }): ApiProblem {
-  const refusal = notPublishedVersion(version);
-  return versionConflict('WORKFLOW_VERSION_NOT_PUBLISHED', refusal.message, refusal.version);
 }
 
 /** Definition issues as a problem's `errors`: the path as `field`, with the rule and the step. */

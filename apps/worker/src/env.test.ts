@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EnvError } from '@ordo/core';
 import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
-import { loadEnv } from './env';
+import { loadWorkerEnv } from './env';
 
 describe("the worker's environment", () => {
   it('has working defaults', () => {
-    expect(loadEnv({})).toMatchObject({
+    expect(loadWorkerEnv({})).toMatchObject({
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       TEMPORAL_NAMESPACE: 'default',
       ORDO_TASK_QUEUE: 'ordo-jobs',
@@ -15,25 +15,25 @@ describe("the worker's environment", () => {
   });
 
   it('runs one heavy tool per core at once unless ORDO_TOOL_THREADS says otherwise', () => {
-    expect(loadEnv({}).ORDO_TOOL_THREADS).toBe(DEFAULT_TOOL_THREADS);
-    expect(loadEnv({ ORDO_TOOL_THREADS: '3' }).ORDO_TOOL_THREADS).toBe(3);
-    expect(() => loadEnv({ ORDO_TOOL_THREADS: '0' })).toThrow(/ORDO_TOOL_THREADS: must be at least 1/);
+    expect(loadWorkerEnv({}).ORDO_TOOL_THREADS).toBe(DEFAULT_TOOL_THREADS);
+    expect(loadWorkerEnv({ ORDO_TOOL_THREADS: '3' }).ORDO_TOOL_THREADS).toBe(3);
+    expect(() => loadWorkerEnv({ ORDO_TOOL_THREADS: '0' })).toThrow(/ORDO_TOOL_THREADS: must be at least 1/);
   });
 
   it('takes the allowlist of http_request hosts in each accepted form', () => {
     expect(
-      loadEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' })
+      loadWorkerEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' })
         .ORDO_HTTP_ALLOWED_HOSTS,
     ).toEqual(['api.example.com', '*.example.org', 'host:8080', '[::1]:9000']);
   });
 
   it('takes a workflow cache size of 0 or from 2, and refuses 1 (the SDK has no cache of 1)', () => {
-    expect(loadEnv({}).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
-    expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
-    expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '0' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
-    expect(loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(2);
+    expect(loadWorkerEnv({}).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadWorkerEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadWorkerEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '0' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
+    expect(loadWorkerEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: '2' }).ORDO_WORKER_MAX_CACHED_WORKFLOWS).toBe(2);
     for (const bad of ['1', '-1', '2.5', 'many']) {
-      expect(() => loadEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(
+      expect(() => loadWorkerEnv({ ORDO_WORKER_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(
         /ORDO_WORKER_MAX_CACHED_WORKFLOWS: must be/,
       );
     }
@@ -42,7 +42,7 @@ describe("the worker's environment", () => {
   it('names every bad variable at once, one line each', () => {
     let error: unknown;
     try {
-      loadEnv({
+      loadWorkerEnv({
         TEMPORAL_API_KEY: 'key with spaces',
         ORDO_HTTP_ALLOWED_HOSTS: 'https://api.example.com/v1',
         ORDO_INLINE_VALUE_LIMIT_BYTES: '10',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
+import { DatabaseUrlEnv, EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
 import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
 
 /** A host `http_request` may call: `api.example.com`, `*.example.com`, `host:8080`, `[::1]:8080`. */
@@ -58,13 +58,7 @@ const Env = z.object({
   /** `1` registers the test tools (noop, sleep, flaky, fail, tally) beside the catalog: for benchmarks and tests only. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
-  DATABASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
+  DATABASE_URL: DatabaseUrlEnv,
 });
 export type Env = z.infer<typeof Env>;
 
@@ -72,7 +66,7 @@ export type Env = z.infer<typeof Env>;
  * The worker's configuration; the only place the worker reads `process.env`. A bad
  * environment is refused whole with an {@link EnvError} naming every bad variable.
  */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = Env.safeParse(source);
   const issues = [...envIssuesOf(parsed.error), ...temporalEnvIssues(source)];
   if (issues.length > 0 || !parsed.success) throw new EnvError('worker', issues);

@@ -3,10 +3,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { tallyLedgerPath, TEST_TOOLS, TOOLS, ToolThreads } from '@ordo/tools';
-import { loadEnv, type Env } from './env';
+import { loadWorkerEnv, type Env } from './env';
 import { createWorker } from './worker';
 
-const env: Env = loadEnvOrExit(loadEnv);
+const env: Env = loadEnvOrExit(loadWorkerEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 const connection = await NativeConnection.connect(temporalConnectionOptions(env));
 const threads = new ToolThreads({ maxThreads: env.ORDO_TOOL_THREADS });

@@ -5,9 +5,12 @@ import {
   isFinishedRun,
   MAX_REFERENCED_BYTES,
   newJobRecord,
+  pinSubWorkflowVersions,
   referencedStepIds,
+  resolveNewJobVersion,
   runStartVariables,
   stepBatchOf,
+  validateInputsWithFiles,
   type BeginRunRequest,
   type BeginRunResult,
   type CreateRunRequest,
@@ -19,13 +22,7 @@ import {
   type StepRun,
   type ToolRunDefaults,
 } from '@ordo/core';
-import {
-  checkJobInputs,
-  subWorkflowVersions,
-  versionForNewJob,
-  type ClaimRunResult,
-  type OrdoStore,
-} from '@ordo/storage';
+import type { ClaimRunResult, OrdoStore } from '@ordo/storage';
 
 /**
  * The local activities through which the job workflow claims its job, reads its steps and
@@ -34,7 +31,7 @@ import {
  * missing activity.
  */
 export function createRunStoreActivities(
-  store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>,
+  store: Pick<OrdoStore, 'jobs' | 'runs' | 'workflows' | 'files'>,
   tools: Readonly<Record<string, ToolRunDefaults>>,
 ): RunStoreActivities {
   /** The run's start from its claim of the job. */
@@ -91,7 +88,7 @@ export function createRunStoreActivities(
         };
       }
       const begin = { job_id: request.job_id, run_id: request.run_id, started_at: request.started_at };
-      const claim = await store.jobs.claimRun(begin, new Date().toISOString());
+      const claim = await store.runs.claimRun(begin, new Date().toISOString());
       if (!claim.ok)
         return {
           ok: false,
@@ -102,7 +99,7 @@ export function createRunStoreActivities(
     },
 
     async beginRun(request): Promise<BeginRunResult> {
-      const claim = await store.jobs.claimRun(request, new Date().toISOString());
+      const claim = await store.runs.claimRun(request, new Date().toISOString());
       if (!claim.ok) {
         switch (claim.code) {
           case 'JOB_NOT_FOUND':
@@ -152,10 +149,10 @@ export function createRunStoreActivities(
     async recordRun(record) {
       if (record.claim) {
         // A run begun from a prepared start whose claim no tool activity confirmed: claim first.
-        const claim = await store.jobs.confirmPreparedClaim(record.claim, new Date().toISOString());
+        const claim = await store.runs.confirmPreparedClaim(record.claim, new Date().toISOString());
         if (!claim.ok) return { applied: false, refused: claim.message };
       }
-      const applied = await store.jobs.recordRun(record, new Date().toISOString());
+      const applied = await store.runs.recordRun(record, new Date().toISOString());
       // A reset moved the job on while this run was still in flight: its writes are dropped on purpose.
       if (!applied)
         log.info('Run is no longer the job current run; its state was not recorded on the job', {
@@ -184,7 +181,7 @@ async function rerunChild(
   const now = new Date().toISOString();
   const reset = await store.jobs.reset(job.job_id, previousRun, now);
   if (!reset.ok) return (await store.jobs.get(job.job_id)) ?? job;
-  const inputs = await checkJobInputs(store.files, job.input_variables, request.input_values ?? {});
+  const inputs = await validateInputsWithFiles(store.files, job.input_variables, request.input_values ?? {});
   const set = await store.jobs.setInputs(job.job_id, inputs.values, inputs.errors, now);
   return set.ok ? set.job : ((await store.jobs.get(job.job_id)) ?? job);
 }
@@ -200,7 +197,7 @@ async function newJobOf(
   store: Pick<OrdoStore, 'jobs' | 'workflows' | 'files'>,
   request: CreateRunRequest,
 ): Promise<{ ok: true; job: JobRecord } | Extract<CreateRunResult, { ok: false }>> {
-  const resolved = await versionForNewJob(store.workflows, request.workflow_id, request.version);
+  const resolved = await resolveNewJobVersion(store.workflows, request.workflow_id, request.version);
   if (!resolved.ok) {
     const code =
       resolved.code === 'WORKFLOW_NOT_FOUND' || resolved.code === 'VERSION_NOT_FOUND'
@@ -215,7 +212,7 @@ async function newJobOf(
   }
   const workflow = resolved.workflow;
   const parent = request.parent_job_id !== undefined ? await store.jobs.get(request.parent_job_id) : undefined;
-  const inputs = await checkJobInputs(store.files, workflow.input_variables, request.input_values ?? {});
+  const inputs = await validateInputsWithFiles(store.files, workflow.input_variables, request.input_values ?? {});
   const job = newJobRecord(
     workflow,
     {
@@ -227,7 +224,7 @@ async function newJobOf(
       root_job_id: request.root_job_id,
       // Invalid values are not stored: the record keeps what it would keep from `setInput`.
       inputs,
-      sub_workflow_versions: await subWorkflowVersions(store.workflows, workflow.steps),
+      sub_workflow_versions: await pinSubWorkflowVersions(store.workflows, workflow.steps),
     },
     new Date().toISOString(),
   );

@@ -72,23 +72,23 @@ export interface StepAttemptRecorder {
  * For a run begun from a prepared start they are the run's records: the claim, each
  * completed step as the workflow holds it, and with the last step the run's ending.
  */
-export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepAttemptRecorder {
+export function createStepAttemptRecorder(store: Pick<OrdoStore, 'runs'>): StepAttemptRecorder {
   return {
     started(step, attempt, at) {
-      return store.jobs.recordAttemptStarted({ ...step, type: 'tool' }, attempt, undefined, at);
+      return store.runs.recordAttemptStarted({ ...step, type: 'tool' }, attempt, undefined, at);
     },
     async progress(step, attempt, message, _fraction, at) {
-      await store.jobs.recordAttemptProgress(step, attempt, message, at);
+      await store.runs.recordAttemptProgress(step, attempt, message, at);
     },
     claim(claim) {
       // Without its claim the attempt runs no tool: it waits out an outage rather than failing.
       return waitingOutDatabaseOutage('claim the job', () =>
-        store.jobs.confirmPreparedClaim(claim, new Date().toISOString()),
+        store.runs.confirmPreparedClaim(claim, new Date().toISOString()),
       );
     },
     async succeeded(step, attempt, outputs, startedAt, at, run) {
       if (run === undefined) {
-        await store.jobs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { outputs }, at);
+        await store.runs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { outputs }, at);
         return undefined;
       }
       // The step exactly as the workflow's `stepCompleted` leaves it, at the time it is told.
@@ -109,7 +109,7 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
         const mapped = applyOutputMappings(run.finish.output_mappings, outputs);
         if (mapped.ok) final = completedRunHeader(run.finish.header, mapped.written, run.finish.output_variables, at);
       }
-      await store.jobs.recordStepCompleted(step, completed, final, at);
+      await store.runs.recordStepCompleted(step, completed, final, at);
       return final === undefined ? 'step' : 'run';
     },
     async failed(step, attempt, error, retryable, startedAt, at) {
@@ -120,7 +120,7 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'jobs'>): StepA
           attempt,
           code: error.code,
         });
-      await store.jobs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { error }, at);
+      await store.runs.recordAttemptEnded({ ...step, type: 'tool' }, attempt, startedAt, { error }, at);
     },
   };
 }

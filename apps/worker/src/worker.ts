@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { ToolRunDefaults } from '@ordo/core';
+import { toolRunDefaultsById } from '@ordo/core';
 import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
@@ -53,7 +53,7 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
-  const defaults: Record<string, ToolRunDefaults> = Object.fromEntries(tools.map((t) => [t.tool_id, t.defaults ?? {}]));
+  const defaults = toolRunDefaultsById(tools);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

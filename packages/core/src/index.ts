@@ -202,3 +202,17 @@ export {
   temporalEnvIssues,
 } from './temporal-connection';
 export type { EnvIssue, TemporalConnectionOptions, TemporalTlsOptions } from './temporal-connection';
+export { DatabaseUrlEnv, PostgresUrl } from './database-url';
+export { toolRunDefaultsById } from './model/tool-run-defaults-by-id';
+export {
+  notPublishedRefusal,
+  pinSubWorkflowVersions,
+  resolveNewJobVersion,
+  validateInputsWithFiles,
+} from './model/new-job-rules';
+export type {
+  NewJobVersionResult,
+  NotPublishedRefusal,
+  VersionOfWorkflow,
+  WorkflowVersionReads,
+} from './model/new-job-rules';

@@ -56,6 +56,12 @@ export class FileStore {
     return this.db.selectFrom('files').selectAll().where('file_id', '=', fileId).executeTakeFirst();
   }
 
+  /** A file as a job value names it ({@link toFileValue}), or undefined when there is no such file. */
+  async fileValue(fileId: string): Promise<FileValue | undefined> {
+    const file = await this.get(fileId);
+    return file && toFileValue(file);
+  }
+
   /** Reads a file's bytes with its metadata, or undefined when there is no such file. */
   async read(fileId: string): Promise<(StoredFile & { bytes: Uint8Array }) | undefined> {
     const file = await this.get(fileId);

@@ -13,11 +13,8 @@ export type { DeleteFileResult, StoredFile } from './file-store';
 export { IdempotencyRepository, StoredResponse } from './idempotency-repository';
 export type { IdempotencyBegin, IdempotencyRequest } from './idempotency-repository';
 export { newId } from './ids';
-export { checkJobInputs, notPublishedVersion, subWorkflowVersions, versionForNewJob } from './new-job';
-export type { JobVersionResult } from './new-job';
 export { JobRepository } from './job-repository';
 export type {
-  ClaimRunResult,
   EndRunOutsideResult,
   InsertJobResult,
   JobIdempotency,
@@ -26,6 +23,8 @@ export type {
   SetInputsResult,
   StoredJob,
 } from './job-repository';
+export { RunRepository } from './run-repository';
+export type { ClaimRunResult } from './run-repository';
 export { openStore } from './store';
 export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';

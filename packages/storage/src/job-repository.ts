@@ -1,37 +1,33 @@
 import {
   fileIdsIn,
-  type InputVariable,
   initialRunHeader,
   runHeaderSource,
-  JobRecord,
   RunHeader,
-  StepRun,
-  jobStatusOf,
   storedRunState,
-  type BeginRunRequest,
+  type InputVariable,
+  type JobRecord,
   type JobStatus,
-  type RecordedCompletion,
-  type RunClaim,
-  type RunClaimResult,
-  type RunRecord,
   type RunState,
   type RunSummary,
+  type StepRun,
   type Variables,
   type WorkflowStatus,
 } from '@ordo/core';
-import {
-  sql,
-  type ExpressionBuilder,
-  type Insertable,
-  type Kysely,
-  type OnConflictDatabase,
-  type OnConflictTables,
-  type Selectable,
-} from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors';
 import type { OrdoDatabase } from './database';
-import { ParseCache } from './parse-cache';
-import type { Database, JobTable, RunTable, StepRunTable } from './schema';
+import {
+  JobInputVariables,
+  jobColumnsOf,
+  newJobRow,
+  jobRecordOfRow,
+  runEndingColumns,
+  runSummaryOfRow,
+  stepRunOf,
+  stepRunRow,
+} from './job-rows';
+import type { Database, JobTable } from './schema';
+import { selectStepRunRows, upsertStepRun } from './step-run-statements';
 
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
 export interface JobListQuery {
@@ -55,9 +51,6 @@ export interface StoredJob {
 export type SetInputsResult =
   | { ok: true; job: JobRecord; revision: number }
   | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_PENDING' | 'FILE_NOT_FOUND' };
-export type ClaimRunResult =
-  | { ok: true; job: JobRecord; reused: StepRun[]; started_at: string }
-  | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_STARTABLE'; status?: JobStatus };
 export type InsertJobResult =
   | { ok: true }
   | { ok: false; code: 'VERSION_NOT_FOUND' | 'FILE_NOT_FOUND' | 'IDEMPOTENCY_KEY_TAKEN' }
@@ -75,10 +68,10 @@ export interface JobIdempotency {
 export type ResetResult = { ok: true; job: JobRecord } | { ok: false; code: 'JOB_NOT_FOUND' | 'RUN_CHANGED' };
 
 /**
- * Jobs and their runs. The API writes a job's record (creation, inputs) only while no run
- * is in progress, and resets it; everything about a run is written by that run (its
- * workflow's local activities and its tool activities), each write fenced by `run_id`,
- * so a reset job's old run, still in flight, cannot overwrite the new state.
+ * Jobs as the API writes them, and every read of jobs and their runs. The API writes a
+ * job's record (creation, inputs) only while no run is in progress, resets it, and ends a
+ * run whose workflow closed without recording its ending; everything else about a run is
+ * written by that run, through the `RunRepository`, each write fenced by `run_id`.
  */
 export class JobRepository {
   constructor(private readonly db: OrdoDatabase) {}
@@ -168,7 +161,7 @@ export class JobRepository {
   /** A job's record, without its runs. */
   async get(jobId: string): Promise<JobRecord | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
-    return row ? recordOf(row) : undefined;
+    return row ? jobRecordOfRow(row) : undefined;
   }
 
   /** The job's current run, or undefined (no such job, or no run): one indexed read, nothing parsed. */
@@ -181,7 +174,7 @@ export class JobRepository {
   async getStored(jobId: string): Promise<StoredJob | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     if (!row) return undefined;
-    const job = recordOf(row);
+    const job = jobRecordOfRow(row);
     const [run, runs] = await Promise.all([this.runStateOf(job, row), this.runsOf(jobId)]);
     return { job, run, runs, updated_at: row.updated_at, revision: row.revision };
   }
@@ -203,7 +196,7 @@ export class JobRepository {
     const rows = await select.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(query.limit).execute();
     return Promise.all(
       rows.map(async (row) => {
-        const job = recordOf(row);
+        const job = jobRecordOfRow(row);
         return {
           job,
           run: await this.runStateOf(job, row),
@@ -217,13 +210,7 @@ export class JobRepository {
 
   /** The step rows of a run, by index. */
   async stepRuns(runId: string): Promise<StepRun[]> {
-    const rows = await this.db
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .orderBy('step_index')
-      .execute();
-    return rows.map(stepRunOf);
+    return (await selectStepRunRows(this.db, runId)).map(stepRunOf);
   }
 
   /**
@@ -260,7 +247,7 @@ export class JobRepository {
         if (written === undefined) return;
         await trx.deleteFrom('job_files').where('job_id', '=', jobId).execute();
         await writeFileReferences(trx, jobId, JobInputVariables.parse(written.input_variables), values, errors);
-        outcome = { ok: true, job: recordOf(written), revision: written.revision };
+        outcome = { ok: true, job: jobRecordOfRow(written), revision: written.revision };
       });
     } catch (err) {
       if (err instanceof MissingFile || isForeignKeyViolation(err)) return { ok: false, code: 'FILE_NOT_FOUND' };
@@ -268,403 +255,6 @@ export class JobRepository {
     }
     if (outcome) return outcome;
     return { ok: false, code: (await this.get(jobId)) ? 'JOB_NOT_PENDING' : 'JOB_NOT_FOUND' };
-  }
-
-  /**
-   * Claims a job for a run: a PENDING job with valid inputs (a start), or a FAILED job whose
-   * current run is the one a retry names. The job becomes RUNNING under the new run, the run
-   * gets its row, and a retry's reused steps are copied from the failed run. Claiming again
-   * for the same run (a retried activity) answers the same and completes what a crash left
-   * undone; a run that held the job before a reset never takes it back.
-   *
-   * The claim itself is one conditional UPDATE, and every later write is idempotent, with no
-   * transaction held across them: a SQLite transaction that reads and then writes fails at
-   * once with SQLITE_BUSY when another connection wrote in between (its snapshot is stale),
-   * where single statements wait for the lock (`busy_timeout`). On PostgreSQL the UPDATE of
-   * the losing claim waits for the winner's and then matches no row.
-   */
-  async claimRun(request: BeginRunRequest, now: string): Promise<ClaimRunResult> {
-    const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', request.job_id).executeTakeFirst();
-    if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
-    const job = recordOf(row);
-    const retry = request.retry;
-    let startedAt = request.started_at;
-    if (row.run_id === request.run_id) {
-      // Claimed before by this run: its start time is the first claim's.
-      startedAt = row.started_at ?? startedAt;
-    } else {
-      const claimable = retry
-        ? row.status === 'FAILED' && row.run_id === retry.run_id
-        : row.status === 'PENDING' && row.input_errors === '{}';
-      const refused = { ok: false, code: 'JOB_NOT_STARTABLE', status: row.status as JobStatus } as const;
-      if (!claimable) return refused;
-      if (await this.db.selectFrom('runs').select('run_id').where('run_id', '=', request.run_id).executeTakeFirst())
-        return refused;
-      const updated = await this.db
-        .updateTable('jobs')
-        .set((eb) => ({
-          status: 'RUNNING',
-          run_id: request.run_id,
-          started_at: startedAt,
-          completed_at: null,
-          run: null,
-          updated_at: now,
-          revision: eb('revision', '+', 1),
-        }))
-        .where('job_id', '=', request.job_id)
-        // Optimistic: the row must still be as read above, so of two concurrent claims (on
-        // either database) exactly one updates it and the other finds it changed.
-        .where('revision', '=', row.revision)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) {
-        const current = await this.db
-          .selectFrom('jobs')
-          .select('status')
-          .where('job_id', '=', request.job_id)
-          .executeTakeFirst();
-        return { ...refused, status: (current?.status ?? row.status) as JobStatus };
-      }
-    }
-    await this.db
-      .insertInto('runs')
-      .values({
-        run_id: request.run_id,
-        job_id: request.job_id,
-        status: 'InProgress',
-        started_at: startedAt,
-        completed_at: null,
-        retry_of_run_id: retry?.run_id ?? null,
-        from_step_index: retry?.from_step_index ?? null,
-      })
-      .onConflict((oc) => oc.column('run_id').doNothing())
-      .execute();
-    if (retry) {
-      const copies = (await this.stepRuns(retry.run_id))
-        .filter((step) => step.index < retry.from_step_index && step.status === 'Completed')
-        .map((step) =>
-          stepRunRow(
-            request.run_id,
-            request.job_id,
-            { ...step, reused_from_run: step.reused_from_run ?? retry.run_id },
-            now,
-          ),
-        );
-      // In slices: a 10,000-step job must stay under PostgreSQL's 65,535 parameters per statement.
-      for (let i = 0; i < copies.length; i += 500) {
-        await this.db
-          .insertInto('step_runs')
-          .values(copies.slice(i, i + 500))
-          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doNothing())
-          .execute();
-      }
-    }
-    // Read back rather than kept from above: a repeated claim answers what the first one copied.
-    const reused = retry ? (await this.stepRuns(request.run_id)).filter((s) => s.reused_from_run !== undefined) : [];
-    return { ok: true, job, reused, started_at: startedAt };
-  }
-
-  /**
-   * Claims a PENDING job for a run begun from a prepared start (see `RunClaim`): one
-   * conditional UPDATE, fenced by the revision the start was prepared from, then the run's
-   * row. Claiming again for the same run (a retried activity) answers the same and writes
-   * what a crash left undone; a job that changed since, or that another run holds, refuses.
-   */
-  async claimPrepared(claim: RunClaim, now: string): Promise<RunClaimResult> {
-    const updated = await this.db
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'RUNNING',
-        run_id: claim.run_id,
-        started_at: claim.started_at,
-        completed_at: null,
-        run: null,
-        updated_at: now,
-        revision: eb('revision', '+', 1),
-      }))
-      .where('job_id', '=', claim.job_id)
-      .where('status', '=', 'PENDING')
-      .where('revision', '=', claim.revision)
-      .where('input_errors', '=', '{}')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) {
-      const row = await this.db
-        .selectFrom('jobs')
-        .select(['run_id', 'status'])
-        .where('job_id', '=', claim.job_id)
-        .executeTakeFirst();
-      if (!row) return { ok: false, code: 'JOB_NOT_FOUND', message: `Job '${claim.job_id}' does not exist` };
-      if (row.run_id !== claim.run_id) {
-        return row.status === 'PENDING'
-          ? {
-              ok: false,
-              code: 'JOB_CHANGED',
-              message: `Job '${claim.job_id}' changed after this run was started (its inputs were set again): this run does nothing`,
-            }
-          : {
-              ok: false,
-              code: 'JOB_NOT_STARTABLE',
-              message: `Job '${claim.job_id}' is ${row.status}, not PENDING with valid inputs: this run does nothing`,
-            };
-      }
-    }
-    await this.db
-      .insertInto('runs')
-      .values({
-        run_id: claim.run_id,
-        job_id: claim.job_id,
-        status: 'InProgress',
-        started_at: claim.started_at,
-        completed_at: null,
-        retry_of_run_id: null,
-        from_step_index: null,
-      })
-      .onConflict((oc) => oc.column('run_id').doNothing())
-      .execute();
-    return { ok: true };
-  }
-
-  /**
-   * The run's own confirmation of its prepared claim, made before its first tool runs: the
-   * API claims a run it starts as soon as Temporal has it, so this usually finds the claim
-   * done, with the run's row, and answers from that one read. Otherwise it claims as
-   * {@link claimPrepared} does (the API died before its claim, or this run came first).
-   */
-  async confirmPreparedClaim(claim: RunClaim, now: string): Promise<RunClaimResult> {
-    const claimed = await this.db
-      .selectFrom('jobs')
-      .leftJoin('runs', (join) => join.on('runs.run_id', '=', claim.run_id).on('runs.job_id', '=', claim.job_id))
-      .select(['jobs.run_id as job_run', 'runs.run_id as run_row'])
-      .where('jobs.job_id', '=', claim.job_id)
-      .executeTakeFirst();
-    if (claimed?.job_run === claim.run_id && claimed.run_row === claim.run_id) return { ok: true };
-    return this.claimPrepared(claim, now);
-  }
-
-  /**
-   * Writes a run's header and step records, only while the run is the job's current run.
-   * The job row's status and times follow the header, so lists and filters see them.
-   */
-  async recordRun(record: RunRecord, now: string): Promise<boolean> {
-    const header = RunHeader.parse(record.header);
-    return this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('jobs')
-        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
-        .where('job_id', '=', header.job_id)
-        .where('run_id', '=', header.run_id)
-        .executeTakeFirst();
-      // The run row is the run's own: its outcome is recorded even after a reset moved the job on.
-      const run = await trx
-        .updateTable('runs')
-        .set({ status: header.status, completed_at: header.completed_at ?? null })
-        .where('run_id', '=', header.run_id)
-        .executeTakeFirst();
-      // A run that never claimed its job (cancelled before its first step) has nothing of its own to keep.
-      if (Number(run.numUpdatedRows) === 0) return false;
-      for (const step of record.steps) {
-        const row = stepRunRow(header.run_id, header.job_id, StepRun.parse(step), now);
-        await trx
-          .insertInto('step_runs')
-          .values(row)
-          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doUpdateSet(withoutKeys(row)))
-          .execute();
-      }
-      return Number(updated.numUpdatedRows) === 1;
-    });
-  }
-
-  /**
-   * Records that a tool attempt began. Steps move only forward in attempt order (see
-   * {@link attemptMayWrite}): a late write of an earlier attempt changes nothing. A step
-   * already completed is not started again: when a retry finds that an earlier attempt of
-   * the run recorded the step's completion (its result never reached Temporal: the worker
-   * died, Temporal was down), nothing is written and that completion is answered, so the
-   * retry returns it instead of running the tool again. One conditional upsert; only a
-   * retry that wrote nothing reads the row (one indexed read, with the run's status).
-   */
-  async recordAttemptStarted(
-    at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
-    attempt: number,
-    maxAttempts: number | undefined,
-    now: string,
-  ): Promise<RecordedCompletion | undefined> {
-    const row = stepRunRow(
-      at.run_id,
-      at.job_id,
-      {
-        index: at.step_index,
-        step_id: at.step_id,
-        type: at.type,
-        status: 'InProgress',
-        attempt,
-        max_attempts: maxAttempts,
-        started_at: now,
-      },
-      now,
-    );
-    const written = await this.db
-      .insertInto('step_runs')
-      .values(row)
-      .onConflict((oc) =>
-        oc
-          .columns(['run_id', 'step_index'])
-          .doUpdateSet({
-            status: 'InProgress',
-            attempt,
-            progress: null,
-            outputs: null,
-            completed_at: null,
-            updated_at: now,
-          })
-          .where((eb) => attemptMayWrite(eb, attempt, false)),
-      )
-      .executeTakeFirst();
-    // A first attempt cannot follow a completion; a retry that wrote its start did not.
-    if (attempt === 1 || Number(written.numInsertedOrUpdatedRows ?? 0n) > 0) return undefined;
-    const found = await this.db
-      .selectFrom('step_runs')
-      .leftJoin('runs', 'runs.run_id', 'step_runs.run_id')
-      .selectAll('step_runs')
-      .select(['runs.status as run_status', 'runs.completed_at as run_completed_at'])
-      .where('step_runs.run_id', '=', at.run_id)
-      .where('step_runs.step_index', '=', at.step_index)
-      .where('step_runs.status', '=', 'Completed')
-      .where('step_runs.attempt', '<', attempt)
-      .executeTakeFirst();
-    if (found === undefined) return undefined;
-    const { run_status, run_completed_at, ...stepRow } = found;
-    const step = stepRunOf(stepRow);
-    if (step.completed_at === undefined) return undefined;
-    // The last step's activity writes the run's ending with the step, at the same time.
-    const runEnded = run_status === 'Completed' && run_completed_at === step.completed_at;
-    return { outputs: step.outputs ?? {}, attempt: step.attempt, completed_at: step.completed_at, run_ended: runEnded };
-  }
-
-  /** Records a running attempt's progress message. */
-  async recordAttemptProgress(
-    at: { run_id: string; step_index: number },
-    attempt: number,
-    message: string,
-    now: string,
-  ): Promise<void> {
-    await this.db
-      .updateTable('step_runs')
-      .set({ progress: message, updated_at: now })
-      .where('run_id', '=', at.run_id)
-      .where('step_index', '=', at.step_index)
-      .where('attempt', '=', attempt)
-      .where('status', '=', 'InProgress')
-      .execute();
-  }
-
-  /**
-   * Records how an attempt ended: completed with outputs, or failed (a retry may follow).
-   * One upsert: an attempt that ended before its start was recorded (the activity layer
-   * records a first attempt's start only once it has run a moment) writes its row here.
-   * Steps move only forward in attempt order ({@link attemptMayWrite}): an earlier attempt
-   * that timed out may still report late, and only a later attempt's completion replaces an
-   * earlier attempt's recorded completion (a failure leaves it for the next retry to return).
-   */
-  async recordAttemptEnded(
-    at: { run_id: string; job_id: string; step_index: number; step_id: string; type: string },
-    attempt: number,
-    startedAt: string,
-    ending: { outputs: Variables } | { error: { code: string; message: string } },
-    now: string,
-  ): Promise<void> {
-    const completed = 'outputs' in ending;
-    const row = stepRunRow(
-      at.run_id,
-      at.job_id,
-      {
-        index: at.step_index,
-        step_id: at.step_id,
-        type: at.type,
-        status: completed ? 'Completed' : 'InProgress',
-        attempt,
-        started_at: startedAt,
-        ...('outputs' in ending ? { outputs: ending.outputs, completed_at: now } : { error: ending.error }),
-      },
-      now,
-    );
-    await this.db
-      .insertInto('step_runs')
-      .values(row)
-      .onConflict((oc) =>
-        oc
-          .columns(['run_id', 'step_index'])
-          .doUpdateSet(
-            completed
-              ? {
-                  status: 'Completed',
-                  attempt,
-                  outputs: row.outputs,
-                  error: null,
-                  progress: null,
-                  completed_at: now,
-                  updated_at: now,
-                }
-              : {
-                  status: 'InProgress',
-                  attempt,
-                  error: row.error,
-                  outputs: null,
-                  progress: null,
-                  completed_at: null,
-                  updated_at: now,
-                },
-          )
-          .where((eb) => attemptMayWrite(eb, attempt, completed)),
-      )
-      .execute();
-  }
-
-  /**
-   * Records a completed step as its workflow records it (a tool activity of a run begun
-   * from a prepared start writes it), and with `final` the run's ending, in one
-   * transaction: the run's persistence rides on its last activity. Like
-   * `recordAttemptEnded`, steps move only forward in attempt order; like
-   * `recordRun`, the job's header is written only while the run is the job's current run.
-   */
-  async recordStepCompleted(
-    at: { run_id: string; job_id: string },
-    step: StepRun,
-    final: RunHeader | undefined,
-    now: string,
-  ): Promise<void> {
-    const row = stepRunRow(at.run_id, at.job_id, step, now);
-    const upsert = (db: Kysely<Database>) =>
-      db
-        .insertInto('step_runs')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['run_id', 'step_index'])
-            .doUpdateSet(withoutKeys(row))
-            .where((eb) => attemptMayWrite(eb, step.attempt, true)),
-        )
-        .execute();
-    if (final === undefined) {
-      await upsert(this.db);
-      return;
-    }
-    // The header is the workflow's own (computed by core's run transitions), not a request to
-    // check; it is written only with its step: an earlier attempt's late ending ends nothing.
-    await this.db.transaction().execute(async (trx) => {
-      const written = await upsert(trx);
-      if (written.every((result) => Number(result.numInsertedOrUpdatedRows ?? 0n) === 0)) return;
-      await trx
-        .updateTable('jobs')
-        .set((eb) => ({ ...jobColumnsOf(final, now), revision: eb('revision', '+', 1) }))
-        .where('job_id', '=', final.job_id)
-        .where('run_id', '=', final.run_id)
-        .execute();
-      await trx
-        .updateTable('runs')
-        .set({ status: final.status, completed_at: final.completed_at ?? null })
-        .where('run_id', '=', final.run_id)
-        .execute();
-    });
   }
 
   /**
@@ -714,23 +304,15 @@ export class JobRepository {
         .executeTakeFirst();
       await trx
         .updateTable('runs')
-        .set({ status: header.status, completed_at: header.completed_at ?? null })
+        .set(runEndingColumns(header))
         .where('run_id', '=', header.run_id)
         .where('status', '=', 'InProgress')
         .execute();
       if (Number(updated.numUpdatedRows) !== 1) return false;
       for (const step of ended.steps) {
-        const row = stepRunRow(header.run_id, header.job_id, step, now);
-        await trx
-          .insertInto('step_runs')
-          .values(row)
-          .onConflict((oc) =>
-            oc
-              .columns(['run_id', 'step_index'])
-              .doUpdateSet(withoutKeys(row))
-              .where('step_runs.status', 'in', ['NotStarted', 'InProgress']),
-          )
-          .execute();
+        await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, step, now), (eb) =>
+          eb('step_runs.status', 'in', ['NotStarted', 'InProgress']),
+        );
       }
       return true;
     });
@@ -756,12 +338,7 @@ export class JobRepository {
 
   private async runStateOf(job: JobRecord, row: Selectable<JobTable>): Promise<RunState | undefined> {
     if (row.run_id === null) return undefined;
-    const raw = await this.db
-      .selectFrom('step_runs')
-      .selectAll()
-      .where('run_id', '=', row.run_id)
-      .orderBy('step_index')
-      .execute();
+    const raw = await selectStepRunRows(this.db, row.run_id);
     const rows = raw.map(stepRunOf);
     // Tool attempts write their step rows without touching the job row: while the run is in
     // progress, its last activity is the latest of the header's and theirs.
@@ -794,56 +371,8 @@ export class JobRepository {
       .orderBy('started_at')
       .orderBy('run_id')
       .execute();
-    return rows.map(runSummaryOf);
+    return rows.map(runSummaryOfRow);
   }
-}
-
-/**
- * Whether a tool attempt's write may change a step row: steps move only forward in attempt
- * order. The same or a later attempt moves a step that has not ended. A completion stands:
- * only a later attempt's completion replaces it (a retry that could not read the record ran
- * the tool again, and Temporal has that attempt's outputs), never a start or a failure,
- * so the next retry still finds it. Nothing moves a step the workflow failed, nor any row
- * for an earlier attempt than the one it holds.
- */
-function attemptMayWrite(
-  eb: ExpressionBuilder<OnConflictDatabase<Database, 'step_runs'>, OnConflictTables<'step_runs'>>,
-  attempt: number,
-  completion: boolean,
-) {
-  const notEnded = eb.and([
-    eb('step_runs.status', 'in', ['NotStarted', 'InProgress']),
-    eb('step_runs.attempt', '<=', attempt),
-  ]);
-  if (!completion) return notEnded;
-  return eb.or([notEnded, eb.and([eb('step_runs.status', '=', 'Completed'), eb('step_runs.attempt', '<', attempt)])]);
-}
-
-/** The row of a new, PENDING job: no run yet. */
-function newJobRow(job: JobRecord) {
-  return {
-    job_id: job.job_id,
-    workflow_id: job.workflow_id,
-    workflow_version: job.workflow_version,
-    name: job.name,
-    description: job.description ?? null,
-    status: 'PENDING',
-    created_at: job.created_at,
-    updated_at: job.updated_at,
-    started_at: null,
-    completed_at: null,
-    input_variables: JSON.stringify(job.input_variables),
-    input_values: JSON.stringify(job.input_values),
-    input_errors: JSON.stringify(job.input_errors),
-    steps: JSON.stringify(job.steps),
-    run_id: null,
-    run: null,
-    correlation_id: job.correlation_id,
-    context: JSON.stringify(job.context),
-    parent_job_id: job.parent_job_id ?? null,
-    root_job_id: job.root_job_id ?? null,
-    output_variables: JSON.stringify(job.output_variables),
-  } satisfies Insertable<JobTable>;
 }
 
 /** Rolls back an input change naming a file that no longer exists. */
@@ -888,104 +417,4 @@ async function writeFileReferences(
     (await trx.selectFrom('job_files').select('file_id').where('job_id', '=', jobId).execute()).map((r) => r.file_id),
   );
   if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
-}
-/** A job row's definition parts, the same text for every job of a workflow version: parsed once per text. */
-const JobSteps = new ParseCache(JobRecord.shape.steps);
-const JobInputVariables = new ParseCache(JobRecord.shape.input_variables);
-const JobRecordRest = JobRecord.omit({ steps: true, input_variables: true });
-
-/** The job row's columns that follow its current run's header (status and times, for lists and filters). */
-function jobColumnsOf(header: RunHeader, now: string) {
-  return {
-    status: jobStatusOf(header.status),
-    started_at: header.started_at,
-    completed_at: header.completed_at ?? null,
-    run: JSON.stringify(header),
-    updated_at: now,
-  };
-}
-
-function recordOf(row: Selectable<JobTable>): JobRecord {
-  const rest = JobRecordRest.parse({
-    job_id: row.job_id,
-    workflow_id: row.workflow_id,
-    workflow_version: row.workflow_version,
-    name: row.name,
-    description: row.description ?? undefined,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    input_values: JSON.parse(row.input_values) as unknown,
-    input_errors: JSON.parse(row.input_errors) as unknown,
-    output_variables: JSON.parse(row.output_variables) as unknown,
-    correlation_id: row.correlation_id,
-    context: JSON.parse(row.context) as unknown,
-    parent_job_id: row.parent_job_id ?? undefined,
-    root_job_id: row.root_job_id ?? undefined,
-    run_id: row.run_id ?? undefined,
-  });
-  return { ...rest, input_variables: JobInputVariables.parse(row.input_variables), steps: JobSteps.parse(row.steps) };
-}
-
-function runSummaryOf(row: Selectable<RunTable>): RunSummary {
-  const status = row.status as RunState['status'];
-  return {
-    run_id: row.run_id,
-    status: jobStatusOf(status),
-    ...(status === 'Cancelled' && { cancelled: true }),
-    started_at: row.started_at,
-    ...(row.completed_at !== null && { completed_at: row.completed_at }),
-    ...(row.retry_of_run_id !== null && {
-      retry_of: { run_id: row.retry_of_run_id, from_step_index: row.from_step_index ?? 0 },
-    }),
-  };
-}
-
-function stepRunRow(runId: string, jobId: string, step: StepRun, now: string): StepRunTable {
-  return {
-    run_id: runId,
-    step_index: step.index,
-    job_id: jobId,
-    step_id: step.step_id,
-    type: step.type,
-    status: step.status,
-    attempt: step.attempt,
-    max_attempts: step.max_attempts ?? null,
-    started_at: step.started_at ?? null,
-    completed_at: step.completed_at ?? null,
-    failed_at: step.failed_at ?? null,
-    due_at: step.due_at ?? null,
-    progress: step.progress ?? null,
-    note: step.note ?? null,
-    reused_from_run: step.reused_from_run ?? null,
-    outputs: step.outputs === undefined ? null : JSON.stringify(step.outputs),
-    error: step.error === undefined ? null : JSON.stringify(step.error),
-    children: step.children === undefined ? null : JSON.stringify(step.children),
-    updated_at: now,
-  };
-}
-
-function withoutKeys(row: StepRunTable): Omit<StepRunTable, 'run_id' | 'step_index'> {
-  const { run_id: _r, step_index: _i, ...rest } = row;
-  return rest;
-}
-
-function stepRunOf(row: Selectable<StepRunTable>): StepRun {
-  return StepRun.parse({
-    index: row.step_index,
-    step_id: row.step_id,
-    type: row.type,
-    status: row.status,
-    attempt: row.attempt,
-    max_attempts: row.max_attempts ?? undefined,
-    started_at: row.started_at ?? undefined,
-    completed_at: row.completed_at ?? undefined,
-    failed_at: row.failed_at ?? undefined,
-    due_at: row.due_at ?? undefined,
-    progress: row.progress ?? undefined,
-    note: row.note ?? undefined,
-    reused_from_run: row.reused_from_run ?? undefined,
-    outputs: row.outputs === null ? undefined : (JSON.parse(row.outputs) as unknown),
-    error: row.error === null ? undefined : (JSON.parse(row.error) as unknown),
-    children: row.children === null ? undefined : (JSON.parse(row.children) as unknown),
-  });
 }

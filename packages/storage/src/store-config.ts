@@ -1,3 +1,4 @@
+import { PostgresUrl } from '@ordo/core';
 import { z } from 'zod';
 
 /**
@@ -6,11 +7,8 @@ import { z } from 'zod';
  * PostgreSQL database. Blobs (uploaded files, large values) stay under `dataDir` either way.
  */
 export const StoreConfig = z.strictObject({
-  dataDir: z.string().min(1, 'dataDir: must name a folder'),
-  databaseUrl: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, 'databaseUrl: must be a postgres:// or postgresql:// URL')
-    .optional(),
+  dataDir: z.string().min(1, 'must name a folder'),
+  databaseUrl: PostgresUrl.optional(),
 });
 export type StoreConfig = z.infer<typeof StoreConfig>;
 
@@ -27,6 +25,8 @@ export function dialectOf(config: StoreConfig): DatabaseDialect {
 export function parseStoreConfig(config: StoreConfig): StoreConfig {
   const parsed = StoreConfig.safeParse(config);
   if (!parsed.success)
-    throw new Error(`Invalid store configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    throw new Error(
+      `Invalid store configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -5,6 +5,7 @@ import { openDatabase, type OrdoDatabase } from './database';
 import { FileStore } from './file-store';
 import { IdempotencyRepository } from './idempotency-repository';
 import { JobRepository } from './job-repository';
+import { RunRepository } from './run-repository';
 import { dialectOf, parseStoreConfig, type DatabaseDialect, type StoreConfig } from './store-config';
 import { WorkflowRepository } from './workflow-repository';
 
@@ -14,7 +15,10 @@ export interface OrdoStore {
   dialect: DatabaseDialect;
   db: OrdoDatabase;
   workflows: WorkflowRepository;
+  /** Jobs as the API writes them (creation, inputs, reset), and every read of jobs and runs. */
   jobs: JobRepository;
+  /** What a run writes: its claim, its header and step records, its attempts. */
+  runs: RunRepository;
   files: FileStore;
   /** Idempotency-Key records of the API's retry-safe routes. */
   idempotency: IdempotencyRepository;
@@ -40,6 +44,7 @@ export async function openStore(config: StoreConfig): Promise<OrdoStore> {
     db,
     workflows: new WorkflowRepository(db),
     jobs: new JobRepository(db),
+    runs: new RunRepository(db),
     files: new FileStore(db, blobs, join(parsed.dataDir, 'files')),
     idempotency: new IdempotencyRepository(db),
     blobs,

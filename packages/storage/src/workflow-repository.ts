@@ -207,21 +207,8 @@ export class WorkflowRepository {
       created_at: now,
       updated_at: now,
     });
-    const updated = await this.db
-      .updateTable('workflows')
-      .set((eb) => ({
-        name: row.name,
-        description: row.description,
-        definition: row.definition,
-        updated_at: now,
-        revision: eb('revision', '+', 1),
-      }))
-      .where('workflow_id', '=', workflowId)
-      .where('version', '=', version)
-      .where('status', '=', 'DRAFT')
-      .where('revision', '=', expectedRevision)
-      .executeTakeFirst();
-    return this.draftWriteResult(Number(updated.numUpdatedRows), workflowId, version);
+    const { name, description, definition } = row;
+    return this.writeDraft(workflowId, version, expectedRevision, { name, description, definition }, now);
   }
 
   /**
@@ -230,15 +217,7 @@ export class WorkflowRepository {
    * published over.
    */
   async publish(workflowId: string, version: number, expectedRevision: number, now: string): Promise<DraftWriteResult> {
-    const updated = await this.db
-      .updateTable('workflows')
-      .set((eb) => ({ status: 'PUBLISHED', updated_at: now, revision: eb('revision', '+', 1) }))
-      .where('workflow_id', '=', workflowId)
-      .where('version', '=', version)
-      .where('status', '=', 'DRAFT')
-      .where('revision', '=', expectedRevision)
-      .executeTakeFirst();
-    return this.draftWriteResult(Number(updated.numUpdatedRows), workflowId, version);
+    return this.writeDraft(workflowId, version, expectedRevision, { status: 'PUBLISHED' }, now);
   }
 
   /** Archives a draft or a published version: no new jobs; jobs already created go on. */
@@ -257,10 +236,28 @@ export class WorkflowRepository {
       : { ok: false, code: 'VERSION_NOT_FOUND' };
   }
 
-  /** The answer of a draft-only write: the version as written, or why the write matched nothing (read after it, to report). */
-  private async draftWriteResult(updatedRows: number, workflowId: string, version: number): Promise<DraftWriteResult> {
+  /**
+   * A draft-only write: `columns` set, only while the version is a DRAFT at
+   * `expectedRevision` (one fenced UPDATE, bumping the revision). Answers the version as
+   * written, or why the write matched nothing (read after it, to report).
+   */
+  private async writeDraft(
+    workflowId: string,
+    version: number,
+    expectedRevision: number,
+    columns: Partial<Pick<WorkflowTable, 'name' | 'description' | 'definition' | 'status'>>,
+    now: string,
+  ): Promise<DraftWriteResult> {
+    const updated = await this.db
+      .updateTable('workflows')
+      .set((eb) => ({ ...columns, updated_at: now, revision: eb('revision', '+', 1) }))
+      .where('workflow_id', '=', workflowId)
+      .where('version', '=', version)
+      .where('status', '=', 'DRAFT')
+      .where('revision', '=', expectedRevision)
+      .executeTakeFirst();
     const current = await this.get(workflowId, version);
-    if (updatedRows === 1) return { ok: true, workflow: current! };
+    if (Number(updated.numUpdatedRows) === 1) return { ok: true, workflow: current! };
     if (!current) return { ok: false, code: 'VERSION_NOT_FOUND' };
     if (current.status !== 'DRAFT') return { ok: false, code: 'NOT_DRAFT', status: current.status };
     return { ok: false, code: 'DRAFT_CHANGED' };

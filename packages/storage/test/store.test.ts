@@ -99,7 +99,7 @@ forEachDialect('store', (dialect) => {
 
   /** Claims a job for a fresh start of `runId`, expecting it to succeed. */
   async function claim(job: JobRecord, runId: string, startedAt: string): Promise<void> {
-    const claimed = await store.jobs.claimRun({ job_id: job.job_id, run_id: runId, started_at: startedAt }, now());
+    const claimed = await store.runs.claimRun({ job_id: job.job_id, run_id: runId, started_at: startedAt }, now());
     expect(claimed, `claim of ${runId}`).toMatchObject({ ok: true, started_at: startedAt });
   }
 
@@ -126,7 +126,7 @@ forEachDialect('store', (dialect) => {
    * failed, step 2 never started (the workflow's final record holds every step).
    */
   async function failAtStep1(job: JobRecord, runId: string, startedAt: number): Promise<void> {
-    const applied = await store.jobs.recordRun(
+    const applied = await store.runs.recordRun(
       {
         header: header(job, runId, at(startedAt), {
           status: 'Failed',
@@ -249,7 +249,7 @@ forEachDialect('store', (dialect) => {
   describe('claimRun', () => {
     it('refuses a job whose inputs are invalid, and a job that does not exist, changing nothing', async () => {
       const job = await insertJob({ valid: false });
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({
+      expect(await store.runs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({
         ok: false,
         code: 'JOB_NOT_STARTABLE',
         status: 'PENDING',
@@ -261,7 +261,7 @@ forEachDialect('store', (dialect) => {
         started_at: null,
         completed_at: null,
       });
-      expect(await store.jobs.claimRun({ job_id: 'job_unknown', run_id: 'run_2', started_at: at(10) }, now())).toEqual({
+      expect(await store.runs.claimRun({ job_id: 'job_unknown', run_id: 'run_2', started_at: at(10) }, now())).toEqual({
         ok: false,
         code: 'JOB_NOT_FOUND',
       });
@@ -269,7 +269,7 @@ forEachDialect('store', (dialect) => {
 
     it('claims a pending job: RUNNING under the run, which shows as begun until its first record', async () => {
       const job = await insertJob();
-      const claimed = await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, at(11));
+      const claimed = await store.runs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, at(11));
       expect(claimed).toEqual({ ok: true, job: { ...job }, reused: [], started_at: at(10) });
       expect(await jobRow(job.job_id)).toEqual({
         status: 'RUNNING',
@@ -298,8 +298,8 @@ forEachDialect('store', (dialect) => {
         for (let round = 0; round < 5; round++) {
           const job = await insertJob();
           const results = await Promise.all([
-            store.jobs.claimRun({ job_id: job.job_id, run_id: `run_${round}_a`, started_at: at(10) }, now()),
-            other.jobs.claimRun({ job_id: job.job_id, run_id: `run_${round}_b`, started_at: at(11) }, now()),
+            store.runs.claimRun({ job_id: job.job_id, run_id: `run_${round}_a`, started_at: at(10) }, now()),
+            other.runs.claimRun({ job_id: job.job_id, run_id: `run_${round}_b`, started_at: at(11) }, now()),
           ]);
           const winners = results.filter((r) => r.ok);
           expect(winners, `round ${round}`).toHaveLength(1);
@@ -318,14 +318,14 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
       // A retried activity: same run, a later clock. It is the same claim, not a new start.
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(20) }, now())).toEqual({
+      expect(await store.runs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(20) }, now())).toEqual({
         ok: true,
         job: { ...job, run_id: 'run_1', updated_at: expect.any(String) },
         reused: [],
         started_at: at(10),
       });
       expect(
-        await store.jobs.recordRun(
+        await store.runs.recordRun(
           {
             header: header(job, 'run_1', at(10), { live_output: 'Paused before step 1 of 3', paused: true }),
             steps: [],
@@ -334,7 +334,7 @@ forEachDialect('store', (dialect) => {
         ),
       ).toBe(true);
       expect(
-        await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(30) }, now()),
+        await store.runs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(30) }, now()),
       ).toMatchObject({ ok: true, started_at: at(10) });
       expect((await store.jobs.getStored(job.job_id))?.runs).toEqual([
         { run_id: 'run_1', status: 'RUNNING', started_at: at(10) },
@@ -345,14 +345,14 @@ forEachDialect('store', (dialect) => {
     it('refuses a start of a job another run holds, and the claim of a run that a reset moved the job away from', async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20) }, now())).toEqual({
+      expect(await store.runs.claimRun({ job_id: job.job_id, run_id: 'run_2', started_at: at(20) }, now())).toEqual({
         ok: false,
         code: 'JOB_NOT_STARTABLE',
         status: 'RUNNING',
       });
       expect((await store.jobs.reset(job.job_id, 'run_1', now())).ok).toBe(true);
       // run_1's claim arriving again (a retried activity) must not take the reset job back.
-      expect(await store.jobs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({
+      expect(await store.runs.claimRun({ job_id: job.job_id, run_id: 'run_1', started_at: at(10) }, now())).toEqual({
         ok: false,
         code: 'JOB_NOT_STARTABLE',
         status: 'PENDING',
@@ -377,7 +377,7 @@ forEachDialect('store', (dialect) => {
     it('claims a pending job still at the revision its start was prepared from, once per run', async () => {
       const job = await insertJob();
       expect((await store.jobs.getStored(job.job_id))?.revision).toBe(0);
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({ ok: true });
+      expect(await store.runs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({ ok: true });
       expect(await jobRow(job.job_id)).toEqual({
         status: 'RUNNING',
         run_id: 'run_1',
@@ -385,11 +385,11 @@ forEachDialect('store', (dialect) => {
         completed_at: null,
       });
       // A retried activity claims again: the same answer, nothing changed.
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(12))).toEqual({ ok: true });
+      expect(await store.runs.claimPrepared(claimOf(job, 'run_1', 0), at(12))).toEqual({ ok: true });
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.runs).toEqual([{ run_id: 'run_1', status: 'RUNNING', started_at: at(10) }]);
       expect(stored?.run).toMatchObject({ run_id: 'run_1', status: 'InProgress', started_at: at(10) });
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({
+      expect(await store.runs.claimPrepared(claimOf(job, 'run_2', 0), at(13))).toEqual({
         ok: false,
         code: 'JOB_NOT_STARTABLE',
         message: `Job '${job.job_id}' is RUNNING, not PENDING with valid inputs: this run does nothing`,
@@ -400,12 +400,12 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       const set = await store.jobs.setInputs(job.job_id, { text: 'changed' }, {}, at(5));
       expect(set).toMatchObject({ ok: true, revision: 1 });
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({
+      expect(await store.runs.claimPrepared(claimOf(job, 'run_1', 0), at(11))).toEqual({
         ok: false,
         code: 'JOB_CHANGED',
         message: `Job '${job.job_id}' changed after this run was started (its inputs were set again): this run does nothing`,
       });
-      expect(await store.jobs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({
+      expect(await store.runs.claimPrepared({ ...claimOf(job, 'run_1', 1), job_id: 'job_unknown' }, at(11))).toEqual({
         ok: false,
         code: 'JOB_NOT_FOUND',
         message: "Job 'job_unknown' does not exist",
@@ -417,9 +417,9 @@ forEachDialect('store', (dialect) => {
         completed_at: null,
       });
 
-      expect(await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(11))).toEqual({ ok: true });
+      expect(await store.runs.claimPrepared(claimOf(job, 'run_1', 1), at(11))).toEqual({ ok: true });
       expect((await store.jobs.reset(job.job_id, 'run_1', at(12))).ok).toBe(true);
-      expect((await store.jobs.claimPrepared(claimOf(job, 'run_1', 1), at(13))).ok).toBe(false);
+      expect((await store.runs.claimPrepared(claimOf(job, 'run_1', 1), at(13))).ok).toBe(false);
       expect(await jobRow(job.job_id)).toEqual({
         status: 'PENDING',
         run_id: null,
@@ -440,17 +440,17 @@ forEachDialect('store', (dialect) => {
     it("answers from one read once the start's claim is written, and claims, or completes a claim, otherwise", async () => {
       // Claimed by the start first: confirmed, nothing written (updated_at stays the claim's).
       const first = await insertJob();
-      expect(await store.jobs.claimPrepared(claimOf(first, 'run_1', 0), at(11))).toEqual({ ok: true });
-      expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_1', 0), at(12))).toEqual({ ok: true });
+      expect(await store.runs.claimPrepared(claimOf(first, 'run_1', 0), at(11))).toEqual({ ok: true });
+      expect(await store.runs.confirmPreparedClaim(claimOf(first, 'run_1', 0), at(12))).toEqual({ ok: true });
       expect((await store.jobs.getStored(first.job_id))?.updated_at).toBe(at(11));
-      expect(await store.jobs.confirmPreparedClaim(claimOf(first, 'run_2', 0), at(13))).toMatchObject({
+      expect(await store.runs.confirmPreparedClaim(claimOf(first, 'run_2', 0), at(13))).toMatchObject({
         ok: false,
         code: 'JOB_NOT_STARTABLE',
       });
 
       // The start died before its claim: the run claims.
       const second = await insertJob();
-      expect(await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(14))).toEqual({ ok: true });
+      expect(await store.runs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(14))).toEqual({ ok: true });
       expect(await jobRow(second.job_id)).toEqual({
         status: 'RUNNING',
         run_id: 'run_3',
@@ -460,14 +460,14 @@ forEachDialect('store', (dialect) => {
 
       // The start died between the claim and the run's row: the run writes the row.
       await store.db.deleteFrom('runs').where('run_id', '=', 'run_3').execute();
-      expect(await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(15))).toEqual({ ok: true });
+      expect(await store.runs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(15))).toEqual({ ok: true });
       expect((await store.jobs.getStored(second.job_id))?.runs).toEqual([
         { run_id: 'run_3', status: 'RUNNING', started_at: at(10) },
       ]);
 
       // A reset took the job from the run: refused.
       expect((await store.jobs.reset(second.job_id, 'run_3', at(16))).ok).toBe(true);
-      expect((await store.jobs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(17))).ok).toBe(false);
+      expect((await store.runs.confirmPreparedClaim(claimOf(second, 'run_3', 0), at(17))).ok).toBe(false);
     });
   });
 
@@ -495,13 +495,13 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       expect(
         (
-          await store.jobs.claimPrepared(
+          await store.runs.claimPrepared(
             { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
             at(10),
           )
         ).ok,
       ).toBe(true);
-      await store.jobs.recordAttemptStarted(
+      await store.runs.recordAttemptStarted(
         { run_id: 'run_1', job_id: job.job_id, step_index: 0, step_id: 'extract', type: 'tool' },
         1,
         3,
@@ -559,7 +559,7 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       expect(
         (
-          await store.jobs.claimPrepared(
+          await store.runs.claimPrepared(
             { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
             at(10),
           )
@@ -574,8 +574,8 @@ forEachDialect('store', (dialect) => {
           completed_at: at(second + 1),
           outputs: { analysis_results: `out ${index}` },
         });
-      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(0, 11), undefined, at(12));
-      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(1, 13), undefined, at(14));
+      await store.runs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(0, 11), undefined, at(12));
+      await store.runs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(1, 13), undefined, at(14));
       let stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run?.steps).toEqual([done(0, 11), done(1, 13), step(2, {})]);
       expect(stored?.run).toMatchObject({ status: 'InProgress', current_step_index: 1, last_activity_at: at(14) });
@@ -587,7 +587,7 @@ forEachDialect('store', (dialect) => {
         live_output: 'Completed 3 of 3 steps',
         output_data: { result: 'R' },
       });
-      await store.jobs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(2, 15), final, at(16));
+      await store.runs.recordStepCompleted({ run_id: 'run_1', job_id: job.job_id }, done(2, 15), final, at(16));
       stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toEqual({ ...final, steps: [done(0, 11), done(1, 13), done(2, 15)] });
       expect(stored?.runs).toEqual([
@@ -601,7 +601,7 @@ forEachDialect('store', (dialect) => {
       });
 
       // A late, earlier attempt of an ended step changes nothing.
-      await store.jobs.recordStepCompleted(
+      await store.runs.recordStepCompleted(
         { run_id: 'run_1', job_id: job.job_id },
         { ...done(2, 15), attempt: 0, outputs: { analysis_results: 'late' } },
         undefined,
@@ -614,7 +614,7 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       expect(
         (
-          await store.jobs.claimPrepared(
+          await store.runs.claimPrepared(
             { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
             at(10),
           )
@@ -622,7 +622,7 @@ forEachDialect('store', (dialect) => {
       ).toBe(true);
       expect((await store.jobs.reset(job.job_id, 'run_1', at(11))).ok).toBe(true);
       const final = header(job, 'run_1', at(10), { status: 'Completed', completed_at: at(13), output_data: {} });
-      await store.jobs.recordStepCompleted(
+      await store.runs.recordStepCompleted(
         { run_id: 'run_1', job_id: job.job_id },
         step(0, { status: 'Completed', attempt: 1, completed_at: at(13) }),
         final,
@@ -647,7 +647,7 @@ forEachDialect('store', (dialect) => {
         variables: { text: 'hello', first: 'F' },
       });
       expect(
-        await store.jobs.recordRun(
+        await store.runs.recordRun(
           {
             header: running,
             steps: [
@@ -721,7 +721,7 @@ forEachDialect('store', (dialect) => {
           outputs: { analysis_results: 'R' },
         }),
       ];
-      expect(await store.jobs.recordRun({ header: completed, steps: finalSteps }, at(21))).toBe(true);
+      expect(await store.runs.recordRun({ header: completed, steps: finalSteps }, at(21))).toBe(true);
       stored = await store.jobs.getStored(job.job_id);
       // The progress message of the running attempt is gone with the row's rewrite.
       expect(stored?.run).toEqual({ ...completed, steps: finalSteps });
@@ -741,7 +741,7 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
       expect(
-        await store.jobs.recordRun(
+        await store.runs.recordRun(
           {
             header: header(job, 'run_1', at(10)),
             steps: [step(0, { status: 'InProgress', attempt: 1, started_at: at(11) })],
@@ -765,7 +765,7 @@ forEachDialect('store', (dialect) => {
         failed_at: at(15),
         error: { code: 'CANCELLED', message: 'Job cancelled by user' },
       });
-      expect(await store.jobs.recordRun({ header: cancelled, steps: [cancelledStep] }, now())).toBe(false);
+      expect(await store.runs.recordRun({ header: cancelled, steps: [cancelledStep] }, now())).toBe(false);
       expect(await jobRow(job.job_id)).toEqual({
         status: 'PENDING',
         run_id: null,
@@ -789,7 +789,7 @@ forEachDialect('store', (dialect) => {
         failed_at: at(25),
         error: { code: 'TOOL_FAILED', message: 'late' },
       });
-      expect(await store.jobs.recordRun({ header: failed, steps: [failedStep] }, at(26))).toBe(false);
+      expect(await store.runs.recordRun({ header: failed, steps: [failedStep] }, at(26))).toBe(false);
       expect(await jobRow(job.job_id)).toEqual({
         status: 'RUNNING',
         run_id: 'run_2',
@@ -817,7 +817,7 @@ forEachDialect('store', (dialect) => {
       error: { code: 'CANCELLED', message: 'Job cancelled by user' },
     });
     expect(
-      await store.jobs.recordRun(
+      await store.runs.recordRun(
         { header: cancelled, steps: [step(0, { status: 'Failed', attempt: 0, completed_at: at(11) })] },
         at(11),
       ),
@@ -841,20 +841,20 @@ forEachDialect('store', (dialect) => {
       const at0 = address(job, 'run_1', 0);
       const stepOf = async () => (await store.jobs.stepRuns('run_1'))[0];
 
-      await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
+      await store.runs.recordAttemptStarted(at0, 1, 3, at(11));
       expect(await stepOf()).toEqual(
         step(0, { status: 'InProgress', attempt: 1, max_attempts: 3, started_at: at(11) }),
       );
       // Attempts write their step rows only; the run's last activity follows them.
       expect((await store.jobs.getStored(job.job_id))?.run?.last_activity_at).toBe(at(11));
 
-      await store.jobs.recordAttemptProgress(at0, 1, 'page 1 of 3', at(12));
+      await store.runs.recordAttemptProgress(at0, 1, 'page 1 of 3', at(12));
       expect(await stepOf()).toMatchObject({ progress: 'page 1 of 3' });
       // Progress of an attempt that is not the step's current one is stale: ignored.
-      await store.jobs.recordAttemptProgress(at0, 2, 'from another attempt', at(12));
+      await store.runs.recordAttemptProgress(at0, 2, 'from another attempt', at(12));
       expect(await stepOf()).toMatchObject({ attempt: 1, progress: 'page 1 of 3' });
 
-      await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'FLAKY', message: 'try again' } }, at(13));
+      await store.runs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'FLAKY', message: 'try again' } }, at(13));
       expect(await stepOf()).toEqual(
         step(0, {
           status: 'InProgress',
@@ -865,12 +865,12 @@ forEachDialect('store', (dialect) => {
         }),
       );
 
-      await store.jobs.recordAttemptStarted(at0, 2, 3, at(14));
+      await store.runs.recordAttemptStarted(at0, 2, 3, at(14));
       // The step started with its first attempt; the retry keeps that start.
       expect(await stepOf()).toMatchObject({ status: 'InProgress', attempt: 2, started_at: at(11) });
       expect((await stepOf())?.progress).toBeUndefined();
 
-      await store.jobs.recordAttemptEnded(at0, 2, at(11), { outputs: { analysis_results: 'done' } }, at(15));
+      await store.runs.recordAttemptEnded(at0, 2, at(11), { outputs: { analysis_results: 'done' } }, at(15));
       expect(await stepOf()).toEqual(
         step(0, {
           status: 'Completed',
@@ -887,7 +887,7 @@ forEachDialect('store', (dialect) => {
     it('writes the whole row of an attempt that ended before its start was recorded', async () => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
-      await store.jobs.recordAttemptEnded(
+      await store.runs.recordAttemptEnded(
         address(job, 'run_1', 0),
         1,
         at(11),
@@ -904,21 +904,21 @@ forEachDialect('store', (dialect) => {
         }),
       ]);
       // Its retry (the result never reached Temporal) is answered that completion: a run started with only its job_id records no ending with it.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 0), 2, 3, at(13))).toEqual({
+      expect(await store.runs.recordAttemptStarted(address(job, 'run_1', 0), 2, 3, at(13))).toEqual({
         outputs: { analysis_results: 'quick' },
         attempt: 1,
         completed_at: at(12),
         run_ended: false,
       });
       // A failed first attempt likewise, then its retry's start moves the same row.
-      await store.jobs.recordAttemptEnded(
+      await store.runs.recordAttemptEnded(
         address(job, 'run_1', 1),
         1,
         at(13),
         { error: { code: 'FLAKY', message: 'again' } },
         at(14),
       );
-      await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 2, 3, at(15));
+      await store.runs.recordAttemptStarted(address(job, 'run_1', 1), 2, 3, at(15));
       expect((await store.jobs.stepRuns('run_1'))[1]).toMatchObject({
         status: 'InProgress',
         attempt: 2,
@@ -933,7 +933,7 @@ forEachDialect('store', (dialect) => {
         const job = await insertJob();
         await claim(job, 'run_1', at(10));
         const at0 = address(job, 'run_1', 0);
-        await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
+        await store.runs.recordAttemptStarted(at0, 1, 3, at(11));
         const ended =
           status === 'Failed'
             ? step(0, {
@@ -955,23 +955,23 @@ forEachDialect('store', (dialect) => {
               });
         const runStatus = status === 'Failed' ? 'Cancelled' : 'Completed';
         expect(
-          await store.jobs.recordRun(
+          await store.runs.recordRun(
             { header: header(job, 'run_1', at(10), { status: runStatus }), steps: [ended] },
             at(13),
           ),
         ).toBe(true);
 
-        await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(14));
-        await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
-        await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
-        await store.jobs.recordAttemptStarted(at0, 1, 3, at(16));
-        await store.jobs.recordAttemptProgress(at0, 1, 'late progress', at(17));
+        await store.runs.recordAttemptProgress(at0, 1, 'late progress', at(14));
+        await store.runs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
+        await store.runs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
+        await store.runs.recordAttemptStarted(at0, 1, 3, at(16));
+        await store.runs.recordAttemptProgress(at0, 1, 'late progress', at(17));
         // A later attempt's start moves neither: a completed step's retry is answered its completion instead.
-        const retried = await store.jobs.recordAttemptStarted(at0, 2, 3, at(16));
+        const retried = await store.runs.recordAttemptStarted(at0, 2, 3, at(16));
         if (status === 'Completed')
           expect(retried).toMatchObject({ outputs: { analysis_results: 'final' }, attempt: 1, completed_at: at(13) });
         else expect(retried).toBeUndefined();
-        await store.jobs.recordAttemptEnded(at0, 2, at(16), { error: { code: 'LATE', message: 'late' } }, at(17));
+        await store.runs.recordAttemptEnded(at0, 2, at(16), { error: { code: 'LATE', message: 'late' } }, at(17));
         expect(await store.jobs.stepRuns('run_1')).toEqual([ended]);
       },
     );
@@ -980,7 +980,7 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       expect(
         (
-          await store.jobs.claimPrepared(
+          await store.runs.claimPrepared(
             { job_id: job.job_id, run_id: 'run_1', started_at: at(10), revision: 0 },
             at(10),
           )
@@ -996,8 +996,8 @@ forEachDialect('store', (dialect) => {
           completed_at: at(second),
           outputs: { analysis_results: `out ${index} of ${attempt}` },
         });
-      await store.jobs.recordStepCompleted(run, done(0, 1, 12), undefined, at(12));
-      await store.jobs.recordStepCompleted(run, done(1, 1, 13), undefined, at(13));
+      await store.runs.recordStepCompleted(run, done(0, 1, 12), undefined, at(12));
+      await store.runs.recordStepCompleted(run, done(1, 1, 13), undefined, at(13));
       // The last step's first attempt records its completion with the run's ending; Temporal never hears of it (its worker died, the server was down)...
       const final = (second: number) =>
         header(job, 'run_1', at(10), {
@@ -1007,40 +1007,40 @@ forEachDialect('store', (dialect) => {
           live_output: 'Completed 3 of 3 steps',
           output_data: { result: 'R' },
         });
-      await store.jobs.recordStepCompleted(run, done(2, 1, 14), final(14), at(14));
+      await store.runs.recordStepCompleted(run, done(2, 1, 14), final(14), at(14));
       const completed = await store.jobs.getStored(job.job_id);
       expect(completed?.run).toEqual({ ...final(14), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 1, 14)] });
 
       // ...and runs the step again: attempt 2 is answered attempt 1's completion, and that the run's ending is recorded.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20))).toEqual({
+      expect(await store.runs.recordAttemptStarted(address(job, 'run_1', 2), 2, 3, at(20))).toEqual({
         outputs: { analysis_results: 'out 2 of 1' },
         attempt: 1,
         completed_at: at(14),
         run_ended: true,
       });
       // A step that was not the last: its completion, the run still in progress.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 3, 3, at(20))).toEqual({
+      expect(await store.runs.recordAttemptStarted(address(job, 'run_1', 1), 3, 3, at(20))).toEqual({
         outputs: { analysis_results: 'out 1 of 1' },
         attempt: 1,
         completed_at: at(13),
         run_ended: false,
       });
       // Nothing was written; nor is anything by a later attempt's failure, or by the earlier attempt's late writes.
-      await store.jobs.recordAttemptEnded(
+      await store.runs.recordAttemptEnded(
         address(job, 'run_1', 2),
         2,
         at(20),
         { error: { code: 'TOOL_FAILED', message: 'no luck' } },
         at(21),
       );
-      await store.jobs.recordAttemptEnded(
+      await store.runs.recordAttemptEnded(
         address(job, 'run_1', 2),
         1,
         at(11),
         { outputs: { analysis_results: 'late' } },
         at(21),
       );
-      await store.jobs.recordStepCompleted(run, done(2, 1, 22), final(22), at(22));
+      await store.runs.recordStepCompleted(run, done(2, 1, 22), final(22), at(22));
       expect(await store.jobs.getStored(job.job_id)).toEqual(completed);
       expect(await jobRow(job.job_id)).toEqual({
         status: 'COMPLETED',
@@ -1049,13 +1049,13 @@ forEachDialect('store', (dialect) => {
         completed_at: at(14),
       });
       // So the next retry still finds it.
-      expect(await store.jobs.recordAttemptStarted(address(job, 'run_1', 2), 3, 3, at(23))).toMatchObject({
+      expect(await store.runs.recordAttemptStarted(address(job, 'run_1', 2), 3, 3, at(23))).toMatchObject({
         attempt: 1,
         run_ended: true,
       });
 
       // A later attempt's completion replaces it, with the run's ending (a retry that could not read the record ran the tool: Temporal has its outputs).
-      await store.jobs.recordStepCompleted(run, done(2, 3, 25), final(25), at(25));
+      await store.runs.recordStepCompleted(run, done(2, 3, 25), final(25), at(25));
       const stored = await store.jobs.getStored(job.job_id);
       expect(stored?.run).toEqual({ ...final(25), steps: [done(0, 1, 12), done(1, 1, 13), done(2, 3, 25)] });
       expect(stored?.runs).toEqual([
@@ -1067,11 +1067,11 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
       const at0 = address(job, 'run_1', 0);
-      await store.jobs.recordAttemptStarted(at0, 1, 3, at(11));
+      await store.runs.recordAttemptStarted(at0, 1, 3, at(11));
       // Attempt 1 timed out (its worker stalled); attempt 2 runs; then attempt 1's stale result arrives.
-      await store.jobs.recordAttemptStarted(at0, 2, 3, at(12));
-      await store.jobs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'stale' } }, at(13));
-      await store.jobs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'TIMEOUT', message: 'stale' } }, at(13));
+      await store.runs.recordAttemptStarted(at0, 2, 3, at(12));
+      await store.runs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'stale' } }, at(13));
+      await store.runs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'TIMEOUT', message: 'stale' } }, at(13));
       expect(await store.jobs.stepRuns('run_1')).toEqual([
         step(0, { status: 'InProgress', attempt: 2, max_attempts: 3, started_at: at(11) }),
       ]);
@@ -1081,27 +1081,27 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
       // Before the run's first record, the first attempt already shows as the running step.
-      await store.jobs.recordAttemptStarted(address(job, 'run_1', 0), 1, undefined, at(11));
+      await store.runs.recordAttemptStarted(address(job, 'run_1', 0), 1, undefined, at(11));
       expect((await store.jobs.getStored(job.job_id))?.run).toMatchObject({
         current_step_index: 0,
         live_output: 'Running step 1 of 3: Extract',
       });
 
       expect(
-        await store.jobs.recordRun(
+        await store.runs.recordRun(
           { header: header(job, 'run_1', at(10), { live_output: 'Running step 1 of 3: Extract' }), steps: [] },
           at(12),
         ),
       ).toBe(true);
-      await store.jobs.recordAttemptEnded(
+      await store.runs.recordAttemptEnded(
         address(job, 'run_1', 0),
         1,
         at(11),
         { outputs: { analysis_results: 'F' } },
         at(13),
       );
-      await store.jobs.recordAttemptStarted(address(job, 'run_1', 1), 1, 3, at(14));
-      await store.jobs.recordAttemptProgress(address(job, 'run_1', 1), 1, 'page 2 of 5', at(15));
+      await store.runs.recordAttemptStarted(address(job, 'run_1', 1), 1, 3, at(14));
+      await store.runs.recordAttemptProgress(address(job, 'run_1', 1), 1, 'page 2 of 5', at(15));
       const run = (await store.jobs.getStored(job.job_id))?.run;
       expect(run).toMatchObject({
         status: 'InProgress',
@@ -1115,7 +1115,7 @@ forEachDialect('store', (dialect) => {
       ]);
 
       // A paused header at that step keeps its own message.
-      await store.jobs.recordRun(
+      await store.runs.recordRun(
         {
           header: header(job, 'run_1', at(10), {
             current_step_index: 1,
@@ -1198,7 +1198,7 @@ forEachDialect('store', (dialect) => {
       await failAtStep1(job, 'run_1', 10);
       const firstStep = (await store.jobs.stepRuns('run_1'))[0]!;
 
-      const retried = await store.jobs.claimRun(
+      const retried = await store.runs.claimRun(
         { job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } },
         now(),
       );
@@ -1221,7 +1221,7 @@ forEachDialect('store', (dialect) => {
       ]);
       // The claim is idempotent for the retry too: the same reused steps.
       expect(
-        await store.jobs.claimRun(
+        await store.runs.claimRun(
           { job_id: job.job_id, run_id: 'run_2', started_at: at(21), retry: { run_id: 'run_1', from_step_index: 1 } },
           now(),
         ),
@@ -1234,7 +1234,7 @@ forEachDialect('store', (dialect) => {
       // A retry of the retry, from the last step: only Completed steps are reused (step 1
       // failed again in run_2, which ran step 0 itself in this record).
       await failAtStep1(job, 'run_2', 20);
-      const third = await store.jobs.claimRun(
+      const third = await store.runs.claimRun(
         { job_id: job.job_id, run_id: 'run_3', started_at: at(30), retry: { run_id: 'run_2', from_step_index: 2 } },
         now(),
       );
@@ -1248,7 +1248,7 @@ forEachDialect('store', (dialect) => {
       const job = await insertJob();
       await claim(job, 'run_1', at(10));
       await failAtStep1(job, 'run_1', 10);
-      const second = await store.jobs.claimRun(
+      const second = await store.runs.claimRun(
         { job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } },
         now(),
       );
@@ -1256,7 +1256,7 @@ forEachDialect('store', (dialect) => {
       // run_2's final record writes every step, the reused one included, and fails at step 1 again.
       const reused = (await store.jobs.stepRuns('run_2'))[0]!;
       expect(
-        await store.jobs.recordRun(
+        await store.runs.recordRun(
           {
             header: header(job, 'run_2', at(20), {
               status: 'Failed',
@@ -1279,7 +1279,7 @@ forEachDialect('store', (dialect) => {
           now(),
         ),
       ).toBe(true);
-      const third = await store.jobs.claimRun(
+      const third = await store.runs.claimRun(
         { job_id: job.job_id, run_id: 'run_3', started_at: at(30), retry: { run_id: 'run_2', from_step_index: 1 } },
         now(),
       );
@@ -1298,7 +1298,7 @@ forEachDialect('store', (dialect) => {
           outputs: { analysis_results: `R${index}` },
         });
       expect(
-        await store.jobs.recordRun(
+        await store.runs.recordRun(
           {
             header: header(job, 'run_1', at(10), {
               status: 'Failed',
@@ -1322,7 +1322,7 @@ forEachDialect('store', (dialect) => {
         ),
       ).toBe(true);
       // from_step 1: step 1 completed in run_1 but is run again, so only step 0 is reused.
-      const retried = await store.jobs.claimRun(
+      const retried = await store.runs.claimRun(
         { job_id: job.job_id, run_id: 'run_2', started_at: at(20), retry: { run_id: 'run_1', from_step_index: 1 } },
         now(),
       );
@@ -1334,7 +1334,7 @@ forEachDialect('store', (dialect) => {
       ]);
       // Its tool runs in the new run, a retry of it too: run_1's completion of the step is not run_2's.
       expect(
-        await store.jobs.recordAttemptStarted(
+        await store.runs.recordAttemptStarted(
           { run_id: 'run_2', job_id: job.job_id, step_index: 1, step_id: 'analyze', type: 'tool' },
           2,
           3,
@@ -1347,7 +1347,7 @@ forEachDialect('store', (dialect) => {
     it("refuses a retry naming another run than the job's current one, or of a job that has not failed", async () => {
       const job = await insertJob();
       const retryOf = (runId: string, retried: string) =>
-        store.jobs.claimRun(
+        store.runs.claimRun(
           { job_id: job.job_id, run_id: runId, started_at: at(50), retry: { run_id: retried, from_step_index: 0 } },
           now(),
         );

@@ -1,17 +1,12 @@
 import { z } from 'zod';
+import { DatabaseUrlEnv } from '@ordo/core';
 
 const TestEnv = z.object({
   /**
    * A PostgreSQL server for the tests instead of the one the global setup starts. Its user
    * must be allowed to create databases: every test gets one of its own.
    */
-  DATABASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
+  DATABASE_URL: DatabaseUrlEnv,
   /** The seed of the OpenAPI fuzzer's run (`runSchemathesis`), to replay one a run printed; random otherwise. */
   ORDO_FUZZ_SEED: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().nonnegative().optional()),
 });

@@ -12,7 +12,7 @@ import {
   Variables,
 } from '@ordo/core';
 import type { AppDeps } from '../deps';
-import { JobService } from '../job-service';
+import { createJobSystems } from '../jobs/job-systems';
 import { idempotencyOf } from '../idempotency';
 import { ListJobsQuery } from '../list-jobs-query';
 import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
@@ -376,11 +376,11 @@ function correlationId(header: string | undefined): string | undefined {
 
 /** `/v1/jobs`: create, set inputs, start, follow and control jobs (seeds 000 and 002). */
 export function jobRoutes(deps: AppDeps) {
-  const jobs = new JobService(deps);
+  const jobs = createJobSystems(deps);
   return createRouter()
     .openapi(createJob, async (c) => {
       const request = c.req.valid('json');
-      const job = await jobs.create(
+      const job = await jobs.inputs.create(
         request,
         correlationId(c.req.valid('header')['x-correlation-id']),
         idempotencyOf(c),
@@ -389,37 +389,42 @@ export function jobRoutes(deps: AppDeps) {
       // A create retried with its Idempotency-Key answers its job as it is now: started or ended since, a 202.
       return job.status === 'PENDING' ? c.json(job, 201, location) : c.json(job, 202, location);
     })
-    .openapi(listJobs, async (c) => c.json(await jobs.list(c.req.valid('query')), 200))
-    .openapi(getJob, async (c) => c.json(await jobs.get(c.req.valid('param').job_id), 200))
-    .openapi(getExecutionState, async (c) => c.json(await jobs.executionState(c.req.valid('param').job_id), 200))
-    .openapi(getExecution, async (c) => c.json(await jobs.execution(c.req.valid('param').job_id), 200))
+    .openapi(listJobs, async (c) => c.json(await jobs.reads.list(c.req.valid('query')), 200))
+    .openapi(getJob, async (c) => c.json(await jobs.reads.get(c.req.valid('param').job_id), 200))
+    .openapi(getExecutionState, async (c) => c.json(await jobs.reads.executionState(c.req.valid('param').job_id), 200))
+    .openapi(getExecution, async (c) => c.json(await jobs.reads.execution(c.req.valid('param').job_id), 200))
     .openapi(confirmStep, async (c) => {
       const { job_id, step_id } = c.req.valid('param');
-      return c.json(await jobs.confirm(job_id, step_id, c.req.valid('json').payload), 200);
+      return c.json(await jobs.control.confirm(job_id, step_id, c.req.valid('json').payload), 200);
     })
     .openapi(getVariable, async (c) => {
       const { job_id, variable } = c.req.valid('param');
-      return c.json(await jobs.variable(job_id, variable), 200);
+      return c.json(await jobs.reads.variable(job_id, variable), 200);
     })
-    .openapi(getInputs, async (c) => c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, false), 200))
+    .openapi(getInputs, async (c) =>
+      c.json(await jobs.inputs.checkStoredInputs(c.req.valid('param').job_id, false), 200),
+    )
     .openapi(validateJobInputs, async (c) =>
-      c.json(await jobs.checkStoredInputs(c.req.valid('param').job_id, true), 200),
+      c.json(await jobs.inputs.checkStoredInputs(c.req.valid('param').job_id, true), 200),
     )
     .openapi(setInput, async (c) => {
       const { job_id, variable_id } = c.req.valid('param');
-      return c.json(await jobs.setInput(job_id, variable_id, c.req.valid('json').value), 200);
+      return c.json(await jobs.inputs.setInput(job_id, variable_id, c.req.valid('json').value), 200);
     })
-    .openapi(clearInputs, async (c) => c.json(await jobs.clearInputs(c.req.valid('param').job_id), 200))
+    .openapi(clearInputs, async (c) => c.json(await jobs.inputs.clearInputs(c.req.valid('param').job_id), 200))
     .openapi(startJob, async (c) =>
-      c.json(await jobs.start(c.req.valid('param').job_id, c.req.valid('json').input_values, idempotencyOf(c)), 202),
+      c.json(
+        await jobs.launches.start(c.req.valid('param').job_id, c.req.valid('json').input_values, idempotencyOf(c)),
+        202,
+      ),
     )
-    .openapi(pauseJob, async (c) => c.json(await jobs.pause(c.req.valid('param').job_id), 200))
-    .openapi(resumeJob, async (c) => c.json(await jobs.resume(c.req.valid('param').job_id), 200))
-    .openapi(cancelJob, async (c) => c.json(await jobs.cancel(c.req.valid('param').job_id), 202))
-    .openapi(resetJob, async (c) => c.json(await jobs.reset(c.req.valid('param').job_id), 200))
+    .openapi(pauseJob, async (c) => c.json(await jobs.control.pause(c.req.valid('param').job_id), 200))
+    .openapi(resumeJob, async (c) => c.json(await jobs.control.resume(c.req.valid('param').job_id), 200))
+    .openapi(cancelJob, async (c) => c.json(await jobs.control.cancel(c.req.valid('param').job_id), 202))
+    .openapi(resetJob, async (c) => c.json(await jobs.control.reset(c.req.valid('param').job_id), 200))
     .openapi(retryJob, async (c) => {
       const query = c.req.valid('query');
-      const result = await jobs.retry(c.req.valid('param').job_id, query.from_step, query.dry_run === 'true');
+      const result = await jobs.launches.retry(c.req.valid('param').job_id, query.from_step, query.dry_run === 'true');
       return result.job
         ? c.json({ plan: result.plan, job: result.job }, 202)
         : c.json({ plan: result.plan, dry_run: true as const }, 200);

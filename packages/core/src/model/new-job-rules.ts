@@ -1,44 +1,54 @@
-import {
-  fileIdsIn,
-  subWorkflowRefs,
-  validateInputs,
-  type FileValue,
-  type InputVariable,
-  type SchemaValue,
-  type StepDefinition,
-  type WorkflowStatus,
-} from '@ordo/core';
-import type { FileStore } from './file-store';
-import { toFileValue } from './file-store';
-import type { WorkflowRecord, WorkflowRepository } from './workflow-repository';
+import type { StepDefinition } from '../workflows/steps';
+import { fileIdsIn, validateInputs } from './input-validation';
+import { subWorkflowRefs } from './new-job';
+import type { FileValue, SchemaValue } from './schema-value';
+import type { WorkflowStatus } from './status';
+import type { InputVariable } from './variable-schema';
+
+/** What the rules of a new job read of a workflow version: its number and status. */
+export interface VersionOfWorkflow {
+  workflow_id: string;
+  version: number;
+  status: WorkflowStatus;
+}
+
+/** The reads of workflow versions the rules of a new job make (the store's workflow repository has them). */
+export interface WorkflowVersionReads<W extends VersionOfWorkflow> {
+  /** `version` of `workflowId`, or its latest version when none is named. */
+  get(workflowId: string, version?: number): Promise<W | undefined>;
+  latestPublished(workflowId: string): Promise<W | undefined>;
+}
 
 /**
  * The version a new job of a workflow runs, or why there is none, with the sentences every
  * creator answers (the API's `POST /v1/jobs`, a run creating its own job, a sub-workflow).
  */
-export type JobVersionResult =
-  | { ok: true; workflow: WorkflowRecord }
+export type NewJobVersionResult<W extends VersionOfWorkflow> =
+  | { ok: true; workflow: W }
   | {
       ok: false;
       code: 'WORKFLOW_NOT_FOUND' | 'VERSION_NOT_FOUND';
       field: 'workflow_id' | 'workflow_version';
       message: string;
     }
-  | {
-      ok: false;
-      code: 'VERSION_NOT_PUBLISHED';
-      field: 'workflow_version';
-      version: { workflow_id: string; version: number; status: WorkflowStatus };
-      message: string;
-    }
+  | NotPublishedRefusal
   | { ok: false; code: 'WORKFLOW_NOT_PUBLISHED'; field: 'workflow_id'; message: string; detail: string };
 
+/** The refusal of a version that is not PUBLISHED (named, or archived as the job was being created). */
+export interface NotPublishedRefusal {
+  ok: false;
+  code: 'VERSION_NOT_PUBLISHED';
+  field: 'workflow_version';
+  version: VersionOfWorkflow;
+  message: string;
+}
+
 /** `version` of `workflowId` when named (it must be PUBLISHED), else its latest PUBLISHED version. */
-export async function versionForNewJob(
-  workflows: Pick<WorkflowRepository, 'get' | 'latestPublished'>,
+export async function resolveNewJobVersion<W extends VersionOfWorkflow>(
+  workflows: WorkflowVersionReads<W>,
   workflowId: string,
   version: number | undefined,
-): Promise<JobVersionResult> {
+): Promise<NewJobVersionResult<W>> {
   if (version !== undefined) {
     const named = await workflows.get(workflowId, version);
     if (!named)
@@ -48,7 +58,7 @@ export async function versionForNewJob(
         field: 'workflow_version',
         message: `workflow '${workflowId}' version ${version} does not exist`,
       };
-    if (named.status !== 'PUBLISHED') return notPublishedVersion(named);
+    if (named.status !== 'PUBLISHED') return notPublishedRefusal(named);
     return { ok: true, workflow: named };
   }
   const published = await workflows.latestPublished(workflowId);
@@ -70,12 +80,8 @@ export async function versionForNewJob(
   };
 }
 
-/** The refusal of a version that is not PUBLISHED (named, or archived as the job was being created). */
-export function notPublishedVersion(version: {
-  workflow_id: string;
-  version: number;
-  status: WorkflowStatus;
-}): Extract<JobVersionResult, { code: 'VERSION_NOT_PUBLISHED' }> {
+/** {@link NotPublishedRefusal} of `version`. */
+export function notPublishedRefusal(version: VersionOfWorkflow): NotPublishedRefusal {
   return {
     ok: false,
     code: 'VERSION_NOT_PUBLISHED',
@@ -90,8 +96,8 @@ export function notPublishedVersion(version: {
  * target's latest PUBLISHED version now, so the job, its replays and every child it starts
  * agree on it. A target with none stays unpinned; its child then fails, saying so.
  */
-export async function subWorkflowVersions(
-  workflows: Pick<WorkflowRepository, 'latestPublished'>,
+export async function pinSubWorkflowVersions(
+  workflows: Pick<WorkflowVersionReads<VersionOfWorkflow>, 'latestPublished'>,
   steps: readonly StepDefinition[],
 ): Promise<Record<string, number>> {
   const unpinned = [
@@ -111,9 +117,12 @@ export async function subWorkflowVersions(
   return pins;
 }
 
-/** A job's input values checked as the API checks them, every file they name looked up. */
-export async function checkJobInputs(
-  files: Pick<FileStore, 'get'>,
+/**
+ * A job's input values checked as the API checks them ({@link validateInputs}), every file
+ * they name looked up once in `files` (the store's file store has `fileValue`).
+ */
+export async function validateInputsWithFiles(
+  files: { fileValue(fileId: string): Promise<FileValue | undefined> },
   variables: readonly InputVariable[],
   values: Readonly<Record<string, unknown>>,
 ): Promise<{ values: Record<string, SchemaValue>; errors: Record<string, string> }> {
@@ -121,8 +130,8 @@ export async function checkJobInputs(
   const found = new Map<string, FileValue>();
   await Promise.all(
     [...new Set(ids)].map(async (id) => {
-      const file = await files.get(id);
-      if (file) found.set(id, toFileValue(file));
+      const file = await files.fileValue(id);
+      if (file) found.set(id, file);
     }),
   );
   return validateInputs(variables, values, (id) => found.get(id));
