@@ -209,10 +209,10 @@ export {
   pinSubWorkflowVersions,
   resolveNewJobVersion,
   validateInputsWithFiles,
-} from './model/new-job-rules';
+} from './jobs/new-job-rules';
 export type {
   NewJobVersionResult,
   NotPublishedRefusal,
   VersionOfWorkflow,
   WorkflowVersionReads,
-} from './model/new-job-rules';
+} from './jobs/new-job-rules';

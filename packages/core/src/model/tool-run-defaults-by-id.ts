@@ -1,4 +1,4 @@
-import type { ToolRunDefaults } from './tool-descriptor';
+import type { ToolRunDefaults } from '../schemas/tool-descriptor';
 
 /**
  * The run defaults of `tools` by `tool_id`, what a run is handed (a prepared start, the

@@ -1,9 +1,9 @@
-import type { StepDefinition } from '../workflows/steps';
-import { fileIdsIn, validateInputs } from './input-validation';
+import type { StepDefinition } from '../steps';
+import { fileIdsIn, validateInputs } from '../model/input-validation';
 import { subWorkflowRefs } from './new-job';
-import type { FileValue, SchemaValue } from './schema-value';
-import type { WorkflowStatus } from './status';
-import type { InputVariable } from './variable-schema';
+import type { FileValue, SchemaValue } from '../schemas/schema-value';
+import type { WorkflowStatus } from '../schemas/status';
+import type { InputVariable } from '../schemas/variable-schema';
 
 /** What the rules of a new job read of a workflow version: its number and status. */
 export interface VersionOfWorkflow {
