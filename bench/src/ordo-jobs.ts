@@ -41,7 +41,7 @@ export async function createNoopWorkflow(api: string, steps: number): Promise<st
 
 /**
  * How a client creates and starts a job: `POST /v1/jobs`, then `POST /v1/jobs/{id}/start`
- * with its input in the start body (seed 002's createJob and startJob), or one `POST /v1/jobs`
+ * with its input in the start body (seed 002's createJob and startJob, docs/contract.md), or one `POST /v1/jobs`
  * with the input and `start: true`.
  */
 export type StartMode = 'two-requests' | 'one-request';

@@ -1,6 +1,6 @@
 /**
  * Waits for the API to be ready (its database and Temporal answer, and the worker `./ordo dev`
- * started polls, so the banner that follows is true), then creates seed 002's example workflow
+ * started polls, so the banner that follows is true), then creates seed 002's example workflow (docs/contract.md)
  * (`infra/seed/wf_analyze_document.json`) unless it exists. Used by `./ordo dev`, which
  * passes the API's URL as the argument and its API key on stdin (empty when auth is off).
  */

@@ -89,7 +89,7 @@ export const ProblemRef = component(Problem, 'Problem');
  * nest, so every schema using them (Job, CreateJobRequest, WorkflowDefinition...) refers to
  * these components, whichever route module is loaded first.
  */
-/** Any value a job variable can hold (seed 000's SchemaValueType). */
+/** Any value a job variable can hold (seed 000's SchemaValueType, docs/contract.md). */
 export const SchemaValueRef = component(SchemaValue, 'SchemaValue');
 /** The `schema` of an input variable. */
 export const VariableSchemaRef = component(VariableSchema, 'VariableSchema');

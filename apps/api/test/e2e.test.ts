@@ -19,7 +19,7 @@ import {
 import { fetchChecked } from './openapi-check';
 
 /**
- * Seed 002 end to end over real HTTP, against the real API and worker processes
+ * Seed 002 (docs/contract.md) end to end over real HTTP, against the real API and worker processes
  * (`tsx apps/*\/src/main.ts`, as `./ordo dev` runs them), then a restart; on SQLite and on
  * the run's PostgreSQL server (a database of its own, given as `DATABASE_URL`).
  */

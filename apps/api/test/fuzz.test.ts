@@ -19,7 +19,7 @@ const MAX_EXAMPLES = 25;
 
 /**
  * Schemathesis against the real API and worker processes (SQLite, the run's Temporal dev
- * server, the test tools), with seed 002's workflow, files and jobs in every state loaded
+ * server, the test tools), with seed 002's workflow (docs/contract.md), files and jobs in every state loaded
  * first: every operation of `/openapi.json` through every phase (its examples, boundary
  * values, random and invalid requests, and sequences following the document's links), every
  * check (`packages/testing/src/schemathesis.toml` says how two are tuned and why). No server

@@ -22,7 +22,7 @@ const MIB = 1024 * 1024;
 
 /**
  * Findings 4 and 1 of the hardening issue, end to end over real HTTP against the real API
- * and worker processes, on seed 002's workflow: heavy tool work runs in worker threads, so
+ * and worker processes, on seed 002's workflow (docs/contract.md): heavy tool work runs in worker threads, so
  * it cannot starve the worker's event loop. A PDF of a few kilobytes whose 100 pages share
  * one compressed content stream of 1 MiB of text once held the worker's event loop for
  * minutes (other jobs stayed "Starting", a cancel did nothing, only SIGKILL freed it).

@@ -15,7 +15,7 @@ import { LARGE_LAST_PAGE, pdfFixture } from '@ordo/tools/fixtures';
 import { fetchChecked } from './openapi-check';
 
 /**
- * Seed 002's example on a 1,100-page report whose text is over 3 MB, end to end over real
+ * Seed 002's example on a 1,100-page report whose text is over 3 MB (docs/contract.md), end to end over real
  * HTTP against the real API and worker processes: nothing Ordo sends to Temporal may grow
  * with the document (before the run-state design, this failed with TMPRL1103, payload too
  * large), the analysis reflects the figures on its last page, and the whole text is one GET away.

@@ -15,7 +15,7 @@ import {
   type ApiStack,
 } from './harness';
 
-/** Seed 001's runtime model against the real server: expressions, `__steps__`, activation policies, confirmations. */
+/** Seed 001's runtime model against the real server (docs/contract.md): expressions, `__steps__`, activation policies, confirmations. */
 describe('runtime model: expressions, activation policies and confirmations', () => {
   let stack: ApiStack;
 

@@ -14,7 +14,7 @@ export const PLATFORM_HEARTBEAT_S = 15;
 
 /** A kind of job a scenario runs: which workflow, with which inputs, and how its output is checked. */
 export interface JobKind {
-  /** `seed` (seed 002's example on infra/seed/q4-report.pdf) or `steps` (a chain of `tally` steps). */
+  /** `seed` (seed 002's example on infra/seed/q4-report.pdf, docs/contract.md) or `steps` (a chain of `tally` steps). */
   kind: 'seed' | 'steps';
   workflow_id: string;
   input_values: Record<string, unknown>;

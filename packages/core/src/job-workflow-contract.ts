@@ -25,7 +25,7 @@ export type JobWorkflow = (input: JobWorkflowInput) => Promise<JobWorkflowResult
  */
 export type ComposedJobWorkflow = (input: ComposedJobInput) => Promise<JobWorkflowResult>;
 
-/** Seed 000's `JobContext.executionState`, answered from workflow memory (no history growth). */
+/** Seed 000's `JobContext.executionState` (docs/contract.md), answered from workflow memory (no history growth). */
 export const executionStateQuery = defineQuery<ExecutionState>('executionState');
 
 /** The whole run state, from which the API projects every view of a running job. */

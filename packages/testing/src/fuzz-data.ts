@@ -97,7 +97,7 @@ const DRAFT_WORKFLOW = {
 };
 
 /**
- * Loads what a fuzzer works on into the API at `baseUrl`, through the API itself: seed 002's
+ * Loads what a fuzzer works on into the API at `baseUrl`, through the API itself (docs/contract.md): seed 002's
  * workflow and its jobs (pending with its inputs set, and completed), a job waiting on a
  * confirmation and one sleeping past it (inputs holding nested nulls), a failed job, a draft
  * workflow with a second version, two uploaded files. The worker must run the test tools

@@ -85,7 +85,7 @@ export class JobControl {
   }
 
   /**
-   * Returns a job to PENDING (seed 002 `resetJob`): its steps, outputs, errors, progress and
+   * Returns a job to PENDING (seed 002 `resetJob`, docs/contract.md): its steps, outputs, errors, progress and
    * run timestamps are cleared, input values kept. A run in progress is cancelled first and
    * awaited (terminated if it does not close in time). The old run stays in Temporal and in
    * the job's `runs`.

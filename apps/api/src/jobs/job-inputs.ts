@@ -33,7 +33,7 @@ export class JobInputs {
   ) {}
 
   /**
-   * Creates a PENDING job from a published workflow version (seed 002 §1): the one named by
+   * Creates a PENDING job from a published workflow version (seed 002 §1, docs/contract.md): the one named by
    * `workflow_version`, else the latest PUBLISHED one. The job keeps its own copy of that
    * version's steps, so later versions never change what it runs. `input_values` are set with
    * it (an invalid one refuses the request, nothing created); with `start` the job also starts

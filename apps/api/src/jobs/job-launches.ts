@@ -42,7 +42,7 @@ export class JobLaunches {
   ) {}
 
   /**
-   * Starts a pending job (seed 002 `startJob(jobId, inputVariables)`): `input_values`, when
+   * Starts a pending job (seed 002 `startJob(jobId, inputVariables)`, docs/contract.md): `input_values`, when
    * given, are set and validated as one change first; invalid inputs leave the job as it
    * was. The job's workflow records RUNNING itself when it begins, so an API that dies
    * mid-start leaves the job PENDING (no run) or running (a run), never stuck between.

@@ -68,7 +68,7 @@ export class JobReads {
     return this.view(await this.current(jobId));
   }
 
-  /** Seed 000's executionState, with every value whole. */
+  /** Seed 000's executionState (docs/contract.md), with every value whole. */
   async executionState(jobId: string): Promise<ExecutionState & { stale?: true }> {
     const now = await this.current(jobId);
     const state = executionStateOf(now.stored.job, now.run);

@@ -60,7 +60,7 @@ export const JobList = component(
 );
 export type JobList = z.infer<typeof JobList>;
 
-/** The answer of `GET /v1/jobs/{job_id}/execution-state`: seed 000's executionState, every value whole. */
+/** The answer of `GET /v1/jobs/{job_id}/execution-state`: seed 000's executionState (docs/contract.md), every value whole. */
 export const ExecutionStateAnswer = component(
   ExecutionState.extend({
     stale: z

@@ -45,7 +45,7 @@ export function stepReads(step: StepDefinition, declared: ReadonlySet<string>): 
  * The output rule: which variables make up a job's `output_data`. A definition that
  * declares `output_variables` gets exactly those. Otherwise, every variable some step
  * writes and no step after its last writer reads: the results nothing else consumed.
- * For seed 002's example that is `final_analysis`, while `document_text` (read by the
+ * For seed 002's example that is `final_analysis` (docs/contract.md), while `document_text` (read by the
  * analysis step) stays visible in the extraction step's outputs and in `variables`.
  */
 export function outputVariableNames(def: DefinitionShape): string[] {

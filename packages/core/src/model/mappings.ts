@@ -10,7 +10,7 @@ import type { SchemaValue } from '../schemas/schema-value';
  * - `{ "var": "name" }`: the job variable `name`;
  * - `{ "expr": "…" }`: a JSONata expression over the job's variables, `__context__`,
  *   `__steps__` and `__each__` (see `expressions.ts`);
- * - a string naming a declared variable: that variable (seed 002's implicit form);
+ * - a string naming a declared variable: that variable (seed 002's implicit form, docs/contract.md);
  * - an object or array: each member resolved the same way (so providers nest);
  * - anything else: itself.
  * A source that has no value (an unset variable, an expression giving nothing) is absent:

@@ -3,7 +3,7 @@ import type { RunHeader, RunStart } from '../schemas/run-store-contract';
 import type { RunError, RunState, RunStatus, StepRun } from '../schemas/run-state';
 import type { Variables } from '../schemas/schema-value';
 
-/** The message a cancelled job shows (seed 002 §4). */
+/** The message a cancelled job shows (seed 002 §4, docs/contract.md). */
 export const CANCELLED_MESSAGE = 'Job cancelled by user';
 
 /** Whether a run can change no more. */

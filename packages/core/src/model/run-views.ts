@@ -7,7 +7,7 @@ import type { JobStatus, JobStepStatus } from '../schemas/status';
 
 /**
  * The views of a job run. Each is a pure function of the job's record and its run state,
- * so the Job (seed 002), executionState (seed 000) and, later, the runtime execution
+ * so the Job (seed 002, docs/contract.md), executionState (seed 000) and, later, the runtime execution
  * (seed 001) never disagree: they are the same state, mapped.
  */
 

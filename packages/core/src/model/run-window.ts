@@ -66,7 +66,7 @@ export function runStateWindow(run: RunState, bounds: WindowBounds = {}): RunSta
   return { ...run, steps: steps.slice(from, to) };
 }
 
-/** Seed 000's `executionState` of a run, its `step_results` from the run's window of steps. */
+/** Seed 000's `executionState` of a run (docs/contract.md), its `step_results` from the run's window of steps. */
 export function windowedExecutionState(run: RunState, bounds: WindowBounds = {}): ExecutionState {
   const window = runStateWindow(run, bounds);
   if (window === run) return runExecutionState(run);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SchemaValue, Variables } from './schema-value';
 import { JobStatus } from './status';
 
-/** The result of one executed step (seed 000 `StepExecutionResult`, with seed 002's `step_id`). */
+/** The result of one executed step (seed 000 `StepExecutionResult`, with seed 002's `step_id`, docs/contract.md). */
 export const StepExecutionResult = z.object({
   step_id: z.string(),
   success: z.boolean(),

@@ -4,7 +4,7 @@ import { Variables } from './schema-value';
 import { JobStatus, JobStepStatus } from './status';
 import { Identifier, InputVariable, NO_CONTROL_EXCEPT_WHITESPACE, PlainText } from './variable-schema';
 
-/** The body of `POST /v1/jobs` (seed 002's CreateJobRequest). */
+/** The body of `POST /v1/jobs` (seed 002's CreateJobRequest, docs/contract.md). */
 export const CreateJobRequest = z.strictObject({
   workflow_id: Identifier,
   /** The version to run; the latest PUBLISHED one when absent. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Variables } from './schema-value';
 
 /**
- * A job run's status: seed 001's `WorkflowRuntimeStatus`, word for word. It is the one
+ * A job run's status: seed 001's `WorkflowRuntimeStatus` (docs/contract.md), word for word. It is the one
  * status the run state holds; seed 002's job status is a projection of it (`jobStatusOf`).
  */
 export const RunStatus = z.enum(['NotStarted', 'InProgress', 'Completed', 'Failed', 'Cancelled']);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RunStatus, StepRunStatus } from './run-state';
 
 /**
- * Seed 001's `TRuntimeWorkflowStepExecution`, field for field (camelCase, as the seed).
+ * Seed 001's `TRuntimeWorkflowStepExecution` (docs/contract.md), field for field (camelCase, as the seed).
  * `GET /v1/jobs/{job_id}/execution` answers it per step, and expressions read it as
  * `__steps__.<stepId>`.
  */

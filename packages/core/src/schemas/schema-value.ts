@@ -9,7 +9,7 @@ export const FileValue = z.object({
 });
 export type FileValue = z.infer<typeof FileValue>;
 
-/** Any value a job variable can hold: string | number | boolean | object | FileValue (seed 000). */
+/** Any value a job variable can hold: string | number | boolean | object | FileValue (seed 000, docs/contract.md). */
 export type SchemaValue = string | number | boolean | null | SchemaValue[] | { [key: string]: SchemaValue };
 
 export const SchemaValue: z.ZodType<SchemaValue> = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Job status words on the wire (seed 002): a projection of the run's `RunStatus`. */
+/** Job status words on the wire (seed 002, docs/contract.md): a projection of the run's `RunStatus`. */
 export const JobStatus = z.enum(['PENDING', 'RUNNING', 'COMPLETED', 'FAILED']);
 export type JobStatus = z.infer<typeof JobStatus>;
 

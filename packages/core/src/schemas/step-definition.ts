@@ -99,7 +99,7 @@ export const StepDefinitionSchema = z.discriminatedUnion('type', [
   SubWorkflowStep,
 ]);
 
-/** Seed 002 writes tool steps without a `type`; such a step is a tool step. */
+/** Seed 002 (docs/contract.md) writes tool steps without a `type`; such a step is a tool step. */
 function defaultStepType(raw: unknown): unknown {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('type' in raw) && 'tool' in raw) {
     return { ...raw, type: 'tool' };

@@ -96,7 +96,7 @@ export interface ObjectSchema {
   required?: string[] | undefined;
 }
 
-/** The `schema` of an input variable, discriminated on `type` (seed 002). */
+/** The `schema` of an input variable, discriminated on `type` (seed 002, docs/contract.md). */
 export type VariableSchema = StringSchema | NumberSchema | BooleanSchema | FileSchema | ArraySchema | ObjectSchema;
 
 // Nesting deeper than this is refused: a schema is written by people, and an unbounded one
