@@ -6,6 +6,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Two files at a time, whatever the core count (Vitest's default is one fewer than the cores:
+    // one on CI's two). Integration tests mostly wait on servers and processes, so two overlap well;
+    // every bound they assert is a liveness bound with margins set for a loaded machine.
+    maxWorkers: 2,
     projects: [
       {
         test: {
