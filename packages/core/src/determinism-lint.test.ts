@@ -36,7 +36,7 @@ describe('the determinism boundary (eslint.config.js)', () => {
   it('allows the Temporal workflow API and Ordo model imports', async () => {
     const ids = await ruleIds(
       'packages/core/src/workflows/probe.ts',
-      `import { sleep } from '@temporalio/workflow';\nimport { orderedSteps } from './jobs/definition-queries';\nexport const y = [sleep, orderedSteps];\n`,
+      `import { sleep } from '@temporalio/workflow';\nimport { orderedSteps } from '../model/definition-queries';\nexport const y = [sleep, orderedSteps];\n`,
     );
     expect(ids).toEqual([]);
   });

@@ -93,7 +93,7 @@ describe('the import rules (.dependency-cruiser.cjs)', () => {
       'packages/core/src/workflows/probe.ts': [
         `import { z } from 'zod';`,
         `import { readFileSync } from 'node:fs';`,
-        `import { Job } from './schemas/job';`,
+        `import { Job } from '../schemas/job';`,
         `import { Kysely } from 'kysely';`,
         `export const probe = [z, readFileSync, Job, Kysely];`,
         ``,
@@ -120,7 +120,7 @@ describe('the import rules (.dependency-cruiser.cjs)', () => {
         'packages/core/src/workflows/probe.ts': [
           `import { sleep } from '@temporalio/workflow';`,
           `import type { z } from 'zod';`,
-          `import type { Job } from './schemas/job';`,
+          `import type { Job } from '../schemas/job';`,
           `import { double } from '../model/pure';`,
           `export const probe = (job: Job, s: z.ZodString) => [sleep, double, job, s];`,
           ``,
@@ -133,8 +133,8 @@ describe('the import rules (.dependency-cruiser.cjs)', () => {
     const found = violationsIn({
       'packages/core/src/steps/index.ts': `export const STEP_TYPES = {};\n`,
       'packages/core/src/workflows/job-workflow.ts': `export const jobWorkflow = () => undefined;\n`,
-      'packages/core/src/model/queries.ts': `import { STEP_TYPES } from './steps';\nexport const q = STEP_TYPES;\n`,
-      'packages/core/src/steps/probe.ts': `import { jobWorkflow } from './workflows/job-workflow';\nexport const p = jobWorkflow;\n`,
+      'packages/core/src/model/queries.ts': `import { STEP_TYPES } from '../steps';\nexport const q = STEP_TYPES;\n`,
+      'packages/core/src/steps/probe.ts': `import { jobWorkflow } from '../workflows/job-workflow';\nexport const p = jobWorkflow;\n`,
     });
     expect(rulesOf(found)).toEqual(['model-is-the-bottom', 'steps-below-jobs-and-workflows']);
   }, 60_000);
