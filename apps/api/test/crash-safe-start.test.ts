@@ -83,6 +83,19 @@ describe('a start survives the API dying mid-start', () => {
     return job;
   }
 
+  /**
+   * The run's status once Temporal has closed it: the job reads COMPLETED as soon as the last
+   * step's activity recorded the run's ending, a moment before the workflow's own completion.
+   */
+  async function closedRunStatus(jobId: string): Promise<string | undefined> {
+    const run = await pollUntil(
+      () => describeRun(jobId),
+      (d) => d?.status.name !== 'RUNNING',
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return run?.status.name;
+  }
+
   async function describeRun(jobId: string) {
     try {
       return await temporal.workflow.getHandle(jobId).describe();
@@ -173,7 +186,7 @@ describe('a start survives the API dying mid-start', () => {
     expect(done.status).toBe('COMPLETED');
     expect(Object.keys(done.output_data)).toEqual(['final_analysis']);
     expect(done.runs).toHaveLength(1);
-    expect((await describeRun(job.job_id))?.status.name).toBe('COMPLETED');
+    expect(await closedRunStatus(job.job_id)).toBe('COMPLETED');
   });
 
   it('dies after Temporal started the run but before hearing so: the workflow claims the job itself and completes it', async () => {
@@ -230,7 +243,7 @@ describe('a start survives the API dying mid-start', () => {
       ['COMPLETED', 1],
     ]);
     expect(Object.keys(done.output_data)).toEqual(['final_analysis']);
-    expect((await describeRun(job.job_id))?.status.name).toBe('COMPLETED');
+    expect(await closedRunStatus(job.job_id)).toBe('COMPLETED');
 
     const again = await call(`/v1/jobs/${job.job_id}/start`, { method: 'POST' });
     expect(again.status).toBe(409);

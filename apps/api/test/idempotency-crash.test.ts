@@ -102,24 +102,30 @@ describe('Idempotency-Key across the API dying mid-create', () => {
 
   it('answers every retried key with its own job, run once, none orphaned PENDING', async () => {
     const answered = new Map<number, string>();
-    const inFlight = Array.from({ length: CREATES }, (_, i) =>
-      create(i).then(
-        async (res) => {
-          if (res.status === 202) answered.set(i, Job.parse(await res.json()).job_id);
-        },
-        () => undefined,
-      ),
-    );
-    // Killed while most are still in flight: some have inserted their job, some started its run, some neither.
-    await pollUntil(
-      () => Promise.resolve(answered.size),
-      (n) => n >= 3,
-      { timeoutMs: 60_000, intervalMs: 5 },
-    );
-    const killedAt = Date.now();
-    await api!.kill();
+    // Killed while most are still in flight (some have inserted their job, some started its run,
+    // some neither): at the third answer, from the answer's own callback, not a poll that a fast
+    // API could let all 30 answers overtake.
+    let killedAt = 0;
+    let killing: Promise<void> | undefined;
+    const killed = new Promise<void>((resolve) => {
+      const inFlight = Array.from({ length: CREATES }, (_, i) =>
+        create(i).then(
+          async (res) => {
+            if (res.status === 202 && killing === undefined) answered.set(i, Job.parse(await res.json()).job_id);
+            if (answered.size >= 3 && killing === undefined) {
+              killedAt = Date.now();
+              killing = api!.kill();
+              resolve();
+            }
+          },
+          () => undefined,
+        ),
+      );
+      void Promise.all(inFlight).then(() => resolve());
+    });
+    await killed;
+    await killing;
     expect(api!.child.signalCode).toBe('SIGKILL');
-    await Promise.all(inFlight);
     console.log(`idempotency-crash: ${answered.size} of ${CREATES} creates answered before the SIGKILL`);
     expect(answered.size).toBeLessThan(CREATES);
 
