@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { readTallyLedger } from '@ordo/tools';
 import type { OrdoHttp } from './http';
-import { tasksOf, waitsOnDeadWorkers, type RunTask } from './tasks';
+import { tasksOf, waitsOnDeadWorkers, type AttemptStart, type RunTask } from './tasks';
 import { describeHistory, timeOf, type HistoryEvent } from './timeline';
 import type { Launch } from './workload';
 
@@ -97,6 +97,8 @@ export interface MeasureInput {
   exits?: () => readonly string[];
   /** Where to write each run's history as lines to read (`<job_id>.txt`), timed from the first fault; nowhere when unset. */
   historiesDir?: string;
+  /** Activity attempts seen started while pending, which histories do not keep (an `AttemptWatch`'s `startsOf`). */
+  earlierStarts?: (runId: string, activityId: string) => readonly AttemptStart[];
   log: (line: string) => void;
 }
 
@@ -121,9 +123,10 @@ export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const jobs = await Promise.all(summaries.map((s) => http.get<ApiJob>(`/v1/jobs/${s.job_id}`)));
-  const chains = await readChains(input.client, input.taskQueue);
+  const earlierStarts = input.earlierStarts ?? ((): readonly AttemptStart[] => []);
+  const chains = await readChains(input.client, input.taskQueue, earlierStarts);
   const ledger = await readTallyLedger(input.ledgerPath);
-  if (input.historiesDir !== undefined) await writeHistories(input.historiesDir, chains, input.faults);
+  if (input.historiesDir !== undefined) await writeHistories(input.historiesDir, chains, input.faults, earlierStarts);
 
   const examples: Record<string, string[]> = {};
   const note = (measure: string, text: string): void => {
@@ -343,7 +346,11 @@ async function openExecutions(client: Client, taskQueue: string): Promise<number
 }
 
 /** Every Ordo run on the task queue, each a chain of executions read from Temporal's histories. */
-async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
+async function readChains(
+  client: Client,
+  taskQueue: string,
+  earlierStarts: (runId: string, activityId: string) => readonly AttemptStart[],
+): Promise<Chain[]> {
   const executions: { workflowId: string; runId: string; status: string }[] = [];
   for await (const execution of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
     executions.push({ workflowId: execution.workflowId, runId: execution.runId, status: execution.status.name });
@@ -369,8 +376,10 @@ async function readChains(client: Client, taskQueue: string): Promise<Chain[]> {
     chains.set(key, chain);
     chain.executions.push({ run_id: e.runId, events });
     chain.tasks.push(
-      ...tasksOf(events, (scheduled) =>
-        stepIndexOf(scheduled.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data),
+      ...tasksOf(
+        events,
+        (scheduled) => stepIndexOf(scheduled.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data),
+        (activityId) => earlierStarts(e.runId, activityId),
       ),
     );
     const stepOf = new Map<number, number>();
@@ -440,8 +449,17 @@ function stepIndexOf(data: Uint8Array | null | undefined): number | undefined {
   }
 }
 
-/** Writes each chain's histories as lines to read, one file per job, timed from the first fault (or the run's start). */
-async function writeHistories(dir: string, chains: readonly Chain[], faults: readonly FaultWindow[]): Promise<void> {
+/**
+ * Writes each chain's histories as lines to read, one file per job, timed from the first
+ * fault (or the run's start), each execution followed by the activity attempts seen pending
+ * that its history does not keep.
+ */
+async function writeHistories(
+  dir: string,
+  chains: readonly Chain[],
+  faults: readonly FaultWindow[],
+  earlierStarts: (runId: string, activityId: string) => readonly AttemptStart[],
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const chain of chains) {
     const origin = faults[0]?.end ?? chain.started_at;
@@ -449,7 +467,21 @@ async function writeHistories(dir: string, chains: readonly Chain[], faults: rea
       (f) =>
         `fault: ${f.what} at +${((f.end - origin) / 1000).toFixed(2)} s${f.worker_identity ? ` (${f.worker_identity})` : ''}`,
     );
-    const body = chain.executions.flatMap((x) => [`execution ${x.run_id}`, ...describeHistory(x.events, origin)]);
+    const at = (t: number): string => `${((t - origin) / 1000).toFixed(2).padStart(6)} s`;
+    const seen = (x: Chain['executions'][number]): string[] =>
+      x.events.flatMap((event) => {
+        const a = event.activityTaskScheduledEventAttributes;
+        if (!a) return [];
+        return earlierStarts(x.run_id, a.activityId ?? '').map(
+          (s) =>
+            `${at(s.at)}  seen pending: activity ${a.activityId} (${a.activityType?.name ?? '?'}) attempt ${s.attempt} started by ${s.by}`,
+        );
+      });
+    const body = chain.executions.flatMap((x) => [
+      `execution ${x.run_id}`,
+      ...describeHistory(x.events, origin),
+      ...seen(x),
+    ]);
     await writeFile(join(dir, `${chain.job_id}.txt`), [...header, ...body, ''].join('\n'));
   }
 }

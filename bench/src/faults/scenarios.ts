@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OrdoProcess } from '@ordo/testing';
+import { AttemptWatch } from './attempt-watch';
 import type { OrdoHttp } from './http';
 import { measure, type FaultWindow, type ScenarioMeasures } from './records';
 import type { ApiProcess, FaultStack, ScenarioStack } from './stack';
@@ -49,6 +50,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** How long jobs have, after the last fault ended, to end. */
 const SETTLE_MS = 150_000;
+/**
+ * The scenarios that kill workers, whose recoveries are timed per task: they watch for the
+ * activity attempts a history does not keep (see `AttemptWatch`). Elsewhere the watch would
+ * only add load.
+ */
+const WATCHES_ATTEMPTS: ReadonlySet<ScenarioName> = new Set(['worker-kill-activity', 'worker-kill-workflow-task']);
 
 /** Runs one scenario on its own database, data folder, task queue and processes, and measures it. */
 export async function runScenario(
@@ -58,6 +65,7 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const t0 = Date.now();
   const scenario = await stack.scenario(name);
+  const watch = WATCHES_ATTEMPTS.has(name) ? AttemptWatch.start(stack.temporal.client, scenario.taskQueue) : undefined;
   try {
     const run = SCENARIOS[name];
     const { description, faults, launches, http } = await run(scenario, options);
@@ -74,10 +82,14 @@ export async function runScenario(
       log: options.log,
       exits: () => scenario.exits,
       ...(historiesDir !== undefined && { historiesDir }),
+      ...(watch !== undefined && {
+        earlierStarts: (runId: string, activityId: string) => watch.startsOf(runId, activityId),
+      }),
     });
     if (historiesDir !== undefined) await scenario.writeOutputs(historiesDir);
     return { name, description, faults, measures, duration_s: Math.round((Date.now() - t0) / 1000) };
   } finally {
+    await watch?.stop();
     await scenario.stop();
   }
 }

@@ -23,7 +23,11 @@ const started = (identity: string) => ({ workflowTaskStartedEventAttributes: { i
 const completed = (identity: string) => ({ workflowTaskCompletedEventAttributes: { identity } });
 const timedOut = (timeoutType: 1 | 2) => ({ workflowTaskTimedOutEventAttributes: { timeoutType } });
 const activity = (heartbeat: number) => ({
-  activityTaskScheduledEventAttributes: { activityType: { name: 'tally' }, heartbeatTimeout: { seconds: heartbeat } },
+  activityTaskScheduledEventAttributes: {
+    activityId: '1',
+    activityType: { name: 'tally' },
+    heartbeatTimeout: { seconds: heartbeat },
+  },
 });
 const activityStarted = (scheduledEventId: number, attempt: number, identity: string) => ({
   activityTaskStartedEventAttributes: { scheduledEventId, attempt, identity },
@@ -120,6 +124,32 @@ describe('what a worker death held up, from Temporal histories', () => {
     );
     expect(waits(events, [...kills, { end: KILL + 12_000, worker_identity: SECOND }])).toEqual([
       ['workflow task #1 (start-to-close timeout, start-to-close timeout)', 11, 12],
+    ]);
+  });
+
+  it('an activity held up by two deaths in turn: its lost attempt 2, seen pending, ends the wait on the first', () => {
+    // faults wkw 5 on 74107b3: attempt 1 died with the first worker; attempt 2 started 15.8 s
+    // later on a replacement killed 0.9 s after; attempt 3 started 16.2 s after that kill.
+    // The history keeps attempt 3 only; the watch saw attempt 2 while it was pending.
+    const SECOND = '3@host';
+    const events = history(
+      [-2.4, scheduled(1)],
+      [-2.4, started(DEAD)],
+      [-2.4, completed(DEAD)],
+      [-2.4, activity(15)],
+      [32.9, activityStarted(4, 3, LIVE)],
+      [33, activityCompleted(4)],
+    );
+    const twoKills = [...kills, { end: KILL + 16_700, worker_identity: SECOND }];
+    const lost = [{ attempt: 2, at: KILL + 15_750, by: SECOND }];
+    const tasks = tasksOf(
+      events,
+      () => 0,
+      (activityId) => (activityId === '1' ? lost : []),
+    );
+    expect(tasks.map((t) => waitsOnDeadWorkers(t, twoKills, KILL + 100_000).map((w) => w.wait_ms / 1000))).toEqual([
+      [],
+      [expect.closeTo(15.75, 5) as number, expect.closeTo(16.2, 5) as number],
     ]);
   });
 

@@ -12,7 +12,7 @@ export interface RunTask {
   scheduled_at: number;
   /** When the attempt that went through started (Temporal records only that one of an activity); undefined: none yet. */
   started_at?: number;
-  /** Every start Temporal recorded and by which worker: a workflow task's lost attempts too, an activity's last attempt only. */
+  /** Every start Temporal recorded and by which worker: a workflow task's lost attempts too; an activity's last attempt, and the earlier ones seen pending. */
   starts: { at: number; by: string }[];
   /** A workflow task that timed out or failed and was scheduled again, or an activity past attempt 1. */
   retried: boolean;
@@ -31,10 +31,23 @@ const TIMEOUT_TYPES: Record<number, string> = {
   4: 'heartbeat',
 };
 
-/** The tasks of one execution's history, in the order they were scheduled. */
+/** An activity attempt's start as Temporal reported it while the attempt was pending (see `AttemptWatch`). */
+export interface AttemptStart {
+  attempt: number;
+  at: number;
+  by: string;
+}
+
+/**
+ * The tasks of one execution's history, in the order they were scheduled. `earlierStarts`
+ * adds, per activity ID, starts of attempts the history does not keep (it records only an
+ * activity's last attempt): without them, a step whose attempt 2 started on a live worker and
+ * died with the next kill looks as if it waited from the first kill to attempt 3.
+ */
 export function tasksOf(
   events: readonly HistoryEvent[],
   stepOf: (scheduled: HistoryEvent) => number | undefined,
+  earlierStarts: (activityId: string) => readonly AttemptStart[] = () => [],
 ): RunTask[] {
   const tasks: RunTask[] = [];
   const activities = new Map<number, RunTask>();
@@ -83,7 +96,7 @@ export function tasksOf(
         what: `${step === undefined ? 'activity' : `step ${step}`} (${a.activityType?.name ?? '?'})`,
         kind: 'activity',
         scheduled_at: at,
-        starts: [],
+        starts: earlierStarts(a.activityId ?? '').map(({ at: startedAt, by }) => ({ at: startedAt, by })),
         retried: false,
         lost_on: [],
         heartbeat_s: Number(a.heartbeatTimeout?.seconds?.toString() ?? 0) || undefined,
@@ -95,7 +108,8 @@ export function tasksOf(
       const task = activities.get(Number(a.scheduledEventId ?? 0));
       if (task) {
         task.started_at = at;
-        task.starts.push({ at, by: a.identity ?? '?' });
+        // Attempts the watch saw are earlier ones (the last is this); kept in order of time.
+        task.starts = [...task.starts.filter((s) => s.at < at), { at, by: a.identity ?? '?' }];
         task.retried = (a.attempt ?? 1) > 1;
         task.what += ` attempt ${a.attempt ?? 1}`;
       }
