@@ -7,12 +7,13 @@
  *   pnpm bench:fuzz [--minutes 30] [--examples 500] [--seed N] [--no-write]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSchemathesis, seedFuzzData } from '@ordo/testing';
 import { integerFlag } from './flags';
 import { checkout } from './git';
+import { machineInfo } from './machine';
 import { writeResults } from './results';
 import { startStack } from './stack';
 
@@ -53,9 +54,7 @@ try {
     date: new Date().toISOString(),
     ...checkout(),
     machine: {
-      cores: cpus().length,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
+      ...machineInfo(),
       load_before,
       load_after: loadavg()[0]!,
     },

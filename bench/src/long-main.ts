@@ -8,15 +8,16 @@
  *   pnpm bench:long [--steps 10000] [--no-write]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runStateQuery } from '@ordo/core';
-import { withApiKey } from '@ordo/testing';
 import { chainOf, type ChainExecution } from './long-run';
 import { startStack } from './stack';
 import { checkout } from './git';
+import { getJson, postJson } from './ordo-jobs';
+import { machineInfo } from './machine';
 
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
@@ -56,7 +57,7 @@ const stack = await startStack(
 try {
   const { client, api } = stack;
   const workflowId = `bench_long_${steps}`;
-  await post(
+  await postJson(
     api,
     '/v1/workflows',
     {
@@ -73,11 +74,11 @@ try {
     },
     201,
   );
-  const job = (await post(api, '/v1/jobs', { workflow_id: workflowId, name: 'long bench job' }, 201)) as {
+  const job = (await postJson(api, '/v1/jobs', { workflow_id: workflowId, name: 'long bench job' }, 201)) as {
     job_id: string;
   };
   const t0 = performance.now();
-  await post(api, `/v1/jobs/${job.job_id}/start`, {}, 202);
+  await postJson(api, `/v1/jobs/${job.job_id}/start`, {}, 202);
   // The job run is the chain's first execution.
   const described = await client.workflow.getHandle(job.job_id).describe();
   const firstRunId = described.raw.workflowExecutionInfo?.firstRunId || described.runId;
@@ -110,7 +111,7 @@ try {
   done = true;
   await sampling;
 
-  const view = (await get(api, `/v1/jobs/${job.job_id}`)) as { status: string; output_data: { count?: unknown } };
+  const view = (await getJson(api, `/v1/jobs/${job.job_id}`)) as { status: string; output_data: { count?: unknown } };
   if (result.status !== 'Completed' || view.status !== 'COMPLETED' || view.output_data.count !== steps) {
     throw new Error(
       `job ${job.job_id} ended ${String(result.status)} / ${view.status} with output ${JSON.stringify(view.output_data)}`,
@@ -122,9 +123,7 @@ try {
     date: new Date().toISOString(),
     ...checkout(),
     machine: {
-      cores: cpus().length,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
+      ...machineInfo(),
       load_before,
       load_after: loadavg()[0]!,
     },
@@ -162,21 +161,4 @@ try {
   }
 } finally {
   await stack.stop();
-}
-
-async function post(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
-  const res = await fetch(
-    `${api}${path}`,
-    withApiKey({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  );
-  const text = await res.text();
-  if (res.status !== expected)
-    throw new Error(`POST ${path}: ${res.status}, expected ${expected}: ${text.slice(0, 2000)}`);
-  return JSON.parse(text) as unknown;
-}
-
-async function get(api: string, path: string): Promise<unknown> {
-  const res = await fetch(`${api}${path}`, withApiKey());
-  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
 }

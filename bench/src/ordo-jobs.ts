@@ -91,12 +91,18 @@ export async function getJob(
   api: string,
   jobId: string,
 ): Promise<{ status: string; output_data: Record<string, unknown> }> {
-  const res = await fetch(`${api}/v1/jobs/${jobId}`, withApiKey());
-  if (!res.ok) throw new Error(`GET /v1/jobs/${jobId}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { status: string; output_data: Record<string, unknown> };
+  return (await getJson(api, `/v1/jobs/${jobId}`)) as { status: string; output_data: Record<string, unknown> };
 }
 
-async function postJson(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
+/** GET of a path of the bench's API (with the test key); throws on any status but 2xx. */
+export async function getJson(api: string, path: string): Promise<unknown> {
+  const res = await fetch(`${api}${path}`, withApiKey());
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** POST of a JSON body to a path of the bench's API (with the test key); throws unless it answers `expected`. */
+export async function postJson(api: string, path: string, body: unknown, expected: number): Promise<unknown> {
   // The API the bench starts accepts the test key (startOrdoProcess).
   const res = await fetch(
     `${api}${path}`,

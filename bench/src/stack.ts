@@ -15,6 +15,49 @@ export const ORDO_TASK_QUEUE = 'bench-ordo';
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
 const NAMESPACE = 'default';
 
+/** The Temporal CLI's path, from `infra/install-temporal.sh cli` (which installs it when missing, its progress on stderr). */
+export function temporalCli(): string {
+  return execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
+/** The loopback ports a dev server listens on. */
+export interface DevServerPorts {
+  port: number;
+  httpPort: number;
+  metricsPort: number;
+}
+
+/**
+ * The arguments of `temporal server start-dev` for the bench: headless on loopback, with
+ * Ordo's search attributes; its database in `dbFile`, or in memory without one.
+ */
+export function devServerArgs(ports: DevServerPorts, dbFile?: string): string[] {
+  const args = [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(ports.port),
+    '--http-port',
+    String(ports.httpPort),
+    '--metrics-port',
+    String(ports.metricsPort),
+  ];
+  if (dbFile !== undefined) args.push('--db-filename', dbFile);
+  args.push('--namespace', NAMESPACE, '--log-level', 'error');
+  // As a production server does: the dev server otherwise re-reads its search attributes
+  // from its database on every use (so ones added while it runs show at once); Ordo's are
+  // all registered as it starts.
+  args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
+  return args;
+}
+
 /** Everything the bench runs against, fresh for each run. */
 export interface BenchStack {
   client: Client;
@@ -53,10 +96,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
+    const cli = temporalCli();
     const [port, httpPort, metricsPort, apiPort] = [
       await freePort(),
       await freePort(),
@@ -64,27 +104,8 @@ export async function startStack(options: StackOptions, log: (line: string) => v
       await freePort(),
     ];
     const temporalAddress = `127.0.0.1:${port}`;
-    const args = [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--http-port',
-      String(httpPort),
-      '--metrics-port',
-      String(metricsPort),
-    ];
     // In memory by default: both sides pay the same for it, and a disk shared with other work adds noise.
-    if (options.fileDb) args.push('--db-filename', join(dir, 'temporal.db'));
-    args.push('--namespace', NAMESPACE, '--log-level', 'error');
-    // As a production server does: the dev server otherwise re-reads its search attributes
-    // from its database on every use (so ones added while it runs show at once); Ordo's are
-    // all registered as it starts.
-    args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
-    for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
+    const args = devServerArgs({ port, httpPort, metricsPort }, options.fileDb ? join(dir, 'temporal.db') : undefined);
     children.push(spawnChild('temporal', cli, args));
     log(
       `temporal dev server on ${temporalAddress} (${options.fileDb ? `db ${join(dir, 'temporal.db')}` : 'in-memory db'})`,

@@ -75,6 +75,17 @@ function step(
   };
 }
 
+/** A step's record once its first attempt (of seed 002's three) ended `status`, with its outputs or error. */
+function endedStep(
+  index: 0 | 1,
+  status: 'COMPLETED' | 'FAILED',
+  result: Pick<JobStep, 'output_data' | 'error_message'>,
+  started_at: string,
+  completed_at: string,
+): JobStep {
+  return step(index, { status, attempt: 1, max_attempts: 3, ...result, started_at, completed_at });
+}
+
 /** Seed 002's "Example created Job". */
 const CREATED_JOB: Job = {
   job_id: 'job_abc123',
@@ -129,14 +140,13 @@ const COMPLETED_JOB: Job = {
   completed_at: '2024-03-20T10:31:10Z',
   steps: [
     RUNNING_JOB.steps[0]!,
-    step(1, {
-      status: 'COMPLETED',
-      attempt: 1,
-      max_attempts: 3,
-      output_data: { analysis_results: FINAL_ANALYSIS },
-      started_at: '2024-03-20T10:31:05Z',
-      completed_at: '2024-03-20T10:31:10Z',
-    }),
+    endedStep(
+      1,
+      'COMPLETED',
+      { output_data: { analysis_results: FINAL_ANALYSIS } },
+      '2024-03-20T10:31:05Z',
+      '2024-03-20T10:31:10Z',
+    ),
   ],
   execution_progress: { current_step: 2, total_steps: 2, is_paused: false },
   live_output: 'Completed',
@@ -154,14 +164,13 @@ const FAILED_JOB: Job = {
   completed_at: '2024-03-20T10:31:02Z',
   error_message: 'Failed to process PDF: File is password protected',
   steps: [
-    step(0, {
-      status: 'FAILED',
-      attempt: 1,
-      max_attempts: 3,
-      error_message: 'Failed to process PDF: File is password protected',
-      started_at: '2024-03-20T10:31:01Z',
-      completed_at: '2024-03-20T10:31:02Z',
-    }),
+    endedStep(
+      0,
+      'FAILED',
+      { error_message: 'Failed to process PDF: File is password protected' },
+      '2024-03-20T10:31:01Z',
+      '2024-03-20T10:31:02Z',
+    ),
     step(1, { status: 'PENDING', attempt: 0 }),
   ],
   execution_progress: { current_step: 0, total_steps: 2, is_paused: false },
@@ -180,14 +189,7 @@ const CANCELLED_JOB: Job = {
   error_message: 'Job cancelled by user',
   steps: [
     RUNNING_JOB.steps[0]!,
-    step(1, {
-      status: 'FAILED',
-      attempt: 1,
-      max_attempts: 3,
-      error_message: 'Job cancelled by user',
-      started_at: '2024-03-20T10:31:05Z',
-      completed_at: '2024-03-20T10:31:15Z',
-    }),
+    endedStep(1, 'FAILED', { error_message: 'Job cancelled by user' }, '2024-03-20T10:31:05Z', '2024-03-20T10:31:15Z'),
   ],
   live_output: 'Job cancelled by user',
   runs: [

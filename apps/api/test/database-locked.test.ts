@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore } from '@ordo/storage';
-import { json, problem, startApiStack, toolStep, type ApiStack } from './harness';
+import { json, problem, publishWorkflow, startApiStack, toolStep, type ApiStack } from './harness';
 
 /**
  * SQLite's outage: the database file locked by another connection's write transaction past
@@ -20,17 +20,7 @@ describe('a locked SQLite database', () => {
 
   beforeAll(async () => {
     stack = await startApiStack('db-locked', { worker: false });
-    const created = await stack.request(
-      '/v1/workflows',
-      json('POST', {
-        workflow_id: workflowId,
-        name: workflowId,
-        status: 'PUBLISHED',
-        input_variables: [],
-        steps: [toolStep('nap', 'sleep', { ms: 1 })],
-      }),
-    );
-    expect(created.status, await created.clone().text()).toBe(201);
+    await publishWorkflow(stack, workflowId, { steps: [toolStep('nap', 'sleep', { ms: 1 })] });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -230,13 +230,12 @@ export function toolStep(
   return { step_id, tool: { tool_id, name: tool_id }, parameter_mappings, output_mappings, ...extra };
 }
 
-/** Creates a PUBLISHED workflow and a job of it with these inputs (valid ones), ready to start. */
-export async function createJob(
+/** Creates a PUBLISHED workflow named by its id (no inputs unless `definition` says), expecting 201. */
+export async function publishWorkflow(
   stack: ApiRequester,
-  definition: { input_variables?: unknown[]; steps: unknown[]; output_variables?: string[] },
-  inputValues: Record<string, unknown> = {},
-): Promise<Job> {
-  const workflowId = `wf_${Math.random().toString(36).slice(2, 10)}`;
+  workflowId: string,
+  definition: Record<string, unknown>,
+): Promise<void> {
   const created = await stack.request(
     '/v1/workflows',
     json('POST', {
@@ -248,6 +247,16 @@ export async function createJob(
     }),
   );
   expect(created.status, await created.clone().text()).toBe(201);
+}
+
+/** Creates a PUBLISHED workflow and a job of it with these inputs (valid ones), ready to start. */
+export async function createJob(
+  stack: ApiRequester,
+  definition: { input_variables?: unknown[]; steps: unknown[]; output_variables?: string[] },
+  inputValues: Record<string, unknown> = {},
+): Promise<Job> {
+  const workflowId = `wf_${Math.random().toString(36).slice(2, 10)}`;
+  await publishWorkflow(stack, workflowId, definition);
   const res = await stack.request('/v1/jobs', json('POST', { workflow_id: workflowId, name: `job of ${workflowId}` }));
   expect(res.status).toBe(201);
   let job = Job.parse(await res.json());

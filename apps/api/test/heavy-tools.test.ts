@@ -4,13 +4,11 @@ import {
   freePort,
   makePdf,
   makeTextBombPdf,
+  ordoProcessEnv,
   pollUntil,
   seedFile,
   startOrdoProcess,
   tempDataDir,
-  temporalAddress,
-  temporalNamespace,
-  uniqueTaskQueue,
   waitForOk,
   withApiKey,
   type OrdoProcess,
@@ -37,15 +35,7 @@ describe('heavy tool work beside other jobs', () => {
     dataDir = await tempDataDir('heavy');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      ORDO_TASK_QUEUE: uniqueTaskQueue('heavy'),
-      ORDO_DATA_DIR: dataDir.path,
-      DATABASE_URL: '',
-    };
+    const env = ordoProcessEnv({ label: 'heavy', port, dataDir: dataDir.path });
     worker = startOrdoProcess('worker', env);
     processes.push(startOrdoProcess('api', env), worker);
     await waitForOk(`${base}/ready`);

@@ -8,6 +8,7 @@ import {
   json,
   problem,
   sendingTestKey,
+  publishWorkflow,
   startApiStack,
   toolStep,
   waitForEnd,
@@ -51,17 +52,7 @@ describe('an Idempotency-Key names one job for its whole life', () => {
         createApp({ ...stack.deps, temporal: { client: new Client({ connection }), taskQueue: stack.taskQueue } }),
       ),
     );
-    const created = await stack.request(
-      '/v1/workflows',
-      json('POST', {
-        workflow_id: workflowId,
-        name: workflowId,
-        status: 'PUBLISHED',
-        input_variables: [],
-        steps: [toolStep('nap', 'sleep', { ms: 50 })],
-      }),
-    );
-    expect(created.status, await created.clone().text()).toBe(201);
+    await publishWorkflow(stack, workflowId, { steps: [toolStep('nap', 'sleep', { ms: 50 })] });
   });
   afterAll(async () => {
     await connection?.close();

@@ -9,7 +9,17 @@ import {
   type Job,
 } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
-import { getJob, json, startApiStack, startJob, toolStep, waitForEnd, waitForJob, type ApiStack } from './harness';
+import {
+  getJob,
+  json,
+  publishWorkflow,
+  startApiStack,
+  startJob,
+  toolStep,
+  waitForEnd,
+  waitForJob,
+  type ApiStack,
+} from './harness';
 
 /** `sys.sub_workflow` steps on the real dev server and SQLite: children are real child workflows and real jobs. */
 describe('sub-workflows: child jobs of a step', () => {
@@ -19,7 +29,7 @@ describe('sub-workflows: child jobs of a step', () => {
   beforeAll(async () => {
     stack = await startApiStack('sub-workflows');
     // The child: doubles `n`, after sleeping `sleep_ms`; refuses n = 2 with its own message.
-    await publish('sub_double', {
+    await publishWorkflow(stack, 'sub_double', {
       input_variables: [
         { variable_id: 'n', name: 'n', schema: { type: 'number' }, required: true },
         {
@@ -46,24 +56,10 @@ describe('sub-workflows: child jobs of a step', () => {
   });
   afterAll(async () => stack.stop());
 
-  async function publish(workflowId: string, definition: Record<string, unknown>): Promise<void> {
-    const res = await stack.request(
-      '/v1/workflows',
-      json('POST', {
-        workflow_id: workflowId,
-        name: workflowId,
-        status: 'PUBLISHED',
-        input_variables: [],
-        ...definition,
-      }),
-    );
-    expect(res.status, await res.clone().text()).toBe(201);
-  }
-
   /** Publishes a parent workflow, creates a job of it with these inputs and starts it. */
   async function startParent(definition: Record<string, unknown>, inputs: Record<string, unknown>): Promise<Job> {
     const workflowId = `sub_parent_${++counter}`;
-    await publish(workflowId, definition);
+    await publishWorkflow(stack, workflowId, definition);
     const res = await stack.request(
       '/v1/jobs',
       json('POST', { workflow_id: workflowId, name: `parent ${counter}`, context: { team: 'ops' } }),

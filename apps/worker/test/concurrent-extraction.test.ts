@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   JOB_WORKFLOW_TYPE,
@@ -8,19 +7,11 @@ import {
   type JobRecord,
   type JobWorkflowResult,
 } from '@ordo/core';
-import { openStore, toFileValue, type OrdoStore } from '@ordo/storage';
-import {
-  connectClient,
-  connectWorker,
-  makePdf,
-  pollUntil,
-  tempDataDir,
-  uniqueTaskQueue,
-  workflowBundle,
-} from '@ordo/testing';
+import { toFileValue, type OrdoStore } from '@ordo/storage';
+import { makePdf, pollUntil, uniqueTaskQueue } from '@ordo/testing';
 import { TOOLS } from '@ordo/tools';
-import { createWorker } from '../src/index';
 import { insertJob } from './insert-job';
+import { startRunningWorker, type RunningWorker } from './running-worker';
 
 const extractOnly = WorkflowDefinition.parse({
   workflow_id: 'wf_extract',
@@ -52,37 +43,21 @@ const LARGE_DOCUMENTS = 4;
  */
 describe('PDF extraction under concurrency', () => {
   let store: OrdoStore;
-  let removeDir: () => Promise<void>;
   let client: Client;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let running: RunningWorker;
   const taskQueue = uniqueTaskQueue('concurrent-pdf');
 
   beforeAll(async () => {
-    const dir = await tempDataDir('concurrent-pdf');
-    removeDir = dir.remove;
-    store = await openStore({ dataDir: dir.path });
-    client = await connectClient();
-    connection = await connectWorker();
-    worker = await createWorker({
-      connection,
-      namespace: client.options.namespace,
+    running = await startRunningWorker({
+      name: 'concurrent-pdf',
       taskQueue,
-      store,
       tools: TOOLS,
-      workflowBundle: workflowBundle(),
     });
-    running = worker.run();
+    ({ store, client } = running);
   });
 
   afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await client.connection.close();
-    await store.close();
-    await removeDir();
+    await running.stop();
   });
 
   it(`extracts ${LARGE_DOCUMENTS} large and ${SMALL_DOCUMENTS} small PDFs at once, every one on its first attempt`, async () => {

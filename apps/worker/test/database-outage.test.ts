@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   JOB_WORKFLOW_TYPE,
@@ -8,23 +7,19 @@ import {
   type JobWorkflowInput,
   type JobWorkflowResult,
 } from '@ordo/core';
-import { openStore, toFileValue, type OrdoStore } from '@ordo/storage';
+import { toFileValue, type OrdoStore } from '@ordo/storage';
 import {
-  connectClient,
-  connectWorker,
   createDatabase,
   makePdf,
   pollUntil,
   seedFile,
   startPostgres,
-  tempDataDir,
   uniqueTaskQueue,
-  workflowBundle,
   type PostgresServer,
 } from '@ordo/testing';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
-import { createWorker } from '../src/index';
 import { insertJob } from './insert-job';
+import { startRunningWorker, type RunningWorker } from './running-worker';
 import { preparedInput } from './prepared-start';
 
 /** Longer than a step's three attempts take with the platform's retry policy (1 s, then 2 s). */
@@ -51,42 +46,24 @@ const nap = (step_id: string, ms: number) => ({
 describe('job runs across a PostgreSQL outage', () => {
   let server: PostgresServer;
   let store: OrdoStore;
-  let removeDir: () => Promise<void>;
   let client: Client;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let running: RunningWorker;
   const taskQueue = uniqueTaskQueue('db-outage');
 
   beforeAll(async () => {
     server = await startPostgres();
-    const dir = await tempDataDir('db-outage');
-    removeDir = dir.remove;
-    store = await openStore({
-      dataDir: dir.path,
+    running = await startRunningWorker({
+      name: 'db-outage',
+      taskQueue,
+      tools: TOOLSET,
       databaseUrl: (await createDatabase(server.url, 'worker_outage')).url,
     });
-    client = await connectClient();
-    connection = await connectWorker();
-    worker = await createWorker({
-      connection,
-      namespace: client.options.namespace,
-      taskQueue,
-      store,
-      tools: TOOLSET,
-      workflowBundle: workflowBundle(),
-    });
-    running = worker.run();
+    ({ store, client } = running);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await client?.connection.close();
-    await store?.close();
+    await running?.stop();
     await server?.stop();
-    await removeDir?.();
   });
 
   const start = (job: JobRecord, input: Partial<JobWorkflowInput> = {}) =>

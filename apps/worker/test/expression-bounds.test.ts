@@ -1,5 +1,4 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   evaluateExpression,
@@ -13,11 +12,11 @@ import {
   type JobWorkflowInput,
   type JobWorkflowResult,
 } from '@ordo/core';
-import { openStore, type OrdoStore } from '@ordo/storage';
-import { connectClient, connectWorker, tempDataDir, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
+import type { OrdoStore } from '@ordo/storage';
+import { uniqueTaskQueue } from '@ordo/testing';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
-import { createWorker } from '../src/index';
 import { insertJob } from './insert-job';
+import { startRunningWorker, type RunningWorker } from './running-worker';
 import { preparedInput } from './prepared-start';
 
 /** What a run's history says about its workflow tasks and the pacer's timers. */
@@ -64,38 +63,22 @@ async function pacedWaits(texts: readonly string[], document: Record<string, unk
  */
 describe('bounded expressions in the job workflow', () => {
   let store: OrdoStore;
-  let removeDir: () => Promise<void>;
   let client: Client;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let running: RunningWorker;
   const taskQueue = uniqueTaskQueue('expression-bounds');
   const tools = [...TOOLS, ...TEST_TOOLS];
 
   beforeAll(async () => {
-    const dir = await tempDataDir('expression-bounds');
-    removeDir = dir.remove;
-    store = await openStore({ dataDir: dir.path });
-    client = await connectClient();
-    connection = await connectWorker();
-    worker = await createWorker({
-      connection,
-      namespace: client.options.namespace,
+    running = await startRunningWorker({
+      name: 'expression-bounds',
       taskQueue,
-      store,
-      tools,
-      workflowBundle: workflowBundle(),
+      tools: tools,
     });
-    running = worker.run();
+    ({ store, client } = running);
   });
 
   afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await client.connection.close();
-    await store.close();
-    await removeDir();
+    await running.stop();
   });
 
   const noopStep = (step_id: string, value: unknown, out: string) => ({

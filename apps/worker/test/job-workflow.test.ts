@@ -1,6 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   executionStateQuery,
@@ -13,19 +12,12 @@ import {
   type JobWorkflowInput,
   type JobWorkflowResult,
 } from '@ordo/core';
-import { openStore, toFileValue, type OrdoStore } from '@ordo/storage';
-import {
-  connectClient,
-  connectWorker,
-  makePdf,
-  seedFile,
-  tempDataDir,
-  uniqueTaskQueue,
-  workflowBundle,
-} from '@ordo/testing';
+import { toFileValue, type OrdoStore } from '@ordo/storage';
+import { makePdf, seedFile, uniqueTaskQueue, workflowBundle } from '@ordo/testing';
 import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createWorker } from '../src/index';
 import { insertJob } from './insert-job';
+import { startRunningWorker, type RunningWorker } from './running-worker';
 import { preparedInput } from './prepared-start';
 
 const seed = WorkflowDefinition.parse(JSON.parse(seedFile('wf_analyze_document.json')));
@@ -33,37 +25,21 @@ const seed = WorkflowDefinition.parse(JSON.parse(seedFile('wf_analyze_document.j
 /** The job workflow against a real Temporal server and a real store, without the API. */
 describe('job workflow on a real Temporal server', () => {
   let store: OrdoStore;
-  let removeDir: () => Promise<void>;
   let client: Client;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let running: RunningWorker;
   const taskQueue = uniqueTaskQueue('job-workflow');
 
   beforeAll(async () => {
-    const dir = await tempDataDir('job-workflow');
-    removeDir = dir.remove;
-    store = await openStore({ dataDir: dir.path });
-    client = await connectClient();
-    connection = await connectWorker();
-    worker = await createWorker({
-      connection,
-      namespace: client.options.namespace,
+    running = await startRunningWorker({
+      name: 'job-workflow',
       taskQueue,
-      store,
       tools: [...TOOLS, ...TEST_TOOLS],
-      workflowBundle: workflowBundle(),
     });
-    running = worker.run();
+    ({ store, client } = running);
   });
 
   afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await client.connection.close();
-    await store.close();
-    await removeDir();
+    await running.stop();
   });
 
   function start(job: JobRecord, input: Partial<JobWorkflowInput> = {}) {
@@ -275,7 +251,7 @@ describe('job workflow on a real Temporal server', () => {
       });
       await handle.cancel();
       const late = await createWorker({
-        connection,
+        connection: running.connection,
         namespace: client.options.namespace,
         taskQueue: lateQueue,
         store,

@@ -7,13 +7,14 @@
  *
  *   pnpm bench:faults [--jobs 45] [--only name,name] [--no-write] [--histories dir]
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFaultReport, type FaultSuiteResult } from './report';
 import { runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult } from './scenarios';
 import { FaultStack } from './stack';
 import { checkout } from '../git';
+import { machineInfo } from '../machine';
 import { writeResults } from '../results';
 
 const { values: flags } = parseArgs({
@@ -55,9 +56,7 @@ const result: FaultSuiteResult = {
   date: new Date().toISOString(),
   ...checkout(),
   machine: {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
+    ...machineInfo(),
     load_1m_before,
     load_1m_after: Math.round(loadavg()[0]! * 100) / 100,
   },

@@ -1,10 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
 import {
   createDatabase,
   freePort,
@@ -15,10 +13,9 @@ import {
   type PostgresServer,
 } from '@ordo/testing';
 import { tallyLedgerPath } from '@ordo/tools';
-import { connectWhenUp } from '../stack';
+import { connectWhenUp, devServerArgs, temporalCli } from '../stack';
 import { OrdoHttp } from './http';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const NAMESPACE = 'default';
 
 /**
@@ -38,28 +35,10 @@ export class TemporalServer {
 
   /** Starts a dev server whose database is `<dir>/temporal.db`; resolves once it answers. */
   static async start(dir: string): Promise<TemporalServer> {
-    const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
+    const cli = temporalCli();
     const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const address = `127.0.0.1:${port}`;
-    const args = [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--http-port',
-      String(httpPort),
-      '--metrics-port',
-      String(metricsPort),
-    ];
-    args.push('--db-filename', join(dir, 'temporal.db'), '--namespace', NAMESPACE, '--log-level', 'error');
-    args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
-    for (const attribute of ORDO_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=Keyword`);
+    const args = devServerArgs({ port, httpPort, metricsPort }, join(dir, 'temporal.db'));
     const first = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const server = new TemporalServer(address, cli, args, await connectWhenUp(address, first));

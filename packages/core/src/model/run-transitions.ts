@@ -47,45 +47,23 @@ export function beginRunState(start: RunStart): RunState {
   return { ...initialRunHeader(start, start.run_id, start.started_at), steps };
 }
 
+/**
+ * The fields that name a job and its lineage: what a run's header, and every view of a run,
+ * carries of the job it runs. One list, so the header and the views cannot drift apart.
+ */
+export type JobIdentityKey =
+  'job_id' | 'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id';
+
 /** What a run's header is made from: a run's start, or a job as stored (see `runHeaderSource`). */
-export type RunHeaderSource = Pick<
-  RunStart,
-  | 'job_id'
-  | 'workflow_id'
-  | 'workflow_version'
-  | 'correlation_id'
-  | 'context'
-  | 'parent_job_id'
-  | 'root_job_id'
-  | 'total_steps'
-  | 'variables'
->;
+export type RunHeaderSource = Pick<RunStart, JobIdentityKey | 'total_steps' | 'variables'>;
 
 /** A stored job as the source of its run's header: its inputs are the variables a run begins with. */
-export function runHeaderSource(
-  job: Pick<
-    JobRecord,
-    | 'job_id'
-    | 'workflow_id'
-    | 'workflow_version'
-    | 'correlation_id'
-    | 'context'
-    | 'parent_job_id'
-    | 'root_job_id'
-    | 'steps'
-    | 'input_values'
-  >,
-): RunHeaderSource {
+export function runHeaderSource(job: Pick<JobRecord, JobIdentityKey | 'steps' | 'input_values'>): RunHeaderSource {
   return { ...job, total_steps: job.steps.length, variables: job.input_values };
 }
 
 /** What a run carries of its job's identity and lineage: its workflow version, correlation, context, parent and root. */
-export function runLineageOf(
-  source: Pick<
-    RunHeaderSource,
-    'workflow_id' | 'workflow_version' | 'correlation_id' | 'context' | 'parent_job_id' | 'root_job_id'
-  >,
-) {
+export function runLineageOf(source: Pick<RunHeaderSource, Exclude<JobIdentityKey, 'job_id'>>) {
   return {
     workflow_id: source.workflow_id,
     workflow_version: source.workflow_version,

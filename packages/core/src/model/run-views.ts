@@ -2,7 +2,7 @@ import type { ExecutionState, StepExecutionResult } from '../schemas/execution-s
 import type { Job, JobRecord, JobStep, RunSummary } from '../schemas/job';
 import type { RunState, RunStatus, StepRun, StepRunStatus } from '../schemas/run-state';
 import type { RuntimeStepExecution, RuntimeWorkflowExecution } from '../schemas/runtime-execution';
-import { CANCELLED_MESSAGE, pickVariables } from './run-transitions';
+import { CANCELLED_MESSAGE, type JobIdentityKey, pickVariables } from './run-transitions';
 import type { JobStatus, JobStepStatus } from '../schemas/status';
 
 /**
@@ -217,17 +217,7 @@ export function runtimeStepOf(runId: string, step: StepRun): RuntimeStepExecutio
  * every step `NotStarted`. The same state as the Job view, mapped (see the table in docs/runtime-model.md).
  */
 export function runtimeExecutionOf(
-  job: Pick<
-    JobRecord,
-    | 'job_id'
-    | 'workflow_id'
-    | 'workflow_version'
-    | 'correlation_id'
-    | 'context'
-    | 'parent_job_id'
-    | 'root_job_id'
-    | 'steps'
-  >,
+  job: Pick<JobRecord, JobIdentityKey | 'steps'>,
   run: RunState | undefined,
 ): RuntimeWorkflowExecution {
   const runId = run?.run_id ?? 'pending';
