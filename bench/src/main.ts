@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineTiming } from './baseline-jobs';
 import { cpuDelta, treeCpuMs } from './cpu';
 import { countHistory, type HistoryCount } from './history';
-import { CHAIN_VALUE, createNoopWorkflow, getJob, runOrdoJob, type OrdoJobTiming } from './ordo-jobs';
+import { CHAIN_VALUE, createNoopWorkflow, fetchJob, runOrdoJob, type OrdoJobTiming } from './ordo-jobs';
 import { formatReport, type BenchResult } from './report';
 import { median, percentile, pool, round } from './stats';
 import { startStack, type BenchStack } from './stack';
@@ -150,7 +150,7 @@ async function run(stack: BenchStack): Promise<BenchResult> {
     ),
   ];
   for (const [jobId, steps] of checked) {
-    const job = await getJob(api, jobId);
+    const job = await fetchJob(api, jobId);
     if (job.status !== 'COMPLETED' || job.output_data[`v${steps}`] !== CHAIN_VALUE) {
       throw new Error(`job ${jobId} is ${job.status} with output_data ${JSON.stringify(job.output_data)}`);
     }

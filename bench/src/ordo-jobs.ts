@@ -87,7 +87,7 @@ interface StartedJob {
 }
 
 /** The job as the API answers it, to check it is COMPLETED with the chain's value. */
-export async function getJob(
+export async function fetchJob(
   api: string,
   jobId: string,
 ): Promise<{ status: string; output_data: Record<string, unknown> }> {

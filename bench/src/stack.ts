@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
-import { freePort, startOrdoProcess, waitForOk, type OrdoProcess } from '@ordo/testing';
+import { freePort, startOrdoProcess, temporalCliPath, waitForOk, type OrdoProcess } from '@ordo/testing';
 
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(benchRoot, '..');
@@ -14,14 +14,6 @@ const repoRoot = join(benchRoot, '..');
 export const ORDO_TASK_QUEUE = 'bench-ordo';
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
 const NAMESPACE = 'default';
-
-/** The Temporal CLI's path, from `infra/install-temporal.sh cli` (which installs it when missing, its progress on stderr). */
-export function temporalCli(): string {
-  return execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-}
 
 /** The loopback ports a dev server listens on. */
 export interface DevServerPorts {
@@ -96,7 +88,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const cli = temporalCli();
+    const cli = await temporalCliPath();
     const [port, httpPort, metricsPort, apiPort] = [
       await freePort(),
       await freePort(),

@@ -4,7 +4,7 @@ import {
   FaultStack,
   launchAll,
   launchJob,
-  measure,
+  measureScenario,
   newLaunch,
   publishSeedWorkflow,
   publishStepsWorkflow,
@@ -133,7 +133,7 @@ describe('a PostgreSQL outage under the API and a worker', () => {
       await duringLaunched;
       expect(during.ok, during.answers.join('; ')).toBe(true);
       expect(during.answers[0]).toBe('create+start 503: DATABASE_UNAVAILABLE');
-      const measures = await measure({
+      const measures = await measureScenario({
         http: api.http,
         client: stack.temporal.client,
         taskQueue: scenario.taskQueue,

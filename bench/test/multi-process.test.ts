@@ -3,7 +3,7 @@ import { pollUntil, temporalAddress, type OrdoProcess } from '@ordo/testing';
 import {
   FaultStack,
   launchAll,
-  measure,
+  measureScenario,
   newLaunch,
   publishSeedWorkflow,
   publishStepsWorkflow,
@@ -193,7 +193,7 @@ describe('two APIs and two workers on one database', () => {
       const retried = batch.filter((l) => l.answers.some((a) => a.includes(' 0: ')));
       log(`${retried.length} launches retried through the other API`);
 
-      const measures = await measure({
+      const measures = await measureScenario({
         http: apis[1]!.http,
         client: stack.temporal.client,
         taskQueue: scenario.taskQueue,

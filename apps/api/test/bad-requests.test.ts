@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDialect, ResponseChecker, TEST_API_KEY, type OpenApiDocument } from '@ordo/testing';
 import { startApiServer, type ApiServer } from '../src/server';
-import { json, startApiStack, toolStep, upload, type ApiStack } from './harness';
+import { json, startApiStack, toolStepDefinition, upload, type ApiStack } from './harness';
 import { rawRequest, type RawRequest } from './raw-http';
 
 /** What the rows refer to: made once per database before the table runs. */
@@ -408,7 +408,7 @@ const ROWS: Row[] = [
     request: send(
       'POST',
       '/v1/workflows',
-      JSON.stringify({ workflow_id: 'wf_long', name: 'n'.repeat(100_000), steps: [toolStep('s', 'noop')] }),
+      JSON.stringify({ workflow_id: 'wf_long', name: 'n'.repeat(100_000), steps: [toolStepDefinition('s', 'noop')] }),
     ),
     status: 422,
     fields: ['name'],
@@ -440,7 +440,7 @@ const ROWS: Row[] = [
           name: 'v',
           schema: { type: 'string' },
         })),
-        steps: [toolStep('s', 'noop')],
+        steps: [toolStepDefinition('s', 'noop')],
       }),
     ),
     status: 422,
@@ -959,7 +959,7 @@ forEachDialect('hostile requests', (dialect) => {
             name: workflowId,
             status: 'PUBLISHED',
             input_variables: variables,
-            steps: [toolStep('s', 'noop', { value: 'title' }, { value: 'out' })],
+            steps: [toolStepDefinition('s', 'noop', { value: 'title' }, { value: 'out' })],
           }),
         ),
       );

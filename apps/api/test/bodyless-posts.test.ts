@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { ResponseChecker, TEST_API_KEY, type OpenApiDocument } from '@ordo/testing';
 import { startApiServer, type ApiServer } from '../src/server';
-import { createJob, startApiStack, toolStep, waitForJob, type ApiStack } from './harness';
+import { createJob, startApiStack, toolStepDefinition, waitForJob, type ApiStack } from './harness';
 import { rawRequest, type RawResponse } from './raw-http';
 
 /** How a client may send "no body": each is the same request to the API. */
@@ -69,7 +69,7 @@ describe('POSTs without a body', () => {
 
   it('runs start, pause, resume, cancel, retry, reset and validate with no body, however it is framed', async () => {
     const job = await createJob(stack, {
-      steps: [toolStep('wait', 'sleep', { ms: 30_000 }), toolStep('after', 'noop')],
+      steps: [toolStepDefinition('wait', 'sleep', { ms: 30_000 }), toolStepDefinition('after', 'noop')],
     });
     const started = await post(`/v1/jobs/${job.job_id}/start`, 'none');
     expect(started.status, started.body).toBe(202);
@@ -100,7 +100,7 @@ describe('POSTs without a body', () => {
   });
 
   it('takes "no body" as one request for idempotency, however it is framed', async () => {
-    const job = await createJob(stack, { steps: [toolStep('wait', 'sleep', { ms: 30_000 })] });
+    const job = await createJob(stack, { steps: [toolStepDefinition('wait', 'sleep', { ms: 30_000 })] });
     const key: [string, string] = ['Idempotency-Key', `bodyless-${job.job_id}`];
     const first = await post(`/v1/jobs/${job.job_id}/start`, 'none', [key]);
     expect(first.status, first.body).toBe(202);

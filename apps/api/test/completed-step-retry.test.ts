@@ -7,7 +7,7 @@ import {
   startApiStack,
   startJob,
   startWorkerProcess,
-  toolStep,
+  toolStepDefinition,
   waitForClose,
   waitForEnd,
   type ApiStack,
@@ -92,7 +92,7 @@ describe('a retry of a step whose tool already completed', () => {
   }
 
   const tallyStep = (id: string, value: string, output: string) =>
-    toolStep(
+    toolStepDefinition(
       id,
       'tally',
       { ms: TALLY_MS, value },

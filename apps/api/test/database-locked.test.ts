@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { openStore } from '@ordo/storage';
-import { json, problem, publishWorkflow, startApiStack, toolStep, type ApiStack } from './harness';
+import { json, problem, publishWorkflow, startApiStack, toolStepDefinition, type ApiStack } from './harness';
 
 /**
  * SQLite's outage: the database file locked by another connection's write transaction past
@@ -20,7 +20,7 @@ describe('a locked SQLite database', () => {
 
   beforeAll(async () => {
     stack = await startApiStack('db-locked', { worker: false });
-    await publishWorkflow(stack, workflowId, { steps: [toolStep('nap', 'sleep', { ms: 1 })] });
+    await publishWorkflow(stack, workflowId, { steps: [toolStepDefinition('nap', 'sleep', { ms: 1 })] });
   });
   afterAll(async () => {
     await stack?.stop();

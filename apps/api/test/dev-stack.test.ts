@@ -13,7 +13,7 @@ import {
   type DevStack,
   type DevStackConfig,
 } from '@ordo/testing';
-import { createJob, remoteApi, startJob, toolStep, waitForEnd, waitForJob } from './harness';
+import { createJob, remoteApi, startJob, toolStepDefinition, waitForEnd, waitForJob } from './harness';
 import { fetchChecked } from './openapi-check';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -144,7 +144,7 @@ describe('the dev stack (infra/dev.sh)', () => {
     const startSleeper = async (ms: number) => {
       const job = await createJob(remote, {
         steps: [
-          toolStep(
+          toolStepDefinition(
             'nap',
             'sleep',
             { ms },

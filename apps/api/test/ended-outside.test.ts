@@ -9,7 +9,7 @@ import {
   problem,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   waitForJob,
   type ApiStack,
@@ -38,7 +38,7 @@ describe('a run terminated in Temporal', () => {
         input_variables: [
           { name: 'milliseconds', variable_id: 'ms', schema: { type: 'number', integer: true }, required: true },
         ],
-        steps: [toolStep('nap', 'sleep', { ms: 'ms' }, { slept_ms: 'slept' })],
+        steps: [toolStepDefinition('nap', 'sleep', { ms: 'ms' }, { slept_ms: 'slept' })],
         output_variables: ['slept'],
       },
       { ms },

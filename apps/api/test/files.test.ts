@@ -8,7 +8,7 @@ import {
   problem,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   upload,
   waitForEnd,
   waitForJob,
@@ -41,7 +41,7 @@ describe('files', () => {
       stack,
       {
         input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }],
-        steps: [toolStep('wait', 'sleep', { ms })],
+        steps: [toolStepDefinition('wait', 'sleep', { ms })],
       },
       { doc: { file_id: fileId } },
     );
@@ -204,7 +204,7 @@ describe('files', () => {
           { name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } },
           { name: 'note', variable_id: 'note', required: false, schema: { type: 'string' } },
         ],
-        steps: [toolStep('wait', 'sleep', { ms: 10 })],
+        steps: [toolStepDefinition('wait', 'sleep', { ms: 10 })],
       },
       { doc: { file_id: file.file_id } },
     );

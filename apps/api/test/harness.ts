@@ -220,7 +220,7 @@ export async function problem(res: Response, status: number): Promise<Problem> {
 }
 
 /** A tool step of a test workflow. */
-export function toolStep(
+export function toolStepDefinition(
   step_id: string,
   tool_id: string,
   parameter_mappings: Record<string, unknown> = {},

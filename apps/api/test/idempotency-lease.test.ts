@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJob, problem, startApiStack, startJob, toolStep, type ApiStack } from './harness';
+import { createJob, problem, startApiStack, startJob, toolStepDefinition, type ApiStack } from './harness';
 
 /** A lease far shorter than the request below, renewed every third of it. */
 const LEASE_MS = 2_000;
@@ -21,7 +21,7 @@ describe('an Idempotency-Key held by a slow request', () => {
   });
 
   it('stays in use while the request runs, long past its lease, and replays the answer after', async () => {
-    const job = await createJob(stack, { steps: [toolStep('nap', 'sleep', { ms: 1000 })] });
+    const job = await createJob(stack, { steps: [toolStepDefinition('nap', 'sleep', { ms: 1000 })] });
     await startJob(stack, job.job_id);
     const cancel = () =>
       stack.request(`/v1/jobs/${job.job_id}/cancel`, { method: 'POST', headers: { 'Idempotency-Key': 'slow-cancel' } });

@@ -10,7 +10,7 @@ import {
   sendingTestKey,
   publishWorkflow,
   startApiStack,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   type ApiStack,
 } from './harness';
@@ -52,7 +52,7 @@ describe('an Idempotency-Key names one job for its whole life', () => {
         createApp({ ...stack.deps, temporal: { client: new Client({ connection }), taskQueue: stack.taskQueue } }),
       ),
     );
-    await publishWorkflow(stack, workflowId, { steps: [toolStep('nap', 'sleep', { ms: 50 })] });
+    await publishWorkflow(stack, workflowId, { steps: [toolStepDefinition('nap', 'sleep', { ms: 50 })] });
   });
   afterAll(async () => {
     await connection?.close();

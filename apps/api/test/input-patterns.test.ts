@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJob, json, problem, startApiStack, toolStep, type ApiStack } from './harness';
+import { createJob, json, problem, startApiStack, toolStepDefinition, type ApiStack } from './harness';
 
 /**
  * Finding 6 of the hardening issue: a workflow could declare `"pattern": "^(a+)+$"`, and
@@ -21,7 +21,7 @@ describe('input patterns and regexes run in linear time', () => {
       input_variables: [
         { name: 'p', variable_id: 'p', required: true, schema: { type: 'string', pattern: '^(a+)+$' } },
       ],
-      steps: [toolStep('s0', 'noop', { value: 'p' }, { value: 'out' })],
+      steps: [toolStepDefinition('s0', 'noop', { value: 'p' }, { value: 'out' })],
     });
     const put = stack.request(`/v1/jobs/${job.job_id}/inputs/p`, json('PUT', { value: `${'a'.repeat(32)}!` }));
     const health = stack.request('/health');
@@ -42,7 +42,7 @@ describe('input patterns and regexes run in linear time', () => {
         name: 'backref',
         status: 'DRAFT',
         input_variables: [{ name: 'p', variable_id: 'p', schema: { type: 'string', pattern: '^(a)\\1$' } }],
-        steps: [toolStep('s0', 'noop', { value: 'p' }, { value: 'out' })],
+        steps: [toolStepDefinition('s0', 'noop', { value: 'p' }, { value: 'out' })],
       }),
     );
     const body = await problem(res, 422);
@@ -62,7 +62,7 @@ describe('input patterns and regexes run in linear time', () => {
         name: 'lookahead',
         status: 'DRAFT',
         input_variables: [{ name: 't', variable_id: 't', schema: { type: 'string' } }],
-        steps: [toolStep('s0', 'noop', { value: { expr: '$contains(t, /a(?=b)/)' } }, { value: 'out' })],
+        steps: [toolStepDefinition('s0', 'noop', { value: { expr: '$contains(t, /a(?=b)/)' } }, { value: 'out' })],
       }),
     );
     const body = await problem(res, 422);

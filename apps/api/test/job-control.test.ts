@@ -10,7 +10,7 @@ import {
   problem,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   upload,
   waitForEnd,
   waitForJob,
@@ -48,7 +48,7 @@ const testTools = [
 ];
 
 const sleepSteps = (n: number, ms: number) =>
-  Array.from({ length: n }, (_, i) => toolStep(`sleep_${i + 1}`, 'sleep', { ms }));
+  Array.from({ length: n }, (_, i) => toolStepDefinition(`sleep_${i + 1}`, 'sleep', { ms }));
 
 describe('job control over the API, against the real server', () => {
   let stack: ApiStack;
@@ -63,7 +63,7 @@ describe('job control over the API, against the real server', () => {
     it('shows the attempt while a flaky tool runs, and succeeds on attempt 3', async () => {
       const job = await createJob(stack, {
         steps: [
-          toolStep(
+          toolStepDefinition(
             'flaky',
             'flaky',
             { failures: 2, delay_ms: 1500 },
@@ -88,7 +88,7 @@ describe('job control over the API, against the real server', () => {
     it('fails the job after one attempt when the tool says retrying cannot help', async () => {
       const job = await createJob(stack, {
         steps: [
-          toolStep('boom', 'fail', {
+          toolStepDefinition('boom', 'fail', {
             code: 'PDF_PASSWORD_PROTECTED',
             message: 'Failed to process PDF: File is password protected',
           }),
@@ -200,7 +200,7 @@ describe('job control over the API, against the real server', () => {
               schema: { type: 'file', mime_types: ['application/pdf'] },
             },
           ],
-          steps: [toolStep('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' })],
+          steps: [toolStepDefinition('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' })],
         },
         { doc: { file_id: file.file_id } },
       );
@@ -245,7 +245,9 @@ describe('job control over the API, against the real server', () => {
 
   describe('reset and retry', () => {
     it('resets a finished job to PENDING and runs it again as a second Temporal run of the same workflow ID', async () => {
-      const job = await createJob(stack, { steps: [toolStep('echo', 'noop', { value: 'one' }, { value: 'echoed' })] });
+      const job = await createJob(stack, {
+        steps: [toolStepDefinition('echo', 'noop', { value: 'one' }, { value: 'echoed' })],
+      });
       await startJob(stack, job.job_id);
       const first = await waitForEnd(stack, job.job_id);
       expect(first.output_data).toEqual({ echoed: 'one' });
@@ -320,8 +322,8 @@ describe('job control over the API, against the real server', () => {
       calls.counted = 0;
       const job = await createJob(stack, {
         steps: [
-          toolStep('first', 'counted', { value: 'hello' }, { value: 'greeting' }),
-          toolStep('second', 'gate', { value: 'greeting' }, { passed: 'result' }),
+          toolStepDefinition('first', 'counted', { value: 'hello' }, { value: 'greeting' }),
+          toolStepDefinition('second', 'gate', { value: 'greeting' }, { passed: 'result' }),
         ],
       });
       await startJob(stack, job.job_id);
@@ -375,9 +377,9 @@ describe('job control over the API, against the real server', () => {
       calls.counted = 0;
       const job = await createJob(stack, {
         steps: [
-          toolStep('first', 'counted', { value: 'x' }, { value: 'v' }),
-          toolStep('second', 'gate', { value: 'v' }, { passed: 'out' }),
-          toolStep('third', 'noop', {}),
+          toolStepDefinition('first', 'counted', { value: 'x' }, { value: 'v' }),
+          toolStepDefinition('second', 'gate', { value: 'v' }, { passed: 'out' }),
+          toolStepDefinition('third', 'noop', {}),
         ],
       });
       await startJob(stack, job.job_id);
@@ -473,7 +475,7 @@ describe('job control over the API, against the real server', () => {
     it('checks every type, names the variable and the rule, and stores nothing invalid', async () => {
       const job = await createJob(stack, {
         input_variables: variables,
-        steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })],
+        steps: [toolStepDefinition('n', 'noop', { value: 'title' }, { value: 'out' })],
       });
       expect(job.input_errors).toEqual({ title: 'title is required', pages: 'pages is required' });
       const put = (id: string, value: unknown) => req(`/v1/jobs/${job.job_id}/inputs/${id}`, json('PUT', { value }));
@@ -531,7 +533,7 @@ describe('job control over the API, against the real server', () => {
     it('starts with input_values in the body as one change, or refuses them all and leaves the job as it was', async () => {
       const job = await createJob(stack, {
         input_variables: variables.slice(0, 3),
-        steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })],
+        steps: [toolStepDefinition('n', 'noop', { value: 'title' }, { value: 'out' })],
       });
       const bad = await problem(
         await req(`/v1/jobs/${job.job_id}/start`, json('POST', { input_values: { title: 'Report', pages: 0 } })),
@@ -558,7 +560,7 @@ describe('job control over the API, against the real server', () => {
     it('creates with input_values, and with start: true creates and starts in one request, or creates nothing', async () => {
       const template = await createJob(stack, {
         input_variables: variables.slice(0, 3).concat(variables[5]!),
-        steps: [toolStep('n', 'noop', { value: 'title' }, { value: 'out' })],
+        steps: [toolStepDefinition('n', 'noop', { value: 'title' }, { value: 'out' })],
       });
       const create = (body: Record<string, unknown>) =>
         req('/v1/jobs', json('POST', { workflow_id: template.workflow_id, name: 'one request', ...body }));
@@ -618,8 +620,8 @@ describe('job control over the API, against the real server', () => {
         {
           input_variables: [{ name: 'document', variable_id: 'doc', required: true, schema: { type: 'file' } }],
           steps: [
-            toolStep('wait', 'sleep', { ms: 1200 }, { slept_ms: 'waited' }),
-            toolStep('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' }),
+            toolStepDefinition('wait', 'sleep', { ms: 1200 }, { slept_ms: 'waited' }),
+            toolStepDefinition('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' }),
           ],
         },
         { doc: { file_id: file.file_id } },

@@ -16,7 +16,7 @@ import {
   json,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   waitForJob,
   type ApiStack,
@@ -77,7 +77,7 @@ describe('a run that continues as new', () => {
 
   /** 150 counting steps, a confirmation, 148 more, and a last step that reads variables and `__steps__` of the first execution. */
   const counted = (id: string, first: boolean) =>
-    toolStep(id, 'noop', { value: first ? { const: 1 } : { expr: 'count + 1' } }, { value: 'count' });
+    toolStepDefinition(id, 'noop', { value: first ? { const: 1 } : { expr: 'count + 1' } }, { value: 'count' });
   const steps = [
     ...Array.from({ length: 150 }, (_, i) => counted(`s${i + 1}`, i === 0)),
     {
@@ -90,7 +90,7 @@ describe('a run that continues as new', () => {
       output_mappings: { go: 'went_on' },
     },
     ...Array.from({ length: 148 }, (_, i) => counted(`s${i + 151}`, false)),
-    toolStep(
+    toolStepDefinition(
       'final',
       'noop',
       {
@@ -240,7 +240,7 @@ describe('a run that continues as new', () => {
     const job = await createJob(stack, {
       steps: [
         ...Array.from({ length: 130 }, (_, i) => counted(`s${i + 1}`, i === 0)),
-        toolStep('boom', 'fail', {
+        toolStepDefinition('boom', 'fail', {
           code: 'DELIBERATE_FAILURE',
           message: { expr: "'first was ' & $string(__steps__.s1.outputData.value) & ', count ' & $string(count)" },
         }),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ResponseChecker, ResponseMismatch, seedFile, type OpenApiDocument } from '@ordo/testing';
-import { createJob, problem, startApiStack, toolStep, type ApiStack } from './harness';
+import { createJob, problem, startApiStack, toolStepDefinition, type ApiStack } from './harness';
 import { checkedApp, PENDING_OPENAPI_PATHS } from './openapi-check';
 
 interface Operation {
@@ -367,7 +367,7 @@ describe('the OpenAPI document', () => {
       stack,
       {
         input_variables: [{ name: 'tags', variable_id: 'tags', schema: { type: 'array' } }],
-        steps: [toolStep('s', 'noop')],
+        steps: [toolStepDefinition('s', 'noop')],
       },
       { tags: nested },
     );

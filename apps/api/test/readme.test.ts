@@ -15,7 +15,16 @@ import {
   type DevStackConfig,
 } from '@ordo/testing';
 import { startCheckedProxy, type CheckedProxy } from './checked-proxy';
-import { createJob, getJob, remoteApi, startJob, toolStep, waitForEnd, waitForJob, type ApiRequester } from './harness';
+import {
+  createJob,
+  getJob,
+  remoteApi,
+  startJob,
+  toolStepDefinition,
+  waitForEnd,
+  waitForJob,
+  type ApiRequester,
+} from './harness';
 import { fencedBlocks, sectionOf, shellCommands } from './markdown-sections';
 import { ShellSession, type LineRun } from './shell-session';
 
@@ -148,7 +157,10 @@ describe('the README, executed against a real dev stack', () => {
       api,
       {
         input_variables: [{ name: 'label', variable_id: 'label', required: true, schema: { type: 'string' } }],
-        steps: [toolStep('first_nap', 'sleep', { ms: 60_000 }), toolStep('second_nap', 'sleep', { ms: 60_000 })],
+        steps: [
+          toolStepDefinition('first_nap', 'sleep', { ms: 60_000 }),
+          toolStepDefinition('second_nap', 'sleep', { ms: 60_000 }),
+        ],
       },
       { label: 'readme' },
     );
@@ -339,8 +351,8 @@ describe('the README, executed against a real dev stack', () => {
           // A run that failed at its second step: the first one's output is what a retry reuses.
           const job = await createJob(api, {
             steps: [
-              toolStep('prepare', 'noop', { value: 'ready' }),
-              toolStep('check', 'fail', { code: 'DELIBERATE_FAILURE', message: 'the check failed' }),
+              toolStepDefinition('prepare', 'noop', { value: 'ready' }),
+              toolStepDefinition('check', 'fail', { code: 'DELIBERATE_FAILURE', message: 'the check failed' }),
             ],
           });
           await startJob(api, job.job_id);

@@ -11,7 +11,7 @@ import {
   startApiStack,
   startJob,
   TEST_AUTH,
-  toolStep,
+  toolStepDefinition,
   waitForJob,
   type ApiStack,
 } from './harness';
@@ -78,9 +78,9 @@ describe('reads of a running job under failure', () => {
     stack = await startApiStack('reads-failure');
     const job = await createJob(stack, {
       steps: [
-        toolStep('first', 'noop', { value: 1 }),
-        toolStep('second', 'noop', { value: 2 }),
-        toolStep('long', 'sleep', { ms: 60_000 }),
+        toolStepDefinition('first', 'noop', { value: 1 }),
+        toolStepDefinition('second', 'noop', { value: 2 }),
+        toolStepDefinition('long', 'sleep', { ms: 60_000 }),
       ],
     });
     jobId = job.job_id;

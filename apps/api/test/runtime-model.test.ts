@@ -9,7 +9,7 @@ import {
   problem,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   waitForJob,
   type ApiStack,
@@ -34,21 +34,21 @@ describe('runtime model: expressions, activation policies and confirmations', ()
         schema: { type: 'object', properties: { verified: { type: 'boolean' } }, required: ['verified'] },
       },
     },
-    toolStep(
+    toolStepDefinition(
       'publish',
       'noop',
       { value: { expr: "'published ' & __context__.job_id" } },
       { value: 'published' },
       { activation_policy: { when: '__steps__.verify.outputData.verified' } },
     ),
-    toolStep(
+    toolStepDefinition(
       'archive',
       'noop',
       { value: { const: 'archived' } },
       { value: 'archived' },
       { activation_policy: { when: '$not(__steps__.verify.outputData.verified)' } },
     ),
-    toolStep(
+    toolStepDefinition(
       'report',
       'noop',
       {
@@ -176,14 +176,14 @@ describe('runtime model: expressions, activation policies and confirmations', ()
   it('turns a step off with enabled: false, and fails a step whose expression fails, naming the expression', async () => {
     const job = await createJob(stack, {
       steps: [
-        toolStep(
+        toolStepDefinition(
           'skipped',
           'noop',
           { value: 1 },
           { value: 'skipped_value' },
           { activation_policy: { enabled: false } },
         ),
-        toolStep('broken', 'noop', { value: { expr: '$number("not a number") + 1' } }),
+        toolStepDefinition('broken', 'noop', { value: { expr: '$number("not a number") + 1' } }),
       ],
     });
     await startJob(stack, job.job_id);
@@ -227,7 +227,7 @@ describe('runtime model: expressions, activation policies and confirmations', ()
     const job = await createJob(stack, {
       steps: [
         { step_id: 'breathe', type: 'sys.wait', wait: { duration: '1500ms' } },
-        toolStep('after', 'noop', { value: 'x' }),
+        toolStepDefinition('after', 'noop', { value: 'x' }),
       ],
     });
     await startJob(stack, job.job_id);

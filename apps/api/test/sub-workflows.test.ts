@@ -15,7 +15,7 @@ import {
   publishWorkflow,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   waitForJob,
   type ApiStack,
@@ -41,15 +41,15 @@ describe('sub-workflows: child jobs of a step', () => {
         },
       ],
       steps: [
-        toolStep(
+        toolStepDefinition(
           'refuse_two',
           'fail',
           { code: 'DELIBERATE_FAILURE', message: { expr: "'no twos here: ' & $string(n)" } },
           {},
           { activation_policy: { when: 'n = 2' } },
         ),
-        toolStep('rest', 'sleep', { ms: 'sleep_ms' }),
-        toolStep('double', 'noop', { value: { expr: 'n * 2' } }, { value: 'doubled' }),
+        toolStepDefinition('rest', 'sleep', { ms: 'sleep_ms' }),
+        toolStepDefinition('double', 'noop', { value: { expr: 'n * 2' } }, { value: 'doubled' }),
       ],
       output_variables: ['doubled'],
     });
@@ -142,7 +142,12 @@ describe('sub-workflows: child jobs of a step', () => {
             sub_workflow: { workflow_id: 'sub_double', mode: 'SINGLE', input_mappings: { n: { expr: 'x + 1' } } },
             output_mappings: { doubled: 'child_doubled' },
           },
-          toolStep('echo', 'noop', { value: { expr: "'got ' & $string(child_doubled)" } }, { value: 'echoed' }),
+          toolStepDefinition(
+            'echo',
+            'noop',
+            { value: { expr: "'got ' & $string(child_doubled)" } },
+            { value: 'echoed' },
+          ),
         ],
         output_variables: ['child_doubled', 'echoed'],
       },
@@ -398,7 +403,7 @@ describe('sub-workflows: child jobs of a step', () => {
           name: 'draft',
           status: 'DRAFT',
           input_variables: [],
-          steps: [toolStep('a', 'noop')],
+          steps: [toolStepDefinition('a', 'noop')],
         }),
       );
       expect(draft.status).toBe(201);

@@ -10,7 +10,7 @@ import {
   getJob,
   startApiStack,
   startJob,
-  toolStep,
+  toolStepDefinition,
   waitForClose,
   waitForEnd,
   waitForJob,
@@ -52,7 +52,7 @@ describe('a step run again after a Temporal outage', () => {
   it("runs the tool once: the retry returns the completion attempt 1 recorded, and the record is attempt 1's", async () => {
     const job = await createJob(stack, {
       steps: [
-        toolStep(
+        toolStepDefinition(
           'nap',
           'tally',
           { ms: STEP_MS, value: 'from attempt 1' },

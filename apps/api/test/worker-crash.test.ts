@@ -9,7 +9,7 @@ import {
   startApiStack,
   startJob,
   startWorkerProcess,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   waitForJob,
   type ApiStack,
@@ -47,7 +47,7 @@ describe('a worker crash mid-step', () => {
     const first = await startWorker(stack, workers);
     const job = await createJob(stack, {
       steps: [
-        toolStep(
+        toolStepDefinition(
           'nap',
           'sleep',
           { ms: SLEEP_MS },
@@ -110,7 +110,10 @@ describe('a worker crash between steps, with the workflow in its cache', () => {
   it('resumes the paused job on the other worker, the resume answered and the next step started within seconds', async () => {
     const both = [await startWorker(stack, workers), await startWorker(stack, workers)];
     const job = await createJob(stack, {
-      steps: [toolStep('nap', 'sleep', { ms: 2_000 }), toolStep('next', 'noop', { value: 'v' }, { value: 'out' })],
+      steps: [
+        toolStepDefinition('nap', 'sleep', { ms: 2_000 }),
+        toolStepDefinition('next', 'noop', { value: 'v' }, { value: 'out' }),
+      ],
       output_variables: ['out'],
     });
     await startJob(stack, job.job_id);

@@ -14,7 +14,7 @@ import {
   startApiStack,
   TEST_AUTH,
   startJob,
-  toolStep,
+  toolStepDefinition,
   waitForEnd,
   waitForJob,
   type ApiStack,
@@ -912,8 +912,8 @@ describe('versions end to end with the real worker', () => {
         name: 'Archive while running',
         status: 'PUBLISHED',
         steps: [
-          toolStep('wait', 'sleep', { ms: 2000 }, { slept_ms: 'slept' }),
-          toolStep('emit', 'noop', { value: 'done' }, { value: 'result' }),
+          toolStepDefinition('wait', 'sleep', { ms: 2000 }, { slept_ms: 'slept' }),
+          toolStepDefinition('emit', 'noop', { value: 'done' }, { value: 'result' }),
         ],
       }),
     );
@@ -940,12 +940,12 @@ describe('versions end to end with the real worker', () => {
   it("a job pinned to version 1 runs version 1's steps after version 2 is published", async () => {
     const id = 'wf_pinned_e2e';
     const v1Steps = [
-      toolStep('wait_v1', 'sleep', { ms: 1500 }, { slept_ms: 'slept' }),
-      toolStep('emit_v1', 'noop', { value: 'from version 1' }, { value: 'result' }),
+      toolStepDefinition('wait_v1', 'sleep', { ms: 1500 }, { slept_ms: 'slept' }),
+      toolStepDefinition('emit_v1', 'noop', { value: 'from version 1' }, { value: 'result' }),
     ];
     const v2Steps = [
-      toolStep('emit_v2', 'noop', { value: 'from version 2' }, { value: 'result' }),
-      toolStep('extra_v2', 'noop', { value: 'only in 2' }, { value: 'extra' }),
+      toolStepDefinition('emit_v2', 'noop', { value: 'from version 2' }, { value: 'result' }),
+      toolStepDefinition('extra_v2', 'noop', { value: 'only in 2' }, { value: 'extra' }),
     ];
     expect(
       (

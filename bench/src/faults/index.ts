@@ -4,7 +4,7 @@
  */
 export { OrdoHttp } from './http';
 export type { ApiAnswer, ApiRequest } from './http';
-export { measure } from './records';
+export { measureScenario } from './records';
 export type { FaultWindow, MeasureInput, ScenarioMeasures } from './records';
 export { metTargets } from './report';
 export { runScenario, SCENARIO_NAMES } from './scenarios';

@@ -83,7 +83,7 @@ export interface ScenarioMeasures {
   examples: Record<string, string[]>;
 }
 
-/** Everything `measure` reads: the API, Temporal, the ledger file, and what the client sent. */
+/** Everything `measureScenario` reads: the API, Temporal, the ledger file, and what the client sent. */
 export interface MeasureInput {
   http: OrdoHttp;
   client: Client;
@@ -108,7 +108,7 @@ const ENDED = new Set(['COMPLETED', 'FAILED']);
  * Waits for the scenario's jobs to end (or the deadline), then computes its measures from
  * the API's jobs, Temporal's executions and histories on its task queue, and the ledger.
  */
-export async function measure(input: MeasureInput): Promise<ScenarioMeasures> {
+export async function measureScenario(input: MeasureInput): Promise<ScenarioMeasures> {
   const { http, launches } = input;
   const names = new Set(launches.map((l) => l.name));
   const deadline = Math.max(Date.now(), ...input.faults.map((f) => f.end)) + input.settleMs;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { OrdoProcess } from '@ordo/testing';
 import { AttemptWatch } from './attempt-watch';
 import type { OrdoHttp } from './http';
-import { measure, type FaultWindow, type ScenarioMeasures } from './records';
+import { measureScenario, type FaultWindow, type ScenarioMeasures } from './records';
 import type { ApiProcess, FaultStack, ScenarioStack } from './stack';
 import {
   launchAll,
@@ -71,7 +71,7 @@ export async function runScenario(
     const { description, faults, launches, http } = await run(scenario, options);
     options.log(`${name}: measuring`);
     const historiesDir = options.historiesDir === undefined ? undefined : join(options.historiesDir, name);
-    const measures = await measure({
+    const measures = await measureScenario({
       http,
       client: stack.temporal.client,
       taskQueue: scenario.taskQueue,

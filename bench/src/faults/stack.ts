@@ -8,12 +8,13 @@ import {
   freePort,
   startOrdoProcess,
   startPostgres,
+  temporalCliPath,
   waitForOk,
   type OrdoProcess,
   type PostgresServer,
 } from '@ordo/testing';
 import { tallyLedgerPath } from '@ordo/tools';
-import { connectWhenUp, devServerArgs, temporalCli } from '../stack';
+import { connectWhenUp, devServerArgs } from '../stack';
 import { OrdoHttp } from './http';
 
 const NAMESPACE = 'default';
@@ -35,7 +36,7 @@ export class TemporalServer {
 
   /** Starts a dev server whose database is `<dir>/temporal.db`; resolves once it answers. */
   static async start(dir: string): Promise<TemporalServer> {
-    const cli = temporalCli();
+    const cli = await temporalCliPath();
     const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const address = `127.0.0.1:${port}`;
     const args = devServerArgs({ port, httpPort, metricsPort }, join(dir, 'temporal.db'));

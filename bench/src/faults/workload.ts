@@ -6,7 +6,7 @@ import type { ApiAnswer, OrdoHttp } from './http';
 const seedDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra', 'seed');
 
 /** The value every many-step job carries through its chain of `tally` steps. */
-export const CHAIN_VALUE = 'ordo-faults';
+export const FAULTS_CHAIN_VALUE = 'ordo-faults';
 /** The heartbeat timeout of the many-step workflows' steps; the seed workflow's are held to the platform's 15 s. */
 export const STEPS_HEARTBEAT_S = 10;
 /** The platform's default heartbeat timeout, which the seed workflow's steps run with (but `text_analyzer`, with its own 60 s). */
@@ -52,8 +52,8 @@ export async function publishStepsWorkflow(http: OrdoHttp, steps: number, ms: nu
   return {
     kind: 'steps',
     workflow_id,
-    input_values: { v0: CHAIN_VALUE },
-    expected: (output) => output[`v${steps}`] === CHAIN_VALUE,
+    input_values: { v0: FAULTS_CHAIN_VALUE },
+    expected: (output) => output[`v${steps}`] === FAULTS_CHAIN_VALUE,
     heartbeat_s: STEPS_HEARTBEAT_S,
   };
 }
