@@ -4,7 +4,7 @@ import type { Examples } from './openapi';
 /*
  * The examples of the OpenAPI document, taken from seeds 000 and 002 (docs/contract.md) (the job `job_abc123`
  * analysing "Q4 2023 financial report"), completed with the fields Ordo's answers always
- * carry so each is a body the API really gives. `openapi-examples.test.ts` checks the create
+ * carry so each is a body the API really gives. `apps/api/test/openapi.test.ts` checks the create
  * request equals infra/seed/create-job-request.json and every example validates against its
  * schema in the document, so they cannot drift from either.
  */
