@@ -11,8 +11,14 @@ import {
 } from './expression-meter';
 import { linearRegexEngine, loadRegexEngine, patternProblem } from './linear-regex';
 import type { SchemaValue } from '../schemas/schema-value';
+import type { ExpressionFailure, ExpressionResult } from './expression-result';
+import { topLevelNames } from './expression-names';
+import { evaluationEngine, parsingEngine, type JsonataEngine, type JsonataFailure } from './jsonata-engine';
+import { evaluateLegacy } from './legacy-evaluation';
 
 export type { ExpressionLimits, StepBudget } from './expression-meter';
+export type { ExpressionFailure, ExpressionResult } from './expression-result';
+export { useExpressionEngine } from './jsonata-engine';
 
 /**
  * JSONata expressions evaluated inside the job workflow. They must decide the same way on
@@ -39,38 +45,8 @@ export const EXPRESSION_LIMITS: ExpressionLimits = {
   max_result_bytes: 256 * 1024,
 };
 
-/**
- * The bounds before they were calibrated in the sandbox, with JavaScript's backtracking
- * regexes and no size checks: runs recorded before keep them on replay (`patched`), so an
- * expression that succeeded then decides the same way now.
- */
-const LEGACY_LIMITS = {
-  max_length: 10_000,
-  max_steps: 200_000,
-  max_depth: 300,
-  max_sequence: 100_000,
-  max_result_bytes: 256 * 1024,
-} as const;
-
 /** What parsing an expression found: the variable names it reads at its top level, or where it is wrong. */
 export type ParsedExpression = { ok: true; names: string[] } | { ok: false; message: string; position?: number };
-
-/**
- * Why an evaluation failed: at `parse` (a syntax error, an unsupported regex), `evaluate`
- * (a JSONata error, a bound overrun, anything thrown) or `result` (its value too large).
- * `message` is the whole sentence; `detail`, `code` and `position` its parts.
- */
-export interface ExpressionFailure {
-  ok: false;
-  stage: 'parse' | 'evaluate' | 'result';
-  message: string;
-  detail: string;
-  code?: string;
-  position?: number;
-}
-
-/** What evaluating an expression gave: a JSON value (undefined when it has none), or why it failed. */
-export type ExpressionResult = { ok: true; value: SchemaValue | undefined } | ExpressionFailure;
 
 /** How one evaluation runs. */
 export interface EvaluationOptions {
@@ -86,41 +62,6 @@ export interface EvaluationOptions {
    * cancellation stays a cancellation). None in Node processes: the evaluation runs through.
    */
   budget?: StepBudget;
-}
-
-interface JsonataFailure {
-  code?: string;
-  message?: string;
-  position?: number;
-  token?: string;
-  value?: unknown;
-}
-
-type JsonataEngine = typeof jsonata;
-
-/** JSONata once loaded: synchronously in Node processes (`expression-engine.ts`), on first evaluation in workflow code. */
-let engine: JsonataEngine | undefined;
-
-/** Makes JSONata available to `parseExpression`; `@ordo/core`'s index does it for every Node process. */
-export function useExpressionEngine(loaded: JsonataEngine): void {
-  engine = loaded;
-}
-
-/**
- * JSONata for an evaluation. Workflow code evaluates every module it imports again for each
- * run (each has its own module cache), and JSONata's module costs as much as the rest of a
- * short run's workflow code: it is loaded (`eager`: bundled, not split off) only by a run
- * that evaluates an expression.
- */
-async function evaluationEngine(): Promise<JsonataEngine> {
-  engine ??= (await import(/* webpackMode: "eager" */ 'jsonata')).default;
-  return engine;
-}
-
-function parsingEngine(): JsonataEngine {
-  if (engine === undefined)
-    throw new Error('JSONata is not loaded: import @ordo/core, whose index loads it, before parsing expressions');
-  return engine;
 }
 
 /**
@@ -364,114 +305,4 @@ function failure(stage: ExpressionFailure['stage'], err: unknown, limits: { max_
     ...(code !== undefined && { code }),
     ...(position !== undefined && { position }),
   };
-}
-
-/** Evaluation as the job workflow did it before the bounds were calibrated: for replaying runs recorded then. */
-async function evaluateLegacy(text: string, document: unknown): Promise<ExpressionResult> {
-  const jsonataOf = await evaluationEngine();
-  let compiled: jsonata.Expression;
-  try {
-    if (text.length > LEGACY_LIMITS.max_length)
-      throw new Error(`the expression is longer than ${LEGACY_LIMITS.max_length} characters`);
-    compiled = jsonataOf(text, { stack: LEGACY_LIMITS.max_depth, sequence: LEGACY_LIMITS.max_sequence });
-  } catch (err) {
-    return legacyFailure(err);
-  }
-  let steps = 0;
-  compiled.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => {
-    if (++steps > LEGACY_LIMITS.max_steps)
-      throw new Error(`evaluation took more than ${LEGACY_LIMITS.max_steps} steps`);
-  });
-  let value: unknown;
-  try {
-    value = await compiled.evaluate(document);
-  } catch (err) {
-    return legacyFailure(err);
-  }
-  if (value === undefined) return { ok: true, value: undefined };
-  let text2: string | undefined;
-  try {
-    text2 = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'function' ? undefined : v));
-  } catch (err) {
-    return legacyFailure(
-      new Error(`its value cannot be written as JSON (${err instanceof Error ? err.message : String(err)})`),
-    );
-  }
-  if (text2 === undefined) return { ok: true, value: undefined };
-  if (text2.length > LEGACY_LIMITS.max_result_bytes)
-    return legacyFailure(new Error(`its value is larger than ${LEGACY_LIMITS.max_result_bytes} bytes of JSON`));
-  return { ok: true, value: JSON.parse(text2) as SchemaValue };
-}
-
-function legacyFailure(err: unknown): ExpressionFailure {
-  const f = err as JsonataFailure;
-  const detail = f.message ?? (typeof f.code === 'string' ? `JSONata error ${f.code}` : String(err));
-  const position = typeof f.position === 'number' ? f.position : undefined;
-  return {
-    ok: false,
-    stage: 'evaluate',
-    message: position !== undefined ? `${detail} (at position ${position})` : detail,
-    detail,
-    ...(position !== undefined && { position }),
-  };
-}
-
-/**
- * The names an expression reads from the document's top level: the first step of each path
- * (`document_text` in `$length(document_text)`, `__steps__` in `__steps__.verify.outputData`).
- * Names inside a path's later steps or predicates read nested fields, not variables.
- */
-function topLevelNames(node: jsonata.ExprNode | undefined, names = new Set<string>()): string[] {
-  visit(node, names, true);
-  return [...names];
-}
-
-function visit(node: unknown, names: Set<string>, top: boolean): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const child of node) visit(child, names, top);
-    return;
-  }
-  const n = node as jsonata.ExprNode & {
-    steps?: jsonata.ExprNode[];
-    stages?: unknown;
-    predicate?: unknown;
-    group?: unknown;
-    then?: unknown;
-    else?: unknown;
-    condition?: unknown;
-    pattern?: unknown;
-    update?: unknown;
-    delete?: unknown;
-    body?: unknown;
-  };
-  if (n.type === 'name' && top && typeof n.value === 'string') names.add(n.value);
-  if ((n.type as string) === 'path' && Array.isArray(n.steps)) {
-    n.steps.forEach((step, i) => {
-      // Only the first step of a path names a top-level field; later steps are relative to it.
-      if (i === 0) visit(step, names, top);
-      else visitInner(step, names);
-    });
-    return;
-  }
-  for (const [key, child] of Object.entries(n)) {
-    if (key === 'steps' || key === 'value' || key === 'position' || key === 'type') continue;
-    if (key === 'predicate' || key === 'stages' || key === 'group') visitInner(child, names);
-    else visit(child, names, top);
-  }
-}
-
-/** Inside a path step: names are fields of the step's context, but nested full expressions may still read the top. */
-function visitInner(node: unknown, names: Set<string>): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const child of node) visitInner(child, names);
-    return;
-  }
-  const n = node as { type?: string };
-  if (n.type === 'name') return;
-  for (const [key, child] of Object.entries(node)) {
-    if (key === 'value' || key === 'position' || key === 'type') continue;
-    visitInner(child, names);
-  }
 }
