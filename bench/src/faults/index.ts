@@ -4,8 +4,9 @@
  */
 export { OrdoHttp } from './http';
 export type { ApiAnswer, ApiRequest } from './http';
-export { measureScenario } from './records';
-export type { FaultWindow, MeasureInput, ScenarioMeasures } from './records';
+export { measureScenario } from './scenario-measures';
+export type { FaultWindow } from './fault-window';
+export type { MeasureInput, ScenarioMeasures } from './scenario-measures';
 export { metTargets } from './report';
 export { runScenario, SCENARIO_NAMES } from './scenarios';
 export type { ScenarioName, ScenarioOptions, ScenarioResult } from './scenarios';

@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OrdoProcess } from '@ordo/testing';
 import { AttemptWatch } from './attempt-watch';
+import type { FaultWindow } from './fault-window';
 import type { OrdoHttp } from './http';
-import { measureScenario, type FaultWindow, type ScenarioMeasures } from './records';
+import { measureScenario, type ScenarioMeasures } from './scenario-measures';
 import type { ApiProcess, FaultStack, ScenarioStack } from './stack';
 import {
   launchAll,

@@ -1,53 +1,19 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+/**
+ * The scenario's measures: waits for its jobs to end, then counts, from the API's jobs,
+ * Temporal's chains and the tally ledger, what the fault suite holds Ordo to. Reading those
+ * records and writing histories live beside it; this module only judges them.
+ */
 import type { Client } from '@temporalio/client';
 import { readTallyLedger } from '@ordo/tools';
+import { listJobs, type ApiJob } from './api-jobs';
+import type { FaultWindow } from './fault-window';
+import { groupBy } from './group-by';
+import { writeHistories } from './history-files';
 import type { OrdoHttp } from './http';
-import { tasksOf, waitsOnDeadWorkers, type AttemptStart, type RunTask } from './tasks';
-import { describeHistory, timeOf, type HistoryEvent } from './timeline';
+import { answersOf } from './launch-answers';
+import { waitsOnDeadWorkers, type AttemptStart, type RunTask } from './tasks';
+import { openExecutions, readChains, type Chain } from './temporal-chains';
 import type { Launch } from './workload';
-
-/** A fault as the harness caused it: from `start` until it ended (a process killed, a server down), in ms since the epoch. */
-export interface FaultWindow {
-  what: string;
-  start: number;
-  /** When the fault was over: the server or process back, or, when a survivor took over at once, the kill itself. */
-  end: number;
-  /** The killed worker's identity as Temporal records it (`<pid>@<host>`), when the fault is a worker's death. */
-  worker_identity?: string;
-}
-
-/** A job as the API answers it, the fields the measures read. */
-interface ApiJob {
-  job_id: string;
-  name: string;
-  status: string;
-  output_data: Record<string, unknown>;
-  runs: { run_id: string; status: string }[];
-  error_message?: string;
-}
-
-/** One Ordo run as Temporal recorded it: a chain of executions continued as new, from its first. */
-interface Chain {
-  job_id: string;
-  /** The chain's first execution's run ID: Ordo's run ID. */
-  run_id: string;
-  started_at: number;
-  /** When its last execution closed, if it has. */
-  closed_at?: number;
-  /** The last execution's status name (RUNNING, COMPLETED, …). */
-  status: string;
-  /** Times of the events that show the run moving: workflow tasks completed, activities started or completed, executions started or closed. */
-  progress: number[];
-  /** Per step index: activities scheduled, how many were scheduled after one completed, completions, and the last attempt Temporal recorded. */
-  steps: Map<number, { scheduled: number; scheduled_after_completion: number; completed: number; attempt: number }>;
-  /** Tool activities that completed. */
-  completed_activities: number;
-  /** The work Temporal handed to workers, every execution's (see {@link tasksOf}). */
-  tasks: RunTask[];
-  /** Each execution's events, in the chain's order of reading. */
-  executions: { run_id: string; events: HistoryEvent[] }[];
-}
 
 /** What one scenario measured, from the API's and Temporal's records and the test ledger. */
 export interface ScenarioMeasures {
@@ -323,181 +289,4 @@ export async function measureScenario(input: MeasureInput): Promise<ScenarioMeas
     unexpected_exits: exits.length,
     examples,
   };
-}
-
-/** Every job the API lists, page by page. */
-async function listJobs(http: OrdoHttp): Promise<ApiJob[]> {
-  const all: ApiJob[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await http.get<{ items: ApiJob[]; next_cursor?: string | null }>(
-      `/v1/jobs?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    all.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return all;
-}
-
-/** How many executions on the task queue are still running, by Temporal's visibility. */
-async function openExecutions(client: Client, taskQueue: string): Promise<number> {
-  const { count } = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`);
-  return count;
-}
-
-/** Every Ordo run on the task queue, each a chain of executions read from Temporal's histories. */
-async function readChains(
-  client: Client,
-  taskQueue: string,
-  earlierStarts: (runId: string, activityId: string) => readonly AttemptStart[],
-): Promise<Chain[]> {
-  const executions: { workflowId: string; runId: string; status: string }[] = [];
-  for await (const execution of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
-    executions.push({ workflowId: execution.workflowId, runId: execution.runId, status: execution.status.name });
-  }
-  const chains = new Map<string, Chain>();
-  const read = async (e: (typeof executions)[number]): Promise<void> => {
-    const history = await client.workflow.getHandle(e.workflowId, e.runId).fetchHistory();
-    const events = history.events ?? [];
-    const started = events[0]?.workflowExecutionStartedEventAttributes;
-    const firstRunId = started?.firstExecutionRunId || e.runId;
-    const key = `${e.workflowId}|${firstRunId}`;
-    const chain: Chain = chains.get(key) ?? {
-      job_id: e.workflowId,
-      run_id: firstRunId,
-      started_at: Infinity,
-      status: 'RUNNING',
-      progress: [],
-      steps: new Map(),
-      completed_activities: 0,
-      tasks: [],
-      executions: [],
-    };
-    chains.set(key, chain);
-    chain.executions.push({ run_id: e.runId, events });
-    chain.tasks.push(
-      ...tasksOf(
-        events,
-        (scheduled) => stepIndexOf(scheduled.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data),
-        (activityId) => earlierStarts(e.runId, activityId),
-      ),
-    );
-    const stepOf = new Map<number, number>();
-    let closedAt: number | undefined;
-    for (const event of events) {
-      const at = timeOf(event.eventTime);
-      const id = Number(event.eventId ?? 0);
-      if (event.workflowExecutionStartedEventAttributes) {
-        if (!started?.continuedExecutionRunId) chain.started_at = Math.min(chain.started_at, at);
-        chain.progress.push(at);
-      } else if (event.activityTaskScheduledEventAttributes) {
-        const index = stepIndexOf(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data);
-        if (index === undefined) continue;
-        stepOf.set(id, index);
-        const step = chain.steps.get(index) ?? {
-          scheduled: 0,
-          scheduled_after_completion: 0,
-          completed: 0,
-          attempt: 0,
-        };
-        step.scheduled++;
-        if (step.completed > 0) step.scheduled_after_completion++;
-        chain.steps.set(index, step);
-      } else if (event.activityTaskCompletedEventAttributes) {
-        chain.progress.push(at);
-        const index = stepOf.get(Number(event.activityTaskCompletedEventAttributes.scheduledEventId ?? 0));
-        if (index === undefined) continue;
-        chain.completed_activities++;
-        chain.steps.get(index)!.completed++;
-      } else if (event.activityTaskStartedEventAttributes) {
-        chain.progress.push(at);
-        const index = stepOf.get(Number(event.activityTaskStartedEventAttributes.scheduledEventId ?? 0));
-        const step = index === undefined ? undefined : chain.steps.get(index);
-        if (step) step.attempt = Math.max(step.attempt, event.activityTaskStartedEventAttributes.attempt ?? 1);
-      } else if (event.workflowTaskCompletedEventAttributes) {
-        chain.progress.push(at);
-      } else if (
-        event.workflowExecutionCompletedEventAttributes ||
-        event.workflowExecutionFailedEventAttributes ||
-        event.workflowExecutionCanceledEventAttributes ||
-        event.workflowExecutionTerminatedEventAttributes ||
-        event.workflowExecutionTimedOutEventAttributes
-      ) {
-        chain.progress.push(at);
-        closedAt = at;
-      }
-    }
-    // The chain is closed when its last execution is; a continued one is followed by the next.
-    if (e.status !== 'CONTINUED_AS_NEW') {
-      chain.status = e.status;
-      if (closedAt !== undefined || e.status !== 'RUNNING') chain.closed_at = closedAt ?? Date.now();
-    }
-  };
-  // A few at a time: a scenario has up to a few hundred executions.
-  for (let i = 0; i < executions.length; i += 16) await Promise.all(executions.slice(i, i + 16).map(read));
-  return [...chains.values()];
-}
-
-/** The step index an Ordo tool activity's input names (`{ step: { step_index } }`), if it is one. */
-function stepIndexOf(data: Uint8Array | null | undefined): number | undefined {
-  if (!data) return undefined;
-  try {
-    const input = JSON.parse(Buffer.from(data).toString('utf8')) as { step?: { step_index?: unknown } };
-    return typeof input.step?.step_index === 'number' ? input.step.step_index : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Writes each chain's histories as lines to read, one file per job, timed from the first
- * fault (or the run's start), each execution followed by the activity attempts seen pending
- * that its history does not keep.
- */
-async function writeHistories(
-  dir: string,
-  chains: readonly Chain[],
-  faults: readonly FaultWindow[],
-  earlierStarts: (runId: string, activityId: string) => readonly AttemptStart[],
-): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const chain of chains) {
-    const origin = faults[0]?.end ?? chain.started_at;
-    const header = faults.map(
-      (f) =>
-        `fault: ${f.what} at +${((f.end - origin) / 1000).toFixed(2)} s${f.worker_identity ? ` (${f.worker_identity})` : ''}`,
-    );
-    const at = (t: number): string => `${((t - origin) / 1000).toFixed(2).padStart(6)} s`;
-    const seen = (x: Chain['executions'][number]): string[] =>
-      x.events.flatMap((event) => {
-        const a = event.activityTaskScheduledEventAttributes;
-        if (!a) return [];
-        return earlierStarts(x.run_id, a.activityId ?? '').map(
-          (s) =>
-            `${at(s.at)}  seen pending: activity ${a.activityId} (${a.activityType?.name ?? '?'}) attempt ${s.attempt} started by ${s.by}`,
-        );
-      });
-    const body = chain.executions.flatMap((x) => [
-      `execution ${x.run_id}`,
-      ...describeHistory(x.events, origin),
-      ...seen(x),
-    ]);
-    await writeFile(join(dir, `${chain.job_id}.txt`), [...header, ...body, ''].join('\n'));
-  }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
-  }
-  return groups;
-}
-
-/** A launch's answers, each distinct answer once with its count, in the order they first came. */
-function answersOf(launch: Launch): string {
-  const counts = new Map<string, number>();
-  for (const answer of launch.answers) counts.set(answer, (counts.get(answer) ?? 0) + 1);
-  return [...counts].map(([answer, n]) => (n > 1 ? `${answer} ×${n}` : answer)).join(' / ');
 }
