@@ -108,7 +108,13 @@ export { FileValue, SchemaValue, Variables } from './schemas/schema-value';
 export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './schemas/status';
 export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';
 export { StepRetryPolicy } from './schemas/step';
-export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './schemas/tool-descriptor';
+export {
+  JsonSchemaDocument,
+  RegisteredTool,
+  ToolContract,
+  ToolDescriptor,
+  ToolRunDefaults,
+} from './schemas/tool-descriptor';
 export {
   requiredToolParameters,
   toolOutputNames,

@@ -28,6 +28,8 @@ export type { ClaimRunResult } from './run-repository';
 export { openStore } from './store';
 export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';
+export { TOOL_CONTRACT_FIELDS, ToolRepository } from './tool-repository';
+export type { DeprecateToolResult, RegisterToolResult } from './tool-repository';
 export { WorkflowRecord, WorkflowRepository, WorkflowVersionSummary } from './workflow-repository';
 export type {
   ArchiveResult,
