@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
-import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
 import { LazyNativeConnection } from './lazy-native-connection';
 import { loadApiEnv, type Env } from './env';
@@ -17,7 +16,6 @@ const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,
   temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
-  tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS,
   maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
   maxJsonBytes: env.ORDO_MAX_JSON_BYTES,
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },

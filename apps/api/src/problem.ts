@@ -36,6 +36,7 @@ export const ProblemCode = z.enum([
   'NOT_READY',
   'FILE_IN_USE',
   'DATABASE_UNAVAILABLE',
+  'TOOL_VERSION_CONFLICT',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

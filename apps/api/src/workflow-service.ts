@@ -77,7 +77,7 @@ export class WorkflowService {
           definition,
           checkDefinitionAgainstTools(
             definition,
-            this.deps.tools,
+            await this.deps.store.tools.latest(),
             this.checkLiteral,
             await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps),
           ),
@@ -106,7 +106,7 @@ export class WorkflowService {
     const workflows = await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps);
     const errors = definitionErrors(
       definition,
-      checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, workflows),
+      checkDefinitionAgainstTools(definition, await this.deps.store.tools.latest(), this.checkLiteral, workflows),
     );
     return { valid: errors.length === 0, errors };
   }
@@ -216,7 +216,7 @@ export class WorkflowService {
     const workflows = await workflowLookupFor(this.deps.store, workflowId, stored.workflow.steps);
     this.refuseIssues(
       stored.workflow,
-      checkDefinition(stored.workflow, this.deps.tools, this.checkLiteral, workflows),
+      checkDefinition(stored.workflow, await this.deps.store.tools.latest(), this.checkLiteral, workflows),
       `version ${version} of workflow '${workflowId}' cannot be published`,
     );
     const result = await this.deps.store.workflows.publish(workflowId, version, stored.revision, this.now());

@@ -18,7 +18,7 @@ import {
   type TestDialect,
 } from '@ordo/testing';
 import { describeTool, tallyLedgerPath, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
-import { createWorker } from '@ordo/worker';
+import { createWorker, registerWorkerTools } from '@ordo/worker';
 import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
 import { checkedApp, fetchChecked } from './openapi-check';
 
@@ -116,11 +116,13 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
       ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
     });
     running = worker.run();
+  } else {
+    // What the worker registers at its start, so the catalog holds the tools without one.
+    await registerWorkerTools(store, tools.map(describeTool), taskQueue);
   }
   const deps: AppDeps = {
     store,
     temporal: { client, taskQueue },
-    tools: tools.map(describeTool),
     maxUploadBytes: 5 * 1024 * 1024,
     auth: TEST_AUTH,
     ...options.deps,

@@ -2,12 +2,20 @@ import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { toolRunDefaultsById } from '@ordo/core';
-import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
+import {
+  createToolActivities,
+  describeTool,
+  TOOLS,
+  type HttpToolConfig,
+  type ToolDefinition,
+  type ToolThreads,
+} from '@ordo/tools';
 import type { OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
 import { recordedToolActivities } from './recorded-tool-activities';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
+import { registerWorkerTools } from './tool-registration';
 
 /** The module holding every workflow this worker runs; Temporal bundles it for its sandbox. */
 export const workflowsPath = createRequire(import.meta.url).resolve('@ordo/core/workflows');
@@ -49,11 +57,13 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
 /**
  * A worker that runs the job workflow and, on the same task queue, every tool as an
  * activity named by its `tool_id` (its step recorded around it: `recordedToolActivities`),
- * plus the run store's local activities.
+ * plus the run store's local activities. Its tools are registered in the catalog first
+ * (`registerWorkerTools`): a version stored with another contract stops the start.
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
   const defaults = toolRunDefaultsById(tools);
+  await registerWorkerTools(options.store, tools.map(describeTool), options.taskQueue);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

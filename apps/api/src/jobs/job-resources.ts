@@ -11,7 +11,7 @@ export const CLOSE_WAIT_MS = 15_000;
  */
 export interface JobResources extends Pick<AppDeps, 'store' | 'temporal' | 'now'> {
   /** Run defaults of the catalog's tools, by `tool_id`: what a prepared start hands the run. */
-  toolDefaults: Readonly<Record<string, ToolRunDefaults>>;
+  toolDefaults(): Promise<Readonly<Record<string, ToolRunDefaults>>>;
   /** Now, as the timestamps the store keeps (the clock of `now`, else the system's). */
   timestamp(): string;
 }
@@ -22,7 +22,7 @@ export function jobResourcesOf(deps: AppDeps): JobResources {
     store: deps.store,
     temporal: deps.temporal,
     ...(deps.now !== undefined && { now: deps.now }),
-    toolDefaults: toolRunDefaultsById(deps.tools),
+    toolDefaults: async () => toolRunDefaultsById(await deps.store.tools.latest()),
     timestamp: () => (deps.now?.() ?? new Date()).toISOString(),
   };
 }

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegisteredTool } from '@ordo/core';
+import { json, problem, startApiStack, toolStepDefinition, type ApiStack } from './harness';
+
+interface Tool extends RegisteredTool {
+  versions: { version: string; deprecated: boolean; registered_at: string }[];
+}
+
+/** A registration body: a tool served elsewhere, taking a number and giving a list. */
+const registration = (overrides: Record<string, unknown> = {}) => ({
+  version: '1.0.0',
+  name: 'CSV profiler',
+  description: 'Profiles a CSV file',
+  parameters: {
+    type: 'object',
+    properties: { rows: { type: 'number' }, mode: { enum: ['fast', 'full'] } },
+    required: ['rows'],
+  },
+  outputs: { type: 'object', properties: { columns: { type: 'array', items: { type: 'string' } } } },
+  task_queue: 'team-data',
+  ...overrides,
+});
+
+/** The definition rules a 422 names. */
+const rulesOf = (body: { errors?: { field: string }[] }) =>
+  (body.errors as { rule?: string }[] | undefined)?.map((e) => e.rule);
+
+describe('the tool catalog over the API, stored in the database', () => {
+  let stack: ApiStack;
+  const req = (path: string, init?: RequestInit) => stack.app.request(path, init);
+  let n = 0;
+  const freshTool = () => `csv_profiler_${++n}`;
+
+  /** Whether the catalog table holds any version of `toolId`. */
+  const stored = async (toolId: string) => (await stack.store.tools.versions(toolId)).length;
+
+  beforeAll(async () => {
+    // No worker: the stack registers the built-in and test tools as a worker does at its start.
+    stack = await startApiStack('tools-catalog', { worker: false });
+  });
+  afterAll(async () => stack.stop());
+
+  it("lists the built-in tools the worker registered, on the worker's task queue", async () => {
+    const res = await req('/v1/tools');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: Tool[] };
+    const pdf = items.find((t) => t.tool_id === 'pdf_extractor');
+    expect(pdf).toMatchObject({
+      task_queue: stack.taskQueue,
+      activity_type: 'pdf_extractor',
+      deprecated: false,
+      versions: [{ version: pdf?.version, deprecated: false }],
+    });
+  });
+
+  it('registers a new version (201), the same contract again (200, unchanged), and refuses another contract (409 naming the fields)', async () => {
+    const toolId = freshTool();
+    const created = await req(`/v1/tools/${toolId}`, json('PUT', registration({ defaults: { timeout_seconds: 30 } })));
+    expect(created.status).toBe(201);
+    const tool = (await created.json()) as RegisteredTool;
+    expect(tool).toMatchObject({
+      tool_id: toolId,
+      version: '1.0.0',
+      task_queue: 'team-data',
+      activity_type: toolId,
+      defaults: { timeout_seconds: 30 },
+      deprecated: false,
+    });
+
+    const again = await req(`/v1/tools/${toolId}`, json('PUT', registration({ defaults: { timeout_seconds: 30 } })));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(tool);
+
+    const conflict = await problem(
+      await req(`/v1/tools/${toolId}`, json('PUT', registration({ task_queue: 'elsewhere', name: 'Renamed' }))),
+      409,
+    );
+    expect(conflict.code).toBe('TOOL_VERSION_CONFLICT');
+    expect(conflict.errors?.map((e) => e.field)).toEqual(['name', 'task_queue', 'defaults']);
+    const read = await req(`/v1/tools/${toolId}/versions/1.0.0`);
+    expect(await read.json()).toEqual(tool);
+  });
+
+  it('keeps versions side by side; lists the newest not deprecated, and deprecating moves it back', async () => {
+    const toolId = freshTool();
+    for (const version of ['1.0.0', '2.0.0', '1.5.0'])
+      expect((await req(`/v1/tools/${toolId}`, json('PUT', registration({ version })))).status).toBe(201);
+    const listed = async () =>
+      ((await (await req('/v1/tools')).json()) as { items: Tool[] }).items.find((t) => t.tool_id === toolId);
+    expect((await listed())?.version).toBe('2.0.0');
+    expect((await listed())?.versions.map((v) => v.version)).toEqual(['2.0.0', '1.5.0', '1.0.0']);
+
+    const deprecated = await req(`/v1/tools/${toolId}/versions/2.0.0/deprecate`, { method: 'POST' });
+    expect(deprecated.status).toBe(200);
+    expect(await deprecated.json()).toMatchObject({ version: '2.0.0', deprecated: true });
+    expect((await listed())?.version).toBe('1.5.0');
+    const one = (await (await req(`/v1/tools/${toolId}`)).json()) as Tool;
+    expect(one.version).toBe('1.5.0');
+    expect(one.versions[0]).toMatchObject({ version: '2.0.0', deprecated: true });
+
+    await problem(await req(`/v1/tools/${toolId}/versions/9.0.0/deprecate`, { method: 'POST' }), 404);
+    await problem(await req(`/v1/tools/${toolId}/versions/9.0.0`), 404);
+    await problem(await req('/v1/tools/no_such_tool'), 404);
+  });
+
+  it('publishes workflows against the registered schemas: an external tool is known, its rules apply', async () => {
+    const toolId = freshTool();
+    expect((await req(`/v1/tools/${toolId}`, json('PUT', registration()))).status).toBe(201);
+    const definition = (parameter_mappings: Record<string, unknown>) => ({
+      workflow_id: `wf_${toolId}_${++n}`,
+      name: 'profile',
+      status: 'PUBLISHED',
+      input_variables: [{ name: 'Rows', variable_id: 'rows', required: true, schema: { type: 'number' } }],
+      steps: [
+        { ...toolStepDefinition('profile', toolId, parameter_mappings), output_mappings: { columns: 'columns' } },
+      ],
+    });
+    const published = await req('/v1/workflows', json('POST', definition({ rows: 'rows' })));
+    expect(published.status, await published.clone().text()).toBe(201);
+
+    const wrong = await problem(
+      await req('/v1/workflows', json('POST', definition({ rows: 'rows', mode: 'slow' }))),
+      422,
+    );
+    expect(rulesOf(wrong)).toContain('literal_parameters_match_schema');
+    const missing = await problem(await req('/v1/workflows', json('POST', definition({}))), 422);
+    expect(rulesOf(missing)).toContain('required_parameters_mapped');
+  });
+
+  describe('refuses bad registrations with a 422 naming the field and rule, writing nothing', () => {
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['parameters not JSON Schema', 'ok_tool', { parameters: { type: 'objekt' } }, 'parameters'],
+      [
+        'outputs not JSON Schema',
+        'ok_tool',
+        { outputs: { type: 'object', properties: { a: { minimum: 'x' } } } },
+        'outputs',
+      ],
+      [
+        'a $ref to nowhere',
+        'ok_tool',
+        { parameters: { type: 'object', properties: { a: { $ref: '#/$defs/none' } } } },
+        'parameters',
+      ],
+      ['parameters not an object schema', 'ok_tool', { parameters: { type: 'string' } }, 'parameters'],
+      ['outputs without a type', 'ok_tool', { outputs: {} }, 'outputs'],
+      ['an empty task queue', 'ok_tool', { task_queue: '' }, 'task_queue'],
+      ['a task queue too long', 'ok_tool', { task_queue: 'q'.repeat(201) }, 'task_queue'],
+      ['a version that is not semver', 'ok_tool', { version: '1.0' }, 'version'],
+      ['a version with a v', 'ok_tool', { version: 'v1.0.0' }, 'version'],
+      ['an unknown field', 'ok_tool', { owner: 'me' }, '(body)'],
+      ['a system step type', 'sys.wait', {}, 'param.tool_id'],
+      ['the sys prefix', 'sys_custom', {}, 'param.tool_id'],
+      ['a tool_id that is not an identifier', 'bad-tool', {}, 'param.tool_id'],
+    ];
+    for (const [name, toolId, overrides, field] of cases)
+      it(name, async () => {
+        const refused = await problem(await req(`/v1/tools/${toolId}`, json('PUT', registration(overrides))), 422);
+        expect(refused.errors?.map((e) => e.field)).toContain(field);
+        expect(await stored(toolId)).toBe(0);
+      });
+  });
+});
