@@ -37,6 +37,7 @@ export const ProblemCode = z.enum([
   'FILE_IN_USE',
   'DATABASE_UNAVAILABLE',
   'TOOL_VERSION_CONFLICT',
+  'FORBIDDEN',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredTool } from '@ordo/core';
+import { TEST_API_KEY } from '@ordo/testing';
 import { json, problem, startApiStack, toolStepDefinition, type ApiStack } from './harness';
+
+const VIEWER_KEY = 'viewer_key_0123456789abcdefghij';
+const OPERATOR_KEY = 'operator_key_0123456789abcdefghij';
+const as = (key: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${key}` },
+});
 
 interface Tool extends RegisteredTool {
   versions: { version: string; deprecated: boolean; registered_at: string }[];
@@ -36,7 +44,15 @@ describe('the tool catalog over the API, stored in the database', () => {
 
   beforeAll(async () => {
     // No worker: the stack registers the built-in and test tools as a worker does at its start.
-    stack = await startApiStack('tools-catalog', { worker: false });
+    stack = await startApiStack('tools-catalog', {
+      worker: false,
+      // The test key bare (admin, as before scopes), and one key of each lesser scope.
+      deps: {
+        auth: {
+          keys: [TEST_API_KEY, { key: VIEWER_KEY, scope: 'viewer' }, { key: OPERATOR_KEY, scope: 'operator' }],
+        },
+      },
+    });
   });
   afterAll(async () => stack.stop());
 
@@ -159,5 +175,45 @@ describe('the tool catalog over the API, stored in the database', () => {
         expect(refused.errors?.map((e) => e.field)).toContain(field);
         expect(await stored(toolId)).toBe(0);
       });
+  });
+
+  describe('key scopes', () => {
+    it('lets a viewer read, an operator write workflows and jobs, and only an admin change the catalog (403 naming the scope)', async () => {
+      const toolId = freshTool();
+      expect((await req('/v1/tools', as(VIEWER_KEY))).status).toBe(200);
+      for (const key of [VIEWER_KEY, OPERATOR_KEY]) {
+        const refused = await problem(await req(`/v1/tools/${toolId}`, as(key, json('PUT', registration()))), 403);
+        expect(refused.code).toBe('FORBIDDEN');
+        expect(refused.errors?.[0]).toMatchObject({ field: 'authorization' });
+        expect(refused.detail).toContain('admin');
+        await problem(await req('/v1/tools/pdf_extractor/versions/1.0.0/deprecate', as(key, { method: 'POST' })), 403);
+      }
+      expect(await stored(toolId)).toBe(0);
+      const viewerWrite = await problem(await req('/v1/workflows/validate', as(VIEWER_KEY, json('POST', {}))), 403);
+      expect(viewerWrite.detail).toContain('operator');
+      expect((await req('/v1/workflows/validate', as(OPERATOR_KEY, json('POST', {})))).status).toBe(200);
+      expect((await req(`/v1/tools/${toolId}`, json('PUT', registration()))).status).toBe(201);
+    });
+
+    it('declares each route’s scope in the OpenAPI document', async () => {
+      const doc = (await (await req('/openapi.json')).json()) as {
+        paths: Record<string, Record<string, { security?: unknown[]; 'x-ordo-scope'?: string; responses: object }>>;
+      };
+      const scopes: Record<string, string | undefined> = {};
+      for (const [path, item] of Object.entries(doc.paths))
+        for (const [method, operation] of Object.entries(item)) {
+          const open = Array.isArray(operation.security) && operation.security.length === 0;
+          if (!open) expect(operation['x-ordo-scope'], `${method} ${path}`).toMatch(/^(viewer|operator|admin)$/);
+          scopes[`${method.toUpperCase()} ${path}`] = operation['x-ordo-scope'];
+        }
+      expect(scopes).toMatchObject({
+        'PUT /v1/tools/{tool_id}': 'admin',
+        'POST /v1/tools/{tool_id}/versions/{version}/deprecate': 'admin',
+        'GET /v1/tools': 'viewer',
+        'POST /v1/jobs': 'operator',
+        'POST /v1/workflows': 'operator',
+      });
+      expect(Object.keys(doc.paths['/v1/tools/{tool_id}']!.put!.responses)).toContain('403');
+    });
   });
 });

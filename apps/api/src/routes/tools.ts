@@ -81,6 +81,7 @@ const registerTool = route({
     201: jsonResponse(ToolVersionRef, 'The version, registered now'),
   },
   problems: [409, 422],
+  scope: 'admin',
 });
 
 const deprecateToolVersion = route({
@@ -93,6 +94,7 @@ const deprecateToolVersion = route({
   request: { params: ToolVersionPath },
   responses: { 200: jsonResponse(ToolVersionRef, 'The deprecated version') },
   problems: [404],
+  scope: 'admin',
 });
 
 /** `/v1/tools`: the tool catalog, as stored in the database (built-in and external tools alike). */
