@@ -22,15 +22,27 @@ export class ToolRegistrationConflict extends Error {
  * `tool_id`, as any tool is registered (one catalog, no compiled list in the API). Through
  * the store, not the API: the worker opens the store anyway, and so needs neither the API
  * up at its start nor an admin key. Idempotent: the same versions again change nothing.
+ *
+ * A version already registered on another task queue, with the same contract otherwise, is
+ * left as it is and returned: several Ordo workers on different queues may share one
+ * database (and today a built-in tool's step runs on its job's own queue whatever the
+ * catalog says). Any other difference is a changed tool under an old version: it stops the start.
  */
 export async function registerWorkerTools(
   store: Pick<OrdoStore, 'tools'>,
   tools: readonly ToolDescriptor[],
   taskQueue: string,
   now: string = new Date().toISOString(),
-): Promise<void> {
+): Promise<{ servedElsewhere: string[] }> {
+  const servedElsewhere: string[] = [];
   for (const tool of tools) {
     const result = await store.tools.register({ ...tool, task_queue: taskQueue, activity_type: tool.tool_id }, now);
-    if (!result.ok) throw new ToolRegistrationConflict(tool.tool_id, tool.version, result.differs);
+    if (result.ok) continue;
+    if (result.differs.length === 1 && result.differs[0] === 'task_queue') {
+      servedElsewhere.push(`${tool.tool_id} ${tool.version} (${result.tool.task_queue})`);
+      continue;
+    }
+    throw new ToolRegistrationConflict(tool.tool_id, tool.version, result.differs);
   }
+  return { servedElsewhere };
 }

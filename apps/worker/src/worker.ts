@@ -63,7 +63,9 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
   const defaults = toolRunDefaultsById(tools);
-  await registerWorkerTools(options.store, tools.map(describeTool), options.taskQueue);
+  const { servedElsewhere } = await registerWorkerTools(options.store, tools.map(describeTool), options.taskQueue);
+  if (servedElsewhere.length > 0)
+    console.warn(`Ordo worker: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
