@@ -3,7 +3,7 @@ import type { RegisteredTool } from '@ordo/core';
 import { TEST_API_KEY } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import { registerWorkerTools, ToolRegistrationConflict } from '@ordo/worker';
-import { json, problem, startApiStack, toolStepDefinition, type ApiStack } from './harness';
+import { createJob, json, problem, startApiStack, startJob, toolStepDefinition, type ApiStack } from './harness';
 
 const VIEWER_KEY = 'viewer_key_0123456789abcdefghij';
 const OPERATOR_KEY = 'operator_key_0123456789abcdefghij';
@@ -154,6 +154,84 @@ describe('the tool catalog over the API, stored in the database', () => {
     expect(rulesOf(wrong)).toContain('literal_parameters_match_schema');
     const missing = await problem(await req('/v1/workflows', json('POST', definition({}))), 422);
     expect(rulesOf(missing)).toContain('required_parameters_mapped');
+  });
+
+  it('pins the tool version a publish checked against: a later incompatible version changes neither the published steps nor their run defaults', async () => {
+    const toolId = freshTool();
+    const v1 = registration({ defaults: { timeout_seconds: 30 } });
+    expect((await req(`/v1/tools/${toolId}`, json('PUT', v1))).status).toBe(201);
+    const steps = (tool: Record<string, unknown> = {}) => [
+      {
+        ...toolStepDefinition('profile', toolId, { rows: 'rows' }),
+        tool: { tool_id: toolId, name: 'profile', ...tool },
+      },
+    ];
+    const inputs = [{ name: 'Rows', variable_id: 'rows', required: true, schema: { type: 'number' } }];
+    const definition = (tool?: Record<string, unknown>) => ({
+      workflow_id: `wf_${toolId}_${++n}`,
+      name: 'profile',
+      status: 'PUBLISHED',
+      input_variables: inputs,
+      steps: steps(tool),
+    });
+    // Created PUBLISHED, and a draft published: both store the version they were checked against.
+    const created = await req('/v1/workflows', json('POST', definition()));
+    expect(created.status, await created.clone().text()).toBe(201);
+    const direct = (await created.json()) as { workflow_id: string; steps: { tool: { version?: string } }[] };
+    expect(direct.steps[0]?.tool.version).toBe('1.0.0');
+    const draft = { ...definition(), status: 'DRAFT' };
+    expect((await req('/v1/workflows', json('POST', draft))).status).toBe(201);
+    const publish = await req(`/v1/workflows/${draft.workflow_id}/versions/1/publish`, { method: 'POST' });
+    expect(publish.status, await publish.clone().text()).toBe(200);
+    expect(((await publish.json()) as typeof direct).steps[0]?.tool.version).toBe('1.0.0');
+
+    // Version 2 takes its rows as a string, with other defaults: new publishes are checked against it…
+    const v2 = registration({
+      version: '2.0.0',
+      parameters: { type: 'object', properties: { rows: { type: 'string' } }, required: ['rows'] },
+      defaults: { timeout_seconds: 99 },
+    });
+    expect((await req(`/v1/tools/${toolId}`, json('PUT', v2))).status).toBe(201);
+    const newer = await problem(await req('/v1/workflows', json('POST', definition())), 422);
+    expect(rulesOf(newer)).toEqual(['parameter_types_compatible']);
+    expect((await req('/v1/workflows', json('POST', definition({ version: '1.0.0' })))).status).toBe(201);
+    // …while the published versions keep version 1, and a job's run is handed version 1's defaults.
+    const again = (await (await req(`/v1/workflows/${direct.workflow_id}/versions/1`)).json()) as typeof direct;
+    expect(again.steps[0]?.tool.version).toBe('1.0.0');
+    const job = await createJob(stack, { input_variables: inputs, steps: steps({ version: '1.0.0' }) }, { rows: 3 });
+    await startJob(stack, job.job_id);
+    const history = await stack.client.workflow.getHandle(job.job_id).fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as {
+      prepared?: { first: { tools: Record<string, unknown> } };
+    };
+    expect(input.prepared?.first.tools).toEqual({ [`${toolId}@1.0.0`]: { timeout_seconds: 30 } });
+    await stack.client.workflow.getHandle(job.job_id).terminate('test over');
+
+    // Deprecated, version 1 can no longer be newly pinned; what pinned it still makes jobs.
+    expect((await req(`/v1/tools/${toolId}/versions/1.0.0/deprecate`, { method: 'POST' })).status).toBe(200);
+    const deprecated = await problem(await req('/v1/workflows', json('POST', definition({ version: '1.0.0' }))), 422);
+    expect(deprecated.errors).toEqual([
+      expect.objectContaining({ field: 'steps.0.tool.version', rule: 'known_tool_version', step_id: 'profile' }),
+    ]);
+    const jobOfPinned = await req('/v1/jobs', json('POST', { workflow_id: direct.workflow_id, name: 'still runs' }));
+    expect(jobOfPinned.status).toBe(201);
+  });
+
+  it('refuses a step naming a tool version that does not exist (422 known_tool_version), writing nothing', async () => {
+    const workflowId = `wf_missing_version_${++n}`;
+    const body = {
+      workflow_id: workflowId,
+      name: 'missing',
+      status: 'PUBLISHED',
+      input_variables: [],
+      steps: [{ step_id: 'noop', tool: { tool_id: 'noop', name: 'noop', version: '99.0.0' } }],
+    };
+    const refused = await problem(await req('/v1/workflows', json('POST', body)), 422);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ field: 'steps.0.tool.version', rule: 'known_tool_version', step_id: 'noop' }),
+    ]);
+    expect((await req(`/v1/workflows/${workflowId}`)).status).toBe(404);
   });
 
   describe('refuses bad registrations with a 422 naming the field and rule, writing nothing', () => {

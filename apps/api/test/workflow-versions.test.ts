@@ -674,6 +674,14 @@ describe('workflow templates and versions over app.request()', () => {
           ),
         step_id: 'step_1',
       },
+      known_tool_version: {
+        definition: () =>
+          ((s) => ({
+            ...s,
+            steps: [{ ...s.steps[0]!, tool: { ...(s.steps[0]!.tool as object), version: '99.0.0' } }, s.steps[1]!],
+          }))(seed()),
+        step_id: 'step_1',
+      },
       required_parameters_mapped: {
         definition: () =>
           ((s) => ({

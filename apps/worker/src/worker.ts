@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { toolRunDefaultsById } from '@ordo/core';
 import {
   createToolActivities,
   describeTool,
@@ -62,7 +61,6 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
-  const defaults = toolRunDefaultsById(tools);
   const { servedElsewhere } = await registerWorkerTools(options.store, tools.map(describeTool), options.taskQueue);
   if (servedElsewhere.length > 0)
     console.warn(`Ordo worker: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
@@ -90,7 +88,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         }),
         createStepAttemptRecorder(options.store),
       ),
-      ...createRunStoreActivities(options.store, defaults),
+      ...createRunStoreActivities(options.store, new Set(tools.map((tool) => tool.tool_id))),
       // v1 runs (started before the run-state design) persist through this; their job rows no
       // longer have the columns it wrote, so it only lets such a run finish.
       recordJobState: (update: { job_id: string; status: string }) => {

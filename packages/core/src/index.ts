@@ -211,6 +211,15 @@ export type { EnvIssue, TemporalConnectionOptions, TemporalTlsOptions } from './
 export { DatabaseUrlEnv, PostgresUrl } from './database-url';
 export { toolRunDefaultsById } from './model/tool-run-defaults-by-id';
 export {
+  toolKey,
+  toolLookupOf,
+  type CatalogTool,
+  type ToolLookup,
+  type ToolRefKey,
+  type ToolResolution,
+} from './model/tool-lookup';
+export { pinToolVersions, toolRefsOf } from './jobs/tool-pins';
+export {
   notPublishedRefusal,
   pinSubWorkflowVersions,
   resolveNewJobVersion,

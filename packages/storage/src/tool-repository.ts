@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { RegisteredTool, type ToolContract } from '@ordo/core';
+import { RegisteredTool, toolKey, type ToolContract, type ToolRefKey, type ToolRunDefaults } from '@ordo/core';
 import type { Selectable } from 'kysely';
 import { rcompare } from 'semver';
 import { isUniqueViolation } from './constraint-errors';
@@ -81,6 +81,36 @@ export class ToolRepository {
   async versions(toolId: string): Promise<RegisteredTool[]> {
     const rows = await this.db.selectFrom('tools').selectAll().where('tool_id', '=', toolId).execute();
     return rows.map(toRegisteredTool).sort((a, b) => rcompare(a.version, b.version));
+  }
+
+  /**
+   * Every version of every tool, deprecated ones included, by `tool_id` and each tool's
+   * versions newest first: what `toolLookupOf` (publish-time checks and pins) reads.
+   */
+  async all(): Promise<RegisteredTool[]> {
+    const rows = await this.db.selectFrom('tools').selectAll().execute();
+    return rows
+      .map(toRegisteredTool)
+      .sort((a, b) => (a.tool_id < b.tool_id ? -1 : a.tool_id > b.tool_id ? 1 : rcompare(a.version, b.version)));
+  }
+
+  /**
+   * The run defaults of the tools `refs` name, by `toolKey`: a pinned version's own (deprecated
+   * or not: what pinned it still runs it), an unpinned reference's (a job created before
+   * pinning) the newest version's not deprecated. A reference to no stored version is left out,
+   * so the run refuses its step as an unknown tool.
+   */
+  async runDefaults(refs: readonly ToolRefKey[]): Promise<Record<string, ToolRunDefaults>> {
+    const current = refs.some((ref) => ref.version === undefined)
+      ? new Map((await this.latest()).map((tool) => [tool.tool_id, tool]))
+      : new Map<string, RegisteredTool>();
+    const entries = await Promise.all(
+      refs.map(async (ref) => {
+        const tool = ref.version === undefined ? current.get(ref.tool_id) : await this.get(ref.tool_id, ref.version);
+        return tool === undefined ? [] : [[toolKey(ref), tool.defaults] as const];
+      }),
+    );
+    return Object.fromEntries(entries.flat());
   }
 
   /**
