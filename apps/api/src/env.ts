@@ -59,7 +59,7 @@ const Env = z.object({
   ORDO_DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: DatabaseUrlEnv,
-  /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail, tally): for benchmarks and tests, with a worker that has them too. */
+  /** `1` registers the test tools (noop, sleep, flaky, fail, tally) in the catalog at start, beside the built-in ones: for benchmarks and tests, with a worker that has them too. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   ORDO_MAX_UPLOAD_BYTES: z.coerce
     .number({ message: 'must be a number of bytes' })

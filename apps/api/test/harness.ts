@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { Job } from '@ordo/core';
-import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
+import { openStore, registerBuiltinTools, type OrdoStore, type StoreConfig } from '@ordo/storage';
 import {
   connectWorker,
   pollUntil,
@@ -18,7 +18,7 @@ import {
   type TestDialect,
 } from '@ordo/testing';
 import { describeTool, tallyLedgerPath, TEST_TOOLS, TOOLS, type ToolDefinition } from '@ordo/tools';
-import { createWorker, registerWorkerTools } from '@ordo/worker';
+import { createWorker } from '@ordo/worker';
 import { createApp, LazyNativeConnection, type AppDeps, type OrdoApp } from '../src/index';
 import { checkedApp, fetchChecked } from './openapi-check';
 
@@ -117,8 +117,8 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
     });
     running = worker.run();
   } else {
-    // What the worker registers at its start, so the catalog holds the tools without one.
-    await registerWorkerTools(store, tools.map(describeTool), taskQueue);
+    // What the worker registers at its start (the API process registers the built-in ones too).
+    await registerBuiltinTools(store, tools.map(describeTool), taskQueue);
   }
   const deps: AppDeps = {
     store,

@@ -1,10 +1,9 @@
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { openStore, type OrdoStore } from '@ordo/storage';
+import { openStore, registerBuiltinTools, type OrdoStore } from '@ordo/storage';
 import { seedFile, tempDataDir, unreachableTemporalAddress } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
-import { registerWorkerTools } from '@ordo/worker';
 import { createApp, LazyNativeConnection } from '../src/index';
 import { checkedApp, json, problem, sendingTestKey, TEST_AUTH } from './harness';
 
@@ -19,7 +18,7 @@ describe('API with Temporal unreachable', () => {
     const dir = await tempDataDir('temporal-down');
     removeDir = dir.remove;
     store = await openStore({ dataDir: dir.path });
-    await registerWorkerTools(store, TOOL_DESCRIPTORS, 'nowhere');
+    await registerBuiltinTools(store, TOOL_DESCRIPTORS, 'nowhere');
     // A port nothing listens on: the API's own connection, failing every call at once.
     connection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
     app = checkedApp(

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredTool } from '@ordo/core';
+import { registerBuiltinTools, ToolRegistrationConflict } from '@ordo/storage';
 import { TEST_API_KEY } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
-import { registerWorkerTools, ToolRegistrationConflict } from '@ordo/worker';
 import { createJob, json, problem, startApiStack, startJob, toolStepDefinition, type ApiStack } from './harness';
 
 const VIEWER_KEY = 'viewer_key_0123456789abcdefghij';
@@ -72,13 +72,13 @@ describe('the tool catalog over the API, stored in the database', () => {
   });
 
   it('registers a worker again: idempotent, another task queue kept as noted, a changed contract under an old version refused', async () => {
-    expect(await registerWorkerTools(stack.store, TOOL_DESCRIPTORS, stack.taskQueue)).toEqual({ servedElsewhere: [] });
+    expect(await registerBuiltinTools(stack.store, TOOL_DESCRIPTORS, stack.taskQueue)).toEqual({ servedElsewhere: [] });
     const pdf = TOOL_DESCRIPTORS.find((t) => t.tool_id === 'pdf_extractor')!;
-    expect(await registerWorkerTools(stack.store, [pdf], 'other-queue')).toEqual({
+    expect(await registerBuiltinTools(stack.store, [pdf], 'other-queue')).toEqual({
       servedElsewhere: [`pdf_extractor ${pdf.version} (${stack.taskQueue})`],
     });
     await expect(
-      registerWorkerTools(stack.store, [{ ...pdf, description: 'changed' }], stack.taskQueue),
+      registerBuiltinTools(stack.store, [{ ...pdf, description: 'changed' }], stack.taskQueue),
     ).rejects.toThrow(ToolRegistrationConflict);
   });
 

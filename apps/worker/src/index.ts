@@ -7,6 +7,5 @@ export type { StepRecordingOptions } from './recorded-tool-activities';
 export { createRunStoreActivities } from './run-store-activities';
 export { createStepAttemptRecorder } from './step-attempt-recorder';
 export type { StepAttemptRecorder } from './step-attempt-recorder';
-export { registerWorkerTools, ToolRegistrationConflict } from './tool-registration';
 export { createWorker, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT, workflowsPath } from './worker';
 export type { CreateWorkerOptions } from './worker';

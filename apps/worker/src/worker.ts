@@ -9,12 +9,11 @@ import {
   type ToolDefinition,
   type ToolThreads,
 } from '@ordo/tools';
-import type { OrdoStore } from '@ordo/storage';
+import { registerBuiltinTools, type OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
 import { recordedToolActivities } from './recorded-tool-activities';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
-import { registerWorkerTools } from './tool-registration';
 
 /** The module holding every workflow this worker runs; Temporal bundles it for its sandbox. */
 export const workflowsPath = createRequire(import.meta.url).resolve('@ordo/core/workflows');
@@ -57,11 +56,11 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
  * A worker that runs the job workflow and, on the same task queue, every tool as an
  * activity named by its `tool_id` (its step recorded around it: `recordedToolActivities`),
  * plus the run store's local activities. Its tools are registered in the catalog first
- * (`registerWorkerTools`): a version stored with another contract stops the start.
+ * (`registerBuiltinTools`): a version stored with another contract stops the start.
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
-  const { servedElsewhere } = await registerWorkerTools(options.store, tools.map(describeTool), options.taskQueue);
+  const { servedElsewhere } = await registerBuiltinTools(options.store, tools.map(describeTool), options.taskQueue);
   if (servedElsewhere.length > 0)
     console.warn(`Ordo worker: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
   return Worker.create({

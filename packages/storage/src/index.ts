@@ -4,6 +4,7 @@
  * metadata, and a content-addressed blob store on the local disk for their bytes.
  */
 export { DiskBlobStore, isSha256Hex } from './blob-store';
+export { registerBuiltinTools, ToolRegistrationConflict } from './builtin-tool-registration';
 export type { BlobStream, FileBlobStore } from './blob-store';
 export { openDatabase } from './database';
 export { isDatabaseUnavailable } from './database-unavailable';

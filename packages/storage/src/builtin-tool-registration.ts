@@ -1,7 +1,7 @@
 import type { ToolDescriptor } from '@ordo/core';
-import type { OrdoStore } from '@ordo/storage';
+import type { OrdoStore } from './store';
 
-/** A built-in tool version the catalog already holds with another contract: the worker does not start. */
+/** A built-in tool version the catalog already holds with another contract: the process does not start. */
 export class ToolRegistrationConflict extends Error {
   readonly code = 'TOOL_VERSION_CONFLICT';
   constructor(
@@ -18,17 +18,19 @@ export class ToolRegistrationConflict extends Error {
 }
 
 /**
- * Registers this worker's tools in the catalog, served on its task queue under their
- * `tool_id`, as any tool is registered (one catalog, no compiled list in the API). Through
- * the store, not the API: the worker opens the store anyway, and so needs neither the API
- * up at its start nor an admin key. Idempotent: the same versions again change nothing.
+ * Registers Ordo's own tools in the catalog, served on `taskQueue` under their `tool_id`, as
+ * any tool is registered (one catalog, no compiled list). Both Ordo processes call it at
+ * start: the worker for the tools it serves, the API for the built-in descriptors, so a fresh
+ * stack can publish before any worker is up. Through the store, not the API's route: both
+ * open the store anyway, and so need neither the API up first nor an admin key. Idempotent:
+ * the same versions again change nothing, and racing starts get the same answer.
  *
  * A version already registered on another task queue, with the same contract otherwise, is
  * left as it is and returned: several Ordo workers on different queues may share one
  * database (and today a built-in tool's step runs on its job's own queue whatever the
  * catalog says). Any other difference is a changed tool under an old version: it stops the start.
  */
-export async function registerWorkerTools(
+export async function registerBuiltinTools(
   store: Pick<OrdoStore, 'tools'>,
   tools: readonly ToolDescriptor[],
   taskQueue: string,
