@@ -2,11 +2,31 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiProblem } from './problem';
 
+/** What a key may do, each scope including the ones before it: read; run jobs and edit workflows; change the tool catalog. */
+export const API_SCOPES = ['viewer', 'operator', 'admin'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** An API key and its scope. */
+export interface ScopedApiKey {
+  key: string;
+  scope: ApiScope;
+}
+
+/**
+ * A key as `ORDO_API_KEYS` writes it: `viewer:<key>`, `operator:<key>`, `admin:<key>`, or a
+ * bare `<key>`, which is admin (so a setup from before scopes keeps every right it had).
+ */
+export function scopedKeyOf(entry: string): ScopedApiKey {
+  const match = /^(viewer|operator|admin):(.*)$/.exec(entry);
+  return match ? { scope: match[1] as ApiScope, key: match[2]! } : { scope: 'admin', key: entry };
+}
+
 /**
  * How the API authenticates: the accepted API keys (several at once, so a key can be rotated
- * without downtime), or `off` (every route open: only for a machine nobody else reaches).
+ * without downtime; a bare string is an admin key), or `off` (every route open, as admin:
+ * only for a machine nobody else reaches).
  */
-export type ApiAuth = { keys: readonly string[] } | 'off';
+export type ApiAuth = { keys: readonly (string | ScopedApiKey)[] } | 'off';
 
 /** The name of the bearer scheme in the OpenAPI document's `securitySchemes`. */
 export const SECURITY_SCHEME = 'bearerAuth';
@@ -22,6 +42,8 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Who made the request (see {@link principalOf}). */
     ordoPrincipal: string;
+    /** What the request's key may do (admin when authentication is off). */
+    ordoScope: ApiScope;
   }
 }
 
@@ -50,11 +72,16 @@ export function apiKeyAuth(auth: ApiAuth | undefined): MiddlewareHandler {
   const keys =
     auth === 'off'
       ? []
-      : (auth?.keys ?? []).map((key) => ({
-          digest: digest(key),
-          principal: digest(`ordo-principal:${key}`).toString('hex').slice(0, 32),
-        }));
+      : (auth?.keys ?? []).map((entry) => {
+          const { key, scope } = typeof entry === 'string' ? scopedKeyOf(entry) : entry;
+          return {
+            digest: digest(key),
+            scope,
+            principal: digest(`ordo-principal:${key}`).toString('hex').slice(0, 32),
+          };
+        });
   return async (c, next) => {
+    if (auth === 'off') c.set('ordoScope', 'admin');
     if (auth === 'off' || isOpenPath(c.req.path)) return next();
     const header = c.req.header('authorization');
     const match = header === undefined ? undefined : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
@@ -74,17 +101,33 @@ export function apiKeyAuth(auth: ApiAuth | undefined): MiddlewareHandler {
       );
     }
     const presented = digest(match[1]!);
-    let principal: string | undefined;
+    let found: (typeof keys)[number] | undefined;
     for (const key of keys) {
-      if (timingSafeEqual(presented, key.digest) && principal === undefined) principal = key.principal;
+      if (timingSafeEqual(presented, key.digest) && found === undefined) found = key;
     }
-    if (principal === undefined) {
+    if (found === undefined) {
       c.header('WWW-Authenticate', 'Bearer realm="ordo", error="invalid_token"');
       throw new ApiProblem(401, 'UNAUTHORIZED', 'Authentication failed', 'the API key is not valid', [
         { field: 'authorization', message: 'must hold a valid API key' },
       ]);
     }
-    c.set('ordoPrincipal', principal);
+    c.set('ordoPrincipal', found.principal);
+    c.set('ordoScope', found.scope);
+    return next();
+  };
+}
+
+/**
+ * Refuses a request whose key lacks `scope` with a 403 problem naming the scope it needs
+ * (and the one it has); `route()` puts it before every route's own middleware.
+ */
+export function requireScope(scope: ApiScope): MiddlewareHandler {
+  return async (c, next) => {
+    const has = c.get('ordoScope') ?? 'viewer';
+    if (API_SCOPES.indexOf(has) < API_SCOPES.indexOf(scope))
+      throw new ApiProblem(403, 'FORBIDDEN', 'Scope required', `this needs an API key with the ${scope} scope`, [
+        { field: 'authorization', message: `must hold a key with the ${scope} scope (this key is ${has})` },
+      ]);
     return next();
   };
 }

@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { ToolDescriptor } from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
 import type { ApiAuth } from './auth';
 
@@ -7,7 +6,6 @@ import type { ApiAuth } from './auth';
 export interface AppDeps {
   store: OrdoStore;
   temporal: { client: Client; taskQueue: string };
-  tools: readonly ToolDescriptor[];
   maxUploadBytes: number;
   /** The cap on JSON request bodies (bytes); 1 MiB by default. */
   maxJsonBytes?: number;

@@ -23,7 +23,7 @@ describe("the API's environment", () => {
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       TEMPORAL_NAMESPACE: 'default',
       ORDO_AUTH: 'on',
-      ORDO_API_KEYS: [KEY],
+      ORDO_API_KEYS: [{ key: KEY, scope: 'admin' }],
       ORDO_API_ALLOWED_HOSTS: [],
     });
   });
@@ -33,8 +33,24 @@ describe("the API's environment", () => {
       ORDO_API_KEYS: ` ${KEY} , ${'n'.repeat(24)},`,
       ORDO_API_ALLOWED_HOSTS: 'ordo.example.com, 10.0.0.5,[fd00::1]',
     });
-    expect(env.ORDO_API_KEYS).toEqual([KEY, 'n'.repeat(24)]);
+    expect(env.ORDO_API_KEYS).toEqual([
+      { key: KEY, scope: 'admin' },
+      { key: 'n'.repeat(24), scope: 'admin' },
+    ]);
     expect(env.ORDO_API_ALLOWED_HOSTS).toEqual(['ordo.example.com', '10.0.0.5', '[fd00::1]']);
+  });
+
+  it('takes a scope before a key (viewer, operator, admin), a bare key being admin', () => {
+    const env = loadApiEnv({ ORDO_API_KEYS: `viewer:${KEY}, operator:${'o'.repeat(24)},admin:${'a'.repeat(24)}` });
+    expect(env.ORDO_API_KEYS).toEqual([
+      { key: KEY, scope: 'viewer' },
+      { key: 'o'.repeat(24), scope: 'operator' },
+      { key: 'a'.repeat(24), scope: 'admin' },
+    ]);
+    // The rules apply to the key after its scope.
+    expect(issues({ ORDO_API_KEYS: 'viewer:short' })).toEqual([
+      `ORDO_API_KEYS.0: each key must be at least 20 characters`,
+    ]);
   });
 
   it('refuses to start without a key unless authentication is turned off explicitly', () => {

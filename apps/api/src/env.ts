@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DatabaseUrlEnv, EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape, type EnvIssue } from '@ordo/core';
+import { scopedKeyOf } from './auth';
 import { IDEMPOTENCY_LEASE_MS } from './idempotency-lease';
 
 /** A comma-separated list; blanks around items and empty items are ignored. */
-function list(item: z.ZodType<string, string>) {
+function list<T>(item: z.ZodType<T, string>) {
   return z
     .string()
     .default('')
@@ -24,6 +25,17 @@ const ApiKey = z
   .min(MIN_API_KEY_LENGTH, `each key must be at least ${MIN_API_KEY_LENGTH} characters`)
   .max(512, 'each key must be at most 512 characters')
   .regex(/^[\x21-\x2b\x2d-\x7e]+$/, 'each key must be printable ASCII without spaces or commas');
+
+/** One entry of `ORDO_API_KEYS`: `viewer:`, `operator:` or `admin:` and a key, or a bare key (admin). */
+const ScopedApiKeyEntry = z.string().transform((entry, ctx) => {
+  const scoped = scopedKeyOf(entry);
+  const checked = ApiKey.safeParse(scoped.key);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  }
+  return scoped;
+});
 
 /** A host name (or IP address) the API answers to; any port. `*` turns the check off. */
 const AllowedHost = z
@@ -47,7 +59,7 @@ const Env = z.object({
   ORDO_DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: DatabaseUrlEnv,
-  /** `1` accepts workflows using the test tools (noop, sleep, flaky, fail, tally): for benchmarks and tests, with a worker that has them too. */
+  /** `1` registers the test tools (noop, sleep, flaky, fail, tally) in the catalog at start, beside the built-in ones: for benchmarks and tests, with a worker that has them too. */
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   ORDO_MAX_UPLOAD_BYTES: z.coerce
     .number({ message: 'must be a number of bytes' })
@@ -61,7 +73,7 @@ const Env = z.object({
     .max(64 * 1024 * 1024, 'must be at most 64 MiB')
     .default(1024 * 1024),
   /** API keys accepted as `Authorization: Bearer <key>`, comma-separated; several at once for rotation. */
-  ORDO_API_KEYS: list(ApiKey),
+  ORDO_API_KEYS: list(ScopedApiKeyEntry),
   /** `off` serves every route without a key: only for a machine nobody else reaches. */
   ORDO_AUTH: z.preprocess(
     (v) => (v === '' ? undefined : v),

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
 import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
-import { openStore } from '@ordo/storage';
+import { openStore, registerBuiltinTools } from '@ordo/storage';
 import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
 import { LazyNativeConnection } from './lazy-native-connection';
@@ -11,13 +11,21 @@ import { startApiServer } from './server';
 
 const env: Env = loadEnvOrExit(loadApiEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
+// Ordo's own tools, as the worker registers them, before the first request: a fresh stack can
+// publish before any worker has started. A changed built-in under an old version stops the start.
+const { servedElsewhere } = await registerBuiltinTools(
+  store,
+  env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS,
+  env.ORDO_TASK_QUEUE,
+);
+if (servedElsewhere.length > 0)
+  console.warn(`Ordo API: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
 // Lazy: the API serves stored jobs and /ready (reporting Temporal down) even before Temporal is up.
 const connection = new LazyNativeConnection(temporalConnectionOptions(env));
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,
   temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
-  tools: env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS,
   maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
   maxJsonBytes: env.ORDO_MAX_JSON_BYTES,
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { SchemaValue, VariableSchema } from '@ordo/core';
+import { requireScope, type ApiScope } from './auth';
 import { requireJsonBody } from './json-body';
 import { Problem, validationProblem, zodFieldErrors } from './problem';
 
@@ -22,11 +23,12 @@ export function createRouter() {
 }
 
 /** Statuses a route may refuse with; each is documented with the `Problem` body. */
-export type ProblemStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Malformed request: JSON that does not parse or is not UTF-8, or a request the server refuses before routing (no or an unusable `Host`, a request line or header that is not HTTP)',
   401: 'Missing or wrong API key',
+  403: 'The API key lacks the scope this route needs (`x-ordo-scope`); the body names it',
   404: 'Not found',
   405: 'Method not allowed on this path; `Allow` lists the methods it has',
   409: 'Not possible in the current state of the resource; the body names that state',
@@ -144,19 +146,30 @@ export function jsonRequest<T extends z.ZodType>(
  * document lists every error a route can give. A route whose JSON body is required refuses a
  * request without one with a 422 naming `(body)` (`requireJsonBody`).
  */
-export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[] }) {
-  const { problems = [], ...rest } = config;
+export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[]; scope?: ApiScope }) {
+  const { problems = [], scope: declared, ...rest } = config;
   const request = rest.request;
   const open = Array.isArray(rest.security) && rest.security.length === 0;
+  // Reads need a viewer key, writes an operator's, unless the route asks for more (the catalog: admin).
+  const scope = open ? undefined : (declared ?? (rest.method === 'get' ? 'viewer' : 'operator'));
   const statuses: ProblemStatus[] = [...ALWAYS, ...(open ? [] : WITH_API_KEY), ...problems];
+  if (scope !== undefined && scope !== 'viewer') statuses.push(403);
   if (request?.body) statuses.push(...WITH_JSON_BODY);
   if (rest.method === 'post' || rest.method === 'put' || rest.method === 'patch') statuses.push(...WITH_ANY_BODY);
   if (request?.query || request?.params || request?.headers) statuses.push(422);
   const bodyRequired = request?.body?.required === true && request.body.content['application/json'] !== undefined;
-  const middleware = [...(bodyRequired ? [requireJsonBody] : []), ...[rest.middleware ?? []].flat()];
+  const middleware = [
+    ...(scope !== undefined ? [requireScope(scope)] : []),
+    ...(bodyRequired ? [requireJsonBody] : []),
+    ...[rest.middleware ?? []].flat(),
+  ];
   // Typed as the route's own config: problems are thrown, never returned by a handler.
   return createRoute({
     ...rest,
+    ...(scope !== undefined && {
+      'x-ordo-scope': scope,
+      description: `${rest.description ?? rest.summary ?? ''}\n\nScope: \`${scope}\`.`.trimStart(),
+    }),
     ...(middleware.length > 0 && { middleware }),
     responses: { ...problemResponses(statuses), ...rest.responses },
   } as unknown as R);

@@ -36,6 +36,8 @@ export const ProblemCode = z.enum([
   'NOT_READY',
   'FILE_IN_USE',
   'DATABASE_UNAVAILABLE',
+  'TOOL_VERSION_CONFLICT',
+  'FORBIDDEN',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

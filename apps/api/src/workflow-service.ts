@@ -3,6 +3,7 @@ import {
   checkDefinitionAgainstTools,
   Identifier,
   issueStepId,
+  pinToolVersions,
   WorkflowDefinition,
   type DefinitionIssue,
   type DefinitionShape,
@@ -72,18 +73,21 @@ export class WorkflowService {
         throw validationProblem([
           { field: 'status', message: 'must be DRAFT or PUBLISHED: a new workflow cannot begin archived' },
         ]);
-      case 'PUBLISHED':
+      case 'PUBLISHED': {
+        const tools = await this.deps.store.tools.all();
         this.refuseIssues(
           definition,
           checkDefinitionAgainstTools(
             definition,
-            this.deps.tools,
+            tools,
             this.checkLiteral,
             await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps),
           ),
           `workflow '${definition.workflow_id}' cannot be created PUBLISHED`,
         );
+        definition = { ...definition, steps: pinToolVersions(definition.steps, tools) };
         break;
+      }
       case 'DRAFT':
         break;
     }
@@ -106,7 +110,7 @@ export class WorkflowService {
     const workflows = await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps);
     const errors = definitionErrors(
       definition,
-      checkDefinitionAgainstTools(definition, this.deps.tools, this.checkLiteral, workflows),
+      checkDefinitionAgainstTools(definition, await this.deps.store.tools.all(), this.checkLiteral, workflows),
     );
     return { valid: errors.length === 0, errors };
   }
@@ -206,7 +210,8 @@ export class WorkflowService {
 
   /**
    * Publishes a DRAFT version after every definition rule passes on it: a 422 listing each
-   * broken rule otherwise. The write is conditional on the draft being, still, the revision
+   * broken rule otherwise; every tool step is stored with the tool version it was checked
+   * against (`pinToolVersions`). The write is conditional on the draft being, still, the revision
    * that was checked: an archive or an edit made meanwhile wins, and is reported.
    */
   async publish(workflowId: string, version: number): Promise<WorkflowRecord> {
@@ -214,12 +219,15 @@ export class WorkflowService {
     if (!stored) throw versionNotFound(workflowId, version);
     if (stored.workflow.status !== 'DRAFT') throw notDraft(stored.workflow, 'published');
     const workflows = await workflowLookupFor(this.deps.store, workflowId, stored.workflow.steps);
+    const tools = await this.deps.store.tools.all();
     this.refuseIssues(
       stored.workflow,
-      checkDefinition(stored.workflow, this.deps.tools, this.checkLiteral, workflows),
+      checkDefinition(stored.workflow, tools, this.checkLiteral, workflows),
       `version ${version} of workflow '${workflowId}' cannot be published`,
     );
-    const result = await this.deps.store.workflows.publish(workflowId, version, stored.revision, this.now());
+    // The tool versions just checked against are written with the publish, fenced by the same revision.
+    const pinned = { ...contentOf(stored.workflow), steps: pinToolVersions(stored.workflow.steps, tools) };
+    const result = await this.deps.store.workflows.publish(workflowId, version, stored.revision, this.now(), pinned);
     if (result.ok) return result.workflow;
     switch (result.code) {
       case 'VERSION_NOT_FOUND':

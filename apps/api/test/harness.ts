@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { Job } from '@ordo/core';
-import { openStore, type OrdoStore, type StoreConfig } from '@ordo/storage';
+import { openStore, registerBuiltinTools, type OrdoStore, type StoreConfig } from '@ordo/storage';
 import {
   connectWorker,
   pollUntil,
@@ -116,11 +116,13 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
       ...(options.inlineLimitBytes !== undefined && { inlineLimitBytes: options.inlineLimitBytes }),
     });
     running = worker.run();
+  } else {
+    // What the worker registers at its start (the API process registers the built-in ones too).
+    await registerBuiltinTools(store, tools.map(describeTool), taskQueue);
   }
   const deps: AppDeps = {
     store,
     temporal: { client, taskQueue },
-    tools: tools.map(describeTool),
     maxUploadBytes: 5 * 1024 * 1024,
     auth: TEST_AUTH,
     ...options.deps,

@@ -115,6 +115,8 @@ describe('the OpenAPI document', () => {
       '202',
       '400',
       '401',
+      // An operator's route: a viewer key is refused.
+      '403',
       '404',
       '409',
       '413',

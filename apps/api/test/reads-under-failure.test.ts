@@ -2,7 +2,6 @@ import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { pollUntil, unreachableTemporalAddress } from '@ordo/testing';
-import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createApp, LazyNativeConnection, type OrdoApp } from '../src/index';
 import {
   checkedApp,
@@ -65,7 +64,6 @@ describe('reads of a running job under failure', () => {
         createApp({
           store: stack.store,
           temporal: { client, taskQueue: stack.taskQueue },
-          tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
           maxUploadBytes: 1024,
           auth: TEST_AUTH,
         }),
@@ -110,7 +108,6 @@ describe('reads of a running job under failure', () => {
             client: new Client({ connection: offlineConnection, namespace: stack.client.options.namespace }),
             taskQueue: stack.taskQueue,
           },
-          tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
           maxUploadBytes: 1024,
           auth: TEST_AUTH,
         }),

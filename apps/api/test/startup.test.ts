@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freePort, startOrdoProcess, tempDataDir, type OrdoProcess } from '@ordo/testing';
+import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 
 /** The exit code of a process that ends by itself, once its output is all read. */
 function exitCode(p: OrdoProcess): Promise<number | null> {
@@ -58,13 +59,24 @@ describe('start-up configuration', () => {
       HOST: '127.0.0.1',
       ORDO_DATA_DIR: dir.path,
       DATABASE_URL: '',
+      ORDO_TASK_QUEUE: 'startup-queue',
+      ORDO_TEST_TOOLS: '1',
     });
     try {
       const deadline = Date.now() + 60_000;
       while (!api.output().includes('listening') && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(api.output()).toContain('authentication is OFF');
-      expect((await fetch(`http://127.0.0.1:${port}/v1/tools`)).status).toBe(200);
+      const tools = await fetch(`http://127.0.0.1:${port}/v1/tools`);
+      expect(tools.status).toBe(200);
+      // No worker has started on this database: the API registered the built-in tools (and,
+      // with ORDO_TEST_TOOLS=1, the test tools) itself, on its own task queue, so a fresh
+      // stack can publish before a worker is up.
+      const { items } = (await tools.json()) as { items: { tool_id: string; task_queue: string }[] };
+      expect(items.map((t) => t.tool_id).sort()).toEqual(
+        [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS].map((d) => d.tool_id).sort(),
+      );
+      expect(new Set(items.map((t) => t.task_queue))).toEqual(new Set(['startup-queue']));
     } finally {
       await api.stop();
       await dir.remove();

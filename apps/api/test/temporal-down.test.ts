@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
-import { openStore, type OrdoStore } from '@ordo/storage';
+import { openStore, registerBuiltinTools, type OrdoStore } from '@ordo/storage';
 import { seedFile, tempDataDir, unreachableTemporalAddress } from '@ordo/testing';
 import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp, LazyNativeConnection } from '../src/index';
@@ -18,6 +18,7 @@ describe('API with Temporal unreachable', () => {
     const dir = await tempDataDir('temporal-down');
     removeDir = dir.remove;
     store = await openStore({ dataDir: dir.path });
+    await registerBuiltinTools(store, TOOL_DESCRIPTORS, 'nowhere');
     // A port nothing listens on: the API's own connection, failing every call at once.
     connection = new LazyNativeConnection({ address: await unreachableTemporalAddress() });
     app = checkedApp(
@@ -25,7 +26,6 @@ describe('API with Temporal unreachable', () => {
         createApp({
           store,
           temporal: { client: new Client({ connection }), taskQueue: 'nowhere' },
-          tools: TOOL_DESCRIPTORS,
           maxUploadBytes: 1024,
           auth: TEST_AUTH,
         }),

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFINITION_RULES, Job, type DefinitionRule } from '@ordo/core';
 import type { OrdoStore, WorkflowContent } from '@ordo/storage';
 import { seedFile } from '@ordo/testing';
-import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createApp } from '../src/index';
 import {
   checkedApp,
@@ -113,7 +112,6 @@ describe('workflow templates and versions over app.request()', () => {
         createApp({
           store,
           temporal: { client: stack.client, taskQueue: stack.taskQueue },
-          tools: [...TOOLS, ...TEST_TOOLS].map(describeTool),
           maxUploadBytes: 1024,
           auth: TEST_AUTH,
         }),
@@ -674,6 +672,14 @@ describe('workflow templates and versions over app.request()', () => {
           ((s) => ({ ...s, steps: [{ ...s.steps[0]!, tool: { tool_id: 'ocr_magic', name: 'OCR' } }, s.steps[1]!] }))(
             seed(),
           ),
+        step_id: 'step_1',
+      },
+      known_tool_version: {
+        definition: () =>
+          ((s) => ({
+            ...s,
+            steps: [{ ...s.steps[0]!, tool: { ...(s.steps[0]!.tool as object), version: '99.0.0' } }, s.steps[1]!],
+          }))(seed()),
         step_id: 'step_1',
       },
       required_parameters_mapped: {

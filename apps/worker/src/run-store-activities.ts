@@ -10,6 +10,7 @@ import {
   resolveNewJobVersion,
   runStartVariables,
   stepBatchOf,
+  toolRefsOf,
   validateInputsWithFiles,
   type BeginRunRequest,
   type BeginRunResult,
@@ -26,20 +27,22 @@ import type { ClaimRunResult, OrdoStore } from '@ordo/storage';
 
 /**
  * The local activities through which the job workflow claims its job, reads its steps and
- * persists its run. `tools` holds the run defaults of every tool this worker offers: a step
- * naming any other tool is refused at once by the workflow instead of being retried as a
- * missing activity.
+ * persists its run. A run is handed the run defaults of the tool versions its steps pin (read
+ * from the catalog) for the tools in `offered`, those this worker serves: a step naming any
+ * other tool is refused at once by the workflow instead of being retried as a missing activity.
  */
 export function createRunStoreActivities(
-  store: Pick<OrdoStore, 'jobs' | 'runs' | 'workflows' | 'files'>,
-  tools: Readonly<Record<string, ToolRunDefaults>>,
+  store: Pick<OrdoStore, 'jobs' | 'runs' | 'workflows' | 'files' | 'tools'>,
+  offered: ReadonlySet<string>,
 ): RunStoreActivities {
+  const toolsOf = (job: JobRecord): Promise<Record<string, ToolRunDefaults>> =>
+    store.tools.runDefaults(toolRefsOf(job.steps).filter((ref) => offered.has(ref.tool_id)));
   /** The run's start from its claim of the job. */
-  const startOf = (request: BeginRunRequest, claim: Extract<ClaimRunResult, { ok: true }>): RunStart => {
+  const startOf = async (request: BeginRunRequest, claim: Extract<ClaimRunResult, { ok: true }>): Promise<RunStart> => {
     const job = claim.job;
     const from = request.retry?.from_step_index ?? 0;
     return {
-      ...jobStartFields(job, runStartVariables(job, claim.reused), from, tools),
+      ...jobStartFields(job, runStartVariables(job, claim.reused), from, await toolsOf(job)),
       job_id: job.job_id,
       run_id: request.run_id,
       started_at: claim.started_at,
@@ -95,7 +98,7 @@ export function createRunStoreActivities(
           code: 'JOB_NOT_STARTABLE',
           message: `Job '${request.job_id}' exists and is ${claim.code === 'JOB_NOT_STARTABLE' ? (claim.status ?? 'unknown') : 'gone'}, not a new job of this run: this run does nothing`,
         };
-      return { ok: true, start: startOf(begin, claim) };
+      return { ok: true, start: await startOf(begin, claim) };
     },
 
     async beginRun(request): Promise<BeginRunResult> {
@@ -114,13 +117,13 @@ export function createRunStoreActivities(
             };
         }
       }
-      return { ok: true, start: startOf(request, claim) };
+      return { ok: true, start: await startOf(request, claim) };
     },
 
     async loadSteps({ job_id, from }) {
       const job = await store.jobs.get(job_id);
       if (!job) throw new Error(`Job '${job_id}' does not exist`);
-      return stepBatchOf(job, from, tools);
+      return stepBatchOf(job, from, await toolsOf(job));
     },
 
     async resumeRun({ job_id, run_id, from }): Promise<ResumeRunResult> {
@@ -137,7 +140,7 @@ export function createRunStoreActivities(
         header,
         referenced,
         start: {
-          ...jobStartFields(job, header.variables, from, tools),
+          ...jobStartFields(job, header.variables, from, await toolsOf(job)),
           job_id,
           run_id,
           started_at: header.started_at,

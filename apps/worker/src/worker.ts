@@ -1,9 +1,15 @@
 import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { toolRunDefaultsById } from '@ordo/core';
-import { createToolActivities, TOOLS, type HttpToolConfig, type ToolDefinition, type ToolThreads } from '@ordo/tools';
-import type { OrdoStore } from '@ordo/storage';
+import {
+  createToolActivities,
+  describeTool,
+  TOOLS,
+  type HttpToolConfig,
+  type ToolDefinition,
+  type ToolThreads,
+} from '@ordo/tools';
+import { registerBuiltinTools, type OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
 import { recordedToolActivities } from './recorded-tool-activities';
 import { createRunStoreActivities } from './run-store-activities';
@@ -49,11 +55,14 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
 /**
  * A worker that runs the job workflow and, on the same task queue, every tool as an
  * activity named by its `tool_id` (its step recorded around it: `recordedToolActivities`),
- * plus the run store's local activities.
+ * plus the run store's local activities. Its tools are registered in the catalog first
+ * (`registerBuiltinTools`): a version stored with another contract stops the start.
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
-  const defaults = toolRunDefaultsById(tools);
+  const { servedElsewhere } = await registerBuiltinTools(options.store, tools.map(describeTool), options.taskQueue);
+  if (servedElsewhere.length > 0)
+    console.warn(`Ordo worker: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -78,7 +87,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         }),
         createStepAttemptRecorder(options.store),
       ),
-      ...createRunStoreActivities(options.store, defaults),
+      ...createRunStoreActivities(options.store, new Set(tools.map((tool) => tool.tool_id))),
       // v1 runs (started before the run-state design) persist through this; their job rows no
       // longer have the columns it wrote, so it only lets such a run finish.
       recordJobState: (update: { job_id: string; status: string }) => {

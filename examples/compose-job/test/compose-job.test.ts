@@ -16,7 +16,7 @@ import {
   workflowBundle,
   type OpenApiDocument,
 } from '@ordo/testing';
-import { describeTool, TEST_TOOLS, TOOLS } from '@ordo/tools';
+import { TEST_TOOLS, TOOLS } from '@ordo/tools';
 import { createWorker } from '@ordo/worker';
 import type { ReviewResult } from '../src/workflows';
 
@@ -62,7 +62,6 @@ describe('compose-job example: another team runs an Ordo job as a child workflow
     app = createApp({
       store,
       temporal: { client, taskQueue: ordoQueue },
-      tools: tools.map(describeTool),
       maxUploadBytes: 1024 * 1024,
       auth: { keys: [TEST_API_KEY] },
     });

@@ -108,7 +108,13 @@ export { FileValue, SchemaValue, Variables } from './schemas/schema-value';
 export { isTerminalJobStatus, JobStatus, JobStepStatus, WorkflowStatus } from './schemas/status';
 export { PLATFORM_STEP_DEFAULTS } from './model/platform-defaults';
 export { StepRetryPolicy } from './schemas/step';
-export { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from './schemas/tool-descriptor';
+export {
+  JsonSchemaDocument,
+  RegisteredTool,
+  ToolContract,
+  ToolDescriptor,
+  ToolRunDefaults,
+} from './schemas/tool-descriptor';
 export {
   requiredToolParameters,
   toolOutputNames,
@@ -204,6 +210,15 @@ export {
 export type { EnvIssue, TemporalConnectionOptions, TemporalTlsOptions } from './temporal-connection';
 export { DatabaseUrlEnv, PostgresUrl } from './database-url';
 export { toolRunDefaultsById } from './model/tool-run-defaults-by-id';
+export {
+  toolKey,
+  toolLookupOf,
+  type CatalogTool,
+  type ToolLookup,
+  type ToolRefKey,
+  type ToolResolution,
+} from './model/tool-lookup';
+export { pinToolVersions, toolRefsOf } from './jobs/tool-pins';
 export {
   notPublishedRefusal,
   pinSubWorkflowVersions,

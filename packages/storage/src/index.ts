@@ -4,6 +4,7 @@
  * metadata, and a content-addressed blob store on the local disk for their bytes.
  */
 export { DiskBlobStore, isSha256Hex } from './blob-store';
+export { registerBuiltinTools, ToolRegistrationConflict } from './builtin-tool-registration';
 export type { BlobStream, FileBlobStore } from './blob-store';
 export { openDatabase } from './database';
 export { isDatabaseUnavailable } from './database-unavailable';
@@ -28,6 +29,8 @@ export type { ClaimRunResult } from './run-repository';
 export { openStore } from './store';
 export { DatabaseDialect, StoreConfig, dialectOf } from './store-config';
 export type { OrdoStore } from './store';
+export { TOOL_CONTRACT_FIELDS, ToolRepository } from './tool-repository';
+export type { DeprecateToolResult, RegisterToolResult } from './tool-repository';
 export { WorkflowRecord, WorkflowRepository, WorkflowVersionSummary } from './workflow-repository';
 export type {
   ArchiveResult,

@@ -183,6 +183,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('jobs_idempotency_idx').unique().on('jobs').column('idempotency_id').execute();
     },
   },
+  '0006_tools': {
+    // The tool catalog: one row per tool version, immutable but for `deprecated` (0 or 1 on
+    // both engines). Versions are semver strings, ordered in code; a catalog is small.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tools')
+        .addColumn('tool_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text', (c) => c.notNull())
+        .addColumn('outputs', 'text', (c) => c.notNull())
+        .addColumn('task_queue', 'text', (c) => c.notNull())
+        .addColumn('activity_type', 'text', (c) => c.notNull())
+        .addColumn('defaults', 'text', (c) => c.notNull())
+        .addColumn('deprecated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('registered_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('tools_pk', ['tool_id', 'version'])
+        .execute();
+    },
+  },
 };
 
 const StoredInputs = z.object({ job_id: z.string(), input_variables: z.string(), input_values: z.string() });

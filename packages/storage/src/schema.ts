@@ -121,6 +121,23 @@ export interface JobFileTable {
   file_id: string;
 }
 
+/** One version of a tool in the catalog; JSON columns hold text. */
+export interface ToolTable {
+  tool_id: string;
+  /** A semver string; the catalog orders versions in code. */
+  version: string;
+  name: string;
+  description: string;
+  parameters: string;
+  outputs: string;
+  task_queue: string;
+  activity_type: string;
+  defaults: string;
+  /** 1 once deprecated (no new publishes pick it), else 0. */
+  deprecated: Generated<number>;
+  registered_at: string;
+}
+
 export interface Database {
   workflows: WorkflowTable;
   files: FileTable;
@@ -129,4 +146,5 @@ export interface Database {
   step_runs: StepRunTable;
   idempotency_keys: IdempotencyKeyTable;
   job_files: JobFileTable;
+  tools: ToolTable;
 }

@@ -7,6 +7,7 @@ import { IdempotencyRepository } from './idempotency-repository';
 import { JobRepository } from './job-repository';
 import { RunRepository } from './run-repository';
 import { dialectOf, parseStoreConfig, type DatabaseDialect, type StoreConfig } from './store-config';
+import { ToolRepository } from './tool-repository';
 import { WorkflowRepository } from './workflow-repository';
 
 /** Everything Ordo persists, opened from one configuration. */
@@ -20,6 +21,8 @@ export interface OrdoStore {
   /** What a run writes: its claim, its header and step records, its attempts. */
   runs: RunRepository;
   files: FileStore;
+  /** The tool catalog: every registered version of every tool. */
+  tools: ToolRepository;
   /** Idempotency-Key records of the API's retry-safe routes. */
   idempotency: IdempotencyRepository;
   /** Content-addressed bytes under `<dataDir>/blobs`: uploaded files' content and large job values. */
@@ -46,6 +49,7 @@ export async function openStore(config: StoreConfig): Promise<OrdoStore> {
     jobs: new JobRepository(db),
     runs: new RunRepository(db),
     files: new FileStore(db, blobs, join(parsed.dataDir, 'files')),
+    tools: new ToolRepository(db),
     idempotency: new IdempotencyRepository(db),
     blobs,
     ping: async () => {

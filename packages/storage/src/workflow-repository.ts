@@ -214,10 +214,30 @@ export class WorkflowRepository {
   /**
    * Publishes a draft, only while it is a draft at `expectedRevision`: the revision whose
    * definition the caller checked, so neither an edit nor an archive made meanwhile is
-   * published over.
+   * published over. With `content`, the definition is replaced in the same write: the draft
+   * as checked, with what publishing adds to it (the tool versions it pins).
    */
-  async publish(workflowId: string, version: number, expectedRevision: number, now: string): Promise<DraftWriteResult> {
-    return this.writeDraft(workflowId, version, expectedRevision, { status: 'PUBLISHED' }, now);
+  async publish(
+    workflowId: string,
+    version: number,
+    expectedRevision: number,
+    now: string,
+    content?: WorkflowContent,
+  ): Promise<DraftWriteResult> {
+    const definition =
+      content === undefined
+        ? {}
+        : {
+            definition: toRow({
+              ...content,
+              workflow_id: workflowId,
+              version,
+              status: 'PUBLISHED',
+              created_at: now,
+              updated_at: now,
+            }).definition,
+          };
+    return this.writeDraft(workflowId, version, expectedRevision, { status: 'PUBLISHED', ...definition }, now);
   }
 
   /** Archives a draft or a published version: no new jobs; jobs already created go on. */

@@ -6,7 +6,7 @@
  * `describeTool` into catalog entries with JSON Schemas. It knows tools, files, progress and
  * cancellation, nothing of job runs: the worker records a step around its activity (an
  * `AttemptWatcher` follows each attempt).
- * Production tools are `TOOLS`; test-only tools are `TEST_TOOLS`, never in the catalog.
+ * Production tools are `TOOLS`; test-only tools are `TEST_TOOLS`, in the catalog only where `ORDO_TEST_TOOLS=1`.
  */
 export { TEST_TOOL_DESCRIPTORS, TEST_TOOLS, TOOL_DESCRIPTORS, TOOLS } from './tool-catalog';
 export { describeTool } from './tool-descriptors';

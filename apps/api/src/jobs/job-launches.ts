@@ -103,7 +103,7 @@ export class JobLaunches {
     const startedAt = this.resources.timestamp();
     // The run is handed its start as just read, so it begins without reading the job again;
     // it still claims the job itself, fenced by this revision.
-    const prepared = preparedStartOf(job, revision, this.resources.toolDefaults);
+    const prepared = preparedStartOf(job, revision, await this.resources.toolDefaults(job.steps));
     const input =
       JSON.stringify(prepared).length <= MAX_PREPARED_START_BYTES
         ? { job_id: jobId, started_at: startedAt, prepared }

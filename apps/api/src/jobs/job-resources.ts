@@ -1,4 +1,4 @@
-import { toolRunDefaultsById, type ToolRunDefaults } from '@ordo/core';
+import { toolRefsOf, type JobRecord, type ToolRunDefaults } from '@ordo/core';
 import type { AppDeps } from '../deps';
 
 /** How long cancel, reset and a start after a reset wait for a run to close before answering. */
@@ -7,11 +7,11 @@ export const CLOSE_WAIT_MS = 15_000;
 /**
  * What every job system shares (in the spirit of a run engine's systems sharing one
  * resources object): the store, the Temporal client and task queue, the clock, and the run
- * defaults of the catalog's tools. Built once per app, handed to each system.
+ * defaults of the tool versions a job's steps pin. Built once per app, handed to each system.
  */
 export interface JobResources extends Pick<AppDeps, 'store' | 'temporal' | 'now'> {
-  /** Run defaults of the catalog's tools, by `tool_id`: what a prepared start hands the run. */
-  toolDefaults: Readonly<Record<string, ToolRunDefaults>>;
+  /** Run defaults of the tool versions `steps` pin, by `toolKey`: what a prepared start hands the run. */
+  toolDefaults(steps: JobRecord['steps']): Promise<Readonly<Record<string, ToolRunDefaults>>>;
   /** Now, as the timestamps the store keeps (the clock of `now`, else the system's). */
   timestamp(): string;
 }
@@ -22,7 +22,7 @@ export function jobResourcesOf(deps: AppDeps): JobResources {
     store: deps.store,
     temporal: deps.temporal,
     ...(deps.now !== undefined && { now: deps.now }),
-    toolDefaults: toolRunDefaultsById(deps.tools),
+    toolDefaults: (steps) => deps.store.tools.runDefaults(toolRefsOf(steps)),
     timestamp: () => (deps.now?.() ?? new Date()).toISOString(),
   };
 }

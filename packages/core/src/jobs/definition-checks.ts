@@ -4,7 +4,8 @@ import { declaredVariables, orderedSteps, stepReads, type DefinitionShape } from
 import { expressionIssues } from '../steps/mapping-rules';
 import type { DefinitionIssue } from '../model/definition-issue';
 import { variableJsonSchema } from '../model/schema-compatibility';
-import type { JsonSchemaDocument, ToolDescriptor } from '../schemas/tool-descriptor';
+import type { JsonSchemaDocument } from '../schemas/tool-descriptor';
+import { toolLookupOf, type CatalogTool, type ToolLookup } from '../model/tool-lookup';
 import { checkInputValue } from '../model/input-validation';
 
 /** When a definition rule runs: at every save (drafts too), or when a version is published (and created PUBLISHED). */
@@ -25,6 +26,7 @@ export const DEFINITION_RULES = {
   output_variables_written: 'save',
   expressions_parse: 'save',
   known_tool: 'publish',
+  known_tool_version: 'publish',
   required_parameters_mapped: 'publish',
   known_parameters: 'publish',
   known_outputs: 'publish',
@@ -152,11 +154,11 @@ export function checkDefinitionStructure(def: DefinitionShape): DefinitionIssue[
  */
 export function checkDefinitionAgainstTools(
   def: DefinitionShape,
-  tools: readonly ToolDescriptor[],
+  tools: readonly CatalogTool[],
   checkLiteral?: StepCheckContext['checkLiteral'],
   workflows?: StepCheckContext['workflows'],
 ): DefinitionIssue[] {
-  const catalog = new Map(tools.map((t) => [t.tool_id, t]));
+  const catalog = toolLookupOf(tools);
   const declared = declaredVariables(def);
   const seen = variablesSeenBySteps(def, catalog);
   return def.steps.flatMap((step, i) =>
@@ -174,7 +176,7 @@ export function checkDefinitionAgainstTools(
 /** Every definition rule, structural and catalog: what publishing runs. */
 export function checkDefinition(
   def: DefinitionShape,
-  tools: readonly ToolDescriptor[],
+  tools: readonly CatalogTool[],
   checkLiteral?: StepCheckContext['checkLiteral'],
   workflows?: StepCheckContext['workflows'],
 ): DefinitionIssue[] {
@@ -187,7 +189,7 @@ export function checkDefinition(
  */
 function variablesSeenBySteps(
   def: DefinitionShape,
-  tools: ReadonlyMap<string, ToolDescriptor>,
+  tools: ToolLookup,
 ): Map<DefinitionShape['steps'][number], ReadonlyMap<string, JsonSchemaDocument>> {
   const current = new Map<string, JsonSchemaDocument>();
   for (const variable of def.input_variables) {

@@ -7,6 +7,7 @@ import type { Variables } from '../schemas/schema-value';
 import type { ToolRunDefaults } from '../schemas/tool-descriptor';
 import { stepTypeOf } from '../steps';
 import { runLineageOf } from '../model/run-transitions';
+import { toolKey } from '../model/tool-lookup';
 
 /** Steps sent to the workflow per batch, at most: a slice of a 10,000-step job stays well under the payload limit. */
 const MAX_STEPS_PER_BATCH = 200;
@@ -15,7 +16,7 @@ const MAX_BATCH_BYTES = 256 * 1024;
 
 /**
  * The slice of a job's steps from `from` that a run is sent at once, with the run defaults
- * of the tools it uses among `tools` (a tool missing there is unknown to the run).
+ * of the tools it uses among `tools`, by `toolKey` (a tool missing there is unknown to the run).
  */
 export function stepBatchOf(
   job: Pick<JobRecord, 'steps'>,
@@ -31,7 +32,7 @@ export function stepBatchOf(
     steps.push(step);
     bytes += size;
   }
-  const used = new Set(steps.flatMap((s) => (s.type === 'tool' ? [s.tool.tool_id] : [])));
+  const used = new Set(steps.flatMap((s) => (s.type === 'tool' ? [toolKey(s.tool)] : [])));
   return { from, steps, tools: Object.fromEntries(Object.entries(tools).filter(([id]) => used.has(id))) };
 }
 

@@ -17,7 +17,11 @@ import { Identifier, VariableSchema } from './variable-schema';
 export const ToolStep = z.strictObject({
   type: z.literal('tool'),
   ...StepBase,
-  tool: z.strictObject({ tool_id: Identifier, name: z.string().min(1) }),
+  /**
+   * `version` pins a version of the tool; publishing writes the one it checked against (the
+   * newest not deprecated, when none is named) into every tool step of the published version.
+   */
+  tool: z.strictObject({ tool_id: Identifier, name: z.string().min(1), version: z.string().min(1).max(64).optional() }),
   parameter_mappings: z.record(z.string(), SchemaValue).default({}),
   output_mappings: z.record(z.string(), Identifier).default({}),
   ...StepRunSettings,

@@ -35,3 +35,23 @@ export const ToolDescriptor = z.object({
   defaults: ToolRunDefaults,
 });
 export type ToolDescriptor = z.infer<typeof ToolDescriptor>;
+
+/**
+ * One version of a tool as the catalog holds it: its descriptor plus where its activity is
+ * served (`task_queue`, `activity_type`), whether new publishes may still pick it, and when
+ * it was first registered. Everything but `deprecated` is immutable once stored.
+ */
+export const RegisteredTool = ToolDescriptor.extend({
+  /** The Temporal task queue whose workers serve this tool's activity. */
+  task_queue: z.string(),
+  /** The activity type a step of this tool schedules (the `tool_id` unless registered otherwise). */
+  activity_type: z.string(),
+  /** A deprecated version stays runnable by what already pins it, but no new publish picks it. */
+  deprecated: z.boolean(),
+  registered_at: z.string(),
+});
+export type RegisteredTool = z.infer<typeof RegisteredTool>;
+
+/** What registering a tool version states: everything a version is compared on when registered again. */
+export const ToolContract = RegisteredTool.omit({ deprecated: true, registered_at: true });
+export type ToolContract = z.infer<typeof ToolContract>;

@@ -4,7 +4,8 @@ import type { RunError, RunState, StepRun } from '../schemas/run-state';
 import type { SchemaValue, Variables } from '../schemas/schema-value';
 import type { ValueScope } from '../model/mappings';
 import type { StepInbox } from './step-inbox';
-import type { JsonSchemaDocument, ToolDescriptor, ToolRunDefaults } from '../schemas/tool-descriptor';
+import type { JsonSchemaDocument, ToolRunDefaults } from '../schemas/tool-descriptor';
+import type { ToolLookup } from '../model/tool-lookup';
 
 /** A job variable a step reads or writes, and where in the step (a path relative to the step). */
 export interface VariableUse {
@@ -36,8 +37,8 @@ export interface WorkflowLookup {
 
 /** What a step's publish-time check may consult. */
 export interface StepCheckContext {
-  /** The tool catalog by `tool_id`. */
-  tools: ReadonlyMap<string, ToolDescriptor>;
+  /** The tool catalog: a tool step's reference resolved to the version it pins, or the newest. */
+  tools: ToolLookup;
   /** Every variable the definition declares: its inputs and every output mapping target. */
   declared: ReadonlySet<string>;
   /**
@@ -69,7 +70,7 @@ export interface StepExecution {
   declared: ReadonlySet<string>;
   /** Resolves the step's value sources: variables, `{const}`, `{var}`, `{expr}` (with `__steps__`, `__context__`). */
   scope: ValueScope;
-  /** Run defaults of the tools this worker offers, by `tool_id`; a missing tool is unknown. */
+  /** Run defaults of the tools this run is offered, by `toolKey` (`tool_id@version` when pinned); a missing tool is unknown. */
   tools: Readonly<Record<string, ToolRunDefaults>>;
   /** Messages addressed to steps (a confirmation) while they wait for them. */
   inbox: StepInbox;
@@ -128,7 +129,7 @@ export interface StepType<S extends { type: string; step_id: string }> {
    * The JSON Schema of each variable the step writes, where the catalog knows it (for the
    * type checks of the steps after it); a variable left out is of unknown type.
    */
-  writtenSchemas(step: S, tools: ReadonlyMap<string, ToolDescriptor>): Record<string, JsonSchemaDocument>;
+  writtenSchemas(step: S, tools: ToolLookup): Record<string, JsonSchemaDocument>;
   /** Publish-time checks beyond the schema. */
   check(step: S, ctx: StepCheckContext): DefinitionIssue[];
   /** Runs the step inside the job workflow; rethrows cancellation. */

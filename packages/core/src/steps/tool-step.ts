@@ -18,6 +18,7 @@ import { PLATFORM_STEP_DEFAULTS } from '../model/platform-defaults';
 import type { StepRetryPolicy } from '../schemas/step';
 import type { JsonSchemaDocument, ToolRunDefaults } from '../schemas/tool-descriptor';
 import { schemaMismatch } from '../model/schema-compatibility';
+import { toolKey } from '../model/tool-lookup';
 import {
   requiredToolParameters,
   toolOutputNames,
@@ -71,9 +72,10 @@ export const toolStep = defineStepType<ToolStep>({
     return mapped.ok ? mapped.written : {};
   },
   writtenSchemas(step, tools) {
-    const tool = tools.get(step.tool.tool_id);
+    const resolved = tools.resolve(step.tool);
     const schemas: Record<string, JsonSchemaDocument> = {};
-    if (!tool) return schemas;
+    if (!resolved.ok) return schemas;
+    const tool = resolved.tool;
     for (const [output, variable] of Object.entries(step.output_mappings)) {
       const schema = toolOutputSchema(tool, output);
       if (schema !== undefined) schemas[variable] = schema;
@@ -82,15 +84,12 @@ export const toolStep = defineStepType<ToolStep>({
   },
   check(step, ctx) {
     const issues: DefinitionIssue[] = [];
-    const tool = ctx.tools.get(step.tool.tool_id);
-    if (!tool) {
-      issues.push({
-        rule: 'known_tool',
-        path: [...ctx.path, 'tool', 'tool_id'],
-        message: `unknown tool '${step.tool.tool_id}'; known tools: ${[...ctx.tools.keys()].sort().join(', ')}`,
-      });
+    const resolved = ctx.tools.resolve(step.tool);
+    if (!resolved.ok) {
+      issues.push({ rule: resolved.rule, path: [...ctx.path, 'tool', resolved.field], message: resolved.message });
       return issues;
     }
+    const tool = resolved.tool;
     for (const name of requiredToolParameters(tool)) {
       if (!(name in step.parameter_mappings)) {
         issues.push({
@@ -160,7 +159,8 @@ export const toolStep = defineStepType<ToolStep>({
   // Not an async function: the run's promises are tracked one by one by the SDK (a stack
   // trace each), so the step costs the activity's promise and one more, not three.
   execute(step, ctx) {
-    const toolDefaults = ctx.tools[step.tool.tool_id];
+    // Keyed as the run's start keyed them: a step of a job created before pinning names no version.
+    const toolDefaults = ctx.tools[toolKey(step.tool)];
     if (toolDefaults === undefined) {
       // Refused at once: no worker offers this tool, so retrying the activity cannot help.
       return Promise.resolve({
