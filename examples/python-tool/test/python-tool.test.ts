@@ -210,6 +210,18 @@ describe('python-tool example: a CSV profiler served by the Temporal Python SDK'
     return (activityFailure as ActivityFailure).cause;
   }
 
+  it("the profiler's Python unit tests pass in the venv (python -m unittest)", async () => {
+    const run = spawn(join(dirname(bin), 'python'), ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+      cwd: exampleDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    run.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const [code] = (await once(run, 'exit')) as [number | null];
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/Ran \d+ tests[\s\S]*OK/);
+  });
+
   it('registers its contract with an admin key (again: 200, unchanged), and GET /v1/tools/csv_profile shows it', async () => {
     const env = { ...temporalEnv(), ORDO_API_URL: apiBase, ORDO_ADMIN_KEY: TEST_API_KEY };
     const first = await csvProfile(bin, 'register', env);
