@@ -89,5 +89,6 @@ export function toolContractOf(toolId: string, body: ToolRegistration): ToolCont
     task_queue: body.task_queue,
     activity_type: body.activity_type ?? toolId,
     defaults: body.defaults ?? {},
+    builtin: false,
   };
 }

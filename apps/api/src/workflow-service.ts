@@ -10,10 +10,10 @@ import {
   type WorkflowStatus,
 } from '@ordo/core';
 import type { WorkflowContent, WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
+import { createSchemaCheck } from '@ordo/tools';
 import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from './cursor';
 import type { AppDeps } from './deps';
-import { createLiteralCheck } from './literal-check';
 import { workflowLookupFor } from './sub-workflow-lookup';
 import { ApiProblem, notFound, validationProblem, versionConflict, zodFieldErrors, type FieldError } from './problem';
 import type {
@@ -58,7 +58,7 @@ const VersionCursor = z.strictObject({ version: z.number().int().positive().max(
  * Publishing runs them all again on the stored draft.
  */
 export class WorkflowService {
-  private readonly checkLiteral = createLiteralCheck();
+  private readonly checkLiteral = createSchemaCheck();
 
   constructor(private readonly deps: AppDeps) {}
 

@@ -21,7 +21,7 @@ import {
   type RunStart,
   type RunStoreActivities,
   type StepRun,
-  type ToolRunDefaults,
+  type RunTool,
 } from '@ordo/core';
 import type { ClaimRunResult, OrdoStore } from '@ordo/storage';
 
@@ -35,8 +35,14 @@ export function createRunStoreActivities(
   store: Pick<OrdoStore, 'jobs' | 'runs' | 'workflows' | 'files' | 'tools'>,
   offered: ReadonlySet<string>,
 ): RunStoreActivities {
-  const toolsOf = (job: JobRecord): Promise<Record<string, ToolRunDefaults>> =>
-    store.tools.runDefaults(toolRefsOf(job.steps).filter((ref) => offered.has(ref.tool_id)));
+  // A built-in tool this worker does not offer is left out (the run refuses its step); an
+  // external one is always handed on, with where its steps go.
+  const toolsOf = async (job: JobRecord): Promise<Record<string, RunTool>> =>
+    Object.fromEntries(
+      Object.entries(await store.tools.runDefaults(toolRefsOf(job.steps))).filter(
+        ([key, tool]) => tool.dispatch !== undefined || offered.has(key.split('@')[0] ?? key),
+      ),
+    );
   /** The run's start from its claim of the job. */
   const startOf = async (request: BeginRunRequest, claim: Extract<ClaimRunResult, { ok: true }>): Promise<RunStart> => {
     const job = claim.job;

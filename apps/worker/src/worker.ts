@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { log } from '@temporalio/activity';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import {
+  createSchemaCheck,
   createToolActivities,
   describeTool,
   TOOLS,
@@ -9,8 +10,10 @@ import {
   type ToolDefinition,
   type ToolThreads,
 } from '@ordo/tools';
+import { DEFAULT_INLINE_VALUE_LIMIT_BYTES } from '@ordo/core';
 import { registerBuiltinTools, type OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
+import { createExternalToolActivities, resolvingPreparer } from './external-tool-activities';
 import { recordedToolActivities } from './recorded-tool-activities';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
@@ -61,6 +64,7 @@ export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '5 seconds';
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tools = options.tools ?? TOOLS;
   const { servedElsewhere } = await registerBuiltinTools(options.store, tools.map(describeTool), options.taskQueue);
+  const recorder = createStepAttemptRecorder(options.store);
   if (servedElsewhere.length > 0)
     console.warn(`Ordo worker: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
   return Worker.create({
@@ -85,8 +89,18 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
           ...(options.testLedgerPath !== undefined && { testLedgerPath: options.testLedgerPath }),
           ...(options.threads !== undefined && { threads: options.threads }),
         }),
-        createStepAttemptRecorder(options.store),
+        recorder,
       ),
+      // Around the steps of tools other workers serve: their parameters, results and progress.
+      ...createExternalToolActivities({
+        store: options.store,
+        connection: options.connection,
+        namespace: options.namespace,
+        recorder,
+        checkSchema: createSchemaCheck(),
+        prepare: resolvingPreparer(options.store.blobs),
+        inlineLimitBytes: options.inlineLimitBytes ?? DEFAULT_INLINE_VALUE_LIMIT_BYTES,
+      }),
       ...createRunStoreActivities(options.store, new Set(tools.map((tool) => tool.tool_id))),
       // v1 runs (started before the run-state design) persist through this; their job rows no
       // longer have the columns it wrote, so it only lets such a run finish.

@@ -28,6 +28,13 @@ export type {
   ToolOutputs,
   ToolParams,
 } from './schemas/activity-contract';
+export type {
+  ExternalToolActivities,
+  PrepareExternalCall,
+  SettleExternalCall,
+  SettledExternalCall,
+  WatchExternalCall,
+} from './schemas/external-tool-contract';
 export type { DefinitionIssue } from './model/definition-issue';
 export { JobErrorCode, ToolErrorCode } from './schemas/error-codes';
 export { ExecutionState, StepExecutionResult } from './schemas/execution-state';
@@ -114,6 +121,8 @@ export {
   ToolContract,
   ToolDescriptor,
   ToolRunDefaults,
+  ToolDispatch,
+  RunTool,
 } from './schemas/tool-descriptor';
 export {
   requiredToolParameters,

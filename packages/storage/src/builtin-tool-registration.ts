@@ -38,7 +38,10 @@ export async function registerBuiltinTools(
 ): Promise<{ servedElsewhere: string[] }> {
   const servedElsewhere: string[] = [];
   for (const tool of tools) {
-    const result = await store.tools.register({ ...tool, task_queue: taskQueue, activity_type: tool.tool_id }, now);
+    const result = await store.tools.register(
+      { ...tool, task_queue: taskQueue, activity_type: tool.tool_id, builtin: true },
+      now,
+    );
     if (result.ok) continue;
     if (result.differs.length === 1 && result.differs[0] === 'task_queue') {
       servedElsewhere.push(`${tool.tool_id} ${tool.version} (${result.tool.task_queue})`);

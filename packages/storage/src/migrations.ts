@@ -184,8 +184,8 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0006_tools': {
-    // The tool catalog: one row per tool version, immutable but for `deprecated` (0 or 1 on
-    // both engines). Versions are semver strings, ordered in code; a catalog is small.
+    // The tool catalog: one row per tool version, immutable but for `deprecated` (`builtin` and
+    // `deprecated` are 0 or 1 on both engines). Versions are semver strings, ordered in code; a catalog is small.
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('tools')
@@ -198,6 +198,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('task_queue', 'text', (c) => c.notNull())
         .addColumn('activity_type', 'text', (c) => c.notNull())
         .addColumn('defaults', 'text', (c) => c.notNull())
+        .addColumn('builtin', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('deprecated', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('registered_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('tools_pk', ['tool_id', 'version'])

@@ -133,6 +133,8 @@ export interface ToolTable {
   task_queue: string;
   activity_type: string;
   defaults: string;
+  /** 1 for a tool Ordo's own worker serves (registered by `registerBuiltinTools`), else 0. */
+  builtin: Generated<number>;
   /** 1 once deprecated (no new publishes pick it), else 0. */
   deprecated: Generated<number>;
   registered_at: string;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { RegisteredTool, toolKey, type ToolContract, type ToolRefKey, type ToolRunDefaults } from '@ordo/core';
+import { RegisteredTool, toolKey, type RunTool, type ToolContract, type ToolRefKey } from '@ordo/core';
 import type { Selectable } from 'kysely';
 import { rcompare } from 'semver';
 import { isUniqueViolation } from './constraint-errors';
@@ -51,6 +51,7 @@ export class ToolRepository {
           task_queue: contract.task_queue,
           activity_type: contract.activity_type,
           defaults: JSON.stringify(contract.defaults),
+          builtin: contract.builtin ? 1 : 0,
           registered_at: now,
         })
         .execute();
@@ -95,19 +96,20 @@ export class ToolRepository {
   }
 
   /**
-   * The run defaults of the tools `refs` name, by `toolKey`: a pinned version's own (deprecated
-   * or not: what pinned it still runs it), an unpinned reference's (a job created before
-   * pinning) the newest version's not deprecated. A reference to no stored version is left out,
-   * so the run refuses its step as an unknown tool.
+   * What a run needs of the tools `refs` name, by `toolKey`: each one's run defaults, and for a
+   * tool Ordo's worker does not serve, where its steps go (`dispatch`). A pinned version's own
+   * (deprecated or not: what pinned it still runs it), an unpinned reference's (a job created
+   * before pinning) the newest version's not deprecated. A reference to no stored version is
+   * left out, so the run refuses its step as an unknown tool.
    */
-  async runDefaults(refs: readonly ToolRefKey[]): Promise<Record<string, ToolRunDefaults>> {
+  async runDefaults(refs: readonly ToolRefKey[]): Promise<Record<string, RunTool>> {
     const current = refs.some((ref) => ref.version === undefined)
       ? new Map((await this.latest()).map((tool) => [tool.tool_id, tool]))
       : new Map<string, RegisteredTool>();
     const entries = await Promise.all(
       refs.map(async (ref) => {
         const tool = ref.version === undefined ? current.get(ref.tool_id) : await this.get(ref.tool_id, ref.version);
-        return tool === undefined ? [] : [[toolKey(ref), tool.defaults] as const];
+        return tool === undefined ? [] : [[toolKey(ref), runToolOf(tool)] as const];
       }),
     );
     return Object.fromEntries(entries.flat());
@@ -152,7 +154,37 @@ function toRegisteredTool(row: Selectable<ToolTable>): RegisteredTool {
     task_queue: row.task_queue,
     activity_type: row.activity_type,
     defaults: JSON.parse(row.defaults) as unknown,
+    builtin: row.builtin === 1,
     deprecated: row.deprecated === 1,
     registered_at: row.registered_at,
   });
+}
+
+/** A stored version as a run needs it: its defaults, and where an external tool's steps go. */
+function runToolOf(tool: RegisteredTool): RunTool {
+  if (tool.builtin) return tool.defaults;
+  return {
+    ...tool.defaults,
+    dispatch: {
+      tool_id: tool.tool_id,
+      version: tool.version,
+      task_queue: tool.task_queue,
+      activity_type: tool.activity_type,
+      filled_parameters: filledParameters(tool.parameters),
+    },
+  };
+}
+
+/** The parameters a tool's schema marks `"x-ordo-upload-url": true`: Ordo fills them when it dispatches a step. */
+function filledParameters(parameters: Record<string, unknown>): string[] {
+  const properties = parameters.properties;
+  if (typeof properties !== 'object' || properties === null) return [];
+  return Object.entries(properties)
+    .filter(
+      ([, schema]) =>
+        typeof schema === 'object' &&
+        schema !== null &&
+        (schema as Record<string, unknown>)['x-ordo-upload-url'] === true,
+    )
+    .map(([name]) => name);
 }

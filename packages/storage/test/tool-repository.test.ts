@@ -15,6 +15,7 @@ const CONTRACT: ToolContract = {
   task_queue: 'team-data',
   activity_type: 'csv_profiler',
   defaults: { timeout_seconds: 60 },
+  builtin: false,
 };
 
 forEachDialect('tool catalog', (dialect) => {

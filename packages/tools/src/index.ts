@@ -26,6 +26,8 @@ export type { ToolThreadsOptions } from './threads/tool-threads';
 export { MAX_TEXT_CHARS } from './text-limit';
 export { ToolError } from './tool-error';
 export type { FileReader, StoredFile } from './file-reader';
+export { createSchemaCheck } from './schema-check';
+export type { SchemaCheck } from './schema-check';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './http/http-config';
 export type { HttpToolConfig } from './http/http-config';
 export {

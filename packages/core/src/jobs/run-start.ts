@@ -4,7 +4,7 @@ import type { JobRecord } from '../schemas/job';
 import type { PreparedStart, StepBatch } from '../schemas/run-store-contract';
 import type { StepRun } from '../schemas/run-state';
 import type { Variables } from '../schemas/schema-value';
-import type { ToolRunDefaults } from '../schemas/tool-descriptor';
+import type { RunTool } from '../schemas/tool-descriptor';
 import { stepTypeOf } from '../steps';
 import { runLineageOf } from '../model/run-transitions';
 import { toolKey } from '../model/tool-lookup';
@@ -21,7 +21,7 @@ const MAX_BATCH_BYTES = 256 * 1024;
 export function stepBatchOf(
   job: Pick<JobRecord, 'steps'>,
   from: number,
-  tools: Readonly<Record<string, ToolRunDefaults>>,
+  tools: Readonly<Record<string, RunTool>>,
 ): StepBatch {
   const steps = [];
   let bytes = 0;
@@ -64,7 +64,7 @@ export function jobStartFields(
   job: JobRecord,
   variables: Variables,
   from: number,
-  tools: Readonly<Record<string, ToolRunDefaults>>,
+  tools: Readonly<Record<string, RunTool>>,
 ): JobStartFields {
   return {
     ...runLineageOf(job),
@@ -84,7 +84,7 @@ export function jobStartFields(
 export function preparedStartOf(
   job: JobRecord,
   revision: number,
-  tools: Readonly<Record<string, ToolRunDefaults>>,
+  tools: Readonly<Record<string, RunTool>>,
 ): PreparedStart {
   return { ...jobStartFields(job, runStartVariables(job, []), 0, tools), revision };
 }

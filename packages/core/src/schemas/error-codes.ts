@@ -29,6 +29,8 @@ export const ToolErrorCode = z.enum([
   'TEXT_TOO_LARGE',
   /** Test tools: a deliberate failure. */
   'DELIBERATE_FAILURE',
+  /** No worker of the tool took an attempt within the step's `schedule_to_start_timeout_seconds` (never retried). */
+  'NO_WORKER',
   /** Anything unexpected; retryable, since we cannot tell it is permanent. */
   'TOOL_FAILED',
 ]);

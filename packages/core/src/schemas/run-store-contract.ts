@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StepDefinition } from './step-definition';
 import { RunState, StepRun } from './run-state';
 import { Variables } from './schema-value';
-import { ToolRunDefaults } from './tool-descriptor';
+import { RunTool } from './tool-descriptor';
 
 /** Ask to begin a job run: claim the job for this run (PENDING → RUNNING, or a retry of a FAILED one). */
 export const BeginRunRequest = z.object({
@@ -49,7 +49,7 @@ export const StepBatch = z.object({
   from: z.number().int().nonnegative(),
   steps: z.array(StepDefinition),
   /** Run defaults by `tool_id` of the tools this worker offers; a tool missing here is unknown. */
-  tools: z.record(z.string(), ToolRunDefaults),
+  tools: z.record(z.string(), RunTool),
 });
 export type StepBatch = z.infer<typeof StepBatch>;
 

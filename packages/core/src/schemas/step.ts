@@ -36,6 +36,8 @@ export const StepRunSettings = {
   retry_policy: StepRetryPolicy.optional(),
   timeout_seconds: z.number().int().min(1).max(86_400).optional(),
   heartbeat_timeout_seconds: z.number().int().min(1).max(3_600).optional(),
+  /** How long an attempt may wait for a worker to take it before the step fails; unset, it waits. */
+  schedule_to_start_timeout_seconds: z.number().int().min(1).max(86_400).optional(),
 };
 
 /** A duration such as `"30s"`, `"15m"`, `"2h"`, `"7d"` (see `duration.ts`), more than 0 and at most a year. */

@@ -19,6 +19,11 @@ export const ToolRunDefaults = z.strictObject({
    * while a tool awaits, so only a tool that blocks the event loop longer needs more.
    */
   heartbeat_timeout_seconds: z.number().int().min(1).max(3_600).optional(),
+  /**
+   * How long an attempt may wait for a worker of the tool to take it before the step fails
+   * (Temporal's schedule-to-start timeout, never retried). Unset: it waits for one.
+   */
+  schedule_to_start_timeout_seconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type ToolRunDefaults = z.infer<typeof ToolRunDefaults>;
 
@@ -46,6 +51,11 @@ export const RegisteredTool = ToolDescriptor.extend({
   task_queue: z.string(),
   /** The activity type a step of this tool schedules (the `tool_id` unless registered otherwise). */
   activity_type: z.string(),
+  /**
+   * Served by Ordo's own worker on its jobs' task queue, which records each step inside the
+   * tool's activity (the fast path); registered by Ordo's processes at start, never by the API.
+   */
+  builtin: z.boolean(),
   /** A deprecated version stays runnable by what already pins it, but no new publish picks it. */
   deprecated: z.boolean(),
   registered_at: z.string(),
@@ -55,3 +65,22 @@ export type RegisteredTool = z.infer<typeof RegisteredTool>;
 /** What registering a tool version states: everything a version is compared on when registered again. */
 export const ToolContract = RegisteredTool.omit({ deprecated: true, registered_at: true });
 export type ToolContract = z.infer<typeof ToolContract>;
+
+/**
+ * Where a step of a tool that Ordo's own worker does not serve is sent: its pinned version,
+ * the task queue its workers poll and the activity type they serve, and the parameters Ordo
+ * fills itself (`x-ordo-upload-url`). Handed to a run with the tool's run defaults.
+ */
+export const ToolDispatch = z.strictObject({
+  tool_id: z.string(),
+  version: z.string(),
+  task_queue: z.string(),
+  activity_type: z.string(),
+  /** Parameters whose schema says `"x-ordo-upload-url": true`: Ordo fills them at dispatch. */
+  filled_parameters: z.array(z.string()),
+});
+export type ToolDispatch = z.infer<typeof ToolDispatch>;
+
+/** What a run knows of one tool its steps name: its run defaults, and where to send a step of an external tool. */
+export const RunTool = ToolRunDefaults.extend({ dispatch: ToolDispatch.optional() });
+export type RunTool = z.infer<typeof RunTool>;

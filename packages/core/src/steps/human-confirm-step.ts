@@ -32,7 +32,8 @@ function writtenFrom(step: HumanConfirmStep, outputs: Variables): Variables {
 /** The human confirmation step type. */
 export const humanConfirmStep = defineStepType<HumanConfirmStep>({
   type: 'sys.human_confirm',
-  recordsRun: false,
+  runsActivity: false,
+  recordsRun: () => false,
   label: (step) =>
     `Confirmation: ${step.confirm.prompt.length > 60 ? `${step.confirm.prompt.slice(0, 60)}…` : step.confirm.prompt}`,
   sources: () => [],

@@ -4,7 +4,7 @@ import type { RunError, RunState, StepRun } from '../schemas/run-state';
 import type { SchemaValue, Variables } from '../schemas/schema-value';
 import type { ValueScope } from '../model/mappings';
 import type { StepInbox } from './step-inbox';
-import type { JsonSchemaDocument, ToolRunDefaults } from '../schemas/tool-descriptor';
+import type { JsonSchemaDocument, RunTool } from '../schemas/tool-descriptor';
 import type { ToolLookup } from '../model/tool-lookup';
 
 /** A job variable a step reads or writes, and where in the step (a path relative to the step). */
@@ -71,7 +71,7 @@ export interface StepExecution {
   /** Resolves the step's value sources: variables, `{const}`, `{var}`, `{expr}` (with `__steps__`, `__context__`). */
   scope: ValueScope;
   /** Run defaults of the tools this run is offered, by `toolKey` (`tool_id@version` when pinned); a missing tool is unknown. */
-  tools: Readonly<Record<string, ToolRunDefaults>>;
+  tools: Readonly<Record<string, RunTool>>;
   /** Messages addressed to steps (a confirmation) while they wait for them. */
   inbox: StepInbox;
   /** Records facts about the running step (its attempt bound, a due time, children) in the run state. */
@@ -109,11 +109,14 @@ export interface StepType<S extends { type: string; step_id: string }> {
   type: S['type'];
   /** How the step is named in live output and the Web UI when it has no `name`. */
   label(step: S): string;
+  /** The step waits for an activity (a tool's): the interpreter counts that wait in its expression pacing. */
+  runsActivity: boolean;
   /**
    * The step's activity records the run of a prepared start (claim, step, ending: see
-   * `StepExecution.recording`); otherwise the workflow records the step as begun.
+   * `StepExecution.recording`); otherwise the workflow records the step as begun. Only
+   * Ordo's own worker records in its activities: an external tool's step is recorded by the workflow.
    */
-  recordsRun: boolean;
+  recordsRun(step: S, tools: Readonly<Record<string, RunTool>>): boolean;
   /** The step's value sources (see `model/mappings.ts`), each with its path in the step: every expression in them must parse. */
   sources(step: S): { source: SchemaValue; path: (string | number)[] }[];
   /** Job variables the step reads (for ordering rules and the output rule). */

@@ -50,7 +50,8 @@ export function childJobId(jobId: string, stepId: string, item?: number): string
 /** The sub-workflow step type. */
 export const subWorkflowStep = defineStepType<SubWorkflowStep>({
   type: 'sys.sub_workflow',
-  recordsRun: false,
+  runsActivity: false,
+  recordsRun: () => false,
   label: (step) => subWorkflowLabel(step),
   sources: (step) => [
     ...Object.entries(step.sub_workflow.input_mappings).map(([name, source]) => ({

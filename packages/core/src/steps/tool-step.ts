@@ -4,7 +4,9 @@ import {
   ApplicationFailure,
   isCancellation,
   proxyActivities,
+  TimeoutFailure,
 } from '@temporalio/workflow';
+import { TimeoutType } from '@temporalio/common';
 import type { RunRecording, ToolActivityResult, ToolActivities } from '../schemas/activity-contract';
 import type { DefinitionIssue } from '../model/definition-issue';
 import {
@@ -17,6 +19,7 @@ import {
 import { PLATFORM_STEP_DEFAULTS } from '../model/platform-defaults';
 import type { StepRetryPolicy } from '../schemas/step';
 import type { JsonSchemaDocument, ToolRunDefaults } from '../schemas/tool-descriptor';
+import { runExternalTool } from './external-tool-run';
 import { schemaMismatch } from '../model/schema-compatibility';
 import { toolKey } from '../model/tool-lookup';
 import {
@@ -35,6 +38,8 @@ export interface ToolRunOptions {
   retry: Required<StepRetryPolicy>;
   timeout_seconds: number;
   heartbeat_timeout_seconds: number;
+  /** Unset: an attempt waits for a worker as long as it takes. */
+  schedule_to_start_timeout_seconds?: number;
 }
 
 /** Resolves a tool step's run options field by field. */
@@ -50,6 +55,10 @@ export function toolRunOptions(step: ToolStep, tool: ToolRunDefaults): ToolRunOp
       step.heartbeat_timeout_seconds ??
       tool.heartbeat_timeout_seconds ??
       PLATFORM_STEP_DEFAULTS.heartbeat_timeout_seconds,
+    ...definedOnly({
+      schedule_to_start_timeout_seconds:
+        step.schedule_to_start_timeout_seconds ?? tool.schedule_to_start_timeout_seconds,
+    }),
   };
 }
 
@@ -60,7 +69,9 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
 /** The tool step type: a tool run as an activity with retries, heartbeats and cancellation. */
 export const toolStep = defineStepType<ToolStep>({
   type: 'tool',
-  recordsRun: true,
+  runsActivity: true,
+  // Ordo's own worker records the run in the tool's activity; an external tool knows nothing of it.
+  recordsRun: (step, tools) => tools[toolKey(step.tool)]?.dispatch === undefined,
   label: (step) => step.tool.name,
   sources: (step) =>
     Object.entries(step.parameter_mappings).map(([name, source]) => ({ source, path: ['parameter_mappings', name] })),
@@ -171,9 +182,25 @@ export const toolStep = defineStepType<ToolStep>({
     }
     const options = toolRunOptions(step, toolDefaults);
     ctx.update({ attempt: 1, max_attempts: options.retry.maximum_attempts });
+    const dispatch = toolDefaults.dispatch;
+    if (dispatch !== undefined) {
+      // A tool another worker serves: one argument, the parameters object; the workflow records the step.
+      const hooks = {
+        outcome: (outputs: ToolActivityResult['outputs'], attempt: number | undefined) =>
+          outcomeOf(step, { outputs, attempt: attempt ?? 1 }),
+        failure: toolFailure,
+      };
+      const resolved = resolveMappings(step.parameter_mappings, ctx.scope);
+      const run = (r: ResolvedMappings): Promise<StepOutcome> =>
+        r.ok ? runExternalTool(step, ctx, dispatch, options, r.values, hooks) : Promise.resolve(expressionFailed(r));
+      return resolved instanceof Promise ? resolved.then(run) : run(resolved);
+    }
     const activities = proxyActivities<ToolActivities>({
       startToCloseTimeout: `${options.timeout_seconds} seconds`,
       heartbeatTimeout: `${options.heartbeat_timeout_seconds} seconds`,
+      ...(options.schedule_to_start_timeout_seconds !== undefined && {
+        scheduleToStartTimeout: `${options.schedule_to_start_timeout_seconds} seconds`,
+      }),
       retry: {
         maximumAttempts: options.retry.maximum_attempts,
         initialInterval: options.retry.initial_interval_ms,
@@ -192,6 +219,18 @@ export const toolStep = defineStepType<ToolStep>({
       : runTool(step, ctx, activity, options, resolved);
   },
 });
+
+/** A parameter expression that failed: the step fails without running its tool. */
+function expressionFailed(resolved: Extract<ResolvedMappings, { ok: false }>): StepOutcome {
+  return {
+    status: 'Failed',
+    error: {
+      code: 'EXPRESSION_FAILED',
+      message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}`,
+    },
+    attempt: 0,
+  };
+}
 
 /** A tool activity's result as the step's outcome: its outputs mapped into job variables. */
 function outcomeOf(step: ToolStep, result: ToolActivityResult): StepOutcome {
@@ -224,16 +263,7 @@ function runTool(
   options: ToolRunOptions,
   resolved: ResolvedMappings,
 ): Promise<StepOutcome> {
-  if (!resolved.ok) {
-    return Promise.resolve({
-      status: 'Failed',
-      error: {
-        code: 'EXPRESSION_FAILED',
-        message: `The expression of parameter '${resolved.path.join('.')}' (${resolved.expression}) failed: ${resolved.message}`,
-      },
-      attempt: 0,
-    });
-  }
+  if (!resolved.ok) return Promise.resolve(expressionFailed(resolved));
   const params = resolved.values;
   const run: RunRecording | undefined =
     ctx.recording === undefined
@@ -269,6 +299,8 @@ function toolFailure(err: unknown): { error: { code: string; message: string }; 
       ...(attempt !== undefined && { attempt }),
     };
   }
+  if (cause instanceof TimeoutFailure && cause.timeoutType === TimeoutType.SCHEDULE_TO_START)
+    return { error: { code: 'NO_WORKER', message: cause.message } };
   if (cause instanceof Error)
     return { error: { code: cause.name === 'TimeoutFailure' ? 'TIMEOUT' : 'TOOL_FAILED', message: cause.message } };
   return { error: { code: 'TOOL_FAILED', message: String(cause) } };

@@ -9,7 +9,8 @@ import { defineStepType, stepBeganAt } from './step-type';
 /** The wait step type. */
 export const waitStep = defineStepType<WaitStep>({
   type: 'sys.wait',
-  recordsRun: false,
+  runsActivity: false,
+  recordsRun: () => false,
   label: (step) => (step.wait.duration !== undefined ? `Wait ${step.wait.duration}` : 'Wait until a time'),
   sources: (step) => (step.wait.until !== undefined ? [{ source: step.wait.until, path: ['wait', 'until'] }] : []),
   reads: (step, declared) =>

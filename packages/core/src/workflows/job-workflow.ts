@@ -175,13 +175,14 @@ async function interpret(
     }
     stepStarted(run, index, step.name ?? type.label(step), now());
     setCurrentDetails(run.live_output);
-    const begun = recorder.stepBegun(run, type.recordsRun);
+    const recordsRun = type.recordsRun(step, batch.tools);
+    const begun = recorder.stepBegun(run, recordsRun);
     if (begun) {
       await begun;
       pacer.waited();
     }
     const last = index === run.total_steps - 1;
-    const recording = recorder.recording(run, start, type.recordsRun, last);
+    const recording = recorder.recording(run, start, recordsRun, last);
     const outcome = await type.execute(step, {
       run,
       index,
@@ -202,7 +203,7 @@ async function interpret(
       ...(recording !== undefined && { recording }),
     });
     // A tool step always waits for its activity; other types may end in the activation they began.
-    if (type.recordsRun) pacer.waited();
+    if (type.runsActivity) pacer.waited();
     switch (outcome.status) {
       case 'Completed': {
         const at = outcome.ended_at ?? now();

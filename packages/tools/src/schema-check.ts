@@ -2,12 +2,15 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { JsonSchemaDocument, SchemaValue } from '@ordo/core';
 
+/** Checks a value against a JSON Schema 2020-12: undefined when it matches, else what is wrong and where. */
+export type SchemaCheck = (schema: JsonSchemaDocument, value: SchemaValue) => string | undefined;
+
 /**
- * Checks literal step parameters against the tools' JSON Schemas (the ones `GET /v1/tools`
- * serves), for the publish-time rule `literal_parameters_match_schema`. One validator per
- * schema, compiled on first use.
+ * Checks values against the tools' registered JSON Schemas: literal step parameters at
+ * publish (`literal_parameters_match_schema`), an external tool's outputs when its step ends.
+ * One validator per schema object, compiled on first use.
  */
-export function createLiteralCheck(): (schema: JsonSchemaDocument, value: SchemaValue) => string | undefined {
+export function createSchemaCheck(): SchemaCheck {
   const ajv = new Ajv2020({ strict: false, allowUnionTypes: true, allErrors: false });
   addFormats(ajv);
   const compiled = new WeakMap<JsonSchemaDocument, ValidateFunction>();

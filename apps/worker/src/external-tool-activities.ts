@@ -1,0 +1,231 @@
+import { Context } from '@temporalio/activity';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { NativeConnection } from '@temporalio/worker';
+import {
+  resolveValueRecord,
+  storeLargeValues,
+  type BlobStore,
+  type ExternalToolActivities,
+  type JsonSchemaDocument,
+  type StepAddress,
+  type ToolDispatch,
+  type ToolOutputs,
+  type ToolParams,
+} from '@ordo/core';
+import type { OrdoStore } from '@ordo/storage';
+import type { SchemaCheck } from '@ordo/tools';
+import type { StepAttemptRecorder } from './step-attempt-recorder';
+
+/** How often the watcher reads Temporal's description of the run while an external tool runs. */
+export const WATCH_INTERVAL_MS = 1_000;
+
+/** History events read per page when looking for the attempt that ended an external activity. */
+const HISTORY_PAGE_SIZE = 50;
+
+/** Makes an external tool's parameters plain JSON it can read over HTTP (files, large values, upload URLs). */
+export interface ExternalParamsPreparer {
+  prepare(
+    params: ToolParams,
+    options: { jobId: string; parameters: JsonSchemaDocument; validForSeconds: number },
+  ): Promise<ToolParams>;
+}
+
+/**
+ * The preparer until files and upload URLs can be signed: stored large values resolved into
+ * the parameters, files passed as they are.
+ */
+export function resolvingPreparer(blobs: BlobStore): ExternalParamsPreparer {
+  return { prepare: (params) => resolveValueRecord(params, blobs) };
+}
+
+/** What the activities around an external tool's step need. */
+export interface ExternalToolDependencies {
+  store: Pick<OrdoStore, 'tools' | 'blobs'>;
+  connection: NativeConnection;
+  namespace: string;
+  recorder: StepAttemptRecorder;
+  checkSchema: SchemaCheck;
+  prepare: ExternalParamsPreparer;
+  inlineLimitBytes: number;
+}
+
+/**
+ * The Ordo activities around a step of a tool another worker serves (see
+ * `packages/core/src/steps/external-tool-run.ts`): preparing its parameters, settling its
+ * result (the outputs checked against the registered schema, stored by reference where
+ * large, and the attempt that ended it read from the run's history), and watching it while it
+ * runs, to record its attempts and heartbeat progress as Ordo's worker records a built-in tool's.
+ */
+export function createExternalToolActivities(deps: ExternalToolDependencies): ExternalToolActivities {
+  const toolOf = async (dispatch: ToolDispatch) => {
+    const tool = await deps.store.tools.get(dispatch.tool_id, dispatch.version);
+    if (tool === undefined) throw new Error(`tool ${dispatch.tool_id} ${dispatch.version} is not in the catalog`);
+    return tool;
+  };
+  return {
+    async prepareExternalToolCall({ step, dispatch, params, valid_for_seconds }) {
+      const tool = await toolOf(dispatch);
+      return deps.prepare.prepare(params, {
+        jobId: step.job_id,
+        parameters: tool.parameters,
+        validForSeconds: valid_for_seconds,
+      });
+    },
+
+    async settleExternalToolCall({ dispatch, activity_id, outputs }) {
+      const attempt = await endingAttempt(deps, activity_id);
+      if (outputs === undefined) return attempt === undefined ? {} : { attempt };
+      const tool = await toolOf(dispatch);
+      const problem = deps.checkSchema(tool.outputs, outputs);
+      if (problem !== undefined) {
+        return {
+          ...(attempt !== undefined && { attempt }),
+          error: {
+            code: 'INVALID_OUTPUT',
+            message: `Tool '${dispatch.tool_id}' ${dispatch.version} returned outputs that do not match its registered schema: ${problem}`,
+          },
+        };
+      }
+      const stored: ToolOutputs = await storeLargeValues(outputs, deps.store.blobs, deps.inlineLimitBytes);
+      return { outputs: stored, ...(attempt !== undefined && { attempt }) };
+    },
+
+    async watchExternalToolCall({ step, dispatch, activity_id }) {
+      const watch = new AttemptWatch(deps.recorder, step, dispatch);
+      const context = Context.current();
+      const { workflowId, runId } = calledBy(context);
+      for (;;) {
+        context.heartbeat();
+        const described = await deps.connection.workflowService.describeWorkflowExecution({
+          namespace: deps.namespace,
+          execution: { workflowId, runId },
+        });
+        const pending = described.pendingActivities?.find((activity) => activity.activityId === activity_id);
+        if (pending) await watch.saw(pending);
+        // Throws once the workflow cancels the watch (the tool's activity has ended).
+        await context.sleep(WATCH_INTERVAL_MS);
+      }
+    },
+  };
+}
+
+/** The workflow execution that scheduled the running activity. */
+function calledBy(context: Context): { workflowId: string; runId: string } {
+  const execution: { workflowId: string; runId: string } | undefined = context.info.workflowExecution;
+  if (execution === undefined) throw new Error('an external tool step activity runs only for a workflow');
+  return execution;
+}
+
+type PendingActivity = NonNullable<
+  Awaited<ReturnType<NativeConnection['workflowService']['describeWorkflowExecution']>>['pendingActivities']
+>[number];
+
+/** Pending activity states, as Temporal's API numbers them. */
+const PENDING_STATE = { SCHEDULED: 1, STARTED: 2 } as const;
+
+/** What the watcher has recorded of one external step's attempts, so each fact is written once. */
+class AttemptWatch {
+  private attempt = 0;
+  private startedAt: string | undefined;
+  private message: string | undefined;
+
+  constructor(
+    private readonly recorder: StepAttemptRecorder,
+    private readonly step: StepAddress,
+    private readonly dispatch: ToolDispatch,
+  ) {}
+
+  async saw(pending: PendingActivity): Promise<void> {
+    const attempt = pending.attempt ?? 1;
+    const now = new Date().toISOString();
+    if (attempt > this.attempt) {
+      // A retry: the attempt before it failed (Temporal keeps its failure as the pending activity's last).
+      const failure = pending.lastFailure;
+      if (this.attempt > 0 && failure)
+        await this.recorder.failed(
+          this.step,
+          attempt - 1,
+          { code: failure.applicationFailureInfo?.type || 'TOOL_FAILED', message: failure.message ?? '' },
+          true,
+          this.startedAt ?? now,
+          now,
+        );
+      this.attempt = attempt;
+      this.startedAt = timestampOf(pending.lastStartedTime) ?? now;
+      this.message = undefined;
+      await this.recorder.started(this.step, attempt, this.startedAt);
+    }
+    const waiting = Number(pending.state) === PENDING_STATE.SCHEDULED;
+    const message = waiting
+      ? { text: `Waiting for a worker of tool '${this.dispatch.tool_id}' on task queue '${this.dispatch.task_queue}'` }
+      : progressOf(pending.heartbeatDetails?.payloads?.[0]);
+    if (message === undefined || message.text === this.message) return;
+    this.message = message.text;
+    await this.recorder.progress(this.step, attempt, message.text, message.fraction, now);
+  }
+}
+
+/** The progress convention: heartbeat details `{ message, fraction }` (a bare string is a message). */
+function progressOf(payload: Payload | undefined): { text: string; fraction?: number } | undefined {
+  if (payload === undefined) return undefined;
+  let details: unknown;
+  try {
+    details = defaultPayloadConverter.fromPayload(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof details === 'string') return { text: details };
+  if (typeof details !== 'object' || details === null) return undefined;
+  const { message, fraction } = details as { message?: unknown; fraction?: unknown };
+  if (typeof message !== 'string') return undefined;
+  return typeof fraction === 'number' && fraction >= 0 && fraction <= 1
+    ? { text: message, fraction }
+    : { text: message };
+}
+
+function timestampOf(time: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
+  if (!time || time.seconds === undefined || time.seconds === null) return undefined;
+  const ms = Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
+  return ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+/**
+ * The attempt that ended an external activity, from the run's history read backwards: the
+ * scheduled event with its activity ID, the event that ended it, and that attempt's start.
+ * Undefined when no attempt started (no worker took it).
+ */
+async function endingAttempt(
+  deps: Pick<ExternalToolDependencies, 'connection' | 'namespace'>,
+  activityId: string,
+): Promise<number | undefined> {
+  const { workflowId, runId } = calledBy(Context.current());
+  const startedBy = new Map<string, number>(); // started event id → attempt
+  const endedBy = new Map<string, string>(); // scheduled event id → started event id
+  let pageToken: Uint8Array | undefined;
+  do {
+    const page = await deps.connection.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: deps.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: HISTORY_PAGE_SIZE,
+      ...(pageToken !== undefined && { nextPageToken: pageToken }),
+    });
+    for (const event of page.history?.events ?? []) {
+      const id = String(event.eventId);
+      const ended =
+        event.activityTaskCompletedEventAttributes ??
+        event.activityTaskFailedEventAttributes ??
+        event.activityTaskTimedOutEventAttributes ??
+        event.activityTaskCanceledEventAttributes;
+      if (ended) endedBy.set(String(ended.scheduledEventId), String(ended.startedEventId));
+      const started = event.activityTaskStartedEventAttributes;
+      if (started) startedBy.set(id, started.attempt ?? 1);
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityId === activityId) {
+        const startedId = endedBy.get(id);
+        return startedId === undefined ? undefined : startedBy.get(startedId);
+      }
+    }
+    pageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (pageToken !== undefined);
+  return undefined;
+}
