@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { toolRoutes } from './routes/tools';
 import { workflowRoutes } from './routes/workflows';
+import { ToolLiveness } from './tool-liveness';
+import { TaskQueuePollers } from './worker-check';
 
 /**
  * The Ordo REST API. Every refused request, whatever raised it, leaves through
@@ -35,11 +37,14 @@ export function createApp(deps: AppDeps) {
   app.use(methodNotAllowed(methodsOf));
   app.use(jsonBody(deps.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(idempotency(deps.store, { now: deps.now, leaseMs: deps.idempotencyLeaseMs }));
-  app.route('/', healthRoutes(deps));
-  app.route('/v1/workflows', workflowRoutes(deps));
+  // One reused answer per task queue for /ready, the tool catalog and publish warnings alike.
+  const pollers = new TaskQueuePollers(deps.temporal.client, deps.now);
+  const liveness = new ToolLiveness(deps, pollers);
+  app.route('/', healthRoutes(deps, pollers));
+  app.route('/v1/workflows', workflowRoutes(deps, liveness));
   app.route('/v1/files', fileRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
-  app.route('/v1/tools', toolRoutes(deps));
+  app.route('/v1/tools', toolRoutes(deps, liveness));
   app.route('/docs', docsRoutes());
   documentApp(app);
   app.openAPIRegistry.registerComponent('securitySchemes', SECURITY_SCHEME, {

@@ -13,11 +13,8 @@ const env: Env = loadEnvOrExit(loadApiEnv);
 const store = await openStore({ dataDir: resolve(env.ORDO_DATA_DIR), databaseUrl: env.DATABASE_URL });
 // Ordo's own tools, as the worker registers them, before the first request: a fresh stack can
 // publish before any worker has started. A changed built-in under an old version stops the start.
-const { servedElsewhere } = await registerBuiltinTools(
-  store,
-  env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS,
-  env.ORDO_TASK_QUEUE,
-);
+const builtinTools = env.ORDO_TEST_TOOLS === '1' ? [...TOOL_DESCRIPTORS, ...TEST_TOOL_DESCRIPTORS] : TOOL_DESCRIPTORS;
+const { servedElsewhere } = await registerBuiltinTools(store, builtinTools, env.ORDO_TASK_QUEUE);
 if (servedElsewhere.length > 0)
   console.warn(`Ordo API: the catalog names another task queue for ${servedElsewhere.join(', ')}`);
 // Lazy: the API serves stored jobs and /ready (reporting Temporal down) even before Temporal is up.
@@ -26,6 +23,7 @@ const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,
   temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
+  builtinTools,
   maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
   maxJsonBytes: env.ORDO_MAX_JSON_BYTES,
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_POLL_WINDOW_MS, workerPolls } from './worker-check';
+import { recentPollers, WORKER_POLL_WINDOW_MS, workerPolls } from './worker-check';
 
 const at = (ms: number) => ({ lastAccessTime: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 } });
 
@@ -29,5 +29,26 @@ describe('workerPolls', () => {
         now,
       ),
     ).toBe(true);
+  });
+});
+
+describe('recentPollers', () => {
+  const now = 1_800_000_000_000;
+
+  it('lists the pollers seen within the window, most recent first, with their identity and time', () => {
+    expect(
+      recentPollers(
+        [
+          { identity: 'old@host', ...at(now - WORKER_POLL_WINDOW_MS - 1000) },
+          { identity: 'a@host', ...at(now - 30_000) },
+          { identity: 'b@host', ...at(now - 1000) },
+          { identity: null, lastAccessTime: null },
+        ],
+        now,
+      ),
+    ).toEqual([
+      { identity: 'b@host', last_access_time: new Date(now - 1000).toISOString() },
+      { identity: 'a@host', last_access_time: new Date(now - 30_000).toISOString() },
+    ]);
   });
 });

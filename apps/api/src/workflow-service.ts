@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from './cursor';
 import type { AppDeps } from './deps';
 import { workflowLookupFor } from './sub-workflow-lookup';
+import type { DefinitionWarning, ToolLiveness } from './tool-liveness';
 import { ApiProblem, notFound, validationProblem, versionConflict, zodFieldErrors, type FieldError } from './problem';
 import type {
   CreateWorkflowVersionRequest,
@@ -36,7 +37,12 @@ export interface Page<T> {
 export interface ValidationResult {
   valid: boolean;
   errors: FieldError[];
+  /** What would not stop a publish but may stop its jobs (a tool no worker serves). */
+  warnings: DefinitionWarning[];
 }
+
+/** A version just published, with what may stop its jobs (a tool no worker serves). */
+export type PublishedVersion = WorkflowRecord & { warnings: DefinitionWarning[] };
 
 // A PATCH merges its fields into the draft as read; when another edit lands in between, it
 // is merged again onto that one, a few times before giving up with a 409.
@@ -60,7 +66,10 @@ const VersionCursor = z.strictObject({ version: z.number().int().positive().max(
 export class WorkflowService {
   private readonly checkLiteral = createSchemaCheck();
 
-  constructor(private readonly deps: AppDeps) {}
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly liveness: ToolLiveness,
+  ) {}
 
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
@@ -108,11 +117,15 @@ export class WorkflowService {
   /** A definition checked against every rule, nothing saved (the structural rules passed when the body was read). */
   async validate(definition: WorkflowDefinition): Promise<ValidationResult> {
     const workflows = await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps);
+    const tools = await this.deps.store.tools.all();
     const errors = definitionErrors(
       definition,
-      checkDefinitionAgainstTools(definition, await this.deps.store.tools.all(), this.checkLiteral, workflows),
+      checkDefinitionAgainstTools(definition, tools, this.checkLiteral, workflows),
     );
-    return { valid: errors.length === 0, errors };
+    // Warnings of a definition that could be published: its tools as a publish would pin them.
+    const warnings =
+      errors.length === 0 ? await this.liveness.warnings(pinToolVersions(definition.steps, tools), tools) : [];
+    return { valid: errors.length === 0, errors, warnings };
   }
 
   /** One version per workflow, by workflow_id: the latest, or with `status` the latest with that status. */
@@ -212,9 +225,10 @@ export class WorkflowService {
    * Publishes a DRAFT version after every definition rule passes on it: a 422 listing each
    * broken rule otherwise; every tool step is stored with the tool version it was checked
    * against (`pinToolVersions`). The write is conditional on the draft being, still, the revision
-   * that was checked: an archive or an edit made meanwhile wins, and is reported.
+   * that was checked: an archive or an edit made meanwhile wins, and is reported. A tool no
+   * worker serves does not stop it: the answer's `warnings` name it.
    */
-  async publish(workflowId: string, version: number): Promise<WorkflowRecord> {
+  async publish(workflowId: string, version: number): Promise<PublishedVersion> {
     const stored = await this.deps.store.workflows.getVersion(workflowId, version);
     if (!stored) throw versionNotFound(workflowId, version);
     if (stored.workflow.status !== 'DRAFT') throw notDraft(stored.workflow, 'published');
@@ -228,7 +242,7 @@ export class WorkflowService {
     // The tool versions just checked against are written with the publish, fenced by the same revision.
     const pinned = { ...contentOf(stored.workflow), steps: pinToolVersions(stored.workflow.steps, tools) };
     const result = await this.deps.store.workflows.publish(workflowId, version, stored.revision, this.now(), pinned);
-    if (result.ok) return result.workflow;
+    if (result.ok) return { ...result.workflow, warnings: await this.liveness.warnings(pinned.steps, tools) };
     switch (result.code) {
       case 'VERSION_NOT_FOUND':
         throw versionNotFound(workflowId, version);

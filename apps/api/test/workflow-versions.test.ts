@@ -452,6 +452,8 @@ describe('workflow templates and versions over app.request()', () => {
       expect(await ok(req('/v1/workflows/validate', json('POST', { ...seed(), workflow_id: id })))).toEqual({
         valid: true,
         errors: [],
+        // The stack's worker serves the seed's tools.
+        warnings: [],
       });
       const s = seed();
       const unknownTool = await ok(
@@ -474,6 +476,7 @@ describe('workflow templates and versions over app.request()', () => {
             step_id: 'step_1',
           },
         ],
+        warnings: [],
       });
       // Breaking a structural rule, or the schema, is an answer too, not a refusal.
       const duplicate = await ok(
@@ -492,6 +495,7 @@ describe('workflow templates and versions over app.request()', () => {
             step_id: 'step_1',
           },
         ],
+        warnings: [],
       });
       const noSteps = await ok<{ valid: boolean; errors: { field: string }[] }>(
         req('/v1/workflows/validate', json('POST', { ...s, workflow_id: id, steps: [] })),
@@ -499,11 +503,13 @@ describe('workflow templates and versions over app.request()', () => {
       expect(noSteps).toEqual({
         valid: false,
         errors: [{ field: 'steps', message: 'a workflow needs at least one step' }],
+        warnings: [],
       });
       // Any JSON is a definition to check, as the document says: what is not one is named.
       expect(await ok(req('/v1/workflows/validate', json('POST', '5')))).toEqual({
         valid: false,
         errors: [{ field: '(body)', message: expect.stringContaining('expected object') as string }],
+        warnings: [],
       });
       const wrongTypes = await ok<{ valid: boolean; errors: { field: string }[] }>(
         req(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { component, createRouter, jsonResponse, problemResponses, route } from '../openapi';
 import { ApiProblem } from '../problem';
-import { WORKER_CHECK_TTL_MS, WORKER_POLL_WINDOW_MS, workerCheck } from '../worker-check';
+import { WORKER_CHECK_TTL_MS, WORKER_POLL_WINDOW_MS, workerCheck, type TaskQueuePollers } from '../worker-check';
 
 /** How long each readiness check may take before its dependency counts as down. */
 export const READY_CHECK_DEADLINE_MS = 2000;
@@ -77,9 +77,9 @@ async function check(work: () => Promise<unknown>): Promise<CheckStatus> {
  * `/health` (liveness) and `/ready` (readiness: the database and Temporal, each with a
  * deadline, and a worker polling the task queue, from Temporal's answer reused a few seconds).
  */
-export function healthRoutes(deps: AppDeps) {
+export function healthRoutes(deps: AppDeps, pollers: TaskQueuePollers) {
   const client = deps.temporal.client;
-  const workerPolls = workerCheck(client, deps.temporal.taskQueue, READY_CHECK_DEADLINE_MS, deps.now);
+  const workerPolls = workerCheck(pollers, deps.temporal.taskQueue);
   return createRouter()
     .openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(ready, async (c) => {

@@ -3,19 +3,36 @@ import { RegisteredTool } from '@ordo/core';
 import type { AppDeps } from '../deps';
 import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
 import { ApiProblem, notFound } from '../problem';
+import { ToolWorkers, type ToolLiveness } from '../tool-liveness';
 import { RegistrableToolId, toolContractOf, ToolRegistration } from '../tool-registration';
 
 const ToolVersionRef = component(RegisteredTool, 'ToolVersion');
+const ToolWorkersRef = component(ToolWorkers, 'ToolWorkers');
+const WORKERS_DESCRIPTION =
+  "Whether a worker serves this version: who polls its task queue's activity tasks, from Temporal's DescribeTaskQueue";
+
+/** One version of a tool as `GET /v1/tools/{tool_id}/versions/{version}` answers it: with its workers. */
+export const ToolVersionDetail = component(
+  RegisteredTool.extend({ workers: ToolWorkersRef.describe(WORKERS_DESCRIPTION) }),
+  'ToolVersionDetail',
+);
+export type ToolVersionDetail = z.infer<typeof ToolVersionDetail>;
 
 /** One version of a tool, as the `versions` of a tool list it. */
 export const ToolVersionSummary = component(
-  z.object({ version: z.string(), deprecated: z.boolean(), registered_at: z.string() }),
+  z.object({
+    version: z.string(),
+    deprecated: z.boolean(),
+    registered_at: z.string(),
+    workers: ToolWorkersRef.describe(WORKERS_DESCRIPTION),
+  }),
   'ToolVersionSummary',
 );
 
 /** A tool: its current version's contract, and every version it has (newest first). */
 export const Tool = component(
   RegisteredTool.extend({
+    workers: ToolWorkersRef.describe(WORKERS_DESCRIPTION),
     versions: z
       .array(ToolVersionSummary)
       .describe(
@@ -39,7 +56,7 @@ const listTools = route({
   tags: ['tools'],
   summary: 'List the tool catalog',
   description:
-    "Each tool at its newest version that is not deprecated (a tool whose every version is deprecated is left out), with `versions` naming all of them. `parameters` and `outputs` are JSON Schemas 2020-12: the registered ones (a built-in tool's are generated from its zod schemas), which publish-time checks read.",
+    "Each tool at its newest version that is not deprecated (a tool whose every version is deprecated is left out), with `versions` naming all of them. `parameters` and `outputs` are JSON Schemas 2020-12: the registered ones (a built-in tool's are generated from its zod schemas), which publish-time checks read. `workers` says whether a worker polls each version's task queue (Temporal asked at most once per queue every few seconds; `available: null` with a `reason` when Temporal cannot be asked: the list still answers).",
   responses: { 200: jsonResponse(ToolList, 'The catalog, by tool_id') },
 });
 
@@ -49,7 +66,7 @@ const getTool = route({
   tags: ['tools'],
   summary: 'Get one tool, with its versions',
   description:
-    'Its newest version that is not deprecated (the newest version when every one is), and every registered version.',
+    'Its newest version that is not deprecated (the newest version when every one is), and every registered version, each with `workers`: whether a worker polls its task queue.',
   request: { params: ToolPath },
   responses: { 200: jsonResponse(Tool, 'The tool') },
   problems: [404],
@@ -60,8 +77,9 @@ const getToolVersion = route({
   path: '/{tool_id}/versions/{version}',
   tags: ['tools'],
   summary: 'Get one version of a tool',
+  description: 'Its contract, and `workers`: whether a worker polls its task queue.',
   request: { params: ToolVersionPath },
-  responses: { 200: jsonResponse(ToolVersionRef, 'The version') },
+  responses: { 200: jsonResponse(ToolVersionDetail, 'The version, with its workers') },
   problems: [404],
 });
 
@@ -98,9 +116,24 @@ const deprecateToolVersion = route({
 });
 
 /** `/v1/tools`: the tool catalog, as stored in the database (built-in and external tools alike). */
-export function toolRoutes(deps: AppDeps) {
+export function toolRoutes(deps: AppDeps, liveness: ToolLiveness) {
   const tools = deps.store.tools;
   const now = () => (deps.now?.() ?? new Date()).toISOString();
+  /** A tool version with its versions, each with who serves it. */
+  const withVersions = async (tool: RegisteredTool, versions: readonly RegisteredTool[]): Promise<Tool> => {
+    const [workers, summaries] = await Promise.all([
+      liveness.workersOf(tool),
+      Promise.all(
+        versions.map(async (v) => ({
+          version: v.version,
+          deprecated: v.deprecated,
+          registered_at: v.registered_at,
+          workers: await liveness.workersOf(v),
+        })),
+      ),
+    ]);
+    return { ...tool, workers, versions: summaries };
+  };
   return createRouter()
     .openapi(listTools, async (c) => {
       const latest = await tools.latest();
@@ -114,13 +147,13 @@ export function toolRoutes(deps: AppDeps) {
       const versions = await tools.versions(tool_id);
       const current = versions.find((v) => !v.deprecated) ?? versions[0];
       if (!current) throw notFound('Tool', tool_id);
-      return c.json(withVersions(current, versions), 200);
+      return c.json(await withVersions(current, versions), 200);
     })
     .openapi(getToolVersion, async (c) => {
       const { tool_id, version } = c.req.valid('param');
       const tool = await tools.get(tool_id, version);
       if (!tool) throw notFound('Tool version', `${tool_id} ${version}`);
-      return c.json(tool, 200);
+      return c.json({ ...tool, workers: await liveness.workersOf(tool) }, 200);
     })
     .openapi(registerTool, async (c) => {
       const { tool_id } = c.req.valid('param');
@@ -144,11 +177,4 @@ export function toolRoutes(deps: AppDeps) {
       if (!result.ok) throw notFound('Tool version', `${tool_id} ${version}`);
       return c.json(result.tool, 200);
     });
-}
-
-function withVersions(tool: RegisteredTool, versions: readonly RegisteredTool[]): Tool {
-  return {
-    ...tool,
-    versions: versions.map((v) => ({ version: v.version, deprecated: v.deprecated, registered_at: v.registered_at })),
-  };
 }

@@ -4,6 +4,7 @@ import { WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import type { AppDeps } from '../deps';
 import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
 import { FieldError, zodFieldErrors } from '../problem';
+import { DefinitionWarning, type ToolLiveness } from '../tool-liveness';
 import {
   CreateWorkflowVersionRequest,
   ListVersionsQuery,
@@ -46,6 +47,10 @@ export const WorkflowVersionList = component(
 );
 export type WorkflowVersionList = z.infer<typeof WorkflowVersionList>;
 
+const DefinitionWarningRef = component(DefinitionWarning, 'DefinitionWarning');
+const WARNINGS_DESCRIPTION =
+  'What does not stop a publish but may stop its jobs: `field` is its path in the definition (`steps.2.tool`), `rule` its name, `step_id` its step. A tool step whose tool has no worker waits for one.';
+
 /** The answer of `POST /v1/workflows/validate`. */
 export const WorkflowValidation = component(
   z.object({
@@ -53,10 +58,20 @@ export const WorkflowValidation = component(
     errors: z
       .array(FieldError)
       .describe('Each broken rule: `field` is its path in the definition, `rule` its name, `step_id` its step'),
+    warnings: z
+      .array(DefinitionWarningRef)
+      .describe(`${WARNINGS_DESCRIPTION} Checked only when the definition is valid.`),
   }),
   'WorkflowValidation',
 );
 export type WorkflowValidation = z.infer<typeof WorkflowValidation>;
+
+/** The answer of a publish: the published version, and what may stop its jobs. */
+export const PublishedWorkflowVersion = component(
+  WorkflowRecord.safeExtend({ warnings: z.array(DefinitionWarningRef).describe(WARNINGS_DESCRIPTION) }),
+  'PublishedWorkflowVersion',
+);
+export type PublishedWorkflowVersion = z.infer<typeof PublishedWorkflowVersion>;
 
 const PatchRef = component(WorkflowDraftPatch, 'WorkflowDraftPatch');
 const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflowVersionRequest', {
@@ -129,7 +144,7 @@ const validateWorkflow = route({
   tags: TAGS,
   summary: 'Check a definition against every rule, saving nothing',
   description:
-    'Every rule a publish runs. Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule).',
+    'Every rule a publish runs. Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule). A valid one is answered with the `warnings` a publish would give (a tool no worker serves).',
   request: { body: jsonRequest(DefinitionToCheck) },
   responses: { 200: jsonResponse(WorkflowValidation, 'Whether the definition could be published, and why not') },
 });
@@ -201,9 +216,9 @@ const publishVersion = route({
   tags: TAGS,
   summary: 'Publish a DRAFT version',
   description:
-    'Runs every definition rule; 422 `DEFINITION_INVALID` lists each broken one (`errors[]`: `field`, `message`, `rule`, `step_id`). 409 when the version is not a draft, or was edited or archived while it was being published. Once PUBLISHED a version never changes; new jobs take the latest PUBLISHED version.',
+    'Runs every definition rule; 422 `DEFINITION_INVALID` lists each broken one (`errors[]`: `field`, `message`, `rule`, `step_id`). A tool step whose tool version no worker serves is published, and named in `warnings` (`tool_worker_available`). 409 when the version is not a draft, or was edited or archived while it was being published. Once PUBLISHED a version never changes; new jobs take the latest PUBLISHED version.',
   request: { params: VersionPath },
-  responses: { 200: jsonResponse(VersionRef, 'The published version') },
+  responses: { 200: jsonResponse(PublishedWorkflowVersion, 'The published version, with its warnings') },
   problems: [404, 409, 422],
 });
 
@@ -220,8 +235,8 @@ const archiveVersion = route({
 });
 
 /** `/v1/workflows`: workflow templates and their versions (DRAFT, PUBLISHED, ARCHIVED). */
-export function workflowRoutes(deps: AppDeps) {
-  const workflows = new WorkflowService(deps);
+export function workflowRoutes(deps: AppDeps, liveness: ToolLiveness) {
+  const workflows = new WorkflowService(deps, liveness);
   return createRouter()
     .openapi(createWorkflow, async (c) => {
       const created = await workflows.create(c.req.valid('json'));
@@ -231,7 +246,8 @@ export function workflowRoutes(deps: AppDeps) {
     .openapi(validateWorkflow, async (c) => {
       // A definition that breaks the schema or a structural rule is an answer here, not a refusal.
       const definition = WorkflowDefinition.safeParse(c.req.valid('json'));
-      if (!definition.success) return c.json({ valid: false, errors: zodFieldErrors(definition.error) }, 200);
+      if (!definition.success)
+        return c.json({ valid: false, errors: zodFieldErrors(definition.error), warnings: [] }, 200);
       return c.json(await workflows.validate(definition.data), 200);
     })
     .openapi(getWorkflow, async (c) => c.json(await workflows.get(c.req.valid('param').workflow_id), 200))
