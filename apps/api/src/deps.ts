@@ -21,10 +21,4 @@ export interface AppDeps {
    * 3 s (a third of a shorter lease), so a slow request keeps its key however long it runs.
    */
   idempotencyLeaseMs?: number;
-  /**
-   * The tool versions Ordo's own worker serves on `temporal.taskQueue` (those the API registers
-   * at its start): their liveness is that queue's, whatever queue the catalog names for them.
-   * The built-in tools' descriptors by default.
-   */
-  builtinTools?: readonly { tool_id: string; version: string }[];
 }

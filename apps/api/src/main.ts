@@ -23,7 +23,6 @@ const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({
   store,
   temporal: { client, taskQueue: env.ORDO_TASK_QUEUE },
-  builtinTools,
   maxUploadBytes: env.ORDO_MAX_UPLOAD_BYTES,
   maxJsonBytes: env.ORDO_MAX_JSON_BYTES,
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { RegisteredTool, ToolRefKey } from '@ordo/core';
-import { TOOL_DESCRIPTORS } from '@ordo/tools';
 import type { AppDeps } from './deps';
 import { FieldError } from './problem';
 import { WORKER_CHECK_TTL_MS, WORKER_POLL_WINDOW_MS, type TaskQueuePollers } from './worker-check';
@@ -59,28 +58,24 @@ interface ToolStepShape {
  * Tool liveness: which task queue serves a tool version and whether a worker polls it
  * (activity tasks: tools are activities), from Temporal's reused answers.
  *
- * Ordo's built-in tools (`deps.builtinTools`, default the catalog's four) are served by Ordo's
- * own worker on the API's task queue, whatever queue their catalog row names (the queue of
- * whichever Ordo process registered them first: `docs/design/tool-catalog.md`); every other
- * tool on its registered `task_queue`.
+ * Ordo's built-in tools (the catalog's `builtin`) are served by Ordo's own worker on the
+ * API's task queue, whatever queue their catalog row names (the queue of whichever Ordo
+ * process registered them first: `docs/design/tool-catalog.md`); every other tool on its
+ * registered `task_queue`, where its steps are dispatched.
  */
 export class ToolLiveness {
-  private readonly builtin: ReadonlySet<string>;
-
   constructor(
-    private readonly deps: Pick<AppDeps, 'temporal' | 'builtinTools'>,
+    private readonly deps: Pick<AppDeps, 'temporal'>,
     private readonly pollers: TaskQueuePollers,
-  ) {
-    this.builtin = new Set((deps.builtinTools ?? TOOL_DESCRIPTORS).map((t) => `${t.tool_id}@${t.version}`));
-  }
+  ) {}
 
   /** The task queue a tool version's steps run on. */
-  servingQueue(tool: Pick<RegisteredTool, 'tool_id' | 'version' | 'task_queue'>): string {
-    return this.builtin.has(`${tool.tool_id}@${tool.version}`) ? this.deps.temporal.taskQueue : tool.task_queue;
+  servingQueue(tool: Pick<RegisteredTool, 'builtin' | 'task_queue'>): string {
+    return tool.builtin ? this.deps.temporal.taskQueue : tool.task_queue;
   }
 
   /** Who serves a tool version; never throws (Temporal unreachable is `available: null`). */
-  async workersOf(tool: Pick<RegisteredTool, 'tool_id' | 'version' | 'task_queue'>): Promise<ToolWorkers> {
+  async workersOf(tool: Pick<RegisteredTool, 'builtin' | 'task_queue'>): Promise<ToolWorkers> {
     const task_queue = this.servingQueue(tool);
     const answer = await this.pollers.pollers(task_queue, 'activity');
     return answer.ok
@@ -101,7 +96,7 @@ export class ToolLiveness {
    */
   async warnings(
     steps: readonly ToolStepShape[],
-    tools: readonly Pick<RegisteredTool, 'tool_id' | 'version' | 'task_queue'>[],
+    tools: readonly Pick<RegisteredTool, 'tool_id' | 'version' | 'task_queue' | 'builtin'>[],
   ): Promise<DefinitionWarning[]> {
     const found = await Promise.all(
       steps.map(async (step, index): Promise<DefinitionWarning | undefined> => {

@@ -123,8 +123,6 @@ export async function startApiStack(label: string, options: ApiStackOptions = {}
   const deps: AppDeps = {
     store,
     temporal: { client, taskQueue },
-    // Served by the stack's worker (or the worker processes a test starts) on its task queue.
-    builtinTools: tools.map(describeTool),
     maxUploadBytes: 5 * 1024 * 1024,
     auth: TEST_AUTH,
     ...options.deps,
