@@ -15,6 +15,7 @@
  */
 import { recordComposition } from './record-composition';
 import { recordContinueAsNew } from './record-continue-as-new';
+import { recordExternalDispatch } from './record-external-dispatch';
 import { recordLargeRuns } from './record-large-runs';
 import { recordPreparedStarts } from './record-prepared-starts';
 import { recordRunState } from './record-run-state';
@@ -27,6 +28,7 @@ await session.worker.runUntil(async () => {
   await recordPreparedStarts(session);
   await recordLargeRuns(session);
   await recordComposition(session);
+  await recordExternalDispatch(session);
 });
 
 // After the session's worker has stopped: this group brings a server and worker of its own.

@@ -45,6 +45,13 @@ const CONSTRUCTS: Record<string, string[]> = {
   'run-state-confirm-timeout.json': ['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_COMPLETED'],
   'run-state-wait.json': ['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_COMPLETED'],
   'prepared-sequence.json': ['ACTIVITY_TASK_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED'],
+  'external-dispatch.json': [
+    'ACTIVITY_TASK_SCHEDULED',
+    'TIMER_STARTED',
+    'ACTIVITY_TASK_CANCEL_REQUESTED',
+    'MARKER_RECORDED',
+    'WORKFLOW_EXECUTION_COMPLETED',
+  ],
   'prepared-failed.json': ['ACTIVITY_TASK_FAILED', 'MARKER_RECORDED', 'WORKFLOW_EXECUTION_FAILED'],
   'prepared-paused-first.json': ['WORKFLOW_EXECUTION_SIGNALED', 'MARKER_RECORDED', 'WORKFLOW_EXECUTION_COMPLETED'],
   'prepared-refused.json': ['ACTIVITY_TASK_FAILED', 'WORKFLOW_EXECUTION_FAILED'],
@@ -102,6 +109,22 @@ describe('job workflow replay', () => {
     const types = new Set(history.events.map((e) => e.eventType.replace(/^EVENT_TYPE_/, '')));
     for (const construct of CONSTRUCTS[file] ?? []) expect(types, `${file} holds ${construct}`).toContain(construct);
     await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, file.replace(/\.json$/, ''));
+  });
+
+  it('holds in external-dispatch.json a step scheduled on the tool’s own task queue, under its activity type', () => {
+    const raw = JSON.parse(readFileSync(join(historiesDir, 'external-dispatch.json'), 'utf8')) as {
+      events: {
+        activityTaskScheduledEventAttributes?: { activityType: { name: string }; taskQueue: { name: string } };
+      }[];
+    };
+    const scheduled = raw.events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+    );
+    expect(scheduled.map((a) => [a.activityType.name, a.taskQueue.name])).toEqual([
+      ['echo_v1', 'record-histories-external'],
+      ['watchExternalToolCall', 'record-histories'],
+      ['noop', 'record-histories'],
+    ]);
   });
 
   it('fails on a history whose commands the code does not issue', async () => {
