@@ -62,22 +62,23 @@ describe('external tools', () => {
           note('ext_shout', args);
           const { text } = args[0] as { text: string };
           Context.current().heartbeat({ message: 'shouting', fraction: 0.5 });
+          await Context.current().sleep(10);
           return { upper: text.toUpperCase(), length: text.length };
         },
-        async ext_flaky(...args: unknown[]) {
+        ext_flaky(...args: unknown[]) {
           note('ext_flaky', args);
           if (Context.current().info.attempt === 1)
-            throw ApplicationFailure.retryable('the service is busy', 'SERVICE_BUSY');
+            return Promise.reject(ApplicationFailure.retryable('the service is busy', 'SERVICE_BUSY'));
           const { text } = args[0] as { text: string };
-          return { upper: text.toUpperCase(), length: text.length };
+          return Promise.resolve({ upper: text.toUpperCase(), length: text.length });
         },
-        async ext_broken(...args: unknown[]) {
+        ext_broken(...args: unknown[]) {
           note('ext_broken', args);
-          throw ApplicationFailure.nonRetryable('the text is not a sentence', 'NOT_A_SENTENCE');
+          return Promise.reject(ApplicationFailure.nonRetryable('the text is not a sentence', 'NOT_A_SENTENCE'));
         },
-        async ext_liar(...args: unknown[]) {
+        ext_liar(...args: unknown[]) {
           note('ext_liar', args);
-          return { upper: 'X', length: 'three' };
+          return Promise.resolve({ upper: 'X', length: 'three' });
         },
         async ext_slow(...args: unknown[]) {
           note('ext_slow', args);
