@@ -27,14 +27,34 @@ export interface UploadedFile {
  * FileValue without `content_url` are `FILE_UNREADABLE` (not retryable: the same URL will not
  * work better later).
  */
-export async function downloadFile(file: FileValue, signal: AbortSignal): Promise<Uint8Array> {
+export async function downloadFile(
+  file: FileValue,
+  signal: AbortSignal,
+  options: ReadFileOptions = {},
+): Promise<Uint8Array> {
   if (typeof file.content_url !== 'string' || file.content_url === '')
     throw new ToolError(
       'INVALID_PARAMETERS',
       `${file.name ?? file.file_id}: content_url: is required (Ordo adds it to an external tool's files)`,
     );
   const res = await request(file.content_url, { signal }, `reading ${file.name}`);
-  return new Uint8Array(await res.arrayBuffer());
+  const length = Number(res.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : file.size;
+  if (options.onProgress === undefined || res.body === null) return new Uint8Array(await res.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for await (const chunk of res.body) {
+    chunks.push(chunk);
+    received += chunk.byteLength;
+    options.onProgress(received, total);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** How `readFile` reads. */
+export interface ReadFileOptions {
+  /** Called as bytes arrive, with the total when the answer or the FileValue states it: report download progress from here. */
+  onProgress?: (received: number, total: number | undefined) => void;
 }
 
 /**

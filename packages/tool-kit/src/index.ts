@@ -21,7 +21,7 @@ export type { AnyToolDefinition, JsonSchemaDocument, ToolDescriptor } from './to
 export { ToolError } from './tool-error.js';
 export { toolActivity } from './tool-activity.js';
 export type { ToolActivityFunction, ToolActivityOptions } from './tool-activity.js';
-export type { FileValue, UploadedFile } from './file-transfer.js';
+export type { FileValue, ReadFileOptions, UploadedFile } from './file-transfer.js';
 export type { ProgressDetails, ProgressTiming } from './progress.js';
 export type { ActivityAttempt, ActivityAttemptSource } from './activity-attempt.js';
 export { registerTool, ToolRegistrationError } from './tool-registration.js';

@@ -58,7 +58,7 @@ export function toolActivity<P extends ToolObjectSchema, O extends ToolObjectSch
         attempt,
         log,
         info,
-        readFile: (file) => downloadFile(file, signal),
+        readFile: (file, readOptions) => downloadFile(file, signal, readOptions),
         uploadFile: (uploadUrl, bytes, name, mimeType) => uploadFile(uploadUrl, bytes, name, { mimeType, signal }),
       };
       return parseOutputs(tool, await tool.run(input, context));

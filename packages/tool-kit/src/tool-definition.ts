@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FileValue, UploadedFile } from './file-transfer.js';
+import type { FileValue, ReadFileOptions, UploadedFile } from './file-transfer.js';
 
 /** Structured log lines of a tool, tagged with the tool, job and attempt by the activity layer. */
 export interface ToolLogger {
@@ -44,7 +44,7 @@ export interface ToolCallInfo {
 export interface ToolContext extends ToolContextBase {
   info: ToolCallInfo;
   /** The bytes of a FileValue, downloaded from its `content_url` (cancelled with the attempt). */
-  readFile(file: FileValue): Promise<Uint8Array>;
+  readFile(file: FileValue, options?: ReadFileOptions): Promise<Uint8Array>;
   /** Uploads bytes to an upload URL Ordo gave the tool; answers the stored file's FileValue, to return as an output. */
   uploadFile(uploadUrl: string, bytes: Uint8Array, name: string, mimeType?: string): Promise<UploadedFile>;
 }
