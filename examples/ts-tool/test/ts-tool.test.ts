@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,7 +77,7 @@ async function startFileServer(): Promise<{ server: Server; base: string; seen: 
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-async function receiveUpload(req: import('node:http').IncomingMessage, res: ServerResponse, seen: Seen) {
+async function receiveUpload(req: IncomingMessage, res: ServerResponse, seen: Seen) {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const form = await new Response(Buffer.concat(chunks), {

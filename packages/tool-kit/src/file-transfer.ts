@@ -43,9 +43,11 @@ export async function downloadFile(
   if (options.onProgress === undefined || res.body === null) return new Uint8Array(await res.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let received = 0;
-  for await (const chunk of res.body) {
-    chunks.push(chunk);
-    received += chunk.byteLength;
+  // A fetch body is bytes; the DOM-less typings leave its chunks untyped.
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    chunks.push(read.value);
+    received += read.value.byteLength;
     options.onProgress(received, total);
   }
   return Buffer.concat(chunks);
@@ -70,7 +72,7 @@ export async function uploadFile(
   options: { mimeType?: string; signal: AbortSignal },
 ): Promise<UploadedFile> {
   const form = new FormData();
-  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: options.mimeType ?? 'application/octet-stream' });
+  const blob = new Blob([bytes], { type: options.mimeType ?? 'application/octet-stream' });
   form.set('file', blob, name);
   const res = await request(uploadUrl, { method: 'POST', body: form, signal: options.signal }, `uploading ${name}`);
   return (await res.json()) as UploadedFile;

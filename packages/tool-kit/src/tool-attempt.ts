@@ -64,12 +64,13 @@ export function activityFailure(err: unknown, toolId: string, signal: AbortSigna
     );
   }
   if (err instanceof TemporalFailure) return err;
-  if (err instanceof ToolError) {
+  if (isToolError(err)) {
+    const toolError = err;
     return ApplicationFailure.create({
-      type: err.code,
-      message: err.message,
-      nonRetryable: !err.retryable,
-      cause: err.cause instanceof Error ? err.cause : undefined,
+      type: toolError.code,
+      message: toolError.message,
+      nonRetryable: !toolError.retryable,
+      cause: toolError.cause instanceof Error ? toolError.cause : undefined,
     });
   }
   return ApplicationFailure.create({
@@ -78,6 +79,11 @@ export function activityFailure(err: unknown, toolId: string, signal: AbortSigna
     nonRetryable: false,
     cause: err instanceof Error ? err : undefined,
   });
+}
+
+// `instanceof` alone narrows a generic class to `ToolError<any>`; a guard says `ToolError<string>`.
+function isToolError(err: unknown): err is ToolError {
+  return err instanceof ToolError;
 }
 
 /**

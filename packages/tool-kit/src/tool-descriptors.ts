@@ -44,5 +44,5 @@ export function describeTool(tool: AnyToolDefinition): ToolDescriptor {
  * `.meta({ 'x-ordo-upload-url': true })` reaches the catalog marked.
  */
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchemaDocument {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchemaDocument;
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }

@@ -1,13 +1,13 @@
 import type { NativeConnection, NativeConnectionOptions, Worker } from '@temporalio/worker';
 import { toolActivity, type ToolActivityFunction } from './tool-activity.js';
 import { describeTool } from './tool-descriptors.js';
-import type { ToolDefinition, ToolObjectSchema } from './tool-definition.js';
+import type { ToolDefinition } from './tool-definition.js';
 import { registerTool, type OrdoConnection, type ToolRegistrationResult } from './tool-registration.js';
 
 /** What `runToolWorker` serves, where, and whom it registers with. */
 export interface ToolWorkerOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools with different schemas share one list.
-  tools: readonly ToolDefinition<any, any>[];
+  /** The tools (of any schemas: `run` is a method, so the list takes them all). */
+  tools: readonly ToolDefinition[];
   /** The task queue Ordo sends these tools' steps to (registered as each tool's `task_queue`). */
   taskQueue: string;
   /** Ordo's API and an admin key: each tool is registered before the worker polls. */
@@ -85,6 +85,6 @@ export async function runToolWorker(options: ToolWorkerOptions): Promise<ToolWor
   };
 }
 
-function activityTypeOf(tool: ToolDefinition<ToolObjectSchema, ToolObjectSchema>): string {
+function activityTypeOf(tool: ToolDefinition): string {
   return tool.activity_type ?? tool.tool_id;
 }
