@@ -26,7 +26,7 @@ const testTools = [
     name: 'Counted',
     description: 'Echoes its value and counts its calls',
     version: '1.0.0',
-    params: z.object({ value: z.string() }),
+    parameters: z.object({ value: z.string() }),
     outputs: z.object({ value: z.string() }),
     run: ({ value }) => {
       calls.counted++;
@@ -38,7 +38,7 @@ const testTools = [
     name: 'Gate',
     description: 'Fails for good while the test keeps the gate shut',
     version: '1.0.0',
-    params: z.object({ value: z.string() }),
+    parameters: z.object({ value: z.string() }),
     outputs: z.object({ passed: z.string() }),
     run: ({ value }) =>
       gateOpen

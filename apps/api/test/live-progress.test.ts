@@ -23,7 +23,7 @@ describe('a running job over the API', () => {
           name: 'Slow Pages',
           description: 'Reports page progress, then waits for the test',
           version: '1.0.0',
-          params: z.object({ text: z.string().describe('passed through') }),
+          parameters: z.object({ text: z.string().describe('passed through') }),
           outputs: z.object({ text: z.string() }),
           run: async ({ text }, { progress }) => {
             progress('Processing page 3 of 10', 0.3);

@@ -9,16 +9,16 @@
  * Production tools are `TOOLS`; test-only tools are `TEST_TOOLS`, in the catalog only where `ORDO_TEST_TOOLS=1`.
  */
 export { TEST_TOOL_DESCRIPTORS, TEST_TOOLS, TOOL_DESCRIPTORS, TOOLS } from './tool-catalog';
-export { describeTool } from './tool-descriptors';
+export { describeTool } from '@ordo/tool-kit';
 export { createToolActivities } from './tool-activities';
 export type { ToolDependencies } from './tool-activities';
 export type { ToolActivity, ToolCall, ToolCallResult } from './tool-call';
 export type { AttemptWatcher, WatchAttempt } from './tool-call';
-export type { ActivityAttempt, ActivityAttemptSource } from './activity-attempt';
+export type { ActivityAttempt, ActivityAttemptSource } from '@ordo/tool-kit';
 export type { ConfigurableTool, ToolSettings } from './configurable-tool';
 export { readTallyLedger, tallyLedgerPath } from './testing/tally';
 export type { TallyEntry } from './testing/tally';
-export type { ProgressDetails, ProgressTiming } from './progress';
+export type { ProgressDetails, ProgressTiming } from '@ordo/tool-kit';
 export { defineTool } from './tool-definition';
 export type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema, ToolThreadSettings } from './tool-definition';
 export { DEFAULT_TOOL_THREADS, ToolThreads } from './threads/tool-threads';

@@ -2,7 +2,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it, vi } from 'vitest';
 import { isValueRef, resolveValueRecord, storeLargeValues } from '@ordo/core';
 import { applicationFailureOf } from '@ordo/testing';
-import { temporalActivityAttempt } from './activity-attempt';
+import { temporalActivityAttempt } from '@ordo/tool-kit/host';
 import type { ConfigurableTool } from './configurable-tool';
 import { probe } from './testing/probe-tool';
 import { MemoryBlobStore, runTool, TEST_STEP } from './testing/run-tool';

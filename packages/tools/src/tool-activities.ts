@@ -1,5 +1,4 @@
-import { ApplicationFailure, CancelledFailure, TemporalFailure } from '@temporalio/common';
-import type { z } from 'zod';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   DEFAULT_INLINE_VALUE_LIMIT_BYTES,
   MissingValueError,
@@ -7,18 +6,27 @@ import {
   storeLargeValues,
   type BlobStore,
   type SchemaValue,
-  type ToolOutputs,
   type ToolParams,
 } from '@ordo/core';
-import { temporalActivityAttempt, type ActivityAttemptSource } from './activity-attempt';
+import type { ActivityAttemptSource, ProgressTiming } from '@ordo/tool-kit';
+import {
+  AttemptProgress,
+  DEFAULT_PROGRESS_TIMING,
+  parseOutputs,
+  parseParameters,
+  runAttempt,
+  SILENT_LOGGER,
+  taggedLogger,
+  temporalActivityAttempt,
+} from '@ordo/tool-kit/host';
 import type { AttemptWatcher } from './tool-call';
 import { isConfigurableTool, type ToolSettings } from './configurable-tool';
 import type { FileReader } from './file-reader';
-import { AttemptProgress, DEFAULT_PROGRESS_TIMING, type ProgressTiming } from './progress';
 import { sharedToolThreads, type ThreadedTool, type ToolThreads } from './threads/tool-threads';
 import type { ToolActivity } from './tool-call';
-import type { ToolContext, ToolDefinition, ToolLogger, ToolObjectSchema } from './tool-definition';
-import { ToolError } from './tool-error';
+import type { ToolContext, ToolDefinition, ToolObjectSchema } from './tool-definition';
+import type { ToolLogger } from './tool-definition';
+import type { z } from 'zod';
 
 /** What the tool activities need from the rest of the worker. */
 export interface ToolDependencies extends ToolSettings {
@@ -80,10 +88,8 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
       { heartbeat, record: (details) => watcher?.progress(details) },
       deps.progressTiming ?? DEFAULT_PROGRESS_TIMING,
     );
-    const startedAt = Date.now();
-    progress.start();
-    try {
-      const input = parseParams(tool, await resolveParams(params, deps.blobs));
+    return runAttempt({ toolId: tool.tool_id, attempt, signal, log, progress }, async () => {
+      const input = parseParameters(tool, await resolveParams(params, deps.blobs));
       const earlier = await watcher?.beforeRun();
       if (earlier !== undefined) return earlier;
       const context: ToolContext = {
@@ -94,26 +100,10 @@ function toolActivity(tool: ToolDefinition, deps: ToolDependencies): ToolActivit
         attempt,
         log,
       };
-      const outputs = parseOutputs(tool, await runTool(input, context));
-      const result = await storeLargeValues(outputs, deps.blobs, inlineLimit);
-      // Debug: Temporal's history already records every completion; a line per attempt is noise at volume.
-      log.debug('Tool completed', { duration_ms: Date.now() - startedAt });
-      return { outputs: result, attempt };
-    } catch (err) {
-      const failure = withAttempt(activityFailure(err, tool.tool_id, signal), attempt);
-      const retryable = failure instanceof ApplicationFailure ? !failure.nonRetryable : false;
-      // A failure the tool reported on purpose is expected behaviour, not a warning; anything else is.
-      const expected = failure instanceof ApplicationFailure && failure.type !== 'TOOL_FAILED';
-      log[expected ? 'info' : 'warn']('Tool failed', {
-        duration_ms: Date.now() - startedAt,
-        error_type: failure instanceof ApplicationFailure ? failure.type : failure.name,
-        retryable,
-        error: failure.message,
-      });
-      throw failure;
-    } finally {
-      progress.stop();
-    }
+      // Checked against the tool's own schema, so every value is JSON (a SchemaValue).
+      const outputs = parseOutputs(tool, await runTool(input, context)) as Record<string, SchemaValue>;
+      return { outputs: await storeLargeValues(outputs, deps.blobs, inlineLimit), attempt };
+    });
   };
 }
 
@@ -131,21 +121,6 @@ function isThreaded(tool: ToolDefinition): tool is ThreadedTool {
   return tool.thread !== undefined;
 }
 
-/**
- * The failure with the attempt that made it as its first detail: the workflow learns a
- * step's attempt count only from what its activity returns or throws.
- */
-function withAttempt(failure: Error, attempt: number): Error {
-  if (!(failure instanceof ApplicationFailure) || failure.details?.length) return failure;
-  return ApplicationFailure.create({
-    type: failure.type ?? undefined,
-    message: failure.message,
-    nonRetryable: failure.nonRetryable ?? undefined,
-    details: [{ attempt }],
-    ...(failure.cause !== undefined && { cause: failure.cause }),
-  });
-}
-
 async function resolveParams(params: ToolParams, blobs: BlobStore): Promise<ToolParams> {
   try {
     return await resolveValueRecord(params, blobs);
@@ -155,86 +130,3 @@ async function resolveParams(params: ToolParams, blobs: BlobStore): Promise<Tool
     throw err;
   }
 }
-
-// A missing value reads better as "is required" than zod's "expected string, received undefined".
-const requiredMessage = (issue: z.core.$ZodRawIssue): string | undefined =>
-  issue.input === undefined ? 'is required' : undefined;
-
-function parseParams(tool: ToolDefinition, params: ToolParams): z.output<ToolObjectSchema> {
-  const parsed = tool.params.safeParse(params, { error: requiredMessage });
-  if (!parsed.success)
-    throw ApplicationFailure.create({
-      type: 'INVALID_PARAMETERS',
-      message: formatIssues(parsed.error.issues),
-      nonRetryable: true,
-    });
-  return parsed.data;
-}
-
-function parseOutputs(tool: ToolDefinition, outputs: unknown): ToolOutputs {
-  const parsed = tool.outputs.safeParse(outputs, { error: requiredMessage });
-  if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: 'INVALID_OUTPUT',
-      message: `Tool '${tool.tool_id}' returned invalid outputs (a bug in the tool): ${formatIssues(parsed.error.issues)}`,
-      nonRetryable: true,
-    });
-  }
-  // Outputs cross Temporal as JSON: a field left undefined is simply absent.
-  return parsed.data as Record<string, SchemaValue>;
-}
-
-/** `<path>: <rule>` for each problem, e.g. `input_file.file_id: is required`. */
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
-
-/**
- * What the activity throws for an error: a cancelled attempt reports a cancellation
- * whatever the tool threw on its way out (often an AbortError); Temporal's own failures
- * pass through; a `ToolError` keeps its code and retryability; anything else is unexpected
- * and stays retryable, since we cannot tell it is permanent.
- */
-export function activityFailure(err: unknown, toolId: string, signal: AbortSignal): Error {
-  if (signal.aborted) {
-    if (err instanceof CancelledFailure) return err;
-    const reason: unknown = signal.reason;
-    if (reason instanceof CancelledFailure) return reason;
-    return new CancelledFailure(
-      reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'Activity cancelled',
-    );
-  }
-  if (err instanceof TemporalFailure) return err;
-  if (err instanceof ToolError) {
-    return ApplicationFailure.create({
-      type: err.code,
-      message: err.message,
-      nonRetryable: !err.retryable,
-      cause: err.cause instanceof Error ? err.cause : undefined,
-    });
-  }
-  return ApplicationFailure.create({
-    type: 'TOOL_FAILED',
-    message: `Tool '${toolId}' failed: ${err instanceof Error ? err.message : String(err)}`,
-    nonRetryable: false,
-    cause: err instanceof Error ? err : undefined,
-  });
-}
-
-function taggedLogger(base: ToolLogger, tags: Record<string, unknown>): ToolLogger {
-  return {
-    debug: (message, fields) => base.debug(message, { ...tags, ...fields }),
-    info: (message, fields) => base.info(message, { ...tags, ...fields }),
-    warn: (message, fields) => base.warn(message, { ...tags, ...fields }),
-    error: (message, fields) => base.error(message, { ...tags, ...fields }),
-  };
-}
-
-const SILENT_LOGGER: ToolLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

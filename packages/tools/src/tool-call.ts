@@ -1,5 +1,5 @@
 import type { StepAddress, ToolOutputs, ToolParams } from '@ordo/core';
-import type { ProgressDetails } from './progress';
+import type { ProgressDetails } from '@ordo/tool-kit';
 import type { ToolLogger } from './tool-definition';
 
 /** One call of a tool: the step it works for (to log and correlate) and its parameters; values over the inline limit arrive as `ValueRef`s. */

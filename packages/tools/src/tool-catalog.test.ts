@@ -109,11 +109,11 @@ describe('tool catalog', () => {
           validateParams(params),
           `${tool.tool_id} ${JSON.stringify(params)}: ${ajv.errorsText(validateParams.errors)}`,
         ).toBe(true);
-        expect(tool.params.safeParse(params).success, `${tool.tool_id} zod ${JSON.stringify(params)}`).toBe(true);
+        expect(tool.parameters.safeParse(params).success, `${tool.tool_id} zod ${JSON.stringify(params)}`).toBe(true);
       }
       for (const params of samples!.invalid) {
         expect(validateParams(params), `${tool.tool_id} ${JSON.stringify(params)}`).toBe(false);
-        expect(tool.params.safeParse(params).success, `${tool.tool_id} zod ${JSON.stringify(params)}`).toBe(false);
+        expect(tool.parameters.safeParse(params).success, `${tool.tool_id} zod ${JSON.stringify(params)}`).toBe(false);
       }
     }
   });
@@ -136,7 +136,7 @@ describe('tool catalog', () => {
       name: 'Odd',
       description: 'Schemas with parts JSON Schema cannot express.',
       version: '0.1.0',
-      params: z.object({ when: z.date(), big: z.bigint(), n: z.string().transform((s) => s.length) }),
+      parameters: z.object({ when: z.date(), big: z.bigint(), n: z.string().transform((s) => s.length) }),
       outputs: z.object({ length: z.string().transform((s) => s.length), at: z.date() }),
       run: () => Promise.resolve({ length: 'x', at: new Date() }),
     });

@@ -5,7 +5,7 @@ import { pdfExtractor } from './pdf/pdf-extractor';
 import { TEST_TOOLS } from './testing/test-tools';
 import { textAnalyzer } from './text/text-analyzer';
 import type { ToolDefinition } from './tool-definition';
-import { describeTool } from './tool-descriptors';
+import { describeTool } from '@ordo/tool-kit';
 
 /** Every production tool, each defined once; descriptors and activities derive from this list. */
 export const TOOLS: readonly ToolDefinition[] = [pdfExtractor, textAnalyzer, httpRequest, jsonTransform];

@@ -1,20 +1,8 @@
 import type { ToolErrorCode } from '@ordo/core';
+import { ToolError as KitToolError } from '@ordo/tool-kit';
 
 /**
- * The one way a tool fails on purpose: a stable `code` and whether trying the same call
- * again could succeed. The activity layer turns it into an `ApplicationFailure` whose
- * `type` is the code and which is `nonRetryable` unless `retryable`, so Temporal stops
- * retrying at once when retrying cannot help. Anything else a tool throws is unexpected
- * and stays retryable (TOOL_FAILED).
+ * The tool kit's `ToolError` with its code narrowed to Ordo's `ToolErrorCode` enum, so a
+ * built-in tool cannot fail with a code the API does not document.
  */
-export class ToolError extends Error {
-  readonly code: ToolErrorCode;
-  readonly retryable: boolean;
-
-  constructor(code: ToolErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ToolError';
-    this.code = code;
-    this.retryable = options.retryable ?? false;
-  }
-}
+export class ToolError extends KitToolError<ToolErrorCode> {}

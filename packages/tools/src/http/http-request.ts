@@ -61,7 +61,7 @@ export function createHttpRequestTool(config: HttpToolConfig | undefined): Confi
       "worker's allowlist can be reached, redirects included. 5xx answers, network errors and timeouts are " +
       'retried; 4xx answers (except 408 and 429) are not.',
     version: '1.0.0',
-    params: HttpRequestParams,
+    parameters: HttpRequestParams,
     outputs: HttpRequestOutputs,
     defaults: { timeout_seconds: 150 },
     run: (params, ctx) => sendRequest(params, ctx, allowlist, maxResponseBytes),

@@ -61,7 +61,7 @@ export const jsonTransform = defineTool({
     'Computes a new JSON value from `input` with a JSONata expression, to reshape data between steps. ' +
     `Evaluation is bounded in time (timeout_ms), depth and memory; the result may be at most ${MAX_RESULT_BYTES} bytes of JSON.`,
   version: '1.1.0',
-  params: JsonTransformParams,
+  parameters: JsonTransformParams,
   outputs: JsonTransformOutputs,
   // Evaluation runs in a thread, stopped at timeout_ms whatever the expression does.
   thread: {

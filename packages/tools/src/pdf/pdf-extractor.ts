@@ -79,7 +79,7 @@ export const pdfExtractor = defineTool({
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
     `${MAX_TEXT_CHARS} characters; a PDF without a text layer gives empty text and a note.`,
   version: '2.1.0',
-  params: PdfExtractorParams,
+  parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
   // worker is retried. The work runs in a thread of its own (below), so the activity

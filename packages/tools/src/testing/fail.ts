@@ -9,7 +9,7 @@ export const fail = defineTool({
   name: 'Fail (test)',
   description: 'Test tool: always fails with a ToolError of the given `code`, `message` and retryability.',
   version: '1.0.0',
-  params: z.object({
+  parameters: z.object({
     code: ToolErrorCode.describe('The error code to fail with.'),
     message: z.string().min(1).describe('The error message.'),
     retryable: z.boolean().default(false).describe('Whether Temporal should retry the attempt; defaults to false.'),

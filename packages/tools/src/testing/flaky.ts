@@ -11,7 +11,7 @@ export const flaky = defineTool({
     'Test tool: waits `delay_ms`, then fails with a retryable DELIBERATE_FAILURE while the attempt number is at most ' +
     '`failures`; the attempt after that returns the attempt number and `value`.',
   version: '1.0.0',
-  params: z.object({
+  parameters: z.object({
     failures: z.number().int().min(0).describe('How many attempts fail before one succeeds.'),
     delay_ms: z
       .number()

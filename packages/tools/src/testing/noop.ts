@@ -7,7 +7,7 @@ export const noop = defineTool({
   name: 'No-op (test)',
   description: 'Test tool: returns `value` unchanged (null when absent). Does nothing else.',
   version: '1.0.0',
-  params: z.object({
+  parameters: z.object({
     value: z.unknown().optional().describe('Any JSON value, returned as is.'),
   }),
   outputs: z.object({

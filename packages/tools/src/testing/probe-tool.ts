@@ -10,7 +10,7 @@ export function probe(
     name: 'Probe',
     description: 'Test tool.',
     version: '1.0.0',
-    params: z.object({
+    parameters: z.object({
       text: z.string().describe('Some text.'),
       level: z.enum(['short', 'long']).default('short').describe('A level.'),
     }),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlobStore, StepAddress, ToolOutputs, ToolParams } from '@ordo/core';
 import type { FileReader } from '../file-reader';
 import type { HttpToolConfig } from '../http/http-config';
-import type { ProgressTiming } from '../progress';
+import type { ProgressTiming } from '@ordo/tool-kit';
 import type { ToolThreads } from '../threads/tool-threads';
 import { createToolActivities } from '../tool-activities';
 import type { ToolActivity, ToolCall, ToolCallResult } from '../tool-call';

@@ -9,7 +9,7 @@ export const sleep = defineTool({
   description:
     'Test tool: waits `ms` milliseconds, reporting progress each second; stops at once when the job is cancelled.',
   version: '1.0.0',
-  params: z.object({
+  parameters: z.object({
     ms: z.number().int().min(0).max(600_000).describe('How long to wait, in milliseconds (at most 10 minutes).'),
   }),
   outputs: z.object({

@@ -28,7 +28,7 @@ const definition = defineTool({
     "Test tool: waits `ms` milliseconds as `sleep` does, then appends one line naming its job, run, step and attempt to the worker's " +
     'test ledger (`test-ledger.jsonl` in its data folder) and returns `value`: every completed execution is counted, also one whose result Temporal never heard of.',
   version: '1.0.0',
-  params: z.object({
+  parameters: z.object({
     ms: z
       .number()
       .int()

@@ -16,7 +16,7 @@ export const threadProbe = defineTool({
   name: 'Thread probe (test)',
   description: 'Unit-test tool: runs in a thread and spins, hogs memory, reads a file, fails, or answers.',
   version: '1.0.0',
-  params: z.object({
+  parameters: z.object({
     action: z.enum(['answer', 'spin', 'hog', 'read_file', 'tool_error', 'crash']),
     file_id: z.string().optional(),
     /** With `spin`: a time limit (ms) that stops the thread. */

@@ -35,7 +35,7 @@ export const textAnalyzer = defineTool({
     "document's own summary section, key metrics (amounts and percentages labelled by what they measure, e.g. revenue " +
     '"10.5M", growth "15%"), counts, and at higher levels dates, top terms, section summaries and readability scores.',
   version: '2.1.0',
-  params: TextAnalyzerParams,
+  parameters: TextAnalyzerParams,
   outputs: TextAnalyzerOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
   // worker is retried. The work runs in a thread of its own (below), so the activity

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { ToolLogger } from './tool-definition';
+import type { ToolCallInfo, ToolLogger } from './tool-definition.js';
 
 /**
  * What the activity layer needs from Temporal about the attempt it runs: its number, the
@@ -14,6 +14,8 @@ export interface ActivityAttempt {
   heartbeat: (details: unknown) => void;
   /** Temporal's activity logger; undefined outside an activity. */
   log: ToolLogger | undefined;
+  /** Who the attempt works for (the activity's info); undefined outside an activity. */
+  info?: ToolCallInfo;
 }
 
 /** Where the activity layer gets the current attempt from; tests supply their own. */
@@ -34,6 +36,13 @@ export const temporalActivityAttempt: ActivityAttemptSource = () => {
     signal: context.cancellationSignal,
     heartbeat: (details) => context.heartbeat(details),
     log: context.log,
+    info: {
+      job_id: context.info.workflowExecution?.workflowId ?? '',
+      workflow_run_id: context.info.workflowExecution?.runId ?? '',
+      activity_id: context.info.activityId,
+      activity_type: context.info.activityType,
+      task_queue: context.info.taskQueue,
+    },
   };
 };
 
