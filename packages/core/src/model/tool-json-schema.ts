@@ -29,9 +29,9 @@ export function isOrdoFilledParameter(schema: JsonSchemaDocument | undefined): b
   return schema !== undefined && schema[UPLOAD_URL_KEYWORD] === true && schema.type === 'string';
 }
 
-/** The parameters Ordo fills itself (upload URLs), which a step must not map. */
-export function ordoFilledParameters(tool: ToolDescriptor): string[] {
-  return Object.entries(properties(tool.parameters))
+/** The parameters Ordo fills itself (upload URLs), which a step must not map: names in a tool's `parameters` schema. */
+export function ordoFilledParameters(parameters: JsonSchemaDocument): string[] {
+  return Object.entries(properties(parameters))
     .filter(([, schema]) => isOrdoFilledParameter(schema))
     .map(([name]) => name);
 }
