@@ -109,7 +109,7 @@ describe('external tool input', () => {
     const [first, second] = out.files as SchemaValue[];
     expect(grantOf(urlOf(first)).resource).toBe(a.file_id);
     expect(grantOf(urlOf(second)).resource).toBe(b.file_id);
-    const doc = ((out.deep as { inside: { doc: { doc: SchemaValue } } }).inside.doc).doc;
+    const doc = (out.deep as { inside: { doc: { doc: SchemaValue } } }).inside.doc.doc;
     expect(doc).toEqual({ ...c, content_url: expect.any(String) });
     expect(grantOf(urlOf(doc)).resource).toBe(c.file_id);
     expect(out.lookalike).toEqual(params.lookalike);
