@@ -34,6 +34,22 @@ if [[ "${ORDO_AUTH:-on}" != "off" && -z "${ORDO_API_KEYS:-}" ]]; then
   ORDO_API_KEYS="$(cat "$key_file")"
   export ORDO_API_KEYS
 fi
+# The secret of signed URLs (external tools' file, value and upload URLs), shared by the API
+# and the worker: ORDO_URL_SIGNING_KEY when given; else one kept under the data folder (mode
+# 0600) as the API key is, so URLs signed before a restart still open after it.
+if [[ -z "${ORDO_URL_SIGNING_KEY:-}" ]]; then
+  signing_key_file="$ORDO_DATA_DIR/url-signing-key"
+  if [[ ! -s "$signing_key_file" ]]; then
+    (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))' >"$signing_key_file.tmp")
+    mv "$signing_key_file.tmp" "$signing_key_file"
+    echo "dev: made a URL signing key in $signing_key_file" >&2
+  fi
+  chmod 600 "$signing_key_file"
+  ORDO_URL_SIGNING_KEY="$(cat "$signing_key_file")"
+  export ORDO_URL_SIGNING_KEY
+fi
+# Where external tools' workers reach the API: this machine's API unless said otherwise.
+export ORDO_PUBLIC_URL="${ORDO_PUBLIC_URL:-http://$HOST:$PORT}"
 # The first key: the one the seed loader sends and the banner shows.
 api_key="${ORDO_API_KEYS:-}"
 api_key="${api_key%%,*}"

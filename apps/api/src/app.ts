@@ -9,6 +9,7 @@ import { jsonBody } from './json-body';
 import { nullableRefsAsAnyOf, ProblemRef, route, toolStepTypeOptionalInRequests } from './openapi';
 import { methodNotAllowed, methodNotAllowedProblem, pathMethods } from './path-methods';
 import { pathParamCheck } from './path-params';
+import { SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME, signedUrlAccess } from './signed-url-access';
 import { isDatabaseUnavailable } from '@ordo/storage';
 import { ApiProblem, DATABASE_RETRY_AFTER_S, databaseUnavailable } from './problem';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
@@ -16,6 +17,8 @@ import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { toolRoutes } from './routes/tools';
+import { uploadRoutes } from './routes/uploads';
+import { valueRoutes } from './routes/values';
 import { workflowRoutes } from './routes/workflows';
 import { ToolLiveness } from './tool-liveness';
 import { TaskQueuePollers } from './worker-check';
@@ -31,6 +34,8 @@ export function createApp(deps: AppDeps) {
   // before any body is read, IDs in the path and a method the path does not have before the
   // body, and idempotency keys are looked up for authenticated callers with bodies already checked.
   app.use(hostCheck(deps.allowedHosts));
+  // A signed URL (an external tool's file, value or upload) instead of a key, on its one route.
+  app.use(signedUrlAccess(deps));
   app.use(apiKeyAuth(deps.auth));
   app.use(pathParamCheck(() => app.routes));
   const methodsOf = pathMethods(() => app.routes);
@@ -43,10 +48,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps, pollers));
   app.route('/v1/workflows', workflowRoutes(deps, liveness));
   app.route('/v1/files', fileRoutes(deps));
+  app.route('/v1/values', valueRoutes(deps));
+  app.route('/v1/uploads', uploadRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps, liveness));
   app.route('/docs', docsRoutes());
   documentApp(app);
+  app.openAPIRegistry.registerComponent('securitySchemes', SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME);
   app.openAPIRegistry.registerComponent('securitySchemes', SECURITY_SCHEME, {
     type: 'http',
     scheme: 'bearer',
@@ -112,7 +120,9 @@ const OPENAPI_INFO = {
       'Durable jobs on Temporal: workflow templates, jobs, files and the tool catalog (seeds 000 and 002).',
       '',
       '**Authentication.** Every route except `/health`, `/ready`, `/openapi.json` and `/docs` requires an API key from the',
-      "API's configuration, sent as `Authorization: Bearer <key>`; a missing or wrong key is a 401 problem.",
+      "API's configuration, sent as `Authorization: Bearer <key>`; a missing or wrong key is a 401 problem. A file's content,",
+      'a stored value and an upload also open to a signed URL made for an external tool (the `signedUrl` scheme: `job_id`,',
+      '`expires` and `signature` in the query), refused with a 403 naming the query parameter.',
       '',
       '**Errors.** Every refused request answers `application/problem+json` (RFC 9457, the `Problem` schema): `type`, `title`,',
       '`status`, a machine-readable `code`, `detail`, `instance`, and `errors: [{ field, message }]` naming each field and the',

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { UrlSigner } from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
 import type { ApiAuth } from './auth';
 
@@ -21,4 +22,9 @@ export interface AppDeps {
    * 3 s (a third of a shorter lease), so a slow request keeps its key however long it runs.
    */
   idempotencyLeaseMs?: number;
+  /**
+   * Checks signed URLs (`ORDO_URL_SIGNING_KEY`): a file's content, a stored value or an upload
+   * for one job, opened without an API key. Without it, every signed URL is refused.
+   */
+  urlSigner?: UrlSigner;
 }

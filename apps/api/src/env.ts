@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DatabaseUrlEnv, EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape, type EnvIssue } from '@ordo/core';
+import {
+  DatabaseUrlEnv,
+  EnvError,
+  UrlSigningKeyEnv,
+  envIssuesOf,
+  temporalEnvIssues,
+  TemporalEnvShape,
+  type EnvIssue,
+} from '@ordo/core';
 import { scopedKeyOf } from './auth';
 import { IDEMPOTENCY_LEASE_MS } from './idempotency-lease';
 
@@ -87,6 +95,8 @@ const Env = z.object({
     .int('must be a whole number of milliseconds')
     .min(1000, 'must be at least 1000')
     .default(IDEMPOTENCY_LEASE_MS),
+  /** The secret of signed URLs (external tools' file, value and upload URLs), the worker's too; unset, no signed URL opens. */
+  ORDO_URL_SIGNING_KEY: UrlSigningKeyEnv,
   /** How often runs closed in Temporal without their ending recorded (terminated) are ended in the store; 0 turns the sweep off. */
   ORDO_RUN_SWEEP_INTERVAL_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
-import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
+import { createUrlSigner, loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore, registerBuiltinTools } from '@ordo/storage';
 import { TEST_TOOL_DESCRIPTORS, TOOL_DESCRIPTORS } from '@ordo/tools';
 import { createApp } from './app';
@@ -28,6 +28,7 @@ const app = createApp({
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },
   allowedHosts: [env.HOST, ...env.ORDO_API_ALLOWED_HOSTS],
   idempotencyLeaseMs: env.ORDO_IDEMPOTENCY_LEASE_MS,
+  ...(env.ORDO_URL_SIGNING_KEY !== undefined && { urlSigner: createUrlSigner({ key: env.ORDO_URL_SIGNING_KEY }) }),
 });
 const temporal = { client, taskQueue: env.ORDO_TASK_QUEUE };
 // Runs ended in Temporal without their ending recorded (terminated) must not stay RUNNING in lists.

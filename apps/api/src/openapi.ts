@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { SchemaValue, VariableSchema } from '@ordo/core';
 import { requireScope, type ApiScope } from './auth';
@@ -173,6 +174,15 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
     ...(middleware.length > 0 && { middleware }),
     responses: { ...problemResponses(statuses), ...rest.responses },
   } as unknown as R);
+}
+
+/**
+ * A route made by {@link route} with `extra` middleware after its own (its scope check, its
+ * body guard): for middleware that needs the app's dependencies, which `route()` runs before.
+ */
+export function withMiddleware<R>(config: R, ...extra: MiddlewareHandler[]): R {
+  const own = (config as { middleware?: MiddlewareHandler | MiddlewareHandler[] }).middleware ?? [];
+  return { ...config, middleware: [...[own].flat(), ...extra] };
 }
 
 /**

@@ -38,6 +38,7 @@ export const ProblemCode = z.enum([
   'DATABASE_UNAVAILABLE',
   'TOOL_VERSION_CONFLICT',
   'FORBIDDEN',
+  'SIGNED_URL_REFUSED',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

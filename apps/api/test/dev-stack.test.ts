@@ -63,6 +63,10 @@ describe('the dev stack (infra/dev.sh)', () => {
     const key = (await readFile(keyFile, 'utf8')).trim();
     expect(key).toMatch(/^ordo_dev_[A-Za-z0-9_-]{43}$/);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    // And a URL signing key (external tools' file URLs) beside it, the same way.
+    const signingKeyFile = join(config.dataDir, 'url-signing-key');
+    expect((await readFile(signingKeyFile, 'utf8')).trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await stat(signingKeyFile)).mode & 0o777).toBe(0o600);
     expect((await fetch(`${api}/v1/workflows`)).status).toBe(401);
     const auth = { authorization: `Bearer ${key}` };
     /** fetch, with the stack's key on requests to its API. */

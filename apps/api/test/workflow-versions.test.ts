@@ -629,6 +629,26 @@ describe('workflow templates and versions over app.request()', () => {
         { ...leaf, workflow_id: 'sub_depth_6' },
       ];
       for (const workflow of stored) expect((await stack.store.workflows.create(workflow as never, now)).ok).toBe(true);
+      // An external tool with a parameter Ordo fills (an upload URL): required, yet never mapped.
+      await stack.store.tools.register(
+        {
+          tool_id: 'report_writer',
+          version: '1.0.0',
+          name: 'Report writer',
+          description: 'Writes a report and uploads it',
+          parameters: {
+            type: 'object',
+            properties: { text: { type: 'string' }, upload_url: { type: 'string', 'x-ordo-upload-url': true } },
+            required: ['text', 'upload_url'],
+          },
+          outputs: { type: 'object', properties: { report: { type: 'object' } } },
+          defaults: {},
+          task_queue: 'reports',
+          activity_type: 'report_writer',
+          builtin: false,
+        },
+        now,
+      );
     });
 
     /** The seed's definition with one rule broken, and the step the error is in. */
@@ -706,6 +726,18 @@ describe('workflow templates and versions over app.request()', () => {
             ],
           }))(seed()),
         step_id: 'step_1',
+      },
+      ordo_filled_parameter: {
+        // Mapping `upload_url` is refused; not mapping it, though the schema requires it, is fine.
+        definition: () =>
+          withStep({
+            step_id: 'report',
+            type: 'tool',
+            tool: { tool_id: 'report_writer', name: 'Report' },
+            parameter_mappings: { text: 'document_text', upload_url: 'https://elsewhere.example/upload' },
+            output_mappings: {},
+          }),
+        step_id: 'report',
       },
       known_outputs: {
         definition: () =>

@@ -20,6 +20,32 @@ describe("the worker's environment", () => {
     expect(() => loadWorkerEnv({ ORDO_TOOL_THREADS: '0' })).toThrow(/ORDO_TOOL_THREADS: must be at least 1/);
   });
 
+  it('takes the signed-URL settings: the API as its default public URL, a key of 32 characters or more, a lifetime', () => {
+    expect(loadWorkerEnv({})).toMatchObject({
+      ORDO_PUBLIC_URL: 'http://127.0.0.1:3000',
+      ORDO_FILE_URL_TTL_SECONDS: 600,
+    });
+    expect(loadWorkerEnv({}).ORDO_URL_SIGNING_KEY).toBeUndefined();
+    expect(loadWorkerEnv({ ORDO_URL_SIGNING_KEY: '' }).ORDO_URL_SIGNING_KEY).toBeUndefined();
+    const key = 'k'.repeat(32);
+    expect(
+      loadWorkerEnv({
+        ORDO_URL_SIGNING_KEY: key,
+        ORDO_PUBLIC_URL: 'https://ordo.example.com/api',
+        ORDO_FILE_URL_TTL_SECONDS: '900',
+      }),
+    ).toMatchObject({
+      ORDO_URL_SIGNING_KEY: key,
+      ORDO_PUBLIC_URL: 'https://ordo.example.com/api',
+      ORDO_FILE_URL_TTL_SECONDS: 900,
+    });
+    expect(() =>
+      loadWorkerEnv({ ORDO_URL_SIGNING_KEY: 'short', ORDO_PUBLIC_URL: 'ftp://x', ORDO_FILE_URL_TTL_SECONDS: '1' }),
+    ).toThrow(
+      /ORDO_PUBLIC_URL: must be an http\(s\) URL[\s\S]*ORDO_URL_SIGNING_KEY: must be at least 32 characters[\s\S]*ORDO_FILE_URL_TTL_SECONDS: must be at least 10/,
+    );
+  });
+
   it('takes the allowlist of http_request hosts in each accepted form', () => {
     expect(
       loadWorkerEnv({ ORDO_HTTP_ALLOWED_HOSTS: 'api.example.com, *.example.org,host:8080,[::1]:9000' })

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DatabaseUrlEnv, EnvError, envIssuesOf, temporalEnvIssues, TemporalEnvShape } from '@ordo/core';
+import {
+  DatabaseUrlEnv,
+  EnvError,
+  envIssuesOf,
+  FileUrlTtlEnv,
+  temporalEnvIssues,
+  TemporalEnvShape,
+  UrlSigningKeyEnv,
+} from '@ordo/core';
 import { DEFAULT_TOOL_THREADS } from '@ordo/tools';
 
 /** A host `http_request` may call: `api.example.com`, `*.example.com`, `host:8080`, `[::1]:8080`. */
@@ -59,6 +67,17 @@ const Env = z.object({
   ORDO_TEST_TOOLS: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** PostgreSQL instead of the SQLite file under ORDO_DATA_DIR; empty means unset. */
   DATABASE_URL: DatabaseUrlEnv,
+  /** The API's base URL as external tools' workers reach it: their file, value and upload URLs start with it. */
+  ORDO_PUBLIC_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://ordo.example.com' })
+      .default('http://127.0.0.1:3000'),
+  ),
+  /** The secret the API checks signed URLs with (the same value as the API's); unset, external tools get no file, value or upload URL. */
+  ORDO_URL_SIGNING_KEY: UrlSigningKeyEnv,
+  /** The shortest lifetime of a signed URL, in seconds (a step allowed to run longer gets longer ones). */
+  ORDO_FILE_URL_TTL_SECONDS: FileUrlTtlEnv,
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,19 +1,17 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import {
-  resolveValueRecord,
+  MissingValueError,
   storeLargeValues,
-  type BlobStore,
   type ExternalToolActivities,
-  type JsonSchemaDocument,
   type StepAddress,
   type ToolDispatch,
   type ToolOutputs,
-  type ToolParams,
 } from '@ordo/core';
 import type { OrdoStore } from '@ordo/storage';
 import type { SchemaCheck } from '@ordo/tools';
+import { ExternalToolInputError, type ExternalToolInput } from './external-tool-input';
 import type { StepAttemptRecorder } from './step-attempt-recorder';
 
 /** How often the watcher reads Temporal's description of the run while an external tool runs. */
@@ -22,22 +20,6 @@ export const WATCH_INTERVAL_MS = 1_000;
 /** History events read per page when looking for the attempt that ended an external activity. */
 const HISTORY_PAGE_SIZE = 50;
 
-/** Makes an external tool's parameters plain JSON it can read over HTTP (files, large values, upload URLs). */
-export interface ExternalParamsPreparer {
-  prepare(
-    params: ToolParams,
-    options: { jobId: string; parameters: JsonSchemaDocument; validForSeconds: number },
-  ): Promise<ToolParams>;
-}
-
-/**
- * The preparer until files and upload URLs can be signed: stored large values resolved into
- * the parameters, files passed as they are.
- */
-export function resolvingPreparer(blobs: BlobStore): ExternalParamsPreparer {
-  return { prepare: (params) => resolveValueRecord(params, blobs) };
-}
-
 /** What the activities around an external tool's step need. */
 export interface ExternalToolDependencies {
   store: Pick<OrdoStore, 'tools' | 'blobs'>;
@@ -45,7 +27,8 @@ export interface ExternalToolDependencies {
   namespace: string;
   recorder: StepAttemptRecorder;
   checkSchema: SchemaCheck;
-  prepare: ExternalParamsPreparer;
+  /** Makes an external tool's parameters plain JSON it can read over HTTP (files, large values, upload URLs). */
+  prepare: ExternalToolInput;
   inlineLimitBytes: number;
 }
 
@@ -65,11 +48,18 @@ export function createExternalToolActivities(deps: ExternalToolDependencies): Ex
   return {
     async prepareExternalToolCall({ step, dispatch, params, valid_for_seconds }) {
       const tool = await toolOf(dispatch);
-      return deps.prepare.prepare(params, {
-        jobId: step.job_id,
-        parameters: tool.parameters,
-        validForSeconds: valid_for_seconds,
-      });
+      try {
+        return await deps.prepare.prepare(params, {
+          jobId: step.job_id,
+          parameters: tool.parameters,
+          validForSeconds: valid_for_seconds,
+        });
+      } catch (err) {
+        // Neither comes right by retrying: the step fails, naming why.
+        if (err instanceof MissingValueError) throw ApplicationFailure.nonRetryable(err.message, 'VALUE_MISSING');
+        if (err instanceof ExternalToolInputError) throw ApplicationFailure.nonRetryable(err.message, err.code);
+        throw err;
+      }
     },
 
     async settleExternalToolCall({ dispatch, activity_id, outputs }) {
@@ -86,7 +76,12 @@ export function createExternalToolActivities(deps: ExternalToolDependencies): Ex
           },
         };
       }
-      const stored: ToolOutputs = await storeLargeValues(outputs, deps.store.blobs, deps.inlineLimitBytes);
+      // A file the tool passes on keeps no URL signed for its call: the job's values outlive it.
+      const stored: ToolOutputs = await storeLargeValues(
+        withoutContentUrls(outputs) as ToolOutputs,
+        deps.store.blobs,
+        deps.inlineLimitBytes,
+      );
       return { outputs: stored, ...(attempt !== undefined && { attempt }) };
     },
 
@@ -228,4 +223,15 @@ async function endingAttempt(
     pageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (pageToken !== undefined);
   return undefined;
+}
+
+/** A value with the `content_url` of every FileValue in it (at any depth) left out. */
+function withoutContentUrls(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutContentUrls);
+  const entries = Object.entries(value as Record<string, unknown>);
+  const isFile = 'file_id' in value;
+  return Object.fromEntries(
+    entries.filter(([key]) => !(isFile && key === 'content_url')).map(([key, v]) => [key, withoutContentUrls(v)]),
+  );
 }

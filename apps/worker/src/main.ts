@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
+import { createUrlSigner, loadEnvOrExit, temporalConnectionOptions } from '@ordo/core';
 import { openStore } from '@ordo/storage';
 import { tallyLedgerPath, TEST_TOOLS, TOOLS, ToolThreads } from '@ordo/tools';
 import { loadWorkerEnv, type Env } from './env';
@@ -24,6 +24,13 @@ try {
       maxCachedWorkflows: env.ORDO_WORKER_MAX_CACHED_WORKFLOWS,
     }),
     threads,
+    ...(env.ORDO_URL_SIGNING_KEY !== undefined && {
+      urlSigner: createUrlSigner({
+        key: env.ORDO_URL_SIGNING_KEY,
+        publicUrl: env.ORDO_PUBLIC_URL,
+        minTtlSeconds: env.ORDO_FILE_URL_TTL_SECONDS,
+      }),
+    }),
   });
   console.log(
     `Ordo worker polling task queue '${env.ORDO_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE}), ${threads.maxThreads} tool threads`,

@@ -10,11 +10,12 @@ import {
   type ToolDefinition,
   type ToolThreads,
 } from '@ordo/tools';
-import { DEFAULT_INLINE_VALUE_LIMIT_BYTES } from '@ordo/core';
+import { DEFAULT_INLINE_VALUE_LIMIT_BYTES, type UrlSigner } from '@ordo/core';
 import { registerBuiltinTools, type OrdoStore } from '@ordo/storage';
 import { waitingOutDatabaseOutage } from './database-outage-wait';
-import { createExternalToolActivities, resolvingPreparer } from './external-tool-activities';
+import { createExternalToolActivities } from './external-tool-activities';
 import { recordedToolActivities } from './recorded-tool-activities';
+import { createExternalToolInput, type ExternalToolInput } from './external-tool-input';
 import { createRunStoreActivities } from './run-store-activities';
 import { createStepAttemptRecorder } from './step-attempt-recorder';
 
@@ -40,6 +41,26 @@ export interface CreateWorkerOptions {
   threads?: ToolThreads;
   /** A prebuilt bundle (tests build one per run); without it the worker bundles `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Signs external tools' file, value and upload URLs (`ORDO_URL_SIGNING_KEY` under
+   * `ORDO_PUBLIC_URL`); without it an external tool's parameters that need one cannot be prepared.
+   */
+  urlSigner?: UrlSigner;
+  /** How external tools' parameters are prepared; by default from the store's blobs and `urlSigner` ({@link externalToolInputOf}). */
+  externalToolInput?: ExternalToolInput;
+}
+
+/**
+ * What the dispatch of an external tool's step prepares its parameters with (files and large
+ * values made readable over HTTP, upload URLs filled): `options.externalToolInput`, or one over
+ * the store's blob store and `options.urlSigner`.
+ */
+export function externalToolInputOf(
+  options: Pick<CreateWorkerOptions, 'store' | 'urlSigner' | 'externalToolInput'>,
+): ExternalToolInput {
+  return (
+    options.externalToolInput ?? createExternalToolInput({ blobs: options.store.blobs, signer: options.urlSigner })
+  );
 }
 
 /**
@@ -98,7 +119,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         namespace: options.namespace,
         recorder,
         checkSchema: createSchemaCheck(),
-        prepare: resolvingPreparer(options.store.blobs),
+        prepare: externalToolInputOf(options),
         inlineLimitBytes: options.inlineLimitBytes ?? DEFAULT_INLINE_VALUE_LIMIT_BYTES,
       }),
       ...createRunStoreActivities(options.store, new Set(tools.map((tool) => tool.tool_id))),

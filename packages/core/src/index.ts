@@ -125,7 +125,10 @@ export {
   RunTool,
 } from './schemas/tool-descriptor';
 export {
+  isOrdoFilledParameter,
+  ordoFilledParameters,
   requiredToolParameters,
+  UPLOAD_URL_KEYWORD,
   toolOutputNames,
   toolOutputSchema,
   toolParameterNames,
@@ -142,6 +145,17 @@ export {
   ValueRef,
 } from './schemas/value-ref';
 export type { BlobStore } from './schemas/value-ref';
+export {
+  createUrlSigner,
+  DEFAULT_FILE_URL_TTL_SECONDS,
+  MIN_URL_SIGNING_KEY_LENGTH,
+  SIGNED_URL_METHOD,
+  SIGNED_URL_QUERY,
+  signedUrlPath,
+  signedUrlTarget,
+} from './files/signed-urls';
+export { FileUrlTtlEnv, UrlSigningKeyEnv } from './files/url-signing-env';
+export type { SignedUrlGrant, SignedUrlKind, SignedUrlRefusal, UrlSigner, UrlSignerOptions } from './files/signed-urls';
 export {
   ArraySchema,
   BooleanSchema,

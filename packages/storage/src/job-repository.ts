@@ -6,7 +6,7 @@ import {
   storedRunState,
   type InputVariable,
   type JobRecord,
-  type JobStatus,
+  JobStatus,
   type RunState,
   type RunSummary,
   type StepRun,
@@ -162,6 +162,12 @@ export class JobRepository {
   async get(jobId: string): Promise<JobRecord | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     return row ? jobRecordOfRow(row) : undefined;
+  }
+
+  /** The job's status (PENDING, RUNNING, COMPLETED, FAILED: a cancelled job is FAILED), or undefined when there is no such job: one indexed read. */
+  async status(jobId: string): Promise<JobStatus | undefined> {
+    const row = await this.db.selectFrom('jobs').select('status').where('job_id', '=', jobId).executeTakeFirst();
+    return row === undefined ? undefined : JobStatus.parse(row.status);
   }
 
   /** The job's current run, or undefined (no such job, or no run): one indexed read, nothing parsed. */

@@ -1,6 +1,9 @@
 /** The API key the tests' APIs accept (in-process and as processes) and their clients send. */
 export const TEST_API_KEY = 'ordo_test_key_0123456789abcdefghij';
 
+/** The signed-URL secret (`ORDO_URL_SIGNING_KEY`) of the tests' API and worker processes. */
+export const TEST_URL_SIGNING_KEY = 'ordo_test_url_signing_key_0123456789abcdef';
+
 /**
  * `init` with `Authorization: Bearer <key>` added, unless it sets `authorization` itself:
  * to a value (sent as is, e.g. a wrong key), or to `''` (sent without the header at all).

@@ -43,6 +43,9 @@ export async function devStackConfig(dataDir: string, env: Record<string, string
       DATABASE_URL: '',
       ORDO_API_KEYS: '',
       ORDO_AUTH: '',
+      // dev.sh makes its own signing key under the data folder, and its own public URL.
+      ORDO_URL_SIGNING_KEY: '',
+      ORDO_PUBLIC_URL: '',
       ...env,
     },
   };

@@ -8,7 +8,7 @@
  * and the data it works on, dev servers of a test's own (`startDevServer`) and whole dev
  * stacks (`startDevStack`: `infra/dev.sh`).
  */
-export { TEST_API_KEY, withApiKey } from './api-key';
+export { TEST_API_KEY, TEST_URL_SIGNING_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
 export { devStackConfig, startDevStack } from './dev-stack';
 export type { DevStack, DevStackConfig, DevStackProcess } from './dev-stack';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TEST_API_KEY, withApiKey } from './api-key';
+import { TEST_API_KEY, TEST_URL_SIGNING_KEY, withApiKey } from './api-key';
 import { childProcessEnv } from './env';
 import { temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
@@ -10,7 +10,8 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 /**
  * The environment of an API and a worker process of a test, for {@link startOrdoProcess}: the
  * run's Temporal dev server, a task queue of their own, the API on `127.0.0.1:<port>`, their
- * database and files in `dataDir` (SQLite, unless `databaseUrl`), and `extra`.
+ * database and files in `dataDir` (SQLite, unless `databaseUrl`), one signed-URL key with the
+ * API's address as the workers' public URL (external tools' file URLs), and `extra`.
  */
 export function ordoProcessEnv(options: {
   label: string;
@@ -28,6 +29,8 @@ export function ordoProcessEnv(options: {
     ORDO_DATA_DIR: options.dataDir,
     // Empty means SQLite under ORDO_DATA_DIR (startOrdoProcess passes the test's own environment through).
     DATABASE_URL: options.databaseUrl ?? '',
+    ORDO_URL_SIGNING_KEY: TEST_URL_SIGNING_KEY,
+    ORDO_PUBLIC_URL: `http://127.0.0.1:${options.port}`,
     ...options.extra,
   };
 }

@@ -1,12 +1,12 @@
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { FileValue } from '@ordo/core';
-import { fileMetadata, toFileValue } from '@ordo/storage';
+import { fileMetadata } from '@ordo/storage';
 import type { AppDeps } from '../deps';
-import { checkFileName, contentDisposition } from '../file-name';
-import { detectMimeType } from '../mime-type';
-import { component, createRouter, jsonResponse, links, route } from '../openapi';
-import { ApiProblem, notFound, validationProblem } from '../problem';
+import { contentDisposition } from '../file-name';
+import { MULTIPART_FILE_BODY, storeUpload, UPLOAD_RULES, uploadBodyLimit } from '../file-upload';
+import { component, createRouter, jsonResponse, links, route, withMiddleware } from '../openapi';
+import { ApiProblem, notFound } from '../problem';
+import { KEY_OR_SIGNED_URL, OptionalSignedUrlQuery } from '../signed-url-access';
 
 const FileValueRef = component(FileValue, 'FileValue');
 
@@ -34,23 +34,8 @@ const uploadFile = route({
   path: '/',
   tags: ['files'],
   summary: 'Upload a file',
-  description:
-    'A `multipart/form-data` body with the file in the field `file`. Its type is detected from the content (a text file sent as application/pdf is text/plain). The same bytes uploaded twice are stored once. The size limit is `ORDO_MAX_UPLOAD_BYTES`. The file name is stored in Unicode NFC, at most 255 bytes of UTF-8, without control characters or bidirectional overrides (422 naming `file` otherwise).',
-  request: {
-    body: {
-      required: true,
-      // A plain schema, not zod: the handler reads the multipart body itself, streaming it under the size cap.
-      content: {
-        'multipart/form-data': {
-          schema: {
-            type: 'object',
-            required: ['file'],
-            properties: { file: { type: 'string', format: 'binary', description: 'The file' } },
-          },
-        },
-      },
-    },
-  },
+  description: UPLOAD_RULES,
+  request: { body: MULTIPART_FILE_BODY },
   responses: {
     201: {
       ...jsonResponse(FileValueRef, 'The stored file, as jobs reference it'),
@@ -84,8 +69,9 @@ const getFileContent = route({
   tags: ['files'],
   summary: "A file's bytes",
   description:
-    'Streams the bytes with the stored type as `Content-Type`, `Content-Length`, `X-Content-Type-Options: nosniff` and `Content-Disposition: attachment` with the file name, so a browser saves the file instead of rendering it from the API\u2019s origin.',
-  request: { params: FileParams },
+    'Streams the bytes with the stored type as `Content-Type`, `Content-Length`, `X-Content-Type-Options: nosniff` and `Content-Disposition: attachment` with the file name, so a browser saves the file instead of rendering it from the API\u2019s origin. Opened by an API key, or without one by a signed URL (a FileValue\u2019s `content_url` in an external tool\u2019s parameters): `job_id`, `expires` and `signature` in the query, valid for this file only, until `expires`, while the job has not ended (403 `SIGNED_URL_REFUSED` naming the query parameter otherwise).',
+  request: { params: FileParams, query: OptionalSignedUrlQuery },
+  security: KEY_OR_SIGNED_URL,
   responses: {
     200: {
       description: 'The content',
@@ -100,7 +86,7 @@ const getFileContent = route({
       content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
     },
   },
-  problems: [404],
+  problems: [403, 404],
 });
 
 const deleteFile = route({
@@ -117,104 +103,50 @@ const deleteFile = route({
 
 /** `/v1/files`: uploads, referenced by jobs as FileValues; their metadata, content and deletion. */
 export function fileRoutes(deps: AppDeps) {
-  const tooLarge = () =>
-    new ApiProblem(413, 'PAYLOAD_TOO_LARGE', 'Upload too large', `files may be at most ${deps.maxUploadBytes} bytes`, [
-      { field: 'file', message: `must be at most ${deps.maxUploadBytes} bytes` },
-    ]);
-  return createRouter()
-    .openapi(
-      {
-        ...uploadFile,
-        // Counts the bytes as they stream in: a body over the cap is never read whole.
-        middleware: [
-          bodyLimit({
-            maxSize: deps.maxUploadBytes,
-            onError: () => {
-              throw tooLarge();
-            },
-          }),
-        ],
-      },
-      async (c) => {
-        const contentType = c.req.header('content-type') ?? '';
-        if (!/^multipart\/form-data\s*(;|$)/i.test(contentType)) {
-          throw new ApiProblem(
-            415,
-            'UNSUPPORTED_MEDIA_TYPE',
-            'Unsupported media type',
-            'send the file as multipart/form-data in a field named "file"',
-            [{ field: 'content-type', message: 'must be multipart/form-data' }],
-          );
+  return (
+    createRouter()
+      // Its scope checked first, then the size cap (the route's own middleware was once replaced here, scope check included).
+      .openapi(withMiddleware(uploadFile, uploadBodyLimit(deps)), (c) => storeUpload(c, deps))
+      .openapi(getFile, async (c) => {
+        const { file_id } = c.req.valid('param');
+        const file = await deps.store.files.get(file_id);
+        if (!file) throw notFound('File', file_id);
+        return c.json(fileMetadata(file), 200);
+      })
+      .openapi(getFileContent, async (c) => {
+        const { file_id } = c.req.valid('param');
+        const file = await deps.store.files.open(file_id);
+        if (!file) throw notFound('File', file_id);
+        return new Response(file.content.stream, {
+          status: 200,
+          headers: {
+            'Content-Type': file.mime_type,
+            'Content-Length': String(file.content.size),
+            'X-Content-Type-Options': 'nosniff',
+            'Content-Disposition': contentDisposition(file.name),
+            // Even if a browser were to render it, the content runs nothing and loads nothing.
+            'Content-Security-Policy': "default-src 'none'; sandbox",
+            'Cache-Control': 'private, no-cache',
+          },
+        });
+      })
+      .openapi(deleteFile, async (c) => {
+        const { file_id } = c.req.valid('param');
+        const result = await deps.store.files.deleteIfUnused(file_id);
+        if (result.ok) return c.body(null, 204);
+        switch (result.code) {
+          case 'FILE_NOT_FOUND':
+            throw notFound('File', file_id);
+          case 'FILE_IN_USE':
+            throw new ApiProblem(
+              409,
+              'FILE_IN_USE',
+              'File in use',
+              `file '${file_id}' is an input of ${result.job_ids.length === 1 ? 'a job' : 'jobs'} not yet ended (${result.job_ids.join(', ')}); delete it once they have ended or their inputs no longer name it`,
+              [{ field: 'file_id', message: 'is used by a PENDING or RUNNING job' }],
+              { job_ids: result.job_ids },
+            );
         }
-        let body: Record<string, unknown>;
-        try {
-          body = await c.req.parseBody();
-        } catch (err) {
-          if (err instanceof ApiProblem) throw err;
-          throw new ApiProblem(
-            400,
-            'MALFORMED_REQUEST',
-            'Malformed multipart body',
-            'the multipart/form-data body could not be parsed',
-            [{ field: '(body)', message: 'must be multipart/form-data with its boundary' }],
-          );
-        }
-        const file = body.file;
-        if (!(file instanceof File)) {
-          throw validationProblem([
-            { field: 'file', message: 'is required: a multipart field named "file" holding the file' },
-          ]);
-        }
-        if (file.size === 0) throw validationProblem([{ field: 'file', message: 'must not be empty' }]);
-        const name = checkFileName(file.name);
-        if (!name.ok) throw validationProblem([{ field: 'file', message: name.message }]);
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const stored = await deps.store.files.save(
-          { name: name.name, mime_type: detectMimeType(bytes, file.type), bytes },
-          (deps.now?.() ?? new Date()).toISOString(),
-        );
-        return c.json(toFileValue(stored), 201, { Location: `/v1/files/${stored.file_id}` });
-      },
-    )
-    .openapi(getFile, async (c) => {
-      const { file_id } = c.req.valid('param');
-      const file = await deps.store.files.get(file_id);
-      if (!file) throw notFound('File', file_id);
-      return c.json(fileMetadata(file), 200);
-    })
-    .openapi(getFileContent, async (c) => {
-      const { file_id } = c.req.valid('param');
-      const file = await deps.store.files.open(file_id);
-      if (!file) throw notFound('File', file_id);
-      return new Response(file.content.stream, {
-        status: 200,
-        headers: {
-          'Content-Type': file.mime_type,
-          'Content-Length': String(file.content.size),
-          'X-Content-Type-Options': 'nosniff',
-          'Content-Disposition': contentDisposition(file.name),
-          // Even if a browser were to render it, the content runs nothing and loads nothing.
-          'Content-Security-Policy': "default-src 'none'; sandbox",
-          'Cache-Control': 'private, no-cache',
-        },
-      });
-    })
-    .openapi(deleteFile, async (c) => {
-      const { file_id } = c.req.valid('param');
-      const result = await deps.store.files.deleteIfUnused(file_id);
-      if (result.ok) return c.body(null, 204);
-      switch (result.code) {
-        case 'FILE_NOT_FOUND':
-          throw notFound('File', file_id);
-        case 'FILE_IN_USE':
-          throw new ApiProblem(
-            409,
-            'FILE_IN_USE',
-            'File in use',
-            `file '${file_id}' is an input of ${result.job_ids.length === 1 ? 'a job' : 'jobs'} not yet ended (${result.job_ids.join(', ')}); delete it once they have ended or their inputs no longer name it`,
-            [{ field: 'file_id', message: 'is used by a PENDING or RUNNING job' }],
-            { job_ids: result.job_ids },
-          );
-      }
-    });
+      })
+  );
 }

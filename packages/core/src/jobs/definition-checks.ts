@@ -29,6 +29,7 @@ export const DEFINITION_RULES = {
   known_tool_version: 'publish',
   required_parameters_mapped: 'publish',
   known_parameters: 'publish',
+  ordo_filled_parameter: 'publish',
   known_outputs: 'publish',
   literal_parameters_match_schema: 'publish',
   parameter_types_compatible: 'publish',

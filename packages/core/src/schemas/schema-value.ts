@@ -6,6 +6,16 @@ export const FileValue = z.object({
   name: z.string().min(1),
   mime_type: z.string().min(1).optional(),
   size: z.number().int().nonnegative().optional(),
+  /**
+   * Set only in the parameters an external tool receives (docs/tools.md, "Files and large
+   * values"): a signed URL its bytes are downloaded from with a plain GET, for a few minutes.
+   */
+  content_url: z
+    .url()
+    .optional()
+    .describe(
+      "Set only in an external tool's parameters: a signed, short-lived URL serving the file's bytes to a plain GET (no API key)",
+    ),
 });
 export type FileValue = z.infer<typeof FileValue>;
 

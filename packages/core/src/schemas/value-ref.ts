@@ -3,7 +3,8 @@ import type { SchemaValue } from './schema-value';
 
 /**
  * A job value too large to travel through Temporal, stored once in the blob store by the
- * SHA-256 of its JSON text and passed on by this reference instead. Tools never see one:
+ * SHA-256 of its JSON text and passed on by this reference instead. Built-in tools never see one
+ * (an external tool may, with a `content_url`, when its parameters would be too large otherwise):
  * the activity layer resolves references before a tool runs and stores large outputs after.
  * Workflow code and expressions see the reference as an ordinary object.
  */

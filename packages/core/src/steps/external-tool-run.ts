@@ -73,14 +73,21 @@ export async function runExternalTool(
   hooks: ExternalRunHooks,
 ): Promise<StepOutcome> {
   const activityId = `${ctx.index}:${step.step_id}`;
-  const prepared = needsPreparation(params, dispatch)
-    ? await local.prepareExternalToolCall({
+  let prepared = params;
+  if (needsPreparation(params, dispatch)) {
+    try {
+      prepared = await local.prepareExternalToolCall({
         step: ctx.address,
         dispatch,
         params,
         valid_for_seconds: Math.max(MIN_URL_LIFETIME_SECONDS, stepBudgetSeconds(options)),
-      })
-    : params;
+      });
+    } catch (err) {
+      // A stored value gone, or no key to sign a URL with: the tool is never called.
+      if (isCancellation(err)) throw err;
+      return { status: 'Failed', error: hooks.failure(err).error, attempt: 0 };
+    }
+  }
   const tool = proxyActivities<Record<string, (params: ToolParams) => Promise<Record<string, unknown>>>>({
     taskQueue: dispatch.task_queue,
     activityId,

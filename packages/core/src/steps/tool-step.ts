@@ -23,6 +23,7 @@ import { runExternalTool } from './external-tool-run';
 import { schemaMismatch } from '../model/schema-compatibility';
 import { toolKey } from '../model/tool-lookup';
 import {
+  isOrdoFilledParameter,
   requiredToolParameters,
   toolOutputNames,
   toolOutputSchema,
@@ -124,6 +125,14 @@ export const toolStep = defineStepType<ToolStep>({
       // accepts, or every job of the workflow would fail at this step.
       const schema = toolParameterSchema(tool, name);
       if (schema === undefined) continue;
+      if (isOrdoFilledParameter(schema)) {
+        issues.push({
+          rule: 'ordo_filled_parameter',
+          path: [...ctx.path, 'parameter_mappings', name],
+          message: `parameter '${name}' of tool '${tool.tool_id}' is filled by Ordo (an upload URL for the job, "x-ordo-upload-url"): do not map it`,
+        });
+        continue;
+      }
       const provider = providerOf(source);
       const variableName =
         provider?.kind === 'var'

@@ -14,7 +14,10 @@ export const NO_TEXT_LAYER_NOTE =
 
 export const PdfExtractorParams = z
   .object({
-    input_file: FileValue.describe('The PDF to read: a file reference ({ file_id, name }) from an upload.'),
+    // Without `content_url` (set only for external tools): the catalog contract of 1.x stays as registered.
+    input_file: FileValue.omit({ content_url: true }).describe(
+      'The PDF to read: a file reference ({ file_id, name }) from an upload.',
+    ),
     extraction_mode: z
       .enum(['full', 'first_page', 'pages'])
       .default('full')
