@@ -206,7 +206,19 @@ describe('the tool catalog over the API, stored in the database', () => {
     const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as {
       prepared?: { first: { tools: Record<string, unknown> } };
     };
-    expect(input.prepared?.first.tools).toEqual({ [`${toolId}@1.0.0`]: { timeout_seconds: 30 } });
+    // Version 1's defaults, and where its steps go: the tool's own task queue (it is external).
+    expect(input.prepared?.first.tools).toEqual({
+      [`${toolId}@1.0.0`]: {
+        timeout_seconds: 30,
+        dispatch: {
+          tool_id: toolId,
+          version: '1.0.0',
+          task_queue: 'team-data',
+          activity_type: toolId,
+          filled_parameters: [],
+        },
+      },
+    });
     await stack.client.workflow.getHandle(job.job_id).terminate('test over');
 
     // Deprecated, version 1 can no longer be newly pinned; what pinned it still makes jobs.
