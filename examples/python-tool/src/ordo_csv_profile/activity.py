@@ -161,11 +161,16 @@ async def csv_profile(params: dict[str, Any]) -> dict[str, Any]:
     activity.logger.info("profiling %s for job %s (attempt %d)", name, info.workflow_id, info.attempt)
     timeout = info.heartbeat_timeout.total_seconds() if info.heartbeat_timeout else 0
     progress = Progress(interval=timeout / 3 if timeout else 5.0)
-    async with progress.kept_alive():
-        data = await _download(url, name, progress)
-        try:
-            outputs = await _profile(data, name, max_rows, progress)
-        except NotCsvError as err:
-            raise _fail(f"{name}: {err}", ErrorType.NOT_CSV) from None
+    try:
+        async with progress.kept_alive():
+            data = await _download(url, name, progress)
+            try:
+                outputs = await _profile(data, name, max_rows, progress)
+            except NotCsvError as err:
+                raise _fail(f"{name}: {err}", ErrorType.NOT_CSV) from None
+    except asyncio.CancelledError:
+        # Said once, so an operator (and the integration test) sees the tool stopped for it.
+        activity.logger.info("cancelled: stopped profiling %s for job %s", name, info.workflow_id)
+        raise
     progress.report(f"profiled {outputs['row_count']} rows of {name}", 1.0)
     return outputs
