@@ -362,13 +362,15 @@ describe('python-tool example: csv_profile as a job step (pdf_extractor → csv_
     const jobId = await startJobOn(tableId);
     const ended = await waitForEnd(jobId);
     expect(ended.status).toBe('FAILED');
-    expect(ended.error_message).toMatch(/table\.pdf.*not CSV/);
+    expect(ended.error_message).toContain("file 'table.pdf' is application/pdf, not CSV");
     expect(ended.steps.map((s) => [s.status, s.attempt])).toEqual([
       ['COMPLETED', 1],
       ['FAILED', 1],
       ['PENDING', 0],
     ]);
-    expect(ended.steps[1]?.error_message).toMatch(/table\.pdf.*not CSV/);
+    expect(ended.steps[1]?.error_message).toContain('not CSV');
+    // The API detected the upload's type from its bytes; the tool refused it from the FileValue, unread.
+    expect(link.contentRequests(tableId)).toEqual([]);
   });
 
   it('stops the Python tool mid-download on an API cancel: the tool says so, the download closes, the job ends cancelled', async () => {
