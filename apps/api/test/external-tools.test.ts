@@ -45,6 +45,8 @@ describe('external tools', () => {
   const queue = uniqueTaskQueue('external-tools');
   const calls: { activity: string; args: unknown[]; workflowId: string; attempt: number }[] = [];
   let cancelledSeen = false;
+  /** Jobs whose `ext_once` step has failed once: their retry succeeds. */
+  const failedOnce = new Set<string>();
 
   beforeAll(async () => {
     stack = await startApiStack('external-tools');
@@ -80,6 +82,26 @@ describe('external tools', () => {
           note('ext_liar', args);
           return Promise.resolve({ upper: 'X', length: 'three' });
         },
+        ext_once(...args: unknown[]) {
+          note('ext_once', args);
+          const jobId = Context.current().info.workflowExecution?.workflowId ?? '';
+          if (!failedOnce.has(jobId)) {
+            failedOnce.add(jobId);
+            return Promise.reject(ApplicationFailure.nonRetryable('not yet', 'NOT_YET'));
+          }
+          const { text } = args[0] as { text: string };
+          return Promise.resolve({ upper: text.toUpperCase(), length: text.length });
+        },
+        async ext_pausable(...args: unknown[]) {
+          note('ext_pausable', args);
+          const context = Context.current();
+          for (let i = 1; i <= 20; i++) {
+            context.heartbeat({ message: `part ${i} of 20`, fraction: i / 20 });
+            await context.sleep(100);
+          }
+          const { text } = args[0] as { text: string };
+          return { upper: text.toUpperCase(), length: text.length };
+        },
         async ext_slow(...args: unknown[]) {
           note('ext_slow', args);
           const context = Context.current();
@@ -97,7 +119,7 @@ describe('external tools', () => {
       },
     });
     running = worker.run();
-    for (const tool of ['ext_shout', 'ext_flaky', 'ext_broken', 'ext_liar', 'ext_slow']) {
+    for (const tool of ['ext_shout', 'ext_flaky', 'ext_broken', 'ext_liar', 'ext_slow', 'ext_once', 'ext_pausable']) {
       const res = await stack.request(
         `/v1/tools/${tool}`,
         json(
@@ -201,5 +223,65 @@ describe('external tools', () => {
     expect(ended.status).toBe('FAILED');
     expect(ended.error_message).toMatch(/No worker of tool 'ext_orphan' .* within 6 s/);
     expect((await getJob(stack, job.job_id)).steps[0]?.status).toBe('FAILED');
+  });
+
+  it('pauses at the boundary after a running external step, and resumes', async () => {
+    const job = await createJob(
+      stack,
+      {
+        input_variables: [{ name: 'text', variable_id: 'text', schema: { type: 'string' }, required: true }],
+        steps: [
+          toolStepDefinition('first', 'ext_pausable', { text: 'text' }, { upper: 'upper' }),
+          toolStepDefinition('second', 'ext_shout', { text: 'upper' }, { length: 'length' }),
+        ],
+        output_variables: ['upper', 'length'],
+      },
+      { text: 'pause me' },
+    );
+    await startJob(stack, job.job_id);
+    await waitForJob(stack, job.job_id, (j) => j.steps[0]?.status === 'RUNNING');
+    const paused = await stack.request(`/v1/jobs/${job.job_id}/pause`, json('POST'));
+    expect(paused.status, await paused.clone().text()).toBe(200);
+    // The running tool finishes its step; the second waits.
+    const held = await waitForJob(
+      stack,
+      job.job_id,
+      (j) => j.steps[0]?.status === 'COMPLETED' && j.execution_progress.is_paused,
+    );
+    expect(held.steps[1]?.status).toBe('PENDING');
+    const resumed = await stack.request(`/v1/jobs/${job.job_id}/resume`, json('POST'));
+    expect(resumed.status, await resumed.clone().text()).toBe(200);
+    const ended = await waitForEnd(stack, job.job_id);
+    expect(ended.status, ended.error_message).toBe('COMPLETED');
+    expect(ended.output_data).toEqual({ upper: 'PAUSE ME', length: 8 });
+  });
+
+  it('retries a job from its failed external step, reusing the steps before it', async () => {
+    const job = await createJob(
+      stack,
+      {
+        input_variables: [{ name: 'text', variable_id: 'text', schema: { type: 'string' }, required: true }],
+        steps: [
+          toolStepDefinition('first', 'ext_shout', { text: 'text' }, { upper: 'upper' }),
+          toolStepDefinition('second', 'ext_once', { text: 'upper' }, { length: 'length' }),
+        ],
+        output_variables: ['upper', 'length'],
+      },
+      { text: 'again' },
+    );
+    await startJob(stack, job.job_id);
+    const failed = await waitForEnd(stack, job.job_id);
+    expect(failed).toMatchObject({ status: 'FAILED', error_message: expect.stringContaining('not yet') as string });
+    const retry = await stack.request(`/v1/jobs/${job.job_id}/retry`, json('POST'));
+    expect(retry.status, await retry.clone().text()).toBe(202);
+    const ended = await waitForJob(
+      stack,
+      job.job_id,
+      (j) => j.status === 'COMPLETED' || (j.status === 'FAILED' && j.runs.length > 1),
+    );
+    expect(ended.status, ended.error_message).toBe('COMPLETED');
+    expect(ended.output_data).toEqual({ upper: 'AGAIN', length: 5 });
+    // The first step was reused, not run again.
+    expect(calls.filter((c) => c.activity === 'ext_shout' && c.workflowId === job.job_id)).toHaveLength(1);
   });
 });

@@ -64,6 +64,8 @@ export interface ToolRunDefaults {
   timeout_seconds?: number;
   /** How long an attempt may go without a heartbeat before Temporal counts it as lost. */
   heartbeat_timeout_seconds?: number;
+  /** How long an attempt may wait for a worker to take it before the step fails (`NO_WORKER`); unset: it waits. */
+  schedule_to_start_timeout_seconds?: number;
 }
 
 /**
