@@ -1,0 +1,88 @@
+import type { Client } from '@temporalio/client';
+
+/** The times of one tool step, read from its run's history (ms, Temporal's event times). */
+export interface StepTimes {
+  /** From the step's tool activity scheduled to the next step's (a whole step's cycle); undefined for the last step. */
+  step_ms?: number;
+  /** Scheduled → started: the wait on the task queue until a worker took the attempt. */
+  queue_ms: number;
+  /** Started → completed: the attempt, as Temporal saw it. */
+  run_ms: number;
+  /** Completed → the next step's scheduling (or the run's completion): the workflow's turn between steps. */
+  after_ms: number;
+}
+
+/** A run's tool steps and how many history events of each type it has. */
+export interface RunSteps {
+  steps: StepTimes[];
+  events: number;
+  by_type: Record<string, number>;
+}
+
+interface Event {
+  eventId?: unknown;
+  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+  activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null;
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
+  workflowExecutionCompletedEventAttributes?: unknown;
+  [key: string]: unknown;
+}
+
+/** A protobuf int64 (a Long, a number or a string) as a number. */
+function int(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  if (value !== null && typeof value === 'object' && 'toNumber' in value)
+    return (value as { toNumber(): number }).toNumber();
+  return Number.NaN;
+}
+
+function timeMs(event: Event): number {
+  return int(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+}
+
+/**
+ * Reads a run's history and times each call of the activity `activityType` (a step's tool):
+ * its wait on the queue, its run, and the workflow's turn after it. An event's type is the
+ * one `…EventAttributes` field it carries.
+ */
+export async function readRunSteps(
+  client: Client,
+  workflowId: string,
+  runId: string | undefined,
+  activityType: string,
+): Promise<RunSteps> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const events = (history.events ?? []) as Event[];
+  const byType: Record<string, number> = {};
+  const scheduled: { id: number; at: number }[] = [];
+  const started = new Map<number, number>();
+  const completed = new Map<number, number>();
+  let end = Number.NaN;
+  for (const event of events) {
+    const key = Object.keys(event).find((k) => k.endsWith('EventAttributes') && event[k] != null) ?? 'unknown';
+    const type = key.replace(/EventAttributes$/, '');
+    byType[type] = (byType[type] ?? 0) + 1;
+    const at = timeMs(event);
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
+      scheduled.push({ id: int(event.eventId), at });
+    else if (event.activityTaskStartedEventAttributes)
+      started.set(int(event.activityTaskStartedEventAttributes.scheduledEventId), at);
+    else if (event.activityTaskCompletedEventAttributes)
+      completed.set(int(event.activityTaskCompletedEventAttributes.scheduledEventId), at);
+    else if (event.workflowExecutionCompletedEventAttributes != null) end = at;
+  }
+  const steps = scheduled.map(({ id, at }, i): StepTimes => {
+    const next = scheduled[i + 1]?.at;
+    const startedAt = started.get(id) ?? Number.NaN;
+    const completedAt = completed.get(id) ?? Number.NaN;
+    return {
+      ...(next !== undefined && { step_ms: next - at }),
+      queue_ms: startedAt - at,
+      run_ms: completedAt - startedAt,
+      after_ms: (next ?? end) - completedAt,
+    };
+  });
+  return { steps, events: events.length, by_type: byType };
+}
