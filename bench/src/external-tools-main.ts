@@ -2,10 +2,11 @@
  * The external tools bench: a step of the `noop` tool served by Ordo's worker (built in)
  * against the same tool definition served by a tool worker of its own (`@ordo/tool-kit`'s
  * `runToolWorker`, `builtin: false`), on one fresh Temporal dev server, in one run, the sides
- * alternating. Prints a table and writes bench/results/external-tools-latest.json (and a
+ * taking turns; and the control, a hand-written workflow calling an activity on its own queue
+ * and the external worker's (what another task queue costs without Ordo). Prints a table and writes bench/results/external-tools-latest.json (and a
  * dated copy). See bench/README.md.
  *
- *   pnpm bench:external-tools [--steps 20] [--jobs 10] [--warmup 2] [--no-write]
+ *   pnpm bench:external-tools [--steps 20] [--jobs 20] [--warmup 2] [--no-control] [--no-write]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -21,8 +22,9 @@ import { startStack } from './stack';
 const { values: flags } = parseArgs({
   options: {
     steps: { type: 'string', default: '20' },
-    jobs: { type: 'string', default: '10' },
+    jobs: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '2' },
+    'no-control': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -30,11 +32,12 @@ const config = {
   steps: integerFlag('steps', flags.steps, 2),
   jobs: integerFlag('jobs', flags.jobs, 1),
   warmup: integerFlag('warmup', flags.warmup, 0),
+  control: !flags['no-control'],
 };
 const log = (line: string): void => console.error(`bench:external-tools: ${line}`);
 
 const load_1m_before = loadavg()[0]!;
-const stack = await startStack({ fileDb: false, baseline: false, externalToolWorker: true }, log);
+const stack = await startStack({ fileDb: false, baseline: config.control, externalToolWorker: true }, log);
 try {
   const figures = await measureExternalTools(
     {

@@ -10,11 +10,21 @@ export interface StepTimes {
   run_ms: number;
   /** Completed → the next step's scheduling (or the run's completion): the workflow's turn between steps. */
   after_ms: number;
+  /** Completed → the next workflow task started: the part of `after_ms` before the workflow runs. */
+  wake_ms: number;
 }
 
 /** A run's tool steps and how many history events of each type it has. */
 export interface RunSteps {
   steps: StepTimes[];
+  /** Each workflow task, started → completed (ms): the workflow's code and the local activities it ran. */
+  workflow_task_ms: number[];
+  /**
+   * Each local activity's time by its type (ms): from the workflow task's start, or the
+   * previous local activity's completion in the same task, to its completion (its marker's
+   * `complete_time`), so the first of a task also counts the workflow code before it.
+   */
+  local_activity_ms: Record<string, number[]>;
   events: number;
   by_type: Record<string, number>;
 }
@@ -26,6 +36,11 @@ interface Event {
   activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null;
   activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
   workflowExecutionCompletedEventAttributes?: unknown;
+  workflowTaskStartedEventAttributes?: unknown;
+  workflowTaskCompletedEventAttributes?: unknown;
+  markerRecordedEventAttributes?: {
+    details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null;
+  } | null;
   [key: string]: unknown;
 }
 
@@ -36,6 +51,25 @@ function int(value: unknown): number {
   if (value !== null && typeof value === 'object' && 'toNumber' in value)
     return (value as { toNumber(): number }).toNumber();
   return Number.NaN;
+}
+
+/** A local activity's marker: its type and completion time (the SDK's JSON of the marker's `data`), if it is one. */
+function localActivityMark(event: Event): { type: string; at: number } | undefined {
+  const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+  if (data == null) return undefined;
+  try {
+    const mark = JSON.parse(Buffer.from(data).toString('utf8')) as {
+      activity_type?: string;
+      complete_time?: { seconds?: unknown; nanos?: number };
+    };
+    if (mark.activity_type === undefined || mark.complete_time === undefined) return undefined;
+    return {
+      type: mark.activity_type,
+      at: int(mark.complete_time.seconds) * 1000 + (mark.complete_time.nanos ?? 0) / 1e6,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function timeMs(event: Event): number {
@@ -60,6 +94,11 @@ export async function readRunSteps(
   const started = new Map<number, number>();
   const completed = new Map<number, number>();
   let end = Number.NaN;
+  const workflowTasks: number[] = [];
+  const locals: Record<string, number[]> = {};
+  let taskStarted = Number.NaN;
+  let lastMark = Number.NaN;
+  const woken = new Map<number, number>(); // scheduled event id → the next workflow task's start
   for (const event of events) {
     const key = Object.keys(event).find((k) => k.endsWith('EventAttributes') && event[k] != null) ?? 'unknown';
     const type = key.replace(/EventAttributes$/, '');
@@ -72,6 +111,17 @@ export async function readRunSteps(
     else if (event.activityTaskCompletedEventAttributes)
       completed.set(int(event.activityTaskCompletedEventAttributes.scheduledEventId), at);
     else if (event.workflowExecutionCompletedEventAttributes != null) end = at;
+    else if (event.workflowTaskStartedEventAttributes != null) {
+      taskStarted = lastMark = at;
+      for (const id of completed.keys()) if (!woken.has(id)) woken.set(id, at);
+    } else if (event.workflowTaskCompletedEventAttributes != null) workflowTasks.push(at - taskStarted);
+    else if (event.markerRecordedEventAttributes != null) {
+      const mark = localActivityMark(event);
+      if (mark !== undefined) {
+        (locals[mark.type] ??= []).push(mark.at - lastMark);
+        lastMark = mark.at;
+      }
+    }
   }
   const steps = scheduled.map(({ id, at }, i): StepTimes => {
     const next = scheduled[i + 1]?.at;
@@ -82,7 +132,8 @@ export async function readRunSteps(
       queue_ms: startedAt - at,
       run_ms: completedAt - startedAt,
       after_ms: (next ?? end) - completedAt,
+      wake_ms: (woken.get(id) ?? Number.NaN) - completedAt,
     };
   });
-  return { steps, events: events.length, by_type: byType };
+  return { steps, workflow_task_ms: workflowTasks, local_activity_ms: locals, events: events.length, by_type: byType };
 }
