@@ -29,7 +29,8 @@ export interface RunSteps {
   by_type: Record<string, number>;
 }
 
-interface Event {
+/** The parts of a history event (as the SDK's client decodes it) this module reads. */
+export interface HistoryEvent {
   eventId?: unknown;
   eventTime?: { seconds?: unknown; nanos?: number | null } | null;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
@@ -54,7 +55,7 @@ function int(value: unknown): number {
 }
 
 /** A local activity's marker: its type and completion time (the SDK's JSON of the marker's `data`), if it is one. */
-function localActivityMark(event: Event): { type: string; at: number } | undefined {
+function localActivityMark(event: HistoryEvent): { type: string; at: number } | undefined {
   const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
   if (data == null) return undefined;
   try {
@@ -72,15 +73,11 @@ function localActivityMark(event: Event): { type: string; at: number } | undefin
   }
 }
 
-function timeMs(event: Event): number {
+function timeMs(event: HistoryEvent): number {
   return int(event.eventTime?.seconds) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
 }
 
-/**
- * Reads a run's history and times each call of the activity `activityType` (a step's tool):
- * its wait on the queue, its run, and the workflow's turn after it. An event's type is the
- * one `…EventAttributes` field it carries.
- */
+/** Reads a run's history and times its steps: see {@link runStepsOf}. */
 export async function readRunSteps(
   client: Client,
   workflowId: string,
@@ -88,7 +85,15 @@ export async function readRunSteps(
   activityType: string,
 ): Promise<RunSteps> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const events = (history.events ?? []) as Event[];
+  return runStepsOf((history.events ?? []) as HistoryEvent[], activityType);
+}
+
+/**
+ * Times each call of the activity `activityType` (a step's tool) in a run's history events:
+ * its wait on the queue, its run, and the workflow's turn after it. An event's type is the
+ * one `…EventAttributes` field it carries.
+ */
+export function runStepsOf(events: readonly HistoryEvent[], activityType: string): RunSteps {
   const byType: Record<string, number> = {};
   const scheduled: { id: number; at: number }[] = [];
   const started = new Map<number, number>();
