@@ -14,10 +14,17 @@ export interface BaselineTiming {
   start_to_result_ms: number;
 }
 
-/** Starts the hand-written `echoChain` of `steps` activities with a Temporal client and waits for its result. */
-export async function runBaseline(client: Client, steps: number): Promise<BaselineTiming> {
+/**
+ * Starts the hand-written `echoChain` of `steps` activities with a Temporal client and waits
+ * for its result; its activities on another queue with `remote`.
+ */
+export async function runBaseline(
+  client: Client,
+  steps: number,
+  remote?: EchoChainInput['remote'],
+): Promise<BaselineTiming> {
   const workflowId = `baseline-${randomUUID()}`;
-  const input: EchoChainInput = { steps, value: CHAIN_VALUE };
+  const input: EchoChainInput = { steps, value: CHAIN_VALUE, ...(remote !== undefined && { remote }) };
   const t0 = performance.now();
   const handle = await client.workflow.start('echoChain', {
     workflowId,

@@ -17,10 +17,11 @@ export interface OrdoJobTiming {
 
 /**
  * Creates a PUBLISHED workflow of `steps` noop steps chained through variables
- * `v0 → v1 → … → v<steps>` (`v0` the one input), the same chain the baseline runs.
+ * `v0 → v1 → … → v<steps>` (`v0` the one input), the same chain the baseline runs; of
+ * another tool of noop's contract with `toolId` (the external tools bench).
  */
-export async function createNoopWorkflow(api: string, steps: number): Promise<string> {
-  const workflowId = `bench_noop_${steps}`;
+export async function createNoopWorkflow(api: string, steps: number, toolId = 'noop'): Promise<string> {
+  const workflowId = `bench_${toolId}_${steps}`;
   const body = {
     workflow_id: workflowId,
     name: `Bench: ${steps} noop steps`,
@@ -30,7 +31,7 @@ export async function createNoopWorkflow(api: string, steps: number): Promise<st
     steps: Array.from({ length: steps }, (_, i) => ({
       step_id: `step_${i + 1}`,
       sequence_number: i,
-      tool: { tool_id: 'noop', name: 'No-op' },
+      tool: { tool_id: toolId, name: 'No-op' },
       parameter_mappings: { value: `v${i}` },
       output_mappings: { value: `v${i + 1}` },
     })),

@@ -8,7 +8,11 @@ const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results'
  * Writes a run's record to bench/results/: `<name>.json` (committed, see results/.gitignore)
  * and a dated copy beside it (kept local); returns the first's path.
  */
-export function writeResults(name: 'latest' | 'faults-latest' | 'fuzz-latest', date: string, result: unknown): string {
+export function writeResults(
+  name: 'latest' | 'faults-latest' | 'fuzz-latest' | 'external-tools-latest',
+  date: string,
+  result: unknown,
+): string {
   mkdirSync(resultsDir, { recursive: true });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   const latest = join(resultsDir, `${name}.json`);

@@ -68,10 +68,14 @@ interface Child {
   output: () => string;
 }
 
-/** What to start: Temporal's database in a file, the baseline's worker (default yes), more environment for Ordo's processes. */
+/**
+ * What to start: Temporal's database in a file, the baseline's worker (default yes), the
+ * external tool worker of `external-tools/` (default no), more environment for Ordo's processes.
+ */
 export interface StackOptions {
   fileDb: boolean;
   baseline?: boolean;
+  externalToolWorker?: boolean;
   ordoEnv?: Record<string, string>;
 }
 
@@ -133,6 +137,15 @@ export async function startStack(options: StackOptions, log: (line: string) => v
     const base = `http://127.0.0.1:${apiPort}`;
     await waitForOk(`${base}/ready`, 120_000);
     log(`ordo api on ${base}`);
+    if (options.externalToolWorker === true) {
+      // It registers its tool through the API before it polls, so it starts once the API answers.
+      const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+      const script = join(benchRoot, 'src', 'external-tools', 'tool-worker-main.ts');
+      const worker = spawnChild('external-tool-worker', tsx, [script, temporalAddress, NAMESPACE, base]);
+      children.push(worker);
+      await waitForOutput(worker, 'external tool worker ready', 120_000);
+      log('external tool worker registered and polling');
+    }
     return {
       client,
       api: base,
@@ -169,6 +182,15 @@ function spawnChild(name: string, command: string, args: string[]): Child {
       return exited;
     },
   };
+}
+
+/** Resolves once a child has printed `line`; rejects after `timeoutMs`. */
+async function waitForOutput(child: Child, line: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!child.output().includes(line)) {
+    if (Date.now() > deadline) throw new Error(`${child.name} did not print '${line}' within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**
