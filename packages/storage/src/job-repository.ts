@@ -26,6 +26,7 @@ import {
   stepRunOf,
   stepRunRow,
 } from './job-rows';
+import { appendJobEvents, endingEvent, stepEvents, type NewJobEvent } from './job-events';
 import type { Database, JobTable } from './schema';
 import { selectStepRunRows, upsertStepRun } from './step-run-statements';
 
@@ -269,6 +270,7 @@ export class JobRepository {
    * start or retry it did not know about.
    */
   async reset(jobId: string, expectedRunId: string, now: string): Promise<ResetResult> {
+    // Its `job.reset` event is written by the `jobs_run_events` trigger, in this statement.
     const result = await this.db
       .updateTable('jobs')
       .set((eb) => ({
@@ -315,11 +317,15 @@ export class JobRepository {
         .where('status', '=', 'InProgress')
         .execute();
       if (Number(updated.numUpdatedRows) !== 1) return false;
+      const events: NewJobEvent[] = [];
       for (const step of ended.steps) {
-        await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, step, now), (eb) =>
+        const written = await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, step, now), (eb) =>
           eb('step_runs.status', 'in', ['NotStarted', 'InProgress']),
         );
+        if (written.some((result) => Number(result.numInsertedOrUpdatedRows ?? 0n) > 0))
+          events.push(...stepEvents({ status: 'InProgress', attempt: step.attempt }, step));
       }
+      await appendJobEvents(trx, header, [...events, endingEvent(header)], now);
       return true;
     });
     if (applied) return { ok: true };

@@ -1,6 +1,7 @@
 import { fileIdsIn, InputVariable } from '@ordo/core';
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { z } from 'zod';
+import { EVENT_APPEND_LOCK } from './job-events';
 
 // Migrations are code, in order, never edited once released: a new change is a new entry.
 const migrations: Record<string, Migration> = {
@@ -203,6 +204,55 @@ const migrations: Record<string, Migration> = {
         .addColumn('registered_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('tools_pk', ['tool_id', 'version'])
         .execute();
+    },
+  },
+  '0007_job_events': {
+    // The event stream's source: an append-only log written with the run state (see
+    // `job-events.ts`). An identity column on PostgreSQL, a rowid alias with AUTOINCREMENT on
+    // SQLite (never reused after a delete), so ids only grow. Deleting a job deletes its events.
+    async up(db: Kysely<unknown>) {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('job_events')
+        .addColumn('event_id', postgres ? 'bigserial' : 'integer', (c) =>
+          postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.job_id').onDelete('cascade'))
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('job_status', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text')
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('job_events_job_idx').on('job_events').columns(['job_id', 'event_id']).execute();
+      // A job's run changes in one statement (a claim sets it, a reset clears it), and two
+      // connections of one process may race to make it: their events are a trigger's, so the
+      // change stays one statement and SQLite's lock is never held across an await.
+      if (postgres) {
+        await sql`
+          create function ordo_job_run_event() returns trigger language plpgsql as $$
+          begin
+            perform pg_advisory_xact_lock(${sql.lit(EVENT_APPEND_LOCK)});
+            insert into job_events (job_id, workflow_id, job_status, run_id, type, data, created_at)
+            values (new.job_id, new.workflow_id, new.status, new.run_id,
+              case when new.run_id is null then 'job.reset' else 'job.started' end, '{}', new.updated_at);
+            return null;
+          end $$`.execute(db);
+        await sql`
+          create trigger jobs_run_events after update of run_id on jobs for each row
+          when (new.run_id is distinct from old.run_id)
+          execute function ordo_job_run_event()`.execute(db);
+      } else {
+        await sql`
+          create trigger jobs_run_events after update of run_id on jobs for each row
+          when new.run_id is not old.run_id
+          begin
+            insert into job_events (job_id, workflow_id, job_status, run_id, type, data, created_at)
+            values (new.job_id, new.workflow_id, new.status, new.run_id,
+              case when new.run_id is null then 'job.reset' else 'job.started' end, '{}', new.updated_at);
+          end`.execute(db);
+      }
     },
   },
 };
