@@ -12,7 +12,9 @@ import { pathParamCheck } from './path-params';
 import { SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME, signedUrlAccess } from './signed-url-access';
 import { isDatabaseUnavailable } from '@ordo/storage';
 import { ApiProblem, DATABASE_RETRY_AFTER_S, databaseUnavailable } from './problem';
+import { JobEventHub } from './job-event-hub';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
+import { eventRoutes } from './routes/events';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -52,6 +54,9 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/uploads', uploadRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps, liveness));
+  // One reader of the event log for every stream this process serves.
+  const eventHub = new JobEventHub(deps.store.events, deps.eventStreams?.pollMs);
+  app.route('/v1', eventRoutes(deps, eventHub));
   app.route('/docs', docsRoutes());
   documentApp(app);
   app.openAPIRegistry.registerComponent('securitySchemes', SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME);
@@ -104,7 +109,8 @@ export function createApp(deps: AppDeps) {
     if (unavailable) headers['Retry-After'] = String(DATABASE_RETRY_AFTER_S);
     return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, headers);
   });
-  return app;
+  /** Ends every open event stream: a stopping server's close waits for open responses. */
+  return Object.assign(app, { closeEventStreams: () => eventHub.close() });
 }
 
 /** The default cap on JSON request bodies. */
