@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '@ordo/core';
+import { forEachDialect } from '@ordo/testing';
 import {
   createJob,
   json,
@@ -20,7 +21,7 @@ const sleepSteps = (n: number, ms: number) =>
 const skeleton = (events: readonly JobEvent[]) =>
   events.filter((e) => e.type !== 'step.progress').map((e) => `${e.type}${e.data.step_id ? ` ${e.data.step_id}` : ''}`);
 
-describe('job event streams, against the real stack', () => {
+forEachDialect('job event streams, against the real stack', (dialect) => {
   let stack: ApiStack;
   const open = async (path: string, headers: Record<string, string> = {}) => {
     const res = await stack.request(path, { headers });
@@ -30,7 +31,10 @@ describe('job event streams, against the real stack', () => {
   };
 
   beforeAll(async () => {
-    stack = await startApiStack('events', { deps: { eventStreams: { maxPerKey: 3, keepAliveMs: 200 } } });
+    stack = await startApiStack('events', {
+      dialect,
+      deps: { eventStreams: { maxPerKey: 3, keepAliveMs: 200 } },
+    });
   });
   afterAll(async () => {
     stack.app.closeEventStreams();
