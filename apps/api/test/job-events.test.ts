@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JobEvent } from '@ordo/core';
 import { forEachDialect } from '@ordo/testing';
 import {
