@@ -219,8 +219,8 @@ export type {
   SubWorkflowTarget,
   WorkflowLookup,
 } from './steps/step-type';
-export { toolRunOptions } from './steps/tool-step';
-export type { ToolRunOptions } from './steps/tool-step';
+export { toolRunOptions } from './steps/tool-run-options';
+export type { ToolRunOptions } from './steps/tool-run-options';
 export {
   EnvError,
   envIssuesOf,
