@@ -59,7 +59,7 @@ function reasonsFor(sentence: string, context: SummaryContext, topic: ReadonlySe
  * mostly figures (40% of its tokens or more hold a digit: a table row), a fragment (under 3
  * words: a page number, a header), found on two pages or more (a running header or footer),
  * a form instruction, or, in English, shares no word of 4 letters or more with the label's
- * `summary_reference`. The summary is boilerplate when it is empty, when it is most of the
+ * `summary_reference` and `must_contain` phrases. The summary is boilerplate when it is empty, when it is most of the
  * text (over 60% of a text of 400 characters or more), or when half its sentences or more
  * are boilerplate.
  */

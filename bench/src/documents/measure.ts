@@ -124,7 +124,7 @@ export async function measureDocument(
       text,
       pages: pdftotextText.split('\f'),
       language,
-      reference: doc.labels.summary_reference,
+      reference: [doc.labels.summary_reference, ...doc.labels.must_contain].join(' '),
     }),
   };
 }
