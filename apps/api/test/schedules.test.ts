@@ -144,6 +144,19 @@ describe('schedules', () => {
     // One job per hour of the window, each named by its scheduled time.
     expect(hours.map((h) => new Date(h).getUTCMinutes())).toEqual([0, 0, 0]);
     for (const j of jobs) expect((await waitForEnd(stack, j.job_id)).output_data).toEqual({ doubled: 10 });
+
+    // SKIP: the first missed time starts a job; the others, due while it runs, are skipped.
+    const skipId = `hourly_skip_${suffix}`;
+    await create({ schedule_id: skipId, input_values: { n: 5 }, spec: { cron: ['0 * * * *'] }, paused: true });
+    const skip = await stack.request(
+      `/v1/schedules/${skipId}/backfill`,
+      json('POST', { start_at: start.toISOString(), end_at: end.toISOString(), overlap: 'SKIP' }),
+    );
+    expect(skip.status).toBe(202);
+    const [first] = await waitForJobs(skipId, 1);
+    await waitForEnd(stack, first!.job_id);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await jobsOf(skipId)).length).toBe(1);
   }, 180_000);
 
   it('patches the inputs, version and spec; lists it', async () => {
@@ -216,7 +229,10 @@ describe('schedules', () => {
   });
 
   it('a job created through the API links to its run in the Web UI once started, and has none before', async () => {
-    const created = await stack.request('/v1/jobs', json('POST', { workflow_id: WORKFLOW, name: 'linked', input_values: { n: 2 } }));
+    const created = await stack.request(
+      '/v1/jobs',
+      json('POST', { workflow_id: WORKFLOW, name: 'linked', input_values: { n: 2 } }),
+    );
     expect(created.status).toBe(201);
     const pending = Job.parse(await created.json());
     expect(pending.links).toEqual({ temporal_ui: null });
