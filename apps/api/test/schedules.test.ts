@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Job, JobSummary } from '@ordo/core';
+import type { JobSummary } from '@ordo/core';
+import { Job } from '@ordo/core';
 import { pollUntil } from '@ordo/testing';
 import {
   getJob,

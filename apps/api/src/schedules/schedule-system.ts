@@ -3,7 +3,6 @@ import {
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   type ScheduleDescription,
-  type ScheduleDescriptionStartWorkflowAction,
   type ScheduleHandle,
   type ScheduleOptions,
 } from '@temporalio/client';
@@ -245,7 +244,7 @@ export class ScheduleSystem {
 const MAX_LISTED = 500;
 
 function jobInputOf(description: ScheduleDescription): ComposedJobInput {
-  const action = description.action as ScheduleDescriptionStartWorkflowAction;
+  const action = description.action;
   const { schedule_id: _own, ...input } = (action.args?.[0] ?? {}) as ComposedJobInput;
   return input;
 }
