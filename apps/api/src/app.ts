@@ -16,6 +16,7 @@ import { docsRoutes, OPENAPI_PATH } from './routes/docs';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { scheduleRoutes } from './routes/schedules';
 import { toolRoutes } from './routes/tools';
 import { uploadRoutes } from './routes/uploads';
 import { valueRoutes } from './routes/values';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/uploads', uploadRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps, liveness));
+  app.route('/v1/schedules', scheduleRoutes(deps));
   app.route('/docs', docsRoutes());
   documentApp(app);
   app.openAPIRegistry.registerComponent('securitySchemes', SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME);

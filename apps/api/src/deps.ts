@@ -27,4 +27,6 @@ export interface AppDeps {
    * for one job, opened without an API key. Without it, every signed URL is refused.
    */
   urlSigner?: UrlSigner;
+  /** The Temporal Web UI each job's `links.temporal_ui` points into; the dev server's (`http://localhost:8233`) by default. */
+  temporalUiUrl?: string;
 }

@@ -28,6 +28,7 @@ const app = createApp({
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },
   allowedHosts: [env.HOST, ...env.ORDO_API_ALLOWED_HOSTS],
   idempotencyLeaseMs: env.ORDO_IDEMPOTENCY_LEASE_MS,
+  temporalUiUrl: env.ORDO_TEMPORAL_UI_URL,
   ...(env.ORDO_URL_SIGNING_KEY !== undefined && { urlSigner: createUrlSigner({ key: env.ORDO_URL_SIGNING_KEY }) }),
 });
 const temporal = { client, taskQueue: env.ORDO_TASK_QUEUE };

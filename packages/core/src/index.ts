@@ -44,6 +44,7 @@ export {
   CreateJobRequest,
   ExecutionProgress,
   Job,
+  JobLinks,
   JobRecord,
   JobStep,
   JobStepRuntime,
@@ -51,6 +52,7 @@ export {
   RunSummary,
   SetInputValueRequest,
 } from './schemas/job';
+export type { JobView } from './schemas/job';
 export {
   applyOutputMappings,
   literalValueOf,

@@ -205,6 +205,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_job_schedule': {
+    // The Temporal Schedule that started a job, if one did: `GET /v1/jobs?schedule_id=` lists them.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').addColumn('schedule_id', 'text').execute();
+      await db.schema.createIndex('jobs_schedule_idx').on('jobs').columns(['schedule_id', 'created_at']).execute();
+    },
+  },
 };
 
 const StoredInputs = z.object({ job_id: z.string(), input_variables: z.string(), input_values: z.string() });
