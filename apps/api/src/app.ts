@@ -154,8 +154,9 @@ const OPENAPI_INFO = {
 
 /**
  * What the document says beyond the routes' own declarations: the `/openapi.json` route (served
- * by the app itself, not declared with `route()`). The refusals made before routing (404, 405, and
- * the host, key and server checks) are told in `info.description`: no operation answers them as its own.
+ * by the app itself, not declared with `route()`), and the refusals made before routing (a path no
+ * route has, a method a path does not have, the host, key and server checks) as named responses
+ * no operation refers to: the response checker and the fuzzer read them by name.
  */
 function documentApp(app: OpenAPIHono) {
   app.openAPIRegistry.registerPath(
@@ -175,6 +176,41 @@ function documentApp(app: OpenAPIHono) {
       },
     }),
   );
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  app.openAPIRegistry.registerComponent('responses', 'NotFound', {
+    description: 'No route has this path (`code`: `NOT_FOUND`)',
+    content: problem,
+  });
+  app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
+    description:
+      'The path has routes, none for this method (`code`: `METHOD_NOT_ALLOWED`); `Allow` lists the methods it has',
+    headers: {
+      Allow: { description: 'The methods the path has, e.g. `GET, POST`', required: true, schema: { type: 'string' } },
+    },
+    content: problem,
+  });
+  // Refused before any routing, so also on paths no route has.
+  app.openAPIRegistry.registerComponent('responses', 'Unauthorized', {
+    description:
+      'A missing or wrong API key (`code`: `UNAUTHORIZED`), checked before routing, so on any path but the open ones',
+    headers: { 'WWW-Authenticate': { description: '`Bearer`', required: true, schema: { type: 'string' } } },
+    content: problem,
+  });
+  app.openAPIRegistry.registerComponent('responses', 'HostNotAllowed', {
+    description:
+      'A `Host` the API does not serve (`code`: `HOST_NOT_ALLOWED`), checked before anything else, against DNS rebinding',
+    content: problem,
+  });
+  // The server's own refusals, made before the app sees the request: on any path.
+  app.openAPIRegistry.registerComponent('responses', 'BadRequest', {
+    description:
+      'A request the server cannot route (`code`: `MALFORMED_REQUEST`): no `Host` or an unusable one, a method HTTP does not have, a malformed request line or header; `errors` names which',
+    content: problem,
+  });
+  app.openAPIRegistry.registerComponent('responses', 'HeadersTooLarge', {
+    description: 'A request line and headers over 16 KiB (`code`: `HEADERS_TOO_LARGE`)',
+    content: problem,
+  });
   // Keeps Problem in the document even before a route refers to it.
   app.openAPIRegistry.register('Problem', ProblemRef);
 }
