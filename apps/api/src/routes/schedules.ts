@@ -13,13 +13,14 @@ import {
 } from '../schedules/schedule-schemas';
 import { ScheduleSystem } from '../schedules/schedule-system';
 
-const TAGS = ['schedules'];
+const TAGS: [string] = ['schedules'];
 const ScheduleRef = component(Schedule, 'Schedule');
 const ScheduleListRef = component(ScheduleList, 'ScheduleList');
 const AcceptedRef = component(ScheduleActionsAccepted, 'ScheduleActionsAccepted');
 const ScheduleParam = z.object({ schedule_id: z.string().min(1).max(64).describe('The schedule_id of a schedule') });
 
 const createSchedule = route({
+  operationId: 'createSchedule',
   method: 'post',
   path: '/',
   tags: TAGS,
@@ -32,6 +33,7 @@ const createSchedule = route({
 });
 
 const listSchedules = route({
+  operationId: 'listSchedules',
   method: 'get',
   path: '/',
   tags: TAGS,
@@ -42,6 +44,7 @@ const listSchedules = route({
 });
 
 const getSchedule = route({
+  operationId: 'getSchedule',
   method: 'get',
   path: '/{schedule_id}',
   tags: TAGS,
@@ -54,6 +57,7 @@ const getSchedule = route({
 });
 
 const updateSchedule = route({
+  operationId: 'updateSchedule',
   method: 'patch',
   path: '/{schedule_id}',
   tags: TAGS,
@@ -66,6 +70,7 @@ const updateSchedule = route({
 });
 
 const deleteSchedule = route({
+  operationId: 'deleteSchedule',
   method: 'delete',
   path: '/{schedule_id}',
   tags: TAGS,
@@ -79,6 +84,7 @@ const deleteSchedule = route({
 const noteBody = jsonRequest(ScheduleNoteRequest, { required: false, description: 'An optional `note` saying why' });
 
 const pauseSchedule = route({
+  operationId: 'pauseSchedule',
   method: 'post',
   path: '/{schedule_id}/pause',
   tags: TAGS,
@@ -90,6 +96,7 @@ const pauseSchedule = route({
 });
 
 const unpauseSchedule = route({
+  operationId: 'unpauseSchedule',
   method: 'post',
   path: '/{schedule_id}/unpause',
   tags: TAGS,
@@ -101,6 +108,7 @@ const unpauseSchedule = route({
 });
 
 const triggerSchedule = route({
+  operationId: 'triggerSchedule',
   method: 'post',
   path: '/{schedule_id}/trigger',
   tags: TAGS,
@@ -116,6 +124,7 @@ const triggerSchedule = route({
 });
 
 const backfillSchedule = route({
+  operationId: 'backfillSchedule',
   method: 'post',
   path: '/{schedule_id}/backfill',
   tags: TAGS,
