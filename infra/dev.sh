@@ -49,6 +49,8 @@ if [[ -z "${ORDO_URL_SIGNING_KEY:-}" ]]; then
   export ORDO_URL_SIGNING_KEY
 fi
 # Where external tools' workers reach the API: this machine's API unless said otherwise.
+# The Web UI the API links each job to (`links.temporal_ui`).
+export ORDO_TEMPORAL_UI_URL="${ORDO_TEMPORAL_UI_URL:-http://$TEMPORAL_IP:$TEMPORAL_UI_PORT}"
 export ORDO_PUBLIC_URL="${ORDO_PUBLIC_URL:-http://$HOST:$PORT}"
 # The first key: the one the seed loader sends and the banner shows.
 api_key="${ORDO_API_KEYS:-}"

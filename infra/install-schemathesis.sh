@@ -1,72 +1,8 @@
 #!/usr/bin/env bash
 # Resolve (and if needed install) Schemathesis, the OpenAPI fuzzer the API's fuzz test and
-# `pnpm bench:fuzz` run, from PyPI into a venv of its own under .tools/schemathesis/.
+# `pnpm bench:fuzz` run, from PyPI into a venv of its own under .tools/schemathesis/, pinned by
+# infra/schemathesis-requirements.txt (see install-pip-tool.sh).
 #
 # Usage: infra/install-schemathesis.sh    # prints the absolute path of `st`
-#
-# What is installed is infra/schemathesis-requirements.txt, every package pinned. The venv's
-# folder is named after that file's hash, so a changed pin installs a new venv (and removes
-# the old one); an unchanged one returns at once. stdout carries ONLY the path; progress and
-# errors go to stderr. $PYTHON chooses the interpreter (python3 by default).
 set -euo pipefail
-
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REQUIREMENTS="$REPO_ROOT/infra/schemathesis-requirements.txt"
-TOOLS_DIR="$REPO_ROOT/.tools/schemathesis"
-MARKER=".installed"
-
-log() { printf 'install-schemathesis: %s\n' "$*" >&2; }
-die() { printf 'install-schemathesis: error: %s\n' "$*" >&2; exit 1; }
-
-[[ -f "$REQUIREMENTS" ]] || die "$REQUIREMENTS is missing"
-PY="${PYTHON:-python3}"
-command -v "$PY" >/dev/null 2>&1 || die "no '$PY' found: Schemathesis needs Python 3.10 or later with pip"
-"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' ||
-  die "'$PY' is Python $("$PY" -c 'import platform; print(platform.python_version())'); Schemathesis needs 3.10 or later"
-
-# The install's identity: the pins and the interpreter's version (a venv is tied to both).
-SPEC="$("$PY" -c '
-import hashlib, platform, sys
-print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest()[:16] + "-py" + platform.python_version())
-' "$REQUIREMENTS")"
-VENV="$TOOLS_DIR/venv-$SPEC"
-ST="$VENV/bin/st"
-
-installed() { [[ -x "$ST" && "$(cat "$VENV/$MARKER" 2>/dev/null)" == "$SPEC" ]]; }
-if installed; then
-  printf '%s\n' "$ST"
-  exit 0
-fi
-
-# Serialise concurrent installers (a venv cannot be built elsewhere and moved: its scripts
-# name their interpreter by absolute path, so it is built in place and marked complete last).
-mkdir -p "$TOOLS_DIR"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$TOOLS_DIR/.lock"
-  if ! flock -n 9; then
-    log "another process is installing Schemathesis; waiting for it"
-    flock 9
-  fi
-  if installed; then
-    printf '%s\n' "$ST"
-    exit 0
-  fi
-fi
-
-start=$SECONDS
-rm -rf "$VENV"
-log "installing $(grep -i '^schemathesis==' "$REQUIREMENTS") and its pinned dependencies from PyPI into ${VENV#"$REPO_ROOT"/}"
-"$PY" -m venv "$VENV" 1>&2 || die "'$PY -m venv' failed (on Debian: apt-get install python3-venv)"
-if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$REQUIREMENTS" 1>&2; then
-  rm -rf "$VENV"
-  die "pip install -r ${REQUIREMENTS#"$REPO_ROOT"/} failed (see above)"
-fi
-version="$("$ST" --version 2>&1)" || { rm -rf "$VENV"; die "'$ST --version' failed: $version"; }
-printf '%s\n' "$SPEC" >"$VENV/$MARKER"
-for old in "$TOOLS_DIR"/venv-*; do
-  [[ -d "$old" && "$old" != "$VENV" ]] || continue
-  log "removing old install ${old#"$REPO_ROOT"/}"
-  rm -rf "$old"
-done
-log "installed $version in $((SECONDS - start))s"
-printf '%s\n' "$ST"
+exec bash "$(dirname "${BASH_SOURCE[0]}")/install-pip-tool.sh" schemathesis infra/schemathesis-requirements.txt st

@@ -7,6 +7,7 @@ import { hostCheck } from './host-check';
 import { documentIdempotency, idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { nullableRefsAsAnyOf, ProblemRef, route, toolStepTypeOptionalInRequests } from './openapi';
+import { valueSchemasForGenerators } from './openapi-generators';
 import { methodNotAllowed, methodNotAllowedProblem, pathMethods } from './path-methods';
 import { pathParamCheck } from './path-params';
 import { SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME, signedUrlAccess } from './signed-url-access';
@@ -18,6 +19,7 @@ import { eventRoutes } from './routes/events';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { scheduleRoutes } from './routes/schedules';
 import { toolRoutes } from './routes/tools';
 import { uploadRoutes } from './routes/uploads';
 import { valueRoutes } from './routes/values';
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/uploads', uploadRoutes(deps));
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps, liveness));
+  app.route('/v1/schedules', scheduleRoutes(deps));
   // One reader of the event log for every stream this process serves.
   const eventHub = new JobEventHub(deps.store.events, deps.eventStreams?.pollMs);
   app.route('/v1', eventRoutes(deps, eventHub));
@@ -71,11 +74,13 @@ export function createApp(deps: AppDeps) {
   // and what the generator writes short of what the API does put right.
   app.get(OPENAPI_PATH, (c) =>
     c.json(
-      (document ??= toolStepTypeOptionalInRequests(
-        nullableRefsAsAnyOf(
-          documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), {
-            $ref: '#/components/schemas/Problem',
-          }),
+      (document ??= valueSchemasForGenerators(
+        toolStepTypeOptionalInRequests(
+          nullableRefsAsAnyOf(
+            documentIdempotency(app.getOpenAPI31Document({ ...OPENAPI_INFO, security: [{ [SECURITY_SCHEME]: [] }] }), {
+              $ref: '#/components/schemas/Problem',
+            }),
+          ),
         ),
       )),
       200,
@@ -133,8 +138,11 @@ const OPENAPI_INFO = {
       '**Errors.** Every refused request answers `application/problem+json` (RFC 9457, the `Problem` schema): `type`, `title`,',
       '`status`, a machine-readable `code`, `detail`, `instance`, and `errors: [{ field, message }]` naming each field and the',
       "rule it broke; a 409 names the job's current state (`job_status`, `is_paused`). Each operation lists the statuses it",
-      'can refuse with. A path no route has is the `NotFound` response, a method a path does not have the `MethodNotAllowed`',
-      'response (with `Allow`). JSON bodies must be `application/json` in UTF-8 (415), at most 1 MiB by default (413), nested at',
+      'can refuse with. Refused on any path, before routing: a `Host` the API does not serve (421 `HOST_NOT_ALLOWED`), a missing',
+      'or wrong key (401 `UNAUTHORIZED`, with `WWW-Authenticate: Bearer`), a request the server cannot route (400',
+      '`MALFORMED_REQUEST`), a request line and headers over 16 KiB (431 `HEADERS_TOO_LARGE`); a path no route has is a 404',
+      '`NOT_FOUND`, a method a path does not have a 405 `METHOD_NOT_ALLOWED` whose `Allow` lists the methods it has.',
+      'JSON bodies must be `application/json` in UTF-8 (415), at most 1 MiB by default (413), nested at',
       'most 64 levels, with no member twice, no number beyond ±1.8e308, no lone surrogate and no U+0000 (422). A POST, PUT or',
       'PATCH with no body, or an empty one, has no body: fine where the body is optional, a 422 naming `(body)` where it is required.',
     ].join('\n'),
@@ -148,18 +156,22 @@ const OPENAPI_INFO = {
     { name: 'jobs', description: 'Jobs: one run of a published workflow version (seeds 000 and 002)' },
     { name: 'files', description: 'Uploaded files, referenced by jobs' },
     { name: 'tools', description: 'The tool catalog' },
+    { name: 'schedules', description: 'Schedules: Temporal Schedules whose actions create and start jobs' },
+    { name: 'events', description: "Server-sent streams of jobs' events, from what their runs persist" },
     { name: 'operations', description: 'Health, readiness and this reference' },
   ],
 };
 
 /**
  * What the document says beyond the routes' own declarations: the `/openapi.json` route (served
- * by `doc31`, not declared with `route()`), and the answers `app.notFound` gives to a path no
- * route has (404) and to a method a path does not have (405), as named responses.
+ * by the app itself, not declared with `route()`), and the refusals made before routing (a path no
+ * route has, a method a path does not have, the host, key and server checks) as named responses
+ * no operation refers to: the response checker and the fuzzer read them by name.
  */
 function documentApp(app: OpenAPIHono) {
   app.openAPIRegistry.registerPath(
     route({
+      operationId: 'getOpenApiDocument',
       method: 'get',
       path: OPENAPI_PATH,
       tags: ['operations'],

@@ -33,4 +33,6 @@ export interface AppDeps {
    * log (150 ms), and how often an idle stream sends a keep-alive comment (15 s).
    */
   eventStreams?: { maxPerKey?: number; pollMs?: number; keepAliveMs?: number };
+  /** The Temporal Web UI each job's `links.temporal_ui` points into; the dev server's (`http://localhost:8233`) by default. */
+  temporalUiUrl?: string;
 }

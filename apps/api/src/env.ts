@@ -1,3 +1,4 @@
+import { DEFAULT_TEMPORAL_UI_URL } from './temporal-ui';
 import { z } from 'zod';
 import {
   DatabaseUrlEnv,
@@ -97,6 +98,8 @@ const Env = z.object({
     .default(IDEMPOTENCY_LEASE_MS),
   /** The secret of signed URLs (external tools' file, value and upload URLs), the worker's too; unset, no signed URL opens. */
   ORDO_URL_SIGNING_KEY: UrlSigningKeyEnv,
+  /** The Temporal Web UI each job links to (`links.temporal_ui`); the dev server's by default. */
+  ORDO_TEMPORAL_UI_URL: z.url({ message: 'must be an http(s) URL' }).default(DEFAULT_TEMPORAL_UI_URL),
   /** How often runs closed in Temporal without their ending recorded (terminated) are ended in the store; 0 turns the sweep off. */
   ORDO_RUN_SWEEP_INTERVAL_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })

@@ -1,9 +1,11 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { FileValue } from '@ordo/core';
 import { toFileValue } from '@ordo/storage';
 import type { AppDeps } from './deps';
 import { checkFileName } from './file-name';
+import { component } from './openapi';
 import { detectMimeType } from './mime-type';
 import { ApiProblem, validationProblem } from './problem';
 
@@ -26,6 +28,15 @@ export const MULTIPART_FILE_BODY: NonNullable<NonNullable<RouteConfig['request']
     },
   },
 };
+
+/**
+ * What an upload answers: the FileValue jobs reference, with the members an upload always
+ * sets (`mime_type`, `size`) required, and without `content_url` (only a tool's parameters carry one).
+ */
+export const UploadedFile = component(
+  FileValue.omit({ content_url: true }).required({ mime_type: true, size: true }),
+  'UploadedFile',
+);
 
 /** The upload rules, for a route's description. */
 export const UPLOAD_RULES =

@@ -29,6 +29,7 @@ const app = createApp({
   allowedHosts: [env.HOST, ...env.ORDO_API_ALLOWED_HOSTS],
   idempotencyLeaseMs: env.ORDO_IDEMPOTENCY_LEASE_MS,
   eventStreams: { maxPerKey: env.ORDO_EVENT_STREAMS_PER_KEY, pollMs: env.ORDO_EVENT_POLL_MS },
+  temporalUiUrl: env.ORDO_TEMPORAL_UI_URL,
   ...(env.ORDO_URL_SIGNING_KEY !== undefined && { urlSigner: createUrlSigner({ key: env.ORDO_URL_SIGNING_KEY }) }),
 });
 const temporal = { client, taskQueue: env.ORDO_TASK_QUEUE };

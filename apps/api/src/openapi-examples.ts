@@ -106,6 +106,7 @@ const CREATED_JOB: Job = {
   correlation_id: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
   context: {},
   runs: [],
+  links: { temporal_ui: null },
 };
 
 /** Seed 002's "Example Running Job State" and "Example Job State". */
@@ -114,6 +115,7 @@ const RUNNING_JOB: Job = {
   status: 'RUNNING',
   updated_at: '2024-03-20T10:31:05Z',
   started_at: '2024-03-20T10:31:00Z',
+  links: { temporal_ui: `http://localhost:8233/namespaces/default/workflows/job_abc123/${RUN_ID}/history` },
   input_values: INPUT_VALUES,
   input_errors: {},
   steps: [

@@ -142,13 +142,26 @@ export function jsonRequest<T extends z.ZodType>(
 }
 
 /**
+ * What every operation must say of itself, so a new route cannot leave it out: an
+ * `operationId` (what generated clients name its method: the seeds' names where they name the
+ * operation, `createJob`, `setInputValue`..., the others in the same style), a tag and a description.
+ */
+export interface OperationNaming {
+  operationId: string;
+  tags: [string, ...string[]];
+  description: string;
+}
+
+/**
  * `createRoute` with Ordo's conventions: the problem responses every route has (400, 421, 431,
  * 500, and 401 and 503 unless it is open to all; 413/415/422 with a body and on any POST, PUT or PATCH;
  * 422 with query, path or header parameters) added to the route's own `problems`, so the
  * document lists every error a route can give. A route whose JSON body is required refuses a
  * request without one with a 422 naming `(body)` (`requireJsonBody`).
  */
-export function route<R extends RouteConfig>(config: R & { problems?: readonly ProblemStatus[]; scope?: ApiScope }) {
+export function route<R extends RouteConfig>(
+  config: R & OperationNaming & { problems?: readonly ProblemStatus[]; scope?: ApiScope },
+) {
   const { problems = [], scope: declared, ...rest } = config;
   const request = rest.request;
   const open = Array.isArray(rest.security) && rest.security.length === 0;
@@ -170,7 +183,7 @@ export function route<R extends RouteConfig>(config: R & { problems?: readonly P
     ...rest,
     ...(scope !== undefined && {
       'x-ordo-scope': scope,
-      description: `${rest.description ?? rest.summary ?? ''}\n\nScope: \`${scope}\`.`.trimStart(),
+      description: `${rest.description}\n\nScope: \`${scope}\`.`,
     }),
     ...(middleware.length > 0 && { middleware }),
     responses: { ...problemResponses(statuses), ...rest.responses },

@@ -40,6 +40,7 @@ export const ProblemCode = z.enum([
   'FORBIDDEN',
   'SIGNED_URL_REFUSED',
   'TOO_MANY_STREAMS',
+  'SCHEDULE_EXISTS',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

@@ -124,7 +124,14 @@ describe('external tools', () => {
         `/v1/tools/${tool}`,
         json(
           'PUT',
-          registration(queue, { defaults: { retry_policy: { maximum_attempts: 3, initial_interval_ms: 1500 } } }),
+          // ext_flaky's retry waits 5 s: long enough to see the watcher say so.
+          registration(queue, {
+            defaults: {
+              retry_policy: { maximum_attempts: 3, initial_interval_ms: tool === 'ext_flaky' ? 5000 : 1500 },
+              // A worker sends heartbeats at most every 80% of this: a cancel reaches ext_slow within ~2.4 s.
+              ...(tool === 'ext_slow' && { heartbeat_timeout_seconds: 3 }),
+            },
+          }),
         ),
       );
       expect(res.status, await res.clone().text()).toBe(201);
@@ -173,6 +180,10 @@ describe('external tools', () => {
   it('retries a transient failure, the second attempt visible on the step', async () => {
     const job = await jobOf('ext_flaky');
     await startJob(stack, job.job_id);
+    // While the retry waits out its backoff, the step says why and when, not that no worker polls.
+    const backingOff = await waitForJob(stack, job.job_id, (j) => /Attempt 1 failed/.test(j.live_output));
+    expect(backingOff.live_output).toContain('the service is busy');
+    expect(backingOff.live_output).not.toContain('Waiting for a worker');
     const ended = await waitForEnd(stack, job.job_id);
     expect(ended.status, ended.error_message).toBe('COMPLETED');
     expect(ended.steps[0]).toMatchObject({ status: 'COMPLETED', attempt: 2 });

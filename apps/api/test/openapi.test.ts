@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ResponseChecker, ResponseMismatch, seedFile, type OpenApiDocument } from '@ordo/testing';
 import { createJob, problem, startApiStack, toolStepDefinition, type ApiStack } from './harness';
+import { servedOpenApiDocument } from '../src/openapi-document';
 import { checkedApp, PENDING_OPENAPI_PATHS } from './openapi-check';
 
 interface Operation {
@@ -13,6 +14,12 @@ interface Operation {
   >;
   requestBody?: { content: Record<string, { schema?: unknown; examples?: Record<string, { value: unknown }> }> };
   security?: unknown[];
+}
+/** What `route()` makes every operation say of itself. */
+interface OperationNaming {
+  operationId?: string;
+  tags?: string[];
+  description?: string;
 }
 type Document = OpenApiDocument & {
   paths: Record<string, Record<string, Operation>>;
@@ -139,12 +146,75 @@ describe('the OpenAPI document', () => {
       '500',
       '503',
     ]);
+    // Refusals made before routing, on any path: named responses the response checker reads.
     expect(Object.keys(doc.components?.responses ?? {})).toEqual(
       expect.arrayContaining(['NotFound', 'MethodNotAllowed', 'BadRequest', 'HeadersTooLarge']),
     );
+    expect(doc.info.description).toContain('405 `METHOD_NOT_ALLOWED`');
     expect(doc.components?.schemas?.Problem).toMatchObject({
       required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail', 'instance']),
     });
+  });
+
+  it('names every operation (a unique operationId, the seeds’ names where they name it), with a tag and a description', () => {
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item) as [string, Operation & OperationNaming][]) {
+        expect(operation.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]+$/);
+        expect(operation.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
+        for (const tag of operation.tags ?? []) expect(doc.tags?.map((t) => t.name)).toContain(tag);
+        expect(operation.description?.trim(), `${method} ${path} description`).toBeTruthy();
+        ids.push(operation.operationId!);
+      }
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(43);
+    expect(new Set(ids).size, 'operationIds are unique').toBe(ids.length);
+    const idOf = (method: string, path: string) => (doc.paths[path]![method] as OperationNaming).operationId;
+    expect({
+      createJob: idOf('post', '/v1/jobs'),
+      listJobs: idOf('get', '/v1/jobs'),
+      getJob: idOf('get', '/v1/jobs/{job_id}'),
+      setInputValue: idOf('put', '/v1/jobs/{job_id}/inputs/{variable_id}'),
+      validateInputs: idOf('post', '/v1/jobs/{job_id}/inputs/validate'),
+      areInputsValid: idOf('get', '/v1/jobs/{job_id}/inputs'),
+      clearInputs: idOf('delete', '/v1/jobs/{job_id}/inputs'),
+      startJob: idOf('post', '/v1/jobs/{job_id}/start'),
+      cancelJob: idOf('post', '/v1/jobs/{job_id}/cancel'),
+      resetJob: idOf('post', '/v1/jobs/{job_id}/reset'),
+      pauseJob: idOf('post', '/v1/jobs/{job_id}/pause'),
+      resumeJob: idOf('post', '/v1/jobs/{job_id}/resume'),
+      retryJob: idOf('post', '/v1/jobs/{job_id}/retry'),
+      getExecutionState: idOf('get', '/v1/jobs/{job_id}/execution-state'),
+      getExecution: idOf('get', '/v1/jobs/{job_id}/execution'),
+      listTools: idOf('get', '/v1/tools'),
+      registerTool: idOf('put', '/v1/tools/{tool_id}'),
+    }).toEqual(
+      Object.fromEntries(
+        [
+          'createJob',
+          'listJobs',
+          'getJob',
+          'setInputValue',
+          'validateInputs',
+          'areInputsValid',
+          'clearInputs',
+          'startJob',
+          'cancelJob',
+          'resetJob',
+          'pauseJob',
+          'resumeJob',
+          'retryJob',
+          'getExecutionState',
+          'getExecution',
+          'listTools',
+          'registerTool',
+        ].map((id) => [id, id]),
+      ),
+    );
+  });
+
+  it('is the document the client generators and Redocly read (built without a database or Temporal)', async () => {
+    expect(await servedOpenApiDocument()).toEqual(doc);
   });
 
   it('names core’s schemas as components and says how to authenticate, where the server is, and what the tags are', () => {
@@ -166,7 +236,15 @@ describe('the OpenAPI document', () => {
     );
     expect(doc.info.description).toContain('Authorization: Bearer');
     expect(doc.servers?.[0]?.url).toBe('/');
-    expect(doc.tags?.map((t) => t.name)).toEqual(['workflows', 'jobs', 'files', 'tools', 'operations']);
+    expect(doc.tags?.map((t) => t.name)).toEqual([
+      'workflows',
+      'jobs',
+      'files',
+      'tools',
+      'schedules',
+      'events',
+      'operations',
+    ]);
     // Every pattern is a plain regex source (a generator once wrote `…$/u`, a pattern nothing matches).
     for (const [, pattern] of JSON.stringify(doc).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g))
       expect(JSON.parse(`"${pattern}"`)).not.toMatch(/\/[a-z]+$/);

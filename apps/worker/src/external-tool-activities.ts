@@ -14,8 +14,12 @@ import type { SchemaCheck } from '@ordo/tools';
 import { ExternalToolInputError, type ExternalToolInput } from './external-tool-input';
 import type { StepAttemptRecorder } from './step-attempt-recorder';
 
-/** How often the watcher reads Temporal's description of the run while an external tool runs. */
-export const WATCH_INTERVAL_MS = 1_000;
+/**
+ * How often the watcher reads Temporal's description of the run while an external tool runs:
+ * every second while something changes (an attempt, a progress message), then less often, up
+ * to `max`, for a tool that runs long and quietly (one DescribeWorkflowExecution call each).
+ */
+export const WATCH_INTERVAL_MS = { first: 1_000, max: 5_000 } as const;
 
 /** History events read per page when looking for the attempt that ended an external activity. */
 const HISTORY_PAGE_SIZE = 50;
@@ -89,6 +93,7 @@ export function createExternalToolActivities(deps: ExternalToolDependencies): Ex
       const watch = new AttemptWatch(deps.recorder, step, dispatch);
       const context = Context.current();
       const { workflowId, runId } = calledBy(context);
+      let interval: number = WATCH_INTERVAL_MS.first;
       for (;;) {
         context.heartbeat();
         const described = await deps.connection.workflowService.describeWorkflowExecution({
@@ -96,9 +101,10 @@ export function createExternalToolActivities(deps: ExternalToolDependencies): Ex
           execution: { workflowId, runId },
         });
         const pending = described.pendingActivities?.find((activity) => activity.activityId === activity_id);
-        if (pending) await watch.saw(pending);
+        const changed = pending !== undefined && (await watch.saw(pending));
+        interval = changed ? WATCH_INTERVAL_MS.first : Math.min(interval * 1.5, WATCH_INTERVAL_MS.max);
         // Throws once the workflow cancels the watch (the tool's activity has ended).
-        await context.sleep(WATCH_INTERVAL_MS);
+        await context.sleep(interval);
       }
     },
   };
@@ -130,10 +136,12 @@ class AttemptWatch {
     private readonly dispatch: ToolDispatch,
   ) {}
 
-  async saw(pending: PendingActivity): Promise<void> {
+  /** Records what is new in the pending activity's description; answers whether anything was. */
+  async saw(pending: PendingActivity): Promise<boolean> {
     const attempt = pending.attempt ?? 1;
     const now = new Date().toISOString();
-    if (attempt > this.attempt) {
+    const newAttempt = attempt > this.attempt;
+    if (newAttempt) {
       // A retry: the attempt before it failed (Temporal keeps its failure as the pending activity's last).
       const failure = pending.lastFailure;
       if (this.attempt > 0 && failure)
@@ -150,13 +158,26 @@ class AttemptWatch {
       this.message = undefined;
       await this.recorder.started(this.step, attempt, this.startedAt);
     }
-    const waiting = Number(pending.state) === PENDING_STATE.SCHEDULED;
-    const message = waiting
-      ? { text: `Waiting for a worker of tool '${this.dispatch.tool_id}' on task queue '${this.dispatch.task_queue}'` }
-      : progressOf(pending.heartbeatDetails?.payloads?.[0]);
-    if (message === undefined || message.text === this.message) return;
+    const message =
+      Number(pending.state) === PENDING_STATE.SCHEDULED
+        ? this.waitingMessage(pending, attempt)
+        : progressOf(pending.heartbeatDetails?.payloads?.[0]);
+    if (message === undefined || message.text === this.message) return newAttempt;
     this.message = message.text;
     await this.recorder.progress(this.step, attempt, message.text, message.fraction, now);
+    return true;
+  }
+
+  /** An attempt not started yet: a retry waiting out its backoff, or no worker polling the tool's queue. */
+  private waitingMessage(pending: PendingActivity, attempt: number): { text: string; fraction?: number } {
+    const retryAt = timestampOf(pending.nextAttemptScheduleTime);
+    if (attempt > 1 && retryAt !== undefined && retryAt > new Date().toISOString())
+      return {
+        text: `Attempt ${attempt - 1} failed (${pending.lastFailure?.message ?? 'no message'}); attempt ${attempt} at ${retryAt}`,
+      };
+    return {
+      text: `Waiting for a worker of tool '${this.dispatch.tool_id}' on task queue '${this.dispatch.task_queue}'`,
+    };
   }
 }
 

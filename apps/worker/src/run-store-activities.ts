@@ -231,6 +231,7 @@ async function newJobOf(
       context: request.context ?? parent?.context ?? {},
       parent_job_id: request.parent_job_id,
       root_job_id: request.root_job_id,
+      schedule_id: request.schedule_id,
       // Invalid values are not stored: the record keeps what it would keep from `setInput`.
       inputs,
       sub_workflow_versions: await pinSubWorkflowVersions(store.workflows, workflow.steps),

@@ -44,6 +44,7 @@ export {
   CreateJobRequest,
   ExecutionProgress,
   Job,
+  JobLinks,
   JobRecord,
   JobStep,
   JobStepRuntime,
@@ -51,6 +52,7 @@ export {
   RunSummary,
   SetInputValueRequest,
 } from './schemas/job';
+export type { JobView } from './schemas/job';
 export {
   applyOutputMappings,
   literalValueOf,
@@ -220,8 +222,8 @@ export type {
   SubWorkflowTarget,
   WorkflowLookup,
 } from './steps/step-type';
-export { toolRunOptions } from './steps/tool-step';
-export type { ToolRunOptions } from './steps/tool-step';
+export { toolRunOptions } from './steps/tool-run-options';
+export type { ToolRunOptions } from './steps/tool-run-options';
 export {
   EnvError,
   envIssuesOf,

@@ -180,6 +180,6 @@ export function fileMetadata(file: StoredFile): {
 }
 
 /** The reference a job carries for a stored file. */
-export function toFileValue(file: StoredFile): FileValue {
+export function toFileValue(file: StoredFile): FileValue & Required<Pick<FileValue, 'mime_type' | 'size'>> {
   return { file_id: file.file_id, name: file.name, mime_type: file.mime_type, size: file.size };
 }

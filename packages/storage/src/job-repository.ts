@@ -33,6 +33,7 @@ import { selectStepRunRows, upsertStepRun } from './step-run-statements';
 /** Which jobs to list: newest first, `limit` at a time, continuing after `after`. */
 export interface JobListQuery {
   workflow_id?: string | undefined;
+  schedule_id?: string | undefined;
   status?: JobStatus | undefined;
   limit: number;
   after?: { created_at: string; job_id: string } | undefined;
@@ -190,6 +191,7 @@ export class JobRepository {
   async list(query: JobListQuery): Promise<StoredJob[]> {
     let select = this.db.selectFrom('jobs').selectAll();
     if (query.workflow_id !== undefined) select = select.where('workflow_id', '=', query.workflow_id);
+    if (query.schedule_id !== undefined) select = select.where('schedule_id', '=', query.schedule_id);
     if (query.status !== undefined) select = select.where('status', '=', query.status);
     const after = query.after;
     if (after) {

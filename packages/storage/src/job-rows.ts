@@ -31,6 +31,7 @@ export function newJobRow(job: JobRecord) {
     context: JSON.stringify(job.context),
     parent_job_id: job.parent_job_id ?? null,
     root_job_id: job.root_job_id ?? null,
+    schedule_id: job.schedule_id ?? null,
     output_variables: JSON.stringify(job.output_variables),
   } satisfies Insertable<JobTable>;
 }
@@ -78,6 +79,7 @@ export function jobRecordOfRow(row: Selectable<JobTable>): JobRecord {
     context: JSON.parse(row.context) as unknown,
     parent_job_id: row.parent_job_id ?? undefined,
     root_job_id: row.root_job_id ?? undefined,
+    schedule_id: row.schedule_id ?? undefined,
     run_id: row.run_id ?? undefined,
   });
   return { ...rest, input_variables: JobInputVariables.parse(row.input_variables), steps: JobSteps.parse(row.steps) };

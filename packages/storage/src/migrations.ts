@@ -206,7 +206,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  '0007_job_events': {
+  '0007_job_schedule': {
+    // The Temporal Schedule that started a job, if one did: `GET /v1/jobs?schedule_id=` lists them.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').addColumn('schedule_id', 'text').execute();
+      await db.schema.createIndex('jobs_schedule_idx').on('jobs').columns(['schedule_id', 'created_at']).execute();
+    },
+  },
+  '0008_job_events': {
     // The event stream's source: an append-only log written with the run state (see
     // `job-events.ts`). An identity column on PostgreSQL, a rowid alias with AUTOINCREMENT on
     // SQLite (never reused after a delete), so ids only grow. Deleting a job deletes its events.

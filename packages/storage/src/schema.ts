@@ -47,6 +47,8 @@ export interface JobTable {
   context: Generated<string>;
   parent_job_id: string | null;
   root_job_id: string | null;
+  /** The Temporal Schedule whose action created the job, if one did. */
+  schedule_id: Generated<string | null>;
   output_variables: Generated<string>;
   /** Bumped on every write; lets tests and future optimistic locking see concurrent writers. */
   revision: Generated<number>;

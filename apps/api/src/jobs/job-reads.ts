@@ -45,13 +45,17 @@ export class JobReads {
     // One extra row tells whether another page exists without a count query.
     const rows = await this.resources.store.jobs.list({
       workflow_id: query.workflow_id,
+      schedule_id: query.schedule_id,
       status: query.status,
       limit: query.limit + 1,
       after,
     });
     const page = rows.slice(0, query.limit);
     const items = page.map((stored) =>
-      JobSummary.parse(jobView(stored.job, stored.run, stored.runs, { updated_at: stored.updated_at })),
+      JobSummary.parse({
+        ...jobView(stored.job, stored.run, stored.runs, { updated_at: stored.updated_at }),
+        links: this.resources.linksOf(stored.job),
+      }),
     );
     const last = page.at(-1);
     return {
@@ -167,6 +171,7 @@ export class JobReads {
     const stepTargets = new Map(job.steps.map((s) => [s.step_id, s.type === 'tool' ? s.output_mappings : {}]));
     return {
       ...view,
+      links: this.resources.linksOf(job),
       output_data: await readable(view.output_data, (k) => k),
       steps: await Promise.all(
         view.steps.map(async (step) =>

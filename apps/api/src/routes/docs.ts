@@ -62,6 +62,7 @@ const PAGE_POLICY =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
 const docsPage = route({
+  operationId: 'getDocs',
   method: 'get',
   path: '/',
   tags: ['operations'],
@@ -72,10 +73,12 @@ const docsPage = route({
 });
 
 const docsAsset = route({
+  operationId: 'getDocsAsset',
   method: 'get',
   path: '/{asset}',
   tags: ['operations'],
   summary: "A file of the API reference's page",
+  description: 'A script, stylesheet or image the page at `/docs` loads, served from the API itself (no CDN).',
   security: [],
   request: {
     params: z.object({

@@ -42,9 +42,10 @@ const eventStream = (description: string) => ({
   headers: z.object({ 'Cache-Control': z.string().describe('`no-cache`') }),
 });
 
-const TAGS = ['events'];
+const TAGS: [string] = ['events'];
 
 const jobEvents = route({
+  operationId: 'streamJobEvents',
   method: 'get',
   path: '/jobs/{job_id}/events',
   tags: TAGS,
@@ -57,6 +58,7 @@ const jobEvents = route({
 });
 
 const allEvents = route({
+  operationId: 'streamEvents',
   method: 'get',
   path: '/events',
   tags: TAGS,

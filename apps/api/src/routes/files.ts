@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import { FileValue } from '@ordo/core';
 import { fileMetadata } from '@ordo/storage';
 import type { AppDeps } from '../deps';
 import { contentDisposition } from '../file-name';
-import { MULTIPART_FILE_BODY, storeUpload, UPLOAD_RULES, uploadBodyLimit } from '../file-upload';
+import { MULTIPART_FILE_BODY, UploadedFile, storeUpload, UPLOAD_RULES, uploadBodyLimit } from '../file-upload';
 import { component, createRouter, jsonResponse, links, route, withMiddleware } from '../openapi';
 import { ApiProblem, notFound } from '../problem';
 import { KEY_OR_SIGNED_URL, OptionalSignedUrlQuery } from '../signed-url-access';
-
-const FileValueRef = component(FileValue, 'FileValue');
 
 /** A stored file's metadata: exactly these members. */
 export const FileMetadata = component(
@@ -30,6 +27,7 @@ export type FileMetadata = z.infer<typeof FileMetadata>;
 const FileParams = z.object({ file_id: z.string().min(1).max(128).describe('The file, as `POST /v1/files` named it') });
 
 const uploadFile = route({
+  operationId: 'uploadFile',
   method: 'post',
   path: '/',
   tags: ['files'],
@@ -38,7 +36,7 @@ const uploadFile = route({
   request: { body: MULTIPART_FILE_BODY },
   responses: {
     201: {
-      ...jsonResponse(FileValueRef, 'The stored file, as jobs reference it'),
+      ...jsonResponse(UploadedFile, 'The stored file, as jobs reference it'),
       headers: { Location: { description: 'The file\u2019s metadata', schema: { type: 'string' } } },
       links: links(
         { file_id: '$response.body#/file_id' },
@@ -54,16 +52,19 @@ const uploadFile = route({
 });
 
 const getFile = route({
+  operationId: 'getFile',
   method: 'get',
   path: '/{file_id}',
   tags: ['files'],
   summary: "A file's metadata",
+  description: 'Its name, media type, size and SHA-256, as the upload recorded them.',
   request: { params: FileParams },
   responses: { 200: jsonResponse(FileMetadata, 'The metadata') },
   problems: [404],
 });
 
 const getFileContent = route({
+  operationId: 'getFileContent',
   method: 'get',
   path: '/{file_id}/content',
   tags: ['files'],
@@ -82,14 +83,19 @@ const getFileContent = route({
         },
         'X-Content-Type-Options': { description: 'Always `nosniff`', schema: { type: 'string' } },
       },
-      // Served with the type stored for the file (detected from its content at upload).
-      content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+      // Served with the type stored for the file (detected from its content at upload): any type.
+      // `application/octet-stream` first, for generators that take only concrete types (openapi-python-client: bytes).
+      content: {
+        'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+        '*/*': { schema: { type: 'string', format: 'binary' } },
+      },
     },
   },
   problems: [403, 404],
 });
 
 const deleteFile = route({
+  operationId: 'deleteFile',
   method: 'delete',
   path: '/{file_id}',
   tags: ['files'],

@@ -32,6 +32,7 @@ export const Ready = component(
 export type Ready = z.infer<typeof Ready>;
 
 const health = route({
+  operationId: 'getHealth',
   method: 'get',
   path: '/health',
   tags: ['operations'],
@@ -42,6 +43,7 @@ const health = route({
 });
 
 const ready = route({
+  operationId: 'getReadiness',
   method: 'get',
   path: '/ready',
   tags: ['operations'],

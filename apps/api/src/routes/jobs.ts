@@ -106,7 +106,7 @@ const JobOutputParams = JobIdParam.extend({
   variable: z.string().min(1).max(128).describe('A job variable: an input, or one a step wrote'),
 });
 
-const TAGS = ['jobs'];
+const TAGS: [string] = ['jobs'];
 const JobLocation = z.object({ Location: z.string().describe("The job's path: /v1/jobs/{job_id}") });
 
 /** What a created job opens: reading it, its inputs, and controlling it. */
@@ -127,6 +127,7 @@ const JOB_LINKS = links(
 );
 
 const createJob = route({
+  operationId: 'createJob',
   method: 'post',
   path: '/',
   tags: TAGS,
@@ -163,6 +164,7 @@ const createJob = route({
 });
 
 const listJobs = route({
+  operationId: 'listJobs',
   method: 'get',
   path: '/',
   tags: TAGS,
@@ -174,6 +176,7 @@ const listJobs = route({
 });
 
 const getJob = route({
+  operationId: 'getJob',
   method: 'get',
   path: '/{job_id}',
   tags: TAGS,
@@ -186,6 +189,7 @@ const getJob = route({
 });
 
 const getExecutionState = route({
+  operationId: 'getExecutionState',
   method: 'get',
   path: '/{job_id}/execution-state',
   tags: TAGS,
@@ -202,6 +206,7 @@ const ExecutionAnswer = component(
 );
 
 const getExecution = route({
+  operationId: 'getExecution',
   method: 'get',
   path: '/{job_id}/execution',
   tags: TAGS,
@@ -223,6 +228,7 @@ export const ConfirmStepRequest = z.strictObject({
 export type ConfirmStepRequest = z.infer<typeof ConfirmStepRequest>;
 
 const confirmStep = route({
+  operationId: 'confirmStep',
   method: 'post',
   path: '/{job_id}/steps/{step_id}/confirm',
   tags: TAGS,
@@ -238,16 +244,20 @@ const confirmStep = route({
 });
 
 const getVariable = route({
+  operationId: 'getJobVariable',
   method: 'get',
   path: '/{job_id}/outputs/{variable}',
   tags: TAGS,
   summary: 'Get one job variable, whole',
+  description:
+    "An input or a step's output by `variable_id`, its value whole even where the job's answers abbreviate it.",
   request: { params: JobOutputParams },
   responses: { 200: jsonResponse(VariableValue, 'The variable and its value', JOB_EXAMPLES.variableValue) },
   problems: [404],
 });
 
 const getInputs = route({
+  operationId: 'areInputsValid',
   method: 'get',
   path: '/{job_id}/inputs',
   tags: TAGS,
@@ -259,6 +269,7 @@ const getInputs = route({
 });
 
 const validateJobInputs = route({
+  operationId: 'validateInputs',
   method: 'post',
   path: '/{job_id}/inputs/validate',
   tags: TAGS,
@@ -270,6 +281,7 @@ const validateJobInputs = route({
 });
 
 const setInput = route({
+  operationId: 'setInputValue',
   method: 'put',
   path: '/{job_id}/inputs/{variable_id}',
   tags: TAGS,
@@ -284,16 +296,19 @@ const setInput = route({
 });
 
 const clearInputs = route({
+  operationId: 'clearInputs',
   method: 'delete',
   path: '/{job_id}/inputs',
   tags: TAGS,
   summary: "Clear a pending job's inputs (clearInputs)",
+  description: 'Every input value removed; only a PENDING job has inputs to clear (409 otherwise).',
   request: { params: JobIdParam },
   responses: { 200: jsonResponse(JobRef, 'The job, its missing inputs listed in `input_errors` again') },
   problems: [404, 409],
 });
 
 const startJob = route({
+  operationId: 'startJob',
   method: 'post',
   path: '/{job_id}/start',
   tags: TAGS,
@@ -316,6 +331,7 @@ function controlRoute<A extends 'pause' | 'resume' | 'cancel' | 'reset', R exten
   responses: R,
 ) {
   return route({
+    operationId: `${action}Job`,
     method: 'post',
     path: `/{job_id}/${action}`,
     tags: TAGS,
@@ -354,6 +370,7 @@ const resetJob = controlRoute(
 );
 
 const retryJob = route({
+  operationId: 'retryJob',
   method: 'post',
   path: '/{job_id}/retry',
   tags: TAGS,

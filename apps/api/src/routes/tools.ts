@@ -51,6 +51,7 @@ const ToolPath = z.object({ tool_id: z.string().min(1).max(128) });
 const ToolVersionPath = z.object({ tool_id: z.string().min(1).max(128), version: z.string().min(1).max(64) });
 
 const listTools = route({
+  operationId: 'listTools',
   method: 'get',
   path: '/',
   tags: ['tools'],
@@ -61,6 +62,7 @@ const listTools = route({
 });
 
 const getTool = route({
+  operationId: 'getTool',
   method: 'get',
   path: '/{tool_id}',
   tags: ['tools'],
@@ -73,6 +75,7 @@ const getTool = route({
 });
 
 const getToolVersion = route({
+  operationId: 'getToolVersion',
   method: 'get',
   path: '/{tool_id}/versions/{version}',
   tags: ['tools'],
@@ -84,6 +87,7 @@ const getToolVersion = route({
 });
 
 const registerTool = route({
+  operationId: 'registerTool',
   method: 'put',
   path: '/{tool_id}',
   tags: ['tools'],
@@ -103,6 +107,7 @@ const registerTool = route({
 });
 
 const deprecateToolVersion = route({
+  operationId: 'deprecateToolVersion',
   method: 'post',
   path: '/{tool_id}/versions/{version}/deprecate',
   tags: ['tools'],

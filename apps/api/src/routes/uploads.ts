@@ -1,10 +1,10 @@
-import { FileValue } from '@ordo/core';
 import type { AppDeps } from '../deps';
-import { MULTIPART_FILE_BODY, storeUpload, UPLOAD_RULES, uploadBodyLimit } from '../file-upload';
-import { component, createRouter, jsonResponse, route, withMiddleware } from '../openapi';
+import { MULTIPART_FILE_BODY, UploadedFile, storeUpload, UPLOAD_RULES, uploadBodyLimit } from '../file-upload';
+import { createRouter, jsonResponse, route, withMiddleware } from '../openapi';
 import { SIGNED_URL_ONLY, SignedUrlQuery } from '../signed-url-access';
 
 const uploadWithSignedUrl = route({
+  operationId: 'uploadWithSignedUrl',
   method: 'post',
   path: '/',
   tags: ['files'],
@@ -14,7 +14,7 @@ const uploadWithSignedUrl = route({
   security: SIGNED_URL_ONLY,
   responses: {
     201: {
-      ...jsonResponse(component(FileValue, 'FileValue'), 'The stored file, as jobs reference it'),
+      ...jsonResponse(UploadedFile, 'The stored file, as jobs reference it'),
       headers: { Location: { description: 'The file\u2019s metadata', schema: { type: 'string' } } },
     },
   },

@@ -12,6 +12,7 @@ const ValueParams = z.object({
 });
 
 const getValue = route({
+  operationId: 'getValue',
   method: 'get',
   path: '/{sha256}',
   tags: ['files'],

@@ -79,7 +79,7 @@ const CreateVersionRef = component(CreateWorkflowVersionRequest, 'CreateWorkflow
   anyOf: [{ required: ['from_version'] }, { required: ['name', 'steps'] }],
 });
 
-const TAGS = ['workflows'];
+const TAGS: [string] = ['workflows'];
 
 /** What a saved version opens: the version itself, and its workflow's other versions. */
 const VERSION_LINKS = {
@@ -103,6 +103,7 @@ const VERSION_LINKS = {
 };
 
 const createWorkflow = route({
+  operationId: 'createWorkflow',
   method: 'post',
   path: '/',
   tags: TAGS,
@@ -121,6 +122,7 @@ const createWorkflow = route({
 });
 
 const listWorkflows = route({
+  operationId: 'listWorkflows',
   method: 'get',
   path: '/',
   tags: TAGS,
@@ -136,9 +138,18 @@ const listWorkflows = route({
  * a `WorkflowDefinition` or anything else, so the document neither refuses what the route takes
  * (it answers every way a body breaks the schema as an error) nor hides the shape it checks for.
  */
-const DefinitionToCheck = z.unknown().openapi({ anyOf: [{ $ref: '#/components/schemas/WorkflowDefinition' }, {}] });
+const DefinitionToCheck = z.unknown().openapi({
+  anyOf: [
+    { $ref: '#/components/schemas/WorkflowDefinition' },
+    {
+      not: { $ref: '#/components/schemas/WorkflowDefinition' },
+      description: 'Anything else: answered with `valid: false` and what breaks the schema',
+    },
+  ],
+});
 
 const validateWorkflow = route({
+  operationId: 'validateWorkflow',
   method: 'post',
   path: '/validate',
   tags: TAGS,
@@ -150,16 +161,19 @@ const validateWorkflow = route({
 });
 
 const getWorkflow = route({
+  operationId: 'getWorkflow',
   method: 'get',
   path: '/{workflow_id}',
   tags: TAGS,
   summary: 'Get a workflow',
+  description: 'Its latest version, and which version new jobs take (the latest published).',
   request: { params: WorkflowPath },
   responses: { 200: jsonResponse(Workflow, 'Its latest version, with the version new jobs take') },
   problems: [404],
 });
 
 const listVersions = route({
+  operationId: 'listWorkflowVersions',
   method: 'get',
   path: '/{workflow_id}/versions',
   tags: TAGS,
@@ -171,6 +185,7 @@ const listVersions = route({
 });
 
 const createVersion = route({
+  operationId: 'createWorkflowVersion',
   method: 'post',
   path: '/{workflow_id}/versions',
   tags: TAGS,
@@ -189,16 +204,19 @@ const createVersion = route({
 });
 
 const getVersion = route({
+  operationId: 'getWorkflowVersion',
   method: 'get',
   path: '/{workflow_id}/versions/{version}',
   tags: TAGS,
   summary: 'Get one version',
+  description: 'One version of a workflow, whatever its status.',
   request: { params: VersionPath },
   responses: { 200: jsonResponse(VersionRef, 'The version') },
   problems: [404],
 });
 
 const patchVersion = route({
+  operationId: 'editWorkflowVersion',
   method: 'patch',
   path: '/{workflow_id}/versions/{version}',
   tags: TAGS,
@@ -211,6 +229,7 @@ const patchVersion = route({
 });
 
 const publishVersion = route({
+  operationId: 'publishWorkflowVersion',
   method: 'post',
   path: '/{workflow_id}/versions/{version}/publish',
   tags: TAGS,
@@ -223,6 +242,7 @@ const publishVersion = route({
 });
 
 const archiveVersion = route({
+  operationId: 'archiveWorkflowVersion',
   method: 'post',
   path: '/{workflow_id}/versions/{version}/archive',
   tags: TAGS,

@@ -26,6 +26,8 @@ export interface NewJobFields {
   context: Record<string, unknown>;
   parent_job_id?: string | undefined;
   root_job_id?: string | undefined;
+  /** The schedule whose action creates the job, if one does. */
+  schedule_id?: string | undefined;
   /** Input values already checked (`validateInputs`), and what is wrong with them. */
   inputs?: { values: Record<string, SchemaValue>; errors: Record<string, string> } | undefined;
   /** The version each sub-workflow step runs, by its workflow ID, for the steps that pin none (see `subWorkflowRefs`). */
@@ -66,6 +68,7 @@ export function newJobRecord(workflow: NewJobSource, fields: NewJobFields, now: 
     context: fields.context,
     ...(fields.parent_job_id !== undefined && { parent_job_id: fields.parent_job_id }),
     ...(fields.root_job_id !== undefined && { root_job_id: fields.root_job_id }),
+    ...(fields.schedule_id !== undefined && { schedule_id: fields.schedule_id }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ExecutionState, StepExecutionResult } from '../schemas/execution-state';
-import type { Job, JobRecord, JobStep, RunSummary } from '../schemas/job';
+import type { JobRecord, JobStep, JobView, RunSummary } from '../schemas/job';
 import type { RunState, RunStatus, StepRun, StepRunStatus } from '../schemas/run-state';
 import type { RuntimeStepExecution, RuntimeWorkflowExecution } from '../schemas/runtime-execution';
 import { CANCELLED_MESSAGE, type JobIdentityKey, pickVariables } from './run-transitions';
@@ -108,7 +108,7 @@ export function jobView(
   run: RunState | undefined,
   runs: readonly RunSummary[],
   options: { stale?: boolean; updated_at?: string } = {},
-): Job {
+): JobView {
   const steps: JobStep[] = job.steps.map((definition, index) => {
     const stepRun = run?.steps[index];
     return {
@@ -155,6 +155,7 @@ export function jobView(
     context: job.context,
     ...(job.parent_job_id !== undefined && { parent_job_id: job.parent_job_id }),
     ...(job.root_job_id !== undefined && { root_job_id: job.root_job_id }),
+    ...(job.schedule_id !== undefined && { schedule_id: job.schedule_id }),
     // The current run's entry is a view of the same run state as everything else here.
     runs: runs.map((summary) =>
       run && summary.run_id === run.run_id ? { ...summary, ...runSummaryOf(run) } : summary,

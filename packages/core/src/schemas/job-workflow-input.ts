@@ -46,6 +46,8 @@ export const ComposedJobInput = z.strictObject({
   context: z.record(z.string(), z.unknown()).optional(),
   name: z.string().min(1).max(200).optional(),
   correlation_id: z.string().min(1).max(200).optional(),
+  /** The Temporal Schedule starting this run (a schedule's action, `/v1/schedules`): recorded on the job. */
+  schedule_id: z.string().min(1).max(200).optional(),
 });
 export type ComposedJobInput = z.infer<typeof ComposedJobInput>;
 

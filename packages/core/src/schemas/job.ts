@@ -58,6 +58,8 @@ export const JobRecord = z.object({
   context: z.record(z.string(), z.unknown()),
   parent_job_id: z.string().optional(),
   root_job_id: z.string().optional(),
+  /** The Temporal Schedule whose action created this job (`/v1/schedules`), if one did. */
+  schedule_id: z.string().optional(),
   /** The job's current run, if it was ever started and not reset since. */
   run_id: z.string().optional(),
 });
@@ -118,6 +120,16 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** Where else a job can be seen. */
+export const JobLinks = z.object({
+  /**
+   * The job's current run in the Temporal Web UI (`…/namespaces/{ns}/workflows/{job_id}/{run_id}/history`);
+   * null while the job has never run (no workflow yet).
+   */
+  temporal_ui: z.string().nullable(),
+});
+export type JobLinks = z.infer<typeof JobLinks>;
+
 /** A job as the API returns it (seeds 000 and 002). */
 export const Job = z.object({
   job_id: z.string(),
@@ -144,14 +156,20 @@ export const Job = z.object({
   parent_job_id: z.string().optional(),
   /** The top of that chain of parents. */
   root_job_id: z.string().optional(),
+  /** The schedule (`/v1/schedules/{schedule_id}`) whose action created this job, if one did; it stays when the schedule is deleted. */
+  schedule_id: z.string().optional(),
   runs: z.array(RunSummary),
   /**
    * Present and true when the job is running but its workflow could not be asked for its
    * live state in time: the view is then the last state the run persisted.
    */
   stale: z.boolean().optional(),
+  links: JobLinks,
 });
 export type Job = z.infer<typeof Job>;
+
+/** The seed view of a job as the model builds it: the API adds its `links`. */
+export type JobView = Omit<Job, 'links'>;
 
 /**
  * A job in a list (`GET /v1/jobs`): what it is and where it stands, without its steps,
@@ -172,5 +190,7 @@ export const JobSummary = Job.pick({
   live_output: true,
   error_message: true,
   correlation_id: true,
+  schedule_id: true,
+  links: true,
 });
 export type JobSummary = z.infer<typeof JobSummary>;

@@ -31,6 +31,7 @@ export const CreateRunRequest = z.object({
   correlation_id: z.string().optional(),
   parent_job_id: z.string().optional(),
   root_job_id: z.string().optional(),
+  schedule_id: z.string().optional(),
 });
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 

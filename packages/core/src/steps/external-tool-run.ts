@@ -11,19 +11,7 @@ import type { ExternalToolActivities } from '../schemas/external-tool-contract';
 import type { ToolStep } from '../schemas/step-definition';
 import type { ToolDispatch } from '../schemas/tool-descriptor';
 import type { StepExecution, StepOutcome } from './step-type';
-
-/** The tool step's run options this module reads (see `ToolRunOptions` in `tool-step.ts`). */
-export interface ExternalRunOptions {
-  retry: {
-    maximum_attempts: number;
-    initial_interval_ms: number;
-    backoff_coefficient: number;
-    maximum_interval_ms: number;
-  };
-  timeout_seconds: number;
-  heartbeat_timeout_seconds: number;
-  schedule_to_start_timeout_seconds?: number;
-}
+import type { ToolRunOptions } from './tool-run-options';
 
 /** What the tool step gives back to this module: its outcome mapping and its failure reading. */
 export interface ExternalRunHooks {
@@ -68,7 +56,7 @@ export async function runExternalTool(
   step: ToolStep,
   ctx: StepExecution,
   dispatch: ToolDispatch,
-  options: ExternalRunOptions,
+  options: ToolRunOptions,
   params: ToolParams,
   hooks: ExternalRunHooks,
 ): Promise<StepOutcome> {
@@ -174,7 +162,7 @@ function holdsReference(value: unknown): boolean {
 }
 
 /** The longest a step's attempts can take: each attempt's timeout plus the backoff between them (seconds). */
-function stepBudgetSeconds(options: ExternalRunOptions): number {
+function stepBudgetSeconds(options: ToolRunOptions): number {
   const { maximum_attempts, initial_interval_ms, backoff_coefficient, maximum_interval_ms } = options.retry;
   const attempts = maximum_attempts === 0 ? 10 : maximum_attempts;
   let backoffMs = 0;

@@ -12,7 +12,7 @@ export function readJobWorkflowInput(
     return {
       ok: false,
       message:
-        'the input must be an object { job_id, started_at?, retry?, prepared?, continued? } or { workflow_id, version?, input_values?, context?, name?, correlation_id? }',
+        'the input must be an object { job_id, started_at?, retry?, prepared?, continued? } or { workflow_id, version?, input_values?, context?, name?, correlation_id?, schedule_id? }',
     };
   if (raw.job_id === undefined && raw.workflow_id !== undefined) return readComposedInput(raw);
   const unknown = Object.keys(raw).filter(
@@ -72,7 +72,15 @@ function continuationProblem(continued: unknown): string | undefined {
   return undefined;
 }
 
-const COMPOSED_FIELDS = new Set(['workflow_id', 'version', 'input_values', 'context', 'name', 'correlation_id']);
+const COMPOSED_FIELDS = new Set([
+  'workflow_id',
+  'version',
+  'input_values',
+  'context',
+  'name',
+  'correlation_id',
+  'schedule_id',
+]);
 // The `Identifier` rule of the model (variable-schema.ts).
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
@@ -82,7 +90,7 @@ function readComposedInput(
 ): { ok: true; input: ComposedJobInput } | { ok: false; message: string } {
   const unknown = Object.keys(raw).filter((k) => !COMPOSED_FIELDS.has(k));
   if (unknown.length > 0) return { ok: false, message: `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` };
-  const { workflow_id, version, input_values, context, name, correlation_id } = raw;
+  const { workflow_id, version, input_values, context, name, correlation_id, schedule_id } = raw;
   if (typeof workflow_id !== 'string' || !IDENTIFIER.test(workflow_id)) {
     return {
       ok: false,
@@ -102,6 +110,12 @@ function readComposedInput(
     (typeof correlation_id !== 'string' || correlation_id.length === 0 || correlation_id.length > 200)
   ) {
     return { ok: false, message: 'correlation_id: must be a string of 1 to 200 characters' };
+  }
+  if (
+    schedule_id !== undefined &&
+    (typeof schedule_id !== 'string' || schedule_id.length === 0 || schedule_id.length > 200)
+  ) {
+    return { ok: false, message: 'schedule_id: must be a string of 1 to 200 characters' };
   }
   return { ok: true, input: raw as ComposedJobInput };
 }

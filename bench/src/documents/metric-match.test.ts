@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { matchMetrics, statedNumbers, valueMatches } from './metric-match';
+
+const metric = (label: string, value: string, evidence: string) => ({ label, value, page: 1, evidence });
+
+describe('key metrics against labels', () => {
+  it('reads numbers as written: thousands, decimal commas, Indian grouping, scale words', () => {
+    expect(statedNumbers('$33.9 billion').map((n) => n.scaled)).toContain(33.9e9);
+    expect(statedNumbers('1.234,56 EUR').map((n) => n.value)).toContain(1234.56);
+    expect(statedNumbers('₹ 1,23,456 crore').map((n) => n.scaled)).toContain(123456e7);
+    expect(statedNumbers('21.8% of sales')[0]).toMatchObject({ value: 21.8, percent: true });
+  });
+
+  it('matches a value scaled or as written, sign aside, percentages only with percentages', () => {
+    expect(valueMatches('33.9B', '$33.9 billion')).toBe(true);
+    expect(valueMatches('479M', '($479) million (operating loss of $479 million)')).toBe(true);
+    expect(valueMatches('31999', '$31,999 million')).toBe(true);
+    expect(valueMatches('12%', '12')).toBe(false);
+    expect(valueMatches('90%', '$33.9 billion')).toBe(false);
+  });
+
+  it('counts a reported metric once, when both its label and its value match', () => {
+    const labelled = [
+      metric('total company sales (Q2 2023)', '$33.9 billion', 'Total company sales were $33.9 billion'),
+      metric('digital sales growth (Q2 2023)', '12%', 'Grew digital sales 12%'),
+    ];
+    const result = matchMetrics({ revenue: '33.9B', growth: '12%', profit: '33.9B' }, labelled);
+    expect(result).toMatchObject({ matched: 2, reported: 3, labelled: 2 });
+    expect(result.verdicts.map((v) => v.matched)).toEqual([
+      'total company sales (Q2 2023)',
+      'digital sales growth (Q2 2023)',
+      null,
+    ]);
+  });
+});

@@ -1,0 +1,154 @@
+import type { LabelledMetric } from './corpus';
+
+/**
+ * Words a reported `key_metrics` label stands for, beyond its own words (`net_income` is
+ * "net income"): the labelled metric counts as the same thing when its label or evidence
+ * says one of them. The analyser's labels are a fixed vocabulary; the corpus's are a
+ * reader's phrases, so the match is by these words, not by equal strings.
+ */
+const LABEL_WORDS: Readonly<Record<string, readonly string[]>> = {
+  revenue: ['revenue', 'revenues', 'sales', 'turnover', 'net sales'],
+  net_income: ['net income', 'net profit', 'net earnings', 'profit attributable'],
+  net_loss: ['net loss'],
+  operating_income: ['operating income', 'operating profit', 'income from operations'],
+  profit: ['profit', 'earnings', 'income'],
+  loss: ['loss'],
+  eps: ['eps', 'earnings per share', 'loss per share'],
+  expenses: ['expense', 'expenses', 'expenditure', 'expenditures', 'spending'],
+  capex: ['capital expenditure', 'capital expenditures', 'capex'],
+  costs: ['cost', 'costs'],
+  cash: ['cash'],
+  debt: ['debt', 'borrowings'],
+  dividend: ['dividend', 'dividends'],
+  investment: ['investment', 'investments'],
+  valuation: ['valuation', 'market cap', 'market capitalization'],
+  tax: ['tax', 'taxes'],
+  growth: ['growth', 'grew', 'increase', 'increased', 'rose', 'up'],
+  decline: ['decline', 'declined', 'decrease', 'decreased', 'fell', 'down'],
+  margin: ['margin'],
+  price: ['price', 'prices'],
+};
+
+/** The words a reported label names: its own (underscores as spaces) and those of `LABEL_WORDS`. */
+function labelWords(label: string): string[] {
+  return [label.replace(/_/gu, ' '), ...(LABEL_WORDS[label] ?? [])];
+}
+
+function saysAnyOf(text: string, words: readonly string[]): boolean {
+  const lower = text.toLowerCase();
+  return words.some((word) =>
+    new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(lower),
+  );
+}
+
+/** A number as stated, and what it stands for with its scale word (million, 百万円, ...). */
+interface StatedNumber {
+  value: number;
+  scaled: number;
+  percent: boolean;
+}
+
+const SCALES: readonly (readonly [RegExp, number])[] = [
+  [/^\s*(?:trillion|tn\b|t\b)/iu, 1e12],
+  [/^\s*(?:billion|bn\b|b\b)/iu, 1e9],
+  [/^\s*(?:crores?\b|cr\b)/iu, 1e7],
+  [/^\s*(?:million|mn\b|mm\b|m\b|百万)/iu, 1e6],
+  [/^\s*(?:lakhs?\b)/iu, 1e5],
+  [/^\s*(?:thousand|k\b|千)/iu, 1e3],
+  [/^\s*億/u, 1e8],
+  [/^\s*万/u, 1e4],
+];
+
+/**
+ * Every reading of a number as written: "1,234.5", "1.234,5" (decimal comma), "1,23,456"
+ * (Indian grouping), "1.234" (a German thousand or a decimal: both are kept).
+ */
+function readings(raw: string): number[] {
+  const commas = raw.includes(',');
+  const dots = raw.includes('.');
+  if (commas && dots) {
+    return raw.lastIndexOf(',') > raw.lastIndexOf('.')
+      ? [Number(raw.replace(/\./gu, '').replace(',', '.'))]
+      : [Number(raw.replace(/,/gu, ''))];
+  }
+  if (commas) {
+    const groups = raw.split(',');
+    const thousands = groups.slice(1).every((g) => g.length === 3 || g.length === 2);
+    const decimal = groups.length === 2 ? [Number(raw.replace(',', '.'))] : [];
+    return thousands ? [Number(raw.replace(/,/gu, '')), ...decimal] : decimal;
+  }
+  if (dots && raw.split('.').length > 2) return [Number(raw.replace(/\./gu, ''))];
+  if (dots && /\.\d{3}$/u.test(raw)) return [Number(raw), Number(raw.replace('.', ''))];
+  return [Number(raw)];
+}
+
+/** The numbers a labelled value states, each in every reading, with and without its scale word. */
+export function statedNumbers(text: string): StatedNumber[] {
+  const numbers: StatedNumber[] = [];
+  for (const match of text.matchAll(/\d[\d.,]*/gu)) {
+    const raw = match[0].replace(/[.,]+$/u, '');
+    const rest = text.slice((match.index ?? 0) + raw.length).replace(/^\)/u, '');
+    const scale = SCALES.find(([pattern]) => pattern.test(rest))?.[1] ?? 1;
+    const percent = /^\s*%/u.test(rest);
+    for (const value of readings(raw)) {
+      if (Number.isFinite(value)) numbers.push({ value, scaled: value * scale, percent });
+    }
+  }
+  return numbers;
+}
+
+/** A reported value as the analyser normalises it: "10.5M", "€2.3B", "15%", "-3.2%", "479". */
+export function reportedNumber(value: string): StatedNumber | undefined {
+  const match = /(\d+(?:\.\d+)?)\s*([KMBT%])?/u.exec(value.replace(/,/gu, ''));
+  if (match === null) return undefined;
+  const number = Number(match[1]);
+  const unit = match[2];
+  const size = unit === 'K' ? 1e3 : unit === 'M' ? 1e6 : unit === 'B' ? 1e9 : unit === 'T' ? 1e12 : 1;
+  return { value: number, scaled: number * size, percent: unit === '%' };
+}
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 0.005 * Math.max(Math.abs(a), Math.abs(b));
+
+/**
+ * Whether a reported value is a labelled one: the same number (sign aside: labels write a
+ * loss "($479) million"), scaled or as written (a table "in millions" whose header the
+ * analyser did not read), both percentages or neither, within 0.5% (the analyser rounds
+ * to two decimals of its unit).
+ */
+export function valueMatches(reported: string, labelled: string): boolean {
+  const mine = reportedNumber(reported);
+  if (mine === undefined) return false;
+  return statedNumbers(labelled).some(
+    (stated) =>
+      stated.percent === mine.percent &&
+      (close(mine.scaled, stated.scaled) || close(mine.scaled, stated.value) || close(mine.value, stated.value)),
+  );
+}
+
+/** Whether a reported label names the labelled metric: its words in the metric's label or evidence. */
+export function labelMatches(reportedLabel: string, labelled: LabelledMetric): boolean {
+  return saysAnyOf(`${labelled.label} ${labelled.evidence}`, labelWords(reportedLabel));
+}
+
+/** One reported metric and the labelled one it was matched to, if any. */
+export interface MetricVerdict {
+  label: string;
+  value: string;
+  matched: string | null;
+}
+
+/** Reported `key_metrics` against the labels: each labelled metric matched at most once, first match wins. */
+export function matchMetrics(
+  reported: Readonly<Record<string, string>>,
+  labelled: readonly LabelledMetric[],
+): { verdicts: MetricVerdict[]; matched: number; reported: number; labelled: number } {
+  const taken = new Set<number>();
+  const verdicts = Object.entries(reported).map(([label, value]) => {
+    const index = labelled.findIndex(
+      (metric, i) => !taken.has(i) && valueMatches(value, metric.value) && labelMatches(label, metric),
+    );
+    if (index >= 0) taken.add(index);
+    return { label, value, matched: index >= 0 ? labelled[index]!.label : null };
+  });
+  return { verdicts, matched: taken.size, reported: verdicts.length, labelled: labelled.length };
+}
