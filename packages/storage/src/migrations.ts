@@ -1,7 +1,7 @@
 import { fileIdsIn, InputVariable } from '@ordo/core';
 import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { z } from 'zod';
-import { EVENT_APPEND_LOCK } from './job-events';
+import { createJobEventTriggers } from './job-event-triggers';
 
 // Migrations are code, in order, never edited once released: a new change is a new entry.
 const migrations: Record<string, Migration> = {
@@ -233,33 +233,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('job_events_job_idx').on('job_events').columns(['job_id', 'event_id']).execute();
-      // A job's run changes in one statement (a claim sets it, a reset clears it), and two
-      // connections of one process may race to make it: their events are a trigger's, so the
-      // change stays one statement and SQLite's lock is never held across an await.
-      if (postgres) {
-        await sql`
-          create function ordo_job_run_event() returns trigger language plpgsql as $$
-          begin
-            perform pg_advisory_xact_lock(${sql.lit(EVENT_APPEND_LOCK)});
-            insert into job_events (job_id, workflow_id, job_status, run_id, type, data, created_at)
-            values (new.job_id, new.workflow_id, new.status, new.run_id,
-              case when new.run_id is null then 'job.reset' else 'job.started' end, '{}', new.updated_at);
-            return null;
-          end $$`.execute(db);
-        await sql`
-          create trigger jobs_run_events after update of run_id on jobs for each row
-          when (new.run_id is distinct from old.run_id)
-          execute function ordo_job_run_event()`.execute(db);
-      } else {
-        await sql`
-          create trigger jobs_run_events after update of run_id on jobs for each row
-          when new.run_id is not old.run_id
-          begin
-            insert into job_events (job_id, workflow_id, job_status, run_id, type, data, created_at)
-            values (new.job_id, new.workflow_id, new.status, new.run_id,
-              case when new.run_id is null then 'job.reset' else 'job.started' end, '{}', new.updated_at);
-          end`.execute(db);
-      }
+      // Appended by triggers in the statements that write the state (`job-event-triggers.ts`):
+      // each run-state write stays the one statement it was, and SQLite's write lock is never
+      // held across an await for an event.
+      await createJobEventTriggers(db, postgres);
     },
   },
 };

@@ -10,19 +10,10 @@ import {
   type RunRecord,
   type Variables,
 } from '@ordo/core';
-import type { z } from 'zod';
 import type { ExpressionBuilder, Kysely, OnConflictDatabase, OnConflictTables } from 'kysely';
 import type { OrdoDatabase } from './database';
 import { claimedJobColumns, jobColumnsOf, jobRecordOfRow, runEndingColumns, stepRunOf, stepRunRow } from './job-rows';
 import { selectStepRunRows, upsertStepRun } from './step-run-statements';
-import {
-  appendJobEvents,
-  endingEvent,
-  headerEvents,
-  stepEvents,
-  type NewJobEvent,
-  type StoredStepState,
-} from './job-events';
 import type { Database, StepRunTable } from './schema';
 
 export type ClaimRunResult =
@@ -74,7 +65,7 @@ export class RunRepository {
         .where('job_id', '=', request.job_id)
         // Optimistic: the row must still be as read above, so of two concurrent claims (on
         // either database) exactly one updates it and the other finds it changed. Its
-        // `job.started` event is written by the `jobs_run_events` trigger, in this statement.
+        // `job.started` event is the `jobs_run_events` trigger's, in this statement.
         .where('revision', '=', row.revision)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) {
@@ -122,8 +113,7 @@ export class RunRepository {
    * what a crash left undone; a job that changed since, or that another run holds, refuses.
    */
   async claimPrepared(claim: RunClaim, now: string): Promise<RunClaimResult> {
-    // One statement (its `job.started` event is the `jobs_run_events` trigger's): two
-    // connections of one process racing to claim must not hold SQLite's lock across an await.
+    // Its `job.started` event is the `jobs_run_events` trigger's, in this statement.
     const updated = await this.db
       .updateTable('jobs')
       .set((eb) => ({ ...claimedJobColumns(claim.run_id, claim.started_at, now), revision: eb('revision', '+', 1) }))
@@ -180,38 +170,26 @@ export class RunRepository {
    */
   async recordRun(record: RunRecord, now: string): Promise<boolean> {
     const header = RunHeader.parse(record.header);
-    const steps = record.steps.map((step) => StepRun.parse(step));
     return this.db.transaction().execute(async (trx) => {
       // The run row is the run's own: its outcome is recorded even after a reset moved the job on.
-      // Written first, so SQLite holds the write lock before the reads below (a read first
-      // would fail with SQLITE_BUSY once another connection wrote).
       const run = await trx
         .updateTable('runs')
         .set(runEndingColumns(header))
         .where('run_id', '=', header.run_id)
         .executeTakeFirst();
-      // What the write moves, for its events: the header and steps as stored before it.
-      const before = await storedRunOf(trx, header.run_id, header.job_id, steps);
+      // A run that never claimed its job (cancelled before its first step) has nothing of its own to keep.
+      if (Number(run.numUpdatedRows) === 0) return false;
+      // Steps before the header: their events (the log's triggers) precede a pause or the run's ending.
+      for (const step of record.steps) {
+        await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, StepRun.parse(step), now));
+      }
       const updated = await trx
         .updateTable('jobs')
         .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
         .where('job_id', '=', header.job_id)
         .where('run_id', '=', header.run_id)
         .executeTakeFirst();
-      // A run that never claimed its job (cancelled before its first step) has nothing of its own to keep.
-      if (Number(run.numUpdatedRows) === 0) return false;
-      for (const step of steps) {
-        await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, step, now));
-      }
-      const current = Number(updated.numUpdatedRows) === 1;
-      if (current) {
-        const events = [
-          ...steps.flatMap((step) => stepEvents(before.steps.get(step.index), step)),
-          ...headerEvents(before.header, header),
-        ];
-        await appendJobEvents(trx, header, events, now);
-      }
-      return current;
+      return Number(updated.numUpdatedRows) === 1;
     });
   }
 
@@ -230,32 +208,24 @@ export class RunRepository {
     maxAttempts: number | undefined,
     now: string,
   ): Promise<RecordedCompletion | undefined> {
-    const started = { status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now } as const;
-    const row = attemptRow(at, started, now);
-    const written = await this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .insertInto('step_runs')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['run_id', 'step_index'])
-            .doUpdateSet({
-              status: 'InProgress',
-              attempt,
-              progress: null,
-              outputs: null,
-              completed_at: null,
-              updated_at: now,
-            })
-            .where((eb) => attemptMayWrite(eb, attempt, false)),
-        )
-        .executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0) {
-        const events = stepEvents(undefined, { index: at.step_index, step_id: at.step_id, type: at.type, ...started });
-        await appendJobEvents(trx, at, events, now);
-      }
-      return result;
-    });
+    const row = attemptRow(at, { status: 'InProgress', attempt, max_attempts: maxAttempts, started_at: now }, now);
+    const written = await this.db
+      .insertInto('step_runs')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'step_index'])
+          .doUpdateSet({
+            status: 'InProgress',
+            attempt,
+            progress: null,
+            outputs: null,
+            completed_at: null,
+            updated_at: now,
+          })
+          .where((eb) => attemptMayWrite(eb, attempt, false)),
+      )
+      .executeTakeFirst();
     // A first attempt cannot follow a completion; a retry that wrote its start did not.
     if (attempt === 1 || Number(written.numInsertedOrUpdatedRows ?? 0n) > 0) return undefined;
     const found = await this.db
@@ -284,20 +254,14 @@ export class RunRepository {
     message: string,
     now: string,
   ): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('step_runs')
-        .set({ progress: message, updated_at: now })
-        .where('run_id', '=', at.run_id)
-        .where('step_index', '=', at.step_index)
-        .where('attempt', '=', attempt)
-        .where('status', '=', 'InProgress')
-        .returning(['job_id', 'step_id', 'type'])
-        .executeTakeFirst();
-      if (updated === undefined) return;
-      const data = { step_index: at.step_index, step_id: updated.step_id, step_type: updated.type, attempt, message };
-      await appendJobEvents(trx, { job_id: updated.job_id, run_id: at.run_id }, [{ type: 'step.progress', data }], now);
-    });
+    await this.db
+      .updateTable('step_runs')
+      .set({ progress: message, updated_at: now })
+      .where('run_id', '=', at.run_id)
+      .where('step_index', '=', at.step_index)
+      .where('attempt', '=', attempt)
+      .where('status', '=', 'InProgress')
+      .execute();
   }
 
   /**
@@ -326,41 +290,36 @@ export class RunRepository {
       },
       now,
     );
-    await this.db.transaction().execute(async (trx) => {
-      const written = await trx
-        .insertInto('step_runs')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['run_id', 'step_index'])
-            .doUpdateSet(
-              completed
-                ? {
-                    status: 'Completed',
-                    attempt,
-                    outputs: row.outputs,
-                    error: null,
-                    progress: null,
-                    completed_at: now,
-                    updated_at: now,
-                  }
-                : {
-                    status: 'InProgress',
-                    attempt,
-                    error: row.error,
-                    outputs: null,
-                    progress: null,
-                    completed_at: null,
-                    updated_at: now,
-                  },
-            )
-            .where((eb) => attemptMayWrite(eb, attempt, completed)),
-        )
-        .executeTakeFirst();
-      // A failed attempt implies no event: a retry's `step.started` follows, or the workflow records the step failed.
-      if (!completed || Number(written.numInsertedOrUpdatedRows ?? 0n) === 0) return;
-      await appendJobEvents(trx, at, stepEvents(undefined, stepRunOf(row)), now);
-    });
+    await this.db
+      .insertInto('step_runs')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'step_index'])
+          .doUpdateSet(
+            completed
+              ? {
+                  status: 'Completed',
+                  attempt,
+                  outputs: row.outputs,
+                  error: null,
+                  progress: null,
+                  completed_at: now,
+                  updated_at: now,
+                }
+              : {
+                  status: 'InProgress',
+                  attempt,
+                  error: row.error,
+                  outputs: null,
+                  progress: null,
+                  completed_at: null,
+                  updated_at: now,
+                },
+          )
+          .where((eb) => attemptMayWrite(eb, attempt, completed)),
+      )
+      .execute();
   }
 
   /**
@@ -377,23 +336,23 @@ export class RunRepository {
     now: string,
   ): Promise<void> {
     const row = stepRunRow(at.run_id, at.job_id, step, now);
+    const upsert = (db: Kysely<Database>) => upsertStepRun(db, row, (eb) => attemptMayWrite(eb, step.attempt, true));
+    if (final === undefined) {
+      await upsert(this.db);
+      return;
+    }
     // The header is the workflow's own (computed by core's run transitions), not a request to
     // check; it is written only with its step: an earlier attempt's late ending ends nothing.
     await this.db.transaction().execute(async (trx) => {
-      const written = await upsertStepRun(trx, row, (eb) => attemptMayWrite(eb, step.attempt, true));
+      const written = await upsert(trx);
       if (written.every((result) => Number(result.numInsertedOrUpdatedRows ?? 0n) === 0)) return;
-      const events: NewJobEvent[] = stepEvents(undefined, step);
-      if (final !== undefined) {
-        await trx
-          .updateTable('jobs')
-          .set((eb) => ({ ...jobColumnsOf(final, now), revision: eb('revision', '+', 1) }))
-          .where('job_id', '=', final.job_id)
-          .where('run_id', '=', final.run_id)
-          .execute();
-        await trx.updateTable('runs').set(runEndingColumns(final)).where('run_id', '=', final.run_id).execute();
-        events.push(endingEvent(final));
-      }
-      await appendJobEvents(trx, at, events, now);
+      await trx
+        .updateTable('jobs')
+        .set((eb) => ({ ...jobColumnsOf(final, now), revision: eb('revision', '+', 1) }))
+        .where('job_id', '=', final.job_id)
+        .where('run_id', '=', final.run_id)
+        .execute();
+      await trx.updateTable('runs').set(runEndingColumns(final)).where('run_id', '=', final.run_id).execute();
     });
   }
 
@@ -418,33 +377,6 @@ export class RunRepository {
       .onConflict((oc) => oc.column('run_id').doNothing())
       .execute();
   }
-}
-
-/** What a stored header's events depend on. */
-const StoredHeader = RunHeader.pick({ status: true, paused: true });
-type StoredHeader = z.infer<typeof StoredHeader>;
-
-/** A run's header and the given steps' status and attempt, as stored (in the writing transaction). */
-async function storedRunOf(
-  db: Kysely<Database>,
-  runId: string,
-  jobId: string,
-  steps: readonly StepRun[],
-): Promise<{ header: StoredHeader | undefined; steps: Map<number, StoredStepState> }> {
-  const job = await db.selectFrom('jobs').select(['run', 'run_id']).where('job_id', '=', jobId).executeTakeFirst();
-  const header = job?.run_id === runId && job.run !== null ? StoredHeader.safeParse(JSON.parse(job.run)) : undefined;
-  const stored = new Map<number, StoredStepState>();
-  const indices = steps.map((step) => step.index);
-  for (let i = 0; i < indices.length; i += 500) {
-    const rows = await db
-      .selectFrom('step_runs')
-      .select(['step_index', 'status', 'attempt'])
-      .where('run_id', '=', runId)
-      .where('step_index', 'in', indices.slice(i, i + 500))
-      .execute();
-    for (const row of rows) stored.set(row.step_index, { status: row.status, attempt: row.attempt });
-  }
-  return { header: header?.success ? header.data : undefined, steps: stored };
 }
 
 /** The step a tool attempt runs: its run and job, and its place and type in the job. */
