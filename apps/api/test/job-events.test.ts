@@ -125,6 +125,30 @@ forEachDialect('job event streams, against the real stack', (dialect) => {
     await next.close();
   });
 
+  it('tells a step waiting for a confirmation while it waits, then its completion', async () => {
+    const job = await createJob(stack, {
+      steps: [{ step_id: 'approve', type: 'sys.human_confirm', confirm: { prompt: 'Go on?' } }, ...sleepSteps(1, 10)],
+    });
+    const stream = await open(`/v1/jobs/${job.job_id}/events`);
+    await startJob(stack, job.job_id);
+    // Written by the workflow as the step begins, before anyone confirms.
+    const waiting = await stream.eventsUntil((e) => e.type === 'step.waiting');
+    expect(waiting.at(-1)).toMatchObject({
+      type: 'step.waiting',
+      job_status: 'RUNNING',
+      data: { step_id: 'approve', step_type: 'sys.human_confirm' },
+    });
+    const confirmed = await stack.request(`/v1/jobs/${job.job_id}/steps/approve/confirm`, json('POST', {}));
+    expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+    const rest = await stream.rest();
+    expect(skeleton(rest)).toEqual([
+      'step.started sleep_1',
+      'step.completed sleep_1',
+      'step.completed approve',
+      'job.completed',
+    ]);
+  });
+
   it('caps the streams one key holds open (429), sending keep-alives on idle ones', async () => {
     const job = await createJob(stack, { steps: sleepSteps(1, 10) });
     const streams = [];
