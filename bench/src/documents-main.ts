@@ -61,7 +61,7 @@ try {
     totals: corpusTotals(documents),
     large,
     corpus_max_rss_mib: Number(corpusMaxRss.toFixed(1)),
-    ocr: 'pdf_extractor has no OCR: a scan gives empty text and a note, so OCR recall is what that text holds, and OCR pages per second are not measured',
+    ocr: 'pdf_extractor has no OCR: a scan fails the step with PDF_NO_TEXT_LAYER, so its OCR recall is 0, and OCR pages per second are not measured',
   };
   console.log(formatDocumentsReport(report));
   if (!values['no-write']) log(`wrote ${writeResults('documents-latest', date, report)}`);

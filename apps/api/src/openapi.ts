@@ -24,7 +24,7 @@ export function createRouter() {
 }
 
 /** Statuses a route may refuse with; each is documented with the `Problem` body. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 429 | 431 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Malformed request: JSON that does not parse or is not UTF-8, or a request the server refuses before routing (no or an unusable `Host`, a request line or header that is not HTTP)',
@@ -37,6 +37,7 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   415: 'Unsupported media type: send application/json',
   421: 'The Host header names a host this API does not answer to (DNS-rebinding guard)',
   422: 'The request broke a rule; `errors` names each field and rule',
+  429: 'Too many open event streams for this API key (`TOO_MANY_STREAMS`); close one, or retry after `Retry-After` seconds',
   431: 'Request line or headers too large',
   500: 'Unexpected error; logged, nothing internal revealed',
   503: 'A dependency is unavailable: Temporal (`TEMPORAL_UNAVAILABLE`), or the database (`DATABASE_UNAVAILABLE`, naming `database`, with `Retry-After`)',

@@ -6,6 +6,8 @@ import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/a
 import { ToolError } from '../tool-error';
 import { pdfMetadata } from './pdf-metadata';
 import type { PdfMetadata } from './pdf-metadata';
+import { annotationLines } from './annotation-text';
+import type { PdfAnnotation } from './annotation-text';
 import { layoutPageText } from './text-layout';
 import type { TextRun } from './text-layout';
 
@@ -17,6 +19,8 @@ export interface PdfText {
   pageCount: number;
   /** Pages read. */
   pagesRead: number;
+  /** The pages read whose content has no text (a scanned image, a blank page), in order. */
+  pagesWithoutText: number[];
   metadata: PdfMetadata;
 }
 
@@ -37,6 +41,11 @@ export interface ExtractOptions {
    * inflate to megabytes of text per page).
    */
   maxTextChars?: number;
+  /**
+   * Adds each page's filled form-field values and annotation texts after its body text, as
+   * marked lines (`annotationLines`). Off by default here; pdf_extractor turns it on.
+   */
+  includeAnnotations?: boolean;
 }
 
 // pdf.js keeps parsed fonts and resources of every page it has seen until told otherwise;
@@ -73,12 +82,15 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
       pdfjs.PDFDateString.toDateObject(value),
     );
     const texts: string[] = [];
+    const pagesWithoutText: number[] = [];
     // The text's length as joined: each page after the first adds its blank-line separator.
     let length = 0;
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
-      const text = await readingPdf(pageText(doc, page));
+      const { body, extras } = await readingPdf(pageText(doc, page, options.includeAnnotations === true));
+      if (body.length === 0) pagesWithoutText.push(page);
+      const text = [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
       if (text.length > 0) {
         length += text.length + (texts.length > 0 ? 2 : 0);
         if (options.maxTextChars !== undefined && length > options.maxTextChars) {
@@ -91,18 +103,34 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
       }
       if ((index + 1) % CLEANUP_EVERY_PAGES === 0) await doc.cleanup();
     }
-    return { text: texts.join('\n\n'), pageCount: doc.numPages, pagesRead: pages.length, metadata };
+    return {
+      text: texts.join('\n\n'),
+      pageCount: doc.numPages,
+      pagesRead: pages.length,
+      pagesWithoutText,
+      metadata,
+    };
   } finally {
     // Destroying the task destroys the document too, and also cleans up when loading failed.
     await task.destroy();
   }
 }
 
-async function pageText(doc: PDFDocumentProxy, pageNumber: number): Promise<string> {
+/** A page's body text (its content's text layer) and its form-field and annotation lines. */
+async function pageText(
+  doc: PDFDocumentProxy,
+  pageNumber: number,
+  withAnnotations: boolean,
+): Promise<{ body: string; extras: string[] }> {
   const page = await doc.getPage(pageNumber);
   try {
     const content = await page.getTextContent();
-    return layoutPageText(content.items.filter(isTextItem).map(toTextRun));
+    const runs = content.items.filter(isTextItem).map(toTextRun);
+    const body = layoutPageText(runs);
+    if (!withAnnotations) return { body, extras: [] };
+    // 'display': the annotations a viewer shows (not those flagged hidden or print-only).
+    const annotations = (await page.getAnnotations({ intent: 'display' })) as PdfAnnotation[];
+    return { body, extras: annotationLines(annotations, runs) };
   } finally {
     // Drops the page's parsed resources: only its text is kept.
     page.cleanup();

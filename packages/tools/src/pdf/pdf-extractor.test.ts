@@ -5,7 +5,7 @@ import { REPORT_EXECUTIVE_SUMMARY } from '../../fixtures/postscript';
 import { memoryFiles, testingContext } from '../testing-context';
 import type { TestingContextOptions } from '../testing-context';
 import { ToolError } from '../tool-error';
-import { NO_TEXT_LAYER_NOTE, pdfExtractor, PdfExtractorOutputs, PdfExtractorParams } from './pdf-extractor';
+import { noTextLayerMessage, pdfExtractor, PdfExtractorOutputs, PdfExtractorParams } from './pdf-extractor';
 
 const files = memoryFiles({
   report: { bytes: pdfFixture('financial-report'), name: 'financial-report.pdf' },
@@ -174,15 +174,14 @@ describe('pdf_extractor', () => {
     expect(reports).toEqual([]);
   });
 
-  it('gives empty text and a note, not an error, for a PDF without a text layer', async () => {
-    const { outputs } = await extract({ input_file: ref('scan') });
-    expect(outputs).toEqual({
-      extracted_text: '',
-      page_count: 1,
-      pages_read: 1,
-      metadata: expect.objectContaining({ title: 'Scanned Receipt' }) as unknown,
-      note: NO_TEXT_LAYER_NOTE,
-    });
+  it('fails without retry as PDF_NO_TEXT_LAYER, naming the pages, cause and remedy, for a PDF without a text layer', async () => {
+    const err = await failure({ input_file: ref('scan') });
+    expect([err.code, err.retryable]).toEqual(['PDF_NO_TEXT_LAYER', false]);
+    expect(err.message).toBe(noTextLayerMessage([1]));
+    expect(err.message).toBe(
+      'Failed to process PDF: page 1 has no text layer (scanned images); OCR is not available yet, so the text cannot be read',
+    );
+    expect(noTextLayerMessage([1, 2, 3, 5])).toContain('pages 1\u20133, 5 have no text layer');
   });
 
   it('fails without retry, with exactly the seed message, for a password-protected PDF', async () => {

@@ -8,9 +8,18 @@ import { parsePageRanges, selectPages } from './page-ranges';
 import { hasPdfSignature } from './pdf-signature';
 import { PdfMetadata } from './pdf-metadata';
 
-/** What `note` says when the pages read have no text at all. */
-export const NO_TEXT_LAYER_NOTE =
-  'No text layer found: the PDF may be scanned images, whose text needs OCR, which this tool does not do.';
+/**
+ * The failure of a document whose pages read hold no text at all: what the cause is, and the
+ * remedy (none yet: OCR does not exist).
+ */
+export function noTextLayerMessage(pages: readonly number[]): string {
+  return `Failed to process PDF: ${pageList(pages)} ${pages.length === 1 ? 'has' : 'have'} no text layer (scanned images); OCR is not available yet, so the text cannot be read`;
+}
+
+/** `note` when some of the pages read have no text layer and others do. */
+export function someWithoutTextNote(pages: readonly number[]): string {
+  return `${capitalised(pageList(pages))} ${pages.length === 1 ? 'has' : 'have'} no text layer (scanned images or blank); their text, if any, is missing (OCR is not available yet).`;
+}
 
 export const PdfExtractorParams = z
   .object({
@@ -35,6 +44,13 @@ export const PdfExtractorParams = z
         'With extraction_mode \'pages\': the pages to read, 1-based numbers and ranges separated by commas, e.g. "1-3,7". ' +
           'Read once each, in document order.',
       ),
+    include_annotations: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Adds, after each page\'s text, its filled form-field values as lines "[form] <label>: <value>" and the text ' +
+          'of its annotations (text boxes, sticky notes) as lines "[note] <text>"; false leaves them out. Defaults to true.',
+      ),
   })
   // Refinements keep the object a ZodObject in zod 4, so its JSON Schema still lists the fields.
   .superRefine((params, ctx) => {
@@ -55,7 +71,8 @@ export const PdfExtractorOutputs = z.object({
   extracted_text: z
     .string()
     .describe(
-      'The text of the pages read, line by line, pages separated by a blank line; empty when they have no text layer.',
+      'The text of the pages read, line by line, pages separated by a blank line, words hyphenated across line ' +
+        'ends joined; each page\'s form-field values ("[form] …") and annotation texts ("[note] …") follow its text.',
     ),
   page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
   pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
@@ -65,7 +82,7 @@ export const PdfExtractorOutputs = z.object({
   note: z
     .string()
     .optional()
-    .describe('Something the reader of the text should know, e.g. that the PDF has no text layer.'),
+    .describe('Something the reader of the text should know, e.g. which pages have no text layer.'),
 });
 export type PdfExtractorOutputs = z.infer<typeof PdfExtractorOutputs>;
 
@@ -80,15 +97,18 @@ export const pdfExtractor = defineTool({
     'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
     'pages separated by a blank line, with the page count and the document metadata. ' +
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
-    `${MAX_TEXT_CHARS} characters; a PDF without a text layer gives empty text and a note.`,
-  version: '2.1.0',
+    `${MAX_TEXT_CHARS} characters, and with PDF_NO_TEXT_LAYER when no page read has text (a scan: no OCR yet). ` +
+    'Filled form fields and annotations are included as marked lines unless include_annotations is false.',
+  // 2.2.0: form fields and annotations, joined hyphens, a scan fails. The catalog keeps 2.1.0
+  // (a registered version never changes); steps pinned to it run this code too (docs/tools.md).
+  version: '2.2.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
   // worker is retried. The work runs in a thread of its own (below), so the activity
   // heartbeats every 2 s however long the tool computes.
   thread: { module: import.meta.url, memoryLimitMiB: PDF_EXTRACTOR_MEMORY_MIB },
-  async run({ input_file, extraction_mode, pages }, ctx) {
+  async run({ input_file, extraction_mode, pages, include_annotations }, ctx) {
     const file = await ctx.files.read(input_file.file_id);
     if (file === undefined) {
       throw new ToolError('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
@@ -104,14 +124,18 @@ export const pdfExtractor = defineTool({
       onPage: (page, pageCount, fraction) => ctx.progress(`Processing page ${page} of ${pageCount}`, fraction),
       signal: ctx.signal,
       maxTextChars: MAX_TEXT_CHARS,
+      includeAnnotations: include_annotations,
     });
+    if (pdf.pagesRead > 0 && pdf.text.trim().length === 0) {
+      throw new ToolError('PDF_NO_TEXT_LAYER', noTextLayerMessage(pdf.pagesWithoutText));
+    }
     const outputs: PdfExtractorOutputs = {
       extracted_text: pdf.text,
       page_count: pdf.pageCount,
       pages_read: pdf.pagesRead,
       metadata: pdf.metadata,
     };
-    if (pdf.text.trim().length === 0 && pdf.pagesRead > 0) outputs.note = NO_TEXT_LAYER_NOTE;
+    if (pdf.pagesWithoutText.length > 0) outputs.note = someWithoutTextNote(pdf.pagesWithoutText);
     return outputs;
   },
 });
@@ -134,4 +158,19 @@ function pagesToRead(
       return selected.pages;
     }
   }
+}
+
+/** "page 2", "pages 1–3, 7": consecutive pages as ranges, with an en dash. */
+function pageList(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    const start = pages[i]!;
+    while (i + 1 < pages.length && pages[i + 1] === pages[i]! + 1) i++;
+    ranges.push(pages[i] === start ? `${start}` : `${start}\u2013${pages[i]}`);
+  }
+  return `${pages.length === 1 ? 'page' : 'pages'} ${ranges.join(', ')}`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
