@@ -229,6 +229,120 @@ describe('schedules', () => {
     );
   });
 
+  it('takes structured calendars, reads them back as sent (defaults filled in), patches them, and refuses a bad range naming it', async () => {
+    const id = `calendar_${suffix}`;
+    const weekdays = {
+      hour: [{ start: 9 }],
+      minute: [{ start: 0, end: 45, step: 15 }],
+      day_of_week: [{ start: 1, end: 5 }],
+      month: [{ start: 1, end: 6 }, { start: 12 }],
+      comment: 'weekday mornings, first half and December',
+    };
+    const schedule = await create({
+      schedule_id: id,
+      input_values: { n: 1 },
+      spec: { calendars: [weekdays], timezone: 'Europe/Paris' },
+      paused: true,
+    });
+    const asSent = {
+      second: [{ start: 0 }],
+      minute: [{ start: 0, end: 45, step: 15 }],
+      hour: [{ start: 9 }],
+      day_of_month: [{ start: 1, end: 31 }],
+      month: [{ start: 1, end: 6 }, { start: 12 }],
+      day_of_week: [{ start: 1, end: 5 }],
+      comment: 'weekday mornings, first half and December',
+    };
+    expect(schedule.spec).toMatchObject({ calendars: [expect.objectContaining(asSent)], timezone: 'Europe/Paris' });
+    // Temporal computed the next times from the calendar: 9:00, 9:15, 9:30 or 9:45 in Paris, Monday to Friday.
+    for (const at of schedule.next_action_times) {
+      const paris = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(at));
+      expect(paris).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:(00|15|30|45)$/);
+    }
+    // What a GET answers can be sent back.
+    const patched = await stack.request(
+      `/v1/schedules/${id}`,
+      json('PATCH', {
+        spec: { calendars: [...schedule.spec.calendars, { hour: [{ start: 18 }], comment: 'evening' }] },
+      }),
+    );
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    expect(((await patched.json()) as Schedule).spec.calendars).toEqual([
+      schedule.spec.calendars[0],
+      expect.objectContaining({ hour: [{ start: 18 }], minute: [{ start: 0 }], comment: 'evening' }),
+    ]);
+
+    const cases: [unknown, string][] = [
+      [{ hour: [{ start: 24 }] }, 'spec.calendars.0.hour.0.start'],
+      [{ minute: [{ start: 30, end: 10 }] }, 'spec.calendars.0.minute.0.end'],
+      [{ month: [{ start: 0 }] }, 'spec.calendars.0.month.0.start'],
+      [{ day_of_week: [{ start: 1, end: 7 }] }, 'spec.calendars.0.day_of_week.0.end'],
+      [{ hour: [{ start: 1, step: 0 }] }, 'spec.calendars.0.hour.0.step'],
+      [{ hour: [] }, 'spec.calendars.0.hour'],
+      [{ hours: [{ start: 1 }] }, 'spec.calendars.0'],
+    ];
+    for (const [calendar, field] of cases) {
+      const badId = `badcal_${suffix}_${cases.findIndex(([c]) => c === calendar)}`;
+      const refused = await problem(
+        await stack.request(
+          '/v1/schedules',
+          json('POST', {
+            schedule_id: badId,
+            workflow_id: WORKFLOW,
+            input_values: { n: 1 },
+            spec: { calendars: [calendar] },
+          }),
+        ),
+        422,
+      );
+      expect(
+        refused.errors?.map((e) => e.field),
+        JSON.stringify(calendar),
+      ).toContain(field);
+      await problem(await stack.request(`/v1/schedules/${badId}`), 404);
+      const patch = await problem(
+        await stack.request(`/v1/schedules/${id}`, json('PATCH', { spec: { calendars: [calendar] } })),
+        422,
+      );
+      expect(patch.errors?.map((e) => e.field)).toContain(field);
+    }
+  });
+
+  it('lists a page at a time by schedule_id: next_cursor until the last page, a cursor edited by hand refused', async () => {
+    const ids = ['a', 'b', 'c'].map((l) => `paged_${suffix}_${l}`);
+    for (const id of ids)
+      await create({ schedule_id: id, input_values: { n: 1 }, spec: { interval: '1h' }, paused: true });
+    const walk = async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await stack.request(`/v1/schedules?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as { items: Schedule[]; next_cursor: string | null };
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((s) => s.schedule_id));
+        cursor = page.next_cursor;
+      } while (cursor !== null);
+      return seen;
+    };
+    // Temporal's visibility shows a new schedule after a moment.
+    const seen = await pollUntil(walk, (all) => ids.every((id) => all.includes(id)), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    const refused = await problem(await stack.request('/v1/schedules?cursor=bm90IGEgY3Vyc29y'), 422);
+    expect(refused.errors?.map((e) => e.field)).toContain('query.cursor');
+    expect((await problem(await stack.request('/v1/schedules?limit=0'), 422)).errors?.[0]?.field).toBe('query.limit');
+  });
+
   it('a job created through the API links to its run in the Web UI once started, and has none before', async () => {
     const created = await stack.request(
       '/v1/jobs',
