@@ -343,6 +343,67 @@ describe('schedules', () => {
     expect((await problem(await stack.request('/v1/schedules?limit=0'), 422)).errors?.[0]?.field).toBe('query.limit');
   });
 
+  it('overlap CANCEL_OTHER cancels the running job for the next; BUFFER_ONE starts one buffered job when it ends, dropping more', async () => {
+    const SLEEPER = 'sched_sleep';
+    await publishWorkflow(stack, SLEEPER, {
+      input_variables: [{ variable_id: 'ms', name: 'ms', schema: { type: 'number', integer: true }, required: true }],
+      steps: [toolStepDefinition('nap', 'sleep', { ms: 'ms' })],
+    });
+    const running = (scheduleId: string, job: JobSummary) =>
+      pollUntil(
+        () => getJob(stack, job.job_id),
+        (j) => j.steps[0]?.status === 'RUNNING',
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+
+    const cancelId = `cancel_other_${suffix}`;
+    await create({
+      schedule_id: cancelId,
+      workflow_id: SLEEPER,
+      input_values: { ms: 600_000 },
+      spec: { interval: '1h' },
+      policy: { overlap: 'CANCEL_OTHER' },
+      paused: true,
+    });
+    expect((await stack.request(`/v1/schedules/${cancelId}/trigger`, json('POST', {}))).status).toBe(202);
+    const [first] = await waitForJobs(cancelId, 1);
+    await running(cancelId, first!);
+    expect((await stack.request(`/v1/schedules/${cancelId}/trigger`, json('POST', {}))).status).toBe(202);
+    const cancelled = await waitForEnd(stack, first!.job_id, 90_000);
+    expect(cancelled).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
+    const jobs = await waitForJobs(cancelId, 2);
+    const second = jobs.find((j) => j.job_id !== first!.job_id)!;
+    await running(cancelId, second);
+    await stack.request(`/v1/jobs/${second.job_id}/cancel`, json('POST', {}));
+
+    const bufferId = `buffer_one_${suffix}`;
+    await create({
+      schedule_id: bufferId,
+      workflow_id: SLEEPER,
+      input_values: { ms: 4000 },
+      // Not paused (a paused schedule starts no buffered action), and due only in 2099.
+      spec: { calendars: [{ year: [{ start: 2099 }] }] },
+      policy: { overlap: 'BUFFER_ONE' },
+    });
+    expect((await stack.request(`/v1/schedules/${bufferId}/trigger`, json('POST', {}))).status).toBe(202);
+    const [head] = await waitForJobs(bufferId, 1);
+    await running(bufferId, head!);
+    // Two more while it runs: one is buffered, the other dropped.
+    for (let i = 0; i < 2; i++)
+      expect((await stack.request(`/v1/schedules/${bufferId}/trigger`, json('POST', {}))).status).toBe(202);
+    const buffered = await waitForJobs(bufferId, 2);
+    const next = buffered.find((j) => j.job_id !== head!.job_id)!;
+    const headDone = await waitForEnd(stack, head!.job_id);
+    expect(headDone.status).toBe('COMPLETED');
+    const nextDone = await waitForEnd(stack, next.job_id);
+    expect(nextDone.status).toBe('COMPLETED');
+    // The buffered job started only once the first had ended.
+    expect(Date.parse(nextDone.started_at!)).toBeGreaterThanOrEqual(Date.parse(headDone.completed_at!));
+    // A settle margin: the dropped action never comes.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await jobsOf(bufferId)).length).toBe(2);
+  }, 240_000);
+
   it('a job created through the API links to its run in the Web UI once started, and has none before', async () => {
     const created = await stack.request(
       '/v1/jobs',

@@ -159,7 +159,9 @@ export class ScheduleSystem {
 
   /** Fires the action now (one job), under the schedule's overlap policy unless another is given. */
   async trigger(scheduleId: string, overlap: ScheduleOverlap | undefined): Promise<void> {
-    await this.call(scheduleId, (h) => h.trigger(overlap));
+    // Given none, the TypeScript client sends ALLOW_ALL, not the schedule's policy: it is read and sent.
+    const policy = overlap ?? (await this.describe(scheduleId)).policies.overlap;
+    await this.call(scheduleId, (h) => h.trigger(policy));
   }
 
   /** Fires the actions the spec had between `start_at` and `end_at`, as if it had run then. */
