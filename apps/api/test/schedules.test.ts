@@ -349,6 +349,7 @@ describe('schedules', () => {
       input_variables: [{ variable_id: 'ms', name: 'ms', schema: { type: 'number', integer: true }, required: true }],
       steps: [toolStepDefinition('nap', 'sleep', { ms: 'ms' })],
     });
+    const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
     const running = (scheduleId: string, job: JobSummary) =>
       pollUntil(
         () => getJob(stack, job.job_id),
@@ -368,6 +369,8 @@ describe('schedules', () => {
     expect((await stack.request(`/v1/schedules/${cancelId}/trigger`, json('POST', {}))).status).toBe(202);
     const [first] = await waitForJobs(cancelId, 1);
     await running(cancelId, first!);
+    // A firing's job_id is `<schedule_id>-<time to the second>`: the next one in another second.
+    await nextSecond();
     expect((await stack.request(`/v1/schedules/${cancelId}/trigger`, json('POST', {}))).status).toBe(202);
     const cancelled = await waitForEnd(stack, first!.job_id, 90_000);
     expect(cancelled).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
@@ -388,6 +391,7 @@ describe('schedules', () => {
     expect((await stack.request(`/v1/schedules/${bufferId}/trigger`, json('POST', {}))).status).toBe(202);
     const [head] = await waitForJobs(bufferId, 1);
     await running(bufferId, head!);
+    await nextSecond();
     // Two more while it runs: one is buffered, the other dropped.
     for (let i = 0; i < 2; i++)
       expect((await stack.request(`/v1/schedules/${bufferId}/trigger`, json('POST', {}))).status).toBe(202);
