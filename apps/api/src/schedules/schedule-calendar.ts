@@ -95,5 +95,5 @@ export function calendarView(description: CalendarSpecDescription): ScheduleCale
     year: numbered(description.year, same),
     ...(description.comment !== undefined && description.comment !== '' && { comment: description.comment }),
   };
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as ScheduleCalendar;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
