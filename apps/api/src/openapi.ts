@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SchemaValue, VariableSchema } from '@ordo/core';
 import { requireScope, type ApiScope } from './auth';
 import { requireJsonBody } from './json-body';
-import { Problem, validationProblem, zodFieldErrors } from './problem';
+import { Problem, validationProblem, zodFieldErrors, type ApiProblem } from './problem';
 
 /**
  * A router whose routes are declared with `route()` and so appear in the OpenAPI document,
@@ -17,10 +17,14 @@ import { Problem, validationProblem, zodFieldErrors } from './problem';
 export function createRouter() {
   return new OpenAPIHono({
     defaultHook: (result) => {
-      if (!result.success)
-        throw validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
+      if (!result.success) throw invalidRequest(result);
     },
   });
+}
+
+/** The 422 of a request part (`target`: json, query, param, header) that breaks its schema, naming each field. */
+export function invalidRequest(result: { error: { issues: readonly z.core.$ZodIssue[] }; target: string }): ApiProblem {
+  return validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
 }
 
 /** Statuses a route may refuse with; each is documented with the `Problem` body. */
