@@ -64,7 +64,11 @@ describe('start-up configuration', () => {
     });
     try {
       const deadline = Date.now() + 60_000;
-      while (!api.output().includes('listening') && Date.now() < deadline)
+      // The warning goes to stderr and 'listening' to stdout: two pipes, read in either order.
+      while (
+        !(api.output().includes('listening') && api.output().includes('authentication is OFF')) &&
+        Date.now() < deadline
+      )
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(api.output()).toContain('authentication is OFF');
       const tools = await fetch(`http://127.0.0.1:${port}/v1/tools`);

@@ -11,7 +11,7 @@ import type { ExternalToolActivities } from '../schemas/external-tool-contract';
 import type { ToolStep } from '../schemas/step-definition';
 import type { ToolDispatch } from '../schemas/tool-descriptor';
 import type { StepExecution, StepOutcome } from './step-type';
-import type { ToolRunOptions } from './tool-run-options';
+import { toolActivityOptions, type ToolRunOptions } from './tool-run-options';
 
 /** What the tool step gives back to this module: its outcome mapping and its failure reading. */
 export interface ExternalRunHooks {
@@ -79,19 +79,7 @@ export async function runExternalTool(
   const tool = proxyActivities<Record<string, (params: ToolParams) => Promise<Record<string, unknown>>>>({
     taskQueue: dispatch.task_queue,
     activityId,
-    startToCloseTimeout: `${options.timeout_seconds} seconds`,
-    heartbeatTimeout: `${options.heartbeat_timeout_seconds} seconds`,
-    ...(options.schedule_to_start_timeout_seconds !== undefined && {
-      scheduleToStartTimeout: `${options.schedule_to_start_timeout_seconds} seconds`,
-    }),
-    retry: {
-      maximumAttempts: options.retry.maximum_attempts,
-      initialInterval: options.retry.initial_interval_ms,
-      backoffCoefficient: options.retry.backoff_coefficient,
-      maximumInterval: options.retry.maximum_interval_ms,
-    },
-    // As for built-in tools: the step ends only once the tool has stopped.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    ...toolActivityOptions(options),
     summary: `${step.step_id}: ${step.name ?? step.tool.name} (${dispatch.tool_id} ${dispatch.version} on ${dispatch.task_queue})`,
   });
   const call = tool[dispatch.activity_type];

@@ -1,3 +1,4 @@
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 import { PLATFORM_STEP_DEFAULTS } from '../model/platform-defaults';
 import type { StepRetryPolicy } from '../schemas/step';
 import type { ToolStep } from '../schemas/step-definition';
@@ -34,4 +35,26 @@ export function toolRunOptions(step: ToolStep, tool: ToolRunDefaults): ToolRunOp
 
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * A tool step's activity options from its run options: timeouts, retries, and waiting for the
+ * tool to stop on cancellation (so nothing it does lands after the job's final record). The
+ * same for a built-in tool and an external one; each adds where it goes and its summary.
+ */
+export function toolActivityOptions(options: ToolRunOptions): ActivityOptions {
+  return {
+    startToCloseTimeout: `${options.timeout_seconds} seconds`,
+    heartbeatTimeout: `${options.heartbeat_timeout_seconds} seconds`,
+    ...(options.schedule_to_start_timeout_seconds !== undefined && {
+      scheduleToStartTimeout: `${options.schedule_to_start_timeout_seconds} seconds`,
+    }),
+    retry: {
+      maximumAttempts: options.retry.maximum_attempts,
+      initialInterval: options.retry.initial_interval_ms,
+      backoffCoefficient: options.retry.backoff_coefficient,
+      maximumInterval: options.retry.maximum_interval_ms,
+    },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  };
 }

@@ -1,5 +1,4 @@
 import {
-  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
@@ -18,7 +17,7 @@ import {
 } from '../model/mappings';
 import type { JsonSchemaDocument } from '../schemas/tool-descriptor';
 import { runExternalTool } from './external-tool-run';
-import { toolRunOptions, type ToolRunOptions } from './tool-run-options';
+import { toolActivityOptions, toolRunOptions, type ToolRunOptions } from './tool-run-options';
 import { schemaMismatch } from '../model/schema-compatibility';
 import { toolKey } from '../model/tool-lookup';
 import {
@@ -171,19 +170,7 @@ export const toolStep = defineStepType<ToolStep>({
       return resolved instanceof Promise ? resolved.then(run) : run(resolved);
     }
     const activities = proxyActivities<ToolActivities>({
-      startToCloseTimeout: `${options.timeout_seconds} seconds`,
-      heartbeatTimeout: `${options.heartbeat_timeout_seconds} seconds`,
-      ...(options.schedule_to_start_timeout_seconds !== undefined && {
-        scheduleToStartTimeout: `${options.schedule_to_start_timeout_seconds} seconds`,
-      }),
-      retry: {
-        maximumAttempts: options.retry.maximum_attempts,
-        initialInterval: options.retry.initial_interval_ms,
-        backoffCoefficient: options.retry.backoff_coefficient,
-        maximumInterval: options.retry.maximum_interval_ms,
-      },
-      // The step ends only once the tool has stopped, so nothing it does lands after the job's final record.
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      ...toolActivityOptions(options),
       summary: `${step.step_id}: ${step.name ?? step.tool.name}`,
     });
     const activity = activities[step.tool.tool_id];
