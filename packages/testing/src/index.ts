@@ -21,7 +21,7 @@ export { applicationFailureOf } from './failure';
 export { seedFuzzData } from './fuzz-data';
 export type { FuzzData, FuzzJobs } from './fuzz-data';
 export { makePdf, makeTextBombPdf } from './pdf';
-export type { TextBombOptions } from './pdf';
+export type { MakePdfOptions, TextBombOptions } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type {
   CheckedExchange,

@@ -33,7 +33,11 @@ export interface ExtractOptions {
   selectPages(pageCount: number): readonly number[];
   /** Called before each page is read, with the share of the selected pages reached once it is read. */
   onPage?(page: number, pageCount: number, fraction: number): void;
-  /** Checked before each page: once aborted, no further page is read and its reason is thrown. */
+  /**
+   * Checked before each page and between a page's pdf.js calls: once aborted, nothing more is
+   * read and its reason is thrown (in a tool thread, how a cancel stops the run without
+   * terminating the thread: ToolThreads).
+   */
   signal?: AbortSignal;
   /**
    * The most text to read, in characters: the page that takes the text past it stops the
@@ -88,7 +92,9 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
-      const { body, extras } = await readingPdf(pageText(doc, page, options.includeAnnotations === true));
+      const { body, extras } = await readingPdf(
+        pageText(doc, page, options.includeAnnotations === true, options.signal),
+      );
       if (body.length === 0) pagesWithoutText.push(page);
       const text = [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
       if (text.length > 0) {
@@ -121,6 +127,7 @@ async function pageText(
   doc: PDFDocumentProxy,
   pageNumber: number,
   withAnnotations: boolean,
+  signal: AbortSignal | undefined,
 ): Promise<{ body: string; extras: string[] }> {
   const page = await doc.getPage(pageNumber);
   try {
@@ -128,6 +135,7 @@ async function pageText(
     const runs = content.items.filter(isTextItem).map(toTextRun);
     const body = layoutPageText(runs);
     if (!withAnnotations) return { body, extras: [] };
+    signal?.throwIfAborted();
     // 'display': the annotations a viewer shows (not those flagged hidden or print-only).
     const annotations = (await page.getAnnotations({ intent: 'display' })) as PdfAnnotation[];
     return { body, extras: annotationLines(annotations, runs) };

@@ -100,7 +100,9 @@ export const pdfExtractor = defineTool({
     `${MAX_TEXT_CHARS} characters, and with PDF_NO_TEXT_LAYER when no page read has text (a scan: no OCR yet). ` +
     'Filled form fields and annotations are included as marked lines unless include_annotations is false.',
   // 2.2.0: form fields and annotations, joined hyphens, a scan fails. The catalog keeps 2.1.0
-  // (a registered version never changes); steps pinned to it run this code too (docs/tools.md).
+  // (a registered version never changes); steps pinned to it run this code too: a built-in's
+  // minor versions are backward compatible (docs/design/tool-catalog.md, "Built-in versions";
+  // built-in-versions.test.ts).
   version: '2.2.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
