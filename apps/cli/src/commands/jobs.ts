@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ok, streamJobEvents, type JobEvent, type Schema } from '@ordo/client';
 import { UsageError } from '../cli-error';
 import type { CommandContext } from '../context';
-import { collectInputs } from '../job-inputs';
+import { collectInputs, splitAssignment } from '../job-inputs';
 import { fields, table } from '../table';
 import { watchJob } from '../watch/watch-job';
 
@@ -75,6 +75,9 @@ export function jobsCommand(ctx: () => CommandContext, exit: (code: number) => v
       ) => {
         const c = ctx();
         const client = c.client();
+        // Misuse is reported before anything is asked of the API.
+        for (const text of opts.input) splitAssignment('--input', text);
+        for (const text of opts.inputFile) splitAssignment('--input-file', text);
         if (opts.version !== undefined && !(Number.isInteger(opts.version) && opts.version > 0))
           throw new UsageError('--version takes a positive whole number');
         const workflow = await ok(
