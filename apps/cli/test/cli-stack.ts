@@ -1,23 +1,14 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  childProcessEnv,
-  freePort,
-  ordoProcessEnv,
-  startOrdoProcess,
-  TEST_API_KEY,
-  testStoreConfig,
-  waitForReady,
-  type OrdoProcess,
-} from '@ordo/testing';
+import { childProcessEnv, startProcessStack, TEST_API_KEY } from '@ordo/testing';
 
 const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The CLI as its package's bin runs it. */
 export const ORDO_BIN = join(cliDir, 'bin', 'ordo.js');
 const repoRoot = join(cliDir, '..', '..');
 
-/** An API and a worker process (the test tools), as `./ordo dev` runs them, for the CLI to talk to. */
+/** A process stack for the CLI to talk to. */
 export interface CliStack {
   base: string;
   /** The environment a CLI child process gets: the API's URL and the test key. */
@@ -26,24 +17,11 @@ export interface CliStack {
 }
 
 export async function startCliStack(label: string): Promise<CliStack> {
-  const store = await testStoreConfig('sqlite', label);
-  const port = await freePort();
-  const env = ordoProcessEnv({ label, port, dataDir: store.config.dataDir, extra: { ORDO_TEST_TOOLS: '1' } });
-  const processes: OrdoProcess[] = [startOrdoProcess('worker', env), startOrdoProcess('api', env)];
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitForReady(base, ['database', 'temporal', 'worker'], 120_000);
-  } catch (err) {
-    for (const p of processes) console.error(p.output());
-    throw err;
-  }
+  const stack = await startProcessStack(label);
   return {
-    base,
-    cliEnv: { ORDO_API_URL: base, ORDO_API_KEY: TEST_API_KEY },
-    async stop() {
-      await Promise.all(processes.map((p) => p.stop()));
-      await store.remove();
-    },
+    base: stack.base,
+    cliEnv: { ORDO_API_URL: stack.base, ORDO_API_KEY: TEST_API_KEY },
+    stop: () => stack.stop(),
   };
 }
 

@@ -98,7 +98,7 @@ export function watchLines(
       parts.push(note.message);
       if (note.fraction !== undefined) parts.push(progressBar(note.fraction));
     }
-    return parts.join('  ');
+    return parts.join('  ').trimEnd();
   });
   return [header, ...lines];
 }
