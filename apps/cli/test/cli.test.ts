@@ -112,6 +112,72 @@ describe('ordo CLI', () => {
     expect(job.steps[0]!.status).toBe('FAILED');
   });
 
+  it('reads the API from a config file; files, tools, events, retry plans and schedules', async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ api_url: stack.base, api_key: TEST_API_KEY }));
+    const withConfig = { ...stack, cliEnv: {} };
+    const tools = await runCli(withConfig, ['--json', '--config', config, 'tools', 'list']);
+    expect(tools.code, tools.stderr).toBe(0);
+    const toolIds = (JSON.parse(tools.stdout) as { items: { tool_id: string }[] }).items.map((t) => t.tool_id);
+    expect(toolIds).toEqual(expect.arrayContaining(['pdf_extractor', 'sleep', 'fail']));
+    // No key: the API's 401, its detail printed.
+    const noKey = await runCli({ ...stack, cliEnv: { ORDO_API_URL: stack.base } }, ['tools', 'list']);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toMatch(/^error: .*key/i);
+
+    writeFileSync(join(dir, 'notes.txt'), 'quarterly notes');
+    const uploaded = await runCli(stack, ['--json', 'files', 'upload', 'notes.txt'], dir);
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    expect(JSON.parse(uploaded.stdout)).toMatchObject({ name: 'notes.txt', mime_type: 'text/plain', size: 15 });
+
+    // The failed job of the test before: its events to the final one, and a retry's plan.
+    const failed = JSON.parse(
+      (await runCli(stack, ['--json', 'jobs', 'list', '--workflow', 'wf_cli_fails', '--status', 'FAILED'])).stdout,
+    ) as { items: { job_id: string }[] };
+    const jobId = failed.items[0]!.job_id;
+    const events = await runCli(stack, ['--json', 'jobs', 'events', jobId]);
+    expect(events.code, events.stderr).toBe(0);
+    const types = events.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types[0]).toBe('job.started');
+    expect(types).toContain('step.failed');
+    expect(types.at(-1)).toBe('job.failed');
+    const plan = await runCli(stack, ['--json', 'jobs', 'retry', jobId, '--dry-run']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ dry_run: true, plan: { from_step_id: 'doomed' } });
+
+    writeFileSync(
+      join(dir, 'hourly.yaml'),
+      [
+        'schedule_id: sch_cli_hourly',
+        'workflow_id: wf_cli_naps',
+        'input_values: { ms: 100 }',
+        'spec: { interval: 1h }',
+        'paused: true',
+        '',
+      ].join('\n'),
+    );
+    const created = await runCli(stack, ['schedules', 'create', '-f', 'hourly.yaml'], dir);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('schedule sch_cli_hourly created');
+    const listed = await runCli(stack, ['schedules', 'list']);
+    expect(listed.stdout).toMatch(/sch_cli_hourly\s+wf_cli_naps\s+yes/);
+    expect((await runCli(stack, ['schedules', 'trigger', 'sch_cli_hourly'])).code).toBe(0);
+    await pollUntil(
+      async () =>
+        JSON.parse((await runCli(stack, ['--json', 'jobs', 'list', '--schedule', 'sch_cli_hourly'])).stdout) as {
+          items: unknown[];
+        },
+      (page) => page.items.length === 1,
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    expect((await runCli(stack, ['schedules', 'unpause', 'sch_cli_hourly'])).code).toBe(0);
+    expect((await runCli(stack, ['schedules', 'delete', 'sch_cli_hourly'])).code).toBe(0);
+    expect((await runCli(stack, ['schedules', 'get', 'sch_cli_hourly'])).code).toBe(1);
+  });
+
   it("prints a problem's detail and each field error, never a stack: exit 1; misuse exits 2", async () => {
     writeFileSync(
       join(dir, 'broken.yaml'),
