@@ -178,6 +178,45 @@ describe('ordo CLI', () => {
     expect((await runCli(stack, ['schedules', 'get', 'sch_cli_hourly'])).code).toBe(1);
   });
 
+  it('confirms a waiting step while another CLI watches the job to COMPLETED', async () => {
+    writeFileSync(
+      join(dir, 'confirm.json'),
+      JSON.stringify({
+        workflow_id: 'wf_cli_confirm',
+        name: 'Confirm',
+        steps: [
+          {
+            step_id: 'verify',
+            type: 'sys.human_confirm',
+            confirm: {
+              prompt: 'Is it genuine?',
+              schema: { type: 'object', properties: { verified: { type: 'boolean' } }, required: ['verified'] },
+            },
+            output_mappings: { verified: 'verified' },
+          },
+        ],
+        output_variables: ['verified'],
+      }),
+    );
+    expect((await runCli(stack, ['workflows', 'apply', '-f', 'confirm.json', '--publish'], dir)).code).toBe(0);
+    const started = await runCli(stack, ['--json', 'jobs', 'run', 'wf_cli_confirm']);
+    expect(started.code, started.stderr).toBe(0);
+    const jobId = Job.parse(JSON.parse(started.stdout)).job_id;
+    const watching = runCli(stack, ['jobs', 'watch', jobId]);
+    // Refused (409 STEP_NOT_WAITING) until the run reaches the step.
+    const confirmed = await pollUntil(
+      () => runCli(stack, ['jobs', 'confirm', jobId, 'verify', '--payload', '{"verified":true}']),
+      (run) => run.code === 0 || !run.stderr.includes('not waiting'),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    const watched = await watching;
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(watched.stdout).toMatch(/verify\s+(RUNNING|PENDING).*waiting for confirmation/);
+    expect(watched.stdout).toMatch(/verify\s+COMPLETED/);
+    expect((await getJob(jobId)).output_data).toEqual({ verified: true });
+  });
+
   it("prints a problem's detail and each field error, never a stack: exit 1; misuse exits 2", async () => {
     writeFileSync(
       join(dir, 'broken.yaml'),
