@@ -35,6 +35,8 @@ export { startPostgres } from './postgres';
 export type { PostgresServer } from './postgres';
 export { freePort } from './free-port';
 export { ordoProcessEnv, startOrdoProcess, waitForOk, waitForReady } from './processes';
+export { startProcessStack } from './process-stack';
+export type { ProcessStack } from './process-stack';
 export type { OrdoProcess, ReadyCheck } from './processes';
 export { SseReader } from './sse-reader';
 export type { SseMessage } from './sse-reader';
