@@ -82,7 +82,7 @@ export interface paths {
     put?: never;
     /**
      * Check a definition against every rule, saving nothing
-     * @description Every rule a publish runs. Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule). A valid one is answered with the `warnings` a publish would give (a tool no worker serves).
+     * @description Every rule a publish runs, all tiers at once (the structural rules and the catalog rules in one list). Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule). A valid one is answered with the `warnings` a publish would give (a tool no worker serves).
      *
      *     Scope: `operator`.
      */
@@ -776,7 +776,7 @@ export interface paths {
     };
     /**
      * List schedules
-     * @description Ordo's schedules (those starting jobs), by schedule_id, as Temporal's visibility lists them: a schedule just created may take a moment to appear.
+     * @description Ordo's schedules (those starting jobs), by schedule_id, a page at a time (`limit` 1–200, default 50; `cursor`: the `next_cursor` of the page before), as Temporal's visibility lists them: a schedule just created may take a moment to appear.
      *
      *     Scope: `viewer`.
      */
@@ -784,7 +784,7 @@ export interface paths {
     put?: never;
     /**
      * Create a schedule
-     * @description A Temporal Schedule (on the Web UI's Schedules page) whose every action creates and starts a job of `workflow_id` (at `workflow_version`, else the latest PUBLISHED version when it fires) with `input_values`; each job carries `schedule_id` and its `job_id` is `<schedule_id>-<scheduled time>`. `spec`: `cron` expressions and/or an `interval`, in `timezone`, each firing delayed by up to `jitter`. `policy`: `overlap` (SKIP by default) and `catchup_window`. 422 names each field broken: a bad cron expression (`spec.cron.0`), time zone (`spec.timezone`), duration, an input that is missing or invalid (`input_values.x`), and one Temporal refuses; 409 `SCHEDULE_EXISTS` for a `schedule_id` taken.
+     * @description A Temporal Schedule (on the Web UI's Schedules page) whose every action creates and starts a job of `workflow_id` (at `workflow_version`, else the latest PUBLISHED version when it fires) with `input_values`; each job carries `schedule_id` and its `job_id` is `<schedule_id>-<scheduled time>`. `spec`: `cron` expressions, structured `calendars` and/or an `interval`, in `timezone`, each firing delayed by up to `jitter`. `policy`: `overlap` (SKIP by default) and `catchup_window`. 422 names each field broken: a bad cron expression (`spec.cron.0`), calendar range (`spec.calendars.0.hour.0.start`), time zone (`spec.timezone`), duration, an input that is missing or invalid (`input_values.x`), and one Temporal refuses; 409 `SCHEDULE_EXISTS` for a `schedule_id` taken.
      *
      *     Scope: `operator`.
      */
@@ -2537,9 +2537,66 @@ export interface components {
         [key: string]: unknown;
       };
       spec: {
-        /** @description The calendars Temporal compiled the cron expressions into (Temporal keeps no cron text) */
+        /** @description The calendars given, and those Temporal compiled the cron expressions into (Temporal keeps no cron text), every field filled in */
         calendars: {
-          [key: string]: unknown;
+          /** @description Seconds (only second 0 when absent): ranges of 0–59, any matching */
+          second?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description Minutes (only minute 0 when absent): ranges of 0–59, any matching */
+          minute?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description Hours (only hour 0 when absent): ranges of 0–23, any matching */
+          hour?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description Days of the month (every day when absent): ranges of 1–31, any matching */
+          day_of_month?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description Months, 1 for January (every month when absent): ranges of 1–12, any matching */
+          month?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description Days of the week, 0 for Sunday (every day when absent): ranges of 0–6, any matching */
+          day_of_week?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description Years (every year when absent): ranges of 1970–9999, any matching */
+          year?: {
+            start: number;
+            /** @description Inclusive; `start` when absent */
+            end?: number;
+            /** @description Every this many; 1 when absent */
+            step?: number;
+          }[];
+          /** @description What the calendar is for */
+          comment?: string;
         }[];
         intervals: {
           every: string;
@@ -2578,9 +2635,66 @@ export interface components {
           [key: string]: unknown;
         };
         spec: {
-          /** @description The calendars Temporal compiled the cron expressions into (Temporal keeps no cron text) */
+          /** @description The calendars given, and those Temporal compiled the cron expressions into (Temporal keeps no cron text), every field filled in */
           calendars: {
-            [key: string]: unknown;
+            /** @description Seconds (only second 0 when absent): ranges of 0–59, any matching */
+            second?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description Minutes (only minute 0 when absent): ranges of 0–59, any matching */
+            minute?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description Hours (only hour 0 when absent): ranges of 0–23, any matching */
+            hour?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description Days of the month (every day when absent): ranges of 1–31, any matching */
+            day_of_month?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description Months, 1 for January (every month when absent): ranges of 1–12, any matching */
+            month?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description Days of the week, 0 for Sunday (every day when absent): ranges of 0–6, any matching */
+            day_of_week?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description Years (every year when absent): ranges of 1970–9999, any matching */
+            year?: {
+              start: number;
+              /** @description Inclusive; `start` when absent */
+              end?: number;
+              /** @description Every this many; 1 when absent */
+              step?: number;
+            }[];
+            /** @description What the calendar is for */
+            comment?: string;
           }[];
           intervals: {
             every: string;
@@ -2608,6 +2722,7 @@ export interface components {
           temporal_ui: string;
         };
       }[];
+      next_cursor: string | null;
     };
     ScheduleActionsAccepted: {
       schedule_id: string;
@@ -7351,14 +7466,17 @@ export interface operations {
   };
   listSchedules: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The schedules */
+      /** @description A page of schedules */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7387,6 +7505,15 @@ export interface operations {
       };
       /** @description The Host header names a host this API does not answer to (DNS-rebinding guard) */
       421: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request broke a rule; `errors` names each field and rule */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -7447,9 +7574,70 @@ export interface operations {
           spec: {
             /** @description Cron expressions (5 fields, or 6 with seconds first; @hourly, @daily…), in `timezone` */
             cron?: string[];
+            /** @description Calendars, in `timezone`: a time matches a calendar when every field matches */
+            calendars?: {
+              /** @description Seconds (only second 0 when absent): ranges of 0–59, any matching */
+              second?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Minutes (only minute 0 when absent): ranges of 0–59, any matching */
+              minute?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Hours (only hour 0 when absent): ranges of 0–23, any matching */
+              hour?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Days of the month (every day when absent): ranges of 1–31, any matching */
+              day_of_month?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Months, 1 for January (every month when absent): ranges of 1–12, any matching */
+              month?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Days of the week, 0 for Sunday (every day when absent): ranges of 0–6, any matching */
+              day_of_week?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Years (every year when absent): ranges of 1970–9999, any matching */
+              year?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description What the calendar is for */
+              comment?: string;
+            }[];
             /** @description Fire every this long (at least 1s), counted from the Unix epoch */
             interval?: string;
-            /** @description IANA time zone of the cron expressions, e.g. Europe/Paris (UTC by default) */
+            /** @description IANA time zone of the cron expressions and calendars, e.g. Europe/Paris (UTC by default) */
             timezone?: string;
             /** @description Each firing is delayed by a random time up to this */
             jitter?: string;
@@ -7795,16 +7983,76 @@ export interface operations {
           workflow_version?: number | null;
           /** @description The name of the schedule's jobs (the workflow's by default) */
           name?: string;
-          /** @default {} */
           input_values?: {
             [key: string]: unknown;
           };
           spec?: {
             /** @description Cron expressions (5 fields, or 6 with seconds first; @hourly, @daily…), in `timezone` */
             cron?: string[];
+            /** @description Calendars, in `timezone`: a time matches a calendar when every field matches */
+            calendars?: {
+              /** @description Seconds (only second 0 when absent): ranges of 0–59, any matching */
+              second?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Minutes (only minute 0 when absent): ranges of 0–59, any matching */
+              minute?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Hours (only hour 0 when absent): ranges of 0–23, any matching */
+              hour?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Days of the month (every day when absent): ranges of 1–31, any matching */
+              day_of_month?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Months, 1 for January (every month when absent): ranges of 1–12, any matching */
+              month?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Days of the week, 0 for Sunday (every day when absent): ranges of 0–6, any matching */
+              day_of_week?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description Years (every year when absent): ranges of 1970–9999, any matching */
+              year?: {
+                start: number;
+                /** @description Inclusive; `start` when absent */
+                end?: number;
+                /** @description Every this many; 1 when absent */
+                step?: number;
+              }[];
+              /** @description What the calendar is for */
+              comment?: string;
+            }[];
             /** @description Fire every this long (at least 1s), counted from the Unix epoch */
             interval?: string;
-            /** @description IANA time zone of the cron expressions, e.g. Europe/Paris (UTC by default) */
+            /** @description IANA time zone of the cron expressions and calendars, e.g. Europe/Paris (UTC by default) */
             timezone?: string;
             /** @description Each firing is delayed by a random time up to this */
             jitter?: string;
