@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CORPUS_DIR, loadCorpus } from './documents/corpus';
 import { measureLarge } from './documents/large-run';
 import { corpusTotals, measureDocument, type DocumentFigures } from './documents/measure';
+import { measureOcr } from './documents/ocr-run';
 import { findPdftotext } from './documents/pdftotext';
 import { formatDocumentsReport, type DocumentsReport } from './documents/report';
 import { DocumentToolRunner } from './documents/tool-runner';
@@ -51,6 +52,8 @@ try {
   const corpusMaxRss = process.resourceUsage().maxRSS / 1024;
   if (largePages > 0) log(`a generated PDF of ${largePages} pages`);
   const large = largePages > 0 ? await measureLarge(runner, pdftotext.path, largePages, reps) : null;
+  log('OCR peak memory: the scans, each in a fresh process');
+  const ocr = await measureOcr(corpus, documents);
   const report: DocumentsReport = {
     date,
     ...checkout(),
@@ -61,7 +64,7 @@ try {
     totals: corpusTotals(documents),
     large,
     corpus_max_rss_mib: Number(corpusMaxRss.toFixed(1)),
-    ocr: 'pdf_extractor has no OCR: a scan fails the step with PDF_NO_TEXT_LAYER, so its OCR recall is 0, and OCR pages per second are not measured',
+    ocr,
   };
   console.log(formatDocumentsReport(report));
   if (!values['no-write']) log(`wrote ${writeResults('documents-latest', date, report)}`);

@@ -37,7 +37,7 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
 /** Runs peak-memory-main.ts on `path` in a new Node process (tsx as its loader) and reads its line. */
-function peakMemory(path: string, pages: number): Promise<PeakMemory> {
+export function peakMemory(path: string, pages: number): Promise<PeakMemory> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'peak-memory-main.ts'), path], {
       cwd: repoRoot,
