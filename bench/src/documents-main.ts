@@ -24,6 +24,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     reps: { type: 'string', default: '3' },
     'large-pages': { type: 'string', default: '1000' },
+    'ocr-pages': { type: 'string', default: '10' },
     level: { type: 'string', default: 'basic' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -34,6 +35,7 @@ if (level !== 'basic' && level !== 'detailed' && level !== 'comprehensive') {
 }
 const reps = integerFlag('reps', values.reps, 1);
 const largePages = integerFlag('large-pages', values['large-pages'], 0);
+const ocrPages = integerFlag('ocr-pages', values['ocr-pages'], 0);
 const corpus = loadCorpus(values.corpus, values.only?.split(','));
 const pdftotext = findPdftotext();
 const date = new Date().toISOString();
@@ -52,14 +54,14 @@ try {
   const corpusMaxRss = process.resourceUsage().maxRSS / 1024;
   if (largePages > 0) log(`a generated PDF of ${largePages} pages`);
   const large = largePages > 0 ? await measureLarge(runner, pdftotext.path, largePages, reps) : null;
-  log('OCR peak memory: the scans, each in a fresh process');
-  const ocr = await measureOcr(corpus, documents);
+  log(`OCR peak memory: the scans and generated scans of 1 and ${ocrPages} pages, each in a fresh process`);
+  const ocr = await measureOcr(corpus, documents, ocrPages);
   const report: DocumentsReport = {
     date,
     ...checkout(),
     machine: { ...machineInfo(), load_before: loadBefore, load_after: loadavg()[0]! },
     pdftotext,
-    options: { corpus: values.corpus, reps, analysis_level: level, large_pages: largePages },
+    options: { corpus: values.corpus, reps, analysis_level: level, large_pages: largePages, ocr_pages: ocrPages },
     documents,
     totals: corpusTotals(documents),
     large,

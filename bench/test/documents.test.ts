@@ -58,11 +58,15 @@ describe('the documents bench, tiny', () => {
     expect(scan.extraction.ok).toBe(true);
     expect(scan.extraction.note).toBe('Page 1 was read by OCR; recognised text may have errors.');
     expect(scan.analysis.ok).toBe(true);
-    const ocr = await measureOcr(corpus, documents);
+    const ocr = await measureOcr(corpus, documents, 2);
     expect(ocr).toMatchObject({ documents: ['linnsequencer-brochure-scan'], pages: 1 });
     expect(ocr!.pages_per_second).toBeGreaterThan(0);
     expect(ocr!.peak_memory).toHaveLength(1);
     expect(ocr!.peak_memory[0]!.ok).toBe(true);
+    expect(ocr!.generated.map((p) => [p.pages, p.ok])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
     expect(formatOcr(ocr)).toContain('1 scanned pages in');
   });
 
@@ -79,7 +83,7 @@ describe('the documents bench, tiny', () => {
       dirty: false,
       machine: { cores: 1, cpu: 'test', node: process.version, load_before: 0, load_after: 0 },
       pdftotext,
-      options: { corpus: DEFAULT_CORPUS_DIR, reps: 1, analysis_level: 'basic', large_pages: 10 },
+      options: { corpus: DEFAULT_CORPUS_DIR, reps: 1, analysis_level: 'basic', large_pages: 10, ocr_pages: 2 },
       documents,
       totals,
       large,

@@ -9,7 +9,7 @@ export interface DocumentsReport {
   dirty: boolean;
   machine: { cores: number; cpu: string; node: string; load_before: number; load_after: number };
   pdftotext: { path: string; version: string };
-  options: { corpus: string; reps: number; analysis_level: string; large_pages: number };
+  options: { corpus: string; reps: number; analysis_level: string; large_pages: number; ocr_pages: number };
   documents: DocumentFigures[];
   totals: CorpusTotals;
   large: LargeFigures | null;

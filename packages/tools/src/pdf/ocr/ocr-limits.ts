@@ -19,3 +19,10 @@ export const MAX_OCR_PIXELS = 16_000_000;
 
 /** The longest side of a rendered page, in pixels (a canvas and Tesseract both refuse very long images). */
 export const MAX_OCR_SIDE_PX = 10_000;
+
+/**
+ * The longest one page's OCR may take (a dense page takes about 10 s on a loaded 2-core
+ * machine): past it the step fails rather than wait on a Tesseract thread that may have died
+ * (tesseract.js does not notice its thread's crash, so its promise would never settle).
+ */
+export const MAX_OCR_PAGE_MS = 180_000;

@@ -148,6 +148,27 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
   });
 });
 
+describe('PageOcr', () => {
+  it('fails a page whose OCR passes its time limit as PDF_OCR_FAILED, and ends the engine', async () => {
+    let closed = false;
+    const ocr = new PageOcr({
+      mode: 'auto',
+      maxPageMs: 200,
+      openReader: () =>
+        Promise.resolve({
+          read: () => new Promise<string>(() => undefined),
+          close: () => Promise.resolve(void (closed = true)),
+        }),
+    });
+    const err = await failure(
+      extractPdfText((await files.read('scan'))!.bytes, { selectPages: (n) => [1].slice(0, n), ocr }),
+    );
+    expect((err as ToolError).code).toBe('PDF_OCR_FAILED');
+    expect((err as ToolError).message).toContain('OCR failed on page 1 (it took over 0.2 s)');
+    expect(closed).toBe(true);
+  });
+});
+
 describe('renderDpi', () => {
   it('renders a Letter page at the OCR resolution and a poster-size page within the pixel limit', () => {
     expect(renderDpi(612, 792)).toBe(OCR_RENDER_DPI);

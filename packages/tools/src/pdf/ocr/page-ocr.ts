@@ -1,7 +1,7 @@
 import type { PDFPageProxy } from 'pdfjs-dist';
 import { z } from 'zod';
 import { ToolError } from '../../tool-error';
-import { MAX_OCR_PAGES } from './ocr-limits';
+import { MAX_OCR_PAGE_MS, MAX_OCR_PAGES } from './ocr-limits';
 import { renderPageImage } from './render-page';
 import { openTesseract } from './tesseract-reader';
 import type { TesseractReader } from './tesseract-reader';
@@ -10,7 +10,7 @@ import type { TesseractReader } from './tesseract-reader';
 export const OcrMode = z.enum(['auto', 'always', 'never']);
 export type OcrMode = z.infer<typeof OcrMode>;
 
-/** What a page's OCR needs from the run: its progress line. */
+/** How `PageOcr` reads pages. */
 export interface PageOcrOptions {
   /** `auto` or `always` (`never` makes no PageOcr). */
   mode: Exclude<OcrMode, 'never'>;
@@ -18,6 +18,8 @@ export interface PageOcrOptions {
   onPage?(page: number, pageCount: number): void;
   /** The most pages read by OCR; default `MAX_OCR_PAGES`. */
   maxPages?: number;
+  /** The longest one page's OCR may take, in ms; default `MAX_OCR_PAGE_MS`. */
+  maxPageMs?: number;
   /** Starts the OCR engine; default Tesseract (`openTesseract`). */
   openReader?(): Promise<TesseractReader>;
 }
@@ -48,17 +50,30 @@ export class PageOcr {
       throw new ToolError('RESOURCE_LIMIT_EXCEEDED', ocrPageLimitMessage(pageNumber, pageCount, maxPages));
     }
     this.options.onPage?.(pageNumber, pageCount);
+    const limitMs = this.options.maxPageMs ?? MAX_OCR_PAGE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const overTime = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`it took over ${limitMs / 1000} s`)), limitMs);
+    });
     try {
-      this.reader ??= (this.options.openReader ?? openTesseract)();
-      const reader = await this.reader;
-      const image = await renderPageImage(page);
-      const text = await reader.read(image.png, image.dpi);
+      const text = await Promise.race([this.readPage(page), overTime]);
       this.pages.push(pageNumber);
       return tidy(text);
     } catch (err) {
       if (err instanceof ToolError) throw err;
+      // The engine may be stuck or gone: a next page (or run) starts a new one.
+      await this.close();
       throw new ToolError('PDF_OCR_FAILED', ocrFailedMessage(pageNumber, err), { cause: err });
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private async readPage(page: PDFPageProxy): Promise<string> {
+    this.reader ??= (this.options.openReader ?? openTesseract)();
+    const reader = await this.reader;
+    const image = await renderPageImage(page);
+    return reader.read(image.png, image.dpi);
   }
 
   /** Ends Tesseract's thread, if it was started. */
