@@ -15,6 +15,8 @@ export interface PeakMemory {
   pages: number;
   ok: boolean;
   ms: number;
+  /** CPU time of the run, all threads (tool thread, Tesseract's) together. */
+  cpu_ms: number;
   rss_before_mib: number;
   max_rss_mib: number;
 }
@@ -51,6 +53,7 @@ export function peakMemory(path: string, pages: number): Promise<PeakMemory> {
         const line = JSON.parse(out.trim().split('\n').at(-1) ?? '') as {
           ok: boolean;
           ms: number;
+          cpuMs: number;
           rssBeforeMiB: number;
           maxRssMiB: number;
         };
@@ -58,6 +61,7 @@ export function peakMemory(path: string, pages: number): Promise<PeakMemory> {
           pages,
           ok: line.ok,
           ms: round(line.ms),
+          cpu_ms: round(line.cpuMs),
           rss_before_mib: round(line.rssBeforeMiB),
           max_rss_mib: round(line.maxRssMiB),
         });

@@ -72,10 +72,13 @@ async function generatedScan(pages: number): Promise<PeakMemory> {
 export function formatOcr(ocr: OcrFigures | null): string {
   if (ocr === null) return 'no scan was read (none in the corpus, or OCR failed: see failed steps)';
   const peaks = ocr.peak_memory
-    .map((p) => `${p.document} ${p.max_rss_mib} MiB (${p.rss_before_mib} at start, ${p.ms} ms)`)
+    .map((p) => `${p.document} ${p.max_rss_mib} MiB (${p.rss_before_mib} at start, ${p.ms} ms, CPU ${p.cpu_ms} ms)`)
     .join('; ');
   const generated = ocr.generated
-    .map((p) => `${p.pages} pages ${p.max_rss_mib} MiB (${p.ms} ms: ${round(p.pages / (p.ms / 1000), 2)} pages/s)`)
+    .map(
+      (p) =>
+        `${p.pages} pages ${p.max_rss_mib} MiB (${p.ms} ms: ${round(p.pages / (p.ms / 1000), 2)} pages/s; CPU ${p.cpu_ms} ms)`,
+    )
     .join('; ');
   return (
     `${ocr.pages} scanned pages in ${ocr.ms} ms: ${ocr.pages_per_second} pages/s; peak memory, fresh process: ${peaks}` +

@@ -5,18 +5,23 @@ import { DocumentToolRunner } from './tool-runner';
 /*
  * One pdf_extractor run in a process of its own, as the worker runs it (the activity layer,
  * the tool's thread): prints one JSON line with the run's wall time and the process's peak
- * resident memory (main thread and tool thread together), before and after. Spawned by
+ * resident memory (main thread and tool thread together), before and after, and the
+ * run's CPU time. Spawned by
  * `pnpm bench:documents` (large-run.ts) so each measure starts from a fresh process.
  */
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: peak-memory-main.ts <file.pdf>');
 const bytes = readFileSync(path);
-const rssBeforeMiB = process.resourceUsage().maxRSS / 1024;
+const before = process.resourceUsage();
+const rssBeforeMiB = before.maxRSS / 1024;
 const runner = new DocumentToolRunner();
 const run = await runner.extract(bytes, basename(path));
-const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+const after = process.resourceUsage();
+const maxRssMiB = after.maxRSS / 1024;
+// CPU time of every thread of the process (µs): on a loaded machine, the work itself, where wall time is mostly waiting.
+const cpuMs = (after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000;
 await runner.close();
 const pages = run.ok ? (run.outputs as { pages_read: number }).pages_read : 0;
 process.stdout.write(
-  `${JSON.stringify({ ok: run.ok, ms: run.ms, pages, rssBeforeMiB, maxRssMiB, ...(run.ok ? {} : { code: run.code, message: run.message }) })}\n`,
+  `${JSON.stringify({ ok: run.ok, ms: run.ms, cpuMs, pages, rssBeforeMiB, maxRssMiB, ...(run.ok ? {} : { code: run.code, message: run.message }) })}\n`,
 );
