@@ -28,8 +28,8 @@ process.stdout.write(
 
 /**
  * This process's peak resident memory. On Linux from /proc (VmHWM: this address space's own
- * peak): `resourceUsage().maxRSS` keeps the parent's peak across fork and exec, so a child
- * spawned by a 600 MiB bench reports 600 MiB before doing anything.
+ * peak): `resourceUsage().maxRSS` starts from the parent's resident memory at the fork and
+ * keeps it across exec, so a child spawned by a 600 MiB bench reports 600 MiB before doing anything.
  */
 function peakRssMiB(): number {
   const status = '/proc/self/status';

@@ -136,7 +136,8 @@ async function pageText(
     const content = await page.getTextContent();
     const runs = content.items.filter(isTextItem).map(toTextRun);
     const layer = layoutPageText(runs);
-    const body = ocr?.wants(layer) === true ? await ocr.read(page, doc.numPages) : layer;
+    // OCR that finds nothing (a blank image, or `always` on a page it cannot read) keeps the layer's text.
+    const body = ocr?.wants(layer) === true ? (await ocr.read(page, doc.numPages)) || layer : layer;
     const withoutText = layer.length === 0;
     if (!withAnnotations) return { body, withoutText, extras: [] };
     // 'display': the annotations a viewer shows (not those flagged hidden or print-only).

@@ -149,6 +149,16 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
 });
 
 describe('PageOcr', () => {
+  it("keeps a page's text layer when OCR finds nothing on it (ocr: always)", async () => {
+    const ocr = new PageOcr({
+      mode: 'always',
+      openReader: () => Promise.resolve({ read: () => Promise.resolve(' \n'), close: () => Promise.resolve() }),
+    });
+    const pdf = await extractPdfText((await files.read('typed'))!.bytes, { selectPages: () => [1], ocr });
+    expect(pdf.text).toBe(TYPED[0]);
+    expect(ocr.pages).toEqual([1]);
+  });
+
   it('fails a page whose OCR passes its time limit as PDF_OCR_FAILED, and ends the engine', async () => {
     let closed = false;
     const ocr = new PageOcr({
