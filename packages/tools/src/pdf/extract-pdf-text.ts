@@ -10,6 +10,7 @@ import { annotationLines } from './annotation-text';
 import type { PdfAnnotation } from './annotation-text';
 import { layoutPageText } from './text-layout';
 import type { TextRun } from './text-layout';
+import type { PageOcr } from './ocr/page-ocr';
 
 /** What `extractPdfText` read from a document. */
 export interface PdfText {
@@ -19,7 +20,7 @@ export interface PdfText {
   pageCount: number;
   /** Pages read. */
   pagesRead: number;
-  /** The pages read whose content has no text (a scanned image, a blank page), in order. */
+  /** The pages read whose content has no text (a scanned image, a blank page), in order, whether OCR read them or not. */
   pagesWithoutText: number[];
   metadata: PdfMetadata;
 }
@@ -50,6 +51,8 @@ export interface ExtractOptions {
    * marked lines (`annotationLines`). Off by default here; pdf_extractor turns it on.
    */
   includeAnnotations?: boolean;
+  /** Reads the pages it wants by OCR (`ocr/page-ocr.ts`), its text replacing theirs. Without it, no page is. */
+  ocr?: Pick<PageOcr, 'wants' | 'read'>;
 }
 
 // pdf.js keeps parsed fonts and resources of every page it has seen until told otherwise;
@@ -92,10 +95,10 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
-      const { body, extras } = await readingPdf(
-        pageText(doc, page, options.includeAnnotations === true, options.signal),
+      const { body, extras, withoutText } = await readingPdf(
+        pageText(doc, page, options.includeAnnotations === true, options.ocr, options.signal),
       );
-      if (body.length === 0) pagesWithoutText.push(page);
+      if (withoutText) pagesWithoutText.push(page);
       const text = [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
       if (text.length > 0) {
         length += text.length + (texts.length > 0 ? 2 : 0);
@@ -122,23 +125,30 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
   }
 }
 
-/** A page's body text (its content's text layer) and its form-field and annotation lines. */
+/**
+ * A page's body text (its content's text layer, or what OCR reads in its image), whether its
+ * text layer is empty, and its form-field and annotation lines.
+ */
 async function pageText(
   doc: PDFDocumentProxy,
   pageNumber: number,
   withAnnotations: boolean,
+  ocr: ExtractOptions['ocr'],
   signal: AbortSignal | undefined,
-): Promise<{ body: string; extras: string[] }> {
+): Promise<{ body: string; withoutText: boolean; extras: string[] }> {
   const page = await doc.getPage(pageNumber);
   try {
     const content = await page.getTextContent();
     const runs = content.items.filter(isTextItem).map(toTextRun);
-    const body = layoutPageText(runs);
-    if (!withAnnotations) return { body, extras: [] };
+    const layer = layoutPageText(runs);
+    // OCR that finds nothing (a blank image, or `always` on a page it cannot read) keeps the layer's text.
+    const body = ocr?.wants(layer) === true ? (await ocr.read(page, doc.numPages)) || layer : layer;
+    const withoutText = layer.length === 0;
+    if (!withAnnotations) return { body, withoutText, extras: [] };
     signal?.throwIfAborted();
     // 'display': the annotations a viewer shows (not those flagged hidden or print-only).
     const annotations = (await page.getAnnotations({ intent: 'display' })) as PdfAnnotation[];
-    return { body, extras: annotationLines(annotations, runs) };
+    return { body, withoutText, extras: annotationLines(annotations, runs) };
   } finally {
     // Drops the page's parsed resources: only its text is kept.
     page.cleanup();

@@ -7,18 +7,37 @@ import { extractPdfText } from './extract-pdf-text';
 import { parsePageRanges, selectPages } from './page-ranges';
 import { hasPdfSignature } from './pdf-signature';
 import { PdfMetadata } from './pdf-metadata';
+import { MAX_OCR_PAGES } from './ocr/ocr-limits';
+import { OcrMode, PageOcr } from './ocr/page-ocr';
 
 /**
- * The failure of a document whose pages read hold no text at all: what the cause is, and the
- * remedy (none yet: OCR does not exist).
+ * The failure of a document whose pages read hold no text at all: the cause, and the remedy
+ * (OCR, unless it ran and found nothing).
  */
-export function noTextLayerMessage(pages: readonly number[]): string {
-  return `Failed to process PDF: ${pageList(pages)} ${pages.length === 1 ? 'has' : 'have'} no text layer (scanned images); OCR is not available yet, so the text cannot be read`;
+export function noTextLayerMessage(pages: readonly number[], ocr: OcrMode): string {
+  const cause = `Failed to process PDF: ${pageList(pages)} ${pages.length === 1 ? 'has' : 'have'} no text layer (scanned images)`;
+  return ocr === 'never'
+    ? `${cause}; run with ocr: auto to read ${pages.length === 1 ? 'it' : 'them'} by OCR`
+    : `${cause} and OCR found no text in them (blank or unreadable images)`;
 }
 
-/** `note` when some of the pages read have no text layer and others do. */
-export function someWithoutTextNote(pages: readonly number[]): string {
-  return `${capitalised(pageList(pages))} ${pages.length === 1 ? 'has' : 'have'} no text layer (scanned images or blank); their text, if any, is missing (OCR is not available yet).`;
+/** `note` when some of the pages read have no text layer and others do, or OCR read pages. */
+export function pagesWithoutTextNote(withoutText: readonly number[], ocrPages: readonly number[]): string | undefined {
+  const notes: string[] = [];
+  const unread = withoutText.filter((page) => !ocrPages.includes(page));
+  if (unread.length > 0) {
+    notes.push(
+      `${capitalised(pageList(unread))} ${unread.length === 1 ? 'has' : 'have'} no text layer (scanned images or blank); ` +
+        'their text, if any, is missing (run with ocr: auto to read them by OCR).',
+    );
+  }
+  if (ocrPages.length > 0) {
+    notes.push(
+      `${capitalised(pageList(ocrPages))} ${ocrPages.length === 1 ? 'was' : 'were'} read by OCR; ` +
+        'recognised text may have errors.',
+    );
+  }
+  return notes.length > 0 ? notes.join(' ') : undefined;
 }
 
 export const PdfExtractorParams = z
@@ -51,6 +70,11 @@ export const PdfExtractorParams = z
         'Adds, after each page\'s text, its filled form-field values as lines "[form] <label>: <value>" and the text ' +
           'of its annotations (text boxes, sticky notes) as lines "[note] <text>"; false leaves them out. Defaults to true.',
       ),
+    ocr: OcrMode.default('auto').describe(
+      "Reading pages by OCR (rendered, then read by Tesseract, English): 'auto' only pages without a text layer " +
+        "(scans), 'always' every page (its text layer ignored), 'never' none (a document without text then fails " +
+        `with PDF_NO_TEXT_LAYER). At most ${MAX_OCR_PAGES} pages per step. Defaults to 'auto'.`,
+    ),
   })
   // Refinements keep the object a ZodObject in zod 4, so its JSON Schema still lists the fields.
   .superRefine((params, ctx) => {
@@ -76,13 +100,16 @@ export const PdfExtractorOutputs = z.object({
     ),
   page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
   pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
+  ocr_pages: z
+    .array(z.number().int().positive())
+    .describe('The pages whose text was read by OCR, in order; empty when none was.'),
   metadata: PdfMetadata.describe(
     'What the document says about itself (title, author, creation date, ...), where it says it.',
   ),
   note: z
     .string()
     .optional()
-    .describe('Something the reader of the text should know, e.g. which pages have no text layer.'),
+    .describe('Something the reader of the text should know, e.g. which pages have no text layer or were read by OCR.'),
 });
 export type PdfExtractorOutputs = z.infer<typeof PdfExtractorOutputs>;
 
@@ -97,20 +124,21 @@ export const pdfExtractor = defineTool({
     'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
     'pages separated by a blank line, with the page count and the document metadata. ' +
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
-    `${MAX_TEXT_CHARS} characters, and with PDF_NO_TEXT_LAYER when no page read has text (a scan: no OCR yet). ` +
+    `${MAX_TEXT_CHARS} characters. Pages without a text layer (scans) are read by OCR (ocr: auto); ` +
+    'with ocr: never, or when OCR finds nothing, a document without text fails with PDF_NO_TEXT_LAYER. ' +
     'Filled form fields and annotations are included as marked lines unless include_annotations is false.',
-  // 2.2.0: form fields and annotations, joined hyphens, a scan fails. The catalog keeps 2.1.0
-  // (a registered version never changes); steps pinned to it run this code too: a built-in's
-  // minor versions are backward compatible (docs/design/tool-catalog.md, "Built-in versions";
-  // built-in-versions.test.ts).
-  version: '2.2.0',
+  // 2.2.0: form fields and annotations, joined hyphens, a scan fails. 2.3.0: OCR (`ocr`,
+  // `ocr_pages`). The catalog keeps older versions (a registered version never changes); steps
+  // pinned to them run this code too: a built-in's minor versions are backward compatible
+  // (docs/design/tool-catalog.md, "Built-in versions"; built-in-versions.test.ts).
+  version: '2.3.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
   // worker is retried. The work runs in a thread of its own (below), so the activity
   // heartbeats every 2 s however long the tool computes.
   thread: { module: import.meta.url, memoryLimitMiB: PDF_EXTRACTOR_MEMORY_MIB },
-  async run({ input_file, extraction_mode, pages, include_annotations }, ctx) {
+  async run({ input_file, extraction_mode, pages, include_annotations, ocr }, ctx) {
     const file = await ctx.files.read(input_file.file_id);
     if (file === undefined) {
       throw new ToolError('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
@@ -121,24 +149,44 @@ export const pdfExtractor = defineTool({
         `Failed to process PDF: file '${file.name}' is not a PDF (stored as ${file.mime_type}; no %PDF- header)`,
       );
     }
-    const pdf = await extractPdfText(file.bytes, {
-      selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
-      onPage: (page, pageCount, fraction) => ctx.progress(`Processing page ${page} of ${pageCount}`, fraction),
-      signal: ctx.signal,
-      maxTextChars: MAX_TEXT_CHARS,
-      includeAnnotations: include_annotations,
-    });
-    if (pdf.pagesRead > 0 && pdf.text.trim().length === 0) {
-      throw new ToolError('PDF_NO_TEXT_LAYER', noTextLayerMessage(pdf.pagesWithoutText));
+    // One page's fraction of the progress, reported again as its OCR starts (a page's OCR takes seconds).
+    let fraction: number | undefined;
+    const pageOcr =
+      ocr === 'never'
+        ? undefined
+        : new PageOcr({
+            mode: ocr,
+            onPage: (page, pageCount) => ctx.progress(`OCR page ${page} of ${pageCount}`, fraction),
+          });
+    try {
+      const pdf = await extractPdfText(file.bytes, {
+        selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
+        onPage: (page, pageCount, reached) => {
+          fraction = reached;
+          ctx.progress(`Processing page ${page} of ${pageCount}`, reached);
+        },
+        signal: ctx.signal,
+        maxTextChars: MAX_TEXT_CHARS,
+        includeAnnotations: include_annotations,
+        ...(pageOcr === undefined ? {} : { ocr: pageOcr }),
+      });
+      if (pdf.pagesRead > 0 && pdf.text.trim().length === 0) {
+        throw new ToolError('PDF_NO_TEXT_LAYER', noTextLayerMessage(pdf.pagesWithoutText, ocr));
+      }
+      const ocrPages = pageOcr?.pages ?? [];
+      const outputs: PdfExtractorOutputs = {
+        extracted_text: pdf.text,
+        page_count: pdf.pageCount,
+        pages_read: pdf.pagesRead,
+        ocr_pages: [...ocrPages],
+        metadata: pdf.metadata,
+      };
+      const note = pagesWithoutTextNote(pdf.pagesWithoutText, ocrPages);
+      if (note !== undefined) outputs.note = note;
+      return outputs;
+    } finally {
+      await pageOcr?.close();
     }
-    const outputs: PdfExtractorOutputs = {
-      extracted_text: pdf.text,
-      page_count: pdf.pageCount,
-      pages_read: pdf.pagesRead,
-      metadata: pdf.metadata,
-    };
-    if (pdf.pagesWithoutText.length > 0) outputs.note = someWithoutTextNote(pdf.pagesWithoutText);
-    return outputs;
   },
 });
 
