@@ -33,15 +33,21 @@ export interface CliRun {
 }
 
 /** Runs the CLI as a child process (no terminal: stdout is a pipe) in `cwd`. */
-export function runCli(stack: CliStack, args: string[], cwd = repoRoot): Promise<CliRun> {
+export function runCli(
+  stack: CliStack,
+  args: string[],
+  cwd = repoRoot,
+  onStdout?: (chunk: string) => void,
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [ORDO_BIN, ...args],
       { cwd, env: childProcessEnv(stack.cliEnv), timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
+    if (onStdout) child.stdout?.on('data', (chunk: Buffer | string) => onStdout(chunk.toString()));
   });
 }
 

@@ -202,7 +202,15 @@ describe('ordo CLI', () => {
     const started = await runCli(stack, ['--json', 'jobs', 'run', 'wf_cli_confirm']);
     expect(started.code, started.stderr).toBe(0);
     const jobId = Job.parse(JSON.parse(started.stdout)).job_id;
-    const watching = runCli(stack, ['jobs', 'watch', jobId]);
+    let shown = '';
+    const watching = runCli(stack, ['jobs', 'watch', jobId], undefined, (chunk) => (shown += chunk));
+    // The watcher (a process of its own, slow to start) must have drawn the waiting step before
+    // anyone confirms it; else it may first see the job already COMPLETED.
+    await pollUntil(
+      async () => shown,
+      (text) => /verify\s+(RUNNING|PENDING).*waiting for confirmation/.test(text),
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     // Refused (409 STEP_NOT_WAITING) until the run reaches the step.
     const confirmed = await pollUntil(
       () => runCli(stack, ['jobs', 'confirm', jobId, 'verify', '--payload', '{"verified":true}']),
