@@ -207,7 +207,7 @@ describe('ordo CLI', () => {
     // The watcher (a process of its own, slow to start) must have drawn the waiting step before
     // anyone confirms it; else it may first see the job already COMPLETED.
     await pollUntil(
-      async () => shown,
+      () => Promise.resolve(shown),
       (text) => /verify\s+(RUNNING|PENDING).*waiting for confirmation/.test(text),
       { timeoutMs: 60_000, intervalMs: 200 },
     );
