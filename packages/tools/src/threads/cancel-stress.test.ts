@@ -65,9 +65,13 @@ describe('cancelling many-page PDF extractions again and again', () => {
     // How long one whole extraction takes here and now (a quiet machine reads the document in
     // well under the 2 s a cancel used to wait at most, so runs completed before their cancel):
     // the random moments are drawn within it.
-    const started = performance.now();
-    await runTool(pdfExtractor, { input_file: { file_id: 'long', name: 'long.pdf' } }, { threads, files });
-    const wholeMs = performance.now() - started;
+    // Measured warm (the first run also loads pdf.js into the thread), the fastest of two.
+    let wholeMs = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      await runTool(pdfExtractor, { input_file: { file_id: 'long', name: 'long.pdf' } }, { threads, files });
+      if (run > 0) wholeMs = Math.min(wholeMs, performance.now() - started);
+    }
 
     const outcomes: string[] = [];
     // Two at a time (the pool's size), each cancelled at its own random moment: while its
@@ -76,7 +80,7 @@ describe('cancelling many-page PDF extractions again and again', () => {
       outcomes.push(
         ...(await Promise.all([
           cancelledRun(Math.random() * Math.min(300, wholeMs * 0.3), true),
-          cancelledRun(Math.random() * Math.min(2_000, wholeMs * 0.6), i % 4 === 0),
+          cancelledRun(Math.random() * Math.min(2_000, wholeMs * 0.5), i % 4 === 0),
         ])),
       );
     }
