@@ -8,6 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { ORDO_SEARCH_ATTRIBUTES } from '@ordo/core';
 import type { TestProject } from 'vitest/node';
+import { TEST_SERVER_DYNAMIC_CONFIG } from './dev-server';
 
 const quietLogger = new DefaultLogger('WARN');
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -15,7 +16,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 /**
  * Starts one real Temporal dev server (the official CLI, installed by
  * infra/install-temporal.sh from the package registries) for the whole test run,
- * on a free port, with Ordo's search attributes registered.
+ * on a free port, with Ordo's search attributes registered and the tests' dynamic config.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cli = execFileSync('bash', [join(repoRoot, 'infra', 'install-temporal.sh'), 'cli'], {
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       executable: { type: 'existing-path', path: cli },
       searchAttributes: [...ORDO_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'error' },
+      extraArgs: [...TEST_SERVER_DYNAMIC_CONFIG],
     },
   });
   // One workflow bundle per run: bundling takes seconds, and every test worker runs the same code.
