@@ -147,8 +147,8 @@ export async function runSchemathesis(options: SchemathesisOptions): Promise<Sch
   return {
     report,
     output,
-    summary: section(output, 'SUMMARY'),
-    failures: section(output, 'FAILURES', 'WARNINGS'),
+    summary: withoutBanners(section(output, 'SUMMARY')),
+    failures: withoutBanners(section(output, 'FAILURES', 'WARNINGS')),
     exitCode,
   };
 }
@@ -160,6 +160,19 @@ function section(output: string, name: string, until?: string): string {
   const rest = output.slice(start);
   const end = until ? rest.search(new RegExp(`^=+ ${until} =+$`, 'm')) : -1;
   return (end > 0 ? rest.slice(0, end) : rest).trimEnd();
+}
+
+/**
+ * `text` with st's `=== … ===` banners as plain lines. st closes its summary the way pytest
+ * closes a session (`=== 3 warnings in 150.22s ===`, no test counted in it): printed in the
+ * suite's output, a reader of CI logs takes that line for a test runner that ran no test.
+ */
+function withoutBanners(text: string): string {
+  return text.replace(/^=+ (.+?) =+$/gm, (_, title: string) =>
+    /^[A-Z ]+$/.test(title)
+      ? `Schemathesis ${title.toLowerCase()}:`
+      : `Schemathesis ended: ${title.replace(/ in ([\d.]+)s$/, ', $1 s')}`,
+  );
 }
 
 /** `data` as the configuration's `[dictionaries]` and `[parameters]` (JSON strings and numbers are TOML's too). */
