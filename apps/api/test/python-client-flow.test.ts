@@ -6,8 +6,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devStackConfig, startDevStack, waitForOk, type DevStack, type DevStackConfig } from '@ordo/testing';
-import { startCheckedProxy, type CheckedProxy } from './checked-proxy';
+import {
+  devStackConfig,
+  startCheckedProxy,
+  startDevStack,
+  waitForOk,
+  type CheckedProxy,
+  type DevStack,
+  type DevStackConfig,
+} from '@ordo/testing';
 import { generatePythonClient, type GeneratedPythonClient } from './python-client';
 
 const execFileAsync = promisify(execFile);

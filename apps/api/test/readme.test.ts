@@ -8,13 +8,14 @@ import { ExecutionState, Job, RetryPlan } from '@ordo/core';
 import {
   childProcessEnv,
   devStackConfig,
+  startCheckedProxy,
   startDevStack,
   temporalCliPath,
   waitForOk,
+  type CheckedProxy,
   type DevStack,
   type DevStackConfig,
 } from '@ordo/testing';
-import { startCheckedProxy, type CheckedProxy } from './checked-proxy';
 import {
   createJob,
   getJob,

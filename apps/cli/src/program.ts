@@ -6,6 +6,7 @@ import { workflowsCommand } from './commands/workflows';
 import { commandContext, type CommandContext } from './context';
 import { connect } from './connection';
 import type { CliEnv } from './env';
+import { CLI_VERSION } from './version';
 
 /**
  * Runs the CLI on `argv` (without `node` and the script) and resolves with its exit code:
@@ -16,6 +17,7 @@ export async function runCli(argv: string[], env: CliEnv): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('ordo')
     .description("Ordo's command line: run and watch jobs, manage workflows, files, tools and schedules.")
+    .version(CLI_VERSION, '-V, --version', "print the CLI's version")
     .option('--json', 'print the API answers as JSON (for scripts)')
     .option('--config <path>', `a config file { "api_url", "api_key" } (default ${env.configPath})`)
     .addHelpText(

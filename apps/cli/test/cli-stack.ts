@@ -1,27 +1,48 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childProcessEnv, startProcessStack, TEST_API_KEY } from '@ordo/testing';
+import { childProcessEnv, startCheckedProxy, startProcessStack, TEST_API_KEY } from '@ordo/testing';
 
 const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The CLI as its package's bin runs it. */
 export const ORDO_BIN = join(cliDir, 'bin', 'ordo.js');
 const repoRoot = join(cliDir, '..', '..');
 
-/** A process stack for the CLI to talk to. */
+/** A process stack for the CLI to talk to, behind a proxy that checks its answers. */
 export interface CliStack {
+  /** The API's own URL, for the test's requests. */
   base: string;
-  /** The environment a CLI child process gets: the API's URL and the test key. */
+  /** The URL the CLI is given: the checking proxy in front of the API. */
+  apiUrl: string;
+  /** The environment a CLI child process gets: the proxy's URL and the test key. */
   cliEnv: Record<string, string>;
+  /**
+   * The answers the CLI got since the last call that the OpenAPI document does not declare
+   * (status, media type or body), each naming the route: a test expects none.
+   */
+  takeMismatches(): string[];
   stop(): Promise<void>;
 }
 
+/**
+ * An API and a worker process (`startProcessStack`) with a checking proxy in front
+ * (`startCheckedProxy`): the CLI is a child process, so its answers are checked on the way.
+ */
 export async function startCliStack(label: string): Promise<CliStack> {
   const stack = await startProcessStack(label);
+  const proxy = await startCheckedProxy(stack.base).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
   return {
     base: stack.base,
-    cliEnv: { ORDO_API_URL: stack.base, ORDO_API_KEY: TEST_API_KEY },
-    stop: () => stack.stop(),
+    apiUrl: proxy.url,
+    cliEnv: { ORDO_API_URL: proxy.url, ORDO_API_KEY: TEST_API_KEY },
+    takeMismatches: () => proxy.takeMismatches(),
+    stop: async () => {
+      await proxy.close();
+      await stack.stop();
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '@ordo/core';
 import { pollUntil, TEST_API_KEY, withApiKey } from '@ordo/testing';
 import { ORDO_BIN, runCli, startCliStack, tmuxPath, type CliStack } from './cli-stack';
@@ -11,7 +11,8 @@ import { ORDO_BIN, runCli, startCliStack, tmuxPath, type CliStack } from './cli-
  * The `ordo` CLI as a child process against a real API and worker (real Temporal, real
  * SQLite): workflows applied from YAML, jobs run and watched to COMPLETED and to FAILED,
  * `--json` parsed, a problem printed with its fields, and the watch display in a terminal
- * (tmux): redrawn in place, Ctrl-C exiting 130 with the job left running.
+ * (tmux): redrawn in place, Ctrl-C exiting 130 with the job left running. The CLI talks to the
+ * API through a proxy that checks every answer against the OpenAPI document.
  */
 describe('ordo CLI', () => {
   let stack: CliStack;
@@ -25,6 +26,8 @@ describe('ordo CLI', () => {
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  // Every answer the CLI got is one the OpenAPI document declares.
+  afterEach(() => expect(stack.takeMismatches()).toEqual([]));
 
   const getJob = async (jobId: string) =>
     Job.parse(await (await fetch(`${stack.base}/v1/jobs/${jobId}`, withApiKey({}, TEST_API_KEY))).json());
@@ -114,14 +117,14 @@ describe('ordo CLI', () => {
 
   it('reads the API from a config file; files, tools, events, retry plans and schedules', async () => {
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ api_url: stack.base, api_key: TEST_API_KEY }));
+    writeFileSync(config, JSON.stringify({ api_url: stack.apiUrl, api_key: TEST_API_KEY }));
     const withConfig = { ...stack, cliEnv: {} };
     const tools = await runCli(withConfig, ['--json', '--config', config, 'tools', 'list']);
     expect(tools.code, tools.stderr).toBe(0);
     const toolIds = (JSON.parse(tools.stdout) as { items: { tool_id: string }[] }).items.map((t) => t.tool_id);
     expect(toolIds).toEqual(expect.arrayContaining(['pdf_extractor', 'sleep', 'fail']));
     // No key: the API's 401, its detail printed.
-    const noKey = await runCli({ ...stack, cliEnv: { ORDO_API_URL: stack.base } }, ['tools', 'list']);
+    const noKey = await runCli({ ...stack, cliEnv: { ORDO_API_URL: stack.apiUrl } }, ['tools', 'list']);
     expect(noKey.code).toBe(1);
     expect(noKey.stderr).toMatch(/^error: .*key/i);
 

@@ -6,9 +6,12 @@
  * the loop over database dialects, unique task queues, fresh data folders, real test PDFs,
  * the check of responses against the OpenAPI document, the OpenAPI fuzzer (Schemathesis)
  * and the data it works on, dev servers of a test's own (`startDevServer`) and whole dev
- * stacks (`startDevStack`: `infra/dev.sh`), and a reader of server-sent event streams.
+ * stacks (`startDevStack`: `infra/dev.sh`), a reader of server-sent event streams, and a proxy
+ * that checks the answers clients it fronts get against the OpenAPI document (`startCheckedProxy`).
  */
 export { TEST_API_KEY, TEST_URL_SIGNING_KEY, withApiKey } from './api-key';
+export { startCheckedProxy } from './checked-proxy';
+export type { CheckedProxy } from './checked-proxy';
 export { tempDataDir } from './data-dir';
 export { devStackConfig, startDevStack } from './dev-stack';
 export type { DevStack, DevStackConfig, DevStackProcess } from './dev-stack';
