@@ -30,16 +30,17 @@ describe('splitSentences', () => {
       'Next year looks good.',
     ].join('\n');
     expect(splitSentences(text)).toEqual([
-      { text: 'Executive Summary', paragraph: 0, kind: 'heading' },
+      { text: 'Executive Summary', paragraph: 0, kind: 'heading', page: null },
       {
         text: 'Results were strong in the first half and we expect continued momentum, with improvements in margins.',
         paragraph: 0,
         kind: 'prose',
+        page: null,
       },
-      { text: 'First item', paragraph: 0, kind: 'item' },
-      { text: 'Second item', paragraph: 0, kind: 'item' },
-      { text: 'Outlook', paragraph: 1, kind: 'heading' },
-      { text: 'Next year looks good.', paragraph: 1, kind: 'prose' },
+      { text: 'First item', paragraph: 0, kind: 'item', page: null },
+      { text: 'Second item', paragraph: 0, kind: 'item', page: null },
+      { text: 'Outlook', paragraph: 1, kind: 'heading', page: null },
+      { text: 'Next year looks good.', paragraph: 1, kind: 'prose', page: null },
     ]);
   });
 

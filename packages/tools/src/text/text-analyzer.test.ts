@@ -68,7 +68,16 @@ describe('text_analyzer', () => {
       paragraph_count: 3,
       character_count: Q4_REPORT.length,
     });
-    expect(Object.keys(result).sort()).toEqual(['analysis_level', 'key_metrics', 'statistics', 'summary']);
+    expect(Object.keys(result).sort()).toEqual([
+      'analysis_level',
+      'key_metric_evidence',
+      'key_metrics',
+      'language',
+      'statistics',
+      'summary',
+    ]);
+    expect(result.language).toBe('en');
+    expect(result.key_metric_evidence.revenue).toEqual({ value: '10.5M', evidence: REPORT_SENTENCES[0], page: null });
   });
 
   it("labels amounts and percentages by what they measure, keeping seed 002's key_metrics shape", async () => {
@@ -87,14 +96,14 @@ describe('text_analyzer', () => {
   it('lists each labelled figure with its kind and the sentence it came from at the detailed level', async () => {
     const result = (await analyse({ text: Q4_REPORT, analysis_level: 'detailed' })) as DetailedAnalysis;
     expect(result.metrics).toEqual([
-      { label: 'revenue', value: '10.5M', kind: 'amount', sentence: REPORT_SENTENCES[0] },
-      { label: 'growth', value: '15%', kind: 'percentage', sentence: REPORT_SENTENCES[0] },
-      { label: 'net_income', value: '2.1M', kind: 'amount', sentence: REPORT_SENTENCES[1] },
-      { label: 'operating_expenses', value: '4.2M', kind: 'amount', sentence: REPORT_SENTENCES[1] },
-      { label: 'gross_margin', value: '42%', kind: 'percentage', sentence: REPORT_SENTENCES[3] },
-      { label: 'ebitda', value: '3.4M', kind: 'amount', sentence: REPORT_SENTENCES[4] },
-      { label: 'growth', value: '12%', kind: 'percentage', sentence: REPORT_SENTENCES[5] },
-      { label: 'cash', value: '750K', kind: 'amount', sentence: REPORT_SENTENCES[6] },
+      { label: 'revenue', value: '10.5M', kind: 'amount', sentence: REPORT_SENTENCES[0], page: null },
+      { label: 'growth', value: '15%', kind: 'percentage', sentence: REPORT_SENTENCES[0], page: null },
+      { label: 'net_income', value: '2.1M', kind: 'amount', sentence: REPORT_SENTENCES[1], page: null },
+      { label: 'operating_expenses', value: '4.2M', kind: 'amount', sentence: REPORT_SENTENCES[1], page: null },
+      { label: 'gross_margin', value: '42%', kind: 'percentage', sentence: REPORT_SENTENCES[3], page: null },
+      { label: 'ebitda', value: '3.4M', kind: 'amount', sentence: REPORT_SENTENCES[4], page: null },
+      { label: 'growth', value: '12%', kind: 'percentage', sentence: REPORT_SENTENCES[5], page: null },
+      { label: 'cash', value: '750K', kind: 'amount', sentence: REPORT_SENTENCES[6], page: null },
     ]);
     expect(result.top_terms).toHaveLength(5);
     expect(result.top_terms[0]).toEqual({ term: 'revenue', count: 2 });
@@ -246,6 +255,7 @@ describe('text_analyzer on the financial report fixture', () => {
       value: '2024-03-15',
       kind: 'date',
       sentence: 'The board approved a dividend of $0.20 per share, payable on March 15, 2024.',
+      page: null,
     });
   });
 
