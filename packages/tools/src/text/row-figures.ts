@@ -65,11 +65,18 @@ const LINE_ITEMS = [
 const QUALIFIERS =
   /^(?:(?:total|adjusted|diluted|basic|reported|consolidated|group|net|gross|company|fifo|non-gaap|gaap|by)\s+)+/iu;
 const LINE_ITEM = new RegExp(`^(?:${LINE_ITEMS.join('|')})$`, 'iu');
+// Rates a row may state as a percentage: the METRIC_KEYWORDS that name one (margins, tax rate), qualified or not.
+const RATE_ITEM = new RegExp(
+  `^(?:effective |adjusted |average |weighted average )?(?:${METRIC_KEYWORDS.filter(
+    (k) => !k.movement && k.kinds.includes('percentage'),
+  )
+    .map((k) => k.pattern)
+    .join('|')}|return on (?:net )?assets|加权平均净资产收益率)$`,
+  'iu',
+);
 // A label that only says "total" names money only where the row or its table says which currency.
 const TOTAL_LABEL =
   /^(?:(?:sub-?|grand |invoice )?totals?|totales|amount due|balance due|summe|gesamt(?:betrag)?|montant total|合計|合计|总计)$/iu;
-// Percentages in a row are figures only where the label names a rate.
-const RATE_LABEL = /\b(?:margins?|rate|growth|return|yield|share)\b|率|增长|增減/iu;
 const PER_SHARE_LABEL = /per share|\beps\b|每股|1株当たり/iu;
 const MAX_LABEL_CHARS = 60;
 const MAX_ROW_FIGURES = 3;
@@ -136,10 +143,10 @@ function rowFigure(
   const inlineCurrency = cellCurrency(currencyCell ?? cell) ?? labelUnit.currency;
   const currency = inlineCurrency ?? unit?.currency;
   const total = TOTAL_LABEL.test(label);
-  const lineItem = isLineItem(label);
-  if (!lineItem && !(total && currency !== undefined)) return undefined;
   if (percent) {
-    if (!RATE_LABEL.test(label)) return undefined;
+    if (!RATE_ITEM.test(label)) return undefined;
+  } else if (!isLineItem(label) && !(total && currency !== undefined)) {
+    return undefined;
   } else if (currency === undefined && unit?.scale === undefined && labelUnit.scale === undefined) {
     // A number under a financial label with no currency or unit anywhere: a count, a code, a year.
     return undefined;
