@@ -21,6 +21,7 @@ const LEGAL_OR_CONTACT =
 const PAGE_FURNITURE = /^(?:page\s*:?\s*)?[-–—]?\s*\d+\s*[-–—]?(?:\s*(?:of|\/)\s*\d+)?$/iu;
 // A sentence this share of whose words hold a digit is a table row run into prose.
 const MAX_FIGURE_SHARE = 0.4;
+const SENTENCE_END = /[.!?…。！？]["'”’)\]）」]*$/u;
 const MAX_CAPITALS_SHARE = 0.6;
 
 /** The key under which repeats of a line are counted: case, spacing and digits aside ("Page 3 of 9"). */
@@ -30,7 +31,7 @@ export function repeatKey(text: string): string {
 
 /**
  * Whether a sentence is boilerplate for a summary: a heading or table row, a line repeated
- * through the document (running headers and footers), one made mostly of figures, a page
+ * through the document without a full stop (running headers and footers), one made mostly of figures, a page
  * number, a form's instruction, or legal and contact furniture. `repeats` counts each
  * `repeatKey` in the whole text.
  */
@@ -42,7 +43,9 @@ export function boilerplateReason(
   if (kind === 'heading') return 'heading';
   if (kind === 'row') return 'table row';
   if (PAGE_FURNITURE.test(text.trim())) return 'page furniture';
-  if ((repeats.get(repeatKey(text)) ?? 0) > 1) return 'repeated';
+  // Running headers and footers repeat without a sentence's full stop; a sentence that repeats
+  // (a document stating its point on every page) is still content.
+  if ((repeats.get(repeatKey(text)) ?? 0) > 1 && !SENTENCE_END.test(text)) return 'repeated';
   const tokens = text.split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (tokens.length > 0 && tokens.filter((t) => /\d/u.test(t)).length / tokens.length >= MAX_FIGURE_SHARE) {
     return 'mostly figures';

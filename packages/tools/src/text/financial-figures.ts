@@ -278,8 +278,16 @@ function nearestLabel(
     if (/^\s+per\s/iu.test(sentence.slice(kEnd, kEnd + 6))) continue;
     // "rose to 4%", "can rise to up to 10%": the level reached, not the size of the change.
     if (keyword.movement && /^\s*to\b/iu.test(sentence.slice(kEnd, start))) continue;
-    if (keyword.movement && !movesAnAmount(sentence, keywords, i, talksMoney)) continue;
-    before = { label: keyword.label, at: kStart, distance: gapWords(sentence.slice(kEnd, start)) };
+    const moved = keyword.movement ? movesAnAmount(sentence, keywords, i, talksMoney) : undefined;
+    // The size of a change of something other than the revenue ("unemployment declined 2.5%"):
+    // no label, and not the level of the noun before it either.
+    if (keyword.movement && moved === undefined) break;
+    before = {
+      label: keyword.label,
+      // A movement's headline word qualifies its subject ("total annual revenue ... up 23.4%").
+      at: moved?.subject?.start ?? kStart,
+      distance: gapWords(sentence.slice(kEnd, start)),
+    };
   }
   // A keyword after the figure names it only through "in" or "of" ("$750,000 in costs",
   // "15% of growth"); "a $100 investment" is an example, not a figure the text reports.
@@ -303,10 +311,10 @@ function nearestLabel(
 const MAX_SUBJECT_DISTANCE = 12;
 
 /**
- * Whether the movement word `keywords[index]` moves a figure of the business: the noun
- * "growth" names a growth rate itself ("subscriber growth was 31%") in a text about money
- * (not a paper's "population growth of 2%"); a verb or another noun
- * needs the name of an amount or a rate shortly before it (revenue, sales, costs, unemployment), so "accuracy
+ * Whether the movement word `keywords[index]` moves the revenue, and so names its growth or
+ * decline: the noun "growth" names a growth rate itself ("subscriber growth was 31%") in a
+ * text about money (not a paper's "population growth of 2%"); a verb or another noun needs
+ * revenue or sales shortly before it as its subject, so "accuracy
  * increased 8.11%" or "ad impressions increased by 34%" label nothing.
  */
 function movesAnAmount(
@@ -314,16 +322,19 @@ function movesAnAmount(
   keywords: readonly KeywordMatch[],
   index: number,
   talksMoney: boolean,
-): boolean {
+): { subject: KeywordMatch | undefined } | undefined {
   const movement = keywords[index]!;
-  if (/^growth$/iu.test(sentence.slice(movement.start, movement.end))) return talksMoney;
-  for (let i = index - 1; i >= 0; i--) {
-    const { keyword, end } = keywords[i]!;
-    if (gapWords(sentence.slice(end, movement.start)) > MAX_SUBJECT_DISTANCE) return false;
-    // "the average price per ad decreased": a unit rate moved, not a figure of the business.
-    if (!keyword.movement) return !/^\s+per\s/iu.test(sentence.slice(end, end + 6));
+  if (/^growth$/iu.test(sentence.slice(movement.start, movement.end))) {
+    return talksMoney ? { subject: undefined } : undefined;
   }
-  return false;
+  for (let i = index - 1; i >= 0; i--) {
+    const candidate = keywords[i]!;
+    if (gapWords(sentence.slice(candidate.end, movement.start)) > MAX_SUBJECT_DISTANCE) return undefined;
+    // Only the revenue's movement is the `growth` a reader asks for: "costs rose 10%" or "earnings
+    // per share increased 10%" are true but are no headline figure, and would stand for it.
+    if (!candidate.keyword.movement) return candidate.keyword.label === 'revenue' ? { subject: candidate } : undefined;
+  }
+  return undefined;
 }
 
 function gapWords(gap: string): number {

@@ -58,4 +58,12 @@ describe('the summary (TextRank, boilerplate left out)', () => {
     expect(result.summary.length).toBeLessThan(text.length);
     expect(result.summary.endsWith('。')).toBe(true);
   });
+
+  it('quotes a document that states its point on every page, once', () => {
+    const page = (n: number) =>
+      `Page ${n} of the Fabrikam annual review.\nRevenue reached $18.4 million and net income was $2.1 million.\nSubscriber growth was 31% while churn fell to 4%.`;
+    const summary = summaryOf([1, 2, 3, 4].map(page).join('\n\n'));
+    expect(summary).toMatch(/Revenue reached \$18\.4 million|Subscriber growth/);
+    expect(summary.match(/Revenue reached/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
 });
