@@ -44,6 +44,11 @@ describe('key metrics', () => {
     ['The cost can rise to up to 10% of total execution time.', {}],
     ['The cloud segment accounted for 40% of revenue.', {}],
     ['Revenue rose 12% to $4.1bn.', { growth: '12%', revenue: '4.1B' }],
+    // A figure in parentheses is an aside: a comparison or a part.
+    [
+      'Net income rose to $2.8 million (2023: $2.7 million), helped by real estate sales ($0.5 million).',
+      { net_income: '2.8M' },
+    ],
     ['Revenue was $32.0 billion, an increase of 11% year-over-year.', { revenue: '32.0B', growth: '11%' }],
     // Only the revenue's movement is `growth`: a profit's or a cost's is no headline figure.
     ['Profit increased by 15% to $2.3 billion.', { profit: '2.3B' }],

@@ -117,7 +117,10 @@ export function findFigures(sentences: readonly string[], talksMoney = true): Fi
     if (found.length === 0) continue;
     const keywords = keywordsIn(sentence);
     for (const { start, end, figure } of found) {
-      const named = nearestLabel(sentence, keywords, figure.kind, start, end, talksMoney);
+      // "(Q4'23: 2.7 MEUR)", "(+33%)": an aside (a comparison, a part), not the figure stated.
+      const named = inParentheses(sentence, start)
+        ? undefined
+        : nearestLabel(sentence, keywords, figure.kind, start, end, talksMoney);
       const label = named?.label ?? null;
       // "Total company sales were $33.9 billion": the headline word qualifies the figure's own label.
       const headline =
@@ -335,6 +338,12 @@ function movesAnAmount(
     if (!candidate.keyword.movement) return candidate.keyword.label === 'revenue' ? { subject: candidate } : undefined;
   }
   return undefined;
+}
+
+/** Whether an opening parenthesis before `at` is still open there (looked for in the 80 characters before). */
+function inParentheses(sentence: string, at: number): boolean {
+  const before = sentence.slice(Math.max(0, at - 80), at);
+  return before.lastIndexOf('(') > before.lastIndexOf(')');
 }
 
 function gapWords(gap: string): number {
