@@ -31,6 +31,9 @@ const BULLET = /^\s*(?:[•●▪◦‣∙*–—-]|\(?\d{1,2}[.)])\s+/u;
 const MAX_HEADING_WORDS = 10;
 // Longer than any real sentence (a summary sentence has at most 80 words): a longer run is cut.
 const MAX_SENTENCE_CHARS = 2_000;
+// Enough of a piece's end to hold the word before its full stop.
+const ABBREVIATION_WINDOW = 40;
+const SEGMENTER_CHUNK_CHARS = 4_000;
 // A cell of a table row: a number with its sign, currency and notation ("(479)", "△525",
 // "$", "11%", "-16.55%", "—"), or a scale word.
 const CELL =
@@ -185,15 +188,51 @@ function looksLikeHeading(line: string): boolean {
  */
 function splitSegment(segment: string, segmenter: Intl.Segmenter): string[] {
   const out: string[] = [];
-  let pending = '';
-  for (const { segment: piece } of segmenter.segment(segment)) {
-    pending += piece;
-    if (endsInAbbreviation(pending)) continue;
-    out.push(...bounded(pending.trim()));
-    pending = '';
+  // The pieces of the sentence being rejoined, and the end of the last: testing the end of one
+  // growing string would flatten it on every piece, quadratic in a run of abbreviations.
+  let pending: string[] = [];
+  let tail = '';
+  const flush = (): void => {
+    const sentence = pending.join('').trim();
+    if (sentence.length > 0) out.push(...bounded(sentence));
+    pending = [];
+    tail = '';
+  };
+  for (const piece of boundedSegments(segment, segmenter)) {
+    pending.push(piece);
+    tail = (tail + piece).slice(-ABBREVIATION_WINDOW);
+    if (!endsInAbbreviation(tail)) flush();
   }
-  if (pending.trim().length > 0) out.push(...bounded(pending.trim()));
+  flush();
   return out.filter((s) => /[\p{L}\p{N}]/u.test(s));
+}
+
+/**
+ * The segmenter's sentences of `text`, read a chunk of about `SEGMENTER_CHUNK_CHARS` at a time:
+ * V8's segment iterator costs time in proportion to the whole string for every segment it
+ * yields (40,000 short sentences in one string took 21 s, 10,000 half a second). A chunk ends
+ * at a space, and its last sentence, which may go on in the next chunk, is read again with it.
+ */
+function* boundedSegments(text: string, segmenter: Intl.Segmenter): Generator<string> {
+  let start = 0;
+  let carry = '';
+  while (start < text.length) {
+    let end = Math.min(text.length, start + SEGMENTER_CHUNK_CHARS);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start) end = space + 1;
+    }
+    const pieces = Array.from(segmenter.segment(carry + text.slice(start, end)), (s) => s.segment);
+    start = end;
+    carry = start < text.length ? (pieces.pop() ?? '') : '';
+    yield* pieces;
+    // A run with no sentence end: let it go rather than carry it on (bounded() cuts it anyway).
+    if (carry.length > MAX_SENTENCE_CHARS) {
+      yield carry;
+      carry = '';
+    }
+  }
+  if (carry.length > 0) yield carry;
 }
 
 /**
@@ -219,7 +258,7 @@ function bounded(sentence: string): string[] {
 
 /** Whether a piece cut by the segmenter ends in an abbreviation, an initial or an ordinal number ("3."), not a sentence. */
 function endsInAbbreviation(piece: string): boolean {
-  const match = /(?:^|\s)["'“‘(]*([\p{L}\p{N}.]+)\.\s*$/u.exec(piece.slice(-40));
+  const match = /(?:^|\s)["'“‘(]*([\p{L}\p{N}.]+)\.\s*$/u.exec(piece);
   if (match === null) return false;
   const word = match[1]!.toLowerCase();
   return ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^\d{1,2}$/u.test(word);
