@@ -86,7 +86,8 @@ export function isRow(line: string): boolean {
   if (first < 0 || first > MAX_ROW_LABEL_WORDS) return false;
   const cells = tokens.slice(first);
   const figures = cells.filter((t) => CELL.test(t)).length;
-  if (figures / cells.length < 0.6) return false;
+  // "Week 3 of 2031" is a heading: a row's cells are nearly all figures.
+  if (figures / cells.length < 0.75) return false;
   // A label before a year alone is a title ("Financial Report Q4 2023"), not a row.
   if (cells.length === 1 && /^(?:19|20)\d{2}$/u.test(cells[0]!)) return false;
   // A long label before a single figure is a sentence ending in a year ("... will grow in 2025").
