@@ -59,6 +59,17 @@ module.exports = {
       from: { path: '^packages/core/src/(model|schemas|jobs)/', pathNot: TESTS },
       to: { path: '^packages/core/src/workflows/' },
     },
+    {
+      name: 'no-zlib-in-tools',
+      comment:
+        'Heavy tools run in worker threads that may be terminated (ToolThreads), and Node 20 aborts ' +
+        "the whole process when a thread holding a zlib handle is terminated ('close before init'). " +
+        'Tool threads have no web compression streams (threads/thread-entry.mjs); tools may not ' +
+        'import zlib either. pdf.js inflates in JavaScript there.',
+      severity: 'error',
+      from: { path: '^packages/tools/src/', pathNot: TESTS },
+      to: { dependencyTypes: ['core'], path: '^(node:)?zlib$' },
+    },
   ],
   options: {
     // What an npm package imports is its own business; workspace packages resolve to their source.

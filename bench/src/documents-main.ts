@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CORPUS_DIR, loadCorpus } from './documents/corpus';
 import { measureLarge } from './documents/large-run';
 import { corpusTotals, measureDocument, type DocumentFigures } from './documents/measure';
+import { measureOcr } from './documents/ocr-run';
 import { findPdftotext } from './documents/pdftotext';
 import { formatDocumentsReport, type DocumentsReport } from './documents/report';
 import { DocumentToolRunner } from './documents/tool-runner';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     reps: { type: 'string', default: '3' },
     'large-pages': { type: 'string', default: '1000' },
+    'ocr-pages': { type: 'string', default: '10' },
     level: { type: 'string', default: 'basic' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -33,6 +35,7 @@ if (level !== 'basic' && level !== 'detailed' && level !== 'comprehensive') {
 }
 const reps = integerFlag('reps', values.reps, 1);
 const largePages = integerFlag('large-pages', values['large-pages'], 0);
+const ocrPages = integerFlag('ocr-pages', values['ocr-pages'], 0);
 const corpus = loadCorpus(values.corpus, values.only?.split(','));
 const pdftotext = findPdftotext();
 const date = new Date().toISOString();
@@ -51,17 +54,19 @@ try {
   const corpusMaxRss = process.resourceUsage().maxRSS / 1024;
   if (largePages > 0) log(`a generated PDF of ${largePages} pages`);
   const large = largePages > 0 ? await measureLarge(runner, pdftotext.path, largePages, reps) : null;
+  log(`OCR peak memory: the scans and generated scans of 1 and ${ocrPages} pages, each in a fresh process`);
+  const ocr = await measureOcr(corpus, documents, ocrPages);
   const report: DocumentsReport = {
     date,
     ...checkout(),
     machine: { ...machineInfo(), load_before: loadBefore, load_after: loadavg()[0]! },
     pdftotext,
-    options: { corpus: values.corpus, reps, analysis_level: level, large_pages: largePages },
+    options: { corpus: values.corpus, reps, analysis_level: level, large_pages: largePages, ocr_pages: ocrPages },
     documents,
     totals: corpusTotals(documents),
     large,
     corpus_max_rss_mib: Number(corpusMaxRss.toFixed(1)),
-    ocr: 'pdf_extractor has no OCR: a scan gives empty text and a note, so OCR recall is what that text holds, and OCR pages per second are not measured',
+    ocr,
   };
   console.log(formatDocumentsReport(report));
   if (!values['no-write']) log(`wrote ${writeResults('documents-latest', date, report)}`);

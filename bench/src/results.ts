@@ -9,7 +9,7 @@ const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results'
  * and a dated copy beside it (kept local); returns the first's path.
  */
 export function writeResults(
-  name: 'latest' | 'faults-latest' | 'fuzz-latest' | 'external-tools-latest' | 'documents-latest',
+  name: 'latest' | 'faults-latest' | 'fuzz-latest' | 'external-tools-latest' | 'documents-latest' | 'events-latest',
   date: string,
   result: unknown,
 ): string {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CORPUS_DIR, loadCorpus } from '../src/documents/corpus';
+import { DEFAULT_CORPUS_DIR, loadCorpus, type CorpusDocument } from '../src/documents/corpus';
 import { measureLarge, type LargeFigures } from '../src/documents/large-run';
 import { corpusTotals, measureDocument, type DocumentFigures } from '../src/documents/measure';
+import { formatOcr, measureOcr } from '../src/documents/ocr-run';
 import { findPdftotext } from '../src/documents/pdftotext';
 import { formatDocumentsReport } from '../src/documents/report';
 import { DocumentToolRunner } from '../src/documents/tool-runner';
@@ -17,9 +18,10 @@ describe('the documents bench, tiny', () => {
   const pdftotext = findPdftotext();
   let documents: DocumentFigures[];
   let large: LargeFigures;
+  let corpus: CorpusDocument[];
 
   beforeAll(async () => {
-    const corpus = loadCorpus(DEFAULT_CORPUS_DIR, ['kroger-q2-2023-earnings-release', 'linnsequencer-brochure-scan']);
+    corpus = loadCorpus(DEFAULT_CORPUS_DIR, ['kroger-q2-2023-earnings-release', 'linnsequencer-brochure-scan']);
     documents = [];
     for (const doc of corpus) {
       documents.push(
@@ -49,12 +51,23 @@ describe('the documents bench, tiny', () => {
     expect(kroger.extraction.time_ratio).toBeGreaterThan(0);
   });
 
-  it('reports a scan with its failed or empty steps rather than stopping', () => {
+  it('reads a scan by OCR and analyses it; OCR speed and a fresh process peak memory are measured', async () => {
     const scan = documents.find((d) => d.name === 'linnsequencer-brochure-scan')!;
     expect(scan.has_text_layer).toBe(false);
     expect(scan.phrases.total).toBe(8);
-    // Today: no OCR, empty text, and text_analyzer refuses it; after OCR: text and an analysis.
-    expect(scan.analysis.ok === true || scan.analysis.error !== undefined).toBe(true);
+    expect(scan.extraction.ok).toBe(true);
+    expect(scan.extraction.note).toBe('Page 1 was read by OCR; recognised text may have errors.');
+    expect(scan.analysis.ok).toBe(true);
+    const ocr = await measureOcr(corpus, documents, 2);
+    expect(ocr).toMatchObject({ documents: ['linnsequencer-brochure-scan'], pages: 1 });
+    expect(ocr!.pages_per_second).toBeGreaterThan(0);
+    expect(ocr!.peak_memory).toHaveLength(1);
+    expect(ocr!.peak_memory[0]!.ok).toBe(true);
+    expect(ocr!.generated.map((p) => [p.pages, p.ok])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    expect(formatOcr(ocr)).toContain('1 scanned pages in');
   });
 
   it('totals the corpus and prints a row per document and a line per target', () => {
@@ -70,12 +83,12 @@ describe('the documents bench, tiny', () => {
       dirty: false,
       machine: { cores: 1, cpu: 'test', node: process.version, load_before: 0, load_after: 0 },
       pdftotext,
-      options: { corpus: DEFAULT_CORPUS_DIR, reps: 1, analysis_level: 'basic', large_pages: 10 },
+      options: { corpus: DEFAULT_CORPUS_DIR, reps: 1, analysis_level: 'basic', large_pages: 10, ocr_pages: 2 },
       documents,
       totals,
       large,
       corpus_max_rss_mib: 1,
-      ocr: 'none',
+      ocr: null,
     });
     for (const doc of documents) expect(table).toContain(doc.name);
     for (const line of [
@@ -83,6 +96,7 @@ describe('the documents bench, tiny', () => {
       'OCR phrase recall, scans',
       'key-metric precision',
       'key-metric recall',
+      'OCR ',
     ]) {
       expect(table).toContain(line);
     }

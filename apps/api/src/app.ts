@@ -13,7 +13,9 @@ import { pathParamCheck } from './path-params';
 import { SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME, signedUrlAccess } from './signed-url-access';
 import { isDatabaseUnavailable } from '@ordo/storage';
 import { ApiProblem, DATABASE_RETRY_AFTER_S, databaseUnavailable } from './problem';
+import { JobEventHub } from './job-event-hub';
 import { docsRoutes, OPENAPI_PATH } from './routes/docs';
+import { eventRoutes } from './routes/events';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
@@ -55,6 +57,9 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/jobs', jobRoutes(deps));
   app.route('/v1/tools', toolRoutes(deps, liveness));
   app.route('/v1/schedules', scheduleRoutes(deps));
+  // One reader of the event log for every stream this process serves.
+  const eventHub = new JobEventHub(deps.store.events, deps.eventStreams?.pollMs);
+  app.route('/v1', eventRoutes(deps, eventHub));
   app.route('/docs', docsRoutes());
   documentApp(app);
   app.openAPIRegistry.registerComponent('securitySchemes', SIGNED_URL_SCHEME, SIGNED_URL_SECURITY_SCHEME);
@@ -109,7 +114,8 @@ export function createApp(deps: AppDeps) {
     if (unavailable) headers['Retry-After'] = String(DATABASE_RETRY_AFTER_S);
     return c.body(JSON.stringify(problem.toJSON(c.req.path)), problem.status, headers);
   });
-  return app;
+  /** Ends every open event stream: a stopping server's close waits for open responses. */
+  return Object.assign(app, { closeEventStreams: () => eventHub.close() });
 }
 
 /** The default cap on JSON request bodies. */
@@ -151,6 +157,7 @@ const OPENAPI_INFO = {
     { name: 'files', description: 'Uploaded files, referenced by jobs' },
     { name: 'tools', description: 'The tool catalog' },
     { name: 'schedules', description: 'Schedules: Temporal Schedules whose actions create and start jobs' },
+    { name: 'events', description: "Server-sent streams of jobs' events, from what their runs persist" },
     { name: 'operations', description: 'Health, readiness and this reference' },
   ],
 };

@@ -27,6 +27,12 @@ export interface AppDeps {
    * for one job, opened without an API key. Without it, every signed URL is refused.
    */
   urlSigner?: UrlSigner;
+  /**
+   * The event streams (`GET /v1/jobs/{job_id}/events`, `GET /v1/events`): how many one API key
+   * may hold open (16 by default; 429 past it), how often the shared reader reads the event
+   * log (150 ms), and how often an idle stream sends a keep-alive comment (15 s).
+   */
+  eventStreams?: { maxPerKey?: number; pollMs?: number; keepAliveMs?: number };
   /** The Temporal Web UI each job's `links.temporal_ui` points into; the dev server's (`http://localhost:8233`) by default. */
   temporalUiUrl?: string;
 }

@@ -106,6 +106,19 @@ const Env = z.object({
     .int('must be a whole number of milliseconds')
     .min(0, 'must be 0 or more')
     .default(60_000),
+  /** Event streams (`GET /v1/jobs/{job_id}/events`, `GET /v1/events`) one API key may hold open at once; 429 past it. */
+  ORDO_EVENT_STREAMS_PER_KEY: z.coerce
+    .number({ message: 'must be a number of streams' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(16),
+  /** How often the API's one reader of the job event log looks for new events while a stream is open. */
+  ORDO_EVENT_POLL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(10, 'must be at least 10')
+    .max(10_000, 'must be at most 10000')
+    .default(150),
 });
 export type Env = z.infer<typeof Env>;
 

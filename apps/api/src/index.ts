@@ -3,6 +3,7 @@
  * dependencies so tests run it with `app.request()` against real ones.
  */
 export { createApp } from './app';
+export { servedOpenApiDocument } from './openapi-document';
 export type { OrdoApp } from './app';
 export type { AppDeps } from './deps';
 export type { ApiAuth } from './auth';

@@ -28,6 +28,7 @@ const app = createApp({
   auth: env.ORDO_AUTH === 'off' ? 'off' : { keys: env.ORDO_API_KEYS },
   allowedHosts: [env.HOST, ...env.ORDO_API_ALLOWED_HOSTS],
   idempotencyLeaseMs: env.ORDO_IDEMPOTENCY_LEASE_MS,
+  eventStreams: { maxPerKey: env.ORDO_EVENT_STREAMS_PER_KEY, pollMs: env.ORDO_EVENT_POLL_MS },
   temporalUiUrl: env.ORDO_TEMPORAL_UI_URL,
   ...(env.ORDO_URL_SIGNING_KEY !== undefined && { urlSigner: createUrlSigner({ key: env.ORDO_URL_SIGNING_KEY }) }),
 });
@@ -55,6 +56,8 @@ async function shutdown(signal: string): Promise<void> {
   console.log(`Ordo API stopping (${signal})`);
   // A stuck client must not keep the process alive forever.
   setTimeout(() => process.exit(1), 10_000).unref();
+  // Open event streams would hold the server's close until the process is killed.
+  app.closeEventStreams();
   await server.close();
   await sweep?.stop();
   await connection.close();

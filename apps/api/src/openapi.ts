@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SchemaValue, VariableSchema } from '@ordo/core';
 import { requireScope, type ApiScope } from './auth';
 import { requireJsonBody } from './json-body';
-import { Problem, validationProblem, zodFieldErrors } from './problem';
+import { Problem, validationProblem, zodFieldErrors, type ApiProblem } from './problem';
 
 /**
  * A router whose routes are declared with `route()` and so appear in the OpenAPI document,
@@ -17,14 +17,18 @@ import { Problem, validationProblem, zodFieldErrors } from './problem';
 export function createRouter() {
   return new OpenAPIHono({
     defaultHook: (result) => {
-      if (!result.success)
-        throw validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
+      if (!result.success) throw invalidRequest(result);
     },
   });
 }
 
+/** The 422 of a request part (`target`: json, query, param, header) that breaks its schema, naming each field. */
+export function invalidRequest(result: { error: { issues: readonly z.core.$ZodIssue[] }; target: string }): ApiProblem {
+  return validationProblem(zodFieldErrors(result.error, result.target === 'json' ? '' : result.target));
+}
+
 /** Statuses a route may refuse with; each is documented with the `Problem` body. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 431 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 429 | 431 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Malformed request: JSON that does not parse or is not UTF-8, or a request the server refuses before routing (no or an unusable `Host`, a request line or header that is not HTTP)',
@@ -37,6 +41,7 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   415: 'Unsupported media type: send application/json',
   421: 'The Host header names a host this API does not answer to (DNS-rebinding guard)',
   422: 'The request broke a rule; `errors` names each field and rule',
+  429: 'Too many open event streams for this API key (`TOO_MANY_STREAMS`); close one, or retry after `Retry-After` seconds',
   431: 'Request line or headers too large',
   500: 'Unexpected error; logged, nothing internal revealed',
   503: 'A dependency is unavailable: Temporal (`TEMPORAL_UNAVAILABLE`), or the database (`DATABASE_UNAVAILABLE`, naming `database`, with `Retry-After`)',

@@ -39,6 +39,7 @@ export const ProblemCode = z.enum([
   'TOOL_VERSION_CONFLICT',
   'FORBIDDEN',
   'SIGNED_URL_REFUSED',
+  'TOO_MANY_STREAMS',
   'SCHEDULE_EXISTS',
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;

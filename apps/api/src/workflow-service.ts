@@ -1,10 +1,10 @@
 import {
   checkDefinition,
-  checkDefinitionAgainstTools,
   Identifier,
   issueStepId,
   pinToolVersions,
   WorkflowDefinition,
+  WorkflowDefinitionFields,
   type DefinitionIssue,
   type DefinitionShape,
   type WorkflowStatus,
@@ -61,7 +61,9 @@ const VersionCursor = z.strictObject({ version: z.number().int().positive().max(
  * Where the definition rules run: the structural ones (no tool catalog needed) are part
  * of `WorkflowDefinition`, so every save runs them, drafts included; the catalog ones run
  * when a version is published, when a workflow is created PUBLISHED, and on validate.
- * Publishing runs them all again on the stored draft.
+ * Publishing runs them all again on the stored draft. Those three report every tier at
+ * once: a definition whose fields parse is checked against every rule (`checkDefinition`,
+ * each step's catalog rules by its index, so a duplicated step_id hides nothing).
  */
 export class WorkflowService {
   private readonly checkLiteral = createSchemaCheck();
@@ -83,17 +85,8 @@ export class WorkflowService {
           { field: 'status', message: 'must be DRAFT or PUBLISHED: a new workflow cannot begin archived' },
         ]);
       case 'PUBLISHED': {
-        const tools = await this.deps.store.tools.all();
-        this.refuseIssues(
-          definition,
-          checkDefinitionAgainstTools(
-            definition,
-            tools,
-            this.checkLiteral,
-            await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps),
-          ),
-          `workflow '${definition.workflow_id}' cannot be created PUBLISHED`,
-        );
+        const { issues, tools } = await this.issuesOf(definition);
+        this.refuseIssues(definition, issues, createdPublished(definition));
         definition = { ...definition, steps: pinToolVersions(definition.steps, tools) };
         break;
       }
@@ -114,18 +107,41 @@ export class WorkflowService {
     }
   }
 
-  /** A definition checked against every rule, nothing saved (the structural rules passed when the body was read). */
-  async validate(definition: WorkflowDefinition): Promise<ValidationResult> {
-    const workflows = await workflowLookupFor(this.deps.store, definition.workflow_id, definition.steps);
-    const tools = await this.deps.store.tools.all();
-    const errors = definitionErrors(
-      definition,
-      checkDefinitionAgainstTools(definition, tools, this.checkLiteral, workflows),
-    );
+  /**
+   * Any JSON body checked as a definition, nothing saved: fields that break their schema are
+   * named alone (no rule can read them); fields that parse are checked against every rule,
+   * structural and catalog, in one list.
+   */
+  async validate(body: unknown): Promise<ValidationResult> {
+    const fields = WorkflowDefinitionFields.safeParse(body);
+    if (!fields.success) return { valid: false, errors: zodFieldErrors(fields.error), warnings: [] };
+    const definition = fields.data;
+    const { issues, tools } = await this.issuesOf(definition);
+    const errors = definitionErrors(definition, issues);
     // Warnings of a definition that could be published: its tools as a publish would pin them.
     const warnings =
       errors.length === 0 ? await this.liveness.warnings(pinToolVersions(definition.steps, tools), tools) : [];
     return { valid: errors.length === 0, errors, warnings };
+  }
+
+  /**
+   * The refusal of a body to create PUBLISHED whose fields parse but break a structural rule:
+   * a 422 `DEFINITION_INVALID` with the catalog rules' issues too, as its publish would list
+   * them. Returns (the caller refuses as for any body) when the body is not such a definition.
+   */
+  async refuseUnpublishable(body: unknown): Promise<void> {
+    const fields = WorkflowDefinitionFields.safeParse(body);
+    if (!fields.success || fields.data.status !== 'PUBLISHED') return;
+    this.refuseIssues(fields.data, (await this.issuesOf(fields.data)).issues, createdPublished(fields.data));
+  }
+
+  /** Every definition rule on `def`, structural and catalog, with the catalog it was checked against. */
+  private async issuesOf(
+    def: DefinitionShape & { workflow_id: string },
+  ): Promise<{ issues: DefinitionIssue[]; tools: Awaited<ReturnType<AppDeps['store']['tools']['all']>> }> {
+    const workflows = await workflowLookupFor(this.deps.store, def.workflow_id, def.steps);
+    const tools = await this.deps.store.tools.all();
+    return { issues: checkDefinition(def, tools, this.checkLiteral, workflows), tools };
   }
 
   /** One version per workflow, by workflow_id: the latest, or with `status` the latest with that status. */
@@ -297,6 +313,10 @@ export function definitionErrors(
       ...(stepId !== undefined && { step_id: stepId }),
     };
   });
+}
+
+function createdPublished(def: { workflow_id: string }): string {
+  return `workflow '${def.workflow_id}' cannot be created PUBLISHED`;
 }
 
 /** The definition a version holds, without its number, status and times. */

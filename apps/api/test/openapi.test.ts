@@ -236,7 +236,15 @@ describe('the OpenAPI document', () => {
     );
     expect(doc.info.description).toContain('Authorization: Bearer');
     expect(doc.servers?.[0]?.url).toBe('/');
-    expect(doc.tags?.map((t) => t.name)).toEqual(['workflows', 'jobs', 'files', 'tools', 'schedules', 'operations']);
+    expect(doc.tags?.map((t) => t.name)).toEqual([
+      'workflows',
+      'jobs',
+      'files',
+      'tools',
+      'schedules',
+      'events',
+      'operations',
+    ]);
     // Every pattern is a plain regex source (a generator once wrote `…$/u`, a pattern nothing matches).
     for (const [, pattern] of JSON.stringify(doc).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g))
       expect(JSON.parse(`"${pattern}"`)).not.toMatch(/\/[a-z]+$/);

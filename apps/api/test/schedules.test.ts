@@ -229,6 +229,185 @@ describe('schedules', () => {
     );
   });
 
+  it('takes structured calendars, reads them back as sent (defaults filled in), patches them, and refuses a bad range naming it', async () => {
+    const id = `calendar_${suffix}`;
+    const weekdays = {
+      hour: [{ start: 9 }],
+      minute: [{ start: 0, end: 45, step: 15 }],
+      day_of_week: [{ start: 1, end: 5 }],
+      month: [{ start: 1, end: 6 }, { start: 12 }],
+      comment: 'weekday mornings, first half and December',
+    };
+    const schedule = await create({
+      schedule_id: id,
+      input_values: { n: 1 },
+      spec: { calendars: [weekdays], timezone: 'Europe/Paris' },
+      paused: true,
+    });
+    const asSent = {
+      second: [{ start: 0 }],
+      minute: [{ start: 0, end: 45, step: 15 }],
+      hour: [{ start: 9 }],
+      day_of_month: [{ start: 1, end: 31 }],
+      month: [{ start: 1, end: 6 }, { start: 12 }],
+      day_of_week: [{ start: 1, end: 5 }],
+      comment: 'weekday mornings, first half and December',
+    };
+    expect(schedule.spec).toMatchObject({ calendars: [expect.objectContaining(asSent)], timezone: 'Europe/Paris' });
+    // Temporal computed the next times from the calendar: 9:00, 9:15, 9:30 or 9:45 in Paris, Monday to Friday.
+    for (const at of schedule.next_action_times) {
+      const paris = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(at));
+      expect(paris).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:(00|15|30|45)$/);
+    }
+    // What a GET answers can be sent back.
+    const patched = await stack.request(
+      `/v1/schedules/${id}`,
+      json('PATCH', {
+        spec: { calendars: [...schedule.spec.calendars, { hour: [{ start: 18 }], comment: 'evening' }] },
+      }),
+    );
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    expect(((await patched.json()) as Schedule).spec.calendars).toEqual([
+      schedule.spec.calendars[0],
+      expect.objectContaining({ hour: [{ start: 18 }], minute: [{ start: 0 }], comment: 'evening' }),
+    ]);
+
+    const cases: [unknown, string][] = [
+      [{ hour: [{ start: 24 }] }, 'spec.calendars.0.hour.0.start'],
+      [{ minute: [{ start: 30, end: 10 }] }, 'spec.calendars.0.minute.0.end'],
+      [{ month: [{ start: 0 }] }, 'spec.calendars.0.month.0.start'],
+      [{ day_of_week: [{ start: 1, end: 7 }] }, 'spec.calendars.0.day_of_week.0.end'],
+      [{ hour: [{ start: 1, step: 0 }] }, 'spec.calendars.0.hour.0.step'],
+      [{ hour: [] }, 'spec.calendars.0.hour'],
+      [{ hours: [{ start: 1 }] }, 'spec.calendars.0'],
+    ];
+    for (const [calendar, field] of cases) {
+      const badId = `badcal_${suffix}_${cases.findIndex(([c]) => c === calendar)}`;
+      const refused = await problem(
+        await stack.request(
+          '/v1/schedules',
+          json('POST', {
+            schedule_id: badId,
+            workflow_id: WORKFLOW,
+            input_values: { n: 1 },
+            spec: { calendars: [calendar] },
+          }),
+        ),
+        422,
+      );
+      expect(
+        refused.errors?.map((e) => e.field),
+        JSON.stringify(calendar),
+      ).toContain(field);
+      await problem(await stack.request(`/v1/schedules/${badId}`), 404);
+      const patch = await problem(
+        await stack.request(`/v1/schedules/${id}`, json('PATCH', { spec: { calendars: [calendar] } })),
+        422,
+      );
+      expect(patch.errors?.map((e) => e.field)).toContain(field);
+    }
+  });
+
+  it('lists a page at a time by schedule_id: next_cursor until the last page, a cursor edited by hand refused', async () => {
+    const ids = ['a', 'b', 'c'].map((l) => `paged_${suffix}_${l}`);
+    for (const id of ids)
+      await create({ schedule_id: id, input_values: { n: 1 }, spec: { interval: '1h' }, paused: true });
+    const walk = async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await stack.request(`/v1/schedules?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as { items: Schedule[]; next_cursor: string | null };
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((s) => s.schedule_id));
+        cursor = page.next_cursor;
+      } while (cursor !== null);
+      return seen;
+    };
+    // Temporal's visibility shows a new schedule after a moment.
+    const seen = await pollUntil(walk, (all) => ids.every((id) => all.includes(id)), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    const refused = await problem(await stack.request('/v1/schedules?cursor=bm90IGEgY3Vyc29y'), 422);
+    expect(refused.errors?.map((e) => e.field)).toContain('query.cursor');
+    expect((await problem(await stack.request('/v1/schedules?limit=0'), 422)).errors?.[0]?.field).toBe('query.limit');
+  });
+
+  it('overlap CANCEL_OTHER cancels the running job for the next; BUFFER_ONE starts one buffered job when it ends, dropping more', async () => {
+    const SLEEPER = 'sched_sleep';
+    await publishWorkflow(stack, SLEEPER, {
+      input_variables: [{ variable_id: 'ms', name: 'ms', schema: { type: 'number', integer: true }, required: true }],
+      steps: [toolStepDefinition('nap', 'sleep', { ms: 'ms' })],
+    });
+    const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+    const running = (scheduleId: string, job: JobSummary) =>
+      pollUntil(
+        () => getJob(stack, job.job_id),
+        (j) => j.steps[0]?.status === 'RUNNING',
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+
+    const cancelId = `cancel_other_${suffix}`;
+    await create({
+      schedule_id: cancelId,
+      workflow_id: SLEEPER,
+      input_values: { ms: 600_000 },
+      spec: { interval: '1h' },
+      policy: { overlap: 'CANCEL_OTHER' },
+      paused: true,
+    });
+    expect((await stack.request(`/v1/schedules/${cancelId}/trigger`, json('POST', {}))).status).toBe(202);
+    const [first] = await waitForJobs(cancelId, 1);
+    await running(cancelId, first!);
+    // A firing's job_id is `<schedule_id>-<time to the second>`: the next one in another second.
+    await nextSecond();
+    expect((await stack.request(`/v1/schedules/${cancelId}/trigger`, json('POST', {}))).status).toBe(202);
+    const cancelled = await waitForEnd(stack, first!.job_id, 90_000);
+    expect(cancelled).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
+    const jobs = await waitForJobs(cancelId, 2);
+    const second = jobs.find((j) => j.job_id !== first!.job_id)!;
+    await running(cancelId, second);
+    await stack.request(`/v1/jobs/${second.job_id}/cancel`, json('POST', {}));
+
+    const bufferId = `buffer_one_${suffix}`;
+    await create({
+      schedule_id: bufferId,
+      workflow_id: SLEEPER,
+      input_values: { ms: 4000 },
+      // Not paused (a paused schedule starts no buffered action), and due only in 2099.
+      spec: { calendars: [{ year: [{ start: 2099 }] }] },
+      policy: { overlap: 'BUFFER_ONE' },
+    });
+    expect((await stack.request(`/v1/schedules/${bufferId}/trigger`, json('POST', {}))).status).toBe(202);
+    const [head] = await waitForJobs(bufferId, 1);
+    await running(bufferId, head!);
+    await nextSecond();
+    // Two more while it runs: one is buffered, the other dropped.
+    for (let i = 0; i < 2; i++)
+      expect((await stack.request(`/v1/schedules/${bufferId}/trigger`, json('POST', {}))).status).toBe(202);
+    const buffered = await waitForJobs(bufferId, 2);
+    const next = buffered.find((j) => j.job_id !== head!.job_id)!;
+    const headDone = await waitForEnd(stack, head!.job_id);
+    expect(headDone.status).toBe('COMPLETED');
+    const nextDone = await waitForEnd(stack, next.job_id);
+    expect(nextDone.status).toBe('COMPLETED');
+    // The buffered job started only once the first had ended.
+    expect(Date.parse(nextDone.started_at!)).toBeGreaterThanOrEqual(Date.parse(headDone.completed_at!));
+    // A settle margin: the dropped action never comes.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await jobsOf(bufferId)).length).toBe(2);
+  }, 240_000);
+
   it('a job created through the API links to its run in the Web UI once started, and has none before', async () => {
     const created = await stack.request(
       '/v1/jobs',

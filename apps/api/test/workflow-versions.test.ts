@@ -525,6 +525,66 @@ describe('workflow templates and versions over app.request()', () => {
       await refused(req(`/v1/workflows/${id}`), 404);
     });
 
+    it('reports every tier at once: a duplicate step_id, an unknown tool and an unmapped required parameter; a create PUBLISHED and a publish refuse with the same list', async () => {
+      const s = seed();
+      const threeFaults = {
+        ...s,
+        steps: [
+          { ...s.steps[0]!, parameter_mappings: { extraction_mode: 'full' } },
+          // Its id is step_1's: its catalog rules still run, by its index.
+          { ...s.steps[1]!, step_id: 'step_1', tool: { tool_id: 'ocr_magic', name: 'OCR' } },
+        ],
+      };
+      const expected = [
+        { field: 'steps.1.step_id', message: "duplicate step_id 'step_1'", rule: 'unique_step_ids', step_id: 'step_1' },
+        {
+          field: 'steps.0.parameter_mappings.input_file',
+          message: "required parameter 'input_file' of tool 'pdf_extractor' is not mapped",
+          rule: 'required_parameters_mapped',
+          step_id: 'step_1',
+        },
+        {
+          field: 'steps.1.tool.tool_id',
+          message: expect.stringContaining("unknown tool 'ocr_magic'") as string,
+          rule: 'known_tool',
+          step_id: 'step_1',
+        },
+      ];
+      const id = freshId('tiers');
+      expect(await ok(req('/v1/workflows/validate', json('POST', { ...threeFaults, workflow_id: id })))).toEqual({
+        valid: false,
+        errors: expected,
+        warnings: [],
+      });
+      const direct = await refused(
+        req('/v1/workflows', json('POST', { ...threeFaults, workflow_id: id, status: 'PUBLISHED' })),
+        422,
+      );
+      expect(direct).toMatchObject({ code: 'DEFINITION_INVALID', errors: expected });
+      await refused(req(`/v1/workflows/${id}`), 404);
+      // A draft saved before the structural rule (straight through the repository) is refused the same at publish.
+      const created = await createWorkflow();
+      const content: Record<string, unknown> = { ...threeFaults, workflow_id: created.workflow_id };
+      delete content.status;
+      const stored = await stack.store.workflows.createVersion(
+        created.workflow_id,
+        content as unknown as WorkflowContent,
+        new Date().toISOString(),
+      );
+      expect(stored.ok).toBe(true);
+      const published = await refused(
+        req(`/v1/workflows/${created.workflow_id}/versions/2/publish`, { method: 'POST' }),
+        422,
+      );
+      expect(published).toMatchObject({ code: 'DEFINITION_INVALID', errors: expected });
+      // Saved as a draft, the structural rule alone refuses it, as at every save.
+      const draft = await refused(
+        req('/v1/workflows', json('POST', { ...threeFaults, workflow_id: id, status: 'DRAFT' })),
+        422,
+      );
+      expect(draft).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expected[0]] });
+    });
+
     it('refuses a body that is not JSON', async () => {
       expect((await refused(req('/v1/workflows/validate', json('POST', '{"steps": [')), 400)).code).toBe(
         'MALFORMED_REQUEST',

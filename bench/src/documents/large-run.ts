@@ -15,6 +15,8 @@ export interface PeakMemory {
   pages: number;
   ok: boolean;
   ms: number;
+  /** CPU time of the run, all threads (tool thread, Tesseract's) together. */
+  cpu_ms: number;
   rss_before_mib: number;
   max_rss_mib: number;
 }
@@ -37,7 +39,7 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
 /** Runs peak-memory-main.ts on `path` in a new Node process (tsx as its loader) and reads its line. */
-function peakMemory(path: string, pages: number): Promise<PeakMemory> {
+export function peakMemory(path: string, pages: number): Promise<PeakMemory> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'peak-memory-main.ts'), path], {
       cwd: repoRoot,
@@ -51,6 +53,7 @@ function peakMemory(path: string, pages: number): Promise<PeakMemory> {
         const line = JSON.parse(out.trim().split('\n').at(-1) ?? '') as {
           ok: boolean;
           ms: number;
+          cpuMs: number;
           rssBeforeMiB: number;
           maxRssMiB: number;
         };
@@ -58,6 +61,7 @@ function peakMemory(path: string, pages: number): Promise<PeakMemory> {
           pages,
           ok: line.ok,
           ms: round(line.ms),
+          cpu_ms: round(line.cpuMs),
           rss_before_mib: round(line.rssBeforeMiB),
           max_rss_mib: round(line.maxRssMiB),
         });

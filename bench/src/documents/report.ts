@@ -1,4 +1,5 @@
 import type { LargeFigures } from './large-run';
+import { formatOcr, type OcrFigures } from './ocr-run';
 import type { CorpusTotals, DocumentFigures } from './measure';
 
 /** What `pnpm bench:documents` writes to results/documents-latest.json and prints. */
@@ -8,14 +9,14 @@ export interface DocumentsReport {
   dirty: boolean;
   machine: { cores: number; cpu: string; node: string; load_before: number; load_after: number };
   pdftotext: { path: string; version: string };
-  options: { corpus: string; reps: number; analysis_level: string; large_pages: number };
+  options: { corpus: string; reps: number; analysis_level: string; large_pages: number; ocr_pages: number };
   documents: DocumentFigures[];
   totals: CorpusTotals;
   large: LargeFigures | null;
   /** Peak resident memory of the bench's process after the corpus: the activity layer and the tool threads, as in the worker. */
   corpus_max_rss_mib: number;
-  /** No OCR exists yet: what a scan's figures mean. */
-  ocr: string;
+  /** OCR on the scans: pages per second and the worker's peak memory. */
+  ocr: OcrFigures | null;
 }
 
 const pad = (value: unknown, width: number): string => String(value).padEnd(width);
@@ -86,7 +87,7 @@ export function formatDocumentsReport(report: DocumentsReport): string {
   }
   lines.push(
     `peak memory, bench process        ${report.corpus_max_rss_mib} MiB after the corpus`,
-    `OCR                               ${report.ocr}`,
+    `OCR                               ${formatOcr(report.ocr)}`,
   );
   if (t.failed_steps.length > 0) {
     lines.push('', 'failed steps:');

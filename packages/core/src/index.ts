@@ -75,6 +75,7 @@ export { ExpressionPacer, STEPS_PER_ACTIVATION, STEPS_PER_JOB_STEP } from './wor
 export { REGEX_SYNTAX } from './model/linear-regex';
 export type { OutputMappingResult } from './model/mappings';
 export { RunError, RunState, RunStatus, StepRun, StepRunStatus } from './schemas/run-state';
+export { FINAL_JOB_EVENT_TYPES, JobEvent, JobEventData, JobEventType } from './schemas/job-event';
 export { RuntimeStepExecution, RuntimeWorkflowExecution } from './schemas/runtime-execution';
 export {
   BeginRunRefusal,

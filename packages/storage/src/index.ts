@@ -14,6 +14,8 @@ export type { DeleteFileResult, StoredFile } from './file-store';
 export { IdempotencyRepository, StoredResponse } from './idempotency-repository';
 export type { IdempotencyBegin, IdempotencyRequest } from './idempotency-repository';
 export { newId } from './ids';
+export { JobEventRepository, isFinalJobEvent } from './job-events';
+export type { JobEventFilter } from './job-events';
 export { JobRepository } from './job-repository';
 export type {
   EndRunOutsideResult,

@@ -271,6 +271,7 @@ export class JobRepository {
    * start or retry it did not know about.
    */
   async reset(jobId: string, expectedRunId: string, now: string): Promise<ResetResult> {
+    // Its `job.reset` event is the `jobs_run_events` trigger's, in this statement.
     const result = await this.db
       .updateTable('jobs')
       .set((eb) => ({
@@ -292,38 +293,54 @@ export class JobRepository {
   /**
    * Ends a run whose Temporal executions closed without recording its ending (terminated,
    * timed out, failed where the workflow could not write): the one write of a run not made
-   * by the run itself, since a closed workflow can write no more. One conditional UPDATE of
-   * the job row, fenced by the run's ID and by the job still being RUNNING under it, then
-   * the step rows `ended` carries (those not yet ended); the run's own row is closed even
-   * when a reset moved the job on.
+   * by the run itself, since a closed workflow can write no more. The step rows `ended`
+   * carries (those not yet ended), then the job row, fenced by the run's ID and by the job
+   * still being RUNNING under it (steps first, so their events precede the ending); the
+   * run's own row is closed even when a reset moved the job on.
    */
   async endRunOutside(
     ended: { header: RunHeader; steps: readonly StepRun[] },
     now: string,
   ): Promise<EndRunOutsideResult> {
     const { header } = ended;
-    const applied = await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('jobs')
-        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
-        .where('job_id', '=', header.job_id)
-        .where('run_id', '=', header.run_id)
-        .where('status', '=', 'RUNNING')
-        .executeTakeFirst();
-      await trx
-        .updateTable('runs')
-        .set(runEndingColumns(header))
-        .where('run_id', '=', header.run_id)
-        .where('status', '=', 'InProgress')
-        .execute();
-      if (Number(updated.numUpdatedRows) !== 1) return false;
-      for (const step of ended.steps) {
-        await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, step, now), (eb) =>
-          eb('step_runs.status', 'in', ['NotStarted', 'InProgress']),
-        );
-      }
-      return true;
-    });
+    const applied = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .updateTable('runs')
+          .set(runEndingColumns(header))
+          .where('run_id', '=', header.run_id)
+          .where('status', '=', 'InProgress')
+          .execute();
+        const current = await trx
+          .selectFrom('jobs')
+          .select('job_id')
+          .where('job_id', '=', header.job_id)
+          .where('run_id', '=', header.run_id)
+          .where('status', '=', 'RUNNING')
+          .executeTakeFirst();
+        if (current === undefined) return false;
+        // Steps before the job's row: their events (the log's triggers) precede the run's ending.
+        for (const step of ended.steps) {
+          await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, step, now), (eb) =>
+            eb('step_runs.status', 'in', ['NotStarted', 'InProgress']),
+          );
+        }
+        const updated = await trx
+          .updateTable('jobs')
+          .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
+          .where('job_id', '=', header.job_id)
+          .where('run_id', '=', header.run_id)
+          .where('status', '=', 'RUNNING')
+          .executeTakeFirst();
+        // Changed since the read (PostgreSQL; SQLite's lock is held from the first write): undo the steps.
+        if (Number(updated.numUpdatedRows) !== 1) throw new JobChangedMeanwhile();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof JobChangedMeanwhile) return false;
+        throw err;
+      });
     if (applied) return { ok: true };
     const row = await this.db
       .selectFrom('jobs')
@@ -426,3 +443,6 @@ async function writeFileReferences(
   );
   if ([...required].some((id) => !referenced.has(id))) throw new MissingFile();
 }
+
+/** Rolls back a transaction whose job changed between its read and its write. */
+class JobChangedMeanwhile extends Error {}

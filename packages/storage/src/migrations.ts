@@ -1,6 +1,7 @@
 import { fileIdsIn, InputVariable } from '@ordo/core';
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { z } from 'zod';
+import { createJobEventTriggers } from './job-event-triggers';
 
 // Migrations are code, in order, never edited once released: a new change is a new entry.
 const migrations: Record<string, Migration> = {
@@ -210,6 +211,32 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('jobs').addColumn('schedule_id', 'text').execute();
       await db.schema.createIndex('jobs_schedule_idx').on('jobs').columns(['schedule_id', 'created_at']).execute();
+    },
+  },
+  '0008_job_events': {
+    // The event stream's source: an append-only log written with the run state (see
+    // `job-events.ts`). An identity column on PostgreSQL, a rowid alias with AUTOINCREMENT on
+    // SQLite (never reused after a delete), so ids only grow. Deleting a job deletes its events.
+    async up(db: Kysely<unknown>) {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('job_events')
+        .addColumn('event_id', postgres ? 'bigserial' : 'integer', (c) =>
+          postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.job_id').onDelete('cascade'))
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('job_status', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text')
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('job_events_job_idx').on('job_events').columns(['job_id', 'event_id']).execute();
+      // Appended by triggers in the statements that write the state (`job-event-triggers.ts`):
+      // each run-state write stays the one statement it was, and SQLite's write lock is never
+      // held across an await for an event.
+      await createJobEventTriggers(db, postgres);
     },
   },
 };

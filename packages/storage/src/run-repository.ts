@@ -64,7 +64,8 @@ export class RunRepository {
         .set((eb) => ({ ...claimedJobColumns(request.run_id, startedAt, now), revision: eb('revision', '+', 1) }))
         .where('job_id', '=', request.job_id)
         // Optimistic: the row must still be as read above, so of two concurrent claims (on
-        // either database) exactly one updates it and the other finds it changed.
+        // either database) exactly one updates it and the other finds it changed. Its
+        // `job.started` event is the `jobs_run_events` trigger's, in this statement.
         .where('revision', '=', row.revision)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) {
@@ -112,6 +113,7 @@ export class RunRepository {
    * what a crash left undone; a job that changed since, or that another run holds, refuses.
    */
   async claimPrepared(claim: RunClaim, now: string): Promise<RunClaimResult> {
+    // Its `job.started` event is the `jobs_run_events` trigger's, in this statement.
     const updated = await this.db
       .updateTable('jobs')
       .set((eb) => ({ ...claimedJobColumns(claim.run_id, claim.started_at, now), revision: eb('revision', '+', 1) }))
@@ -169,12 +171,6 @@ export class RunRepository {
   async recordRun(record: RunRecord, now: string): Promise<boolean> {
     const header = RunHeader.parse(record.header);
     return this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('jobs')
-        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
-        .where('job_id', '=', header.job_id)
-        .where('run_id', '=', header.run_id)
-        .executeTakeFirst();
       // The run row is the run's own: its outcome is recorded even after a reset moved the job on.
       const run = await trx
         .updateTable('runs')
@@ -183,9 +179,16 @@ export class RunRepository {
         .executeTakeFirst();
       // A run that never claimed its job (cancelled before its first step) has nothing of its own to keep.
       if (Number(run.numUpdatedRows) === 0) return false;
+      // Steps before the header: their events (the log's triggers) precede a pause or the run's ending.
       for (const step of record.steps) {
         await upsertStepRun(trx, stepRunRow(header.run_id, header.job_id, StepRun.parse(step), now));
       }
+      const updated = await trx
+        .updateTable('jobs')
+        .set((eb) => ({ ...jobColumnsOf(header, now), revision: eb('revision', '+', 1) }))
+        .where('job_id', '=', header.job_id)
+        .where('run_id', '=', header.run_id)
+        .executeTakeFirst();
       return Number(updated.numUpdatedRows) === 1;
     });
   }

@@ -142,6 +142,28 @@ export interface ToolTable {
   registered_at: string;
 }
 
+/**
+ * One event of a job's run, appended in the transaction of the run-state write that implies
+ * it (`job-events.ts`), never updated: the event stream's source. `event_id` is global and
+ * increases in commit order (PostgreSQL's writers serialise their appends), so a reader
+ * tailing `event_id > cursor` never skips a row that commits late.
+ */
+export interface JobEventTable {
+  event_id: Generated<number>;
+  job_id: string;
+  /** The job's workflow, copied from the job row, so a dashboard's filter needs no join. */
+  workflow_id: string;
+  /** The job's status (`PENDING`, `RUNNING`, …) right after the write. */
+  job_status: string;
+  /** The run the write belongs to, or null (a reset's job has none). */
+  run_id: string | null;
+  /** `job.started`, `step.completed`, … (`JobEventType`). */
+  type: string;
+  /** The event's own fields (JSON object): the step, attempt, message, error. */
+  data: string;
+  created_at: string;
+}
+
 export interface Database {
   workflows: WorkflowTable;
   files: FileTable;
@@ -151,4 +173,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   job_files: JobFileTable;
   tools: ToolTable;
+  job_events: JobEventTable;
 }

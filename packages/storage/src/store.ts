@@ -4,6 +4,7 @@ import { DiskBlobStore } from './blob-store';
 import { openDatabase, type OrdoDatabase } from './database';
 import { FileStore } from './file-store';
 import { IdempotencyRepository } from './idempotency-repository';
+import { JobEventRepository } from './job-events';
 import { JobRepository } from './job-repository';
 import { RunRepository } from './run-repository';
 import { dialectOf, parseStoreConfig, type DatabaseDialect, type StoreConfig } from './store-config';
@@ -20,6 +21,8 @@ export interface OrdoStore {
   jobs: JobRepository;
   /** What a run writes: its claim, its header and step records, its attempts. */
   runs: RunRepository;
+  /** The job event log the run writes append to: the event stream's source. */
+  events: JobEventRepository;
   files: FileStore;
   /** The tool catalog: every registered version of every tool. */
   tools: ToolRepository;
@@ -48,6 +51,7 @@ export async function openStore(config: StoreConfig): Promise<OrdoStore> {
     workflows: new WorkflowRepository(db),
     jobs: new JobRepository(db),
     runs: new RunRepository(db),
+    events: new JobEventRepository(db),
     files: new FileStore(db, blobs, join(parsed.dataDir, 'files')),
     tools: new ToolRepository(db),
     idempotency: new IdempotencyRepository(db),

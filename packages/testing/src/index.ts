@@ -6,7 +6,7 @@
  * the loop over database dialects, unique task queues, fresh data folders, real test PDFs,
  * the check of responses against the OpenAPI document, the OpenAPI fuzzer (Schemathesis)
  * and the data it works on, dev servers of a test's own (`startDevServer`) and whole dev
- * stacks (`startDevStack`: `infra/dev.sh`).
+ * stacks (`startDevStack`: `infra/dev.sh`), and a reader of server-sent event streams.
  */
 export { TEST_API_KEY, TEST_URL_SIGNING_KEY, withApiKey } from './api-key';
 export { tempDataDir } from './data-dir';
@@ -21,7 +21,7 @@ export { applicationFailureOf } from './failure';
 export { seedFuzzData } from './fuzz-data';
 export type { FuzzData, FuzzJobs } from './fuzz-data';
 export { makePdf, makeTextBombPdf } from './pdf';
-export type { TextBombOptions } from './pdf';
+export type { MakePdfOptions, TextBombOptions } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type {
   CheckedExchange,
@@ -35,7 +35,11 @@ export { startPostgres } from './postgres';
 export type { PostgresServer } from './postgres';
 export { freePort } from './free-port';
 export { ordoProcessEnv, startOrdoProcess, waitForOk, waitForReady } from './processes';
+export { startProcessStack } from './process-stack';
+export type { ProcessStack } from './process-stack';
 export type { OrdoProcess, ReadyCheck } from './processes';
+export { SseReader } from './sse-reader';
+export type { SseMessage } from './sse-reader';
 export { installSchemathesis, runSchemathesis, SchemathesisReport } from './schemathesis';
 export type { SchemathesisOptions, SchemathesisRun } from './schemathesis';
 export { seedFile } from './seed';

@@ -155,7 +155,13 @@ export class ResponseChecker {
   /** Reads a response (a clone, so the caller can still read it) and checks it. */
   async checkResponse(method: string, path: string, res: Response): Promise<void> {
     const type = mediaTypeOf(res.headers.get('content-type'));
-    const body = type === undefined || isTextual(type) ? await res.clone().text() : '(binary)';
+    // An event stream is read by its client as it comes: its body is never waited for here.
+    const body =
+      type === 'text/event-stream'
+        ? '(stream)'
+        : type === undefined || isTextual(type)
+          ? await res.clone().text()
+          : '(binary)';
     this.check({ method, path, status: res.status, headers: res.headers, body });
   }
 

@@ -1,15 +1,31 @@
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 
+/** How `makePdf` writes its pages. */
+export interface MakePdfOptions {
+  /**
+   * Each line in a (Flate-compressed) content stream of its own, the page's `/Contents` an
+   * array of them, as many producers write pages; default one stream per page.
+   */
+  streamPerLine?: boolean;
+}
+
 /**
  * A real PDF with the given pages, each a list of text lines, for tests that need
  * documents whose text they know.
  */
-export async function makePdf(pages: readonly (readonly string[])[]): Promise<Uint8Array> {
+export async function makePdf(
+  pages: readonly (readonly string[])[],
+  options: MakePdfOptions = {},
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (const lines of pages) {
     const page = doc.addPage([612, 792]);
-    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 740 - i * 18, size: 12, font }));
+    lines.forEach((line, i) => {
+      // Starts a new content stream for what is drawn next.
+      if (options.streamPerLine === true) page.resetPosition();
+      page.drawText(line, { x: 50, y: 740 - i * 18, size: 12, font });
+    });
   }
   return doc.save();
 }

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import { component, createRouter, jsonRequest, jsonResponse, route } from '../openapi';
 import {
   BackfillScheduleRequest,
+  ListSchedulesQuery,
   CreateScheduleRequest,
   Schedule,
   ScheduleActionsAccepted,
@@ -26,7 +27,7 @@ const createSchedule = route({
   tags: TAGS,
   summary: 'Create a schedule',
   description:
-    "A Temporal Schedule (on the Web UI's Schedules page) whose every action creates and starts a job of `workflow_id` (at `workflow_version`, else the latest PUBLISHED version when it fires) with `input_values`; each job carries `schedule_id` and its `job_id` is `<schedule_id>-<scheduled time>`. `spec`: `cron` expressions and/or an `interval`, in `timezone`, each firing delayed by up to `jitter`. `policy`: `overlap` (SKIP by default) and `catchup_window`. 422 names each field broken: a bad cron expression (`spec.cron.0`), time zone (`spec.timezone`), duration, an input that is missing or invalid (`input_values.x`), and one Temporal refuses; 409 `SCHEDULE_EXISTS` for a `schedule_id` taken.",
+    "A Temporal Schedule (on the Web UI's Schedules page) whose every action creates and starts a job of `workflow_id` (at `workflow_version`, else the latest PUBLISHED version when it fires) with `input_values`; each job carries `schedule_id` and its `job_id` is `<schedule_id>-<scheduled time>`. `spec`: `cron` expressions, structured `calendars` and/or an `interval`, in `timezone`, each firing delayed by up to `jitter`. `policy`: `overlap` (SKIP by default) and `catchup_window`. 422 names each field broken: a bad cron expression (`spec.cron.0`), calendar range (`spec.calendars.0.hour.0.start`), time zone (`spec.timezone`), duration, an input that is missing or invalid (`input_values.x`), and one Temporal refuses; 409 `SCHEDULE_EXISTS` for a `schedule_id` taken.",
   request: { body: jsonRequest(CreateScheduleRequest) },
   responses: { 201: jsonResponse(ScheduleRef, 'The schedule, as Temporal holds it') },
   problems: [409, 422],
@@ -39,8 +40,10 @@ const listSchedules = route({
   tags: TAGS,
   summary: 'List schedules',
   description:
-    "Ordo's schedules (those starting jobs), by schedule_id, as Temporal's visibility lists them: a schedule just created may take a moment to appear.",
-  responses: { 200: jsonResponse(ScheduleListRef, 'The schedules') },
+    "Ordo's schedules (those starting jobs), by schedule_id, a page at a time (`limit` 1–200, default 50; `cursor`: the `next_cursor` of the page before), as Temporal's visibility lists them: a schedule just created may take a moment to appear.",
+  request: { query: ListSchedulesQuery },
+  responses: { 200: jsonResponse(ScheduleListRef, 'A page of schedules') },
+  problems: [422],
 });
 
 const getSchedule = route({
@@ -141,7 +144,7 @@ export function scheduleRoutes(deps: AppDeps) {
   const schedules = new ScheduleSystem(deps);
   return createRouter()
     .openapi(createSchedule, async (c) => c.json(await schedules.create(c.req.valid('json')), 201))
-    .openapi(listSchedules, async (c) => c.json({ items: await schedules.list() }, 200))
+    .openapi(listSchedules, async (c) => c.json(await schedules.list(c.req.valid('query')), 200))
     .openapi(getSchedule, async (c) => c.json(await schedules.get(c.req.valid('param').schedule_id), 200))
     .openapi(updateSchedule, async (c) =>
       c.json(await schedules.update(c.req.valid('param').schedule_id, c.req.valid('json')), 200),

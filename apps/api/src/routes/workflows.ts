@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { WorkflowDefinition } from '@ordo/core';
 import { WorkflowRecord, WorkflowVersionSummary } from '@ordo/storage';
 import type { AppDeps } from '../deps';
-import { component, createRouter, jsonRequest, jsonResponse, links, route } from '../openapi';
-import { FieldError, zodFieldErrors } from '../problem';
+import { component, createRouter, jsonRequest, jsonResponse, links, invalidRequest, route } from '../openapi';
+import { FieldError } from '../problem';
 import { DefinitionWarning, type ToolLiveness } from '../tool-liveness';
 import {
   CreateWorkflowVersionRequest,
@@ -155,7 +155,7 @@ const validateWorkflow = route({
   tags: TAGS,
   summary: 'Check a definition against every rule, saving nothing',
   description:
-    'Every rule a publish runs. Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule). A valid one is answered with the `warnings` a publish would give (a tool no worker serves).',
+    'Every rule a publish runs, all tiers at once (the structural rules and the catalog rules in one list). Any JSON body is taken and checked as a `WorkflowDefinition`: one that breaks its schema or a rule is answered 200 with `valid: false` and the errors, each naming its field (and its rule). A valid one is answered with the `warnings` a publish would give (a tool no worker serves).',
   request: { body: jsonRequest(DefinitionToCheck) },
   responses: { 200: jsonResponse(WorkflowValidation, 'Whether the definition could be published, and why not') },
 });
@@ -258,18 +258,26 @@ const archiveVersion = route({
 export function workflowRoutes(deps: AppDeps, liveness: ToolLiveness) {
   const workflows = new WorkflowService(deps, liveness);
   return createRouter()
-    .openapi(createWorkflow, async (c) => {
-      const created = await workflows.create(c.req.valid('json'));
-      return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}` });
-    })
+    .openapi(
+      createWorkflow,
+      async (c) => {
+        const created = await workflows.create(c.req.valid('json'));
+        return c.json(created, 201, { Location: `/v1/workflows/${created.workflow_id}` });
+      },
+      // Created PUBLISHED, a definition breaking a structural rule is refused with every rule it
+      // breaks, the catalog's too (the validator hands the hook the body it read as `data`).
+      (result) =>
+        result.success
+          ? undefined
+          : workflows.refuseUnpublishable('data' in result ? result.data : undefined).then(() => {
+              throw invalidRequest(result);
+            }),
+    )
     .openapi(listWorkflows, async (c) => c.json(await workflows.list(c.req.valid('query')), 200))
-    .openapi(validateWorkflow, async (c) => {
-      // A definition that breaks the schema or a structural rule is an answer here, not a refusal.
-      const definition = WorkflowDefinition.safeParse(c.req.valid('json'));
-      if (!definition.success)
-        return c.json({ valid: false, errors: zodFieldErrors(definition.error), warnings: [] }, 200);
-      return c.json(await workflows.validate(definition.data), 200);
-    })
+    .openapi(validateWorkflow, async (c) =>
+      // A definition that breaks the schema or a rule is an answer here, not a refusal.
+      c.json(await workflows.validate(c.req.valid('json')), 200),
+    )
     .openapi(getWorkflow, async (c) => c.json(await workflows.get(c.req.valid('param').workflow_id), 200))
     .openapi(listVersions, async (c) =>
       c.json(await workflows.listVersions(c.req.valid('param').workflow_id, c.req.valid('query')), 200),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Identifier } from '@ordo/core';
+import { ScheduleCalendar } from './schedule-calendar';
+import { wholeNumberParam } from '../whole-number-param';
 import { Duration } from './schedule-duration';
 
 /**
@@ -26,6 +28,11 @@ export const ScheduleSpecRequest = z
       .max(20)
       .optional()
       .describe('Cron expressions (5 fields, or 6 with seconds first; @hourly, @daily…), in `timezone`'),
+    calendars: z
+      .array(ScheduleCalendar)
+      .max(20)
+      .optional()
+      .describe('Calendars, in `timezone`: a time matches a calendar when every field matches'),
     interval: Duration(1000, '1h')
       .optional()
       .describe('Fire every this long (at least 1s), counted from the Unix epoch'),
@@ -34,11 +41,11 @@ export const ScheduleSpecRequest = z
       .min(1)
       .max(64)
       .optional()
-      .describe('IANA time zone of the cron expressions, e.g. Europe/Paris (UTC by default)'),
+      .describe('IANA time zone of the cron expressions and calendars, e.g. Europe/Paris (UTC by default)'),
     jitter: Duration(0, '30s').optional().describe('Each firing is delayed by a random time up to this'),
   })
-  .refine((spec) => (spec.cron?.length ?? 0) > 0 || spec.interval !== undefined, {
-    message: 'needs cron or interval',
+  .refine((spec) => (spec.cron?.length ?? 0) > 0 || (spec.calendars?.length ?? 0) > 0 || spec.interval !== undefined, {
+    message: 'needs cron, calendars or interval',
     path: ['cron'],
   });
 export type ScheduleSpecRequest = z.infer<typeof ScheduleSpecRequest>;
@@ -74,7 +81,11 @@ export type CreateScheduleRequest = z.infer<typeof CreateScheduleRequest>;
 /** The body of `PATCH /v1/schedules/{schedule_id}`: the fields given replace the schedule's. */
 export const UpdateScheduleRequest = CreateScheduleRequest.omit({ schedule_id: true, paused: true, note: true })
   .partial()
-  .extend({ workflow_version: CreateScheduleRequest.shape.workflow_version.unwrap().nullable().optional() })
+  .extend({
+    workflow_version: CreateScheduleRequest.shape.workflow_version.unwrap().nullable().optional(),
+    // Without the create's default ({}): a patch that leaves input_values out keeps them.
+    input_values: z.record(z.string(), z.unknown()).optional(),
+  })
   .strict();
 export type UpdateScheduleRequest = z.infer<typeof UpdateScheduleRequest>;
 
@@ -115,8 +126,10 @@ export const Schedule = z.object({
   input_values: z.record(z.string(), z.unknown()),
   spec: z.object({
     calendars: z
-      .array(z.record(z.string(), z.unknown()))
-      .describe('The calendars Temporal compiled the cron expressions into (Temporal keeps no cron text)'),
+      .array(ScheduleCalendar)
+      .describe(
+        'The calendars given, and those Temporal compiled the cron expressions into (Temporal keeps no cron text), every field filled in',
+      ),
     intervals: z.array(z.object({ every: z.string(), offset: z.string() })),
     timezone: z.string().nullable(),
     jitter: z.string().nullable(),
@@ -132,8 +145,15 @@ export const Schedule = z.object({
 });
 export type Schedule = z.infer<typeof Schedule>;
 
-/** The answer of `GET /v1/schedules`. */
-export const ScheduleList = z.object({ items: z.array(Schedule) });
+/** `GET /v1/schedules` paging, by schedule_id. */
+export const ListSchedulesQuery = z.strictObject({
+  limit: wholeNumberParam(1, 200).default(50),
+  cursor: z.string().min(1).optional(),
+});
+export type ListSchedulesQuery = z.infer<typeof ListSchedulesQuery>;
+
+/** The answer of `GET /v1/schedules`: a page, with the cursor of the next (null on the last). */
+export const ScheduleList = z.object({ items: z.array(Schedule), next_cursor: z.string().nullable() });
 export type ScheduleList = z.infer<typeof ScheduleList>;
 
 /** The answer of `POST /v1/schedules/{schedule_id}/trigger` and `/backfill`: accepted, jobs follow. */

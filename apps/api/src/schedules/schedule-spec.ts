@@ -1,6 +1,7 @@
 import type { ScheduleSpec } from '@temporalio/client';
 import { CronExpressionParser } from 'cron-parser';
 import type { FieldError } from '../problem';
+import { temporalCalendarOf } from './schedule-calendar';
 import { durationMs } from './schedule-duration';
 import type { ScheduleSpecRequest } from './schedule-schemas';
 
@@ -43,6 +44,8 @@ function isTimeZone(name: string): boolean {
 export function temporalSpecOf(spec: ScheduleSpecRequest): ScheduleSpec {
   return {
     ...(spec.cron !== undefined && spec.cron.length > 0 && { cronExpressions: spec.cron }),
+    ...(spec.calendars !== undefined &&
+      spec.calendars.length > 0 && { calendars: spec.calendars.map(temporalCalendarOf) }),
     ...(spec.interval !== undefined && { intervals: [{ every: durationMs(spec.interval)! }] }),
     ...(spec.timezone !== undefined && { timezone: spec.timezone }),
     ...(spec.jitter !== undefined && { jitter: durationMs(spec.jitter)! }),

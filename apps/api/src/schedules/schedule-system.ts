@@ -12,14 +12,20 @@ import type { AppDeps } from '../deps';
 import { requireNewJobVersion } from '../jobs/new-job-version';
 import { ApiProblem, notFound, temporalUnavailable, validationProblem, type FieldError } from '../problem';
 import { DEFAULT_TEMPORAL_UI_URL } from '../temporal-ui';
+import { calendarView } from './schedule-calendar';
 import { durationMs, formatDuration } from './schedule-duration';
-import type {
-  BackfillScheduleRequest,
-  CreateScheduleRequest,
-  Schedule,
-  ScheduleOverlap,
-  SchedulePolicyRequest,
-  UpdateScheduleRequest,
+import { z } from 'zod';
+import { decodePageCursor, encodePageCursor } from '../cursor';
+import {
+  ScheduleId,
+  type BackfillScheduleRequest,
+  type CreateScheduleRequest,
+  type ListSchedulesQuery,
+  type Schedule,
+  type ScheduleList,
+  type ScheduleOverlap,
+  type SchedulePolicyRequest,
+  type UpdateScheduleRequest,
 } from './schedule-schemas';
 import { specErrors, temporalSpecOf } from './schedule-spec';
 
@@ -71,8 +77,16 @@ export class ScheduleSystem {
     return this.get(scheduleId);
   }
 
-  /** Ordo's schedules (those whose action starts the job workflow), as Temporal's visibility lists them. */
-  async list(): Promise<Schedule[]> {
+  /**
+   * Ordo's schedules (those whose action starts the job workflow), as Temporal's visibility lists
+   * them, a page at a time by schedule_id: the IDs are listed (up to 500), only the page's
+   * schedules described. The cursor is the last schedule_id of the page before.
+   */
+  async list(query: ListSchedulesQuery): Promise<ScheduleList> {
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : decodePageCursor(query.cursor, ScheduleCursor, 'GET /v1/schedules').schedule_id;
     const ids: string[] = [];
     try {
       for await (const summary of this.client.schedule.list({ pageSize: 100 })) {
@@ -83,9 +97,17 @@ export class ScheduleSystem {
     } catch (err) {
       throw refusal(err);
     }
+    const page = ids
+      .filter((id) => after === undefined || id > after)
+      .sort()
+      .slice(0, query.limit + 1);
     // A schedule deleted between the list and its description is left out.
-    const found = await Promise.all(ids.map((id) => this.get(id).catch(() => undefined)));
-    return found.filter((s) => s !== undefined).sort((a, b) => a.schedule_id.localeCompare(b.schedule_id));
+    const found = await Promise.all(page.slice(0, query.limit).map((id) => this.get(id).catch(() => undefined)));
+    const last = page[query.limit - 1];
+    return {
+      items: found.filter((s) => s !== undefined),
+      next_cursor: page.length > query.limit && last !== undefined ? encodePageCursor({ schedule_id: last }) : null,
+    };
   }
 
   async get(scheduleId: string): Promise<Schedule> {
@@ -137,7 +159,9 @@ export class ScheduleSystem {
 
   /** Fires the action now (one job), under the schedule's overlap policy unless another is given. */
   async trigger(scheduleId: string, overlap: ScheduleOverlap | undefined): Promise<void> {
-    await this.call(scheduleId, (h) => h.trigger(overlap));
+    // Given none, the TypeScript client sends ALLOW_ALL, not the schedule's policy: it is read and sent.
+    const policy = overlap ?? (await this.describe(scheduleId)).policies.overlap;
+    await this.call(scheduleId, (h) => h.trigger(policy));
   }
 
   /** Fires the actions the spec had between `start_at` and `end_at`, as if it had run then. */
@@ -214,7 +238,7 @@ export class ScheduleSystem {
       name: input.name ?? null,
       input_values: input.input_values ?? {},
       spec: {
-        calendars: (spec.calendars ?? []).map((c) => ({ ...c })),
+        calendars: (spec.calendars ?? []).map(calendarView),
         intervals: (spec.intervals ?? []).map((i) => ({
           every: formatDuration(Number(i.every)),
           offset: formatDuration(Number(i.offset ?? 0)),
@@ -242,6 +266,9 @@ export class ScheduleSystem {
 
 /** At most this many schedules are listed. */
 const MAX_LISTED = 500;
+
+// Strict: a cursor edited by hand is refused unless it still holds what the API writes.
+const ScheduleCursor = z.strictObject({ schedule_id: ScheduleId });
 
 function jobInputOf(description: ScheduleDescription): ComposedJobInput {
   const action = description.action;

@@ -117,6 +117,21 @@ describe('WorkflowDefinition', () => {
     expect(Object.keys(DEFINITION_RULES)).toContain('unique_step_ids');
   });
 
+  it('checks every tier at once on fields that break a structural rule: a duplicated step is checked by its index', () => {
+    const fields = WorkflowDefinitionFields.parse({
+      ...seed,
+      steps: [
+        { ...seed.steps[0], parameter_mappings: { extraction_mode: 'full' } },
+        { ...seed.steps[1], step_id: 'step_1', tool: { tool_id: 'ocr_magic', name: 'OCR' } },
+      ],
+    });
+    expect(checkDefinition(fields, tools).map((i) => [i.rule, i.path.join('.')])).toEqual([
+      ['unique_step_ids', 'steps.1.step_id'],
+      ['required_parameters_mapped', 'steps.0.parameter_mappings.input_file'],
+      ['known_tool', 'steps.1.tool.tool_id'],
+    ]);
+  });
+
   it('rejects a parameter that reads a variable only a later step produces', () => {
     const result = WorkflowDefinition.safeParse({ ...seed, steps: [seed.steps[1], seed.steps[0]] });
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['steps.0.parameter_mappings.text']);

@@ -15,6 +15,10 @@ export const ToolErrorCode = z.enum([
   'UNSUPPORTED_FILE_TYPE',
   'PDF_INVALID',
   'PDF_PASSWORD_PROTECTED',
+  /** The pages read have no text layer (scanned images) and no OCR reads them (never retried). */
+  'PDF_NO_TEXT_LAYER',
+  /** OCR of a page without a text layer failed (rendering or Tesseract); the message names the page (never retried). */
+  'PDF_OCR_FAILED',
   'HOST_NOT_ALLOWED',
   'HTTP_CLIENT_ERROR',
   'HTTP_SERVER_ERROR',

@@ -176,7 +176,7 @@ async function interpret(
     stepStarted(run, index, step.name ?? type.label(step), now());
     setCurrentDetails(run.live_output);
     const recordsRun = type.recordsRun(step, batch.tools);
-    const begun = recorder.stepBegun(run, recordsRun);
+    const begun = recorder.stepBegun(run, index, recordsRun);
     if (begun) {
       await begun;
       pacer.waited();

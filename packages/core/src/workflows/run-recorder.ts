@@ -26,6 +26,13 @@ import type { StepExecution, StepOutcome } from '../steps/step-type';
  */
 const CHAIN_PATCH = 'ordo-run-chain';
 
+/**
+ * The patch behind which a run begun from a job ID (not a prepared start) records a step
+ * that runs no tool activity as it begins (see `stepBegun`): such runs recorded before it
+ * did not, and replay unchanged.
+ */
+const STEP_BEGUN_PATCH = 'ordo-step-begun-recorded';
+
 /** A run's header sent to its last activity, at most (bytes of JSON); a larger one is recorded by the workflow. */
 const MAX_FINISH_HEADER_BYTES = 128 * 1024;
 
@@ -106,13 +113,18 @@ export class RunRecorder {
   }
 
   /**
-   * A step of a type that runs no tool activity (a wait, a confirmation) cannot claim the
-   * job for a prepared run, and may wait for days: the workflow records it as begun,
-   * claiming first. Undefined when there is nothing to write.
+   * A step of a type that runs no tool activity (a wait, a confirmation, a sub-workflow, an
+   * external tool) cannot claim the job for a prepared run, and may wait for days: the
+   * workflow records it as begun, claiming first, with the step itself, so the store (and
+   * the job's event stream, `step.waiting` or `step.started`) shows it running. A run begun
+   * from a job ID records it too, from `STEP_BEGUN_PATCH` on. Undefined when there is
+   * nothing to write.
    */
-  stepBegun(run: RunState, recordsRun: boolean): Promise<void> | undefined {
-    if (!this.persistence.prepared || recordsRun) return undefined;
-    return this.recordHeader(run);
+  stepBegun(run: RunState, index: number, recordsRun: boolean): Promise<void> | undefined {
+    if (recordsRun) return undefined;
+    if (!this.persistence.prepared && !patched(STEP_BEGUN_PATCH)) return undefined;
+    const step = run.steps[index];
+    return this.record(run, { header: headerOf(run), steps: step === undefined ? [] : [step] }, this.persistence);
   }
 
   /** What a step's activity records of a prepared run: its claim until confirmed, and for the last step the ending. */

@@ -40,4 +40,10 @@ describe('extractPdfText', () => {
     );
     expect(seen).toEqual([1, 2, 3]);
   });
+
+  it('lists the pages whose content has no text (an image-only page, a blank one)', async () => {
+    const pdf = await makePdf([['First page'], [], ['Third page'], []]);
+    const read = await extractPdfText(pdf, { selectPages: every });
+    expect([read.text, read.pagesWithoutText]).toEqual(['First page\n\nThird page', [2, 4]]);
+  });
 });

@@ -6,8 +6,11 @@ import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/a
 import { ToolError } from '../tool-error';
 import { pdfMetadata } from './pdf-metadata';
 import type { PdfMetadata } from './pdf-metadata';
+import { annotationLines } from './annotation-text';
+import type { PdfAnnotation } from './annotation-text';
 import { layoutPageText } from './text-layout';
 import type { TextRun } from './text-layout';
+import type { PageOcr } from './ocr/page-ocr';
 
 /** What `extractPdfText` read from a document. */
 export interface PdfText {
@@ -17,6 +20,8 @@ export interface PdfText {
   pageCount: number;
   /** Pages read. */
   pagesRead: number;
+  /** The pages read whose content has no text (a scanned image, a blank page), in order, whether OCR read them or not. */
+  pagesWithoutText: number[];
   metadata: PdfMetadata;
 }
 
@@ -29,7 +34,11 @@ export interface ExtractOptions {
   selectPages(pageCount: number): readonly number[];
   /** Called before each page is read, with the share of the selected pages reached once it is read. */
   onPage?(page: number, pageCount: number, fraction: number): void;
-  /** Checked before each page: once aborted, no further page is read and its reason is thrown. */
+  /**
+   * Checked before each page and between a page's pdf.js calls: once aborted, nothing more is
+   * read and its reason is thrown (in a tool thread, how a cancel stops the run without
+   * terminating the thread: ToolThreads).
+   */
   signal?: AbortSignal;
   /**
    * The most text to read, in characters: the page that takes the text past it stops the
@@ -37,6 +46,13 @@ export interface ExtractOptions {
    * inflate to megabytes of text per page).
    */
   maxTextChars?: number;
+  /**
+   * Adds each page's filled form-field values and annotation texts after its body text, as
+   * marked lines (`annotationLines`). Off by default here; pdf_extractor turns it on.
+   */
+  includeAnnotations?: boolean;
+  /** Reads the pages it wants by OCR (`ocr/page-ocr.ts`), its text replacing theirs. Without it, no page is. */
+  ocr?: Pick<PageOcr, 'wants' | 'read'>;
 }
 
 // pdf.js keeps parsed fonts and resources of every page it has seen until told otherwise;
@@ -73,12 +89,17 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
       pdfjs.PDFDateString.toDateObject(value),
     );
     const texts: string[] = [];
+    const pagesWithoutText: number[] = [];
     // The text's length as joined: each page after the first adds its blank-line separator.
     let length = 0;
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
-      const text = await readingPdf(pageText(doc, page));
+      const { body, extras, withoutText } = await readingPdf(
+        pageText(doc, page, options.includeAnnotations === true, options.ocr, options.signal),
+      );
+      if (withoutText) pagesWithoutText.push(page);
+      const text = [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
       if (text.length > 0) {
         length += text.length + (texts.length > 0 ? 2 : 0);
         if (options.maxTextChars !== undefined && length > options.maxTextChars) {
@@ -91,18 +112,43 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
       }
       if ((index + 1) % CLEANUP_EVERY_PAGES === 0) await doc.cleanup();
     }
-    return { text: texts.join('\n\n'), pageCount: doc.numPages, pagesRead: pages.length, metadata };
+    return {
+      text: texts.join('\n\n'),
+      pageCount: doc.numPages,
+      pagesRead: pages.length,
+      pagesWithoutText,
+      metadata,
+    };
   } finally {
     // Destroying the task destroys the document too, and also cleans up when loading failed.
     await task.destroy();
   }
 }
 
-async function pageText(doc: PDFDocumentProxy, pageNumber: number): Promise<string> {
+/**
+ * A page's body text (its content's text layer, or what OCR reads in its image), whether its
+ * text layer is empty, and its form-field and annotation lines.
+ */
+async function pageText(
+  doc: PDFDocumentProxy,
+  pageNumber: number,
+  withAnnotations: boolean,
+  ocr: ExtractOptions['ocr'],
+  signal: AbortSignal | undefined,
+): Promise<{ body: string; withoutText: boolean; extras: string[] }> {
   const page = await doc.getPage(pageNumber);
   try {
     const content = await page.getTextContent();
-    return layoutPageText(content.items.filter(isTextItem).map(toTextRun));
+    const runs = content.items.filter(isTextItem).map(toTextRun);
+    const layer = layoutPageText(runs);
+    // OCR that finds nothing (a blank image, or `always` on a page it cannot read) keeps the layer's text.
+    const body = ocr?.wants(layer) === true ? (await ocr.read(page, doc.numPages)) || layer : layer;
+    const withoutText = layer.length === 0;
+    if (!withAnnotations) return { body, withoutText, extras: [] };
+    signal?.throwIfAborted();
+    // 'display': the annotations a viewer shows (not those flagged hidden or print-only).
+    const annotations = (await page.getAnnotations({ intent: 'display' })) as PdfAnnotation[];
+    return { body, withoutText, extras: annotationLines(annotations, runs) };
   } finally {
     // Drops the page's parsed resources: only its text is kept.
     page.cleanup();

@@ -5,7 +5,7 @@ import { REPORT_EXECUTIVE_SUMMARY } from '../../fixtures/postscript';
 import { memoryFiles, testingContext } from '../testing-context';
 import type { TestingContextOptions } from '../testing-context';
 import { ToolError } from '../tool-error';
-import { NO_TEXT_LAYER_NOTE, pdfExtractor, PdfExtractorOutputs, PdfExtractorParams } from './pdf-extractor';
+import { noTextLayerMessage, pdfExtractor, PdfExtractorOutputs, PdfExtractorParams } from './pdf-extractor';
 
 const files = memoryFiles({
   report: { bytes: pdfFixture('financial-report'), name: 'financial-report.pdf' },
@@ -174,16 +174,22 @@ describe('pdf_extractor', () => {
     expect(reports).toEqual([]);
   });
 
-  it('gives empty text and a note, not an error, for a PDF without a text layer', async () => {
-    const { outputs } = await extract({ input_file: ref('scan') });
-    expect(outputs).toEqual({
-      extracted_text: '',
-      page_count: 1,
-      pages_read: 1,
-      metadata: expect.objectContaining({ title: 'Scanned Receipt' }) as unknown,
-      note: NO_TEXT_LAYER_NOTE,
-    });
+  it('fails without retry as PDF_NO_TEXT_LAYER with ocr: never, naming the pages, cause and remedy, for a PDF without a text layer', async () => {
+    const err = await failure({ input_file: ref('scan'), ocr: 'never' });
+    expect([err.code, err.retryable]).toEqual(['PDF_NO_TEXT_LAYER', false]);
+    expect(err.message).toBe(noTextLayerMessage([1], 'never'));
+    expect(err.message).toBe(
+      'Failed to process PDF: page 1 has no text layer (scanned images); run with ocr: auto to read it by OCR',
+    );
+    expect(noTextLayerMessage([1, 2, 3, 5], 'never')).toContain('pages 1\u20133, 5 have no text layer');
   });
+
+  it('reads a PDF without a text layer (text drawn as outlines) by OCR by default, saying so', async () => {
+    const { outputs } = await extract({ input_file: ref('scan') });
+    expect(outputs.extracted_text.replace(/\s+/g, ' ')).toContain('Received with thanks the sum of $1,250.00');
+    expect(outputs).toMatchObject({ ocr_pages: [1], note: 'Page 1 was read by OCR; recognised text may have errors.' });
+    // Tesseract reads the page in a few seconds, more on a loaded machine.
+  }, 120_000);
 
   it('fails without retry, with exactly the seed message, for a password-protected PDF', async () => {
     const err = await failure({ input_file: ref('locked') });
@@ -265,11 +271,12 @@ describe('pdf_extractor', () => {
         input_file: { type: 'object' },
         extraction_mode: { enum: ['full', 'first_page', 'pages'], default: 'full' },
         pages: { type: 'string' },
+        ocr: { enum: ['auto', 'always', 'never'], default: 'auto' },
       },
       required: ['input_file'],
     });
     expect(z.toJSONSchema(PdfExtractorOutputs, { io: 'output' })).toMatchObject({
-      required: ['extracted_text', 'page_count', 'pages_read', 'metadata'],
+      required: ['extracted_text', 'page_count', 'pages_read', 'ocr_pages', 'metadata'],
       properties: { metadata: { properties: { creation_date: { type: 'string' } } } },
     });
   });

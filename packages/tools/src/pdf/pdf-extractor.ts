@@ -7,10 +7,38 @@ import { extractPdfText } from './extract-pdf-text';
 import { parsePageRanges, selectPages } from './page-ranges';
 import { hasPdfSignature } from './pdf-signature';
 import { PdfMetadata } from './pdf-metadata';
+import { MAX_OCR_PAGES } from './ocr/ocr-limits';
+import { OcrMode, PageOcr } from './ocr/page-ocr';
 
-/** What `note` says when the pages read have no text at all. */
-export const NO_TEXT_LAYER_NOTE =
-  'No text layer found: the PDF may be scanned images, whose text needs OCR, which this tool does not do.';
+/**
+ * The failure of a document whose pages read hold no text at all: the cause, and the remedy
+ * (OCR, unless it ran and found nothing).
+ */
+export function noTextLayerMessage(pages: readonly number[], ocr: OcrMode): string {
+  const cause = `Failed to process PDF: ${pageList(pages)} ${pages.length === 1 ? 'has' : 'have'} no text layer (scanned images)`;
+  return ocr === 'never'
+    ? `${cause}; run with ocr: auto to read ${pages.length === 1 ? 'it' : 'them'} by OCR`
+    : `${cause} and OCR found no text in them (blank or unreadable images)`;
+}
+
+/** `note` when some of the pages read have no text layer and others do, or OCR read pages. */
+export function pagesWithoutTextNote(withoutText: readonly number[], ocrPages: readonly number[]): string | undefined {
+  const notes: string[] = [];
+  const unread = withoutText.filter((page) => !ocrPages.includes(page));
+  if (unread.length > 0) {
+    notes.push(
+      `${capitalised(pageList(unread))} ${unread.length === 1 ? 'has' : 'have'} no text layer (scanned images or blank); ` +
+        'their text, if any, is missing (run with ocr: auto to read them by OCR).',
+    );
+  }
+  if (ocrPages.length > 0) {
+    notes.push(
+      `${capitalised(pageList(ocrPages))} ${ocrPages.length === 1 ? 'was' : 'were'} read by OCR; ` +
+        'recognised text may have errors.',
+    );
+  }
+  return notes.length > 0 ? notes.join(' ') : undefined;
+}
 
 export const PdfExtractorParams = z
   .object({
@@ -35,6 +63,18 @@ export const PdfExtractorParams = z
         'With extraction_mode \'pages\': the pages to read, 1-based numbers and ranges separated by commas, e.g. "1-3,7". ' +
           'Read once each, in document order.',
       ),
+    include_annotations: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Adds, after each page\'s text, its filled form-field values as lines "[form] <label>: <value>" and the text ' +
+          'of its annotations (text boxes, sticky notes) as lines "[note] <text>"; false leaves them out. Defaults to true.',
+      ),
+    ocr: OcrMode.default('auto').describe(
+      "Reading pages by OCR (rendered, then read by Tesseract, English): 'auto' only pages without a text layer " +
+        "(scans), 'always' every page (its text layer ignored), 'never' none (a document without text then fails " +
+        `with PDF_NO_TEXT_LAYER). At most ${MAX_OCR_PAGES} pages per step. Defaults to 'auto'.`,
+    ),
   })
   // Refinements keep the object a ZodObject in zod 4, so its JSON Schema still lists the fields.
   .superRefine((params, ctx) => {
@@ -55,17 +95,21 @@ export const PdfExtractorOutputs = z.object({
   extracted_text: z
     .string()
     .describe(
-      'The text of the pages read, line by line, pages separated by a blank line; empty when they have no text layer.',
+      'The text of the pages read, line by line, pages separated by a blank line, words hyphenated across line ' +
+        'ends joined; each page\'s form-field values ("[form] …") and annotation texts ("[note] …") follow its text.',
     ),
   page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
   pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
+  ocr_pages: z
+    .array(z.number().int().positive())
+    .describe('The pages whose text was read by OCR, in order; empty when none was.'),
   metadata: PdfMetadata.describe(
     'What the document says about itself (title, author, creation date, ...), where it says it.',
   ),
   note: z
     .string()
     .optional()
-    .describe('Something the reader of the text should know, e.g. that the PDF has no text layer.'),
+    .describe('Something the reader of the text should know, e.g. which pages have no text layer or were read by OCR.'),
 });
 export type PdfExtractorOutputs = z.infer<typeof PdfExtractorOutputs>;
 
@@ -80,15 +124,21 @@ export const pdfExtractor = defineTool({
     'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
     'pages separated by a blank line, with the page count and the document metadata. ' +
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
-    `${MAX_TEXT_CHARS} characters; a PDF without a text layer gives empty text and a note.`,
-  version: '2.1.0',
+    `${MAX_TEXT_CHARS} characters. Pages without a text layer (scans) are read by OCR (ocr: auto); ` +
+    'with ocr: never, or when OCR finds nothing, a document without text fails with PDF_NO_TEXT_LAYER. ' +
+    'Filled form fields and annotations are included as marked lines unless include_annotations is false.',
+  // 2.2.0: form fields and annotations, joined hyphens, a scan fails. 2.3.0: OCR (`ocr`,
+  // `ocr_pages`). The catalog keeps older versions (a registered version never changes); steps
+  // pinned to them run this code too: a built-in's minor versions are backward compatible
+  // (docs/design/tool-catalog.md, "Built-in versions"; built-in-versions.test.ts).
+  version: '2.3.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
   // worker is retried. The work runs in a thread of its own (below), so the activity
   // heartbeats every 2 s however long the tool computes.
   thread: { module: import.meta.url, memoryLimitMiB: PDF_EXTRACTOR_MEMORY_MIB },
-  async run({ input_file, extraction_mode, pages }, ctx) {
+  async run({ input_file, extraction_mode, pages, include_annotations, ocr }, ctx) {
     const file = await ctx.files.read(input_file.file_id);
     if (file === undefined) {
       throw new ToolError('FILE_NOT_FOUND', `File '${input_file.file_id}' (${input_file.name}) not found`);
@@ -99,20 +149,44 @@ export const pdfExtractor = defineTool({
         `Failed to process PDF: file '${file.name}' is not a PDF (stored as ${file.mime_type}; no %PDF- header)`,
       );
     }
-    const pdf = await extractPdfText(file.bytes, {
-      selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
-      onPage: (page, pageCount, fraction) => ctx.progress(`Processing page ${page} of ${pageCount}`, fraction),
-      signal: ctx.signal,
-      maxTextChars: MAX_TEXT_CHARS,
-    });
-    const outputs: PdfExtractorOutputs = {
-      extracted_text: pdf.text,
-      page_count: pdf.pageCount,
-      pages_read: pdf.pagesRead,
-      metadata: pdf.metadata,
-    };
-    if (pdf.text.trim().length === 0 && pdf.pagesRead > 0) outputs.note = NO_TEXT_LAYER_NOTE;
-    return outputs;
+    // One page's fraction of the progress, reported again as its OCR starts (a page's OCR takes seconds).
+    let fraction: number | undefined;
+    const pageOcr =
+      ocr === 'never'
+        ? undefined
+        : new PageOcr({
+            mode: ocr,
+            onPage: (page, pageCount) => ctx.progress(`OCR page ${page} of ${pageCount}`, fraction),
+          });
+    try {
+      const pdf = await extractPdfText(file.bytes, {
+        selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
+        onPage: (page, pageCount, reached) => {
+          fraction = reached;
+          ctx.progress(`Processing page ${page} of ${pageCount}`, reached);
+        },
+        signal: ctx.signal,
+        maxTextChars: MAX_TEXT_CHARS,
+        includeAnnotations: include_annotations,
+        ...(pageOcr === undefined ? {} : { ocr: pageOcr }),
+      });
+      if (pdf.pagesRead > 0 && pdf.text.trim().length === 0) {
+        throw new ToolError('PDF_NO_TEXT_LAYER', noTextLayerMessage(pdf.pagesWithoutText, ocr));
+      }
+      const ocrPages = pageOcr?.pages ?? [];
+      const outputs: PdfExtractorOutputs = {
+        extracted_text: pdf.text,
+        page_count: pdf.pageCount,
+        pages_read: pdf.pagesRead,
+        ocr_pages: [...ocrPages],
+        metadata: pdf.metadata,
+      };
+      const note = pagesWithoutTextNote(pdf.pagesWithoutText, ocrPages);
+      if (note !== undefined) outputs.note = note;
+      return outputs;
+    } finally {
+      await pageOcr?.close();
+    }
   },
 });
 
@@ -134,4 +208,19 @@ function pagesToRead(
       return selected.pages;
     }
   }
+}
+
+/** "page 2", "pages 1–3, 7": consecutive pages as ranges, with an en dash. */
+function pageList(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    const start = pages[i]!;
+    while (i + 1 < pages.length && pages[i + 1] === pages[i]! + 1) i++;
+    ranges.push(pages[i] === start ? `${start}` : `${start}\u2013${pages[i]}`);
+  }
+  return `${pages.length === 1 ? 'page' : 'pages'} ${ranges.join(', ')}`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

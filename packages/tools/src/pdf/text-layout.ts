@@ -1,3 +1,5 @@
+import { joinLineEndHyphens } from './line-end-hyphens';
+
 /** A piece of text placed on a page, in PDF user space (y grows upwards). */
 export interface TextRun {
   text: string;
@@ -30,10 +32,11 @@ const DEFAULT_LEADING = 1.2;
  * saw an end of line, or where the baseline moves by more than half a line height (many
  * producers draw each line as a separate run with no explicit break). A blank line marks a
  * paragraph: where the producer put one, or where a line starts clearly further down than
- * the page's usual line spacing (a paragraph gap, or a heading's space).
+ * the page's usual line spacing (a paragraph gap, or a heading's space). Words hyphenated
+ * across line ends are joined (`joinLineEndHyphens`).
  */
 export function layoutPageText(runs: readonly TextRun[]): string {
-  return withParagraphBreaks(placeLines(runs));
+  return joinLineEndHyphens(withParagraphBreaks(placeLines(runs)));
 }
 
 function placeLines(runs: readonly TextRun[]): PlacedLine[] {

@@ -9,15 +9,16 @@ export const THREAD_PROBE_MEMORY_MIB = 64;
 /**
  * Unit-test tool for the thread mechanism (never registered in a worker): it runs in a
  * thread with a 64 MiB heap and does what `action` says, so tests can watch a tool that
- * never yields, one that runs out of memory, one that reads a file, and one that fails.
+ * never yields, one that stops when asked, one that runs out of memory, one that reads a file, and one that fails.
  */
 export const threadProbe = defineTool({
   tool_id: 'thread_probe',
   name: 'Thread probe (test)',
-  description: 'Unit-test tool: runs in a thread and spins, hogs memory, reads a file, fails, or answers.',
+  description:
+    'Unit-test tool: runs in a thread and spins, works until stopped, hogs memory, reads a file, fails, or answers.',
   version: '1.0.0',
   parameters: z.object({
-    action: z.enum(['answer', 'spin', 'hog', 'read_file', 'tool_error', 'crash']),
+    action: z.enum(['answer', 'spin', 'steps', 'hog', 'read_file', 'tool_error', 'crash', 'globals']),
     file_id: z.string().optional(),
     /** With `spin`: a time limit (ms) that stops the thread. */
     limit_ms: z.number().int().positive().optional(),
@@ -28,6 +29,8 @@ export const threadProbe = defineTool({
       .object({ name: z.string(), size: z.number().int(), first_bytes: z.array(z.number().int()) })
       .nullable()
       .optional(),
+    /** With `globals`: whether the thread has the web compression streams (zlib). */
+    compression_streams: z.boolean().optional(),
   }),
   thread: {
     module: import.meta.url,
@@ -48,6 +51,17 @@ export const threadProbe = defineTool({
         for (;;) {
           /* spin */
         }
+      case 'steps':
+        // Works in small steps until its signal aborts, as pdf_extractor reads pages.
+        for (;;) {
+          ctx.signal.throwIfAborted();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      case 'globals':
+        return {
+          thread_id: threadId,
+          compression_streams: 'DecompressionStream' in globalThis || 'CompressionStream' in globalThis,
+        };
       case 'hog': {
         const kept: string[] = [];
         for (let i = 0; ; i++) kept.push(`${i}`.padEnd(1_000, '.') + i);

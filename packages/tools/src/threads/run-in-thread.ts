@@ -2,7 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import type { StoredFile } from '../file-reader';
 import type { ToolContext, ToolDefinition, ToolLogger } from '../tool-definition';
 import { ToolError } from '../tool-error';
-import type { FileReply, ThreadError, ThreadMessage, ThreadResult, ThreadTask } from './thread-messages';
+import { STOP_REQUESTED } from './thread-messages';
+import type { ActivityMessage, ThreadError, ThreadMessage, ThreadResult, ThreadTask } from './thread-messages';
 
 /*
  * The thread side of a heavy tool's run: loaded in a worker thread by thread-entry.mjs.
@@ -10,20 +11,43 @@ import type { FileReply, ThreadError, ThreadMessage, ThreadResult, ThreadTask } 
  * layer: Temporal's activity context does not exist here, and nothing here needs it.
  */
 
-// Cancellation stops the thread itself (see ToolThreads), so the signal a tool sees here never fires.
-const NEVER_ABORTED = new AbortController().signal;
-
-/** Runs the task's tool with a context whose files, progress and log lines go through the task's port. */
+/**
+ * Runs the task's tool with a context whose files, progress and log lines go through the
+ * task's port. A stop request aborts the signal the tool sees: the `stop` message when the
+ * thread's event loop turns, the shared `task.stop` cell whenever the tool reports progress
+ * or reads a file (pdf_extractor reports each page). A tool that checks its signal
+ * (pdf_extractor: before each page) gives up there, and the run ends `stopped`, the thread
+ * free and whole for the next run (ToolThreads explains why stopping comes before
+ * terminating).
+ */
 export async function runInThread(task: ThreadTask): Promise<ThreadResult> {
   const { port } = task;
+  const stop = new AbortController();
+  const checkStop = (): void => {
+    if (!stop.signal.aborted && Atomics.load(task.stop, 0) === STOP_REQUESTED)
+      stop.abort(new Error('The run was asked to stop'));
+  };
+  const onStop = (message: ActivityMessage): void => {
+    if ('kind' in message && message.kind === 'stop') checkStop();
+  };
+  port.on('message', onStop);
   const files = new PortFileReader(port);
   try {
     const tool = await findTool(task.module, task.tool_id);
+    checkStop();
+    if (stop.signal.aborted) return { ok: false, stopped: true };
     const context: ToolContext = {
-      progress: (message, fraction) =>
-        send(port, fraction === undefined ? { kind: 'progress', message } : { kind: 'progress', message, fraction }),
-      signal: NEVER_ABORTED,
-      files,
+      progress: (message, fraction) => {
+        checkStop();
+        send(port, fraction === undefined ? { kind: 'progress', message } : { kind: 'progress', message, fraction });
+      },
+      signal: stop.signal,
+      files: {
+        read: (fileId) => {
+          checkStop();
+          return files.read(fileId);
+        },
+      },
       step: task.step,
       attempt: task.attempt,
       log: portLogger(port),
@@ -31,8 +55,12 @@ export async function runInThread(task: ThreadTask): Promise<ThreadResult> {
     send(port, { kind: 'started' });
     return { ok: true, outputs: await tool.run(task.params as never, context) };
   } catch (err) {
+    // Whatever the tool threw on its way out (the signal's reason, an error of a half-read
+    // document), the run ended because it was asked to.
+    if (stop.signal.aborted) return { ok: false, stopped: true };
     return { ok: false, error: threadError(err) };
   } finally {
+    port.off('message', onStop);
     files.close();
     port.close();
   }
@@ -98,7 +126,8 @@ class PortFileReader {
     number,
     { resolve: (file: StoredFile | undefined) => void; reject: (err: Error) => void }
   >();
-  private readonly onReply = (reply: FileReply): void => {
+  private readonly onReply = (reply: ActivityMessage): void => {
+    if (!('request' in reply)) return;
     const waiting = this.pending.get(reply.request);
     if (waiting === undefined) return;
     this.pending.delete(reply.request);

@@ -18,10 +18,24 @@ export interface ThreadTask {
   attempt: number;
   /** The thread's end of the channel carrying progress, log lines and file reads. */
   port: MessagePort;
+  /**
+   * One cell over a SharedArrayBuffer, set to `STOP_REQUESTED` when the activity asks the run
+   * to stop. Read synchronously, it reaches a tool that never returns to its event loop while
+   * it works (pdf.js reading page after page runs on promises alone, so a `stop` message would
+   * wait until the end); the `stop` message reaches one that waits on its event loop.
+   */
+  stop: Int32Array;
 }
 
-/** How a run in the thread ended. A failure travels as data: an Error's class does not survive the crossing. */
-export type ThreadResult = { ok: true; outputs: unknown } | { ok: false; error: ThreadError };
+/** The value of `ThreadTask.stop` once the run is asked to stop. */
+export const STOP_REQUESTED = 1;
+
+/**
+ * How a run in the thread ended. A failure travels as data: an Error's class does not
+ * survive the crossing. `stopped`: the run gave up at a `stop` request (its signal fired).
+ */
+export type ThreadResult =
+  { ok: true; outputs: unknown } | { ok: false; error: ThreadError } | { ok: false; stopped: true };
 
 /** A `ToolError` (kept whole: code and retryability), or any other error by its name and message. */
 export type ThreadError =
@@ -37,3 +51,15 @@ export type ThreadMessage =
 
 /** The activity's answer to a `read-file`: the file (its bytes moved, not copied), none, or why it could not be read. */
 export type FileReply = { request: number; file: StoredFile | undefined } | { request: number; error: string };
+
+/**
+ * The activity asks the run to stop (its attempt was cancelled, its time limit passed, the
+ * worker is closing): the thread aborts the signal its tool sees, and the tool gives up at its
+ * next check (pdf_extractor: before each page).
+ */
+export interface StopRequest {
+  kind: 'stop';
+}
+
+/** The activity's messages to the thread. */
+export type ActivityMessage = FileReply | StopRequest;

@@ -6,7 +6,8 @@ import type { FileReader, StoredFile } from '../file-reader';
 import type { ToolContext, ToolDefinition, ToolThreadSettings } from '../tool-definition';
 import { ToolError } from '../tool-error';
 import { ConcurrencyLimit } from './concurrency-limit';
-import type { FileReply, ThreadMessage, ThreadResult, ThreadTask } from './thread-messages';
+import { STOP_REQUESTED } from './thread-messages';
+import type { FileReply, StopRequest, ThreadMessage, ThreadResult, ThreadTask } from './thread-messages';
 
 /** Heavy tool runs at once, by default: one per core, so they never starve each other or the event loop of CPU. */
 export const DEFAULT_TOOL_THREADS = availableParallelism();
@@ -14,12 +15,21 @@ export const DEFAULT_TOOL_THREADS = availableParallelism();
 /** How long a tool's idle thread is kept for its next run: loading a tool's modules in a new thread takes about a second. */
 export const DEFAULT_THREAD_IDLE_MS = 60_000;
 
+/**
+ * How long a run asked to stop may take to give up before its thread is terminated. A tool
+ * that checks its signal stops within one unit of its work (pdf_extractor: one page, a few
+ * milliseconds); only a tool that never yields (or one page that takes seconds) reaches it.
+ */
+export const THREAD_STOP_GRACE_MS = 5_000;
+
 /** How `ToolThreads` runs heavy tools. */
 export interface ToolThreadsOptions {
   /** Heavy tool runs at once, across all tools; further runs wait their turn (heartbeating). Default `DEFAULT_TOOL_THREADS`. */
   maxThreads?: number;
   /** Default `DEFAULT_THREAD_IDLE_MS`. */
   idleTimeoutMs?: number;
+  /** Default `THREAD_STOP_GRACE_MS`. */
+  stopGraceMs?: number;
 }
 
 /** A tool that runs in a thread. */
@@ -27,27 +37,52 @@ export type ThreadedTool = ToolDefinition & { thread: ToolThreadSettings };
 
 const ENTRY = fileURLToPath(new URL('./thread-entry.mjs', import.meta.url));
 
+/** A run in progress, as `close()` sees it. */
+interface ActiveRun {
+  stop(reason: Error): void;
+  ended: Promise<unknown>;
+}
+
 /**
  * Runs heavy tools (those with `thread` settings) in worker threads: one piscina pool per
  * tool, each thread capped at the tool's memory limit, at most `maxThreads` runs at once
- * across all tools. The activity awaits the run, so the worker's event loop stays free.
- * Cancellation (the attempt's signal) and the tool's time limit terminate the thread at
- * once, even while the tool never yields; a thread killed by its memory cap is a
- * non-retryable RESOURCE_LIMIT_EXCEEDED. Idle threads do not keep the process alive.
+ * across all tools. The activity awaits the run, so the worker's event loop stays free. A
+ * thread killed by its memory cap is a non-retryable RESOURCE_LIMIT_EXCEEDED. Idle threads
+ * do not keep the process alive.
+ *
+ * Stopping a run (the attempt cancelled, the tool's time limit passed, `close()`) is
+ * cooperative first: the thread gets a `stop` message, the signal its tool sees aborts, the
+ * tool gives up at its next check and the thread, whole, goes back to the pool. The attempt
+ * ends at once with its cancellation or time-limit error; the run's place (`maxThreads`)
+ * stays taken until the thread has really let go, so the threads stay bounded. Only a run
+ * that has not stopped after `stopGraceMs` (a tool that never yields) has its thread
+ * terminated. Terminating was once the only way, and it could abort the whole process: a
+ * worker thread terminated while it held a zlib handle hits Node's `close before init`
+ * assertion in its cleanup (pdf.js inflated every page through DecompressionStream). Tool
+ * threads therefore have no web compression streams (thread-entry.mjs), and tool code may not
+ * import zlib, so even a terminate never lands inside native zlib work.
  */
 export class ToolThreads {
   private readonly pools = new Map<string, Piscina<ThreadTask, ThreadResult>>();
   private readonly limit: ConcurrencyLimit;
   private readonly idleTimeoutMs: number;
+  private readonly stopGraceMs: number;
+  private readonly active = new Set<ActiveRun>();
 
   constructor(options: ToolThreadsOptions = {}) {
     this.limit = new ConcurrencyLimit(options.maxThreads ?? DEFAULT_TOOL_THREADS);
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_THREAD_IDLE_MS;
+    this.stopGraceMs = options.stopGraceMs ?? THREAD_STOP_GRACE_MS;
   }
 
   /** Heavy tool runs at once at most. */
   get maxThreads(): number {
     return this.limit.max;
+  }
+
+  /** Threads busy with a run now, counting runs that were asked to stop and have not yet let go. */
+  get busy(): number {
+    return this.limit.active;
   }
 
   /** Runs `tool.run(params, ctx)` in the tool's thread and resolves with its outputs. */
@@ -56,28 +91,65 @@ export class ToolThreads {
       ctx.progress(`Waiting for a free tool thread (${this.limit.max} busy)`),
     );
     const timeLimit = tool.thread.timeLimit?.(params);
-    const stop = new AbortController();
+    // Aborted only when a stop request went unanswered: piscina then terminates the thread.
+    const terminate = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    let stopping = false;
+    let rejectStopped: (reason: Error) => void = () => undefined;
+    // Rejects, with why, as soon as the run is asked to stop: the attempt does not wait for the thread.
+    const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
     const { port1, port2 } = new MessageChannel();
+    const stopCell = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const stop = (reason: Error): void => {
+      if (stopping) return;
+      stopping = true;
+      clearTimeout(timer);
+      // The cell for a tool busy on promises alone, the message for one waiting on its event loop.
+      Atomics.store(stopCell, 0, STOP_REQUESTED);
+      const request: StopRequest = { kind: 'stop' };
+      port1.postMessage(request);
+      grace = setTimeout(() => terminate.abort(reason), this.stopGraceMs);
+      rejectStopped(reason);
+    };
+    const onCancel = (): void => stop(ctx.signal.reason as Error);
+    ctx.signal.addEventListener('abort', onCancel, { once: true });
     port1.on('message', (message: ThreadMessage) => {
       // The time limit counts from the tool's start in its thread: a new thread first loads the tool's modules.
-      if (message.kind === 'started')
-        timer = timeLimit === undefined ? undefined : setTimeout(() => stop.abort(TIME_LIMIT), timeLimit.ms);
-      else handle(message, port1, ctx);
+      if (message.kind === 'started') {
+        if (timeLimit !== undefined && !stopping) timer = setTimeout(() => stop(timeLimit.error()), timeLimit.ms);
+      } else handle(message, port1, ctx);
     });
+    const task: ThreadTask = {
+      module: tool.thread.module,
+      tool_id: tool.tool_id,
+      params,
+      step: ctx.step,
+      attempt: ctx.attempt,
+      port: port2,
+      stop: stopCell,
+    };
+    const ended = this.pool(tool).run(task, { signal: terminate.signal, transferList: [port2] });
+    // The place is given back when the thread has let go of the run (finished, stopped or
+    // terminated), not when the attempt ends: a stopped run may take up to the grace period.
+    const run: ActiveRun = {
+      stop,
+      ended: ended
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          clearTimeout(grace);
+          ctx.signal.removeEventListener('abort', onCancel);
+          port1.close();
+          this.active.delete(run);
+          release();
+        }),
+    };
+    this.active.add(run);
+    if (ctx.signal.aborted) onCancel();
     try {
-      const task: ThreadTask = {
-        module: tool.thread.module,
-        tool_id: tool.tool_id,
-        params,
-        step: ctx.step,
-        attempt: ctx.attempt,
-        port: port2,
-      };
-      const result = await this.pool(tool).run(task, {
-        signal: AbortSignal.any([ctx.signal, stop.signal]),
-        transferList: [port2],
-      });
+      const result = await Promise.race([ended, stopped]);
+      if ('stopped' in result) throw new Error(`${tool.tool_id} stopped before it finished`);
       if (!result.ok) {
         const { error } = result;
         throw error.tool
@@ -86,9 +158,6 @@ export class ToolThreads {
       }
       return result.outputs;
     } catch (err) {
-      // A cancelled attempt reports its cancellation, whatever stopping the thread threw.
-      if (ctx.signal.aborted) throw err;
-      if (stop.signal.aborted && timeLimit !== undefined) throw timeLimit.error();
       if (isOutOfMemory(err)) {
         throw new ToolError(
           'RESOURCE_LIMIT_EXCEEDED',
@@ -97,15 +166,17 @@ export class ToolThreads {
         );
       }
       throw err;
-    } finally {
-      clearTimeout(timer);
-      port1.close();
-      release();
     }
   }
 
-  /** Stops every thread; runs still in progress fail. */
+  /**
+   * Asks every run in progress to stop (they fail), waits until their threads have let go
+   * (terminating those that do not within the grace period), then ends every thread.
+   */
   async close(): Promise<void> {
+    const runs = [...this.active];
+    for (const run of runs) run.stop(new Error('The tool threads are closing'));
+    await Promise.all(runs.map((run) => run.ended));
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy()));
@@ -132,8 +203,6 @@ export class ToolThreads {
     return pool;
   }
 }
-
-const TIME_LIMIT = new Error('The time limit of the run passed');
 
 function isOutOfMemory(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 'ERR_WORKER_OUT_OF_MEMORY';
