@@ -210,17 +210,21 @@ describe('external tools', () => {
     expect(ended.error_message).toMatch(/registered schema.*length/);
   });
 
-  it('shows heartbeat progress in live_output, and a cancel reaches the running tool', async () => {
+  it('shows heartbeat progress in live_output and its fraction on the step, and a cancel reaches the running tool', async () => {
     const job = await jobOf('ext_slow');
     await startJob(stack, job.job_id);
     const progressing = await waitForJob(stack, job.job_id, (j) => /working on part \d+/.test(j.live_output), 60_000);
     expect(progressing.status).toBe('RUNNING');
+    // The fraction of the same heartbeat, stored beside its message.
+    const part = Number(/working on part (\d+)/.exec(progressing.live_output)?.[1]);
+    expect(progressing.steps[0]?.progress_fraction).toBe(part / 600);
     const cancel = await stack.request(`/v1/jobs/${job.job_id}/cancel`, json('POST'));
     expect(cancel.status, await cancel.clone().text()).toBeLessThan(300);
     const ended = await waitForEnd(stack, job.job_id);
     // A cancelled job ends FAILED, its run marked cancelled (seed 002).
     expect(ended).toMatchObject({ status: 'FAILED', error_message: 'Job cancelled by user' });
     expect(ended.runs[0]?.cancelled).toBe(true);
+    expect(ended.steps[0]?.progress_fraction).toBeUndefined();
     // The tool learnt of it the Temporal way (a heartbeat answered with a cancellation), and stopped.
     expect(cancelledSeen).toBe(true);
   });

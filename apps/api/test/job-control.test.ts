@@ -183,9 +183,12 @@ describe('job control over the API, against the real server', () => {
     });
 
     it('an API cancel stops a many-page PDF extraction between pages', async () => {
+      // Pages of many lines, so the extraction takes over 10 s even on an idle machine: the
+      // cancel must land while it is still reading (1,500 two-line pages were read in under 4 s,
+      // and a job once completed before the cancel arrived).
       const pages = Array.from({ length: 1500 }, (_, i) => [
         `Page ${i + 1} of the annual report.`,
-        'Revenue grew 12% to $4.2 million in the quarter.',
+        ...Array.from({ length: 40 }, (_, line) => `Revenue grew 12% to $4.2 million in quarter ${line + 1}.`),
       ]);
       const uploaded = await req('/v1/files', upload(await makePdf(pages), 'long.pdf'));
       const file = (await uploaded.json()) as { file_id: string };

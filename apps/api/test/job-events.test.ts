@@ -62,8 +62,10 @@ forEachDialect('job event streams, against the real stack', (dialect) => {
     const progress = events.filter((e) => e.type === 'step.progress');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[0]).toMatchObject({
-      data: { step_id: 'sleep_1', attempt: 1, message: expect.stringMatching(/^Slept/) },
+      data: { step_id: 'sleep_1', attempt: 1, message: expect.stringMatching(/^Slept/), fraction: expect.any(Number) },
     });
+    // With the fraction the tool reported (the sleep tool: the time slept of the time to sleep).
+    for (const event of progress) expect(event.data.fraction).toSatisfy((f: number) => f > 0 && f <= 1);
     const ids = events.map((e) => e.event_id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);

@@ -7,7 +7,7 @@ import { json, startApiStack, type ApiStack } from './harness';
 
 /**
  * A running job over the API: steps, progress and the running tool's own progress
- * message, observed while a step is held open by the test.
+ * message and fraction, observed while a step is held open by the test.
  */
 describe('a running job over the API', () => {
   let stack: ApiStack;
@@ -76,6 +76,8 @@ describe('a running job over the API', () => {
       live_output: 'Running step 1 of 2: Slow Pages: Processing page 3 of 10',
     });
     expect(live.steps.map((s) => s.status)).toEqual(['RUNNING', 'PENDING']);
+    // The running step shows how far its tool said it has got.
+    expect(live.steps.map((s) => s.progress_fraction)).toEqual([0.3, undefined]);
     const state = ExecutionState.parse(await (await req(`/v1/jobs/${job.job_id}/execution-state`)).json());
     expect(state).toMatchObject({
       status: 'RUNNING',
@@ -87,6 +89,7 @@ describe('a running job over the API', () => {
     const done = await pollUntil(readJob, (j) => j.status === 'COMPLETED' || j.status === 'FAILED');
     expect(done.status).toBe('COMPLETED');
     expect(done.live_output).toBe('Completed 2 of 2 steps');
+    expect(done.steps.map((s) => s.progress_fraction)).toEqual([undefined, undefined]);
     // The output rule: `paged` is read by the analysis step, so it stays in that step's outputs, not the job's.
     expect(done.output_data).toEqual({ analysis: expect.any(Object) });
     expect(done.steps[0]?.output_data).toEqual({ text: 'Orders grew 9% in May. Revenue was $4 million.' });

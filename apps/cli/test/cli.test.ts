@@ -173,6 +173,64 @@ describe('ordo CLI', () => {
       (page) => page.items.length === 1,
       { timeoutMs: 60_000, intervalMs: 1_000 },
     );
+
+    // Updated from a file (PATCH: the inputs given replace the schedule's, the rest stays).
+    writeFileSync(join(dir, 'hourly-patch.yaml'), 'input_values: { ms: 200 }\n');
+    const updated = await runCli(stack, ['schedules', 'update', 'sch_cli_hourly', '-f', 'hourly-patch.yaml'], dir);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stdout).toContain('schedule sch_cli_hourly updated');
+    const patched = JSON.parse((await runCli(stack, ['--json', 'schedules', 'get', 'sch_cli_hourly'])).stdout) as {
+      input_values: unknown;
+      spec: { intervals: { every: string }[] };
+    };
+    expect(patched.input_values).toEqual({ ms: 200 });
+    expect(patched.spec.intervals).toHaveLength(1);
+    // Backfilled over the two whole hours before the last one (paused, it still runs them): a job per hour.
+    const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 1_000);
+    const start = new Date(end.getTime() - 2 * 3_600_000);
+    const window = ['--start', start.toISOString(), '--end', end.toISOString()];
+    const misused = await runCli(stack, ['schedules', 'backfill', 'sch_cli_hourly', ...window, '--overlap', 'NEVER']);
+    expect(misused.code).toBe(2);
+    const backfilled = await runCli(stack, [
+      '--json',
+      'schedules',
+      'backfill',
+      'sch_cli_hourly',
+      ...window,
+      '--overlap',
+      'ALLOW_ALL',
+    ]);
+    expect(backfilled.code, backfilled.stderr).toBe(0);
+    expect(JSON.parse(backfilled.stdout)).toEqual({ schedule_id: 'sch_cli_hourly', accepted: true });
+    const scheduled = await pollUntil(
+      async () =>
+        JSON.parse((await runCli(stack, ['--json', 'jobs', 'list', '--schedule', 'sch_cli_hourly'])).stdout) as {
+          items: { job_id: string }[];
+        },
+      (page) => page.items.length === 3,
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    // Each backfilled job is named by its scheduled time (the window's two hours; the triggered
+    // job's is now) and runs the patched inputs.
+    const scheduledAt = (jobId: string) => new Date(jobId.slice('sch_cli_hourly-'.length));
+    const backfilledJobs = scheduled.items.filter((j) => scheduledAt(j.job_id).getTime() <= end.getTime());
+    expect(backfilledJobs.map((j) => scheduledAt(j.job_id).getTime()).sort((a, b) => a - b)).toEqual([
+      start.getTime() + 1_000,
+      start.getTime() + 1_000 + 3_600_000,
+    ]);
+    for (const { job_id } of backfilledJobs) expect((await getJob(job_id)).input_values).toEqual({ ms: 200 });
+    // An end before the start: the API's 422, its field printed.
+    const reversed = await runCli(stack, [
+      'schedules',
+      'backfill',
+      'sch_cli_hourly',
+      '--start',
+      end.toISOString(),
+      '--end',
+      start.toISOString(),
+    ]);
+    expect(reversed.code).toBe(1);
+    expect(reversed.stderr).toContain('end_at');
     expect((await runCli(stack, ['schedules', 'unpause', 'sch_cli_hourly'])).code).toBe(0);
     expect((await runCli(stack, ['schedules', 'delete', 'sch_cli_hourly'])).code).toBe(0);
     expect((await runCli(stack, ['schedules', 'get', 'sch_cli_hourly'])).code).toBe(1);
@@ -207,7 +265,7 @@ describe('ordo CLI', () => {
     // The watcher (a process of its own, slow to start) must have drawn the waiting step before
     // anyone confirms it; else it may first see the job already COMPLETED.
     await pollUntil(
-      async () => shown,
+      () => Promise.resolve(shown),
       (text) => /verify\s+(RUNNING|PENDING).*waiting for confirmation/.test(text),
       { timeoutMs: 60_000, intervalMs: 200 },
     );

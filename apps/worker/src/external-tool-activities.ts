@@ -128,7 +128,8 @@ const PENDING_STATE = { SCHEDULED: 1, STARTED: 2 } as const;
 class AttemptWatch {
   private attempt = 0;
   private startedAt: string | undefined;
-  private message: string | undefined;
+  /** The progress last recorded (a new fraction under the same message is new too). */
+  private message: { text: string; fraction?: number } | undefined;
 
   constructor(
     private readonly recorder: StepAttemptRecorder,
@@ -162,8 +163,9 @@ class AttemptWatch {
       Number(pending.state) === PENDING_STATE.SCHEDULED
         ? this.waitingMessage(pending, attempt)
         : progressOf(pending.heartbeatDetails?.payloads?.[0]);
-    if (message === undefined || message.text === this.message) return newAttempt;
-    this.message = message.text;
+    if (message === undefined || (message.text === this.message?.text && message.fraction === this.message.fraction))
+      return newAttempt;
+    this.message = message;
     await this.recorder.progress(this.step, attempt, message.text, message.fraction, now);
     return true;
   }

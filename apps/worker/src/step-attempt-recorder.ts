@@ -77,8 +77,8 @@ export function createStepAttemptRecorder(store: Pick<OrdoStore, 'runs'>): StepA
     started(step, attempt, at) {
       return store.runs.recordAttemptStarted({ ...step, type: 'tool' }, attempt, undefined, at);
     },
-    async progress(step, attempt, message, _fraction, at) {
-      await store.runs.recordAttemptProgress(step, attempt, message, at);
+    async progress(step, attempt, message, fraction, at) {
+      await store.runs.recordAttemptProgress(step, attempt, { message, fraction }, at);
     },
     claim(claim) {
       // Without its claim the attempt runs no tool: it waits out an outage rather than failing.

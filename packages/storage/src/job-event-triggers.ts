@@ -11,8 +11,9 @@ import { EVENT_APPEND_LOCK } from './job-events';
  *   `job.cancelled` when it reaches that ending;
  * - a `step_runs` row inserted, or updated so its status changes or its attempt grows:
  *   `step.started` (or `step.waiting` for a confirmation, a wait or a step with `due_at`),
- *   `step.completed`, `step.failed`, `step.disabled`; its `progress` changing within one
- *   running attempt: `step.progress`. Rows a retry copies from the failed run
+ *   `step.completed`, `step.failed`, `step.disabled`; its `progress` (or, from migration 0009
+ *   on, its `progress_fraction`) changing within one running attempt: `step.progress`, with
+ *   the message and the fraction. Rows a retry copies from the failed run
  *   (`reused_from_run`) say nothing.
  *
  * Every event is appended only while its run is the job's current one (an old run's late
@@ -55,8 +56,8 @@ const STEP_MOVED = `(new.status <> old.status or new.attempt > old.attempt)`;
 const STEP_PROGRESSED = `(new.status = 'InProgress' and old.status = 'InProgress' and new.attempt = old.attempt
     and new.progress is not null and (old.progress is null or new.progress <> old.progress))`;
 
-/** The data of a step event of type `kind` about step row `new`. */
-function stepEventData(dialect: Dialect, kind: string): string {
+/** The data of a step event of type `kind` about step row `new`, with `extra` members after its own. */
+function stepEventData(dialect: Dialect, kind: string, extra: [string, string][] = []): string {
   return jsonObject(dialect, [
     ['step_index', 'new.step_index'],
     ['step_id', 'new.step_id'],
@@ -70,6 +71,7 @@ function stepEventData(dialect: Dialect, kind: string): string {
     ],
     ['error_code', `case when ${kind} = 'step.failed' then ${jsonField(dialect, 'new.error', ['code'])} end`],
     ['due_at', `case when ${kind} = 'step.waiting' then new.due_at end`],
+    ...extra,
   ]);
 }
 
@@ -105,46 +107,40 @@ function headerEventData(dialect: Dialect, kind: string): string {
 
 const COLUMNS = 'job_id, workflow_id, job_status, run_id, type, data, created_at';
 
+/** SQLite: an append of the event `kind` (an expression over `new`, null for none) with `data`, fenced by the job's run. */
+const sqliteAppend = (kind: string, data: (kind: string) => string) => `
+    insert into job_events (${COLUMNS})
+    select jobs.job_id, jobs.workflow_id, jobs.status, new.run_id, e.kind, e.data, new.updated_at
+    from jobs, (select k.kind, ${data('k.kind')} as data from (select ${kind} as kind) k) e
+    where jobs.job_id = new.job_id and jobs.run_id is new.run_id and e.kind is not null;`;
+
 /**
  * SQLite: each trigger appends in its statement. SQLite's writers are serial, so ids (a rowid
  * with AUTOINCREMENT) are in commit order.
  */
 function sqliteTriggers(): string[] {
-  /** An append of the event `kind` (an expression over `new`, null for none) with `data`, fenced by the job's run. */
-  const append = (kind: string, data: (kind: string) => string) => `
-    insert into job_events (${COLUMNS})
-    select jobs.job_id, jobs.workflow_id, jobs.status, new.run_id, e.kind, e.data, new.updated_at
-    from jobs, (select k.kind, ${data('k.kind')} as data from (select ${kind} as kind) k) e
-    where jobs.job_id = new.job_id and jobs.run_id is new.run_id and e.kind is not null;`;
   const stepData = (kind: string) => stepEventData('sqlite', kind);
   return [
     `create trigger jobs_run_events after update of run_id on jobs for each row
       when new.run_id is not old.run_id
-      begin ${append(`case when new.run_id is null then 'job.reset' else 'job.started' end`, () => `'{}'`)} end`,
+      begin ${sqliteAppend(`case when new.run_id is null then 'job.reset' else 'job.started' end`, () => `'{}'`)} end`,
     `create trigger jobs_header_events after update of run on jobs for each row
       when new.run_id is not null and new.run_id is old.run_id and new.run is not null
-      begin ${append(headerEvent('sqlite'), (kind) => headerEventData('sqlite', kind))} end`,
+      begin ${sqliteAppend(headerEvent('sqlite'), (kind) => headerEventData('sqlite', kind))} end`,
     `create trigger step_runs_insert_events after insert on step_runs for each row
       when new.reused_from_run is null
-      begin ${append(STEP_STATUS_EVENT, stepData)} end`,
+      begin ${sqliteAppend(STEP_STATUS_EVENT, stepData)} end`,
     `create trigger step_runs_update_events after update on step_runs for each row
       when ${STEP_MOVED}
-      begin ${append(STEP_STATUS_EVENT, stepData)} end`,
+      begin ${sqliteAppend(STEP_STATUS_EVENT, stepData)} end`,
     `create trigger step_runs_progress_events after update of progress on step_runs for each row
       when ${STEP_PROGRESSED}
-      begin ${append(`'step.progress'`, stepData)} end`,
+      begin ${sqliteAppend(`'step.progress'`, stepData)} end`,
   ];
 }
 
-/**
- * PostgreSQL: deferred constraint triggers, so every append runs at its transaction's commit
- * (a single statement's at its end), after all the row locks the transaction takes. Each
- * append first takes one transaction-scoped advisory lock, held to the commit: ids, from a
- * sequence, are handed out in lock order, and so in commit order. Taken last, the lock never
- * waits inside a transaction that holds a row another writer waits for (no deadlock).
- */
-function postgresTriggers(): string[] {
-  const append = (kind: string, data: (kind: string) => string) => `
+/** PostgreSQL: the body of a trigger function appending the event `kind` with `data`, under the append lock, fenced by the job's run. */
+const postgresAppend = (kind: string, data: (kind: string) => string) => `
     declare kind text := ${kind};
     begin
       if kind is null then return null; end if;
@@ -154,18 +150,32 @@ function postgresTriggers(): string[] {
       from jobs where job_id = new.job_id and run_id is not distinct from new.run_id;
       return null;
     end`;
-  const stepData = (kind: string) => stepEventData('postgres', kind);
-  const fn = (name: string, body: string) =>
-    `create function ${name}() returns trigger language plpgsql as $$ ${body} $$`;
-  const trigger = (name: string, event: string, table: string, when: string, func: string) =>
-    `create constraint trigger ${name} after ${event} on ${table} deferrable initially deferred
+
+/** PostgreSQL: a trigger function (`create`, or `create or replace` one a trigger already calls). */
+const postgresFunction = (create: 'create' | 'create or replace', name: string, body: string) =>
+  `${create} function ${name}() returns trigger language plpgsql as $$ ${body} $$`;
+
+/** PostgreSQL: a deferred constraint trigger (see {@link postgresTriggers}). */
+const postgresTrigger = (name: string, event: string, table: string, when: string, func: string) =>
+  `create constraint trigger ${name} after ${event} on ${table} deferrable initially deferred
       for each row when (${when}) execute function ${func}()`;
+
+/**
+ * PostgreSQL: deferred constraint triggers, so every append runs at its transaction's commit
+ * (a single statement's at its end), after all the row locks the transaction takes. Each
+ * append first takes one transaction-scoped advisory lock, held to the commit: ids, from a
+ * sequence, are handed out in lock order, and so in commit order. Taken last, the lock never
+ * waits inside a transaction that holds a row another writer waits for (no deadlock).
+ */
+function postgresTriggers(): string[] {
+  const stepData = (kind: string) => stepEventData('postgres', kind);
+  const fn = (name: string, body: string) => postgresFunction('create', name, body);
   return [
     fn(
       'ordo_job_run_event',
-      append(`case when new.run_id is null then 'job.reset' else 'job.started' end`, () => `'{}'`),
+      postgresAppend(`case when new.run_id is null then 'job.reset' else 'job.started' end`, () => `'{}'`),
     ),
-    trigger(
+    postgresTrigger(
       'jobs_run_events',
       'update of run_id',
       'jobs',
@@ -174,20 +184,26 @@ function postgresTriggers(): string[] {
     ),
     fn(
       'ordo_job_header_event',
-      append(headerEvent('postgres'), (kind) => headerEventData('postgres', kind)),
+      postgresAppend(headerEvent('postgres'), (kind) => headerEventData('postgres', kind)),
     ),
-    trigger(
+    postgresTrigger(
       'jobs_header_events',
       'update of run',
       'jobs',
       'new.run_id is not null and new.run_id = old.run_id and new.run is not null',
       'ordo_job_header_event',
     ),
-    fn('ordo_step_run_event', append(STEP_STATUS_EVENT, stepData)),
-    trigger('step_runs_insert_events', 'insert', 'step_runs', 'new.reused_from_run is null', 'ordo_step_run_event'),
-    trigger('step_runs_update_events', 'update', 'step_runs', STEP_MOVED, 'ordo_step_run_event'),
-    fn('ordo_step_progress_event', append(`'step.progress'`, stepData)),
-    trigger(
+    fn('ordo_step_run_event', postgresAppend(STEP_STATUS_EVENT, stepData)),
+    postgresTrigger(
+      'step_runs_insert_events',
+      'insert',
+      'step_runs',
+      'new.reused_from_run is null',
+      'ordo_step_run_event',
+    ),
+    postgresTrigger('step_runs_update_events', 'update', 'step_runs', STEP_MOVED, 'ordo_step_run_event'),
+    fn('ordo_step_progress_event', postgresAppend(`'step.progress'`, stepData)),
+    postgresTrigger(
       'step_runs_progress_events',
       'update of progress',
       'step_runs',
@@ -197,9 +213,54 @@ function postgresTriggers(): string[] {
   ];
 }
 
-/** Creates the triggers that write the job event log, in the dialect of `db`. */
+/**
+ * Creates the triggers that write the job event log, in the dialect of `db`: migration 0008's,
+ * as released (a change to them is a new migration, as 0009's {@link replaceStepProgressTrigger}).
+ */
 export async function createJobEventTriggers(db: Kysely<unknown>, postgres: boolean): Promise<void> {
   for (const statement of postgres ? postgresTriggers() : sqliteTriggers()) {
     await sql.raw<unknown>(statement).execute(db);
   }
+}
+
+/**
+ * Whether the update of step row `old` into `new` is a progress report of its running attempt,
+ * from migration 0009 on: its message or its fraction changed (a tool may report a new fraction
+ * with the same message).
+ */
+function stepProgressedWithFraction(dialect: Dialect): string {
+  const differs = dialect === 'postgres' ? 'is distinct from' : 'is not';
+  return `(new.status = 'InProgress' and old.status = 'InProgress' and new.attempt = old.attempt
+    and new.progress is not null
+    and (new.progress ${differs} old.progress or new.progress_fraction ${differs} old.progress_fraction))`;
+}
+
+/**
+ * Migration 0009: `step.progress` carries the fraction the tool reported (`data.fraction`, left
+ * out when it gave none), and a new fraction under the same message is an event too. Only the
+ * progress trigger changes: it is dropped and created again (on PostgreSQL its function is
+ * replaced), the other triggers stay as 0008 made them.
+ */
+export async function replaceStepProgressTrigger(db: Kysely<unknown>, postgres: boolean): Promise<void> {
+  const dialect: Dialect = postgres ? 'postgres' : 'sqlite';
+  const data = (kind: string) => stepEventData(dialect, kind, [['fraction', 'new.progress_fraction']]);
+  const statements = postgres
+    ? [
+        'drop trigger step_runs_progress_events on step_runs',
+        postgresFunction('create or replace', 'ordo_step_progress_event', postgresAppend(`'step.progress'`, data)),
+        postgresTrigger(
+          'step_runs_progress_events',
+          'update of progress, progress_fraction',
+          'step_runs',
+          stepProgressedWithFraction(dialect),
+          'ordo_step_progress_event',
+        ),
+      ]
+    : [
+        'drop trigger step_runs_progress_events',
+        `create trigger step_runs_progress_events after update of progress, progress_fraction on step_runs for each row
+      when ${stepProgressedWithFraction(dialect)}
+      begin ${sqliteAppend(`'step.progress'`, data)} end`,
+      ];
+  for (const statement of statements) await sql.raw<unknown>(statement).execute(db);
 }

@@ -117,6 +117,7 @@ const STEP_RUN_COLUMNS = [
   ['failed_at', 'failed_at', 'optional'],
   ['due_at', 'due_at', 'optional'],
   ['progress', 'progress', 'optional'],
+  ['progress_fraction', 'progress_fraction', 'optional'],
   ['note', 'note', 'optional'],
   ['reused_from_run', 'reused_from_run', 'optional'],
   ['outputs', 'outputs', 'json'],

@@ -1,7 +1,7 @@
 import { fileIdsIn, InputVariable } from '@ordo/core';
 import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { z } from 'zod';
-import { createJobEventTriggers } from './job-event-triggers';
+import { createJobEventTriggers, replaceStepProgressTrigger } from './job-event-triggers';
 
 // Migrations are code, in order, never edited once released: a new change is a new entry.
 const migrations: Record<string, Migration> = {
@@ -237,6 +237,21 @@ const migrations: Record<string, Migration> = {
       // each run-state write stays the one statement it was, and SQLite's write lock is never
       // held across an await for an event.
       await createJobEventTriggers(db, postgres);
+    },
+  },
+  '0009_progress_fraction': {
+    // How far a running attempt has got, as its tool reported it (0 to 1), beside its progress
+    // message: written, fenced and cleared with the message. A double on both engines (SQLite's
+    // REAL is one). `step.progress` events carry it (`replaceStepProgressTrigger`).
+    async up(db: Kysely<unknown>) {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .alterTable('step_runs')
+        .addColumn('progress_fraction', postgres ? 'double precision' : 'real', (c) =>
+          c.check(sql`progress_fraction >= 0 and progress_fraction <= 1`),
+        )
+        .execute();
+      await replaceStepProgressTrigger(db, postgres);
     },
   },
 };

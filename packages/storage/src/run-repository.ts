@@ -219,6 +219,7 @@ export class RunRepository {
             status: 'InProgress',
             attempt,
             progress: null,
+            progress_fraction: null,
             outputs: null,
             completed_at: null,
             updated_at: now,
@@ -247,16 +248,21 @@ export class RunRepository {
     return { outputs: step.outputs ?? {}, attempt: step.attempt, completed_at: step.completed_at, run_ended: runEnded };
   }
 
-  /** Records a running attempt's progress message. */
+  /**
+   * Records a running attempt's progress: its message, and how far it has got when the tool
+   * said (a fraction from 0 to 1; anything else is kept as none, as is a report without one).
+   */
   async recordAttemptProgress(
     at: { run_id: string; step_index: number },
     attempt: number,
-    message: string,
+    progress: { message: string; fraction?: number | undefined },
     now: string,
   ): Promise<void> {
+    const { message, fraction } = progress;
+    const known = fraction !== undefined && Number.isFinite(fraction) && fraction >= 0 && fraction <= 1;
     await this.db
       .updateTable('step_runs')
-      .set({ progress: message, updated_at: now })
+      .set({ progress: message, progress_fraction: known ? fraction : null, updated_at: now })
       .where('run_id', '=', at.run_id)
       .where('step_index', '=', at.step_index)
       .where('attempt', '=', attempt)
@@ -304,6 +310,7 @@ export class RunRepository {
                   outputs: row.outputs,
                   error: null,
                   progress: null,
+                  progress_fraction: null,
                   completed_at: now,
                   updated_at: now,
                 }
@@ -313,6 +320,7 @@ export class RunRepository {
                   error: row.error,
                   outputs: null,
                   progress: null,
+                  progress_fraction: null,
                   completed_at: null,
                   updated_at: now,
                 },

@@ -85,6 +85,8 @@ export interface StepRunTable {
   failed_at: string | null;
   due_at: string | null;
   progress: string | null;
+  /** How far the running attempt has got, 0 to 1, when its tool said (migration 0009). */
+  progress_fraction: number | null;
   note: string | null;
   reused_from_run: string | null;
   outputs: string | null;

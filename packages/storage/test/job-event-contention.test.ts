@@ -85,7 +85,9 @@ forEachDialect('job event writes from two stores in one process', (dialect) => {
           const began = now();
           await timed(() => store.runs.recordAttemptStarted(at, 1, 1, began));
           for (let n = 0; n < PROGRESS_PER_ATTEMPT; n++) {
-            await timed(() => store.runs.recordAttemptProgress(at, 1, `${n + 1} of ${PROGRESS_PER_ATTEMPT}`, now()));
+            await timed(() =>
+              store.runs.recordAttemptProgress(at, 1, { message: `${n + 1} of ${PROGRESS_PER_ATTEMPT}` }, now()),
+            );
           }
           await timed(() => store.runs.recordAttemptEnded(at, 1, began, { outputs: {} }, now()));
         }),

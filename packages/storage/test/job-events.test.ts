@@ -111,10 +111,10 @@ forEachDialect('job event log', (dialect) => {
     const job = await claimedJob('run_1');
     const first = address(job, 'run_1', 0);
     await store.runs.recordAttemptStarted(first, 1, 3, at(2));
-    await store.runs.recordAttemptProgress(first, 1, 'page 1 of 2', at(3));
+    await store.runs.recordAttemptProgress(first, 1, { message: 'page 1 of 2' }, at(3));
     // The same message again, and an attempt that is not the step's: nothing new.
-    await store.runs.recordAttemptProgress(first, 1, 'page 1 of 2', at(3));
-    await store.runs.recordAttemptProgress(first, 2, 'stale', at(3));
+    await store.runs.recordAttemptProgress(first, 1, { message: 'page 1 of 2' }, at(3));
+    await store.runs.recordAttemptProgress(first, 2, { message: 'stale' }, at(3));
     // A failed attempt says nothing: its retry's start does.
     await store.runs.recordAttemptEnded(first, 1, at(2), { error: { code: 'FLAKY', message: 'again' } }, at(4));
     await store.runs.recordAttemptStarted(first, 2, 3, at(5));
@@ -173,6 +173,33 @@ forEachDialect('job event log', (dialect) => {
       at(11),
     );
     expect(await eventsOf(job)).toHaveLength(events.length);
+  });
+
+  it("carries a progress report's fraction: a new fraction under the same message is an event, none says nothing new", async () => {
+    const job = await claimedJob('run_1');
+    const first = address(job, 'run_1', 0);
+    await store.runs.recordAttemptStarted(first, 1, undefined, at(2));
+    await store.runs.recordAttemptProgress(first, 1, { message: 'reading', fraction: 0.25 }, at(3));
+    // The same report again: nothing; the same message further along: an event.
+    await store.runs.recordAttemptProgress(first, 1, { message: 'reading', fraction: 0.25 }, at(3));
+    await store.runs.recordAttemptProgress(first, 1, { message: 'reading', fraction: 0.5 }, at(4));
+    // A report without a fraction: an event without one.
+    await store.runs.recordAttemptProgress(first, 1, { message: 'writing' }, at(5));
+    await store.runs.recordAttemptProgress(first, 1, { message: 'writing', fraction: 1 }, at(6));
+    // Another attempt's report is stale: nothing.
+    await store.runs.recordAttemptProgress(first, 2, { message: 'stale', fraction: 0.75 }, at(6));
+    await store.runs.recordAttemptEnded(first, 1, at(2), { outputs: { analysis_results: 'x' } }, at(7));
+    const progress = (await eventsOf(job)).filter((e) => e.type === 'step.progress').map((e) => e.data);
+    const of = { step_index: 0, step_id: 'extract', step_type: 'tool', attempt: 1 };
+    expect(progress).toEqual([
+      { ...of, message: 'reading', fraction: 0.25 },
+      { ...of, message: 'reading', fraction: 0.5 },
+      { ...of, message: 'writing' },
+      { ...of, message: 'writing', fraction: 1 },
+    ]);
+    // Cleared with the message when the attempt ends.
+    const ended = (await store.jobs.stepRuns('run_1'))[0];
+    expect([ended?.status, ended?.progress, ended?.progress_fraction]).toEqual(['Completed', undefined, undefined]);
   });
 
   it('ends a run with its last step in one write, and a run ended outside it', async () => {
@@ -234,7 +261,7 @@ forEachDialect('job event log', (dialect) => {
     expect(await store.jobs.reset(job.job_id, 'run_2', at(6))).toMatchObject({ ok: true });
     // run_2, no longer current, still writes: nothing.
     await store.runs.recordAttemptStarted(address(job, 'run_2', 2), 1, undefined, at(7));
-    await store.runs.recordAttemptProgress(address(job, 'run_2', 2), 1, 'late', at(7));
+    await store.runs.recordAttemptProgress(address(job, 'run_2', 2), 1, { message: 'late' }, at(7));
     expect(await summary(job)).toEqual([
       'job.started RUNNING',
       'step.started extract RUNNING',

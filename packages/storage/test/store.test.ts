@@ -848,11 +848,15 @@ forEachDialect('store', (dialect) => {
       // Attempts write their step rows only; the run's last activity follows them.
       expect((await store.jobs.getStored(job.job_id))?.run?.last_activity_at).toBe(at(11));
 
-      await store.runs.recordAttemptProgress(at0, 1, 'page 1 of 3', at(12));
-      expect(await stepOf()).toMatchObject({ progress: 'page 1 of 3' });
+      await store.runs.recordAttemptProgress(at0, 1, { message: 'page 1 of 4', fraction: 0.25 }, at(12));
+      expect(await stepOf()).toMatchObject({ progress: 'page 1 of 4', progress_fraction: 0.25 });
       // Progress of an attempt that is not the step's current one is stale: ignored.
-      await store.runs.recordAttemptProgress(at0, 2, 'from another attempt', at(12));
-      expect(await stepOf()).toMatchObject({ attempt: 1, progress: 'page 1 of 3' });
+      await store.runs.recordAttemptProgress(at0, 2, { message: 'from another attempt', fraction: 0.5 }, at(12));
+      expect(await stepOf()).toMatchObject({ attempt: 1, progress: 'page 1 of 4', progress_fraction: 0.25 });
+      // A report without a fraction (or with one out of range) leaves none: the fraction is the last report's.
+      await store.runs.recordAttemptProgress(at0, 1, { message: 'counting', fraction: 1.5 }, at(12));
+      expect((await stepOf())?.progress_fraction).toBeUndefined();
+      await store.runs.recordAttemptProgress(at0, 1, { message: 'page 1 of 4', fraction: 0.25 }, at(12));
 
       await store.runs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'FLAKY', message: 'try again' } }, at(13));
       expect(await stepOf()).toEqual(
@@ -869,6 +873,8 @@ forEachDialect('store', (dialect) => {
       // The step started with its first attempt; the retry keeps that start.
       expect(await stepOf()).toMatchObject({ status: 'InProgress', attempt: 2, started_at: at(11) });
       expect((await stepOf())?.progress).toBeUndefined();
+      await store.runs.recordAttemptProgress(at0, 2, { message: 'page 3 of 4', fraction: 0.75 }, at(14));
+      expect(await stepOf()).toMatchObject({ progress: 'page 3 of 4', progress_fraction: 0.75 });
 
       await store.runs.recordAttemptEnded(at0, 2, at(11), { outputs: { analysis_results: 'done' } }, at(15));
       expect(await stepOf()).toEqual(
@@ -961,11 +967,11 @@ forEachDialect('store', (dialect) => {
           ),
         ).toBe(true);
 
-        await store.runs.recordAttemptProgress(at0, 1, 'late progress', at(14));
+        await store.runs.recordAttemptProgress(at0, 1, { message: 'late progress' }, at(14));
         await store.runs.recordAttemptEnded(at0, 1, at(11), { outputs: { analysis_results: 'late' } }, at(15));
         await store.runs.recordAttemptEnded(at0, 1, at(11), { error: { code: 'LATE', message: 'late' } }, at(15));
         await store.runs.recordAttemptStarted(at0, 1, 3, at(16));
-        await store.runs.recordAttemptProgress(at0, 1, 'late progress', at(17));
+        await store.runs.recordAttemptProgress(at0, 1, { message: 'late progress' }, at(17));
         // A later attempt's start moves neither: a completed step's retry is answered its completion instead.
         const retried = await store.runs.recordAttemptStarted(at0, 2, 3, at(16));
         if (status === 'Completed')
@@ -1101,7 +1107,7 @@ forEachDialect('store', (dialect) => {
         at(13),
       );
       await store.runs.recordAttemptStarted(address(job, 'run_1', 1), 1, 3, at(14));
-      await store.runs.recordAttemptProgress(address(job, 'run_1', 1), 1, 'page 2 of 5', at(15));
+      await store.runs.recordAttemptProgress(address(job, 'run_1', 1), 1, { message: 'page 2 of 5' }, at(15));
       const run = (await store.jobs.getStored(job.job_id))?.run;
       expect(run).toMatchObject({
         status: 'InProgress',

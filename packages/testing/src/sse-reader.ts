@@ -1,3 +1,4 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { JobEvent } from '@ordo/core';
 
 /** One message of a `text/event-stream`, as a client sees it. */
@@ -14,8 +15,15 @@ export interface SseMessage {
 export class SseReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly decoder = new TextDecoder();
-  private buffer = '';
   private readonly ready: SseMessage[] = [];
+  // The same parser as @ordo/client's streams: messages with their id and event, comments apart.
+  private readonly parser: EventSourceParser = createParser({
+    onEvent: ({ id, event, data }) =>
+      this.ready.push({ ...(id === undefined ? {} : { id }), ...(event === undefined ? {} : { event }), data }),
+    onComment: () => {
+      this.comments++;
+    },
+  });
   /** Comment lines seen (`: keep-alive`). */
   comments = 0;
   /** True once the server ended the stream. */
@@ -37,8 +45,7 @@ export class SseReader {
         this.ended = true;
         continue;
       }
-      this.buffer += this.decoder.decode(value, { stream: true });
-      this.parse();
+      this.parser.feed(this.decoder.decode(value, { stream: true }));
     }
   }
 
@@ -71,32 +78,5 @@ export class SseReader {
   /** Hangs up. */
   async close(): Promise<void> {
     await this.reader.cancel().catch(() => undefined);
-  }
-
-  private parse(): void {
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end < 0) return;
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const message: SseMessage = { data: '' };
-      let hasData = false;
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) {
-          this.comments++;
-          continue;
-        }
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'id') message.id = value;
-        else if (field === 'event') message.event = value;
-        else if (field === 'data') {
-          message.data = hasData ? `${message.data}\n${value}` : value;
-          hasData = true;
-        }
-      }
-      if (hasData) this.ready.push(message);
-    }
   }
 }

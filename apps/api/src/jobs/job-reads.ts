@@ -252,6 +252,7 @@ function withRecordedAttempts(live: RunState, stored: RunState): RunState {
         ...step,
         attempt: recorded.attempt,
         ...(recorded.progress !== undefined && { progress: recorded.progress }),
+        ...(recorded.progress_fraction !== undefined && { progress_fraction: recorded.progress_fraction }),
       };
     }),
   };

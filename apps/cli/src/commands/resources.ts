@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { ok } from '@ordo/client';
+import { Command, Option } from 'commander';
+import { ok, type operations } from '@ordo/client';
 import type { CommandContext } from '../context';
 import { readDefinitionFile } from '../definition-file';
 import { uploadFile } from '../job-inputs';
@@ -59,6 +59,17 @@ export function toolsCommand(ctx: () => CommandContext): Command {
   return tools;
 }
 
+type BackfillRequest = operations['backfillSchedule']['requestBody']['content']['application/json'];
+
+/** The overlap policies a backfill may take (the API's `ScheduleOverlap`). */
+const OVERLAPS = [
+  'SKIP',
+  'BUFFER_ONE',
+  'BUFFER_ALL',
+  'CANCEL_OTHER',
+  'ALLOW_ALL',
+] as const satisfies readonly NonNullable<BackfillRequest['overlap']>[];
+
 /** `ordo schedules …`. */
 export function schedulesCommand(ctx: () => CommandContext): Command {
   const schedules = new Command('schedules').description('run workflows on a schedule (Temporal Schedules)');
@@ -99,6 +110,45 @@ export function schedulesCommand(ctx: () => CommandContext): Command {
           .POST('/v1/schedules', { body: readDefinitionFile(opts.file) as never }),
       );
       ctx().print(schedule, (s) => [`schedule ${s.schedule_id} created`]);
+    });
+  schedules
+    .command('update')
+    .description(
+      'change a schedule from a JSON or YAML file: the fields given replace its own (spec and policy as a whole)',
+    )
+    .argument('<schedule_id>')
+    .requiredOption('-f, --file <path>', 'the changes, JSON or YAML (- for standard input)')
+    .action(async (id: string, opts: { file: string }) => {
+      const schedule = await ok(
+        ctx()
+          .client()
+          .PATCH('/v1/schedules/{schedule_id}', { ...sid(id), body: readDefinitionFile(opts.file) as never }),
+      );
+      ctx().print(schedule, (s) => [`schedule ${s.schedule_id} updated`]);
+    });
+  schedules
+    .command('backfill')
+    .description("take now the actions the schedule's spec had between --start and --end, as if at those times")
+    .argument('<schedule_id>')
+    .requiredOption('--start <time>', 'from this time (ISO 8601 with its offset: 2026-01-01T00:00:00Z)')
+    .requiredOption('--end <time>', 'to this time (ISO 8601 with its offset)')
+    .addOption(
+      new Option('--overlap <policy>', "the backfill's overlap policy (the schedule's by default)").choices(OVERLAPS),
+    )
+    .action(async (id: string, opts: { start: string; end: string; overlap?: (typeof OVERLAPS)[number] }) => {
+      const body: BackfillRequest = {
+        start_at: opts.start,
+        end_at: opts.end,
+        ...(opts.overlap && { overlap: opts.overlap }),
+      };
+      const accepted = await ok(
+        ctx()
+          .client()
+          .POST('/v1/schedules/{schedule_id}/backfill', { ...sid(id), body }),
+      );
+      ctx().print(accepted, () => [
+        `schedule ${id}: backfill from ${opts.start} to ${opts.end} accepted, its jobs follow`,
+      ]);
     });
   for (const verb of ['pause', 'unpause', 'trigger', 'delete'] as const)
     schedules

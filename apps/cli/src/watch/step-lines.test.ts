@@ -43,10 +43,21 @@ describe('watch lines', () => {
 
   it('notes the progress, wait and failure events leave on a step', () => {
     const event = (type: JobEvent['type'], data: JobEvent['data']) => ({ type, data }) as JobEvent;
+    // The fraction the tool reported, over anything the message says.
+    expect(noteOf(event('step.progress', { step_index: 0, message: 'page 1 of 4', fraction: 0.4 }))).toEqual({
+      message: 'page 1 of 4',
+      fraction: 0.4,
+    });
+    expect(noteOf(event('step.progress', { step_index: 0, message: 'counting', fraction: 0 }))).toEqual({
+      message: 'counting',
+      fraction: 0,
+    });
+    // None reported: the message's `N of M`, else no bar.
     expect(noteOf(event('step.progress', { step_index: 0, message: 'page 1 of 4' }))).toEqual({
       message: 'page 1 of 4',
       fraction: 0.25,
     });
+    expect(noteOf(event('step.progress', { step_index: 0, message: 'counting' }))).toEqual({ message: 'counting' });
     expect(noteOf(event('step.waiting', { step_index: 1 }))).toEqual({ message: 'waiting for confirmation' });
     expect(noteOf(event('step.started', { step_index: 1 }))).toBeUndefined();
   });

@@ -11,7 +11,7 @@ export interface StepNote {
 
 /**
  * The progress a message reports, where it says `N of M` (`Processing page 3 of 40`,
- * `Slept 2 of 5 s`): the stream carries the tool's message, not the fraction it gave.
+ * `Slept 2 of 5 s`): the fallback for a tool that reports no fraction of its own.
  */
 export function fractionOf(message: string): number | undefined {
   const match = /(\d+)\s+of\s+(\d+)/.exec(message);
@@ -26,7 +26,7 @@ export function noteOf(event: JobEvent): StepNote | undefined {
   switch (event.type) {
     case 'step.progress':
       if (message === undefined) return undefined;
-      return { message, ...withFraction(message) };
+      return { message, ...withFraction(message, event.data.fraction) };
     case 'step.waiting':
       return { message: message ?? (due_at ? `waiting until ${due_at}` : 'waiting for confirmation') };
     case 'step.failed':
@@ -45,8 +45,9 @@ export function noteOf(event: JobEvent): StepNote | undefined {
   }
 }
 
-function withFraction(message: string): { fraction?: number } {
-  const fraction = fractionOf(message);
+/** The fraction the tool reported, else the one its message reads as (`N of M`), else none. */
+function withFraction(message: string, reported: number | undefined): { fraction?: number } {
+  const fraction = reported ?? fractionOf(message);
   return fraction === undefined ? {} : { fraction };
 }
 

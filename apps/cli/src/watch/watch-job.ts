@@ -29,9 +29,12 @@ export async function watchJob(ctx: CommandContext, jobId: string, initial?: Job
   const render = () => {
     if (ctx.json) return;
     const shown = new Map(notes);
-    // The running step's live output, until the stream brings a note of its own.
+    // The running step's live output and fraction, until the stream brings a note of its own (the
+    // live output is not read for `N of M`: it begins `Running step 2 of 3`).
     const running = job.steps.findIndex((s) => s.status === 'RUNNING');
-    if (running >= 0 && !shown.has(running) && job.live_output) shown.set(running, { message: job.live_output });
+    const fraction = job.steps[running]?.progress_fraction;
+    if (running >= 0 && !shown.has(running) && job.live_output)
+      shown.set(running, { message: job.live_output, ...(fraction !== undefined && { fraction }) });
     screen.draw(watchLines(job, shown, Date.now(), { withElapsed: tty }));
   };
 

@@ -2102,6 +2102,8 @@ export interface components {
             completed_at?: string;
             attempt: number;
             max_attempts?: number;
+            /** @description While the step runs: how far its attempt has got, 0 to 1, when its tool's last progress report said (the message is in the job's `live_output`) */
+            progress_fraction?: number;
             child_job_ids?: string[];
           }
         | {
@@ -2142,6 +2144,8 @@ export interface components {
             completed_at?: string;
             attempt: number;
             max_attempts?: number;
+            /** @description While the step runs: how far its attempt has got, 0 to 1, when its tool's last progress report said (the message is in the job's `live_output`) */
+            progress_fraction?: number;
             child_job_ids?: string[];
           }
         | {
@@ -2172,6 +2176,8 @@ export interface components {
             completed_at?: string;
             attempt: number;
             max_attempts?: number;
+            /** @description While the step runs: how far its attempt has got, 0 to 1, when its tool's last progress report said (the message is in the job's `live_output`) */
+            progress_fraction?: number;
             child_job_ids?: string[];
           }
         | {
@@ -2219,6 +2225,8 @@ export interface components {
             completed_at?: string;
             attempt: number;
             max_attempts?: number;
+            /** @description While the step runs: how far its attempt has got, 0 to 1, when its tool's last progress report said (the message is in the job's `live_output`) */
+            progress_fraction?: number;
             child_job_ids?: string[];
           }
       )[];
@@ -2771,6 +2779,8 @@ export interface components {
       max_attempts?: number;
       /** @description A progress event's message, or a failure's */
       message?: string;
+      /** @description A progress event's fraction: how far the attempt has got, 0 to 1, when the tool said */
+      fraction?: number;
       /** @description A failed step's or job's error code */
       error_code?: string;
       /** @description Until when a waiting step waits, when it says */

@@ -138,6 +138,7 @@ export function stepCompleted(
   step.completed_at = at;
   if (outcome.attempt !== undefined) step.attempt = outcome.attempt;
   delete step.progress;
+  delete step.progress_fraction;
   delete step.error;
   headerAfterStep(run, outcome.written, at);
 }
@@ -192,6 +193,7 @@ export function stepFailed(
   step.failed_at = at;
   if (attempt !== undefined) step.attempt = attempt;
   delete step.progress;
+  delete step.progress_fraction;
   run.last_activity_at = at;
 }
 
@@ -240,6 +242,7 @@ export function runCancelled(run: RunState, outputVariables: readonly string[], 
       step.completed_at = at;
       step.failed_at = at;
       delete step.progress;
+      delete step.progress_fraction;
     }
   }
   endRun(run, 'Cancelled', error, CANCELLED_MESSAGE, outputVariables, at);
@@ -292,6 +295,7 @@ export function runEndedOutside(
     step.completed_at = at;
     step.failed_at = at;
     delete step.progress;
+    delete step.progress_fraction;
     run.current_step_index = step.index;
   }
   endRun(run, 'Failed', error, error.message, outputVariables, at);

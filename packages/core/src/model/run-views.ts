@@ -118,6 +118,8 @@ export function jobView(
       status: stepRun ? jobStepStatusOf(stepRun.status) : 'PENDING',
       attempt: stepRun?.attempt ?? 0,
       ...(stepRun?.max_attempts !== undefined && { max_attempts: stepRun.max_attempts }),
+      ...(stepRun?.status === 'InProgress' &&
+        stepRun.progress_fraction !== undefined && { progress_fraction: stepRun.progress_fraction }),
       ...(stepRun?.outputs !== undefined && { output_data: stepRun.outputs }),
       ...(stepRun?.error !== undefined && { error_message: stepRun.error.message }),
       ...(stepRun?.started_at !== undefined && { started_at: stepRun.started_at }),

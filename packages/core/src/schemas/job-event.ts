@@ -30,6 +30,12 @@ export const JobEventData = z.object({
   attempt: z.number().int().nonnegative().optional().describe('The attempt a step event belongs to (1-based)'),
   max_attempts: z.number().int().positive().optional(),
   message: z.string().optional().describe("A progress event's message, or a failure's"),
+  fraction: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("A progress event's fraction: how far the attempt has got, 0 to 1, when the tool said"),
   error_code: z.string().optional().describe("A failed step's or job's error code"),
   due_at: z.string().optional().describe('Until when a waiting step waits, when it says'),
 });

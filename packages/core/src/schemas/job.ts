@@ -85,6 +85,14 @@ export const JobStepRuntime = z.object({
   attempt: z.number().int().nonnegative(),
   /** The most attempts the step's retry policy allows. */
   max_attempts: z.number().int().positive().optional(),
+  progress_fraction: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "While the step runs: how far its attempt has got, 0 to 1, when its tool's last progress report said (the message is in the job's `live_output`)",
+    ),
   /** A `sys.sub_workflow` step's child jobs, as they start (each a job of its own: `GET /v1/jobs/{id}`). */
   child_job_ids: z.array(z.string()).optional(),
 });

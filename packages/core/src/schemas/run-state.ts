@@ -39,6 +39,8 @@ export const StepRun = z.object({
   error: RunError.optional(),
   /** The last progress message of the running attempt. */
   progress: z.string().optional(),
+  /** How far the running attempt has got (0 to 1), when its last progress report said. */
+  progress_fraction: z.number().min(0).max(1).optional(),
   /** Child job executions the step started (sub-workflow steps). */
   children: z.array(z.object({ id: z.string() })).optional(),
   /** Why the step is Disabled, or the run this step's outputs were reused from. */
