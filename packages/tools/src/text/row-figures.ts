@@ -1,6 +1,7 @@
 import { formatAmount } from './financial-figures';
 import { METRIC_KEYWORDS } from './metric-keywords';
 import type { Sentence } from './sentences';
+import { cellsByHeader, readPeriodHeader, type PeriodHeader } from './table-header';
 
 /** A figure that a table row or a form line names by its label: "Net income $ 7,788 $ 6,687 16%". */
 export interface RowFigure {
@@ -25,7 +26,7 @@ interface Unit {
 const UNIT_REACH = 60;
 const UNIT_SCALE: readonly (readonly [RegExp, string])[] = [
   [
-    /百万円|百万元|(?<![\p{L}])(?:in |\()?millions?(?![\p{L}])|(?<![\p{L}])mill?\.(?=\s)|\bM€|\bMEUR\b|\bM\.?U\$S\b/iu,
+    /百万円|百万元|(?<![\p{L}])(?:in |\()?millions?(?![\p{L}])|(?<![\p{L}])mill?\.(?=\s|$)|\bM€|\bMEUR\b|\bM\.?U\$S\b/iu,
     'million',
   ],
   [/千円|千元|(?<![\p{L}])(?:in |\()?thousands?(?![\p{L}])|\bT€|\bTEUR\b/iu, 'thousand'],
@@ -93,17 +94,92 @@ const MAX_ROW_FIGURES = 3;
 export function findRowFigures(sentences: readonly Sentence[], language: string): RowFigure[] {
   const figures: RowFigure[] = [];
   let unit: (Unit & { at: number }) | undefined;
+  let header: (PeriodHeader & { at: number }) | undefined;
+  let totalColumn: { name: string; at: number } | undefined;
   for (const [index, sentence] of sentences.entries()) {
     if (isUnitStatement(sentence.text)) unit = { ...unitOf(sentence.text), at: index };
     if (unit !== undefined && index - unit.at > UNIT_REACH) unit = undefined;
-    if (sentence.kind !== 'row') continue;
-    const previous = sentences[index - 1];
-    const heading = previous?.kind === 'heading' ? previous.text : undefined;
-    const figure = rowFigure(sentence.text, heading, unit, language);
-    if (figure !== undefined) figures.push({ ...figure, sentence: index });
+    if (header !== undefined && index - header.at > UNIT_REACH) header = undefined;
+    if (totalColumn !== undefined && index - totalColumn.at > UNIT_REACH) totalColumn = undefined;
+    const periods = readPeriodHeader(sentence.text);
+    if (periods !== undefined) {
+      header = { ...periods, at: index };
+      continue;
+    }
+    if (sentence.kind !== 'row') {
+      const total = totalColumnName(sentence.text);
+      if (total !== undefined) totalColumn = { name: total, at: index };
+      continue;
+    }
+    const label = rowLabel(sentences, index);
+    const context: RowContext = { unit, header, totalColumn: totalColumn?.name, language, closed: false };
+    for (const figure of rowFigures(sentence.text, label, context)) figures.push({ ...figure, sentence: index });
+    // A table has one closing balance under its header: the next one belongs to another table.
+    if (context.closed) totalColumn = undefined;
   }
   return figures;
 }
+
+/**
+ * The label written before a row's first cell, joined to the line above where it wraps: a
+ * row with no label of its own takes the headings right above it in its paragraph, back to
+ * the row before (a label that wraps over two lines: "归属于上市公司股东的扣除非经常性损" /
+ * "益的净利润（元）" / the cells); a label that begins in lower case continues the heading
+ * above ("Exportaciones totales" / "pesqueras 895 ..."). Undefined for a row with no label.
+ */
+function rowLabel(sentences: readonly Sentence[], index: number): string | undefined {
+  const sentence = sentences[index]!;
+  const tokens = sentence.text.trim().split(/\s+/u);
+  const first = tokens.findIndex((t) => CURRENCY_CELL.test(t) || NUMBER_CELL.test(t));
+  const own = tokens.slice(0, Math.max(first, 0)).join(' ');
+  const above: string[] = [];
+  for (let i = index - 1; i >= 0 && above.length < MAX_LABEL_LINES; i--) {
+    const previous = sentences[i]!;
+    if (previous.kind !== 'heading') break;
+    // The heading right above is the label of a row without one; a line above that only where
+    // the label wraps within the table's paragraph.
+    if (above.length > 0 && previous.paragraph !== sentence.paragraph) break;
+    above.unshift(previous.text);
+    // A heading that ends a phrase ("BY REVENUE", "Net profit:") is the whole label.
+    if (own !== '' || !CJK_END.test(previous.text)) break;
+  }
+  if (own === '') return above.length > 0 ? joinLabel(above) : undefined;
+  if (/^\p{Ll}/u.test(own) && above.length > 0) return joinLabel([above.at(-1)!, own]);
+  return own;
+}
+
+const MAX_LABEL_LINES = 2;
+// A line that ends inside a CJK word: no closing bracket, unit or punctuation after it.
+const CJK_END = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]$/u;
+
+/** Lines of one label joined: CJK without a space, other scripts with one. */
+function joinLabel(lines: readonly string[]): string {
+  return lines.reduce((joined, line) =>
+    CJK_END.test(joined) && /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u.test(line)
+      ? joined + line
+      : `${joined} ${line}`,
+  );
+}
+
+/**
+ * The name of a matrix's last column where the header ends with a total line item ("...
+ * Non-controlling interests Total equity", "資本金 資本剰余金 ... 株主資本合計"): the last cell
+ * of a closing balance row is that column's figure.
+ */
+function totalColumnName(text: string): string | undefined {
+  const words = text.trim().split(/\s+/u);
+  for (const size of [2, 1, 3]) {
+    if (words.length < size) continue;
+    const name = words.slice(-size).join(' ');
+    if (TOTAL_COLUMN.test(name)) return name;
+  }
+  return undefined;
+}
+const TOTAL_COLUMN =
+  /^(?:total (?:equity|net assets|shareholders. equity|stockholders. equity)|株主資本合計|純資産合計|所有者权益合计)$/iu;
+// A row that states the balance at a period's end: across a matrix, its total column is the period's total.
+const CLOSING_BALANCE =
+  /^(?:balance at (?:the )?end of (?:the )?(?:year|period)|closing balance|当期末残高|期末余额|本期期末余额)$/iu;
 
 function isUnitStatement(text: string): boolean {
   return UNIT_STATEMENT.test(text) && text.split(/\s+/u).length <= MAX_UNIT_STATEMENT_WORDS;
@@ -116,44 +192,105 @@ function unitOf(text: string): Unit {
   };
 }
 
-function rowFigure(
+interface RowContext {
+  unit: Unit | undefined;
+  header: PeriodHeader | undefined;
+  totalColumn: string | undefined;
+  language: string;
+  /** Set when the row was the closing balance its total column was read for. */
+  closed: boolean;
+}
+
+// Cells that hold a column's figure or say it is empty ("―" in a Japanese statement).
+const FIGURE_CELL = /\d|^[―—–-]$/u;
+
+function rowFigures(
   text: string,
-  heading: string | undefined,
-  unit: Unit | undefined,
-  language: string,
-): Omit<RowFigure, 'sentence'> | undefined {
+  rowLabelText: string | undefined,
+  context: RowContext,
+): Omit<RowFigure, 'sentence'>[] {
+  const { unit, header, totalColumn, language } = context;
   const tokens = text.trim().split(/\s+/u);
   const first = tokens.findIndex((t) => CURRENCY_CELL.test(t) || NUMBER_CELL.test(t));
-  if (first < 0) return undefined;
-  const ownLabel = cleanLabel(tokens.slice(0, first).join(' '));
-  const label = ownLabel === '' && heading !== undefined ? cleanLabel(heading) : ownLabel;
-  if (label === '' || !/\p{L}/u.test(label) || label.length > MAX_LABEL_CHARS) return undefined;
+  if (first < 0 || rowLabelText === undefined) return [];
+  const label = cleanLabel(rowLabelText);
+  if (label === '' || !/\p{L}/u.test(label) || label.length > MAX_LABEL_CHARS) return [];
   const cells = tokens.slice(first);
-  let currencyCell: string | undefined;
-  let i = 0;
-  if (CURRENCY_CELL.test(cells[0] ?? '')) currencyCell = cells[i++];
-  const cell = cells[i];
-  if (cell === undefined || !NUMBER_CELL.test(cell)) return undefined;
+  const figureCells = cells.filter((c) => FIGURE_CELL.test(c) && !SCALE_CELL.test(c));
+  const labelUnit = unitOf(rowLabelText);
+  const read = (cell: string, key: string, percentOk: boolean): Omit<RowFigure, 'sentence'> | undefined =>
+    cellFigure(cell, cells[cells.indexOf(cell) + 1], key, label, percentOk, { unit, labelUnit, language, cells });
+
+  // A closing balance across a matrix whose last column is a total: that column's figure.
+  if (totalColumn !== undefined && CLOSING_BALANCE.test(label) && figureCells.length > MAX_ROW_FIGURES) {
+    const figure = read(figureCells.at(-1)!, labelKey(cleanLabel(totalColumn)), false);
+    context.closed = true;
+    return figure === undefined ? [] : [{ ...figure, total: true }];
+  }
+  // The header's columns say which cell is the current period's, and which the change.
+  const byHeader = header === undefined ? undefined : cellsByHeader(figureCells.length, header);
+  if (byHeader !== undefined) {
+    const out: Omit<RowFigure, 'sentence'>[] = [];
+    const current = figureCells[byHeader.current];
+    const key = labelKey(label);
+    const figure = current === undefined ? undefined : read(current, key, RATE_ITEM.test(label));
+    if (figure !== undefined) out.push(figure);
+    // The revenue's change between the periods is its growth; other rows' changes label nothing.
+    const change = byHeader.change === undefined ? undefined : figureCells[byHeader.change];
+    if (figure !== undefined && isRevenue(label) && change !== undefined && /[%％]$/u.test(change)) {
+      const number = readNumber(change, language);
+      if (number !== undefined) {
+        out.push({
+          label: 'growth',
+          value: `${number.negative ? '-' : ''}${number.digits}%`,
+          kind: 'percentage',
+          total: false,
+        });
+      }
+    }
+    return out;
+  }
   // More figures than a value, its comparison and the change: a matrix (components, years)
   // whose cell only its header could attribute.
-  if (cells.filter((c) => /\d/u.test(c)).length > MAX_ROW_FIGURES) return undefined;
-  const next = cells[i + 1];
+  if (cells.filter((c) => /\d/u.test(c)).length > MAX_ROW_FIGURES) return [];
+  let i = 0;
+  if (CURRENCY_CELL.test(cells[0] ?? '')) i++;
+  const cell = cells[i];
+  if (cell === undefined || !NUMBER_CELL.test(cell)) return [];
+  const figure = read(cell, labelKey(label), RATE_ITEM.test(label));
+  return figure === undefined ? [] : [figure];
+}
+
+/**
+ * One cell's figure under `key`: a percentage only where the label names a rate; an amount
+ * only under a line item, or a total whose currency the row or its table states, and never
+ * a number with no currency or unit anywhere (a count, a code, a year).
+ */
+function cellFigure(
+  cell: string,
+  next: string | undefined,
+  key: string,
+  label: string,
+  percentOk: boolean,
+  where: { unit: Unit | undefined; labelUnit: Unit; language: string; cells: readonly string[] },
+): Omit<RowFigure, 'sentence'> | undefined {
+  const { unit, labelUnit, language, cells } = where;
+  if (!NUMBER_CELL.test(cell)) return undefined;
   const percent = /[%％]/u.test(cell) || next === '%';
-  const labelUnit = unitOf(tokens.slice(0, first).join(' '));
+  const before = cells[cells.indexOf(cell) - 1];
+  const currencyCell = before !== undefined && CURRENCY_CELL.test(before) ? before : undefined;
   const inlineCurrency = cellCurrency(currencyCell ?? cell) ?? labelUnit.currency;
   const currency = inlineCurrency ?? unit?.currency;
   const total = TOTAL_LABEL.test(label);
   if (percent) {
-    if (!RATE_ITEM.test(label)) return undefined;
-  } else if (!isLineItem(label) && !(total && currency !== undefined)) {
+    if (!percentOk) return undefined;
+  } else if (!isLineItem(label) && !isLineItem(key) && !(total && currency !== undefined)) {
     return undefined;
   } else if (currency === undefined && unit?.scale === undefined && labelUnit.scale === undefined) {
-    // A number under a financial label with no currency or unit anywhere: a count, a code, a year.
     return undefined;
   }
   const number = readNumber(cell, language);
   if (number === undefined) return undefined;
-  const key = labelKey(label);
   if (percent)
     return { label: key, value: `${number.negative ? '-' : ''}${number.digits}%`, kind: 'percentage', total };
   const scaleWord =
@@ -236,6 +373,16 @@ function cleanLabel(label: string): string {
 function isLineItem(label: string): boolean {
   const bare = label.replace(QUALIFIERS, '').trim();
   return LINE_ITEM.test(bare) || LINE_ITEM.test(label);
+}
+
+// Revenue in the corpus's languages, qualifiers aside: its change between periods is the growth.
+const REVENUE_ITEM = new RegExp(
+  `^(?:${METRIC_KEYWORDS.find((k) => k.label === 'revenue')?.pattern ?? 'revenues?'}|umsatz(?:erlöse)?|chiffre d.affaires|ventas|ingresos|売上高|营业收入|营业总收入)$`,
+  'iu',
+);
+
+function isRevenue(label: string): boolean {
+  return REVENUE_ITEM.test(label) || REVENUE_ITEM.test(label.replace(QUALIFIERS, '').trim());
 }
 
 const KNOWN_LABELS = METRIC_KEYWORDS.map((k) => ({ label: k.label, pattern: new RegExp(`^(?:${k.pattern})$`, 'iu') }));

@@ -1,3 +1,5 @@
+import { readPeriodHeader } from './table-header';
+
 /**
  * What a piece of the text is: a heading (a short line without closing punctuation that
  * stands alone or introduces the next line), a bulleted or numbered list item, a row (a
@@ -40,6 +42,8 @@ const CELL =
   /^(?:[(（]?[-−+△▲]?[$€£¥₹`]?\d[\d.,]*[%％]?[)）]?[.,;]?|[$€£¥₹%％—–―-]|(?:million|billion|thousand|crores?|lakhs?|meur|musd|bn|mn|cr\.?|dr\.?)[.,]?)$/iu;
 const MAX_ROW_LABEL_WORDS = 12;
 const SHORT_ROW_LABEL_WORDS = 4;
+// A sentence's end inside a text: a full stop and a space, or a CJK full stop.
+const SENTENCE_END = /\p{L}[.!?]\s|[。！？]/u;
 const CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
 
 /**
@@ -108,8 +112,14 @@ function segments(block: string): Segment[] {
   // made a page of a thousand wrapped lines quadratic.
   let parts: string[] = [];
   let kind: SentenceKind = 'prose';
+  // The last line joined was a row's end: cells alone (two figures or more), or the end of a
+  // label and its cells ("Total net" / "revenue 1,200 1,350").
+  let cellsEnd = false;
   const close = (): void => {
-    out.push({ text: parts.join(''), kind });
+    const text = parts.join('');
+    // A label that wrapped over lines, then its cells: "归属于…扣除非经常性损" / "益的净利润（元）" / "-7,889,855.34 …".
+    out.push({ text, kind: kind === 'prose' && cellsEnd && isRow(text) && !SENTENCE_END.test(text) ? 'row' : kind });
+    cellsEnd = false;
     parts = [];
     kind = 'prose';
   };
@@ -120,6 +130,12 @@ function segments(block: string): Segment[] {
     // unfinished line ("... in the second quarter of" + "2023.").
     const continues =
       parts.length > 0 && (/^\p{Ll}/u.test(line) || (!/\p{L}/u.test(line) && !TERMINAL.test(parts.at(-1) ?? '')));
+    // A table's header of periods ("2023 2022 % Change", "本报告期 上年同期 …增减") is a line of its own.
+    if (readPeriodHeader(line) !== undefined && !/^\p{Ll}/u.test(line)) {
+      if (parts.length > 0) close();
+      out.push({ text: line, kind: 'heading' });
+      continue;
+    }
     if (isRow(line) && !BULLET.test(line) && !continues) {
       if (parts.length > 0) close();
       out.push({ text: line, kind: 'row' });
@@ -130,6 +146,9 @@ function segments(block: string): Segment[] {
     if (item !== line) kind = 'item';
     const alone = parts.length === 0;
     joinLine(parts, item);
+    cellsEnd =
+      parts.length > 1 &&
+      (isRow(item) || (!/\p{L}/u.test(item) && item.split(/\s+/u).filter((t) => /\d/u.test(t)).length >= 2));
     // A heading is a line on its own: introducing the next line, or a block by itself ("Outlook").
     if (
       alone &&
