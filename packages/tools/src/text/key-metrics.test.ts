@@ -126,6 +126,27 @@ describe('key metrics: only figures a label in a financial context names, each w
     expect(analysis(english).key_metrics).toEqual({ equity: '¥2.87T' });
   });
 
+  it('qualifies an adjusted measure and a figure the document expects, so each period keeps its own', () => {
+    const release = [
+      'Second Quarter Highlights',
+      '• Adjusted EPS of $0.96',
+      '',
+      'Full-Year 2023 Guidance',
+      'Reaffirmed',
+      '• Capital expenditures of $3.4 – $3.6 billion',
+      '• Adjusted free cash flow of $2.5 – $2.7 billion',
+    ].join('\n');
+    expect(analysis(release).key_metrics).toEqual({
+      adjusted_eps: '0.96',
+      capex_guidance: '3.4',
+      adjusted_free_cash_flow_guidance: '2.5',
+    });
+    // "expects" before the figure makes it guidance; "forecasts" after a reported one does not.
+    const note =
+      'In Q4, revenue decreased by 5.9% to 75.5 MEUR, in line with our forecasts. The company expects revenue to reach 296 MEUR in 2025.';
+    expect(analysis(note).key_metrics).toEqual({ decline: '5.9%', revenue: '€75.5M', revenue_guidance: '€296M' });
+  });
+
   it('names a movement by its financial subject and a level by its noun', () => {
     const result = analysis('Revenue rose 12% to $4.1bn in the quarter. Gross margin was 41.5% of sales.');
     expect(result.key_metrics).toEqual({ growth: '12%', revenue: '4.1B', gross_margin: '41.5%' });

@@ -1,4 +1,5 @@
 import { findFigures } from './financial-figures';
+import { METRIC_KEYWORDS } from './metric-keywords';
 import { findRowFigures } from './row-figures';
 import type { Sentence } from './sentences';
 
@@ -60,7 +61,76 @@ export function findLabelledFigures(sentences: readonly Sentence[], language: st
       totalRow: false,
     });
   }
-  return out.sort((a, b) => a.sentence - b.sentence);
+  return qualified(out, sentences).sort((a, b) => a.sentence - b.sentence);
+}
+
+// A heading over figures the document expects rather than reports.
+const GUIDANCE_HEADING =
+  /\b(?:guidance|outlook|forecasts?|prognose|ausblick|perspectives|previsiones|perspectivas)\b|見通し|業績予想|预计|预测/iu;
+// A sentence that states what is expected, before the figure: "Kreate estimates that its
+// revenue in 2025 will ...", "We now expect 2025 revenue to grow ...", "... guides that".
+const GUIDANCE_WORDS =
+  /\b(?:guidance|guides?|outlook|forecasts?|expects?|estimates? that|projects? that|anticipates?)\b/iu;
+// "Adjusted EPS", "Adjusted FIFO operating profit", "non-GAAP net income": another measure than the reported one.
+const ADJUSTED = /\b(?:adjusted|non-gaap)\s+(?:[\p{L}-]+\s+){0,3}$/iu;
+const KEYWORD_PATTERNS = new Map(METRIC_KEYWORDS.map((k) => [k.label, new RegExp(`\\b(?:${k.pattern})\\b`, 'giu')]));
+// Headings at most this far above still head the section (a heading, then "Reaffirmed").
+const HEADING_REACH = 2;
+
+/**
+ * Labels qualified where the document states several figures for one: an adjusted measure is
+ * `adjusted_<label>` beside the reported `<label>`, and a figure the document expects (under a
+ * guidance or outlook heading, or after "expects", "guides", "estimates that" in its sentence)
+ * is `<label>_guidance` beside the figure it reports for the period.
+ */
+function qualified(figures: readonly LabelledFigure[], sentences: readonly Sentence[]): LabelledFigure[] {
+  const guidanceSection = guidanceSections(sentences);
+  return figures.map((figure) => {
+    const text = sentences[figure.sentence]?.text ?? '';
+    const at = keywordBefore(text, figure);
+    let label = figure.label;
+    if (at !== undefined && ADJUSTED.test(text.slice(Math.max(0, at - 60), at)) && !label.startsWith('adjusted_'))
+      label = `adjusted_${label}`;
+    const forward =
+      guidanceSection[figure.sentence] === true || (at !== undefined && GUIDANCE_WORDS.test(text.slice(0, at)));
+    if (forward) label = `${label}_guidance`;
+    return label === figure.label ? figure : { ...figure, label };
+  });
+}
+
+/** Where the figure's own keyword stands in its sentence: its last mention before the figure's value, else its first. */
+function keywordBefore(text: string, figure: LabelledFigure): number | undefined {
+  const pattern = KEYWORD_PATTERNS.get(figure.label);
+  const lower = text.toLowerCase();
+  if (pattern === undefined) {
+    // A row's own label: it begins the row.
+    const words = figure.label.replace(/_/gu, ' ');
+    const found = lower.indexOf(words);
+    return found >= 0 ? found : undefined;
+  }
+  const valueAt = lower.indexOf(figure.value.replace(/[^\d.]/gu, '').split('.')[0] ?? '');
+  let best: number | undefined;
+  for (const match of text.matchAll(pattern)) {
+    if (best === undefined || valueAt < 0 || match.index < valueAt) best = match.index;
+    if (valueAt >= 0 && match.index >= valueAt) break;
+  }
+  return best;
+}
+
+/** For each sentence, whether a guidance or outlook heading heads its section. */
+function guidanceSections(sentences: readonly Sentence[]): boolean[] {
+  const out: boolean[] = [];
+  let guidance = false;
+  let headingsInARow = 0;
+  for (const sentence of sentences) {
+    if (sentence.kind === 'heading') {
+      headingsInARow++;
+      const says = GUIDANCE_HEADING.test(sentence.text);
+      guidance = says || (guidance && headingsInARow <= HEADING_REACH);
+    } else headingsInARow = 0;
+    out.push(guidance);
+  }
+  return out;
 }
 
 /**

@@ -89,6 +89,8 @@ describe('text_analyzer', () => {
       operating_expenses: '4.2M',
       gross_margin: '42%',
       ebitda: '3.4M',
+      // "Acme Inc. expects revenue growth of 12% in 2024": expected, beside the 15% reported.
+      growth_guidance: '12%',
       cash: '750K',
     });
   });
@@ -102,7 +104,7 @@ describe('text_analyzer', () => {
       { label: 'operating_expenses', value: '4.2M', kind: 'amount', sentence: REPORT_SENTENCES[1], page: null },
       { label: 'gross_margin', value: '42%', kind: 'percentage', sentence: REPORT_SENTENCES[3], page: null },
       { label: 'ebitda', value: '3.4M', kind: 'amount', sentence: REPORT_SENTENCES[4], page: null },
-      { label: 'growth', value: '12%', kind: 'percentage', sentence: REPORT_SENTENCES[5], page: null },
+      { label: 'growth_guidance', value: '12%', kind: 'percentage', sentence: REPORT_SENTENCES[5], page: null },
       { label: 'cash', value: '750K', kind: 'amount', sentence: REPORT_SENTENCES[6], page: null },
     ]);
     expect(result.top_terms).toHaveLength(5);
