@@ -40,12 +40,13 @@ export function boilerplateReason(
   kind: SentenceKind,
   repeats: ReadonlyMap<string, number>,
 ): BoilerplateReason {
+  if (PAGE_FURNITURE.test(text.trim())) return 'page furniture';
+  // Running headers and footers repeat without a sentence's full stop (so do a table's column
+  // headers, page after page); a sentence that repeats (a document stating its point on every
+  // page) is still content.
+  if ((repeats.get(repeatKey(text)) ?? 0) > 1 && !SENTENCE_END.test(text)) return 'repeated';
   if (kind === 'heading') return 'heading';
   if (kind === 'row') return 'table row';
-  if (PAGE_FURNITURE.test(text.trim())) return 'page furniture';
-  // Running headers and footers repeat without a sentence's full stop; a sentence that repeats
-  // (a document stating its point on every page) is still content.
-  if ((repeats.get(repeatKey(text)) ?? 0) > 1 && !SENTENCE_END.test(text)) return 'repeated';
   const tokens = text.split(/\s+/u).filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (tokens.length > 0 && tokens.filter((t) => /\d/u.test(t)).length / tokens.length >= MAX_FIGURE_SHARE) {
     return 'mostly figures';

@@ -58,6 +58,26 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('joins a sentence that a blank line cuts after a long unfinished line, but not a heading or a row', () => {
+    const text = [
+      'The following table includes information on all the tax jurisdictions in which the entities included in our',
+      '',
+      'Consolidated Financial Statements are resident for tax purposes.',
+      '',
+      'Tax information by country',
+      '',
+      'Spain 2,673 367 51',
+    ].join('\n');
+    expect(splitSentences(text, 'en').map((s) => [s.kind, s.text])).toEqual([
+      [
+        'prose',
+        'The following table includes information on all the tax jurisdictions in which the entities included in our Consolidated Financial Statements are resident for tax purposes.',
+      ],
+      ['heading', 'Tax information by country'],
+      ['row', 'Spain 2,673 367 51'],
+    ]);
+  });
+
   it('cuts a run too long to be a sentence at word boundaries', () => {
     const run = Array.from({ length: 1_000 }, (_, i) => `word${i}`).join(' ');
     const pieces = texts(run);

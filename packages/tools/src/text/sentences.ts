@@ -63,7 +63,7 @@ export function splitSentences(text: string, language?: string): Sentence[] {
   const paged = pages.length > 1;
   let paragraph = 0;
   for (const [pageIndex, pageText] of pages.entries()) {
-    for (const block of pageText.split(/\n[ \t]*\n/)) {
+    for (const block of joinBrokenParagraphs(pageText.split(/\n[ \t]*\n/))) {
       let found = false;
       for (const segment of segments(block)) {
         const pieces =
@@ -77,6 +77,36 @@ export function splitSentences(text: string, language?: string): Sentence[] {
     }
   }
   return sentences;
+}
+
+/**
+ * Paragraphs rejoined where a blank line falls inside a sentence: some PDFs' text puts a
+ * blank line after every line of a block, so a paragraph that ends in a long line without
+ * closing punctuation ("… the entities included in ACCIONA's") goes on in the next one. A
+ * heading is short, and a row or a list item starts a line of its own, so neither is joined.
+ */
+function joinBrokenParagraphs(blocks: readonly string[]): string[] {
+  const out: string[][] = [];
+  for (const block of blocks) {
+    const previous = out.at(-1);
+    if (previous !== undefined && continuesInto(previous.at(-1)!, block)) previous.push(block);
+    else out.push([block]);
+  }
+  return out.map((parts) => parts.join('\n'));
+}
+
+function continuesInto(block: string, next: string): boolean {
+  const last = block.slice(block.lastIndexOf('\n') + 1).trim();
+  const first = next.trimStart();
+  const firstLine = first.slice(0, first.indexOf('\n') >>> 0).trim();
+  return (
+    last.split(/\s+/u).length > MAX_HEADING_WORDS &&
+    !TERMINAL.test(last) &&
+    !isRow(last) &&
+    /^[\p{L}\p{N}]/u.test(first) &&
+    !BULLET.test(first) &&
+    !isRow(firstLine)
+  );
 }
 
 /**

@@ -48,6 +48,29 @@ describe('the summary (TextRank, boilerplate left out)', () => {
     expect(summaryOf(statement.join('\n'))).toBe('Consolidated Statement of Changes in Equity');
   });
 
+  it("says nothing where a text has neither a sentence nor a title: a party's name, a label in capitals, a column header on every page", () => {
+    const ledger = [
+      'XYZ Pvt Ltd',
+      'Vr.Date Vr.No Vr.Type Particulars Dr.Amt Cr.Amt Balance',
+      'Opening Balance 27614207 27614207',
+      '\f',
+      'ABC LTD',
+      'Vr.Date Vr.No Vr.Type Particulars Dr.Amt Cr.Amt Balance',
+      'Opening Balance 24274200 24274200',
+    ];
+    expect(summaryOf(ledger.join('\n'))).toBe('');
+    expect(summaryOf(['PAYMENT ADVICE', 'Amount Due 273.13', 'Due Date Jun 3, 2013'].join('\n'))).toBe('');
+  });
+
+  it('takes the title without its list number, passing over a first line of codes and dates', () => {
+    const statement = [
+      'Kyokuyo Co. (1301) FY2013 results',
+      '(3) Statement of Changes in Net Assets',
+      '当期純利益 1,269 1,269',
+    ];
+    expect(summaryOf(statement.join('\n\n'))).toBe('Statement of Changes in Net Assets');
+  });
+
   it('cuts Japanese into sentences at its full stops and quotes one, not the whole text', () => {
     const text =
       '当社グループの当期の売上高は前年同期比で増加しました。主な要因は水産物の販売が好調だったことです。' +

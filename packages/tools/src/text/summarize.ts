@@ -59,7 +59,7 @@ const NEAR_DUPLICATE = 0.6;
  * lines mostly of figures, legal furniture) never does, nor fragments or run-on tables.
  * The best `maxSentences` are returned in their original order, a sentence that mostly
  * repeats a chosen one passed over. Failing any such sentence, complete sentences of any
- * length; failing those, the document's first heading (its title); failing that, nothing:
+ * length; failing those, the document's title (`title`); failing that, nothing:
  * a summary of form fields or table rows would say less than none. Deterministic: ties
  * keep document order.
  */
@@ -79,18 +79,40 @@ export function summarize(candidates: readonly SummaryCandidate[], maxSentences:
 }
 
 /**
- * The document's title, for a text with no sentence to quote (a table, a form): its first
- * heading or short opening line of several words, not a running header.
+ * The document's title, for a text with no sentence to quote (a table, a form): a heading
+ * among its first lines that says in words what the document is ("Consolidated Statement of
+ * Changes in Equity", "連結株主資本等変動計算書"), its list number aside ("（３）"). Not a line
+ * with a figure or a code, a label in capitals ("PAYMENT ADVICE"), a party's name ("XYZ Pvt
+ * Ltd"), a running header or a table's column header repeated on every page, nor a line of
+ * one or two words. Failing one, nothing: a name or a label would not say what it is about.
  */
 function title(candidates: readonly SummaryCandidate[]): string {
-  const found = candidates.find(
-    (c) =>
-      (c.kind === 'heading' || c.kind === 'prose') &&
-      (c.boilerplate === null || c.boilerplate === 'heading' || c.boilerplate === 'mostly figures') &&
-      c.wordCount >= 2 &&
-      c.wordCount <= MAX_TITLE_WORDS,
-  );
-  return found?.text ?? '';
+  for (const candidate of candidates.slice(0, TITLE_REACH)) {
+    if (candidate.kind !== 'heading' && candidate.kind !== 'prose') continue;
+    if (candidate.boilerplate !== null && candidate.boilerplate !== 'heading') continue;
+    const text = candidate.text.replace(LIST_NUMBER, '').trim();
+    if (readsAsTitle(text)) return text;
+  }
+  return '';
+}
+// A title stands at the top: among the first lines of the text.
+const TITLE_REACH = 5;
+const LIST_NUMBER = /^[(（]?[\d０-９]{1,2}[)）.、]\s*/u;
+const PARTY_NAME =
+  /(?:^|\s)(?:ltd|limited|inc|llc|gmbh|ag|plc|pvt|corp|corporation|co|s\.a|b\.v|n\.v)\.?$|株式会社|有限公司/iu;
+const CJK_LETTER = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/gu;
+const MIN_TITLE_WORDS = 3;
+const MIN_CJK_TITLE_CHARS = 4;
+const MAX_TITLE_CAPITALS = 0.6;
+
+function readsAsTitle(text: string): boolean {
+  if (/\d|[０-９]/u.test(text) || PARTY_NAME.test(text)) return false;
+  const cjk = text.match(CJK_LETTER)?.length ?? 0;
+  if (cjk >= MIN_CJK_TITLE_CHARS) return true;
+  const words = text.split(/\s+/u).filter((w) => /\p{L}/u.test(w));
+  if (words.length < MIN_TITLE_WORDS || words.length > MAX_TITLE_WORDS) return false;
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  return (text.match(/\p{Lu}/gu)?.length ?? 0) <= MAX_TITLE_CAPITALS * letters;
 }
 const MAX_TITLE_WORDS = 20;
 
