@@ -67,7 +67,11 @@ const keyMetrics = z
       'names it: a table or form row ("Net income $ 7,788", "Total $ 279.84"; the key is a known metric\'s name or the ' +
       'row\'s label in snake case) or a sentence ("revenue rose 12% to $4.1bn"); empty for a text that states no amount ' +
       'of money. The first one stated, unless a later one states a total, annual, full-year, consolidated, overall or ' +
-      'final one, of which the last wins. Amounts (with the table\'s unit, e.g. "In millions") and percentages (rates only).',
+      "final one, of which the last wins. A table row's figure is its current period's column where the header names " +
+      'periods ("2023 2022 % Change"), and the revenue\'s change column is growth. A label is qualified where the ' +
+      'document states several figures for it: "adjusted_eps" beside "eps", "revenue_guidance" for a figure it expects ' +
+      '(under a guidance or outlook heading, or after "expects"). Amounts (with the table\'s unit, e.g. "In millions") ' +
+      'and percentages (rates only).',
   );
 
 /** Where a key metric was read. */
