@@ -143,6 +143,10 @@ export interface CorpusTotals {
   /** Metrics reported on documents labelled with none (target: none at all), by document. */
   metrics_on_documents_with_none: { count: number; documents: Record<string, number> };
   boilerplate_summaries: { count: number; of: number; documents: string[] };
+  /** Summaries half of whose sentences share no word with the label's description: not boilerplate, but reported. */
+  off_topic_summaries: { count: number; documents: string[] };
+  /** Empty summaries of texts with no sentence to quote (not boilerplate: saying less is right). */
+  silent_summaries: { count: number; documents: string[] };
   failed_steps: { document: string; step: 'pdf_extractor' | 'text_analyzer'; code: string; message: string }[];
   /** Sums over the documents whose extraction completed. */
   extraction: {
@@ -193,6 +197,14 @@ export function corpusTotals(docs: readonly DocumentFigures[]): CorpusTotals {
       count: docs.filter((d) => d.summary.boilerplate).length,
       of: docs.length,
       documents: docs.filter((d) => d.summary.boilerplate).map((d) => d.name),
+    },
+    off_topic_summaries: {
+      count: docs.filter((d) => d.summary.offTopic).length,
+      documents: docs.filter((d) => d.summary.offTopic).map((d) => d.name),
+    },
+    silent_summaries: {
+      count: docs.filter((d) => d.summary.silent).length,
+      documents: docs.filter((d) => d.summary.silent).map((d) => d.name),
     },
     failed_steps: docs.flatMap((d) => [
       ...(d.extraction.error ? [{ document: d.name, step: 'pdf_extractor' as const, ...d.extraction.error }] : []),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchMetrics, statedNumbers, valueMatches } from './metric-match';
+import { labelMatches, matchMetrics, statedNumbers, valueMatches } from './metric-match';
 
 const metric = (label: string, value: string, evidence: string) => ({ label, value, page: 1, evidence });
 
@@ -17,6 +17,27 @@ describe('key metrics against labels', () => {
     expect(valueMatches('31999', '$31,999 million')).toBe(true);
     expect(valueMatches('12%', '12')).toBe(false);
     expect(valueMatches('90%', '$33.9 billion')).toBe(false);
+  });
+
+  it('matches a qualified label only to a metric qualified the same way: guidance to guidance, adjusted to adjusted', () => {
+    const guidance = metric(
+      'guidance: capital expenditures (FY2023)',
+      '$3.4 – $3.6 billion',
+      'Capital expenditures of $3.4 – $3.6 billion',
+    );
+    const adjusted = metric('adjusted EPS (Q2 2023)', '$0.96', 'Adjusted EPS of $0.96');
+    const reported = metric('earnings per share (Q2 2023)', '($0.25) (loss per share)', 'EPS of ($0.25)');
+    expect(labelMatches('capex_guidance', guidance)).toBe(true);
+    expect(labelMatches('capex', guidance)).toBe(false);
+    expect(labelMatches('adjusted_eps', adjusted)).toBe(true);
+    expect(labelMatches('adjusted_eps', reported)).toBe(false);
+    expect(labelMatches('eps', reported)).toBe(true);
+    expect(
+      labelMatches(
+        'growth_guidance',
+        metric('analyst forecast: revenue (2025)', '296 MEUR (+7%)', 'We now expect 2025 revenue to grow by 7%'),
+      ),
+    ).toBe(true);
   });
 
   it('counts a reported metric once, when both its label and its value match', () => {

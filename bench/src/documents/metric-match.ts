@@ -23,7 +23,7 @@ const LABEL_WORDS: Readonly<Record<string, readonly string[]>> = {
   investment: ['investment', 'investments'],
   valuation: ['valuation', 'market cap', 'market capitalization'],
   tax: ['tax', 'taxes'],
-  growth: ['growth', 'grew', 'increase', 'increased', 'rose', 'up'],
+  growth: ['growth', 'grow', 'grew', 'increase', 'increased', 'rose', 'up'],
   decline: ['decline', 'declined', 'decrease', 'decreased', 'fell', 'down'],
   margin: ['margin'],
   price: ['price', 'prices'],
@@ -125,9 +125,26 @@ export function valueMatches(reported: string, labelled: string): boolean {
   );
 }
 
-/** Whether a reported label names the labelled metric: its words in the metric's label or evidence. */
+// A labelled metric the document expects rather than reports ("guidance: adjusted EPS (FY2023)", "analyst forecast: revenue (2025)").
+const EXPECTED = /guidance|forecast|outlook|expect|guides/iu;
+
+/**
+ * Whether a reported label names the labelled metric: its words in the metric's label or
+ * evidence. The analyser qualifies a label where a document states several figures for it:
+ * `<label>_guidance` (a figure the document expects) names only a labelled metric that is
+ * guidance or a forecast, and an unqualified label never names one; `adjusted_<label>` names
+ * only an adjusted one (an unqualified label may: the label's words decide, as before).
+ */
 export function labelMatches(reportedLabel: string, labelled: LabelledMetric): boolean {
-  return saysAnyOf(`${labelled.label} ${labelled.evidence}`, labelWords(reportedLabel));
+  let base = reportedLabel;
+  const guidance = base.endsWith('_guidance');
+  if (guidance) base = base.slice(0, -'_guidance'.length);
+  if (guidance !== EXPECTED.test(labelled.label)) return false;
+  if (base.startsWith('adjusted_')) {
+    base = base.slice('adjusted_'.length);
+    if (!/adjusted/iu.test(labelled.label)) return false;
+  }
+  return saysAnyOf(`${labelled.label} ${labelled.evidence}`, labelWords(base));
 }
 
 /** One reported metric and the labelled one it was matched to, if any. */

@@ -26,8 +26,10 @@ const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
 function summaryCell(doc: DocumentFigures): string {
   if (doc.analysis.ok !== true) return doc.analysis.ok === 'not_run' ? 'not run' : 'failed';
   if (doc.summary.wholeText) return 'WHOLE TEXT';
-  const flagged = doc.summary.sentences.filter((s) => s.reasons.length > 0).length;
-  return `${doc.summary.boilerplate ? 'BOILERPLATE' : 'ok'} ${flagged}/${doc.summary.sentences.length}`;
+  if (doc.summary.silent) return 'ok (silent)';
+  const flagged = doc.summary.sentences.filter((s) => s.reasons.some((r) => r !== 'off_topic')).length;
+  const verdict = doc.summary.boilerplate ? 'BOILERPLATE' : doc.summary.offTopic ? 'off topic' : 'ok';
+  return `${verdict} ${flagged}/${doc.summary.sentences.length}`;
 }
 
 /** The run as a table: a row per document, then the totals against the issue's targets. */
@@ -76,6 +78,7 @@ export function formatDocumentsReport(report: DocumentsReport): string {
     `key-metric recall                 ${fmt(t.metric_recall.recall)} (${t.metric_recall.matched}/${t.metric_recall.labelled})   target >= 0.8  ${verdict((t.metric_recall.recall ?? 0) >= 0.8)}`,
     `metrics on documents with none    ${t.metrics_on_documents_with_none.count} on ${Object.keys(t.metrics_on_documents_with_none.documents).length} documents   target 0  ${verdict(t.metrics_on_documents_with_none.count === 0)}`,
     `boilerplate summaries             ${t.boilerplate_summaries.count} of ${t.boilerplate_summaries.of}   target 0  ${verdict(t.boilerplate_summaries.count === 0)}`,
+    `summaries off topic, left empty   ${t.off_topic_summaries.count} off topic (${t.off_topic_summaries.documents.join(', ') || 'none'}); ${t.silent_summaries.count} empty where no sentence qualifies (${t.silent_summaries.documents.join(', ') || 'none'})`,
     `extraction, corpus                ${t.extraction.ms} ms vs pdftotext ${t.extraction.pdftotext_ms} ms: ratio ${t.extraction.time_ratio}; ${t.extraction.pages_per_second} vs ${t.extraction.pdftotext_pages_per_second} pages/s   target ratio <= 2  ${verdict(t.extraction.time_ratio <= 2)}`,
   ];
   const large = report.large;

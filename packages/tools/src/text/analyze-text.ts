@@ -1,6 +1,8 @@
+import { boilerplateReason, repeatKey } from './boilerplate';
 import { findDates } from './dates';
-import { findFigures, keyFigures } from './financial-figures';
-import type { Figure } from './financial-figures';
+import { chooseKeyFigures, findLabelledFigures, withoutRestatements } from './key-metrics';
+import type { LabelledFigure } from './key-metrics';
+import { detectLanguage } from './language';
 import { readability, readabilityCounts } from './readability';
 import { findSections } from './sections';
 import type { SectionRole } from './sections';
@@ -13,11 +15,12 @@ import type {
   AnalysisLevel,
   BasicStatistics,
   DetailedStatistics,
+  KeyMetricEvidence,
   Metric,
   SectionSummary,
   TextAnalysis,
 } from './text-analysis';
-import { contentWords, words } from './words';
+import { termsOf, wordCountOf, words } from './words';
 
 export type {
   AnalysisLevel,
@@ -51,35 +54,43 @@ interface AnalysedSentence extends Sentence {
  * network, no clock), so the same text always gives the same analysis.
  */
 export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
-  const sentences: AnalysedSentence[] = splitSentences(text).map((s) => {
+  const language = detectLanguage(text);
+  const sentences: AnalysedSentence[] = splitSentences(text, language).map((s) => {
     const tokens = words(s.text);
-    return { ...s, tokens, terms: contentWords(tokens) };
+    return { ...s, tokens, terms: termsOf(s.text, tokens, language) };
   });
   const texts = sentences.map((s) => s.text);
-  const figures = findFigures(texts);
-  const key = keyFigures(figures);
-  const key_metrics = Object.fromEntries([...key].map(([label, figure]) => [label, figure.value]));
+  const figures = findLabelledFigures(sentences, language, text);
+  const key = withoutRestatements(chooseKeyFigures(figures));
+  const key_metrics: Record<string, string> = {};
+  const key_metric_evidence: Record<string, KeyMetricEvidence> = {};
+  for (const [label, figure] of key) {
+    key_metrics[label] = figure.value;
+    key_metric_evidence[label] = {
+      value: figure.value,
+      evidence: clip(texts[figure.sentence] ?? ''),
+      page: sentences[figure.sentence]?.page ?? null,
+    };
+  }
 
   const sections = findSections(sentences);
   const roles = new Array<SectionRole>(sentences.length).fill('body');
   for (const section of sections) roles.fill(section.role, section.start, section.end);
-  const withFigures = new Set(figures.map((f) => f.sentence));
+  const repeats = new Map<string, number>();
+  for (const s of sentences) repeats.set(repeatKey(s.text), (repeats.get(repeatKey(s.text)) ?? 0) + 1);
   const candidates: SummaryCandidate[] = sentences.map((s, index) => ({
     text: s.text,
     terms: s.terms,
-    wordCount: s.tokens.length,
+    wordCount: wordCountOf(s.text, s.tokens),
     kind: s.kind,
-    hasFigure: withFigures.has(index),
+    boilerplate: boilerplateReason(s.text, s.kind, repeats),
     role: roles[index] ?? 'body',
     position: sentences.length > 1 ? index / (sentences.length - 1) : 0,
     opensParagraph: index === 0 || sentences[index - 1]?.paragraph !== s.paragraph,
   }));
-  // Centrality is in how many sentences a term occurs, so one sentence repeating a word does not promote itself.
-  const spread = new Map<string, number>();
-  for (const s of sentences) for (const term of new Set(s.terms)) spread.set(term, (spread.get(term) ?? 0) + 1);
   const statements = sentences.filter((s) => s.kind !== 'heading');
   const summaryLength = level === 'basic' && statements.length < SHORT_TEXT_SENTENCES ? 1 : SUMMARY_SENTENCES[level];
-  const summary = summarize(candidates, spread, summaryLength);
+  const summary = summarize(candidates, summaryLength);
 
   let wordCount = 0;
   for (const s of sentences) wordCount += s.tokens.length;
@@ -89,7 +100,9 @@ export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
     paragraph_count: new Set(sentences.map((s) => s.paragraph)).size,
     character_count: codePoints(text.trim()),
   };
-  if (level === 'basic') return { analysis_level: level, summary, key_metrics, statistics: basicStatistics };
+  if (level === 'basic') {
+    return { analysis_level: level, summary, key_metrics, statistics: basicStatistics, language, key_metric_evidence };
+  }
 
   const statementWords = statements.reduce((sum, s) => sum + s.tokens.length, 0);
   const distinct = new Set<string>();
@@ -108,7 +121,8 @@ export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
     average_word_length: round1(wordLetters / Math.max(1, wordCount)),
     reading_time_minutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
   };
-  const metrics = selectMetrics(figures, new Set(key.values()), findDates(texts), texts);
+  const pages = sentences.map((s) => s.page);
+  const metrics = selectMetrics(figures, new Set(key.values()), findDates(texts), texts, pages);
   const frequencies = termFrequencies(sentences.flatMap((s) => s.terms));
   if (level === 'detailed') {
     return {
@@ -116,6 +130,8 @@ export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
       summary,
       key_metrics,
       statistics,
+      language,
+      key_metric_evidence,
       metrics,
       top_terms: topTerms(frequencies, TOP_TERMS.detailed),
     };
@@ -126,7 +142,7 @@ export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
     const size = inSection.filter((c) => c.kind !== 'heading').length;
     return {
       heading: section.heading,
-      summary: summarize(inSection, spread, size >= LONG_SECTION_SENTENCES ? 2 : SECTION_SUMMARY_SENTENCES),
+      summary: summarize(inSection, size >= LONG_SECTION_SENTENCES ? 2 : SECTION_SUMMARY_SENTENCES),
       sentence_count: size,
     };
   });
@@ -135,6 +151,8 @@ export function analyzeText(text: string, level: AnalysisLevel): TextAnalysis {
     summary,
     key_metrics,
     statistics,
+    language,
+    key_metric_evidence,
     metrics,
     top_terms: topTerms(frequencies, TOP_TERMS.comprehensive),
     sections: sectionSummaries,
@@ -155,20 +173,21 @@ interface Located {
  * order; listed in document order.
  */
 function selectMetrics(
-  figures: readonly Figure[],
-  key: ReadonlySet<Figure>,
+  figures: readonly LabelledFigure[],
+  key: ReadonlySet<LabelledFigure>,
   dates: ReturnType<typeof findDates>,
   texts: readonly string[],
+  pages: readonly (number | null)[],
 ): Metric[] {
   const all: Located[] = [];
   for (const figure of figures) {
-    if (figure.label === null) continue;
     all.push({
       metric: {
         label: figure.label,
         value: figure.value,
         kind: figure.kind === 'money' ? 'amount' : 'percentage',
         sentence: clip(texts[figure.sentence] ?? ''),
+        page: pages[figure.sentence] ?? null,
       },
       sentence: figure.sentence,
       order: all.length,
@@ -177,7 +196,13 @@ function selectMetrics(
   }
   for (const date of dates) {
     all.push({
-      metric: { label: date.label, value: date.value, kind: 'date', sentence: clip(texts[date.sentence] ?? '') },
+      metric: {
+        label: date.label,
+        value: date.value,
+        kind: 'date',
+        sentence: clip(texts[date.sentence] ?? ''),
+        page: pages[date.sentence] ?? null,
+      },
       sentence: date.sentence,
       order: all.length,
       key: false,

@@ -27,4 +27,8 @@ describe('findDates', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('reads no year out of an amount after a day and month, nor a year written in two digits', () => {
+    expect(findDates(['Net asset value at 31 December 49,136 thousand.', 'Signed 3/15/24.'])).toEqual([]);
+  });
 });

@@ -46,6 +46,7 @@ export function findDates(sentences: readonly string[]): DateFigure[] {
     for (const result of chrono.strict.parse(sentence, REFERENCE)) {
       const { start } = result;
       if (!start.isCertain('year') || !start.isCertain('month')) continue;
+      if (!statesItsYear(result.text, sentence.slice(result.index + result.text.length))) continue;
       const year = String(start.get('year')).padStart(4, '0');
       const month = String(start.get('month')).padStart(2, '0');
       const value = start.isCertain('day')
@@ -55,6 +56,16 @@ export function findDates(sentences: readonly string[]): DateFigure[] {
     }
   }
   return dates;
+}
+
+/**
+ * Whether a date as chrono read it writes its year in full, and is not the start of a larger
+ * number: "31 December 49,136" is a day and month before an amount, not 2049-12-31.
+ * "15.03.2024" and "March 2024" state a year; "3/15/24" and "December 49" do not.
+ */
+function statesItsYear(text: string, after: string): boolean {
+  if (/^[.,]?\d/u.test(after)) return false;
+  return /(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)/u.test(text);
 }
 
 function dateLabel(before: string): string {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { findFigures, formatAmount, keyMetrics } from './financial-figures';
+import { findFigures, formatAmount } from './financial-figures';
+import type { Figure } from './financial-figures';
+import { chooseKeyFigures } from './key-metrics';
 
+const keyMetrics = (figures: readonly Figure[]) =>
+  Object.fromEntries(
+    [
+      ...chooseKeyFigures(
+        figures.flatMap((f) => (f.label === null ? [] : [{ ...f, label: f.label, totalRow: false }])),
+      ),
+    ].map(([label, f]) => [label, f.value]),
+  );
 const metricsOf = (sentence: string) => keyMetrics(findFigures([sentence]));
 
 describe('formatAmount', () => {
@@ -28,14 +38,27 @@ describe('key metrics', () => {
     ['The company reported revenue of $10.5M for the year.', { revenue: '10.5M' }],
     ['Growth of 15% was driven by new customers.', { growth: '15%' }],
     ['Sales grew 15% year over year.', { growth: '15%' }],
-    ['Subscriptions increased by 15% in the period.', { growth: '15%' }],
-    ['Profit increased by 15% to $2.3 billion.', { growth: '15%', profit: '2.3B' }],
+    // A movement of something that is not an amount of the business, or a share of one: no metric.
+    ['Subscriptions increased by 15% in the period.', {}],
+    ['Accuracy increased from 8.11% to 21.99% after fine-tuning.', {}],
+    ['The cost can rise to up to 10% of total execution time.', {}],
+    ['The cloud segment accounted for 40% of revenue.', {}],
+    ['Revenue rose 12% to $4.1bn.', { growth: '12%', revenue: '4.1B' }],
+    // A figure in parentheses is an aside: a comparison or a part.
+    [
+      'Net income rose to $2.8 million (2023: $2.7 million), helped by real estate sales ($0.5 million).',
+      { net_income: '2.8M' },
+    ],
+    ['Revenue was $32.0 billion, an increase of 11% year-over-year.', { revenue: '32.0B', growth: '11%' }],
+    // Only the revenue's movement is `growth`: a profit's or a cost's is no headline figure.
+    ['Profit increased by 15% to $2.3 billion.', { profit: '2.3B' }],
     ['We recorded $750,000 in costs.', { costs: '750K' }],
     ['Net income of €2.3bn and an EBITDA margin of 31.5 percent.', { net_income: '€2.3B', ebitda_margin: '31.5%' }],
     ['Turnover hit 10 million dollars.', { revenue: '10M' }],
     ['Revenue was $10M and profit was $2M.', { revenue: '10M', profit: '2M' }],
     ['Gross margin improved to 42% as costs fell.', { gross_margin: '42%' }],
-    ['Operating costs fell 3.5% while revenue rose.', { decline: '3.5%' }],
+    ['Operating costs fell 3.5% while revenue rose.', {}],
+    ['Sales fell 3.5% in the quarter.', { decline: '3.5%' }],
     ['Subscriber growth was 31% while churn fell to 4%.', { growth: '31%', churn: '4%' }],
     ['Revenue increased by $2 million to $12 million.', { revenue_change: '2M', revenue: '12M' }],
     ['In 2023 we hired 300 people across 12 offices.', {}],
@@ -52,7 +75,7 @@ describe('key metrics', () => {
     ]);
   });
 
-  it('lets a later total, annual or final statement win over the first figure, the last such one winning', () => {
+  it('lets a later total, annual or final statement win over the first figure, the first such one winning', () => {
     const figures = findFigures([
       'Revenue reached $10.5 million in the quarter, up 15% on last year.',
       'Revenue in the north region was $2.1 million, up 4%.',
@@ -61,7 +84,7 @@ describe('key metrics', () => {
       'Consolidated revenue for the year was $38.4 million after adjustments.',
     ]);
     expect(figures.map((f) => f.headline)).toEqual([false, false, false, false, true, true, false, true]);
-    expect(keyMetrics(figures)).toEqual({ revenue: '38.4M', growth: '12%' });
+    expect(keyMetrics(figures)).toEqual({ revenue: '38.2M', growth: '12%' });
   });
 
   it('takes the longest keyword where several start at one place', () => {

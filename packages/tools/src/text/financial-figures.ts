@@ -29,7 +29,7 @@ export interface Figure {
 const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
 const SCALE = String.raw`(?:\s?(?:thousand|million|billion|trillion|mn|bn)|k|mm|m|b|t)(?![\p{L}\p{N}])`;
 const CURRENCY_BEFORE = String.raw`US\$|A\$|C\$|\$|€|£|¥|(?<![\p{L}])(?:USD|EUR|GBP|JPY|CHF|AUD|CAD)\s?`;
-const CURRENCY_AFTER = String.raw`\s?(?:dollars|usd|euros?|eur|pounds|gbp)(?![\p{L}])`;
+const CURRENCY_AFTER = String.raw`\s?(?:dollars|usd|euros?|eur|meur|musd|pounds|gbp)(?![\p{L}])`;
 
 // "$10.5 million", "€2.3bn", "USD 750,000" or "10 million dollars".
 const MONEY = new RegExp(
@@ -54,6 +54,8 @@ const CURRENCY_CODES: Readonly<Record<string, string>> = {
   cad: 'CAD',
   '€': 'EUR',
   eur: 'EUR',
+  meur: 'EUR',
+  musd: 'USD',
   euro: 'EUR',
   euros: 'EUR',
   '£': 'GBP',
@@ -98,19 +100,32 @@ const HEADLINE =
   /(?<![\p{L}])(?:total(?:s|ed|led|ing)?|overall|consolidated|annual|full[- ]year|final|fiscal year|for the year)(?![\p{L}])/iu;
 
 // A keyword this many words from a figure is about something else.
-const MAX_LABEL_DISTANCE = 15;
+const MAX_LABEL_DISTANCE = 10;
+// A headline word qualifies a figure it stands this close to ("total company sales", "full-year revenue", "12% for the year").
+const HEADLINE_REACH = 16;
 const CLAUSE_BREAK_WORDS = 3;
 
-/** Every amount of money and percentage in the sentences, in text order, labelled. */
-export function findFigures(sentences: readonly string[]): Figure[] {
+/**
+ * Every amount of money and percentage in the sentences, in text order, labelled.
+ * `talksMoney`: whether the whole text states an amount of money somewhere; only then does
+ * a bare "growth" name a figure of the business (see `movesAnAmount`).
+ */
+export function findFigures(sentences: readonly string[], talksMoney = true): Figure[] {
   const figures: Figure[] = [];
   for (const [index, sentence] of sentences.entries()) {
     const found = [...moneyIn(sentence), ...percentagesIn(sentence)].sort((a, b) => a.start - b.start);
     if (found.length === 0) continue;
     const keywords = keywordsIn(sentence);
-    const headline = HEADLINE.test(sentence);
     for (const { start, end, figure } of found) {
-      const label = nearestLabel(sentence, keywords, figure.kind, start, end);
+      // "(Q4'23: 2.7 MEUR)", "(+33%)": an aside (a comparison, a part), not the figure stated.
+      const named = inParentheses(sentence, start)
+        ? undefined
+        : nearestLabel(sentence, keywords, figure.kind, start, end, talksMoney);
+      const label = named?.label ?? null;
+      // "Total company sales were $33.9 billion": the headline word qualifies the figure's own label.
+      const headline =
+        named !== undefined &&
+        HEADLINE.test(sentence.slice(Math.max(0, named.at - HEADLINE_REACH), Math.max(end, named.at) + HEADLINE_REACH));
       // "Revenue increased by $2 million to $12 million": the first amount is a change, not the revenue.
       const isChange = figure.kind === 'money' && /\bby\s*$/iu.test(sentence.slice(0, start));
       figures.push({
@@ -122,32 +137,6 @@ export function findFigures(sentences: readonly string[]): Figure[] {
     }
   }
   return figures;
-}
-
-/**
- * The figure that stands for each label, by this rule: the first one stated, unless a later
- * sentence states a headline figure for the same label (a total, annual, full-year,
- * consolidated, overall or final one), in which case the last such statement wins.
- * Reports lead with their main numbers and later mentions are mostly comparisons or parts,
- * except a closing statement of totals, which is what a reader asks for first, wherever it
- * stands (even on the last page of a long document). Amounts and percentages only; US
- * dollars are shown without a symbol ("10.5M"), other currencies with theirs ("€2.3B").
- */
-export function keyFigures(figures: readonly Figure[]): Map<string, Figure> {
-  const chosen = new Map<string, Figure>();
-  for (const figure of figures) {
-    if (figure.label === null) continue;
-    const current = chosen.get(figure.label);
-    if (current === undefined || figure.headline) chosen.set(figure.label, figure);
-  }
-  return chosen;
-}
-
-/** `keyFigures` as a map of label to value, e.g. `{ revenue: "10.5M", growth: "15%" }`. */
-export function keyMetrics(figures: readonly Figure[]): Record<string, string> {
-  const metrics: Record<string, string> = {};
-  for (const [label, figure] of keyFigures(figures)) metrics[label] = figure.value;
-  return metrics;
 }
 
 /**
@@ -190,7 +179,9 @@ function moneyIn(sentence: string): Located[] {
     const symbol = (groups.cur ?? groups.cur2 ?? '').trim().toLowerCase();
     if (digits === undefined) continue;
     const currency = CURRENCY_CODES[symbol] ?? 'USD';
-    const { value, amount } = formatAmount(digits, groups.scale ?? groups.scale2);
+    // "75.5 MEUR": millions of euros, the scale written into the currency.
+    const millions = symbol === 'meur' || symbol === 'musd' ? 'M' : undefined;
+    const { value, amount } = formatAmount(digits, groups.scale ?? groups.scale2 ?? millions);
     out.push({
       start: match.index,
       end: match.index + match[0].length,
@@ -277,27 +268,82 @@ function nearestLabel(
   kind: FigureKind,
   start: number,
   end: number,
-): string | null {
+  talksMoney: boolean,
+): { label: string; at: number } | undefined {
   // Keywords are in text order and each is a word of its own, so on either side of the
   // figure the nearest keyword that can name it is also the nearest by words: only those
   // two are measured (measuring every keyword cost a pass over the sentence for each pair).
-  let before: { label: string; distance: number } | undefined;
+  let before: { label: string; at: number; distance: number } | undefined;
   for (let i = keywords.length - 1; i >= 0 && before === undefined; i--) {
-    const { keyword, end: kEnd } = keywords[i]!;
+    const { keyword, start: kStart, end: kEnd } = keywords[i]!;
     if (kEnd > start || !keyword.kinds.includes(kind)) continue;
-    if (keyword.movement && /^\s*to\s*$/iu.test(sentence.slice(kEnd, start))) continue;
-    before = { label: keyword.label, distance: gapWords(sentence.slice(kEnd, start)) };
+    // "cost per operator", "price per ad": a unit rate, not a figure of the business.
+    if (/^\s+per\s/iu.test(sentence.slice(kEnd, kEnd + 6))) continue;
+    // "rose to 4%", "can rise to up to 10%": the level reached, not the size of the change.
+    if (keyword.movement && /^\s*to\b/iu.test(sentence.slice(kEnd, start))) continue;
+    const moved = keyword.movement ? movesAnAmount(sentence, keywords, i, talksMoney) : undefined;
+    // The size of a change of something other than the revenue ("unemployment declined 2.5%"):
+    // no label, and not the level of the noun before it either.
+    if (keyword.movement && moved === undefined) break;
+    before = {
+      label: keyword.label,
+      // A movement's headline word qualifies its subject ("total annual revenue ... up 23.4%").
+      at: moved?.subject?.start ?? kStart,
+      distance: gapWords(sentence.slice(kEnd, start)),
+    };
   }
-  const next = keywords.find(({ keyword, start: kStart }) => kStart >= end && keyword.kinds.includes(kind));
-  const after =
-    next === undefined
-      ? undefined
-      : { label: next.keyword.label, distance: gapWords(sentence.slice(end, next.start)) * 2 + 1 };
+  // A keyword after the figure names it only through "in" or "of" ("$750,000 in costs",
+  // "15% of growth"); "a $100 investment" is an example, not a figure the text reports.
+  const next = keywords.find(
+    ({ keyword, start: kStart }) =>
+      kStart >= end &&
+      keyword.kinds.includes(kind) &&
+      !keyword.movement &&
+      /^\s*(?:in|of)\s*$/iu.test(sentence.slice(end, kStart)),
+  );
+  const after = next === undefined ? undefined : { label: next.keyword.label, at: next.start, distance: 3 };
   type Candidate = NonNullable<typeof before>;
   const near = [before, after].filter((c): c is Candidate => c !== undefined && c.distance <= MAX_LABEL_DISTANCE);
   // The keyword before wins a tie: it comes first in the text.
   const best = near.length === 2 && near[1]!.distance < near[0]!.distance ? near[1] : near[0];
-  return best?.label ?? null;
+  return best === undefined ? undefined : { label: best.label, at: best.at };
+}
+
+// The subject of a movement word stands this many words before it at most ("Identical sales
+// without fuel increased 1.0%", "Revenue was $32.0 billion, an increase of 11%").
+const MAX_SUBJECT_DISTANCE = 12;
+
+/**
+ * Whether the movement word `keywords[index]` moves the revenue, and so names its growth or
+ * decline: the noun "growth" names a growth rate itself ("subscriber growth was 31%") in a
+ * text about money (not a paper's "population growth of 2%"); a verb or another noun needs
+ * revenue or sales shortly before it as its subject, so "accuracy
+ * increased 8.11%" or "ad impressions increased by 34%" label nothing.
+ */
+function movesAnAmount(
+  sentence: string,
+  keywords: readonly KeywordMatch[],
+  index: number,
+  talksMoney: boolean,
+): { subject: KeywordMatch | undefined } | undefined {
+  const movement = keywords[index]!;
+  if (/^growth$/iu.test(sentence.slice(movement.start, movement.end))) {
+    return talksMoney ? { subject: undefined } : undefined;
+  }
+  for (let i = index - 1; i >= 0; i--) {
+    const candidate = keywords[i]!;
+    if (gapWords(sentence.slice(candidate.end, movement.start)) > MAX_SUBJECT_DISTANCE) return undefined;
+    // Only the revenue's movement is the `growth` a reader asks for: "costs rose 10%" or "earnings
+    // per share increased 10%" are true but are no headline figure, and would stand for it.
+    if (!candidate.keyword.movement) return candidate.keyword.label === 'revenue' ? { subject: candidate } : undefined;
+  }
+  return undefined;
+}
+
+/** Whether an opening parenthesis before `at` is still open there (looked for in the 80 characters before). */
+function inParentheses(sentence: string, at: number): boolean {
+  const before = sentence.slice(Math.max(0, at - 80), at);
+  return before.lastIndexOf('(') > before.lastIndexOf(')');
 }
 
 function gapWords(gap: string): number {

@@ -46,12 +46,14 @@ describe('a document of more than 1,000 pages and 3 MB of text', () => {
         value: LARGE_LAST_PAGE.revenue,
         kind: 'amount',
         sentence: LARGE_LAST_PAGE.sentence,
+        page: null,
       });
       expect(analysis.metrics).toContainEqual({
         label: 'net_income',
         value: LARGE_LAST_PAGE.netIncome,
         kind: 'amount',
         sentence: LARGE_LAST_PAGE.netIncomeSentence,
+        page: null,
       });
       expect(analysis.metrics.length).toBeLessThanOrEqual(50);
       expect(analysis.sections).toHaveLength(100);

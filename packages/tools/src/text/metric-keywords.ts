@@ -14,49 +14,52 @@ export interface MetricKeyword {
   movement?: true;
 }
 
-const BOTH: readonly FigureKind[] = ['money', 'percentage'];
 const MONEY: readonly FigureKind[] = ['money'];
 const PERCENT: readonly FigureKind[] = ['percentage'];
 
 /**
  * Words that name a financial figure. Where several match the same words, the longest
- * wins ("net income" over "income", "gross margin" over "margin"). Movement words
- * (grew, fell) only name percentages: "increased by $2 million" says nothing about what.
+ * wins ("net income" over "income", "gross margin" over "margin"). Amounts are named by
+ * what they are (revenue, costs); percentages only by rates (margin, tax rate, growth) and
+ * by movement words (grew, fell) whose subject is an amount's name: "costs are 10% of
+ * execution time" is a share, not a figure of the business, and "accuracy rose 8%" is no
+ * business figure at all. Movement words only name percentages: "increased by $2 million"
+ * says nothing about what.
  */
 export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
-  { label: 'revenue', pattern: 'revenues?|sales|turnover|top[- ]line', kinds: BOTH },
-  { label: 'net_income', pattern: 'net (?:income|profits?|earnings)|bottom[- ]line', kinds: BOTH },
-  { label: 'net_loss', pattern: 'net loss(?:es)?', kinds: BOTH },
-  { label: 'operating_income', pattern: 'operating (?:income|profits?)|income from operations', kinds: BOTH },
-  { label: 'gross_profit', pattern: 'gross profits?', kinds: BOTH },
-  { label: 'ebitda', pattern: '(?:adjusted )?ebitda', kinds: BOTH },
+  { label: 'revenue', pattern: 'revenues?|sales|turnover|top[- ]line', kinds: MONEY },
+  { label: 'net_income', pattern: 'net (?:income|profits?|earnings)|bottom[- ]line', kinds: MONEY },
+  { label: 'net_loss', pattern: 'net loss(?:es)?', kinds: MONEY },
+  { label: 'operating_income', pattern: 'operating (?:income|profits?)|income from operations', kinds: MONEY },
+  { label: 'gross_profit', pattern: 'gross profits?', kinds: MONEY },
+  { label: 'ebitda', pattern: '(?:adjusted )?ebitda', kinds: MONEY },
   { label: 'ebitda_margin', pattern: '(?:adjusted )?ebitda margins?', kinds: PERCENT },
   { label: 'gross_margin', pattern: 'gross margins?', kinds: PERCENT },
   { label: 'operating_margin', pattern: 'operating margins?', kinds: PERCENT },
   { label: 'net_margin', pattern: 'net margins?|profit margins?', kinds: PERCENT },
   { label: 'margin', pattern: 'margins?', kinds: PERCENT },
-  { label: 'profit', pattern: 'profits?|earnings', kinds: BOTH },
+  { label: 'profit', pattern: 'profits?|earnings', kinds: MONEY },
   { label: 'loss', pattern: 'loss(?:es)?', kinds: MONEY },
-  { label: 'income', pattern: 'income', kinds: BOTH },
+  { label: 'income', pattern: 'income', kinds: MONEY },
   { label: 'eps', pattern: 'earnings per share|eps', kinds: MONEY },
-  { label: 'operating_expenses', pattern: 'operating (?:expenses?|costs?)|opex', kinds: BOTH },
-  { label: 'expenses', pattern: 'expenses?|expenditures?|spending', kinds: BOTH },
-  { label: 'capex', pattern: 'capital expenditures?|capex', kinds: BOTH },
-  { label: 'costs', pattern: 'costs?', kinds: BOTH },
-  { label: 'free_cash_flow', pattern: 'free cash flows?', kinds: BOTH },
-  { label: 'cash_flow', pattern: '(?:operating )?cash flows?', kinds: BOTH },
+  { label: 'operating_expenses', pattern: 'operating (?:expenses?|costs?)|opex', kinds: MONEY },
+  { label: 'expenses', pattern: 'expenses?|expenditures?|spending', kinds: MONEY },
+  { label: 'capex', pattern: 'capital expenditures?|capex', kinds: MONEY },
+  { label: 'costs', pattern: 'costs?', kinds: MONEY },
+  { label: 'free_cash_flow', pattern: 'free cash flows?', kinds: MONEY },
+  { label: 'cash_flow', pattern: '(?:operating )?cash flows?', kinds: MONEY },
   { label: 'cash', pattern: 'cash(?: and cash equivalents)?', kinds: MONEY },
   { label: 'debt', pattern: 'debt|borrowings?', kinds: MONEY },
   { label: 'assets', pattern: 'assets', kinds: MONEY },
   { label: 'liabilities', pattern: 'liabilities', kinds: MONEY },
   { label: 'equity', pattern: 'equity', kinds: MONEY },
-  { label: 'dividend', pattern: 'dividends?', kinds: BOTH },
-  { label: 'budget', pattern: 'budgets?', kinds: BOTH },
+  { label: 'dividend', pattern: 'dividends?', kinds: MONEY },
+  { label: 'budget', pattern: 'budgets?', kinds: MONEY },
   { label: 'investment', pattern: 'investments?|invested', kinds: MONEY },
   { label: 'valuation', pattern: 'valuation|market (?:cap|capitalization)', kinds: MONEY },
   { label: 'price', pattern: 'prices?', kinds: MONEY },
   { label: 'tax_rate', pattern: 'tax rate', kinds: PERCENT },
-  { label: 'tax', pattern: 'tax(?:es)?', kinds: BOTH },
+  { label: 'tax', pattern: 'tax(?:es)?', kinds: MONEY },
   { label: 'interest_rate', pattern: 'interest rates?', kinds: PERCENT },
   { label: 'inflation', pattern: 'inflation', kinds: PERCENT },
   { label: 'market_share', pattern: 'market share', kinds: PERCENT },

@@ -30,16 +30,17 @@ describe('splitSentences', () => {
       'Next year looks good.',
     ].join('\n');
     expect(splitSentences(text)).toEqual([
-      { text: 'Executive Summary', paragraph: 0, kind: 'heading' },
+      { text: 'Executive Summary', paragraph: 0, kind: 'heading', page: null },
       {
         text: 'Results were strong in the first half and we expect continued momentum, with improvements in margins.',
         paragraph: 0,
         kind: 'prose',
+        page: null,
       },
-      { text: 'First item', paragraph: 0, kind: 'item' },
-      { text: 'Second item', paragraph: 0, kind: 'item' },
-      { text: 'Outlook', paragraph: 1, kind: 'heading' },
-      { text: 'Next year looks good.', paragraph: 1, kind: 'prose' },
+      { text: 'First item', paragraph: 0, kind: 'item', page: null },
+      { text: 'Second item', paragraph: 0, kind: 'item', page: null },
+      { text: 'Outlook', paragraph: 1, kind: 'heading', page: null },
+      { text: 'Next year looks good.', paragraph: 1, kind: 'prose', page: null },
     ]);
   });
 
@@ -54,6 +55,26 @@ describe('splitSentences', () => {
       ['item', 'Margins widened'],
       // Lowercase: a fragment of prose, not a heading.
       ['prose', 'quarterly revenue update'],
+    ]);
+  });
+
+  it('joins a sentence that a blank line cuts after a long unfinished line, but not a heading or a row', () => {
+    const text = [
+      'The following table includes information on all the tax jurisdictions in which the entities included in our',
+      '',
+      'Consolidated Financial Statements are resident for tax purposes.',
+      '',
+      'Tax information by country',
+      '',
+      'Spain 2,673 367 51',
+    ].join('\n');
+    expect(splitSentences(text, 'en').map((s) => [s.kind, s.text])).toEqual([
+      [
+        'prose',
+        'The following table includes information on all the tax jurisdictions in which the entities included in our Consolidated Financial Statements are resident for tax purposes.',
+      ],
+      ['heading', 'Tax information by country'],
+      ['row', 'Spain 2,673 367 51'],
     ]);
   });
 

@@ -6,6 +6,13 @@ import { TermCount } from './term-frequency';
 export const AnalysisLevel = z.enum(['basic', 'detailed', 'comprehensive']);
 export type AnalysisLevel = z.infer<typeof AnalysisLevel>;
 
+const page = z
+  .number()
+  .int()
+  .positive()
+  .nullable()
+  .describe('The 1-based page it is on, where the text marks pages with form feeds; null where it does not.');
+
 /** A figure found in the text, labelled by what it measures, with the sentence that states it. */
 export const Metric = z.object({
   label: z.string().describe('What the figure measures, e.g. revenue, growth, net_income, payment_date.'),
@@ -13,7 +20,8 @@ export const Metric = z.object({
     .string()
     .describe('Normalised: "10.5M" (US dollars), "€2.3B", "15%", or an ISO date "2024-03-15" / "2024-03".'),
   kind: z.enum(['amount', 'percentage', 'date']),
-  sentence: z.string().describe('The sentence it was found in (long ones cut at 300 characters).'),
+  sentence: z.string().describe('The sentence or table row it was found in (long ones cut at 300 characters).'),
+  page: page,
 });
 export type Metric = z.infer<typeof Metric>;
 
@@ -22,7 +30,7 @@ const count = (what: string) => z.number().int().nonnegative().describe(what);
 /** Counts every level reports. */
 export const BasicStatistics = z.object({
   word_count: count('Words, numbers included.'),
-  sentence_count: count('Sentences and list items, headings not included.'),
+  sentence_count: count('Sentences, list items and table rows, headings not included.'),
   paragraph_count: count('Blocks of text separated by blank lines.'),
   character_count: count('Characters (Unicode code points) of the text without leading and trailing white space.'),
 });
@@ -55,15 +63,39 @@ const summary = z
 const keyMetrics = z
   .record(z.string(), z.string())
   .describe(
-    'One figure per label, e.g. { "revenue": "10.5M", "growth": "15%" }: the first one stated, unless a later sentence ' +
-      'states a total, annual, full-year, consolidated, overall or final one, of which the last wins. Amounts and percentages.',
+    'One figure per label, e.g. { "revenue": "10.5M", "growth": "15%" }, only where a label in a financial context ' +
+      'names it: a table or form row ("Net income $ 7,788", "Total $ 279.84"; the key is a known metric\'s name or the ' +
+      'row\'s label in snake case) or a sentence ("revenue rose 12% to $4.1bn"); empty for a text that states no amount ' +
+      'of money. The first one stated, unless a later one states a total, annual, full-year, consolidated, overall or ' +
+      "final one, of which the last wins. A table row's figure is its current period's column where the header names " +
+      'periods ("2023 2022 % Change"), and the revenue\'s change column is growth. A label is qualified where the ' +
+      'document states several figures for it: "adjusted_eps" beside "eps", "revenue_guidance" for a figure it expects ' +
+      '(under a guidance or outlook heading, or after "expects"). Amounts (with the table\'s unit, e.g. "In millions") ' +
+      'and percentages (rates only).',
   );
+
+/** Where a key metric was read. */
+export const KeyMetricEvidence = z.object({
+  value: z.string().describe('The value, as in key_metrics.'),
+  evidence: z.string().describe('The sentence or table row that states it (long ones cut at 300 characters).'),
+  page,
+});
+export type KeyMetricEvidence = z.infer<typeof KeyMetricEvidence>;
+
+const keyMetricEvidence = z
+  .record(z.string(), KeyMetricEvidence)
+  .describe('For each key of key_metrics, the sentence or row it was read from and its page.');
+const language = z
+  .string()
+  .describe('The main language of the text, ISO 639-1 ("en", "de", "ja"), or "und" when it cannot be told.');
 
 export const BasicAnalysis = z.object({
   analysis_level: z.literal('basic'),
   summary,
   key_metrics: keyMetrics,
   statistics: BasicStatistics,
+  language,
+  key_metric_evidence: keyMetricEvidence,
 });
 export type BasicAnalysis = z.infer<typeof BasicAnalysis>;
 
@@ -72,6 +104,8 @@ export const DetailedAnalysis = z.object({
   summary,
   key_metrics: keyMetrics,
   statistics: DetailedStatistics,
+  language,
+  key_metric_evidence: keyMetricEvidence,
   metrics: z
     .array(Metric)
     .describe(

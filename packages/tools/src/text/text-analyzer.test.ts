@@ -68,7 +68,16 @@ describe('text_analyzer', () => {
       paragraph_count: 3,
       character_count: Q4_REPORT.length,
     });
-    expect(Object.keys(result).sort()).toEqual(['analysis_level', 'key_metrics', 'statistics', 'summary']);
+    expect(Object.keys(result).sort()).toEqual([
+      'analysis_level',
+      'key_metric_evidence',
+      'key_metrics',
+      'language',
+      'statistics',
+      'summary',
+    ]);
+    expect(result.language).toBe('en');
+    expect(result.key_metric_evidence.revenue).toEqual({ value: '10.5M', evidence: REPORT_SENTENCES[0], page: null });
   });
 
   it("labels amounts and percentages by what they measure, keeping seed 002's key_metrics shape", async () => {
@@ -80,6 +89,8 @@ describe('text_analyzer', () => {
       operating_expenses: '4.2M',
       gross_margin: '42%',
       ebitda: '3.4M',
+      // "Acme Inc. expects revenue growth of 12% in 2024": expected, beside the 15% reported.
+      growth_guidance: '12%',
       cash: '750K',
     });
   });
@@ -87,14 +98,14 @@ describe('text_analyzer', () => {
   it('lists each labelled figure with its kind and the sentence it came from at the detailed level', async () => {
     const result = (await analyse({ text: Q4_REPORT, analysis_level: 'detailed' })) as DetailedAnalysis;
     expect(result.metrics).toEqual([
-      { label: 'revenue', value: '10.5M', kind: 'amount', sentence: REPORT_SENTENCES[0] },
-      { label: 'growth', value: '15%', kind: 'percentage', sentence: REPORT_SENTENCES[0] },
-      { label: 'net_income', value: '2.1M', kind: 'amount', sentence: REPORT_SENTENCES[1] },
-      { label: 'operating_expenses', value: '4.2M', kind: 'amount', sentence: REPORT_SENTENCES[1] },
-      { label: 'gross_margin', value: '42%', kind: 'percentage', sentence: REPORT_SENTENCES[3] },
-      { label: 'ebitda', value: '3.4M', kind: 'amount', sentence: REPORT_SENTENCES[4] },
-      { label: 'growth', value: '12%', kind: 'percentage', sentence: REPORT_SENTENCES[5] },
-      { label: 'cash', value: '750K', kind: 'amount', sentence: REPORT_SENTENCES[6] },
+      { label: 'revenue', value: '10.5M', kind: 'amount', sentence: REPORT_SENTENCES[0], page: null },
+      { label: 'growth', value: '15%', kind: 'percentage', sentence: REPORT_SENTENCES[0], page: null },
+      { label: 'net_income', value: '2.1M', kind: 'amount', sentence: REPORT_SENTENCES[1], page: null },
+      { label: 'operating_expenses', value: '4.2M', kind: 'amount', sentence: REPORT_SENTENCES[1], page: null },
+      { label: 'gross_margin', value: '42%', kind: 'percentage', sentence: REPORT_SENTENCES[3], page: null },
+      { label: 'ebitda', value: '3.4M', kind: 'amount', sentence: REPORT_SENTENCES[4], page: null },
+      { label: 'growth_guidance', value: '12%', kind: 'percentage', sentence: REPORT_SENTENCES[5], page: null },
+      { label: 'cash', value: '750K', kind: 'amount', sentence: REPORT_SENTENCES[6], page: null },
     ]);
     expect(result.top_terms).toHaveLength(5);
     expect(result.top_terms[0]).toEqual({ term: 'revenue', count: 2 });
@@ -111,8 +122,8 @@ describe('text_analyzer', () => {
     const news = (await analyse({ text: PARK_NEWS, analysis_level: 'detailed' })) as DetailedAnalysis;
     expect(news.summary).not.toBe(report.summary);
     expect(news.summary).toMatch(/park/);
-    // "declined" is nearer to the figure than "Unemployment".
-    expect(news.key_metrics).toEqual({ decline: '2.5%' });
+    // Unemployment's decline is no figure of a business.
+    expect(news.key_metrics).toEqual({});
     expect(news.top_terms.map((t) => t.term)).toEqual(expect.arrayContaining(['council', 'park']));
     expect(news.statistics.sentence_count).toBe(6);
   });
@@ -246,6 +257,7 @@ describe('text_analyzer on the financial report fixture', () => {
       value: '2024-03-15',
       kind: 'date',
       sentence: 'The board approved a dividend of $0.20 per share, payable on March 15, 2024.',
+      page: null,
     });
   });
 

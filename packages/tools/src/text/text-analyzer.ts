@@ -31,10 +31,12 @@ export const textAnalyzer = defineTool({
   tool_id: 'text_analyzer',
   name: 'Text Analysis Tool',
   description:
-    'Analyses a text without any model or network, the same way every time: an extractive summary that prefers the ' +
-    "document's own summary section, key metrics (amounts and percentages labelled by what they measure, e.g. revenue " +
-    '"10.5M", growth "15%"), counts, and at higher levels dates, top terms, section summaries and readability scores.',
-  version: '2.1.0',
+    'Analyses a text without any model or network, the same way every time: its language, an extractive summary ' +
+    '(TextRank over the sentences Intl.Segmenter finds, boilerplate such as table rows, running headers, page ' +
+    'numbers and form instructions left out), key metrics only where a label in a financial context names them ' +
+    '(e.g. revenue "10.5M", growth "15%", a table row "Net income $ 7,788"), each with the sentence or row it was ' +
+    'read from, counts, and at higher levels dates, top terms, section summaries and readability scores.',
+  version: '3.0.0',
   parameters: TextAnalyzerParams,
   outputs: TextAnalyzerOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed

@@ -22,3 +22,27 @@ export function contentWords(tokens: readonly string[]): string[] {
   }
   return out;
 }
+
+const CJK_LANGUAGES = new Set(['ja', 'zh', 'ko']);
+const CJK_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+
+/**
+ * The content words of a sentence: `contentWords` of its `words`, and for Chinese, Japanese
+ * and Korean the words `Intl.Segmenter` finds (ICU's dictionaries), since those scripts put
+ * no spaces between words. Single CJK characters are mostly particles and are left out.
+ */
+export function termsOf(text: string, tokens: readonly string[], language: string): string[] {
+  if (!CJK_LANGUAGES.has(language) || !CJK_CHAR.test(text)) return contentWords(tokens);
+  const out: string[] = [];
+  for (const { segment, isWordLike } of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) {
+    if (!isWordLike) continue;
+    if (CJK_CHAR.test(segment) ? segment.length >= 2 : true) out.push(...contentWords([segment]));
+  }
+  return out;
+}
+
+/** About how many words a sentence has: its tokens, or for CJK text about one per two characters. */
+export function wordCountOf(text: string, tokens: readonly string[]): number {
+  const cjk = text.match(new RegExp(CJK_CHAR.source, 'gu'))?.length ?? 0;
+  return cjk > tokens.length ? Math.ceil(cjk / 2) : tokens.length;
+}
