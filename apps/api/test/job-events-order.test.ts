@@ -31,6 +31,13 @@ forEachDialect('job event streams tell every step ending in step order, against 
     expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
     return new SseReader(res);
   };
+  /** Runs a job of `steps` to its end and answers its whole stream's skeleton. */
+  const storyOf = async (steps: unknown[]) => {
+    const job = await createJob(stack, { steps });
+    const stream = await open(job.job_id);
+    await startJob(stack, job.job_id);
+    return skeleton(await stream.rest());
+  };
 
   beforeAll(async () => {
     stack = await startApiStack('events-order', { dialect });
@@ -57,12 +64,9 @@ forEachDialect('job event streams tell every step ending in step order, against 
   });
 
   it('wait → tool: the wait completes before the tool starts', async () => {
-    const job = await createJob(stack, {
-      steps: [{ step_id: 'hold', type: 'sys.wait', wait: { duration: '1s' } }, sleepStep('after')],
-    });
-    const stream = await open(job.job_id);
-    await startJob(stack, job.job_id);
-    expect(skeleton(await stream.rest())).toEqual([
+    expect(
+      await storyOf([{ step_id: 'hold', type: 'sys.wait', wait: { duration: '1s' } }, sleepStep('after')]),
+    ).toEqual([
       'job.started',
       'step.waiting hold',
       'step.completed hold',
@@ -75,15 +79,12 @@ forEachDialect('job event streams tell every step ending in step order, against 
   it('sub-workflow → tool: the sub-workflow step completes before the tool starts', async () => {
     const child = `child_${Math.random().toString(36).slice(2, 10)}`;
     await publishWorkflow(stack, child, { steps: [toolStepDefinition('echo', 'noop', { value: 'hi' })] });
-    const job = await createJob(stack, {
-      steps: [
+    expect(
+      await storyOf([
         { step_id: 'call', type: 'sys.sub_workflow', sub_workflow: { workflow_id: child, mode: 'SINGLE' } },
         sleepStep('after'),
-      ],
-    });
-    const stream = await open(job.job_id);
-    await startJob(stack, job.job_id);
-    expect(skeleton(await stream.rest())).toEqual([
+      ]),
+    ).toEqual([
       'job.started',
       'step.started call',
       'step.completed call',
@@ -94,17 +95,14 @@ forEachDialect('job event streams tell every step ending in step order, against 
   });
 
   it('tool → disabled → tool: the disabled steps are told before the next step starts', async () => {
-    const job = await createJob(stack, {
-      steps: [
+    expect(
+      await storyOf([
         sleepStep('first'),
         toolStepDefinition('off', 'noop', { value: 'x' }, {}, { activation_policy: { enabled: false } }),
         toolStepDefinition('off_too', 'noop', { value: 'x' }, {}, { activation_policy: { enabled: false } }),
         sleepStep('last'),
-      ],
-    });
-    const stream = await open(job.job_id);
-    await startJob(stack, job.job_id);
-    expect(skeleton(await stream.rest())).toEqual([
+      ]),
+    ).toEqual([
       'job.started',
       'step.started first',
       'step.completed first',
