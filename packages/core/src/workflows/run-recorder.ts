@@ -257,9 +257,9 @@ export class RunRecorder {
       log.info('Run is no longer the job current run; its record was dropped', { job_id: run.job_id });
   }
 
-  /** Writes the header and the unrecorded steps. */
-  private async writeUnrecorded(run: RunState): Promise<void> {
-    const steps = this.unrecorded.flatMap((index) => run.steps[index] ?? []);
+  /** Writes the header, the unrecorded steps and `begun` (a step as it begins), in one write. */
+  private async writeUnrecorded(run: RunState, begun: RunState['steps'] = []): Promise<void> {
+    const steps = [...this.unrecorded.flatMap((index) => run.steps[index] ?? []), ...begun];
     await this.record(run, { header: headerOf(run), steps }, this.persistence);
     this.unrecorded.length = 0;
     this.unrecordedBytes = 0;
@@ -272,11 +272,7 @@ export class RunRecorder {
    * step's activity may record the run's ending again.
    */
   private async writeEnded(run: RunState, begun: RunState['steps']): Promise<void> {
-    const steps = [...this.unrecorded.flatMap((index) => run.steps[index] ?? []), ...begun];
-    await this.record(run, { header: headerOf(run), steps }, this.persistence);
-    this.unrecorded.length = 0;
-    this.unrecordedBytes = 0;
-    this.endedUnwritten = false;
+    await this.writeUnrecorded(run, begun);
     this.persistence.stepsRecorded = true;
   }
 
