@@ -19,6 +19,7 @@ import { recordExternalDispatch } from './record-external-dispatch';
 import { recordLargeRuns } from './record-large-runs';
 import { recordPreparedStarts } from './record-prepared-starts';
 import { recordRunState } from './record-run-state';
+import { recordStepEndings } from './record-step-endings';
 import { openRecordingSession } from './recording-session';
 
 const session = await openRecordingSession(process.argv.slice(2));
@@ -29,6 +30,7 @@ await session.worker.runUntil(async () => {
   await recordLargeRuns(session);
   await recordComposition(session);
   await recordExternalDispatch(session);
+  await recordStepEndings(session);
 });
 
 // After the session's worker has stopped: this group brings a server and worker of its own.

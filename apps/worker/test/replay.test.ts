@@ -83,6 +83,20 @@ const CONSTRUCTS: Record<string, string[]> = {
     'CHILD_WORKFLOW_EXECUTION_COMPLETED',
     'WORKFLOW_EXECUTION_COMPLETED',
   ],
+  'prepared-step-ended.json': [
+    'WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+    'MARKER_RECORDED',
+    'TIMER_FIRED',
+    'ACTIVITY_TASK_COMPLETED',
+    'WORKFLOW_EXECUTION_COMPLETED',
+  ],
+  'run-state-step-ended.json': [
+    'WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+    'MARKER_RECORDED',
+    'TIMER_FIRED',
+    'ACTIVITY_TASK_COMPLETED',
+    'WORKFLOW_EXECUTION_COMPLETED',
+  ],
   'expression-paced.json': [
     'MARKER_RECORDED',
     'TIMER_STARTED',
@@ -125,6 +139,27 @@ describe('job workflow replay', () => {
       ['watchExternalToolCall', 'record-histories'],
       ['noop', 'record-histories'],
     ]);
+  });
+
+  it.each([
+    ['prepared-step-ended.json', ['ordo-bounded-expressions', 'ordo-step-ended-recorded']],
+    ['run-state-step-ended.json', ['ordo-bounded-expressions', 'ordo-step-begun-recorded', 'ordo-step-ended-recorded']],
+  ])('holds in %s the patches its run asked for, the step-ended one among them', (file, patches) => {
+    const raw = JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as {
+      events: {
+        markerRecordedEventAttributes?: {
+          markerName: string;
+          details: Record<string, { payloads: { data: string }[] }>;
+        };
+      }[];
+    };
+    const ids = raw.events.flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_patch') return [];
+      const data = marker.details['patch-data']?.payloads[0]?.data ?? '';
+      return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id];
+    });
+    expect(ids).toEqual(patches);
   });
 
   it('fails on a history whose commands the code does not issue', async () => {

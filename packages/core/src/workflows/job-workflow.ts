@@ -169,8 +169,8 @@ async function interpret(
     }
     if (!activation.active) {
       stepDisabled(run, index, activation.note, now());
-      // No activity records a disabled step: the run's ending records every step.
-      recorder.stepUnrecorded(run, index);
+      // No activity records a disabled step: the next step's begin writes it (or the run's ending).
+      recorder.stepEnded(run, index);
       continue;
     }
     stepStarted(run, index, step.name ?? type.label(step), now());
@@ -208,7 +208,7 @@ async function interpret(
       case 'Completed': {
         const at = outcome.ended_at ?? now();
         stepCompleted(run, index, outcome, at);
-        recorder.stepCompleted(run, index, outcome);
+        recorder.stepCompleted(run, index, outcome, recordsRun);
         if (last) return { ended_at: at, recorded: outcome.recorded === 'run' };
         break;
       }

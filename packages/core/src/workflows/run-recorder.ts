@@ -33,6 +33,14 @@ const CHAIN_PATCH = 'ordo-run-chain';
  */
 const STEP_BEGUN_PATCH = 'ordo-step-begun-recorded';
 
+/**
+ * The patch behind which a step's ending that no activity wrote (a confirmation's, a wait's,
+ * a sub-workflow's or an external tool's completion; a disabled step) is written before the
+ * next step begins (see `stepBegun`), so the job's event stream tells it in step order: runs
+ * recorded before it wrote it with the run's next record, and replay unchanged.
+ */
+const STEP_ENDED_PATCH = 'ordo-step-ended-recorded';
+
 /** A run's header sent to its last activity, at most (bytes of JSON); a larger one is recorded by the workflow. */
 const MAX_FINISH_HEADER_BYTES = 128 * 1024;
 
@@ -71,6 +79,8 @@ export class RunRecorder {
   /** Indexes of the steps the run store may not hold as the run does, lowest first. */
   private readonly unrecorded: number[] = [];
   private unrecordedBytes = 0;
+  /** A step ended that no write has reached at all (not a tool step whose activity recorded its attempt). */
+  private endedUnwritten = false;
 
   /**
    * @param persistence how the run persists itself (its start mode's)
@@ -105,8 +115,8 @@ export class RunRecorder {
     return suggested ? this.continueAsNew(run, index) : this.writeUnrecorded(run);
   }
 
-  /** A step ended and no activity recorded it (a disabled step, a write an activity could not make): the run writes it later. */
-  stepUnrecorded(run: RunState, index: number): void {
+  /** A step ended and no activity recorded it as the run holds it (a disabled step, a write an activity could not make): the run writes it later. */
+  private stepUnrecorded(run: RunState, index: number): void {
     this.persistence.stepsRecorded = false;
     this.unrecorded.push(index);
     this.unrecordedBytes += JSON.stringify(run.steps[index]).length;
@@ -117,14 +127,33 @@ export class RunRecorder {
    * external tool) cannot claim the job for a prepared run, and may wait for days: the
    * workflow records it as begun, claiming first, with the step itself, so the store (and
    * the job's event stream, `step.waiting` or `step.started`) shows it running. A run begun
-   * from a job ID records it too, from `STEP_BEGUN_PATCH` on. Undefined when there is
-   * nothing to write.
+   * from a job ID records it too, from `STEP_BEGUN_PATCH` on.
+   *
+   * Before any step begins, the endings no write has reached yet (`stepEnded`) are written,
+   * from `STEP_ENDED_PATCH` on: with the begun step in the same write, or in a write of their
+   * own before a tool step's activity starts. So a step's ending precedes the next step's
+   * start in the store and on the stream, and a row of disabled steps costs one write.
+   * Undefined when there is nothing to write, as for nearly every tool step: the per-step
+   * path then gains no promise.
    */
   stepBegun(run: RunState, index: number, recordsRun: boolean): Promise<void> | undefined {
-    if (recordsRun) return undefined;
-    if (!this.persistence.prepared && !patched(STEP_BEGUN_PATCH)) return undefined;
+    const ended = this.endedUnwritten && patched(STEP_ENDED_PATCH);
+    if (recordsRun) return ended ? this.writeEnded(run, []) : undefined;
+    if (!this.persistence.prepared && !patched(STEP_BEGUN_PATCH)) return ended ? this.writeEnded(run, []) : undefined;
     const step = run.steps[index];
-    return this.record(run, { header: headerOf(run), steps: step === undefined ? [] : [step] }, this.persistence);
+    const begun = step === undefined ? [] : [step];
+    if (ended) return this.writeEnded(run, begun);
+    return this.record(run, { header: headerOf(run), steps: begun }, this.persistence);
+  }
+
+  /**
+   * A step ended and no write reached it: a step of a type that runs no tool activity
+   * completed, or a step was disabled. The next step's begin writes it (`stepBegun`), a pause
+   * with its header (`recordHeader`), the run's ending with every step.
+   */
+  stepEnded(run: RunState, index: number): void {
+    this.stepUnrecorded(run, index);
+    this.endedUnwritten = true;
   }
 
   /** What a step's activity records of a prepared run: its claim until confirmed, and for the last step the ending. */
@@ -141,11 +170,22 @@ export class RunRecorder {
     };
   }
 
-  /** A step completed: what its activity confirmed (the claim) and did not record (the step). */
-  stepCompleted(run: RunState, index: number, outcome: Extract<StepOutcome, { status: 'Completed' }>): void {
+  /**
+   * A step completed: what its activity confirmed (the claim) and did not record (the step).
+   * `recordsRun`: the step's activity records its attempts (a built-in tool's), so its
+   * completion is in the store even when the run's view of the step is not.
+   */
+  stepCompleted(
+    run: RunState,
+    index: number,
+    outcome: Extract<StepOutcome, { status: 'Completed' }>,
+    recordsRun: boolean,
+  ): void {
     // An activity that ran with the run's claim and succeeded has claimed the job.
     if (outcome.ended_at !== undefined) this.persistence.claim = undefined;
-    if (outcome.recorded === undefined) this.stepUnrecorded(run, index);
+    if (outcome.recorded !== undefined) return;
+    if (recordsRun) this.stepUnrecorded(run, index);
+    else this.stepEnded(run, index);
   }
 
   /** The first activity found the job changed or taken: the run does nothing, as `beginRun` refusing it. */
@@ -153,8 +193,12 @@ export class RunRecorder {
     return this.persistence.claim !== undefined && error.code === failureType('JOB_NOT_STARTABLE');
   }
 
-  /** Writes the run's header (a pause, a resumption, a step begun), claiming the job first while the claim is unconfirmed. */
+  /**
+   * Writes the run's header (a pause, a resumption), claiming the job first while the claim
+   * is unconfirmed; with the step endings no write has reached yet, from `STEP_ENDED_PATCH` on.
+   */
   recordHeader(run: RunState): Promise<void> {
+    if (this.endedUnwritten && patched(STEP_ENDED_PATCH)) return this.writeEnded(run, []);
     return this.record(run, { header: headerOf(run), steps: [] }, this.persistence);
   }
 
@@ -213,12 +257,23 @@ export class RunRecorder {
       log.info('Run is no longer the job current run; its record was dropped', { job_id: run.job_id });
   }
 
-  /** Writes the header and the unrecorded steps. */
-  private async writeUnrecorded(run: RunState): Promise<void> {
-    const steps = this.unrecorded.flatMap((index) => run.steps[index] ?? []);
+  /** Writes the header, the unrecorded steps and `begun` (a step as it begins), in one write. */
+  private async writeUnrecorded(run: RunState, begun: RunState['steps'] = []): Promise<void> {
+    const steps = [...this.unrecorded.flatMap((index) => run.steps[index] ?? []), ...begun];
     await this.record(run, { header: headerOf(run), steps }, this.persistence);
     this.unrecorded.length = 0;
     this.unrecordedBytes = 0;
+    this.endedUnwritten = false;
+  }
+
+  /**
+   * Writes the header, the unrecorded steps (the endings no write has reached among them)
+   * and `begun`, in one write. The store then holds every step as the run does, so the last
+   * step's activity may record the run's ending again.
+   */
+  private async writeEnded(run: RunState, begun: RunState['steps']): Promise<void> {
+    await this.writeUnrecorded(run, begun);
+    this.persistence.stepsRecorded = true;
   }
 
   /** Writes the run's state, lets the handlers finish, and continues as new at step `index`. */
