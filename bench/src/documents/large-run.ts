@@ -31,7 +31,11 @@ export interface LargeFigures {
   time_ratio: number;
   pages_per_second: number;
   pdftotext_pages_per_second: number;
-  /** The same extraction in a process of its own, at a tenth of the pages and at all of them: does memory grow with pages? */
+  /**
+   * The same extraction in a process of its own, at a tenth of the pages, at all of them, and at
+   * four times as many with a quarter of the lines each (the same text: four times that would pass
+   * pdf_extractor's text limit): does memory grow with pages?
+   */
   peak_memory: PeakMemory[];
 }
 
@@ -75,7 +79,8 @@ export function peakMemory(path: string, pages: number): Promise<PeakMemory> {
 /**
  * Generates a `pages`-page text PDF, times pdf_extractor on it against pdftotext (`reps`
  * each, in turn, medians), then measures the peak memory of a fresh process extracting it,
- * and one of a tenth of the pages.
+ * one of a tenth of the pages, and one of four times as many pages holding the same text
+ * (pages are streamed, so memory should not grow with their count).
  */
 export async function measureLarge(
   runner: DocumentToolRunner,
@@ -88,9 +93,12 @@ export async function measureLarge(
     const path = join(dir, `generated-${pages}-pages.pdf`);
     const smallPages = Math.max(1, Math.round(pages / 10));
     const smallPath = join(dir, `generated-${smallPages}-pages.pdf`);
+    const manyPages = pages * 4;
+    const manyPath = join(dir, `generated-${manyPages}-pages.pdf`);
     const bytes = await makeLargePdf(pages);
     writeFileSync(path, bytes);
     writeFileSync(smallPath, await makeLargePdf(smallPages));
+    writeFileSync(manyPath, await makeLargePdf(manyPages, 10));
     const ours: number[] = [];
     const theirs: number[] = [];
     let ok = true;
@@ -111,7 +119,11 @@ export async function measureLarge(
       time_ratio: round(ms / pdftotextMs, 2),
       pages_per_second: round(pages / (ms / 1000)),
       pdftotext_pages_per_second: round(pages / (pdftotextMs / 1000)),
-      peak_memory: [await peakMemory(smallPath, smallPages), await peakMemory(path, pages)],
+      peak_memory: [
+        await peakMemory(smallPath, smallPages),
+        await peakMemory(path, pages),
+        await peakMemory(manyPath, manyPages),
+      ],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -85,7 +85,7 @@ export function formatDocumentsReport(report: DocumentsReport): string {
   if (large !== null) {
     lines.push(
       `extraction, ${large.pages} generated pages  ${large.ms} ms vs pdftotext ${large.pdftotext_ms} ms: ratio ${large.time_ratio}; ${large.pages_per_second} vs ${large.pdftotext_pages_per_second} pages/s   target ratio <= 2  ${verdict(large.ok && large.time_ratio <= 2)}`,
-      `peak memory, fresh process         ${large.peak_memory.map((p) => `${p.pages} pages ${p.max_rss_mib} MiB (${p.rss_before_mib} at start, ${p.ms} ms)`).join('; ')}`,
+      `peak memory, fresh process         ${large.peak_memory.map((p) => `${p.pages} pages ${p.ok ? '' : '(the run failed) '}${p.max_rss_mib} MiB (${p.rss_before_mib} at start, ${p.ms} ms)`).join('; ')}`,
     );
   }
   lines.push(

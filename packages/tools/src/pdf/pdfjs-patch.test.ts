@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { makePdf } from '@ordo/testing';
+import { extractPdfText } from './extract-pdf-text';
+
+// pdf.js is patched for speed (patches/pdfjs-dist@5.5.207.patch; docs/design/documents.md,
+// "Extraction speed"). These hold what the patch must keep true, and fail if it is lost.
+describe('pdf.js as patched', () => {
+  it('finds every page of a flat page tree by its index, in any order, across cleanups', async () => {
+    // pdf-lib writes one /Kids array of all pages; the patch remembers each page found by index.
+    // 250 pages: extractPdfText clears pdf.js's caches every 100 pages.
+    const pdf = await makePdf(Array.from({ length: 250 }, (_, p) => [`Page ${p + 1} of the flat tree`]));
+    const order = [250, 1, 2, 150, ...Array.from({ length: 120 }, (_, i) => i + 3), 249];
+    const read = await extractPdfText(pdf, { selectPages: () => order });
+    expect(read.text.split('\n\n')).toEqual(order.map((page) => `Page ${page} of the flat tree`));
+  });
+
+  it('leaves Array.prototype.push native once pdf.js is loaded', async () => {
+    // The legacy build's core-js replaced it on Node 20 with a slower one for the whole thread.
+    await extractPdfText(await makePdf([['One page']]), { selectPages: () => [1] });
+    expect(Function.prototype.toString.call(Array.prototype.push)).toContain('[native code]');
+  });
+});
