@@ -166,6 +166,7 @@ export const pdfExtractor = defineTool({
           ctx.progress(`Processing page ${page} of ${pageCount}`, reached);
         },
         signal: ctx.signal,
+        fileName: file.name,
         maxTextChars: MAX_TEXT_CHARS,
         includeAnnotations: include_annotations,
         ...(pageOcr === undefined ? {} : { ocr: pageOcr }),
