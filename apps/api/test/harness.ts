@@ -251,6 +251,14 @@ export async function publishWorkflow(
   expect(created.status, await created.clone().text()).toBe(201);
 }
 
+/** A required PDF input variable `doc` ("document"), as jobs that read an uploaded PDF declare it. */
+export const PDF_DOCUMENT_INPUT = {
+  name: 'document',
+  variable_id: 'doc',
+  required: true,
+  schema: { type: 'file', mime_types: ['application/pdf'] },
+} as const;
+
 /** Creates a PUBLISHED workflow and a job of it with these inputs (valid ones), ready to start. */
 export async function createJob(
   stack: ApiRequester,

@@ -5,6 +5,7 @@ import { makePdf, pollUntil, temporalCli } from '@ordo/testing';
 import { defineTool, ToolError } from '@ordo/tools';
 import {
   createJob,
+  PDF_DOCUMENT_INPUT,
   getJob,
   json,
   problem,
@@ -195,14 +196,7 @@ describe('job control over the API, against the real server', () => {
       const job = await createJob(
         stack,
         {
-          input_variables: [
-            {
-              name: 'document',
-              variable_id: 'doc',
-              required: true,
-              schema: { type: 'file', mime_types: ['application/pdf'] },
-            },
-          ],
+          input_variables: [PDF_DOCUMENT_INPUT],
           steps: [toolStepDefinition('extract', 'pdf_extractor', { input_file: 'doc' }, { extracted_text: 'text' })],
         },
         { doc: { file_id: file.file_id } },

@@ -4,6 +4,7 @@ import { pollUntil, seedFile } from '@ordo/testing';
 import { generatedPdf } from '@ordo/tools/fixtures';
 import {
   createJob,
+  PDF_DOCUMENT_INPUT,
   json,
   startApiStack,
   startJob,
@@ -75,14 +76,7 @@ describe('a scanned document', { timeout: SCAN_TIMEOUT_MS + 60_000 }, () => {
     const job = await createJob(
       stack,
       {
-        input_variables: [
-          {
-            name: 'document',
-            variable_id: 'doc',
-            required: true,
-            schema: { type: 'file', mime_types: ['application/pdf'] },
-          },
-        ],
+        input_variables: [PDF_DOCUMENT_INPUT],
         steps: [
           toolStepDefinition(
             'extract',

@@ -24,6 +24,8 @@ export { applicationFailureOf } from './failure';
 export { seedFuzzData } from './fuzz-data';
 export type { FuzzData, FuzzJobs } from './fuzz-data';
 export { makePdf, makeTextBombPdf } from './pdf';
+export { makeDeflateBombPdf, makeFakePdf, makeImagePagesPdf, makeJavaScriptPdf } from './bad-pdf';
+export type { DeflateBombOptions, ImagePagesOptions, JavaScriptPdfOptions } from './bad-pdf';
 export type { MakePdfOptions, TextBombOptions } from './pdf';
 export { ResponseChecker, ResponseMismatch } from './openapi-responses';
 export type {

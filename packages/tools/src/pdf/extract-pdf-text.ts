@@ -11,6 +11,8 @@ import type { PdfAnnotation } from './annotation-text';
 import { layoutPageText } from './text-layout';
 import type { TextRun } from './text-layout';
 import type { PageOcr } from './ocr/page-ocr';
+import { MAX_IMAGE_PIXELS, ReadingBounds } from './input-bounds';
+import type { ReadingLimits } from './input-bounds';
 
 /** What `extractPdfText` read from a document. */
 export interface PdfText {
@@ -53,6 +55,10 @@ export interface ExtractOptions {
   includeAnnotations?: boolean;
   /** Reads the pages it wants by OCR (`ocr/page-ocr.ts`), its text replacing theirs. Without it, no page is. */
   ocr?: Pick<PageOcr, 'wants' | 'read'>;
+  /** The file's name, for messages; default 'document.pdf'. */
+  fileName?: string;
+  /** Lowers the bounds of `input-bounds.ts` (tests); each defaults to its constant. */
+  limits?: Partial<ReadingLimits>;
 }
 
 // pdf.js keeps parsed fonts and resources of every page it has seen until told otherwise;
@@ -62,16 +68,38 @@ const CLEANUP_EVERY_PAGES = 100;
 /**
  * Extracts the text and metadata of a PDF with pdf.js, page by page. Throws a ToolError
  * PDF_PASSWORD_PROTECTED for an encrypted file, PDF_INVALID when pdf.js cannot parse it,
- * and TEXT_TOO_LARGE past `maxTextChars`.
+ * TEXT_TOO_LARGE past `maxTextChars`, and RESOURCE_LIMIT_EXCEEDED past a bound of
+ * `input-bounds.ts` (decoded bytes, pages, time).
  */
 export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions): Promise<PdfText> {
+  const fileName = options.fileName ?? 'document.pdf';
+  const bounds = new ReadingBounds(fileName, options.limits);
+  return bounds.run(() =>
+    readPdf(bytes, options, fileName, bounds).catch((err: unknown) => {
+      throw bounds.failed(err);
+    }),
+  );
+}
+
+async function readPdf(
+  bytes: Uint8Array,
+  options: ExtractOptions,
+  fileName: string,
+  bounds: ReadingBounds,
+): Promise<PdfText> {
   const pdfjs = await loadPdfjs();
   const assets = pdfjsAssetDirs();
   const task = pdfjs.getDocument({
     // pdf.js takes ownership of the buffer it is given and refuses a Node Buffer: pass a copy.
     data: new Uint8Array(bytes),
     useSystemFonts: true,
+    // No code from the file, or made from it, ever runs: no eval (PostScript functions and
+    // fonts are interpreted), no XFA, and the document's JavaScript is never read (only a
+    // viewer's scripting sandbox runs it, which this is not).
     isEvalSupported: false,
+    enableXfa: false,
+    // Images larger than this are left out of a render (OCR) undecoded; text never decodes them.
+    maxImageSize: MAX_IMAGE_PIXELS,
     disableFontFace: true,
     useWorkerFetch: false,
     // Non-embedded Symbol/ZapfDingbats and CJK fonts need these to map glyphs to text.
@@ -83,9 +111,11 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
   try {
-    const doc = await readingPdf(task.promise);
+    const doc = await readingPdf(task.promise, fileName);
     const pages = options.selectPages(doc.numPages);
-    const metadata = pdfMetadata(await readingPdf(doc.getMetadata()), (value) =>
+    bounds.selected(pages.length);
+    const ocr = options.ocr && bounds.untimedOcr(options.ocr);
+    const metadata = pdfMetadata(await readingPdf(doc.getMetadata(), fileName), (value) =>
       pdfjs.PDFDateString.toDateObject(value),
     );
     const texts: string[] = [];
@@ -95,9 +125,12 @@ export async function extractPdfText(bytes: Uint8Array, options: ExtractOptions)
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
+      bounds.page(page);
       const { body, extras, withoutText } = await readingPdf(
-        pageText(doc, page, options.includeAnnotations === true, options.ocr, options.signal),
+        pageText(doc, page, options.includeAnnotations === true, ocr, options.signal),
+        fileName,
       );
+      bounds.pageDone(page, doc.numPages);
       if (withoutText) pagesWithoutText.push(page);
       const text = [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
       if (text.length > 0) {
@@ -180,7 +213,7 @@ const INVALID_PDF_ERRORS = new Set([
 ]);
 
 /** Maps what pdf.js says about the document to our codes; other errors stay as they are. */
-async function readingPdf<T>(work: Promise<T>): Promise<T> {
+async function readingPdf<T>(work: Promise<T>, fileName: string): Promise<T> {
   try {
     return await work;
   } catch (err) {
@@ -193,7 +226,7 @@ async function readingPdf<T>(work: Promise<T>): Promise<T> {
     if (name !== undefined && INVALID_PDF_ERRORS.has(name)) {
       throw new ToolError(
         'PDF_INVALID',
-        `Failed to process PDF: the file is corrupt or not a valid PDF (${(err as Error).message})`,
+        `Failed to process PDF: file '${fileName}' is corrupt or not a valid PDF (${(err as Error).message})`,
         {
           cause: err,
         },

@@ -205,7 +205,9 @@ describe('pdf_extractor', () => {
     const err = await failure({ input_file: ref(id) });
     expect(err.code).toBe('PDF_INVALID');
     expect(err.retryable).toBe(false);
-    expect(err.message).toMatch(/^Failed to process PDF: the file is corrupt or not a valid PDF \(.+\)$/);
+    expect(err.message).toMatch(
+      new RegExp(`^Failed to process PDF: file '${id}.pdf' is corrupt or not a valid PDF \\(.+\\)$`),
+    );
   });
 
   it('fails without retry as UNSUPPORTED_FILE_TYPE for a file that is not a PDF, naming it', async () => {

@@ -9,6 +9,14 @@ import { hasPdfSignature } from './pdf-signature';
 import { PdfMetadata } from './pdf-metadata';
 import { MAX_OCR_PAGES } from './ocr/ocr-limits';
 import { OcrMode, PageOcr } from './ocr/page-ocr';
+import {
+  MAX_DECODED_DOCUMENT_BYTES,
+  MAX_DECODED_PAGE_BYTES,
+  MAX_DECODED_STREAM_BYTES,
+  MAX_IMAGE_PIXELS,
+  MAX_PDF_PAGES,
+  MAX_TEXT_EXTRACTION_MS,
+} from './input-bounds';
 
 /**
  * The failure of a document whose pages read hold no text at all: the cause, and the remedy
@@ -126,12 +134,16 @@ export const pdfExtractor = defineTool({
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
     `${MAX_TEXT_CHARS} characters. Pages without a text layer (scans) are read by OCR (ocr: auto); ` +
     'with ocr: never, or when OCR finds nothing, a document without text fails with PDF_NO_TEXT_LAYER. ' +
-    'Filled form fields and annotations are included as marked lines unless include_annotations is false.',
+    'Filled form fields and annotations are included as marked lines unless include_annotations is false. ' +
+    `A file is read within bounds, past which it fails with RESOURCE_LIMIT_EXCEEDED: a stream inflating past ${mib(MAX_DECODED_STREAM_BYTES)} ` +
+    `(${mib(MAX_DECODED_PAGE_BYTES)} a page, ${mib(MAX_DECODED_DOCUMENT_BYTES)} a document), more than ${MAX_PDF_PAGES} pages ` +
+    `or ${MAX_TEXT_EXTRACTION_MS / 1000} s of text reading a step; images over ${MAX_IMAGE_PIXELS / 1_000_000} megapixels are left ` +
+    'out of OCR; JavaScript in a file never runs.',
   // 2.2.0: form fields and annotations, joined hyphens, a scan fails. 2.3.0: OCR (`ocr`,
-  // `ocr_pages`). The catalog keeps older versions (a registered version never changes); steps
+  // `ocr_pages`). 2.4.0: bounds on hostile files (input-bounds.ts). The catalog keeps older versions (a registered version never changes); steps
   // pinned to them run this code too: a built-in's minor versions are backward compatible
   // (docs/design/tool-catalog.md, "Built-in versions"; built-in-versions.test.ts).
-  version: '2.3.0',
+  version: '2.4.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
@@ -166,6 +178,7 @@ export const pdfExtractor = defineTool({
           ctx.progress(`Processing page ${page} of ${pageCount}`, reached);
         },
         signal: ctx.signal,
+        fileName: file.name,
         maxTextChars: MAX_TEXT_CHARS,
         includeAnnotations: include_annotations,
         ...(pageOcr === undefined ? {} : { ocr: pageOcr }),
@@ -223,4 +236,8 @@ function pageList(pages: readonly number[]): string {
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function mib(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${bytes / 2 ** 20} MiB`;
 }

@@ -160,7 +160,7 @@ describe('a tool with thread settings', () => {
   });
 
   it(
-    'fails for good with RESOURCE_LIMIT_EXCEEDED when it needs more memory than its thread may have',
+    'fails for good with RESOURCE_LIMIT_EXCEEDED when it needs more memory than its thread may have; a new thread takes the next run',
     { timeout: 120_000 },
     async () => {
       const failure = await applicationFailureOf(runTool(threadProbe, { action: 'hog' }, { threads }));
@@ -168,6 +168,10 @@ describe('a tool with thread settings', () => {
       expect(failure.message).toBe(
         `thread_probe needed more than ${THREAD_PROBE_MEMORY_MIB} MiB of memory, its limit, and was stopped; trying again would need the same`,
       );
+      // The process is up, and the pool runs the next run in a thread (the dead one replaced).
+      const after = await runTool(threadProbe, { action: 'answer' }, { threads });
+      expect(after.thread_id).not.toBe(threadId);
+      await vi.waitFor(() => expect(threads.busy).toBe(0));
     },
   );
 
