@@ -1,4 +1,5 @@
 import { joinLineEndHyphens } from './line-end-hyphens';
+import { withoutUnmappedGlyphs } from './unmapped-glyphs';
 
 /** A piece of text placed on a page, in PDF user space (y grows upwards). */
 export interface TextRun {
@@ -33,10 +34,11 @@ const DEFAULT_LEADING = 1.2;
  * producers draw each line as a separate run with no explicit break). A blank line marks a
  * paragraph: where the producer put one, or where a line starts clearly further down than
  * the page's usual line spacing (a paragraph gap, or a heading's space). Words hyphenated
- * across line ends are joined (`joinLineEndHyphens`).
+ * across line ends are joined (`joinLineEndHyphens`). Glyphs with no known character are left
+ * out (`withoutUnmappedGlyphs`).
  */
 export function layoutPageText(runs: readonly TextRun[]): string {
-  return joinLineEndHyphens(withParagraphBreaks(placeLines(runs)));
+  return joinLineEndHyphens(withParagraphBreaks(placeLines(withoutUnmappedGlyphs(runs))));
 }
 
 function placeLines(runs: readonly TextRun[]): PlacedLine[] {
