@@ -1,5 +1,3 @@
-import type { TextRun } from './text-layout';
-
 // U+FFFD, the replacement character: what pdf.js (as patched) gives for each glyph of a picture
 // font it has no Unicode for (Wingdings, Webdings without a ToUnicode map), and what some
 // producers' own ToUnicode maps give for a glyph they could not name. A space right after it
@@ -7,12 +5,13 @@ import type { TextRun } from './text-layout';
 const UNMAPPED_GLYPHS = /\uFFFD+ ?/gu;
 
 /**
- * The runs without the glyphs that have no known character: nothing is better than a wrong
- * letter ("ü" for a check mark), and the replacement character tells a reader nothing. A run
+ * The text runs (`TextRun`s) without the glyphs that have no known character: nothing is
+ * better than a wrong letter ("ü" for a check mark), and the replacement character tells a
+ * reader nothing. A run
  * left empty keeps its place and its line break; a run of spaces right after it is emptied too
  * (pdf.js emits the gap after a glyph as a run of its own).
  */
-export function withoutUnmappedGlyphs(runs: readonly TextRun[]): readonly TextRun[] {
+export function withoutUnmappedGlyphs<Run extends { text: string }>(runs: readonly Run[]): readonly Run[] {
   if (!runs.some((run) => run.text.includes('\uFFFD'))) return runs;
   let dropped = false;
   return runs.map((run) => {
