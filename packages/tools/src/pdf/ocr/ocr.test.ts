@@ -191,7 +191,7 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
     }
   });
 
-  it('names a first part within the limit for a mixed selection, and ocr: auto as the remedy of ocr: always', async () => {
+  it('names a first part within the limit for a mixed selection, and ocr: auto as the remedy of ocr: always', () => {
     const pages = [3, 4, 5, 6, 7, 8];
     const auto = new PageOcr({ mode: 'auto', maxPages: 2 });
     expect(failureOf(() => auto.plan([4, 6, 8], pages))).toBe(
