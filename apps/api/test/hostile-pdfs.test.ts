@@ -17,6 +17,8 @@ import { SseReader } from './sse-reader';
 
 // Generous: a loaded 2-core machine; the bounds themselves are in packages/tools/src/pdf/input-bounds.ts.
 const JOB_TIMEOUT_MS = 180_000;
+/** Far below the default 300 s attempt timeout, with a generous margin over the seconds it takes. */
+const FAST_FAILURE_MS = 90_000;
 
 /**
  * Hostile PDFs uploaded as a user would, each read by a one-step pdf_extractor job on a real
@@ -107,6 +109,23 @@ describe('hostile PDFs through the real stack', { timeout: 4 * JOB_TIMEOUT_MS },
       'PDF_NO_TEXT_LAYER',
       'Failed to process PDF: pages 1\u20132000 have no text layer (scanned images); run with ocr: auto to read them by OCR',
     );
+  });
+
+  it('fails 2,000 image pages with ocr: auto (the default) before any OCR, far within the attempt timeout', async () => {
+    const scans = await makeImagePagesPdf({ pages: 2_000, width: 5_000, height: 5_000 });
+    const started = performance.now();
+    const job = await extraction(scans, 'scans.pdf');
+    // Liveness, not timing: the text layers of 2,000 pages take seconds; OCR of 50 such pages
+    // took 305 s, past the 300 s attempt timeout (Temporal then retried the whole attempt).
+    const done = await waitForEnd(stack, job.job_id, FAST_FAILURE_MS);
+    console.info(`2,000 image pages with ocr: auto failed in ${Math.round(performance.now() - started)} ms`);
+    expect(done.status).toBe('FAILED');
+    expect(done.error_message).toBe(
+      'Failed to process PDF: 2000 of the 2000 pages to read have no text layer, over the limit of 50 pages ' +
+        'read by OCR in one step; read the document in parts with extraction_mode \'pages\' (e.g. pages: "1-50"), ' +
+        'or run with ocr: never to get the text of the pages that have a text layer',
+    );
+    expect(await stepFailure(job.job_id)).toMatchObject({ error_code: 'RESOURCE_LIMIT_EXCEEDED' });
   });
 
   it('fails a file that only claims to be a PDF as PDF_INVALID, naming it', async () => {

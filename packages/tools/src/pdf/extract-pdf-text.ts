@@ -53,8 +53,12 @@ export interface ExtractOptions {
    * marked lines (`annotationLines`). Off by default here; pdf_extractor turns it on.
    */
   includeAnnotations?: boolean;
-  /** Reads the pages it wants by OCR (`ocr/page-ocr.ts`), its text replacing theirs. Without it, no page is. */
-  ocr?: Pick<PageOcr, 'wants' | 'read'>;
+  /**
+   * Reads the pages it wants by OCR (`ocr/page-ocr.ts`), its text replacing theirs. Without it,
+   * no page is. Every page's text layer is read first; `plan` then gets the pages it wants
+   * (and may throw, e.g. past its page limit), and only then are they read by OCR, in order.
+   */
+  ocr?: Pick<PageOcr, 'wants' | 'plan' | 'read' | 'maxPages'>;
   /** The file's name, for messages; default 'document.pdf'. */
   fileName?: string;
   /** Lowers the bounds of `input-bounds.ts` (tests); each defaults to its constant. */
@@ -118,32 +122,49 @@ async function readPdf(
     const metadata = pdfMetadata(await readingPdf(doc.getMetadata(), fileName), (value) =>
       pdfjs.PDFDateString.toDateObject(value),
     );
-    const texts: string[] = [];
+    // First pass: every page's text layer (cheap: no image is decoded), keeping only text and
+    // the pages OCR wants, so that a run needing more OCR than it may do fails before any.
+    const layers: PageTexts[] = [];
     const pagesWithoutText: number[] = [];
-    // The text's length as joined: each page after the first adds its blank-line separator.
-    let length = 0;
+    const ocrPages: number[] = [];
+    const ocrMax = options.ocr?.maxPages ?? Infinity;
+    // A lower bound of the text's length (OCR's text is not known yet), checked as pages are read.
+    const known = new TextLength(options.maxTextChars, doc.numPages);
     for (const [index, page] of pages.entries()) {
       options.signal?.throwIfAborted();
       options.onPage?.(page, doc.numPages, (index + 1) / pages.length);
       bounds.page(page);
-      const { body, extras, withoutText } = await readingPdf(
-        pageText(doc, page, options.includeAnnotations === true, ocr, options.signal),
+      const { layer, extras } = await readingPdf(
+        pageLayer(doc, page, options.includeAnnotations === true, options.signal),
         fileName,
       );
       bounds.pageDone(page, doc.numPages);
-      if (withoutText) pagesWithoutText.push(page);
-      const text = [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
-      if (text.length > 0) {
-        length += text.length + (texts.length > 0 ? 2 : 0);
-        if (options.maxTextChars !== undefined && length > options.maxTextChars) {
-          throw new ToolError(
-            'TEXT_TOO_LARGE',
-            `Failed to process PDF: its text is over the limit of ${options.maxTextChars} characters (passed on page ${page} of ${doc.numPages})`,
-          );
-        }
-        texts.push(text);
-      }
+      if (layer.length === 0) pagesWithoutText.push(page);
+      const wanted = ocr?.wants(layer) === true;
+      if (wanted) ocrPages.push(page);
+      // Past the OCR limit the run fails once the count is known: no need to keep those layers.
+      layers.push({ body: wanted && ocrPages.length > ocrMax ? '' : layer, extras });
+      known.add(pageText(wanted ? '' : layer, extras), page);
       if ((index + 1) % CLEANUP_EVERY_PAGES === 0) await doc.cleanup();
+    }
+    if (options.ocr !== undefined && ocr !== undefined) {
+      options.ocr.plan(ocrPages, pages);
+      // Second pass: OCR of the pages that want it, one page object at a time.
+      for (const page of ocrPages) {
+        options.signal?.throwIfAborted();
+        bounds.page(page);
+        const text = await readingPdf(ocrPage(doc, page, ocr), fileName);
+        bounds.pageDone(page, doc.numPages);
+        // OCR that finds nothing (a blank image, or `always` on a page it cannot read) keeps the layer's text.
+        if (text !== '') layers[pages.indexOf(page)]!.body = text;
+      }
+    }
+    const texts: string[] = [];
+    const length = new TextLength(options.maxTextChars, doc.numPages);
+    for (const [index, { body, extras }] of layers.entries()) {
+      const text = pageText(body, extras);
+      length.add(text, pages[index]!);
+      if (text.length > 0) texts.push(text);
     }
     return {
       text: texts.join('\n\n'),
@@ -158,32 +179,70 @@ async function readPdf(
   }
 }
 
-/**
- * A page's body text (its content's text layer, or what OCR reads in its image), whether its
- * text layer is empty, and its form-field and annotation lines.
- */
-async function pageText(
+/** One page's text as the first pass read it: its body (the text layer, later OCR's text) and its extras. */
+interface PageTexts {
+  body: string;
+  extras: string[];
+}
+
+/** A page's text as it goes into the document's: its body, then its form-field and annotation lines. */
+function pageText(body: string, extras: readonly string[]): string {
+  return [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
+}
+
+/** The length of the pages' texts as joined (a blank line between two), held to `maxTextChars`. */
+class TextLength {
+  private length = 0;
+  private pages = 0;
+
+  constructor(
+    private readonly maxTextChars: number | undefined,
+    private readonly pageCount: number,
+  ) {}
+
+  /** Adds a page's text (nothing if it is empty); throws TEXT_TOO_LARGE once the text passes the limit. */
+  add(text: string, page: number): void {
+    if (text.length === 0) return;
+    this.length += text.length + (this.pages > 0 ? 2 : 0);
+    this.pages++;
+    if (this.maxTextChars !== undefined && this.length > this.maxTextChars) {
+      throw new ToolError(
+        'TEXT_TOO_LARGE',
+        `Failed to process PDF: its text is over the limit of ${this.maxTextChars} characters (passed on page ${page} of ${this.pageCount})`,
+      );
+    }
+  }
+}
+
+/** A page's text layer and its form-field and annotation lines. */
+async function pageLayer(
   doc: PDFDocumentProxy,
   pageNumber: number,
   withAnnotations: boolean,
-  ocr: ExtractOptions['ocr'],
   signal: AbortSignal | undefined,
-): Promise<{ body: string; withoutText: boolean; extras: string[] }> {
+): Promise<{ layer: string; extras: string[] }> {
   const page = await doc.getPage(pageNumber);
   try {
     const content = await page.getTextContent();
     const runs = content.items.filter(isTextItem).map(toTextRun);
     const layer = layoutPageText(runs);
-    // OCR that finds nothing (a blank image, or `always` on a page it cannot read) keeps the layer's text.
-    const body = ocr?.wants(layer) === true ? (await ocr.read(page, doc.numPages)) || layer : layer;
-    const withoutText = layer.length === 0;
-    if (!withAnnotations) return { body, withoutText, extras: [] };
+    if (!withAnnotations) return { layer, extras: [] };
     signal?.throwIfAborted();
     // 'display': the annotations a viewer shows (not those flagged hidden or print-only).
     const annotations = (await page.getAnnotations({ intent: 'display' })) as PdfAnnotation[];
-    return { body, withoutText, extras: annotationLines(annotations, runs) };
+    return { layer, extras: annotationLines(annotations, runs) };
   } finally {
     // Drops the page's parsed resources: only its text is kept.
+    page.cleanup();
+  }
+}
+
+/** What OCR reads on a page, its page object dropped afterwards. */
+async function ocrPage(doc: PDFDocumentProxy, pageNumber: number, ocr: Pick<PageOcr, 'read'>): Promise<string> {
+  const page = await doc.getPage(pageNumber);
+  try {
+    return await ocr.read(page, doc.numPages);
+  } finally {
     page.cleanup();
   }
 }

@@ -81,7 +81,8 @@ export const PdfExtractorParams = z
     ocr: OcrMode.default('auto').describe(
       "Reading pages by OCR (rendered, then read by Tesseract, English): 'auto' only pages without a text layer " +
         "(scans), 'always' every page (its text layer ignored), 'never' none (a document without text then fails " +
-        `with PDF_NO_TEXT_LAYER). At most ${MAX_OCR_PAGES} pages per step. Defaults to 'auto'.`,
+        `with PDF_NO_TEXT_LAYER). At most ${MAX_OCR_PAGES} pages per step: every page's text layer is read first, and ` +
+        "a step that needs more fails with RESOURCE_LIMIT_EXCEEDED before any OCR. Defaults to 'auto'.",
     ),
   })
   // Refinements keep the object a ZodObject in zod 4, so its JSON Schema still lists the fields.
@@ -132,7 +133,8 @@ export const pdfExtractor = defineTool({
     'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
     'pages separated by a blank line, with the page count and the document metadata. ' +
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
-    `${MAX_TEXT_CHARS} characters. Pages without a text layer (scans) are read by OCR (ocr: auto); ` +
+    `${MAX_TEXT_CHARS} characters. Pages without a text layer (scans) are read by OCR (ocr: auto), after every ` +
+    `page's text layer, at most ${MAX_OCR_PAGES} a step (more fail before any OCR with RESOURCE_LIMIT_EXCEEDED); ` +
     'with ocr: never, or when OCR finds nothing, a document without text fails with PDF_NO_TEXT_LAYER. ' +
     'Filled form fields and annotations are included as marked lines unless include_annotations is false. ' +
     `A file is read within bounds, past which it fails with RESOURCE_LIMIT_EXCEEDED: a stream inflating past ${mib(MAX_DECODED_STREAM_BYTES)} ` +
@@ -140,10 +142,11 @@ export const pdfExtractor = defineTool({
     `or ${MAX_TEXT_EXTRACTION_MS / 1000} s of text reading a step; images over ${MAX_IMAGE_PIXELS / 1_000_000} megapixels are left ` +
     'out of OCR; JavaScript in a file never runs.',
   // 2.2.0: form fields and annotations, joined hyphens, a scan fails. 2.3.0: OCR (`ocr`,
-  // `ocr_pages`). 2.4.0: bounds on hostile files (input-bounds.ts). The catalog keeps older versions (a registered version never changes); steps
+  // `ocr_pages`). 2.4.0: bounds on hostile files (input-bounds.ts). 2.5.0: text layers first, a
+  // step needing OCR on more than MAX_OCR_PAGES pages fails before any OCR. The catalog keeps older versions (a registered version never changes); steps
   // pinned to them run this code too: a built-in's minor versions are backward compatible
   // (docs/design/tool-catalog.md, "Built-in versions"; built-in-versions.test.ts).
-  version: '2.4.0',
+  version: '2.5.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
@@ -161,22 +164,19 @@ export const pdfExtractor = defineTool({
         `Failed to process PDF: file '${file.name}' is not a PDF (stored as ${file.mime_type}; no %PDF- header)`,
       );
     }
-    // One page's fraction of the progress, reported again as its OCR starts (a page's OCR takes seconds).
-    let fraction: number | undefined;
+    // Every page's text layer is read first ("Processing page"), then the pages OCR wants
+    // ("OCR page"), each pass reporting its own share (a page's OCR takes seconds).
     const pageOcr =
       ocr === 'never'
         ? undefined
         : new PageOcr({
             mode: ocr,
-            onPage: (page, pageCount) => ctx.progress(`OCR page ${page} of ${pageCount}`, fraction),
+            onPage: (page, pageCount, reached) => ctx.progress(`OCR page ${page} of ${pageCount}`, reached),
           });
     try {
       const pdf = await extractPdfText(file.bytes, {
         selectPages: (pageCount) => pagesToRead(extraction_mode, pages, pageCount),
-        onPage: (page, pageCount, reached) => {
-          fraction = reached;
-          ctx.progress(`Processing page ${page} of ${pageCount}`, reached);
-        },
+        onPage: (page, pageCount, reached) => ctx.progress(`Processing page ${page} of ${pageCount}`, reached),
         signal: ctx.signal,
         fileName: file.name,
         maxTextChars: MAX_TEXT_CHARS,

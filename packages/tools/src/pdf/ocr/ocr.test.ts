@@ -9,6 +9,7 @@ import { extractPdfText } from '../extract-pdf-text';
 import { pdfExtractor, PdfExtractorOutputs, PdfExtractorParams } from '../pdf-extractor';
 import { PageOcr } from './page-ocr';
 import { renderDpi } from './render-page';
+import { openTesseract } from './tesseract-reader';
 import { OCR_RENDER_DPI, MAX_OCR_PIXELS } from './ocr-limits';
 
 // Each page is read by the real Tesseract (about 2–10 s a page on a loaded machine). The
@@ -24,6 +25,19 @@ const files = memoryFiles({
   mixed: { bytes: await generatedPdf([{ text: TYPED }, { scanned: SCAN }]) },
   typed: { bytes: await generatedPdf([{ text: TYPED }]) },
   twoScans: { bytes: await generatedPdf([{ scanned: SCAN }, { scanned: ['Second page of the scan.'] }]) },
+  // Text and scanned pages in turn: OCR runs after every text layer is read, the text stays in page order.
+  interleaved: {
+    bytes: await generatedPdf([
+      { text: ['First typed page.'] },
+      { scanned: SCAN },
+      { text: ['Third typed page.'] },
+      { text: ['Fourth typed page.'] },
+      { scanned: ['Second page of the scan.'] },
+      { text: ['Sixth typed page.'] },
+    ]),
+  },
+  // More pages without a text layer than OCR may read in one step (MAX_OCR_PAGES, 50).
+  sixtyScans: { bytes: await generatedPdf(Array.from({ length: 60 }, (_, i) => ({ scanned: [`Scan ${i + 1}`] }))) },
 });
 
 const ref = (file_id: string) => ({ file_id, name: `${file_id}.pdf` });
@@ -34,6 +48,17 @@ async function extract(raw: Record<string, unknown>, options: TestingContextOpti
   const ctx = testingContext({ files, onProgress: (p) => progress.push(p.message), ...options });
   const outputs = PdfExtractorOutputs.parse(await pdfExtractor.run(PdfExtractorParams.parse(raw), ctx));
   return { outputs, progress };
+}
+
+/** The message of the RESOURCE_LIMIT_EXCEEDED `work` throws. */
+function failureOf(work: () => void): string {
+  try {
+    work();
+  } catch (err) {
+    expect((err as ToolError).code).toBe('RESOURCE_LIMIT_EXCEEDED');
+    return (err as ToolError).message;
+  }
+  throw new Error('did not fail');
 }
 
 async function failure(work: Promise<unknown>): Promise<unknown> {
@@ -113,22 +138,73 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
     expect(progress.filter((p) => p.startsWith('OCR'))).toEqual(['OCR page 1 of 2']);
   });
 
-  it('fails past its page limit with RESOURCE_LIMIT_EXCEEDED naming the remedy, having read only the pages within it', async () => {
-    const ocr = new PageOcr({ mode: 'auto', maxPages: 1 });
+  it('reads the text layers of a mixed PDF first, then its scanned pages by OCR, keeping the page order', async () => {
+    const { outputs, progress } = await extract({ input_file: ref('interleaved') });
+    const text = words(outputs.extracted_text);
+    const at = [
+      'First typed page.',
+      'Warehouse shipments increased steadily',
+      'Third typed page.',
+      'Fourth typed page.',
+      'Second page of the scan.',
+      'Sixth typed page.',
+    ].map((phrase) => text.indexOf(phrase));
+    expect(
+      at.every((i) => i >= 0),
+      `${JSON.stringify(at)} in ${text}`,
+    ).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(outputs).toMatchObject({ page_count: 6, pages_read: 6, ocr_pages: [2, 5] });
+    expect(progress.filter((p) => p.startsWith('OCR'))).toEqual(['OCR page 2 of 6', 'OCR page 5 of 6']);
+    // Every text layer is read before the first OCR.
+    expect(progress.indexOf('Processing page 6 of 6')).toBeLessThan(progress.indexOf('OCR page 2 of 6'));
+  });
+
+  it('fails 60 image-only pages past the OCR page limit before any OCR, naming the count and the remedy', async () => {
+    let opened = 0;
+    const ocrProgress: string[] = [];
+    const ocr = new PageOcr({
+      mode: 'auto',
+      onPage: (page, pageCount) => ocrProgress.push(`OCR page ${page} of ${pageCount}`),
+      openReader: () => {
+        opened++;
+        return openTesseract();
+      },
+    });
     try {
       const err = await failure(
-        extractPdfText((await files.read('twoScans'))!.bytes, { selectPages: (n) => [1, 2].slice(0, n), ocr }),
+        extractPdfText((await files.read('sixtyScans'))!.bytes, {
+          selectPages: (n) => Array.from({ length: n }, (_, i) => i + 1),
+          ocr,
+        }),
       );
       expect(err).toBeInstanceOf(ToolError);
-      expect((err as ToolError).code).toBe('RESOURCE_LIMIT_EXCEEDED');
+      expect([(err as ToolError).code, (err as ToolError).retryable]).toEqual(['RESOURCE_LIMIT_EXCEEDED', false]);
       expect((err as ToolError).message).toBe(
-        'Failed to process PDF: reading page 2 of 2 by OCR would pass the limit of 1 pages read by OCR in one step; ' +
-          'read the document in parts with extraction_mode \'pages\' (e.g. pages: "1-1")',
+        'Failed to process PDF: 60 of the 60 pages to read have no text layer, over the limit of 50 pages read by ' +
+          'OCR in one step; read the document in parts with extraction_mode \'pages\' (e.g. pages: "1-50"), or run ' +
+          'with ocr: never to get the text of the pages that have a text layer',
       );
-      expect(ocr.pages).toEqual([1]);
+      expect({ opened, ocrProgress, read: ocr.pages }).toEqual({ opened: 0, ocrProgress: [], read: [] });
     } finally {
       await ocr.close();
     }
+  });
+
+  it('names a first part within the limit for a mixed selection, and ocr: auto as the remedy of ocr: always', () => {
+    const pages = [3, 4, 5, 6, 7, 8];
+    const auto = new PageOcr({ mode: 'auto', maxPages: 2 });
+    expect(failureOf(() => auto.plan([4, 6, 8], pages))).toBe(
+      'Failed to process PDF: 3 of the 6 pages to read have no text layer, over the limit of 2 pages read by OCR ' +
+        'in one step; read the document in parts with extraction_mode \'pages\' (e.g. pages: "3-7"), or run with ' +
+        'ocr: never to get the text of the pages that have a text layer',
+    );
+    const always = new PageOcr({ mode: 'always', maxPages: 2 });
+    expect(failureOf(() => always.plan(pages, pages))).toBe(
+      'Failed to process PDF: all 6 pages to read would be read by OCR (ocr: always), over the limit of 2 pages ' +
+        'read by OCR in one step; read the document in parts with extraction_mode \'pages\' (e.g. pages: "3-4"), ' +
+        'or run with ocr: auto to read by OCR only the pages without a text layer',
+    );
   });
 
   it('fails as PDF_OCR_FAILED naming the page, the cause and the remedy when the OCR engine fails', async () => {

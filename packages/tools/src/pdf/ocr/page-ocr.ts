@@ -14,8 +14,11 @@ export type OcrMode = z.infer<typeof OcrMode>;
 export interface PageOcrOptions {
   /** `auto` or `always` (`never` makes no PageOcr). */
   mode: Exclude<OcrMode, 'never'>;
-  /** Called as a page's OCR starts ("OCR page 3 of 12"). */
-  onPage?(page: number, pageCount: number): void;
+  /**
+   * Called as a page's OCR starts ("OCR page 3 of 12"), with the share of the pages planned
+   * for OCR (`plan`) reached once it is read.
+   */
+  onPage?(page: number, pageCount: number, fraction: number): void;
   /** The most pages read by OCR; default `MAX_OCR_PAGES`. */
   maxPages?: number;
   /** The longest one page's OCR may take, in ms; default `MAX_OCR_PAGE_MS`. */
@@ -26,30 +29,56 @@ export interface PageOcrOptions {
 
 /**
  * Reads pages by OCR, one at a time: pdf.js renders the page (`renderPageImage`), Tesseract
- * reads the image. Tesseract starts on the first page that needs it (a document with text
- * never loads it) and stays for the next; `close()` ends it. Any failure is a ToolError
- * naming the page; more than `MAX_OCR_PAGES` pages is RESOURCE_LIMIT_EXCEEDED.
+ * reads the image. The reader first learns every page that needs OCR (`wants` on each text
+ * layer, then `plan`): more than `MAX_OCR_PAGES` fail there with RESOURCE_LIMIT_EXCEEDED,
+ * before any OCR. Tesseract starts on the first page read (a document with text never loads
+ * it) and stays for the next; `close()` ends it. Any failure is a ToolError naming the page.
  */
 export class PageOcr {
   private reader: Promise<TesseractReader> | undefined;
   /** The pages read by OCR so far, in order. */
   readonly pages: number[] = [];
+  /** The most pages read by OCR in one run. */
+  readonly maxPages: number;
+  /** The pages `plan` accepted. */
+  private planned = 0;
 
-  constructor(private readonly options: PageOcrOptions) {}
+  constructor(private readonly options: PageOcrOptions) {
+    this.maxPages = options.maxPages ?? MAX_OCR_PAGES;
+  }
 
   /** Whether a page whose text layer gave `body` is read by OCR instead. */
   wants(body: string): boolean {
     return this.options.mode === 'always' || body.trim().length === 0;
   }
 
+  /**
+   * Accepts `pages`, those of `selected` (the pages read) that `wants` chose, as the ones to
+   * read, or throws RESOURCE_LIMIT_EXCEEDED naming their count and the remedy when they are
+   * more than `maxPages`: called once the text layers are read, before any OCR.
+   */
+  plan(pages: readonly number[], selected: readonly number[]): void {
+    if (pages.length > this.maxPages) {
+      throw new ToolError(
+        'RESOURCE_LIMIT_EXCEEDED',
+        ocrPageLimitMessage(this.options.mode, pages, selected, this.maxPages),
+      );
+    }
+    this.planned = pages.length;
+  }
+
   /** The page's text as Tesseract reads its image (lines; blocks separated by a blank line), trimmed. */
   async read(page: PDFPageProxy, pageCount: number): Promise<string> {
     const pageNumber = page.pageNumber;
-    const maxPages = this.options.maxPages ?? MAX_OCR_PAGES;
-    if (this.pages.length >= maxPages) {
-      throw new ToolError('RESOURCE_LIMIT_EXCEEDED', ocrPageLimitMessage(pageNumber, pageCount, maxPages));
+    // `plan` bounds the pages; a reader that skipped it is held to the limit all the same.
+    const planned = Math.max(this.planned, this.pages.length + 1);
+    if (planned > this.maxPages) {
+      throw new ToolError(
+        'RESOURCE_LIMIT_EXCEEDED',
+        `Failed to process PDF: reading page ${pageNumber} by OCR would pass the limit of ${this.maxPages} pages read by OCR in one step`,
+      );
     }
-    this.options.onPage?.(pageNumber, pageCount);
+    this.options.onPage?.(pageNumber, pageCount, (this.pages.length + 1) / planned);
     const limitMs = this.options.maxPageMs ?? MAX_OCR_PAGE_MS;
     let timer: NodeJS.Timeout | undefined;
     const overTime = new Promise<never>((_, reject) => {
@@ -84,11 +113,32 @@ export class PageOcr {
   }
 }
 
-/** The failure of a run that needs OCR on more than `MAX_OCR_PAGES` pages, with the remedy. */
-export function ocrPageLimitMessage(page: number, pageCount: number, maxPages = MAX_OCR_PAGES): string {
+/**
+ * The failure of a run that needs OCR on more than `maxPages` pages (`ocrPages` of the
+ * `selected` pages), with the remedy: a first part of the pages read that needs at most
+ * `maxPages` of them, or no OCR.
+ */
+export function ocrPageLimitMessage(
+  mode: Exclude<OcrMode, 'never'>,
+  ocrPages: readonly number[],
+  selected: readonly number[],
+  maxPages = MAX_OCR_PAGES,
+): string {
+  const first = selected[0] ?? 1;
+  // The pages up to the one before the first page past the limit need at most `maxPages`.
+  const last = (ocrPages[maxPages] ?? first + maxPages) - 1;
+  const part = last > first ? `${first}-${last}` : `${first}`;
+  const cause =
+    mode === 'always'
+      ? `all ${ocrPages.length} pages to read would be read by OCR (ocr: always)`
+      : `${ocrPages.length} of the ${selected.length} pages to read have no text layer`;
+  const other =
+    mode === 'always'
+      ? 'with ocr: auto to read by OCR only the pages without a text layer'
+      : 'with ocr: never to get the text of the pages that have a text layer';
   return (
-    `Failed to process PDF: reading page ${page} of ${pageCount} by OCR would pass the limit of ${maxPages} ` +
-    `pages read by OCR in one step; read the document in parts with extraction_mode 'pages' (e.g. pages: "1-${maxPages}")`
+    `Failed to process PDF: ${cause}, over the limit of ${maxPages} pages read by OCR in one step; ` +
+    `read the document in parts with extraction_mode 'pages' (e.g. pages: "${part}"), or run ${other}`
   );
 }
 
