@@ -97,8 +97,9 @@ describe('heavy tool work beside other jobs', () => {
       const message = `Failed to process PDF: its text is over the limit of ${MAX_TEXT_CHARS} characters (passed on page 10 of 100)`;
       expect(done.steps[0]).toMatchObject({ status: 'FAILED', attempt: 1, error_message: message });
       expect(done.error_message).toContain(message);
-      // Meanwhile: the other job was done before the bomb was.
-      expect(Date.parse(other.completed_at ?? '')).toBeLessThan(Date.parse(done.completed_at ?? ''));
+      // Which of the two ends first says nothing: since pdf.js was sped up, the bomb reaches the
+      // limit within a second or two, as fast as the other job's two steps. Both ending, the
+      // other one COMPLETED, is what shows the worker kept serving beside it.
       expect(workerUp()).toBe(true);
     },
   );
