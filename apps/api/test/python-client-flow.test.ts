@@ -52,7 +52,10 @@ describe('the generated Python client drives seed 002', () => {
     root = await mkdtemp(join(tmpdir(), 'ordo-python-client-'));
     config = await devStackConfig(join(root, 'data'));
     stack = startDevStack(config);
-    await waitForOk(`${config.api}/ready`, 180_000);
+    // A slow start names what the stack printed (a fresh clone once took over 180 s here, unexplained).
+    await waitForOk(`${config.api}/ready`, 240_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nthe stack printed:\n${stack.output().slice(-6000)}`);
+    });
     key = (await readFile(join(config.dataDir, 'api-key'), 'utf8')).trim();
     await waitForOk(`${config.api}/v1/workflows/wf_analyze_document`, 60_000, key);
     proxy = await startCheckedProxy(config.api);
@@ -60,7 +63,7 @@ describe('the generated Python client drives seed 002', () => {
     writeFileSync(docPath, await (await fetch(`${config.api}/openapi.json`)).text());
     project = join(root, 'client');
     client = generatePythonClient(docPath, project, 'uv');
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     await proxy?.close();
