@@ -58,3 +58,14 @@ export function selectPages(
   for (const { from, to } of ranges) for (let page = from; page <= to; page++) pages.add(page);
   return { ok: true, pages: [...pages].sort((a, b) => a - b) };
 }
+
+/** "page 2", "pages 1–3, 7": consecutive pages as ranges, with an en dash. */
+export function pageList(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    const start = pages[i]!;
+    while (i + 1 < pages.length && pages[i + 1] === pages[i]! + 1) i++;
+    ranges.push(pages[i] === start ? `${start}` : `${start}\u2013${pages[i]}`);
+  }
+  return `${pages.length === 1 ? 'page' : 'pages'} ${ranges.join(', ')}`;
+}

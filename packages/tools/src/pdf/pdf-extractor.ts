@@ -4,10 +4,10 @@ import { MAX_TEXT_CHARS } from '../text-limit';
 import { defineTool } from '../tool-definition';
 import { ToolError } from '../tool-error';
 import { extractPdfText } from './extract-pdf-text';
-import { parsePageRanges, selectPages } from './page-ranges';
+import { pageList, parsePageRanges, selectPages } from './page-ranges';
 import { hasPdfSignature } from './pdf-signature';
 import { PdfMetadata } from './pdf-metadata';
-import { MAX_OCR_PAGES } from './ocr/ocr-limits';
+import { MAX_OCR_PAGES, MAX_OCR_TOTAL_MS } from './ocr/ocr-limits';
 import { OcrMode, PageOcr } from './ocr/page-ocr';
 import {
   MAX_DECODED_DOCUMENT_BYTES,
@@ -17,6 +17,9 @@ import {
   MAX_PDF_PAGES,
   MAX_TEXT_EXTRACTION_MS,
 } from './input-bounds';
+
+// Loading the file and the document, and the text-too-large checks, beyond the two bounded reads.
+const PDF_EXTRACTOR_TIMEOUT_MARGIN_S = 180;
 
 /**
  * The failure of a document whose pages read hold no text at all: the cause, and the remedy
@@ -149,6 +152,9 @@ export const pdfExtractor = defineTool({
   version: '2.5.0',
   parameters: PdfExtractorParams,
   outputs: PdfExtractorOutputs,
+  // An attempt may read text for MAX_TEXT_EXTRACTION_MS and then OCR for MAX_OCR_TOTAL_MS: the
+  // platform's 300 s would cut a legitimate 50-page scan short and retry it from the start.
+  defaults: { timeout_seconds: (MAX_TEXT_EXTRACTION_MS + MAX_OCR_TOTAL_MS) / 1000 + PDF_EXTRACTOR_TIMEOUT_MARGIN_S },
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
   // worker is retried. The work runs in a thread of its own (below), so the activity
   // heartbeats every 2 s however long the tool computes.
@@ -221,17 +227,6 @@ function pagesToRead(
       return selected.pages;
     }
   }
-}
-
-/** "page 2", "pages 1–3, 7": consecutive pages as ranges, with an en dash. */
-function pageList(pages: readonly number[]): string {
-  const ranges: string[] = [];
-  for (let i = 0; i < pages.length; i++) {
-    const start = pages[i]!;
-    while (i + 1 < pages.length && pages[i + 1] === pages[i]! + 1) i++;
-    ranges.push(pages[i] === start ? `${start}` : `${start}\u2013${pages[i]}`);
-  }
-  return `${pages.length === 1 ? 'page' : 'pages'} ${ranges.join(', ')}`;
 }
 
 function capitalised(text: string): string {

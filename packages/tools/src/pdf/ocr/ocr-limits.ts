@@ -26,3 +26,11 @@ export const MAX_OCR_SIDE_PX = 10_000;
  * (tesseract.js does not notice its thread's crash, so its promise would never settle).
  */
 export const MAX_OCR_PAGE_MS = 180_000;
+
+/**
+ * The longest all of one run's OCR may take. Fifty pages at a few seconds each fit well
+ * within it; fifty very large images on a loaded machine (up to MAX_OCR_PAGE_MS each) would
+ * not, and would otherwise run into the step's timeout and be retried from the start, each
+ * attempt as long. Past it the step fails, naming the pages read and a part that fits.
+ */
+export const MAX_OCR_TOTAL_MS = 600_000;

@@ -10,7 +10,7 @@ import { pdfExtractor, PdfExtractorOutputs, PdfExtractorParams } from '../pdf-ex
 import { PageOcr } from './page-ocr';
 import { renderDpi } from './render-page';
 import { openTesseract } from './tesseract-reader';
-import { OCR_RENDER_DPI, MAX_OCR_PIXELS } from './ocr-limits';
+import { OCR_RENDER_DPI, MAX_OCR_PIXELS, MAX_OCR_TOTAL_MS } from './ocr-limits';
 
 // Each page is read by the real Tesseract (about 2–10 s a page on a loaded machine). The
 // machine has no network but the package registries, so these passing proves the language
@@ -252,6 +252,37 @@ describe('PageOcr', () => {
     expect((err as ToolError).code).toBe('PDF_OCR_FAILED');
     expect((err as ToolError).message).toContain('OCR failed on page 1 (it took over 0.2 s)');
     expect(closed).toBe(true);
+  });
+  it("fails a run whose OCR passes the run's time limit as RESOURCE_LIMIT_EXCEEDED, naming the pages read", async () => {
+    let closed = 0;
+    let reads = 0;
+    // The run's clock: the second page starts 900 ms into a 1,000 ms limit, whatever rendering took.
+    const clock = [0, 0, 900, 900];
+    const ocr = new PageOcr({
+      mode: 'auto',
+      maxTotalMs: 1000,
+      now: () => clock.shift() ?? 900,
+      openReader: () =>
+        Promise.resolve({
+          // The first page reads at once; the second never ends, so the run's limit ends it.
+          read: () => (++reads === 1 ? Promise.resolve('First scan') : new Promise<string>(() => undefined)),
+          close: () => Promise.resolve(void closed++),
+        }),
+    });
+    const err = await failure(
+      extractPdfText((await files.read('twoScans'))!.bytes, { selectPages: (n) => [1, 2].slice(0, n), ocr }),
+    );
+    expect([(err as ToolError).code, (err as ToolError).retryable]).toEqual(['RESOURCE_LIMIT_EXCEEDED', false]);
+    expect((err as ToolError).message).toBe(
+      'Failed to process PDF: OCR took over 1 s, the limit for one step, before page 2 was read (page 1 read by ' +
+        "OCR); read the document in parts with extraction_mode 'pages', or run with ocr: never to get the text of " +
+        'the pages that have a text layer',
+    );
+    expect([ocr.pages, closed]).toEqual([[1], 1]);
+  });
+
+  it('gives pdf_extractor a timeout that holds its text and OCR bounds', () => {
+    expect(pdfExtractor.defaults?.timeout_seconds).toBeGreaterThan((120_000 + MAX_OCR_TOTAL_MS) / 1000);
   });
 });
 

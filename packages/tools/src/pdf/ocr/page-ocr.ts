@@ -1,7 +1,8 @@
 import type { PDFPageProxy } from 'pdfjs-dist';
 import { z } from 'zod';
 import { ToolError } from '../../tool-error';
-import { MAX_OCR_PAGE_MS, MAX_OCR_PAGES } from './ocr-limits';
+import { pageList } from '../page-ranges';
+import { MAX_OCR_PAGE_MS, MAX_OCR_PAGES, MAX_OCR_TOTAL_MS } from './ocr-limits';
 import { renderPageImage } from './render-page';
 import { openTesseract } from './tesseract-reader';
 import type { TesseractReader } from './tesseract-reader';
@@ -23,6 +24,10 @@ export interface PageOcrOptions {
   maxPages?: number;
   /** The longest one page's OCR may take, in ms; default `MAX_OCR_PAGE_MS`. */
   maxPageMs?: number;
+  /** The longest the whole run's OCR may take, in ms; default `MAX_OCR_TOTAL_MS`. */
+  maxTotalMs?: number;
+  /** The clock the run's time is read from, in ms; default `performance.now` (a test gives its own). */
+  now?(): number;
   /** Starts the OCR engine; default Tesseract (`openTesseract`). */
   openReader?(): Promise<TesseractReader>;
 }
@@ -42,6 +47,8 @@ export class PageOcr {
   readonly maxPages: number;
   /** The pages `plan` accepted. */
   private planned = 0;
+  /** When the first page's OCR started (`performance.now()`), once it has. */
+  private startedAt: number | undefined;
 
   constructor(private readonly options: PageOcrOptions) {
     this.maxPages = options.maxPages ?? MAX_OCR_PAGES;
@@ -78,24 +85,54 @@ export class PageOcr {
         `Failed to process PDF: reading page ${pageNumber} by OCR would pass the limit of ${this.maxPages} pages read by OCR in one step`,
       );
     }
+    const totalMs = this.options.maxTotalMs ?? MAX_OCR_TOTAL_MS;
+    const now = this.options.now ?? (() => performance.now());
+    this.startedAt ??= now();
+    const leftMs = totalMs - (now() - this.startedAt);
+    if (leftMs <= 0) throw new ToolError('RESOURCE_LIMIT_EXCEEDED', this.overTotalMessage(pageNumber, totalMs));
     this.options.onPage?.(pageNumber, pageCount, (this.pages.length + 1) / planned);
-    const limitMs = this.options.maxPageMs ?? MAX_OCR_PAGE_MS;
+    const pageMs = this.options.maxPageMs ?? MAX_OCR_PAGE_MS;
+    // The page's own limit, or what is left of the run's when that is sooner.
+    const overall = leftMs < pageMs;
+    const limitMs = overall ? leftMs : pageMs;
     let timer: NodeJS.Timeout | undefined;
     const overTime = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`it took over ${limitMs / 1000} s`)), limitMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            overall
+              ? new ToolError('RESOURCE_LIMIT_EXCEEDED', this.overTotalMessage(pageNumber, totalMs))
+              : new Error(`it took over ${pageMs / 1000} s`),
+          ),
+        limitMs,
+      );
     });
     try {
       const text = await Promise.race([this.readPage(page), overTime]);
       this.pages.push(pageNumber);
       return tidy(text);
     } catch (err) {
-      if (err instanceof ToolError) throw err;
+      if (err instanceof ToolError) {
+        // Over the run's limit mid-page: the engine is still reading it, and this run reads no more.
+        if (overall) await this.close();
+        throw err;
+      }
       // The engine may be stuck or gone: a next page (or run) starts a new one.
       await this.close();
       throw new ToolError('PDF_OCR_FAILED', ocrFailedMessage(pageNumber, err), { cause: err });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The failure of a run whose OCR passed `totalMs` before or while reading `page`: what was read, and a part that fits. */
+  private overTotalMessage(page: number, totalMs: number): string {
+    const read = this.pages.length === 0 ? 'no page was read' : `${pageList(this.pages)} read`;
+    return (
+      `Failed to process PDF: OCR took over ${totalMs / 1000} s, the limit for one step, before page ${page} was read ` +
+      `(${read} by OCR); read the document in parts with extraction_mode 'pages', or run with ocr: never ` +
+      'to get the text of the pages that have a text layer'
+    );
   }
 
   private async readPage(page: PDFPageProxy): Promise<string> {
