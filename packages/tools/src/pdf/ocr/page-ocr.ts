@@ -27,7 +27,7 @@ export interface PageOcrOptions {
   /** The longest the whole run's OCR may take, in ms; default `MAX_OCR_TOTAL_MS`. */
   maxTotalMs?: number;
   /** The clock the run's time is read from, in ms; default `performance.now` (a test gives its own). */
-  now?(): number;
+  now?: () => number;
   /** Starts the OCR engine; default Tesseract (`openTesseract`). */
   openReader?(): Promise<TesseractReader>;
 }
