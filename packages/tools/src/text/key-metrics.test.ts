@@ -167,6 +167,28 @@ describe('key metrics: only figures a label in a financial context names, each w
     expect(analysis(release).key_metric_evidence.ebita_2024?.value).toBe('€8.8M');
   });
 
+  it("reads a report's highlights tiles, the figure first and its name under it or after it", () => {
+    const tiles = [
+      'BY REVENUE',
+      '',
+      '₹7,92,756 crore',
+      '',
+      '`1,186 crore',
+      'CSR contribution',
+      '',
+      '2,32,822 New jobs created',
+    ];
+    expect(analysis(tiles.join('\n')).key_metrics).toEqual({
+      revenue: '₹7.93T',
+      csr_contribution: '₹11.86B',
+      new_jobs_created: '232822',
+    });
+    // No currency, no scale word, or a name that is a sentence: no tile; nor in a text that states no amount.
+    const others = ['$120 million', 'We invested it in new plants across the region.', '', '1,200', 'Employees'];
+    expect(analysis(others.join('\n')).key_metrics).toEqual({});
+    expect(analysis('12,450 Registered voters\n\n3,120 Polling stations').key_metrics).toEqual({});
+  });
+
   it('names a movement by its financial subject and a level by its noun', () => {
     const result = analysis('Revenue rose 12% to $4.1bn in the quarter. Gross margin was 41.5% of sales.');
     expect(result.key_metrics).toEqual({ growth: '12%', revenue: '4.1B', gross_margin: '41.5%' });

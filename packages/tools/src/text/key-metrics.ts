@@ -1,4 +1,4 @@
-import { findFigures } from './financial-figures';
+import { findFigures, formatAmount } from './financial-figures';
 import { METRIC_KEYWORDS } from './metric-keywords';
 import type { FigureKind } from './metric-keywords';
 import { findRowFigures } from './row-figures';
@@ -62,6 +62,7 @@ export function findLabelledFigures(sentences: readonly Sentence[], language: st
       totalRow: row.total,
     });
   }
+  if (money) out.push(...tileFigures(sentences));
   // Prose only: a row's figures are read by their label, not by the words around them.
   const prose = sentences.map((s) => (s.kind === 'row' ? '' : s.text));
   for (const figure of findFigures(prose, money)) {
@@ -78,6 +79,67 @@ export function findLabelledFigures(sentences: readonly Sentence[], language: st
     });
   }
   return qualified(out, sentences, text).sort((a, b) => a.sentence - b.sentence);
+}
+
+// A highlights tile's figure alone on its line: a currency or a scale word makes it an amount
+// ("₹1,186 crore"; "`" is the rupee sign of a common Indian rupee font, read as such only
+// before an amount in crores or lakhs, which are Indian).
+const TILE_AMOUNT =
+  /^(?<cur>[$€£¥₹`])?\s?(?<num>\d{1,3}(?:,\d{2,3})*,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?<scale>crores?|lakhs?|thousand|million|billion|mn|bn)?$/iu;
+// A tile's count and its name on one line, the name capitalised: "2,32,822 New jobs created".
+const TILE_COUNT = /^(?<num>\d{1,3}(?:,\d{2,3})+)\s?(?<name>\p{Lu}[\p{L}]*(?: [\p{L}]+){0,3})$/u;
+// The name under a tile's figure: one to four words, nothing else.
+const TILE_NAME = /^\p{L}[\p{L}'’-]*(?: [\p{L}][\p{L}'’-]*){0,3}$/u;
+const TILE_SCALES: Readonly<Record<string, number>> = {
+  crore: 1e7,
+  lakh: 1e5,
+  thousand: 1e3,
+  million: 1e6,
+  mn: 1e6,
+  billion: 1e9,
+  bn: 1e9,
+};
+const TILE_CURRENCY: Readonly<Record<string, string>> = { $: '', '€': '€', '£': '£', '¥': '¥', '₹': '₹', '`': '₹' };
+
+/**
+ * Figures of a report's highlights tiles, where the figure comes first and its name under it
+ * or right after it ("₹1,186 crore" over "CSR contribution", "2,32,822 New jobs created"):
+ * the name is the key in snake case, as a row's label. Only in a text about money, a figure
+ * with a currency or a scale word alone on its line, and a name of at most four words alone
+ * on the next line of its paragraph; a count only with its digits grouped and its name on
+ * the same line (not a year, a page or a footnote).
+ */
+function tileFigures(sentences: readonly Sentence[]): LabelledFigure[] {
+  const out: LabelledFigure[] = [];
+  for (const [index, sentence] of sentences.entries()) {
+    const text = sentence.text.trim();
+    const count = TILE_COUNT.exec(text)?.groups;
+    if (count !== undefined) {
+      out.push(tile(count.name!, count.num!.replace(/,/gu, ''), 'number', index));
+      continue;
+    }
+    const amount = TILE_AMOUNT.exec(text)?.groups;
+    const next = sentences[index + 1];
+    if (amount === undefined || next === undefined || next.paragraph !== sentence.paragraph) continue;
+    const scaleWord = amount.scale?.toLowerCase().replace(/s$/u, '');
+    const indian = scaleWord === 'crore' || scaleWord === 'lakh';
+    if (amount.cur === '`' && !indian) continue;
+    if (amount.cur === undefined && scaleWord === undefined) continue;
+    if (!TILE_NAME.test(next.text.trim())) continue;
+    const size = scaleWord === undefined ? 1 : (TILE_SCALES[scaleWord] ?? 1);
+    const { value } = formatAmount(String(Number(amount.num!.replace(/,/gu, '')) * size), undefined);
+    const prefix = amount.cur === undefined ? (indian ? '₹' : '') : (TILE_CURRENCY[amount.cur] ?? '');
+    out.push(tile(next.text.trim(), `${prefix}${value}`, 'money', index));
+  }
+  return out;
+}
+
+function tile(name: string, value: string, kind: FigureKind, sentence: number): LabelledFigure {
+  const label = name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '_')
+    .replace(/^_+|_+$/gu, '');
+  return { label, value, kind, sentence, headline: false, totalRow: false };
 }
 
 // A heading over figures the document expects rather than reports.
