@@ -98,6 +98,11 @@ describe('key metrics', () => {
       'Earnings per share rose to 20 cents and for the full year to 49 cents (2023: EUR 0.44).',
       { eps: '€0.20', eps_full_year: '€0.49' },
     ],
+    // A part of the revenue that a word before "sales" or "revenue" names; the verb may come first.
+    ['Grew digital sales 12%.', { digital_sales_growth: '12%' }],
+    ['Cloud revenue grew 28% to $9.2 billion.', { cloud_revenue_growth: '28%', cloud_revenue: '9.2B' }],
+    ['Revenue grew 12% while online sales rose 30%.', { growth: '12%', online_sales_growth: '30%' }],
+    ['The company expects revenue to reach $296 million.', { revenue: '296M' }],
     // The comparison with a year before: the headline's only.
     [
       'Total company sales were $33.9 billion, compared to $34.6 billion for the same period last year.',

@@ -525,12 +525,15 @@ function nearestLabel(
     if (/^\s+per\s/iu.test(sentence.slice(kEnd, kEnd + 6))) continue;
     // "rose to 4%", "can rise to up to 10%": the level reached, not the size of the change.
     if (keyword.movement && /^\s*to\b/iu.test(sentence.slice(kEnd, start))) continue;
-    const moved = keyword.movement ? movesAnAmount(sentence, keywords, i, talksMoney) : undefined;
+    const moved = keyword.movement ? movesAnAmount(sentence, keywords, i, talksMoney, start) : undefined;
     // The size of a change of something other than the revenue ("unemployment declined 2.5%"):
     // no label, and not the level of the noun before it either.
     if (keyword.movement && moved === undefined) break;
+    // "Cloud revenue grew 28%" is `cloud_revenue_growth`, and "digital sales of $3 billion" is
+    // `digital_sales`: a part of the revenue, not the revenue.
+    const part = partOfRevenue(sentence, moved?.subject ?? keywords[i]!);
     before = {
-      label: keyword.label,
+      label: part === undefined ? keyword.label : keyword.movement ? `${part}_${keyword.label}` : part,
       // A movement's headline word qualifies its subject ("total annual revenue ... up 23.4%").
       at: moved?.subject?.start ?? kStart,
       to: moved?.subject?.end ?? kEnd,
@@ -597,6 +600,29 @@ interface Named {
 // without fuel increased 1.0%", "Revenue was $32.0 billion, an increase of 11%").
 const MAX_SUBJECT_DISTANCE = 12;
 
+// Words before "sales" or "revenue" that name a part of it: a channel, a kind of product or
+// customer, a region's kind. A closed list: an open one takes a verb for a part ("The company
+// expects revenue to reach ...").
+const REVENUE_PARTS =
+  /^(?:digital|online|e-?commerce|in-store|store|retail|wholesale|international|domestic|export|organic|cloud|subscription|services?|product|hardware|software|advertising|ad|licen[cs]e|licensing|recurring|pharmacy|fuel|merchandise)$/iu;
+
+/**
+ * The part of the revenue a figure's subject names, where a word right before "sales" or
+ * "revenue" names one (`REVENUE_PARTS`: "digital sales", "cloud revenue", "organic sales"):
+ * its growth is `digital_sales_growth` and its amount `digital_sales`, not the revenue's.
+ */
+function partOfRevenue(sentence: string, subject: KeywordMatch): string | undefined {
+  if (subject.keyword.label !== 'revenue') return undefined;
+  const before = sentence.slice(Math.max(0, subject.start - 40), subject.start);
+  const modifier = /(?<![\p{L}'’-])(?<word>\p{L}[\p{L}-]*)\s+$/u.exec(before)?.groups?.word;
+  if (modifier === undefined || !REVENUE_PARTS.test(modifier)) return undefined;
+  const noun = sentence
+    .slice(subject.start, subject.end)
+    .toLowerCase()
+    .replace(/^revenues$/u, 'revenue');
+  return `${modifier.toLowerCase()}_${noun.replace(/\s+/gu, '_')}`;
+}
+
 // Labels whose movement is the revenue's growth: sales, and same-store sales.
 const REVENUE_LABELS: ReadonlySet<string> = new Set(['revenue', 'identical_sales']);
 
@@ -612,10 +638,21 @@ function movesAnAmount(
   keywords: readonly KeywordMatch[],
   index: number,
   talksMoney: boolean,
+  figureStart: number,
 ): { subject: KeywordMatch | undefined } | undefined {
   const movement = keywords[index]!;
   if (/^growth$/iu.test(sentence.slice(movement.start, movement.end))) {
     return talksMoney ? { subject: undefined } : undefined;
+  }
+  // The verb before its object, the figure right after: "Grew digital sales 12%".
+  const object = keywords[index + 1];
+  if (
+    object !== undefined &&
+    REVENUE_LABELS.has(object.keyword.label) &&
+    /^\s+(?:[\p{L}-]+\s+){0,2}$/u.test(sentence.slice(movement.end, object.start)) &&
+    /^\s*$/u.test(sentence.slice(object.end, figureStart))
+  ) {
+    return { subject: object };
   }
   for (let i = index - 1; i >= 0; i--) {
     const candidate = keywords[i]!;
