@@ -147,7 +147,7 @@ export function findFigures(sentences: readonly string[], talksMoney = true): Fi
           `${sentence.slice(Math.max(0, named.at - HEADLINE_REACH), named.at)} ${sentence.slice(named.to, Math.max(end, named.to) + HEADLINE_REACH)}`,
         );
       // "Revenue increased by $2 million to $12 million": the first amount is a change, not the revenue.
-      const isChange = figure.kind === 'money' && /\bby\s*$/iu.test(sentence.slice(0, start));
+      const isChange = figure.kind === 'money' && /\bby\s*$/iu.test(textBefore(sentence, start));
       if (label !== null && isChange) label = `${label}_change`;
       const own: Figure = { ...figure, label, sentence: index, headline };
       const previous = found[i - 1];
@@ -171,6 +171,18 @@ export function findFigures(sentences: readonly string[], talksMoney = true): Fi
     figures.push(...inSentence);
   }
   return withCentsCurrency(figures);
+}
+
+// How far back a pattern anchored at a figure looks: an end-anchored pattern over the whole text
+// before each figure would cost a pass over a long sentence per figure.
+const LOOK_BACK = 60;
+// An aside clause is at most 80 characters, the verb after it and its commas included.
+const ASIDE_LOOK_BACK = 120;
+
+/** The text up to `at`, its last `LOOK_BACK` characters, with a mark where that is not the sentence's start. */
+function textBefore(sentence: string, at: number): string {
+  const from = Math.max(0, at - LOOK_BACK);
+  return `${from === 0 ? '' : '…'}${sentence.slice(from, at)}`;
 }
 
 // A period in parentheses before a figure: "(2024: 275.5 MEUR)", "(Q4'23: 2.7 MEUR)", "(FY2023: EUR 0.44)".
@@ -202,11 +214,15 @@ function otherPeriod(
 ): { tag: string; basis: boolean } | undefined {
   const between = sentence.slice(previousEnd, start);
   if (aside) {
-    const period = PERIOD_IN_PARENTHESES.exec(between)?.groups?.period;
+    const period = PERIOD_IN_PARENTHESES.exec(between.slice(-LOOK_BACK))?.groups?.period;
     return period === undefined ? undefined : { tag: periodTag(period), basis: true };
   }
   if (ELLIPSIS_PERIOD.test(between)) return { tag: 'full_year', basis: false };
-  if (previousHeadline && COMPARED_BEFORE.test(between) && COMPARED_AFTER.test(sentence.slice(end)))
+  if (
+    previousHeadline &&
+    COMPARED_BEFORE.test(between.slice(-LOOK_BACK)) &&
+    COMPARED_AFTER.test(sentence.slice(end, end + LOOK_BACK))
+  )
     return { tag: 'prior_year', basis: false };
   return undefined;
 }
@@ -294,7 +310,7 @@ function moneyIn(sentence: string): Located[] {
     let end = match.index + match[0].length;
     let scale = groups.scale ?? groups.scale2 ?? millions;
     const close =
-      sentence[match.index - 1] === '(' && NEGATIVE_OPEN.test(sentence.slice(0, match.index - 1))
+      sentence[match.index - 1] === '(' && NEGATIVE_OPEN.test(textBefore(sentence, match.index - 1))
         ? NEGATIVE_CLOSE.exec(sentence.slice(end))
         : null;
     if (close !== null) {
@@ -388,7 +404,9 @@ function withRanges(sentence: string, found: readonly Located[]): Located[] {
       const scaled = scaledLikeHigh(previous.figure.text, figure);
       low = { start: previous.start, text: previous.figure.text, ...scaled };
     } else {
-      const bare = RANGE_LOW.exec(sentence.slice(0, located.start));
+      const from = Math.max(0, located.start - LOOK_BACK);
+      const found = RANGE_LOW.exec(sentence.slice(from, located.start));
+      const bare = found === null ? null : { index: from + found.index, groups: found.groups };
       const digits = bare?.groups?.num;
       if (bare !== null && digits !== undefined && !(previous !== undefined && previous.end > bare.index)) {
         low = { start: bare.index, text: digits, ...scaledLikeHigh(digits, figure) };
@@ -513,9 +531,10 @@ function nearestLabel(
   // "Capital expenditures, including principal payments on finance leases, were $6.35
   // billion": the clause between commas before the verb is an aside, neither the label nor
   // a distance from it.
-  const aside = ASIDE_BEFORE_VERB.exec(sentence.slice(0, start));
-  const asideStart = aside === null ? start : aside.index;
-  const asideEnd = aside === null ? start : aside.index + (aside.groups?.aside?.length ?? 0);
+  const asideFrom = Math.max(0, start - ASIDE_LOOK_BACK);
+  const aside = ASIDE_BEFORE_VERB.exec(sentence.slice(asideFrom, start));
+  const asideStart = aside === null ? start : asideFrom + aside.index;
+  const asideEnd = aside === null ? start : asideStart + (aside.groups?.aside?.length ?? 0);
   let before: (Named & { distance: number }) | undefined;
   for (let i = keywords.length - 1; i >= 0 && before === undefined; i--) {
     const { keyword, start: kStart, end: kEnd } = keywords[i]!;
@@ -548,7 +567,7 @@ function nearestLabel(
   // "15% of growth"), or right after it where a possessive stands before ("our EUR 8.00
   // target price", "its $2 billion backlog"); "a $100 investment" is an example, not a
   // figure the text reports.
-  const possessive = POSSESSIVE_BEFORE.test(sentence.slice(0, start));
+  const possessive = POSSESSIVE_BEFORE.test(textBefore(sentence, start));
   const next = keywords.find(
     ({ keyword, start: kStart }) =>
       kStart >= end &&
