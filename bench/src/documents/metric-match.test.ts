@@ -32,12 +32,40 @@ describe('key metrics against labels', () => {
     expect(labelMatches('adjusted_eps', adjusted)).toBe(true);
     expect(labelMatches('adjusted_eps', reported)).toBe(false);
     expect(labelMatches('eps', reported)).toBe(true);
-    expect(
-      labelMatches(
-        'growth_guidance',
-        metric('analyst forecast: revenue (2025)', '296 MEUR (+7%)', 'We now expect 2025 revenue to grow by 7%'),
-      ),
-    ).toBe(true);
+    const forecast = metric(
+      'analyst forecast: revenue (2025)',
+      '296 MEUR (+7%)',
+      'We now expect 2025 revenue to grow by 7%',
+    );
+    expect(labelMatches('growth_forecast', forecast)).toBe(true);
+    expect(labelMatches('growth_guidance', forecast)).toBe(false);
+    expect(labelMatches('capex_forecast', guidance)).toBe(false);
+  });
+
+  it("matches a period's key only to a metric labelled with that period, and no plain key to a comparison", () => {
+    const fy = metric('EBITA (FY2024)', '8.8 MEUR', 'EBITA will grow to 9-11 MEUR (2024: 8.8 MEUR)');
+    const comparison = metric(
+      'total company sales (Q2 2022, comparison)',
+      '$34.6 billion',
+      'compared to $34.6 billion for the same period last year',
+    );
+    expect(labelMatches('ebita_2024', fy)).toBe(true);
+    expect(labelMatches('ebita_fy2024', fy)).toBe(true);
+    expect(labelMatches('ebita_full_year', fy)).toBe(true);
+    expect(labelMatches('ebita_2023', fy)).toBe(false);
+    expect(labelMatches('ebita_q4_2024', fy)).toBe(false);
+    expect(labelMatches('revenue_prior_year', comparison)).toBe(true);
+    expect(labelMatches('revenue', comparison)).toBe(false);
+    expect(labelMatches('eps_q4_2024', metric('earnings per share (Q4 2024)', 'EUR 0.20', '20 cents'))).toBe(true);
+  });
+
+  it('matches a range only to a range, both ends', () => {
+    expect(valueMatches('€9M–€11M', '9-11 MEUR')).toBe(true);
+    expect(valueMatches('5B–5.2B', '$5.0 – $5.2 billion')).toBe(true);
+    expect(valueMatches('1.0%–2.0%', '1.0% – 2.0%')).toBe(true);
+    expect(valueMatches('5B–5.5B', '$5.0 – $5.2 billion')).toBe(false);
+    expect(valueMatches('5.0', '$5.0 – $5.2 billion')).toBe(false);
+    expect(valueMatches('€9M–€11M', '9 MEUR')).toBe(false);
   });
 
   it('counts a reported metric once, when both its label and its value match', () => {

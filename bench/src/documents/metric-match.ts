@@ -27,6 +27,14 @@ const LABEL_WORDS: Readonly<Record<string, readonly string[]>> = {
   decline: ['decline', 'declined', 'decrease', 'decreased', 'fell', 'down'],
   margin: ['margin'],
   price: ['price', 'prices'],
+  target_price: ['target price', 'price target'],
+  order_book: ['order book', 'order backlog', 'backlog'],
+  share_repurchases: ['share repurchases', 'repurchases', 'repurchased', 'buybacks', 'buyback'],
+  identical_sales: ['identical sales', 'comparable sales', 'same-store sales', 'like-for-like sales'],
+  headcount: ['headcount', 'employees'],
+  daily_active_users: ['daily active users', 'daily active people'],
+  monthly_active_users: ['monthly active users', 'monthly active people'],
+  net_debt_to_ebitda: ['net debt to ebitda', 'net total debt to adjusted ebitda', 'leverage ratio'],
 };
 
 /** The words a reported label names: its own (underscores as spaces) and those of `LABEL_WORDS`. */
@@ -109,37 +117,80 @@ export function reportedNumber(value: string): StatedNumber | undefined {
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 0.005 * Math.max(Math.abs(a), Math.abs(b));
 
+// A labelled value that is a range: "9-11 MEUR", "$4.45 – $4.60", "1.0% – 2.0%".
+const LABELLED_RANGE = /\d\s*(?:%|[\p{L}]+)?\s*[-–—]\s*(?:[$€£¥₹]|[A-Z]{3}\s)?\d/u;
+
 /**
  * Whether a reported value is a labelled one: the same number (sign aside: labels write a
  * loss "($479) million"), scaled or as written (a table "in millions" whose header the
  * analyser did not read), both percentages or neither, within 0.5% (the analyser rounds
- * to two decimals of its unit).
+ * to two decimals of its unit). A range ("€9M–€11M") matches only a labelled range, both
+ * ends; a single figure never matches a range (one end is not what the document expects).
  */
 export function valueMatches(reported: string, labelled: string): boolean {
-  const mine = reportedNumber(reported);
-  if (mine === undefined) return false;
-  return statedNumbers(labelled).some(
-    (stated) =>
-      stated.percent === mine.percent &&
-      (close(mine.scaled, stated.scaled) || close(mine.scaled, stated.value) || close(mine.value, stated.value)),
-  );
+  const ends = reported.split('–');
+  if ((ends.length === 2) !== LABELLED_RANGE.test(labelled)) return false;
+  const stated = statedNumbers(labelled);
+  return ends.every((end) => {
+    const mine = reportedNumber(end);
+    return (
+      mine !== undefined &&
+      stated.some(
+        (s) =>
+          s.percent === mine.percent &&
+          (close(mine.scaled, s.scaled) || close(mine.scaled, s.value) || close(mine.value, s.value)),
+      )
+    );
+  });
 }
 
 // A labelled metric the document expects rather than reports ("guidance: adjusted EPS (FY2023)", "analyst forecast: revenue (2025)").
 const EXPECTED = /guidance|forecast|outlook|expect|guides/iu;
+// An analyst's expectation rather than the company's ("analyst forecast: adjusted EBITA (2025)").
+const ANALYSTS = /analyst|forecast|estimate|consensus/iu;
+
+// The period a reported key names after its label: `ebita_2024`, `eps_q4_2023`, `eps_full_year`, `revenue_prior_year`.
+const PERIOD_SUFFIX = /_(?<period>prior_year|full_year|fy\d{4}|[qh][1-4]_\d{4}|\d{4})$/u;
+// A labelled metric of an earlier period kept for comparison ("(Q2 2022, comparison)").
+const COMPARISON = /comparison|prior[- ]year|previous year|last year|a year ago|year earlier/iu;
+
+/** Whether the labelled metric's label states the period a reported key's suffix names. */
+function statesPeriod(period: string, label: string): boolean {
+  if (period === 'prior_year') return COMPARISON.test(label);
+  if (period === 'full_year') return /\bFY|full[- ]year|fiscal year|year ended|annual/iu.test(label);
+  const part = /^([qh][1-4])_(\d{4})$/u.exec(period);
+  if (part !== null) {
+    const [, which, year] = part;
+    return new RegExp(`\\b${which}\\s?(?:${year}|'${year!.slice(2)})`, 'iu').test(label);
+  }
+  const year = /(\d{4})$/u.exec(period)?.[1] ?? period;
+  return new RegExp(`(?<!\\d)${year}(?!\\d)`, 'u').test(label);
+}
 
 /**
  * Whether a reported label names the labelled metric: its words in the metric's label or
  * evidence. The analyser qualifies a label where a document states several figures for it:
- * `<label>_guidance` (a figure the document expects) names only a labelled metric that is
- * guidance or a forecast, and an unqualified label never names one; `adjusted_<label>` names
- * only an adjusted one (an unqualified label may: the label's words decide, as before).
+ * `<label>_guidance` (a figure the company expects) names only a labelled metric that is the
+ * company's guidance, `<label>_forecast` (an analyst's expectation, in an analyst's note) only
+ * an analyst's forecast, and an unqualified label neither; `adjusted_<label>` names only an
+ * adjusted one (an unqualified label may: the label's words decide, as before). A period
+ * suffix (`ebita_2024`, `revenue_prior_year`, see `PERIOD_SUFFIX`) names only a labelled metric
+ * whose label states that period, and a key without one never names a comparison's.
  */
 export function labelMatches(reportedLabel: string, labelled: LabelledMetric): boolean {
   let base = reportedLabel;
+  const period = PERIOD_SUFFIX.exec(base)?.groups?.period;
+  if (period !== undefined) {
+    base = base.slice(0, -period.length - 1);
+    if (!statesPeriod(period, labelled.label)) return false;
+  } else if (COMPARISON.test(labelled.label)) return false;
   const guidance = base.endsWith('_guidance');
+  const forecast = base.endsWith('_forecast');
   if (guidance) base = base.slice(0, -'_guidance'.length);
-  if (guidance !== EXPECTED.test(labelled.label)) return false;
+  if (forecast) base = base.slice(0, -'_forecast'.length);
+  const expected = EXPECTED.test(labelled.label);
+  if ((guidance || forecast) !== expected) return false;
+  if (expected && forecast !== ANALYSTS.test(labelled.label)) return false;
   if (base.startsWith('adjusted_')) {
     base = base.slice('adjusted_'.length);
     if (!/adjusted/iu.test(labelled.label)) return false;

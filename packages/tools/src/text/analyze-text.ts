@@ -1,6 +1,6 @@
 import { boilerplateReason, repeatKey } from './boilerplate';
 import { findDates } from './dates';
-import { chooseKeyFigures, findLabelledFigures, withoutRestatements } from './key-metrics';
+import { chooseKeyFigures, figureKey, findLabelledFigures, withoutRestatements } from './key-metrics';
 import type { LabelledFigure } from './key-metrics';
 import { detectLanguage } from './language';
 import { readability, readabilityCounts } from './readability';
@@ -181,9 +181,12 @@ function selectMetrics(
 ): Metric[] {
   const all: Located[] = [];
   for (const figure of figures) {
+    // A count or a ratio ("Headcount was 71,469") is in key_metrics only: `metrics[].kind`
+    // names amounts, percentages and dates, and widening it waits for a version bump.
+    if (figure.kind === 'number') continue;
     all.push({
       metric: {
-        label: figure.label,
+        label: figureKey(figure),
         value: figure.value,
         kind: figure.kind === 'money' ? 'amount' : 'percentage',
         sentence: clip(texts[figure.sentence] ?? ''),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFigures, formatAmount } from './financial-figures';
+import { findFigures, formatAmount, periodTag } from './financial-figures';
 import type { Figure } from './financial-figures';
 import { chooseKeyFigures } from './key-metrics';
 
@@ -7,7 +7,9 @@ const keyMetrics = (figures: readonly Figure[]) =>
   Object.fromEntries(
     [
       ...chooseKeyFigures(
-        figures.flatMap((f) => (f.label === null ? [] : [{ ...f, label: f.label, totalRow: false }])),
+        // A period's figure in parentheses is kept only after an expectation, which
+        // `findLabelledFigures` decides (see key-metrics.test.ts).
+        figures.flatMap((f) => (f.label === null || f.basis ? [] : [{ ...f, label: f.label, totalRow: false }])),
       ),
     ].map(([label, f]) => [label, f.value]),
   );
@@ -64,6 +66,70 @@ describe('key metrics', () => {
     ['In 2023 we hired 300 people across 12 offices.', {}],
   ])('%s', (sentence, metrics) => {
     expect(metricsOf(sentence)).toEqual(metrics);
+  });
+
+  // Figures stated in prose the way releases and analysts' notes state them.
+  it.each([
+    // The label, then a clause between commas, then the figure.
+    ['Capital expenditures, including principal payments on finance leases, were $6.35 billion.', { capex: '6.35B' }],
+    ['Net income, excluding a one-time tax benefit, was $5 million.', { net_income: '5M' }],
+    ['We repurchased $793 million of our common stock.', { share_repurchases: '793M' }],
+    ['The order book was down 10% in Q4 at 177 MEUR.', { order_book: '€177M' }],
+    ['EBITA increased to 2.8 MEUR.', { ebita: '€2.8M' }],
+    // A figure before its name, where a possessive makes it theirs; "a $100 investment" is an example.
+    ['We reiterate our EUR 8.00 target price.', { target_price: '€8.00' }],
+    ['A $100 investment grows over time.', {}],
+    // Counts and ratios: only through a verb, "of" or a colon right after their name.
+    ['Headcount was 71,469 as of June 30, 2023.', { headcount: '71469' }],
+    ['Daily active users (DAUs) – DAUs were 2.06 billion on average.', { daily_active_users: '2.06B' }],
+    ['The net debt to EBITDA ratio is 1.31, compared to 1.63 a year ago.', { net_debt_to_ebitda: '1.31' }],
+    ['It aims to bring its net debt to EBITDA ratio to 2.50 within 24 months.', {}],
+    ['In 2023 our employees worked in 12 offices across 30 countries.', {}],
+    // A negative amount in parentheses where an amount is stated; after a noun, an aside.
+    ['Operating loss of ($479) million; EPS of ($0.25).', { operating_income: '-479M', eps: '-0.25' }],
+    ['The DCF value is well above the current price (EUR 11).', {}],
+    // Ranges, the high end's unit applying to both.
+    ['Capital expenditures of $3.4 – $3.6 billion.', { capex: '3.4B–3.6B' }],
+    ['Revenue will be in the range of 290-310 MEUR.', { revenue: '€290M–€310M' }],
+    ['A gross margin of 21.0% – 22.5%.', { gross_margin: '21.0%–22.5%' }],
+    ['Adjusted net earnings per diluted share of $4.45 – $4.60.', { eps: '4.45–4.60' }],
+    // Cents, in the currency of the text; the same measure for another period.
+    [
+      'Earnings per share rose to 20 cents and for the full year to 49 cents (2023: EUR 0.44).',
+      { eps: '€0.20', eps_full_year: '€0.49' },
+    ],
+    // A part of the revenue that a word before "sales" or "revenue" names; the verb may come first.
+    ['Grew digital sales 12%.', { digital_sales_growth: '12%' }],
+    ['Cloud revenue grew 28% to $9.2 billion.', { cloud_revenue_growth: '28%', cloud_revenue: '9.2B' }],
+    ['Revenue grew 12% while online sales rose 30%.', { growth: '12%', online_sales_growth: '30%' }],
+    ['The company expects revenue to reach $296 million.', { revenue: '296M' }],
+    // The comparison with a year before: the headline's only.
+    [
+      'Total company sales were $33.9 billion, compared to $34.6 billion for the same period last year.',
+      { revenue: '33.9B', revenue_prior_year: '34.6B' },
+    ],
+    ['Operating costs were $4 million, compared to $5 million a year ago.', { operating_expenses: '4M' }],
+  ])('%s', (sentence, metrics) => {
+    expect(metricsOf(sentence)).toEqual(metrics);
+  });
+
+  it('tags a period in parentheses after a figure with the figure before it, for `findLabelledFigures` to weigh', () => {
+    const figures = findFigures(['EBITA will grow to 9-11 MEUR (2024: 8.8 MEUR).']);
+    expect(figures.map((f) => [f.label, f.value, f.period, f.basis])).toEqual([
+      ['ebita', '€9M–€11M', undefined, undefined],
+      ['ebita', '€8.8M', '2024', true],
+    ]);
+  });
+
+  it.each([
+    ['2024', '2024'],
+    ["Q4'23", 'q4_2023'],
+    ['Q4 2023', 'q4_2023'],
+    ['FY24', 'fy2024'],
+    ['FY2024', 'fy2024'],
+    ["H1'24", 'h1_2024'],
+  ])('tags the period %s as %s', (period, tag) => {
+    expect(periodTag(period)).toBe(tag);
   });
 
   it('keeps the first figure stated for a label', () => {

@@ -138,13 +138,55 @@ describe('key metrics: only figures a label in a financial context names, each w
     ].join('\n');
     expect(analysis(release).key_metrics).toEqual({
       adjusted_eps: '0.96',
-      capex_guidance: '3.4',
-      adjusted_free_cash_flow_guidance: '2.5',
+      capex_guidance: '3.4B–3.6B',
+      adjusted_free_cash_flow_guidance: '2.5B–2.7B',
     });
     // "expects" before the figure makes it guidance; "forecasts" after a reported one does not.
     const note =
       'In Q4, revenue decreased by 5.9% to 75.5 MEUR, in line with our forecasts. The company expects revenue to reach 296 MEUR in 2025.';
     expect(analysis(note).key_metrics).toEqual({ decline: '5.9%', revenue: '€75.5M', revenue_guidance: '€296M' });
+  });
+
+  it("tells an analyst's forecast from the company's guidance, and keeps the latest actual an expectation builds on", () => {
+    const note = [
+      'We reiterate our EUR 12.00 target price for Acme.',
+      'Acme guides that its revenue will grow to 290-310 MEUR in 2025 (2024: 275.5 MEUR).',
+      'We now expect adjusted EBITA to increase to 10.3 MEUR.',
+      "In Q4, EBITA increased to 2.8 MEUR (Q4'23: 2.7 MEUR).",
+    ].join('\n\n');
+    expect(analysis(note).key_metrics).toEqual({
+      target_price: '€12.00',
+      revenue_guidance: '€290M–€310M',
+      revenue_2024: '€275.5M',
+      adjusted_ebita_forecast: '€10.3M',
+      ebita: '€2.8M',
+    });
+    // Without a target price the text is the company's own: "we expect" is its guidance.
+    const release = 'We now expect adjusted EBITA to increase to 10.3 MEUR (2024: 8.8 MEUR).';
+    expect(analysis(release).key_metrics).toEqual({ adjusted_ebita_guidance: '€10.3M', ebita_2024: '€8.8M' });
+    expect(analysis(release).key_metric_evidence.ebita_2024?.value).toBe('€8.8M');
+  });
+
+  it("reads a report's highlights tiles, the figure first and its name under it or after it", () => {
+    const tiles = [
+      'BY REVENUE',
+      '',
+      '₹7,92,756 crore',
+      '',
+      '`1,186 crore',
+      'CSR contribution',
+      '',
+      '2,32,822 New jobs created',
+    ];
+    expect(analysis(tiles.join('\n')).key_metrics).toEqual({
+      revenue: '₹7.93T',
+      csr_contribution: '₹11.86B',
+      new_jobs_created: '232822',
+    });
+    // No currency, no scale word, or a name that is a sentence: no tile; nor in a text that states no amount.
+    const others = ['$120 million', 'We invested it in new plants across the region.', '', '1,200', 'Employees'];
+    expect(analysis(others.join('\n')).key_metrics).toEqual({});
+    expect(analysis('12,450 Registered voters\n\n3,120 Polling stations').key_metrics).toEqual({});
   });
 
   it('names a movement by its financial subject and a level by its noun', () => {

@@ -1,5 +1,8 @@
-/** Which figures a keyword can name: amounts of money, percentages, or both. */
-export type FigureKind = 'money' | 'percentage';
+/**
+ * Which figures a keyword can name: amounts of money, percentages, or plain numbers (a
+ * headcount, a count of users, a ratio such as net debt to EBITDA).
+ */
+export type FigureKind = 'money' | 'percentage' | 'number';
 
 export interface MetricKeyword {
   /** The key under which a figure it names is reported, e.g. `net_income`. */
@@ -16,6 +19,7 @@ export interface MetricKeyword {
 
 const MONEY: readonly FigureKind[] = ['money'];
 const PERCENT: readonly FigureKind[] = ['percentage'];
+const NUMBER: readonly FigureKind[] = ['number'];
 
 /**
  * Words that name a financial figure. Where several match the same words, the longest
@@ -24,15 +28,29 @@ const PERCENT: readonly FigureKind[] = ['percentage'];
  * by movement words (grew, fell) whose subject is an amount's name: "costs are 10% of
  * execution time" is a share, not a figure of the business, and "accuracy rose 8%" is no
  * business figure at all. Movement words only name percentages: "increased by $2 million"
- * says nothing about what.
+ * says nothing about what. Plain numbers only by what is counted or is a ratio (headcount,
+ * daily active users, net debt to EBITDA), and only through a copula ("Headcount was
+ * 71,469"): a number is otherwise too often a year, a page or a code.
  */
 export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
   { label: 'revenue', pattern: 'revenues?|sales|turnover|top[- ]line', kinds: MONEY },
   { label: 'net_income', pattern: 'net (?:income|profits?|earnings)|bottom[- ]line', kinds: MONEY },
   { label: 'net_loss', pattern: 'net loss(?:es)?', kinds: MONEY },
-  { label: 'operating_income', pattern: 'operating (?:income|profits?)|income from operations', kinds: MONEY },
+  {
+    label: 'operating_income',
+    pattern: 'operating (?:income|profits?|loss(?:es)?)|income from operations',
+    kinds: MONEY,
+  },
   { label: 'gross_profit', pattern: 'gross profits?', kinds: MONEY },
   { label: 'ebitda', pattern: '(?:adjusted )?ebitda', kinds: MONEY },
+  // Earnings before interest, taxes and amortisation (of acquired intangibles): Nordic and
+  // construction companies' operating measure, not EBITDA.
+  { label: 'ebita', pattern: 'ebita', kinds: MONEY },
+  {
+    label: 'net_debt_to_ebitda',
+    pattern: 'net (?:total )?debt to (?:adjusted )?ebitda(?: ratio)?|leverage ratio',
+    kinds: NUMBER,
+  },
   { label: 'ebitda_margin', pattern: '(?:adjusted )?ebitda margins?', kinds: PERCENT },
   { label: 'gross_margin', pattern: 'gross margins?', kinds: PERCENT },
   { label: 'operating_margin', pattern: 'operating margins?', kinds: PERCENT },
@@ -41,7 +59,11 @@ export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
   { label: 'profit', pattern: 'profits?|earnings', kinds: MONEY },
   { label: 'loss', pattern: 'loss(?:es)?', kinds: MONEY },
   { label: 'income', pattern: 'income', kinds: MONEY },
-  { label: 'eps', pattern: 'earnings per share|eps', kinds: MONEY },
+  {
+    label: 'eps',
+    pattern: '(?:net )?(?:earnings|income|loss) per (?:diluted |basic )?(?:common )?share|(?:diluted |basic )?eps',
+    kinds: MONEY,
+  },
   { label: 'operating_expenses', pattern: 'operating (?:expenses?|costs?)|opex', kinds: MONEY },
   { label: 'expenses', pattern: 'expenses?|expenditures?|spending', kinds: MONEY },
   { label: 'capex', pattern: 'capital expenditures?|capex', kinds: MONEY },
@@ -57,7 +79,23 @@ export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
   { label: 'budget', pattern: 'budgets?', kinds: MONEY },
   { label: 'investment', pattern: 'investments?|invested', kinds: MONEY },
   { label: 'valuation', pattern: 'valuation|market (?:cap|capitalization)', kinds: MONEY },
+  { label: 'target_price', pattern: '(?:target price|price target)s?', kinds: MONEY },
   { label: 'price', pattern: 'prices?', kinds: MONEY },
+  { label: 'order_book', pattern: 'order (?:book|backlog)s?|backlogs?', kinds: MONEY },
+  {
+    label: 'share_repurchases',
+    pattern: '(?:share )?repurchased|(?:share )?repurchases|(?:share )?buybacks?|bought back',
+    kinds: MONEY,
+  },
+  // Same-store sales: a growth rate by definition, stated as a percentage.
+  {
+    label: 'identical_sales',
+    pattern: '(?:identical|comparable|same[- ]store|like[- ]for[- ]like)(?: store)? sales',
+    kinds: PERCENT,
+  },
+  { label: 'headcount', pattern: 'headcount|number of employees|employees', kinds: NUMBER },
+  { label: 'daily_active_users', pattern: 'daily active (?:users|people)', kinds: NUMBER },
+  { label: 'monthly_active_users', pattern: 'monthly active (?:users|people)', kinds: NUMBER },
   { label: 'tax_rate', pattern: 'tax rate', kinds: PERCENT },
   { label: 'tax', pattern: 'tax(?:es)?', kinds: MONEY },
   { label: 'interest_rate', pattern: 'interest rates?', kinds: PERCENT },
@@ -70,7 +108,7 @@ export const METRIC_KEYWORDS: readonly MetricKeyword[] = [
   {
     label: 'growth',
     pattern:
-      'growth|grow(?:s|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher',
+      'growth|grow(?:s|n|ing)?|grew|increase[sd]?|increasing|rose|rise[sn]?|up|gain(?:s|ed)?|expand(?:s|ed)?|higher',
     kinds: PERCENT,
     movement: true,
   },

@@ -70,8 +70,10 @@ const keyMetrics = z
       "final one, of which the last wins. A table row's figure is its current period's column where the header names " +
       'periods ("2023 2022 % Change"), and the revenue\'s change column is growth. A label is qualified where the ' +
       'document states several figures for it: "adjusted_eps" beside "eps", "revenue_guidance" for a figure it expects ' +
-      '(under a guidance or outlook heading, or after "expects"). Amounts (with the table\'s unit, e.g. "In millions") ' +
-      'and percentages (rates only).',
+      '(under a guidance or outlook heading, or after "expects"), "revenue_forecast" for an analyst\'s own in a note ' +
+      'stating a target price, and "<label>_<period>" for a figure of another period ("ebita_2024", ' +
+      '"eps_full_year", "revenue_prior_year"). Amounts (with the table\'s unit, e.g. "In millions"; a range as ' +
+      '"€9M–€11M"), percentages (rates only) and counts or ratios named as such ("headcount": "71469").',
   );
 
 /** Where a key metric was read. */
