@@ -1,5 +1,6 @@
 import { formatAmount } from './financial-figures';
 import { METRIC_KEYWORDS } from './metric-keywords';
+import { findLedgerBalances } from './ledger-balances';
 import type { Sentence } from './sentences';
 import { cellsByHeader, readPeriodHeader, type PeriodHeader } from './table-header';
 
@@ -57,6 +58,7 @@ const SCALE_CELL = /^(?:million|billion|thousand|crores?|lakhs?|bn|mn|MEUR|MUSD)
 const LINE_ITEMS = [
   ...METRIC_KEYWORDS.filter((k) => k.kinds.includes('money')).map((k) => k.pattern),
   'ebita|costs and expenses|comprehensive income|earnings per share|income from operations|operating profit',
+  'sales tax|vat|value added tax|gst|mwst|mehrwertsteuer|umsatzsteuer|tva|iva',
   'exports|grants|amount due|balance due|net assets|total assets|total equity|shareholders. equity|market capitali[sz]ation',
   'umsatz(?:erlöse)?|jahresüberschuss|gewinn|chiffre d.affaires|résultat net|bénéfice net|ventas|ingresos|beneficio neto',
   '売上高|営業利益|経常利益|当期純利益|純資産合計|株主資本合計|剰余金の配当|総資産',
@@ -96,6 +98,7 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
   let unit: (Unit & { at: number }) | undefined;
   let header: (PeriodHeader & { at: number }) | undefined;
   let totalColumn: { name: string; at: number } | undefined;
+  const documentCurrency = singleCurrency(sentences);
   for (const [index, sentence] of sentences.entries()) {
     if (isUnitStatement(sentence.text)) unit = { ...unitOf(sentence.text), at: index };
     if (unit !== undefined && index - unit.at > UNIT_REACH) unit = undefined;
@@ -112,12 +115,19 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
       continue;
     }
     const label = rowLabel(sentences, index);
-    const context: RowContext = { unit, header, totalColumn: totalColumn?.name, language, closed: false };
+    const context: RowContext = {
+      unit,
+      header,
+      totalColumn: totalColumn?.name,
+      language,
+      documentCurrency,
+      closed: false,
+    };
     for (const figure of rowFigures(sentence.text, label, context)) figures.push({ ...figure, sentence: index });
     // A table has one closing balance under its header: the next one belongs to another table.
     if (context.closed) totalColumn = undefined;
   }
-  return figures;
+  return [...figures, ...findLedgerBalances(sentences)];
 }
 
 /**
@@ -197,6 +207,8 @@ interface RowContext {
   header: PeriodHeader | undefined;
   totalColumn: string | undefined;
   language: string;
+  /** The one currency the document's rows and headers state, if they state exactly one. */
+  documentCurrency: string | undefined;
   /** Set when the row was the closing balance its total column was read for. */
   closed: boolean;
 }
@@ -209,7 +221,7 @@ function rowFigures(
   rowLabelText: string | undefined,
   context: RowContext,
 ): Omit<RowFigure, 'sentence'>[] {
-  const { unit, header, totalColumn, language } = context;
+  const { unit, header, totalColumn, language, documentCurrency } = context;
   const tokens = text.trim().split(/\s+/u);
   const first = tokens.findIndex((t) => CURRENCY_CELL.test(t) || NUMBER_CELL.test(t));
   if (first < 0 || rowLabelText === undefined) return [];
@@ -219,7 +231,13 @@ function rowFigures(
   const figureCells = cells.filter((c) => FIGURE_CELL.test(c) && !SCALE_CELL.test(c));
   const labelUnit = unitOf(rowLabelText);
   const read = (cell: string, key: string, percentOk: boolean): Omit<RowFigure, 'sentence'> | undefined =>
-    cellFigure(cell, cells[cells.indexOf(cell) + 1], key, label, percentOk, { unit, labelUnit, language, cells });
+    cellFigure(cell, cells[cells.indexOf(cell) + 1], key, label, percentOk, {
+      unit,
+      labelUnit,
+      language,
+      cells,
+      documentCurrency,
+    });
 
   // A closing balance across a matrix whose last column is a total: that column's figure.
   if (totalColumn !== undefined && CLOSING_BALANCE.test(label) && figureCells.length > MAX_ROW_FIGURES) {
@@ -255,8 +273,16 @@ function rowFigures(
   if (cells.filter((c) => /\d/u.test(c)).length > MAX_ROW_FIGURES) return [];
   let i = 0;
   if (CURRENCY_CELL.test(cells[0] ?? '')) i++;
-  const cell = cells[i];
+  let cell = cells[i];
   if (cell === undefined || !NUMBER_CELL.test(cell)) return [];
+  // A rate, then the amount it gives ("Tax 15% on $ 112.90 $ 16.94", "Sales tax 9.25% 23.13"):
+  // under a line item that is no rate, the percentage only qualifies the amount, which is the
+  // row's last figure (a base the rate applies to stands between them).
+  if (/[%％]$/u.test(cell) && !RATE_ITEM.test(label) && isLineItem(label)) {
+    const amount = cells.findLast((c) => NUMBER_CELL.test(c) && !/[%％]$/u.test(c));
+    if (amount === undefined || cells.indexOf(amount) < i) return [];
+    cell = amount;
+  }
   const figure = read(cell, labelKey(label), RATE_ITEM.test(label));
   return figure === undefined ? [] : [figure];
 }
@@ -272,15 +298,24 @@ function cellFigure(
   key: string,
   label: string,
   percentOk: boolean,
-  where: { unit: Unit | undefined; labelUnit: Unit; language: string; cells: readonly string[] },
+  where: {
+    unit: Unit | undefined;
+    labelUnit: Unit;
+    language: string;
+    cells: readonly string[];
+    documentCurrency: string | undefined;
+  },
 ): Omit<RowFigure, 'sentence'> | undefined {
-  const { unit, labelUnit, language, cells } = where;
+  const { unit, labelUnit, language, cells, documentCurrency } = where;
   if (!NUMBER_CELL.test(cell)) return undefined;
   const percent = /[%％]/u.test(cell) || next === '%';
   const before = cells[cells.indexOf(cell) - 1];
   const currencyCell = before !== undefined && CURRENCY_CELL.test(before) ? before : undefined;
   const inlineCurrency = cellCurrency(currencyCell ?? cell) ?? labelUnit.currency;
-  const currency = inlineCurrency ?? unit?.currency;
+  // An amount written to the cent ("250.00") in a document that states one currency (an
+  // invoice's "Amount USD" column, its "TOTAL USD 273.13") is in that currency; a whole
+  // number in a table without a unit may be a count, and stays out.
+  const currency = inlineCurrency ?? unit?.currency ?? (CENTS.test(cell) && !percent ? documentCurrency : undefined);
   const total = TOTAL_LABEL.test(label);
   if (percent) {
     if (!percentOk) return undefined;
@@ -302,6 +337,25 @@ function cellFigure(
   const { value } = scaledAmount(number.digits, scaleWord);
   const prefix = CURRENCY_PREFIX[currency ?? 'USD'] ?? '';
   return { label: key, value: `${number.negative ? '-' : ''}${prefix}${value}`, kind: 'money', total };
+}
+
+const CENTS = /\d[.,]\d{2}[)）]?$/u;
+
+/**
+ * The one currency a document's rows and table headers state ("TOTAL USD 273.13", "Amount
+ * USD", "$ 16.94"), or undefined where they state none or several.
+ */
+function singleCurrency(sentences: readonly Sentence[]): string | undefined {
+  const found = new Set<string>();
+  for (const sentence of sentences) {
+    if (sentence.kind !== 'row' && sentence.kind !== 'heading') continue;
+    for (const token of sentence.text.split(/\s+/u)) {
+      if (!CURRENCY_CELL.test(token) && !(NUMBER_CELL.test(token) && /^[(（]?[-−]?\D/u.test(token))) continue;
+      const currency = cellCurrency(token);
+      if (currency !== undefined) found.add(currency);
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 const CURRENCY_PREFIX: Readonly<Record<string, string>> = {
