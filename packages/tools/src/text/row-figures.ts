@@ -58,6 +58,7 @@ const SCALE_CELL = /^(?:million|billion|thousand|crores?|lakhs?|bn|mn|MEUR|MUSD)
 const LINE_ITEMS = [
   ...METRIC_KEYWORDS.filter((k) => k.kinds.includes('money')).map((k) => k.pattern),
   'ebita|costs and expenses|comprehensive income|earnings per share|income from operations|operating profit',
+  'ebt|earnings before taxes|profit before tax(?:es)?|income before (?:income )?taxes',
   'sales tax|vat|value added tax|gst|mwst|mehrwertsteuer|umsatzsteuer|tva|iva',
   'exports|grants|amount due|balance due|net assets|total assets|total equity|shareholders. equity|market capitali[sz]ation',
   'umsatz(?:erlöse)?|jahresüberschuss|gewinn|chiffre d.affaires|résultat net|bénéfice net|ventas|ingresos|beneficio neto',
@@ -99,6 +100,7 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
   let header: (PeriodHeader & { at: number }) | undefined;
   let totalColumn: { name: string; at: number } | undefined;
   const documentCurrency = singleCurrency(sentences);
+  let matrix: { columns: string[]; at: number } | undefined;
   for (const [index, sentence] of sentences.entries()) {
     if (isUnitStatement(sentence.text)) unit = { ...unitOf(sentence.text), at: index };
     if (unit !== undefined && index - unit.at > UNIT_REACH) unit = undefined;
@@ -108,6 +110,16 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
     if (periods !== undefined) {
       header = { ...periods, at: index };
       continue;
+    }
+    const columns = columnNames(sentence);
+    if (columns !== undefined) matrix = { columns, at: index };
+    if (matrix !== undefined && index - matrix.at > UNIT_REACH) matrix = undefined;
+    if (matrix !== undefined && sentence.kind === 'row') {
+      const found = totalRowByColumns(sentence.text, matrix.columns, { unit, language, documentCurrency });
+      if (found !== undefined) {
+        for (const figure of found) figures.push({ ...figure, sentence: index });
+        continue;
+      }
     }
     if (sentence.kind !== 'row') {
       const total = totalColumnName(sentence.text);
@@ -129,6 +141,69 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
   }
   return [...figures, ...findLedgerBalances(sentences)];
 }
+
+// A matrix's column names: a header line of three cells or more that pdf_extractor wrote
+// apart (a tab between cells), none of them a figure.
+const MIN_MATRIX_COLUMNS = 3;
+const MAX_COLUMN_NAME_WORDS = 8;
+
+function columnNames(sentence: Sentence): string[] | undefined {
+  if (sentence.kind === 'row') return undefined;
+  const cells = sentence.text.split('\t').map((c) => c.trim());
+  if (cells.length < MIN_MATRIX_COLUMNS || cells.some((c) => c === '' || NUMBER_CELL.test(c))) return undefined;
+  return cells;
+}
+
+// Words of a column's name that say it is no amount of the line item it names: a count, a
+// price per unit, a rate or an average.
+const NOT_AN_AMOUNT = /\b(?:number|per|average|rate|ratio|employees|headcount)\b/iu;
+
+/**
+ * A matrix's total row ("Total⇥6,472⇥508⇥97⇥44.5⇥38,355⇥6.4") under a header whose cells
+ * pdf_extractor kept apart ("Tax jurisdiction⇥Total sales (M€)⇥EBT (M€)⇥Corporate Income Tax
+ * accrued (M€)⇥…"): one figure per column whose name is, or begins with words around, a line
+ * item (sales, EBT, income tax, grants), in the unit the column's name or the table states.
+ * A column of counts or rates, and a column without a unit, say nothing. Rows other than the
+ * total (a country, a segment) are parts, not the table's figures. Undefined where the row is
+ * no total row of the matrix (its cells do not fit the columns) or no column names a figure.
+ */
+function totalRowByColumns(
+  text: string,
+  columns: readonly string[],
+  where: { unit: Unit | undefined; language: string; documentCurrency: string | undefined },
+): Omit<RowFigure, 'sentence'>[] | undefined {
+  const cells = text.split('\t').map((c) => c.trim());
+  if (cells.length < 2 || cells.length > columns.length) return undefined;
+  const label = cleanLabel(cells[0]!);
+  if (!TOTAL_LABEL.test(label)) return undefined;
+  const out: Omit<RowFigure, 'sentence'>[] = [];
+  for (let i = 1; i < cells.length; i++) {
+    const name = cleanLabel(columns[i]!);
+    const cell = cells[i]!;
+    if (!namesLineItem(name) || NOT_AN_AMOUNT.test(name) || !NUMBER_CELL.test(cell)) continue;
+    // The line item the name states decides whether its cell is an amount; the key is the whole name.
+    const item = isLineItem(name) ? name : (LINE_ITEM_WORDS.exec(name)?.[0] ?? name);
+    const figure = cellFigure(cell, undefined, labelKey(name), item, RATE_ITEM.test(name), {
+      unit: where.unit,
+      labelUnit: unitOf(columns[i]!),
+      language: where.language,
+      cells: [cell],
+      documentCurrency: where.documentCurrency,
+    });
+    if (figure !== undefined) out.push({ ...figure, total: true });
+  }
+  // No column named a figure (an invoice's "Subtotal⇥250.00" under "Description⇥Quantity⇥…"):
+  // the row is read as any other.
+  return out.length > 0 ? out : undefined;
+}
+
+/** Whether a column's name is a line item, or a few words around one ("Corporate Income Tax accrued"). */
+function namesLineItem(name: string): boolean {
+  if (isLineItem(name)) return true;
+  const words = name.split(/\s+/u);
+  return words.length <= MAX_COLUMN_NAME_WORDS && LINE_ITEM_WORDS.test(name);
+}
+const LINE_ITEM_WORDS = new RegExp(`(?<![\\p{L}])(?:${LINE_ITEMS.join('|')})(?![\\p{L}])`, 'iu');
 
 /**
  * The label written before a row's first cell, joined to the line above where it wraps: a
@@ -183,8 +258,12 @@ function totalColumnName(text: string): string | undefined {
     const name = words.slice(-size).join(' ');
     if (TOTAL_COLUMN.test(name)) return name;
   }
-  return undefined;
+  // A statement of changes in equity ends with its grand total, whatever order a header
+  // wrapped over several lines reads in ("…少数株主持分 純資産合計その他有価証券評価差額金…").
+  if (/\d/u.test(text)) return undefined;
+  return GRAND_TOTAL_COLUMN.exec(text)?.[0];
 }
+const GRAND_TOTAL_COLUMN = /純資産合計|所有者权益合计|(?<![\p{L}])total (?:equity|net assets)(?![\p{L}])/iu;
 const TOTAL_COLUMN =
   /^(?:total (?:equity|net assets|shareholders. equity|stockholders. equity)|株主資本合計|純資産合計|所有者权益合计)$/iu;
 // A row that states the balance at a period's end: across a matrix, its total column is the period's total.
@@ -426,8 +505,13 @@ function cleanLabel(label: string): string {
 /** Whether a label is a line item, qualifiers aside ("Adjusted EPS", "Total company sales", "BY REVENUE"). */
 function isLineItem(label: string): boolean {
   const bare = label.replace(QUALIFIERS, '').trim();
-  return LINE_ITEM.test(bare) || LINE_ITEM.test(label);
+  return LINE_ITEM.test(bare) || LINE_ITEM.test(label) || NOUN_FIRST_ITEM.test(label);
 }
+// Spanish, French, Italian and Portuguese put the noun first and its qualifiers after it
+// ("Exportaciones totales pesqueras", "Chiffre d'affaires net"): a short label that begins
+// with one of their line items is that line item.
+const NOUN_FIRST_ITEM =
+  /^(?:exportaciones|importaciones|ventas|ingresos|beneficio|resultado|exportations|ventes|résultat|bénéfice|esportazioni|ricavi|utile|exportações|receitas|lucro)(?:\s+\p{Ll}[\p{L}.]*){0,2}$/iu;
 
 // Revenue in the corpus's languages, qualifiers aside: its change between periods is the growth.
 const REVENUE_ITEM = new RegExp(
