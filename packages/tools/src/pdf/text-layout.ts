@@ -52,7 +52,10 @@ const DEFAULT_LEADING = 1.2;
  * (`withWrappedHeadersJoined`).
  */
 export function layoutPageText(runs: readonly TextRun[]): string {
-  return joinLineEndHyphens(withParagraphBreaks(withWrappedHeadersJoined(placeLines(withoutUnmappedGlyphs(runs)))));
+  const lines = placeLines(withoutUnmappedGlyphs(runs));
+  // The page's usual spacing is that of the lines as drawn: joining a header's wrapped lines
+  // into one must not change where the page's paragraphs break.
+  return joinLineEndHyphens(withParagraphBreaks(withWrappedHeadersJoined(lines), usualLineSpacing(lines)));
 }
 
 function placeLines(runs: readonly TextRun[]): PlacedLine[] {
@@ -262,9 +265,8 @@ function joinedColumns(band: readonly PlacedLine[]): PlacedLine {
   };
 }
 
-function withParagraphBreaks(lines: readonly PlacedLine[]): string {
+function withParagraphBreaks(lines: readonly PlacedLine[], spacing: number | undefined): string {
   const texts: string[] = [];
-  const spacing = usualLineSpacing(lines);
   let above: PlacedLine | undefined;
   for (const line of lines) {
     const text = line.text.trimEnd();
