@@ -35,5 +35,9 @@ describe('the summary judge: boilerplate as the issue lists it', () => {
     const report =
       'Q2 report\n\nRevenue rose to a record level in the quarter thanks to strong demand across every region.';
     expect(judgeSummary('', context(report))).toMatchObject({ boilerplate: true, silent: false });
+    // A table header's column names, tab-separated as pdf_extractor writes cells, are no sentence.
+    const header =
+      'Statement of changes\n\nCommon stock\tCapital surplus\tRetained earnings\tTreasury stock at cost\tTotal equity of the group\nBalance\t175\t202';
+    expect(judgeSummary('', context(header))).toMatchObject({ boilerplate: false, silent: true });
   });
 });

@@ -132,13 +132,17 @@ function figureShare(sentence: string): number {
 
 /** Whether the text has a sentence a summary could quote: 8 words or more, and no boilerplate. */
 function hasQuotableSentence(context: SummaryContext): boolean {
-  return context.text
-    .split(/\n\s*\n/u)
-    .flatMap((paragraph) => sentencesOf(paragraph.replace(/\s+/gu, ' '), context.language))
-    .some(
-      (sentence) =>
-        wordsOf(sentence, context.language).length >= MIN_QUOTABLE_WORDS &&
-        reasonsFor(sentence, context, new Set()).every((r) => r === 'off_topic') &&
-        figureShare(sentence) < MAX_QUOTABLE_FIGURE_SHARE,
-    );
+  return (
+    context.text
+      .split(/\n[ \t]*\n/u)
+      .flatMap((paragraph) => sentencesOf(paragraph.replace(/[^\S\t]+/gu, ' '), context.language))
+      // Cells apart (pdf_extractor puts a tab between a table's cells): a table's, never prose.
+      .filter((sentence) => !sentence.includes('\t'))
+      .some(
+        (sentence) =>
+          wordsOf(sentence, context.language).length >= MIN_QUOTABLE_WORDS &&
+          reasonsFor(sentence, context, new Set()).every((r) => r === 'off_topic') &&
+          figureShare(sentence) < MAX_QUOTABLE_FIGURE_SHARE,
+      )
+  );
 }

@@ -11,6 +11,7 @@ const LABEL_WORDS: Readonly<Record<string, readonly string[]>> = {
   net_income: ['net income', 'net profit', 'net earnings', 'profit attributable'],
   net_loss: ['net loss'],
   operating_income: ['operating income', 'operating profit', 'income from operations'],
+  ebt: ['ebt', 'earnings before tax', 'earnings before taxes', 'profit before tax', 'income before taxes'],
   profit: ['profit', 'earnings', 'income'],
   loss: ['loss'],
   eps: ['eps', 'earnings per share', 'loss per share'],

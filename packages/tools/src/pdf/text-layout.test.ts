@@ -25,7 +25,7 @@ describe('layoutPageText', () => {
 
   it('keeps runs on one baseline together, adding a space only across a visible gap', () => {
     expect(
-      layoutPageText([run('Reve', 72, 700), run('nue', 96, 700), run('reached', 200, 700), run('x', 260, 702)]),
+      layoutPageText([run('Reve', 72, 700), run('nue', 96, 700), run('reached', 120, 700), run('x', 170, 702)]),
     ).toBe('Revenue reached x');
   });
 

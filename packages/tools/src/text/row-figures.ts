@@ -1,5 +1,6 @@
 import { formatAmount } from './financial-figures';
 import { METRIC_KEYWORDS } from './metric-keywords';
+import { findLedgerBalances } from './ledger-balances';
 import type { Sentence } from './sentences';
 import { cellsByHeader, readPeriodHeader, type PeriodHeader } from './table-header';
 
@@ -57,6 +58,8 @@ const SCALE_CELL = /^(?:million|billion|thousand|crores?|lakhs?|bn|mn|MEUR|MUSD)
 const LINE_ITEMS = [
   ...METRIC_KEYWORDS.filter((k) => k.kinds.includes('money')).map((k) => k.pattern),
   'ebita|costs and expenses|comprehensive income|earnings per share|income from operations|operating profit',
+  'ebt|earnings before taxes|profit before tax(?:es)?|income before (?:income )?taxes',
+  'sales tax|vat|value added tax|gst|mwst|mehrwertsteuer|umsatzsteuer|tva|iva',
   'exports|grants|amount due|balance due|net assets|total assets|total equity|shareholders. equity|market capitali[sz]ation',
   'umsatz(?:erlöse)?|jahresüberschuss|gewinn|chiffre d.affaires|résultat net|bénéfice net|ventas|ingresos|beneficio neto',
   '売上高|営業利益|経常利益|当期純利益|純資産合計|株主資本合計|剰余金の配当|総資産',
@@ -96,6 +99,8 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
   let unit: (Unit & { at: number }) | undefined;
   let header: (PeriodHeader & { at: number }) | undefined;
   let totalColumn: { name: string; at: number } | undefined;
+  const documentCurrency = singleCurrency(sentences);
+  let matrix: { columns: string[]; at: number } | undefined;
   for (const [index, sentence] of sentences.entries()) {
     if (isUnitStatement(sentence.text)) unit = { ...unitOf(sentence.text), at: index };
     if (unit !== undefined && index - unit.at > UNIT_REACH) unit = undefined;
@@ -106,19 +111,99 @@ export function findRowFigures(sentences: readonly Sentence[], language: string)
       header = { ...periods, at: index };
       continue;
     }
+    const columns = columnNames(sentence);
+    if (columns !== undefined) matrix = { columns, at: index };
+    if (matrix !== undefined && index - matrix.at > UNIT_REACH) matrix = undefined;
+    if (matrix !== undefined && sentence.kind === 'row') {
+      const found = totalRowByColumns(sentence.text, matrix.columns, { unit, language, documentCurrency });
+      if (found !== undefined) {
+        for (const figure of found) figures.push({ ...figure, sentence: index });
+        continue;
+      }
+    }
     if (sentence.kind !== 'row') {
       const total = totalColumnName(sentence.text);
       if (total !== undefined) totalColumn = { name: total, at: index };
       continue;
     }
     const label = rowLabel(sentences, index);
-    const context: RowContext = { unit, header, totalColumn: totalColumn?.name, language, closed: false };
+    const context: RowContext = {
+      unit,
+      header,
+      totalColumn: totalColumn?.name,
+      language,
+      documentCurrency,
+      closed: false,
+    };
     for (const figure of rowFigures(sentence.text, label, context)) figures.push({ ...figure, sentence: index });
     // A table has one closing balance under its header: the next one belongs to another table.
     if (context.closed) totalColumn = undefined;
   }
-  return figures;
+  return [...figures, ...findLedgerBalances(sentences)];
 }
+
+// A matrix's column names: a header line of three cells or more that pdf_extractor wrote
+// apart (a tab between cells), none of them a figure.
+const MIN_MATRIX_COLUMNS = 3;
+const MAX_COLUMN_NAME_WORDS = 8;
+
+function columnNames(sentence: Sentence): string[] | undefined {
+  if (sentence.kind === 'row') return undefined;
+  const cells = sentence.text.split('\t').map((c) => c.trim());
+  if (cells.length < MIN_MATRIX_COLUMNS || cells.some((c) => c === '' || NUMBER_CELL.test(c))) return undefined;
+  return cells;
+}
+
+// Words of a column's name that say it is no amount of the line item it names: a count, a
+// price per unit, a rate or an average.
+const NOT_AN_AMOUNT = /\b(?:number|per|average|rate|ratio|employees|headcount)\b/iu;
+
+/**
+ * A matrix's total row ("Total⇥6,472⇥508⇥97⇥44.5⇥38,355⇥6.4") under a header whose cells
+ * pdf_extractor kept apart ("Tax jurisdiction⇥Total sales (M€)⇥EBT (M€)⇥Corporate Income Tax
+ * accrued (M€)⇥…"): one figure per column whose name is, or begins with words around, a line
+ * item (sales, EBT, income tax, grants), in the unit the column's name or the table states.
+ * A column of counts or rates, and a column without a unit, say nothing. Rows other than the
+ * total (a country, a segment) are parts, not the table's figures. Undefined where the row is
+ * no total row of the matrix (its cells do not fit the columns) or no column names a figure.
+ */
+function totalRowByColumns(
+  text: string,
+  columns: readonly string[],
+  where: { unit: Unit | undefined; language: string; documentCurrency: string | undefined },
+): Omit<RowFigure, 'sentence'>[] | undefined {
+  const cells = text.split('\t').map((c) => c.trim());
+  if (cells.length < 2 || cells.length > columns.length) return undefined;
+  const label = cleanLabel(cells[0]!);
+  if (!TOTAL_LABEL.test(label)) return undefined;
+  const out: Omit<RowFigure, 'sentence'>[] = [];
+  for (let i = 1; i < cells.length; i++) {
+    const name = cleanLabel(columns[i]!);
+    const cell = cells[i]!;
+    if (!namesLineItem(name) || NOT_AN_AMOUNT.test(name) || !NUMBER_CELL.test(cell)) continue;
+    // The line item the name states decides whether its cell is an amount; the key is the whole name.
+    const item = isLineItem(name) ? name : (LINE_ITEM_WORDS.exec(name)?.[0] ?? name);
+    const figure = cellFigure(cell, undefined, labelKey(name), item, RATE_ITEM.test(name), {
+      unit: where.unit,
+      labelUnit: unitOf(columns[i]!),
+      language: where.language,
+      cells: [cell],
+      documentCurrency: where.documentCurrency,
+    });
+    if (figure !== undefined) out.push({ ...figure, total: true });
+  }
+  // No column named a figure (an invoice's "Subtotal⇥250.00" under "Description⇥Quantity⇥…"):
+  // the row is read as any other.
+  return out.length > 0 ? out : undefined;
+}
+
+/** Whether a column's name is a line item, or a few words around one ("Corporate Income Tax accrued"). */
+function namesLineItem(name: string): boolean {
+  if (isLineItem(name)) return true;
+  const words = name.split(/\s+/u);
+  return words.length <= MAX_COLUMN_NAME_WORDS && LINE_ITEM_WORDS.test(name);
+}
+const LINE_ITEM_WORDS = new RegExp(`(?<![\\p{L}])(?:${LINE_ITEMS.join('|')})(?![\\p{L}])`, 'iu');
 
 /**
  * The label written before a row's first cell, joined to the line above where it wraps: a
@@ -173,8 +258,12 @@ function totalColumnName(text: string): string | undefined {
     const name = words.slice(-size).join(' ');
     if (TOTAL_COLUMN.test(name)) return name;
   }
-  return undefined;
+  // A statement of changes in equity ends with its grand total, whatever order a header
+  // wrapped over several lines reads in ("…少数株主持分 純資産合計その他有価証券評価差額金…").
+  if (/\d/u.test(text)) return undefined;
+  return GRAND_TOTAL_COLUMN.exec(text)?.[0];
 }
+const GRAND_TOTAL_COLUMN = /純資産合計|所有者权益合计|(?<![\p{L}])total (?:equity|net assets)(?![\p{L}])/iu;
 const TOTAL_COLUMN =
   /^(?:total (?:equity|net assets|shareholders. equity|stockholders. equity)|株主資本合計|純資産合計|所有者权益合计)$/iu;
 // A row that states the balance at a period's end: across a matrix, its total column is the period's total.
@@ -197,6 +286,8 @@ interface RowContext {
   header: PeriodHeader | undefined;
   totalColumn: string | undefined;
   language: string;
+  /** The one currency the document's rows and headers state, if they state exactly one. */
+  documentCurrency: string | undefined;
   /** Set when the row was the closing balance its total column was read for. */
   closed: boolean;
 }
@@ -209,7 +300,7 @@ function rowFigures(
   rowLabelText: string | undefined,
   context: RowContext,
 ): Omit<RowFigure, 'sentence'>[] {
-  const { unit, header, totalColumn, language } = context;
+  const { unit, header, totalColumn, language, documentCurrency } = context;
   const tokens = text.trim().split(/\s+/u);
   const first = tokens.findIndex((t) => CURRENCY_CELL.test(t) || NUMBER_CELL.test(t));
   if (first < 0 || rowLabelText === undefined) return [];
@@ -219,7 +310,13 @@ function rowFigures(
   const figureCells = cells.filter((c) => FIGURE_CELL.test(c) && !SCALE_CELL.test(c));
   const labelUnit = unitOf(rowLabelText);
   const read = (cell: string, key: string, percentOk: boolean): Omit<RowFigure, 'sentence'> | undefined =>
-    cellFigure(cell, cells[cells.indexOf(cell) + 1], key, label, percentOk, { unit, labelUnit, language, cells });
+    cellFigure(cell, cells[cells.indexOf(cell) + 1], key, label, percentOk, {
+      unit,
+      labelUnit,
+      language,
+      cells,
+      documentCurrency,
+    });
 
   // A closing balance across a matrix whose last column is a total: that column's figure.
   if (totalColumn !== undefined && CLOSING_BALANCE.test(label) && figureCells.length > MAX_ROW_FIGURES) {
@@ -255,8 +352,16 @@ function rowFigures(
   if (cells.filter((c) => /\d/u.test(c)).length > MAX_ROW_FIGURES) return [];
   let i = 0;
   if (CURRENCY_CELL.test(cells[0] ?? '')) i++;
-  const cell = cells[i];
+  let cell = cells[i];
   if (cell === undefined || !NUMBER_CELL.test(cell)) return [];
+  // A rate, then the amount it gives ("Tax 15% on $ 112.90 $ 16.94", "Sales tax 9.25% 23.13"):
+  // under a line item that is no rate, the percentage only qualifies the amount, which is the
+  // row's last figure (a base the rate applies to stands between them).
+  if (/[%％]$/u.test(cell) && !RATE_ITEM.test(label) && isLineItem(label)) {
+    const amount = cells.findLast((c) => NUMBER_CELL.test(c) && !/[%％]$/u.test(c));
+    if (amount === undefined || cells.indexOf(amount) < i) return [];
+    cell = amount;
+  }
   const figure = read(cell, labelKey(label), RATE_ITEM.test(label));
   return figure === undefined ? [] : [figure];
 }
@@ -272,15 +377,24 @@ function cellFigure(
   key: string,
   label: string,
   percentOk: boolean,
-  where: { unit: Unit | undefined; labelUnit: Unit; language: string; cells: readonly string[] },
+  where: {
+    unit: Unit | undefined;
+    labelUnit: Unit;
+    language: string;
+    cells: readonly string[];
+    documentCurrency: string | undefined;
+  },
 ): Omit<RowFigure, 'sentence'> | undefined {
-  const { unit, labelUnit, language, cells } = where;
+  const { unit, labelUnit, language, cells, documentCurrency } = where;
   if (!NUMBER_CELL.test(cell)) return undefined;
   const percent = /[%％]/u.test(cell) || next === '%';
   const before = cells[cells.indexOf(cell) - 1];
   const currencyCell = before !== undefined && CURRENCY_CELL.test(before) ? before : undefined;
   const inlineCurrency = cellCurrency(currencyCell ?? cell) ?? labelUnit.currency;
-  const currency = inlineCurrency ?? unit?.currency;
+  // An amount written to the cent ("250.00") in a document that states one currency (an
+  // invoice's "Amount USD" column, its "TOTAL USD 273.13") is in that currency; a whole
+  // number in a table without a unit may be a count, and stays out.
+  const currency = inlineCurrency ?? unit?.currency ?? (CENTS.test(cell) && !percent ? documentCurrency : undefined);
   const total = TOTAL_LABEL.test(label);
   if (percent) {
     if (!percentOk) return undefined;
@@ -302,6 +416,25 @@ function cellFigure(
   const { value } = scaledAmount(number.digits, scaleWord);
   const prefix = CURRENCY_PREFIX[currency ?? 'USD'] ?? '';
   return { label: key, value: `${number.negative ? '-' : ''}${prefix}${value}`, kind: 'money', total };
+}
+
+const CENTS = /\d[.,]\d{2}[)）]?$/u;
+
+/**
+ * The one currency a document's rows and table headers state ("TOTAL USD 273.13", "Amount
+ * USD", "$ 16.94"), or undefined where they state none or several.
+ */
+function singleCurrency(sentences: readonly Sentence[]): string | undefined {
+  const found = new Set<string>();
+  for (const sentence of sentences) {
+    if (sentence.kind !== 'row' && sentence.kind !== 'heading') continue;
+    for (const token of sentence.text.split(/\s+/u)) {
+      if (!CURRENCY_CELL.test(token) && !(NUMBER_CELL.test(token) && /^[(（]?[-−]?\D/u.test(token))) continue;
+      const currency = cellCurrency(token);
+      if (currency !== undefined) found.add(currency);
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 const CURRENCY_PREFIX: Readonly<Record<string, string>> = {
@@ -372,8 +505,13 @@ function cleanLabel(label: string): string {
 /** Whether a label is a line item, qualifiers aside ("Adjusted EPS", "Total company sales", "BY REVENUE"). */
 function isLineItem(label: string): boolean {
   const bare = label.replace(QUALIFIERS, '').trim();
-  return LINE_ITEM.test(bare) || LINE_ITEM.test(label);
+  return LINE_ITEM.test(bare) || LINE_ITEM.test(label) || NOUN_FIRST_ITEM.test(label);
 }
+// Spanish, French, Italian and Portuguese put the noun first and its qualifiers after it
+// ("Exportaciones totales pesqueras", "Chiffre d'affaires net"): a short label that begins
+// with one of their line items is that line item.
+const NOUN_FIRST_ITEM =
+  /^(?:exportaciones|importaciones|ventas|ingresos|beneficio|resultado|exportations|ventes|résultat|bénéfice|esportazioni|ricavi|utile|exportações|receitas|lucro)(?:\s+\p{Ll}[\p{L}.]*){0,2}$/iu;
 
 // Revenue in the corpus's languages, qualifiers aside: its change between periods is the growth.
 const REVENUE_ITEM = new RegExp(

@@ -41,6 +41,8 @@ const SEGMENTER_CHUNK_CHARS = 4_000;
 const CELL =
   /^(?:[(（]?[-−+△▲]?[$€£¥₹`]?\d[\d.,]*[%％]?[)）]?[.,;]?|[$€£¥₹%％—–―-]|(?:million|billion|thousand|crores?|lakhs?|meur|musd|bn|mn|cr\.?|dr\.?)[.,]?)$/iu;
 const MAX_ROW_LABEL_WORDS = 12;
+// A change between periods a CJK table states in words: "上升 5.72 个百分点", "减少 3.1 个百分点".
+const CHANGE_IN_WORDS = /^(?:上升|下降|增加|减少|提高|降低)\s*[-+]?\d[\d.,]*\s*(?:个)?百分点$/u;
 const SHORT_ROW_LABEL_WORDS = 4;
 // A sentence's end inside a text: a full stop and a space, or a CJK full stop.
 const SENTENCE_END = /\p{L}[.!?]\s|[。！？]/u;
@@ -66,8 +68,11 @@ export function splitSentences(text: string, language?: string): Sentence[] {
     for (const block of joinBrokenParagraphs(pageText.split(/\n[ \t]*\n/))) {
       let found = false;
       for (const segment of segments(block)) {
+        // Rows and headings keep the tabs between a table's cells; in prose a tab is a space.
         const pieces =
-          segment.kind === 'heading' || segment.kind === 'row' ? [segment.text] : splitSegment(segment.text, segmenter);
+          segment.kind === 'heading' || segment.kind === 'row'
+            ? [segment.text]
+            : splitSegment(segment.text.replace(/\t+/gu, ' '), segmenter);
         for (const sentence of pieces) {
           sentences.push({ text: sentence, paragraph, kind: segment.kind, page: paged ? pageIndex + 1 : null });
           found = true;
@@ -115,6 +120,10 @@ function continuesInto(block: string, next: string): boolean {
  * 1,269 1,269"), without a sentence's closing full stop.
  */
 export function isRow(line: string): boolean {
+  // Cells apart (tabs between them): a change stated in words is one cell ("上升 5.72 个百分点").
+  const tabbed = line.trim().split('\t');
+  if (tabbed.length >= 3 && tabbed.slice(1).every((c) => CHANGE_IN_WORDS.test(c.trim()) || CELL.test(c.trim())))
+    return tabbed.slice(1).some((c) => /\d/u.test(c));
   const tokens = line.trim().split(/\s+/u);
   const first = tokens.findIndex((t) => CELL.test(t) && /\d/u.test(t));
   if (first < 0 || first > MAX_ROW_LABEL_WORDS) return false;
@@ -129,6 +138,13 @@ export function isRow(line: string): boolean {
   // "It grew 5%." is a sentence; "0 0 Dr." is a ledger's row.
   return !/\p{L}{2,}[.!?。]$/u.test(line.trim()) || CELL.test(tokens.at(-1) ?? '');
 }
+
+/** A line of three cells or more, none of them a figure: a table's column names. */
+function isCellHeader(line: string): boolean {
+  const cells = line.split('\t');
+  return cells.length >= MIN_HEADER_CELLS && !isRow(line) && cells.every((c) => !CELL.test(c.trim()));
+}
+const MIN_HEADER_CELLS = 3;
 
 /** Runs of lines that read as continuous prose, list items, and headings. */
 function segments(block: string): Segment[] {
@@ -161,7 +177,8 @@ function segments(block: string): Segment[] {
     const continues =
       parts.length > 0 && (/^\p{Ll}/u.test(line) || (!/\p{L}/u.test(line) && !TERMINAL.test(parts.at(-1) ?? '')));
     // A table's header of periods ("2023 2022 % Change", "本报告期 上年同期 …增减") is a line of its own.
-    if (readPeriodHeader(line) !== undefined && !/^\p{Ll}/u.test(line)) {
+    // So is a table's header of three cells or more (pdf_extractor puts a tab between cells).
+    if ((readPeriodHeader(line) !== undefined || isCellHeader(line)) && !/^\p{Ll}/u.test(line)) {
       if (parts.length > 0) close();
       out.push({ text: line, kind: 'heading' });
       continue;

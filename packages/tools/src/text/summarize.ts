@@ -106,7 +106,8 @@ const MIN_CJK_TITLE_CHARS = 4;
 const MAX_TITLE_CAPITALS = 0.6;
 
 function readsAsTitle(text: string): boolean {
-  if (/\d|[０-９]/u.test(text) || PARTY_NAME.test(text)) return false;
+  // Cells apart (a tab between them, as pdf_extractor writes a table's): a table's header, no title.
+  if (/\d|[０-９]|\t/u.test(text) || PARTY_NAME.test(text)) return false;
   const cjk = text.match(CJK_LETTER)?.length ?? 0;
   if (cjk >= MIN_CJK_TITLE_CHARS) return true;
   const words = text.split(/\s+/u).filter((w) => /\p{L}/u.test(w));
