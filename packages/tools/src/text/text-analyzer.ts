@@ -36,7 +36,11 @@ export const textAnalyzer = defineTool({
     'numbers and form instructions left out), key metrics only where a label in a financial context names them ' +
     '(e.g. revenue "10.5M", growth "15%", a table row "Net income $ 7,788"), each with the sentence or row it was ' +
     'read from, counts, and at higher levels dates, top terms, section summaries and readability scores.',
-  version: '3.0.0',
+  // 3.1.0: more key metrics, same contract: figures stated in prose through a clause or a copula,
+  // ranges, cents, counts and ratios, highlights tiles, another period's figure as
+  // `<label>_<period>`, an analyst's `<label>_forecast`, invoices' and ledgers' rows, a matrix's
+  // total row by its columns' names (docs/design/documents.md).
+  version: '3.1.0',
   parameters: TextAnalyzerParams,
   outputs: TextAnalyzerOutputs,
   // No heartbeat timeout of its own: the platform's 15 s is how soon an attempt on a crashed
