@@ -20,7 +20,7 @@ describe('extractPdfText', () => {
       },
     });
     const [read, smallRead] = await Promise.all([reading, reading.then(() => opened)]);
-    expect([read.pagesRead, read.text.split('\n\n').at(-1)]).toEqual([40, 'Large page 40']);
+    expect([read.pagesRead, read.text.split('\n\f').at(-1)]).toEqual([40, 'Large page 40']);
     expect(smallRead).toMatchObject({ pageCount: 1, text: 'Small document' });
   });
 
@@ -44,6 +44,22 @@ describe('extractPdfText', () => {
   it('lists the pages whose content has no text (an image-only page, a blank one)', async () => {
     const pdf = await makePdf([['First page'], [], ['Third page'], []]);
     const read = await extractPdfText(pdf, { selectPages: every });
-    expect([read.text, read.pagesWithoutText]).toEqual(['First page\n\nThird page', [2, 4]]);
+    expect([read.text, read.pagesWithoutText]).toEqual(['First page\n\f\fThird page', [2, 4]]);
+  });
+
+  it('marks pages as pdftotext does: the text of page n after n - 1 form feeds, whichever pages were read', async () => {
+    const pdf = await makePdf([['One', 'first page'], ['Two'], [], ['Four'], ['Five']]);
+    const read = (pages: number[]): Promise<string> =>
+      extractPdfText(pdf, { selectPages: () => pages }).then((r) => r.text);
+    // Page 3 has no text and pages 1-2 are not read: each still has its form feed.
+    expect(await read([1, 2, 3, 4, 5])).toBe('One\nfirst page\n\fTwo\n\f\fFour\n\fFive');
+    expect(await read([4, 5])).toBe('\f\f\fFour\n\fFive');
+    expect(await read([3])).toBe('');
+    expect(await read([1])).toBe('One\nfirst page');
+    // The length limit counts the marks.
+    const err = await extractPdfText(pdf, { selectPages: () => [4, 5], maxTextChars: 12 }).catch((e: unknown) => e);
+    expect((err as ToolError).message).toBe(
+      'Failed to process PDF: its text is over the limit of 12 characters (passed on page 5 of 5)',
+    );
   });
 });

@@ -16,7 +16,11 @@ import type { ReadingLimits } from './input-bounds';
 
 /** What `extractPdfText` read from a document. */
 export interface PdfText {
-  /** The text of the pages read, pages separated by a blank line; pages without text are left out. */
+  /**
+   * The text of the pages read, each page's after a form feed per page before it
+   * (`pageBreak`): pdftotext's page marks, so that the page of any line is one plus the form
+   * feeds before it, whichever pages were read or had text. Empty when no page had text.
+   */
   text: string;
   /** Pages in the document, whichever pages were read. */
   pageCount: number;
@@ -30,7 +34,8 @@ export interface PdfText {
 /** How `extractPdfText` reads a document. */
 export interface ExtractOptions {
   /**
-   * The 1-based pages to read, in order, given the document's page count. It may throw
+   * The 1-based pages to read, in increasing order (the page marks count on it), given the
+   * document's page count. It may throw
    * (e.g. a ToolError for a page list beyond the document) to stop before any page is read.
    */
   selectPages(pageCount: number): readonly number[];
@@ -161,13 +166,17 @@ async function readPdf(
     }
     const texts: string[] = [];
     const length = new TextLength(options.maxTextChars, doc.numPages);
+    let previous = 0;
     for (const [index, { body, extras }] of layers.entries()) {
       const text = pageText(body, extras);
-      length.add(text, pages[index]!);
-      if (text.length > 0) texts.push(text);
+      const page = pages[index]!;
+      length.add(text, page);
+      if (text.length === 0) continue;
+      texts.push(pageBreak(previous, page), text);
+      previous = page;
     }
     return {
-      text: texts.join('\n\n'),
+      text: texts.join(''),
       pageCount: doc.numPages,
       pagesRead: pages.length,
       pagesWithoutText,
@@ -190,10 +199,21 @@ function pageText(body: string, extras: readonly string[]): string {
   return [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
 }
 
-/** The length of the pages' texts as joined (a blank line between two), held to `maxTextChars`. */
+/**
+ * What goes before the text of `page` when the last text was `previous`'s (0: none yet), as
+ * pdftotext marks pages: a form feed for each page since, right before the page's first line,
+ * so a page without text (or not read) still counts. Between two pages that follow each other
+ * it is "\n\f", as long as a blank line. Pages read out of order (never by
+ * pdf_extractor) get one form feed, and then their marks do not number them.
+ */
+function pageBreak(previous: number, page: number): string {
+  return previous === 0 ? '\f'.repeat(page - 1) : `\n${'\f'.repeat(Math.max(1, page - previous))}`;
+}
+
+/** The length of the pages' texts as joined (`pageBreak` before each), held to `maxTextChars`. */
 class TextLength {
   private length = 0;
-  private pages = 0;
+  private previous = 0;
 
   constructor(
     private readonly maxTextChars: number | undefined,
@@ -203,8 +223,8 @@ class TextLength {
   /** Adds a page's text (nothing if it is empty); throws TEXT_TOO_LARGE once the text passes the limit. */
   add(text: string, page: number): void {
     if (text.length === 0) return;
-    this.length += text.length + (this.pages > 0 ? 2 : 0);
-    this.pages++;
+    this.length += text.length + pageBreak(this.previous, page).length;
+    this.previous = page;
     if (this.maxTextChars !== undefined && this.length > this.maxTextChars) {
       throw new ToolError(
         'TEXT_TOO_LARGE',

@@ -104,8 +104,10 @@ export const PdfExtractorOutputs = z.object({
   extracted_text: z
     .string()
     .describe(
-      'The text of the pages read, line by line, pages separated by a blank line, words hyphenated across line ' +
-        'ends joined; each page\'s form-field values ("[form] …") and annotation texts ("[note] …") follow its text.',
+      'The text of the pages read, line by line, paragraphs separated by a blank line, words hyphenated across ' +
+        'line ends joined; each page\'s form-field values ("[form] …") and annotation texts ("[note] …") follow its ' +
+        "text. Pages are marked as pdftotext marks them: a form feed (\\f) before each page's first line, one for " +
+        'every page before it, read or not, with text or not, so the text of page n follows n - 1 form feeds.',
     ),
   page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
   pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
@@ -139,7 +141,7 @@ export const pdfExtractor = defineTool({
   name: 'PDF Text Extractor',
   description:
     'Extracts the text of an uploaded PDF (all pages, the first, or a list such as "1-3,7"), line by line, ' +
-    'pages separated by a blank line, with the page count and the document metadata. ' +
+    'pages marked by form feeds as pdftotext marks them, with the page count and the document metadata. ' +
     'Fails without retry for a password-protected, corrupt or non-PDF file, or one whose text is over ' +
     `${MAX_TEXT_CHARS} characters. Pages without a text layer (scans) are read by OCR (ocr: auto), after every ` +
     `page's text layer, at most ${MAX_OCR_PAGES} a step (more fail before any OCR with RESOURCE_LIMIT_EXCEEDED); ` +

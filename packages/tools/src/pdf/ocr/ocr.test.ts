@@ -95,7 +95,7 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
 
   it('reads only the scanned page of a mixed PDF by OCR', async () => {
     const { outputs, progress } = await extract({ input_file: ref('mixed') });
-    const [typed, scanned] = outputs.extracted_text.split('\n\n');
+    const [typed, scanned] = outputs.extracted_text.split('\n\f');
     expect(typed).toBe(TYPED[0]);
     expect(words(scanned!)).toContain('Warehouse shipments increased steadily');
     expect(outputs.ocr_pages).toEqual([2]);
