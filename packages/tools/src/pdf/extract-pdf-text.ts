@@ -17,9 +17,9 @@ import type { ReadingLimits } from './input-bounds';
 /** What `extractPdfText` read from a document. */
 export interface PdfText {
   /**
-   * The text of the pages read, each page's after a form feed per page before it
-   * (`pageBreak`): pdftotext's page marks, so that the page of any line is one plus the form
-   * feeds before it, whichever pages were read or had text. Empty when no page had text.
+   * The text of the pages read, each page's ended by a form feed as pdftotext ends pages
+   * (`pageMarked`): the page of any line is one plus the form feeds before it, whichever pages
+   * were read or had text. Empty when no page had text.
    */
   text: string;
   /** Pages in the document, whichever pages were read. */
@@ -172,7 +172,7 @@ async function readPdf(
       const page = pages[index]!;
       length.add(text, page);
       if (text.length === 0) continue;
-      texts.push(pageBreak(previous, page), text);
+      texts.push(pageMarked(text, previous, page));
       previous = page;
     }
     return {
@@ -200,17 +200,23 @@ function pageText(body: string, extras: readonly string[]): string {
 }
 
 /**
- * What goes before the text of `page` when the last text was `previous`'s (0: none yet), as
- * pdftotext marks pages: a form feed for each page since, right before the page's first line,
- * so a page without text (or not read) still counts. Between two pages that follow each other
- * it is "\n\f", as long as a blank line. Pages read out of order (never by
- * pdf_extractor) get one form feed, and then their marks do not number them.
+ * A page's text as it goes into the document's, the last text being `previous`'s (0: none yet),
+ * marked as pdftotext marks pages: its last line ends with a form feed ("…\n\f"), and each page
+ * between (without text, or not read, like pages before the first read) is a form feed alone,
+ * so that every page counts. Pages read out of order (never by pdf_extractor) are not numbered
+ * by their marks.
  */
-function pageBreak(previous: number, page: number): string {
-  return previous === 0 ? '\f'.repeat(page - 1) : `\n${'\f'.repeat(Math.max(1, page - previous))}`;
+function pageMarked(text: string, previous: number, page: number): string {
+  return `${'\f'.repeat(pagesBetween(previous, page))}${text}${PAGE_END}`;
 }
 
-/** The length of the pages' texts as joined (`pageBreak` before each), held to `maxTextChars`. */
+const PAGE_END = '\n\f';
+
+function pagesBetween(previous: number, page: number): number {
+  return Math.max(0, page - previous - 1);
+}
+
+/** The length of the pages' texts as joined (`pageMarked`), held to `maxTextChars`. */
 class TextLength {
   private length = 0;
   private previous = 0;
@@ -223,7 +229,7 @@ class TextLength {
   /** Adds a page's text (nothing if it is empty); throws TEXT_TOO_LARGE once the text passes the limit. */
   add(text: string, page: number): void {
     if (text.length === 0) return;
-    this.length += text.length + pageBreak(this.previous, page).length;
+    this.length += pagesBetween(this.previous, page) + text.length + PAGE_END.length;
     this.previous = page;
     if (this.maxTextChars !== undefined && this.length > this.maxTextChars) {
       throw new ToolError(

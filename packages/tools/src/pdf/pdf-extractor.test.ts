@@ -75,7 +75,8 @@ describe('pdf_extractor', () => {
     for (const sentence of REPORT_EXECUTIVE_SUMMARY) expect(flat).toContain(sentence);
     // Page 2 starts after a form feed, as pdftotext marks pages; the appendix (page 3) is last.
     expect(outputs.extracted_text).toContain('throughout the year.\n\fSegment Review\n');
-    expect(outputs.extracted_text.match(/\f/g)).toHaveLength(2);
+    expect(outputs.extracted_text.match(/\f/g)).toHaveLength(3);
+    expect(outputs.extracted_text.endsWith('\n\f')).toBe(true);
     expect(
       outputs.extracted_text
         .trimEnd()

@@ -106,8 +106,9 @@ export const PdfExtractorOutputs = z.object({
     .describe(
       'The text of the pages read, line by line, paragraphs separated by a blank line, words hyphenated across ' +
         'line ends joined; each page\'s form-field values ("[form] …") and annotation texts ("[note] …") follow its ' +
-        "text. Pages are marked as pdftotext marks them: a form feed (\\f) before each page's first line, one for " +
-        'every page before it, read or not, with text or not, so the text of page n follows n - 1 form feeds.',
+        "text. Pages are marked as pdftotext marks them: a form feed (\\f) ends each page's last line, and each page " +
+        'before the last read that has no text or was not read is a form feed alone, so the text of page n follows ' +
+        'n - 1 form feeds.',
     ),
   page_count: z.number().int().nonnegative().describe('Pages in the document, whichever were read.'),
   pages_read: z.number().int().nonnegative().describe('Pages whose text was read.'),
