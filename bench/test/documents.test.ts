@@ -44,6 +44,9 @@ describe('the documents bench, tiny', () => {
     expect(kroger.metrics.labelled).toBe(16);
     expect(kroger.metrics.reported).toBe(Object.keys(kroger.analysis.key_metrics).length);
     expect(kroger.metrics.verdicts.filter((v) => v.matched !== null)).toHaveLength(kroger.metrics.matched);
+    // Each matched metric's page scored; pdf_extractor marks pages, so each has one.
+    expect(kroger.metric_pages.matched).toBe(kroger.metrics.matched);
+    expect(kroger.metric_pages.verdicts.every((v) => v.reported_page !== null)).toBe(true);
     expect(kroger.analysis.ok).toBe(true);
     expect(kroger.summary.sentences.length).toBeGreaterThan(0);
     expect(kroger.extraction.ms).toBeGreaterThan(0);
@@ -75,6 +78,7 @@ describe('the documents bench, tiny', () => {
     expect(totals.text_phrase_recall.total).toBe(7);
     expect(totals.scan_phrase_recall.total).toBe(8);
     expect(totals.metric_recall.labelled).toBe(16);
+    expect(totals.metric_page_accuracy.matched).toBe(totals.metric_recall.matched);
     expect(totals.boilerplate_summaries.of).toBe(2);
     expect(totals.extraction.pages).toBeGreaterThan(0);
     const table = formatDocumentsReport({
@@ -96,6 +100,7 @@ describe('the documents bench, tiny', () => {
       'OCR phrase recall, scans',
       'key-metric precision',
       'key-metric recall',
+      'key-metric pages',
       'OCR ',
     ]) {
       expect(table).toContain(line);

@@ -99,7 +99,7 @@ describe('hostile PDFs through the real stack', { timeout: 4 * JOB_TIMEOUT_MS },
     );
     const other = await waitForEnd(stack, otherJob.job_id, JOB_TIMEOUT_MS);
     expect(other.status).toBe('COMPLETED');
-    expect(other.output_data.text).toBe('Revenue grew 12% to $4.2 million in the quarter.');
+    expect(other.output_data.text).toBe('Revenue grew 12% to $4.2 million in the quarter.\n\f');
   });
 
   it('reads 2,000 pages of large images without decoding them and names the pages without text', async () => {
@@ -140,7 +140,7 @@ describe('hostile PDFs through the real stack', { timeout: 4 * JOB_TIMEOUT_MS },
     const scripted = await makeJavaScriptPdf({ lines: ['Quarterly revenue rose 5%.'], script: 'while (true) {}' });
     const done = await waitForEnd(stack, (await extraction(scripted, 'scripted.pdf')).job_id, JOB_TIMEOUT_MS);
     expect(done.status).toBe('COMPLETED');
-    expect(done.output_data.text).toBe('Quarterly revenue rose 5%.\n\n[form] total: 42');
+    expect(done.output_data.text).toBe('Quarterly revenue rose 5%.\n\n[form] total: 42\n\f');
   });
 
   it('leaves the worker process up and working', async () => {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { judgeSummary, type SummaryVerdict } from './boilerplate';
 import type { CorpusDocument } from './corpus';
 import { matchMetrics, type MetricVerdict } from './metric-match';
+import { scoreMetricPages, type MetricPages, type ReportedEvidence } from './metric-pages';
 import { phraseRecall } from './phrases';
 import { runPdftotext } from './pdftotext';
 import type { DocumentToolRunner, ToolRun } from './tool-runner';
@@ -39,6 +40,8 @@ export interface DocumentFigures {
     key_metrics: Record<string, string>;
   };
   metrics: { labelled: number; reported: number; matched: number; verdicts: MetricVerdict[] };
+  /** The matched metrics' pages: the labelled page against the one `key_metric_evidence` reports. */
+  metric_pages: MetricPages;
   summary: SummaryVerdict;
 }
 
@@ -87,11 +90,19 @@ export async function measureDocument(
 
   const analysed = first.ok ? await runner.analyze(text, options.analysisLevel) : undefined;
   const results = analysed?.ok
-    ? (analysed.outputs as { analysis_results: { summary: string; key_metrics: Record<string, string> } })
-        .analysis_results
+    ? (
+        analysed.outputs as {
+          analysis_results: {
+            summary: string;
+            key_metrics: Record<string, string>;
+            key_metric_evidence?: Record<string, ReportedEvidence>;
+          };
+        }
+      ).analysis_results
     : undefined;
   const summary = results?.summary ?? '';
   const keyMetrics = results?.key_metrics ?? {};
+  const metrics = matchMetrics(keyMetrics, doc.labels.key_metrics);
   const { language } = doc.labels;
 
   return {
@@ -119,7 +130,8 @@ export async function measureDocument(
       summary,
       key_metrics: keyMetrics,
     },
-    metrics: matchMetrics(keyMetrics, doc.labels.key_metrics),
+    metrics,
+    metric_pages: scoreMetricPages(metrics.verdicts, doc.labels.key_metrics, results?.key_metric_evidence ?? {}),
     summary: judgeSummary(summary, {
       text,
       pages: pdftotextText.split('\f'),
@@ -140,6 +152,8 @@ export interface CorpusTotals {
   metric_precision: { matched: number; reported: number; precision: number | null };
   /** Labelled key metrics matched / labelled. Target 0.8. */
   metric_recall: { matched: number; labelled: number; recall: number | null };
+  /** Matched key metrics reported on their labelled page / matched (the issue: each metric with its evidence "and the page"). */
+  metric_page_accuracy: { right: number; matched: number; accuracy: number | null };
   /** Metrics reported on documents labelled with none (target: none at all), by document. */
   metrics_on_documents_with_none: { count: number; documents: Record<string, number> };
   boilerplate_summaries: { count: number; of: number; documents: string[] };
@@ -189,6 +203,14 @@ export function corpusTotals(docs: readonly DocumentFigures[]): CorpusTotals {
     scan_phrase_recall: recall(scans, (d) => d.phrases),
     metric_precision: { matched, reported, precision: ratio(matched, reported) },
     metric_recall: { matched, labelled, recall: ratio(matched, labelled) },
+    metric_page_accuracy: {
+      right: sum(docs, (d) => d.metric_pages.right),
+      matched: sum(docs, (d) => d.metric_pages.matched),
+      accuracy: ratio(
+        sum(docs, (d) => d.metric_pages.right),
+        sum(docs, (d) => d.metric_pages.matched),
+      ),
+    },
     metrics_on_documents_with_none: {
       count: sum(none, (d) => d.metrics.reported),
       documents: Object.fromEntries(none.map((d) => [d.name, d.metrics.reported])),

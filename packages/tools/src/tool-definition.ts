@@ -35,6 +35,13 @@ export interface ToolThreadSettings<P = unknown> {
   module: string;
   /** The thread's heap limit (V8's old generation), MiB. A run that needs more fails for good with RESOURCE_LIMIT_EXCEEDED. */
   memoryLimitMiB: number;
+  /**
+   * The thread's young generation (V8's new space: two semi-spaces and the new large-object
+   * space, each a third), MiB; V8's default when absent (48: 16 MiB semi-spaces). A larger one
+   * is scavenged less often, for a tool that makes much short-lived garbage (pdf_extractor);
+   * the memory it adds is bounded by it.
+   */
+  youngGenerationMiB?: number;
   /** A hard limit on a run's time, from its parameters: past `ms` the thread is stopped and the attempt fails with `error()`. */
   timeLimit?(params: P): { ms: number; error: () => ToolError } | undefined;
 }

@@ -117,7 +117,7 @@ describe('pdf_extractor on hostile files', () => {
       script: `globalThis.${marker} = true; while (true) {}`,
     });
     const outputs = await extract(pdf, 'scripted.pdf');
-    expect(outputs.extracted_text).toBe('Quarterly revenue rose 5%.\n\n[form] total: 42');
+    expect(outputs.extracted_text).toBe('Quarterly revenue rose 5%.\n\n[form] total: 42\n\f');
     expect(outputs.extracted_text).not.toContain('while');
     expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
   });

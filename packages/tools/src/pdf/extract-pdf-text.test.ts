@@ -20,8 +20,8 @@ describe('extractPdfText', () => {
       },
     });
     const [read, smallRead] = await Promise.all([reading, reading.then(() => opened)]);
-    expect([read.pagesRead, read.text.split('\n\n').at(-1)]).toEqual([40, 'Large page 40']);
-    expect(smallRead).toMatchObject({ pageCount: 1, text: 'Small document' });
+    expect([read.pagesRead, read.text.split('\n\f').at(-2)]).toEqual([40, 'Large page 40']);
+    expect(smallRead).toMatchObject({ pageCount: 1, text: 'Small document\n\f' });
   });
 
   it('stops with TEXT_TOO_LARGE on the page whose text passes maxTextChars', async () => {
@@ -44,6 +44,22 @@ describe('extractPdfText', () => {
   it('lists the pages whose content has no text (an image-only page, a blank one)', async () => {
     const pdf = await makePdf([['First page'], [], ['Third page'], []]);
     const read = await extractPdfText(pdf, { selectPages: every });
-    expect([read.text, read.pagesWithoutText]).toEqual(['First page\n\nThird page', [2, 4]]);
+    expect([read.text, read.pagesWithoutText]).toEqual(['First page\n\f\fThird page\n\f', [2, 4]]);
+  });
+
+  it('ends each page with a form feed as pdftotext does, so page n follows n - 1 of them, whichever pages were read', async () => {
+    const pdf = await makePdf([['One', 'first page'], ['Two'], [], ['Four'], ['Five']]);
+    const read = (pages: number[]): Promise<string> =>
+      extractPdfText(pdf, { selectPages: () => pages }).then((r) => r.text);
+    // Page 3 has no text, and pages 1-3 are not read: each still has its form feed.
+    expect(await read([1, 2, 3, 4, 5])).toBe('One\nfirst page\n\fTwo\n\f\fFour\n\fFive\n\f');
+    expect(await read([4, 5])).toBe('\f\f\fFour\n\fFive\n\f');
+    expect(await read([3])).toBe('');
+    expect(await read([1])).toBe('One\nfirst page\n\f');
+    // The length limit counts the marks.
+    const err = await extractPdfText(pdf, { selectPages: () => [4, 5], maxTextChars: 14 }).catch((e: unknown) => e);
+    expect((err as ToolError).message).toBe(
+      'Failed to process PDF: its text is over the limit of 14 characters (passed on page 5 of 5)',
+    );
   });
 });

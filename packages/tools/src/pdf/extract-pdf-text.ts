@@ -16,7 +16,11 @@ import type { ReadingLimits } from './input-bounds';
 
 /** What `extractPdfText` read from a document. */
 export interface PdfText {
-  /** The text of the pages read, pages separated by a blank line; pages without text are left out. */
+  /**
+   * The text of the pages read, each page's ended by a form feed as pdftotext ends pages
+   * (`pageMarked`): the page of any line is one plus the form feeds before it, whichever pages
+   * were read or had text. Empty when no page had text.
+   */
   text: string;
   /** Pages in the document, whichever pages were read. */
   pageCount: number;
@@ -30,7 +34,8 @@ export interface PdfText {
 /** How `extractPdfText` reads a document. */
 export interface ExtractOptions {
   /**
-   * The 1-based pages to read, in order, given the document's page count. It may throw
+   * The 1-based pages to read, in increasing order (the page marks count on it), given the
+   * document's page count. It may throw
    * (e.g. a ToolError for a page list beyond the document) to stop before any page is read.
    */
   selectPages(pageCount: number): readonly number[];
@@ -161,13 +166,17 @@ async function readPdf(
     }
     const texts: string[] = [];
     const length = new TextLength(options.maxTextChars, doc.numPages);
+    let previous = 0;
     for (const [index, { body, extras }] of layers.entries()) {
       const text = pageText(body, extras);
-      length.add(text, pages[index]!);
-      if (text.length > 0) texts.push(text);
+      const page = pages[index]!;
+      length.add(text, page);
+      if (text.length === 0) continue;
+      texts.push(pageMarked(text, previous, page));
+      previous = page;
     }
     return {
-      text: texts.join('\n\n'),
+      text: texts.join(''),
       pageCount: doc.numPages,
       pagesRead: pages.length,
       pagesWithoutText,
@@ -190,10 +199,27 @@ function pageText(body: string, extras: readonly string[]): string {
   return [body, ...(extras.length > 0 ? [extras.join('\n')] : [])].filter((t) => t !== '').join('\n\n');
 }
 
-/** The length of the pages' texts as joined (a blank line between two), held to `maxTextChars`. */
+/**
+ * A page's text as it goes into the document's, the last text being `previous`'s (0: none yet),
+ * marked as pdftotext marks pages: its last line ends with a form feed ("…\n\f"), and each page
+ * between (without text, or not read, like pages before the first read) is a form feed alone,
+ * so that every page counts. Pages read out of order (never by pdf_extractor) are not numbered
+ * by their marks.
+ */
+function pageMarked(text: string, previous: number, page: number): string {
+  return `${'\f'.repeat(pagesBetween(previous, page))}${text}${PAGE_END}`;
+}
+
+const PAGE_END = '\n\f';
+
+function pagesBetween(previous: number, page: number): number {
+  return Math.max(0, page - previous - 1);
+}
+
+/** The length of the pages' texts as joined (`pageMarked`), held to `maxTextChars`. */
 class TextLength {
   private length = 0;
-  private pages = 0;
+  private previous = 0;
 
   constructor(
     private readonly maxTextChars: number | undefined,
@@ -203,8 +229,8 @@ class TextLength {
   /** Adds a page's text (nothing if it is empty); throws TEXT_TOO_LARGE once the text passes the limit. */
   add(text: string, page: number): void {
     if (text.length === 0) return;
-    this.length += text.length + (this.pages > 0 ? 2 : 0);
-    this.pages++;
+    this.length += pagesBetween(this.previous, page) + text.length + PAGE_END.length;
+    this.previous = page;
     if (this.maxTextChars !== undefined && this.length > this.maxTextChars) {
       throw new ToolError(
         'TEXT_TOO_LARGE',

@@ -54,6 +54,7 @@ describe('extractPdfText: form fields and annotations', () => {
         '[form] Full name: Jane Doe',
         '[form] Country: Norway',
         '[form] Terms accepted: checked',
+        '\f',
       ].join('\n'),
     );
     expect(pdf.pagesWithoutText).toEqual([]);

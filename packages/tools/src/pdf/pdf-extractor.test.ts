@@ -57,7 +57,7 @@ describe('pdf_extractor', () => {
     report = (await extract({ input_file: ref('report') })).outputs.extracted_text;
   });
 
-  it('extracts every page of a Ghostscript PDF: lines kept, paragraphs and pages separated by blank lines', async () => {
+  it('extracts every page of a Ghostscript PDF: lines kept, paragraphs separated by blank lines, pages by form feeds', async () => {
     const { outputs } = await extract({ input_file: ref('report') });
     expect(outputs.page_count).toBe(3);
     expect(outputs.pages_read).toBe(3);
@@ -73,8 +73,10 @@ describe('pdf_extractor', () => {
     // Each executive-summary sentence is there, wrapped over lines.
     const flat = outputs.extracted_text.replace(/\s+/g, ' ');
     for (const sentence of REPORT_EXECUTIVE_SUMMARY) expect(flat).toContain(sentence);
-    // Page 2 starts after a blank line; the appendix (page 3) is last.
-    expect(outputs.extracted_text).toContain('throughout the year.\n\nSegment Review\n');
+    // Page 2 starts after a form feed, as pdftotext marks pages; the appendix (page 3) is last.
+    expect(outputs.extracted_text).toContain('throughout the year.\n\fSegment Review\n');
+    expect(outputs.extracted_text.match(/\f/g)).toHaveLength(3);
+    expect(outputs.extracted_text.endsWith('\n\f')).toBe(true);
     expect(
       outputs.extracted_text
         .trimEnd()
@@ -121,7 +123,8 @@ describe('pdf_extractor', () => {
   it('reads the listed pages once each, in document order, in pages mode', async () => {
     const { outputs, ctx } = await extract({ input_file: ref('report'), extraction_mode: 'pages', pages: '3, 1-1,3' });
     expect(outputs).toMatchObject({ page_count: 3, pages_read: 2 });
-    const [first, third] = outputs.extracted_text.split('\n\nAppendix A');
+    // Page 2 was not read, and still counts: two form feeds before page 3, as in the whole text.
+    const [first, third] = outputs.extracted_text.split('\n\f\fAppendix A');
     expect(first).toContain('Executive Summary');
     expect(first).not.toContain('Segment Review');
     expect(third).toContain('Glossary');

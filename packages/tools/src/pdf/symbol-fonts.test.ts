@@ -80,7 +80,7 @@ describe('extractPdfText: symbol and dingbat fonts', () => {
     const pdf = await extractPdfText(await standardSymbolFontPage(StandardFonts.Symbol, 'αβγ Ω ∑ ≤ ≥ ∞ π'), {
       selectPages: firstPage,
     });
-    expect(pdf.text).toBe('Symbols:\nαβγ Ω ∑ ≤ ≥ ∞ π');
+    expect(pdf.text).toBe('Symbols:\nαβγ Ω ∑ ≤ ≥ ∞ π\n\f');
   });
 
   it('reads ZapfDingbats text as the dingbats drawn, not the letters of their codes', async () => {
@@ -88,13 +88,13 @@ describe('extractPdfText: symbol and dingbat fonts', () => {
     const pdf = await extractPdfText(await standardSymbolFontPage(StandardFonts.ZapfDingbats, '✓ ✗ ● ■ ➔ ✔'), {
       selectPages: firstPage,
     });
-    expect(pdf.text).toBe('Symbols:\n✓ ✗ ● ■ ➔ ✔');
+    expect(pdf.text).toBe('Symbols:\n✓ ✗ ● ■ ➔ ✔\n\f');
   });
 
   it('leaves out the pictures of a Wingdings font it has no characters for, never letters', async () => {
     // Before the patch: "þ Agreed" and "¨ Declined" (the codes read as WinAnsi letters).
     const pdf = await extractPdfText(await wingdingsPage(), { selectPages: firstPage });
-    expect(pdf.text).toBe('Agreed\nDeclined');
+    expect(pdf.text).toBe('Agreed\nDeclined\n\f');
   });
 });
 

@@ -33,6 +33,7 @@ describe('extractPdfText: a two-column page with line-end hyphens', () => {
         'The right column starts here and the',
         'copyright',
         'stays with the authors.',
+        '\f',
       ].join('\n'),
     );
   });

@@ -1,10 +1,13 @@
-import { threadId } from 'node:worker_threads';
+import { resourceLimits, threadId } from 'node:worker_threads';
 import { z } from 'zod';
 import { defineTool } from '../tool-definition';
 import { ToolError } from '../tool-error';
 
 /** The heap limit of the probe's thread, small so running out of it is quick. */
 export const THREAD_PROBE_MEMORY_MIB = 64;
+
+/** The young generation of the probe's thread: not V8's default (48), so a test sees it was set. */
+export const THREAD_PROBE_YOUNG_GENERATION_MIB = 32;
 
 /**
  * Unit-test tool for the thread mechanism (never registered in a worker): it runs in a
@@ -31,10 +34,13 @@ export const threadProbe = defineTool({
       .optional(),
     /** With `globals`: whether the thread has the web compression streams (zlib). */
     compression_streams: z.boolean().optional(),
+    /** With `globals`: the thread's heap limits as it sees them (worker_threads' `resourceLimits`), MiB. */
+    heap_limits_mib: z.object({ old_generation: z.number(), young_generation: z.number() }).optional(),
   }),
   thread: {
     module: import.meta.url,
     memoryLimitMiB: THREAD_PROBE_MEMORY_MIB,
+    youngGenerationMiB: THREAD_PROBE_YOUNG_GENERATION_MIB,
     timeLimit: ({ limit_ms }) =>
       limit_ms === undefined
         ? undefined
@@ -61,6 +67,10 @@ export const threadProbe = defineTool({
         return {
           thread_id: threadId,
           compression_streams: 'DecompressionStream' in globalThis || 'CompressionStream' in globalThis,
+          heap_limits_mib: {
+            old_generation: resourceLimits.maxOldGenerationSizeMb ?? 0,
+            young_generation: resourceLimits.maxYoungGenerationSizeMb ?? 0,
+          },
         };
       case 'hog': {
         const kept: string[] = [];

@@ -46,14 +46,15 @@ describe('a document of more than 1,000 pages and 3 MB of text', () => {
         value: LARGE_LAST_PAGE.revenue,
         kind: 'amount',
         sentence: LARGE_LAST_PAGE.sentence,
-        page: null,
+        // pdf_extractor's form feeds give each metric its page: the last.
+        page: LARGE_LAST_PAGE.pageCount,
       });
       expect(analysis.metrics).toContainEqual({
         label: 'net_income',
         value: LARGE_LAST_PAGE.netIncome,
         kind: 'amount',
         sentence: LARGE_LAST_PAGE.netIncomeSentence,
-        page: null,
+        page: LARGE_LAST_PAGE.pageCount,
       });
       expect(analysis.metrics.length).toBeLessThanOrEqual(50);
       expect(analysis.sections).toHaveLength(100);

@@ -257,7 +257,8 @@ describe('text_analyzer on the financial report fixture', () => {
       value: '2024-03-15',
       kind: 'date',
       sentence: 'The board approved a dividend of $0.20 per share, payable on March 15, 2024.',
-      page: null,
+      // pdf_extractor marks pages with form feeds, as pdftotext does: the sentence is on page 2.
+      page: 2,
     });
   });
 

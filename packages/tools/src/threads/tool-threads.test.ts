@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applicationFailureOf } from '@ordo/testing';
 import { memoryFiles } from '../testing-context';
 import { runTool } from '../testing/run-tool';
-import { THREAD_PROBE_MEMORY_MIB, threadProbe } from '../testing/thread-probe';
+import { THREAD_PROBE_MEMORY_MIB, THREAD_PROBE_YOUNG_GENERATION_MIB, threadProbe } from '../testing/thread-probe';
 import type { ToolLogger } from '../tool-definition';
 import { ToolThreads } from './tool-threads';
 
@@ -130,6 +130,13 @@ describe('a tool with thread settings', () => {
   it('has no web compression streams (zlib) in its threads, so terminating one never lands in zlib', async () => {
     expect('DecompressionStream' in globalThis).toBe(true);
     expect((await runTool(threadProbe, { action: 'globals' }, { threads })).compression_streams).toBe(false);
+  });
+
+  it("caps each thread's heap as its tool says: the old generation, and the young one where it sets it", async () => {
+    expect((await runTool(threadProbe, { action: 'globals' }, { threads })).heap_limits_mib).toEqual({
+      old_generation: THREAD_PROBE_MEMORY_MIB,
+      young_generation: THREAD_PROBE_YOUNG_GENERATION_MIB,
+    });
   });
 
   it(

@@ -191,7 +191,12 @@ export class ToolThreads {
         minThreads: 0,
         maxThreads: this.limit.max,
         idleTimeout: this.idleTimeoutMs,
-        resourceLimits: { maxOldGenerationSizeMb: tool.thread.memoryLimitMiB },
+        resourceLimits: {
+          maxOldGenerationSizeMb: tool.thread.memoryLimitMiB,
+          ...(tool.thread.youngGenerationMiB === undefined
+            ? {}
+            : { maxYoungGenerationSizeMb: tool.thread.youngGenerationMiB }),
+        },
         // Tasks arrive by message: an idle thread waits in its event loop, not blocked in Atomics.wait,
         // so what a run left pending (a document's teardown) still completes.
         atomics: 'disabled',

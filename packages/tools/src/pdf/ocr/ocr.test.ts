@@ -95,7 +95,7 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
 
   it('reads only the scanned page of a mixed PDF by OCR', async () => {
     const { outputs, progress } = await extract({ input_file: ref('mixed') });
-    const [typed, scanned] = outputs.extracted_text.split('\n\n');
+    const [typed, scanned] = outputs.extracted_text.split('\n\f');
     expect(typed).toBe(TYPED[0]);
     expect(words(scanned!)).toContain('Warehouse shipments increased steadily');
     expect(outputs.ocr_pages).toEqual([2]);
@@ -104,7 +104,7 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
 
   it('with ocr: never, keeps the text pages of a mixed PDF and names the scanned one in the note', async () => {
     const { outputs } = await extract({ input_file: ref('mixed'), ocr: 'never' });
-    expect(outputs).toMatchObject({ extracted_text: TYPED[0], ocr_pages: [] });
+    expect(outputs).toMatchObject({ extracted_text: `${TYPED[0]}\n\f`, ocr_pages: [] });
     expect(outputs.note).toBe(
       'Page 2 has no text layer (scanned images or blank); their text, if any, is missing (run with ocr: auto to read them by OCR).',
     );
@@ -115,7 +115,7 @@ describe('pdf_extractor OCR', { timeout: OCR_TIMEOUT_MS }, () => {
     expect(always.outputs.ocr_pages).toEqual([1]);
     expect(words(always.outputs.extracted_text)).toContain('Typed cover letter for the auditors.');
     const auto = await extract({ input_file: ref('typed') });
-    expect(auto.outputs).toMatchObject({ ocr_pages: [], extracted_text: TYPED[0] });
+    expect(auto.outputs).toMatchObject({ ocr_pages: [], extracted_text: `${TYPED[0]}\n\f` });
     expect(auto.progress.some((p) => p.startsWith('OCR'))).toBe(false);
   });
 
@@ -231,7 +231,7 @@ describe('PageOcr', () => {
       openReader: () => Promise.resolve({ read: () => Promise.resolve(' \n'), close: () => Promise.resolve() }),
     });
     const pdf = await extractPdfText((await files.read('typed'))!.bytes, { selectPages: () => [1], ocr });
-    expect(pdf.text).toBe(TYPED[0]);
+    expect(pdf.text).toBe(`${TYPED[0]}\n\f`);
     expect(ocr.pages).toEqual([1]);
   });
 
