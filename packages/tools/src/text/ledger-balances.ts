@@ -1,5 +1,5 @@
 import { formatAmount } from './financial-figures';
-import type { RowFigure } from './row-figures';
+import type { RowFigure } from './row-figure';
 import type { Sentence } from './sentences';
 
 // A ledger's header names its debit, credit and running balance columns ("Date Particulars
