@@ -78,6 +78,27 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('joins a sentence that a page end cuts, on the page it starts on, but not a heading on the next page', () => {
+    // pdf_extractor's page marks: each page's last line ends with "\n\f", as pdftotext writes them.
+    const text = [
+      'Revenue grew in every region of the group this year, and the board thanks all of the people who',
+      '\fmade that possible across the company.',
+      '',
+      'Outlook',
+      '\fNext year looks good.',
+      '\f',
+    ].join('\n');
+    expect(splitSentences(text, 'en').map((s) => [s.kind, s.page, s.text])).toEqual([
+      [
+        'prose',
+        1,
+        'Revenue grew in every region of the group this year, and the board thanks all of the people who made that possible across the company.',
+      ],
+      ['heading', 2, 'Outlook'],
+      ['prose', 3, 'Next year looks good.'],
+    ]);
+  });
+
   it('cuts a run too long to be a sentence at word boundaries', () => {
     const run = Array.from({ length: 1_000 }, (_, i) => `word${i}`).join(' ');
     const pieces = texts(run);

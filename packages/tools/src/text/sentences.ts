@@ -63,25 +63,34 @@ export function splitSentences(text: string, language?: string): Sentence[] {
   const normalised = text.replace(/\r\n?/g, '\n');
   const pages = normalised.split('\f');
   const paged = pages.length > 1;
+  // Every page's paragraphs in order, so that a sentence a page end cuts is joined again (its
+  // page is the one it starts on), as a blank line inside a sentence is.
+  const blocks = pages.flatMap((pageText, pageIndex) =>
+    pageText.split(/\n[ \t]*\n/).map((text) => ({ text, page: paged ? pageIndex + 1 : null })),
+  );
   let paragraph = 0;
-  for (const [pageIndex, pageText] of pages.entries()) {
-    for (const block of joinBrokenParagraphs(pageText.split(/\n[ \t]*\n/))) {
-      let found = false;
-      for (const segment of segments(block)) {
-        // Rows and headings keep the tabs between a table's cells; in prose a tab is a space.
-        const pieces =
-          segment.kind === 'heading' || segment.kind === 'row'
-            ? [segment.text]
-            : splitSegment(segment.text.replace(/\t+/gu, ' '), segmenter);
-        for (const sentence of pieces) {
-          sentences.push({ text: sentence, paragraph, kind: segment.kind, page: paged ? pageIndex + 1 : null });
-          found = true;
-        }
+  for (const { text: block, page } of joinBrokenParagraphs(blocks)) {
+    let found = false;
+    for (const segment of segments(block)) {
+      // Rows and headings keep the tabs between a table's cells; in prose a tab is a space.
+      const pieces =
+        segment.kind === 'heading' || segment.kind === 'row'
+          ? [segment.text]
+          : splitSegment(segment.text.replace(/\t+/gu, ' '), segmenter);
+      for (const sentence of pieces) {
+        sentences.push({ text: sentence, paragraph, kind: segment.kind, page });
+        found = true;
       }
-      if (found) paragraph++;
     }
+    if (found) paragraph++;
   }
   return sentences;
+}
+
+/** A paragraph of the text and the page it starts on (null where the text marks no pages). */
+interface Block {
+  text: string;
+  page: number | null;
 }
 
 /**
@@ -89,19 +98,22 @@ export function splitSentences(text: string, language?: string): Sentence[] {
  * blank line after every line of a block, so a paragraph that ends in a long line without
  * closing punctuation ("… the entities included in ACCIONA's") goes on in the next one. A
  * heading is short, and a row or a list item starts a line of its own, so neither is joined.
+ * The same holds across a page end (a form feed).
  */
-function joinBrokenParagraphs(blocks: readonly string[]): string[] {
-  const out: string[][] = [];
+function joinBrokenParagraphs(blocks: readonly Block[]): Block[] {
+  const out: { parts: string[]; page: number | null }[] = [];
   for (const block of blocks) {
     const previous = out.at(-1);
-    if (previous !== undefined && continuesInto(previous.at(-1)!, block)) previous.push(block);
-    else out.push([block]);
+    if (previous !== undefined && continuesInto(previous.parts.at(-1)!, block.text)) previous.parts.push(block.text);
+    else out.push({ parts: [block.text], page: block.page });
   }
-  return out.map((parts) => parts.join('\n'));
+  return out.map(({ parts, page }) => ({ text: parts.join('\n'), page }));
 }
 
 function continuesInto(block: string, next: string): boolean {
-  const last = block.slice(block.lastIndexOf('\n') + 1).trim();
+  // A page's last block ends with the line break before its form feed.
+  const ended = block.trimEnd();
+  const last = ended.slice(ended.lastIndexOf('\n') + 1).trim();
   const first = next.trimStart();
   const firstLine = first.slice(0, first.indexOf('\n') >>> 0).trim();
   return (
