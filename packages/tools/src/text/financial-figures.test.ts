@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findFigures, formatAmount, periodTag } from './financial-figures';
+import { formatAmount } from './figure-amounts';
+import { periodTag } from './figure-periods';
+import { findFigures } from './financial-figures';
 import type { Figure } from './financial-figures';
 import { chooseKeyFigures } from './key-metrics';
 

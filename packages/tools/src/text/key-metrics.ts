@@ -1,4 +1,5 @@
-import { findFigures, formatAmount } from './financial-figures';
+import { findFigures } from './financial-figures';
+import { formatAmount } from './figure-amounts';
 import { METRIC_KEYWORDS } from './metric-keywords';
 import type { FigureKind } from './metric-keywords';
 import { findRowFigures } from './row-figures';

@@ -1,4 +1,4 @@
-import { formatAmount } from './financial-figures';
+import { formatAmount } from './figure-amounts';
 import type { RowFigure } from './row-figure';
 import type { Sentence } from './sentences';
 

@@ -1,4 +1,4 @@
-import { formatAmount } from './financial-figures';
+import { formatAmount } from './figure-amounts';
 import { METRIC_KEYWORDS } from './metric-keywords';
 import { findLedgerBalances } from './ledger-balances';
 import type { RowFigure } from './row-figure';
