@@ -54,13 +54,16 @@ const CURRENCY_CODES: Readonly<Record<string, string>> = {
   jpy: 'JPY',
   chf: 'CHF',
 };
-const CURRENCY_PREFIX: Readonly<Record<string, string>> = {
+/** How an amount in each currency is written before its digits (none for dollars). */
+export const CURRENCY_PREFIX: Readonly<Record<string, string>> = {
   EUR: '€',
   GBP: '£',
   JPY: '¥',
   AUD: 'A$',
   CAD: 'C$',
   CHF: 'CHF ',
+  CNY: 'CN¥',
+  INR: '₹',
 };
 
 const UNITS = [
